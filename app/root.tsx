@@ -1,8 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { CSSProperties, ReactNode } from "react";
-import stylesheet from "~/tailwind.css?url";
+import stylesheet from "~/tailwind.css";
 import { ErrorPage } from "~/components/error-page";
+import { getViewer } from "~/modules/auth/guards.server";
+import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { MEDSLOT_THEME, themeVariables } from "~/modules/tenancy/theme";
 
 export const links: LinksFunction = () => [
@@ -10,17 +12,36 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Medslot" }];
+export const meta: MetaFunction = () => [
+  { title: "Medslot" },
+  { name: "description", content: "Book appointments at clinics near you." },
+];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+/** What the header shows about who is signed in: a name, never contact details. */
+export type ViewerSummary =
+  | { kind: "anonymous" }
+  | { kind: "patient"; name: string }
+  | { kind: "staff"; name: string; operator: boolean };
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const { site } = context;
+  const marketplace = marketplaceUrl(request);
   if (site.kind === "not-found") {
-    throw new Response(JSON.stringify({ reason: site.reason, host: site.host }), {
+    // The error page reads this body: why nothing is here, and where the marketplace is.
+    throw new Response(JSON.stringify({ reason: site.reason, host: site.host, marketplaceUrl: marketplace }), {
       status: 404,
       headers: { "Content-Type": "application/json" },
     });
   }
-  if (site.kind === "marketplace") return { site: { kind: "marketplace" as const } };
+  const viewer = await getViewer(request, context);
+  const summary: ViewerSummary =
+    viewer.kind === "patient"
+      ? { kind: "patient", name: [viewer.patient.firstName, viewer.patient.lastName].filter(Boolean).join(" ") || "My account" }
+      : viewer.kind === "staff"
+        ? { kind: "staff", name: viewer.staff.name, operator: Boolean(viewer.operator) }
+        : { kind: "anonymous" };
+
+  if (site.kind === "marketplace") return { site: { kind: "marketplace" as const }, marketplaceUrl: marketplace, viewer: summary };
   const c = site.clinic;
   return {
     site: {
@@ -38,6 +59,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
         contactEmail: c.contactEmail,
       },
     },
+    marketplaceUrl: marketplace,
+    viewer: summary,
   };
 }
 
@@ -60,6 +83,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="min-h-screen font-sans">
+        <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-semibold focus:text-slate-900 focus:shadow-lg">
+          Skip to content
+        </a>
         {children}
         <ScrollRestoration />
         <Scripts />
