@@ -52,8 +52,9 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
     try {
       process.kill(pid, 0);
       alive = true;
-    } catch {
-      alive = false;
+    } catch (error) {
+      // EPERM: the process exists but belongs to another user (PostgreSQL runs as "postgres").
+      alive = (error as NodeJS.ErrnoException).code === "EPERM";
     }
     if (alive) throw new Error(`The embedded PostgreSQL in ${pgDir} is already running (pid ${pid}). Stop the other server first.`);
     fs.rmSync(stalePid);

@@ -1,5 +1,346 @@
-import type { Db } from "~/utils/db.server";
+/**
+ * Provisions a clinic from a folder (`tenant.json` + logo): creates it the first time and brings it
+ * in line with the folder on every later run, without ever duplicating a row. Used by the demo
+ * seed, `npm start`'s first run and `npm run cli -- tenant import <folder>`.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { hashPassword } from "~/modules/auth/password.server";
+import type { StaffRole } from "~/generated/prisma/enums";
+import type { Db, Tx } from "~/utils/db.server";
+import { parseOperators, parseTenant, type TenantDefinition } from "./tenant-schema";
 
-export async function seedDemoClinics(_db: Db, _dir: string): Promise<{ logins: { clinic: string; email: string; password: string; role: string }[] }> {
-  return { logins: [] };
+export const TENANT_FILE = "tenant.json";
+export const OPERATORS_FILE = "operators.json";
+export const MAX_LOGO_BYTES = 512 * 1024;
+/** Shown in the logins list for platform operators, who sign in on the marketplace host. */
+export const PLATFORM_LOGIN_LABEL = "(platform admin)";
+
+export interface StaffLogin {
+  clinic: string;
+  email: string;
+  password: string;
+  role: string;
+}
+
+export interface TenantImportResult {
+  clinicId: string;
+  slug: string;
+  created: boolean;
+  /** Staff whose definition carries a demo password. */
+  logins: StaffLogin[];
+  logoChanged: boolean;
+  removed: { locations: string[]; domains: string[]; roles: { email: string; role: StaffRole }[] };
+}
+
+/** A folder that cannot be imported; the message says what to fix (no stack trace needed). */
+export class TenantImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TenantImportError";
+  }
+}
+
+export interface ClinicLogo {
+  data: Uint8Array<ArrayBuffer>;
+  type: "image/svg+xml" | "image/png" | "image/jpeg" | "image/webp";
+}
+
+const LOGO_TYPE_BY_EXTENSION: Record<string, ClinicLogo["type"]> = {
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".webp": "image/webp",
+};
+
+async function readJson(file: string): Promise<unknown> {
+  let raw: string;
+  try {
+    raw = await fs.readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new TenantImportError(`${file} does not exist`);
+    throw new TenantImportError(`${file} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new TenantImportError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** What the bytes are, judged by their content rather than the file name. */
+function sniffImageType(bytes: Buffer): ClinicLogo["type"] | null {
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "image/png";
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  if (bytes.subarray(0, 4).toString("latin1") === "RIFF" && bytes.subarray(8, 12).toString("latin1") === "WEBP") return "image/webp";
+  const head = bytes.subarray(0, 4096).toString("utf8").replace(/^\uFEFF/, "");
+  if (/^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return "image/svg+xml";
+  return null;
+}
+
+/**
+ * The logo is served from the clinic's own host, so an SVG must be a picture and nothing more:
+ * no scripts, event handlers, embedded HTML or javascript: links.
+ */
+function svgProblem(bytes: Buffer): string | null {
+  const svg = bytes.toString("utf8");
+  if (/<script[\s>]/i.test(svg)) return "contains a <script> element";
+  if (/<foreignObject[\s>]/i.test(svg)) return "contains a <foreignObject> element";
+  if (/\son[a-z]+\s*=/i.test(svg)) return "contains an event handler attribute (on…=)";
+  if (/javascript:/i.test(svg)) return "contains a javascript: link";
+  return null;
+}
+
+export async function readClinicLogo(folder: string, fileName: string): Promise<ClinicLogo> {
+  const file = path.join(folder, fileName);
+  const where = `branding.logo: ${file}`;
+  let bytes: Buffer;
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) throw new TenantImportError(`${where} is not a file`);
+    if (stat.size > MAX_LOGO_BYTES) throw new TenantImportError(`${where} is ${Math.ceil(stat.size / 1024)} KB; a logo may be at most 512 KB`);
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    if (error instanceof TenantImportError) throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new TenantImportError(`${where} does not exist`);
+    throw new TenantImportError(`${where} cannot be read: ${(error as Error).message}`);
+  }
+  const declared = LOGO_TYPE_BY_EXTENSION[path.extname(fileName).toLowerCase()];
+  const actual = sniffImageType(bytes);
+  if (!actual) throw new TenantImportError(`${where} is not an SVG, PNG, JPEG or WebP image`);
+  if (actual !== declared) throw new TenantImportError(`${where} contains ${actual} but its name ends in ${path.extname(fileName)}`);
+  if (actual === "image/svg+xml") {
+    const problem = svgProblem(bytes);
+    if (problem) throw new TenantImportError(`${where} ${problem}; a logo must be a plain picture`);
+  }
+  return { data: new Uint8Array(bytes), type: actual };
+}
+
+export interface TenantFolder {
+  folder: string;
+  definition: TenantDefinition;
+  logo: ClinicLogo | null;
+}
+
+/** Reads and validates a clinic folder without touching the database. */
+export async function readTenantFolder(folder: string): Promise<TenantFolder> {
+  const dir = path.resolve(folder);
+  const stat = await fs.stat(dir).catch(() => null);
+  if (!stat) throw new TenantImportError(`No clinic folder at ${dir}`);
+  if (!stat.isDirectory()) throw new TenantImportError(`${dir} is not a folder; give the folder that holds ${TENANT_FILE}`);
+  const file = path.join(dir, TENANT_FILE);
+  const definition = parseTenant(await readJson(file), file);
+  const logo = definition.branding.logo ? await readClinicLogo(dir, definition.branding.logo) : null;
+  return { folder: dir, definition, logo };
+}
+
+function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined) {
+  if (!a || !b) return !a && !b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** A password nobody knows: the person sets their own through the reset link. */
+async function unusablePasswordHash() {
+  return hashPassword(randomBytes(32).toString("base64url"));
+}
+
+/**
+ * Finds the staff user by email or creates one. An existing user's password is never touched:
+ * people change their demo password, and a re-import must not undo that.
+ */
+async function ensureStaffUser(tx: Tx, person: { email: string; name: string; password?: string }) {
+  const existing = await tx.staffUser.findUnique({ where: { email: person.email }, select: { id: true, name: true } });
+  if (existing) {
+    if (existing.name !== person.name) await tx.staffUser.update({ where: { id: existing.id }, data: { name: person.name } });
+    return { id: existing.id, created: false };
+  }
+  const passwordHash = person.password ? await hashPassword(person.password) : await unusablePasswordHash();
+  const created = await tx.staffUser.create({ data: { email: person.email, name: person.name, passwordHash }, select: { id: true } });
+  return { id: created.id, created: true };
+}
+
+function loginsOf(definition: TenantDefinition): StaffLogin[] {
+  return definition.staff
+    .filter((s) => s.password)
+    .map((s) => ({ clinic: definition.slug, email: s.email, password: s.password!, role: s.roles.join("+") }));
+}
+
+/**
+ * Creates or updates the clinic a folder describes, in one transaction in the clinic's scope:
+ * the clinic, its locations (by key; unlisted ones are removed), custom domains, staff users and
+ * their memberships (one per role; unlisted roles are removed), and an audit event.
+ */
+export async function importTenantFolder(db: Db, folder: string): Promise<TenantImportResult> {
+  const { folder: dir, definition: t, logo } = await readTenantFolder(folder);
+
+  // The clinic's id decides its scope, so find it (and any clash over its domains) first.
+  const [existing, claimedDomains] = await db.system("tenant import").tx((tx) =>
+    Promise.all([
+      tx.clinic.findUnique({ where: { slug: t.slug }, select: { id: true } }),
+      t.domains.length
+        ? tx.clinicDomain.findMany({ where: { host: { in: t.domains } }, select: { host: true, clinicId: true, clinic: { select: { slug: true } } } })
+        : Promise.resolve([]),
+    ]),
+  );
+  const clinicId = existing?.id ?? randomUUID();
+  const clash = claimedDomains.find((d) => d.clinicId !== clinicId);
+  if (clash) throw new TenantImportError(`domains: ${clash.host} already belongs to the clinic "${clash.clinic.slug}"; remove it there first`);
+
+  return db.forClinic(clinicId).tx(
+    async (tx) => {
+      const current = existing ? await tx.clinic.findUnique({ where: { id: clinicId }, select: { logoData: true, logoType: true } }) : null;
+      const logoChanged = !sameBytes(current?.logoData, logo?.data) || (current?.logoType ?? null) !== (logo?.type ?? null);
+      const clinicFields = {
+        slug: t.slug,
+        name: t.name,
+        timeZone: t.timeZone,
+        status: t.status,
+        tagline: t.branding.tagline ?? null,
+        description: t.description,
+        colorPrimary: t.branding.primaryColor,
+        colorAccent: t.branding.accentColor,
+        contactPhone: t.contacts.phone,
+        contactEmail: t.contacts.email,
+        website: t.contacts.website ?? null,
+        city: t.city,
+        specialties: t.specialties,
+        // Only a new picture moves logoUpdatedAt, which versions the cached /brand/logo URL.
+        ...(logoChanged ? { logoData: logo?.data ?? null, logoType: logo?.type ?? null, logoUpdatedAt: logo ? new Date() : null } : {}),
+      };
+      if (existing) await tx.clinic.update({ where: { id: clinicId }, data: clinicFields });
+      else await tx.clinic.create({ data: { id: clinicId, ...clinicFields } });
+
+      // Locations, matched by key so a renamed location keeps its id (and later its bookings).
+      for (const l of t.locations) {
+        const fields = {
+          name: l.name,
+          addressLine1: l.address.line1,
+          addressLine2: l.address.line2 ?? null,
+          city: l.address.city,
+          region: l.address.region ?? null,
+          postalCode: l.address.postalCode,
+          country: l.address.country,
+          latitude: l.coordinates.lat,
+          longitude: l.coordinates.lng,
+          phone: l.phone,
+          openingHours: l.openingHours,
+        };
+        await tx.location.upsert({ where: { clinicId_key: { clinicId, key: l.key } }, create: { clinicId, key: l.key, ...fields }, update: fields });
+      }
+      const keys = t.locations.map((l) => l.key);
+      const staleLocations = await tx.location.findMany({ where: { clinicId, key: { notIn: keys } }, select: { key: true } });
+      if (staleLocations.length) await tx.location.deleteMany({ where: { clinicId, key: { in: staleLocations.map((l) => l.key) } } });
+
+      // Custom domains: add the new ones, drop the unlisted ones, keep verification of the rest.
+      const domains = await tx.clinicDomain.findMany({ where: { clinicId }, select: { host: true } });
+      const have = new Set(domains.map((d) => d.host));
+      for (const host of t.domains) if (!have.has(host)) await tx.clinicDomain.create({ data: { clinicId, host } });
+      const staleDomains = domains.map((d) => d.host).filter((h) => !t.domains.includes(h));
+      if (staleDomains.length) await tx.clinicDomain.deleteMany({ where: { clinicId, host: { in: staleDomains } } });
+
+      // Staff and their roles in this clinic: one membership row per role.
+      const wanted = new Set<string>();
+      let staffCreated = 0;
+      for (const person of t.staff) {
+        const user = await ensureStaffUser(tx, person);
+        if (user.created) staffCreated++;
+        for (const role of person.roles) {
+          wanted.add(`${user.id}:${role}`);
+          const doctor = role === "doctor";
+          const fields = { specialty: doctor ? (person.specialty ?? null) : null, workStatus: doctor ? (person.workStatus ?? "active") : null };
+          await tx.clinicMembership.upsert({
+            where: { clinicId_staffUserId_role: { clinicId, staffUserId: user.id, role } },
+            create: { clinicId, staffUserId: user.id, role, ...fields },
+            update: fields,
+          });
+        }
+      }
+      const memberships = await tx.clinicMembership.findMany({
+        where: { clinicId },
+        select: { id: true, staffUserId: true, role: true, staffUser: { select: { email: true } } },
+      });
+      const staleRoles = memberships.filter((m) => !wanted.has(`${m.staffUserId}:${m.role}`));
+      if (staleRoles.length) await tx.clinicMembership.deleteMany({ where: { clinicId, id: { in: staleRoles.map((m) => m.id) } } });
+
+      const removed = {
+        locations: staleLocations.map((l) => l.key),
+        domains: staleDomains,
+        roles: staleRoles.map((m) => ({ email: m.staffUser.email, role: m.role })),
+      };
+      await tx.auditEvent.create({
+        data: {
+          clinicId,
+          actorType: "system",
+          actorId: "tenant-import",
+          action: "tenant.imported",
+          targetType: "clinic",
+          targetId: clinicId,
+          details: {
+            folder: dir,
+            created: !existing,
+            logoChanged,
+            locations: keys,
+            domains: t.domains,
+            staff: t.staff.length,
+            staffCreated,
+            removed,
+          },
+        },
+      });
+      return { clinicId, slug: t.slug, created: !existing, logins: loginsOf(t), logoChanged, removed };
+    },
+    // Hashing the passwords of new staff takes a moment each.
+    { timeoutMs: 120_000 },
+  );
+}
+
+/**
+ * Creates the platform operators listed in operators.json (staff users with an operator row).
+ * Operators missing from the file are left alone: this file seeds, it does not demote.
+ */
+export async function importOperators(db: Db, file: string): Promise<StaffLogin[]> {
+  const operators = parseOperators(await readJson(file), file);
+  await db.forPlatform().tx(
+    async (tx) => {
+      for (const operator of operators) {
+        const user = await ensureStaffUser(tx, operator);
+        const existing = await tx.platformOperator.findUnique({ where: { staffUserId: user.id }, select: { id: true } });
+        if (existing) continue;
+        await tx.platformOperator.create({ data: { staffUserId: user.id } });
+        await tx.auditEvent.create({
+          data: { clinicId: null, actorType: "system", actorId: "tenant-import", action: "operator.granted", targetType: "staff_user", targetId: user.id, details: { email: operator.email } },
+        });
+      }
+    },
+    { timeoutMs: 120_000 },
+  );
+  return operators.filter((o) => o.password).map((o) => ({ clinic: PLATFORM_LOGIN_LABEL, email: o.email, password: o.password!, role: "operator" }));
+}
+
+/** Every sub-folder of `tenantsDir` that holds a tenant.json, in name order. */
+export async function listTenantFolders(tenantsDir: string) {
+  const entries = await fs.readdir(tenantsDir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw new TenantImportError(`No tenants folder at ${tenantsDir}`);
+    throw error;
+  });
+  const folders: string[] = [];
+  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const folder = path.join(tenantsDir, entry.name);
+    if (await fs.stat(path.join(folder, TENANT_FILE)).catch(() => null)) folders.push(folder);
+  }
+  return folders;
+}
+
+/**
+ * Imports every clinic folder under `tenantsDir` and the platform operators. Safe to run any
+ * number of times. Returns the demo logins (only people whose definition has a password).
+ */
+export async function seedDemoClinics(db: Db, tenantsDir: string): Promise<{ clinics: TenantImportResult[]; logins: StaffLogin[] }> {
+  const clinics: TenantImportResult[] = [];
+  for (const folder of await listTenantFolders(tenantsDir)) clinics.push(await importTenantFolder(db, folder));
+  const operatorsFile = path.join(tenantsDir, OPERATORS_FILE);
+  const operatorLogins = (await fs.stat(operatorsFile).catch(() => null)) ? await importOperators(db, operatorsFile) : [];
+  return { clinics, logins: [...clinics.flatMap((c) => c.logins), ...operatorLogins] };
 }
