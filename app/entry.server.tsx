@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { appendPendingSessionCookie } from "~/modules/auth/session.server";
 import { log } from "~/utils/log.server";
 
 export const streamTimeout = 5_000;
@@ -26,6 +27,7 @@ export default function handleRequest(
         responseHeaders.set("X-Content-Type-Options", "nosniff");
         responseHeaders.set("Referrer-Policy", "strict-origin-when-cross-origin");
         responseHeaders.set("X-Frame-Options", "SAMEORIGIN");
+        appendPendingSessionCookie(loadContext, responseHeaders);
         resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
         pipe(body);
       },
@@ -39,6 +41,12 @@ export default function handleRequest(
     });
     setTimeout(abort, streamTimeout + 1_000);
   });
+}
+
+/** Data requests (client navigations) also carry a renewed session cookie, like documents do. */
+export function handleDataRequest(response: Response, { context }: { context: AppLoadContext }) {
+  appendPendingSessionCookie(context, response.headers);
+  return response;
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

@@ -1,0 +1,22 @@
+import nodemailer from "nodemailer";
+
+/** The only file that talks to an SMTP server. */
+export interface MailConfig {
+  /** smtp://user:pass@host:587 or smtps://user:pass@host:465 */
+  url: string;
+  from: string;
+}
+
+export interface EmailSender {
+  send(message: { to: string; subject: string; text: string; html?: string }): Promise<{ providerId: string }>;
+}
+
+export function createSmtpMail(config: MailConfig): EmailSender {
+  const transport = nodemailer.createTransport(config.url);
+  return {
+    async send({ to, subject, text, html }) {
+      const info = await transport.sendMail({ from: config.from, to, subject, text, ...(html ? { html } : {}) });
+      return { providerId: info.messageId };
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { redirect, type AppLoadContext } from "@remix-run/node";
+import type { StaffRole } from "~/generated/prisma/enums";
+import { getDb } from "~/utils/db.server";
+import { clearSessionCookie, readSessionToken, scopeFor, sessionCookie, setPendingSessionCookie, validateSessionToken, type SessionHost } from "./session.server";
+import { staffRolesIn } from "./staff-sign-in.server";
+
+/**
+ * Who is asking, on this host. Remix runs loaders in parallel, so every loader that reads protected
+ * data calls a guard itself; the answer is worked out once per request and shared.
+ */
+
+export type { StaffRole };
+
+export interface ViewerPatient {
+  id: string;
+  phone: string;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+export interface ViewerStaff {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export type Viewer =
+  | { kind: "anonymous" }
+  | { kind: "patient"; patient: ViewerPatient }
+  | { kind: "staff"; staff: ViewerStaff; roles: StaffRole[]; operator?: boolean };
+
+interface ResolvedViewer {
+  viewer: Viewer;
+  sessionId: string | null;
+}
+
+const ANONYMOUS: ResolvedViewer = { viewer: { kind: "anonymous" }, sessionId: null };
+const resolved = new WeakMap<object, Promise<ResolvedViewer>>();
+
+/** The session host for this request, or null when the host names no site. */
+export function sessionHostFor(context: AppLoadContext): SessionHost | null {
+  const { site } = context;
+  if (site.kind === "clinic") return { clinicId: site.clinic.id, host: site.host };
+  if (site.kind === "marketplace") return { clinicId: null, host: site.host };
+  return null;
+}
+
+async function resolveViewer(request: Request, context: AppLoadContext): Promise<ResolvedViewer> {
+  const host = sessionHostFor(context);
+  const token = readSessionToken(request);
+  if (!host || !token) return ANONYMOUS;
+  const db = getDb();
+  const now = new Date();
+  const valid = await validateSessionToken(db, host, token, now);
+  if (!valid) {
+    // A stale or foreign cookie: clear it so the browser stops sending it.
+    setPendingSessionCookie(context, clearSessionCookie(request));
+    return ANONYMOUS;
+  }
+  const { session, renewed } = valid;
+  if (renewed) setPendingSessionCookie(context, sessionCookie(request, token, session.expiresAt, now));
+
+  return scopeFor(db, host).tx(async (tx): Promise<ResolvedViewer> => {
+    if (session.subject === "patient" && session.patientAccountId) {
+      const patient = await tx.patientAccount.findUnique({ where: { id: session.patientAccountId }, select: { id: true, phone: true, firstName: true, lastName: true } });
+      return patient ? { viewer: { kind: "patient", patient }, sessionId: session.id } : ANONYMOUS;
+    }
+    if (session.subject === "staff" && session.staffUserId) {
+      const staff = await tx.staffUser.findUnique({ where: { id: session.staffUserId }, select: { id: true, name: true, email: true } });
+      if (!staff) return ANONYMOUS;
+      if (host.clinicId) {
+        const roles = await staffRolesIn(tx, host.clinicId, staff.id);
+        return { viewer: { kind: "staff", staff, roles, operator: false }, sessionId: session.id };
+      }
+      // On the platform host a staff session is an operator's; one whose role was withdrawn is nobody.
+      const operator = await tx.platformOperator.findUnique({ where: { staffUserId: staff.id }, select: { id: true } });
+      return operator ? { viewer: { kind: "staff", staff, roles: [], operator: true }, sessionId: session.id } : ANONYMOUS;
+    }
+    return ANONYMOUS;
+  });
+}
+
+function resolveOnce(request: Request, context: AppLoadContext): Promise<ResolvedViewer> {
+  let pending = resolved.get(context);
+  if (!pending) {
+    pending = resolveViewer(request, context);
+    resolved.set(context, pending);
+  }
+  return pending;
+}
+
+/** After sign-in or sign-out within a request, the next guard call looks again. */
+export function forgetViewer(context: AppLoadContext) {
+  resolved.delete(context);
+}
+
+export async function getViewer(request: Request, context: AppLoadContext): Promise<Viewer> {
+  return (await resolveOnce(request, context)).viewer;
+}
+
+/** The current session's id (for signing out, or keeping this session when changing a password). */
+export async function getSessionId(request: Request, context: AppLoadContext): Promise<string | null> {
+  return (await resolveOnce(request, context)).sessionId;
+}
+
+function pathOf(request: Request) {
+  const url = new URL(request.url);
+  return `${url.pathname}${url.search}`;
+}
+
+/** Only same-site relative paths: "/panel?x=1" yes; "//evil.example", "https://…", "/\\evil" no. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\") || /[\u0000-\u001f]/.test(to)) return fallback;
+  return to;
+}
+
+export async function requirePatient(request: Request, context: AppLoadContext): Promise<{ patient: ViewerPatient; sessionId: string }> {
+  const { viewer, sessionId } = await resolveOnce(request, context);
+  if (viewer.kind === "patient" && sessionId) return { patient: viewer.patient, sessionId };
+  throw redirect(`/sign-in?redirectTo=${encodeURIComponent(pathOf(request))}`);
+}
+
+export function forbidden(): Response {
+  return new Response("You don't have access to this page.", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+export function notFound(): Response {
+  return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * Staff of this clinic, optionally with one of `roles`. Only on a clinic's host: a staff member of
+ * clinic A signed in on A's host has no session on B's host at all.
+ */
+export async function requireStaff(
+  request: Request,
+  context: AppLoadContext,
+  roles?: StaffRole[],
+): Promise<{ staff: ViewerStaff; roles: StaffRole[]; clinicId: string; sessionId: string }> {
+  if (context.site.kind !== "clinic") throw notFound();
+  const { viewer, sessionId } = await resolveOnce(request, context);
+  if (viewer.kind === "anonymous" || !sessionId) throw redirect(`/staff/sign-in?redirectTo=${encodeURIComponent(pathOf(request))}`);
+  if (viewer.kind !== "staff" || viewer.roles.length === 0) throw forbidden();
+  if (roles && !roles.some((r) => viewer.roles.includes(r))) throw forbidden();
+  return { staff: viewer.staff, roles: viewer.roles, clinicId: context.site.clinic.id, sessionId };
+}
+
+/** A platform operator, on the marketplace host only (the /admin pages). */
+export async function requireOperator(request: Request, context: AppLoadContext): Promise<{ staff: ViewerStaff; sessionId: string }> {
+  if (context.site.kind !== "marketplace") throw notFound();
+  const { viewer, sessionId } = await resolveOnce(request, context);
+  if (viewer.kind === "anonymous" || !sessionId) throw redirect(`/staff/sign-in?redirectTo=${encodeURIComponent("/admin")}`);
+  if (viewer.kind !== "staff" || !viewer.operator) throw forbidden();
+  return { staff: viewer.staff, sessionId };
+}

@@ -1,0 +1,106 @@
+/**
+ * The rules for SMS sign-in codes and staff lockout, as pure functions of the clock so tests can
+ * stand exactly on each boundary. The database code in *.server.ts only gathers the inputs.
+ */
+
+export const CODE_LIFETIME_MS = 10 * 60_000;
+export const CODE_MAX_ATTEMPTS = 5;
+export const RESEND_COOLDOWN_MS = 30_000;
+export const PHONE_SEND_LIMIT = 3;
+export const PHONE_SEND_WINDOW_MS = 10 * 60_000;
+export const IP_SEND_LIMIT = 20;
+export const IP_SEND_WINDOW_MS = 60 * 60_000;
+
+export const STAFF_MAX_FAILURES = 5;
+export const STAFF_LOCK_MS = 15 * 60_000;
+
+export type SendDecision =
+  | { ok: true }
+  | { ok: false; reason: "cooldown" | "phone-limit" | "ip-limit"; retryAfterSeconds: number; message: string };
+
+/**
+ * May we text another code? `phoneSends` and `ipSends` are the times of earlier sends to this
+ * number and from this address, on any host (the limits exist against SMS pumping, which does not
+ * care which clinic's site it uses).
+ */
+export function decideSend(now: Date, phoneSends: readonly Date[], ipSends: readonly Date[]): SendDecision {
+  const t = now.getTime();
+  const latest = Math.max(-Infinity, ...phoneSends.map((d) => d.getTime()));
+  if (t - latest < RESEND_COOLDOWN_MS) {
+    const seconds = Math.ceil((latest + RESEND_COOLDOWN_MS - t) / 1000);
+    return { ok: false, reason: "cooldown", retryAfterSeconds: seconds, message: `We just sent a code. You can ask for a new one in ${seconds} second${seconds === 1 ? "" : "s"}.` };
+  }
+  const phoneRecent = phoneSends.map((d) => d.getTime()).filter((s) => s > t - PHONE_SEND_WINDOW_MS).sort((a, b) => a - b);
+  if (phoneRecent.length >= PHONE_SEND_LIMIT) {
+    const seconds = Math.ceil((phoneRecent[phoneRecent.length - PHONE_SEND_LIMIT]! + PHONE_SEND_WINDOW_MS - t) / 1000);
+    return { ok: false, reason: "phone-limit", retryAfterSeconds: seconds, message: `We've sent ${PHONE_SEND_LIMIT} codes to this number in the last 10 minutes. Please wait ${describeWait(seconds)} before asking for another.` };
+  }
+  const ipRecent = ipSends.map((d) => d.getTime()).filter((s) => s > t - IP_SEND_WINDOW_MS).sort((a, b) => a - b);
+  if (ipRecent.length >= IP_SEND_LIMIT) {
+    const seconds = Math.ceil((ipRecent[ipRecent.length - IP_SEND_LIMIT]! + IP_SEND_WINDOW_MS - t) / 1000);
+    return { ok: false, reason: "ip-limit", retryAfterSeconds: seconds, message: `Too many codes have been requested from your network in the last hour. Please try again in ${describeWait(seconds)}.` };
+  }
+  return { ok: true };
+}
+
+export interface StoredCode {
+  expiresAt: Date;
+  attempts: number;
+  consumedAt: Date | null;
+}
+
+export type AttemptDecision = { ok: true } | { ok: false; reason: "expired" | "used" | "no-attempts-left"; message: string };
+
+export const NEW_CODE_HINT = "Ask for a new code.";
+
+/** May this code be checked at all right now? (Before comparing: an expired code is never compared.) */
+export function decideAttempt(now: Date, code: StoredCode): AttemptDecision {
+  if (code.consumedAt) return { ok: false, reason: "used", message: `That code has already been used. ${NEW_CODE_HINT}` };
+  if (now.getTime() >= code.expiresAt.getTime()) return { ok: false, reason: "expired", message: `That code has expired. ${NEW_CODE_HINT}` };
+  if (code.attempts >= CODE_MAX_ATTEMPTS) return { ok: false, reason: "no-attempts-left", message: `Too many wrong codes. ${NEW_CODE_HINT}` };
+  return { ok: true };
+}
+
+/** The message after a wrong code, given the attempts used including this one. */
+export function wrongCodeMessage(attemptsUsed: number): string {
+  const left = CODE_MAX_ATTEMPTS - attemptsUsed;
+  if (left <= 0) return `That code is not right, and it can no longer be used. ${NEW_CODE_HINT}`;
+  return `That code is not right. You have ${left} more ${left === 1 ? "try" : "tries"}.`;
+}
+
+export function codeExpiry(now: Date): Date {
+  return new Date(now.getTime() + CODE_LIFETIME_MS);
+}
+
+function describeWait(seconds: number) {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+// Staff lockout -------------------------------------------------------------------------------
+
+export interface LockState {
+  failedSignIns: number;
+  lockedUntil: Date | null;
+}
+
+export function isLocked(now: Date, state: LockState): boolean {
+  return state.lockedUntil !== null && now.getTime() < state.lockedUntil.getTime();
+}
+
+/** The state after one more failure. A lock that has run out starts the count again. */
+export function afterFailure(now: Date, state: LockState): LockState & { lockedNow: boolean } {
+  const expiredLock = state.lockedUntil !== null && now.getTime() >= state.lockedUntil.getTime();
+  const failures = (expiredLock ? 0 : state.failedSignIns) + 1;
+  if (failures >= STAFF_MAX_FAILURES) {
+    return { failedSignIns: failures, lockedUntil: new Date(now.getTime() + STAFF_LOCK_MS), lockedNow: true };
+  }
+  return { failedSignIns: failures, lockedUntil: expiredLock ? null : state.lockedUntil, lockedNow: false };
+}
+
+export function lockedMessage(lockedUntil: Date, now: Date, timeZone?: string): string {
+  const minutes = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000));
+  const at = lockedUntil.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit", timeZone: timeZone ?? "UTC", timeZoneName: "short" });
+  return `This account is locked after too many failed sign-ins. Try again at ${at} (in ${minutes} minute${minutes === 1 ? "" : "s"}), or reset your password.`;
+}

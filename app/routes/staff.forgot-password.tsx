@@ -1,0 +1,62 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { AuthCard, Field, Notice } from "~/components/auth-card";
+import { fieldErrors, forgotPasswordForm } from "~/modules/auth/forms";
+import { requestMeta, requestOrigin } from "~/modules/auth/pending.server";
+import { RESET_LINK_MINUTES, requestPasswordReset } from "~/modules/auth/staff-sign-in.server";
+import { staffSite } from "~/modules/auth/staff-site.server";
+import { sendEmail } from "~/modules/messaging/messenger.server";
+import { getDb } from "~/utils/db.server";
+import { log } from "~/utils/log.server";
+
+export const meta: MetaFunction = () => [{ title: "Reset your password" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  staffSite(context);
+  return null;
+}
+
+type ActionResult = { sentTo?: string; errors?: Record<string, string>; values?: { email: string } };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const site = staffSite(context);
+  const form = Object.fromEntries(await request.formData());
+  const parsed = forgotPasswordForm.safeParse(form);
+  if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email: String(form.email ?? "").slice(0, 254) } }, { status: 400 });
+  try {
+    await requestPasswordReset({ db: getDb(), messenger: { sendEmail } }, { ...site, origin: requestOrigin(request) }, { email: parsed.data.email }, requestMeta(request, context));
+  } catch (error) {
+    // The answer must not depend on whether the address exists, so a failed send is only logged.
+    log.warn("password reset email failed", { requestId: context.requestId, error: (error as Error).message });
+  }
+  return { sentTo: parsed.data.email } satisfies ActionResult;
+}
+
+export default function ForgotPassword() {
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <AuthCard
+      title="Reset your password"
+      intro="Enter the email address you sign in with. We'll email you a link to choose a new password."
+      footer={
+        <Link to="/staff/sign-in" className="font-medium text-brand underline-offset-2 hover:underline">
+          Back to sign-in
+        </Link>
+      }
+    >
+      {result?.sentTo ? (
+        <Notice tone="success">
+          If <strong>{result.sentTo}</strong> is registered here, we've sent it a link to reset the password. The link works once, for {RESET_LINK_MINUTES} minutes. Check your spam folder if
+          it doesn't arrive.
+        </Notice>
+      ) : null}
+      <Form method="post" className="space-y-4" noValidate>
+        <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={254} error={result?.errors?.email} defaultValue={result?.values?.email ?? result?.sentTo} />
+        <button type="submit" className="btn-primary w-full" disabled={busy}>
+          Send reset link
+        </button>
+      </Form>
+    </AuthCard>
+  );
+}
