@@ -14,7 +14,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { getEnv, parseEnv, resetEnvCache, EnvError } from "./app/utils/env.server";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./app/utils/embedded-postgres.server";
-import { migrate } from "./app/utils/migrate.server";
+import { migrate, RuntimeRoleMisconfiguredError } from "./app/utils/migrate.server";
 import { assertRuntimeRoleIsSafe, getDb, UnsafeRuntimeRoleError } from "./app/utils/db.server";
 import { log } from "./app/utils/log.server";
 import { resolveSite } from "./app/modules/tenancy/site.server";
@@ -53,7 +53,7 @@ async function main() {
   }
 
   await buildIfNeeded();
-  const build = (await import(pathToFileURL(path.join(root, "build/server/index.js")).href)) as ServerBuild;
+  const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
 
   const app = express();
   app.disable("x-powered-by");
@@ -163,7 +163,7 @@ function newestMtime(dir: string): number {
 }
 
 async function buildIfNeeded() {
-  const output = path.join(root, "build/server/index.js");
+  const output = path.join(root, "build/index.js");
   const sources = Math.max(newestMtime(path.join(root, "app")), fs.statSync(path.join(root, "remix.config.js")).mtimeMs, fs.statSync(path.join(root, "tailwind.config.ts")).mtimeMs);
   if (fs.existsSync(output) && fs.statSync(output).mtimeMs >= sources) return;
   log.info("building the app (first start or sources changed)");
@@ -180,6 +180,8 @@ function printLogins(logins: { clinic: string; email: string; password: string; 
 main().catch((error) => {
   if (error instanceof EnvError || error instanceof UnsafeRuntimeRoleError) {
     process.stderr.write(`\n${error.message}\n\n`);
+  } else if (error instanceof RuntimeRoleMisconfiguredError) {
+    process.stderr.write(`\nRefusing to start: ${error.message}\n\n`);
   } else {
     log.error("start-up failed", { error: (error as Error).message, stack: (error as Error).stack });
   }

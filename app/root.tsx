@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import type { CSSProperties, ReactNode } from "react";
 import stylesheet from "~/tailwind.css";
 import { ErrorPage } from "~/components/error-page";
+import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { getViewer } from "~/modules/auth/guards.server";
 import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { MEDSLOT_THEME, themeVariables } from "~/modules/tenancy/theme";
@@ -55,7 +56,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         colorPrimary: c.colorPrimary,
         colorAccent: c.colorAccent,
         logoUrl: c.hasLogo ? `/brand/logo?v=${c.logoVersion}` : null,
-        contactPhone: c.contactPhone,
+        contactPhone: c.contactPhone ? { display: displayPhone(c.contactPhone), href: telHref(c.contactPhone) } : null,
         contactEmail: c.contactEmail,
       },
     },

@@ -30,12 +30,21 @@ beforeAll(async () => {
           continue;
         }
         const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") reply("250 localhost");
-        else if (verb === "MAIL") (current.from = line.slice(10).replace(/[<>]/g, "").trim()), reply("250 OK");
-        else if (verb === "RCPT") current.to.push(line.slice(8).replace(/[<>]/g, "").trim()), reply("250 OK");
-        else if (verb === "DATA") (inData = true), reply("354 End data with <CR><LF>.<CR><LF>");
-        else if (verb === "QUIT") reply("221 Bye"), socket.end();
-        else reply("250 OK");
+        if (verb === "EHLO" || verb === "HELO") {
+          reply("250 localhost");
+        } else if (verb === "MAIL") {
+          current.from = line.slice(10).replace(/[<>]/g, "").trim();
+          reply("250 OK");
+        } else if (verb === "RCPT") {
+          current.to.push(line.slice(8).replace(/[<>]/g, "").trim());
+          reply("250 OK");
+        } else if (verb === "DATA") {
+          inData = true;
+          reply("354 End data with <CR><LF>.<CR><LF>");
+        } else if (verb === "QUIT") {
+          reply("221 Bye");
+          socket.end();
+        } else reply("250 OK");
       }
     });
   });

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, type Prisma } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
+import { log } from "./log.server";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -36,6 +37,9 @@ export interface ScopedDb {
 
 export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000 });
+  // An idle connection closed by the server (restart, failover) must not crash the process; the
+  // pool replaces it on the next checkout.
+  pool.on("error", (error) => log.warn("database connection lost", { error: error.message }));
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter });
 

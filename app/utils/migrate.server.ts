@@ -27,6 +27,9 @@ const APPEND_ONLY_TABLES = new Set(["audit_events"]);
 /** Tables the runtime role never touches. */
 const PRIVATE_TABLES = new Set(["_prisma_migrations"]);
 
+/** The runtime role named in DATABASE_URL is not a safe, separate role. */
+export class RuntimeRoleMisconfiguredError extends Error {}
+
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: string[];
@@ -95,8 +98,22 @@ export async function migrate(opts: { ownerUrl: string; runtimeRole: string; dir
 }
 
 async function grantRuntimeRole(client: pg.Client, role: string) {
-  const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
-  if (exists.rowCount === 0) throw new Error(`The runtime role "${role}" named in DATABASE_URL does not exist; create it (LOGIN, NOSUPERUSER, NOBYPASSRLS) first.`);
+  const found = await client.query<{ rolsuper: boolean; rolbypassrls: boolean; is_me: boolean; owns: boolean }>(
+    `SELECT r.rolsuper, r.rolbypassrls, r.rolname = current_user AS is_me,
+            EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE n.nspname = 'public' AND pg_has_role(r.oid, c.relowner, 'USAGE')) AS owns
+       FROM pg_roles r WHERE r.rolname = $1`,
+    [role],
+  );
+  const r = found.rows[0];
+  if (!r) throw new Error(`The runtime role "${role}" named in DATABASE_URL does not exist; create it (LOGIN, NOSUPERUSER, NOBYPASSRLS) first.`);
+  // Granting to the owner would revoke its own rights; granting to a superuser is meaningless.
+  if (r.is_me || r.owns || r.rolsuper || r.rolbypassrls) {
+    throw new RuntimeRoleMisconfiguredError(
+      `The runtime role "${role}" named in DATABASE_URL must be a separate role that owns nothing and cannot bypass row-level security ` +
+        `(it is ${r.is_me ? "the migrating role" : r.owns ? "a table owner" : r.rolsuper ? "a superuser" : "a BYPASSRLS role"}); no grants were changed.`,
+    );
+  }
   const tables = await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
   const statements = [`GRANT USAGE ON SCHEMA public TO ${role}`];
   for (const { tablename } of tables.rows) {

@@ -108,9 +108,14 @@ function pathOf(request: Request) {
   return `${url.pathname}${url.search}`;
 }
 
+function hasControlCharacter(value: string) {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
 /** Only same-site relative paths: "/panel?x=1" yes; "//evil.example", "https://…", "/\\evil" no. */
 export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\") || /[\u0000-\u001f]/.test(to)) return fallback;
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\") || hasControlCharacter(to)) return fallback;
   return to;
 }
 

@@ -17,7 +17,7 @@ export type HostTarget =
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Lower-cases, strips the port and a trailing dot: "NorthSide.LocalHost:3000." → "northside.localhost". */
+/** Lower-cases, strips the port and a trailing dot: "NorthSide.LocalHost.:3000" → "northside.localhost". */
 export function normalizeHost(raw: string | null | undefined): string {
   if (!raw) return "";
   let host = raw.trim().toLowerCase();

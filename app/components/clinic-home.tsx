@@ -1,0 +1,151 @@
+import type { LocationView } from "~/modules/clinic/locations.server";
+import type { ViewerSummary } from "~/root";
+import { ClinicHeader } from "./clinic-header";
+import { LocationCard } from "./location-card";
+import { SiteFooter } from "./site-footer";
+import { TimeZoneNote } from "./time-zone-note";
+
+export interface ClinicHomeProps {
+  clinic: {
+    name: string;
+    tagline: string | null;
+    description: string | null;
+    status: "draft" | "live" | "suspended";
+    timeZone: string;
+    logoUrl: string | null;
+    contactPhone: { display: string; href: string } | null;
+    contactEmail: string | null;
+    website: string | null;
+  };
+  locations: LocationView[];
+  viewer: ViewerSummary;
+  marketplaceUrl: string;
+}
+
+function websiteLabel(url: string) {
+  return url.replace(/^https?:\/\//, "").replace(/\/$/, "");
+}
+
+export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: ClinicHomeProps) {
+  const paragraphs = (clinic.description ?? "").split(/\n{2,}/).map((p) => p.trim()).filter(Boolean);
+  // Only web addresses become links: a stored "javascript:" URL must never be clickable.
+  const website = clinic.website && /^https?:\/\//i.test(clinic.website) ? clinic.website : null;
+  const hasContacts = clinic.contactPhone || clinic.contactEmail || website;
+  return (
+    <div className="flex min-h-screen flex-col">
+      {clinic.status === "draft" ? (
+        <div role="status" className="bg-amber-100 text-amber-950" data-testid="draft-banner">
+          <p className="mx-auto max-w-6xl px-4 py-2 text-sm sm:px-6">
+            <strong className="font-semibold">This site is not published yet.</strong> Patients can't find it on Medslot until the clinic goes live.
+          </p>
+        </div>
+      ) : null}
+      <ClinicHeader name={clinic.name} logoUrl={clinic.logoUrl} viewer={viewer} />
+
+      <main id="main" className="flex-1">
+        <section className="bg-brand-soft">
+          <div className="mx-auto max-w-6xl px-4 py-12 sm:px-6 sm:py-16">
+            <h1 className="text-3xl font-bold tracking-tight text-slate-900 sm:text-5xl">{clinic.name}</h1>
+            {clinic.tagline ? <p className="mt-3 max-w-2xl text-lg text-slate-700 sm:text-xl">{clinic.tagline}</p> : null}
+            <div className="mt-8 flex flex-col gap-3 sm:flex-row sm:items-center">
+              {/* The booking flow is its own page; a plain link keeps this page free of its code. */}
+              <a href="/book" className="btn-primary px-6 py-3.5 text-base shadow-sm" data-testid="book-link">
+                Book an appointment
+                <svg viewBox="0 0 20 20" aria-hidden="true" className="h-5 w-5 fill-current">
+                  <path d="M7.3 4.3a1 1 0 0 1 1.4 0l5 5a1 1 0 0 1 0 1.4l-5 5a1 1 0 1 1-1.4-1.4L11.6 10 7.3 5.7a1 1 0 0 1 0-1.4Z" />
+                </svg>
+              </a>
+              {clinic.contactPhone ? (
+                <a href={clinic.contactPhone.href} className="btn-secondary px-6 py-3.5 text-base">
+                  Call {clinic.contactPhone.display}
+                </a>
+              ) : null}
+            </div>
+          </div>
+        </section>
+
+        <div className="mx-auto grid max-w-6xl gap-10 px-4 py-12 sm:px-6 lg:grid-cols-3">
+          <div className="lg:col-span-2">
+            {paragraphs.length ? (
+              <section aria-labelledby="about-heading">
+                <h2 id="about-heading" className="text-2xl font-bold tracking-tight text-slate-900">
+                  About us
+                </h2>
+                <div className="mt-4 space-y-4 text-base leading-7 text-slate-700">
+                  {paragraphs.map((p) => (
+                    <p key={p}>{p}</p>
+                  ))}
+                </div>
+              </section>
+            ) : null}
+
+            <section aria-labelledby="locations-heading" className={paragraphs.length ? "mt-12" : ""}>
+              <h2 id="locations-heading" className="text-2xl font-bold tracking-tight text-slate-900">
+                {locations.length === 1 ? "Where to find us" : "Our locations"}
+              </h2>
+              <TimeZoneNote timeZone={clinic.timeZone} />
+              {locations.length ? (
+                <div className="mt-6 grid gap-6 md:grid-cols-2">
+                  {locations.map((l) => (
+                    <LocationCard key={l.id} location={l} />
+                  ))}
+                </div>
+              ) : (
+                <p className="card mt-6 p-5 text-slate-700">Our address will appear here soon. Please call us for directions.</p>
+              )}
+            </section>
+          </div>
+
+          <aside aria-labelledby="contact-heading" className="lg:pt-1">
+            <div className="card p-6 lg:sticky lg:top-6">
+              <h2 id="contact-heading" className="text-lg font-semibold text-slate-900">
+                Contact
+              </h2>
+              {hasContacts ? (
+                <dl className="mt-4 space-y-4 text-sm">
+                  {clinic.contactPhone ? (
+                    <div>
+                      <dt className="font-medium text-slate-600">Phone</dt>
+                      <dd className="mt-0.5">
+                        <a href={clinic.contactPhone.href} className="text-base font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+                          {clinic.contactPhone.display}
+                        </a>
+                      </dd>
+                    </div>
+                  ) : null}
+                  {clinic.contactEmail ? (
+                    <div>
+                      <dt className="font-medium text-slate-600">Email</dt>
+                      <dd className="mt-0.5 break-all">
+                        <a href={`mailto:${clinic.contactEmail}`} className="text-base font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+                          {clinic.contactEmail}
+                        </a>
+                      </dd>
+                    </div>
+                  ) : null}
+                  {website ? (
+                    <div>
+                      <dt className="font-medium text-slate-600">Website</dt>
+                      <dd className="mt-0.5 break-all">
+                        <a href={website} rel="noopener noreferrer" className="text-base font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+                          {websiteLabel(website)}
+                        </a>
+                      </dd>
+                    </div>
+                  ) : null}
+                </dl>
+              ) : (
+                <p className="mt-4 text-sm text-slate-700">Book online any time, day or night.</p>
+              )}
+              <a href="/book" className="btn-primary mt-6 w-full">
+                Book online
+              </a>
+            </div>
+          </aside>
+        </div>
+      </main>
+
+      <SiteFooter marketplaceUrl={marketplaceUrl} clinicName={clinic.name} />
+    </div>
+  );
+}

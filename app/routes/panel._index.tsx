@@ -1,0 +1,87 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { OpenBadge } from "~/components/open-badge";
+import { PanelHeading } from "~/components/panel-shell";
+import { Pill } from "~/components/status-badge";
+import { requireStaff } from "~/modules/auth/guards.server";
+import { ROLE_LABELS } from "~/modules/clinic/labels";
+import { listClinicLocations } from "~/modules/clinic/locations.server";
+import { firstNameOf, formatLongDate, partOfDay, timeZoneCity } from "~/modules/tenancy/opening-hours";
+import { getDb } from "~/utils/db.server";
+
+export const meta: MetaFunction = () => [{ title: "Today · Staff panel" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { staff, roles, clinicId } = await requireStaff(request, context);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const { timeZone, name } = context.site.clinic;
+  const now = new Date();
+  const locations = await listClinicLocations(getDb(), { id: clinicId, timeZone }, now);
+  return {
+    greeting: `Good ${partOfDay(now, timeZone)}, ${firstNameOf(staff.name)}`,
+    clinicName: name,
+    date: formatLongDate(now, timeZone),
+    timeZone,
+    zoneName: timeZoneCity(timeZone),
+    roles: roles.map((r) => ROLE_LABELS[r]),
+    locations: locations.map((l) => ({ id: l.id, name: l.name, address: l.addressLines[0] ?? "", todayText: l.todayText, isOpen: l.isOpen, openStateText: l.openStateText, nextChangeText: l.nextChangeText })),
+  };
+}
+
+export default function PanelToday() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <>
+      <PanelHeading title="Today">
+        <p className="text-lg text-slate-800" data-testid="greeting">
+          {data.greeting}.
+        </p>
+        <p className="mt-1">
+          {data.clinicName} · <time data-testid="clinic-date">{data.date}</time>{" "}
+          <span className="text-slate-500">
+            ({data.zoneName}, {data.timeZone})
+          </span>
+        </p>
+      </PanelHeading>
+
+      <section aria-labelledby="roles-heading" className="card p-5">
+        <h2 id="roles-heading" className="text-sm font-semibold uppercase tracking-wider text-slate-600">
+          Your roles here
+        </h2>
+        <ul className="mt-3 flex flex-wrap gap-2" data-testid="my-roles">
+          {data.roles.map((r) => (
+            <li key={r}>
+              <Pill tone="brand">{r}</Pill>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="locations-heading" className="mt-8">
+        <h2 id="locations-heading" className="text-lg font-semibold text-slate-900">
+          Locations today
+        </h2>
+        {data.locations.length ? (
+          <ul className="mt-4 grid gap-4 md:grid-cols-2">
+            {data.locations.map((l) => (
+              <li key={l.id} className="card p-5" data-testid="today-location">
+                <div className="flex flex-wrap items-start justify-between gap-2">
+                  <h3 className="font-semibold text-slate-900">{l.name}</h3>
+                  <OpenBadge isOpen={l.isOpen} text={l.openStateText} showDetail />
+                </div>
+                <p className="mt-1 text-sm text-slate-600">{l.address}</p>
+                <p className="mt-3 text-sm">
+                  <span className="font-medium text-slate-700">Hours today: </span>
+                  <span className="tabular-nums text-slate-900">{l.todayText}</span>
+                </p>
+                <p className="mt-1 text-sm text-slate-600">{l.nextChangeText}</p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="card mt-4 p-5 text-slate-700">This clinic has no locations yet.</p>
+        )}
+      </section>
+    </>
+  );
+}

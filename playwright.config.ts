@@ -1,0 +1,76 @@
+/**
+ * End-to-end tests in Debian's Chromium (Playwright cannot download browsers on these machines)
+ * against a real `npx tsx server.ts` with its own embedded PostgreSQL in a fresh temp directory.
+ *
+ * Projects: "desktop" runs every spec; "phone" runs the tests tagged @phone (screenshots and
+ * layout checks on a phone-sized viewport).
+ */
+import fs from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+import { e2eRun } from "./tests/e2e/support/run-env";
+
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!fs.existsSync(chromium)) {
+  throw new Error(
+    `No Chromium at ${chromium}. The e2e tests use Debian's Chromium: install it with\n` +
+      "  sudo apt-get update && sudo apt-get install -y chromium\n" +
+      "or point CHROMIUM_PATH at a Chromium/Chrome binary.",
+  );
+}
+
+const run = e2eRun();
+const baseURL = `http://localhost:${run.port}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  testMatch: "**/*.spec.ts",
+  outputDir: "tests/e2e/.artifacts/test-results",
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  workers: 2,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: "list",
+  globalTeardown: "./tests/e2e/support/global-teardown.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  projects: [
+    {
+      name: "desktop",
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1366, height: 900 }, channel: undefined },
+    },
+    {
+      name: "phone",
+      grep: /@phone/,
+      use: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, userAgent: devices["Pixel 7"].userAgent },
+    },
+  ],
+  webServer: {
+    command: "npx --no-install tsx server.ts",
+    url: `${baseURL}/healthz`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    env: {
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      PORT: String(run.port),
+      APP_DOMAIN: "localhost",
+      EMBEDDED_PG_PORT: String(run.pgPort),
+      MEDSLOT_DATA_DIR: run.dataDir,
+      // Always the run's own embedded database, even when the shell points at another one.
+      DATABASE_URL: undefined as unknown as string,
+      MIGRATE_DATABASE_URL: undefined as unknown as string,
+    },
+  },
+});
