@@ -1,0 +1,30 @@
+import { expect, type APIRequestContext } from "@playwright/test";
+
+interface OutboxMessage {
+  channel: "sms" | "email";
+  recipient: string;
+  subject: string | null;
+  body: string;
+  purpose: string;
+}
+
+/** The newest development-outbox message to `to` whose body matches `pattern`, waiting for it to arrive. */
+export async function latestMessage(request: APIRequestContext, origin: string, to: string, pattern: RegExp): Promise<RegExpMatchArray> {
+  let match: RegExpMatchArray | null = null;
+  await expect
+    .poll(async () => {
+      const response = await request.get(`${origin}/dev/outbox.json?to=${encodeURIComponent(to)}`);
+      const { messages } = (await response.json()) as { messages: OutboxMessage[] };
+      match = messages.map((m) => m.body.match(pattern)).find(Boolean) ?? null;
+      return Boolean(match);
+    })
+    .toBe(true);
+  return match!;
+}
+
+/** A US mobile-format number in the 555-01xx fiction range, different on every call. */
+export function newTestPhone(): { typed: string; e164: string } {
+  const line = String(Math.floor(Math.random() * 100)).padStart(2, "0");
+  const exchange = 200 + Math.floor(Math.random() * 700);
+  return { typed: `(646) ${exchange}-01${line}`, e164: `+1646${exchange}01${line}` };
+}
