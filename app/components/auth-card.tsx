@@ -9,10 +9,12 @@ export function AuthCard({ title, intro, children, footer }: { title: string; in
   return (
     <main className="flex min-h-screen flex-col items-center bg-brand-soft px-4 py-10 sm:justify-center sm:py-16">
       <Link to="/" className="mb-6 flex items-center gap-3 rounded-lg" aria-label={clinic ? `${clinic.name} home` : "Medslot home"}>
+        {/* The demo logos are wordmarks: the logo stands in for the name, which stays for screen readers. */}
         {clinic?.logoUrl ? (
-          <img src={clinic.logoUrl} alt="" className="h-12 w-auto" />
-        ) : null}
-        <span className="text-xl font-bold tracking-tight text-brand">{clinic?.name ?? "Medslot"}</span>
+          <img src={clinic.logoUrl} alt={clinic.name} className="h-12 w-auto max-w-[16rem]" />
+        ) : (
+          <span className="text-xl font-bold tracking-tight text-brand">{clinic?.name ?? "Medslot"}</span>
+        )}
       </Link>
       <div className="card w-full max-w-md p-6 sm:p-8">
         <h1 className="text-2xl font-bold tracking-tight text-slate-900">{title}</h1>

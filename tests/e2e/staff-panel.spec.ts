@@ -18,7 +18,7 @@ test("the owner of northside signs in and sees the owner's panel @phone", async 
   await page.screenshot({ path: screenshotPath(testInfo, "panel-owner-today"), fullPage: true });
 
   const nav = page.getByRole("navigation", { name: "Panel" });
-  if (testInfo.project.name === "phone") await page.getByRole("button", { name: "Menu" }).click();
+  if (testInfo.project.name === "phone") await page.locator("summary", { hasText: "Menu" }).click();
   await expect(nav.getByRole("link", { name: "Clinic profile" })).toBeVisible();
   await expect(nav.getByRole("link", { name: "Staff" })).toBeVisible();
   await nav.getByRole("link", { name: "Staff" }).click();

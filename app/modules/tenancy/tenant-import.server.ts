@@ -196,6 +196,7 @@ export async function importTenantFolder(db: Db, folder: string): Promise<Tenant
         slug: t.slug,
         name: t.name,
         timeZone: t.timeZone,
+        currency: t.currency,
         status: t.status,
         tagline: t.branding.tagline ?? null,
         description: t.description,

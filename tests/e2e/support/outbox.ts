@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext } from "@playwright/test";
+import { marketplaceOrigin } from "./urls";
 
 interface OutboxMessage {
   channel: "sms" | "email";
@@ -8,12 +9,16 @@ interface OutboxMessage {
   purpose: string;
 }
 
-/** The newest development-outbox message to `to` whose body matches `pattern`, waiting for it to arrive. */
-export async function latestMessage(request: APIRequestContext, origin: string, to: string, pattern: RegExp): Promise<RegExpMatchArray> {
+/**
+ * The newest development-outbox message to `to` whose body matches `pattern`, waiting for it to
+ * arrive. The outbox is one list for every host; it is read on the marketplace host because Node
+ * (unlike the browser) does not resolve *.localhost names.
+ */
+export async function latestMessage(request: APIRequestContext, to: string, pattern: RegExp): Promise<RegExpMatchArray> {
   let match: RegExpMatchArray | null = null;
   await expect
     .poll(async () => {
-      const response = await request.get(`${origin}/dev/outbox.json?to=${encodeURIComponent(to)}`);
+      const response = await request.get(`${marketplaceOrigin()}/dev/outbox.json?to=${encodeURIComponent(to)}`);
       const { messages } = (await response.json()) as { messages: OutboxMessage[] };
       match = messages.map((m) => m.body.match(pattern)).find(Boolean) ?? null;
       return Boolean(match);
