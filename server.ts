@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import express from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
@@ -16,17 +16,19 @@ import { getEnv, parseEnv, resetEnvCache, EnvError } from "./app/utils/env.serve
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./app/utils/embedded-postgres.server";
 import { migrate, RuntimeRoleMisconfiguredError } from "./app/utils/migrate.server";
 import { assertRuntimeRoleIsSafe, getDb, UnsafeRuntimeRoleError } from "./app/utils/db.server";
-import { log } from "./app/utils/log.server";
+import { log, redactPath } from "./app/utils/log.server";
 import { resolveSite } from "./app/modules/tenancy/site.server";
 import { seedDemoClinics } from "./app/modules/tenancy/tenant-import.server";
 import { startOutboxRelay } from "./app/modules/outbox/relay.server";
 import { isSameOrigin } from "./app/utils/origin.server";
 
-const root = path.dirname(new URL(import.meta.url).pathname);
+const root = path.dirname(fileURLToPath(import.meta.url));
 
 async function main() {
   let env = parseEnv();
   let embedded: EmbeddedDatabase | undefined;
+  // Pin the mode chosen from the original environment before the embedded URLs are filled in.
+  process.env.NODE_ENV = env.NODE_ENV;
   if (!env.DATABASE_URL) {
     const dir = path.resolve(root, env.MEDSLOT_DATA_DIR ?? ".data");
     log.info("starting embedded PostgreSQL", { dir, port: env.EMBEDDED_PG_PORT });
@@ -57,13 +59,16 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback, linklocal, uniquelocal");
+  app.set("trust proxy", parseTrustProxy(env.TRUST_PROXY));
   app.use(compression());
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
 
   app.use((req, res, next) => {
-    const requestId = (req.get("x-request-id") ?? "").slice(0, 64) || randomUUID();
+    // A proxy's request id is kept when it looks like one; anything else is replaced, since it
+    // ends up in logs and the audit trail.
+    const given = req.get("x-request-id") ?? "";
+    const requestId = /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     res.locals.requestId = requestId;
     res.setHeader("X-Request-Id", requestId);
     const started = process.hrtime.bigint();
@@ -72,7 +77,7 @@ async function main() {
       log.info("request", {
         requestId,
         method: req.method,
-        path: req.originalUrl.split("?")[0],
+        path: redactPath(req.originalUrl.split("?")[0] ?? ""),
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
         host: req.hostname,
@@ -92,11 +97,15 @@ async function main() {
     }
   });
 
-  // Mutating requests that carry cookies must come from the same origin (CSRF defence from the
-  // Lucia guide). Bearer-token API calls and signed webhooks carry no cookies.
+  // Every mutating request must come from a page of the same site (CSRF defence from the Lucia
+  // guide). That includes cookie-less ones: a cross-site form could otherwise send SMS codes or
+  // reset emails from visitors' browsers. Exempt: machine-to-machine calls that authenticate
+  // themselves (Inngest's signed requests, Bearer-token API calls without cookies).
   app.use((req, res, next) => {
-    if (["GET", "HEAD", "OPTIONS"].includes(req.method) || !req.headers.cookie) return next();
-    if (isSameOrigin(req.get("origin") ?? null, req.get("referer") ?? null, req.get("host") ?? "")) return next();
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    if (req.path === "/api/inngest") return next();
+    if (/^Bearer\s/i.test(req.get("authorization") ?? "") && !req.headers.cookie) return next();
+    if (isSameOrigin(req.get("origin") ?? null, req.get("referer") ?? null, req.get("host") ?? "", req.get("sec-fetch-site") ?? null)) return next();
     res.status(403).type("application/problem+json").send(JSON.stringify({
       type: "https://medslot.dev/problems/cross-origin-request",
       title: "Cross-origin request refused",
@@ -147,6 +156,11 @@ async function main() {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 function readOrCreateSecret(dir: string) {
   const file = path.join(dir, "session-secret");
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomUUID() + randomUUID(), { mode: 0o600 });
@@ -173,7 +187,9 @@ async function buildIfNeeded() {
 
 function printLogins(logins: { clinic: string; email: string; password: string; role: string }[]) {
   if (!logins.length) return;
-  const lines = logins.map((l) => `  ${l.clinic.padEnd(18)} ${l.role.padEnd(10)} ${l.email.padEnd(34)} ${l.password}`);
+  const width = (pick: (l: (typeof logins)[number]) => string) => Math.max(...logins.map((l) => pick(l).length));
+  const [c, r, e] = [width((l) => l.clinic), width((l) => l.role), width((l) => l.email)];
+  const lines = logins.map((l) => `  ${l.clinic.padEnd(c)}  ${l.role.padEnd(r)}  ${l.email.padEnd(e)}  ${l.password}`);
   process.stdout.write(`\nDemo staff logins (panel at http://{clinic}.${getEnv().APP_DOMAIN}:${getEnv().PORT}/panel):\n${lines.join("\n")}\n\n`);
 }
 

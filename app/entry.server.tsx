@@ -5,7 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { appendPendingSessionCookie } from "~/modules/auth/session.server";
-import { log } from "~/utils/log.server";
+import { log, redactUrl } from "~/utils/log.server";
 
 export const streamTimeout = 5_000;
 
@@ -51,5 +51,5 @@ export function handleDataRequest(response: Response, { context }: { context: Ap
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  log.error("server error", { url: request.url, error: (error as Error)?.message, stack: (error as Error)?.stack });
+  log.error("server error", { url: redactUrl(request.url), error: (error as Error)?.message, stack: (error as Error)?.stack });
 }

@@ -61,7 +61,10 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
       return scoped(clinicId, "");
     },
     forPlatform: () => scoped(null, ""),
-    system: (_purpose) => scoped(null, "system"),
+    system: (purpose) => {
+      log.debug("cross-clinic read", { purpose });
+      return scoped(null, "system");
+    },
     prisma,
     async disconnect() {
       await prisma.$disconnect();
@@ -100,9 +103,14 @@ export async function assertRuntimeRoleIsSafe(url: string) {
     const r = role.rows[0]!;
     if (r.rolsuper) problems.push(`role "${r.rolname}" is a superuser`);
     if (r.rolbypassrls) problems.push(`role "${r.rolname}" has BYPASSRLS`);
+    // Membership counts even without INHERIT: the member can SET ROLE to a superuser or bypasser.
+    const powerful = await client.query<{ rolname: string }>(
+      `SELECT rolname FROM pg_roles WHERE (rolsuper OR rolbypassrls) AND rolname <> current_user AND pg_has_role(current_user, oid, 'MEMBER')`,
+    );
+    if (powerful.rowCount) problems.push(`role "${r.rolname}" is a member of ${powerful.rows.map((x) => `"${x.rolname}"`).join(", ")}, which can bypass row-level security`);
     const owned = await client.query<{ relname: string }>(
       `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind IN ('r','p','v','m') AND pg_has_role(current_user, c.relowner, 'USAGE')`,
+        WHERE n.nspname = 'public' AND c.relkind IN ('r','p','v','m') AND pg_has_role(current_user, c.relowner, 'MEMBER')`,
     );
     if (owned.rowCount) problems.push(`role "${r.rolname}" owns or inherits ownership of ${owned.rows.map((x) => x.relname).join(", ")}`);
     const unprotected = await client.query<{ relname: string }>(

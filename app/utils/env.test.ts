@@ -27,6 +27,7 @@ describe("parseEnv", () => {
       PORT: 3000,
       APP_DOMAIN: "localhost",
       LOG_LEVEL: "info",
+      TRUST_PROXY: "loopback, linklocal, uniquelocal",
       EMBEDDED_PG_PORT: 54329,
     });
   });
@@ -63,16 +64,16 @@ describe("parseEnv", () => {
   });
 
   test("database URLs must be postgresql:// URLs, and both are needed together", () => {
-    expect(failure({ DATABASE_URL: "mysql://root@localhost/medslot", MIGRATE_DATABASE_URL: ownerUrl })).toBe(
+    expect(failure({ NODE_ENV: "development", DATABASE_URL: "mysql://root@localhost/medslot", MIGRATE_DATABASE_URL: ownerUrl })).toBe(
       message("DATABASE_URL: must be a postgresql:// connection URL"),
     );
-    expect(failure({ DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: "localhost:5432/medslot" })).toBe(
+    expect(failure({ NODE_ENV: "development", DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: "localhost:5432/medslot" })).toBe(
       message("MIGRATE_DATABASE_URL: must be a postgresql:// connection URL"),
     );
-    expect(failure({ DATABASE_URL: runtimeUrl })).toBe(
+    expect(failure({ NODE_ENV: "development", DATABASE_URL: runtimeUrl })).toBe(
       message("MIGRATE_DATABASE_URL: is required when DATABASE_URL is set (the owner role that runs migrations)"),
     );
-    expect(parseEnv({ DATABASE_URL: "postgres://a:b@h/db", MIGRATE_DATABASE_URL: ownerUrl })).toMatchObject({ DATABASE_URL: "postgres://a:b@h/db" });
+    expect(parseEnv({ NODE_ENV: "development", DATABASE_URL: "postgres://a:b@h/db", MIGRATE_DATABASE_URL: ownerUrl })).toMatchObject({ DATABASE_URL: "postgres://a:b@h/db" });
   });
 
   test("SMTP_URL must be smtp:// or smtps://", () => {
@@ -96,15 +97,24 @@ describe("parseEnv", () => {
     expect(parseEnv({ TWILIO_ACCOUNT_SID: " ", TWILIO_AUTH_TOKEN: "", TWILIO_FROM: "" }).TWILIO_ACCOUNT_SID).toBeUndefined();
   });
 
-  test("production requires an external database and a session secret", () => {
-    expect(failure({ NODE_ENV: "production" })).toBe(message("DATABASE_URL: is required in production", "SESSION_SECRET: is required in production"));
-    expect(failure({ NODE_ENV: "production", DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: ownerUrl })).toBe(
+  test("production requires an external database, a session secret and message providers", () => {
+    const sms = "TWILIO_ACCOUNT_SID: is required in production (with TWILIO_AUTH_TOKEN and TWILIO_FROM): patients sign in by SMS";
+    const mail = "SMTP_URL: is required in production: staff reset passwords by email";
+    expect(failure({ NODE_ENV: "production" })).toBe(message("DATABASE_URL: is required in production", "SESSION_SECRET: is required in production", sms, mail));
+    const providers = { TWILIO_ACCOUNT_SID: "AC123", TWILIO_AUTH_TOKEN: "token", TWILIO_FROM: "+15550000000", SMTP_URL: "smtp://mail.internal:25" };
+    expect(failure({ NODE_ENV: "production", DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: ownerUrl, ...providers })).toBe(
       message("SESSION_SECRET: is required in production"),
     );
-    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: ownerUrl, SESSION_SECRET: secret })).toMatchObject({
+    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: ownerUrl, SESSION_SECRET: secret, ...providers })).toMatchObject({
       NODE_ENV: "production",
       SESSION_SECRET: secret,
     });
+  });
+
+  test("with its own database and no NODE_ENV a deployment is production; the embedded demo is development", () => {
+    expect(failure({ DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: ownerUrl })).toContain("SESSION_SECRET: is required in production");
+    expect(parseEnv({}).NODE_ENV).toBe("development");
+    expect(parseEnv({ NODE_ENV: "test", DATABASE_URL: runtimeUrl, MIGRATE_DATABASE_URL: ownerUrl }).NODE_ENV).toBe("test");
   });
 
   test("a short SESSION_SECRET is refused", () => {

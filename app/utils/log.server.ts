@@ -21,3 +21,18 @@ export const log = {
   warn: (msg: string, fields?: Record<string, unknown>) => write("warn", msg, fields),
   error: (msg: string, fields?: Record<string, unknown>) => write("error", msg, fields),
 };
+
+/** Secrets that travel in paths (password-reset tokens) never reach the logs. */
+export function redactPath(path: string): string {
+  return path.replace(/(\/staff\/reset-password\/)[^/?#]+/g, "$1:token");
+}
+
+/** A URL with its path redacted and its query string dropped (it may carry tokens or phone numbers). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${redactPath(u.pathname)}`;
+  } catch {
+    return redactPath(url.split("?")[0] ?? "");
+  }
+}

@@ -101,7 +101,7 @@ async function grantRuntimeRole(client: pg.Client, role: string) {
   const found = await client.query<{ rolsuper: boolean; rolbypassrls: boolean; is_me: boolean; owns: boolean }>(
     `SELECT r.rolsuper, r.rolbypassrls, r.rolname = current_user AS is_me,
             EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE n.nspname = 'public' AND pg_has_role(r.oid, c.relowner, 'USAGE')) AS owns
+                     WHERE n.nspname = 'public' AND pg_has_role(r.oid, c.relowner, 'MEMBER')) AS owns
        FROM pg_roles r WHERE r.rolname = $1`,
     [role],
   );

@@ -1,8 +1,13 @@
-import { getEnv } from "~/utils/env.server";
+import { getEnv, isLocalAppDomain } from "~/utils/env.server";
 
-/** The development outbox does not exist in production: the same 404 as any unknown page. */
+/**
+ * The development outbox shows sign-in codes and reset links, so it exists only for the local demo:
+ * never in production and never on a public domain (a staging site without NODE_ENV would otherwise
+ * hand out everyone's codes). Elsewhere it is the same 404 as any unknown page.
+ */
 export function assertDevOutboxAvailable() {
-  if (getEnv().NODE_ENV === "production") throw new Response("Not found", { status: 404 });
+  const env = getEnv();
+  if (env.NODE_ENV === "production" || !isLocalAppDomain(env.APP_DOMAIN)) throw new Response("Not found", { status: 404 });
 }
 
 /**

@@ -68,8 +68,9 @@ export async function resolveSite(rawHost: string | null | undefined, appDomain:
     target.kind === "clinic"
       ? tx.clinic.findUnique({ where: { slug: target.slug }, select: clinicSelect })
       : tx.clinicDomain
-          .findUnique({ where: { host: target.host }, select: { clinic: { select: clinicSelect } } })
-          .then((d) => d?.clinic ?? null),
+          .findUnique({ where: { host: target.host }, select: { verifiedAt: true, clinic: { select: clinicSelect } } })
+          // An unverified domain does not answer yet: claiming a host proves nothing until verified.
+          .then((d) => (d?.verifiedAt ? d.clinic : null)),
   );
   let site: Site;
   if (!row) site = { kind: "not-found", host: target.host, reason: "unknown-clinic" };

@@ -237,7 +237,10 @@ export async function importTenantFolder(db: Db, folder: string): Promise<Tenant
       // Custom domains: add the new ones, drop the unlisted ones, keep verification of the rest.
       const domains = await tx.clinicDomain.findMany({ where: { clinicId }, select: { host: true } });
       const have = new Set(domains.map((d) => d.host));
-      for (const host of t.domains) if (!have.has(host)) await tx.clinicDomain.create({ data: { clinicId, host } });
+      // A tenant folder is provisioned by the platform, which vouches for its domains: they are
+      // verified on import (domains a clinic adds itself wait for verification).
+      for (const host of t.domains) if (!have.has(host)) await tx.clinicDomain.create({ data: { clinicId, host, verifiedAt: new Date() } });
+      await tx.clinicDomain.updateMany({ where: { clinicId, host: { in: t.domains }, verifiedAt: null }, data: { verifiedAt: new Date() } });
       const staleDomains = domains.map((d) => d.host).filter((h) => !t.domains.includes(h));
       if (staleDomains.length) await tx.clinicDomain.deleteMany({ where: { clinicId, host: { in: staleDomains } } });
 
