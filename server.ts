@@ -142,7 +142,12 @@ async function main() {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C while stopping: give up waiting, but still stop PostgreSQL.
+      log.warn("stopping at once", { signal });
+      await embedded?.stop().catch(() => {});
+      process.exit(1);
+    }
     stopping = true;
     log.info("stopping", { signal });
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -52,20 +52,10 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; l
     const binaries = path.dirname(initdb);
     for (const changed of [...allowTraversal(binaries), ...allowTraversal(dir)]) log(`made ${changed} searchable for the postgres user`);
   }
-  const stalePid = path.join(pgDir, "postmaster.pid");
-  if (fs.existsSync(stalePid)) {
-    const pid = Number(fs.readFileSync(stalePid, "utf8").split("\n")[0]);
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch (error) {
-      // EPERM: the process exists but belongs to another user (PostgreSQL runs as "postgres").
-      alive = (error as NodeJS.ErrnoException).code === "EPERM";
-    }
-    if (alive) throw new Error(`The embedded PostgreSQL in ${pgDir} is already running (pid ${pid}). Stop the other server first.`);
-    fs.rmSync(stalePid);
-  }
+  const running = runningPostmaster(pgDir);
+  if (running) throw new Error(`The embedded PostgreSQL in ${pgDir} is already running (pid ${running.pid}). Stop the other server first.`);
+  // A pid file left by a crash would make PostgreSQL refuse to start.
+  fs.rmSync(path.join(pgDir, "postmaster.pid"), { force: true });
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: opts.port,
@@ -125,6 +115,23 @@ function allowTraversal(target: string): string[] {
     if (parent === current) return changed;
     current = parent;
   }
+}
+
+/** The pid and port of a live postmaster for `pgDir`, or null when none is running. */
+export function runningPostmaster(pgDir: string): { pid: number; port: number } | null {
+  const file = path.join(pgDir, "postmaster.pid");
+  if (!fs.existsSync(file)) return null;
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user (PostgreSQL's own account).
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return null;
+  }
+  return { pid, port };
 }
 
 async function ensureRole(client: pg.Client, name: string, password: string, attributes: string) {

@@ -7,11 +7,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres, OWNER_ROLE, RUNTIME_ROLE } from "../../app/utils/embedded-postgres.server";
+import { fileURLToPath } from "node:url";
+import { runningPostmaster, startEmbeddedPostgres, OWNER_ROLE, RUNTIME_ROLE } from "../../app/utils/embedded-postgres.server";
+
 import { parseEnv } from "../../app/utils/env.server";
 import { migrate, type MigrationResult } from "../../app/utils/migrate.server";
 
-export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const EMBEDDED_DATABASE = "medslot";
 
 export interface DatabaseTarget {
@@ -41,23 +43,6 @@ function displayPath(dir: string) {
 
 function runtimeRoleOf(url: string) {
   return decodeURIComponent(new URL(url).username);
-}
-
-/** The pid and port of a live postmaster for `pgDir`, or null when none is running. */
-export function runningPostmaster(pgDir: string): { pid: number; port: number } | null {
-  const file = path.join(pgDir, "postmaster.pid");
-  if (!fs.existsSync(file)) return null;
-  const lines = fs.readFileSync(file, "utf8").split("\n");
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user (PostgreSQL's own account).
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return null;
-  }
-  return { pid, port };
 }
 
 interface EmbeddedCredentials {
