@@ -9,6 +9,7 @@ import { staffSite } from "~/modules/auth/staff-site.server";
 import { readSignedValue, signValue } from "~/modules/auth/tokens.server";
 import { newTotpSecret, totpUri } from "~/modules/auth/totp.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account" }];
 
@@ -39,7 +40,7 @@ type ActionResult = { intent: string; errors: Record<string, string>; done?: str
 export async function action({ request, context }: ActionFunctionArgs) {
   const { staff, sessionId } = await requireStaff(request, context);
   const site = staffSite(context);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readForm(request);
   const parsed = accountForm.safeParse(form);
   const intent = String(form.intent ?? "");
   if (!parsed.success) return data<ActionResult>({ intent, errors: fieldErrors(parsed.error) }, { status: 400 });

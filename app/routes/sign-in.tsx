@@ -10,6 +10,7 @@ import { sessionCookie } from "~/modules/auth/session.server";
 import { RESEND_COOLDOWN_MS } from "~/modules/auth/sign-in-rules";
 import { sendSms } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 
@@ -46,7 +47,7 @@ type ActionResult = { errors: Record<string, string>; values?: Record<string, st
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const site = signInSite(context);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readForm(request);
   const parsed = patientSignInForm.safeParse(form);
   const redirectTo = safeRedirectPath(typeof form.redirectTo === "string" ? form.redirectTo : new URL(request.url).searchParams.get("redirectTo"));
   if (!parsed.success) {
@@ -60,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "send": {
       const phone = normalizePhone(input.phone, countryForTimeZone(site.timeZone));
       if (!phone.ok) return data<ActionResult>({ errors: { phone: phone.message }, values: { phone: input.phone } }, { status: 400 });
-      const sent = await requestSignInCode(deps, site, { phone: phone.e164, ip: meta.ip });
+      const sent = await requestSignInCode(deps, site, { phone: phone.e164, ip: meta.ip }, meta);
       if (!sent.ok) {
         return data<ActionResult>(
           { errors: { phone: sent.message }, values: { phone: input.phone } },
@@ -72,7 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "resend": {
       const pending = readPendingPhone(request, context);
       if (!pending) return redirect(signInUrl(redirectTo));
-      const sent = await requestSignInCode(deps, site, { phone: pending.phone, ip: meta.ip });
+      const sent = await requestSignInCode(deps, site, { phone: pending.phone, ip: meta.ip }, meta);
       if (!sent.ok) return data<ActionResult>({ errors: { resend: sent.message } }, { status: 429, headers: sent.retryAfterSeconds ? { "Retry-After": String(sent.retryAfterSeconds) } : undefined });
       return data<ActionResult>(
         { errors: {}, notice: `We sent a new code to ${formatPhone(pending.phone)}. Earlier codes no longer work.` },

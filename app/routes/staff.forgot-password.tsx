@@ -7,7 +7,7 @@ import { RESET_LINK_MINUTES, requestPasswordReset } from "~/modules/auth/staff-s
 import { staffSite } from "~/modules/auth/staff-site.server";
 import { sendEmail } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
-import { log } from "~/utils/log.server";
+import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password" }];
 
@@ -20,15 +20,16 @@ type ActionResult = { sentTo?: string; errors?: Record<string, string>; values?:
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const site = staffSite(context);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readForm(request);
   const parsed = forgotPasswordForm.safeParse(form);
   if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email: String(form.email ?? "").slice(0, 254) } }, { status: 400 });
-  try {
-    await requestPasswordReset({ db: getDb(), messenger: { sendEmail } }, { ...site, origin: requestOrigin(request) }, { email: parsed.data.email }, requestMeta(request, context));
-  } catch (error) {
-    // The answer must not depend on whether the address exists, so a failed send is only logged.
-    log.warn("password reset email failed", { requestId: context.requestId, error: (error as Error).message });
+  const result = await requestPasswordReset({ db: getDb(), messenger: { sendEmail } }, { ...site, origin: requestOrigin(request) }, { email: parsed.data.email }, requestMeta(request, context));
+  if (!result.ok) {
+    return data<ActionResult>({ errors: { email: result.message }, values: { email: parsed.data.email } }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
   }
+  // Not awaited: the email leaves after the answer, so the answer takes as long for unknown
+  // addresses as for real ones (a failed send is logged by requestPasswordReset).
+  void result.delivery;
   return { sentTo: parsed.data.email } satisfies ActionResult;
 }
 

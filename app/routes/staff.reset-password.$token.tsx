@@ -7,12 +7,13 @@ import { clearSessionCookie } from "~/modules/auth/session.server";
 import { checkResetToken, MIN_PASSWORD_LENGTH, resetStaffPassword } from "~/modules/auth/staff-sign-in.server";
 import { staffSite } from "~/modules/auth/staff-site.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password" }, { name: "referrer", content: "no-referrer" }];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  staffSite(context);
-  const state = await checkResetToken({ db: getDb() }, params.token ?? "");
+  const site = staffSite(context);
+  const state = await checkResetToken({ db: getDb() }, site, params.token ?? "");
   return state.ok ? { ok: true as const, email: state.email } : { ok: false as const, message: state.message };
 }
 
@@ -20,7 +21,7 @@ type ActionResult = { errors: Record<string, string> };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const site = staffSite(context);
-  const parsed = resetPasswordForm.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = resetPasswordForm.safeParse(await readForm(request));
   if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const result = await resetStaffPassword({ db: getDb() }, site, { token: params.token ?? "", newPassword: parsed.data.password }, requestMeta(request, context));
   if (!result.ok) return data<ActionResult>({ errors: { [result.field === "token" ? "form" : "password"]: result.message } }, { status: 400 });

@@ -8,6 +8,7 @@ import { sessionCookie } from "~/modules/auth/session.server";
 import { completeTotpSignIn, signInStaff, type StaffSignInResult } from "~/modules/auth/staff-sign-in.server";
 import { staffSite } from "~/modules/auth/staff-site.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff sign-in" }];
 
@@ -27,7 +28,7 @@ type ActionResult = { errors: Record<string, string>; values?: { email?: string 
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const site = staffSite(context);
-  const form = Object.fromEntries(await request.formData());
+  const form = await readForm(request);
   const parsed = staffSignInForm.safeParse(form);
   const redirectTo = safeRedirectPath(typeof form.redirectTo === "string" ? form.redirectTo : new URL(request.url).searchParams.get("redirectTo"), site.home);
   const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
@@ -49,7 +50,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   switch (result.kind) {
     case "refused":
-      return data<ActionResult>({ errors: input.intent === "totp" ? { code: result.message } : { form: result.message }, values: { email } }, { status: 400 });
+      return data<ActionResult>(
+        { errors: input.intent === "totp" ? { code: result.message } : { form: result.message }, values: { email } },
+        result.retryAfterSeconds ? { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } } : { status: 400 },
+      );
     case "totp-required":
       return redirect(`/staff/sign-in${redirectTo === site.home ? "" : `?redirectTo=${encodeURIComponent(redirectTo)}`}`, {
         headers: { "Set-Cookie": pendingTotpCookie(request, context, result.staffUserId) },

@@ -1,6 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, test } from "vitest";
-import { requestSignInCode, savePatientName, verifySignInCode } from "~/modules/auth/patient-sign-in.server";
+import { requestSignInCode, savePatientName, SMS_NOT_SENT, verifySignInCode } from "~/modules/auth/patient-sign-in.server";
+import { maskPhone } from "~/modules/auth/phone";
 import { invalidateSession, validateSessionToken } from "~/modules/auth/session.server";
+import { IP_SEND_LIMIT } from "~/modules/auth/sign-in-rules";
+import { signOut } from "~/modules/auth/sign-out.server";
 import { createMessenger } from "~/modules/messaging/messenger.server";
 import { listDevOutbox } from "~/modules/messaging/dev-outbox.server";
 import { createTestClinic, testDb } from "../support/db";
@@ -140,5 +144,85 @@ describe("patient sign-in by SMS code", () => {
     expect((await requestSignInCode(deps(t(60)), siteA, { phone, ip: null })).ok).toBe(true);
     expect(await requestSignInCode(deps(t(120)), siteA, { phone, ip: null })).toMatchObject({ ok: false, message: expect.stringMatching(/3 codes/) });
     expect((await requestSignInCode(deps(t(600)), siteA, { phone, ip: null })).ok).toBe(true);
+  });
+});
+
+describe("sending codes", () => {
+  test("the code is committed before the text message goes out; a failed send retires it but still counts", async () => {
+    const clinic = await createTestClinic();
+    const site = { clinicId: clinic.id, host: `${clinic.slug}.localhost`, displayName: clinic.name };
+    const phone = freshPhone();
+    const seenDuringSend: unknown[] = [];
+    const failing = {
+      db: testDb(),
+      messenger: {
+        sendSms: async () => {
+          // Another connection already sees the code and the log row: no transaction is held open meanwhile.
+          seenDuringSend.push(await testDb().forClinic(clinic.id).tx((tx) => tx.signInCode.count({ where: { phone } })));
+          seenDuringSend.push(await testDb().forPlatform().tx((tx) => tx.smsSendLog.count({ where: { phone } })));
+          throw new Error("carrier rejected the number");
+        },
+      },
+    };
+    expect(await requestSignInCode(failing, site, { phone, ip: null }, meta)).toEqual({ ok: false, message: SMS_NOT_SENT });
+    expect(seenDuringSend).toEqual([1, 1]);
+    const code = await testDb().forClinic(clinic.id).tx((tx) => tx.signInCode.findFirstOrThrow({ where: { phone } }));
+    expect(code.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await testDb().forPlatform().tx((tx) => tx.smsSendLog.count({ where: { phone } }))).toBe(1);
+    // The failed send counts toward the cool-down.
+    expect(await requestSignInCode(deps(), site, { phone, ip: null }, meta)).toMatchObject({ ok: false, message: expect.stringMatching(/just sent a code/) });
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: { in: ["patient.code_not_sent", "patient.code_rate_limited"] } }, orderBy: { occurredAt: "asc" } }));
+    expect(audit.map((a) => a.action)).toEqual(["patient.code_not_sent", "patient.code_rate_limited"]);
+    for (const event of audit) expect(JSON.stringify(event)).not.toContain(phone.slice(1));
+    expect(audit[1]!.details).toMatchObject({ reason: "cooldown", phone: maskPhone(phone) });
+  });
+
+  test("the per-network limit counts an IPv6 /64 as one network", async () => {
+    const a = randomBytes(2).readUInt16BE();
+    const b = randomBytes(2).readUInt16BE();
+    const net = `2001:db8:${a.toString(16)}:${b.toString(16)}`;
+    const market = { clinicId: null, host: "localhost", displayName: "Medslot" };
+    for (let i = 1; i <= IP_SEND_LIMIT; i++) expect((await requestSignInCode(deps(), market, { phone: freshPhone(), ip: `${net}::${i.toString(16)}` })).ok).toBe(true);
+    expect(await requestSignInCode(deps(), market, { phone: freshPhone(), ip: `${net}:1:2:3:4` })).toMatchObject({ ok: false, message: expect.stringMatching(/from your network/) });
+    expect((await requestSignInCode(deps(), market, { phone: freshPhone(), ip: `2001:db8:${a.toString(16)}:${(b ^ 1).toString(16)}::1` })).ok).toBe(true);
+  });
+});
+
+describe("audit of patient sign-in", () => {
+  test("wrong codes, a burned code and sign-out are recorded with a masked number and never the code", async () => {
+    const clinic = await createTestClinic();
+    const site = { clinicId: clinic.id, host: `${clinic.slug}.localhost`, displayName: clinic.name };
+    const phone = freshPhone();
+    await requestSignInCode(deps(), site, { phone, ip: null }, meta);
+    const code = await latestCodeFor(phone);
+    const wrong = code === "000000" ? "111111" : "000000";
+    for (let i = 1; i <= 5; i++) await verifySignInCode(deps(), site, { phone, code: wrong }, meta);
+    await verifySignInCode(deps(), site, { phone, code }, meta);
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: { startsWith: "patient." } }, orderBy: { occurredAt: "asc" } }));
+    expect(audit.map((a) => [a.action, (a.details as { reason?: string }).reason ?? null])).toEqual([
+      ["patient.sign_in_failed", "wrong-code"],
+      ["patient.sign_in_failed", "wrong-code"],
+      ["patient.sign_in_failed", "wrong-code"],
+      ["patient.sign_in_failed", "wrong-code"],
+      ["patient.sign_in_failed", "wrong-code"],
+      ["patient.code_exhausted", null],
+      ["patient.sign_in_failed", "no-attempts-left"],
+    ]);
+    for (const event of audit) {
+      expect(event).toMatchObject({ actorType: "anonymous", ip: meta.ip, requestId: meta.requestId, details: expect.objectContaining({ phone: maskPhone(phone) }) });
+      const text = JSON.stringify(event);
+      expect(text).not.toContain(phone.slice(1));
+      expect(text).not.toContain(code);
+    }
+
+    // Sign in properly, then sign out.
+    const later = () => new Date(Date.now() + 31_000);
+    await requestSignInCode(deps(later), site, { phone, ip: null }, meta);
+    const signedIn = await verifySignInCode(deps(later), site, { phone, code: await latestCodeFor(phone) }, meta);
+    if (!signedIn.ok) throw new Error(signedIn.message);
+    expect(await signOut(testDb(), site, { sessionId: signedIn.session.id, subject: { kind: "patient", patientAccountId: signedIn.patient.id } }, meta)).toBe(true);
+    expect(await validateSessionToken(testDb(), site, signedIn.token)).toBeNull();
+    const out = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: "patient.sign_out" } }));
+    expect(out).toMatchObject([{ actorType: "patient", actorId: signedIn.patient.id, targetId: signedIn.patient.id }]);
   });
 });

@@ -1,8 +1,11 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, test } from "vitest";
 import { hashPassword } from "~/modules/auth/password.server";
 import { createSession, invalidateSession, validateSessionToken } from "~/modules/auth/session.server";
+import { signOut } from "~/modules/auth/sign-out.server";
+import { STAFF_NETWORK_LIMIT } from "~/modules/auth/sign-in-rules";
 import {
+  auditEmailRef,
   changeStaffPassword,
   checkResetToken,
   completeTotpSignIn,
@@ -14,13 +17,19 @@ import {
 } from "~/modules/auth/staff-sign-in.server";
 import { currentTotp, newTotpSecret } from "~/modules/auth/totp.server";
 import { listDevOutbox } from "~/modules/messaging/dev-outbox.server";
-import { createMessenger } from "~/modules/messaging/messenger.server";
+import { createMessenger, type EmailMessage } from "~/modules/messaging/messenger.server";
 import { createTestClinic, testDb } from "../support/db";
 
 afterAll(() => testDb().disconnect());
 
 const env = { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined, TWILIO_FROM: undefined, SMTP_URL: undefined, MAIL_FROM: undefined, APP_DOMAIN: "localhost" };
-const meta = { ip: "203.0.113.9", userAgent: "vitest", requestId: "req-staff" };
+
+/** A fresh network per request context, so the per-network throttle of one test never reaches another. */
+function freshMeta() {
+  const [a, b, c] = randomBytes(3);
+  return { ip: `10.${a}.${b}.${c}`, userAgent: "vitest", requestId: `req-${randomUUID().slice(0, 8)}` };
+}
+const meta = freshMeta();
 const PASSWORD = "correct horse battery";
 
 async function staffOf(clinicId: string, role: "owner" | "secretary" | "doctor" = "secretary") {
@@ -68,10 +77,10 @@ describe("staff sign-in", () => {
     for (let i = 1; i <= 4; i++) {
       expect(await signInStaff({ db: testDb(), now: at(i) }, site, { email: user.email, password: "nope nope nope" }, meta)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
     }
-    const fifth = await signInStaff({ db: testDb(), now: at(5) }, site, { email: user.email, password: "nope nope nope" }, meta);
-    expect(fifth).toMatchObject({ kind: "refused", message: expect.stringMatching(/locked.*in 15 minutes/) });
-    // While locked, even the right password is refused.
-    expect(await signInStaff({ db: testDb(), now: at(6) }, site, { email: user.email, password: PASSWORD }, meta)).toMatchObject({ kind: "refused", message: expect.stringMatching(/locked/) });
+    // The fifth wrong password locks the account, and still reads like any wrong password.
+    expect(await signInStaff({ db: testDb(), now: at(5) }, site, { email: user.email, password: "nope nope nope" }, meta)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
+    // While locked, even the right password is refused; only the right password learns about the lock.
+    expect(await signInStaff({ db: testDb(), now: at(6) }, site, { email: user.email, password: PASSWORD }, meta)).toMatchObject({ kind: "refused", message: expect.stringMatching(/locked.*in 15 minutes/) });
     const row = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id } }));
     expect(row.failedSignIns).toBe(5);
     expect(row.lockedUntil!.getTime()).toBe(t0.getTime() + 5 + 15 * 60_000);
@@ -89,17 +98,31 @@ describe("staff sign-in", () => {
     expect(audit[0]).toMatchObject({ clinicId: clinic.id, ip: meta.ip, userAgent: meta.userAgent, requestId: meta.requestId });
   });
 
-  test("TOTP: the password alone is not enough", async () => {
+  test("TOTP: the password alone is not enough, and a code works only once", async () => {
     const { clinic, site } = await clinicSite();
     const user = await staffOf(clinic.id);
     const secret = newTotpSecret();
-    expect(await enableTotp({ db: testDb() }, site, { staffUserId: user.id, secret, code: "000000" === currentTotp(secret) ? "111111" : "000000" }, meta)).toMatchObject({ ok: false });
-    expect(await enableTotp({ db: testDb() }, site, { staffUserId: user.id, secret, code: currentTotp(secret) }, meta)).toEqual({ ok: true });
-    const first = await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, meta);
+    // Mid-step, so "one step either side" is unambiguous.
+    const t0 = new Date(Math.floor(Date.now() / 30_000) * 30_000 + 15_000);
+    const at = (s: number) => () => new Date(t0.getTime() + s * 1000);
+    const codeAt = (s: number) => currentTotp(secret, at(s)());
+    const deps = (s: number) => ({ db: testDb(), now: at(s) });
+    expect(await enableTotp(deps(0), site, { staffUserId: user.id, secret, code: codeAt(0) === "000000" ? "111111" : "000000" }, meta)).toMatchObject({ ok: false });
+    expect(await enableTotp(deps(0), site, { staffUserId: user.id, secret, code: codeAt(0) }, meta)).toEqual({ ok: true });
+    const first = await signInStaff(deps(1), site, { email: user.email, password: PASSWORD }, meta);
     expect(first).toEqual({ kind: "totp-required", staffUserId: user.id });
-    const wrong = currentTotp(secret) === "123456" ? "654321" : "123456";
-    expect(await completeTotpSignIn({ db: testDb() }, site, { staffUserId: user.id, code: wrong }, meta)).toMatchObject({ kind: "refused" });
-    expect(await completeTotpSignIn({ db: testDb() }, site, { staffUserId: user.id, code: currentTotp(secret) }, meta)).toMatchObject({ kind: "signed-in" });
+    // The code that turned TOTP on cannot sign in.
+    expect(await completeTotpSignIn(deps(1), site, { staffUserId: user.id, code: codeAt(0) }, meta)).toMatchObject({ kind: "refused", message: expect.stringMatching(/already been used/) });
+    const wrong = [codeAt(30), codeAt(0), codeAt(60), codeAt(-30)].includes("123456") ? "654321" : "123456";
+    expect(await completeTotpSignIn(deps(30), site, { staffUserId: user.id, code: wrong }, meta)).toMatchObject({ kind: "refused", message: expect.stringMatching(/not right/) });
+    expect(await completeTotpSignIn(deps(30), site, { staffUserId: user.id, code: codeAt(30) }, meta)).toMatchObject({ kind: "signed-in" });
+    // Replaying it, or the one before it (still inside the drift window), is refused.
+    expect(await completeTotpSignIn(deps(31), site, { staffUserId: user.id, code: codeAt(30) }, meta)).toMatchObject({ kind: "refused", message: expect.stringMatching(/already been used/) });
+    if (codeAt(0) !== codeAt(30)) expect(await completeTotpSignIn(deps(31), site, { staffUserId: user.id, code: codeAt(0) }, meta)).toMatchObject({ kind: "refused", message: expect.stringMatching(/already been used/) });
+    // The next step's code works.
+    expect(await completeTotpSignIn(deps(60), site, { staffUserId: user.id, code: codeAt(60) }, meta)).toMatchObject({ kind: "signed-in" });
+    const row = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id }, select: { totpLastStep: true, failedSignIns: true } }));
+    expect(row).toEqual({ totpLastStep: BigInt(Math.floor(at(60)().getTime() / 30_000)), failedSignIns: 0 });
   });
 });
 
@@ -132,10 +155,13 @@ describe("passwords", () => {
     const fullSite = { ...site, displayName: clinic.name, origin: `http://${site.host}:3000` };
 
     // Unknown addresses get no email (and the page says the same thing either way).
-    await requestPasswordReset({ db: testDb(), messenger }, fullSite, { email: "ghost@example.com" }, meta);
+    const ghost = await requestPasswordReset({ db: testDb(), messenger }, fullSite, { email: "ghost@example.com" }, meta);
+    if (ghost.ok) await ghost.delivery;
     expect(await listDevOutbox(testDb(), { to: "ghost@example.com" })).toHaveLength(0);
 
-    await requestPasswordReset({ db: testDb(), messenger }, fullSite, { email: user.email }, meta);
+    const requested = await requestPasswordReset({ db: testDb(), messenger }, fullSite, { email: user.email }, meta);
+    expect(requested.ok).toBe(true);
+    if (requested.ok) await requested.delivery;
     const [email] = await listDevOutbox(testDb(), { to: user.email });
     expect(email).toMatchObject({ channel: "email", purpose: "password-reset" });
     const token = email!.body.match(/\/staff\/reset-password\/([a-z2-7]+)/)![1]!;
@@ -157,12 +183,13 @@ describe("passwords", () => {
     const user = await staffOf(clinic.id);
     const start = new Date();
     const messenger = createMessenger({ env, db: testDb() });
-    await requestPasswordReset({ db: testDb(), messenger, now: () => start }, { ...site, displayName: clinic.name, origin: "http://x.localhost" }, { email: user.email }, meta);
+    const requested = await requestPasswordReset({ db: testDb(), messenger, now: () => start }, { ...site, displayName: clinic.name, origin: "http://x.localhost" }, { email: user.email }, meta);
+    if (requested.ok) await requested.delivery;
     const [email] = await listDevOutbox(testDb(), { to: user.email });
     const token = email!.body.match(/\/staff\/reset-password\/([a-z2-7]+)/)![1]!;
-    expect(await checkResetToken({ db: testDb(), now: () => new Date(start.getTime() + 60 * 60_000 - 1) }, token)).toMatchObject({ ok: true });
+    expect(await checkResetToken({ db: testDb(), now: () => new Date(start.getTime() + 60 * 60_000 - 1) }, site, token)).toMatchObject({ ok: true });
     const late = () => new Date(start.getTime() + 60 * 60_000);
-    expect(await checkResetToken({ db: testDb(), now: late }, token)).toMatchObject({ ok: false, message: expect.stringMatching(/expired/) });
+    expect(await checkResetToken({ db: testDb(), now: late }, site, token)).toMatchObject({ ok: false, message: expect.stringMatching(/expired/) });
     expect(await resetStaffPassword({ db: testDb(), now: late }, site, { token, newPassword: "too late password" }, meta)).toMatchObject({ ok: false, field: "token" });
   });
 });
@@ -182,5 +209,175 @@ describe("sessions", () => {
     const s2 = await createSession(testDb(), site, { subject: "staff", staffUserId: user.id }, meta);
     await invalidateSession(testDb(), site, s2.session.id);
     expect(await validateSessionToken(testDb(), site, s2.token)).toBeNull();
+  });
+});
+
+describe("staff sign-in across clinics", () => {
+  test("another clinic's site cannot lock out this clinic's staff, nor learn that they exist", async () => {
+    const { clinic, site } = await clinicSite();
+    const { clinic: other, site: otherSite } = await clinicSite();
+    const owner = await staffOf(clinic.id, "owner");
+    const m = freshMeta();
+    for (let i = 0; i < 7; i++) {
+      expect(await signInStaff({ db: testDb() }, otherSite, { email: owner.email, password: `guess number ${i}` }, m)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
+    }
+    // Even the right password there reads as an unknown address.
+    expect(await signInStaff({ db: testDb() }, otherSite, { email: owner.email, password: PASSWORD }, m)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
+    const row = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: owner.id } }));
+    expect(row).toMatchObject({ failedSignIns: 0, lockedUntil: null });
+    expect((await signInStaff({ db: testDb() }, site, { email: owner.email, password: PASSWORD }, m)).kind).toBe("signed-in");
+
+    // The other clinic's log holds anonymous rows only, the same as for an address nobody has.
+    await signInStaff({ db: testDb() }, otherSite, { email: "nobody-at-all@example.com", password: PASSWORD }, m);
+    const log = await testDb().forClinic(other.id).tx((tx) => tx.auditEvent.findMany({ orderBy: { occurredAt: "asc" } }));
+    expect(log).toHaveLength(9);
+    for (const event of log) {
+      expect(event).toMatchObject({ action: "staff.sign_in_failed", actorType: "anonymous", actorId: null, targetId: null });
+      expect(JSON.stringify(event.details)).not.toContain(owner.email);
+      expect(JSON.stringify(event)).not.toContain(owner.id);
+    }
+    expect(log[0]!.details).toEqual({ reason: "unknown-account", emailRef: auditEmailRef(owner.email) });
+    expect(log[8]!.details).toEqual({ reason: "unknown-account", emailRef: auditEmailRef("nobody-at-all@example.com") });
+  });
+
+  test("a reset link only works on a host where its owner may sign in", async () => {
+    const { clinic, site } = await clinicSite();
+    const { site: otherSite } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const messenger = createMessenger({ env, db: testDb() });
+    const requested = await requestPasswordReset({ db: testDb(), messenger }, { ...site, displayName: clinic.name, origin: "http://x.localhost" }, { email: user.email }, freshMeta());
+    if (requested.ok) await requested.delivery;
+    const [email] = await listDevOutbox(testDb(), { to: user.email });
+    const token = email!.body.match(/\/staff\/reset-password\/([a-z2-7]+)/)![1]!;
+    expect(await checkResetToken({ db: testDb() }, otherSite, token)).toMatchObject({ ok: false, message: expect.stringMatching(/not valid/) });
+    expect(await resetStaffPassword({ db: testDb() }, otherSite, { token, newPassword: "taken over password" }, freshMeta())).toMatchObject({ ok: false, field: "token" });
+    expect(await checkResetToken({ db: testDb() }, site, token)).toMatchObject({ ok: true, staffUserId: user.id });
+  });
+});
+
+describe("staff sign-in under load", () => {
+  test("a burst of parallel wrong passwords locks the account exactly once, and the right password is refused after", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const m = freshMeta();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => signInStaff({ db: testDb() }, site, { email: user.email, password: `wrong guess ${i}` }, m)));
+    expect(results.every((r) => r.kind === "refused" && r.message === GENERIC_REFUSAL)).toBe(true);
+    const row = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id } }));
+    expect(row.failedSignIns).toBe(5);
+    expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { targetId: user.id } }));
+    expect(audit.filter((a) => a.action === "staff.locked_out")).toHaveLength(1);
+    expect(audit.filter((a) => a.action === "staff.sign_in_failed")).toHaveLength(10);
+    expect(audit.filter((a) => a.action === "staff.sign_in_failed" && (a.details as { reason?: string }).reason === "locked")).toHaveLength(5);
+
+    expect(await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, m)).toMatchObject({ kind: "refused", message: expect.stringMatching(/locked/) });
+    const after = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id } }));
+    expect(after).toMatchObject({ failedSignIns: 5, lockedUntil: row.lockedUntil });
+  });
+
+  test(`a network gets ${STAFF_NETWORK_LIMIT} failed sign-ins per 15 minutes, counted by IPv6 /64; successes do not count`, async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const [a, b] = [randomBytes(2).readUInt16BE(), randomBytes(2).readUInt16BE()];
+    const prefix = `2001:db8:${a.toString(16)}:${b.toString(16)}`;
+    const neighbour = `2001:db8:${a.toString(16)}:${(b ^ 1).toString(16)}::1`;
+    const from = (host: string) => ({ ip: `${prefix}::${host}`, userAgent: "vitest", requestId: null });
+    const t0 = new Date();
+    const deps = { db: testDb(), now: () => t0 };
+    expect((await signInStaff(deps, site, { email: user.email, password: PASSWORD }, from("a"))).kind).toBe("signed-in");
+    for (let i = 1; i <= STAFF_NETWORK_LIMIT; i++) {
+      expect(await signInStaff(deps, site, { email: `nobody-${i}@example.com`, password: "whatever" }, from(i.toString(16)))).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
+    }
+    // Another address in the same /64, even with the right password, must wait.
+    const refused = await signInStaff(deps, site, { email: user.email, password: PASSWORD }, from("ffff"));
+    expect(refused).toEqual({ kind: "refused", message: "Too many sign-in attempts have come from your network. Please try again in 15 minutes.", retryAfterSeconds: 900 });
+    // The neighbouring /64 is another network; password resets are counted on their own.
+    expect((await signInStaff(deps, site, { email: user.email, password: PASSWORD }, { ...from("1"), ip: neighbour })).kind).toBe("signed-in");
+    const messenger = createMessenger({ env, db: testDb() });
+    expect((await requestPasswordReset({ ...deps, messenger }, { ...site, displayName: clinic.name, origin: "http://x.localhost" }, { email: "nobody@example.com" }, from("ffff"))).ok).toBe(true);
+    // Fifteen minutes on, the network may try again.
+    expect((await signInStaff({ db: testDb(), now: () => new Date(t0.getTime() + 15 * 60_000) }, site, { email: user.email, password: PASSWORD }, from("ffff"))).kind).toBe("signed-in");
+  });
+
+  test(`a network gets ${STAFF_NETWORK_LIMIT} password reset requests per 15 minutes`, async () => {
+    const { clinic, site } = await clinicSite();
+    const messenger = createMessenger({ env, db: testDb() });
+    const fullSite = { ...site, displayName: clinic.name, origin: "http://x.localhost" };
+    const m = freshMeta();
+    for (let i = 1; i <= STAFF_NETWORK_LIMIT; i++) expect((await requestPasswordReset({ db: testDb(), messenger }, fullSite, { email: `ghost-${i}@example.com` }, m)).ok).toBe(true);
+    expect(await requestPasswordReset({ db: testDb(), messenger }, fullSite, { email: "ghost@example.com" }, m)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Too many password reset requests.*try again in 15 minutes/),
+      retryAfterSeconds: expect.any(Number),
+    });
+  });
+});
+
+describe("password reset requests", () => {
+  test("answer before the email is sent, so unknown and real addresses take as long; a failed send is only logged", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const fullSite = { ...site, displayName: clinic.name, origin: "http://x.localhost" };
+    const sent: EmailMessage[] = [];
+    let release: () => void = () => {};
+    const slowMessenger = {
+      sendEmail: (message: EmailMessage) => {
+        sent.push(message);
+        return new Promise<never>((_, reject) => (release = () => reject(new Error("SMTP server went away"))));
+      },
+    };
+    const timeout = new Promise<"timed out">((resolve) => setTimeout(() => resolve("timed out"), 3_000));
+    const result = await Promise.race([requestPasswordReset({ db: testDb(), messenger: slowMessenger }, fullSite, { email: user.email }, freshMeta()), timeout]);
+    expect(result).toMatchObject({ ok: true });
+    expect(sent).toHaveLength(1);
+    release();
+    if (typeof result === "object" && result.ok) await expect(result.delivery).resolves.toBeUndefined();
+
+    // Both kinds of request leave one audit row; an unknown address is not named in it.
+    await requestPasswordReset({ db: testDb(), messenger: slowMessenger }, fullSite, { email: "ghost@example.com" }, freshMeta());
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: "staff.password_reset_requested" }, orderBy: { occurredAt: "asc" } }));
+    expect(audit.map((a) => [a.targetId, a.details])).toEqual([
+      [user.id, { sent: true }],
+      [null, { reason: "unknown-account", emailRef: auditEmailRef("ghost@example.com") }],
+    ]);
+  });
+});
+
+describe("password changes are all or nothing", () => {
+  test("when any part fails, the password, the sessions and the audit log stay as they were", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const current = await createSession(testDb(), site, { subject: "staff", staffUserId: user.id }, meta);
+    const otherDevice = await createSession(testDb(), site, { subject: "staff", staffUserId: user.id }, meta);
+    // A host whose clinic is gone: the audit row cannot be written, so nothing may be.
+    const goneSite = { ...site, clinicId: randomUUID() };
+    await expect(
+      changeStaffPassword({ db: testDb() }, goneSite, { staffUserId: user.id, currentSessionId: current.session.id, currentPassword: PASSWORD, newPassword: "a half saved password" }, meta),
+    ).rejects.toThrow();
+    expect(await validateSessionToken(testDb(), site, otherDevice.token)).not.toBeNull();
+    expect((await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, freshMeta())).kind).toBe("signed-in");
+  });
+
+  test("the audit row commits with the change", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const current = await createSession(testDb(), site, { subject: "staff", staffUserId: user.id }, meta);
+    expect(await changeStaffPassword({ db: testDb() }, site, { staffUserId: user.id, currentSessionId: current.session.id, currentPassword: PASSWORD, newPassword: "a fresh new password" }, meta)).toEqual({ ok: true });
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: "staff.password_changed", targetId: user.id } }));
+    expect(audit).toHaveLength(1);
+  });
+});
+
+describe("staff sign-out", () => {
+  test("ends the session and is audited", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const s = await createSession(testDb(), site, { subject: "staff", staffUserId: user.id }, meta);
+    expect(await signOut(testDb(), site, { sessionId: s.session.id, subject: { kind: "staff", staffUserId: user.id } }, meta)).toBe(true);
+    expect(await validateSessionToken(testDb(), site, s.token)).toBeNull();
+    // A second sign-out of the same session changes nothing and records nothing.
+    expect(await signOut(testDb(), site, { sessionId: s.session.id, subject: { kind: "staff", staffUserId: user.id } }, meta)).toBe(false);
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: "staff.sign_out" } }));
+    expect(audit).toMatchObject([{ actorType: "staff", actorId: user.id, targetId: user.id, ip: meta.ip }]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { afterFailure, codeExpiry, decideAttempt, decideSend, isLocked, wrongCodeMessage } from "./sign-in-rules";
+import { afterFailure, codeExpiry, decideAttempt, decideSend, decideThrottle, isLocked, throttledMessage, wrongCodeMessage } from "./sign-in-rules";
 
 const t0 = new Date("2026-11-21T10:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -80,5 +80,23 @@ describe("staff lockout", () => {
   test("after a lock runs out the count starts again", () => {
     const next = afterFailure(at(15 * MIN), { failedSignIns: 5, lockedUntil: at(15 * MIN) });
     expect(next).toMatchObject({ failedSignIns: 1, lockedUntil: null, lockedNow: false });
+  });
+});
+
+describe("per-network staff throttle", () => {
+  const attempts = (n: number, spacingMs = SEC) => Array.from({ length: n }, (_, i) => at(i * spacingMs));
+  test("the 30th attempt in 15 minutes is allowed, the 31st refused until the oldest leaves the window", () => {
+    expect(decideThrottle(at(29 * SEC), attempts(29))).toEqual({ ok: true });
+    expect(decideThrottle(at(30 * SEC), attempts(30))).toEqual({ ok: false, retryAfterSeconds: 15 * 60 - 30 });
+    // The oldest counts until exactly 15 minutes have passed.
+    expect(decideThrottle(at(15 * MIN - 1), attempts(30))).toMatchObject({ ok: false, retryAfterSeconds: 1 });
+    expect(decideThrottle(at(15 * MIN), attempts(30))).toEqual({ ok: true });
+  });
+  test("attempts older than the window do not count", () => {
+    expect(decideThrottle(at(60 * MIN), attempts(100))).toEqual({ ok: true });
+  });
+  test("the message says when to come back", () => {
+    expect(throttledMessage("sign-in", 600)).toBe("Too many sign-in attempts have come from your network. Please try again in 10 minutes.");
+    expect(throttledMessage("password-reset", 5)).toMatch(/password reset requests.*5 seconds/);
   });
 });

@@ -104,3 +104,26 @@ export function lockedMessage(lockedUntil: Date, now: Date, timeZone?: string): 
   const at = lockedUntil.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit", timeZone: timeZone ?? "UTC", timeZoneName: "short" });
   return `This account is locked after too many failed sign-ins. Try again at ${at} (in ${minutes} minute${minutes === 1 ? "" : "s"}), or reset your password.`;
 }
+
+// Per-network throttling of staff sign-in and password-reset requests ---------------------------
+
+export const STAFF_NETWORK_LIMIT = 30;
+export const STAFF_NETWORK_WINDOW_MS = 15 * 60_000;
+
+export type ThrottleDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * May one more attempt start? `attempts` are the times of the network's failed (or still running)
+ * attempts; the limit frees up again as the oldest of them leaves the window.
+ */
+export function decideThrottle(now: Date, attempts: readonly Date[], limit = STAFF_NETWORK_LIMIT, windowMs = STAFF_NETWORK_WINDOW_MS): ThrottleDecision {
+  const t = now.getTime();
+  const recent = attempts.map((d) => d.getTime()).filter((a) => a > t - windowMs).sort((a, b) => a - b);
+  if (recent.length < limit) return { ok: true };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[recent.length - limit]! + windowMs - t) / 1000)) };
+}
+
+export function throttledMessage(purpose: "sign-in" | "password-reset", retryAfterSeconds: number): string {
+  const what = purpose === "sign-in" ? "sign-in attempts" : "password reset requests";
+  return `Too many ${what} have come from your network. Please try again in ${describeWait(retryAfterSeconds)}.`;
+}

@@ -2,11 +2,13 @@ import { recordAudit, type AuditActorType } from "~/modules/audit/audit.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
 import type { StaffRole } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
+import { log } from "~/utils/log.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { insertSession, invalidateAllStaffSessions, scopeFor, type RequestMeta, type Session, type SessionHost } from "./session.server";
 import { afterFailure, isLocked, lockedMessage } from "./sign-in-rules";
-import { checkTotp } from "./totp.server";
-import { generateToken, sha256Hex } from "./tokens.server";
+import { forgetAttempt, startAttempt } from "./throttle.server";
+import { matchTotp } from "./totp.server";
+import { generateToken, hmacHex, sha256Hex } from "./tokens.server";
 
 /**
  * Staff sign in with email and password (argon2id), then a TOTP code when they turned it on. On a
@@ -31,7 +33,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 export type StaffSignInResult =
   | { kind: "signed-in"; token: string; session: Session; staffUserId: string }
   | { kind: "totp-required"; staffUserId: string }
-  | { kind: "refused"; message: string };
+  | { kind: "refused"; message: string; retryAfterSeconds?: number };
 
 // Verifying against a real hash for unknown emails makes "no such user" take as long as "wrong
 // password", so response times do not reveal which addresses have accounts.
@@ -63,24 +65,57 @@ export function normalizeEmail(email: string) {
   return email.trim().toLowerCase();
 }
 
-/** Records a wrong password or TOTP code, locking the account on the fifth in a row. */
-async function registerFailure(tx: Tx, site: StaffSignInSite, staffUserId: string, now: Date, meta: RequestMeta, reason: string): Promise<string> {
-  const rows = await tx.$queryRaw<{ failed_sign_ins: number; locked_until: Date | null }[]>`
-    SELECT failed_sign_ins, locked_until FROM staff_users WHERE id = ${staffUserId}::uuid FOR UPDATE`;
-  const current = rows[0]!;
-  const next = afterFailure(now, { failedSignIns: current.failed_sign_ins, lockedUntil: current.locked_until });
+/**
+ * An address typed on this host that names nobody who may sign in here, as the host's audit log
+ * records it: keyed and shortened, so repeated tries can be told apart without the log holding
+ * (or confirming) anyone's address.
+ */
+export function auditEmailRef(email: string): string {
+  return hmacHex("audit-email", normalizeEmail(email)).slice(0, 24);
+}
+
+/**
+ * The same record whether the address is unknown or belongs to someone without access here: the
+ * host's log must not tell its readers who has accounts elsewhere, nor hold another clinic's ids.
+ */
+function unknownAccountAudit(site: SessionHost, action: string, email: string, meta: RequestMeta) {
+  return { clinicId: site.clinicId, actor: { type: "anonymous" as const }, action, request: auditRequest(meta), details: { reason: "unknown-account", emailRef: auditEmailRef(email) } };
+}
+
+interface LockedRow {
+  password_hash: string;
+  failed_sign_ins: number;
+  locked_until: Date | null;
+  totp_secret: string | null;
+  totp_last_step: bigint | null;
+}
+
+/** The staff row, locked until the transaction ends, so parallel attempts are judged one at a time. */
+async function lockStaffRow(tx: Tx, staffUserId: string): Promise<LockedRow | null> {
+  const rows = await tx.$queryRaw<LockedRow[]>`
+    SELECT password_hash, failed_sign_ins, locked_until, totp_secret, totp_last_step
+      FROM staff_users WHERE id = ${staffUserId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** Records a wrong password or TOTP code (on a row locked by the caller), locking the account on the fifth in a row. */
+async function registerFailure(tx: Tx, site: StaffSignInSite, staffUserId: string, row: LockedRow, now: Date, meta: RequestMeta, reason: string): Promise<{ lockedUntil: Date | null }> {
+  const next = afterFailure(now, { failedSignIns: row.failed_sign_ins, lockedUntil: row.locked_until });
   await tx.staffUser.update({ where: { id: staffUserId }, data: { failedSignIns: next.failedSignIns, lockedUntil: next.lockedUntil } });
   const base = { clinicId: site.clinicId, actor: { type: actorType(site), id: staffUserId }, target: { type: "staff_user", id: staffUserId }, request: auditRequest(meta) };
   await recordAudit(tx, { ...base, action: "staff.sign_in_failed", details: { reason, failures: next.failedSignIns } });
   if (next.lockedNow && next.lockedUntil) {
     await recordAudit(tx, { ...base, action: "staff.locked_out", details: { until: next.lockedUntil.toISOString(), failures: next.failedSignIns } });
-    return lockedMessage(next.lockedUntil, now, site.timeZone);
+    return { lockedUntil: next.lockedUntil };
   }
-  return GENERIC_REFUSAL;
+  return { lockedUntil: null };
 }
 
-async function completeSignIn(tx: Tx, site: StaffSignInSite, staffUserId: string, now: Date, meta: RequestMeta, method: string): Promise<StaffSignInResult> {
-  await tx.staffUser.update({ where: { id: staffUserId }, data: { failedSignIns: 0, lockedUntil: null } });
+async function completeSignIn(tx: Tx, site: StaffSignInSite, staffUserId: string, now: Date, meta: RequestMeta, method: string, totpStep?: number): Promise<StaffSignInResult> {
+  await tx.staffUser.update({
+    where: { id: staffUserId },
+    data: { failedSignIns: 0, lockedUntil: null, ...(totpStep !== undefined ? { totpLastStep: BigInt(totpStep) } : {}) },
+  });
   const { token, session } = await insertSession(tx, site, { subject: "staff", staffUserId }, meta, now);
   await recordAudit(tx, {
     clinicId: site.clinicId,
@@ -93,71 +128,93 @@ async function completeSignIn(tx: Tx, site: StaffSignInSite, staffUserId: string
   return { kind: "signed-in", token, session, staffUserId };
 }
 
+/**
+ * Email and password. Whoever cannot sign in on this host (no such address, or no membership here
+ * / not an operator on the platform host) gets exactly what an unknown address gets: the same
+ * refusal after the same password-hash work, no change to anyone's failure count, and an
+ * anonymous audit row. So another clinic's site can neither lock this clinic's staff out nor
+ * learn that their addresses exist.
+ *
+ * A locked account answers a wrong password with the usual refusal, and only a right password
+ * with the lock and its end time. Someone guessing therefore cannot tell a locked account from an
+ * unknown address, while the real person, who knows the password, learns why they cannot get in
+ * and when to try again. Every path verifies one hash, so the answer's timing tells nothing either.
+ */
 export async function signInStaff(deps: StaffSignInDeps, site: StaffSignInSite, input: { email: string; password: string }, meta: RequestMeta): Promise<StaffSignInResult> {
   const now = deps.now?.() ?? new Date();
   const email = normalizeEmail(input.email);
-  const user = await scopeFor(deps.db, site).tx((tx) =>
-    tx.staffUser.findUnique({ where: { email }, select: { id: true, passwordHash: true, failedSignIns: true, lockedUntil: true, totpSecret: true } }),
-  );
+  const attempt = await startAttempt(deps.db, "sign-in", meta.ip, now);
+  if (!attempt.ok) {
+    log.warn("staff sign-in throttled", { clinicId: site.clinicId, ip: meta.ip, requestId: meta.requestId ?? null });
+    return { kind: "refused", message: attempt.message, retryAfterSeconds: attempt.retryAfterSeconds };
+  }
+  const scope = scopeFor(deps.db, site);
+  const user = await scope.tx(async (tx) => {
+    const found = await tx.staffUser.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+    return found && (await hasAccess(tx, site, found.id)) ? found : null;
+  });
   if (!user) {
     await dummyVerify(input.password);
-    await scopeFor(deps.db, site).tx((tx) =>
-      recordAudit(tx, {
-        clinicId: site.clinicId,
-        actor: { type: "anonymous" },
-        action: "staff.sign_in_failed",
-        request: auditRequest(meta),
-        details: { reason: "unknown-email", email: email.slice(0, 254) },
-      }),
-    );
+    await scope.tx((tx) => recordAudit(tx, unknownAccountAudit(site, "staff.sign_in_failed", email, meta)));
     return { kind: "refused", message: GENERIC_REFUSAL };
   }
-  if (isLocked(now, user)) {
-    await scopeFor(deps.db, site).tx((tx) =>
-      recordAudit(tx, {
-        clinicId: site.clinicId,
-        actor: { type: actorType(site), id: user.id },
-        action: "staff.sign_in_failed",
-        target: { type: "staff_user", id: user.id },
-        request: auditRequest(meta),
-        details: { reason: "locked" },
-      }),
-    );
-    return { kind: "refused", message: lockedMessage(user.lockedUntil!, now, site.timeZone) };
-  }
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
-  return scopeFor(deps.db, site).tx(async (tx): Promise<StaffSignInResult> => {
-    if (!passwordOk) return { kind: "refused", message: await registerFailure(tx, site, user.id, now, meta, "wrong-password") };
-    if (!(await hasAccess(tx, site, user.id))) {
-      // The password was right, so this is not a guess; refuse exactly as for a wrong password.
-      await recordAudit(tx, {
-        clinicId: site.clinicId,
-        actor: { type: actorType(site), id: user.id },
-        action: "staff.sign_in_failed",
-        target: { type: "staff_user", id: user.id },
-        request: auditRequest(meta),
-        details: { reason: site.clinicId ? "not-a-member-of-this-clinic" : "not-an-operator" },
-      });
+  const result = await scope.tx(async (tx): Promise<StaffSignInResult> => {
+    const row = await lockStaffRow(tx, user.id);
+    // Removed or moved out of this clinic while the hash was being checked.
+    if (!row || !(await hasAccess(tx, site, user.id))) {
+      await recordAudit(tx, unknownAccountAudit(site, "staff.sign_in_failed", email, meta));
       return { kind: "refused", message: GENERIC_REFUSAL };
     }
-    if (user.totpSecret) return { kind: "totp-required", staffUserId: user.id };
+    // A password changed meanwhile: the one just checked is no longer the password.
+    const rightPassword = passwordOk && row.password_hash === user.passwordHash;
+    const base = { clinicId: site.clinicId, actor: { type: actorType(site), id: user.id }, target: { type: "staff_user", id: user.id }, request: auditRequest(meta) };
+    if (isLocked(now, { failedSignIns: row.failed_sign_ins, lockedUntil: row.locked_until })) {
+      // Checked under the row lock: parallel guesses that arrive after the fifth failure are not counted and cannot sign in.
+      await recordAudit(tx, { ...base, action: "staff.sign_in_failed", details: { reason: "locked", rightPassword } });
+      return { kind: "refused", message: rightPassword ? lockedMessage(row.locked_until!, now, site.timeZone) : GENERIC_REFUSAL };
+    }
+    if (!rightPassword) {
+      await registerFailure(tx, site, user.id, row, now, meta, "wrong-password");
+      return { kind: "refused", message: GENERIC_REFUSAL };
+    }
+    if (row.totp_secret) return { kind: "totp-required", staffUserId: user.id };
     return completeSignIn(tx, site, user.id, now, meta, "password");
   });
+  // The right password is not a guess; only failures count against the network.
+  if (result.kind !== "refused") await forgetAttempt(deps.db, attempt);
+  return result;
 }
+
+const WRONG_TOTP = "That code is not right. Enter the current code from your authenticator app.";
 
 /** The second step, after a correct password, for staff with TOTP turned on. */
 export async function completeTotpSignIn(deps: StaffSignInDeps, site: StaffSignInSite, input: { staffUserId: string; code: string }, meta: RequestMeta): Promise<StaffSignInResult> {
   const now = deps.now?.() ?? new Date();
   return scopeFor(deps.db, site).tx(async (tx): Promise<StaffSignInResult> => {
-    const user = await tx.staffUser.findUnique({ where: { id: input.staffUserId }, select: { id: true, failedSignIns: true, lockedUntil: true, totpSecret: true } });
-    if (!user || !(await hasAccess(tx, site, user.id))) return { kind: "refused", message: GENERIC_REFUSAL };
-    if (isLocked(now, user)) return { kind: "refused", message: lockedMessage(user.lockedUntil!, now, site.timeZone) };
-    if (!user.totpSecret) return completeSignIn(tx, site, user.id, now, meta, "password");
-    if (!checkTotp(user.totpSecret, input.code.replace(/\s+/g, ""), now)) {
-      const message = await registerFailure(tx, site, user.id, now, meta, "wrong-totp-code");
-      return { kind: "refused", message: message === GENERIC_REFUSAL ? "That code is not right. Enter the current code from your authenticator app." : message };
+    const row = await lockStaffRow(tx, input.staffUserId);
+    if (!row || !(await hasAccess(tx, site, input.staffUserId))) return { kind: "refused", message: GENERIC_REFUSAL };
+    // Whoever reaches this step gave the right password, so the lock and its end may be shown.
+    if (isLocked(now, { failedSignIns: row.failed_sign_ins, lockedUntil: row.locked_until })) return { kind: "refused", message: lockedMessage(row.locked_until!, now, site.timeZone) };
+    if (!row.totp_secret) return completeSignIn(tx, site, input.staffUserId, now, meta, "password");
+    const step = matchTotp(row.totp_secret, input.code.replace(/\s+/g, ""), now);
+    if (step === null) {
+      const failure = await registerFailure(tx, site, input.staffUserId, row, now, meta, "wrong-totp-code");
+      return { kind: "refused", message: failure.lockedUntil ? lockedMessage(failure.lockedUntil, now, site.timeZone) : WRONG_TOTP };
     }
-    return completeSignIn(tx, site, user.id, now, meta, "password+totp");
+    if (row.totp_last_step !== null && BigInt(step) <= row.totp_last_step) {
+      // A code already used (or an older one) proves nothing new: someone may have seen it.
+      await recordAudit(tx, {
+        clinicId: site.clinicId,
+        actor: { type: actorType(site), id: input.staffUserId },
+        action: "staff.sign_in_failed",
+        target: { type: "staff_user", id: input.staffUserId },
+        request: auditRequest(meta),
+        details: { reason: "reused-totp-code" },
+      });
+      return { kind: "refused", message: "That code has already been used. Wait for the next code in your authenticator app and enter that." };
+    }
+    return completeSignIn(tx, site, input.staffUserId, now, meta, "password+totp", step);
   });
 }
 
@@ -173,7 +230,21 @@ export function newPasswordProblem(password: string, email: string): string | nu
 
 export type PasswordChangeResult = { ok: true } | { ok: false; field: "currentPassword" | "newPassword"; message: string };
 
-/** Changes a signed-in staff member's password and signs out every other session they have. */
+/**
+ * Signs a staff member out on every host, inside the caller's transaction. Only the system scope
+ * may delete other clinics' sessions, so the transaction switches to it for this one statement
+ * and back to the host's scope afterwards (set_config(..., true) lasts until the transaction ends).
+ */
+async function signOutEverywhereInTx(tx: Tx, site: SessionHost, staffUserId: string, exceptSessionId?: string): Promise<void> {
+  await tx.$executeRaw`SELECT set_config('app.clinic_id', '', true), set_config('app.scope', 'system', true)`;
+  await tx.session.deleteMany({ where: { staffUserId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) } });
+  await tx.$executeRaw`SELECT set_config('app.clinic_id', ${site.clinicId ?? ""}, true), set_config('app.scope', '', true)`;
+}
+
+/**
+ * Changes a signed-in staff member's password and signs out every other session they have. The
+ * new password, the end of the other sessions and the audit row commit together or not at all.
+ */
 export async function changeStaffPassword(
   deps: StaffSignInDeps,
   site: StaffSignInSite,
@@ -181,7 +252,8 @@ export async function changeStaffPassword(
   meta: RequestMeta,
 ): Promise<PasswordChangeResult> {
   const now = deps.now?.() ?? new Date();
-  const user = await scopeFor(deps.db, site).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: input.staffUserId }, select: { email: true, passwordHash: true } }));
+  const scope = scopeFor(deps.db, site);
+  const user = await scope.tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: input.staffUserId }, select: { email: true, passwordHash: true } }));
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     return { ok: false, field: "currentPassword", message: "Your current password is not right." };
   }
@@ -189,36 +261,25 @@ export async function changeStaffPassword(
   if (problem) return { ok: false, field: "newPassword", message: problem };
   if (input.newPassword === input.currentPassword) return { ok: false, field: "newPassword", message: "Choose a password different from your current one." };
   const passwordHash = await hashPassword(input.newPassword);
-  await setPasswordAndSignOut(deps.db, input.staffUserId, passwordHash, now, input.currentSessionId);
-  await scopeFor(deps.db, site).tx((tx) =>
-    recordAudit(tx, {
+  const changed = await scope.tx(async (tx) => {
+    // Only if the password is still the one just verified (not changed or reset meanwhile).
+    const updated = await tx.staffUser.updateMany({
+      where: { id: input.staffUserId, passwordHash: user.passwordHash },
+      data: { passwordHash, passwordChangedAt: now, failedSignIns: 0, lockedUntil: null },
+    });
+    if (updated.count !== 1) return false;
+    await recordAudit(tx, {
       clinicId: site.clinicId,
       actor: { type: actorType(site), id: input.staffUserId },
       action: "staff.password_changed",
       target: { type: "staff_user", id: input.staffUserId },
       request: auditRequest(meta),
-    }),
-  );
-  return { ok: true };
-}
-
-/**
- * The new password and the end of the old sessions commit together, in the system scope (the only
- * one that may delete sessions on every clinic's host). The audit row is written in the host's
- * scope just after, because the audit log is per clinic.
- */
-async function setPasswordAndSignOut(db: Db, staffUserId: string, passwordHash: string, now: Date, exceptSessionId?: string, consumeResetId?: string): Promise<boolean> {
-  return db.system("password change").tx(async (tx) => {
-    if (consumeResetId) {
-      const used = await tx.passwordReset.updateMany({ where: { id: consumeResetId, staffUserId, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-      if (used.count !== 1) return false;
-      // Any other outstanding links for this person stop working too.
-      await tx.passwordReset.updateMany({ where: { staffUserId, usedAt: null }, data: { usedAt: now } });
-    }
-    await tx.staffUser.update({ where: { id: staffUserId }, data: { passwordHash, passwordChangedAt: now, failedSignIns: 0, lockedUntil: null } });
-    await tx.session.deleteMany({ where: { staffUserId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) } });
+    });
+    await signOutEverywhereInTx(tx, site, input.staffUserId, input.currentSessionId);
     return true;
   });
+  if (!changed) return { ok: false, field: "currentPassword", message: "Your password was changed in the meantime. Enter your current password again." };
+  return { ok: true };
 }
 
 export { invalidateAllStaffSessions };
@@ -227,51 +288,73 @@ export { invalidateAllStaffSessions };
 
 const RESET_REQUESTS_PER_HOUR = 3;
 
+export type PasswordResetRequestResult =
+  /** `delivery` settles once the email is handed over (or has failed and been logged); nobody needs to wait for it. */
+  | { ok: true; delivery: Promise<void> }
+  | { ok: false; message: string; retryAfterSeconds: number };
+
 /**
  * Emails a single-use reset link when the address belongs to someone who may sign in on this host.
  * The caller shows the same answer whatever happened, so the form reveals no accounts.
+ *
+ * The answer must also take the same time either way. The database work is nearly the same for
+ * both (a lookup and one audit row), but an SMTP round trip takes hundreds of milliseconds, so the
+ * email is not awaited: it leaves after the answer, and a failure is only logged (the person can
+ * ask again). Unknown addresses get no email.
  */
 export async function requestPasswordReset(
   deps: StaffSignInDeps & { messenger: Pick<Messenger, "sendEmail"> },
   site: StaffSignInSite & { displayName: string; origin: string },
   input: { email: string },
   meta: RequestMeta,
-): Promise<void> {
+): Promise<PasswordResetRequestResult> {
   const now = deps.now?.() ?? new Date();
   const email = normalizeEmail(input.email);
+  const attempt = await startAttempt(deps.db, "password-reset", meta.ip, now);
+  if (!attempt.ok) {
+    log.warn("password reset requests throttled", { clinicId: site.clinicId, ip: meta.ip, requestId: meta.requestId ?? null });
+    return { ok: false, message: attempt.message, retryAfterSeconds: attempt.retryAfterSeconds };
+  }
   const token = generateToken();
-  const sent = await scopeFor(deps.db, site).tx(async (tx) => {
+  const recipient = await scopeFor(deps.db, site).tx(async (tx) => {
     const user = await tx.staffUser.findUnique({ where: { email }, select: { id: true, name: true } });
-    if (!user || !(await hasAccess(tx, site, user.id))) return null;
+    if (!user || !(await hasAccess(tx, site, user.id))) {
+      await recordAudit(tx, unknownAccountAudit(site, "staff.password_reset_requested", email, meta));
+      return null;
+    }
+    const audit = { clinicId: site.clinicId, actor: { type: "anonymous" as const }, action: "staff.password_reset_requested", target: { type: "staff_user", id: user.id }, request: auditRequest(meta) };
     // A few links an hour is plenty; more would let anyone fill a colleague's inbox.
     const recent = await tx.passwordReset.count({ where: { staffUserId: user.id, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-    if (recent >= RESET_REQUESTS_PER_HOUR) return null;
+    if (recent >= RESET_REQUESTS_PER_HOUR) {
+      await recordAudit(tx, { ...audit, details: { sent: false, reason: "too-many-links" } });
+      return null;
+    }
     await tx.passwordReset.create({ data: { id: sha256Hex(token), staffUserId: user.id, expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000), createdAt: now } });
-    await recordAudit(tx, {
-      clinicId: site.clinicId,
-      actor: { type: "anonymous" },
-      action: "staff.password_reset_requested",
-      target: { type: "staff_user", id: user.id },
-      request: auditRequest(meta),
-    });
+    await recordAudit(tx, { ...audit, details: { sent: true } });
     return user;
   });
-  if (!sent) return;
+  if (!recipient) return { ok: true, delivery: Promise.resolve() };
   const link = `${site.origin}/staff/reset-password/${token}`;
-  await deps.messenger.sendEmail({
-    to: email,
-    subject: `Reset your ${site.displayName} password`,
-    text:
-      `Hello ${sent.name},\n\nSomeone (hopefully you) asked to reset the password for your ${site.displayName} staff account.\n\n` +
-      `Open this link within ${RESET_LINK_MINUTES} minutes to choose a new password:\n${link}\n\n` +
-      `The link works once. If you didn't ask for this, ignore this email; your password stays the same.\n`,
-    html:
-      `<p>Hello ${escapeHtml(sent.name)},</p><p>Someone (hopefully you) asked to reset the password for your ${escapeHtml(site.displayName)} staff account.</p>` +
-      `<p><a href="${escapeHtml(link)}">Choose a new password</a> (the link works once, for ${RESET_LINK_MINUTES} minutes).</p>` +
-      `<p>If you didn't ask for this, ignore this email; your password stays the same.</p>`,
-    clinicId: site.clinicId,
-    purpose: "password-reset",
-  });
+  const delivery = deps.messenger
+    .sendEmail({
+      to: email,
+      subject: `Reset your ${site.displayName} password`,
+      text:
+        `Hello ${recipient.name},\n\nSomeone (hopefully you) asked to reset the password for your ${site.displayName} staff account.\n\n` +
+        `Open this link within ${RESET_LINK_MINUTES} minutes to choose a new password:\n${link}\n\n` +
+        `The link works once. If you didn't ask for this, ignore this email; your password stays the same.\n`,
+      html:
+        `<p>Hello ${escapeHtml(recipient.name)},</p><p>Someone (hopefully you) asked to reset the password for your ${escapeHtml(site.displayName)} staff account.</p>` +
+        `<p><a href="${escapeHtml(link)}">Choose a new password</a> (the link works once, for ${RESET_LINK_MINUTES} minutes).</p>` +
+        `<p>If you didn't ask for this, ignore this email; your password stays the same.</p>`,
+      clinicId: site.clinicId,
+      purpose: "password-reset",
+    })
+    .then(
+      () => undefined,
+      (error: unknown) => log.warn("password reset email failed", { clinicId: site.clinicId, requestId: meta.requestId ?? null, error: error instanceof Error ? error.message : String(error) }),
+    );
+  return { ok: true, delivery };
 }
 
 function escapeHtml(s: string) {
@@ -280,13 +363,20 @@ function escapeHtml(s: string) {
 
 export type ResetTokenState = { ok: true; staffUserId: string; email: string } | { ok: false; message: string };
 
-export async function checkResetToken(deps: StaffSignInDeps, token: string): Promise<ResetTokenState> {
+const INVALID_LINK = "This reset link is not valid. Ask for a new one.";
+
+/**
+ * Whether a reset link can still be used on this host. A link only works on a host where its
+ * owner may sign in, so the reset (and its audit row) never lands in another clinic's site or log.
+ */
+export async function checkResetToken(deps: StaffSignInDeps, site: SessionHost, token: string): Promise<ResetTokenState> {
   const now = deps.now?.() ?? new Date();
-  if (!/^[a-z2-7]{16,128}$/.test(token)) return { ok: false, message: "This reset link is not valid. Ask for a new one." };
-  const reset = await deps.db.system("password reset").tx((tx) =>
-    tx.passwordReset.findUnique({ where: { id: sha256Hex(token) }, select: { staffUserId: true, expiresAt: true, usedAt: true, staffUser: { select: { email: true } } } }),
-  );
-  if (!reset) return { ok: false, message: "This reset link is not valid. Ask for a new one." };
+  if (!/^[a-z2-7]{16,128}$/.test(token)) return { ok: false, message: INVALID_LINK };
+  const reset = await scopeFor(deps.db, site).tx(async (tx) => {
+    const found = await tx.passwordReset.findUnique({ where: { id: sha256Hex(token) }, select: { staffUserId: true, expiresAt: true, usedAt: true, staffUser: { select: { email: true } } } });
+    return found && (await hasAccess(tx, site, found.staffUserId)) ? found : null;
+  });
+  if (!reset) return { ok: false, message: INVALID_LINK };
   if (reset.usedAt) return { ok: false, message: "This reset link has already been used. Ask for a new one if you still need it." };
   if (now.getTime() >= reset.expiresAt.getTime()) return { ok: false, message: `This reset link has expired (links work for ${RESET_LINK_MINUTES} minutes). Ask for a new one.` };
   return { ok: true, staffUserId: reset.staffUserId, email: reset.staffUser.email };
@@ -294,26 +384,36 @@ export async function checkResetToken(deps: StaffSignInDeps, token: string): Pro
 
 export type ResetResult = { ok: true } | { ok: false; field: "password" | "token"; message: string };
 
-/** Sets a new password from an emailed link: the link is used up and every session signed out. */
+/**
+ * Sets a new password from an emailed link. Using up the link (and any others outstanding), the
+ * new password, signing out every session and the audit row commit together or not at all.
+ */
 export async function resetStaffPassword(deps: StaffSignInDeps, site: StaffSignInSite, input: { token: string; newPassword: string }, meta: RequestMeta): Promise<ResetResult> {
   const now = deps.now?.() ?? new Date();
-  const state = await checkResetToken(deps, input.token);
+  const state = await checkResetToken(deps, site, input.token);
   if (!state.ok) return { ok: false, field: "token", message: state.message };
   const problem = newPasswordProblem(input.newPassword, state.email);
   if (problem) return { ok: false, field: "password", message: problem };
   const passwordHash = await hashPassword(input.newPassword);
-  const done = await setPasswordAndSignOut(deps.db, state.staffUserId, passwordHash, now, undefined, sha256Hex(input.token));
-  if (!done) return { ok: false, field: "token", message: "This reset link has already been used or has expired. Ask for a new one." };
-  await scopeFor(deps.db, site).tx((tx) =>
-    recordAudit(tx, {
+  const resetId = sha256Hex(input.token);
+  const done = await scopeFor(deps.db, site).tx(async (tx) => {
+    const used = await tx.passwordReset.updateMany({ where: { id: resetId, staffUserId: state.staffUserId, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    if (used.count !== 1) return false;
+    // Any other outstanding links for this person stop working too.
+    await tx.passwordReset.updateMany({ where: { staffUserId: state.staffUserId, usedAt: null }, data: { usedAt: now } });
+    await tx.staffUser.update({ where: { id: state.staffUserId }, data: { passwordHash, passwordChangedAt: now, failedSignIns: 0, lockedUntil: null } });
+    await recordAudit(tx, {
       clinicId: site.clinicId,
       actor: { type: actorType(site), id: state.staffUserId },
       action: "staff.password_reset",
       target: { type: "staff_user", id: state.staffUserId },
       request: auditRequest(meta),
       details: { signedOutEverywhere: true },
-    }),
-  );
+    });
+    await signOutEverywhereInTx(tx, site, state.staffUserId);
+    return true;
+  });
+  if (!done) return { ok: false, field: "token", message: "This reset link has already been used or has expired. Ask for a new one." };
   return { ok: true };
 }
 
@@ -321,11 +421,13 @@ export async function resetStaffPassword(deps: StaffSignInDeps, site: StaffSignI
 
 export async function enableTotp(deps: StaffSignInDeps, site: StaffSignInSite, input: { staffUserId: string; secret: string; code: string }, meta: RequestMeta): Promise<{ ok: true } | { ok: false; message: string }> {
   const now = deps.now?.() ?? new Date();
-  if (!checkTotp(input.secret, input.code.replace(/\s+/g, ""), now)) {
+  const step = matchTotp(input.secret, input.code.replace(/\s+/g, ""), now);
+  if (step === null) {
     return { ok: false, message: "That code is not right. Check the time on your phone and enter the current 6-digit code." };
   }
   await scopeFor(deps.db, site).tx(async (tx) => {
-    await tx.staffUser.update({ where: { id: input.staffUserId }, data: { totpSecret: input.secret } });
+    // The code that turned TOTP on cannot also be used to sign in.
+    await tx.staffUser.update({ where: { id: input.staffUserId }, data: { totpSecret: input.secret, totpLastStep: BigInt(step) } });
     await recordAudit(tx, { clinicId: site.clinicId, actor: { type: actorType(site), id: input.staffUserId }, action: "staff.totp_enabled", target: { type: "staff_user", id: input.staffUserId }, request: auditRequest(meta) });
   });
   return { ok: true };
@@ -335,7 +437,7 @@ export async function disableTotp(deps: StaffSignInDeps, site: StaffSignInSite, 
   const user = await scopeFor(deps.db, site).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: input.staffUserId }, select: { passwordHash: true } }));
   if (!(await verifyPassword(user.passwordHash, input.password))) return { ok: false, message: "Your password is not right." };
   await scopeFor(deps.db, site).tx(async (tx) => {
-    await tx.staffUser.update({ where: { id: input.staffUserId }, data: { totpSecret: null } });
+    await tx.staffUser.update({ where: { id: input.staffUserId }, data: { totpSecret: null, totpLastStep: null } });
     await recordAudit(tx, { clinicId: site.clinicId, actor: { type: actorType(site), id: input.staffUserId }, action: "staff.totp_disabled", target: { type: "staff_user", id: input.staffUserId }, request: auditRequest(meta) });
   });
   return { ok: true };
