@@ -1,6 +1,7 @@
 import type { LocationView } from "~/modules/clinic/locations.server";
 import type { ViewerSummary } from "~/root";
 import { ClinicHeader } from "./clinic-header";
+import { DraftBanner } from "./draft-banner";
 import { LocationCard } from "./location-card";
 import { SiteFooter } from "./site-footer";
 import { TimeZoneNote } from "./time-zone-note";
@@ -33,13 +34,7 @@ export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: Clinic
   const hasContacts = clinic.contactPhone || clinic.contactEmail || website;
   return (
     <div className="flex min-h-screen flex-col">
-      {clinic.status === "draft" ? (
-        <div role="status" className="bg-amber-100 text-amber-950" data-testid="draft-banner">
-          <p className="mx-auto max-w-6xl px-4 py-2 text-sm sm:px-6">
-            <strong className="font-semibold">This site is not published yet.</strong> Patients can't find it on Medslot until the clinic goes live.
-          </p>
-        </div>
-      ) : null}
+      {clinic.status === "draft" ? <DraftBanner /> : null}
       <ClinicHeader name={clinic.name} logoUrl={clinic.logoUrl} viewer={viewer} />
 
       <main id="main" className="flex-1">
@@ -48,7 +43,7 @@ export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: Clinic
             <h1 className="text-3xl font-bold tracking-tight text-slate-900 sm:text-5xl">{clinic.name}</h1>
             {clinic.tagline ? <p className="mt-3 max-w-2xl text-lg text-slate-700 sm:text-xl">{clinic.tagline}</p> : null}
             <div className="mt-8 flex flex-col gap-3 sm:flex-row sm:items-center">
-              {/* The booking flow is its own page; a plain link keeps this page free of its code. */}
+              {/* Booking is its own page; a plain link keeps this page free of its code. */}
               <a href="/book" className="btn-primary px-6 py-3.5 text-base shadow-sm" data-testid="book-link">
                 Book an appointment
                 <svg viewBox="0 0 20 20" aria-hidden="true" className="h-5 w-5 fill-current">
@@ -135,10 +130,10 @@ export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: Clinic
                   ) : null}
                 </dl>
               ) : (
-                <p className="mt-4 text-sm text-slate-700">Book online any time, day or night.</p>
+                <p className="mt-4 text-sm text-slate-700">See how to book a visit with us.</p>
               )}
               <a href="/book" className="btn-primary mt-6 w-full">
-                Book online
+                Book an appointment
               </a>
             </div>
           </aside>

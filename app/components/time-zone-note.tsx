@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { timeZoneCity } from "~/modules/tenancy/opening-hours";
+import { timeZoneCity } from "~/modules/clinic/display";
 
 /**
  * Says which zone the times are in, but only to visitors whose own browser is in another one: the

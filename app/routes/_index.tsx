@@ -2,15 +2,18 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ClinicHome } from "~/components/clinic-home";
 import { MarketplaceHome } from "~/components/marketplace-home";
-import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
+import { clinicLogoUrl } from "~/modules/clinic/logo.server";
+import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
+import { requireSite } from "~/modules/clinic/site-guard.server";
 import { listPublishedClinics } from "~/modules/marketplace/catalog.server";
+import { normaliseSearch } from "~/modules/marketplace/catalog-search";
 import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { site } = context;
+  const site = requireSite(request, context.site);
   if (site.kind === "clinic") {
     const c = site.clinic;
     const locations = await listClinicLocations(getDb(), c);
@@ -22,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         description: c.description,
         status: c.status,
         timeZone: c.timeZone,
-        logoUrl: c.hasLogo ? `/brand/logo?v=${c.logoVersion}` : null,
+        logoUrl: clinicLogoUrl(c),
         contactPhone: c.contactPhone ? { display: displayPhone(c.contactPhone), href: telHref(c.contactPhone) } : null,
         contactEmail: c.contactEmail,
         website: c.website,
@@ -31,10 +34,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       marketplaceUrl: marketplaceUrl(request),
     };
   }
-  // The root loader already answered 404 for hosts that name nothing.
-  const clinics = await listPublishedClinics(getDb());
+  // The search form submits to this page: ?q= narrows the list instead of leading elsewhere.
+  const search = normaliseSearch(new URL(request.url).searchParams.get("q"));
+  const clinics = await listPublishedClinics(getDb(), { search });
   return {
     kind: "marketplace" as const,
+    search,
     clinics: clinics.map((c) => {
       const url = clinicSiteUrl(request, c.slug);
       return {
@@ -45,7 +50,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         specialties: c.specialties,
         locationCount: c.locationCount,
         url,
-        logoUrl: c.hasLogo ? `${url}/brand/logo?v=${c.logoVersion}` : null,
+        logoUrl: clinicLogoUrl(c, url),
       };
     }),
     marketplaceUrl: marketplaceUrl(request),
@@ -55,13 +60,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (data?.kind === "clinic") {
     const { clinic } = data;
-    const description = clinic.tagline ?? clinic.description?.slice(0, 160) ?? `Book an appointment at ${clinic.name} online.`;
+    const description = clinic.tagline ?? clinic.description?.slice(0, 160) ?? `Book an appointment at ${clinic.name}.`;
     return [
       { title: `${clinic.name} · Book an appointment` },
       { name: "description", content: description },
       { property: "og:title", content: clinic.name },
       { property: "og:description", content: description },
       ...(clinic.status === "draft" ? [{ name: "robots", content: "noindex" }] : []),
+    ];
+  }
+  if (data?.search) {
+    return [
+      { title: `“${data.search}” · Clinics on Medslot` },
+      { name: "robots", content: "noindex" },
     ];
   }
   return [
@@ -77,5 +88,5 @@ export default function Index() {
   if (data.kind === "clinic") {
     return <ClinicHome clinic={data.clinic} locations={data.locations} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
   }
-  return <MarketplaceHome clinics={data.clinics} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
+  return <MarketplaceHome clinics={data.clinics} search={data.search} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
 }

@@ -5,7 +5,8 @@ import { getDb } from "~/utils/db.server";
 /**
  * The clinic's logo. A versioned URL (?v= the logo's update time) is cached for a year because a new
  * logo gets a new version; an unversioned or stale one is revalidated. SVG is served with a CSP
- * that forbids scripts, so an uploaded SVG opened on its own cannot run code on the clinic's host.
+ * that forbids scripts and sandboxes the document (opaque origin, no forms, no navigation), so an
+ * uploaded SVG opened on its own cannot act on the clinic's host.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { site } = context;
@@ -23,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // The marketplace shows clinic logos from the clinic's own host.
     "Cross-Origin-Resource-Policy": "cross-site",
   });
-  if (logo.contentType.includes("svg")) headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+  if (logo.contentType.includes("svg")) headers.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
   return new Response(new Uint8Array(logo.bytes), { status: 200, headers });
 }

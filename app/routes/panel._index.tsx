@@ -6,7 +6,7 @@ import { Pill } from "~/components/status-badge";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { ROLE_LABELS } from "~/modules/clinic/labels";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
-import { firstNameOf, formatLongDate, partOfDay, timeZoneCity } from "~/modules/tenancy/opening-hours";
+import { firstNameOf, formatLongDate, partOfDay, timeZoneCity } from "~/modules/clinic/display";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Today · Staff panel" }];

@@ -13,6 +13,28 @@ test("the marketplace lists the live demo clinics @phone", async ({ page }, test
   await expect(page).toHaveURL(clinicUrl("spree-physio", "/"));
 });
 
+test("the marketplace search narrows the list on the home page itself @phone", async ({ page }, testInfo) => {
+  await page.goto(marketplaceUrl("/"));
+  await page.getByLabel("Search clinics, services or doctors").fill("physio");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(marketplaceUrl("/?q=physio"));
+  const cards = page.getByTestId("clinic-card");
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toContainText("Spree Physio");
+  await expect(page.getByTestId("search-summary")).toHaveText("1 clinic matches “physio”");
+  await expect(page.getByLabel("Search clinics, services or doctors")).toHaveValue("physio");
+  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-search"), fullPage: true });
+
+  const none = await page.goto(marketplaceUrl("/?q=zzzz"));
+  expect(none?.status()).toBe(200);
+  await expect(page.getByTestId("clinic-card")).toHaveCount(0);
+  await expect(page.getByTestId("no-results")).toContainText("No clinics match “zzzz”");
+  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-search-empty"), fullPage: true });
+  await page.getByTestId("clear-search").click();
+  await expect(page).toHaveURL(marketplaceUrl("/"));
+  await expect(page.getByTestId("clinic-card")).toHaveCount(3);
+});
+
 for (const slug of ["northside", "spree-physio", "silk-road-dental"]) {
   test(`${slug} home shows its branding, locations and opening hours @phone`, async ({ page }, testInfo) => {
     const response = await page.goto(clinicUrl(slug, "/"));
@@ -24,8 +46,44 @@ for (const slug of ["northside", "spree-physio", "silk-road-dental"]) {
     await page.screenshot({ path: screenshotPath(testInfo, `${slug}-home`), fullPage: true });
     const logo = await page.goto(clinicUrl(slug, "/brand/logo"));
     expect(logo?.headers()["content-type"]).toContain("image/svg+xml");
+    expect(logo?.headers()["content-security-policy"]).toContain("sandbox");
+  });
+
+  test(`${slug} book link leads to a page with a call button per location @phone`, async ({ page }, testInfo) => {
+    await page.goto(clinicUrl(slug, "/"));
+    await page.getByTestId("book-link").click();
+    await expect(page).toHaveURL(clinicUrl(slug, "/book"));
+    await expect(page.getByRole("heading", { level: 1, name: "Book an appointment" })).toBeVisible();
+    await expect(page).toHaveTitle(/^Book an appointment · /);
+    const locations = page.getByTestId("book-location");
+    await expect(locations).toHaveCount(2);
+    for (const location of await locations.all()) {
+      await expect(location.locator('a[href^="tel:"]')).not.toHaveCount(0);
+      await expect(location.getByTestId("open-state")).toHaveText(/Open now|Closed now/);
+    }
+    await expect(page.getByTestId("booking-note")).toContainText("not available");
+    await expect(page.locator('a[href^="mailto:"]')).not.toHaveCount(0);
+    await page.screenshot({ path: screenshotPath(testInfo, `${slug}-book`), fullPage: true });
   });
 }
+
+test("the book page exists only on clinic sites", async ({ page }) => {
+  expect((await page.goto(marketplaceUrl("/book")))?.status()).toBe(404);
+  expect((await page.goto(clinicUrl("no-such-clinic", "/book")))?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("There is no clinic at this address");
+});
+
+test("a data request for the home page of an unknown host gets the 404, not the marketplace", async ({ page }) => {
+  await page.goto(clinicUrl("no-such-clinic", "/"));
+  // Single fetch can ask for one route's data without the root's.
+  const answer = await page.evaluate(async () => {
+    const response = await fetch("/_root.data?_routes=routes%2F_index");
+    return { status: response.status, body: await response.text() };
+  });
+  expect(answer.status).toBe(404);
+  expect(answer.body).not.toContain("spree-physio");
+  expect(answer.body).toContain("unknown-clinic");
+});
 
 test("the healthz endpoint answers when the database does", async ({ request }) => {
   const response = await request.get(marketplaceUrl("/healthz"));

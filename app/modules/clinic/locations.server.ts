@@ -60,8 +60,8 @@ export async function listClinicLocations(db: Db, clinic: { id: string; timeZone
       week: weekRows(hours, today),
       todayText: formatDayHours(hours[today]),
       isOpen: state.open,
-      openStateText: describeOpenState(state, today),
-      nextChangeText: describeNextChange(state, today),
+      openStateText: describeOpenState(state),
+      nextChangeText: describeNextChange(state),
     };
   });
 }

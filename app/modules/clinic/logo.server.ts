@@ -1,5 +1,16 @@
-/** The clinic's logo bytes, read in the clinic's own scope. */
+/** The clinic's logo bytes, read in the clinic's own scope, and the one way to link to them. */
 import type { Db } from "~/utils/db.server";
+
+/** Served by app/routes/brand.logo.ts on the clinic's own host. */
+export const LOGO_PATH = "/brand/logo";
+
+/**
+ * The logo's address, versioned by its update time so a new logo gets a new URL and each version
+ * can be cached for a year. `origin` is the clinic's site when the page is on another host.
+ */
+export function clinicLogoUrl(clinic: { hasLogo: boolean; logoVersion: number }, origin = ""): string | null {
+  return clinic.hasLogo ? `${origin}${LOGO_PATH}?v=${clinic.logoVersion}` : null;
+}
 
 export async function getClinicLogo(db: Db, clinicId: string) {
   const row = await db.forClinic(clinicId).tx((tx) =>

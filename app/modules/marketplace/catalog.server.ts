@@ -3,7 +3,8 @@
  * in the "published catalog" system scope and selects only the fields a clinic publishes on its
  * public site — never contacts of staff, never memberships, never a clinic that is not live.
  */
-import type { Db } from "~/utils/db.server";
+import type { Db, Tx } from "~/utils/db.server";
+import { normaliseSearch } from "./catalog-search";
 
 /** Every field the marketplace may show about a clinic. Nothing else leaves this module. */
 export const PUBLISHED_CLINIC_FIELDS = [
@@ -30,11 +31,37 @@ export interface PublishedClinic {
   locationCount: number;
 }
 
-/** Live clinics, alphabetically, with what a clinic card shows. */
-export async function listPublishedClinics(db: Db): Promise<PublishedClinic[]> {
-  const rows = await db.system("published catalog").tx((tx) =>
-    tx.clinic.findMany({
-      where: { status: "live" },
+/** A LIKE pattern that matches `text` anywhere, with %, _ and \ taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Ids of live clinics whose name, city, tagline or one of whose specialties contains `search`. */
+async function matchingClinicIds(tx: Tx, search: string): Promise<string[]> {
+  const pattern = containsPattern(search);
+  // Backslash is LIKE's default escape character, which containsPattern relies on.
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT c.id::text AS id
+      FROM clinics c
+     WHERE c.status = 'live'
+       AND (c.name ILIKE ${pattern}
+            OR c.city ILIKE ${pattern}
+            OR c.tagline ILIKE ${pattern}
+            OR EXISTS (SELECT 1 FROM unnest(c.specialties) AS s(name) WHERE s.name ILIKE ${pattern}))`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Live clinics, alphabetically, with what a clinic card shows. With `search`, only those whose
+ * name, city, tagline or a specialty contains it (case-insensitive).
+ */
+export async function listPublishedClinics(db: Db, options: { search?: string } = {}): Promise<PublishedClinic[]> {
+  const search = normaliseSearch(options.search);
+  const rows = await db.system("published catalog").tx(async (tx) => {
+    const ids = search ? await matchingClinicIds(tx, search) : null;
+    if (ids && ids.length === 0) return [];
+    return tx.clinic.findMany({
+      where: { status: "live", ...(ids ? { id: { in: ids } } : {}) },
       orderBy: [{ name: "asc" }, { slug: "asc" }],
       select: {
         slug: true,
@@ -47,8 +74,8 @@ export async function listPublishedClinics(db: Db): Promise<PublishedClinic[]> {
         logoUpdatedAt: true,
         _count: { select: { locations: true } },
       },
-    }),
-  );
+    });
+  });
   return rows.map((r) => ({
     slug: r.slug,
     name: r.name,

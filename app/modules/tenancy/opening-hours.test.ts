@@ -1,16 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  describeNextChange,
-  describeOpenState,
-  firstNameOf,
-  formatDayHours,
-  formatLongDate,
-  openState,
-  parseOpeningHours,
-  timeZoneCity,
-  weekRows,
-  zonedMoment,
-} from "./opening-hours";
+import { describeNextChange, describeOpenState, formatDayHours, minutesOf, openState, parseOpeningHours, weekRows, zonedMoment } from "./opening-hours";
 
 const weekdays9to17 = parseOpeningHours({
   mon: [{ open: "09:00", close: "17:00" }],
@@ -50,11 +39,11 @@ describe("America/New_York across daylight saving", () => {
     expect(zonedMoment(new Date("2026-03-08T13:30:00Z"), zone)).toEqual({ weekday: "sun", minutes: 9 * 60 + 30, date: "2026-03-08" });
     expect(openState(weekdays9to17, new Date("2026-03-08T13:30:00Z"), zone)).toEqual({ open: true, closesAt: "13:00" });
     // Same UTC time the day before is 08:30 EST: not open yet on a Saturday anyway, opens Sunday.
-    expect(openState(weekdays9to17, new Date("2026-03-07T13:30:00Z"), zone)).toEqual({ open: false, opensAt: { day: "sun", time: "09:00" } });
+    expect(openState(weekdays9to17, new Date("2026-03-07T13:30:00Z"), zone)).toEqual({ open: false, opensAt: { day: "sun", time: "09:00", inDays: 1 } });
   });
 
   test("on the Monday after the change, 12:59 UTC is 08:59 EDT (closed) and 13:00 UTC is 09:00 EDT (open)", () => {
-    expect(openState(weekdays9to17, new Date("2026-03-09T12:59:00Z"), zone)).toEqual({ open: false, opensAt: { day: "mon", time: "09:00" } });
+    expect(openState(weekdays9to17, new Date("2026-03-09T12:59:00Z"), zone)).toEqual({ open: false, opensAt: { day: "mon", time: "09:00", inDays: 0 } });
     expect(openState(weekdays9to17, new Date("2026-03-09T13:00:00Z"), zone)).toEqual({ open: true, closesAt: "17:00" });
   });
 
@@ -86,7 +75,7 @@ describe("Asia/Tashkent (UTC+5 all year, no daylight saving)", () => {
     for (const day of ["2026-01-12", "2026-07-13"]) {
       expect(openState(weekdays9to17, new Date(`${day}T03:59:00Z`), zone).open).toBe(false);
       expect(openState(weekdays9to17, new Date(`${day}T04:00:00Z`), zone)).toEqual({ open: true, closesAt: "17:00" });
-      expect(openState(weekdays9to17, new Date(`${day}T12:00:00Z`), zone)).toEqual({ open: false, opensAt: { day: "tue", time: "09:00" } });
+      expect(openState(weekdays9to17, new Date(`${day}T12:00:00Z`), zone)).toEqual({ open: false, opensAt: { day: "tue", time: "09:00", inDays: 1 } });
     }
   });
 
@@ -100,38 +89,44 @@ describe("open state details", () => {
   test("split hours: closed over lunch, opens again the same day", () => {
     const hours = parseOpeningHours({ mon: [{ open: "08:00", close: "12:00" }, { open: "13:00", close: "18:00" }] });
     const lunch = openState(hours, new Date("2026-05-18T12:30:00Z"), "UTC");
-    expect(lunch).toEqual({ open: false, opensAt: { day: "mon", time: "13:00" } });
-    expect(describeOpenState(lunch, "mon")).toBe("Closed now · opens today 13:00");
-    expect(describeNextChange(lunch, "mon")).toBe("Opens today 13:00");
-    expect(describeNextChange({ open: true, closesAt: "18:00" }, "mon")).toBe("Closes at 18:00");
+    expect(lunch).toEqual({ open: false, opensAt: { day: "mon", time: "13:00", inDays: 0 } });
+    expect(describeOpenState(lunch)).toBe("Closed now · opens today 13:00");
+    expect(describeNextChange(lunch)).toBe("Opens today 13:00");
+    expect(describeNextChange({ open: true, closesAt: "18:00" })).toBe("Closes at 18:00");
   });
 
-  test("a period past midnight stays open into the next day", () => {
-    const hours = parseOpeningHours({ fri: [{ open: "20:00", close: "02:00" }] });
-    expect(openState(hours, new Date("2026-05-16T01:00:00Z"), "UTC")).toEqual({ open: true, closesAt: "02:00" });
-    expect(openState(hours, new Date("2026-05-16T02:00:00Z"), "UTC").open).toBe(false);
+  test("a location open one day a week, seen after closing that day, opens the same day next week", () => {
+    const mondaysOnly = parseOpeningHours({ mon: [{ open: "08:00", close: "12:00" }] });
+    // Monday 18 May 2026, 15:00 UTC: after closing; the next opening is Monday 25 May.
+    const afterClosing = openState(mondaysOnly, new Date("2026-05-18T15:00:00Z"), "UTC");
+    expect(afterClosing).toEqual({ open: false, opensAt: { day: "mon", time: "08:00", inDays: 7 } });
+    expect(describeNextChange(afterClosing)).toBe("Opens next Monday 08:00");
+    expect(describeOpenState(afterClosing)).toBe("Closed now · opens next Monday 08:00");
+    // Before opening on the same Monday it still opens today.
+    expect(describeNextChange(openState(mondaysOnly, new Date("2026-05-18T07:00:00Z"), "UTC"))).toBe("Opens today 08:00");
+  });
+
+  test("a period never runs past midnight: late hours are two periods, shown as one stretch", () => {
+    // 20:00–02:00 is not a valid period, so the day reads as closed rather than guessed at.
+    expect(parseOpeningHours({ fri: [{ open: "20:00", close: "02:00" }] }).fri).toEqual([]);
+    const lateFriday = parseOpeningHours({ fri: [{ open: "20:00", close: "24:00" }], sat: [{ open: "00:00", close: "02:00" }] });
+    expect(minutesOf("24:00")).toBe(24 * 60);
+    // Friday 15 May 2026, 23:00 UTC: open, and the visitor learns it stays open until 02:00.
+    expect(openState(lateFriday, new Date("2026-05-15T23:00:00Z"), "UTC")).toEqual({ open: true, closesAt: "02:00" });
+    expect(openState(lateFriday, new Date("2026-05-16T01:00:00Z"), "UTC")).toEqual({ open: true, closesAt: "02:00" });
+    expect(openState(lateFriday, new Date("2026-05-16T02:00:00Z"), "UTC")).toEqual({ open: false, opensAt: { day: "fri", time: "20:00", inDays: 6 } });
   });
 
   test("closes at the stroke of the closing time; never opens when there are no hours", () => {
-    expect(openState(weekdays9to17, new Date("2026-05-18T17:00:00Z"), "UTC")).toEqual({ open: false, opensAt: { day: "tue", time: "09:00" } });
+    expect(openState(weekdays9to17, new Date("2026-05-18T17:00:00Z"), "UTC")).toEqual({ open: false, opensAt: { day: "tue", time: "09:00", inDays: 1 } });
     expect(openState(parseOpeningHours({}), new Date(), "UTC")).toEqual({ open: false, opensAt: null });
-    expect(describeOpenState({ open: false, opensAt: null }, "mon")).toBe("Closed now");
+    expect(describeOpenState({ open: false, opensAt: null })).toBe("Closed now");
+    expect(describeNextChange({ open: false, opensAt: null })).toBe("No opening hours set");
   });
 
   test("week rows mark today and closed days", () => {
     const rows = weekRows(weekdays9to17, "sat");
     expect(rows.map((r) => r.day)).toEqual(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
     expect(rows.find((r) => r.isToday)).toMatchObject({ day: "sat", text: "Closed", closed: true });
-  });
-
-  test("greets people by first name, without their title", () => {
-    expect(firstNameOf("Dr. Maria Alvarez")).toBe("Maria");
-    expect(firstNameOf("Sam Operator")).toBe("Sam");
-  });
-
-  test("names a zone and a date the way people say them", () => {
-    expect(timeZoneCity("America/New_York")).toBe("New York time");
-    expect(timeZoneCity("Asia/Tashkent")).toBe("Tashkent time");
-    expect(formatLongDate(new Date("2026-03-08T03:00:00Z"), "America/New_York")).toBe("Saturday, 7 March 2026");
   });
 });

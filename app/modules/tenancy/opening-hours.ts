@@ -2,6 +2,10 @@
  * Opening hours of a location, kept in the clinic's local wall time ({"mon":[{"open":"08:00",
  * "close":"18:00"}], ..., "sun":[]}). Pure: "now" and the time zone are arguments, and Intl does
  * the time-zone arithmetic, so daylight-saving changes need no special cases.
+ *
+ * A period never runs past midnight: it closes at "24:00" at the latest, and a clinic open late
+ * writes two periods (fri 20:00–24:00, sat 00:00–02:00). The tenant schema validates with the same
+ * helpers, so what it accepts is exactly what this module understands.
  */
 import { z } from "zod";
 
@@ -24,8 +28,22 @@ export interface OpeningPeriod {
 }
 export type OpeningHours = Record<Weekday, OpeningPeriod[]>;
 
-const wallTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/);
-const period = z.object({ open: wallTime, close: wallTime }).refine((p) => p.open !== p.close);
+/** A 24-hour wall time "HH:MM"; "24:00" is allowed so a period can close at midnight. */
+export const WALL_TIME_PATTERN = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+/** "HH:MM" as minutes since midnight ("24:00" is 1440). */
+export function minutesOf(time: string): number {
+  const [h, m] = time.split(":").map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+/** A period must open before it closes on the same day. */
+export function opensBeforeCloses(period: OpeningPeriod): boolean {
+  return minutesOf(period.open) < minutesOf(period.close);
+}
+
+const wallTime = z.string().regex(WALL_TIME_PATTERN);
+const period = z.object({ open: wallTime, close: wallTime }).refine(opensBeforeCloses);
 
 /** Reads the stored JSON; a malformed day counts as closed rather than breaking the page. */
 export function parseOpeningHours(value: unknown): OpeningHours {
@@ -33,20 +51,9 @@ export function parseOpeningHours(value: unknown): OpeningHours {
   const hours = {} as OpeningHours;
   for (const day of WEEKDAYS) {
     const parsed = z.array(period).safeParse(source[day] ?? []);
-    hours[day] = parsed.success ? [...parsed.data].sort((a, b) => a.open.localeCompare(b.open)) : [];
+    hours[day] = parsed.success ? [...parsed.data].sort((a, b) => minutesOf(a.open) - minutesOf(b.open)) : [];
   }
   return hours;
-}
-
-export function minutesOf(time: string): number {
-  const [h, m] = time.split(":").map(Number) as [number, number];
-  return h * 60 + m;
-}
-
-/** A period whose close is not after its open runs past midnight (e.g. 20:00–02:00). */
-function endMinutes(p: OpeningPeriod) {
-  const close = minutesOf(p.close);
-  return close <= minutesOf(p.open) ? close + 24 * 60 : close;
 }
 
 export interface ZonedMoment {
@@ -84,32 +91,37 @@ export function zonedMoment(at: Date, timeZone: string): ZonedMoment {
   };
 }
 
-function previousDay(day: Weekday): Weekday {
-  return WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7]!;
+function dayAfter(day: Weekday, days = 1): Weekday {
+  return WEEKDAYS[(WEEKDAYS.indexOf(day) + days) % 7]!;
 }
 
 export type OpenState =
   | { open: true; closesAt: string }
-  | { open: false; opensAt: { day: Weekday; time: string } | null };
+  /** `inDays` is 0 for later today and 7 for the same weekday next week. */
+  | { open: false; opensAt: { day: Weekday; time: string; inDays: number } | null };
 
 /** Whether the location is open at `at`, with when it closes or next opens (local wall time). */
 export function openState(hours: OpeningHours, at: Date, timeZone: string): OpenState {
   const now = zonedMoment(at, timeZone);
-  for (const p of hours[now.weekday]) {
-    if (now.minutes >= minutesOf(p.open) && now.minutes < endMinutes(p)) return { open: true, closesAt: p.close };
+  const current = hours[now.weekday].find((p) => now.minutes >= minutesOf(p.open) && now.minutes < minutesOf(p.close));
+  if (current) {
+    // Open until midnight and again from 00:00 is one stretch of opening for the visitor.
+    const carriesOn = current.close === "24:00" ? hours[dayAfter(now.weekday)].find((p) => p.open === "00:00") : undefined;
+    return { open: true, closesAt: carriesOn?.close ?? current.close };
   }
-  // Still inside yesterday's period that runs past midnight.
-  for (const p of hours[previousDay(now.weekday)]) {
-    const end = endMinutes(p);
-    if (end > 24 * 60 && now.minutes < end - 24 * 60) return { open: true, closesAt: p.close };
-  }
-  const today = WEEKDAYS.indexOf(now.weekday);
-  for (let offset = 0; offset < 7; offset++) {
-    const day = WEEKDAYS[(today + offset) % 7]!;
-    const next = hours[day].find((p) => offset > 0 || minutesOf(p.open) > now.minutes);
-    if (next) return { open: false, opensAt: { day, time: next.open } };
+  // Up to 7 days ahead: a location open one day a week, seen after closing, opens next week.
+  for (let inDays = 0; inDays <= 7; inDays++) {
+    const day = dayAfter(now.weekday, inDays);
+    const next = hours[day].find((p) => inDays > 0 || minutesOf(p.open) > now.minutes);
+    if (next) return { open: false, opensAt: { day, time: next.open, inDays } };
   }
   return { open: false, opensAt: null };
+}
+
+function whenItOpens(opensAt: { day: Weekday; time: string; inDays: number }): string {
+  if (opensAt.inDays === 0) return `today ${opensAt.time}`;
+  if (opensAt.inDays === 7) return `next ${WEEKDAY_NAMES[opensAt.day]} ${opensAt.time}`;
+  return `${WEEKDAY_NAMES[opensAt.day]} ${opensAt.time}`;
 }
 
 /** "08:00–12:00, 13:00–18:00" or "Closed". */
@@ -131,41 +143,15 @@ export function weekRows(hours: OpeningHours, today: Weekday | null) {
 }
 
 /** A sentence for the open/closed badge: "Open now · until 18:00", "Closed now · opens Monday 08:00". */
-export function describeOpenState(state: OpenState, today: Weekday): string {
+export function describeOpenState(state: OpenState): string {
   if (state.open) return `Open now · until ${state.closesAt}`;
   if (!state.opensAt) return "Closed now";
-  const when = state.opensAt.day === today ? "today" : WEEKDAY_NAMES[state.opensAt.day];
-  return `Closed now · opens ${when} ${state.opensAt.time}`;
+  return `Closed now · opens ${whenItOpens(state.opensAt)}`;
 }
 
 /** The next change on its own, beside an open/closed badge: "Closes at 18:00", "Opens Monday 08:00". */
-export function describeNextChange(state: OpenState, today: Weekday): string {
+export function describeNextChange(state: OpenState): string {
   if (state.open) return `Closes at ${state.closesAt}`;
   if (!state.opensAt) return "No opening hours set";
-  return `Opens ${state.opensAt.day === today ? "today" : WEEKDAY_NAMES[state.opensAt.day]} ${state.opensAt.time}`;
-}
-
-/** "Maria" from "Dr. Maria Alvarez": how a greeting addresses someone. */
-export function firstNameOf(fullName: string): string {
-  const words = fullName.trim().split(/\s+/).filter((w) => !/^(dr|prof|mr|mrs|ms|mx)\.?$/i.test(w));
-  return words[0] ?? fullName.trim();
-}
-
-/** "New York time" for America/New_York: how people name a zone in a sentence. */
-export function timeZoneCity(timeZone: string): string {
-  const city = timeZone.split("/").pop() ?? timeZone;
-  return `${city.replace(/_/g, " ")} time`;
-}
-
-/** "Friday, 20 November 2026" in the clinic's zone. */
-export function formatLongDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(at);
-}
-
-/** Morning, afternoon or evening in the clinic's zone. */
-export function partOfDay(at: Date, timeZone: string): "morning" | "afternoon" | "evening" {
-  const { minutes } = zonedMoment(at, timeZone);
-  if (minutes < 12 * 60) return "morning";
-  if (minutes < 18 * 60) return "afternoon";
-  return "evening";
+  return `Opens ${whenItOpens(state.opensAt)}`;
 }

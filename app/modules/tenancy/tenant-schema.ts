@@ -9,13 +9,11 @@
 import { isValidPhoneNumber } from "libphonenumber-js";
 import { z } from "zod";
 import { RESERVED_SUBDOMAINS } from "./host";
+import { minutesOf, opensBeforeCloses, WALL_TIME_PATTERN, WEEKDAYS, type Weekday } from "./opening-hours";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 export const STAFF_ROLES = ["owner", "secretary", "doctor"] as const;
 export const WORK_STATUSES = ["active", "on_leave", "inactive"] as const;
@@ -38,12 +36,6 @@ const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
 function isCountryCode(value: string) {
   // DisplayNames echoes an unknown code back unchanged.
   return /^[A-Z]{2}$/.test(value) && regionNames.of(value) !== value;
-}
-
-/** "HH:MM" as minutes since midnight; "24:00" is allowed as a closing time. */
-export function minutesOf(time: string) {
-  const [h, m] = time.split(":").map(Number) as [number, number];
-  return h * 60 + m;
 }
 
 /** The message for a missing field ("is required") or one of the wrong type ("must be a number"). */
@@ -84,11 +76,12 @@ const hexColor = z
 
 const password = z.string(section("text")).min(12, "must be at least 12 characters").max(200, "must be at most 200 characters");
 
-const time = z.string(section("text")).regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a 24-hour time "HH:MM" such as "08:30"');
+const time = z.string(section("text")).regex(WALL_TIME_PATTERN, 'must be a 24-hour time "HH:MM" such as "08:30"');
 
 export const openingIntervalSchema = z
   .strictObject({ open: time, close: time }, section('an object such as {"open": "08:00", "close": "18:00"}'))
-  .refine((i) => minutesOf(i.open) < minutesOf(i.close), { message: "open must be earlier than close", path: ["close"] });
+  // No period runs past midnight: a clinic open late writes 20:00–24:00 and 00:00–02:00 the next day.
+  .refine(opensBeforeCloses, { message: "open must be earlier than close", path: ["close"] });
 
 const dayHours = z
   .array(openingIntervalSchema, {

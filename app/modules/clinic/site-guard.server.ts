@@ -1,0 +1,28 @@
+/**
+ * Route loaders answer for their own host. With single fetch a data request can run one route's
+ * loader without the root's, so a route must not count on the root to turn away a host that names
+ * nothing.
+ */
+import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import type { ClinicSite, Site } from "~/modules/tenancy/site.server";
+
+/** The same 404 the root sends: the error page reads why nothing is here and where the marketplace is. */
+export function hostNotFound(request: Request, site: Extract<Site, { kind: "not-found" }>): Response {
+  return new Response(JSON.stringify({ reason: site.reason, host: site.host, marketplaceUrl: marketplaceUrl(request) }), {
+    status: 404,
+    headers: { "Content-Type": "application/json" },
+  });
+}
+
+/** The site the host names; throws the host 404 when it names no clinic or marketplace. */
+export function requireSite(request: Request, site: Site): Exclude<Site, { kind: "not-found" }> {
+  if (site.kind === "not-found") throw hostNotFound(request, site);
+  return site;
+}
+
+/** For pages that exist only on a clinic's site: that clinic, or a 404 anywhere else. */
+export function requireClinicSite(request: Request, site: Site): ClinicSite {
+  const found = requireSite(request, site);
+  if (found.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  return found.clinic;
+}
