@@ -7,6 +7,7 @@ import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { getViewer } from "~/modules/auth/guards.server";
 import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { MEDSLOT_THEME, themeVariables } from "~/modules/tenancy/theme";
+import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -55,7 +56,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         status: c.status,
         colorPrimary: c.colorPrimary,
         colorAccent: c.colorAccent,
-        logoUrl: c.hasLogo ? `/brand/logo?v=${c.logoVersion}` : null,
+        logoUrl: clinicLogoUrl(c),
         contactPhone: c.contactPhone ? { display: displayPhone(c.contactPhone), href: telHref(c.contactPhone) } : null,
         contactEmail: c.contactEmail,
       },

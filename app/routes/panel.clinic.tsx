@@ -7,13 +7,14 @@ import { ClinicStatusBadge, Pill } from "~/components/status-badge";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { getClinicProfile } from "~/modules/clinic/clinic-profile.server";
 import { getDb } from "~/utils/db.server";
+import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 
 export const meta: MetaFunction = () => [{ title: "Clinic profile · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { clinicId } = await requireStaff(request, context, ["owner"]);
   const profile = await getClinicProfile(getDb(), clinicId);
-  return { profile, logoUrl: profile.hasLogo ? `/brand/logo?v=${profile.logoUpdatedAt ? Date.parse(profile.logoUpdatedAt) : 0}` : null };
+  return { profile, logoUrl: clinicLogoUrl({ hasLogo: profile.hasLogo, logoVersion: profile.logoUpdatedAt ? Date.parse(profile.logoUpdatedAt) : 0 }) };
 }
 
 const STATUS_EXPLAINED = {

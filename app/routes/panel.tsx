@@ -4,6 +4,7 @@ import { PanelShell } from "~/components/panel-shell";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { listRoles } from "~/modules/clinic/labels";
 import { panelNavFor } from "~/modules/clinic/panel-nav";
+import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const root = matches.find((m) => m.id === "root")?.data as { site?: { kind: string; clinic?: { name: string } } } | undefined;
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const clinic = context.site.clinic;
   return {
     clinicName: clinic.name,
-    logoUrl: clinic.hasLogo ? `/brand/logo?v=${clinic.logoVersion}` : null,
+    logoUrl: clinicLogoUrl(clinic),
     staffName: staff.name,
     rolesText: listRoles(roles),
     nav: panelNavFor(roles),
