@@ -140,15 +140,17 @@ async function main() {
     });
   });
 
-  let stopping = false;
+  let stoppingSince = 0;
   const stop = async (signal: string) => {
-    if (stopping) {
-      // A second Ctrl-C while stopping: give up waiting, but still stop PostgreSQL.
+    if (stoppingSince) {
+      // Ctrl-C reaches both tsx and this process, so the first signal often arrives twice; only a
+      // later one means "stop now": give up waiting, but still stop PostgreSQL.
+      if (Date.now() - stoppingSince < 2_000) return;
       log.warn("stopping at once", { signal });
       await embedded?.stop().catch(() => {});
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info("stopping", { signal });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections?.();

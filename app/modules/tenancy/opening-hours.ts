@@ -7,7 +7,6 @@
  * writes two periods (fri 20:00–24:00, sat 00:00–02:00). The tenant schema validates with the same
  * helpers, so what it accepts is exactly what this module understands.
  */
-import { z } from "zod";
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -42,16 +41,23 @@ export function opensBeforeCloses(period: OpeningPeriod): boolean {
   return minutesOf(period.open) < minutesOf(period.close);
 }
 
-const wallTime = z.string().regex(WALL_TIME_PATTERN);
-const period = z.object({ open: wallTime, close: wallTime }).refine(opensBeforeCloses);
+function isPeriod(value: unknown): value is OpeningPeriod {
+  if (!value || typeof value !== "object") return false;
+  const { open, close } = value as Record<string, unknown>;
+  return typeof open === "string" && typeof close === "string" && WALL_TIME_PATTERN.test(open) && WALL_TIME_PATTERN.test(close) && opensBeforeCloses({ open, close });
+}
 
-/** Reads the stored JSON; a malformed day counts as closed rather than breaking the page. */
+/**
+ * Reads the stored JSON; a malformed day counts as closed rather than breaking the page. Written
+ * without zod on purpose: this module runs in the browser too, and zod would triple the page's
+ * JavaScript (input is validated with zod where it enters, in the tenant schema and the forms).
+ */
 export function parseOpeningHours(value: unknown): OpeningHours {
   const source = (value && typeof value === "object" ? value : {}) as Record<string, unknown>;
   const hours = {} as OpeningHours;
   for (const day of WEEKDAYS) {
-    const parsed = z.array(period).safeParse(source[day] ?? []);
-    hours[day] = parsed.success ? [...parsed.data].sort((a, b) => minutesOf(a.open) - minutesOf(b.open)) : [];
+    const periods = source[day] ?? [];
+    hours[day] = Array.isArray(periods) && periods.every(isPeriod) ? [...periods].sort((a, b) => minutesOf(a.open) - minutesOf(b.open)) : [];
   }
   return hours;
 }
