@@ -1,5 +1,3 @@
-import twilio from "twilio";
-
 /** The only file that talks to Twilio. */
 export interface TwilioConfig {
   accountSid: string;
@@ -13,11 +11,13 @@ export interface SmsSender {
 }
 
 export function createTwilioSms(config: TwilioConfig): SmsSender {
-  const client = twilio(config.accountSid, config.authToken);
+  // The SDK weighs about 25 MB of memory: load it on the first message, and only where Twilio is set up.
+  const client = import("twilio").then(({ default: twilio }) => twilio(config.accountSid, config.authToken));
+  client.catch(() => {}); // surfaced by send()
   const sender = config.from.startsWith("MG") ? { messagingServiceSid: config.from } : { from: config.from };
   return {
     async send({ to, body }) {
-      const message = await client.messages.create({ to, body, ...sender });
+      const message = await (await client).messages.create({ to, body, ...sender });
       return { providerId: message.sid };
     },
   };
