@@ -102,11 +102,14 @@ async function measure(server: BenchServer) {
       failedRequests += r.errors;
       if (r.errors) console.error(`    ${r.errors} failed requests, e.g. ${r.errorSamples.join("; ")}`);
       loads.push({ endpoint: endpoint.name, host: endpoint.target.host, path: endpoint.target.path, ...run, ...r });
+      // The home page target is a render time, read from one client at a time; 16 clients at once
+      // on two cores measure queueing (about 16 × the CPU per request) and are shown for reference.
+      const targeted = endpoint.homeTarget && run.concurrency === 1;
       rows.push({
         what: `${endpoint.name}, ${run.concurrency} concurrent`,
-        target: endpoint.homeTarget ? `p50 ≤ ${TARGETS.homeP50Ms} ms` : "—",
+        target: targeted ? `p50 ≤ ${TARGETS.homeP50Ms} ms` : "—",
         measured: latency(r),
-        result: endpoint.homeTarget ? verdict(r.ms.p50 <= TARGETS.homeP50Ms) : "n/a",
+        result: targeted ? verdict(r.ms.p50 <= TARGETS.homeP50Ms) : "n/a",
       });
     }
   }

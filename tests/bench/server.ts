@@ -1,12 +1,18 @@
 /**
- * The benchmark's own server, started the way the e2e tests start theirs: `npx tsx server.ts` with
- * a fresh data directory (embedded PostgreSQL inside, demo clinics seeded on first start) and free
- * loopback ports.
+ * The benchmark's own server, run as in production: a fresh embedded PostgreSQL started and seeded
+ * here (standing in for the external database), then `npx tsx server.ts` with NODE_ENV=production
+ * and DATABASE_URL, so React and Remix run their production code paths. Message providers get
+ * settings that are never used (the benchmark sends no SMS or email).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { seedDemoClinics } from "../../app/modules/tenancy/tenant-import.server";
+import { createDb } from "../../app/utils/db.server";
+import { startEmbeddedPostgres, RUNTIME_ROLE } from "../../app/utils/embedded-postgres.server";
+import { migrate } from "../../app/utils/migrate.server";
 import { freePort } from "../support/free-port";
 import { fetchBody } from "./load";
 
@@ -23,15 +29,6 @@ export interface BenchServer {
 const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Every process below `root`, read from /proc (children are found by their parent pid). */
 function descendants(root: number): number[] {
@@ -105,22 +102,30 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
 export async function startServer(root: string): Promise<BenchServer> {
   const [port, pgPort] = await Promise.all([freePort(), freePort()]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "medslot-bench-"));
+  const database = await startEmbeddedPostgres({ dir: dataDir, port: pgPort });
+  await migrate({ ownerUrl: database.ownerUrl, runtimeRole: RUNTIME_ROLE });
+  const db = createDb(database.runtimeUrl, { poolSize: 4 });
+  await seedDemoClinics(db, path.join(root, "tenants"));
+  await db.disconnect();
+
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    // "test" runs the production build without demanding SESSION_SECRET and an external database.
-    NODE_ENV: "test",
+    NODE_ENV: "production",
     LOG_LEVEL: "warn",
     PORT: String(port),
     APP_DOMAIN: "localhost",
-    EMBEDDED_PG_PORT: String(pgPort),
-    MEDSLOT_DATA_DIR: dataDir,
+    DATABASE_URL: database.runtimeUrl,
+    MIGRATE_DATABASE_URL: database.ownerUrl,
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    TWILIO_ACCOUNT_SID: "ACbench",
+    TWILIO_AUTH_TOKEN: "bench",
+    TWILIO_FROM: "+15550000000",
+    SMTP_URL: "smtp://127.0.0.1:9",
   };
-  // Always the run's own embedded database, even when the shell points at another one.
-  delete env.DATABASE_URL;
-  delete env.MIGRATE_DATABASE_URL;
+  delete env.MEDSLOT_DATA_DIR;
 
   // Its own process group, so a server that ignores SIGTERM can still be ended as a whole.
-  const child: ChildProcess = spawn("npx", ["--no-install", "tsx", "server.ts"], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn("npm", ["start"], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-8_000));
   child.stdout!.on("data", keep);
@@ -129,21 +134,14 @@ export async function startServer(root: string): Promise<BenchServer> {
   child.on("exit", () => (exited = true));
 
   const removeDataDir = async () => {
-    // PostgreSQL may still be finishing its shutdown; its files are removed once it has left.
-    const pidFile = path.join(dataDir, "pg", "postmaster.pid");
-    const deadline = Date.now() + 15_000;
-    while (fs.existsSync(pidFile) && Date.now() < deadline) {
-      const pgPid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-      if (!Number.isInteger(pgPid) || pgPid <= 0 || !isAlive(pgPid)) break;
-      await sleep(100);
-    }
+    await database.stop().catch(() => {});
     fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
 
   let pid: number | undefined;
   const stop = async () => {
     if (!exited) {
-      // SIGTERM to the serving process: it closes its connections and stops PostgreSQL itself.
+      // SIGTERM to the serving process: it closes its connections; PostgreSQL is stopped after.
       process.kill(pid ?? child.pid!, "SIGTERM");
       const deadline = Date.now() + STOP_TIMEOUT_MS;
       while (!exited && Date.now() < deadline) await sleep(100);
