@@ -20,6 +20,7 @@ import { log, redactPath } from "./app/utils/log.server";
 import { resolveSite } from "./app/modules/tenancy/site.server";
 import { seedDemoClinics } from "./app/modules/tenancy/tenant-import.server";
 import { startOutboxRelay } from "./app/modules/outbox/relay.server";
+import { startHousekeeping } from "./app/modules/platform/housekeeping.server";
 import { isSameOrigin } from "./app/utils/origin.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -132,6 +133,7 @@ async function main() {
   });
 
   const relay = startOutboxRelay(getDb());
+  const housekeeping = startHousekeeping(getDb());
   const server = app.listen(env.PORT, () => {
     log.info("medslot is serving", {
       marketplace: `http://${env.APP_DOMAIN}:${env.PORT}`,
@@ -154,6 +156,7 @@ async function main() {
     log.info("stopping", { signal });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections?.();
+    housekeeping.stop();
     await relay.stop();
     await getDb().disconnect();
     if (embedded) await embedded.stop();

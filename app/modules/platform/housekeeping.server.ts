@@ -1,0 +1,64 @@
+import type { Db } from "~/utils/db.server";
+import { log } from "~/utils/log.server";
+
+/**
+ * Removes what has outlived its use: expired sessions and sign-in codes, rate-limit counters past
+ * their windows, spent password-reset links and old development-outbox messages. Clinic rows are
+ * swept in each clinic's own scope (RLS stays closed to cross-clinic deletes); the global tables in
+ * one pass. Nothing here is needed for correctness (every check also looks at expiry times); it
+ * keeps the tables and their indexes small.
+ */
+
+const DAY = 86_400_000;
+
+export interface HousekeepingReport {
+  sessions: number;
+  signInCodes: number;
+  smsSendLog: number;
+  staffSignInAttempts: number;
+  passwordResets: number;
+  devOutboxMessages: number;
+}
+
+export async function sweepExpired(db: Db, now = new Date()): Promise<HousekeepingReport> {
+  // Longest rate-limit window is an hour; a day of history is kept for investigations.
+  const dayAgo = new Date(now.getTime() - DAY);
+  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
+
+  const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true } }));
+  const scopes = [db.forPlatform(), ...clinicIds.map((c) => db.forClinic(c.id))];
+  for (const scope of scopes) {
+    const [sessions, codes] = await scope.tx(async (tx) => [
+      await tx.session.deleteMany({ where: { expiresAt: { lt: now } } }),
+      await tx.signInCode.deleteMany({ where: { expiresAt: { lt: dayAgo } } }),
+    ]);
+    report.sessions += sessions.count;
+    report.signInCodes += codes.count;
+  }
+
+  await db.forPlatform().tx(async (tx) => {
+    report.smsSendLog = (await tx.smsSendLog.deleteMany({ where: { createdAt: { lt: dayAgo } } })).count;
+    report.staffSignInAttempts = (await tx.staffSignInAttempt.deleteMany({ where: { createdAt: { lt: dayAgo } } })).count;
+    report.passwordResets = (await tx.passwordReset.deleteMany({ where: { expiresAt: { lt: dayAgo } } })).count;
+    report.devOutboxMessages = (await tx.devOutboxMessage.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - 7 * DAY) } } })).count;
+  });
+  return report;
+}
+
+/** Sweeps once soon after start-up, then every hour; never throws into the server. */
+export function startHousekeeping(db: Db, everyMs = 60 * 60_000) {
+  const run = () =>
+    sweepExpired(db)
+      .then((report) => log.info("housekeeping", { ...report }))
+      .catch((error: Error) => log.warn("housekeeping failed", { error: error.message }));
+  const first = setTimeout(run, 30_000);
+  const timer = setInterval(run, everyMs);
+  first.unref();
+  timer.unref();
+  return {
+    stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+  };
+}
