@@ -8,6 +8,8 @@
  * helpers, so what it accepts is exactly what this module understands.
  */
 
+import { utcToZoned } from "~/modules/scheduling/zoned-time";
+
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
@@ -70,31 +72,9 @@ export interface ZonedMoment {
   date: string;
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock day and time at `at` in `timeZone`. */
+/** The wall-clock day and time at `at` in `timeZone` (one time-zone conversion for the whole app). */
 export function zonedMoment(at: Date, timeZone: string): ZonedMoment {
-  let fmt = partsFormatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      weekday: "short",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    partsFormatters.set(timeZone, fmt);
-  }
-  const parts = Object.fromEntries(fmt.formatToParts(at).map((p) => [p.type, p.value]));
-  const weekday = String(parts.weekday).slice(0, 3).toLowerCase() as Weekday;
-  return {
-    weekday,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-  };
+  return utcToZoned(at, timeZone);
 }
 
 function dayAfter(day: Weekday, days = 1): Weekday {
