@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 /** Tables the runtime role may only append to and read. */
-const APPEND_ONLY_TABLES = new Set(["audit_events"]);
+const APPEND_ONLY_TABLES = new Set(["audit_events", "appointment_status_history"]);
 /** Tables the runtime role never touches. */
 const PRIVATE_TABLES = new Set(["_prisma_migrations"]);
 

@@ -104,7 +104,205 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
       clinicId,
       JSON.stringify({ fixture: randomUUID() }),
     ]),
+
+  clinic_patients: async (sql, clinicId) => {
+    const patientAccountId = await newPatientAccount(sql);
+    return one(
+      sql,
+      `INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES ($1::uuid, $2::uuid)
+       RETURNING clinic_id::text AS clinic_id, patient_account_id::text AS patient_account_id`,
+      [clinicId, patientAccountId],
+    );
+  },
+
+  service_categories: (sql, clinicId) =>
+    one(sql, `INSERT INTO service_categories (clinic_id, key, name) VALUES ($1::uuid, $2, 'Fixture category') RETURNING clinic_id::text AS clinic_id, id::text AS id`, [
+      clinicId,
+      `cat-${token()}`,
+    ]),
+
+  rooms: async (sql, clinicId) => {
+    const locationId = await newLocation(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO rooms (clinic_id, location_id, key, name, type) VALUES ($1::uuid, $2::uuid, $3, 'Room 1', 'consultation')
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, locationId, `room-${token()}`],
+    );
+  },
+
+  services: async (sql, clinicId) => {
+    const serviceId = await newService(sql, clinicId);
+    return { clinic_id: clinicId, id: serviceId };
+  },
+
+  service_discounts: async (sql, clinicId) => {
+    const serviceId = await newService(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO service_discounts (clinic_id, service_id, kind, label, percent, weekdays)
+       VALUES ($1::uuid, $2::uuid, 'weekday', 'Midweek', 10, '{2,3}') RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, serviceId],
+    );
+  },
+
+  doctor_locations: async (sql, clinicId) => {
+    const doctorId = await newDoctor(sql, clinicId);
+    const locationId = await newLocation(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO doctor_locations (clinic_id, doctor_id, location_id) VALUES ($1::uuid, $2::uuid, $3::uuid)
+       RETURNING clinic_id::text AS clinic_id, doctor_id::text AS doctor_id, location_id::text AS location_id`,
+      [clinicId, doctorId, locationId],
+    );
+  },
+
+  service_doctors: async (sql, clinicId) => {
+    const serviceId = await newService(sql, clinicId);
+    const doctorId = await newDoctor(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO service_doctors (clinic_id, service_id, doctor_id) VALUES ($1::uuid, $2::uuid, $3::uuid)
+       RETURNING clinic_id::text AS clinic_id, service_id::text AS service_id, doctor_id::text AS doctor_id`,
+      [clinicId, serviceId, doctorId],
+    );
+  },
+
+  service_locations: async (sql, clinicId) => {
+    const serviceId = await newService(sql, clinicId);
+    const locationId = await newLocation(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO service_locations (clinic_id, service_id, location_id) VALUES ($1::uuid, $2::uuid, $3::uuid)
+       RETURNING clinic_id::text AS clinic_id, service_id::text AS service_id, location_id::text AS location_id`,
+      [clinicId, serviceId, locationId],
+    );
+  },
+
+  availability_rules: async (sql, clinicId) => {
+    const doctorId = await newDoctor(sql, clinicId);
+    const locationId = await newLocation(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO availability_rules (clinic_id, doctor_id, location_id, weekday, start_minute, end_minute, breaks)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, 1, 540, 1020, '[{"start":"12:00","end":"13:00"}]'::jsonb)
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, doctorId, locationId],
+    );
+  },
+
+  schedule_exceptions: (sql, clinicId) =>
+    one(
+      sql,
+      `INSERT INTO schedule_exceptions (clinic_id, kind, starts_at, ends_at, reason)
+       VALUES ($1::uuid, 'closure', now() + interval '1 day', now() + interval '2 days', 'Fixture holiday')
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId],
+    ),
+
+  busy_blocks: async (sql, clinicId) => {
+    const doctorId = await newDoctor(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO busy_blocks (clinic_id, doctor_id, starts_at, ends_at, external_ref)
+       VALUES ($1::uuid, $2::uuid, now() + interval '1 day', now() + interval '1 day 1 hour', $3)
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, doctorId, `ext-${token()}`],
+    );
+  },
+
+  appointments: async (sql, clinicId) => {
+    const appointmentId = await newAppointment(sql, clinicId);
+    return { clinic_id: clinicId, id: appointmentId };
+  },
+
+  appointment_status_history: async (sql, clinicId) => {
+    const appointmentId = await newAppointment(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type)
+       VALUES ($1::uuid, $2::uuid, NULL, 'confirmed', 'system') RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, appointmentId],
+    );
+  },
+
+  flexible_requests: async (sql, clinicId) => {
+    const serviceId = await newService(sql, clinicId);
+    const patientAccountId = await newClinicPatient(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO flexible_requests (clinic_id, patient_account_id, service_id, preferred_weekdays, preferred_from_minute, preferred_to_minute)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, '{1,3}', 480, 720) RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, patientAccountId, serviceId],
+    );
+  },
+
+  api_keys: (sql, clinicId) =>
+    one(
+      sql,
+      `INSERT INTO api_keys (clinic_id, name, key_hash, prefix) VALUES ($1::uuid, 'Fixture key', $2, 'msk_fx')
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, token(32)],
+    ),
+
+  idempotent_requests: (sql, clinicId) =>
+    one(
+      sql,
+      `INSERT INTO idempotent_requests (clinic_id, caller, key, method, path, request_hash, response_status, response_body)
+       VALUES ($1::uuid, 'api-key:fixture', $2, 'POST', '/api/v1/appointments', 'hash', 201, '{}'::jsonb)
+       RETURNING clinic_id::text AS clinic_id, caller, key`,
+      [clinicId, `idem-${token()}`],
+    ),
 };
+
+async function newLocation(sql: Sql, clinicId: string) {
+  const [row] = await sql(
+    `INSERT INTO locations (clinic_id, key, name, address_line1, city, country) VALUES ($1::uuid, $2, 'Fixture site', '2 Fixture Street', 'Berlin', 'DE')
+     RETURNING id::text AS id`,
+    [clinicId, `loc-${token()}`],
+  );
+  return String(row!.id);
+}
+
+async function newDoctor(sql: Sql, clinicId: string) {
+  const staffUserId = await newStaffUser(sql);
+  const [row] = await sql(
+    `INSERT INTO clinic_memberships (clinic_id, staff_user_id, role, specialty, work_status) VALUES ($1::uuid, $2::uuid, 'doctor', 'Physiotherapy', 'active')
+     RETURNING id::text AS id`,
+    [clinicId, staffUserId],
+  );
+  return String(row!.id);
+}
+
+async function newService(sql: Sql, clinicId: string) {
+  const [row] = await sql(
+    `INSERT INTO services (clinic_id, key, name, duration_min, price_minor) VALUES ($1::uuid, $2, 'Fixture consultation', 30, 5000) RETURNING id::text AS id`,
+    [clinicId, `svc-${token()}`],
+  );
+  return String(row!.id);
+}
+
+async function newClinicPatient(sql: Sql, clinicId: string) {
+  const patientAccountId = await newPatientAccount(sql);
+  await sql(`INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES ($1::uuid, $2::uuid)`, [clinicId, patientAccountId]);
+  return patientAccountId;
+}
+
+async function newAppointment(sql: Sql, clinicId: string) {
+  const serviceId = await newService(sql, clinicId);
+  const doctorId = await newDoctor(sql, clinicId);
+  const locationId = await newLocation(sql, clinicId);
+  const patientAccountId = await newClinicPatient(sql, clinicId);
+  const [row] = await sql(
+    `INSERT INTO appointments (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, starts_at, ends_at,
+                               blocked_from, blocked_to, channel, currency, cancellation_window_min)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, 'confirmed', now() + interval '3 days', now() + interval '3 days 30 minutes',
+             now() + interval '3 days', now() + interval '3 days 30 minutes', 'staff', 'EUR', 2880)
+     RETURNING id::text AS id`,
+    [clinicId, serviceId, doctorId, locationId, patientAccountId],
+  );
+  return String(row!.id);
+}
 
 /** A raw pg client as an Sql function (the caller owns the transaction and its scope). */
 export function pgSql(client: pg.ClientBase): Sql {
