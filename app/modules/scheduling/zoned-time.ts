@@ -135,3 +135,38 @@ export function localDatesBetween(from: Date, to: Date, timeZone: string): Local
   if (to.getTime() <= from.getTime()) return [];
   return datesFromTo(utcToZoned(from, timeZone).date, utcToZoned(new Date(to.getTime() - 1), timeZone).date);
 }
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/**
+ * ISO 8601 with the zone's offset at that instant ("2026-12-01T09:00:00-05:00"), as the API shows
+ * times. Offsets are memoised per quarter hour of UTC: zones change offset only on a quarter hour,
+ * and Intl is slow enough to matter when a response carries thousands of slots.
+ */
+export function toOffsetIso(instant: Date, timeZone: string): string {
+  const ms = instant.getTime();
+  const offset = hourOffset(ms, timeZone);
+  const wall = new Date(ms + offset * MINUTE_MS);
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  const seconds = wall.getUTCSeconds();
+  return (
+    `${wall.getUTCFullYear()}-${pad2(wall.getUTCMonth() + 1)}-${pad2(wall.getUTCDate())}` +
+    `T${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}:${pad2(seconds)}` +
+    `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+  );
+}
+
+const offsetCache = new Map<string, number>();
+
+function hourOffset(ms: number, timeZone: string): number {
+  const bucket = Math.floor(ms / (15 * MINUTE_MS));
+  const key = `${timeZone}|${bucket}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = offsetMinutes(new Date(bucket * 15 * MINUTE_MS), timeZone);
+    if (offsetCache.size > 50_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}

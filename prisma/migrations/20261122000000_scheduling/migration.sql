@@ -321,7 +321,7 @@ BEGIN
     RETURNING a.id, a.doctor_id, a.service_id, a.starts_at, a.ends_at
   LOOP
     INSERT INTO outbox_events (clinic_id, name, data)
-    VALUES (NEW.clinic_id, 'hold/expired', jsonb_build_object(
+    VALUES (NEW.clinic_id, 'hold.expired', jsonb_build_object(
       'clinicId', NEW.clinic_id, 'holdId', released.id, 'doctorId', released.doctor_id, 'serviceId', released.service_id,
       'start', to_char(released.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
       'end', to_char(released.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')));

@@ -1,0 +1,697 @@
+/**
+ * The booking core: holds, bookings, status changes, cancellation and rescheduling.
+ *
+ * Every function takes the caller's transaction, so a change, its status history, its audit entry
+ * and its outbox event commit together or not at all. The database has the last word on conflicts:
+ * the exclusion constraints refuse an overlapping row even when two requests both saw the time as
+ * free. That refusal aborts the transaction, so `SlotTakenError` is thrown out of it and the caller
+ * offers alternatives in a fresh transaction (see `alternativeSlots`).
+ */
+import { Prisma } from "~/generated/prisma/client";
+import type { AppointmentStatus, BookingChannel, CancellationReason } from "~/generated/prisma/enums";
+import { isExclusionViolation } from "~/utils/db-errors.server";
+import type { Tx } from "~/utils/db.server";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { recordAudit } from "../audit/audit.server";
+import { writeOutboxEvent } from "../outbox/outbox.server";
+import { actorLabel, auditActorOf, type Actor } from "./actor";
+import { cancellationDeadline, depositFor, patientMayChange } from "./policy";
+import { isUuid, loadScheduleData, type Audience, type ScheduleData } from "./schedule-data.server";
+import type { Slot } from "./slot-engine";
+import { bookableFor, slotsFrom, type ClinicRef } from "./slots.server";
+import { toOffsetIso } from "./zoned-time";
+
+export const HOLD_MINUTES = 10;
+
+export const CANCELLATION_REASONS = ["patient_request", "staff_unavailable", "illness", "duplicate", "no_show", "closure"] as const satisfies readonly CancellationReason[];
+
+/** The time was taken (by a concurrent request, or since the caller looked). */
+export class SlotTakenError extends ConflictError<Slot> {
+  constructor(detail = "This time was just taken by someone else. Please choose another time.") {
+    super(detail);
+  }
+}
+
+/** A hold that has expired or was released cannot be confirmed. */
+export class HoldExpiredError extends ConflictError {
+  constructor() {
+    super("The time we were holding for you has been released (holds last 10 minutes). Please choose a time again.");
+  }
+}
+
+export interface PatientRef {
+  patientAccountId: string;
+  dependentId?: string | null;
+}
+
+export interface AppointmentRecord {
+  id: string;
+  status: AppointmentStatus;
+  serviceId: string;
+  serviceName: string;
+  practitionerId: string;
+  locationId: string;
+  roomId: string | null;
+  start: Date;
+  end: Date;
+  patient: { id: string; phone: string; firstName: string | null; lastName: string | null } | null;
+  dependent: { id: string; firstName: string; lastName: string; relationship: string } | null;
+  paymentStatus: string;
+  priceMinor: number;
+  depositMinor: number;
+  currency: string;
+  channel: BookingChannel;
+  note: string | null;
+  externalRef: string | null;
+  cancellation: { reason: CancellationReason; note: string | null; at: Date; by: string | null } | null;
+  cancellationWindowMin: number;
+  cancellationDeadline: Date;
+  holdExpiresAt: Date | null;
+  rescheduledFromId: string | null;
+  rescheduledToId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface AppointmentRow {
+  id: string;
+  status: AppointmentStatus;
+  service_id: string;
+  service_name: string;
+  doctor_id: string;
+  location_id: string;
+  room_id: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  patient_account_id: string | null;
+  patient_phone: string | null;
+  patient_first_name: string | null;
+  patient_last_name: string | null;
+  dependent_id: string | null;
+  dependent_first_name: string | null;
+  dependent_last_name: string | null;
+  dependent_relationship: string | null;
+  payment_status: string;
+  price_minor: number;
+  deposit_minor: number;
+  currency: string;
+  channel: BookingChannel;
+  patient_note: string | null;
+  external_ref: string | null;
+  cancellation_reason: CancellationReason | null;
+  cancellation_note: string | null;
+  cancelled_at: Date | null;
+  cancelled_by: string | null;
+  cancellation_window_min: number;
+  hold_expires_at: Date | null;
+  held_by: string | null;
+  rescheduled_from_id: string | null;
+  rescheduled_to_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toRecord(r: AppointmentRow): AppointmentRecord {
+  return {
+    id: r.id,
+    status: r.status,
+    serviceId: r.service_id,
+    serviceName: r.service_name,
+    practitionerId: r.doctor_id,
+    locationId: r.location_id,
+    roomId: r.room_id,
+    start: r.starts_at,
+    end: r.ends_at,
+    patient: r.patient_account_id
+      ? { id: r.patient_account_id, phone: r.patient_phone!, firstName: r.patient_first_name, lastName: r.patient_last_name }
+      : null,
+    dependent: r.dependent_id
+      ? { id: r.dependent_id, firstName: r.dependent_first_name!, lastName: r.dependent_last_name!, relationship: r.dependent_relationship! }
+      : null,
+    paymentStatus: r.payment_status,
+    priceMinor: r.price_minor,
+    depositMinor: r.deposit_minor,
+    currency: r.currency,
+    channel: r.channel,
+    note: r.patient_note,
+    externalRef: r.external_ref,
+    cancellation: r.cancellation_reason
+      ? { reason: r.cancellation_reason, note: r.cancellation_note, at: r.cancelled_at!, by: r.cancelled_by }
+      : null,
+    cancellationWindowMin: r.cancellation_window_min,
+    cancellationDeadline: cancellationDeadline(r.starts_at, r.cancellation_window_min),
+    holdExpiresAt: r.hold_expires_at,
+    rescheduledFromId: r.rescheduled_from_id,
+    rescheduledToId: r.rescheduled_to_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { lock?: boolean; orderLimit?: Prisma.Sql } = {}) {
+  return tx.$queryRaw<AppointmentRow[]>`
+    SELECT a.id::text, a.status, a.service_id::text, s.name AS service_name, a.doctor_id::text, a.location_id::text, a.room_id::text,
+           a.starts_at, a.ends_at, a.patient_account_id::text, p.phone AS patient_phone, p.first_name AS patient_first_name,
+           p.last_name AS patient_last_name, a.dependent_id::text, d.first_name AS dependent_first_name, d.last_name AS dependent_last_name,
+           d.relationship::text AS dependent_relationship, a.payment_status::text, a.price_minor, a.deposit_minor, a.currency, a.channel,
+           a.patient_note, a.external_ref, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
+           a.cancellation_window_min, a.hold_expires_at, a.held_by, a.rescheduled_from_id::text, a.rescheduled_to_id::text,
+           a.created_at, a.updated_at
+      FROM appointments a
+      JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
+      LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+      LEFT JOIN dependents d ON d.id = a.dependent_id
+     WHERE a.clinic_id = ${clinicId}::uuid AND ${where}
+     ${opts.orderLimit ?? Prisma.empty}
+     ${opts.lock ? Prisma.sql`FOR UPDATE OF a` : Prisma.empty}`;
+}
+
+
+/** One appointment of the clinic; another clinic's id or a malformed id is simply not found. */
+export async function getAppointment(tx: Tx, clinic: Pick<ClinicRef, "id">, id: string): Promise<AppointmentRecord> {
+  const row = isUuid(id) ? (await selectRows(tx, clinic.id, Prisma.sql`a.id = ${id}::uuid AND a.status NOT IN ('held', 'hold_expired', 'hold_released')`))[0] : undefined;
+  if (!row) throw new NotFoundError("There is no appointment with this id at this clinic.");
+  return toRecord(row);
+}
+
+export interface AppointmentPage {
+  items: AppointmentRecord[];
+  nextCursor: string | null;
+}
+
+/** Appointments starting in [from, to), oldest first; the cursor is the last item's start and id. */
+export async function listAppointments(tx: Tx, clinic: Pick<ClinicRef, "id">, q: { from: Date; to: Date; limit: number; cursor?: string | null; patientAccountId?: string | null }): Promise<AppointmentPage> {
+  const after = decodeCursor(q.cursor);
+  const rows = await selectRows(
+    tx,
+    clinic.id,
+    Prisma.sql`a.starts_at >= ${q.from} AND a.starts_at < ${q.to} AND a.status NOT IN ('held', 'hold_expired', 'hold_released')
+      ${q.patientAccountId ? Prisma.sql`AND a.patient_account_id = ${q.patientAccountId}::uuid` : Prisma.empty}
+      ${after ? Prisma.sql`AND (a.starts_at, a.id) > (${after.start}, ${after.id}::uuid)` : Prisma.empty}`,
+    { orderLimit: Prisma.sql`ORDER BY a.starts_at, a.id LIMIT ${q.limit + 1}` },
+  );
+  const items = rows.slice(0, q.limit).map(toRecord);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+}
+
+function encodeCursor(r: AppointmentRecord) {
+  return Buffer.from(`${r.start.toISOString()}|${r.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string | null | undefined): { start: Date; id: string } | null {
+  if (!cursor) return null;
+  const [start, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const at = new Date(start ?? "");
+  if (!id || !isUuid(id) || Number.isNaN(at.getTime())) throw new ValidationError("The cursor is not valid; start again without it.", [{ path: "cursor", message: "is not a cursor from a previous page" }]);
+  return { start: at, id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Securing a time
+
+interface SlotChoice {
+  serviceId: string;
+  practitionerId: string;
+  start: Date;
+  locationId?: string | null;
+}
+
+const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" || channel === "api" ? "staff" : "public");
+
+/**
+ * The slot a request asks for, checked against the schedule as it stands in this transaction: on
+ * the grid, in working hours, free. A time that is bookable in principle but busy is "taken" (409);
+ * a time that is never bookable is invalid input (422).
+ */
+async function resolveSlot(tx: Tx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date): Promise<{ slot: Slot; data: ScheduleData }> {
+  if (!isUuid(choice.serviceId)) throw new NotFoundError("There is no bookable service with this id at this clinic.");
+  if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
+  if (choice.locationId && !isUuid(choice.locationId)) throw new ValidationError("This location does not offer this service.", [{ path: "locationId", message: "is not a location of this clinic" }]);
+  const window = { from: choice.start, to: new Date(choice.start.getTime() + 60_000) };
+  const data = await loadScheduleData(tx, clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
+  if (!data || !bookableFor(data, audience)) throw new NotFoundError("There is no bookable service with this id at this clinic.");
+  if (!data.service.eligibleDoctorIds.includes(choice.practitionerId)) {
+    throw new ValidationError("This practitioner does not offer this service (or is not taking bookings now).", [
+      { path: "practitionerId", message: "does not offer this service" },
+    ]);
+  }
+  if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
+  const search = { ...window, practitionerId: choice.practitionerId, locationId: choice.locationId };
+  const match = (slots: Slot[]) => slots.find((s) => s.start.getTime() === choice.start.getTime() && s.doctorId === choice.practitionerId);
+  const slot = match(slotsFrom(data, clinic, search, now));
+  if (slot) return { slot, data };
+  if (match(slotsFrom(data, clinic, search, now, { ignoreBusy: true }))) throw new SlotTakenError();
+  throw new ValidationError(
+    "This time cannot be booked for this service and practitioner: it is outside working hours, off the booking grid, too soon or too far ahead. Ask for slots to see the bookable times.",
+    [{ path: "start", message: "is not a bookable time" }],
+  );
+}
+
+/** Runs an insert or update that claims time; the exclusion constraints turn a lost race into a 409. */
+async function claiming<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isExclusionViolation(error)) throw new SlotTakenError();
+    throw error;
+  }
+}
+
+function blockedSpan(slot: Slot, data: ScheduleData) {
+  return {
+    blockedFrom: new Date(slot.start.getTime() - data.service.bufferBeforeMin * 60_000),
+    blockedTo: new Date(slot.end.getTime() + data.service.bufferAfterMin * 60_000),
+  };
+}
+
+async function recordChange(
+  tx: Tx,
+  clinic: ClinicRef,
+  change: { appointmentId: string; from: AppointmentStatus | null; to: AppointmentStatus; reason?: string | null; event?: string; audit?: string; auditDetails?: Record<string, unknown> },
+  actor: Actor,
+) {
+  await tx.appointmentStatusChange.create({
+    data: { clinicId: clinic.id, appointmentId: change.appointmentId, fromStatus: change.from, toStatus: change.to, actorType: actor.type, actorId: actor.id, reason: change.reason ?? null },
+  });
+  if (change.event) {
+    const record = await getAppointmentAnyStatus(tx, clinic, change.appointmentId);
+    await writeOutboxEvent(tx, { clinicId: clinic.id, name: change.event, data: eventData(record, clinic, change.reason, actor) });
+  }
+  if (change.audit) {
+    await recordAudit(tx, {
+      clinicId: clinic.id,
+      actor: auditActorOf(actor),
+      action: change.audit,
+      target: { type: "appointment", id: change.appointmentId },
+      request: actor.request ?? null,
+      details: { from: change.from, to: change.to, ...(change.reason ? { reason: change.reason } : {}), ...change.auditDetails },
+    });
+  }
+}
+
+async function getAppointmentAnyStatus(tx: Tx, clinic: Pick<ClinicRef, "id">, id: string) {
+  const row = (await selectRows(tx, clinic.id, Prisma.sql`a.id = ${id}::uuid`))[0];
+  if (!row) throw new NotFoundError("There is no appointment with this id at this clinic.");
+  return toRecord(row);
+}
+
+/** What workflows need to act on an appointment event without reading it back. */
+function eventData(r: AppointmentRecord, clinic: ClinicRef, reason: string | null | undefined, actor: Actor) {
+  return {
+    clinicId: clinic.id,
+    appointmentId: r.id,
+    status: r.status,
+    serviceId: r.serviceId,
+    practitionerId: r.practitionerId,
+    locationId: r.locationId,
+    roomId: r.roomId,
+    patientAccountId: r.patient?.id ?? null,
+    dependentId: r.dependent?.id ?? null,
+    start: r.start.toISOString(),
+    end: r.end.toISOString(),
+    localStart: toOffsetIso(r.start, clinic.timeZone),
+    timeZone: clinic.timeZone,
+    cancellationDeadline: r.cancellationDeadline.toISOString(),
+    depositMinor: r.depositMinor,
+    currency: r.currency,
+    channel: r.channel,
+    rescheduledFromId: r.rescheduledFromId,
+    rescheduledToId: r.rescheduledToId,
+    reason: reason ?? null,
+    actor: { type: actor.type, id: actor.id },
+  };
+}
+
+async function assertPatientLinks(tx: Tx, clinic: ClinicRef, patient: PatientRef) {
+  if (!isUuid(patient.patientAccountId)) throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);
+  const known = await tx.clinicPatient.findUnique({ where: { clinicId_patientAccountId: { clinicId: clinic.id, patientAccountId: patient.patientAccountId } }, select: { patientAccountId: true } });
+  if (!known) await tx.clinicPatient.create({ data: { clinicId: clinic.id, patientAccountId: patient.patientAccountId } });
+  if (patient.dependentId) {
+    const dependent = isUuid(patient.dependentId)
+      ? await tx.dependent.findFirst({ where: { id: patient.dependentId, patientAccountId: patient.patientAccountId }, select: { id: true } })
+      : null;
+    if (!dependent) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "is not a dependent of this patient" }]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holds
+
+export interface HoldRequest extends SlotChoice {
+  /** Whoever may confirm the hold: a session, an API key, a staff member. */
+  heldBy: string;
+  channel: BookingChannel;
+}
+
+export interface Hold {
+  id: string;
+  slot: Slot;
+  expiresAt: Date;
+}
+
+/**
+ * Holds a time for 10 minutes. A holder keeps one hold at a time: a new choice releases the
+ * previous one, so someone clicking through times never blocks a whole afternoon.
+ */
+export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, actor: Actor, now = new Date()): Promise<Hold> {
+  await tx.$executeRaw`
+    UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
+     WHERE clinic_id = ${clinic.id}::uuid AND status = 'held' AND held_by = ${req.heldBy}`;
+  const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
+  const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
+  const priceMinor = data.terms.priceMinor;
+  const created = await claiming(() =>
+    tx.appointment.create({
+      data: {
+        clinicId: clinic.id,
+        serviceId: data.service.id,
+        doctorId: slot.doctorId,
+        locationId: slot.locationId,
+        roomId: slot.roomId,
+        status: "held",
+        startsAt: slot.start,
+        endsAt: slot.end,
+        ...blockedSpan(slot, data),
+        holdExpiresAt: expiresAt,
+        heldBy: req.heldBy,
+        channel: req.channel,
+        priceMinor,
+        depositMinor: depositFor(priceMinor, data.terms.depositKind, data.terms.depositValue),
+        currency: clinic.currency,
+        cancellationWindowMin: data.terms.cancellationWindowMin,
+        createdBy: actorLabel(actor),
+      },
+      select: { id: true },
+    }),
+  );
+  await tx.appointmentStatusChange.create({ data: { clinicId: clinic.id, appointmentId: created.id, fromStatus: null, toStatus: "held", actorType: actor.type, actorId: actor.id } });
+  await writeOutboxEvent(tx, {
+    clinicId: clinic.id,
+    name: "hold.placed",
+    data: { clinicId: clinic.id, holdId: created.id, serviceId: data.service.id, practitionerId: slot.doctorId, locationId: slot.locationId, start: slot.start.toISOString(), end: slot.end.toISOString(), expiresAt: expiresAt.toISOString() },
+  });
+  return { id: created.id, slot, expiresAt };
+}
+
+/** The holder's current hold, if it has not expired. */
+export async function findHold(tx: Tx, clinic: ClinicRef, holdId: string, heldBy: string, now = new Date()): Promise<AppointmentRecord | null> {
+  if (!isUuid(holdId)) return null;
+  const row = (await selectRows(tx, clinic.id, Prisma.sql`a.id = ${holdId}::uuid AND a.status = 'held' AND a.held_by = ${heldBy} AND a.hold_expires_at > ${now}`))[0];
+  return row ? toRecord(row) : null;
+}
+
+export async function releaseHold(tx: Tx, clinic: ClinicRef, holdId: string, heldBy: string, actor: Actor): Promise<void> {
+  if (!isUuid(holdId)) return;
+  const released = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
+     WHERE clinic_id = ${clinic.id}::uuid AND id = ${holdId}::uuid AND status = 'held' AND held_by = ${heldBy}
+    RETURNING id::text`;
+  if (released[0]) await tx.appointmentStatusChange.create({ data: { clinicId: clinic.id, appointmentId: holdId, fromStatus: "held", toStatus: "hold_released", actorType: actor.type, actorId: actor.id } });
+}
+
+/**
+ * Turns the holder's unexpired hold into an appointment for the patient (or their dependent): the
+ * same row changes status, so nobody can take the time in between. A requires-approval service
+ * becomes `requested`, anything else `confirmed`.
+ */
+export async function confirmHold(
+  tx: Tx,
+  clinic: ClinicRef,
+  req: { holdId: string; heldBy: string; patient: PatientRef; note?: string | null },
+  actor: Actor,
+  now = new Date(),
+): Promise<AppointmentRecord> {
+  if (!isUuid(req.holdId)) throw new HoldExpiredError();
+  const locked = await tx.$queryRaw<{ id: string; service_id: string; hold_expires_at: Date | null; status: AppointmentStatus; held_by: string | null }[]>`
+    SELECT id::text, service_id::text, hold_expires_at, status, held_by FROM appointments
+     WHERE clinic_id = ${clinic.id}::uuid AND id = ${req.holdId}::uuid FOR UPDATE`;
+  const hold = locked[0];
+  if (!hold || hold.held_by !== req.heldBy) throw new HoldExpiredError();
+  if (hold.status !== "held" || !hold.hold_expires_at || hold.hold_expires_at.getTime() <= now.getTime()) throw new HoldExpiredError();
+  await assertPatientLinks(tx, clinic, req.patient);
+  const service = await tx.service.findUniqueOrThrow({ where: { clinicId_id: { clinicId: clinic.id, id: hold.service_id } }, select: { requiresApproval: true } });
+  const status: AppointmentStatus = service.requiresApproval ? "requested" : "confirmed";
+  await tx.appointment.update({
+    where: { clinicId_id: { clinicId: clinic.id, id: req.holdId } },
+    data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null },
+  });
+  await recordChange(tx, clinic, { appointmentId: req.holdId, from: "held", to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
+  return getAppointment(tx, clinic, req.holdId);
+}
+
+/**
+ * Expired holds of a clinic become `hold_expired` and are announced. Writers release overlapping
+ * expired holds themselves (a trigger), so this sweep is tidiness and the event, not correctness.
+ */
+export async function sweepExpiredHolds(tx: Tx, clinic: Pick<ClinicRef, "id">, now = new Date()): Promise<number> {
+  const expired = await tx.$queryRaw<{ id: string; doctor_id: string; service_id: string; starts_at: Date; ends_at: Date }[]>`
+    UPDATE appointments SET status = 'hold_expired', hold_expires_at = NULL, updated_at = now()
+     WHERE clinic_id = ${clinic.id}::uuid AND status = 'held' AND hold_expires_at <= ${now}
+    RETURNING id::text, doctor_id::text, service_id::text, starts_at, ends_at`;
+  for (const h of expired) {
+    await tx.appointmentStatusChange.create({ data: { clinicId: clinic.id, appointmentId: h.id, fromStatus: "held", toStatus: "hold_expired", actorType: "system", actorId: null } });
+    await writeOutboxEvent(tx, {
+      clinicId: clinic.id,
+      name: "hold.expired",
+      data: { clinicId: clinic.id, holdId: h.id, doctorId: h.doctor_id, serviceId: h.service_id, start: h.starts_at.toISOString(), end: h.ends_at.toISOString() },
+    });
+  }
+  return expired.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Booking directly (staff, API)
+
+export interface BookRequest extends SlotChoice {
+  patient: PatientRef;
+  channel: BookingChannel;
+  note?: string | null;
+  externalRef?: string | null;
+}
+
+export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
+  const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
+  await assertPatientLinks(tx, clinic, req.patient);
+  const status: AppointmentStatus = data.terms.requiresApproval ? "requested" : "confirmed";
+  const priceMinor = data.terms.priceMinor;
+  const created = await claiming(() =>
+    tx.appointment.create({
+      data: {
+        clinicId: clinic.id,
+        serviceId: data.service.id,
+        doctorId: slot.doctorId,
+        locationId: slot.locationId,
+        roomId: slot.roomId,
+        patientAccountId: req.patient.patientAccountId,
+        dependentId: req.patient.dependentId ?? null,
+        status,
+        startsAt: slot.start,
+        endsAt: slot.end,
+        ...blockedSpan(slot, data),
+        channel: req.channel,
+        priceMinor,
+        depositMinor: depositFor(priceMinor, data.terms.depositKind, data.terms.depositValue),
+        currency: clinic.currency,
+        cancellationWindowMin: data.terms.cancellationWindowMin,
+        patientNote: req.note ?? null,
+        externalRef: req.externalRef ?? null,
+        createdBy: actorLabel(actor),
+      },
+      select: { id: true },
+    }),
+  );
+  await recordChange(tx, clinic, { appointmentId: created.id, from: null, to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
+  return getAppointment(tx, clinic, created.id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes to a booked appointment
+
+async function lockAppointment(tx: Tx, clinic: ClinicRef, id: string): Promise<AppointmentRecord> {
+  const row = isUuid(id) ? (await selectRows(tx, clinic.id, Prisma.sql`a.id = ${id}::uuid AND a.status NOT IN ('held', 'hold_expired', 'hold_released')`, { lock: true }))[0] : undefined;
+  if (!row) throw new NotFoundError("There is no appointment with this id at this clinic.");
+  return toRecord(row);
+}
+
+/**
+ * Patients change their own appointments and only before the deadline. Staff and the clinic's
+ * software may change any appointment of the clinic; inside the window they must give a reason,
+ * which goes to the audit log.
+ */
+function authorizeChange(appointment: AppointmentRecord, actor: Actor, overrideReason: string | null | undefined, now: Date, what: "cancel" | "move"): { override: boolean } {
+  if (actor.type === "patient") {
+    if (appointment.patient?.id !== actor.id) throw new NotFoundError("There is no appointment with this id at this clinic.");
+    if (!patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) {
+      throw new ValidationError(
+        `It is too late to ${what} this appointment online: changes were possible until ${appointment.cancellationDeadline.toISOString()}. Please call the clinic.`,
+        [{ path: "start", message: "is inside the cancellation window" }],
+      );
+    }
+    return { override: false };
+  }
+  if (patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) return { override: false };
+  if (!overrideReason?.trim()) {
+    throw new ValidationError(`This appointment is inside its cancellation window; to ${what} it anyway, give a reason (it is recorded in the audit log).`, [
+      { path: "overrideReason", message: "is required inside the cancellation window" },
+    ]);
+  }
+  return { override: true };
+}
+
+const CHANGEABLE: readonly AppointmentStatus[] = ["requested", "confirmed"];
+
+export interface CancelRequest {
+  appointmentId: string;
+  reason: CancellationReason;
+  note?: string | null;
+  overrideReason?: string | null;
+}
+
+export async function cancelAppointment(tx: Tx, clinic: ClinicRef, req: CancelRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
+  const appointment = await lockAppointment(tx, clinic, req.appointmentId);
+  if (!CHANGEABLE.includes(appointment.status)) {
+    throw new ValidationError(`This appointment is ${appointment.status.replace("_", " ")} and can no longer be cancelled.`, [{ path: "status", message: `is ${appointment.status}` }]);
+  }
+  const { override } = authorizeChange(appointment, actor, req.overrideReason, now, "cancel");
+  await tx.appointment.update({
+    where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } },
+    data: { status: "cancelled", cancellationReason: req.reason, cancellationNote: req.note ?? null, cancelledAt: now, cancelledBy: actorLabel(actor) },
+  });
+  await recordChange(
+    tx,
+    clinic,
+    {
+      appointmentId: appointment.id,
+      from: appointment.status,
+      to: "cancelled",
+      reason: override ? req.overrideReason : req.reason,
+      event: "appointment.cancelled",
+      audit: override ? "appointment.cancelled_with_override" : "appointment.cancelled",
+      auditDetails: { cancellationReason: req.reason, insideWindow: override, deadline: appointment.cancellationDeadline.toISOString() },
+    },
+    actor,
+  );
+  return getAppointment(tx, clinic, appointment.id);
+}
+
+export interface RescheduleRequest {
+  appointmentId: string;
+  start: Date;
+  practitionerId?: string | null;
+  locationId?: string | null;
+  overrideReason?: string | null;
+}
+
+/**
+ * Moves an appointment: the old one becomes `rescheduled` (linked to the new one) and a new one is
+ * created, in one transaction. The old time is set aside first so a move by fifteen minutes does
+ * not collide with itself; if the new time is taken the transaction aborts and nothing changed.
+ */
+export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: RescheduleRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
+  const old = await lockAppointment(tx, clinic, req.appointmentId);
+  if (!CHANGEABLE.includes(old.status)) {
+    throw new ValidationError(`This appointment is ${old.status.replace("_", " ")} and can no longer be moved.`, [{ path: "status", message: `is ${old.status}` }]);
+  }
+  const { override } = authorizeChange(old, actor, req.overrideReason, now, "move");
+  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { status: "rescheduled" } });
+
+  const channel = old.channel;
+  const { slot, data } = await resolveSlot(
+    tx,
+    clinic,
+    { serviceId: old.serviceId, practitionerId: req.practitionerId ?? old.practitionerId, start: req.start, locationId: req.locationId ?? null },
+    audienceOf(actor.type === "patient" ? channel : "staff"),
+    now,
+  );
+  const created = await claiming(() =>
+    tx.appointment.create({
+      data: {
+        clinicId: clinic.id,
+        serviceId: old.serviceId,
+        doctorId: slot.doctorId,
+        locationId: slot.locationId,
+        roomId: slot.roomId,
+        patientAccountId: old.patient?.id ?? null,
+        dependentId: old.dependent?.id ?? null,
+        status: old.status,
+        startsAt: slot.start,
+        endsAt: slot.end,
+        ...blockedSpan(slot, data),
+        channel,
+        // The deposit and price agreed at booking carry over to the new time.
+        paymentStatus: old.paymentStatus as Prisma.AppointmentCreateInput["paymentStatus"],
+        priceMinor: old.priceMinor,
+        depositMinor: old.depositMinor,
+        currency: old.currency,
+        cancellationWindowMin: old.cancellationWindowMin,
+        patientNote: old.note,
+        externalRef: old.externalRef,
+        rescheduledFromId: old.id,
+        createdBy: actorLabel(actor),
+      },
+      select: { id: true },
+    }),
+  );
+  // The external reference follows the visit to its new row.
+  if (old.externalRef) await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { externalRef: null } });
+  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { rescheduledToId: created.id } });
+  await tx.appointmentStatusChange.create({
+    data: { clinicId: clinic.id, appointmentId: old.id, fromStatus: old.status, toStatus: "rescheduled", actorType: actor.type, actorId: actor.id, reason: override ? req.overrideReason : null },
+  });
+  await recordChange(
+    tx,
+    clinic,
+    {
+      appointmentId: created.id,
+      from: null,
+      to: old.status,
+      reason: override ? req.overrideReason : null,
+      event: "appointment.rescheduled",
+      audit: override ? "appointment.rescheduled_with_override" : "appointment.rescheduled",
+      auditDetails: { previousAppointmentId: old.id, previousStart: old.start.toISOString(), insideWindow: override },
+    },
+    actor,
+  );
+  return getAppointment(tx, clinic, created.id);
+}
+
+/** The visit-day and approval transitions, with what each may follow. */
+const TRANSITIONS = {
+  confirm: { from: ["requested"], to: "confirmed", event: "appointment.confirmed" },
+  decline: { from: ["requested"], to: "declined", event: "appointment.declined" },
+  check_in: { from: ["confirmed"], to: "checked_in", event: "appointment.checked_in" },
+  start: { from: ["checked_in"], to: "in_consultation", event: "appointment.started" },
+  complete: { from: ["checked_in", "in_consultation"], to: "completed", event: "appointment.completed" },
+  no_show: { from: ["confirmed"], to: "no_show", event: "appointment.no_show" },
+} as const satisfies Record<string, { from: readonly AppointmentStatus[]; to: AppointmentStatus; event: string }>;
+
+export type AppointmentTransition = keyof typeof TRANSITIONS;
+
+/** Staff (or the clinic's software) move an appointment along its day; patients cannot. */
+export async function transitionAppointment(
+  tx: Tx,
+  clinic: ClinicRef,
+  req: { appointmentId: string; transition: AppointmentTransition; reason?: string | null },
+  actor: Actor,
+  now = new Date(),
+): Promise<AppointmentRecord> {
+  if (actor.type === "patient") throw new ForbiddenError("Only the clinic can change this.");
+  const appointment = await lockAppointment(tx, clinic, req.appointmentId);
+  const t = TRANSITIONS[req.transition];
+  if (!(t.from as readonly AppointmentStatus[]).includes(appointment.status)) {
+    throw new ValidationError(`An appointment that is ${appointment.status.replace("_", " ")} cannot be ${t.to.replace("_", " ")}.`, [{ path: "status", message: `is ${appointment.status}` }]);
+  }
+  if (req.transition === "no_show" && now.getTime() < appointment.start.getTime()) {
+    throw new ValidationError("A patient can be marked as a no-show only after the appointment's start time.", [{ path: "status", message: "the visit has not started yet" }]);
+  }
+  if (req.transition === "decline" && !req.reason?.trim()) {
+    throw new ValidationError("Say why the request is declined; the patient is told.", [{ path: "reason", message: "is required" }]);
+  }
+  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } }, data: { status: t.to } });
+  await recordChange(tx, clinic, { appointmentId: appointment.id, from: appointment.status, to: t.to, reason: req.reason ?? null, event: t.event, audit: `appointment.${t.to}` }, actor);
+  return getAppointment(tx, clinic, appointment.id);
+}
+
+/** A record for a change whose event was already written elsewhere (imports, demo history). */
+export const appointmentEventData = eventData;

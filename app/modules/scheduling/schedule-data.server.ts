@@ -1,0 +1,218 @@
+/**
+ * Loads everything the slot engine needs for one service and time window in ONE query: the service,
+ * its eligible doctors and locations, rooms of the required type, the doctors' weekly rules, the
+ * exceptions and the busy time (active appointments, unexpired holds, imported blocks) that touch
+ * the window. No per-doctor or per-day queries: the cost is one round trip whatever the window.
+ *
+ * The window is clamped in SQL to [now + minimum notice, now + horizon] and widened by the
+ * service's reach (buffers and duration), so nothing outside what the engine can use is read.
+ */
+import { WEEKDAYS, type OpeningPeriod, type Weekday } from "../tenancy/opening-hours";
+import type { Tx } from "~/utils/db.server";
+import type { AvailabilityRule, BusyBlock, ScheduleException, SlotDoctor, SlotLocation, SlotRoom, SlotService, WallPeriod } from "./slot-engine";
+
+/** Blocking statuses: the same list as the exclusion constraints in the scheduling migration. */
+export const ACTIVE_STATUSES = ["held", "requested", "confirmed", "checked_in", "in_consultation", "completed"] as const;
+
+/** Who the slots are for: patients never see internal-only services; staff and integrations do. */
+export type Audience = "public" | "staff";
+
+export interface ServiceTerms {
+  id: string;
+  name: string;
+  durationMin: number;
+  bufferBeforeMin: number;
+  bufferAfterMin: number;
+  requiresApproval: boolean;
+  priceMinor: number;
+  depositKind: "none" | "fixed" | "percent";
+  depositValue: number;
+  cancellationWindowMin: number;
+  visibility: "active" | "inactive" | "seasonal" | "internal_only";
+  seasonFrom: string | null;
+  seasonTo: string | null;
+}
+
+export interface ScheduleData {
+  service: SlotService;
+  terms: ServiceTerms;
+  locations: SlotLocation[];
+  doctors: SlotDoctor[];
+  rooms: SlotRoom[];
+  exceptions: ScheduleException[];
+  busy: BusyBlock[];
+}
+
+export interface ScheduleWindow {
+  serviceId: string;
+  from: Date;
+  to: Date;
+  now: Date;
+  practitionerId?: string | null;
+  locationId?: string | null;
+}
+
+interface Row {
+  service: {
+    id: string;
+    name: string;
+    duration_min: number;
+    buffer_before_min: number;
+    buffer_after_min: number;
+    start_grid_min: number;
+    room_type: string | null;
+    min_notice_min: number;
+    horizon_days: number;
+    visibility: ServiceTerms["visibility"];
+    season_from: string | null;
+    season_to: string | null;
+    requires_approval: boolean;
+    price_minor: number;
+    deposit_kind: ServiceTerms["depositKind"];
+    deposit_value: number;
+    cancellation_window_min: number;
+  } | null;
+  doctors: string[];
+  locations: { id: string; openingHours: Partial<Record<Weekday, OpeningPeriod[]>> }[];
+  rooms: { id: string; location_id: string; type: string }[];
+  /** [doctor, location, iso weekday, start minute, end minute, breaks, from, to] */
+  rules: [string, string, number, number, number, WallPeriod[], string | null, string | null][];
+  /** [kind, doctor, location, start ms, end ms] */
+  exceptions: [ScheduleException["kind"], string | null, string | null, number, number][];
+  /** [doctor, room, from ms, to ms] */
+  busy: [string | null, string | null, number, number][];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id from outside that is not a UUID can match nothing; saying so early keeps SQL from erroring. */
+export const isUuid = (value: string | null | undefined): value is string => typeof value === "string" && UUID.test(value);
+
+const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+
+export async function loadScheduleData(tx: Tx, clinicId: string, w: ScheduleWindow): Promise<ScheduleData | null> {
+  if (!isUuid(w.serviceId)) return null;
+  const practitionerId = w.practitionerId ?? null;
+  const locationId = w.locationId ?? null;
+  if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return null;
+
+  const rows = await tx.$queryRaw<Row[]>`
+    WITH svc AS (
+      SELECT s.id, s.name, s.duration_min, s.buffer_before_min, s.buffer_after_min, s.start_grid_min, s.room_type::text AS room_type,
+             s.min_notice_min, s.horizon_days, s.visibility::text AS visibility, s.season_from::text AS season_from,
+             s.season_to::text AS season_to, s.requires_approval, s.price_minor, s.deposit_kind::text AS deposit_kind,
+             s.deposit_value, s.cancellation_window_min
+        FROM services s WHERE s.clinic_id = ${clinicId}::uuid AND s.id = ${w.serviceId}::uuid
+    ),
+    docs AS (
+      SELECT m.id FROM service_doctors sd
+        JOIN clinic_memberships m ON m.clinic_id = sd.clinic_id AND m.id = sd.doctor_id
+       WHERE sd.clinic_id = ${clinicId}::uuid AND sd.service_id = ${w.serviceId}::uuid
+         AND m.role = 'doctor' AND m.active AND m.work_status = 'active'
+         AND (${practitionerId}::uuid IS NULL OR m.id = ${practitionerId}::uuid)
+    ),
+    locs AS (
+      SELECT l.id, l.opening_hours FROM locations l
+       WHERE l.clinic_id = ${clinicId}::uuid AND (${locationId}::uuid IS NULL OR l.id = ${locationId}::uuid)
+         AND (NOT EXISTS (SELECT 1 FROM service_locations sl WHERE sl.clinic_id = ${clinicId}::uuid AND sl.service_id = ${w.serviceId}::uuid)
+              OR EXISTS (SELECT 1 FROM service_locations sl
+                          WHERE sl.clinic_id = ${clinicId}::uuid AND sl.service_id = ${w.serviceId}::uuid AND sl.location_id = l.id))
+    ),
+    rms AS (
+      SELECT r.id, r.location_id, r.type::text AS type FROM rooms r, svc
+       WHERE r.clinic_id = ${clinicId}::uuid AND r.active AND svc.room_type IS NOT NULL AND r.type::text = svc.room_type
+         AND r.location_id IN (SELECT id FROM locs)
+    ),
+    win AS (
+      SELECT greatest(${w.from}::timestamptz, ${w.now}::timestamptz + make_interval(mins => svc.min_notice_min))
+               - make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS lo,
+             least(${w.to}::timestamptz, ${w.now}::timestamptz + make_interval(days => svc.horizon_days))
+               + make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS hi
+        FROM svc
+    )
+    SELECT
+      (SELECT row_to_json(svc) FROM svc) AS service,
+      (SELECT coalesce(json_agg(id ORDER BY id), '[]') FROM docs) AS doctors,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'openingHours', opening_hours)), '[]') FROM locs) AS locations,
+      (SELECT coalesce(json_agg(row_to_json(rms)), '[]') FROM rms) AS rooms,
+      (SELECT coalesce(json_agg(json_build_array(r.doctor_id, r.location_id, r.weekday, r.start_minute, r.end_minute, r.breaks,
+                                                 r.effective_from::text, r.effective_to::text)), '[]')
+         FROM availability_rules r
+        WHERE r.clinic_id = ${clinicId}::uuid AND r.doctor_id IN (SELECT id FROM docs) AND r.location_id IN (SELECT id FROM locs)) AS rules,
+      (SELECT coalesce(json_agg(json_build_array(e.kind, e.doctor_id, e.location_id,
+                                                 (extract(epoch FROM e.starts_at) * 1000)::bigint, (extract(epoch FROM e.ends_at) * 1000)::bigint)), '[]')
+         FROM schedule_exceptions e, win
+        WHERE e.clinic_id = ${clinicId}::uuid AND e.ends_at > win.lo AND e.starts_at < win.hi
+          AND (e.doctor_id IS NULL OR e.doctor_id IN (SELECT id FROM docs))) AS exceptions,
+      (SELECT coalesce(json_agg(json_build_array(b.doctor_id, b.room_id, (extract(epoch FROM b.f) * 1000)::bigint, (extract(epoch FROM b.t) * 1000)::bigint)), '[]')
+         FROM (
+           SELECT a.doctor_id, a.room_id, a.blocked_from AS f, a.blocked_to AS t FROM appointments a, win
+            WHERE a.clinic_id = ${clinicId}::uuid
+              -- A visit lasts at most 12 hours plus buffers: a day's margin keeps the index range tight.
+              AND a.starts_at > win.lo - interval '1 day' AND a.starts_at < win.hi AND a.blocked_to > win.lo
+              AND a.status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')
+              AND NOT (a.status = 'held' AND a.hold_expires_at <= ${w.now}::timestamptz)
+              AND (a.doctor_id IN (SELECT id FROM docs) OR a.room_id IN (SELECT id FROM rms))
+           UNION ALL
+           SELECT bb.doctor_id, bb.room_id, bb.starts_at, bb.ends_at FROM busy_blocks bb, win
+            WHERE bb.clinic_id = ${clinicId}::uuid AND bb.ends_at > win.lo AND bb.starts_at < win.hi
+              AND (bb.doctor_id IN (SELECT id FROM docs) OR bb.room_id IN (SELECT id FROM rms))
+         ) b) AS busy`;
+
+  const row = rows[0];
+  if (!row?.service) return null;
+  const s = row.service;
+
+  const rulesByDoctor = new Map<string, AvailabilityRule[]>(row.doctors.map((id) => [id, []]));
+  for (const [doctorId, locId, weekday, start, end, breaks, from, to] of row.rules) {
+    rulesByDoctor.get(doctorId)?.push({
+      locationId: locId,
+      weekday: WEEKDAYS[weekday - 1]!,
+      start: hhmm(start),
+      end: hhmm(end),
+      breaks,
+      effectiveFrom: from,
+      effectiveTo: to,
+    });
+  }
+
+  return {
+    service: {
+      id: s.id,
+      durationMin: s.duration_min,
+      bufferBeforeMin: s.buffer_before_min,
+      bufferAfterMin: s.buffer_after_min,
+      startGridMin: s.start_grid_min,
+      minNoticeMin: s.min_notice_min,
+      horizonDays: s.horizon_days,
+      roomType: s.room_type,
+      eligibleDoctorIds: row.doctors,
+      eligibleLocationIds: row.locations.map((l) => l.id),
+    },
+    terms: {
+      id: s.id,
+      name: s.name,
+      durationMin: s.duration_min,
+      bufferBeforeMin: s.buffer_before_min,
+      bufferAfterMin: s.buffer_after_min,
+      requiresApproval: s.requires_approval,
+      priceMinor: s.price_minor,
+      depositKind: s.deposit_kind,
+      depositValue: s.deposit_value,
+      cancellationWindowMin: s.cancellation_window_min,
+      visibility: s.visibility,
+      seasonFrom: s.season_from,
+      seasonTo: s.season_to,
+    },
+    locations: row.locations.map((l) => ({ id: l.id, openingHours: l.openingHours ?? {} })),
+    doctors: [...rulesByDoctor].map(([id, rules]) => ({ id, rules })),
+    rooms: row.rooms.map((r) => ({ id: r.id, locationId: r.location_id, type: r.type })),
+    exceptions: row.exceptions.map(([kind, doctorId, locId, start, end]): ScheduleException => {
+      const span = { start: new Date(Number(start)), end: new Date(Number(end)) };
+      if (kind === "closure") return { kind, locationId: locId, ...span };
+      if (kind === "time_off") return { kind, doctorId: doctorId!, ...span };
+      return { kind, doctorId: doctorId!, locationId: locId!, ...span };
+    }),
+    busy: row.busy.map(([doctorId, roomId, from, to]) => ({ doctorId, roomId, start: new Date(Number(from)), end: new Date(Number(to)) })),
+  };
+}

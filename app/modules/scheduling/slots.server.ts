@@ -1,0 +1,103 @@
+/**
+ * Free times for a service: the schedule data for the window (one query) fed to the pure slot
+ * engine. Seasonal services only offer their season; "any doctor" merges eligible doctors.
+ */
+import type { Db, Tx } from "~/utils/db.server";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { loadScheduleData, type Audience, type ScheduleData } from "./schedule-data.server";
+import { computeSlots, mergeAnyDoctor, type Slot } from "./slot-engine";
+import { addDays, zonedToUtc } from "./zoned-time";
+
+export interface ClinicRef {
+  id: string;
+  timeZone: string;
+  currency: string;
+}
+
+/** The longest window one slots request may cover. */
+export const MAX_SLOT_RANGE_DAYS = 62;
+const DAY_MS = 86_400_000;
+
+export interface SlotSearch {
+  serviceId: string;
+  from: Date;
+  to: Date;
+  practitionerId?: string | null;
+  locationId?: string | null;
+  /** Internal-only services are offered to staff and integrations, never to patients. */
+  audience?: Audience;
+}
+
+export function checkSlotRange(from: Date, to: Date): void {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new ValidationError("from and to must be valid dates.");
+  if (to.getTime() <= from.getTime()) {
+    throw new ValidationError("The range is empty: to must be later than from.", [{ path: "to", message: "must be later than from" }]);
+  }
+  if (to.getTime() - from.getTime() > MAX_SLOT_RANGE_DAYS * DAY_MS) {
+    throw new ValidationError(`Ask for at most ${MAX_SLOT_RANGE_DAYS} days of slots at a time.`, [
+      { path: "to", message: `must be at most ${MAX_SLOT_RANGE_DAYS} days after from` },
+    ]);
+  }
+}
+
+/** A service a given audience may book: never inactive; internal-only for staff and integrations only. */
+export function bookableFor(data: ScheduleData, audience: Audience): boolean {
+  const v = data.terms.visibility;
+  return v === "active" || v === "seasonal" || (v === "internal_only" && audience === "staff");
+}
+
+/** The slots of already loaded schedule data (the booking path reuses its own load). */
+export function slotsFrom(data: ScheduleData, clinic: ClinicRef, search: Omit<SlotSearch, "serviceId" | "audience">, now: Date, opts: { ignoreBusy?: boolean } = {}): Slot[] {
+  let { from, to } = search;
+  if (data.terms.visibility === "seasonal" && data.terms.seasonFrom && data.terms.seasonTo) {
+    const seasonStart = zonedToUtc(data.terms.seasonFrom, 0, clinic.timeZone);
+    const seasonEnd = zonedToUtc(addDays(data.terms.seasonTo, 1), 0, clinic.timeZone);
+    from = new Date(Math.max(from.getTime(), seasonStart.getTime()));
+    to = new Date(Math.min(to.getTime(), seasonEnd.getTime()));
+    if (from >= to) return [];
+  }
+  const slots = computeSlots({
+    timeZone: clinic.timeZone,
+    now,
+    window: { from, to },
+    service: data.service,
+    locations: data.locations,
+    doctors: data.doctors,
+    rooms: data.rooms,
+    exceptions: data.exceptions,
+    busy: opts.ignoreBusy ? [] : data.busy,
+    practitionerId: search.practitionerId,
+    locationId: search.locationId,
+  });
+  return search.practitionerId ? slots : mergeAnyDoctor(slots);
+}
+
+export async function findSlotsIn(tx: Tx, clinic: ClinicRef, search: SlotSearch, now: Date): Promise<Slot[]> {
+  checkSlotRange(search.from, search.to);
+  const data = await loadScheduleData(tx, clinic.id, { ...search, now });
+  if (!data || !bookableFor(data, search.audience ?? "public")) throw new NotFoundError("There is no bookable service with this id at this clinic.");
+  return slotsFrom(data, clinic, search, now);
+}
+
+export function findSlots(db: Db, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
+  return db.forClinic(clinic.id).tx((tx) => findSlotsIn(tx, clinic, search, now));
+}
+
+/** The next free times after a taken one: what a conflict answer offers instead. */
+export async function alternativeSlots(
+  db: Db,
+  clinic: ClinicRef,
+  search: { serviceId: string; practitionerId?: string | null; locationId?: string | null; after: Date; audience?: Audience },
+  limit = 3,
+  now = new Date(),
+): Promise<Slot[]> {
+  const from = new Date(Math.max(search.after.getTime(), now.getTime()));
+  const to = new Date(from.getTime() + 14 * DAY_MS);
+  try {
+    const slots = await findSlots(db, clinic, { ...search, from, to }, now);
+    return slots.slice(0, limit);
+  } catch (error) {
+    if (error instanceof NotFoundError) return [];
+    throw error;
+  }
+}

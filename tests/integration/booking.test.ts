@@ -1,0 +1,303 @@
+/**
+ * The booking core against real PostgreSQL: exclusion constraints under concurrency, holds and their
+ * expiry, atomic rescheduling, the cancellation window at its boundary, and the history, audit and
+ * outbox rows each change writes.
+ */
+import { afterAll, describe, expect, test } from "vitest";
+import type { Actor } from "~/modules/scheduling/actor";
+import {
+  bookAppointment,
+  cancelAppointment,
+  confirmHold,
+  getAppointment,
+  HoldExpiredError,
+  placeHold,
+  rescheduleAppointment,
+  SlotTakenError,
+  sweepExpiredHolds,
+  transitionAppointment,
+} from "~/modules/scheduling/booking.server";
+import { findSlots } from "~/modules/scheduling/slots.server";
+import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { ValidationError } from "~/utils/errors.server";
+import { testDb } from "../support/db";
+import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
+
+afterAll(() => testDb().disconnect());
+
+const staff: Actor = { type: "staff", id: "00000000-0000-4000-8000-000000000001" };
+const api: Actor = { type: "api", id: "00000000-0000-4000-8000-000000000002" };
+
+/** 10:00 local, `days` days from today in the clinic's zone. */
+function at(f: ScheduleFixture, days: number, hhmm = "10:00") {
+  const today = utcToZoned(new Date(), f.clinic.timeZone).date;
+  return localInstant(f.clinic.timeZone, addDays(today, days), hhmm);
+}
+
+const book = (f: ScheduleFixture, start: Date, opts: { doctor?: number; patientId?: string; actor?: Actor; now?: Date } = {}) =>
+  testDb()
+    .forClinic(f.clinic.id)
+    .tx((tx) =>
+      bookAppointment(
+        tx,
+        f.clinic,
+        { serviceId: f.serviceId, practitionerId: f.doctorIds[opts.doctor ?? 0]!, start, patient: { patientAccountId: opts.patientId ?? f.patientId }, channel: "api" },
+        opts.actor ?? api,
+        opts.now,
+      ),
+    );
+
+async function countActive(f: ScheduleFixture, doctorId?: string) {
+  const rows = await testDb()
+    .forClinic(f.clinic.id)
+    .tx((tx) => tx.appointment.count({ where: { clinicId: f.clinic.id, status: { in: ["held", "requested", "confirmed"] }, ...(doctorId ? { doctorId } : {}) } }));
+  return rows;
+}
+
+describe("no double booking", () => {
+  test("50 parallel bookings of one slot: exactly one row, 49 conflicts", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const start = at(f, 3);
+    const patients = await Promise.all(Array.from({ length: 50 }, () => f.newPatient()));
+    const results = await Promise.allSettled(patients.map((patientId) => book(f, start, { patientId })));
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(ok).toHaveLength(1);
+    expect(failed).toHaveLength(49);
+    for (const r of failed) expect(r.reason).toBeInstanceOf(SlotTakenError);
+    expect(await countActive(f)).toBe(1);
+  });
+
+  test("two doctors cannot take the only room of the required type at the same time", async () => {
+    const f = await createScheduleFixture({ doctors: 2, rooms: { type: "therapy", count: 1 }, service: { roomType: "therapy" } });
+    const start = at(f, 4);
+    const results = await Promise.allSettled([book(f, start, { doctor: 0 }), book(f, start, { doctor: 1, patientId: await f.newPatient() })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(rejected?.reason).toBeInstanceOf(SlotTakenError);
+    const booked = results.find((r) => r.status === "fulfilled");
+    expect(booked && booked.status === "fulfilled" ? booked.value.roomId : null).toBe(f.roomIds[0]);
+  });
+
+  test("the database refuses an overlapping row even when written directly, buffers included", async () => {
+    const f = await createScheduleFixture({ doctors: 1, service: { bufferAfterMin: 15, startGridMin: 15 } });
+    const first = await book(f, at(f, 5, "10:00"));
+    expect(first.end.getTime() - first.start.getTime()).toBe(30 * 60_000);
+    // 10:30 is inside the first visit's 15-minute buffer.
+    await expect(book(f, at(f, 5, "10:30"), { patientId: await f.newPatient() })).rejects.toBeInstanceOf(SlotTakenError);
+    const raw = testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) =>
+        tx.$executeRaw`INSERT INTO appointments (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, starts_at, ends_at, blocked_from, blocked_to, channel, currency, cancellation_window_min)
+          VALUES (${f.clinic.id}::uuid, ${f.serviceId}::uuid, ${f.doctorIds[0]}::uuid, ${f.locationId}::uuid, ${f.patientId}::uuid, 'confirmed',
+                  ${at(f, 5, "10:40")}, ${at(f, 5, "11:10")}, ${at(f, 5, "10:40")}, ${at(f, 5, "11:10")}, 'staff', 'USD', 2880)`,
+      );
+    await expect(raw).rejects.toThrow(/appointments_no_doctor_overlap|23P01|exclusion/i);
+    // 10:45 starts when the buffer ends: back to back is fine.
+    await expect(book(f, at(f, 5, "10:45"), { patientId: await f.newPatient() })).resolves.toMatchObject({ status: "confirmed" });
+  });
+
+  test("a time outside working hours or off the grid is invalid input, not a conflict", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    await expect(book(f, at(f, 3, "08:00"))).rejects.toBeInstanceOf(ValidationError);
+    await expect(book(f, at(f, 3, "10:10"))).rejects.toBeInstanceOf(ValidationError);
+    await expect(book(f, new Date(Date.now() - 3_600_000))).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  test("a booked time disappears from the slots and the other doctor's time stays", async () => {
+    const f = await createScheduleFixture({ doctors: 2 });
+    const start = at(f, 6);
+    await book(f, start, { doctor: 0 });
+    const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000), practitionerId: f.doctorIds[0] });
+    expect(slots).toHaveLength(0);
+    const any = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000) });
+    expect(any.map((s) => s.doctorId)).toEqual([f.doctorIds[1]]);
+  });
+});
+
+describe("holds", () => {
+  test("a hold blocks the time for others; confirming turns the same row into the appointment", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const start = at(f, 3);
+    const db = testDb().forClinic(f.clinic.id);
+    const hold = await db.tx((tx) => placeHold(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, heldBy: "session:a", channel: "clinic_site" }, { type: "system", id: null }));
+    await expect(book(f, start, { patientId: await f.newPatient() })).rejects.toBeInstanceOf(SlotTakenError);
+    const patient: Actor = { type: "patient", id: f.patientId };
+    await expect(db.tx((tx) => confirmHold(tx, f.clinic, { holdId: hold.id, heldBy: "session:b", patient: { patientAccountId: f.patientId } }, patient))).rejects.toBeInstanceOf(HoldExpiredError);
+    const appointment = await db.tx((tx) => confirmHold(tx, f.clinic, { holdId: hold.id, heldBy: "session:a", patient: { patientAccountId: f.patientId } }, patient));
+    expect(appointment).toMatchObject({ id: hold.id, status: "confirmed", patient: { id: f.patientId } });
+    const events = await db.tx((tx) => tx.outboxEvent.findMany({ where: { clinicId: f.clinic.id }, orderBy: { createdAt: "asc" }, select: { name: true } }));
+    expect(events.map((e) => e.name)).toEqual(["hold.placed", "appointment.booked"]);
+  });
+
+  test("an expired hold never blocks anyone, even before the sweeper runs", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const start = at(f, 3);
+    const db = testDb().forClinic(f.clinic.id);
+    const hold = await db.tx((tx) => placeHold(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, heldBy: "session:a", channel: "clinic_site" }, { type: "system", id: null }));
+    await db.tx((tx) => tx.$executeRaw`UPDATE appointments SET hold_expires_at = now() - interval '1 second' WHERE clinic_id = ${f.clinic.id}::uuid AND id = ${hold.id}::uuid`);
+    const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000) });
+    expect(slots).toHaveLength(1);
+    const booked = await book(f, start, { patientId: await f.newPatient() });
+    expect(booked.status).toBe("confirmed");
+    const released = await db.tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: hold.id } } }));
+    expect(released.status).toBe("hold_expired");
+    const expiredEvents = await db.tx((tx) => tx.outboxEvent.count({ where: { clinicId: f.clinic.id, name: "hold.expired" } }));
+    expect(expiredEvents).toBe(1);
+  });
+
+  test("hold expiry racing a confirmation: exactly one of them wins", async () => {
+    for (let round = 0; round < 5; round++) {
+      const f = await createScheduleFixture({ doctors: 1 });
+      const start = at(f, 3);
+      const db = testDb().forClinic(f.clinic.id);
+      const hold = await db.tx((tx) => placeHold(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, heldBy: "session:a", channel: "clinic_site" }, { type: "system", id: null }));
+      const expiresAt = hold.expiresAt;
+      // The sweeper runs as if at the expiry instant; the confirmation a moment before it.
+      const [swept, confirmed] = await Promise.allSettled([
+        db.tx((tx) => sweepExpiredHolds(tx, f.clinic, expiresAt)),
+        db.tx((tx) => confirmHold(tx, f.clinic, { holdId: hold.id, heldBy: "session:a", patient: { patientAccountId: f.patientId } }, { type: "patient", id: f.patientId }, new Date(expiresAt.getTime() - 1))),
+      ]);
+      const row = await db.tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: hold.id } } }));
+      if (confirmed.status === "fulfilled") {
+        expect(row.status).toBe("confirmed");
+        expect(swept).toMatchObject({ status: "fulfilled", value: 0 });
+      } else {
+        expect(confirmed.reason).toBeInstanceOf(HoldExpiredError);
+        expect(row.status).toBe("hold_expired");
+        expect(swept).toMatchObject({ status: "fulfilled", value: 1 });
+      }
+    }
+  });
+
+  test("a new hold by the same holder releases the previous one", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const db = testDb().forClinic(f.clinic.id);
+    const req = (start: Date) => ({ serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, heldBy: "session:x", channel: "clinic_site" as const });
+    const first = await db.tx((tx) => placeHold(tx, f.clinic, req(at(f, 3, "10:00")), { type: "system", id: null }));
+    await db.tx((tx) => placeHold(tx, f.clinic, req(at(f, 3, "11:00")), { type: "system", id: null }));
+    const row = await db.tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: first.id } } }));
+    expect(row.status).toBe("hold_released");
+  });
+});
+
+describe("rescheduling", () => {
+  test("moving onto a taken time leaves the original untouched", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const mine = await book(f, at(f, 4, "10:00"));
+    await book(f, at(f, 4, "11:00"), { patientId: await f.newPatient() });
+    const db = testDb().forClinic(f.clinic.id);
+    await expect(db.tx((tx) => rescheduleAppointment(tx, f.clinic, { appointmentId: mine.id, start: at(f, 4, "11:00") }, api))).rejects.toBeInstanceOf(SlotTakenError);
+    const after = await db.tx((tx) => getAppointment(tx, f.clinic, mine.id));
+    expect(after).toMatchObject({ status: "confirmed", start: mine.start, rescheduledToId: null });
+    expect(await db.tx((tx) => tx.appointment.count({ where: { clinicId: f.clinic.id } }))).toBe(2);
+  });
+
+  test("a move by half an hour onto its own time works, links both rows and keeps the price", async () => {
+    const f = await createScheduleFixture({ doctors: 1, service: { durationMin: 60 } });
+    const mine = await book(f, at(f, 4, "10:00"));
+    const db = testDb().forClinic(f.clinic.id);
+    const moved = await db.tx((tx) => rescheduleAppointment(tx, f.clinic, { appointmentId: mine.id, start: at(f, 4, "10:30") }, api));
+    expect(moved).toMatchObject({ status: "confirmed", rescheduledFromId: mine.id, priceMinor: mine.priceMinor });
+    const old = await db.tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: mine.id } } }));
+    expect(old).toMatchObject({ status: "rescheduled", rescheduledToId: moved.id });
+    const events = await db.tx((tx) => tx.outboxEvent.findMany({ where: { clinicId: f.clinic.id, name: "appointment.rescheduled" } }));
+    expect(events).toHaveLength(1);
+  });
+});
+
+describe("the cancellation window (48 h)", () => {
+  // The deadline is start − 48 h; at the deadline itself it is already too late.
+  const minutesBefore = async (f: ScheduleFixture, startsIn: number) => {
+    const appointment = await book(f, at(f, 4, "10:00"), { patientId: await f.newPatient() });
+    const now = new Date(appointment.start.getTime() - startsIn * 60_000);
+    const actor: Actor = { type: "patient", id: appointment.patient!.id };
+    return testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) => cancelAppointment(tx, f.clinic, { appointmentId: appointment.id, reason: "patient_request" }, actor, now));
+  };
+
+  test("48 h + 1 min before: the patient may cancel", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    await expect(minutesBefore(f, 48 * 60 + 1)).resolves.toMatchObject({ status: "cancelled", cancellation: { reason: "patient_request" } });
+  });
+
+  test("exactly 48 h before: too late, the deadline is explained", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    await expect(minutesBefore(f, 48 * 60)).rejects.toThrow(/too late to cancel.*until/i);
+  });
+
+  test("48 h − 1 min before: too late", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    await expect(minutesBefore(f, 48 * 60 - 1)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  test("staff override inside the window needs a reason and is in the audit log", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const appointment = await book(f, at(f, 1, "10:00"));
+    const db = testDb().forClinic(f.clinic.id);
+    await expect(db.tx((tx) => cancelAppointment(tx, f.clinic, { appointmentId: appointment.id, reason: "illness" }, staff))).rejects.toThrow(/give a reason/);
+    const cancelled = await db.tx((tx) => cancelAppointment(tx, f.clinic, { appointmentId: appointment.id, reason: "illness", overrideReason: "Patient called from hospital" }, staff));
+    expect(cancelled.status).toBe("cancelled");
+    const audit = await db.tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, targetId: appointment.id } }));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: "appointment.cancelled_with_override", actorType: "staff", actorId: staff.id, details: { reason: "Patient called from hospital", insideWindow: true } });
+    const history = await db.tx((tx) => tx.appointmentStatusChange.findMany({ where: { clinicId: f.clinic.id, appointmentId: appointment.id }, orderBy: { id: "asc" } }));
+    expect(history.map((h) => [h.fromStatus, h.toStatus, h.actorType])).toEqual([
+      [null, "confirmed", "api"],
+      ["confirmed", "cancelled", "staff"],
+    ]);
+  });
+
+  test("a patient cannot cancel someone else's appointment", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const appointment = await book(f, at(f, 5, "10:00"));
+    const stranger: Actor = { type: "patient", id: await f.newPatient() };
+    await expect(
+      testDb()
+        .forClinic(f.clinic.id)
+        .tx((tx) => cancelAppointment(tx, f.clinic, { appointmentId: appointment.id, reason: "patient_request" }, stranger)),
+    ).rejects.toThrow(/no appointment/);
+  });
+});
+
+describe("approval and the visit day", () => {
+  test("a requires-approval service is requested until staff confirm; decline needs a reason", async () => {
+    const f = await createScheduleFixture({ doctors: 1, service: { requiresApproval: true } });
+    const requested = await book(f, at(f, 3));
+    expect(requested.status).toBe("requested");
+    const db = testDb().forClinic(f.clinic.id);
+    await expect(db.tx((tx) => transitionAppointment(tx, f.clinic, { appointmentId: requested.id, transition: "decline" }, staff))).rejects.toThrow(/why/);
+    const confirmed = await db.tx((tx) => transitionAppointment(tx, f.clinic, { appointmentId: requested.id, transition: "confirm" }, staff));
+    expect(confirmed.status).toBe("confirmed");
+    const names = await db.tx((tx) => tx.outboxEvent.findMany({ where: { clinicId: f.clinic.id }, orderBy: { createdAt: "asc" }, select: { name: true } }));
+    expect(names.map((n) => n.name)).toEqual(["appointment.requested", "appointment.confirmed"]);
+  });
+
+  test("check-in, consultation and completion follow each other; no-show only after the start", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const a = await book(f, at(f, 3));
+    const db = testDb().forClinic(f.clinic.id);
+    await expect(db.tx((tx) => transitionAppointment(tx, f.clinic, { appointmentId: a.id, transition: "no_show" }, staff))).rejects.toThrow(/after the appointment's start/);
+    await expect(db.tx((tx) => transitionAppointment(tx, f.clinic, { appointmentId: a.id, transition: "complete" }, staff))).rejects.toBeInstanceOf(ValidationError);
+    for (const transition of ["check_in", "start", "complete"] as const) {
+      await db.tx((tx) => transitionAppointment(tx, f.clinic, { appointmentId: a.id, transition }, staff));
+    }
+    expect((await db.tx((tx) => getAppointment(tx, f.clinic, a.id))).status).toBe("completed");
+    const b = await book(f, at(f, 3, "13:00"), { patientId: await f.newPatient() });
+    const noShow = await db.tx((tx) => transitionAppointment(tx, f.clinic, { appointmentId: b.id, transition: "no_show" }, staff, new Date(b.start.getTime() + 20 * 60_000)));
+    expect(noShow.status).toBe("no_show");
+  });
+});
+
+describe("clinic isolation", () => {
+  test("another clinic cannot read or cancel an appointment by id", async () => {
+    const a = await createScheduleFixture({ doctors: 1 });
+    const b = await createScheduleFixture({ doctors: 1 });
+    const appointment = await book(a, at(a, 3));
+    const asB = testDb().forClinic(b.clinic.id);
+    await expect(asB.tx((tx) => getAppointment(tx, b.clinic, appointment.id))).rejects.toThrow(/no appointment/);
+    await expect(asB.tx((tx) => cancelAppointment(tx, b.clinic, { appointmentId: appointment.id, reason: "duplicate" }, staff))).rejects.toThrow(/no appointment/);
+    expect((await testDb().forClinic(a.clinic.id).tx((tx) => getAppointment(tx, a.clinic, appointment.id))).status).toBe("confirmed");
+  });
+});
