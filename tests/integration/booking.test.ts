@@ -301,3 +301,49 @@ describe("clinic isolation", () => {
     expect((await testDb().forClinic(a.clinic.id).tx((tx) => getAppointment(tx, a.clinic, appointment.id))).status).toBe("confirmed");
   });
 });
+
+describe("slots from the database", () => {
+  const localStarts = (slots: { start: Date }[], zone: string) =>
+    slots.map((s) => {
+      const z = utcToZoned(s.start, zone);
+      return `${z.date} ${String(Math.floor(z.minutes / 60)).padStart(2, "0")}:${String(z.minutes % 60).padStart(2, "0")}`;
+    });
+
+  test("Berlin's spring-forward weekend: the 09:00 shift stays 09:00 local on both sides", async () => {
+    const zone = "Europe/Berlin";
+    const f = await createScheduleFixture({ timeZone: zone, doctors: 1, shift: { start: "09:00", end: "10:00" }, service: { startGridMin: 30 } });
+    const now = new Date("2027-03-20T12:00:00Z");
+    const slots = await findSlots(
+      testDb(),
+      f.clinic,
+      { serviceId: f.serviceId, from: localInstant(zone, "2027-03-27", "00:00"), to: localInstant(zone, "2027-03-29", "00:00"), practitionerId: f.doctorIds[0] },
+      now,
+    );
+    expect(localStarts(slots, zone)).toEqual(["2027-03-27 09:00", "2027-03-27 09:30", "2027-03-28 09:00", "2027-03-28 09:30"]);
+    expect(slots[2]!.start.toISOString()).toBe("2027-03-28T07:00:00.000Z");
+  });
+
+  test("closures, time off and imported busy blocks remove time; a range over 62 days is refused", async () => {
+    const zone = "America/New_York";
+    const f = await createScheduleFixture({ timeZone: zone, doctors: 1, shift: { start: "09:00", end: "12:00" }, service: { startGridMin: 60, durationMin: 60 } });
+    const day = (n: number) => addDays(utcToZoned(new Date(), zone).date, n);
+    const db = testDb().forClinic(f.clinic.id);
+    await db.tx(async (tx) => {
+      await tx.scheduleException.create({ data: { clinicId: f.clinic.id, kind: "closure", startsAt: localInstant(zone, day(3), "00:00"), endsAt: localInstant(zone, day(4), "00:00"), reason: "Holiday" } });
+      await tx.scheduleException.create({ data: { clinicId: f.clinic.id, kind: "time_off", doctorId: f.doctorIds[0], startsAt: localInstant(zone, day(4), "09:00"), endsAt: localInstant(zone, day(4), "10:00") } });
+      await tx.busyBlock.create({ data: { clinicId: f.clinic.id, doctorId: f.doctorIds[0], startsAt: localInstant(zone, day(4), "11:00"), endsAt: localInstant(zone, day(4), "12:00"), externalRef: "ehr-1" } });
+    });
+    const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: localInstant(zone, day(3), "00:00"), to: localInstant(zone, day(5), "00:00") });
+    expect(localStarts(slots, zone)).toEqual([`${day(4)} 10:00`]);
+    await expect(findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: new Date(), to: new Date(Date.now() + 63 * 86_400_000) })).rejects.toThrow(/at most 62 days/);
+  });
+
+  test("an internal-only service has no public slots but staff can book it", async () => {
+    const f = await createScheduleFixture({ doctors: 1, service: { visibility: "internal_only" } });
+    const start = at(f, 3);
+    await expect(findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 3_600_000) })).rejects.toThrow(/no bookable service/);
+    const staffSlots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 3_600_000), audience: "staff" });
+    expect(staffSlots.length).toBeGreaterThan(0);
+    await expect(book(f, start)).resolves.toMatchObject({ status: "confirmed" });
+  });
+});

@@ -1,9 +1,11 @@
 import type { Db } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
+import { sweepExpiredHolds } from "../scheduling/booking.server";
 
 /**
  * Removes what has outlived its use: expired sessions and sign-in codes, rate-limit counters past
- * their windows, spent password-reset links and old development-outbox messages. Clinic rows are
+ * their windows, spent password-reset links and old development-outbox messages, and it marks
+ * expired holds (announcing each with a hold.expired event). Clinic rows are
  * swept in each clinic's own scope (RLS stays closed to cross-clinic deletes); the global tables in
  * one pass. Nothing here is needed for correctness (every check also looks at expiry times); it
  * keeps the tables and their indexes small.
@@ -14,6 +16,7 @@ const DAY = 86_400_000;
 export interface HousekeepingReport {
   sessions: number;
   signInCodes: number;
+  expiredHolds: number;
   smsSendLog: number;
   staffSignInAttempts: number;
   passwordResets: number;
@@ -23,9 +26,10 @@ export interface HousekeepingReport {
 export async function sweepExpired(db: Db, now = new Date()): Promise<HousekeepingReport> {
   // Longest rate-limit window is an hour; a day of history is kept for investigations.
   const dayAgo = new Date(now.getTime() - DAY);
-  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
+  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
 
   const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true } }));
+  for (const { id } of clinicIds) report.expiredHolds += await db.forClinic(id).tx((tx) => sweepExpiredHolds(tx, { id }, now));
   const scopes = [db.forPlatform(), ...clinicIds.map((c) => db.forClinic(c.id))];
   for (const scope of scopes) {
     const [sessions, codes] = await scope.tx(async (tx) => [

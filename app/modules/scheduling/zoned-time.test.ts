@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { addDays, datesFromTo, localDatesBetween, offsetMinutes, utcToZoned, weekdayOf, zonedToUtc } from "./zoned-time";
+import { addDays, datesFromTo, localDatesBetween, offsetMinutes, toOffsetIso, utcToZoned, weekdayOf, zonedToUtc } from "./zoned-time";
 
 const NY = "America/New_York";
 const BERLIN = "Europe/Berlin";
@@ -78,5 +78,21 @@ describe("local dates", () => {
     expect(localDatesBetween(new Date("2027-03-14T05:00:00Z"), new Date("2027-03-16T04:00:00Z"), NY)).toEqual(["2027-03-14", "2027-03-15"]);
     expect(localDatesBetween(new Date("2027-03-14T05:00:00Z"), new Date("2027-03-16T04:00:01Z"), NY)).toEqual(["2027-03-14", "2027-03-15", "2027-03-16"]);
     expect(localDatesBetween(new Date("2027-03-14T05:00:00Z"), new Date("2027-03-14T05:00:00Z"), NY)).toEqual([]);
+  });
+});
+
+describe("toOffsetIso: the API's local times with their offset", () => {
+  test.each([
+    ["2027-03-14T06:59:00Z", "America/New_York", "2027-03-14T01:59:00-05:00"],
+    ["2027-03-14T07:00:00Z", "America/New_York", "2027-03-14T03:00:00-04:00"],
+    ["2027-11-07T05:30:00Z", "America/New_York", "2027-11-07T01:30:00-04:00"],
+    ["2027-11-07T06:30:00Z", "America/New_York", "2027-11-07T01:30:00-05:00"],
+    ["2027-10-31T00:59:00Z", "Europe/Berlin", "2027-10-31T02:59:00+02:00"],
+    ["2027-10-31T01:00:00Z", "Europe/Berlin", "2027-10-31T02:00:00+01:00"],
+    ["2026-12-31T19:00:00Z", "Asia/Tashkent", "2027-01-01T00:00:00+05:00"],
+    ["2026-06-01T12:00:00Z", "Asia/Kolkata", "2026-06-01T17:30:00+05:30"],
+  ])("%s in %s is %s", (utc, zone, expected) => {
+    expect(toOffsetIso(new Date(utc), zone)).toBe(expected);
+    expect(new Date(expected).toISOString()).toBe(new Date(utc).toISOString());
   });
 });

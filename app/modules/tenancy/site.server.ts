@@ -8,6 +8,8 @@ export interface ClinicSite {
   slug: string;
   name: string;
   timeZone: string;
+  /** ISO 4217; every price at the clinic is in it. */
+  currency: string;
   status: ClinicStatus;
   tagline: string | null;
   description: string | null;
@@ -30,6 +32,7 @@ const clinicSelect = {
   slug: true,
   name: true,
   timeZone: true,
+  currency: true,
   status: true,
   tagline: true,
   description: true,
