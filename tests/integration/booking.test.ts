@@ -17,6 +17,7 @@ import {
   sweepExpiredHolds,
   transitionAppointment,
 } from "~/modules/scheduling/booking.server";
+import { createFlexibleRequest } from "~/modules/scheduling/flexible-requests.server";
 import { findSlots } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 import { ValidationError } from "~/utils/errors.server";
@@ -258,6 +259,23 @@ describe("the cancellation window (48 h)", () => {
         .forClinic(f.clinic.id)
         .tx((tx) => cancelAppointment(tx, f.clinic, { appointmentId: appointment.id, reason: "patient_request" }, stranger)),
     ).rejects.toThrow(/no appointment/);
+  });
+});
+
+describe("the waitlist", () => {
+  test("cancelling offers the freed time to the oldest matching flexible-schedule request, in the same transaction", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const start = at(f, 5, "10:00");
+    const appointment = await book(f, start);
+    const waiting = await f.newPatient();
+    const db = testDb().forClinic(f.clinic.id);
+    const request = await db.tx((tx) =>
+      createFlexibleRequest(tx, f.clinic, { patientAccountId: waiting, serviceId: f.serviceId, preferredWeekdays: [] }, { type: "patient", id: waiting }),
+    );
+    await db.tx((tx) => cancelAppointment(tx, f.clinic, { appointmentId: appointment.id, reason: "illness" }, api));
+    const offered = await db.tx((tx) => tx.flexibleRequest.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: request.id } } }));
+    expect(offered).toMatchObject({ status: "offered", proposedStart: start, proposedDoctorId: f.doctorIds[0] });
+    expect(await db.tx((tx) => tx.outboxEvent.count({ where: { clinicId: f.clinic.id, name: "flexible_request.offered" } }))).toBe(1);
   });
 });
 

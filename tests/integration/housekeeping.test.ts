@@ -68,5 +68,6 @@ test("expired sessions and old codes go, in every clinic and on the platform; li
   expect(await db.forPlatform().tx((tx) => tx.smsSendLog.count())).toBe(1);
 
   // A second sweep finds nothing left to do.
-  expect(await sweepExpired(db, now)).toEqual({ sessions: 0, signInCodes: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 });
+  // Holds and offers of other test files' clinics may fall due meanwhile; this file's rows are gone.
+  expect(await sweepExpired(db, now)).toMatchObject({ sessions: 0, signInCodes: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 });
 });

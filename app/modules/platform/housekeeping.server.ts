@@ -1,11 +1,13 @@
 import type { Db } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
 import { sweepExpiredHolds } from "../scheduling/booking.server";
+import { expireOffers, offerFreedTime } from "../scheduling/flexible-requests.server";
 
 /**
  * Removes what has outlived its use: expired sessions and sign-in codes, rate-limit counters past
  * their windows, spent password-reset links and old development-outbox messages, and it marks
- * expired holds (announcing each with a hold.expired event). Clinic rows are
+ * expired holds (announcing each with a hold.expired event) and lapsed waitlist offers, passing each
+ * lapsed time on to the next matching request. Clinic rows are
  * swept in each clinic's own scope (RLS stays closed to cross-clinic deletes); the global tables in
  * one pass. Nothing here is needed for correctness (every check also looks at expiry times); it
  * keeps the tables and their indexes small.
@@ -17,6 +19,7 @@ export interface HousekeepingReport {
   sessions: number;
   signInCodes: number;
   expiredHolds: number;
+  lapsedOffers: number;
   smsSendLog: number;
   staffSignInAttempts: number;
   passwordResets: number;
@@ -26,10 +29,17 @@ export interface HousekeepingReport {
 export async function sweepExpired(db: Db, now = new Date()): Promise<HousekeepingReport> {
   // Longest rate-limit window is an hour; a day of history is kept for investigations.
   const dayAgo = new Date(now.getTime() - DAY);
-  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
+  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, lapsedOffers: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
 
-  const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true } }));
-  for (const { id } of clinicIds) report.expiredHolds += await db.forClinic(id).tx((tx) => sweepExpiredHolds(tx, { id }, now));
+  const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true, timeZone: true, currency: true } }));
+  for (const clinic of clinicIds) {
+    await db.forClinic(clinic.id).tx(async (tx) => {
+      report.expiredHolds += await sweepExpiredHolds(tx, clinic, now);
+      const lapsed = await expireOffers(tx, clinic, now);
+      report.lapsedOffers += lapsed.length;
+      for (const offer of lapsed) if (offer.previousStatus === "offered") await offerFreedTime(tx, clinic, offer.time, now);
+    });
+  }
   const scopes = [db.forPlatform(), ...clinicIds.map((c) => db.forClinic(c.id))];
   for (const scope of scopes) {
     const [sessions, codes] = await scope.tx(async (tx) => [

@@ -15,6 +15,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
+import { offerFreedTime } from "./flexible-requests.server";
 import { cancellationDeadline, depositFor, patientMayChange } from "./policy";
 import { isUuid, loadScheduleData, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
@@ -539,6 +540,14 @@ function authorizeChange(appointment: AppointmentRecord, actor: Actor, overrideR
   return { override: true };
 }
 
+/**
+ * A freed time goes to the oldest matching flexible-schedule request, in the same transaction: the
+ * offer (and its event) exists exactly when the cancellation does.
+ */
+async function offerToWaitlist(tx: Tx, clinic: ClinicRef, freed: AppointmentRecord, now: Date) {
+  await offerFreedTime(tx, clinic, { serviceId: freed.serviceId, practitionerId: freed.practitionerId, locationId: freed.locationId, start: freed.start, end: freed.end }, now);
+}
+
 const CHANGEABLE: readonly AppointmentStatus[] = ["requested", "confirmed"];
 
 export interface CancelRequest {
@@ -572,6 +581,7 @@ export async function cancelAppointment(tx: Tx, clinic: ClinicRef, req: CancelRe
     },
     actor,
   );
+  await offerToWaitlist(tx, clinic, appointment, now);
   return getAppointment(tx, clinic, appointment.id);
 }
 
@@ -653,6 +663,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
     },
     actor,
   );
+  await offerToWaitlist(tx, clinic, old, now);
   return getAppointment(tx, clinic, created.id);
 }
 
@@ -690,6 +701,7 @@ export async function transitionAppointment(
   }
   await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } }, data: { status: t.to } });
   await recordChange(tx, clinic, { appointmentId: appointment.id, from: appointment.status, to: t.to, reason: req.reason ?? null, event: t.event, audit: `appointment.${t.to}` }, actor);
+  if (req.transition === "decline") await offerToWaitlist(tx, clinic, appointment, now);
   return getAppointment(tx, clinic, appointment.id);
 }
 
