@@ -20,6 +20,7 @@ export interface HousekeepingReport {
   signInCodes: number;
   expiredHolds: number;
   lapsedOffers: number;
+  idempotentRequests: number;
   smsSendLog: number;
   staffSignInAttempts: number;
   passwordResets: number;
@@ -29,7 +30,7 @@ export interface HousekeepingReport {
 export async function sweepExpired(db: Db, now = new Date()): Promise<HousekeepingReport> {
   // Longest rate-limit window is an hour; a day of history is kept for investigations.
   const dayAgo = new Date(now.getTime() - DAY);
-  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, lapsedOffers: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
+  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, lapsedOffers: 0, idempotentRequests: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
 
   const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true, timeZone: true, currency: true } }));
   for (const clinic of clinicIds) {
@@ -38,6 +39,8 @@ export async function sweepExpired(db: Db, now = new Date()): Promise<Housekeepi
       const lapsed = await expireOffers(tx, clinic, now);
       report.lapsedOffers += lapsed.length;
       for (const offer of lapsed) if (offer.previousStatus === "offered") await offerFreedTime(tx, clinic, offer.time, now);
+      // Idempotency-Keys are honoured for 24 hours.
+      report.idempotentRequests += (await tx.idempotentRequest.deleteMany({ where: { clinicId: clinic.id, createdAt: { lt: dayAgo } } })).count;
     });
   }
   const scopes = [db.forPlatform(), ...clinicIds.map((c) => db.forClinic(c.id))];

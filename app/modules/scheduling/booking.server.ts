@@ -604,7 +604,8 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
     throw new ValidationError(`This appointment is ${old.status.replace("_", " ")} and can no longer be moved.`, [{ path: "status", message: `is ${old.status}` }]);
   }
   const { override } = authorizeChange(old, actor, req.overrideReason, now, "move");
-  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { status: "rescheduled" } });
+  // The external reference follows the visit to its new row (it is unique per clinic).
+  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { status: "rescheduled", externalRef: null } });
 
   const channel = old.channel;
   const { slot, data } = await resolveSlot(
@@ -643,8 +644,6 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
       select: { id: true },
     }),
   );
-  // The external reference follows the visit to its new row.
-  if (old.externalRef) await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { externalRef: null } });
   await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { rescheduledToId: created.id } });
   await tx.appointmentStatusChange.create({
     data: { clinicId: clinic.id, appointmentId: old.id, fromStatus: old.status, toStatus: "rescheduled", actorType: actor.type, actorId: actor.id, reason: override ? req.overrideReason : null },

@@ -33,7 +33,8 @@ export function checkSlotRange(from: Date, to: Date): void {
   if (to.getTime() <= from.getTime()) {
     throw new ValidationError("The range is empty: to must be later than from.", [{ path: "to", message: "must be later than from" }]);
   }
-  if (to.getTime() - from.getTime() > MAX_SLOT_RANGE_DAYS * DAY_MS) {
+  // An hour of slack: 62 local days that span an autumn clock change last 62 days and an hour.
+  if (to.getTime() - from.getTime() > MAX_SLOT_RANGE_DAYS * DAY_MS + 3_600_000) {
     throw new ValidationError(`Ask for at most ${MAX_SLOT_RANGE_DAYS} days of slots at a time.`, [
       { path: "to", message: `must be at most ${MAX_SLOT_RANGE_DAYS} days after from` },
     ]);

@@ -1,0 +1,158 @@
+/**
+ * API keys for a clinic's own software. A key is shown once, when it is made; only its SHA-256 is
+ * stored, with the first characters kept so people can tell keys apart in a list. A key belongs to
+ * one clinic: it is looked up inside that clinic's database scope, so row-level security makes
+ * another clinic's key simply not exist there.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
+import type { Db, Tx } from "~/utils/db.server";
+import { NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
+
+export const API_KEY_PREFIX = "msk_";
+/** "msk_" and 32 random bytes in base64url (43 characters, no padding). */
+const API_KEY_PATTERN = /^msk_[A-Za-z0-9_-]{43}$/;
+const SHOWN_PREFIX_LENGTH = 12;
+const NAME_MAX = 80;
+// last_used_at is for people ("is this key still in use?"); minute precision spares a write per request.
+const LAST_USED_PRECISION_MS = 60_000;
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  /** The key's first characters, e.g. "msk_Ab12Cd34". */
+  prefix: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface AuthenticatedApiKey {
+  id: string;
+  clinicId: string;
+  name: string;
+}
+
+const summarySelect = { id: true, name: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+function generateApiKey(): string {
+  return `${API_KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
+}
+
+/** `createdBy` is a label such as "cli" or "staff:<membership id>"; staff labels are audited as that staff member. */
+function auditActorOf(createdBy: string | null): AuditActor {
+  const staff = /^staff:(.+)$/.exec(createdBy ?? "");
+  return staff ? { type: "staff", id: staff[1] } : { type: "system", id: createdBy };
+}
+
+function cleanName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed || trimmed.length > NAME_MAX) {
+    throw new ValidationError(`Give the key a name of 1 to ${NAME_MAX} characters, e.g. the software that will use it.`, [
+      { path: "name", message: `1 to ${NAME_MAX} characters` },
+    ]);
+  }
+  return trimmed;
+}
+
+/** Creates a key and returns it in plain text: the only time it can be seen. */
+export async function createApiKey(
+  db: Db,
+  clinicId: string,
+  name: string,
+  createdBy: string | null,
+  opts: { request?: AuditRequestContext | null } = {},
+): Promise<{ key: string; apiKey: ApiKeySummary }> {
+  const label = cleanName(name);
+  const key = generateApiKey();
+  const apiKey = await db.forClinic(clinicId).tx(async (tx) => {
+    const row = await tx.apiKey.create({
+      data: { clinicId, name: label, keyHash: hashApiKey(key), prefix: key.slice(0, SHOWN_PREFIX_LENGTH), createdBy },
+      select: summarySelect,
+    });
+    await recordAudit(tx, {
+      clinicId,
+      actor: auditActorOf(createdBy),
+      action: "api_key.created",
+      target: { type: "api_key", id: row.id },
+      request: opts.request,
+      details: { name: row.name, prefix: row.prefix },
+    });
+    return row;
+  });
+  return { key, apiKey };
+}
+
+/** Newest first, revoked ones included (marked), so the owner sees the whole history. */
+export async function listApiKeys(db: Db, clinicId: string): Promise<ApiKeySummary[]> {
+  return db.forClinic(clinicId).tx((tx) => tx.apiKey.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], select: summarySelect }));
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Revokes at once and for good; revoking a revoked key changes nothing. */
+export async function revokeApiKey(
+  db: Db,
+  clinicId: string,
+  apiKeyId: string,
+  revokedBy: string | null,
+  opts: { request?: AuditRequestContext | null; now?: Date } = {},
+): Promise<ApiKeySummary> {
+  if (!UUID_PATTERN.test(apiKeyId)) throw new NotFoundError("There is no API key with this id at this clinic.");
+  const now = opts.now ?? new Date();
+  return db.forClinic(clinicId).tx(async (tx) => {
+    const existing = await tx.apiKey.findUnique({ where: { clinicId_id: { clinicId, id: apiKeyId } }, select: summarySelect });
+    if (!existing) throw new NotFoundError("There is no API key with this id at this clinic.");
+    if (existing.revokedAt) return existing;
+    const row = await tx.apiKey.update({ where: { clinicId_id: { clinicId, id: apiKeyId } }, data: { revokedAt: now }, select: summarySelect });
+    await recordAudit(tx, {
+      clinicId,
+      actor: auditActorOf(revokedBy),
+      action: "api_key.revoked",
+      target: { type: "api_key", id: row.id },
+      request: opts.request,
+      details: { name: row.name, prefix: row.prefix },
+    });
+    return row;
+  });
+}
+
+const INVALID_KEY = "The API key is missing, revoked, or not a key of this clinic.";
+
+/** Checks a bearer token inside a transaction already scoped to the clinic whose host was called. */
+export async function authenticateApiKeyIn(tx: Tx, clinicId: string, bearerToken: string, now = new Date()): Promise<AuthenticatedApiKey> {
+  // Anything that cannot be a key is refused before touching the database.
+  if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
+  // Raw SQL: this runs on every API request, and a plain statement is the cheapest round trip.
+  const [row] = await tx.$queryRaw<{ id: string; clinic_id: string; name: string; last_used_at: Date | null; revoked_at: Date | null }[]>`
+    SELECT id::text, clinic_id::text, name, last_used_at, revoked_at FROM api_keys WHERE key_hash = ${hashApiKey(bearerToken)}`;
+  if (!row || row.clinic_id !== clinicId || row.revoked_at) throw new UnauthorizedError(INVALID_KEY);
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
+    // Conditional, so concurrent requests of one key write at most once a minute between them.
+    await tx.$executeRaw`
+      UPDATE api_keys SET last_used_at = ${now}
+       WHERE clinic_id = ${clinicId}::uuid AND id = ${row.id}::uuid
+         AND (last_used_at IS NULL OR last_used_at <= ${new Date(now.getTime() - LAST_USED_PRECISION_MS)})`;
+  }
+  return { id: row.id, clinicId: row.clinic_id, name: row.name };
+}
+
+/** The key behind `Authorization: Bearer <key>` on this clinic's host; UnauthorizedError otherwise. */
+export async function authenticateApiKey(db: Db, clinicId: string, bearerToken: string, now = new Date()): Promise<AuthenticatedApiKey> {
+  if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
+  return db.forClinic(clinicId).tx((tx) => authenticateApiKeyIn(tx, clinicId, bearerToken, now));
+}
+
+/** The clinic a command-line operator names by slug: the host directory is the one cross-clinic read allowed. */
+export async function findClinicBySlug(db: Db, slug: string): Promise<{ id: string; slug: string; name: string }> {
+  const clinic = await db
+    .system("clinic by slug")
+    .tx((tx) => tx.clinic.findUnique({ where: { slug: slug.trim().toLowerCase() }, select: { id: true, slug: true, name: true } }));
+  if (!clinic) throw new NotFoundError(`There is no clinic with the slug "${slug}".`);
+  return clinic;
+}

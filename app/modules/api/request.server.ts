@@ -1,0 +1,265 @@
+/**
+ * What every API v1 request goes through before its endpoint runs: the clinic named by the host,
+ * the caller (an API key, or a patient's session cookie where that is allowed), and input read
+ * defensively. Everything here fails with a problem document, never a 500.
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import type { z } from "zod";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
+import { getViewer } from "~/modules/auth/guards.server";
+import { appendPendingSessionCookie } from "~/modules/auth/session.server";
+import type { Actor } from "~/modules/scheduling/actor";
+import type { Audience } from "~/modules/scheduling/schedule-data.server";
+import type { ClinicRef } from "~/modules/scheduling/slots.server";
+import type { ClinicSite } from "~/modules/tenancy/site.server";
+import { getDb, type Db } from "~/utils/db.server";
+import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
+import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
+import { authenticateApiKeyIn } from "./api-keys.server";
+import { idempotencyKeyOf, REPLAYED_HEADER, type IdempotencyScope, type IdempotentAnswer } from "./idempotency.server";
+import { ApiRequestError, badRequest } from "./problems.server";
+
+export type ApiCaller = { kind: "api-key"; apiKeyId: string; name: string } | { kind: "patient"; patientAccountId: string };
+
+export interface ApiClinic extends ClinicRef {
+  slug: string;
+  name: string;
+}
+
+export interface ApiRequest {
+  db: Db;
+  clinic: ApiClinic;
+  caller: ApiCaller;
+  /** How the scheduling module records this caller. */
+  actor: Actor;
+  /** Integrations see internal-only services (they book for the clinic's own staff); patients do not. */
+  audience: Audience;
+}
+
+/**
+ * Who may call an endpoint. "read": an API key, or a patient's session cookie on this clinic's
+ * host (the catalog, slots, and the patient's own appointments). "integration": an API key only;
+ * creating and changing appointments through the API is for the clinic's software.
+ */
+export type ApiAccess = "read" | "integration";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The clinic whose host was called; the marketplace and unknown hosts have no API. */
+export function requireClinicHost(context: AppLoadContext): ClinicSite {
+  const { site } = context;
+  if (site.kind !== "clinic")
+    throw new NotFoundError("There is no clinic at this address. API v1 answers on a clinic's own host, e.g. https://{clinic}.medslot.example/api/v1.");
+  return site.clinic;
+}
+
+function bearerTokenOf(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  if (header === null) return null;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (!match) throw new UnauthorizedError("Send the API key as Authorization: Bearer <key>.");
+  return match[1]!;
+}
+
+/** The clinic and the caller of an API request, or the problem that stops it. */
+export async function requireApiCaller(request: Request, context: AppLoadContext, access: ApiAccess): Promise<ApiRequest> {
+  const site = requireClinicHost(context);
+  const db = getDb();
+  const token = bearerTokenOf(request);
+  const audit = auditContextFromRequest(request, context);
+
+  if (token !== null) {
+    const key = await db.forClinic(site.id).tx((tx) => authenticateApiKeyIn(tx, site.id, token));
+    return {
+      db,
+      clinic: { id: site.id, slug: site.slug, name: site.name, timeZone: site.timeZone, currency: site.currency },
+      caller: { kind: "api-key", apiKeyId: key.id, name: key.name },
+      actor: { type: "api", id: key.id, request: audit },
+      audience: "staff",
+    };
+  }
+
+  if (access === "integration") {
+    throw new UnauthorizedError("Creating or changing appointments through the API needs an API key of this clinic (Authorization: Bearer <key>).");
+  }
+  const viewer = await getViewer(request, context);
+  if (viewer.kind === "staff") throw new ForbiddenError("Staff sessions do not open the API; create an API key for the software that needs it.");
+  if (viewer.kind !== "patient") throw new UnauthorizedError();
+  return {
+    db,
+    clinic: { id: site.id, slug: site.slug, name: site.name, timeZone: site.timeZone, currency: site.currency },
+    caller: { kind: "patient", patientAccountId: viewer.patient.id },
+    actor: { type: "patient", id: viewer.patient.id, request: audit },
+    audience: "public",
+  };
+}
+
+/** "api-key:<id>" or "patient:<id>": whose Idempotency-Keys a stored answer belongs to. */
+export function callerLabel(caller: ApiCaller): string {
+  return caller.kind === "api-key" ? `api-key:${caller.apiKeyId}` : `patient:${caller.patientAccountId}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+function isJsonMediaType(contentType: string | null): boolean {
+  const media = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return media === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(media);
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  const tooLarge = () => new ApiRequestError(413, problemType("payload-too-large"), "Request body too large", `The body may be at most ${limit / 1024} KB.`);
+  const declared = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      // Stop reading: whatever else the client sends is not worth buffering.
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The request body as parsed JSON (not yet validated). */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  if (!isJsonMediaType(request.headers.get("content-type"))) {
+    throw new ApiRequestError(
+      415,
+      problemType("unsupported-media-type"),
+      "Unsupported media type",
+      "Send the body as JSON, with Content-Type: application/json.",
+      { "Accept-Post": "application/json" },
+    );
+  }
+  const bytes = await readLimited(request, MAX_BODY_BYTES);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest("The body is not valid UTF-8 text.");
+  }
+  if (!text.trim()) throw badRequest("The body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Validates parsed input; zod's issues become a 422 with one entry per field. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, what: "body" | "query"): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    what === "body" ? "Some fields of the body are missing or wrong; see errors." : "Some query parameters are missing or wrong; see errors.",
+    fieldErrorsFromZod(result.error),
+  );
+}
+
+/**
+ * A POST's validated body, and its Idempotency-Key scope when the header is sent. The scope keeps
+ * the body as sent (before defaults and trimming), so a retry must repeat the request itself.
+ */
+export async function readCommand<S extends z.ZodType>(
+  request: Request,
+  api: ApiRequest,
+  schema: S,
+): Promise<{ input: z.output<S>; idempotency: IdempotencyScope | null }> {
+  const key = idempotencyKeyOf(request);
+  const raw = await readJsonBody(request);
+  const input = validate(schema, raw, "body");
+  const idempotency = key
+    ? { clinicId: api.clinic.id, caller: callerLabel(api.caller), key, method: request.method, path: new URL(request.url).pathname, body: raw }
+    : null;
+  return { input, idempotency };
+}
+
+/** Query parameters as an object; an empty value counts as absent, a repeated one is refused. */
+export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const params = new URL(request.url).searchParams;
+  const values: Record<string, string> = {};
+  const repeated: string[] = [];
+  for (const [name, value] of params) {
+    if (value === "") continue;
+    if (name in values) repeated.push(name);
+    values[name] = value;
+  }
+  if (repeated.length) {
+    throw new ValidationError(
+      "Give each query parameter once.",
+      [...new Set(repeated)].map((path) => ({ path, message: "Given more than once." })),
+    );
+  }
+  return validate(schema, values, "query");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+
+export function apiJson(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("Content-Type", "application/json; charset=utf-8");
+  // Answers carry patient data and live schedules: nothing in between may keep a copy.
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+  return new Response(JSON.stringify(body), { status: init.status ?? 200, headers });
+}
+
+/** An answer that may be a replay of an earlier request with the same Idempotency-Key. */
+export function idempotentJson(answer: IdempotentAnswer<unknown>, headers: Record<string, string> = {}): Response {
+  return apiJson(answer.body, { status: answer.status, headers: answer.replayed ? { ...headers, [REPLAYED_HEADER]: "true" } : headers });
+}
+
+interface RouteArgs {
+  request: Request;
+  context: AppLoadContext;
+}
+
+/**
+ * An API loader or action: anything it throws becomes a problem document, and a patient's renewed
+ * session cookie is sent along (resource routes skip the document and data handlers that do it).
+ */
+export function apiEndpoint<A extends RouteArgs>(handler: (args: A) => Promise<Response>): (args: A) => Promise<Response> {
+  const wrapped = apiRoute(handler);
+  return async (args) => {
+    const response = await wrapped(args);
+    appendPendingSessionCookie(args.context, response.headers);
+    return response;
+  };
+}
+
+/** Answers any method an endpoint does not serve. */
+export function methodNotAllowed(...allowed: string[]) {
+  const allow = allowed.join(", ");
+  return ({ request }: RouteArgs) =>
+    problem({
+      status: 405,
+      type: problemType("method-not-allowed"),
+      title: "Method not allowed",
+      detail: `${request.method} is not supported here; use ${allow}.`,
+      headers: { Allow: allow },
+    });
+}
+
+/** Throws 405 unless the request uses `method` (a POST-only action also receives PUT, PATCH, DELETE). */
+export function requireMethod(request: Request, method: string, allow: string) {
+  if (request.method !== method) {
+    throw new ApiRequestError(405, problemType("method-not-allowed"), "Method not allowed", `${request.method} is not supported here; use ${allow}.`, {
+      Allow: allow,
+    });
+  }
+}

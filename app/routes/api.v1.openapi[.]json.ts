@@ -1,0 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { openApiDocument } from "~/modules/api/openapi.server";
+import { apiEndpoint, apiJson, methodNotAllowed, requireClinicHost } from "~/modules/api/request.server";
+
+// Public, like any API reference: it describes the API, not the clinic's data.
+export const loader = apiEndpoint(async ({ request, context }: LoaderFunctionArgs) => {
+  requireClinicHost(context);
+  return apiJson(openApiDocument(new URL(request.url).origin), { headers: { "Cache-Control": "public, max-age=300" } });
+});
+
+export const action = methodNotAllowed("GET");

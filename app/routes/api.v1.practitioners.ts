@@ -1,0 +1,10 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { listPractitionersForApi } from "~/modules/api/catalog.server";
+import { apiEndpoint, apiJson, methodNotAllowed, requireApiCaller } from "~/modules/api/request.server";
+
+export const loader = apiEndpoint(async ({ request, context }: LoaderFunctionArgs) => {
+  const api = await requireApiCaller(request, context, "read");
+  return apiJson(await listPractitionersForApi(api));
+});
+
+export const action = methodNotAllowed("GET");
