@@ -3,6 +3,7 @@
  * keep-alive connections to loopback, stopping early at a time cap so it always ends by itself.
  */
 import http from "node:http";
+import { gunzipSync } from "node:zlib";
 
 export interface Target {
   /** Loopback port of the server under test. */
@@ -30,6 +31,7 @@ export interface LoadResult {
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
+const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: number[], p: number): number {
@@ -92,23 +94,86 @@ export async function load(target: Target, run: LoadRun): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
 
-  const sorted = latencies.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
   return {
-    completed: sorted.length,
+    completed: latencies.length,
     errors,
     errorSamples,
     cappedByTime: issued < run.requests,
     seconds: round(seconds),
-    requestsPerSecond: round(sorted.length / seconds),
-    ms: {
-      p50: round(percentile(sorted, 50)),
-      p95: round(percentile(sorted, 95)),
-      p99: round(percentile(sorted, 99)),
-      max: round(sorted.at(-1) ?? NaN),
-      mean: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
-    },
+    requestsPerSecond: round(latencies.length / seconds),
+    ms: latencyStats(latencies),
   };
+}
+
+export function latencyStats(ms: number[]): LoadResult["ms"] {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? NaN),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
+  };
+}
+
+export interface ApiCall {
+  method: "GET" | "POST";
+  path: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+}
+
+export interface ApiAnswer {
+  status: number;
+  ms: number;
+  contentType: string;
+  /** Decompressed; empty unless asked for (reading it in full is timed either way). */
+  body: string;
+}
+
+/**
+ * One API request over `agent`, timed from sending to the last byte. Bodies are kept only when
+ * asked, so a load of large answers does not also measure the client's memory.
+ */
+export function call(agent: http.Agent, port: number, host: string, req: ApiCall, opts: { keepBody?: boolean; gzip?: boolean } = {}): Promise<ApiAnswer> {
+  const payload = req.json === undefined ? undefined : Buffer.from(JSON.stringify(req.json));
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const r = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: req.method,
+        path: req.path,
+        agent,
+        headers: {
+          host,
+          accept: "application/json",
+          ...(opts.gzip ? { "accept-encoding": "gzip" } : {}),
+          ...(payload ? { "content-type": "application/json", "content-length": String(payload.length) } : {}),
+          ...req.headers,
+        },
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => {
+          if (opts.keepBody) chunks.push(c);
+        });
+        res.on("end", () => {
+          const ms = performance.now() - started;
+          let body = Buffer.concat(chunks);
+          if (opts.keepBody && res.headers["content-encoding"] === "gzip") body = gunzipSync(body);
+          resolve({ status: res.statusCode ?? 0, ms, contentType: String(res.headers["content-type"] ?? ""), body: body.toString("utf8") });
+        });
+        res.on("error", reject);
+      },
+    );
+    r.on("timeout", () => r.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    r.on("error", reject);
+    r.end(payload);
+  });
 }
 
 /** Fetches one body in full, uncompressed (for measuring what a browser downloads). */

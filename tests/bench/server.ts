@@ -1,8 +1,9 @@
 /**
  * The benchmark's own server, run as in production: a fresh embedded PostgreSQL started and seeded
- * here (standing in for the external database), then `npx tsx server.ts` with NODE_ENV=production
- * and DATABASE_URL, so React and Remix run their production code paths. Message providers get
- * settings that are never used (the benchmark sends no SMS or email).
+ * here (standing in for the external database) with the demo clinics and the bench clinic of
+ * seed.ts, then `npm start` with NODE_ENV=production and DATABASE_URL, so React and Remix run
+ * their production code paths. Message providers get settings that are never used (the benchmark
+ * sends no SMS or email).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -15,12 +16,16 @@ import { startEmbeddedPostgres, RUNTIME_ROLE } from "../../app/utils/embedded-po
 import { migrate } from "../../app/utils/migrate.server";
 import { freePort } from "../support/free-port";
 import { fetchBody } from "./load";
+import { seedBenchClinic, type BenchClinic } from "./seed";
 
 export interface BenchServer {
   port: number;
   /** The node process that actually serves HTTP (npx and tsx each sit in front of it). */
   pid: number;
   dataDir: string;
+  /** The owner role's URL, for checking what the load wrote (RLS applies: scope to the clinic). */
+  ownerUrl: string;
+  bench: BenchClinic;
   /** Last lines the server wrote, shown when something goes wrong. */
   output: () => string;
   stop: () => Promise<void>;
@@ -103,10 +108,21 @@ export async function startServer(root: string): Promise<BenchServer> {
   const [port, pgPort] = await Promise.all([freePort(), freePort()]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "medslot-bench-"));
   const database = await startEmbeddedPostgres({ dir: dataDir, port: pgPort });
-  await migrate({ ownerUrl: database.ownerUrl, runtimeRole: RUNTIME_ROLE });
-  const db = createDb(database.runtimeUrl, { poolSize: 4 });
-  await seedDemoClinics(db, path.join(root, "tenants"));
-  await db.disconnect();
+  let bench: BenchClinic;
+  try {
+    await migrate({ ownerUrl: database.ownerUrl, runtimeRole: RUNTIME_ROLE });
+    const db = createDb(database.runtimeUrl, { poolSize: 4 });
+    try {
+      await seedDemoClinics(db, path.join(root, "tenants"));
+      bench = await seedBenchClinic(database.ownerUrl, db);
+    } finally {
+      await db.disconnect();
+    }
+  } catch (error) {
+    await database.stop().catch(() => {});
+    fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    throw error;
+  }
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -155,7 +171,7 @@ export async function startServer(root: string): Promise<BenchServer> {
     const health = await fetchBody({ port, host: `localhost:${port}`, path: "/healthz" }).catch(() => undefined);
     if (health?.status === 200) {
       pid = listenerPid(child.pid!, port);
-      if (pid) return { port, pid, dataDir, output: () => tail, stop };
+      if (pid) return { port, pid, dataDir, ownerUrl: database.ownerUrl, bench, output: () => tail, stop };
     }
     await sleep(250);
   }
