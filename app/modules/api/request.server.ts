@@ -15,7 +15,7 @@ import type { ClinicSite } from "~/modules/tenancy/site.server";
 import { getDb, type Db } from "~/utils/db.server";
 import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
-import { authenticateApiKeyIn } from "./api-keys.server";
+import { authenticateApiKey } from "./api-keys.server";
 import { idempotencyKeyOf, REPLAYED_HEADER, type IdempotencyScope, type IdempotentAnswer } from "./idempotency.server";
 import { ApiRequestError, badRequest } from "./problems.server";
 
@@ -69,7 +69,7 @@ export async function requireApiCaller(request: Request, context: AppLoadContext
   const audit = auditContextFromRequest(request, context);
 
   if (token !== null) {
-    const key = await db.forClinic(site.id).tx((tx) => authenticateApiKeyIn(tx, site.id, token));
+    const key = await authenticateApiKey(db, site.id, token);
     return {
       db,
       clinic: { id: site.id, slug: site.slug, name: site.name, timeZone: site.timeZone, currency: site.currency },

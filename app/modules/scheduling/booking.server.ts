@@ -9,7 +9,7 @@
  */
 import { Prisma } from "~/generated/prisma/client";
 import type { AppointmentStatus, BookingChannel, CancellationReason } from "~/generated/prisma/enums";
-import { isExclusionViolation } from "~/utils/db-errors.server";
+import { isExclusionViolation, sqlStateOf } from "~/utils/db-errors.server";
 import type { Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { recordAudit } from "../audit/audit.server";
@@ -17,7 +17,7 @@ import { writeOutboxEvent } from "../outbox/outbox.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
 import { offerFreedTime } from "./flexible-requests.server";
 import { cancellationDeadline, depositFor, patientMayChange } from "./policy";
-import { isUuid, loadScheduleData, type Audience, type ScheduleData } from "./schedule-data.server";
+import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { bookableFor, slotsFrom, type ClinicRef } from "./slots.server";
 import { toOffsetIso } from "./zoned-time";
@@ -230,7 +230,7 @@ async function resolveSlot(tx: Tx, clinic: ClinicRef, choice: SlotChoice, audien
   if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
   if (choice.locationId && !isUuid(choice.locationId)) throw new ValidationError("This location does not offer this service.", [{ path: "locationId", message: "is not a location of this clinic" }]);
   const window = { from: choice.start, to: new Date(choice.start.getTime() + 60_000) };
-  const data = await loadScheduleData(tx, clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
+  const data = await loadScheduleData(prismaQuery(tx), clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
   if (!data || !bookableFor(data, audience)) throw new NotFoundError("There is no bookable service with this id at this clinic.");
   if (!data.service.eligibleDoctorIds.includes(choice.practitionerId)) {
     throw new ValidationError("This practitioner does not offer this service (or is not taking bookings now).", [
@@ -266,18 +266,24 @@ function blockedSpan(slot: Slot, data: ScheduleData) {
   };
 }
 
+/**
+ * Writes what a change leaves behind, in the change's transaction: the status history row and the
+ * outbox event in one statement, the audit entry when asked. Returns the appointment as it now is.
+ */
 async function recordChange(
   tx: Tx,
   clinic: ClinicRef,
   change: { appointmentId: string; from: AppointmentStatus | null; to: AppointmentStatus; reason?: string | null; event?: string; audit?: string; auditDetails?: Record<string, unknown> },
   actor: Actor,
-) {
-  await tx.appointmentStatusChange.create({
-    data: { clinicId: clinic.id, appointmentId: change.appointmentId, fromStatus: change.from, toStatus: change.to, actorType: actor.type, actorId: actor.id, reason: change.reason ?? null },
-  });
+): Promise<AppointmentRecord> {
+  const record = await getAppointmentAnyStatus(tx, clinic, change.appointmentId);
+  const history = Prisma.sql`INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, actor_id, reason)
+    VALUES (${clinic.id}::uuid, ${change.appointmentId}::uuid, ${change.from}::appointment_status, ${change.to}::appointment_status, ${actor.type}, ${actor.id}, ${change.reason ?? null})`;
   if (change.event) {
-    const record = await getAppointmentAnyStatus(tx, clinic, change.appointmentId);
-    await writeOutboxEvent(tx, { clinicId: clinic.id, name: change.event, data: eventData(record, clinic, change.reason, actor) });
+    const data = JSON.stringify(eventData(record, clinic, change.reason, actor));
+    await tx.$executeRaw`WITH history AS (${history}) INSERT INTO outbox_events (clinic_id, name, data) VALUES (${clinic.id}::uuid, ${change.event}, ${data}::jsonb)`;
+  } else {
+    await tx.$executeRaw`${history}`;
   }
   if (change.audit) {
     await recordAudit(tx, {
@@ -289,6 +295,7 @@ async function recordChange(
       details: { from: change.from, to: change.to, ...(change.reason ? { reason: change.reason } : {}), ...change.auditDetails },
     });
   }
+  return record;
 }
 
 async function getAppointmentAnyStatus(tx: Tx, clinic: Pick<ClinicRef, "id">, id: string) {
@@ -324,16 +331,28 @@ function eventData(r: AppointmentRecord, clinic: ClinicRef, reason: string | nul
   };
 }
 
+/** A patient id that names no account fails the foreign key: that is bad input, not a server error. */
+async function unknownPatientIsInvalid<T>(query: Promise<T>): Promise<T> {
+  try {
+    return await query;
+  } catch (error) {
+    if (sqlStateOf(error) === "23503") throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);
+    throw error;
+  }
+}
+
 async function assertPatientLinks(tx: Tx, clinic: ClinicRef, patient: PatientRef) {
   if (!isUuid(patient.patientAccountId)) throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);
-  const known = await tx.clinicPatient.findUnique({ where: { clinicId_patientAccountId: { clinicId: clinic.id, patientAccountId: patient.patientAccountId } }, select: { patientAccountId: true } });
-  if (!known) await tx.clinicPatient.create({ data: { clinicId: clinic.id, patientAccountId: patient.patientAccountId } });
-  if (patient.dependentId) {
-    const dependent = isUuid(patient.dependentId)
-      ? await tx.dependent.findFirst({ where: { id: patient.dependentId, patientAccountId: patient.patientAccountId }, select: { id: true } })
-      : null;
-    if (!dependent) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "is not a dependent of this patient" }]);
-  }
+  if (patient.dependentId && !isUuid(patient.dependentId)) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "is not a dependent of this patient" }]);
+  // One statement: the clinic's record of the patient (created on first booking) and, when the visit
+  // is for a family member, proof that they belong to this account.
+  const [check] = await unknownPatientIsInvalid(tx.$queryRaw<{ dependent_ok: boolean }[]>`
+    WITH linked AS (
+      INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinic.id}::uuid, ${patient.patientAccountId}::uuid) ON CONFLICT DO NOTHING
+    )
+    SELECT ${patient.dependentId ?? null}::uuid IS NULL
+        OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${patient.dependentId ?? null}::uuid AND d.patient_account_id = ${patient.patientAccountId}::uuid) AS dependent_ok`);
+  if (!check?.dependent_ok) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "is not a dependent of this patient" }]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,8 +456,7 @@ export async function confirmHold(
     where: { clinicId_id: { clinicId: clinic.id, id: req.holdId } },
     data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null },
   });
-  await recordChange(tx, clinic, { appointmentId: req.holdId, from: "held", to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
-  return getAppointment(tx, clinic, req.holdId);
+  return recordChange(tx, clinic, { appointmentId: req.holdId, from: "held", to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
 }
 
 /**
@@ -502,8 +520,7 @@ export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookReques
       select: { id: true },
     }),
   );
-  await recordChange(tx, clinic, { appointmentId: created.id, from: null, to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
-  return getAppointment(tx, clinic, created.id);
+  return recordChange(tx, clinic, { appointmentId: created.id, from: null, to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,7 +584,7 @@ export async function cancelAppointment(tx: Tx, clinic: ClinicRef, req: CancelRe
     where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } },
     data: { status: "cancelled", cancellationReason: req.reason, cancellationNote: req.note ?? null, cancelledAt: now, cancelledBy: actorLabel(actor) },
   });
-  await recordChange(
+  const cancelled = await recordChange(
     tx,
     clinic,
     {
@@ -582,7 +599,7 @@ export async function cancelAppointment(tx: Tx, clinic: ClinicRef, req: CancelRe
     actor,
   );
   await offerToWaitlist(tx, clinic, appointment, now);
-  return getAppointment(tx, clinic, appointment.id);
+  return cancelled;
 }
 
 export interface RescheduleRequest {
@@ -648,7 +665,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
   await tx.appointmentStatusChange.create({
     data: { clinicId: clinic.id, appointmentId: old.id, fromStatus: old.status, toStatus: "rescheduled", actorType: actor.type, actorId: actor.id, reason: override ? req.overrideReason : null },
   });
-  await recordChange(
+  const moved = await recordChange(
     tx,
     clinic,
     {
@@ -663,7 +680,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
     actor,
   );
   await offerToWaitlist(tx, clinic, old, now);
-  return getAppointment(tx, clinic, created.id);
+  return moved;
 }
 
 /** The visit-day and approval transitions, with what each may follow. */
@@ -699,9 +716,9 @@ export async function transitionAppointment(
     throw new ValidationError("Say why the request is declined; the patient is told.", [{ path: "reason", message: "is required" }]);
   }
   await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } }, data: { status: t.to } });
-  await recordChange(tx, clinic, { appointmentId: appointment.id, from: appointment.status, to: t.to, reason: req.reason ?? null, event: t.event, audit: `appointment.${t.to}` }, actor);
+  const changed = await recordChange(tx, clinic, { appointmentId: appointment.id, from: appointment.status, to: t.to, reason: req.reason ?? null, event: t.event, audit: `appointment.${t.to}` }, actor);
   if (req.transition === "decline") await offerToWaitlist(tx, clinic, appointment, now);
-  return getAppointment(tx, clinic, appointment.id);
+  return changed;
 }
 
 /** A record for a change whose event was already written elsewhere (imports, demo history). */

@@ -35,7 +35,7 @@ import { writeOutboxEvent } from "../outbox/outbox.server";
 import { WEEKDAYS } from "../tenancy/opening-hours";
 import { actorLabel, auditActorOf, SYSTEM_ACTOR, type Actor } from "./actor";
 import { bookAppointment, SlotTakenError, type AppointmentRecord } from "./booking.server";
-import { isUuid, loadScheduleData } from "./schedule-data.server";
+import { isUuid, loadScheduleData, prismaQuery } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { findSlotsIn, slotsFrom, type ClinicRef } from "./slots.server";
 import { toOffsetIso, utcToZoned } from "./zoned-time";
@@ -431,7 +431,7 @@ export async function createFlexibleRequest(tx: Tx, clinic: ClinicRef, input: Fl
     if (!dependent) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "Is not a dependent of this patient." }]);
   }
 
-  const data = await loadScheduleData(tx, clinic.id, { serviceId: req.serviceId, from: now, to: new Date(now.getTime() + MINUTE_MS), now });
+  const data = await loadScheduleData(prismaQuery(tx), clinic.id, { serviceId: req.serviceId, from: now, to: new Date(now.getTime() + MINUTE_MS), now });
   if (!data || (data.terms.visibility !== "active" && data.terms.visibility !== "seasonal")) {
     throw new ValidationError("This service cannot be booked at this clinic.", [{ path: "serviceId", message: "Is not a bookable service of this clinic." }]);
   }
@@ -552,7 +552,7 @@ async function freeSlotAt(tx: Tx, clinic: ClinicRef, choice: { serviceId: string
   if (slot) return slot;
 
   // Why not: read the schedule again to tell a busy time from one that is never bookable.
-  const data = await loadScheduleData(tx, clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
+  const data = await loadScheduleData(prismaQuery(tx), clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
   if (data && !data.service.eligibleDoctorIds.includes(choice.practitionerId)) {
     throw new ValidationError("This practitioner does not offer this service (or is not taking bookings now).", [{ path: "practitionerId", message: "Does not offer this service." }]);
   }

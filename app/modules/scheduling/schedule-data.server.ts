@@ -8,7 +8,7 @@
  * service's reach (buffers and duration), so nothing outside what the engine can use is read.
  */
 import { WEEKDAYS, type OpeningPeriod, type Weekday } from "../tenancy/opening-hours";
-import type { Tx } from "~/utils/db.server";
+import type { RawQuery, Tx } from "~/utils/db.server";
 import type { AvailabilityRule, BusyBlock, ScheduleException, SlotDoctor, SlotLocation, SlotRoom, SlotService, WallPeriod } from "./slot-engine";
 
 /** Blocking statuses: the same list as the exclusion constraints in the scheduling migration. */
@@ -90,43 +90,43 @@ export const isUuid = (value: string | null | undefined): value is string => typ
 
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
-export async function loadScheduleData(tx: Tx, clinicId: string, w: ScheduleWindow): Promise<ScheduleData | null> {
-  if (!isUuid(w.serviceId)) return null;
-  const practitionerId = w.practitionerId ?? null;
-  const locationId = w.locationId ?? null;
-  if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return null;
+/** Runs the query in a Prisma transaction (booking) or a driver-level read (slots): same SQL. */
+export function prismaQuery(tx: Tx): RawQuery {
+  return <R,>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<R[]>(text, ...params);
+}
 
-  const rows = await tx.$queryRaw<Row[]>`
+// $1 clinic, $2 service, $3 practitioner or NULL, $4 location or NULL, $5 from, $6 to, $7 now.
+const SCHEDULE_SQL = `
     WITH svc AS (
       SELECT s.id, s.name, s.duration_min, s.buffer_before_min, s.buffer_after_min, s.start_grid_min, s.room_type::text AS room_type,
              s.min_notice_min, s.horizon_days, s.visibility::text AS visibility, s.season_from::text AS season_from,
              s.season_to::text AS season_to, s.requires_approval, s.price_minor, s.deposit_kind::text AS deposit_kind,
              s.deposit_value, s.cancellation_window_min
-        FROM services s WHERE s.clinic_id = ${clinicId}::uuid AND s.id = ${w.serviceId}::uuid
+        FROM services s WHERE s.clinic_id = $1::uuid AND s.id = $2::uuid
     ),
     docs AS (
       SELECT m.id FROM service_doctors sd
         JOIN clinic_memberships m ON m.clinic_id = sd.clinic_id AND m.id = sd.doctor_id
-       WHERE sd.clinic_id = ${clinicId}::uuid AND sd.service_id = ${w.serviceId}::uuid
+       WHERE sd.clinic_id = $1::uuid AND sd.service_id = $2::uuid
          AND m.role = 'doctor' AND m.active AND m.work_status = 'active'
-         AND (${practitionerId}::uuid IS NULL OR m.id = ${practitionerId}::uuid)
+         AND ($3::uuid IS NULL OR m.id = $3::uuid)
     ),
     locs AS (
       SELECT l.id, l.opening_hours FROM locations l
-       WHERE l.clinic_id = ${clinicId}::uuid AND (${locationId}::uuid IS NULL OR l.id = ${locationId}::uuid)
-         AND (NOT EXISTS (SELECT 1 FROM service_locations sl WHERE sl.clinic_id = ${clinicId}::uuid AND sl.service_id = ${w.serviceId}::uuid)
+       WHERE l.clinic_id = $1::uuid AND ($4::uuid IS NULL OR l.id = $4::uuid)
+         AND (NOT EXISTS (SELECT 1 FROM service_locations sl WHERE sl.clinic_id = $1::uuid AND sl.service_id = $2::uuid)
               OR EXISTS (SELECT 1 FROM service_locations sl
-                          WHERE sl.clinic_id = ${clinicId}::uuid AND sl.service_id = ${w.serviceId}::uuid AND sl.location_id = l.id))
+                          WHERE sl.clinic_id = $1::uuid AND sl.service_id = $2::uuid AND sl.location_id = l.id))
     ),
     rms AS (
       SELECT r.id, r.location_id, r.type::text AS type FROM rooms r, svc
-       WHERE r.clinic_id = ${clinicId}::uuid AND r.active AND svc.room_type IS NOT NULL AND r.type::text = svc.room_type
+       WHERE r.clinic_id = $1::uuid AND r.active AND svc.room_type IS NOT NULL AND r.type::text = svc.room_type
          AND r.location_id IN (SELECT id FROM locs)
     ),
     win AS (
-      SELECT greatest(${w.from}::timestamptz, ${w.now}::timestamptz + make_interval(mins => svc.min_notice_min))
+      SELECT greatest($5::timestamptz, $7::timestamptz + make_interval(mins => svc.min_notice_min))
                - make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS lo,
-             least(${w.to}::timestamptz, ${w.now}::timestamptz + make_interval(days => svc.horizon_days))
+             least($6::timestamptz, $7::timestamptz + make_interval(days => svc.horizon_days))
                + make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS hi
         FROM svc
     )
@@ -138,27 +138,34 @@ export async function loadScheduleData(tx: Tx, clinicId: string, w: ScheduleWind
       (SELECT coalesce(json_agg(json_build_array(r.doctor_id, r.location_id, r.weekday, r.start_minute, r.end_minute, r.breaks,
                                                  r.effective_from::text, r.effective_to::text)), '[]')
          FROM availability_rules r
-        WHERE r.clinic_id = ${clinicId}::uuid AND r.doctor_id IN (SELECT id FROM docs) AND r.location_id IN (SELECT id FROM locs)) AS rules,
+        WHERE r.clinic_id = $1::uuid AND r.doctor_id IN (SELECT id FROM docs) AND r.location_id IN (SELECT id FROM locs)) AS rules,
       (SELECT coalesce(json_agg(json_build_array(e.kind, e.doctor_id, e.location_id,
                                                  (extract(epoch FROM e.starts_at) * 1000)::bigint, (extract(epoch FROM e.ends_at) * 1000)::bigint)), '[]')
          FROM schedule_exceptions e, win
-        WHERE e.clinic_id = ${clinicId}::uuid AND e.ends_at > win.lo AND e.starts_at < win.hi
+        WHERE e.clinic_id = $1::uuid AND e.ends_at > win.lo AND e.starts_at < win.hi
           AND (e.doctor_id IS NULL OR e.doctor_id IN (SELECT id FROM docs))) AS exceptions,
       (SELECT coalesce(json_agg(json_build_array(b.doctor_id, b.room_id, (extract(epoch FROM b.f) * 1000)::bigint, (extract(epoch FROM b.t) * 1000)::bigint)), '[]')
          FROM (
            SELECT a.doctor_id, a.room_id, a.blocked_from AS f, a.blocked_to AS t FROM appointments a, win
-            WHERE a.clinic_id = ${clinicId}::uuid
+            WHERE a.clinic_id = $1::uuid
               -- A visit lasts at most 12 hours plus buffers: a day's margin keeps the index range tight.
               AND a.starts_at > win.lo - interval '1 day' AND a.starts_at < win.hi AND a.blocked_to > win.lo
               AND a.status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')
-              AND NOT (a.status = 'held' AND a.hold_expires_at <= ${w.now}::timestamptz)
+              AND NOT (a.status = 'held' AND a.hold_expires_at <= $7::timestamptz)
               AND (a.doctor_id IN (SELECT id FROM docs) OR a.room_id IN (SELECT id FROM rms))
            UNION ALL
            SELECT bb.doctor_id, bb.room_id, bb.starts_at, bb.ends_at FROM busy_blocks bb, win
-            WHERE bb.clinic_id = ${clinicId}::uuid AND bb.ends_at > win.lo AND bb.starts_at < win.hi
+            WHERE bb.clinic_id = $1::uuid AND bb.ends_at > win.lo AND bb.starts_at < win.hi
               AND (bb.doctor_id IN (SELECT id FROM docs) OR bb.room_id IN (SELECT id FROM rms))
          ) b) AS busy`;
 
+export async function loadScheduleData(query: RawQuery, clinicId: string, w: ScheduleWindow): Promise<ScheduleData | null> {
+  if (!isUuid(w.serviceId)) return null;
+  const practitionerId = w.practitionerId ?? null;
+  const locationId = w.locationId ?? null;
+  if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return null;
+
+  const rows = await query<Row>(SCHEDULE_SQL, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now]);
   const row = rows[0];
   if (!row?.service) return null;
   const s = row.service;

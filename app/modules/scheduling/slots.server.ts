@@ -2,9 +2,9 @@
  * Free times for a service: the schedule data for the window (one query) fed to the pure slot
  * engine. Seasonal services only offer their season; "any doctor" merges eligible doctors.
  */
-import type { Db, Tx } from "~/utils/db.server";
+import type { Db, RawQuery, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
-import { loadScheduleData, type Audience, type ScheduleData } from "./schedule-data.server";
+import { loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
 import { computeSlots, mergeAnyDoctor, type Slot } from "./slot-engine";
 import { addDays, zonedToUtc } from "./zoned-time";
 
@@ -73,15 +73,21 @@ export function slotsFrom(data: ScheduleData, clinic: ClinicRef, search: Omit<Sl
   return search.practitionerId ? slots : mergeAnyDoctor(slots);
 }
 
-export async function findSlotsIn(tx: Tx, clinic: ClinicRef, search: SlotSearch, now: Date): Promise<Slot[]> {
+async function slotsWith(query: RawQuery, clinic: ClinicRef, search: SlotSearch, now: Date): Promise<Slot[]> {
   checkSlotRange(search.from, search.to);
-  const data = await loadScheduleData(tx, clinic.id, { ...search, now });
+  const data = await loadScheduleData(query, clinic.id, { ...search, now });
   if (!data || !bookableFor(data, search.audience ?? "public")) throw new NotFoundError("There is no bookable service with this id at this clinic.");
   return slotsFrom(data, clinic, search, now);
 }
 
+/** Slots inside the caller's transaction (what it has changed counts). */
+export function findSlotsIn(tx: Tx, clinic: ClinicRef, search: SlotSearch, now: Date): Promise<Slot[]> {
+  return slotsWith(prismaQuery(tx), clinic, search, now);
+}
+
+/** Slots in a read-only transaction of their own: the hot path of the booking pages and the API. */
 export function findSlots(db: Db, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
-  return db.forClinic(clinic.id).tx((tx) => findSlotsIn(tx, clinic, search, now));
+  return db.forClinic(clinic.id).read((query) => slotsWith(query, clinic, search, now));
 }
 
 /** The next free times after a taken one: what a conflict answer offers instead. */
@@ -93,10 +99,13 @@ export async function alternativeSlots(
   now = new Date(),
 ): Promise<Slot[]> {
   const from = new Date(Math.max(search.after.getTime(), now.getTime()));
-  const to = new Date(from.getTime() + 14 * DAY_MS);
   try {
-    const slots = await findSlots(db, clinic, { ...search, from, to }, now);
-    return slots.slice(0, limit);
+    // The nearest times are what people want; look two days ahead first and further only if needed.
+    for (const days of [2, 14]) {
+      const slots = await findSlots(db, clinic, { ...search, from, to: new Date(from.getTime() + days * DAY_MS) }, now);
+      if (slots.length >= limit || days === 14) return slots.slice(0, limit);
+    }
+    return [];
   } catch (error) {
     if (error instanceof NotFoundError) return [];
     throw error;
