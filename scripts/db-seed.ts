@@ -1,6 +1,7 @@
 /**
  * `npm run db:seed`: migrates if needed, then loads every demo clinic in tenants/ and the platform
- * operators (create or update, never duplicate), and prints the demo staff logins.
+ * operators (create or update, never duplicate), gives a clinic without bookings its demo
+ * appointment history, and prints the demo staff logins.
  */
 import path from "node:path";
 import { PLATFORM_LOGIN_LABEL, seedDemoClinics, type StaffLogin } from "../app/modules/tenancy/tenant-import.server";
@@ -31,7 +32,10 @@ try {
     try {
       const report = await seedDemoClinics(db, path.join(PROJECT_ROOT, "tenants"));
       process.stdout.write(`Seeded ${target.description}:\n`);
-      for (const c of report.clinics) process.stdout.write(`  ${c.created ? "created" : "updated"}  ${c.slug.padEnd(20)} ${c.clinicId}\n`);
+      for (const c of report.clinics) {
+        const history = c.history.written ? `  + ${c.history.appointments} demo appointments (${c.history.ms} ms)` : "";
+        process.stdout.write(`  ${c.created ? "created" : "updated"}  ${c.slug.padEnd(20)} ${c.clinicId}${history}\n`);
+      }
       if (report.logins.length) {
         const rows = [["Clinic", "Role", "Email", "Password", "Sign in at"], ...report.logins.map((l) => [l.clinic, l.role, l.email, l.password, signInUrl(l)])];
         process.stdout.write(`\nDemo logins (a password changed since the first seed is kept):\n${table(rows)}\n`);

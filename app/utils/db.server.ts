@@ -31,8 +31,11 @@ export interface Db {
   disconnect(): Promise<void>;
 }
 
-/** One SQL statement with $1… parameters, answered with its rows. */
-export type RawQuery = <R = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>;
+/**
+ * One SQL statement with $1… parameters, answered with its rows. A `name` makes it a prepared
+ * statement on the connection (planned once, not per call) where the path supports it.
+ */
+export type RawQuery = <R = Record<string, unknown>>(text: string, params?: unknown[], name?: string) => Promise<R[]>;
 
 export interface ScopedDb {
   tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
@@ -61,7 +64,8 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
       let broken = false;
       try {
         await client.query(`BEGIN READ ONLY; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true)`);
-        const query: RawQuery = async <R,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as R[];
+        const query: RawQuery = async <R,>(text: string, params: unknown[] = [], name?: string) =>
+          (await client.query({ text, values: params, ...(name ? { name } : {}) })).rows as R[];
         const result = await fn(query);
         await client.query("COMMIT");
         return result;

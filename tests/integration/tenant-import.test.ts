@@ -52,6 +52,15 @@ async function snapshot(clinicId: string, emailDomain: string) {
     }),
     domains: await tx.clinicDomain.findMany({ where: { clinicId }, orderBy: { host: "asc" } }),
     audit: await tx.auditEvent.findMany({ where: { clinicId, action: "tenant.imported" }, orderBy: { occurredAt: "asc" } }),
+    categories: await tx.serviceCategory.findMany({ orderBy: { key: "asc" } }),
+    rooms: await tx.room.findMany({ orderBy: { key: "asc" } }),
+    services: await tx.service.findMany({ orderBy: { key: "asc" } }),
+    discounts: await tx.serviceDiscount.findMany(),
+    serviceDoctors: await tx.serviceDoctor.findMany(),
+    serviceLocations: await tx.serviceLocation.findMany(),
+    doctorLocations: await tx.doctorLocation.findMany(),
+    rules: await tx.availabilityRule.findMany({ orderBy: [{ doctorId: "asc" }, { weekday: "asc" }, { startMinute: "asc" }] }),
+    exceptions: await tx.scheduleException.findMany({ orderBy: [{ startsAt: "asc" }, { kind: "asc" }] }),
   }));
   const clinicsWithSlug = await db.system("test").tx((tx) => tx.clinic.count({ where: { slug: inClinic.clinic.slug } }));
   const staffUsers = await db.forPlatform().tx((tx) => tx.staffUser.findMany({ where: { email: { endsWith: emailDomain } }, orderBy: { email: "asc" } }));
@@ -68,6 +77,57 @@ function counts(s: Awaited<ReturnType<typeof snapshot>>) {
   };
 }
 
+function schedulingCounts(s: Awaited<ReturnType<typeof snapshot>>) {
+  return {
+    categories: s.categories.length,
+    rooms: s.rooms.length,
+    services: s.services.length,
+    discounts: s.discounts.length,
+    serviceDoctors: s.serviceDoctors.length,
+    serviceLocations: s.serviceLocations.length,
+    doctorLocations: s.doctorLocations.length,
+    rules: s.rules.length,
+    exceptions: s.exceptions.length,
+  };
+}
+
+/** One confirmed visit of a service, written the way a booking would, so removals meet a booking. */
+async function bookOne(clinicId: string, serviceKey: string, locationKey: string, roomKey?: string) {
+  // Above the demo patients' numbers in the same block, so no other test's "new" number is taken.
+  const phone = `+49155500${90_000 + Math.floor(Math.random() * 10_000)}`;
+  await testDb()
+    .forClinic(clinicId)
+    .tx(async (tx) => {
+      const [{ id: patient }] = await tx.$queryRaw<[{ id: string }]>`
+        INSERT INTO patient_accounts (phone) VALUES (${phone}) ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id::text AS id`;
+      await tx.$executeRaw`INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinicId}::uuid, ${patient}::uuid) ON CONFLICT DO NOTHING`;
+      const service = await tx.service.findUniqueOrThrow({ where: { clinicId_key: { clinicId, key: serviceKey } } });
+      const doctor = await tx.serviceDoctor.findFirstOrThrow({ where: { serviceId: service.id } });
+      const location = await tx.location.findUniqueOrThrow({ where: { clinicId_key: { clinicId, key: locationKey } } });
+      const room = roomKey ? await tx.room.findUniqueOrThrow({ where: { clinicId_key: { clinicId, key: roomKey } } }) : null;
+      const start = new Date(Date.now() + 7 * 86_400_000);
+      const end = new Date(start.getTime() + service.durationMin * 60_000);
+      await tx.appointment.create({
+        data: {
+          clinicId,
+          serviceId: service.id,
+          doctorId: doctor.doctorId,
+          locationId: location.id,
+          roomId: room?.id ?? null,
+          patientAccountId: patient,
+          status: "confirmed",
+          startsAt: start,
+          endsAt: end,
+          blockedFrom: start,
+          blockedTo: end,
+          channel: "staff",
+          currency: "USD",
+          cancellationWindowMin: service.cancellationWindowMin,
+        },
+      });
+    });
+}
+
 describe("importTenantFolder", () => {
   test("importing the same folder twice creates once, then updates in place", async () => {
     const t = copyDemo("northside");
@@ -82,10 +142,35 @@ describe("importTenantFolder", () => {
     expect(afterFirst.memberships.find((m) => m.staffUser.email === `dr.garcia${t.emailDomain}`)).toMatchObject({ role: "doctor", specialty: "Sports medicine", workStatus: "on_leave" });
     expect(await verifyPassword(afterFirst.staffUsers.find((u) => u.email === `dr.patel${t.emailDomain}`)!.passwordHash, "medslot-demo-2026")).toBe(true);
 
+    expect(schedulingCounts(afterFirst)).toEqual({
+      categories: 4,
+      rooms: 7,
+      services: 8,
+      discounts: 5,
+      serviceDoctors: 15,
+      serviceLocations: 13,
+      doctorLocations: 10,
+      rules: 26,
+      exceptions: 6,
+    });
+
     const second = await importTenantFolder(testDb(), t.folder);
-    expect(second).toMatchObject({ clinicId: first.clinicId, created: false, logoChanged: false, removed: { locations: [], domains: [], roles: [] } });
+    expect(second).toMatchObject({
+      clinicId: first.clinicId,
+      created: false,
+      logoChanged: false,
+      removed: { locations: [], domains: [], roles: [], serviceCategories: [], rooms: [], services: [] },
+    });
     const afterSecond = await snapshot(first.clinicId, t.emailDomain);
     expect(counts(afterSecond)).toEqual(counts(afterFirst));
+    // Keyed rows are updated in place; rules, links and exceptions are replaced, never duplicated.
+    expect(schedulingCounts(afterSecond)).toEqual(schedulingCounts(afterFirst));
+    for (const table of ["categories", "rooms", "services"] as const) {
+      expect(afterSecond[table].map((r) => [r.key, r.id])).toEqual(afterFirst[table].map((r) => [r.key, r.id]));
+    }
+    const ruleShape = (x: typeof afterFirst) => x.rules.map((r) => [r.doctorId, r.locationId, r.weekday, r.startMinute, r.endMinute, r.breaks]);
+    expect(ruleShape(afterSecond)).toEqual(ruleShape(afterFirst));
+    expect(afterSecond.exceptions.map((e) => [e.kind, e.startsAt, e.endsAt])).toEqual(afterFirst.exceptions.map((e) => [e.kind, e.startsAt, e.endsAt]));
     // Same rows, not replacements: ids, password hashes and the logo's version are untouched.
     expect(afterSecond.locations.map((l) => l.id)).toEqual(afterFirst.locations.map((l) => l.id));
     expect(afterSecond.memberships.map((m) => m.id)).toEqual(afterFirst.memberships.map((m) => m.id));
@@ -112,10 +197,31 @@ describe("importTenantFolder", () => {
       katrin.roles = ["owner"];
       delete katrin.specialty;
       d.domains = ["physio.spree.example"].map((h) => `${t.slug}.${h}`);
+      // Nothing may point at the closed location or at Katrin as a therapist any more.
+      d.rooms = d.rooms.filter((r: { location: string }) => r.location !== "prenzlauer-berg");
+      for (const service of d.services) {
+        service.locations = service.locations.filter((l: string) => l !== "prenzlauer-berg");
+        service.doctors = service.doctors.filter((e: string) => e !== owner);
+      }
+      d.schedules = d.schedules
+        .filter((x: { doctor: string }) => x.doctor !== owner)
+        .map((x: { hours: { location: string }[] }) => ({ ...x, hours: x.hours.filter((h) => h.location !== "prenzlauer-berg") }));
+      d.exceptions = d.exceptions.filter((e: { location?: string; doctor?: string }) => e.location !== "prenzlauer-berg" && e.doctor !== owner);
+      d.services = d.services.filter((x: { key: string }) => x.key !== "neuro-rehab");
+      d.serviceCategories = d.serviceCategories.filter((c: { key: string }) => c.key !== "training");
+      d.services = d.services.filter((x: { category: string }) => x.category !== "training");
     });
     const second = await importTenantFolder(testDb(), t.folder);
     expect(second).toMatchObject({ clinicId: first.clinicId, created: false });
-    expect(second.removed).toEqual({ locations: ["prenzlauer-berg"], domains: [], roles: [{ email: owner, role: "doctor" }] });
+    expect(second.removed).toEqual({
+      locations: ["prenzlauer-berg"],
+      domains: [],
+      roles: [{ email: owner, role: "doctor" }],
+      serviceCategories: ["training"],
+      // A location's rooms go with it.
+      rooms: [],
+      services: ["neuro-rehab", "sports-rehab"],
+    });
 
     const after = await snapshot(first.clinicId, t.emailDomain);
     expect(after.clinic).toMatchObject({ name: "Spree Physio & Sport", colorPrimary: "#9a3412" });
@@ -124,6 +230,14 @@ describe("importTenantFolder", () => {
     expect(after.memberships.filter((m) => m.staffUser.email === owner).map((m) => m.role)).toEqual(["owner"]);
     expect(after.memberships).toHaveLength(before.memberships.length - 1);
     expect(after.domains.map((d) => d.host)).toEqual([`${t.slug}.physio.spree.example`]);
+    expect(after.rooms.map((r) => r.key)).toEqual(["kreuzberg-gym", "kreuzberg-quiet-room", "kreuzberg-treatment-1", "kreuzberg-treatment-2", "kreuzberg-treatment-3"]);
+    expect(after.services.map((x) => x.key)).not.toContain("neuro-rehab");
+    expect(after.services.find((x) => x.key === "initial-assessment")!.id).toBe(before.services.find((x) => x.key === "initial-assessment")!.id);
+    // Where therapists work follows their hours: everyone left works in Kreuzberg only.
+    const kreuzberg = after.locations[0]!.id;
+    expect(after.doctorLocations.length).toBeGreaterThan(0);
+    expect(after.doctorLocations.every((l) => l.locationId === kreuzberg)).toBe(true);
+    expect(after.serviceLocations.every((l) => l.locationId === kreuzberg)).toBe(true);
 
     // Dropping the domain again removes it.
     t.save((d) => (d.domains = []));
@@ -243,10 +357,191 @@ describe("importTenantFolder", () => {
   });
 });
 
+describe("importTenantFolder: services, rooms and schedules", () => {
+  test("prices, policies, hours and exceptions are stored as the folder says", async () => {
+    const t = copyDemo("northside");
+    const { clinicId } = await importTenantFolder(testDb(), t.folder);
+    const s = await snapshot(clinicId, t.emailDomain);
+    const doctorId = (email: string) => s.memberships.find((m) => m.staffUser.email === `${email}${t.emailDomain}` && m.role === "doctor")!.id;
+    const locationId = (key: string) => s.locations.find((l) => l.key === key)!.id;
+    const service = (key: string) => s.services.find((x) => x.key === key)!;
+
+    // Dollars become cents; a fixed deposit too, a percent deposit stays a percent.
+    expect(service("annual-physical")).toMatchObject({ priceMinor: 22_000, depositKind: "percent", depositValue: 20, durationMin: 45, bufferAfterMin: 10, horizonDays: 180 });
+    expect(service("well-child")).toMatchObject({ priceMinor: 16_500, depositKind: "fixed", depositValue: 2_500 });
+    expect(service("sick-visit")).toMatchObject({ depositKind: "none", depositValue: 0, cancellationWindowMin: 4 * 60, startGridMin: 10 });
+    // Left out: 48 hours, active, no approval.
+    expect(service("sports-injury")).toMatchObject({ cancellationWindowMin: 24 * 60, visibility: "active", requiresApproval: false });
+    expect(service("skin-check")).toMatchObject({ cancellationWindowMin: 48 * 60, roomType: "private" });
+    expect(service("cardiology-consult")).toMatchObject({ requiresApproval: true, roomType: "equipment", categoryId: s.categories.find((c) => c.key === "specialists")!.id });
+    expect(service("flu-shot")).toMatchObject({ visibility: "seasonal", seasonFrom: new Date("2026-09-01T00:00:00Z"), seasonTo: new Date("2027-03-31T00:00:00Z") });
+    expect(service("care-plan-review").visibility).toBe("internal_only");
+    expect(s.rooms.find((r) => r.key === "heights-ecg")).toMatchObject({ type: "equipment", locationId: locationId("washington-heights"), active: true });
+
+    const discounts = s.discounts.map((d) => ({ service: s.services.find((x) => x.id === d.serviceId)!.key, kind: d.kind, percent: d.percent, weekdays: d.weekdays, fromMinute: d.fromMinute, toMinute: d.toMinute, startsOn: d.startsOn }));
+    expect(discounts).toContainEqual({ service: "annual-physical", kind: "weekday", percent: 10, weekdays: [2], fromMinute: null, toMinute: null, startsOn: null });
+    expect(discounts).toContainEqual({ service: "sick-visit", kind: "off_peak", percent: 15, weekdays: [], fromMinute: 13 * 60, toMinute: 15 * 60, startsOn: null });
+    expect(discounts).toContainEqual({ service: "well-child", kind: "seasonal", percent: 15, weekdays: [], fromMinute: null, toMinute: null, startsOn: new Date("2026-12-21T00:00:00Z") });
+
+    // Who offers what, where: service links by email and key, doctors' locations from their hours.
+    const rosen = doctorId("dr.rosen");
+    expect(s.serviceDoctors.filter((l) => l.serviceId === service("skin-check").id).map((l) => l.doctorId)).toEqual([rosen]);
+    expect(s.serviceLocations.filter((l) => l.serviceId === service("skin-check").id).map((l) => l.locationId)).toEqual([locationId("harlem")]);
+    const owner = doctorId("owner");
+    expect(s.doctorLocations.filter((l) => l.doctorId === owner).map((l) => l.locationId).sort()).toEqual([locationId("harlem"), locationId("washington-heights")].sort());
+    expect(s.doctorLocations.filter((l) => l.doctorId === rosen).map((l) => l.locationId)).toEqual([locationId("harlem")]);
+    expect(s.rules.filter((r) => r.doctorId === owner).map((r) => [r.weekday, r.startMinute, r.endMinute, r.locationId === locationId("harlem") ? "harlem" : "heights", r.breaks])).toEqual([
+      [1, 480, 960, "harlem", [{ start: "12:00", end: "12:45" }]],
+      [2, 480, 960, "harlem", [{ start: "12:00", end: "12:45" }]],
+      [3, 840, 1200, "heights", [{ start: "17:00", end: "17:30" }]],
+      [4, 480, 960, "harlem", [{ start: "12:00", end: "12:45" }]],
+      [5, 480, 780, "harlem", []],
+    ]);
+    // On leave keeps the hours; the slot search is what skips them.
+    expect(s.rules.filter((r) => r.doctorId === doctorId("dr.garcia"))).toHaveLength(3);
+
+    // Exceptions are instants: New York local midnight to local midnight (UTC−5 in winter).
+    const spans = s.exceptions.map((e) => ({ kind: e.kind, reason: e.reason, from: e.startsAt.toISOString(), to: e.endsAt.toISOString(), doctor: e.doctorId, location: e.locationId }));
+    expect(spans).toContainEqual({ kind: "closure", reason: "Christmas Day", from: "2026-12-25T05:00:00.000Z", to: "2026-12-26T05:00:00.000Z", doctor: null, location: null });
+    expect(spans).toContainEqual({
+      kind: "closure",
+      reason: "Christmas Eve: Harlem closes at 1 pm",
+      from: "2026-12-24T18:00:00.000Z",
+      to: "2026-12-25T05:00:00.000Z",
+      doctor: null,
+      location: locationId("harlem"),
+    });
+    expect(spans).toContainEqual({ kind: "time_off", reason: "Pediatrics conference", from: "2026-12-07T05:00:00.000Z", to: "2026-12-12T05:00:00.000Z", doctor: doctorId("dr.chen"), location: null });
+    expect(spans).toContainEqual({
+      kind: "extra_hours",
+      reason: "Saturday flu-shot clinic",
+      from: "2026-12-19T15:00:00.000Z",
+      to: "2026-12-19T19:00:00.000Z",
+      doctor: doctorId("dr.patel"),
+      location: locationId("washington-heights"),
+    });
+  });
+
+  test("prices in soʻm and euros, holidays in Tashkent and Berlin", async () => {
+    const silk = copyDemo("silk-road-dental");
+    const a = await importTenantFolder(testDb(), silk.folder);
+    const s = await snapshot(a.clinicId, silk.emailDomain);
+    // Intl gives UZS two minor digits, so 350 000 soʻm is 35 000 000 minor units.
+    expect(s.services.find((x) => x.key === "checkup-cleaning")!.priceMinor).toBe(35_000_000);
+    expect(s.services.find((x) => x.key === "implant-consult")).toMatchObject({ depositKind: "fixed", depositValue: 10_000_000 });
+    // Tashkent is UTC+5 all year: Navruz is 21–22 March local.
+    expect(s.exceptions.find((e) => e.reason === "Navruz")).toMatchObject({ startsAt: new Date("2027-03-20T19:00:00Z"), endsAt: new Date("2027-03-22T19:00:00Z") });
+
+    const spree = copyDemo("spree-physio");
+    const b = await importTenantFolder(testDb(), spree.folder);
+    const p = await snapshot(b.clinicId, spree.emailDomain);
+    expect(p.services.find((x) => x.key === "physio-session")!.priceMinor).toBe(4_200);
+    expect(p.exceptions.find((e) => e.reason === "New Year's Day (Neujahr)")).toMatchObject({ startsAt: new Date("2026-12-31T23:00:00Z"), endsAt: new Date("2027-01-01T23:00:00Z") });
+  });
+
+  test("a closure on a daylight-saving day spans that local day, 23 or 25 hours long", async () => {
+    const t = copyDemo("northside");
+    t.save((d) => {
+      d.exceptions.push({ kind: "closure", startsOn: "2027-03-14", reason: "Spring forward" });
+      d.exceptions.push({ kind: "closure", location: "harlem", startsOn: "2026-11-01", reason: "Fall back" });
+      d.exceptions.push({ kind: "time_off", doctor: `dr.okafor${t.emailDomain}`, startsOn: "2027-03-13", endsOn: "2027-03-15", start: "12:00", end: "09:00", reason: "Across the change" });
+    });
+    const { clinicId } = await importTenantFolder(testDb(), t.folder);
+    const s = await snapshot(clinicId, t.emailDomain);
+    const span = (reason: string) => s.exceptions.find((e) => e.reason === reason)!;
+    expect(span("Spring forward")).toMatchObject({ startsAt: new Date("2027-03-14T05:00:00Z"), endsAt: new Date("2027-03-15T04:00:00Z") });
+    expect(span("Fall back")).toMatchObject({ startsAt: new Date("2026-11-01T04:00:00Z"), endsAt: new Date("2026-11-02T05:00:00Z") });
+    // 12:00 EST on the 13th to 09:00 EDT on the 15th.
+    expect(span("Across the change")).toMatchObject({ startsAt: new Date("2027-03-13T17:00:00Z"), endsAt: new Date("2027-03-15T13:00:00Z") });
+  });
+
+  test("a booked service or room is kept inactive, an unbooked one is deleted, a booked location cannot go", async () => {
+    const t = copyDemo("northside");
+    const { clinicId } = await importTenantFolder(testDb(), t.folder);
+    await bookOne(clinicId, "cardiology-consult", "harlem", "harlem-ecg");
+    const before = await snapshot(clinicId, t.emailDomain);
+
+    t.save((d) => {
+      d.services = d.services.filter((x: { key: string }) => !["cardiology-consult", "care-plan-review"].includes(x.key));
+      d.rooms = d.rooms.filter((r: { key: string }) => !["harlem-ecg", "heights-ecg", "harlem-exam-2"].includes(r.key));
+    });
+    const result = await importTenantFolder(testDb(), t.folder);
+    expect(result.removed).toMatchObject({ services: ["cardiology-consult", "care-plan-review"], rooms: ["harlem-ecg", "harlem-exam-2", "heights-ecg"] });
+    const after = await snapshot(clinicId, t.emailDomain);
+    const cardiology = before.services.find((x) => x.key === "cardiology-consult")!;
+    expect(after.services.find((x) => x.key === "cardiology-consult")).toMatchObject({ id: cardiology.id, visibility: "inactive" });
+    expect(after.services.find((x) => x.key === "care-plan-review")).toBeUndefined();
+    expect(after.serviceDoctors.filter((l) => l.serviceId === cardiology.id)).toEqual([]);
+    expect(after.rooms.find((r) => r.key === "harlem-ecg")).toMatchObject({ active: false });
+    expect(after.rooms.map((r) => r.key)).not.toContain("heights-ecg");
+
+    // Listing them again brings the same rows back.
+    const restored = copyDemo("northside").definition;
+    t.save((d) => {
+      d.services = restored.services.map((x: Definition) => ({ ...x, doctors: x.doctors.map((e: string) => e.replace(/@.*$/, t.emailDomain)) }));
+      d.rooms = restored.rooms;
+    });
+    await importTenantFolder(testDb(), t.folder);
+    const again = await snapshot(clinicId, t.emailDomain);
+    expect(again.services.find((x) => x.key === "cardiology-consult")).toMatchObject({ id: cardiology.id, visibility: "active" });
+    expect(again.rooms.find((r) => r.key === "harlem-ecg")).toMatchObject({ active: true });
+
+    // A location with bookings is refused with a clear message, and nothing changes.
+    t.save((d) => {
+      d.locations = d.locations.filter((l: { key: string }) => l.key !== "harlem");
+      d.rooms = d.rooms.filter((r: { location: string }) => r.location !== "harlem");
+      d.services = d.services.filter((x: { locations: string[] }) => !x.locations.every((l) => l === "harlem"));
+      for (const x of d.services) x.locations = x.locations.filter((l: string) => l !== "harlem");
+      for (const x of d.schedules) x.hours = x.hours.filter((h: { location: string }) => h.location !== "harlem");
+      d.schedules = d.schedules.filter((x: { hours: unknown[] }) => x.hours.length);
+      d.exceptions = d.exceptions.filter((e: { location?: string }) => e.location !== "harlem");
+    });
+    await expect(importTenantFolder(testDb(), t.folder)).rejects.toThrow(/^locations: "harlem" has 1 appointment and cannot be removed/);
+    expect(schedulingCounts(await snapshot(clinicId, t.emailDomain))).toEqual(schedulingCounts(again));
+  });
+
+  test("a doctor role with bookings cannot be dropped", async () => {
+    const t = copyDemo("northside");
+    const { clinicId } = await importTenantFolder(testDb(), t.folder);
+    await bookOne(clinicId, "skin-check", "harlem", "harlem-procedure");
+    const rosen = `dr.rosen${t.emailDomain}`;
+    t.save((d) => {
+      d.staff.find((x: { email: string }) => x.email === rosen).roles = ["secretary"];
+      delete d.staff.find((x: { email: string }) => x.email === rosen).specialty;
+      d.services = d.services.filter((x: { key: string }) => x.key !== "skin-check");
+      d.schedules = d.schedules.filter((x: { doctor: string }) => x.doctor !== rosen);
+    });
+    await expect(importTenantFolder(testDb(), t.folder)).rejects.toThrow(`staff: ${rosen} has 1 appointment as a doctor, so the doctor role cannot be removed; set "workStatus": "inactive" instead`);
+  });
+
+  test("a reference to something not defined names its path and writes nothing", async () => {
+    const t = copyDemo("northside");
+    t.save((d) => {
+      d.services[0].locations.push("midtown");
+      d.schedules[1].doctor = `desk${t.emailDomain}`;
+    });
+    const error = await importTenantFolder(testDb(), t.folder).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantDefinitionError);
+    expect((error as TenantDefinitionError).problems).toEqual([
+      'services[0].locations[2]: unknown location "midtown"; locations are "harlem", "washington-heights"',
+      `schedules[1].doctor: desk${t.emailDomain} is not a doctor (roles: secretary)`,
+    ]);
+    expect(await testDb().system("test").tx((tx) => tx.clinic.count({ where: { slug: t.slug } }))).toBe(0);
+  });
+});
+
 describe("seedDemoClinics", () => {
   test("loads all three demo clinics and the operator, and running it again changes nothing", async () => {
     const first = await seedDemoClinics(testDb(), tenantsDir);
+    const appointments = () =>
+      Promise.all(first.clinics.map((c) => testDb().forClinic(c.clinicId).tx((tx) => tx.appointment.count())));
+    const booked = await appointments();
     const second = await seedDemoClinics(testDb(), tenantsDir);
+    // The demo history is written once, when a clinic has no bookings at all.
+    expect(first.clinics.map((c) => c.history.written)).toEqual([true, true, true]);
+    expect(first.clinics.map((c) => c.history.appointments)).toEqual(booked);
+    expect(second.clinics.map((c) => c.history.written)).toEqual([false, false, false]);
+    expect(await appointments()).toEqual(booked);
     expect(second.clinics.map((c) => [c.slug, c.created])).toEqual([
       ["northside", false],
       ["silk-road-dental", false],
@@ -277,9 +572,17 @@ describe("seedDemoClinics", () => {
           owners: await tx.clinicMembership.count({ where: { role: "owner" } }),
           doctors: await tx.clinicMembership.count({ where: { role: "doctor" } }),
           logo: await tx.clinic.findFirstOrThrow({ select: { logoType: true } }),
+          services: await tx.service.count(),
+          doctorsWithHours: (await tx.availabilityRule.groupBy({ by: ["doctorId"] })).length,
+          upcoming: await tx.appointment.count({ where: { startsAt: { gt: new Date() }, status: { in: ["confirmed", "requested"] } } }),
+          past: await tx.appointment.count({ where: { startsAt: { lt: new Date() }, status: "completed" } }),
         }));
       expect(s).toMatchObject({ locations: 2, owners: 1, logo: { logoType: "image/svg+xml" } });
       expect(s.doctors).toBeGreaterThanOrEqual(4);
+      expect(s.services).toBeGreaterThanOrEqual(5);
+      expect(s.doctorsWithHours).toBeGreaterThanOrEqual(4);
+      expect(s.upcoming).toBeGreaterThan(50);
+      expect(s.past).toBeGreaterThan(500);
     }
-  });
+  }, 180_000);
 });

@@ -79,8 +79,8 @@ interface Row {
   rules: [string, string, number, number, number, WallPeriod[], string | null, string | null][];
   /** [kind, doctor, location, start ms, end ms] */
   exceptions: [ScheduleException["kind"], string | null, string | null, number, number][];
-  /** [doctor, room, from ms, to ms] */
-  busy: [string | null, string | null, number, number][];
+  /** ["d" doctor | "r" room, its id, "from to from to …" in minutes since the epoch] */
+  busy: ["d" | "r", string, string][];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,6 +129,24 @@ const SCHEDULE_SQL = `
              least($6::timestamptz, $7::timestamptz + make_interval(days => svc.horizon_days))
                + make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS hi
         FROM svc
+    ),
+    busy AS (
+      SELECT a.doctor_id, a.room_id,
+             floor(extract(epoch FROM a.blocked_from) / 60)::bigint AS f, ceil(extract(epoch FROM a.blocked_to) / 60)::bigint AS t
+        FROM appointments a, win
+       WHERE a.clinic_id = $1::uuid
+         -- Constant bounds the index can use (a visit lasts at most 12 hours plus buffers), then the
+         -- exact window.
+         AND a.starts_at >= $5::timestamptz - interval '1 day' AND a.starts_at < $6::timestamptz + interval '1 day'
+         AND a.starts_at < win.hi AND a.blocked_to > win.lo
+         AND a.status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')
+         AND NOT (a.status = 'held' AND a.hold_expires_at <= $7::timestamptz)
+         AND (a.doctor_id IN (SELECT id FROM docs) OR a.room_id IN (SELECT id FROM rms))
+      UNION ALL
+      SELECT bb.doctor_id, bb.room_id, floor(extract(epoch FROM bb.starts_at) / 60)::bigint, ceil(extract(epoch FROM bb.ends_at) / 60)::bigint
+        FROM busy_blocks bb, win
+       WHERE bb.clinic_id = $1::uuid AND bb.ends_at > win.lo AND bb.starts_at < win.hi
+         AND (bb.doctor_id IN (SELECT id FROM docs) OR bb.room_id IN (SELECT id FROM rms))
     )
     SELECT
       (SELECT row_to_json(svc) FROM svc) AS service,
@@ -144,20 +162,15 @@ const SCHEDULE_SQL = `
          FROM schedule_exceptions e, win
         WHERE e.clinic_id = $1::uuid AND e.ends_at > win.lo AND e.starts_at < win.hi
           AND (e.doctor_id IS NULL OR e.doctor_id IN (SELECT id FROM docs))) AS exceptions,
-      (SELECT coalesce(json_agg(json_build_array(b.doctor_id, b.room_id, (extract(epoch FROM b.f) * 1000)::bigint, (extract(epoch FROM b.t) * 1000)::bigint)), '[]')
-         FROM (
-           SELECT a.doctor_id, a.room_id, a.blocked_from AS f, a.blocked_to AS t FROM appointments a, win
-            WHERE a.clinic_id = $1::uuid
-              -- A visit lasts at most 12 hours plus buffers: a day's margin keeps the index range tight.
-              AND a.starts_at > win.lo - interval '1 day' AND a.starts_at < win.hi AND a.blocked_to > win.lo
-              AND a.status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')
-              AND NOT (a.status = 'held' AND a.hold_expires_at <= $7::timestamptz)
-              AND (a.doctor_id IN (SELECT id FROM docs) OR a.room_id IN (SELECT id FROM rms))
-           UNION ALL
-           SELECT bb.doctor_id, bb.room_id, bb.starts_at, bb.ends_at FROM busy_blocks bb, win
-            WHERE bb.clinic_id = $1::uuid AND bb.ends_at > win.lo AND bb.starts_at < win.hi
-              AND (bb.doctor_id IN (SELECT id FROM docs) OR bb.room_id IN (SELECT id FROM rms))
-         ) b) AS busy`;
+      -- Busy time as one line of "from to" minute pairs per doctor and per room: thousands of
+      -- appointments travel as a few compact strings instead of thousands of JSON objects.
+      (SELECT coalesce(json_agg(json_build_array(g.kind, g.id, g.spans)), '[]') FROM (
+         SELECT 'd' AS kind, b.doctor_id AS id, string_agg(b.f || ' ' || b.t, ' ') AS spans FROM busy b
+          WHERE b.doctor_id IN (SELECT id FROM docs) GROUP BY b.doctor_id
+         UNION ALL
+         SELECT 'r', b.room_id, string_agg(b.f || ' ' || b.t, ' ') FROM busy b
+          WHERE b.room_id IN (SELECT id FROM rms) GROUP BY b.room_id
+      ) g) AS busy`;
 
 export async function loadScheduleData(query: RawQuery, clinicId: string, w: ScheduleWindow): Promise<ScheduleData | null> {
   if (!isUuid(w.serviceId)) return null;
@@ -165,7 +178,7 @@ export async function loadScheduleData(query: RawQuery, clinicId: string, w: Sch
   const locationId = w.locationId ?? null;
   if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return null;
 
-  const rows = await query<Row>(SCHEDULE_SQL, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now]);
+  const rows = await query<Row>(SCHEDULE_SQL, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now], "schedule-data");
   const row = rows[0];
   if (!row?.service) return null;
   const s = row.service;
@@ -220,6 +233,15 @@ export async function loadScheduleData(query: RawQuery, clinicId: string, w: Sch
       if (kind === "time_off") return { kind, doctorId: doctorId!, ...span };
       return { kind, doctorId: doctorId!, locationId: locId!, ...span };
     }),
-    busy: row.busy.map(([doctorId, roomId, from, to]) => ({ doctorId, roomId, start: new Date(Number(from)), end: new Date(Number(to)) })),
+    busy: row.busy.flatMap(([kind, id, spans]) => {
+      const minutes = spans.split(" ");
+      const blocks: BusyBlock[] = [];
+      for (let i = 0; i + 1 < minutes.length; i += 2) {
+        const span = { start: new Date(Number(minutes[i]) * 60_000), end: new Date(Number(minutes[i + 1]) * 60_000) };
+        blocks.push(kind === "d" ? { doctorId: id, roomId: null, ...span } : { doctorId: null, roomId: id, ...span });
+      }
+      return blocks;
+    }),
   };
 }
+export { SCHEDULE_SQL as SCHEDULE_SQL_PROFILE };

@@ -2,14 +2,22 @@
  * Provisions a clinic from a folder (`tenant.json` + logo): creates it the first time and brings it
  * in line with the folder on every later run, without ever duplicating a row. Used by the demo
  * seed, `npm start`'s first run and `npm run cli -- tenant import <folder>`.
+ *
+ * Rows with an identity of their own (locations, rooms, service categories, services) are matched
+ * by key, so their ids and bookings survive a rename. Rows that only describe them (discounts,
+ * which doctors and locations offer a service, where doctors work, weekly hours, exceptions) are
+ * replaced as a whole in the same transaction.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { hashPassword } from "~/modules/auth/password.server";
 import type { StaffRole } from "~/generated/prisma/enums";
+import { seedDemoHistory, type DemoHistoryResult } from "~/modules/scheduling/demo-history.server";
+import { zonedToUtc } from "~/modules/scheduling/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
-import { parseOperators, parseTenant, type TenantDefinition } from "./tenant-schema";
+import { minutesOf, WEEKDAYS } from "./opening-hours";
+import { formatPath, parseOperators, parseTenant, toMinorUnits, type TenantDefinition, type TenantScheduleException } from "./tenant-schema";
 
 export const TENANT_FILE = "tenant.json";
 export const OPERATORS_FILE = "operators.json";
@@ -31,7 +39,18 @@ export interface TenantImportResult {
   /** Staff whose definition carries a demo password. */
   logins: StaffLogin[];
   logoChanged: boolean;
-  removed: { locations: string[]; domains: string[]; roles: { email: string; role: StaffRole }[] };
+  /**
+   * What the folder no longer lists. A service or room with appointments stays for its history,
+   * marked inactive, and is listed here too.
+   */
+  removed: {
+    locations: string[];
+    domains: string[];
+    roles: { email: string; role: StaffRole }[];
+    serviceCategories: string[];
+    rooms: string[];
+    services: string[];
+  };
 }
 
 /** A folder that cannot be imported; the message says what to fix (no stack trace needed). */
@@ -231,8 +250,15 @@ export async function importTenantFolder(db: Db, folder: string): Promise<Tenant
         await tx.location.upsert({ where: { clinicId_key: { clinicId, key: l.key } }, create: { clinicId, key: l.key, ...fields }, update: fields });
       }
       const keys = t.locations.map((l) => l.key);
-      const staleLocations = await tx.location.findMany({ where: { clinicId, key: { notIn: keys } }, select: { key: true } });
-      if (staleLocations.length) await tx.location.deleteMany({ where: { clinicId, key: { in: staleLocations.map((l) => l.key) } } });
+      const staleLocations = await tx.location.findMany({ where: { clinicId, key: { notIn: keys } }, select: { id: true, key: true }, orderBy: { key: "asc" } });
+      if (staleLocations.length) {
+        const booked = await bookedCount(tx, clinicId, "location_id", staleLocations.map((l) => l.id));
+        const kept = staleLocations.find((l) => booked.has(l.id));
+        if (kept) {
+          throw new TenantImportError(`locations: "${kept.key}" has ${appointments(booked.get(kept.id)!)} and cannot be removed; keep it listed so its history stays intact`);
+        }
+        await tx.location.deleteMany({ where: { clinicId, id: { in: staleLocations.map((l) => l.id) } } });
+      }
 
       // Custom domains: add the new ones, drop the unlisted ones, keep verification of the rest.
       const domains = await tx.clinicDomain.findMany({ where: { clinicId }, select: { host: true } });
@@ -266,12 +292,25 @@ export async function importTenantFolder(db: Db, folder: string): Promise<Tenant
         select: { id: true, staffUserId: true, role: true, staffUser: { select: { email: true } } },
       });
       const staleRoles = memberships.filter((m) => !wanted.has(`${m.staffUserId}:${m.role}`));
-      if (staleRoles.length) await tx.clinicMembership.deleteMany({ where: { clinicId, id: { in: staleRoles.map((m) => m.id) } } });
+      if (staleRoles.length) {
+        const booked = await bookedCount(tx, clinicId, "doctor_id", staleRoles.filter((m) => m.role === "doctor").map((m) => m.id));
+        const kept = staleRoles.find((m) => booked.has(m.id));
+        if (kept) {
+          throw new TenantImportError(
+            `staff: ${kept.staffUser.email} has ${appointments(booked.get(kept.id)!)} as a doctor, so the doctor role cannot be removed; set "workStatus": "inactive" instead`,
+          );
+        }
+        await tx.clinicMembership.deleteMany({ where: { clinicId, id: { in: staleRoles.map((m) => m.id) } } });
+      }
+
+      const doctorIds = new Map(memberships.filter((m) => m.role === "doctor" && wanted.has(`${m.staffUserId}:doctor`)).map((m) => [m.staffUser.email, m.id]));
+      const scheduling = await importScheduling(tx, clinicId, t, doctorIds);
 
       const removed = {
         locations: staleLocations.map((l) => l.key),
         domains: staleDomains,
         roles: staleRoles.map((m) => ({ email: m.staffUser.email, role: m.role })),
+        ...scheduling.removed,
       };
       await tx.auditEvent.create({
         data: {
@@ -289,6 +328,7 @@ export async function importTenantFolder(db: Db, folder: string): Promise<Tenant
             domains: t.domains,
             staff: t.staff.length,
             staffCreated,
+            scheduling: scheduling.counts,
             removed,
           },
         },
@@ -298,6 +338,197 @@ export async function importTenantFolder(db: Db, folder: string): Promise<Tenant
     // Hashing the passwords of new staff takes a moment each.
     { timeoutMs: 120_000 },
   );
+}
+
+const appointments = (n: number) => `${n} appointment${n === 1 ? "" : "s"}`;
+
+/** Appointments per referenced row, for refusing to remove what a booking points at. */
+async function bookedCount(tx: Tx, clinicId: string, column: "location_id" | "doctor_id" | "service_id" | "room_id", ids: string[]) {
+  if (ids.length === 0) return new Map<string, number>();
+  const rows = await tx.$queryRawUnsafe<{ id: string; n: number }[]>(
+    `SELECT ${column}::text AS id, count(*)::int AS n FROM appointments WHERE clinic_id = $1::uuid AND ${column} = ANY($2::uuid[]) GROUP BY ${column}`,
+    clinicId,
+    ids,
+  );
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
+
+const localDay = (date: string) => new Date(`${date}T00:00:00Z`);
+const isoWeekday = (day: (typeof WEEKDAYS)[number]) => WEEKDAYS.indexOf(day) + 1;
+
+/**
+ * The instants an exception covers. A holiday runs from local midnight to the next local midnight,
+ * however long that day is on a daylight-saving change.
+ */
+function exceptionSpan(exception: TenantScheduleException, timeZone: string): { startsAt: Date; endsAt: Date } {
+  if (exception.kind === "extra_hours") {
+    return { startsAt: zonedToUtc(exception.on, minutesOf(exception.start), timeZone), endsAt: zonedToUtc(exception.on, minutesOf(exception.end), timeZone) };
+  }
+  return {
+    startsAt: zonedToUtc(exception.startsOn, minutesOf(exception.start ?? "00:00"), timeZone),
+    // "24:00" is the next day's local midnight.
+    endsAt: zonedToUtc(exception.endsOn ?? exception.startsOn, minutesOf(exception.end ?? "24:00"), timeZone),
+  };
+}
+
+/**
+ * Service categories, rooms and services by key; then discounts, the doctors and locations of each
+ * service, where each doctor works, weekly hours and exceptions, replaced as a whole.
+ */
+async function importScheduling(tx: Tx, clinicId: string, t: TenantDefinition, doctorIds: Map<string, string>) {
+  const locationIds = new Map((await tx.location.findMany({ where: { clinicId }, select: { id: true, key: true } })).map((l) => [l.key, l.id]));
+  const locationId = (key: string) => locationIds.get(key)!;
+  const doctorId = (email: string) => doctorIds.get(email)!;
+
+  const categoryIds = new Map<string, string>();
+  for (const [position, c] of t.serviceCategories.entries()) {
+    const row = await tx.serviceCategory.upsert({
+      where: { clinicId_key: { clinicId, key: c.key } },
+      create: { clinicId, key: c.key, name: c.name, position },
+      update: { name: c.name, position },
+      select: { id: true },
+    });
+    categoryIds.set(c.key, row.id);
+  }
+  // Services of a removed category simply lose it (ON DELETE SET NULL).
+  const staleCategories = await tx.serviceCategory.findMany({ where: { clinicId, key: { notIn: [...categoryIds.keys()] } }, select: { key: true }, orderBy: { key: "asc" } });
+  if (staleCategories.length) await tx.serviceCategory.deleteMany({ where: { clinicId, key: { in: staleCategories.map((c) => c.key) } } });
+
+  for (const room of t.rooms) {
+    const fields = { name: room.name, locationId: locationId(room.location), type: room.type, active: true };
+    await tx.room.upsert({ where: { clinicId_key: { clinicId, key: room.key } }, create: { clinicId, key: room.key, ...fields }, update: fields });
+  }
+  // A room that was booked stays (inactive) so its appointments keep pointing at it.
+  const staleRooms = await tx.room.findMany({ where: { clinicId, key: { notIn: t.rooms.map((r) => r.key) } }, select: { id: true, key: true }, orderBy: { key: "asc" } });
+  const bookedRooms = await bookedCount(tx, clinicId, "room_id", staleRooms.map((r) => r.id));
+  const [keptRooms, droppedRooms] = partition(staleRooms, (r) => bookedRooms.has(r.id));
+  if (keptRooms.length) await tx.room.updateMany({ where: { clinicId, id: { in: keptRooms.map((r) => r.id) } }, data: { active: false } });
+  if (droppedRooms.length) await tx.room.deleteMany({ where: { clinicId, id: { in: droppedRooms.map((r) => r.id) } } });
+
+  const serviceIds = new Map<string, string>();
+  for (const [position, s] of t.services.entries()) {
+    const fields = {
+      categoryId: s.category ? categoryIds.get(s.category)! : null,
+      name: s.name,
+      description: s.description ?? null,
+      specialty: s.specialty ?? null,
+      durationMin: s.durationMin,
+      priceMinor: toMinorUnits(s.price, t.currency),
+      depositKind: s.deposit.kind,
+      depositValue: s.deposit.kind === "fixed" ? toMinorUnits(s.deposit.value, t.currency) : s.deposit.kind === "percent" ? s.deposit.value : 0,
+      bufferBeforeMin: s.bufferBeforeMin,
+      bufferAfterMin: s.bufferAfterMin,
+      startGridMin: s.startGridMin,
+      roomType: s.roomType ?? null,
+      minNoticeMin: s.minNoticeMin,
+      horizonDays: s.horizonDays,
+      cancellationWindowMin: s.cancellationWindowHours * 60,
+      requiresApproval: s.requiresApproval,
+      visibility: s.visibility,
+      seasonFrom: s.season ? localDay(s.season.startsOn) : null,
+      seasonTo: s.season ? localDay(s.season.endsOn) : null,
+      preparationNotes: s.preparationNotes ?? null,
+      position,
+    };
+    const row = await tx.service.upsert({
+      where: { clinicId_key: { clinicId, key: s.key } },
+      create: { clinicId, key: s.key, ...fields },
+      update: fields,
+      select: { id: true },
+    });
+    serviceIds.set(s.key, row.id);
+  }
+  // A booked service is retired (inactive, no doctors or locations) rather than deleted.
+  const staleServices = await tx.service.findMany({ where: { clinicId, key: { notIn: [...serviceIds.keys()] } }, select: { id: true, key: true }, orderBy: { key: "asc" } });
+  const bookedServices = await bookedCount(tx, clinicId, "service_id", staleServices.map((s) => s.id));
+  const [keptServices, droppedServices] = partition(staleServices, (s) => bookedServices.has(s.id));
+  if (keptServices.length) await tx.service.updateMany({ where: { clinicId, id: { in: keptServices.map((s) => s.id) } }, data: { visibility: "inactive", seasonFrom: null, seasonTo: null } });
+  if (droppedServices.length) await tx.service.deleteMany({ where: { clinicId, id: { in: droppedServices.map((s) => s.id) } } });
+
+  // Everything below describes the rows above and carries no identity of its own: replace it.
+  await tx.serviceDiscount.deleteMany({ where: { clinicId } });
+  await tx.serviceDoctor.deleteMany({ where: { clinicId } });
+  await tx.serviceLocation.deleteMany({ where: { clinicId } });
+  await tx.doctorLocation.deleteMany({ where: { clinicId } });
+  await tx.availabilityRule.deleteMany({ where: { clinicId } });
+  await tx.scheduleException.deleteMany({ where: { clinicId } });
+
+  const discounts = t.services.flatMap((s) =>
+    s.discounts.map((d) => ({
+      clinicId,
+      serviceId: serviceIds.get(s.key)!,
+      kind: d.kind,
+      label: d.label,
+      percent: d.percent,
+      startsOn: d.kind === "seasonal" ? localDay(d.startsOn) : null,
+      endsOn: d.kind === "seasonal" ? localDay(d.endsOn) : null,
+      weekdays: d.kind === "weekday" ? d.weekdays : [],
+      fromMinute: d.kind === "off_peak" ? minutesOf(d.from) : null,
+      toMinute: d.kind === "off_peak" ? minutesOf(d.to) : null,
+    })),
+  );
+  const serviceDoctors = t.services.flatMap((s) => s.doctors.map((email) => ({ clinicId, serviceId: serviceIds.get(s.key)!, doctorId: doctorId(email) })));
+  const serviceLocations = t.services.flatMap((s) => s.locations.map((key) => ({ clinicId, serviceId: serviceIds.get(s.key)!, locationId: locationId(key) })));
+  const rules = t.schedules.flatMap((schedule) =>
+    schedule.hours.map((h) => ({
+      clinicId,
+      doctorId: doctorId(schedule.doctor),
+      locationId: locationId(h.location),
+      weekday: isoWeekday(h.weekday),
+      startMinute: minutesOf(h.start),
+      endMinute: minutesOf(h.end),
+      breaks: h.breaks.map((b) => ({ start: b.start, end: b.end })),
+      effectiveFrom: h.effectiveFrom ? localDay(h.effectiveFrom) : null,
+      effectiveTo: h.effectiveTo ? localDay(h.effectiveTo) : null,
+    })),
+  );
+  // A doctor works where their weekly hours say.
+  const doctorLocations = [...new Set(rules.map((r) => `${r.doctorId} ${r.locationId}`))].map((pair) => {
+    const [doctor, location] = pair.split(" ") as [string, string];
+    return { clinicId, doctorId: doctor, locationId: location };
+  });
+  const exceptions = t.exceptions.map((e, i) => {
+    const { startsAt, endsAt } = exceptionSpan(e, t.timeZone);
+    if (startsAt >= endsAt) {
+      throw new TenantImportError(`${formatPath(["exceptions", i])}: in ${t.timeZone} this falls entirely inside a daylight-saving gap; choose times that exist on that day`);
+    }
+    return {
+      clinicId,
+      kind: e.kind,
+      doctorId: e.kind === "closure" ? null : doctorId(e.doctor),
+      locationId: e.kind === "time_off" || e.location === undefined ? null : locationId(e.location),
+      startsAt,
+      endsAt,
+      reason: e.reason ?? null,
+    };
+  });
+
+  if (discounts.length) await tx.serviceDiscount.createMany({ data: discounts });
+  if (serviceDoctors.length) await tx.serviceDoctor.createMany({ data: serviceDoctors });
+  if (serviceLocations.length) await tx.serviceLocation.createMany({ data: serviceLocations });
+  if (doctorLocations.length) await tx.doctorLocation.createMany({ data: doctorLocations });
+  if (rules.length) await tx.availabilityRule.createMany({ data: rules });
+  if (exceptions.length) await tx.scheduleException.createMany({ data: exceptions });
+
+  return {
+    removed: {
+      serviceCategories: staleCategories.map((c) => c.key),
+      rooms: staleRooms.map((r) => r.key),
+      services: staleServices.map((s) => s.key),
+    },
+    counts: {
+      serviceCategories: t.serviceCategories.length,
+      rooms: t.rooms.length,
+      services: t.services.length,
+      discounts: discounts.length,
+      availabilityRules: rules.length,
+      exceptions: exceptions.length,
+    },
+  };
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 /**
@@ -337,13 +568,28 @@ export async function listTenantFolders(tenantsDir: string) {
   return folders;
 }
 
+export interface SeededClinic extends TenantImportResult {
+  /** The demo appointment history written now; `written` is false when the clinic already had bookings. */
+  history: DemoHistoryResult;
+}
+
 /**
- * Imports every clinic folder under `tenantsDir` and the platform operators. Safe to run any
- * number of times. Returns the demo logins (only people whose definition has a password).
+ * Imports every clinic folder under `tenantsDir` and the platform operators, and gives a clinic
+ * without any appointments a few months of demo history. Safe to run any number of times. Returns
+ * the demo logins (only people whose definition has a password).
  */
-export async function seedDemoClinics(db: Db, tenantsDir: string): Promise<{ clinics: TenantImportResult[]; logins: StaffLogin[] }> {
-  const clinics: TenantImportResult[] = [];
-  for (const folder of await listTenantFolders(tenantsDir)) clinics.push(await importTenantFolder(db, folder));
+export async function seedDemoClinics(db: Db, tenantsDir: string, options: { now?: Date } = {}): Promise<{ clinics: SeededClinic[]; logins: StaffLogin[] }> {
+  const imported: TenantImportResult[] = [];
+  for (const folder of await listTenantFolders(tenantsDir)) imported.push(await importTenantFolder(db, folder));
+  // Each clinic's history is its own transaction on its own patients, so two run side by side
+  // (the seed's pool may hold only two connections, and a third would wait for one).
+  const histories: DemoHistoryResult[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < imported.length; i = next++) histories[i] = await seedDemoHistory(db, imported[i]!.clinicId, { now: options.now });
+  };
+  await Promise.all([worker(), worker()]);
+  const clinics = imported.map((c, i) => ({ ...c, history: histories[i]! }));
   const operatorsFile = path.join(tenantsDir, OPERATORS_FILE);
   const operatorLogins = (await fs.stat(operatorsFile).catch(() => null)) ? await importOperators(db, operatorsFile) : [];
   return { clinics, logins: [...clinics.flatMap((c) => c.logins), ...operatorLogins] };

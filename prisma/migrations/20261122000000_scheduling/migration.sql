@@ -310,15 +310,16 @@ BEGIN
   IF NEW.status NOT IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed') THEN
     RETURN NEW;
   END IF;
-  FOR released IN
-    UPDATE appointments a
-       SET status = 'hold_expired', hold_expires_at = NULL, updated_at = now()
-     WHERE a.clinic_id = NEW.clinic_id
-       AND a.status = 'held' AND a.hold_expires_at <= now()
-       AND a.id <> NEW.id
-       AND (a.doctor_id = NEW.doctor_id OR (NEW.room_id IS NOT NULL AND a.room_id = NEW.room_id))
-       AND tstzrange(a.blocked_from, a.blocked_to, '[)') && tstzrange(NEW.blocked_from, NEW.blocked_to, '[)')
-    RETURNING a.id, a.doctor_id, a.service_id, a.starts_at, a.ends_at
+  -- Dynamic SQL on purpose: a plan cached while the table was small (a seq scan) would stay with
+  -- the connection and make every later insert scan the whole table.
+  FOR released IN EXECUTE
+    'UPDATE appointments a
+        SET status = ''hold_expired'', hold_expires_at = NULL, updated_at = now()
+      WHERE a.clinic_id = $1 AND a.status = ''held'' AND a.hold_expires_at <= now() AND a.id <> $2
+        AND (a.doctor_id = $3 OR ($4 IS NOT NULL AND a.room_id = $4))
+        AND tstzrange(a.blocked_from, a.blocked_to, ''[)'') && tstzrange($5, $6, ''[)'')
+      RETURNING a.id, a.doctor_id, a.service_id, a.starts_at, a.ends_at'
+    USING NEW.clinic_id, NEW.id, NEW.doctor_id, NEW.room_id, NEW.blocked_from, NEW.blocked_to
   LOOP
     INSERT INTO outbox_events (clinic_id, name, data)
     VALUES (NEW.clinic_id, 'hold.expired', jsonb_build_object(
