@@ -116,6 +116,29 @@ describe("no double booking", () => {
   });
 });
 
+describe("booking for a family member", () => {
+  test("a dependent on the account is booked; someone else's dependent is refused and nothing is written", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const db = testDb().forClinic(f.clinic.id);
+    const other = await f.newPatient();
+    const [mine, theirs] = await db.tx((tx) =>
+      Promise.all([
+        tx.dependent.create({ data: { patientAccountId: f.patientId, firstName: "Mia", lastName: "Ient", relationship: "child" } }),
+        tx.dependent.create({ data: { patientAccountId: other, firstName: "Leo", lastName: "Other", relationship: "child" } }),
+      ]),
+    );
+    const request = (dependentId: string, start: Date) =>
+      db.tx((tx) =>
+        bookAppointment(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, patient: { patientAccountId: f.patientId, dependentId }, channel: "staff" }, staff),
+      );
+    await expect(request(theirs.id, at(f, 3, "10:00"))).rejects.toThrow(/not on the patient's account/);
+    expect(await db.tx((tx) => tx.appointment.count({ where: { clinicId: f.clinic.id } }))).toBe(0);
+    const booked = await request(mine.id, at(f, 3, "10:00"));
+    expect(booked.dependent).toEqual({ id: mine.id, firstName: "Mia", lastName: "Ient", relationship: "child" });
+    expect(await db.tx((tx) => getAppointment(tx, f.clinic, booked.id))).toEqual(booked);
+  });
+});
+
 describe("holds", () => {
   test("a hold blocks the time for others; confirming turns the same row into the appointment", async () => {
     const f = await createScheduleFixture({ doctors: 1 });

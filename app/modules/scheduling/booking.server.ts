@@ -7,6 +7,7 @@
  * free. That refusal aborts the transaction, so `SlotTakenError` is thrown out of it and the caller
  * offers alternatives in a fresh transaction (see `alternativeSlots`).
  */
+import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma/client";
 import type { AppointmentStatus, BookingChannel, CancellationReason } from "~/generated/prisma/enums";
 import { isExclusionViolation, sqlStateOf } from "~/utils/db-errors.server";
@@ -489,39 +490,92 @@ export interface BookRequest extends SlotChoice {
   externalRef?: string | null;
 }
 
+/**
+ * A new appointment straight away (staff, API). The hot path of integrations, so after the schedule
+ * check it is ONE statement: the clinic's record of the patient, the appointment, its history row
+ * and its outbox event, returning what the answer needs. A family member who is not on the
+ * patient's account inserts nothing and is refused.
+ */
 export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
+  const patientId = req.patient.patientAccountId;
+  const dependentId = req.patient.dependentId ?? null;
+  if (!isUuid(patientId)) throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);
+  if (dependentId && !isUuid(dependentId)) throw new ValidationError(NOT_A_DEPENDENT, [{ path: "dependentId", message: "is not a dependent of this patient" }]);
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
-  await assertPatientLinks(tx, clinic, req.patient);
   const status: AppointmentStatus = data.terms.requiresApproval ? "requested" : "confirmed";
   const priceMinor = data.terms.priceMinor;
-  const created = await claiming(() =>
-    tx.appointment.create({
-      data: {
-        clinicId: clinic.id,
-        serviceId: data.service.id,
-        doctorId: slot.doctorId,
-        locationId: slot.locationId,
-        roomId: slot.roomId,
-        patientAccountId: req.patient.patientAccountId,
-        dependentId: req.patient.dependentId ?? null,
-        status,
-        startsAt: slot.start,
-        endsAt: slot.end,
-        ...blockedSpan(slot, data),
-        channel: req.channel,
-        priceMinor,
-        depositMinor: depositFor(priceMinor, data.terms.depositKind, data.terms.depositValue),
-        currency: clinic.currency,
-        cancellationWindowMin: data.terms.cancellationWindowMin,
-        patientNote: req.note ?? null,
-        externalRef: req.externalRef ?? null,
-        createdBy: actorLabel(actor),
-      },
-      select: { id: true },
-    }),
+  const { blockedFrom, blockedTo } = blockedSpan(slot, data);
+  const record: AppointmentRecord = {
+    id: randomUUID(),
+    status,
+    serviceId: data.service.id,
+    serviceName: data.terms.name,
+    practitionerId: slot.doctorId,
+    locationId: slot.locationId,
+    roomId: slot.roomId,
+    start: slot.start,
+    end: slot.end,
+    patient: { id: patientId, phone: "", firstName: null, lastName: null },
+    dependent: null,
+    paymentStatus: "none",
+    priceMinor,
+    depositMinor: depositFor(priceMinor, data.terms.depositKind, data.terms.depositValue),
+    currency: clinic.currency,
+    channel: req.channel,
+    note: req.note ?? null,
+    externalRef: req.externalRef ?? null,
+    cancellation: null,
+    cancellationWindowMin: data.terms.cancellationWindowMin,
+    cancellationDeadline: cancellationDeadline(slot.start, data.terms.cancellationWindowMin),
+    holdExpiresAt: null,
+    rescheduledFromId: null,
+    rescheduledToId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const eventName = status === "requested" ? "appointment.requested" : "appointment.booked";
+  const event = JSON.stringify(eventData({ ...record, dependent: dependentId ? { id: dependentId, firstName: "", lastName: "", relationship: "" } : null }, clinic, null, actor));
+  const rows = await unknownPatientIsInvalid(
+    claiming(
+      () => tx.$queryRaw<{ created_at: Date; updated_at: Date; phone: string; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; dep_rel: string | null }[]>`
+        WITH linked AS (
+          INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinic.id}::uuid, ${patientId}::uuid) ON CONFLICT DO NOTHING
+        ), ins AS (
+          INSERT INTO appointments (clinic_id, id, service_id, doctor_id, location_id, room_id, patient_account_id, dependent_id, status,
+                                    starts_at, ends_at, blocked_from, blocked_to, channel, price_minor, deposit_minor, currency,
+                                    cancellation_window_min, patient_note, external_ref, created_by)
+          SELECT ${clinic.id}::uuid, ${record.id}::uuid, ${record.serviceId}::uuid, ${record.practitionerId}::uuid, ${record.locationId}::uuid,
+                 ${record.roomId}::uuid, ${patientId}::uuid, ${dependentId}::uuid, ${status}::appointment_status, ${record.start}, ${record.end},
+                 ${blockedFrom}, ${blockedTo}, ${req.channel}::booking_channel, ${priceMinor}, ${record.depositMinor}, ${record.currency},
+                 ${record.cancellationWindowMin}, ${record.note}, ${record.externalRef}, ${actorLabel(actor)}
+           WHERE ${dependentId}::uuid IS NULL
+              OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${dependentId}::uuid AND d.patient_account_id = ${patientId}::uuid)
+          RETURNING id, created_at, updated_at
+        ), history AS (
+          INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, actor_id)
+          SELECT ${clinic.id}::uuid, id, NULL, ${status}::appointment_status, ${actor.type}, ${actor.id} FROM ins
+        ), announced AS (
+          INSERT INTO outbox_events (clinic_id, name, data) SELECT ${clinic.id}::uuid, ${eventName}, ${event}::jsonb FROM ins
+        )
+        SELECT ins.created_at, ins.updated_at, p.phone, p.first_name, p.last_name,
+               d.first_name AS dep_first, d.last_name AS dep_last, d.relationship::text AS dep_rel
+          FROM ins
+          JOIN patient_accounts p ON p.id = ${patientId}::uuid
+          LEFT JOIN dependents d ON d.id = ${dependentId}::uuid`,
+    ),
   );
-  return recordChange(tx, clinic, { appointmentId: created.id, from: null, to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
+  const row = rows[0];
+  if (!row) throw new ValidationError(NOT_A_DEPENDENT, [{ path: "dependentId", message: "is not a dependent of this patient" }]);
+  return {
+    ...record,
+    patient: { id: patientId, phone: row.phone, firstName: row.first_name, lastName: row.last_name },
+    dependent: dependentId ? { id: dependentId, firstName: row.dep_first!, lastName: row.dep_last!, relationship: row.dep_rel! } : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
+
+const NOT_A_DEPENDENT = "This family member is not on the patient's account.";
 
 // ---------------------------------------------------------------------------------------------
 // Changes to a booked appointment

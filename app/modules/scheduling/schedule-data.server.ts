@@ -1,5 +1,6 @@
 /**
- * Loads everything the slot engine needs for one service and time window in ONE query: the service,
+ * Loads everything the slot engine needs for one service and time window in ONE query (the
+ * schedule_data() function in the scheduling migration): the service,
  * its eligible doctors and locations, rooms of the required type, the doctors' weekly rules, the
  * exceptions and the busy time (active appointments, unexpired holds, imported blocks) that touch
  * the window. No per-doctor or per-day queries: the cost is one round trip whatever the window.
@@ -95,91 +96,15 @@ export function prismaQuery(tx: Tx): RawQuery {
   return <R,>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<R[]>(text, ...params);
 }
 
-// $1 clinic, $2 service, $3 practitioner or NULL, $4 location or NULL, $5 from, $6 to, $7 now.
-const SCHEDULE_SQL = `
-    WITH svc AS (
-      SELECT s.id, s.name, s.duration_min, s.buffer_before_min, s.buffer_after_min, s.start_grid_min, s.room_type::text AS room_type,
-             s.min_notice_min, s.horizon_days, s.visibility::text AS visibility, s.season_from::text AS season_from,
-             s.season_to::text AS season_to, s.requires_approval, s.price_minor, s.deposit_kind::text AS deposit_kind,
-             s.deposit_value, s.cancellation_window_min
-        FROM services s WHERE s.clinic_id = $1::uuid AND s.id = $2::uuid
-    ),
-    docs AS (
-      SELECT m.id FROM service_doctors sd
-        JOIN clinic_memberships m ON m.clinic_id = sd.clinic_id AND m.id = sd.doctor_id
-       WHERE sd.clinic_id = $1::uuid AND sd.service_id = $2::uuid
-         AND m.role = 'doctor' AND m.active AND m.work_status = 'active'
-         AND ($3::uuid IS NULL OR m.id = $3::uuid)
-    ),
-    locs AS (
-      SELECT l.id, l.opening_hours FROM locations l
-       WHERE l.clinic_id = $1::uuid AND ($4::uuid IS NULL OR l.id = $4::uuid)
-         AND (NOT EXISTS (SELECT 1 FROM service_locations sl WHERE sl.clinic_id = $1::uuid AND sl.service_id = $2::uuid)
-              OR EXISTS (SELECT 1 FROM service_locations sl
-                          WHERE sl.clinic_id = $1::uuid AND sl.service_id = $2::uuid AND sl.location_id = l.id))
-    ),
-    rms AS (
-      SELECT r.id, r.location_id, r.type::text AS type FROM rooms r, svc
-       WHERE r.clinic_id = $1::uuid AND r.active AND svc.room_type IS NOT NULL AND r.type::text = svc.room_type
-         AND r.location_id IN (SELECT id FROM locs)
-    ),
-    win AS (
-      SELECT greatest($5::timestamptz, $7::timestamptz + make_interval(mins => svc.min_notice_min))
-               - make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS lo,
-             least($6::timestamptz, $7::timestamptz + make_interval(days => svc.horizon_days))
-               + make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS hi
-        FROM svc
-    ),
-    busy AS (
-      SELECT a.doctor_id, a.room_id,
-             floor(extract(epoch FROM a.blocked_from) / 60)::bigint AS f, ceil(extract(epoch FROM a.blocked_to) / 60)::bigint AS t
-        FROM appointments a, win
-       WHERE a.clinic_id = $1::uuid
-         -- Constant bounds the index can use (a visit lasts at most 12 hours plus buffers), then the
-         -- exact window.
-         AND a.starts_at >= $5::timestamptz - interval '1 day' AND a.starts_at < $6::timestamptz + interval '1 day'
-         AND a.starts_at < win.hi AND a.blocked_to > win.lo
-         AND a.status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')
-         AND NOT (a.status = 'held' AND a.hold_expires_at <= $7::timestamptz)
-         AND (a.doctor_id IN (SELECT id FROM docs) OR a.room_id IN (SELECT id FROM rms))
-      UNION ALL
-      SELECT bb.doctor_id, bb.room_id, floor(extract(epoch FROM bb.starts_at) / 60)::bigint, ceil(extract(epoch FROM bb.ends_at) / 60)::bigint
-        FROM busy_blocks bb, win
-       WHERE bb.clinic_id = $1::uuid AND bb.ends_at > win.lo AND bb.starts_at < win.hi
-         AND (bb.doctor_id IN (SELECT id FROM docs) OR bb.room_id IN (SELECT id FROM rms))
-    )
-    SELECT
-      (SELECT row_to_json(svc) FROM svc) AS service,
-      (SELECT coalesce(json_agg(id ORDER BY id), '[]') FROM docs) AS doctors,
-      (SELECT coalesce(json_agg(json_build_object('id', id, 'openingHours', opening_hours)), '[]') FROM locs) AS locations,
-      (SELECT coalesce(json_agg(row_to_json(rms)), '[]') FROM rms) AS rooms,
-      (SELECT coalesce(json_agg(json_build_array(r.doctor_id, r.location_id, r.weekday, r.start_minute, r.end_minute, r.breaks,
-                                                 r.effective_from::text, r.effective_to::text)), '[]')
-         FROM availability_rules r
-        WHERE r.clinic_id = $1::uuid AND r.doctor_id IN (SELECT id FROM docs) AND r.location_id IN (SELECT id FROM locs)) AS rules,
-      (SELECT coalesce(json_agg(json_build_array(e.kind, e.doctor_id, e.location_id,
-                                                 (extract(epoch FROM e.starts_at) * 1000)::bigint, (extract(epoch FROM e.ends_at) * 1000)::bigint)), '[]')
-         FROM schedule_exceptions e, win
-        WHERE e.clinic_id = $1::uuid AND e.ends_at > win.lo AND e.starts_at < win.hi
-          AND (e.doctor_id IS NULL OR e.doctor_id IN (SELECT id FROM docs))) AS exceptions,
-      -- Busy time as one line of "from to" minute pairs per doctor and per room: thousands of
-      -- appointments travel as a few compact strings instead of thousands of JSON objects.
-      (SELECT coalesce(json_agg(json_build_array(g.kind, g.id, g.spans)), '[]') FROM (
-         SELECT 'd' AS kind, b.doctor_id AS id, string_agg(b.f || ' ' || b.t, ' ') AS spans FROM busy b
-          WHERE b.doctor_id IN (SELECT id FROM docs) GROUP BY b.doctor_id
-         UNION ALL
-         SELECT 'r', b.room_id, string_agg(b.f || ' ' || b.t, ' ') FROM busy b
-          WHERE b.room_id IN (SELECT id FROM rms) GROUP BY b.room_id
-      ) g) AS busy`;
-
 export async function loadScheduleData(query: RawQuery, clinicId: string, w: ScheduleWindow): Promise<ScheduleData | null> {
   if (!isUuid(w.serviceId)) return null;
   const practitionerId = w.practitionerId ?? null;
   const locationId = w.locationId ?? null;
   if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return null;
 
-  const rows = await query<Row>(SCHEDULE_SQL, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now], "schedule-data");
-  const row = rows[0];
+  // The SQL is the schedule_data() function of the scheduling migration (planned once per connection).
+  const rows = await query<{ data: Row }>(`SELECT schedule_data($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::timestamptz, $6::timestamptz, $7::timestamptz) AS data`, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now], "schedule-data");
+  const row = rows[0]?.data;
   if (!row?.service) return null;
   const s = row.service;
 
@@ -244,4 +169,3 @@ export async function loadScheduleData(query: RawQuery, clinicId: string, w: Sch
     }),
   };
 }
-export { SCHEDULE_SQL as SCHEDULE_SQL_PROFILE };

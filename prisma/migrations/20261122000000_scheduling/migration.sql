@@ -447,6 +447,94 @@ CREATE TABLE idempotent_requests (
 );
 CREATE INDEX idempotent_requests_created_at_idx ON idempotent_requests (clinic_id, created_at);
 
+-- Everything the slot engine needs for one service and window, as one JSON document (see
+-- app/modules/scheduling/schedule-data.server.ts). A plpgsql function so each connection plans it
+-- once: planning this query costs more than running it. SECURITY INVOKER: RLS applies as usual.
+CREATE FUNCTION schedule_data(p_clinic uuid, p_service uuid, p_practitioner uuid, p_location uuid,
+                              p_from timestamptz, p_to timestamptz, p_now timestamptz)
+RETURNS json LANGUAGE plpgsql STABLE AS $fn$
+DECLARE
+  result json;
+BEGIN
+  WITH svc AS (
+    SELECT s.id, s.name, s.duration_min, s.buffer_before_min, s.buffer_after_min, s.start_grid_min, s.room_type::text AS room_type,
+           s.min_notice_min, s.horizon_days, s.visibility::text AS visibility, s.season_from::text AS season_from,
+           s.season_to::text AS season_to, s.requires_approval, s.price_minor, s.deposit_kind::text AS deposit_kind,
+           s.deposit_value, s.cancellation_window_min
+      FROM services s WHERE s.clinic_id = p_clinic AND s.id = p_service
+  ),
+  docs AS (
+    SELECT m.id FROM service_doctors sd
+      JOIN clinic_memberships m ON m.clinic_id = sd.clinic_id AND m.id = sd.doctor_id
+     WHERE sd.clinic_id = p_clinic AND sd.service_id = p_service
+       AND m.role = 'doctor' AND m.active AND m.work_status = 'active'
+       AND (p_practitioner IS NULL OR m.id = p_practitioner)
+  ),
+  locs AS (
+    SELECT l.id, l.opening_hours FROM locations l
+     WHERE l.clinic_id = p_clinic AND (p_location IS NULL OR l.id = p_location)
+       AND (NOT EXISTS (SELECT 1 FROM service_locations sl WHERE sl.clinic_id = p_clinic AND sl.service_id = p_service)
+            OR EXISTS (SELECT 1 FROM service_locations sl
+                        WHERE sl.clinic_id = p_clinic AND sl.service_id = p_service AND sl.location_id = l.id))
+  ),
+  rms AS (
+    SELECT r.id, r.location_id, r.type::text AS type FROM rooms r, svc
+     WHERE r.clinic_id = p_clinic AND r.active AND svc.room_type IS NOT NULL AND r.type::text = svc.room_type
+       AND r.location_id IN (SELECT id FROM locs)
+  ),
+  win AS (
+    SELECT greatest(p_from, p_now + make_interval(mins => svc.min_notice_min))
+             - make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS lo,
+           least(p_to, p_now + make_interval(days => svc.horizon_days))
+             + make_interval(mins => svc.buffer_before_min + svc.duration_min + svc.buffer_after_min) AS hi
+      FROM svc
+  ),
+  -- date_part, not extract: extract returns numeric, whose arithmetic dominated this query.
+  busy AS (
+    SELECT a.doctor_id, a.room_id,
+           floor(date_part('epoch', a.blocked_from) / 60)::bigint AS f, ceil(date_part('epoch', a.blocked_to) / 60)::bigint AS t
+      FROM appointments a, win
+     WHERE a.clinic_id = p_clinic
+       -- Constant bounds the index can use (a visit lasts at most 12 hours plus buffers), then the
+       -- exact window.
+       AND a.starts_at >= p_from - interval '1 day' AND a.starts_at < p_to + interval '1 day'
+       AND a.starts_at < win.hi AND a.blocked_to > win.lo
+       AND a.status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')
+       AND NOT (a.status = 'held' AND a.hold_expires_at <= p_now)
+       AND (a.doctor_id IN (SELECT id FROM docs) OR a.room_id IN (SELECT id FROM rms))
+    UNION ALL
+    SELECT bb.doctor_id, bb.room_id, floor(date_part('epoch', bb.starts_at) / 60)::bigint, ceil(date_part('epoch', bb.ends_at) / 60)::bigint
+      FROM busy_blocks bb, win
+     WHERE bb.clinic_id = p_clinic AND bb.ends_at > win.lo AND bb.starts_at < win.hi
+       AND (bb.doctor_id IN (SELECT id FROM docs) OR bb.room_id IN (SELECT id FROM rms))
+  )
+  SELECT json_build_object(
+    'service', (SELECT row_to_json(svc) FROM svc),
+    'doctors', (SELECT coalesce(json_agg(id ORDER BY id), '[]') FROM docs),
+    'locations', (SELECT coalesce(json_agg(json_build_object('id', id, 'openingHours', opening_hours)), '[]') FROM locs),
+    'rooms', (SELECT coalesce(json_agg(row_to_json(rms)), '[]') FROM rms),
+    'rules', (SELECT coalesce(json_agg(json_build_array(r.doctor_id, r.location_id, r.weekday, r.start_minute, r.end_minute, r.breaks,
+                                               r.effective_from::text, r.effective_to::text)), '[]')
+       FROM availability_rules r
+      WHERE r.clinic_id = p_clinic AND r.doctor_id IN (SELECT id FROM docs) AND r.location_id IN (SELECT id FROM locs)),
+    'exceptions', (SELECT coalesce(json_agg(json_build_array(e.kind, e.doctor_id, e.location_id,
+                                               (date_part('epoch', e.starts_at) * 1000)::bigint, (date_part('epoch', e.ends_at) * 1000)::bigint)), '[]')
+       FROM schedule_exceptions e, win
+      WHERE e.clinic_id = p_clinic AND e.ends_at > win.lo AND e.starts_at < win.hi
+        AND (e.doctor_id IS NULL OR e.doctor_id IN (SELECT id FROM docs))),
+    -- Busy time as one line of "from to" minute pairs per doctor and per room: thousands of
+    -- appointments travel as a few compact strings instead of thousands of JSON objects.
+    'busy', (SELECT coalesce(json_agg(json_build_array(g.kind, g.id, g.spans)), '[]') FROM (
+       SELECT 'd' AS kind, b.doctor_id AS id, string_agg(b.f || ' ' || b.t, ' ') AS spans FROM busy b
+        WHERE b.doctor_id IN (SELECT id FROM docs) GROUP BY b.doctor_id
+       UNION ALL
+       SELECT 'r', b.room_id, string_agg(b.f || ' ' || b.t, ' ') FROM busy b
+        WHERE b.room_id IN (SELECT id FROM rms) GROUP BY b.room_id
+    ) g)
+  ) INTO result;
+  RETURN result;
+END $fn$;
+
 -- Row-level security ----------------------------------------------------------------------------
 
 DO $$
