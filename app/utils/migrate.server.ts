@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 
 /** Tables the runtime role may only append to and read. */
 const APPEND_ONLY_TABLES = new Set(["audit_events", "appointment_status_history"]);
+/** Kept for good: changed (cancelled, rescheduled) but never deleted, so their history stays whole. */
+const NO_DELETE_TABLES = new Set(["appointments"]);
 /** Tables the runtime role never touches. */
 const PRIVATE_TABLES = new Set(["_prisma_migrations"]);
 
@@ -120,7 +122,8 @@ async function grantRuntimeRole(client: pg.Client, role: string) {
     const t = `"${tablename}"`;
     statements.push(`REVOKE ALL ON ${t} FROM ${role}`);
     if (PRIVATE_TABLES.has(tablename)) continue;
-    statements.push(APPEND_ONLY_TABLES.has(tablename) ? `GRANT SELECT, INSERT ON ${t} TO ${role}` : `GRANT SELECT, INSERT, UPDATE, DELETE ON ${t} TO ${role}`);
+    const rights = APPEND_ONLY_TABLES.has(tablename) ? "SELECT, INSERT" : NO_DELETE_TABLES.has(tablename) ? "SELECT, INSERT, UPDATE" : "SELECT, INSERT, UPDATE, DELETE";
+    statements.push(`GRANT ${rights} ON ${t} TO ${role}`);
   }
   statements.push(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
   statements.push(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${role}`);

@@ -276,6 +276,12 @@ describe("slots", () => {
     expect(again.errors?.[0]).toMatchObject({ path: "from", message: expect.stringContaining("not a date on the calendar") });
   });
 
+  test("a year PostgreSQL refuses or nobody books in: 422, never a 500", async () => {
+    const problem = expectProblem(await slots(`serviceId=${a.serviceId}&from=0000-01-01&to=0000-01-02`), 422);
+    expect(problem.errors?.map((e) => e.path)).toContain("from");
+    expectProblem(await book(bookingBody(a, { start: "0000-01-01T09:00:00Z" })), 422);
+  });
+
   test("wrong types, reversed ranges and ranges over 62 days: 422 with field errors", async () => {
     const wrong = expectProblem(await slots(`serviceId=not-an-id&from=tomorrow&to=2026-12-01`), 422);
     expect(wrong.errors?.map((e) => e.path).sort()).toEqual(["from", "serviceId"]);
@@ -442,8 +448,8 @@ describe("booking", () => {
     expect(unstorable.errors?.map((e) => e.path).sort()).toEqual(["note", "patient.firstName", "patient.lastName"]);
   });
 
-  test("an unknown service or a practitioner who does not offer it: 404 / 422", async () => {
-    expectProblem(await book(bookingBody(a, { serviceId: b.serviceId })), 404);
+  test("another clinic's service or a practitioner who does not offer it: 422 on the field", async () => {
+    expectProblem(await book(bookingBody(a, { serviceId: b.serviceId })), 422);
     expectProblem(await book(bookingBody(a, { practitionerId: b.doctorIds[0] })), 422);
   });
 

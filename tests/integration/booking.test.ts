@@ -4,6 +4,7 @@
  * outbox rows each change writes.
  */
 import { afterAll, describe, expect, test } from "vitest";
+import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import {
   bookAppointment,
@@ -22,7 +23,7 @@ import { findSlots } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 import { ValidationError } from "~/utils/errors.server";
 import { testDb } from "../support/db";
-import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
+import { createScheduleFixture, fictitiousPhone, localInstant, type ScheduleFixture } from "../support/scheduling";
 
 afterAll(() => testDb().disconnect());
 
@@ -328,6 +329,36 @@ describe("approval and the visit day", () => {
     const b = await book(f, at(f, 3, "13:00"), { patientId: await f.newPatient() });
     const noShow = await db.tx((tx) => transitionAppointment(tx, f.clinic, { appointmentId: b.id, transition: "no_show" }, staff, new Date(b.start.getTime() + 20 * 60_000)));
     expect(noShow.status).toBe("no_show");
+  });
+});
+
+describe("one person, several clinics", () => {
+  test("a doctor who works at two clinics cannot be booked at both at once; a hold at one does not block the other", async () => {
+    const a = await createScheduleFixture({ doctors: 1 });
+    const b = await createScheduleFixture({ doctors: 1 });
+    const booked = await book(a, at(a, 3, "10:00"));
+    const staffUserId = (await testDb().forClinic(a.clinic.id).tx((tx) => tx.clinicMembership.findFirstOrThrow({ where: { id: a.doctorIds[0] } }))).staffUserId;
+    const inB = testDb().forClinic(b.clinic.id);
+    const membership = await inB.tx((tx) => tx.clinicMembership.create({ data: { clinicId: b.clinic.id, staffUserId, role: "doctor", specialty: "General practice", workStatus: "active" } }));
+    const insert = (status: "confirmed" | "held") =>
+      inB.tx((tx) =>
+        tx.$executeRaw`INSERT INTO appointments (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, hold_expires_at, starts_at, ends_at, blocked_from, blocked_to, channel, currency, cancellation_window_min)
+          VALUES (${b.clinic.id}::uuid, ${b.serviceId}::uuid, ${membership.id}::uuid, ${b.locationId}::uuid, ${status === "held" ? null : b.patientId}::uuid, ${status}::appointment_status,
+                  ${status === "held" ? new Date(Date.now() + 600_000) : null}, ${booked.start}, ${booked.end}, ${booked.start}, ${booked.end}, 'staff', 'USD', 2880)`,
+      );
+    await expect(insert("confirmed")).rejects.toThrow(/appointments_no_person_overlap|23P01|exclusion/i);
+    await expect(insert("held")).resolves.toBe(1);
+  });
+
+  test("the name a clinic types stays the clinic's own; the patient's account keeps theirs", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const db = testDb().forClinic(f.clinic.id);
+    const phone = fictitiousPhone();
+    await db.tx((tx) => tx.patientAccount.create({ data: { phone, firstName: "Real", lastName: "Name" } }));
+    const patientId = await db.tx((tx) => ensureClinicPatient(tx, f.clinic.id, { phone, firstName: "Typed", lastName: "Bythedesk" }));
+    const booked = await book(f, at(f, 3, "10:00"), { patientId });
+    expect(booked.patient).toMatchObject({ firstName: "Typed", lastName: "Bythedesk" });
+    expect(await db.tx((tx) => tx.patientAccount.findUniqueOrThrow({ where: { id: patientId } }))).toMatchObject({ firstName: "Real", lastName: "Name" });
   });
 });
 

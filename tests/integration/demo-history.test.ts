@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import pg from "pg";
+import { afterAll, describe, expect, inject, test } from "vitest";
 import { normalizePhone } from "~/modules/auth/phone";
 import { seedDemoHistory } from "~/modules/scheduling/demo-history.server";
 import { depositFor } from "~/modules/scheduling/policy";
@@ -198,9 +199,17 @@ describe("seedDemoHistory", () => {
     const shape = async () =>
       (await readBack(clinicId)).appointments.map((a) => [a.id, a.serviceId, a.doctorId, a.roomId, a.startsAt.toISOString(), a.status, a.priceMinor, a.channel].join(" "));
     const before = await shape();
-    await testDb()
-      .forClinic(clinicId)
-      .tx((tx) => tx.appointment.deleteMany({ where: { clinicId } }));
+    // The runtime role may not delete appointments; the owner clears them to seed again.
+    const owner = new pg.Client({ connectionString: inject("ownerUrl") });
+    await owner.connect();
+    try {
+      await owner.query("BEGIN");
+      await owner.query("SELECT set_config('app.clinic_id', $1, true)", [clinicId]);
+      await owner.query("DELETE FROM appointments WHERE clinic_id = $1", [clinicId]);
+      await owner.query("COMMIT");
+    } finally {
+      await owner.end();
+    }
     const again = await seedDemoHistory(testDb(), clinicId, { now: NOW });
     expect(again.written).toBe(true);
     expect(await shape()).toEqual(before);

@@ -108,7 +108,6 @@ export async function revokeApiKey(
   return db.forClinic(clinicId).tx(async (tx) => {
     const existing = await tx.apiKey.findUnique({ where: { clinicId_id: { clinicId, id: apiKeyId } }, select: summarySelect });
     if (!existing) throw new NotFoundError("There is no API key with this id at this clinic.");
-    forgetVerified(apiKeyId);
     if (existing.revokedAt) return existing;
     const row = await tx.apiKey.update({ where: { clinicId_id: { clinicId, id: apiKeyId } }, data: { revokedAt: now }, select: summarySelect });
     await recordAudit(tx, {
@@ -144,30 +143,32 @@ export async function authenticateApiKeyIn(tx: Tx, clinicId: string, bearerToken
 }
 
 /**
- * Keys checked in the last few seconds, by hash: an integration calling many times a second costs
- * one lookup per key per interval instead of a transaction per request. A revocation on this
- * server applies at once; on other servers within the interval.
+ * The key behind `Authorization: Bearer <key>` on this clinic's host; UnauthorizedError otherwise.
+ * Checked against the database on every request, so a revocation applies at once on every server;
+ * the lookup runs on the driver's read path (it happens on every API call), and `last_used_at` is
+ * written in a transaction of its own at most once a minute.
  */
-const VERIFIED_FOR_MS = 10_000;
-const verified = new Map<string, { key: AuthenticatedApiKey; at: number }>();
-
-/** The key behind `Authorization: Bearer <key>` on this clinic's host; UnauthorizedError otherwise. */
 export async function authenticateApiKey(db: Db, clinicId: string, bearerToken: string, now = new Date()): Promise<AuthenticatedApiKey> {
   if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
-  const hash = hashApiKey(bearerToken);
-  const hit = verified.get(hash);
-  if (hit && now.getTime() - hit.at < VERIFIED_FOR_MS && hit.at <= now.getTime()) {
-    if (hit.key.clinicId !== clinicId) throw new UnauthorizedError(INVALID_KEY);
-    return hit.key;
+  const [row] = await db
+    .forClinic(clinicId)
+    .read((query) =>
+      query<{ id: string; clinic_id: string; name: string; last_used_at: Date | null; revoked_at: Date | null }>(
+        "SELECT id::text, clinic_id::text, name, last_used_at, revoked_at FROM api_keys WHERE key_hash = $1",
+        [hashApiKey(bearerToken)],
+        "api-key",
+      ),
+    );
+  if (!row || row.clinic_id !== clinicId || row.revoked_at) throw new UnauthorizedError(INVALID_KEY);
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
+    await db.forClinic(clinicId).tx(
+      (tx) => tx.$executeRaw`
+        UPDATE api_keys SET last_used_at = ${now}
+         WHERE clinic_id = ${clinicId}::uuid AND id = ${row.id}::uuid
+           AND (last_used_at IS NULL OR last_used_at <= ${new Date(now.getTime() - LAST_USED_PRECISION_MS)})`,
+    );
   }
-  const key = await db.forClinic(clinicId).tx((tx) => authenticateApiKeyIn(tx, clinicId, bearerToken, now));
-  if (verified.size >= 10_000) verified.clear();
-  verified.set(hash, { key, at: now.getTime() });
-  return key;
-}
-
-function forgetVerified(apiKeyId: string) {
-  for (const [hash, entry] of verified) if (entry.key.id === apiKeyId) verified.delete(hash);
+  return { id: row.id, clinicId: row.clinic_id, name: row.name };
 }
 
 /** The clinic a command-line operator names by slug: the host directory is the one cross-clinic read allowed. */

@@ -35,16 +35,26 @@ function timeMessage(input: unknown, expected: string): string {
 /** Any UUID-shaped id (what PostgreSQL accepts), so a well-formed id is never refused by its version digit. */
 export const idSchema = z.guid({ error: "Expected an id (a UUID such as 3f1c1d9e-8a4b-4c8e-9d2a-5b6c7d8e9f01)." });
 
+// Appointments live in this era; PostgreSQL refuses year 0 and years past 294276, and a typo such as
+// 0026 or 20266 should read as a typo, not reach the database.
+const YEAR_MESSAGE = "Must be a date between the years 1900 and 9999.";
+function plausibleYear(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  return /^\d{4}-/.test(value) && year >= 1900 && year <= 9999;
+}
+
 const OFFSET_DATE_TIME = `an ISO 8601 date-time with its offset, e.g. ${DATE_TIME_EXAMPLE}`;
 /** An instant as the API accepts it: date and time with an offset (or Z). */
 export const offsetDateTimeSchema = z.iso
   .datetime({ offset: true, error: (issue) => timeMessage(issue.input, OFFSET_DATE_TIME) })
+  .refine(plausibleYear, YEAR_MESSAGE)
   .meta({ description: `ISO 8601 date-time with an offset or Z, e.g. ${DATE_TIME_EXAMPLE}.`, examples: [DATE_TIME_EXAMPLE] });
 
 const DATE_OR_DATE_TIME = `an ISO 8601 date-time with its offset (${DATE_TIME_EXAMPLE}) or a date (2026-12-01)`;
 /** A range boundary: an instant, or a plain date meaning the clinic's local midnight. */
 export const rangeBoundarySchema = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: (issue) => timeMessage(issue.input, DATE_OR_DATE_TIME) })
+  .refine(plausibleYear, YEAR_MESSAGE)
   .meta({
     description: `ISO 8601 date-time with an offset or Z, or a date YYYY-MM-DD meaning midnight in the clinic's time zone.`,
     examples: [DATE_TIME_EXAMPLE, "2026-12-01"],

@@ -10,22 +10,22 @@ export interface PersonDetails {
 
 /**
  * The patient account for a phone number, created if new, and the clinic's record of that patient.
- * A name the patient gave themselves is kept: a clinic or an integration only fills in a missing
- * name, so one clinic's typo never renames someone on every other clinic's site.
+ * The names a clinic or its software type are kept on the clinic's own record: they never rename
+ * the account (which the patient names themselves when they first sign in), and a clinic never
+ * learns the name an account holds by booking a phone number.
  */
 export async function ensureClinicPatient(tx: Tx, clinicId: string, person: PersonDetails): Promise<string> {
-  // One round trip: the account and the clinic's record of it.
+  // One round trip: the account (a no-op update returns an existing one) and the clinic's record.
   const rows = await tx.$queryRaw<{ id: string }[]>`
     WITH account AS (
-      INSERT INTO patient_accounts (phone, first_name, last_name, email)
-      VALUES (${person.phone}, ${person.firstName}, ${person.lastName}, ${person.email ?? null})
-      ON CONFLICT (phone) DO UPDATE
-        SET first_name = coalesce(patient_accounts.first_name, EXCLUDED.first_name),
-            last_name = coalesce(patient_accounts.last_name, EXCLUDED.last_name),
-            email = coalesce(patient_accounts.email, EXCLUDED.email)
+      INSERT INTO patient_accounts (phone) VALUES (${person.phone})
+      ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
       RETURNING id
     ), linked AS (
-      INSERT INTO clinic_patients (clinic_id, patient_account_id) SELECT ${clinicId}::uuid, id FROM account ON CONFLICT DO NOTHING
+      INSERT INTO clinic_patients (clinic_id, patient_account_id, first_name, last_name, email)
+      SELECT ${clinicId}::uuid, id, ${person.firstName}, ${person.lastName}, ${person.email ?? null} FROM account
+      ON CONFLICT (clinic_id, patient_account_id) DO UPDATE
+        SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = coalesce(EXCLUDED.email, clinic_patients.email)
     )
     SELECT id::text AS id FROM account`;
   return rows[0]!.id;

@@ -153,8 +153,9 @@ function toRecord(r: AppointmentRow): AppointmentRecord {
 function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { lock?: boolean; orderLimit?: Prisma.Sql } = {}) {
   return tx.$queryRaw<AppointmentRow[]>`
     SELECT a.id::text, a.status, a.service_id::text, s.name AS service_name, a.doctor_id::text, a.location_id::text, a.room_id::text,
-           a.starts_at, a.ends_at, a.patient_account_id::text, p.phone AS patient_phone, p.first_name AS patient_first_name,
-           p.last_name AS patient_last_name, a.dependent_id::text, d.first_name AS dependent_first_name, d.last_name AS dependent_last_name,
+           a.starts_at, a.ends_at, a.patient_account_id::text, p.phone AS patient_phone,
+           -- The clinic's own record of the name first (see clinic-patients.server.ts).
+           coalesce(cp.first_name, p.first_name) AS patient_first_name, coalesce(cp.last_name, p.last_name) AS patient_last_name, a.dependent_id::text, d.first_name AS dependent_first_name, d.last_name AS dependent_last_name,
            d.relationship::text AS dependent_relationship, a.payment_status::text, a.price_minor, a.deposit_minor, a.currency, a.channel,
            a.patient_note, a.external_ref, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
            a.cancellation_window_min, a.hold_expires_at, a.held_by, a.rescheduled_from_id::text, a.rescheduled_to_id::text,
@@ -162,6 +163,7 @@ function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { lock?: 
       FROM appointments a
       JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
       LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+      LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
       LEFT JOIN dependents d ON d.id = a.dependent_id
      WHERE a.clinic_id = ${clinicId}::uuid AND ${where}
      ${opts.orderLimit ?? Prisma.empty}
@@ -205,7 +207,8 @@ function decodeCursor(cursor: string | null | undefined): { start: Date; id: str
   if (!cursor) return null;
   const [start, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const at = new Date(start ?? "");
-  if (!id || !isUuid(id) || Number.isNaN(at.getTime())) throw new ValidationError("The cursor is not valid; start again without it.", [{ path: "cursor", message: "is not a cursor from a previous page" }]);
+  const year = at.getUTCFullYear();
+  if (!id || !isUuid(id) || Number.isNaN(at.getTime()) || year < 1900 || year > 9999) throw new ValidationError("The cursor is not valid; start again without it.", [{ path: "cursor", message: "is not a cursor from a previous page" }]);
   return { start: at, id };
 }
 
@@ -219,6 +222,8 @@ interface SlotChoice {
   locationId?: string | null;
 }
 
+const NO_SUCH_SERVICE = "There is no bookable service with this id at this clinic.";
+
 const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" || channel === "api" ? "staff" : "public");
 
 /**
@@ -227,18 +232,18 @@ const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" |
  * a time that is never bookable is invalid input (422).
  */
 async function resolveSlot(tx: Tx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date): Promise<{ slot: Slot; data: ScheduleData }> {
-  if (!isUuid(choice.serviceId)) throw new NotFoundError("There is no bookable service with this id at this clinic.");
+  if (!isUuid(choice.serviceId)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
+  if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
   if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
   if (choice.locationId && !isUuid(choice.locationId)) throw new ValidationError("This location does not offer this service.", [{ path: "locationId", message: "is not a location of this clinic" }]);
   const window = { from: choice.start, to: new Date(choice.start.getTime() + 60_000) };
   const data = await loadScheduleData(prismaQuery(tx), clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
-  if (!data || !bookableFor(data, audience)) throw new NotFoundError("There is no bookable service with this id at this clinic.");
+  if (!data || !bookableFor(data, audience)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (!data.service.eligibleDoctorIds.includes(choice.practitionerId)) {
     throw new ValidationError("This practitioner does not offer this service (or is not taking bookings now).", [
       { path: "practitionerId", message: "does not offer this service" },
     ]);
   }
-  if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
   const search = { ...window, practitionerId: choice.practitionerId, locationId: choice.locationId };
   const match = (slots: Slot[]) => slots.find((s) => s.start.getTime() === choice.start.getTime() && s.doctorId === choice.practitionerId);
   const slot = match(slotsFrom(data, clinic, search, now));
@@ -376,9 +381,11 @@ export interface Hold {
  * previous one, so someone clicking through times never blocks a whole afternoon.
  */
 export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, actor: Actor, now = new Date()): Promise<Hold> {
-  await tx.$executeRaw`
+  const previous = await tx.$queryRaw<{ id: string }[]>`
     UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
-     WHERE clinic_id = ${clinic.id}::uuid AND status = 'held' AND held_by = ${req.heldBy}`;
+     WHERE clinic_id = ${clinic.id}::uuid AND status = 'held' AND held_by = ${req.heldBy}
+    RETURNING id::text`;
+  for (const { id } of previous) await recordRelease(tx, clinic, id, actor, "a new time was chosen");
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
   const priceMinor = data.terms.priceMinor;
@@ -428,7 +435,18 @@ export async function releaseHold(tx: Tx, clinic: ClinicRef, holdId: string, hel
     UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
      WHERE clinic_id = ${clinic.id}::uuid AND id = ${holdId}::uuid AND status = 'held' AND held_by = ${heldBy}
     RETURNING id::text`;
-  if (released[0]) await tx.appointmentStatusChange.create({ data: { clinicId: clinic.id, appointmentId: holdId, fromStatus: "held", toStatus: "hold_released", actorType: actor.type, actorId: actor.id } });
+  if (released[0]) await recordRelease(tx, clinic, holdId, actor, "released by its holder");
+}
+
+/** A released hold's history row and its hold.released event, in one statement. */
+async function recordRelease(tx: Tx, clinic: ClinicRef, holdId: string, actor: Actor, reason: string) {
+  const data = JSON.stringify({ clinicId: clinic.id, holdId, reason });
+  await tx.$executeRaw`
+    WITH history AS (
+      INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, actor_id, reason)
+      VALUES (${clinic.id}::uuid, ${holdId}::uuid, 'held', 'hold_released', ${actor.type}, ${actor.id}, ${reason})
+    )
+    INSERT INTO outbox_events (clinic_id, name, data) VALUES (${clinic.id}::uuid, 'hold.released', ${data}::jsonb)`;
 }
 
 /**
@@ -453,10 +471,13 @@ export async function confirmHold(
   await assertPatientLinks(tx, clinic, req.patient);
   const service = await tx.service.findUniqueOrThrow({ where: { clinicId_id: { clinicId: clinic.id, id: hold.service_id } }, select: { requiresApproval: true } });
   const status: AppointmentStatus = service.requiresApproval ? "requested" : "confirmed";
-  await tx.appointment.update({
-    where: { clinicId_id: { clinicId: clinic.id, id: req.holdId } },
-    data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null },
-  });
+  // The same person may have been booked at another clinic meanwhile (holds do not block across clinics).
+  await claiming(() =>
+    tx.appointment.update({
+      where: { clinicId_id: { clinicId: clinic.id, id: req.holdId } },
+      data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null },
+    }),
+  );
   return recordChange(tx, clinic, { appointmentId: req.holdId, from: "held", to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
 }
 
@@ -557,10 +578,12 @@ export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookReques
         ), announced AS (
           INSERT INTO outbox_events (clinic_id, name, data) SELECT ${clinic.id}::uuid, ${eventName}, ${event}::jsonb FROM ins
         )
-        SELECT ins.created_at, ins.updated_at, p.phone, p.first_name, p.last_name,
+        SELECT ins.created_at, ins.updated_at, p.phone, coalesce(cp.first_name, p.first_name) AS first_name,
+               coalesce(cp.last_name, p.last_name) AS last_name,
                d.first_name AS dep_first, d.last_name AS dep_last, d.relationship::text AS dep_rel
           FROM ins
           JOIN patient_accounts p ON p.id = ${patientId}::uuid
+          LEFT JOIN clinic_patients cp ON cp.clinic_id = ${clinic.id}::uuid AND cp.patient_account_id = ${patientId}::uuid
           LEFT JOIN dependents d ON d.id = ${dependentId}::uuid`,
     ),
   );
@@ -683,7 +706,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
     tx,
     clinic,
     { serviceId: old.serviceId, practitionerId: req.practitionerId ?? old.practitionerId, start: req.start, locationId: req.locationId ?? null },
-    audienceOf(actor.type === "patient" ? channel : "staff"),
+    actor.type === "patient" ? "public" : "staff",
     now,
   );
   const created = await claiming(() =>

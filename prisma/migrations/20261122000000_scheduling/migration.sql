@@ -28,9 +28,14 @@ CREATE TYPE flexible_request_status AS ENUM ('open', 'proposed', 'offered', 'acc
 
 -- A clinic's record of a patient: the link that lets a clinic list its own patients under RLS
 -- (patient_accounts itself is platform-level, see docs/decisions/004).
+-- The names are the clinic's own record (what its desk or software typed); they never overwrite the
+-- name the patient gave their account, and the account's name is not shown in their place.
 CREATE TABLE clinic_patients (
   clinic_id uuid NOT NULL REFERENCES clinics (id) ON DELETE CASCADE,
   patient_account_id uuid NOT NULL REFERENCES patient_accounts (id) ON DELETE CASCADE,
+  first_name text,
+  last_name text,
+  email text,
   first_seen_at timestamptz(3) NOT NULL DEFAULT now(),
   PRIMARY KEY (clinic_id, patient_account_id)
 );
@@ -238,6 +243,8 @@ CREATE TABLE appointments (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   service_id uuid NOT NULL,
   doctor_id uuid NOT NULL,
+  -- The person behind doctor_id, filled in by a trigger: one person may work at several clinics.
+  staff_user_id uuid REFERENCES staff_users (id) ON DELETE RESTRICT,
   location_id uuid NOT NULL,
   room_id uuid,
   -- Who the visit is for: the account holder, or one of their dependents. NULL only while held.
@@ -292,8 +299,22 @@ CREATE TABLE appointments (
     WHERE (status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')),
   CONSTRAINT appointments_no_room_overlap EXCLUDE USING gist (
     clinic_id WITH =, room_id WITH =, tstzrange(blocked_from, blocked_to, '[)') WITH &&)
-    WHERE (room_id IS NOT NULL AND status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed'))
+    WHERE (room_id IS NOT NULL AND status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')),
+  -- A person who works at two clinics cannot be booked at both at once. Across clinics on purpose
+  -- (a refusal reveals only "taken"); holds are left out so one clinic's expired hold, which only
+  -- that clinic can release, never blocks another.
+  CONSTRAINT appointments_no_person_overlap EXCLUDE USING gist (
+    staff_user_id WITH =, tstzrange(blocked_from, blocked_to, '[)') WITH &&)
+    WHERE (staff_user_id IS NOT NULL AND status IN ('requested', 'confirmed', 'checked_in', 'in_consultation', 'completed'))
 );
+
+CREATE FUNCTION appointments_fill_staff_user() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT m.staff_user_id INTO NEW.staff_user_id FROM clinic_memberships m WHERE m.clinic_id = NEW.clinic_id AND m.id = NEW.doctor_id;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER appointments_fill_staff_user BEFORE INSERT OR UPDATE OF doctor_id ON appointments
+  FOR EACH ROW EXECUTE FUNCTION appointments_fill_staff_user();
 -- The slot loader and calendars read a window of a clinic's time; lists read by start.
 CREATE INDEX appointments_clinic_id_starts_at_idx ON appointments (clinic_id, starts_at);
 CREATE INDEX appointments_clinic_id_patient_account_id_idx ON appointments (clinic_id, patient_account_id, starts_at);
@@ -310,17 +331,20 @@ BEGIN
   IF NEW.status NOT IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed') THEN
     RETURN NEW;
   END IF;
+  -- clock_timestamp(), not now(): a request that waited on a lock must see holds that expired meanwhile.
   -- Dynamic SQL on purpose: a plan cached while the table was small (a seq scan) would stay with
   -- the connection and make every later insert scan the whole table.
   FOR released IN EXECUTE
     'UPDATE appointments a
         SET status = ''hold_expired'', hold_expires_at = NULL, updated_at = now()
-      WHERE a.clinic_id = $1 AND a.status = ''held'' AND a.hold_expires_at <= now() AND a.id <> $2
+      WHERE a.clinic_id = $1 AND a.status = ''held'' AND a.hold_expires_at <= clock_timestamp() AND a.id <> $2
         AND (a.doctor_id = $3 OR ($4 IS NOT NULL AND a.room_id = $4))
         AND tstzrange(a.blocked_from, a.blocked_to, ''[)'') && tstzrange($5, $6, ''[)'')
       RETURNING a.id, a.doctor_id, a.service_id, a.starts_at, a.ends_at'
     USING NEW.clinic_id, NEW.id, NEW.doctor_id, NEW.room_id, NEW.blocked_from, NEW.blocked_to
   LOOP
+    INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, reason)
+    VALUES (NEW.clinic_id, released.id, 'held', 'hold_expired', 'system', 'released for an overlapping booking');
     INSERT INTO outbox_events (clinic_id, name, data)
     VALUES (NEW.clinic_id, 'hold.expired', jsonb_build_object(
       'clinicId', NEW.clinic_id, 'holdId', released.id, 'doctorId', released.doctor_id, 'serviceId', released.service_id,
@@ -498,7 +522,7 @@ BEGIN
        -- Constant bounds the index can use (a visit lasts at most 12 hours plus buffers), then the
        -- exact window.
        AND a.starts_at >= p_from - interval '1 day' AND a.starts_at < p_to + interval '1 day'
-       AND a.starts_at < win.hi AND a.blocked_to > win.lo
+       AND a.blocked_from < win.hi AND a.blocked_to > win.lo
        AND a.status IN ('held', 'requested', 'confirmed', 'checked_in', 'in_consultation', 'completed')
        AND NOT (a.status = 'held' AND a.hold_expires_at <= p_now)
        AND (a.doctor_id IN (SELECT id FROM docs) OR a.room_id IN (SELECT id FROM rms))
