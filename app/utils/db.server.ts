@@ -31,19 +31,28 @@ export interface Db {
   disconnect(): Promise<void>;
 }
 
-/**
- * One SQL statement with $1… parameters, answered with its rows. A `name` makes it a prepared
- * statement on the connection (planned once, not per call) where the path supports it.
- */
-export type RawQuery = <R = Record<string, unknown>>(text: string, params?: unknown[], name?: string) => Promise<R[]>;
+/** One SQL statement with $1… parameters, answered with its rows. */
+export type RawQuery = <R = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>;
 
 export interface ScopedDb {
   tx<T>(fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /**
-   * A read-only transaction on the driver directly, for the hottest read paths (slots): the same
-   * scoping as `tx`, without the ORM's per-query cost. Scope and BEGIN go in one round trip.
+   * One read-only statement, scoped, in ONE round trip (BEGIN, scope, statement and COMMIT sent
+   * together), on the driver directly: the hottest reads (slots, API keys) skip the ORM's per-query
+   * cost. Parameters are inlined as literals, so only ids, hex digests, numbers, booleans,
+   * dates and NULL are accepted; anything else is refused before it reaches SQL.
    */
-  read<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
+  readOne<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+/** A parameter as an SQL literal, for the few value shapes that need no escaping at all. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return `'${value.toISOString()}'`;
+  if (typeof value === "string" && /^[0-9A-Za-z_.:+-]*$/.test(value)) return `'${value}'`;
+  throw new Error("readOne accepts only ids, digests, numbers, booleans, dates and NULL as parameters");
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,18 +68,16 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
   const prisma = new PrismaClient({ adapter });
 
   const scoped = (clinicId: string | null, scope: "" | "system"): ScopedDb => ({
-    async read(fn) {
-      // Inlined into one simple-protocol round trip; the id is checked to be a UUID first.
+    async readOne<R>(text: string, params: unknown[] = []) {
       if (clinicId !== null && !UUID.test(clinicId)) throw new Error("forClinic needs a clinic id that is a UUID");
+      const statement = text.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query(`BEGIN READ ONLY; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true)`);
-        const query: RawQuery = async <R,>(text: string, params: unknown[] = [], name?: string) =>
-          (await client.query({ text, values: params, ...(name ? { name } : {}) })).rows as R[];
-        const result = await fn(query);
-        await client.query("COMMIT");
-        return result;
+        const results = (await client.query(
+          `BEGIN READ ONLY; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true); ${statement}; COMMIT`,
+        )) as unknown as pg.QueryResult[];
+        return results[2]!.rows as R[];
       } catch (error) {
         await client.query("ROLLBACK").catch(() => {
           broken = true;

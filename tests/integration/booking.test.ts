@@ -10,9 +10,11 @@ import {
   bookAppointment,
   cancelAppointment,
   confirmHold,
+  findHold,
   getAppointment,
   HoldExpiredError,
   placeHold,
+  releaseHold,
   rescheduleAppointment,
   SlotTakenError,
   sweepExpiredHolds,
@@ -195,6 +197,21 @@ describe("holds", () => {
     }
   });
 
+  test("the holder finds and releases their hold: history and a hold.released event, and the time is free again", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const db = testDb().forClinic(f.clinic.id);
+    const start = at(f, 3, "10:00");
+    const hold = await db.tx((tx) => placeHold(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, heldBy: "session:r", channel: "clinic_site" }, { type: "system", id: null }));
+    expect(await db.tx((tx) => findHold(tx, f.clinic, hold.id, "session:other"))).toBeNull();
+    expect(await db.tx((tx) => findHold(tx, f.clinic, hold.id, "session:r"))).toMatchObject({ id: hold.id, status: "held", start });
+    await db.tx((tx) => releaseHold(tx, f.clinic, hold.id, "session:r", { type: "patient", id: f.patientId }));
+    expect(await db.tx((tx) => findHold(tx, f.clinic, hold.id, "session:r"))).toBeNull();
+    const history = await db.tx((tx) => tx.appointmentStatusChange.findMany({ where: { clinicId: f.clinic.id, appointmentId: hold.id }, orderBy: { id: "asc" } }));
+    expect(history.map((h) => h.toStatus)).toEqual(["held", "hold_released"]);
+    expect(await db.tx((tx) => tx.outboxEvent.count({ where: { clinicId: f.clinic.id, name: "hold.released" } }))).toBe(1);
+    await expect(book(f, start)).resolves.toMatchObject({ status: "confirmed" });
+  });
+
   test("a new hold by the same holder releases the previous one", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const db = testDb().forClinic(f.clinic.id);
@@ -363,6 +380,17 @@ describe("one person, several clinics", () => {
 });
 
 describe("clinic isolation", () => {
+  test("the one-round-trip read path is scoped to its clinic and refuses any parameter it cannot inline safely", async () => {
+    const a = await createScheduleFixture({ doctors: 1 });
+    const b = await createScheduleFixture({ doctors: 1 });
+    const rows = await testDb().forClinic(a.clinic.id).readOne<{ id: string }>("SELECT id::text FROM services WHERE id = $1::uuid OR id = $2::uuid", [a.serviceId, b.serviceId]);
+    expect(rows.map((r) => r.id)).toEqual([a.serviceId]);
+    await expect(testDb().forClinic(a.clinic.id).readOne("SELECT $1::text", ["x'; DROP TABLE services; --"])).rejects.toThrow(/accepts only/);
+    // A failed statement leaves no open transaction behind on the pooled connection.
+    await expect(testDb().forClinic(a.clinic.id).readOne("SELECT 1/0 AS boom")).rejects.toThrow(/division by zero/);
+    expect(await testDb().forClinic(a.clinic.id).readOne<{ n: number }>("SELECT count(*)::int AS n FROM services")).toEqual([{ n: 1 }]);
+  });
+
   test("another clinic cannot read or cancel an appointment by id", async () => {
     const a = await createScheduleFixture({ doctors: 1 });
     const b = await createScheduleFixture({ doctors: 1 });

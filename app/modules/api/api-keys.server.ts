@@ -152,12 +152,9 @@ export async function authenticateApiKey(db: Db, clinicId: string, bearerToken: 
   if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
   const [row] = await db
     .forClinic(clinicId)
-    .read((query) =>
-      query<{ id: string; clinic_id: string; name: string; last_used_at: Date | null; revoked_at: Date | null }>(
-        "SELECT id::text, clinic_id::text, name, last_used_at, revoked_at FROM api_keys WHERE key_hash = $1",
-        [hashApiKey(bearerToken)],
-        "api-key",
-      ),
+    .readOne<{ id: string; clinic_id: string; name: string; last_used_at: Date | null; revoked_at: Date | null }>(
+      "SELECT id::text, clinic_id::text, name, last_used_at, revoked_at FROM api_keys WHERE key_hash = $1",
+      [hashApiKey(bearerToken)],
     );
   if (!row || row.clinic_id !== clinicId || row.revoked_at) throw new UnauthorizedError(INVALID_KEY);
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {

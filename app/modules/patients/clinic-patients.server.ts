@@ -26,6 +26,9 @@ export async function ensureClinicPatient(tx: Tx, clinicId: string, person: Pers
       SELECT ${clinicId}::uuid, id, ${person.firstName}, ${person.lastName}, ${person.email ?? null} FROM account
       ON CONFLICT (clinic_id, patient_account_id) DO UPDATE
         SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = coalesce(EXCLUDED.email, clinic_patients.email)
+        -- A returning patient with the same details writes nothing.
+        WHERE (clinic_patients.first_name, clinic_patients.last_name, clinic_patients.email)
+              IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, coalesce(EXCLUDED.email, clinic_patients.email))
     )
     SELECT id::text AS id FROM account`;
   return rows[0]!.id;

@@ -797,6 +797,3 @@ export async function transitionAppointment(
   if (req.transition === "decline") await offerToWaitlist(tx, clinic, appointment, now);
   return changed;
 }
-
-/** A record for a change whose event was already written elsewhere (imports, demo history). */
-export const appointmentEventData = eventData;

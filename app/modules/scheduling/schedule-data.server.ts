@@ -103,7 +103,7 @@ export async function loadScheduleData(query: RawQuery, clinicId: string, w: Sch
   if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return null;
 
   // The SQL is the schedule_data() function of the scheduling migration (planned once per connection).
-  const rows = await query<{ data: Row }>(`SELECT schedule_data($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::timestamptz, $6::timestamptz, $7::timestamptz) AS data`, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now], "schedule-data");
+  const rows = await query<{ data: Row }>(`SELECT schedule_data($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::timestamptz, $6::timestamptz, $7::timestamptz) AS data`, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now]);
   const row = rows[0]?.data;
   if (!row?.service) return null;
   const s = row.service;
