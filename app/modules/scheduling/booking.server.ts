@@ -614,12 +614,12 @@ async function lockAppointment(tx: Tx, clinic: ClinicRef, id: string): Promise<A
  * software may change any appointment of the clinic; inside the window they must give a reason,
  * which goes to the audit log.
  */
-function authorizeChange(appointment: AppointmentRecord, actor: Actor, overrideReason: string | null | undefined, now: Date, what: "cancel" | "move"): { override: boolean } {
+function authorizeChange(clinic: ClinicRef, appointment: AppointmentRecord, actor: Actor, overrideReason: string | null | undefined, now: Date, what: "cancel" | "move"): { override: boolean } {
   if (actor.type === "patient") {
     if (appointment.patient?.id !== actor.id) throw new NotFoundError("There is no appointment with this id at this clinic.");
     if (!patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) {
       throw new ValidationError(
-        `It is too late to ${what} this appointment online: changes were possible until ${appointment.cancellationDeadline.toISOString()}. Please call the clinic.`,
+        `It is too late to ${what} this appointment online: changes were possible until ${toOffsetIso(appointment.cancellationDeadline, clinic.timeZone)} (${clinic.timeZone} time). Please call the clinic.`,
         [{ path: "start", message: "is inside the cancellation window" }],
       );
     }
@@ -656,7 +656,7 @@ export async function cancelAppointment(tx: Tx, clinic: ClinicRef, req: CancelRe
   if (!CHANGEABLE.includes(appointment.status)) {
     throw new ValidationError(`This appointment is ${appointment.status.replace("_", " ")} and can no longer be cancelled.`, [{ path: "status", message: `is ${appointment.status}` }]);
   }
-  const { override } = authorizeChange(appointment, actor, req.overrideReason, now, "cancel");
+  const { override } = authorizeChange(clinic, appointment, actor, req.overrideReason, now, "cancel");
   await tx.appointment.update({
     where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } },
     data: { status: "cancelled", cancellationReason: req.reason, cancellationNote: req.note ?? null, cancelledAt: now, cancelledBy: actorLabel(actor) },
@@ -697,7 +697,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
   if (!CHANGEABLE.includes(old.status)) {
     throw new ValidationError(`This appointment is ${old.status.replace("_", " ")} and can no longer be moved.`, [{ path: "status", message: `is ${old.status}` }]);
   }
-  const { override } = authorizeChange(old, actor, req.overrideReason, now, "move");
+  const { override } = authorizeChange(clinic, old, actor, req.overrideReason, now, "move");
   // The external reference follows the visit to its new row (it is unique per clinic).
   await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { status: "rescheduled", externalRef: null } });
 
