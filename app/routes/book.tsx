@@ -1,47 +1,33 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BookPage } from "~/components/book-page";
-import { listClinicLocations } from "~/modules/clinic/locations.server";
-import { clinicLogoUrl } from "~/modules/clinic/logo.server";
-import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Outlet } from "@remix-run/react";
+import { ClinicHeader } from "~/components/clinic-header";
+import { DraftBanner } from "~/components/draft-banner";
+import { SiteFooter } from "~/components/site-footer";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
-import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { useRootData } from "~/root";
-import { getDb } from "~/utils/db.server";
 
-/** How to book a visit at this clinic: its locations' phones with today's hours, and its email. */
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  const c = requireClinicSite(request, context.site);
-  const locations = await listClinicLocations(getDb(), c);
-  return {
-    clinic: {
-      name: c.name,
-      status: c.status,
-      timeZone: c.timeZone,
-      logoUrl: clinicLogoUrl(c),
-      contactPhone: c.contactPhone ? { display: displayPhone(c.contactPhone), href: telHref(c.contactPhone) } : null,
-      contactEmail: c.contactEmail,
-    },
-    locations,
-    marketplaceUrl: marketplaceUrl(request),
-  };
+/** Booking exists only on a clinic's own site; every step below shares its header and footer. */
+export function loader({ request, context }: LoaderFunctionArgs) {
+  requireClinicSite(request, context.site);
+  return null;
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  if (!data) return [{ title: "Page not found · Medslot" }];
-  const { clinic } = data;
-  const description = `Book a visit at ${clinic.name}: call one of its locations or write to the clinic.`;
-  return [
-    { title: `Book an appointment · ${clinic.name}` },
-    { name: "description", content: description },
-    { property: "og:title", content: `Book an appointment · ${clinic.name}` },
-    { property: "og:description", content: description },
-    ...(clinic.status === "draft" ? [{ name: "robots", content: "noindex" }] : []),
-  ];
-};
-
-export default function Book() {
-  const data = useLoaderData<typeof loader>();
-  const viewer = useRootData()?.viewer ?? { kind: "anonymous" as const };
-  return <BookPage clinic={data.clinic} locations={data.locations} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
+export default function BookLayout() {
+  const root = useRootData();
+  const clinic = root?.site.kind === "clinic" ? root.site.clinic : null;
+  const viewer = root?.viewer ?? { kind: "anonymous" as const };
+  return (
+    <div className="flex min-h-screen flex-col bg-slate-50 print:bg-white">
+      {clinic?.status === "draft" ? <DraftBanner /> : null}
+      <div className="print:hidden">{clinic ? <ClinicHeader name={clinic.name} logoUrl={clinic.logoUrl} viewer={viewer} /> : null}</div>
+      <main id="main" className="flex-1">
+        <div className="mx-auto w-full max-w-3xl px-4 pb-12 pt-5 sm:px-6 sm:pt-8">
+          <Outlet />
+        </div>
+      </main>
+      <div className="print:hidden">
+        <SiteFooter marketplaceUrl={root?.marketplaceUrl ?? "/"} clinicName={clinic?.name} />
+      </div>
+    </div>
+  );
 }

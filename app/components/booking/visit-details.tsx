@@ -1,0 +1,53 @@
+import type { ReactNode } from "react";
+
+export interface VisitFacts {
+  serviceName: string;
+  doctorName: string;
+  location: { name: string; address: string } | null;
+  when: string;
+  duration: string;
+  price: string;
+  deposit: string | null;
+  preparationNotes: string | null;
+  cancellationPolicy: string;
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid gap-1 border-b border-slate-100 py-3 last:border-0 sm:grid-cols-[10rem_1fr] sm:gap-4">
+      <dt className="text-sm font-medium text-slate-500">{label}</dt>
+      <dd className="text-base text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+/** What the visit is, where, when and what it costs: the same list on the review and confirmation pages. */
+export function VisitDetails({ visit, patientName }: { visit: VisitFacts; patientName?: string }) {
+  return (
+    <dl className="card px-4 py-1 sm:px-6 print:border-0 print:shadow-none" data-testid="visit-details">
+      <Row label="Visit">{visit.serviceName}</Row>
+      {patientName ? <Row label="For">{patientName}</Row> : null}
+      <Row label="When">
+        <span className="font-semibold" data-testid="visit-when">
+          {visit.when}
+        </span>
+      </Row>
+      <Row label="Length">{visit.duration}</Row>
+      <Row label="Doctor">{visit.doctorName}</Row>
+      {visit.location ? (
+        <Row label="Where">
+          <span className="block font-medium">{visit.location.name}</span>
+          <span className="block text-sm text-slate-600">{visit.location.address}</span>
+        </Row>
+      ) : null}
+      <Row label="Price">
+        {visit.price}
+        {visit.deposit ? <span className="block text-sm text-slate-600">Deposit {visit.deposit}, part of the price</span> : null}
+      </Row>
+      {visit.preparationNotes ? <Row label="Before you come">{visit.preparationNotes}</Row> : null}
+      <Row label="Changing plans">
+        <span data-testid="cancellation-policy">{visit.cancellationPolicy}</span>
+      </Row>
+    </dl>
+  );
+}

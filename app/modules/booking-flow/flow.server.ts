@@ -1,0 +1,347 @@
+/**
+ * The steps of booking on a clinic's own site: service → location → doctor → day → time → hold →
+ * review → confirm. Each step is worked out from the choice in the address; anything stale or
+ * malformed sends the patient back to the first step that still makes sense.
+ */
+import type { Actor } from "~/modules/scheduling/actor";
+import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
+import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import type { Db } from "~/utils/db.server";
+import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { buildCalendar, daysIn, firstDayOf, monthOf, shiftMonth, type CalendarMonth } from "./calendar";
+import { loadBookingCatalog, type BookableService, type BookingCatalog, type BookingDoctor, type BookingLocation } from "./catalog.server";
+import { bookHref, type Choice } from "./choice";
+import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "./format";
+import type { CalendarEntry } from "./ics";
+
+/** Patients book up to a year ahead at most; further months are not offered. */
+const MONTHS_AHEAD = 12;
+
+export interface ServiceCard {
+  id: string;
+  name: string;
+  description: string | null;
+  duration: string;
+  price: string;
+  deposit: string | null;
+  season: string | null;
+}
+
+export interface TimeOption {
+  start: string;
+  label: string;
+  practitionerId: string;
+  doctorName: string | null;
+}
+
+export interface Chosen {
+  service: { id: string; name: string; duration: string; price: string };
+  location: BookingLocation | null;
+  doctor: BookingDoctor | null;
+  /** How many locations the service is offered at (the location step is skipped for one). */
+  locationCount: number;
+}
+
+export type BookingStep =
+  | { step: "service"; groups: { category: string | null; services: ServiceCard[] }[] }
+  | { step: "location"; chosen: Chosen; locations: BookingLocation[] }
+  | { step: "doctor"; chosen: Chosen; doctors: BookingDoctor[] }
+  | { step: "day"; chosen: Chosen; calendar: CalendarMonth; monthLabel: string; canGoBack: boolean; canGoForward: boolean; zone: string }
+  | { step: "time"; chosen: Chosen; day: LocalDate; dayLabel: string; times: TimeOption[]; zone: string; holdMinutes: number };
+
+/** Where to send the patient instead of showing a step (a stale or incomplete choice). */
+export type StepAnswer = { redirect: string } | BookingStep;
+
+function depositText(service: BookableService, currency: string): string | null {
+  const d = service.deposit;
+  if (d.kind === "fixed" && d.amountMinor > 0) return formatMoney(d.amountMinor, currency);
+  if (d.kind === "percent" && d.percent > 0) return `${d.percent}% (${formatMoney(Math.round((service.priceMinor * d.percent) / 100), currency)})`;
+  return null;
+}
+
+function serviceCard(service: BookableService, currency: string): ServiceCard {
+  return {
+    id: service.id,
+    name: service.name,
+    description: service.description,
+    duration: formatDuration(service.durationMin),
+    price: formatMoney(service.priceMinor, currency),
+    deposit: depositText(service, currency),
+    season: service.season ? `Offered ${formatDayMonth(service.season.from)} – ${formatDayMonth(service.season.to)}` : null,
+  };
+}
+
+function groupByCategory(services: BookableService[], currency: string): { category: string | null; services: ServiceCard[] }[] {
+  const groups = new Map<string | null, ServiceCard[]>();
+  for (const s of services) groups.set(s.category, [...(groups.get(s.category) ?? []), serviceCard(s, currency)]);
+  return [...groups].map(([category, list]) => ({ category, services: list }));
+}
+
+function doctorsFor(catalog: BookingCatalog, service: BookableService, locationId: string): BookingDoctor[] {
+  // A doctor with no listed locations works wherever the service is offered.
+  return catalog.doctors.filter((d) => service.doctorIds.includes(d.id) && (d.locationIds.length === 0 || d.locationIds.includes(locationId)));
+}
+
+function todayIn(clinic: ClinicRef, now: Date): LocalDate {
+  return utcToZoned(now, clinic.timeZone).date;
+}
+
+/** The UTC span of local days [first, afterLast), never earlier than now. */
+function span(clinic: ClinicRef, first: LocalDate, afterLast: LocalDate, now: Date) {
+  const from = new Date(Math.max(zonedToUtc(first, 0, clinic.timeZone).getTime(), now.getTime()));
+  const to = zonedToUtc(afterLast, 0, clinic.timeZone);
+  return { from, to };
+}
+
+async function slotsBetween(db: Db, clinic: ClinicRef, search: { serviceId: string; locationId: string; practitionerId: string | null }, first: LocalDate, afterLast: LocalDate, now: Date) {
+  const { from, to } = span(clinic, first, afterLast, now);
+  if (from >= to) return [];
+  try {
+    return await findSlots(db, clinic, { ...search, from, to }, now);
+  } catch (error) {
+    // The service stopped being bookable since the page was opened: no times, not an error page.
+    if (error instanceof NotFoundError || error instanceof ValidationError) return [];
+    throw error;
+  }
+}
+
+export async function bookingStep(db: Db, clinic: ClinicRef, choice: Choice, now = new Date()): Promise<StepAnswer> {
+  const catalog = await loadBookingCatalog(db, clinic.id);
+  if (!choice.service) return { step: "service", groups: groupByCategory(catalog.services, clinic.currency) };
+
+  const service = catalog.services.find((s) => s.id === choice.service);
+  if (!service) return { redirect: "/book" };
+  const locations = catalog.locations.filter((l) => service.locationIds.includes(l.id));
+  const location = locations.find((l) => l.id === choice.location) ?? null;
+  if (choice.location && !location) return { redirect: bookHref({ service: service.id }) };
+  const card = serviceCard(service, clinic.currency);
+  const chosenBase = { service: { id: service.id, name: service.name, duration: card.duration, price: card.price }, locationCount: locations.length };
+  if (!location) {
+    // One location is no choice at all.
+    if (locations.length === 1) return { redirect: bookHref({ service: service.id, location: locations[0]!.id }) };
+    return { step: "location", chosen: { ...chosenBase, location: null, doctor: null }, locations };
+  }
+
+  const doctors = doctorsFor(catalog, service, location.id);
+  if (!choice.doctor) return { step: "doctor", chosen: { ...chosenBase, location, doctor: null }, doctors };
+  const doctor = choice.doctor === "any" ? null : (doctors.find((d) => d.id === choice.doctor) ?? null);
+  if (choice.doctor !== "any" && !doctor) return { redirect: bookHref({ service: service.id, location: location.id }) };
+  const chosen: Chosen = { ...chosenBase, location, doctor };
+  const search = { serviceId: service.id, locationId: location.id, practitionerId: doctor?.id ?? null };
+  const thisMonth = monthOf(todayIn(clinic, now));
+  const lastMonth = shiftMonth(thisMonth, MONTHS_AHEAD);
+
+  if (choice.day) {
+    const today = todayIn(clinic, now);
+    if (choice.day < today || monthOf(choice.day) > lastMonth) return { redirect: bookHref({ service: service.id, location: location.id, doctor: choice.doctor }) };
+    const slots = await slotsBetween(db, clinic, search, choice.day, addDays(choice.day, 1), now);
+    const doctorName = new Map(catalog.doctors.map((d) => [d.id, d.name]));
+    return {
+      step: "time",
+      chosen,
+      holdMinutes: HOLD_MINUTES,
+      day: choice.day,
+      dayLabel: formatLocalDay(choice.day),
+      zone: `${zoneAbbreviation(zonedToUtc(choice.day, 720, clinic.timeZone), clinic.timeZone)} (${clinic.timeZone})`,
+      times: slots.map((s) => ({
+        start: s.start.toISOString(),
+        label: formatTime(s.start, clinic.timeZone),
+        practitionerId: s.doctorId,
+        doctorName: doctor ? null : (doctorName.get(s.doctorId) ?? null),
+      })),
+    };
+  }
+
+  const month = choice.month && choice.month >= thisMonth && choice.month <= lastMonth ? choice.month : thisMonth;
+  const days = daysIn(month);
+  const slots = await slotsBetween(db, clinic, search, firstDayOf(month), addDays(days[days.length - 1]!, 1), now);
+  const freeByDay = new Map<LocalDate, number>();
+  for (const s of slots) {
+    const date = utcToZoned(s.start, clinic.timeZone).date;
+    freeByDay.set(date, (freeByDay.get(date) ?? 0) + 1);
+  }
+  const calendar = buildCalendar(month, freeByDay);
+  return {
+    step: "day",
+    chosen,
+    calendar,
+    monthLabel: formatLocalMonth(month),
+    canGoBack: month > thisMonth,
+    canGoForward: month < lastMonth,
+    zone: clinic.timeZone,
+  };
+}
+
+export type HoldAnswer = { ok: true; holdId: string } | { ok: false; message: string };
+
+/** Holds the chosen time for this browser; a time someone else just took is a plain message. */
+export async function holdTime(
+  db: Db,
+  clinic: ClinicRef,
+  req: { serviceId: string; locationId: string; practitionerId: string; start: Date; heldBy: string },
+  actor: Actor,
+  now = new Date(),
+): Promise<HoldAnswer> {
+  try {
+    const hold = await db
+      .forClinic(clinic.id)
+      .tx((tx) => placeHold(tx, clinic, { serviceId: req.serviceId, practitionerId: req.practitionerId, locationId: req.locationId, start: req.start, heldBy: req.heldBy, channel: "clinic_site" }, actor, now));
+    return { ok: true, holdId: hold.id };
+  } catch (error) {
+    if (error instanceof SlotTakenError || error instanceof ConflictError) return { ok: false, message: "Sorry, someone just took this time. Here are the times still free." };
+    if (error instanceof ValidationError || error instanceof NotFoundError) return { ok: false, message: "This time can no longer be booked. Here are the times still free." };
+    throw error;
+  }
+}
+
+export interface HoldReview {
+  holdId: string;
+  serviceName: string;
+  doctorName: string;
+  location: BookingLocation | null;
+  when: string;
+  duration: string;
+  preparationNotes: string | null;
+  price: string;
+  deposit: string | null;
+  requiresApproval: boolean;
+  /** "You can cancel or move it online until …", with the deadline on the clinic's clock. */
+  cancellationPolicy: string;
+  minutesLeft: number;
+  /** Back to the times of the held day, for a different choice. */
+  timesHref: string;
+}
+
+function windowText(minutes: number): string {
+  if (minutes % 1440 === 0) return minutes === 1440 ? "1 day" : `${minutes / 1440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour" : `${minutes / 60} hours`;
+  return `${minutes} minutes`;
+}
+
+/** The cancellation policy in plain words, with the actual deadline on the clinic's clock. */
+export function policyText(deadline: Date, windowMin: number, timeZone: string, now: Date): string {
+  if (windowMin <= 0) return "You can cancel or move this visit online until it starts.";
+  const window = windowText(windowMin);
+  if (deadline.getTime() <= now.getTime()) return `This visit starts in less than ${window}, so it can no longer be cancelled or moved online. If your plans change, please call the clinic.`;
+  return `You can cancel or move this visit online until ${formatDateTime(deadline, timeZone)} (${window} before it starts). After that, please call the clinic.`;
+}
+
+/** The hold this browser placed, as the review step shows it; null once it expired or was released. */
+export async function reviewHold(db: Db, clinic: ClinicRef, holdId: string, heldBy: string, now = new Date()): Promise<HoldReview | null> {
+  const hold = await db.forClinic(clinic.id).tx((tx) => findHold(tx, clinic, holdId, heldBy, now));
+  if (!hold || !hold.holdExpiresAt) return null;
+  const catalog = await loadBookingCatalog(db, clinic.id);
+  const service = catalog.services.find((s) => s.id === hold.serviceId);
+  const day = utcToZoned(hold.start, clinic.timeZone).date;
+  const deadline = hold.cancellationDeadline;
+  return {
+    holdId: hold.id,
+    serviceName: hold.serviceName,
+    doctorName: catalog.doctors.find((d) => d.id === hold.practitionerId)?.name ?? "Your doctor",
+    location: catalog.locations.find((l) => l.id === hold.locationId) ?? null,
+    when: formatDateTime(hold.start, clinic.timeZone),
+    duration: formatDuration(Math.round((hold.end.getTime() - hold.start.getTime()) / 60_000)),
+    preparationNotes: service?.preparationNotes ?? null,
+    price: formatMoney(hold.priceMinor, hold.currency),
+    deposit: hold.depositMinor > 0 ? formatMoney(hold.depositMinor, hold.currency) : null,
+    requiresApproval: service?.requiresApproval ?? false,
+    cancellationPolicy: policyText(deadline, hold.cancellationWindowMin, clinic.timeZone, now),
+    minutesLeft: Math.max(1, Math.ceil((hold.holdExpiresAt.getTime() - now.getTime()) / 60_000)),
+    timesHref: bookHref({ service: hold.serviceId, location: hold.locationId, doctor: hold.practitionerId, day }),
+  };
+}
+
+export interface FamilyMember {
+  id: string;
+  name: string;
+  relationship: string;
+}
+
+/** The dependents on a patient's account, for "who is this visit for". */
+export async function familyOf(db: Db, clinic: ClinicRef, patientAccountId: string): Promise<FamilyMember[]> {
+  const rows = await db.forClinic(clinic.id).tx((tx) =>
+    tx.dependent.findMany({ where: { patientAccountId }, orderBy: [{ firstName: "asc" }, { lastName: "asc" }], select: { id: true, firstName: true, lastName: true, relationship: true } }),
+  );
+  return rows.map((d) => ({ id: d.id, name: `${d.firstName} ${d.lastName}`, relationship: d.relationship }));
+}
+
+export type ConfirmAnswer = { ok: true; appointmentId: string } | { ok: false; reason: "expired" | "not-family"; message: string };
+
+export async function confirmBooking(
+  db: Db,
+  clinic: ClinicRef,
+  req: { holdId: string; heldBy: string; patientAccountId: string; dependentId: string | null; note: string | null },
+  now = new Date(),
+): Promise<ConfirmAnswer> {
+  const actor: Actor = { type: "patient", id: req.patientAccountId };
+  try {
+    const appointment = await db.forClinic(clinic.id).tx((tx) =>
+      confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId: req.dependentId }, note: req.note }, actor, now),
+    );
+    return { ok: true, appointmentId: appointment.id };
+  } catch (error) {
+    if (error instanceof HoldExpiredError) {
+      return { ok: false, reason: "expired", message: `We held this time for ${HOLD_MINUTES} minutes and the hold has run out, so the time was released. Please choose a time again.` };
+    }
+    if (error instanceof ValidationError) return { ok: false, reason: "not-family", message: "Choose yourself or a family member on your account." };
+    throw error;
+  }
+}
+
+export interface ConfirmedVisit {
+  id: string;
+  status: string;
+  serviceName: string;
+  doctorName: string;
+  patientName: string;
+  location: BookingLocation | null;
+  when: string;
+  duration: string;
+  price: string;
+  deposit: string | null;
+  preparationNotes: string | null;
+  cancellationPolicy: string;
+  calendar: CalendarEntry;
+}
+
+/** A patient's own booked visit; someone else's (or a malformed id) is null. */
+export async function confirmedVisit(db: Db, clinic: ClinicRef & { name: string }, appointmentId: string, patientAccountId: string, now = new Date()): Promise<ConfirmedVisit | null> {
+  let appointment;
+  try {
+    appointment = await db.forClinic(clinic.id).tx((tx) => getAppointment(tx, clinic, appointmentId));
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+  if (appointment.patient?.id !== patientAccountId) return null;
+  const catalog = await loadBookingCatalog(db, clinic.id);
+  const location = catalog.locations.find((l) => l.id === appointment.locationId) ?? null;
+  const doctorName = catalog.doctors.find((d) => d.id === appointment.practitionerId)?.name ?? "Your doctor";
+  const service = catalog.services.find((s) => s.id === appointment.serviceId);
+  const person = appointment.dependent ?? appointment.patient;
+  const policy = policyText(appointment.cancellationDeadline, appointment.cancellationWindowMin, clinic.timeZone, now);
+  return {
+    id: appointment.id,
+    status: appointment.status,
+    serviceName: appointment.serviceName,
+    doctorName,
+    patientName: [person?.firstName, person?.lastName].filter(Boolean).join(" "),
+    location,
+    when: formatDateTime(appointment.start, clinic.timeZone),
+    duration: formatDuration(Math.round((appointment.end.getTime() - appointment.start.getTime()) / 60_000)),
+    price: formatMoney(appointment.priceMinor, appointment.currency),
+    deposit: appointment.depositMinor > 0 ? formatMoney(appointment.depositMinor, appointment.currency) : null,
+    preparationNotes: service?.preparationNotes ?? null,
+    cancellationPolicy: policy,
+    calendar: {
+      uid: `${appointment.id}@medslot`,
+      start: appointment.start,
+      end: appointment.end,
+      summary: `${appointment.serviceName} · ${clinic.name}`,
+      location: location ? `${location.name}, ${location.address}` : clinic.name,
+      description: `${appointment.serviceName} with ${doctorName}.${service?.preparationNotes ? ` ${service.preparationNotes}` : ""} ${policy}`,
+      stamp: now,
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * What a marketplace search may ask for, shared by the search page's form and the published catalog
+ * so both read the same rules.
+ */
+import { z } from "zod";
+import { MAX_SEARCH_LENGTH, normaliseSearch } from "./catalog-search";
+
+export const SEARCH_SORTS = ["relevance", "price"] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+export const DEFAULT_SEARCH_LIMIT = 30;
+export const MAX_SEARCH_LIMIT = 100;
+/** The price column is a 32-bit integer of minor units. */
+const MAX_PRICE_MINOR = 2_147_483_647;
+
+const optionalText = (label: string) =>
+  z
+    .string({ error: `${label} must be text.` })
+    .max(MAX_SEARCH_LENGTH, { error: `${label} can be at most ${MAX_SEARCH_LENGTH} characters.` })
+    .transform((value) => normaliseSearch(value) || undefined)
+    .optional();
+
+const priceMinor = (label: string) =>
+  z
+    .number({ error: `${label} must be a number.` })
+    .int({ error: `${label} must be a whole number of minor units (cents).` })
+    .min(0, { error: `${label} cannot be negative.` })
+    .max(MAX_PRICE_MINOR, { error: `${label} is too large.` })
+    .optional();
+
+export const searchInputSchema = z
+  .object({
+    q: z
+      .string({ error: "The search must be text." })
+      .max(MAX_SEARCH_LENGTH * 2, { error: `The search can be at most ${MAX_SEARCH_LENGTH} characters.` })
+      .transform((value) => normaliseSearch(value))
+      .default(""),
+    city: optionalText("City"),
+    specialty: optionalText("Specialty"),
+    /** Prices in the clinic currency's minor units, the way services store them. */
+    priceMin: priceMinor("Lowest price"),
+    priceMax: priceMinor("Highest price"),
+    discounted: z.boolean({ error: "Discounted must be true or false." }).optional(),
+    sort: z.enum(SEARCH_SORTS, { error: "Sort by relevance or by price." }).default("relevance"),
+    limit: z
+      .number({ error: "Limit must be a number." })
+      .int({ error: "Limit must be a whole number." })
+      .min(1, { error: "Limit must be at least 1." })
+      .max(MAX_SEARCH_LIMIT, { error: `Limit can be at most ${MAX_SEARCH_LIMIT}.` })
+      .default(DEFAULT_SEARCH_LIMIT),
+  })
+  .refine((input) => input.priceMin === undefined || input.priceMax === undefined || input.priceMin <= input.priceMax, {
+    path: ["priceMax"],
+    error: "The highest price must not be below the lowest price.",
+  });
+
+export type SearchInput = z.input<typeof searchInputSchema>;
+export type SearchQuery = z.output<typeof searchInputSchema>;
+
+// Words too common to tell services apart; a search made only of them matches by full text alone.
+const STOP_WORDS = new Set(["and", "for", "the", "with", "near", "from", "into", "your", "our", "are", "was", "you"]);
+const MAX_SEARCH_TOKENS = 8;
+
+/**
+ * The words of a search that must each resemble something the service is called, for matching
+ * misspelled multi-word searches: lower case, three letters or more, no stop words, no repeats.
+ */
+export function searchTokens(search: string): string[] {
+  const words = search.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+  const tokens = words.filter((w) => w.length >= 3 && !STOP_WORDS.has(w));
+  return [...new Set(tokens)].slice(0, MAX_SEARCH_TOKENS);
+}
+
+/** The search as the form sends it: every field a string, prices in whole units of the currency. */
+export interface SearchForm {
+  q: string;
+  city: string;
+  specialty: string;
+  priceMin: string;
+  priceMax: string;
+  discounted: boolean;
+  sort: SearchSort;
+}
+
+/** A whole-unit amount typed into the form ("50", "50.5"); "" means no bound; anything else stays as typed for zod to refuse. */
+function formAmount(value: string): number | undefined {
+  const text = value.trim();
+  if (text === "") return undefined;
+  if (!/^\d+(\.\d{1,2})?$/.test(text)) return Number.NaN;
+  // Form amounts are whole currency units; every currency the platform lists has two decimals.
+  return Math.round(Number(text) * 100);
+}
+
+/** Reads the search page's query string into the form's values and the catalog's input. */
+export function readSearchForm(params: URLSearchParams): { form: SearchForm; input: SearchInput } {
+  const text = (name: string) => params.get(name) ?? "";
+  const sort = text("sort") === "price" ? "price" : "relevance";
+  const form: SearchForm = {
+    q: normaliseSearch(text("q")),
+    city: text("city"),
+    specialty: text("specialty"),
+    priceMin: text("priceMin"),
+    priceMax: text("priceMax"),
+    discounted: ["1", "on", "true"].includes(text("discounted")),
+    sort,
+  };
+  return {
+    form,
+    input: {
+      q: form.q,
+      city: form.city,
+      specialty: form.specialty,
+      priceMin: formAmount(form.priceMin),
+      priceMax: formAmount(form.priceMax),
+      discounted: form.discounted || undefined,
+      sort,
+    },
+  };
+}

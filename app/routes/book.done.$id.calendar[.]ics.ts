@@ -1,0 +1,21 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notFound, requirePatient } from "~/modules/auth/guards.server";
+import { confirmedVisit } from "~/modules/booking-flow/flow.server";
+import { appointmentIcs } from "~/modules/booking-flow/ics";
+import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { getDb } from "~/utils/db.server";
+
+/** The booked visit as a calendar file, for the patient who booked it. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const clinic = requireClinicSite(request, context.site);
+  const { patient } = await requirePatient(request, context);
+  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id);
+  if (!visit) throw notFound();
+  return new Response(appointmentIcs(visit.calendar), {
+    headers: {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": `attachment; filename="appointment-${clinic.slug}.ics"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

@@ -1,0 +1,52 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { PrintButton } from "~/components/booking/print-button";
+import { VisitDetails } from "~/components/booking/visit-details";
+import { notFound, requirePatient } from "~/modules/auth/guards.server";
+import { confirmedVisit } from "~/modules/booking-flow/flow.server";
+import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { getDb } from "~/utils/db.server";
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const clinic = requireClinicSite(request, context.site);
+  const { patient } = await requirePatient(request, context);
+  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id);
+  if (!visit) throw notFound();
+  // The calendar entry is built again by the download route; the page needs only what it shows.
+  const { calendar: _calendar, ...shown } = visit;
+  return { clinicName: clinic.name, visit: shown };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Booked · ${data.clinicName}` : "Booked" }];
+
+export default function BookingDone() {
+  const { clinicName, visit } = useLoaderData<typeof loader>();
+  const requested = visit.status === "requested";
+  return (
+    <>
+      <div className="mb-5 mt-3">
+        <p className="hidden text-lg font-semibold print:block">{clinicName}</p>
+        <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl" data-testid="booking-done">
+          {requested ? "Your request is with the clinic" : "You're booked"}
+        </h1>
+        <p className="mt-2 text-slate-700">
+          {requested ? "The clinic confirms this kind of visit itself; we will text you when it does." : `We look forward to seeing you at ${clinicName}. We will text you a reminder.`}
+        </p>
+      </div>
+      <VisitDetails visit={visit} patientName={visit.patientName || undefined} />
+      <div className="mt-6 flex flex-col gap-3 sm:flex-row print:hidden">
+        <a href={`/book/done/${visit.id}/calendar.ics`} download className="btn-primary min-h-12 text-base" data-testid="add-to-calendar">
+          <svg viewBox="0 0 24 24" aria-hidden="true" className="h-5 w-5 fill-current">
+            <path d="M7 2h2v2h6V2h2v2h3a1 1 0 0 1 1 1v15a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3V2Zm12 8H5v9h14v-9Z" />
+          </svg>
+          Add to calendar
+        </a>
+        <PrintButton />
+        <a href="/" className="btn-secondary min-h-12 text-base">
+          Back to {clinicName}
+        </a>
+      </div>
+      <p className="mt-6 text-xs text-slate-500">Booking reference {visit.id}</p>
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert, StepHeader } from "~/components/booking/step-header";
+import { VisitDetails } from "~/components/booking/visit-details";
+import { getViewer, requirePatient } from "~/modules/auth/guards.server";
+import { readHolder } from "~/modules/booking-flow/browser-hold.server";
+import { bookHref, confirmForm, parseChoice, type Choice } from "~/modules/booking-flow/choice";
+import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
+import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where to pick a time again once the hold is gone: that day's fresh times, or the start. */
+function againHref(choice: Choice | null): string {
+  if (!choice?.service || !choice.location || !choice.doctor) return "/book";
+  return bookHref({ service: choice.service, location: choice.location, doctor: choice.doctor, day: choice.day });
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const clinic = requireClinicSite(request, context.site);
+  const url = new URL(request.url);
+  const holdId = url.searchParams.get("hold");
+  if (!holdId || !UUID.test(holdId)) throw redirect("/book");
+  const choice = parseChoice(url.searchParams);
+  const heldBy = readHolder(request);
+  const db = getDb();
+  const review = heldBy ? await reviewHold(db, clinic, holdId, heldBy) : null;
+  const viewer = await getViewer(request, context);
+  const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
+  return {
+    clinicName: clinic.name,
+    review,
+    againHref: againHref(choice),
+    signedIn: viewer.kind === "patient",
+    family,
+    signInHref: `/sign-in?redirectTo=${encodeURIComponent(`${url.pathname}${url.search}`)}`,
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Check your booking · ${data.clinicName}` : "Check your booking" }];
+
+type ActionResult = { message: string; expired: boolean };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const clinic = requireClinicSite(request, context.site);
+  const { patient } = await requirePatient(request, context);
+  const form = confirmForm.safeParse(await readForm(request));
+  if (!form.success) return data<ActionResult>({ message: "Choose who the visit is for.", expired: false }, { status: 400 });
+  const heldBy = readHolder(request);
+  const answer = heldBy
+    ? await confirmBooking(getDb(), clinic, {
+        holdId: form.data.hold,
+        heldBy,
+        patientAccountId: patient.id,
+        dependentId: form.data.visitFor === "self" ? null : form.data.visitFor,
+        note: form.data.note || null,
+      })
+    : ({ ok: false, reason: "expired", message: "We could not find the time you chose on this device. Please choose a time again." } as const);
+  if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
+  return data<ActionResult>({ message: answer.message, expired: answer.reason === "expired" }, { status: 409 });
+}
+
+export default function ReviewBooking() {
+  const { review, againHref, signedIn, family, signInHref } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const busy = useNavigation().state === "submitting";
+
+  if (!review || result?.expired) {
+    return (
+      <>
+        <StepHeader title="This time is no longer held" />
+        <Alert tone="error">{result?.message ?? "We held this time for you for a short while and the hold has run out, so the time was released."}</Alert>
+        <a href={againHref} className="btn-primary min-h-12 w-full text-base sm:w-auto" data-testid="fresh-times">
+          See the free times again
+        </a>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <StepHeader backHref={review.timesHref} backLabel="Choose another time" title="Check your booking">
+        <p className="mt-2 text-slate-700" data-testid="hold-minutes">
+          We are holding this time for you for {review.minutesLeft} more {review.minutesLeft === 1 ? "minute" : "minutes"}.
+        </p>
+      </StepHeader>
+      {result ? <Alert tone="error">{result.message}</Alert> : null}
+      <VisitDetails visit={review} />
+      {review.requiresApproval ? <p className="mt-4 text-sm text-slate-700">The clinic confirms this kind of visit itself; we will text you when it does.</p> : null}
+
+      {signedIn ? (
+        <Form method="post" className="card mt-6 p-4 sm:p-6">
+          <input type="hidden" name="hold" value={review.holdId} />
+          <fieldset>
+            <legend className="text-lg font-semibold text-slate-900">Who is the visit for?</legend>
+            <div className="mt-3 space-y-2">
+              <label className="flex min-h-12 items-center gap-3 rounded-xl px-3 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand">
+                <input type="radio" name="visitFor" value="self" defaultChecked className="h-5 w-5 accent-[rgb(var(--brand))]" />
+                <span className="font-medium">Me</span>
+              </label>
+              {family.map((f) => (
+                <label key={f.id} className="flex min-h-12 items-center gap-3 rounded-xl px-3 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand">
+                  <input type="radio" name="visitFor" value={f.id} className="h-5 w-5 accent-[rgb(var(--brand))]" />
+                  <span className="font-medium">{f.name}</span>
+                  <span className="text-sm text-slate-500">({f.relationship})</span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <label className="field-label mt-5" htmlFor="note">
+            Anything the clinic should know? <span className="font-normal text-slate-500">(optional)</span>
+          </label>
+          <textarea id="note" name="note" maxLength={500} rows={2} className="field-input" />
+          <button type="submit" className="btn-primary mt-5 min-h-12 w-full text-base" disabled={busy}>
+            Confirm booking
+          </button>
+        </Form>
+      ) : (
+        <div className="card mt-6 p-4 sm:p-6" data-testid="sign-in-to-confirm">
+          <h2 className="text-lg font-semibold text-slate-900">Sign in to confirm</h2>
+          <p className="mt-1 text-sm text-slate-700">We text you a code; new here? Signing in creates your account. Your time stays held while you do.</p>
+          <a href={signInHref} className="btn-primary mt-4 min-h-12 w-full text-base">
+            Sign in with your phone
+          </a>
+        </div>
+      )}
+    </>
+  );
+}

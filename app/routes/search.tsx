@@ -1,0 +1,286 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { MarketplaceHeader } from "~/components/marketplace-header";
+import { SiteFooter } from "~/components/site-footer";
+import { requireSite } from "~/modules/clinic/site-guard.server";
+import { MAX_SEARCH_LENGTH } from "~/modules/marketplace/catalog-search";
+import { readSearchForm, type SearchForm } from "~/modules/marketplace/search-query";
+import { bookingUrl, listSearchFacets, searchCatalog, type CatalogSearchResult } from "~/modules/marketplace/search.server";
+import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { useRootData } from "~/root";
+import { getDb } from "~/utils/db.server";
+import { ValidationError } from "~/utils/errors.server";
+
+function money(minor: number, currency: string): string {
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat("en", { style: "currency", currency, trailingZeroDisplay: "stripIfInteger" }).format(minor / 10 ** digits);
+}
+
+function depositLabel(deposit: CatalogSearchResult["service"]["deposit"], currency: string): string | null {
+  if (deposit.kind === "fixed") return `${money(deposit.value, currency)} deposit`;
+  if (deposit.kind === "percent") return `${deposit.value}% deposit`;
+  return null;
+}
+
+/** Services across clinics, found even when misspelled; each result books on the clinic's own site. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const site = requireSite(request, context.site);
+  if (site.kind !== "marketplace") throw new Response("Not found", { status: 404 });
+
+  const { form, input } = readSearchForm(new URL(request.url).searchParams);
+  const searching = Boolean(form.q || form.city || form.specialty || form.priceMin || form.priceMax || form.discounted);
+  const db = getDb();
+  const facets = await listSearchFacets(db);
+  let error: string | null = null;
+  let invalid: string[] = [];
+  let results: CatalogSearchResult[] = [];
+  if (searching) {
+    try {
+      results = await searchCatalog(db, input);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      error = e.detail;
+      invalid = e.errors.map((f) => f.path);
+    }
+  }
+  return {
+    form,
+    searching,
+    error,
+    invalid,
+    facets,
+    results: results.map((r) => ({
+      clinic: r.clinic,
+      service: {
+        id: r.service.id,
+        name: r.service.name,
+        category: r.service.category,
+        specialty: r.service.specialty,
+        durationMin: r.service.durationMin,
+        price: money(r.service.priceMinor, r.service.currency),
+        deposit: depositLabel(r.service.deposit, r.service.currency),
+        hasDiscount: r.service.hasDiscount,
+      },
+      bookUrl: bookingUrl(clinicSiteUrl(request, r.clinic.slug), r.service.id),
+    })),
+    marketplaceUrl: marketplaceUrl(request),
+  };
+}
+
+type LoaderData = Awaited<ReturnType<typeof loader>>;
+type Result = LoaderData["results"][number];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Page not found · Medslot" }];
+  if (data.form.q) return [{ title: `“${data.form.q}” · Search services on Medslot` }, { name: "robots", content: "noindex" }];
+  return [
+    { title: "Search services · Medslot" },
+    { name: "description", content: "Search services, specialties and clinics, compare prices and book online." },
+  ];
+};
+
+export default function Search() {
+  const data = useLoaderData<typeof loader>();
+  const viewer = useRootData()?.viewer ?? { kind: "anonymous" as const };
+  return (
+    <div className="flex min-h-screen flex-col">
+      <MarketplaceHeader viewer={viewer} />
+      <main id="main" className="flex-1">
+        <section className="bg-gradient-to-b from-teal-50 to-slate-50">
+          <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
+            <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Search services</h1>
+            <p className="mt-2 max-w-2xl text-slate-700">Find a service, a specialty or a clinic. Small spelling mistakes are fine.</p>
+            <SearchFilters form={data.form} facets={data.facets} error={data.error} invalid={data.invalid} />
+          </div>
+        </section>
+        <section aria-labelledby="results-heading" className="mx-auto max-w-6xl px-4 pb-12 pt-6 sm:px-6 sm:pt-8">
+          <SearchResults data={data} />
+        </section>
+      </main>
+      <SiteFooter marketplaceUrl={data.marketplaceUrl} />
+    </div>
+  );
+}
+
+function SearchFilters({ form, facets, error, invalid }: { form: SearchForm; facets: LoaderData["facets"]; error: string | null; invalid: string[] }) {
+  return (
+    <form method="get" action="/search" role="search" className="mt-6" data-testid="service-search">
+      <label htmlFor="search-q" className="field-label">
+        Service, specialty or clinic
+      </label>
+      <div className="mt-1 flex flex-col gap-2 sm:flex-row">
+        <input
+          id="search-q"
+          name="q"
+          type="search"
+          defaultValue={form.q}
+          maxLength={MAX_SEARCH_LENGTH}
+          autoComplete="off"
+          placeholder="e.g. dental cleaning or physiotherapy"
+          className="field-input mt-0 flex-1"
+        />
+        <button type="submit" className="btn-primary px-6 py-3 text-base">
+          Search
+        </button>
+      </div>
+      <fieldset className="mt-4 grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-6">
+        <legend className="sr-only">Filters</legend>
+        <div className="col-span-2 sm:col-span-1">
+          <label htmlFor="search-city" className="field-label">
+            City
+          </label>
+          <select id="search-city" name="city" defaultValue={form.city} className="field-input">
+            <option value="">Any city</option>
+            {facets.cities.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="col-span-2 sm:col-span-1 lg:col-span-2">
+          <label htmlFor="search-specialty" className="field-label">
+            Specialty
+          </label>
+          <select id="search-specialty" name="specialty" defaultValue={form.specialty} className="field-input">
+            <option value="">Any specialty</option>
+            {facets.specialties.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="search-price-min" className="field-label">
+            Price from
+          </label>
+          <input id="search-price-min" name="priceMin" inputMode="decimal" defaultValue={form.priceMin} placeholder="0" className="field-input" aria-invalid={invalid.includes("priceMin") || undefined} aria-describedby={invalid.includes("priceMin") ? "search-error" : undefined} />
+        </div>
+        <div>
+          <label htmlFor="search-price-max" className="field-label">
+            Price up to
+          </label>
+          <input id="search-price-max" name="priceMax" inputMode="decimal" defaultValue={form.priceMax} placeholder="Any" className="field-input" aria-invalid={invalid.includes("priceMax") || undefined} aria-describedby={invalid.includes("priceMax") ? "search-error" : undefined} />
+        </div>
+        <div className="col-span-2 sm:col-span-1">
+          <label htmlFor="search-sort" className="field-label">
+            Sort by
+          </label>
+          <select id="search-sort" name="sort" defaultValue={form.sort} className="field-input">
+            <option value="relevance">Best match</option>
+            <option value="price">Lowest price</option>
+          </select>
+        </div>
+      </fieldset>
+      <div className="mt-3 flex flex-wrap items-center justify-between gap-3">
+        <label className="inline-flex items-center gap-2 text-sm font-medium text-slate-800">
+          <input type="checkbox" name="discounted" value="1" defaultChecked={form.discounted} className="h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-brand" />
+          Only services with a discount
+        </label>
+        <p className="text-xs text-slate-600">Prices are in each clinic's own currency.</p>
+      </div>
+      {error ? (
+        <p id="search-error" role="alert" className="field-error" data-testid="search-error">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function SearchResults({ data }: { data: LoaderData }) {
+  const { results, searching, form } = data;
+  const count = `${results.length} ${results.length === 1 ? "service" : "services"}`;
+  return (
+    <>
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-2">
+        <h2 id="results-heading" className="text-2xl font-bold tracking-tight text-slate-900">
+          {searching ? "Results" : "Start with what you need"}
+        </h2>
+        {searching && !data.error ? (
+          <p className="flex flex-wrap items-baseline gap-x-3 text-sm text-slate-700">
+            <span role="status" data-testid="search-count">
+              {form.q ? `${count} found for “${form.q}”` : `${count} found`}
+            </span>
+            <a href="/search" className="font-semibold text-teal-800 underline decoration-teal-300 underline-offset-4 hover:decoration-teal-800">
+              Clear search
+            </a>
+          </p>
+        ) : null}
+      </div>
+      {results.length ? (
+        <ul className="mt-6 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="search-results">
+          {results.map((r) => (
+            <li key={r.service.id}>
+              <ResultCard result={r} />
+            </li>
+          ))}
+        </ul>
+      ) : searching && !data.error ? (
+        <div className="card mt-6 flex flex-col items-center px-6 py-12 text-center" data-testid="no-results">
+          <svg viewBox="0 0 24 24" aria-hidden="true" className="h-10 w-10 text-slate-400">
+            <path fill="currentColor" d="M10 2a8 8 0 0 1 6.32 12.9l5.39 5.4-1.42 1.4-5.39-5.38A8 8 0 1 1 10 2Zm0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12Z" />
+          </svg>
+          <p className="mt-4 text-lg font-semibold text-slate-900">No services match{form.q ? ` “${form.q}”` : " these filters"}</p>
+          <p className="mt-1 max-w-md text-slate-600">Try fewer words, another city or a wider price range.</p>
+          <a href="/search" className="btn-secondary mt-6 px-5 py-3">
+            Clear search
+          </a>
+        </div>
+      ) : !searching ? (
+        <p className="mt-3 max-w-2xl text-slate-700">Type a service such as “dental cleaning”, a specialty such as physiotherapy, or a clinic's name, or pick a city.</p>
+      ) : null}
+    </>
+  );
+}
+
+function ResultCard({ result }: { result: Result }) {
+  const { clinic, service } = result;
+  return (
+    <article className="card flex h-full flex-col p-5" data-testid="search-result">
+      <div className="flex items-start justify-between gap-3">
+        <div className="min-w-0">
+          <h3 className="text-lg font-semibold text-slate-900">{service.name}</h3>
+          <p className="text-sm text-slate-600">
+            {clinic.name}
+            {clinic.city ? ` · ${clinic.city}` : ""}
+          </p>
+        </div>
+        {service.hasDiscount ? (
+          <span className="shrink-0 rounded-full bg-amber-100 px-2.5 py-1 text-xs font-semibold text-amber-900" data-testid="discount-badge">
+            Discount
+          </span>
+        ) : null}
+      </div>
+      {service.category || service.specialty ? (
+        <ul className="mt-3 flex flex-wrap gap-1.5" aria-label="Category and specialty">
+          {[...new Set([service.category, service.specialty].filter((v): v is string => Boolean(v)))].map((label) => (
+            <li key={label} className="rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">
+              {label}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <dl className="mt-4 grid grid-cols-2 gap-2 text-sm">
+        <div>
+          <dt className="text-slate-600">Price</dt>
+          <dd className="font-semibold text-slate-900" data-testid="result-price">
+            {service.price}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Duration</dt>
+          <dd className="font-semibold text-slate-900">{service.durationMin} min</dd>
+        </div>
+      </dl>
+      {service.deposit ? <p className="mt-2 text-sm text-slate-600">{service.deposit} when you book</p> : null}
+      <div className="mt-auto pt-5">
+        <a href={result.bookUrl} className="btn-primary w-full py-3" data-testid="book-result">
+          Book at {clinic.name}
+          <span className="sr-only">: {service.name}</span>
+        </a>
+      </div>
+    </article>
+  );
+}

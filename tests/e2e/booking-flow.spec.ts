@@ -1,0 +1,164 @@
+import { expect, test, type Page } from "@playwright/test";
+import { screenshotPath } from "./support/artifacts";
+import { latestMessage, newTestPhone } from "./support/outbox";
+import { clinicUrl } from "./support/urls";
+
+/** The day with the most free times in the first month that has any. */
+async function busiestDay(free: ReturnType<Page["getByTestId"]>) {
+  const labels = await free.evaluateAll((links) => links.map((l) => l.getAttribute("aria-label") ?? ""));
+  const counts = labels.map((l) => Number(/(\d+) free time/.exec(l)?.[1] ?? 0));
+  return free.nth(counts.indexOf(Math.max(...counts)));
+}
+
+/** The first (or busiest) day of a month with free times, looking a few months ahead if needed. */
+async function openFreeDay(page: Page, which: "first" | "busiest" = "first") {
+  for (let i = 0; i < 3; i++) {
+    const free = page.getByTestId("free-day");
+    if ((await free.count()) > 0) {
+      const day = which === "first" ? free.first() : await busiestDay(free);
+      await expect(day).toHaveAttribute("aria-label", /^\w+day \d{1,2} \w+, \d+ free times?$/);
+      await day.click();
+      return;
+    }
+    await page.getByTestId("next-month").click();
+  }
+  throw new Error("no free day in three months");
+}
+
+const icsUtc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+
+test("a new patient books a visit on northside: service, day, time, SMS sign-in, confirmation and calendar file @phone", async ({ page, request }, testInfo) => {
+  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `booking-${name}`), fullPage: true });
+  // The two viewports run side by side; each books at its own location so they never compete.
+  const locationName = testInfo.project.name === "phone" ? "Washington Heights" : "Harlem";
+
+  await page.goto(clinicUrl("northside", "/book"));
+  await expect(page.getByRole("heading", { level: 1, name: "Book an appointment" })).toBeVisible();
+  await expect(page.getByTestId("call-clinic").locator('a[href^="tel:"]')).not.toHaveCount(0);
+  await expect(page.getByTestId("service-option").filter({ hasText: "Annual physical" })).toContainText("$220.00");
+  await shot("1-services");
+
+  await page.getByTestId("service-option").filter({ hasText: "Annual physical" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Where would you like to be seen?" })).toBeVisible();
+  await shot("2-location");
+  await page.getByTestId("location-option").filter({ hasText: locationName }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Who would you like to see?" })).toBeVisible();
+  await shot("3-doctor");
+  await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Choose a day" })).toBeVisible();
+  await shot("4-calendar");
+  // A visit next month is well outside its cancellation window, so the policy names a deadline.
+  const thisMonth = await page.locator("#month-heading").innerText();
+  await page.getByTestId("next-month").click();
+  await expect(page.locator("#month-heading")).not.toHaveText(thisMonth);
+  await openFreeDay(page);
+
+  await expect(page.getByTestId("time-zone")).toContainText("America/New_York");
+  await shot("5-times");
+  const times = page.getByTestId("time-option");
+  const chosen = testInfo.project.name === "phone" ? times.last() : times.first();
+  const start = await chosen.locator("xpath=..").locator('input[name="start"]').inputValue();
+  await chosen.click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  await expect(page.getByTestId("hold-minutes")).toContainText(/holding this time for you for (10|9) more minutes/);
+  await expect(page.getByTestId("cancellation-policy")).toContainText(/until \w+day \d+ \w+ \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T/);
+  await expect(page.getByTestId("visit-details")).toContainText("Fast for 8 hours");
+  await expect(page.getByTestId("visit-details")).toContainText(locationName);
+  await shot("6-review");
+
+  await page.getByRole("link", { name: "Sign in with your phone" }).click();
+  const phone = newTestPhone();
+  await page.getByLabel("Mobile phone number").fill(phone.typed);
+  await page.getByRole("button", { name: "Send code" }).click();
+  const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
+  await page.getByLabel("6-digit code").fill(code!);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("First name").fill("Grace");
+  await page.getByLabel("Last name").fill("Hopper");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  // Back on the review with the same hold: the browser's booking cookie outlived the sign-in.
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  await expect(page.getByRole("group", { name: "Who is the visit for?" }).getByLabel("Me")).toBeChecked();
+  await shot("7-who");
+  await page.getByRole("button", { name: "Confirm booking" }).click();
+
+  await expect(page).toHaveURL(/\/book\/done\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("booking-done")).toHaveText("You're booked");
+  await expect(page.getByTestId("visit-details")).toContainText("Grace Hopper");
+  await shot("8-done");
+  // The printable page leaves out the site's header, footer and buttons.
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByTestId("add-to-calendar")).toBeHidden();
+  await expect(page.getByRole("banner")).toBeHidden();
+  await shot("9-print");
+  await page.emulateMedia({ media: "screen" });
+
+  const download = page.waitForEvent("download");
+  await page.getByTestId("add-to-calendar").click();
+  const file = await download;
+  const ics = await file.path().then((p) => import("node:fs").then((fs) => fs.readFileSync(p, "utf8")));
+  expect(ics).toContain("BEGIN:VCALENDAR");
+  expect(ics).toContain(`DTSTART:${icsUtc(start)}`);
+  expect(ics).toMatch(/DTEND:\d{8}T\d{6}Z/);
+  expect(ics).toContain("SUMMARY:Annual physical · Northside");
+  expect(ics).toMatch(/LOCATION:[^\r\n]*\\,/);
+  // Node cannot resolve *.localhost, so the browser itself reads the header.
+  const type = await page.evaluate(async () => (await fetch(`${location.pathname}/calendar.ics`)).headers.get("content-type"));
+  expect(type).toContain("text/calendar");
+});
+
+test("a time someone else takes between viewing and choosing is refused with the fresh times @phone", async ({ page, browser }, testInfo) => {
+  // Each viewport books its own service so the two runs never meet; both are offered at one
+  // location only, so that step is skipped.
+  const service = testInfo.project.name === "phone" ? "Sports injury assessment" : "Full-body skin check";
+  await page.goto(clinicUrl("northside", "/book"));
+  await page.getByTestId("service-option").filter({ hasText: service }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Who would you like to see?" })).toBeVisible();
+  await page.getByTestId("doctor-option").nth(1).click();
+  // Next month's days are emptier, so a refused time leaves other times on the same day.
+  await page.getByTestId("next-month").click();
+  await openFreeDay(page, "busiest");
+  const wanted = page.getByTestId("time-option").first();
+  const start = await wanted.locator("xpath=..").locator('input[name="start"]').inputValue();
+
+  const other = await browser.newContext();
+  const rival = await other.newPage();
+  await rival.goto(page.url());
+  await rival.locator(`form:has(input[name="start"][value="${start}"])`).getByTestId("time-option").click();
+  await expect(rival.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  await other.close();
+
+  await wanted.click();
+  await expect(page.getByTestId("booking-error")).toContainText("someone just took this time");
+  await expect(page.locator(`input[name="start"][value="${start}"]`)).toHaveCount(0);
+  await expect(page.getByTestId("time-option").first()).toBeVisible();
+  await page.screenshot({ path: screenshotPath(testInfo, "booking-taken"), fullPage: true });
+});
+
+test("bad booking addresses start over instead of failing", async ({ page }) => {
+  for (const path of ["/book?service=nope", "/book?service=00000000-0000-4000-8000-000000000000", "/book?day=2026-02-30", "/book/review?hold=x"]) {
+    const answer = await page.goto(clinicUrl("northside", path));
+    expect(answer?.status(), path).toBe(200);
+    await expect(page).toHaveURL(clinicUrl("northside", "/book"));
+  }
+});
+
+test("the booking steps work without JavaScript, up to the held time", async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(clinicUrl("northside", "/book"));
+  await page.getByTestId("service-option").filter({ hasText: "Well-child check-up" }).click();
+  await page.getByTestId("location-option").filter({ hasText: "Harlem" }).click();
+  await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
+  await page.getByTestId("next-month").click();
+  await openFreeDay(page, "busiest");
+  await page.getByTestId("time-option").last().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  await expect(page.getByTestId("visit-details")).toContainText("Well-child check-up");
+  await page.screenshot({ path: screenshotPath(testInfo, "booking-no-js-review"), fullPage: true });
+  await context.close();
+});
