@@ -1,0 +1,159 @@
+/**
+ * A patient's own appointments at one clinic, as the /account page shows them, and cancelling one
+ * of them online. Visits booked for dependents sit on the account holder's account, so listing by
+ * the account covers the whole family.
+ */
+import { z } from "zod";
+import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
+import { loadBookingCatalog } from "~/modules/booking-flow/catalog.server";
+import { formatDateTime, formatDuration, formatMoney } from "~/modules/booking-flow/format";
+import type { Actor } from "~/modules/scheduling/actor";
+import { cancelAppointment, getAppointment, listAppointments, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { patientMayChange } from "~/modules/scheduling/policy";
+import type { ClinicRef } from "~/modules/scheduling/slots.server";
+import type { Db } from "~/utils/db.server";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { paymentWords, statusWords, windowWords } from "./wording";
+
+export type AccountClinic = ClinicRef & { name: string; contactPhone: string | null };
+
+/** Only these can still be cancelled; the booking core refuses the rest as well. */
+const CANCELLABLE = new Set(["requested", "confirmed"]);
+const DAY_MS = 86_400_000;
+/** How far back the page looks; older visits stay in the clinic's records. */
+const PAST_DAYS = 730;
+const PAST_SHOWN = 30;
+const UPCOMING_DAYS = 800;
+
+export interface AccountAppointment {
+  id: string;
+  serviceName: string;
+  doctorName: string;
+  location: { name: string; address: string } | null;
+  patientName: string;
+  when: string;
+  duration: string;
+  status: string;
+  statusTone: "good" | "waiting" | "ended";
+  price: string;
+  deposit: string | null;
+  payment: string;
+  /** The last moment to cancel online, on the clinic's clock. */
+  deadline: string;
+  /** Active and before the deadline: the page offers the cancel form. */
+  canCancel: boolean;
+  /** Active but past the deadline: the page explains and gives the phone number. */
+  tooLate: string | null;
+  upcoming: boolean;
+}
+
+export interface AccountView {
+  upcoming: AccountAppointment[];
+  past: AccountAppointment[];
+}
+
+export function tooLateText(clinic: AccountClinic, deadline: Date, windowMin: number): string {
+  const call = clinic.contactPhone ? `Please call ${clinic.name} on ${clinic.contactPhone} instead.` : `Please call ${clinic.name} instead.`;
+  return `It is too late to cancel this visit online: that was possible until ${formatDateTime(deadline, clinic.timeZone)} (${windowWords(windowMin)} before it starts). ${call}`;
+}
+
+function shown(a: AppointmentRecord, clinic: AccountClinic, names: { doctors: Map<string, string>; locations: Map<string, { name: string; address: string }> }, now: Date): AccountAppointment {
+  const active = CANCELLABLE.has(a.status);
+  const open = active && patientMayChange(a.start, a.cancellationWindowMin, now);
+  const person = a.dependent ?? a.patient;
+  const { words, tone } = statusWords(a.status);
+  return {
+    id: a.id,
+    serviceName: a.serviceName,
+    doctorName: names.doctors.get(a.practitionerId) ?? "Your doctor",
+    location: names.locations.get(a.locationId) ?? null,
+    patientName: [person?.firstName, person?.lastName].filter(Boolean).join(" "),
+    when: formatDateTime(a.start, clinic.timeZone),
+    duration: formatDuration(Math.round((a.end.getTime() - a.start.getTime()) / 60_000)),
+    status: words,
+    statusTone: tone,
+    price: formatMoney(a.priceMinor, a.currency),
+    deposit: a.depositMinor > 0 ? formatMoney(a.depositMinor, a.currency) : null,
+    payment: paymentWords(a.paymentStatus, a.depositMinor > 0),
+    deadline: formatDateTime(a.cancellationDeadline, clinic.timeZone),
+    canCancel: open,
+    tooLate: active && !open ? tooLateText(clinic, a.cancellationDeadline, a.cancellationWindowMin) : null,
+    upcoming: a.end.getTime() > now.getTime(),
+  };
+}
+
+/** The page's two lists, read and audited in one transaction (every view of patient data is logged). */
+export async function accountAppointments(
+  db: Db,
+  clinic: AccountClinic,
+  patientAccountId: string,
+  audit: AuditRequestContext | null,
+  now = new Date(),
+): Promise<AccountView> {
+  const [records, catalog] = await Promise.all([
+    db.forClinic(clinic.id).tx(async (tx) => {
+      const from = new Date(now.getTime() - PAST_DAYS * DAY_MS);
+      const to = new Date(now.getTime() + UPCOMING_DAYS * DAY_MS);
+      // Oldest first, so page through until the end: the newest past visits matter most.
+      const items: AppointmentRecord[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await listAppointments(tx, clinic, { from, to, limit: 200, cursor, patientAccountId });
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      await recordAudit(tx, {
+        clinicId: clinic.id,
+        actor: { type: "patient", id: patientAccountId },
+        action: "patient.appointments_viewed",
+        target: { type: "patient_account", id: patientAccountId },
+        request: audit,
+        details: { count: items.length },
+      });
+      return items;
+    }),
+    loadBookingCatalog(db, clinic.id),
+  ]);
+  const names = {
+    doctors: new Map(catalog.doctors.map((d) => [d.id, d.name])),
+    locations: new Map(catalog.locations.map((l) => [l.id, { name: l.name, address: l.address }])),
+  };
+  const all = records.map((r) => shown(r, clinic, names, now));
+  return {
+    upcoming: all.filter((a) => a.upcoming),
+    past: all.filter((a) => !a.upcoming).reverse().slice(0, PAST_SHOWN),
+  };
+}
+
+export const cancelForm = z.object({
+  intent: z.literal("cancel"),
+  appointmentId: z.uuid(),
+});
+
+export type CancelAnswer = { ok: true; appointmentId: string } | { ok: false; message: string };
+
+/**
+ * Cancels one of the patient's own visits. The window is checked here first so a late attempt gets
+ * the deadline in the clinic's words and its phone number; the booking core checks it again under
+ * the row lock, which decides a race at the deadline.
+ */
+export async function cancelOwnAppointment(db: Db, clinic: AccountClinic, patientAccountId: string, appointmentId: string, audit: AuditRequestContext | null, now = new Date()): Promise<CancelAnswer> {
+  const actor: Actor = { type: "patient", id: patientAccountId, request: audit };
+  const missing = { ok: false, message: "We could not find this appointment among yours." } as const;
+  try {
+    return await db.forClinic(clinic.id).tx(async (tx): Promise<CancelAnswer> => {
+      const appointment = await getAppointment(tx, clinic, appointmentId);
+      if (appointment.patient?.id !== patientAccountId) return missing;
+      if (!CANCELLABLE.has(appointment.status)) return { ok: false, message: `This visit is already ${statusWords(appointment.status).words.toLowerCase()}, so there is nothing to cancel.` };
+      if (!patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) {
+        return { ok: false, message: tooLateText(clinic, appointment.cancellationDeadline, appointment.cancellationWindowMin) };
+      }
+      await cancelAppointment(tx, clinic, { appointmentId, reason: "patient_request" }, actor, now);
+      return { ok: true, appointmentId };
+    });
+  } catch (error) {
+    if (error instanceof NotFoundError) return missing;
+    if (error instanceof ValidationError) return { ok: false, message: error.detail };
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+/** Appointment and payment states in the words a patient would use. */
+
+const STATUS: Record<string, { words: string; tone: "good" | "waiting" | "ended" }> = {
+  requested: { words: "Waiting for the clinic to confirm", tone: "waiting" },
+  confirmed: { words: "Confirmed", tone: "good" },
+  checked_in: { words: "Checked in", tone: "good" },
+  in_consultation: { words: "With the doctor", tone: "good" },
+  completed: { words: "Completed", tone: "ended" },
+  cancelled: { words: "Cancelled", tone: "ended" },
+  declined: { words: "Declined by the clinic", tone: "ended" },
+  no_show: { words: "Missed", tone: "ended" },
+  rescheduled: { words: "Moved to another time", tone: "ended" },
+};
+
+export function statusWords(status: string): { words: string; tone: "good" | "waiting" | "ended" } {
+  return STATUS[status] ?? { words: status.replace(/_/g, " "), tone: "ended" };
+}
+
+const PAYMENT: Record<string, string> = {
+  card_saved: "Card saved, nothing charged yet",
+  authorized: "Deposit reserved on your card, not yet charged",
+  captured: "Deposit paid",
+  released: "Deposit released, nothing charged",
+  refunded: "Deposit refunded",
+  failed: "Card payment failed: please update your card",
+  waived: "Deposit waived by the clinic",
+};
+
+export function paymentWords(status: string, hasDeposit: boolean): string {
+  if (status === "none") return hasDeposit ? "Nothing paid yet" : "No deposit; pay at the clinic";
+  return PAYMENT[status] ?? status.replace(/_/g, " ");
+}
+
+/** 2880 → "48 hours", 1440 → "24 hours", 90 → "90 minutes". */
+export function windowWords(minutes: number): string {
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour" : `${minutes / 60} hours`;
+  return `${minutes} minutes`;
+}

@@ -1,0 +1,85 @@
+import { expect, test, type Page } from "@playwright/test";
+import { screenshotPath } from "./support/artifacts";
+import { latestMessage, newTestPhone } from "./support/outbox";
+import { clinicUrl } from "./support/urls";
+
+/** The first day with free times, from the month shown on, looking a few months ahead if needed. */
+async function openFirstFreeDay(page: Page) {
+  for (let i = 0; i < 3; i++) {
+    const free = page.getByTestId("free-day");
+    if ((await free.count()) > 0) {
+      await free.first().click();
+      return;
+    }
+    await page.getByTestId("next-month").click();
+  }
+  throw new Error("no free day in three months");
+}
+
+test("the appointments page asks who you are first", async ({ page }) => {
+  await page.goto(clinicUrl("northside", "/account"));
+  await expect(page).toHaveURL(clinicUrl("northside", "/sign-in?redirectTo=%2Faccount"));
+});
+
+test("a new patient books on northside, sees the visit on /account and cancels it @phone", async ({ page, request }, testInfo) => {
+  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `account-${name}`), fullPage: true });
+  // The two viewports run side by side; each books at its own location so they never compete.
+  const locationName = testInfo.project.name === "phone" ? "Washington Heights" : "Harlem";
+
+  await page.goto(clinicUrl("northside", "/book"));
+  await page.getByTestId("service-option").first().click();
+  const locations = page.getByTestId("location-option");
+  const doctors = page.getByTestId("doctor-option");
+  await expect(locations.or(doctors).first()).toBeVisible();
+  if ((await locations.count()) > 0) {
+    const mine = locations.filter({ hasText: locationName });
+    await ((await mine.count()) > 0 ? mine : locations.first()).click();
+  }
+  await doctors.first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Choose a day" })).toBeVisible();
+  // Two months ahead: far outside the 48-hour window, and away from the days other specs book.
+  for (let i = 0; i < 2; i++) {
+    const month = await page.locator("#month-heading").innerText();
+    await page.getByTestId("next-month").click();
+    await expect(page.locator("#month-heading")).not.toHaveText(month);
+  }
+  await openFirstFreeDay(page);
+  const times = page.getByTestId("time-option");
+  await (testInfo.project.name === "phone" ? times.last() : times.first()).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  const serviceName = (await page.getByTestId("visit-details").locator("dd").first().innerText()).trim();
+  const when = (await page.getByTestId("visit-when").innerText()).trim();
+  await page.getByRole("link", { name: "Sign in with your phone" }).click();
+  const phone = newTestPhone();
+  await page.getByLabel("Mobile phone number").fill(phone.typed);
+  await page.getByRole("button", { name: "Send code" }).click();
+  const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
+  await page.getByLabel("6-digit code").fill(code!);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("First name").fill("Ada");
+  await page.getByLabel("Last name").fill("Lovelace");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await expect(page.getByTestId("booking-done")).toBeVisible();
+
+  await page.getByRole("link", { name: "My appointments" }).click();
+  await expect(page).toHaveURL(clinicUrl("northside", "/account"));
+  await expect(page.getByRole("heading", { level: 1, name: "Your appointments" })).toBeVisible();
+  const visit = page.getByTestId("upcoming-appointments").getByTestId("account-appointment");
+  await expect(visit).toHaveCount(1);
+  await expect(visit).toContainText(serviceName);
+  await expect(visit).toContainText("Ada Lovelace");
+  await expect(visit.getByTestId("appointment-when")).toHaveText(when);
+  await expect(visit.getByTestId("appointment-status")).toHaveText(/Confirmed|Waiting for the clinic to confirm/);
+  await expect(visit.getByTestId("appointment-deadline")).toHaveText(/^\w+day \d{1,2} \w+ \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T$/);
+  await expect(visit.getByTestId("appointment-details")).toHaveAttribute("href", /^\/book\/done\/[0-9a-f-]{36}$/);
+  await shot("1-upcoming");
+
+  await visit.getByTestId("cancel-appointment").click();
+  await expect(page.getByTestId("cancelled-message")).toContainText(`Your ${serviceName} on ${when} is cancelled`);
+  await expect(visit.getByTestId("appointment-status")).toHaveText("Cancelled");
+  await expect(visit.getByTestId("cancel-appointment")).toHaveCount(0);
+  await shot("2-cancelled");
+});
