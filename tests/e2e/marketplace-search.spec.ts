@@ -19,6 +19,13 @@ test("a misspelled search finds the dental clinic and books on its own site @pho
   await expect(book).toHaveAttribute("href", new RegExp(`^${escape(clinicOrigin("silk-road-dental"))}/book\\?service=[0-9a-f-]{36}$`));
   await expect(page.getByLabel("Service, specialty or clinic")).toHaveValue("dentl clening");
   await page.screenshot({ path: screenshotPath(testInfo, "marketplace-service-search"), fullPage: true });
+
+  // Booking continues on the clinic's own site with the service already chosen.
+  await book.click();
+  await expect(page).toHaveURL(new RegExp(`^${escape(clinicOrigin("silk-road-dental"))}/book\\?(.+&)?service=[0-9a-f-]{36}`));
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Book an appointment");
+  await expect(page.getByText("Check-up and professional cleaning").first()).toBeVisible();
+  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-to-clinic-booking"), fullPage: true });
 });
 
 test("filters narrow the results, and internal-only services never show", async ({ page }, testInfo) => {
