@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
-import { latestMessage, newTestPhone } from "./support/outbox";
+import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
 
 /** The day with the most free times in the first month that has any. */
@@ -70,15 +70,7 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
   await shot("6-review");
 
   await page.getByRole("link", { name: "Sign in with your phone" }).click();
-  const phone = newTestPhone();
-  await page.getByLabel("Mobile phone number").fill(phone.typed);
-  await page.getByRole("button", { name: "Send code" }).click();
-  const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
-  await page.getByLabel("6-digit code").fill(code!);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("First name").fill("Grace");
-  await page.getByLabel("Last name").fill("Hopper");
-  await page.getByRole("button", { name: "Continue" }).click();
+  await signInNewPatient(page, request, { first: "Grace", last: "Hopper" });
 
   // Back on the review with the same hold: the browser's booking cookie outlived the sign-in.
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
-import { latestMessage, newTestPhone } from "./support/outbox";
+import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
 
 /** The first day with free times, from the month shown on, looking a few months ahead if needed. */
@@ -51,15 +51,7 @@ test("a new patient books on northside, sees the visit on /account and cancels i
   const serviceName = (await page.getByTestId("visit-details").locator("dd").first().innerText()).trim();
   const when = (await page.getByTestId("visit-when").innerText()).trim();
   await page.getByRole("link", { name: "Sign in with your phone" }).click();
-  const phone = newTestPhone();
-  await page.getByLabel("Mobile phone number").fill(phone.typed);
-  await page.getByRole("button", { name: "Send code" }).click();
-  const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
-  await page.getByLabel("6-digit code").fill(code!);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("First name").fill("Ada");
-  await page.getByLabel("Last name").fill("Lovelace");
-  await page.getByRole("button", { name: "Continue" }).click();
+  await signInNewPatient(page, request, { first: "Ada", last: "Lovelace" });
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
   await page.getByRole("button", { name: "Confirm booking" }).click();
   await expect(page.getByTestId("booking-done")).toBeVisible();

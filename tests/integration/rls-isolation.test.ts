@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { clinicRowFixtures, pgSql, prismaSql, type ClinicRowFixture, type PrimaryKey } from "../support/clinic-fixtures";
 import { runtimePg, testDb } from "../support/db";
 import { readPrismaSchema } from "../support/prisma-schema";
+import { sqlStateOf } from "~/utils/db-errors.server";
 
 interface ClinicTable {
   name: string;
@@ -55,26 +56,10 @@ const clinicTables = await findClinicTables();
 const tableNames = clinicTables.map((t) => t.name);
 const schema = readPrismaSchema();
 
-/** The SQLSTATE of a failure from pg or from Prisma (which wraps the driver's error). */
+/** The SQLSTATE of a failure from pg or from Prisma, or the privilege error named in its message. */
 function sqlState(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  const visit = (e: unknown): string | undefined => {
-    if (!e || typeof e !== "object" || seen.has(e)) return undefined;
-    seen.add(e);
-    const o = e as Record<string, unknown>;
-    // Prisma's own code (P2010...) sits on the outside; the database's SQLSTATE is in meta or cause.
-    const inner = visit(o.meta) ?? visit(o.cause) ?? visit(o.driverAdapterError);
-    if (inner) return inner;
-    for (const key of ["originalCode", "code"]) {
-      const value = o[key];
-      if (typeof value === "string" && /^[0-9A-Z]{5}$/.test(value) && !/^P[12]\d{3}$/.test(value)) return value;
-    }
-    return undefined;
-  };
-  const found = visit(error);
-  if (found) return found;
   const message = error instanceof Error ? error.message : String(error);
-  return /\b(42501)\b/.exec(message)?.[1];
+  return sqlStateOf(error) ?? /\b(42501)\b/.exec(message)?.[1];
 }
 
 async function expectRefused(action: Promise<unknown>, what: string) {

@@ -15,6 +15,7 @@
 import type { Db, Tx } from "~/utils/db.server";
 import { minutesOf, parseOpeningHours, WEEKDAYS, type Weekday } from "../tenancy/opening-hours";
 import { depositFor } from "./policy";
+import { normalize as normalizeIntervals, subtract as subtractIntervals, type Interval } from "./slot-engine";
 import { addDays, datesFromTo, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "./zoned-time";
 
 export interface DemoHistoryOptions {
@@ -245,33 +246,11 @@ function demoPeople(locale: Locale, count: number, dice: Dice, thisYear: number)
 // ---------------------------------------------------------------------------------------------
 // Wall-time intervals of one local day: [start, end) in minutes from local midnight.
 
-type Span = readonly [number, number];
+type Span = Interval;
 
-function normalize(spans: Span[]): Span[] {
-  const sorted = spans.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
-  const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
-}
-
-function subtract(from: readonly Span[], cuts: readonly Span[]): Span[] {
-  let out: Span[] = [...from];
-  for (const [ca, cb] of cuts) {
-    out = out.flatMap(([a, b]): Span[] => {
-      if (cb <= a || ca >= b) return [[a, b]];
-      const pieces: Span[] = [
-        [a, Math.min(b, ca)],
-        [Math.max(a, cb), b],
-      ];
-      return pieces.filter(([x, y]) => y > x);
-    });
-  }
-  return out;
-}
+// The slot engine's interval arithmetic; its subtraction wants both sides sorted and merged.
+const normalize = (spans: readonly Span[]): Span[] => normalizeIntervals([...spans]);
+const subtract = (from: readonly Span[], cuts: readonly Span[]): Span[] => subtractIntervals(normalize(from), normalize(cuts));
 
 function intersect(a: readonly Span[], b: readonly Span[]): Span[] {
   const out: Span[] = [];

@@ -109,7 +109,7 @@ export interface Slot {
   roomId: string | null;
 }
 
-type Interval = readonly [number, number];
+export type Interval = readonly [number, number];
 
 const MINUTE_MS = 60_000;
 
@@ -117,7 +117,7 @@ const floorMin = (d: Date) => Math.floor(d.getTime() / MINUTE_MS);
 const ceilMin = (d: Date) => Math.ceil(d.getTime() / MINUTE_MS);
 
 /** Sorted, merged, non-empty intervals; touching intervals join (a 20:00–24:00 shift meets 00:00–02:00). */
-function normalize(list: Interval[]): Interval[] {
+export function normalize(list: Interval[]): Interval[] {
   const sorted = list.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
   for (const [a, b] of sorted) {
@@ -129,7 +129,7 @@ function normalize(list: Interval[]): Interval[] {
 }
 
 /** `from` minus `cut`, both normalized. */
-function subtract(from: readonly Interval[], cut: readonly Interval[]): Interval[] {
+export function subtract(from: readonly Interval[], cut: readonly Interval[]): Interval[] {
   if (cut.length === 0) return [...from];
   const out: Interval[] = [];
   let j = 0;
