@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
 import { appointmentIcs } from "~/modules/booking-flow/ics";
@@ -9,7 +10,7 @@ import { getDb } from "~/utils/db.server";
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
   const { patient } = await requirePatient(request, context);
-  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id);
+  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
   if (!visit) throw notFound();
   return new Response(appointmentIcs(visit.calendar), {
     headers: {

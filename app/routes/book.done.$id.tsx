@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/booking/print-button";
 import { VisitDetails } from "~/components/booking/visit-details";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
@@ -10,7 +11,7 @@ import { getDb } from "~/utils/db.server";
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
   const { patient } = await requirePatient(request, context);
-  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id);
+  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
   if (!visit) throw notFound();
   // The calendar entry is built again by the download route; the page needs only what it shows.
   const { calendar: _calendar, ...shown } = visit;

@@ -104,9 +104,13 @@ describe("holding and confirming", () => {
     const confirmed = await confirmBooking(db, f.clinic, { holdId: held.holdId, heldBy: "browser:first", patientAccountId: f.patientId, dependentId: null, note: "Knee" });
     if (!confirmed.ok) throw new Error(confirmed.message);
 
-    expect(await confirmedVisit(db, { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, await f.newPatient())).toBeNull();
-    const visit = await confirmedVisit(db, { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, f.patientId);
+    const from = { ip: "203.0.113.5", userAgent: "test", requestId: "req-visit" };
+    expect(await confirmedVisit(db, { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, await f.newPatient(), from)).toBeNull();
+    const visit = await confirmedVisit(db, { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, f.patientId, from);
     expect(visit).toMatchObject({ status: "confirmed", patientName: "Pat Ient", location: { name: "Main site" } });
+    // Only the patient's own view was shown, and only it is in the audit log.
+    const viewed = await db.forClinic(f.clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "patient.appointment_viewed" } }));
+    expect(viewed).toMatchObject([{ actorType: "patient", actorId: f.patientId, targetId: confirmed.appointmentId, ip: "203.0.113.5" }]);
     const ics = appointmentIcs(visit!.calendar);
     expect(ics).toContain(`DTSTART:${icsUtc(new Date(time!.start))}\r\n`);
     expect(ics).toContain(`DTEND:${icsUtc(new Date(new Date(time!.start).getTime() + 30 * 60_000))}\r\n`);

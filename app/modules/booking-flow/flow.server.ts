@@ -3,6 +3,7 @@
  * review → confirm. Each step is worked out from the choice in the address; anything stale or
  * malformed sends the patient back to the first step that still makes sense.
  */
+import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
@@ -305,16 +306,37 @@ export interface ConfirmedVisit {
   calendar: CalendarEntry;
 }
 
-/** A patient's own booked visit; someone else's (or a malformed id) is null. */
-export async function confirmedVisit(db: Db, clinic: ClinicRef & { name: string }, appointmentId: string, patientAccountId: string, now = new Date()): Promise<ConfirmedVisit | null> {
+/**
+ * A patient's own booked visit; someone else's (or a malformed id) is null. Each view is written to
+ * the clinic's audit log, like every view of patient data.
+ */
+export async function confirmedVisit(
+  db: Db,
+  clinic: ClinicRef & { name: string },
+  appointmentId: string,
+  patientAccountId: string,
+  request: AuditRequestContext | null,
+  now = new Date(),
+): Promise<ConfirmedVisit | null> {
   let appointment;
   try {
-    appointment = await db.forClinic(clinic.id).tx((tx) => getAppointment(tx, clinic, appointmentId));
+    appointment = await db.forClinic(clinic.id).tx(async (tx) => {
+      const found = await getAppointment(tx, clinic, appointmentId);
+      if (found.patient?.id !== patientAccountId) return null;
+      await recordAudit(tx, {
+        clinicId: clinic.id,
+        actor: { type: "patient", id: patientAccountId },
+        action: "patient.appointment_viewed",
+        target: { type: "appointment", id: found.id },
+        request,
+      });
+      return found;
+    });
   } catch (error) {
     if (error instanceof NotFoundError) return null;
     throw error;
   }
-  if (appointment.patient?.id !== patientAccountId) return null;
+  if (!appointment) return null;
   const catalog = await loadBookingCatalog(db, clinic.id);
   const location = catalog.locations.find((l) => l.id === appointment.locationId) ?? null;
   const doctorName = catalog.doctors.find((d) => d.id === appointment.practitionerId)?.name ?? "Your doctor";
