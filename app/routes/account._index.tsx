@@ -1,0 +1,173 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { Alert } from "~/components/booking/step-header";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
+import { requirePatient } from "~/modules/auth/guards.server";
+import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { accountAppointments, cancelForm, cancelOwnAppointment, type AccountAppointment } from "~/modules/patient-account/appointments.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const clinic = requireClinicSite(request, context.site);
+  const { patient } = await requirePatient(request, context);
+  const view = await accountAppointments(getDb(), clinic, patient.id, auditContextFromRequest(request, context));
+  // After a cancel the action redirects here, so a reload does not post again.
+  const cancelledId = new URL(request.url).searchParams.get("cancelled");
+  const cancelled = cancelledId ? [...view.upcoming, ...view.past].find((a) => a.id === cancelledId && a.status === "Cancelled") : undefined;
+  return {
+    clinicName: clinic.name,
+    clinicPhone: clinic.contactPhone,
+    ...view,
+    cancelled: cancelled ? { serviceName: cancelled.serviceName, when: cancelled.when } : null,
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Your appointments · ${data.clinicName}` : "Your appointments" }];
+
+type ActionResult = { message: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const clinic = requireClinicSite(request, context.site);
+  const { patient } = await requirePatient(request, context);
+  const form = cancelForm.safeParse(await readForm(request));
+  if (!form.success) return data<ActionResult>({ message: "We could not tell which appointment to cancel. Please try again." }, { status: 400 });
+  const answer = await cancelOwnAppointment(getDb(), clinic, patient.id, form.data.appointmentId, auditContextFromRequest(request, context));
+  if (answer.ok) return redirect(`/account?cancelled=${answer.appointmentId}`);
+  return data<ActionResult>({ message: answer.message }, { status: 409 });
+}
+
+const toneStyle = {
+  good: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  waiting: "bg-amber-50 text-amber-900 ring-amber-200",
+  ended: "bg-slate-100 text-slate-700 ring-slate-200",
+} as const;
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid gap-0.5 sm:grid-cols-[9rem_1fr] sm:gap-4">
+      <dt className="text-sm font-medium text-slate-500">{label}</dt>
+      <dd className="text-base text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) {
+  return (
+    <li className="card px-4 py-4 sm:px-6" data-testid="account-appointment">
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div>
+          <h3 className="text-lg font-semibold text-slate-900">{a.serviceName}</h3>
+          <p className="font-semibold text-slate-800" data-testid="appointment-when">
+            {a.when}
+          </p>
+        </div>
+        <span className={`rounded-full px-3 py-1 text-sm font-semibold ring-1 ${toneStyle[a.statusTone]}`} data-testid="appointment-status">
+          {a.status}
+        </span>
+      </div>
+      <dl className="mt-3 space-y-2">
+        {a.patientName ? <Fact label="For">{a.patientName}</Fact> : null}
+        <Fact label="Doctor">{a.doctorName}</Fact>
+        {a.location ? (
+          <Fact label="Where">
+            <span className="block font-medium">{a.location.name}</span>
+            <span className="block text-sm text-slate-600">{a.location.address}</span>
+          </Fact>
+        ) : null}
+        <Fact label="Length">{a.duration}</Fact>
+        <Fact label="Price">
+          {a.price}
+          {a.deposit ? <span className="block text-sm text-slate-600">Deposit {a.deposit}, part of the price</span> : null}
+          <span className="block text-sm text-slate-600" data-testid="appointment-payment">
+            {a.payment}
+          </span>
+        </Fact>
+        {a.canCancel ? (
+          <Fact label="Cancel online until">
+            <span data-testid="appointment-deadline">{a.deadline}</span>
+          </Fact>
+        ) : null}
+      </dl>
+      {a.tooLate ? (
+        <p className="mt-3 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="too-late">
+          {a.tooLate}
+        </p>
+      ) : null}
+      {a.upcoming && (a.canCancel || a.tooLate) ? (
+        <div className="mt-4 flex flex-col gap-3 sm:flex-row">
+          <a href={`/book/done/${a.id}`} className="btn-secondary min-h-12 text-base" data-testid="appointment-details">
+            Details and printing
+          </a>
+          {a.canCancel ? (
+            <Form method="post" className="sm:ml-auto">
+              <input type="hidden" name="intent" value="cancel" />
+              <input type="hidden" name="appointmentId" value={a.id} />
+              <button type="submit" className="btn-secondary min-h-12 w-full text-base text-red-700" disabled={busy} aria-label={`Cancel ${a.serviceName} on ${a.when}`} data-testid="cancel-appointment">
+                Cancel
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+export default function Account() {
+  const { upcoming, past, cancelled } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+          <div className="mb-5 mt-3 flex flex-wrap items-end justify-between gap-3">
+            <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Your appointments</h1>
+            <a href="/book" className="btn-primary min-h-12 text-base">
+              Book a visit
+            </a>
+          </div>
+          {result ? <Alert tone="error">{result.message}</Alert> : null}
+          {cancelled && !result ? (
+            <Alert tone="info">
+              <span data-testid="cancelled-message">
+                Your {cancelled.serviceName} on {cancelled.when} is cancelled. We will text you a confirmation.
+              </span>
+            </Alert>
+          ) : null}
+
+          <section aria-labelledby="upcoming-heading">
+            <h2 id="upcoming-heading" className="mb-3 text-lg font-semibold text-slate-900">
+              Upcoming
+            </h2>
+            {upcoming.length ? (
+              <ul className="space-y-4" data-testid="upcoming-appointments">
+                {upcoming.map((a) => (
+                  <AppointmentCard key={a.id} a={a} busy={busy} />
+                ))}
+              </ul>
+            ) : (
+              <div className="card px-4 py-6 text-center sm:px-6" data-testid="no-appointments">
+                <p className="text-slate-700">You have no upcoming appointments here.</p>
+                <a href="/book" className="mt-3 inline-block font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+                  Book an appointment
+                </a>
+              </div>
+            )}
+          </section>
+
+          {past.length ? (
+            <section aria-labelledby="past-heading" className="mt-8">
+              <h2 id="past-heading" className="mb-3 text-lg font-semibold text-slate-900">
+                Past
+              </h2>
+              <ul className="space-y-4" data-testid="past-appointments">
+                {past.map((a) => (
+                  <AppointmentCard key={a.id} a={a} busy={busy} />
+                ))}
+              </ul>
+            </section>
+          ) : null}
+    </>
+  );
+}
