@@ -1,29 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
-
-/** The day with the most free times in the first month that has any. */
-async function busiestDay(free: ReturnType<Page["getByTestId"]>) {
-  const labels = await free.evaluateAll((links) => links.map((l) => l.getAttribute("aria-label") ?? ""));
-  const counts = labels.map((l) => Number(/(\d+) free time/.exec(l)?.[1] ?? 0));
-  return free.nth(counts.indexOf(Math.max(...counts)));
-}
-
-/** The first (or busiest) day of a month with free times, looking a few months ahead if needed. */
-async function openFreeDay(page: Page, which: "first" | "busiest" = "first") {
-  for (let i = 0; i < 3; i++) {
-    const free = page.getByTestId("free-day");
-    if ((await free.count()) > 0) {
-      const day = which === "first" ? free.first() : await busiestDay(free);
-      await expect(day).toHaveAttribute("aria-label", /^\w+day \d{1,2} \w+, \d+ free times?$/);
-      await day.click();
-      return;
-    }
-    await page.getByTestId("next-month").click();
-  }
-  throw new Error("no free day in three months");
-}
 
 const icsUtc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 

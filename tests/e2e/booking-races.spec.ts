@@ -1,0 +1,78 @@
+import { expect, test, type Page } from "@playwright/test";
+import pg from "pg";
+import { screenshotPath } from "./support/artifacts";
+import { openFreeDay } from "./support/booking";
+import { e2eDatabaseUrls } from "./support/database";
+import { signInNewPatient } from "./support/patient";
+import { clinicUrl } from "./support/urls";
+
+/** From the service list to a day's times: the first location and the first named doctor, next month. */
+async function openTimes(page: Page, service: string) {
+  await page.goto(clinicUrl("northside", "/book"));
+  await page.getByTestId("service-option").filter({ hasText: service }).click();
+  const where = page.getByRole("heading", { level: 1, name: "Where would you like to be seen?" });
+  const who = page.getByRole("heading", { level: 1, name: "Who would you like to see?" });
+  await expect(where.or(who)).toBeVisible();
+  if (await where.isVisible()) await page.getByTestId("location-option").first().click();
+  await expect(who).toBeVisible();
+  await page.getByTestId("doctor-option").nth(1).click();
+  await page.getByTestId("next-month").click();
+  await openFreeDay(page, "busiest");
+}
+
+test("two browsers choose the same time at once: one holds it, the other is told and offered other times @phone", async ({ browser }, testInfo) => {
+  // Each viewport races on its own service so the two runs never meet.
+  const service = testInfo.project.name === "phone" ? "Cardiology consultation with ECG" : "Well-child check-up";
+  const [first, second] = await Promise.all([browser.newContext(), browser.newContext()]);
+  const [a, b] = await Promise.all([first.newPage(), second.newPage()]);
+  await openTimes(a, service);
+  await b.goto(a.url());
+  const start = await a.getByTestId("time-option").first().locator("xpath=..").locator('input[name="start"]').inputValue();
+  const pick = (page: Page) => page.locator(`form:has(input[name="start"][value="${start}"])`).getByTestId("time-option").click();
+
+  await Promise.all([pick(a), pick(b)]);
+
+  const review = (page: Page) => page.getByRole("heading", { level: 1, name: "Check your booking" });
+  await expect(review(a).or(a.getByTestId("booking-error"))).toBeVisible();
+  await expect(review(b).or(b.getByTestId("booking-error"))).toBeVisible();
+  const winners = [await review(a).isVisible(), await review(b).isVisible()];
+  expect(winners.filter(Boolean)).toHaveLength(1);
+  const loser = winners[0] ? b : a;
+  await expect(loser.getByTestId("booking-error")).toContainText("someone just took this time");
+  await expect(loser.locator(`input[name="start"][value="${start}"]`)).toHaveCount(0);
+  await expect(loser.getByTestId("time-option").first()).toBeVisible();
+  await loser.screenshot({ path: screenshotPath(testInfo, "booking-race-lost"), fullPage: true });
+  await Promise.all([first.close(), second.close()]);
+});
+
+test("a hold that runs out while the patient signs in is explained, and fresh times are one click away @phone", async ({ page, request }, testInfo) => {
+  const service = testInfo.project.name === "phone" ? "Sports injury assessment" : "Full-body skin check";
+  await openTimes(page, service);
+  await page.getByTestId("time-option").last().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  const holdId = new URL(page.url()).searchParams.get("hold");
+  expect(holdId).toMatch(/^[0-9a-f-]{36}$/);
+
+  await page.getByRole("link", { name: "Sign in with your phone" }).click();
+  await signInNewPatient(page, request, { first: "Ada", last: "Lovelace" });
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+
+  // Ten minutes pass: the hold's expiry moves into the past, as the clock would move it.
+  const db = new pg.Client({ connectionString: e2eDatabaseUrls().superuserUrl });
+  await db.connect();
+  try {
+    const moved = await db.query("UPDATE appointments SET hold_expires_at = now() - interval '1 second' WHERE id = $1 AND status = 'held'", [holdId]);
+    expect(moved.rowCount).toBe(1);
+  } finally {
+    await db.end();
+  }
+
+  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "This time is no longer held" })).toBeVisible();
+  await page.screenshot({ path: screenshotPath(testInfo, "booking-hold-expired"), fullPage: true });
+  await page.getByTestId("fresh-times").click();
+  await expect(page.getByTestId("time-option").first()).toBeVisible();
+  // Nothing was booked from the lapsed hold.
+  await page.goto(clinicUrl("northside", "/account"));
+  await expect(page.getByTestId("no-appointments")).toBeVisible();
+});

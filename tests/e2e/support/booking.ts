@@ -1,0 +1,23 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The day with the most free times among the calendar's free days. */
+async function busiestDay(free: Locator) {
+  const labels = await free.evaluateAll((links) => links.map((l) => l.getAttribute("aria-label") ?? ""));
+  const counts = labels.map((l) => Number(/(\d+) free time/.exec(l)?.[1] ?? 0));
+  return free.nth(counts.indexOf(Math.max(...counts)));
+}
+
+/** Opens the first (or busiest) day with free times, looking a few months ahead if needed. */
+export async function openFreeDay(page: Page, which: "first" | "busiest" = "first") {
+  for (let i = 0; i < 3; i++) {
+    const free = page.getByTestId("free-day");
+    if ((await free.count()) > 0) {
+      const day = which === "first" ? free.first() : await busiestDay(free);
+      await expect(day).toHaveAttribute("aria-label", /^\w+day \d{1,2} \w+, \d+ free times?$/);
+      await day.click();
+      return;
+    }
+    await page.getByTestId("next-month").click();
+  }
+  throw new Error("no free day in three months");
+}
