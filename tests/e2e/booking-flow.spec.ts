@@ -15,6 +15,7 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
   await expect(page.getByRole("heading", { level: 1, name: "Book an appointment" })).toBeVisible();
   await expect(page.getByTestId("call-clinic").locator('a[href^="tel:"]')).not.toHaveCount(0);
   await expect(page.getByTestId("service-option").filter({ hasText: "Annual physical" })).toContainText("$220.00");
+  await expect(page.getByTestId("service-option").filter({ hasText: "Annual physical" }).getByTestId("service-discounts")).toContainText("Quiet Tuesdays: 10% off on Tuesdays");
   await shot("1-services");
 
   await page.getByTestId("service-option").filter({ hasText: "Annual physical" }).click();

@@ -54,6 +54,30 @@ describe("the steps", () => {
     expect(times[0]).toMatchObject({ label: "9:00 AM", start: localInstant(f.clinic.timeZone, day, "09:00").toISOString() });
   });
 
+  test("discounts show on the service and on exactly the times they apply to, at their edges", async () => {
+    const f = await createScheduleFixture({ timeZone: "Europe/Berlin", currency: "EUR", service: { priceMinor: 8_000 } });
+    const db = testDb();
+    const day = addDays(tomorrow(f), 1);
+    await db.forClinic(f.clinic.id).tx(async (tx) => {
+      await tx.serviceDiscount.createMany({
+        data: [
+          { clinicId: f.clinic.id, serviceId: f.serviceId, kind: "off_peak", label: "Early bird", percent: 15, fromMinute: 9 * 60, toMinute: 10 * 60 },
+          { clinicId: f.clinic.id, serviceId: f.serviceId, kind: "seasonal", label: "Last winter", percent: 50, startsOn: new Date("2020-01-01"), endsOn: new Date("2020-02-01") },
+        ],
+      });
+    });
+    const services = await bookingStep(db, f.clinic, {});
+    if (!("step" in services) || services.step !== "service") throw new Error("expected the service step");
+    // The season that ended is not offered any more.
+    expect(services.groups[0]!.services[0]!.discounts).toEqual(["Early bird: 15% off from 9:00 AM to 10:00 AM"]);
+
+    const times = await timesOf(f, day);
+    const at = (label: string) => times.find((t) => t.label === label)!;
+    expect(at("9:00 AM").discount).toBe("15% off · €68.00");
+    expect(at("9:30 AM").discount).toBe("15% off · €68.00");
+    expect(at("10:00 AM").discount).toBeNull();
+  });
+
   test("a stale or foreign choice goes back to the first step that still makes sense", async () => {
     const f = await createScheduleFixture();
     const other = await createScheduleFixture();

@@ -58,6 +58,15 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
                           {s.deposit ? <span>Deposit {s.deposit}</span> : <span>No deposit</span>}
                           {s.season ? <span className="text-amber-800">{s.season}</span> : null}
                         </span>
+                        {s.discounts.length ? (
+                          <span className="mt-2 flex flex-wrap gap-1.5" data-testid="service-discounts">
+                            {s.discounts.map((d) => (
+                              <span key={d} className="rounded-lg bg-emerald-50 px-2.5 py-0.5 text-xs font-semibold text-emerald-800 ring-1 ring-emerald-200">
+                                {d}
+                              </span>
+                            ))}
+                          </span>
+                        ) : null}
                       </span>
                       <Chevron />
                     </a>
@@ -202,6 +211,11 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
                     <button type="submit" className="btn-secondary min-h-12 w-full flex-col gap-0 text-base hover:border-brand" data-testid="time-option">
                       <span>{t.label}</span>
                       {t.doctorName ? <span className="text-xs font-normal text-slate-600">{t.doctorName}</span> : null}
+                      {t.discount ? (
+                        <span className="text-xs font-semibold text-emerald-800" data-testid="time-discount">
+                          {t.discount}
+                        </span>
+                      ) : null}
                     </button>
                   </Form>
                 </li>

@@ -4,6 +4,7 @@
  * without listed locations is offered at every location).
  */
 import type { Db } from "~/utils/db.server";
+import type { Discount } from "./discounts";
 
 export interface BookableService {
   id: string;
@@ -17,6 +18,8 @@ export interface BookableService {
   cancellationWindowMin: number;
   requiresApproval: boolean;
   season: { from: string; to: string } | null;
+  /** Every discount rule of the service, ended seasons included (callers decide what still applies). */
+  discounts: Discount[];
   doctorIds: string[];
   locationIds: string[];
 }
@@ -55,6 +58,7 @@ export async function loadBookingCatalog(db: Db, clinicId: string): Promise<Book
     const categories = await tx.serviceCategory.findMany({ select: { id: true, name: true } });
     const serviceDoctors = await tx.serviceDoctor.findMany({ where: { serviceId: { in: ids } }, orderBy: { doctorId: "asc" } });
     const serviceLocations = await tx.serviceLocation.findMany({ where: { serviceId: { in: ids } }, orderBy: { locationId: "asc" } });
+    const discountRows = await tx.serviceDiscount.findMany({ where: { serviceId: { in: ids } }, orderBy: [{ percent: "desc" }, { label: "asc" }] });
     const locations = await tx.location.findMany({
       orderBy: [{ createdAt: "asc" }, { name: "asc" }],
       select: { id: true, name: true, addressLine1: true, addressLine2: true, city: true, region: true, postalCode: true },
@@ -83,6 +87,20 @@ export async function loadBookingCatalog(db: Db, clinicId: string): Promise<Book
       (r) => r.locationId,
     );
     const everyLocation = locations.map((l) => l.id);
+    const discountsOf = new Map<string, Discount[]>();
+    for (const d of discountRows) {
+      const discount: Discount = {
+        kind: d.kind,
+        label: d.label,
+        percent: d.percent,
+        startsOn: d.startsOn ? isoDate(d.startsOn) : null,
+        endsOn: d.endsOn ? isoDate(d.endsOn) : null,
+        weekdays: d.weekdays,
+        fromMinute: d.fromMinute,
+        toMinute: d.toMinute,
+      };
+      discountsOf.set(d.serviceId, [...(discountsOf.get(d.serviceId) ?? []), discount]);
+    }
     return {
       services: services.map((s) => ({
         id: s.id,
@@ -101,6 +119,7 @@ export async function loadBookingCatalog(db: Db, clinicId: string): Promise<Book
         cancellationWindowMin: s.cancellationWindowMin,
         requiresApproval: s.requiresApproval,
         season: s.visibility === "seasonal" && s.seasonFrom && s.seasonTo ? { from: isoDate(s.seasonFrom), to: isoDate(s.seasonTo) } : null,
+        discounts: discountsOf.get(s.id) ?? [],
         doctorIds: doctorsOf.get(s.id) ?? [],
         locationIds: locationsOf.get(s.id) ?? everyLocation,
       })),

@@ -4,6 +4,7 @@
  * malformed sends the patient back to the first step that still makes sense.
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
+import { isoWeekday } from "~/modules/tenancy/opening-hours";
 import type { Actor } from "~/modules/scheduling/actor";
 import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
@@ -13,6 +14,7 @@ import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.se
 import { buildCalendar, daysIn, firstDayOf, monthOf, shiftMonth, type CalendarMonth } from "./calendar";
 import { loadBookingCatalog, type BookableService, type BookingCatalog, type BookingDoctor, type BookingLocation } from "./catalog.server";
 import { bookHref, type Choice } from "./choice";
+import { describeDiscount, discountAt, discountedPrice, stillOffered } from "./discounts";
 import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "./format";
 import type { CalendarEntry } from "./ics";
 
@@ -27,11 +29,15 @@ export interface ServiceCard {
   price: string;
   deposit: string | null;
   season: string | null;
+  /** Discounts that can still apply, in plain words. */
+  discounts: string[];
 }
 
 export interface TimeOption {
   start: string;
   label: string;
+  /** The discount that applies at this time with the resulting price ("10% off · $198.00"). */
+  discount: string | null;
   practitionerId: string;
   doctorName: string | null;
 }
@@ -61,7 +67,7 @@ function depositText(service: BookableService, currency: string): string | null 
   return null;
 }
 
-function serviceCard(service: BookableService, currency: string): ServiceCard {
+function serviceCard(service: BookableService, currency: string, today: LocalDate): ServiceCard {
   return {
     id: service.id,
     name: service.name,
@@ -70,12 +76,13 @@ function serviceCard(service: BookableService, currency: string): ServiceCard {
     price: formatMoney(service.priceMinor, currency),
     deposit: depositText(service, currency),
     season: service.season ? `Offered ${formatDayMonth(service.season.from)} – ${formatDayMonth(service.season.to)}` : null,
+    discounts: service.discounts.filter((d) => stillOffered(d, today)).map(describeDiscount),
   };
 }
 
-function groupByCategory(services: BookableService[], currency: string): { category: string | null; services: ServiceCard[] }[] {
+function groupByCategory(services: BookableService[], currency: string, today: LocalDate): { category: string | null; services: ServiceCard[] }[] {
   const groups = new Map<string | null, ServiceCard[]>();
-  for (const s of services) groups.set(s.category, [...(groups.get(s.category) ?? []), serviceCard(s, currency)]);
+  for (const s of services) groups.set(s.category, [...(groups.get(s.category) ?? []), serviceCard(s, currency, today)]);
   return [...groups].map(([category, list]) => ({ category, services: list }));
 }
 
@@ -107,16 +114,22 @@ async function slotsBetween(db: Db, clinic: ClinicRef, search: { serviceId: stri
   }
 }
 
+function timeDiscount(service: BookableService, start: Date, clinic: ClinicRef): string | null {
+  const local = utcToZoned(start, clinic.timeZone);
+  const d = discountAt(service.discounts, { date: local.date, weekday: isoWeekday(local.weekday), minute: local.minutes });
+  return d ? `${d.percent}% off · ${formatMoney(discountedPrice(service.priceMinor, d.percent), clinic.currency)}` : null;
+}
+
 export async function bookingStep(db: Db, clinic: ClinicRef, choice: Choice, now = new Date()): Promise<StepAnswer> {
   const catalog = await loadBookingCatalog(db, clinic.id);
-  if (!choice.service) return { step: "service", groups: groupByCategory(catalog.services, clinic.currency) };
+  if (!choice.service) return { step: "service", groups: groupByCategory(catalog.services, clinic.currency, todayIn(clinic, now)) };
 
   const service = catalog.services.find((s) => s.id === choice.service);
   if (!service) return { redirect: "/book" };
   const locations = catalog.locations.filter((l) => service.locationIds.includes(l.id));
   const location = locations.find((l) => l.id === choice.location) ?? null;
   if (choice.location && !location) return { redirect: bookHref({ service: service.id }) };
-  const card = serviceCard(service, clinic.currency);
+  const card = serviceCard(service, clinic.currency, todayIn(clinic, now));
   const chosenBase = { service: { id: service.id, name: service.name, duration: card.duration, price: card.price }, locationCount: locations.length };
   if (!location) {
     // One location is no choice at all.
@@ -148,6 +161,7 @@ export async function bookingStep(db: Db, clinic: ClinicRef, choice: Choice, now
       times: slots.map((s) => ({
         start: s.start.toISOString(),
         label: formatTime(s.start, clinic.timeZone),
+        discount: timeDiscount(service, s.start, clinic),
         practitionerId: s.doctorId,
         doctorName: doctor ? null : (doctorName.get(s.doctorId) ?? null),
       })),

@@ -13,7 +13,7 @@
  * Rows go in with a handful of multi-row INSERTs (unnest), because `npm start` seeds on first run.
  */
 import type { Db, Tx } from "~/utils/db.server";
-import { minutesOf, parseOpeningHours, WEEKDAYS, type Weekday } from "../tenancy/opening-hours";
+import { isoWeekday, minutesOf, parseOpeningHours } from "../tenancy/opening-hours";
 import { depositFor } from "./policy";
 import { normalize as normalizeIntervals, subtract as subtractIntervals, type Interval } from "./slot-engine";
 import { addDays, datesFromTo, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "./zoned-time";
@@ -423,7 +423,6 @@ interface Booker {
   dependent: number | null;
 }
 
-const isoWeekdayOf = (day: Weekday) => WEEKDAYS.indexOf(day) + 1;
 
 /**
  * Wall minutes of one local date as instants. On an ordinary 24-hour day the offset is one number,
@@ -507,7 +506,7 @@ function plan(c: Clinic, people: Person[], now: Date, daysBack: number, daysAhea
 
   for (const date of datesFromTo(addDays(today, -daysBack), addDays(today, daysAhead))) {
     const weekday = weekdayOf(date);
-    const iso = isoWeekdayOf(weekday);
+    const iso = isoWeekday(weekday);
     const clock = dayClock(date, tz);
     const dayStart = clock.start;
     const dayEnd = clock.end;

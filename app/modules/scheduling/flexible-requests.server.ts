@@ -32,7 +32,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
-import { WEEKDAYS } from "../tenancy/opening-hours";
+import { isoWeekday } from "../tenancy/opening-hours";
 import { actorLabel, auditActorOf, SYSTEM_ACTOR, type Actor } from "./actor";
 import { bookAppointment, SlotTakenError, type AppointmentRecord } from "./booking.server";
 import { isUuid, loadScheduleData, prismaQuery } from "./schedule-data.server";
@@ -663,7 +663,6 @@ export async function cancelFlexibleRequest(tx: Tx, clinic: ClinicRef, input: Fl
 // ---------------------------------------------------------------------------------------------
 // The waitlist
 
-const ISO_WEEKDAY = Object.fromEntries(WEEKDAYS.map((d, i) => [d, i + 1])) as Record<(typeof WEEKDAYS)[number], number>;
 
 /**
  * Offers a time that just became free to the oldest open request it fits: same service; the doctor
@@ -687,7 +686,7 @@ export async function offerFreedTime(tx: Tx, clinic: ClinicRef, freedInput: Free
        AND f.service_id = ${freed.serviceId}::uuid
        AND (f.doctor_id IS NULL OR f.doctor_id = ${freed.practitionerId}::uuid)
        AND (f.location_id IS NULL OR f.location_id = ${freed.locationId}::uuid)
-       AND (cardinality(f.preferred_weekdays) = 0 OR ${ISO_WEEKDAY[local.weekday]}::smallint = ANY (f.preferred_weekdays))
+       AND (cardinality(f.preferred_weekdays) = 0 OR ${isoWeekday(local.weekday)}::smallint = ANY (f.preferred_weekdays))
        AND (f.preferred_from_minute IS NULL OR (${local.minutes}::int >= f.preferred_from_minute AND ${local.minutes}::int < f.preferred_to_minute))
        AND (f.earliest_date IS NULL OR f.earliest_date <= ${local.date}::date)
        AND (f.latest_date IS NULL OR f.latest_date >= ${local.date}::date)

@@ -13,6 +13,11 @@ import { utcToZoned } from "~/modules/scheduling/zoned-time";
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/** ISO 8601 weekday number: Monday 1 … Sunday 7. */
+export function isoWeekday(day: Weekday): number {
+  return WEEKDAYS.indexOf(day) + 1;
+}
+
 export const WEEKDAY_NAMES: Record<Weekday, string> = {
   mon: "Monday",
   tue: "Tuesday",
