@@ -5,6 +5,7 @@ import { ClinicHeader } from "~/components/clinic-header";
 import { DraftBanner } from "~/components/draft-banner";
 import { MarketplaceHeader } from "~/components/marketplace-header";
 import { SiteFooter } from "~/components/site-footer";
+import { TimeZoneNote } from "~/components/time-zone-note";
 import { requirePatient } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { useRootData } from "~/root";
@@ -31,6 +32,7 @@ export default function AccountLayout() {
       <main id="main" className="flex-1">
         <div className="mx-auto w-full max-w-3xl px-4 pb-12 pt-4 sm:px-6 sm:pt-6">
           <AccountNav tabs={accountTabs(where)} />
+          {clinic ? <TimeZoneNote timeZone={clinic.timeZone} /> : null}
           <Outlet />
         </div>
       </main>

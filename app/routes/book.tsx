@@ -3,6 +3,7 @@ import { Outlet } from "@remix-run/react";
 import { ClinicHeader } from "~/components/clinic-header";
 import { DraftBanner } from "~/components/draft-banner";
 import { SiteFooter } from "~/components/site-footer";
+import { TimeZoneNote } from "~/components/time-zone-note";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { useRootData } from "~/root";
 
@@ -22,6 +23,11 @@ export default function BookLayout() {
       <div className="print:hidden">{clinic ? <ClinicHeader name={clinic.name} logoUrl={clinic.logoUrl} viewer={viewer} /> : null}</div>
       <main id="main" className="flex-1">
         <div className="mx-auto w-full max-w-3xl px-4 pb-12 pt-5 sm:px-6 sm:pt-8">
+          {clinic ? (
+            <div className="print:hidden">
+              <TimeZoneNote timeZone={clinic.timeZone} />
+            </div>
+          ) : null}
           <Outlet />
         </div>
       </main>

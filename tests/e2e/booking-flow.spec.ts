@@ -134,3 +134,18 @@ test("the booking steps work without JavaScript, up to the held time", async ({ 
   await page.screenshot({ path: screenshotPath(testInfo, "booking-no-js-review"), fullPage: true });
   await context.close();
 });
+
+test("a visitor whose own clock is in another zone is told the times are the clinic's", async ({ browser }) => {
+  const context = await browser.newContext({ timezoneId: "Europe/London" });
+  const page = await context.newPage();
+  await page.goto(clinicUrl("northside", "/book"));
+  await expect(page.getByTestId("time-zone-note")).toHaveText("Times are in New York time (America/New_York).");
+  await context.close();
+
+  const local = await browser.newContext({ timezoneId: "America/New_York" });
+  const neighbour = await local.newPage();
+  await neighbour.goto(clinicUrl("northside", "/book"));
+  await expect(neighbour.getByRole("heading", { level: 1, name: "Book an appointment" })).toBeVisible();
+  await expect(neighbour.getByTestId("time-zone-note")).toHaveCount(0);
+  await local.close();
+});
