@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import type { CSSProperties, ReactNode } from "react";
 import stylesheet from "~/tailwind.css";
 import { ErrorPage } from "~/components/error-page";
+import { NavigationProgress } from "~/components/navigation-progress";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { getViewer } from "~/modules/auth/guards.server";
 import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
@@ -97,7 +98,12 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <>
+      <NavigationProgress />
+      <Outlet />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

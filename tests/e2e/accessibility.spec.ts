@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import { openFreeDay } from "./support/booking";
+import { nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
@@ -23,7 +23,7 @@ test("the booking steps on a clinic's site have no serious accessibility violati
   await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Choose a day" })).toBeVisible();
   await expectNoSeriousA11yViolations(page, "calendar");
-  await page.getByTestId("next-month").click();
+  await nextMonth(page);
   await openFreeDay(page);
   await expect(page.getByTestId("time-option").first()).toBeVisible();
   await expectNoSeriousA11yViolations(page, "times");

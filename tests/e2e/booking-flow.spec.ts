@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
-import { openFreeDay } from "./support/booking";
+import { nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
 
@@ -31,7 +31,7 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
   await shot("4-calendar");
   // A visit next month is well outside its cancellation window, so the policy names a deadline.
   const thisMonth = await page.locator("#month-heading").innerText();
-  await page.getByTestId("next-month").click();
+  await nextMonth(page);
   await expect(page.locator("#month-heading")).not.toHaveText(thisMonth);
   await openFreeDay(page);
 
@@ -92,7 +92,7 @@ test("a time someone else takes between viewing and choosing is refused with the
   await expect(page.getByRole("heading", { level: 1, name: "Who would you like to see?" })).toBeVisible();
   await page.getByTestId("doctor-option").nth(1).click();
   // Next month's days are emptier, so a refused time leaves other times on the same day.
-  await page.getByTestId("next-month").click();
+  await nextMonth(page);
   await openFreeDay(page, "busiest");
   const wanted = page.getByTestId("time-option").first();
   const start = await wanted.locator("xpath=..").locator('input[name="start"]').inputValue();
@@ -126,7 +126,7 @@ test("the booking steps work without JavaScript, up to the held time", async ({ 
   await page.getByTestId("service-option").filter({ hasText: "Well-child check-up" }).click();
   await page.getByTestId("location-option").filter({ hasText: "Harlem" }).click();
   await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
-  await page.getByTestId("next-month").click();
+  await nextMonth(page);
   await openFreeDay(page, "busiest");
   await page.getByTestId("time-option").last().click();
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { screenshotPath } from "./support/artifacts";
-import { openFreeDay } from "./support/booking";
+import { nextMonth, openFreeDay } from "./support/booking";
 import { e2eDatabaseUrls } from "./support/database";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
@@ -16,7 +16,7 @@ async function openTimes(page: Page, service: string) {
   if (await where.isVisible()) await page.getByTestId("location-option").first().click();
   await expect(who).toBeVisible();
   await page.getByTestId("doctor-option").nth(1).click();
-  await page.getByTestId("next-month").click();
+  await nextMonth(page);
   await openFreeDay(page, "busiest");
 }
 

@@ -1,20 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
-
-/** The first day with free times, from the month shown on, looking a few months ahead if needed. */
-async function openFirstFreeDay(page: Page) {
-  for (let i = 0; i < 3; i++) {
-    const free = page.getByTestId("free-day");
-    if ((await free.count()) > 0) {
-      await free.first().click();
-      return;
-    }
-    await page.getByTestId("next-month").click();
-  }
-  throw new Error("no free day in three months");
-}
 
 test("the appointments page asks who you are first", async ({ page }) => {
   await page.goto(clinicUrl("northside", "/account"));
@@ -40,10 +28,10 @@ test("a new patient books on northside, sees the visit on /account and cancels i
   // Two months ahead: far outside the 48-hour window, and away from the days other specs book.
   for (let i = 0; i < 2; i++) {
     const month = await page.locator("#month-heading").innerText();
-    await page.getByTestId("next-month").click();
+    await nextMonth(page);
     await expect(page.locator("#month-heading")).not.toHaveText(month);
   }
-  await openFirstFreeDay(page);
+  await openFreeDay(page);
   const times = page.getByTestId("time-option");
   await (testInfo.project.name === "phone" ? times.last() : times.first()).click();
 

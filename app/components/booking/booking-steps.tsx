@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import type { BookingStep, Chosen } from "~/modules/booking-flow/flow.server";
 import { OpenBadge } from "../open-badge";
@@ -48,7 +48,7 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
               <ul className="space-y-3">
                 {g.services.map((s) => (
                   <li key={s.id}>
-                    <a href={bookHref({ service: s.id })} className={optionCard} data-testid="service-option">
+                    <Link to={bookHref({ service: s.id })} prefetch="intent" className={optionCard} data-testid="service-option">
                       <span className="min-w-0">
                         <span className="block text-base font-semibold text-slate-900">{s.name}</span>
                         {s.description ? <span className="mt-1 line-clamp-2 block text-sm text-slate-600">{s.description}</span> : null}
@@ -69,7 +69,7 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
                         ) : null}
                       </span>
                       <Chevron />
-                    </a>
+                    </Link>
                   </li>
                 ))}
               </ul>
@@ -108,13 +108,13 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
           <ul className="space-y-3">
             {step.locations.map((l) => (
               <li key={l.id}>
-                <a href={bookHref({ service: choice.service, location: l.id })} className={optionCard} data-testid="location-option">
+                <Link to={bookHref({ service: choice.service, location: l.id })} prefetch="intent" className={optionCard} data-testid="location-option">
                   <span>
                     <span className="block font-semibold text-slate-900">{l.name}</span>
                     <span className="mt-1 block text-sm text-slate-600">{l.address}</span>
                   </span>
                   <Chevron />
-                </a>
+                </Link>
               </li>
             ))}
           </ul>
@@ -129,23 +129,23 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
           </StepHeader>
           <ul className="space-y-3">
             <li>
-              <a href={bookHref({ service: choice.service, location: choice.location, doctor: "any" })} className={optionCard} data-testid="doctor-option">
+              <Link to={bookHref({ service: choice.service, location: choice.location, doctor: "any" })} prefetch="intent" className={optionCard} data-testid="doctor-option">
                 <span>
                   <span className="block font-semibold text-slate-900">Any doctor</span>
                   <span className="mt-1 block text-sm text-slate-600">The most free times: we show every doctor who offers this visit.</span>
                 </span>
                 <Chevron />
-              </a>
+              </Link>
             </li>
             {step.doctors.map((d) => (
               <li key={d.id}>
-                <a href={bookHref({ service: choice.service, location: choice.location, doctor: d.id })} className={optionCard} data-testid="doctor-option">
+                <Link to={bookHref({ service: choice.service, location: choice.location, doctor: d.id })} prefetch="intent" className={optionCard} data-testid="doctor-option">
                   <span>
                     <span className="block font-semibold text-slate-900">{d.name}</span>
                     {d.specialty ? <span className="mt-1 block text-sm text-slate-600">{d.specialty}</span> : null}
                   </span>
                   <Chevron />
-                </a>
+                </Link>
               </li>
             ))}
           </ul>
@@ -164,9 +164,9 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
             <Alert tone="info">
               No free times in {step.monthLabel}.{" "}
               {step.canGoForward ? (
-                <a className="underline" href={bookHref({ ...base, month: step.calendar.next })}>
+                <Link className="underline" to={bookHref({ ...base, month: step.calendar.next })} prefetch="intent">
                   Look at the next month
-                </a>
+                </Link>
               ) : null}
             </Alert>
           )}
@@ -197,9 +197,9 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
           {step.times.length === 0 ? (
             <p className="card p-5 text-slate-700">
               No free times left on this day.{" "}
-              <a className="font-semibold underline" href={bookHref({ ...base, month: step.day.slice(0, 7) })}>
+              <Link className="font-semibold underline" to={bookHref({ ...base, month: step.day.slice(0, 7) })} prefetch="intent">
                 Choose another day
-              </a>
+              </Link>
             </p>
           ) : (
             <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label={`Free times on ${step.dayLabel}`}>

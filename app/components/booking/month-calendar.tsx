@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import type { CalendarMonth } from "~/modules/booking-flow/calendar";
 
 const WEEKDAYS = [
@@ -34,9 +35,9 @@ export function MonthCalendar({
     <section aria-labelledby="month-heading" className="card p-3 sm:max-w-lg sm:p-5">
       <div className="mb-3 flex items-center justify-between gap-2">
         {canGoBack ? (
-          <a href={monthHref(calendar.previous)} className={`${nav} hover:ring-brand`} aria-label="Previous month" data-testid="previous-month">
+          <Link to={monthHref(calendar.previous)} prefetch="intent" className={`${nav} hover:ring-brand`} aria-label="Previous month" data-testid="previous-month">
             ‹
-          </a>
+          </Link>
         ) : (
           <span className={`${nav} opacity-40`} aria-hidden="true">
             ‹
@@ -46,9 +47,9 @@ export function MonthCalendar({
           {monthLabel}
         </h2>
         {canGoForward ? (
-          <a href={monthHref(calendar.next)} className={`${nav} hover:ring-brand`} aria-label="Next month" data-testid="next-month">
+          <Link to={monthHref(calendar.next)} prefetch="intent" className={`${nav} hover:ring-brand`} aria-label="Next month" data-testid="next-month">
             ›
-          </a>
+          </Link>
         ) : (
           <span className={`${nav} opacity-40`} aria-hidden="true">
             ›
@@ -67,15 +68,16 @@ export function MonthCalendar({
         {calendar.days.map((d) => (
           <li key={d.date}>
             {d.freeTimes > 0 ? (
-              <a
-                href={dayHref(d.date)}
+              <Link
+                to={dayHref(d.date)}
+                prefetch="intent"
                 aria-label={d.label}
                 className="flex aspect-square flex-col items-center justify-center rounded-xl bg-brand-soft text-base font-semibold text-slate-900 ring-1 ring-brand/40 hover:bg-brand hover:text-brand-ink sm:text-lg"
                 data-testid="free-day"
               >
                 {d.dayOfMonth}
                 <span className="mt-0.5 h-1.5 w-1.5 rounded-full bg-brand" aria-hidden="true" />
-              </a>
+              </Link>
             ) : (
               <span aria-disabled="true" aria-label={d.label} className="flex aspect-square items-center justify-center rounded-xl text-base text-slate-400 line-through decoration-slate-300 sm:text-lg">
                 {d.dayOfMonth}

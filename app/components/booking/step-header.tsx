@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 /** The top of a booking step: a way back, the step's question, and what is chosen so far. */
@@ -5,12 +6,12 @@ export function StepHeader({ backHref, backLabel, title, children }: { backHref?
   return (
     <div className="mb-5">
       {backHref ? (
-        <a href={backHref} className="inline-flex items-center gap-1 rounded text-sm font-semibold text-slate-700 underline decoration-brand decoration-2 underline-offset-4 hover:text-slate-950 print:hidden">
+        <Link to={backHref} prefetch="intent" className="inline-flex items-center gap-1 rounded text-sm font-semibold text-slate-700 underline decoration-brand decoration-2 underline-offset-4 hover:text-slate-950 print:hidden">
           <svg viewBox="0 0 20 20" aria-hidden="true" className="h-4 w-4 fill-current">
             <path d="M12.7 4.3a1 1 0 0 1 0 1.4L8.4 10l4.3 4.3a1 1 0 1 1-1.4 1.4l-5-5a1 1 0 0 1 0-1.4l5-5a1 1 0 0 1 1.4 0Z" />
           </svg>
           {backLabel ?? "Back"}
-        </a>
+        </Link>
       ) : null}
       <h1 className="mt-3 text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">{title}</h1>
       {children}
@@ -24,9 +25,9 @@ export function ChoiceSummary({ parts }: { parts: { label: string; href?: string
     <p className="mt-3 flex flex-wrap gap-2 text-sm" data-testid="choice-summary">
       {parts.map((p) =>
         p.href ? (
-          <a key={p.label} href={p.href} className="rounded-full bg-white px-3 py-1 font-medium text-slate-800 ring-1 ring-slate-200 hover:ring-brand" title="Change">
+          <Link key={p.label} to={p.href} prefetch="intent" className="rounded-full bg-white px-3 py-1 font-medium text-slate-800 ring-1 ring-slate-200 hover:ring-brand" title="Change">
             {p.label}
-          </a>
+          </Link>
         ) : (
           <span key={p.label} className="rounded-full bg-white px-3 py-1 font-medium text-slate-800 ring-1 ring-slate-200">
             {p.label}

@@ -7,6 +7,17 @@ async function busiestDay(free: Locator) {
   return free.nth(counts.indexOf(Math.max(...counts)));
 }
 
+/**
+ * Shows the next month and waits until it is on screen: with JavaScript the calendar changes in
+ * place, so the old month's days are still there for a moment after the click.
+ */
+export async function nextMonth(page: Page) {
+  const heading = page.locator("#month-heading");
+  const before = await heading.innerText();
+  await page.getByTestId("next-month").click();
+  await expect(heading).not.toHaveText(before);
+}
+
 /** Opens the first (or busiest) day with free times, looking a few months ahead if needed. */
 export async function openFreeDay(page: Page, which: "first" | "busiest" = "first") {
   for (let i = 0; i < 3; i++) {
@@ -15,9 +26,10 @@ export async function openFreeDay(page: Page, which: "first" | "busiest" = "firs
       const day = which === "first" ? free.first() : await busiestDay(free);
       await expect(day).toHaveAttribute("aria-label", /^\w+day \d{1,2} \w+, \d+ free times?$/);
       await day.click();
+      await expect(page).toHaveURL(/[?&]day=\d{4}-\d{2}-\d{2}/);
       return;
     }
-    await page.getByTestId("next-month").click();
+    await nextMonth(page);
   }
   throw new Error("no free day in three months");
 }
