@@ -10,7 +10,12 @@ export function MarketplaceHeader({ viewer }: { viewer: ViewerSummary }) {
           <MedslotMark />
           <span className="text-lg font-bold tracking-tight text-slate-900">Medslot</span>
         </a>
-        <nav aria-label="Account">
+        <nav aria-label="Account" className="flex items-center gap-3">
+          {viewer.kind === "patient" ? (
+            <a href="/account" className="rounded-lg px-2 py-2 text-sm font-semibold text-slate-800 underline decoration-brand decoration-2 underline-offset-4 hover:text-slate-950" data-testid="my-appointments-link">
+              My appointments
+            </a>
+          ) : null}
           <AccountLinks viewer={viewer} where="marketplace" />
         </nav>
       </div>
