@@ -1,14 +1,14 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/booking/step-header";
 import { TextField } from "~/components/family-fields";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requirePatient } from "~/modules/auth/guards.server";
+import { displayPhone } from "~/modules/clinic/phone-display.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { parseProfileForm, readProfile, updateProfile, type FieldErrors, type ProfileField } from "~/modules/patient-account/family.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
-import type { AppLoadContext } from "@remix-run/node";
 
 /** Profile changes are logged where they are made: the clinic's log on its site, the platform's on the marketplace. */
 function scopeOf(request: Request, context: AppLoadContext) {
@@ -20,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const scope = scopeOf(request, context);
   const { patient } = await requirePatient(request, context);
   const profile = await readProfile(getDb(), scope, patient.id, auditContextFromRequest(request, context));
-  return { profile, saved: new URL(request.url).searchParams.has("saved") };
+  return { profile: { ...profile, phone: displayPhone(profile.phone) }, saved: new URL(request.url).searchParams.has("saved") };
 }
 
 export const meta: MetaFunction = () => [{ title: "Your profile" }];
