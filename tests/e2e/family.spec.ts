@@ -89,6 +89,7 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await expect(newPerson.getByLabel("Last name")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByTestId("visit-when")).toHaveText(when);
   await shot("2-review-mistake");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
   await newPerson.getByLabel("Last name").fill("Hopper");
   await newPerson.getByLabel("Relationship to you").selectOption("child");
@@ -132,6 +133,8 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await expect(everywhere.getByTestId("appointment-payment")).not.toBeEmpty();
   await expect(everywhere.getByTestId("manage-at-clinic")).toHaveAttribute("href", `${clinicOrigin("northside")}/account`);
   await shot("4-marketplace-account");
+  // Nothing wider than the screen, header included.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });
 
 test.describe("without JavaScript", () => {
