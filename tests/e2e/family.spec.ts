@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
 import { latestMessage } from "./support/outbox";
@@ -15,6 +16,12 @@ async function openFirstFreeDay(page: Page) {
     await page.getByTestId("next-month").click();
   }
   throw new Error("no free day in three months");
+}
+
+/** No serious or critical accessibility problems on the page as it is now. */
+async function expectAccessible(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 /** A returning patient signs in with the SMS code (no name step: the account has one). */
@@ -89,6 +96,7 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await expect(newPerson.getByLabel("Last name")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByTestId("visit-when")).toHaveText(when);
   await shot("2-review-mistake");
+  await expectAccessible(page);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
   await newPerson.getByLabel("Last name").fill("Hopper");
@@ -116,6 +124,7 @@ test("books for a newly added child on northside, then sees the visit in the acc
   // The child is in the family now.
   await page.getByRole("link", { name: "Family", exact: true }).click();
   await expect(page.getByTestId("family-member-name")).toHaveText(["Ada Hopper"]);
+  await expectAccessible(page);
 
   // The marketplace account shows the same visit, with the clinic and a way to manage it there.
   await page.goto(marketplaceUrl("/account"));
@@ -133,6 +142,11 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await expect(everywhere.getByTestId("appointment-payment")).not.toBeEmpty();
   await expect(everywhere.getByTestId("manage-at-clinic")).toHaveAttribute("href", `${clinicOrigin("northside")}/account`);
   await shot("4-marketplace-account");
+  await expectAccessible(page);
+  // The family is the same on the marketplace.
+  await page.getByRole("link", { name: "Family", exact: true }).click();
+  await expect(page).toHaveURL(marketplaceUrl("/account/family"));
+  await expect(page.getByTestId("family-member-name")).toHaveText(["Ada Hopper"]);
   // Nothing wider than the screen, header included.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });
