@@ -59,10 +59,8 @@ export default function Profile() {
         <TextField id="profile-email" name="email" type="email" label="Email (optional)" hint="For receipts and reminders by email." defaultValue={values.email} error={errors.email} autoComplete="email" />
         <TextField id="profile-dob" name="dateOfBirth" type="date" label="Date of birth" hint="Clinics use it to tell patients with the same name apart." defaultValue={values.dateOfBirth} error={errors.dateOfBirth} autoComplete="bday" />
         <div>
-          <p className="field-label" id="profile-phone-label">
-            Mobile phone
-          </p>
-          <p className="mt-1 text-base font-medium text-slate-900" aria-labelledby="profile-phone-label" data-testid="profile-phone">
+          <p className="field-label">Mobile phone</p>
+          <p className="mt-1 text-base font-medium text-slate-900" data-testid="profile-phone">
             {profile.phone}
           </p>
           <p className="mt-0.5 text-sm text-slate-600">You sign in with this number, so it cannot be changed here.</p>
