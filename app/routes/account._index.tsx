@@ -4,19 +4,31 @@ import type { ReactNode } from "react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requirePatient } from "~/modules/auth/guards.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { MarketplaceAppointments } from "~/components/marketplace-appointments";
+import { requireClinicSite, requireSite } from "~/modules/clinic/site-guard.server";
+import { clinicSiteUrl } from "~/modules/marketplace/site-urls.server";
+import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
 import { accountAppointments, cancelForm, cancelOwnAppointment, type AccountAppointment } from "~/modules/patient-account/appointments.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const site = requireSite(request, context.site);
+  if (site.kind === "marketplace") {
+    // On the marketplace: the patient's visits at every clinic, each managed on that clinic's site.
+    const { patient } = await requirePatient(request, context);
+    const view = await marketplaceAppointments(getDb(), patient.id, auditContextFromRequest(request, context));
+    const withLinks = (list: typeof view.upcoming) => list.map((a) => ({ ...a, manageUrl: a.clinic.online ? `${clinicSiteUrl(request, a.clinic.slug)}/account` : null }));
+    return { where: "marketplace" as const, upcoming: withLinks(view.upcoming), past: withLinks(view.past) };
+  }
+  const clinic = site.clinic;
   const { patient } = await requirePatient(request, context);
   const view = await accountAppointments(getDb(), clinic, patient.id, auditContextFromRequest(request, context));
   // After a cancel the action redirects here, so a reload does not post again.
   const cancelledId = new URL(request.url).searchParams.get("cancelled");
   const cancelled = cancelledId ? [...view.upcoming, ...view.past].find((a) => a.id === cancelledId && a.status === "Cancelled") : undefined;
   return {
+    where: "clinic" as const,
     clinicName: clinic.name,
     clinicPhone: clinic.contactPhone,
     ...view,
@@ -24,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Your appointments · ${data.clinicName}` : "Your appointments" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.where === "clinic" ? `Your appointments · ${data.clinicName}` : "Your appointments" }];
 
 type ActionResult = { message: string };
 
@@ -116,9 +128,11 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
 }
 
 export default function Account() {
-  const { upcoming, past, cancelled } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
+  if (loaded.where === "marketplace") return <MarketplaceAppointments upcoming={loaded.upcoming} past={loaded.past} />;
+  const { upcoming, past, cancelled } = loaded;
   return (
     <>
           <div className="mb-5 mt-3 flex flex-wrap items-end justify-between gap-3">

@@ -2,11 +2,14 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, StepHeader } from "~/components/booking/step-header";
 import { VisitDetails } from "~/components/booking/visit-details";
+import { PersonFields, type PersonErrors, type PersonValues } from "~/components/family-fields";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer, requirePatient } from "~/modules/auth/guards.server";
 import { readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { bookHref, confirmForm, parseChoice, type Choice } from "~/modules/booking-flow/choice";
 import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -29,7 +32,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const review = heldBy ? await reviewHold(db, clinic, holdId, heldBy) : null;
   const viewer = await getViewer(request, context);
   const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
+  // After "add to my family" the page comes back with the new person chosen (?for=their id).
+  const chosen = family.find((f) => f.id === url.searchParams.get("for")) ?? null;
   return {
+    chosen: chosen ? { id: chosen.id, name: chosen.name } : null,
     clinicName: clinic.name,
     review,
     againHref: againHref(choice),
@@ -41,29 +47,68 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Check your booking · ${data.clinicName}` : "Check your booking" }];
 
-type ActionResult = { message: string; expired: boolean };
+type ActionResult = {
+  message: string;
+  expired: boolean;
+  /** Kept so a failed post shows the page as it was sent: who was chosen, the note, the new person. */
+  visitFor?: string;
+  note?: string;
+  person?: { values: PersonValues; errors: PersonErrors };
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
   const { patient } = await requirePatient(request, context);
-  const form = confirmForm.safeParse(await readForm(request));
+  const raw = await readForm(request);
+  const form = confirmForm.safeParse(raw);
   if (!form.success) return data<ActionResult>({ message: "Choose who the visit is for.", expired: false }, { status: 400 });
+  const { intent, visitFor, hold } = form.data;
+  const note = form.data.note || null;
+  const audit = auditContextFromRequest(request, context);
+  const db = getDb();
+
+  // Someone new: check what was typed first; on a mistake the page comes back with the hold, the
+  // choice and everything typed still there.
+  const wantsNew = intent === "add-dependent" || visitFor === "new";
+  const person = wantsNew ? parseDependentForm(raw) : null;
+  if (person && !person.ok) {
+    return data<ActionResult>(
+      { message: "Check the details of the person you are adding.", expired: false, visitFor: "new", note: note ?? "", person: { values: person.values, errors: person.errors } },
+      { status: 400 },
+    );
+  }
+  if (intent === "add-dependent" && person?.ok) {
+    const added = await addDependent(db, { clinicId: clinic.id }, patient.id, person.data, audit);
+    const url = new URL(request.url);
+    url.searchParams.set("for", added.id);
+    return redirect(`${url.pathname}${url.search}`);
+  }
+
   const heldBy = readHolder(request);
   const answer = heldBy
-    ? await confirmBooking(getDb(), clinic, {
-        holdId: form.data.hold,
-        heldBy,
-        patientAccountId: patient.id,
-        dependentId: form.data.visitFor === "self" ? null : form.data.visitFor,
-        note: form.data.note || null,
-      })
+    ? await confirmBooking(
+        db,
+        clinic,
+        {
+          holdId: hold,
+          heldBy,
+          patientAccountId: patient.id,
+          dependentId: visitFor === "self" || visitFor === "new" ? null : visitFor,
+          newDependent: person?.ok ? person.data : undefined,
+          note,
+        },
+        undefined,
+        audit,
+      )
     : ({ ok: false, reason: "expired", message: "We could not find the time you chose on this device. Please choose a time again." } as const);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
-  return data<ActionResult>({ message: answer.message, expired: answer.reason === "expired" }, { status: 409 });
+  return data<ActionResult>({ message: answer.message, expired: answer.reason === "expired", visitFor: "self", note: note ?? "" }, { status: 409 });
 }
 
+const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand";
+
 export default function ReviewBooking() {
-  const { review, againHref, signedIn, family, signInHref } = useLoaderData<typeof loader>();
+  const { review, againHref, signedIn, family, signInHref, chosen } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
 
@@ -79,6 +124,9 @@ export default function ReviewBooking() {
     );
   }
 
+  // A refused family member (removed meanwhile) falls back to "Me" rather than to a missing choice.
+  const selected = result?.visitFor && (result.visitFor === "new" || result.visitFor === "self" || family.some((f) => f.id === result.visitFor)) ? result.visitFor : (chosen?.id ?? "self");
+
   return (
     <>
       <StepHeader backHref={review.timesHref} backLabel="Choose another time" title="Check your booking">
@@ -87,33 +135,51 @@ export default function ReviewBooking() {
         </p>
       </StepHeader>
       {result ? <Alert tone="error">{result.message}</Alert> : null}
+      {chosen && !result ? (
+        <Alert tone="info">
+          <span data-testid="dependent-added">{chosen.name} is now in your family and chosen below. Check the details and confirm.</span>
+        </Alert>
+      ) : null}
       <VisitDetails visit={review} />
       {review.requiresApproval ? <p className="mt-4 text-sm text-slate-700">The clinic confirms this kind of visit itself; we will text you when it does.</p> : null}
 
       {signedIn ? (
-        <Form method="post" className="card mt-6 p-4 sm:p-6">
+        // The key resets the form's fields when the page comes back with another answer.
+        <Form method="post" className="card mt-6 p-4 sm:p-6" key={`${selected}-${result?.message ?? ""}`} noValidate>
           <input type="hidden" name="hold" value={review.holdId} />
-          <fieldset>
+          <fieldset className="group">
             <legend className="text-lg font-semibold text-slate-900">Who is the visit for?</legend>
-            <div className="mt-3 space-y-2">
-              <label className="flex min-h-12 items-center gap-3 rounded-xl px-3 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand">
-                <input type="radio" name="visitFor" value="self" defaultChecked className="h-5 w-5 accent-[rgb(var(--brand))]" />
+            <div className="mt-3 space-y-2" data-testid="visit-for">
+              <label className={choiceStyle}>
+                <input type="radio" name="visitFor" value="self" defaultChecked={selected === "self"} className="h-5 w-5 accent-[rgb(var(--brand))]" />
                 <span className="font-medium">Me</span>
               </label>
               {family.map((f) => (
-                <label key={f.id} className="flex min-h-12 items-center gap-3 rounded-xl px-3 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand">
-                  <input type="radio" name="visitFor" value={f.id} className="h-5 w-5 accent-[rgb(var(--brand))]" />
+                <label key={f.id} className={choiceStyle}>
+                  <input type="radio" name="visitFor" value={f.id} defaultChecked={selected === f.id} className="h-5 w-5 accent-[rgb(var(--brand))]" />
                   <span className="font-medium">{f.name}</span>
-                  <span className="text-sm text-slate-500">({f.relationship})</span>
+                  <span className="text-sm text-slate-600">({f.relationship})</span>
                 </label>
               ))}
+              <label className={choiceStyle}>
+                <input id="visit-new" type="radio" name="visitFor" value="new" defaultChecked={selected === "new"} aria-controls="new-person" className="h-5 w-5 accent-[rgb(var(--brand))]" />
+                <span className="font-medium">Someone else in my family</span>
+              </label>
+            </div>
+            {/* Shown by CSS alone while "Someone else" is chosen, so it works without JavaScript too. */}
+            <div id="new-person" className="mt-3 hidden rounded-xl bg-slate-50 p-4 ring-1 ring-slate-200 group-has-[#visit-new:checked]:block" data-testid="new-person">
+              <p className="mb-3 text-sm text-slate-700">Tell us who they are. We add them to your family, so next time you can simply choose them.</p>
+              <PersonFields idPrefix="new-person" values={result?.person?.values} errors={result?.person?.errors} />
+              <button type="submit" name="intent" value="add-dependent" className="btn-secondary mt-4 min-h-12 w-full text-base sm:w-auto" disabled={busy} data-testid="add-dependent">
+                Add to my family
+              </button>
             </div>
           </fieldset>
           <label className="field-label mt-5" htmlFor="note">
-            Anything the clinic should know? <span className="font-normal text-slate-500">(optional)</span>
+            Anything the clinic should know? <span className="font-normal text-slate-600">(optional)</span>
           </label>
-          <textarea id="note" name="note" maxLength={500} rows={2} className="field-input" />
-          <button type="submit" className="btn-primary mt-5 min-h-12 w-full text-base" disabled={busy}>
+          <textarea id="note" name="note" maxLength={500} rows={2} className="field-input" defaultValue={result?.note} />
+          <button type="submit" name="intent" value="confirm" className="btn-primary mt-5 min-h-12 w-full text-base" disabled={busy}>
             Confirm booking
           </button>
         </Form>

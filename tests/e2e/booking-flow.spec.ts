@@ -54,7 +54,7 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
 
   // Back on the review with the same hold: the browser's booking cookie outlived the sign-in.
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
-  await expect(page.getByRole("group", { name: "Who is the visit for?" }).getByLabel("Me")).toBeChecked();
+  await expect(page.getByRole("group", { name: "Who is the visit for?" }).getByLabel("Me", { exact: true })).toBeChecked();
   await shot("7-who");
   await page.getByRole("button", { name: "Confirm booking" }).click();
 

@@ -62,8 +62,10 @@ export const holdForm = z.object({
 });
 
 export const confirmForm = z.object({
+  /** "add-dependent" only adds the person typed in and shows the review again; otherwise confirm. */
+  intent: z.enum(["confirm", "add-dependent"]).default("confirm"),
   hold: id,
-  /** "self" or a dependent's id. */
-  visitFor: z.union([z.literal("self"), id]),
+  /** "self", a dependent's id, or "new" for the person typed into the add form. */
+  visitFor: z.union([z.literal("self"), z.literal("new"), id]),
   note: z.string().trim().max(500).optional(),
 });

@@ -17,6 +17,7 @@ import { bookHref, type Choice } from "./choice";
 import { describeDiscount, discountAt, discountedPrice, stillOffered } from "./discounts";
 import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "./format";
 import type { CalendarEntry } from "./ics";
+import { activeDependents, insertDependent, type DependentInput } from "~/modules/patient-account/family.server";
 
 /** Patients book up to a year ahead at most; further months are not offered. */
 const MONTHS_AHEAD = 12;
@@ -273,27 +274,32 @@ export interface FamilyMember {
   relationship: string;
 }
 
-/** The dependents on a patient's account, for "who is this visit for". */
+/** The family members on a patient's account, for "who is this visit for"; removed ones never appear. */
 export async function familyOf(db: Db, clinic: ClinicRef, patientAccountId: string): Promise<FamilyMember[]> {
-  const rows = await db.forClinic(clinic.id).tx((tx) =>
-    tx.dependent.findMany({ where: { patientAccountId }, orderBy: [{ firstName: "asc" }, { lastName: "asc" }], select: { id: true, firstName: true, lastName: true, relationship: true } }),
-  );
-  return rows.map((d) => ({ id: d.id, name: `${d.firstName} ${d.lastName}`, relationship: d.relationship }));
+  const rows = await db.forClinic(clinic.id).tx((tx) => activeDependents(tx, patientAccountId));
+  return rows.map((d) => ({ id: d.id, name: d.name, relationship: d.relationshipLabel }));
 }
 
 export type ConfirmAnswer = { ok: true; appointmentId: string } | { ok: false; reason: "expired" | "not-family"; message: string };
 
+/**
+ * Confirms the held time for the patient, a family member on their account, or (with
+ * `newDependent`) someone they add to their family right here: adding and confirming are one
+ * transaction, so an expired hold adds nobody.
+ */
 export async function confirmBooking(
   db: Db,
   clinic: ClinicRef,
-  req: { holdId: string; heldBy: string; patientAccountId: string; dependentId: string | null; note: string | null },
+  req: { holdId: string; heldBy: string; patientAccountId: string; dependentId: string | null; note: string | null; newDependent?: DependentInput },
   now = new Date(),
+  audit: AuditRequestContext | null = null,
 ): Promise<ConfirmAnswer> {
-  const actor: Actor = { type: "patient", id: req.patientAccountId };
+  const actor: Actor = { type: "patient", id: req.patientAccountId, request: audit };
   try {
-    const appointment = await db.forClinic(clinic.id).tx((tx) =>
-      confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId: req.dependentId }, note: req.note }, actor, now),
-    );
+    const appointment = await db.forClinic(clinic.id).tx(async (tx) => {
+      const dependentId = req.newDependent ? (await insertDependent(tx, { clinicId: clinic.id }, req.patientAccountId, req.newDependent, audit)).id : req.dependentId;
+      return confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId }, note: req.note }, actor, now);
+    });
     return { ok: true, appointmentId: appointment.id };
   } catch (error) {
     if (error instanceof HoldExpiredError) {

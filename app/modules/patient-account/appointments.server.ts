@@ -45,6 +45,8 @@ export interface AccountAppointment {
   /** Active but past the deadline: the page explains and gives the phone number. */
   tooLate: string | null;
   upcoming: boolean;
+  /** ISO instant, for ordering visits from several clinics. */
+  startsAt: string;
 }
 
 export interface AccountView {
@@ -79,6 +81,7 @@ function shown(a: AppointmentRecord, clinic: AccountClinic, names: { doctors: Ma
     canCancel: open,
     tooLate: active && !open ? tooLateText(clinic, a.cancellationDeadline, a.cancellationWindowMin) : null,
     upcoming: a.end.getTime() > now.getTime(),
+    startsAt: a.start.toISOString(),
   };
 }
 

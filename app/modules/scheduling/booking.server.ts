@@ -357,7 +357,7 @@ async function assertPatientLinks(tx: Tx, clinic: ClinicRef, patient: PatientRef
       INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinic.id}::uuid, ${patient.patientAccountId}::uuid) ON CONFLICT DO NOTHING
     )
     SELECT ${patient.dependentId ?? null}::uuid IS NULL
-        OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${patient.dependentId ?? null}::uuid AND d.patient_account_id = ${patient.patientAccountId}::uuid) AS dependent_ok`);
+        OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${patient.dependentId ?? null}::uuid AND d.patient_account_id = ${patient.patientAccountId}::uuid AND d.removed_at IS NULL) AS dependent_ok`);
   if (!check?.dependent_ok) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "is not a dependent of this patient" }]);
 }
 
@@ -570,7 +570,7 @@ export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookReques
                  ${blockedFrom}, ${blockedTo}, ${req.channel}::booking_channel, ${priceMinor}, ${record.depositMinor}, ${record.currency},
                  ${record.cancellationWindowMin}, ${record.note}, ${record.externalRef}, ${actorLabel(actor)}
            WHERE ${dependentId}::uuid IS NULL
-              OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${dependentId}::uuid AND d.patient_account_id = ${patientId}::uuid)
+              OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${dependentId}::uuid AND d.patient_account_id = ${patientId}::uuid AND d.removed_at IS NULL)
           RETURNING id, created_at, updated_at
         ), history AS (
           INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, actor_id)

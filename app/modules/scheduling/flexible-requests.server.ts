@@ -427,7 +427,7 @@ export async function createFlexibleRequest(tx: Tx, clinic: ClinicRef, input: Fl
   const account = await tx.patientAccount.findUnique({ where: { id: req.patientAccountId }, select: { id: true } });
   if (!account) throw new ValidationError("The patient is not known.", [{ path: "patientAccountId", message: "Is not a patient account." }]);
   if (req.dependentId) {
-    const dependent = await tx.dependent.findFirst({ where: { id: req.dependentId, patientAccountId: req.patientAccountId }, select: { id: true } });
+    const dependent = await tx.dependent.findFirst({ where: { id: req.dependentId, patientAccountId: req.patientAccountId, removedAt: null }, select: { id: true } });
     if (!dependent) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "Is not a dependent of this patient." }]);
   }
 
