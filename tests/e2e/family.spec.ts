@@ -1,28 +1,11 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
+import { nextMonth, openFreeDay } from "./support/booking";
 import { latestMessage } from "./support/outbox";
 import { signInNewPatient } from "./support/patient";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
 
-/** The first day with free times, from the month shown on, looking a few months ahead if needed. */
-async function openFirstFreeDay(page: Page) {
-  for (let i = 0; i < 3; i++) {
-    const free = page.getByTestId("free-day");
-    if ((await free.count()) > 0) {
-      await free.first().click();
-      return;
-    }
-    await page.getByTestId("next-month").click();
-  }
-  throw new Error("no free day in three months");
-}
-
-/** No serious or critical accessibility problems on the page as it is now. */
-async function expectAccessible(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
 
 /** A returning patient signs in with the SMS code (no name step: the account has one). */
 async function signInAgain(page: Page, request: APIRequestContext, phone: { typed: string; e164: string }) {
@@ -63,11 +46,9 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await doctors.first().click();
   await expect(page.getByRole("heading", { level: 1, name: "Choose a day" })).toBeVisible();
   for (let i = 0; i < 3; i++) {
-    const month = await page.locator("#month-heading").innerText();
-    await page.getByTestId("next-month").click();
-    await expect(page.locator("#month-heading")).not.toHaveText(month);
+    await nextMonth(page);
   }
-  await openFirstFreeDay(page);
+  await openFreeDay(page);
   const times = page.getByTestId("time-option");
   await (testInfo.project.name === "phone" ? times.last() : times.nth(1)).click();
 
@@ -96,7 +77,7 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await expect(newPerson.getByLabel("Last name")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByTestId("visit-when")).toHaveText(when);
   await shot("2-review-mistake");
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
   await newPerson.getByLabel("Last name").fill("Hopper");
@@ -124,7 +105,7 @@ test("books for a newly added child on northside, then sees the visit in the acc
   // The child is in the family now.
   await page.getByRole("link", { name: "Family", exact: true }).click();
   await expect(page.getByTestId("family-member-name")).toHaveText(["Ada Hopper"]);
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
 
   // The marketplace account shows the same visit, with the clinic and a way to manage it there.
   await page.goto(marketplaceUrl("/account"));
@@ -142,7 +123,7 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await expect(everywhere.getByTestId("appointment-payment")).not.toBeEmpty();
   await expect(everywhere.getByTestId("manage-at-clinic")).toHaveAttribute("href", `${clinicOrigin("northside")}/account`);
   await shot("4-marketplace-account");
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
   // The family is the same on the marketplace.
   await page.getByRole("link", { name: "Family", exact: true }).click();
   await expect(page).toHaveURL(marketplaceUrl("/account/family"));
