@@ -76,6 +76,16 @@ describe("the steps", () => {
     expect(at("9:00 AM").discount).toBe("15% off · €68.00");
     expect(at("9:30 AM").discount).toBe("15% off · €68.00");
     expect(at("10:00 AM").discount).toBeNull();
+
+    // The held price is the one the time promised, and the review says which discount it includes.
+    const time = at("9:30 AM");
+    const held = await holdTime(db, f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time.practitionerId, start: new Date(time.start), heldBy: "browser:discount" }, anonymous);
+    if (!held.ok) throw new Error(held.message);
+    expect(await reviewHold(db, f.clinic, held.holdId, "browser:discount")).toMatchObject({ price: "€68.00", discount: "Early bird: 15% off €80.00" });
+    const full = at("10:00 AM");
+    const later = await holdTime(db, f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: full.practitionerId, start: new Date(full.start), heldBy: "browser:discount" }, anonymous);
+    if (!later.ok) throw new Error(later.message);
+    expect(await reviewHold(db, f.clinic, later.holdId, "browser:discount")).toMatchObject({ price: "€80.00", discount: null });
   });
 
   test("a stale or foreign choice goes back to the first step that still makes sense", async () => {

@@ -7,6 +7,8 @@ export interface VisitFacts {
   when: string;
   duration: string;
   price: string;
+  /** The discount in the price, when there is one ("Quiet Tuesdays: 10% off $220.00"). */
+  discount?: string | null;
   deposit: string | null;
   preparationNotes: string | null;
   cancellationPolicy: string;
@@ -42,6 +44,11 @@ export function VisitDetails({ visit, patientName }: { visit: VisitFacts; patien
       ) : null}
       <Row label="Price">
         {visit.price}
+        {visit.discount ? (
+          <span className="block text-sm font-medium text-emerald-800" data-testid="visit-discount">
+            {visit.discount}
+          </span>
+        ) : null}
         {visit.deposit ? <span className="block text-sm text-slate-600">Deposit {visit.deposit}, part of the price</span> : null}
       </Row>
       {visit.preparationNotes ? <Row label="Before you come">{visit.preparationNotes}</Row> : null}

@@ -4,7 +4,7 @@
  * without listed locations is offered at every location).
  */
 import type { Db } from "~/utils/db.server";
-import type { Discount } from "./discounts";
+import { toDiscount, type Discount } from "~/modules/scheduling/discounts";
 
 export interface BookableService {
   id: string;
@@ -88,19 +88,7 @@ export async function loadBookingCatalog(db: Db, clinicId: string): Promise<Book
     );
     const everyLocation = locations.map((l) => l.id);
     const discountsOf = new Map<string, Discount[]>();
-    for (const d of discountRows) {
-      const discount: Discount = {
-        kind: d.kind,
-        label: d.label,
-        percent: d.percent,
-        startsOn: d.startsOn ? isoDate(d.startsOn) : null,
-        endsOn: d.endsOn ? isoDate(d.endsOn) : null,
-        weekdays: d.weekdays,
-        fromMinute: d.fromMinute,
-        toMinute: d.toMinute,
-      };
-      discountsOf.set(d.serviceId, [...(discountsOf.get(d.serviceId) ?? []), discount]);
-    }
+    for (const d of discountRows) discountsOf.set(d.serviceId, [...(discountsOf.get(d.serviceId) ?? []), toDiscount(d)]);
     return {
       services: services.map((s) => ({
         id: s.id,

@@ -4,7 +4,6 @@
  * malformed sends the patient back to the first step that still makes sense.
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { isoWeekday } from "~/modules/tenancy/opening-hours";
 import type { Actor } from "~/modules/scheduling/actor";
 import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
@@ -14,7 +13,8 @@ import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.se
 import { buildCalendar, daysIn, firstDayOf, monthOf, shiftMonth, type CalendarMonth } from "./calendar";
 import { loadBookingCatalog, type BookableService, type BookingCatalog, type BookingDoctor, type BookingLocation } from "./catalog.server";
 import { bookHref, type Choice } from "./choice";
-import { describeDiscount, discountAt, discountedPrice, stillOffered } from "./discounts";
+import { discountAtInstant, discountedPrice, stillOffered } from "~/modules/scheduling/discounts";
+import { describeDiscount } from "./discounts";
 import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "./format";
 import type { CalendarEntry } from "./ics";
 import { activeDependents, insertDependent, type DependentInput } from "~/modules/patient-account/family.server";
@@ -116,8 +116,7 @@ async function slotsBetween(db: Db, clinic: ClinicRef, search: { serviceId: stri
 }
 
 function timeDiscount(service: BookableService, start: Date, clinic: ClinicRef): string | null {
-  const local = utcToZoned(start, clinic.timeZone);
-  const d = discountAt(service.discounts, { date: local.date, weekday: isoWeekday(local.weekday), minute: local.minutes });
+  const d = discountAtInstant(service.discounts, start, clinic.timeZone);
   return d ? `${d.percent}% off · ${formatMoney(discountedPrice(service.priceMinor, d.percent), clinic.currency)}` : null;
 }
 
@@ -220,6 +219,7 @@ export interface HoldReview {
   duration: string;
   preparationNotes: string | null;
   price: string;
+  discount: string | null;
   deposit: string | null;
   requiresApproval: boolean;
   /** "You can cancel or move it online until …", with the deadline on the clinic's clock. */
@@ -244,6 +244,13 @@ export function policyText(deadline: Date, windowMin: number, timeZone: string, 
 }
 
 /** The hold this browser placed, as the review step shows it; null once it expired or was released. */
+/** Which discount the held price includes, against the list price ("Early bird: 15% off $80.00"). */
+function discountNote(service: BookableService, start: Date, priceMinor: number, clinic: ClinicRef): string | null {
+  const d = discountAtInstant(service.discounts, start, clinic.timeZone);
+  if (!d || priceMinor >= service.priceMinor) return null;
+  return `${d.label}: ${d.percent}% off ${formatMoney(service.priceMinor, clinic.currency)}`;
+}
+
 export async function reviewHold(db: Db, clinic: ClinicRef, holdId: string, heldBy: string, now = new Date()): Promise<HoldReview | null> {
   const hold = await db.forClinic(clinic.id).tx((tx) => findHold(tx, clinic, holdId, heldBy, now));
   if (!hold || !hold.holdExpiresAt) return null;
@@ -260,6 +267,7 @@ export async function reviewHold(db: Db, clinic: ClinicRef, holdId: string, held
     duration: formatDuration(Math.round((hold.end.getTime() - hold.start.getTime()) / 60_000)),
     preparationNotes: service?.preparationNotes ?? null,
     price: formatMoney(hold.priceMinor, hold.currency),
+    discount: service ? discountNote(service, hold.start, hold.priceMinor, clinic) : null,
     deposit: hold.depositMinor > 0 ? formatMoney(hold.depositMinor, hold.currency) : null,
     requiresApproval: service?.requiresApproval ?? false,
     cancellationPolicy: policyText(deadline, hold.cancellationWindowMin, clinic.timeZone, now),

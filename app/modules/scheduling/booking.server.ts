@@ -17,6 +17,7 @@ import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
 import { offerFreedTime } from "./flexible-requests.server";
+import { priceAt } from "./discounts";
 import { cancellationDeadline, depositFor, patientMayChange } from "./policy";
 import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
@@ -388,7 +389,7 @@ export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, act
   for (const { id } of previous) await recordRelease(tx, clinic, id, actor, "a new time was chosen");
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
-  const priceMinor = data.terms.priceMinor;
+  const priceMinor = await priceAt(tx, clinic, data.service.id, data.terms.priceMinor, slot.start);
   const created = await claiming(() =>
     tx.appointment.create({
       data: {
@@ -524,7 +525,7 @@ export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookReques
   if (dependentId && !isUuid(dependentId)) throw new ValidationError(NOT_A_DEPENDENT, [{ path: "dependentId", message: "is not a dependent of this patient" }]);
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const status: AppointmentStatus = data.terms.requiresApproval ? "requested" : "confirmed";
-  const priceMinor = data.terms.priceMinor;
+  const priceMinor = await priceAt(tx, clinic, data.service.id, data.terms.priceMinor, slot.start);
   const { blockedFrom, blockedTo } = blockedSpan(slot, data);
   const record: AppointmentRecord = {
     id: randomUUID(),
