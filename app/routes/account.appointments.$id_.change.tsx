@@ -7,7 +7,8 @@ import { notFound, requirePatient } from "~/modules/auth/guards.server";
 import { holderFor, readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
-import { changeHref, changeView, confirmChange, confirmChangeForm, holdChangeForm, holdChangeTime, NOTICES, parseChangeQuery } from "~/modules/patient-account/change.server";
+import { changeHref, NOTICES, parseChangeQuery } from "~/modules/patient-account/change-links";
+import { changeView, confirmChange, confirmChangeForm, holdChangeForm, holdChangeTime } from "~/modules/patient-account/change.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

@@ -6,7 +6,8 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { fieldErrors } from "~/modules/auth/forms";
 import { requirePatient } from "~/modules/auth/guards.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
-import { accountRequests, answerForm, answerRequest, clinicToday, requestForm, requestOptions, sendRequest, WEEKDAY_NAMES, type AccountRequest } from "~/modules/patient-account/requests.server";
+import { accountRequests, answerForm, answerRequest, clinicToday, requestForm, requestOptions, sendRequest, type AccountRequest } from "~/modules/patient-account/requests.server";
+import { WEEKDAY_NAMES } from "~/modules/patient-account/wording";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

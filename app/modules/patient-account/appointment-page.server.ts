@@ -57,7 +57,6 @@ export interface AppointmentPage {
 }
 
 const HISTORY_WORDS: Record<string, string> = {
-  held: "Time chosen",
   requested: "Requested; waiting for the clinic to confirm",
   confirmed: "Confirmed",
   checked_in: "Checked in",
@@ -72,7 +71,9 @@ const HISTORY_WORDS: Record<string, string> = {
 const BY_WORDS: Record<string, string> = { patient: "by you", staff: "by the clinic", api: "by the clinic", system: "automatically" };
 
 function historyLine(row: { fromStatus: string | null; toStatus: string; actorType: string; occurredAt: Date }, timeZone: string): HistoryLine {
-  const what = row.fromStatus === null && row.toStatus !== "held" ? `Booked (${(HISTORY_WORDS[row.toStatus] ?? row.toStatus).toLowerCase()})` : (HISTORY_WORDS[row.toStatus] ?? row.toStatus.replace(/_/g, " "));
+  // A hold becoming the visit is its booking; the hold itself was only the time being chosen.
+  const booked = row.fromStatus === null || row.fromStatus === "held";
+  const what = booked ? `Booked (${(HISTORY_WORDS[row.toStatus] ?? row.toStatus).toLowerCase()})` : (HISTORY_WORDS[row.toStatus] ?? row.toStatus.replace(/_/g, " "));
   const by = BY_WORDS[row.actorType];
   return { at: formatDateTime(row.occurredAt, timeZone), text: by ? `${what} ${by}` : what };
 }
@@ -129,7 +130,7 @@ export async function appointmentPage(
       target: { type: "appointment", id: a.id },
       request: audit,
     });
-    return { a, history, linked };
+    return { a, history: history.filter((h) => h.toStatus !== "held"), linked };
   });
   if (!read) return null;
   const { a, history, linked } = read;

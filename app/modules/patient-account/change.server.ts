@@ -6,66 +6,20 @@
  * row becomes `rescheduled`, linked to the new one). If anything fails inside it, nothing changed.
  */
 import { z } from "zod";
+import { type ChangeQuery } from "./change-links";
 import type { AuditRequestContext } from "~/modules/audit/audit.server";
 import { loadBookingCatalog, type BookingDoctor } from "~/modules/booking-flow/catalog.server";
 import { bookingStep, holdTime, policyText, type BookingStep } from "~/modules/booking-flow/flow.server";
 import { formatDateTime, formatDuration } from "~/modules/booking-flow/format";
 import type { Actor } from "~/modules/scheduling/actor";
 import { findHold, releaseHold, rescheduleAppointment, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { utcToZoned } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { appointmentPage, changeState, ownAppointment, type AppointmentPage } from "./appointment-page.server";
 import type { AccountClinic } from "./appointments.server";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const id = z.string().regex(UUID);
-
-/** Where the patient is in the change: carried in the address so every step works without JavaScript. */
-export const changeQuerySchema = z.object({
-  doctor: z.union([z.literal("any"), id]).optional(),
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
-    .optional(),
-  day: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .refine((d) => {
-      const at = new Date(`${d}T00:00:00Z`);
-      return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d;
-    })
-    .optional(),
-  hold: id.optional(),
-  notice: z.enum(["taken", "expired", "invalid"]).optional(),
-});
-export type ChangeQuery = z.infer<typeof changeQuerySchema>;
-
-/** The query string of a step; a malformed one is null (the caller starts the change over). */
-export function parseChangeQuery(params: URLSearchParams): ChangeQuery | null {
-  const raw: Record<string, string> = {};
-  for (const key of Object.keys(changeQuerySchema.shape)) {
-    const value = params.get(key);
-    if (value) raw[key] = value;
-  }
-  const parsed = changeQuerySchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
-}
-
-export function changeHref(appointmentId: string, q: ChangeQuery = {}): string {
-  const params = new URLSearchParams();
-  for (const key of ["doctor", "month", "day", "hold", "notice"] as const) {
-    const value = q[key];
-    if (value) params.set(key, value);
-  }
-  const query = params.toString();
-  return `/account/appointments/${appointmentId}/change${query ? `?${query}` : ""}`;
-}
-
-export const NOTICES: Record<NonNullable<ChangeQuery["notice"]>, string> = {
-  taken: "Sorry, someone just took that time. Here are the times still free.",
-  expired: "We held that time for 10 minutes and the hold ran out, so it was released. Your visit has not changed; please choose a time again.",
-  invalid: "That time can no longer be booked. Your visit has not changed; here are the times still free.",
-};
+const id = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
 export const holdChangeForm = z.object({
   intent: z.literal("hold"),
@@ -116,7 +70,9 @@ export async function changeView(db: Db, clinic: AccountClinic, patientAccountId
     if (review) return { kind: "review", visit, review, doctor, day: q.day ?? "" };
   }
 
-  const step = await bookingStep(db, clinic, { service: record.serviceId, location: record.locationId, doctor, month: q.month, day: q.day }, now);
+  // The calendar opens on the month of the visit: most moves are by a few days.
+  const month = q.month ?? (q.day ? undefined : utcToZoned(record.start, clinic.timeZone).date.slice(0, 7));
+  const step = await bookingStep(db, clinic, { service: record.serviceId, location: record.locationId, doctor, month, day: q.day }, now);
   if ("redirect" in step) {
     // The doctor no longer takes this visit: any doctor still might.
     if (doctor !== "any") return changeView(db, clinic, patientAccountId, appointmentId, { ...q, doctor: "any" }, heldBy, null, now);

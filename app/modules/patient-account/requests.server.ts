@@ -23,10 +23,10 @@ import { utcToZoned } from "~/modules/scheduling/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";
+import { WEEKDAY_NAMES } from "./wording";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
 const optionalId = (message: string) =>
   z
