@@ -71,11 +71,11 @@ function Comparison({ label, before, after }: { label: string; before: string; a
     <div className="grid gap-1 border-b border-slate-100 py-3 last:border-0 sm:grid-cols-[8rem_1fr_1fr] sm:gap-4">
       <dt className="text-sm font-medium text-slate-500">{label}</dt>
       <dd className="text-base text-slate-600">
-        <span className="sr-only">Now: </span>
+        <span className="text-sm font-medium text-slate-500 sm:sr-only">Now: </span>
         <span className={same ? "" : "line-through decoration-slate-400"}>{before}</span>
       </dd>
       <dd className="text-base font-semibold text-slate-900">
-        <span className="sr-only">New: </span>
+        <span className="text-sm font-medium text-slate-500 sm:sr-only">New: </span>
         {after}
       </dd>
     </div>

@@ -95,7 +95,6 @@ function RequestCard({ r, busy, error }: { r: AccountRequest; busy: boolean; err
         <div className="mt-3 rounded-xl bg-white px-3 py-3 ring-2 ring-brand" data-testid="request-proposal">
           <p className="font-semibold text-slate-900">{r.proposal.when}</p>
           <p className="text-sm text-slate-700">{[r.proposal.doctorName, r.proposal.locationName].filter(Boolean).join(" · ")}</p>
-          <p className="mt-1 text-sm text-slate-600">Answer by {r.proposal.until}.</p>
           <div className="mt-3 flex flex-col gap-2 sm:flex-row">
             <Form method="post">
               <input type="hidden" name="intent" value="accept" />
@@ -216,7 +215,6 @@ export default function FlexibleRequests() {
           <p className="card p-5 text-slate-700">There is nothing to book online at this clinic right now. Please call us.</p>
         ) : (
           <Form method="post" className="card space-y-5 p-4 sm:p-6" noValidate key={sendResult ? "again" : "fresh"} data-testid="request-form">
-            <input type="hidden" name="intent" value="send" />
             {sendResult ? (
               <p role="alert" className="rounded-xl bg-red-50 px-3 py-2 text-sm font-medium text-red-900 ring-1 ring-red-200" data-testid="request-form-error">
                 {sendResult.message}
@@ -308,6 +306,7 @@ export default function FlexibleRequests() {
             <button type="submit" className="btn-primary min-h-12 w-full text-base sm:w-auto" disabled={busy} data-testid="send-request">
               Send request
             </button>
+            <input type="hidden" name="intent" value="send" />
           </Form>
         )}
       </section>

@@ -89,6 +89,7 @@ describe("changing a visit", () => {
     // The new page links back, and the old one says where it went.
     const page = await appointmentPage(testDb(), clinicOf(f), f.patientId, moved.id, null);
     expect(page!.movedFrom).toEqual({ id: old.id, when: formatDateTime(old.start, f.clinic.timeZone) });
+    expect(page!.history.map((h) => h.text)).toEqual(["Moved to this time by you"]);
     const oldPage = await appointmentPage(testDb(), clinicOf(f), f.patientId, old.id, null);
     expect(oldPage).toMatchObject({ status: "Moved to another time", canChange: false, tooLate: null, movedTo: { id: moved.id } });
   });

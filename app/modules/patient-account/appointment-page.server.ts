@@ -70,10 +70,11 @@ const HISTORY_WORDS: Record<string, string> = {
 
 const BY_WORDS: Record<string, string> = { patient: "by you", staff: "by the clinic", api: "by the clinic", system: "automatically" };
 
-function historyLine(row: { fromStatus: string | null; toStatus: string; actorType: string; occurredAt: Date }, timeZone: string): HistoryLine {
+function historyLine(row: { fromStatus: string | null; toStatus: string; actorType: string; occurredAt: Date }, timeZone: string, movedHere: boolean): HistoryLine {
   // A hold becoming the visit is its booking; the hold itself was only the time being chosen.
   const booked = row.fromStatus === null || row.fromStatus === "held";
-  const what = booked ? `Booked (${(HISTORY_WORDS[row.toStatus] ?? row.toStatus).toLowerCase()})` : (HISTORY_WORDS[row.toStatus] ?? row.toStatus.replace(/_/g, " "));
+  const words = HISTORY_WORDS[row.toStatus] ?? row.toStatus.replace(/_/g, " ");
+  const what = booked ? (movedHere && row.fromStatus === null ? "Moved to this time" : `Booked (${words.toLowerCase()})`) : words;
   const by = BY_WORDS[row.actorType];
   return { at: formatDateTime(row.occurredAt, timeZone), text: by ? `${what} ${by}` : what };
 }
@@ -162,7 +163,7 @@ export async function appointmentPage(
     cancellationPolicy: policy,
     ...changeState(a, clinic, now),
     note: a.note,
-    history: history.map((h) => historyLine(h, clinic.timeZone)),
+    history: history.map((h) => historyLine(h, clinic.timeZone, Boolean(a.rescheduledFromId))),
     movedFrom: linkedOf(a.rescheduledFromId),
     movedTo: linkedOf(a.rescheduledToId),
     calendar: {
