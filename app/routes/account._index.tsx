@@ -109,9 +109,14 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
       ) : null}
       {a.upcoming && (a.canCancel || a.tooLate) ? (
         <div className="mt-4 flex flex-col gap-3 sm:flex-row">
-          <a href={`/book/done/${a.id}`} className="btn-secondary min-h-12 text-base" data-testid="appointment-details">
+          <a href={`/account/appointments/${a.id}`} className="btn-secondary min-h-12 text-base" data-testid="appointment-details">
             Details and printing
           </a>
+          {a.canCancel ? (
+            <a href={`/account/appointments/${a.id}/change`} className="btn-secondary min-h-12 text-base" aria-label={`Change ${a.serviceName} on ${a.when}`} data-testid="change-appointment">
+              Change
+            </a>
+          ) : null}
           {a.canCancel ? (
             <Form method="post" className="sm:ml-auto">
               <input type="hidden" name="intent" value="cancel" />

@@ -26,9 +26,9 @@ export default function AccountLayout() {
   const clinic = root?.site.kind === "clinic" ? root.site.clinic : null;
   const viewer = root?.viewer ?? { kind: "anonymous" as const };
   return (
-    <div className="flex min-h-screen flex-col bg-slate-50">
+    <div className="flex min-h-screen flex-col bg-slate-50 print:bg-white">
       {clinic?.status === "draft" ? <DraftBanner /> : null}
-      {clinic ? <ClinicHeader name={clinic.name} logoUrl={clinic.logoUrl} viewer={viewer} /> : <MarketplaceHeader viewer={viewer} />}
+      <div className="print:hidden">{clinic ? <ClinicHeader name={clinic.name} logoUrl={clinic.logoUrl} viewer={viewer} /> : <MarketplaceHeader viewer={viewer} />}</div>
       <main id="main" className="flex-1">
         <div className="mx-auto w-full max-w-3xl px-4 pb-12 pt-4 sm:px-6 sm:pt-6">
           <AccountNav tabs={accountTabs(where)} />
@@ -36,7 +36,9 @@ export default function AccountLayout() {
           <Outlet />
         </div>
       </main>
-      <SiteFooter marketplaceUrl={root?.marketplaceUrl ?? "/"} clinicName={clinic?.name} />
+      <div className="print:hidden">
+        <SiteFooter marketplaceUrl={root?.marketplaceUrl ?? "/"} clinicName={clinic?.name} />
+      </div>
     </div>
   );
 }

@@ -54,7 +54,7 @@ test("a new patient books on northside, sees the visit on /account and cancels i
   await expect(visit.getByTestId("appointment-when")).toHaveText(when);
   await expect(visit.getByTestId("appointment-status")).toHaveText(/Confirmed|Waiting for the clinic to confirm/);
   await expect(visit.getByTestId("appointment-deadline")).toHaveText(/^\w+day \d{1,2} \w+ \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T$/);
-  await expect(visit.getByTestId("appointment-details")).toHaveAttribute("href", /^\/book\/done\/[0-9a-f-]{36}$/);
+  await expect(visit.getByTestId("appointment-details")).toHaveAttribute("href", /^\/account\/appointments\/[0-9a-f-]{36}$/);
   await shot("1-upcoming");
 
   await visit.getByTestId("cancel-appointment").click();
