@@ -99,15 +99,15 @@ function RequestCard({ r, busy, error }: { r: AccountRequest; busy: boolean; err
             <Form method="post">
               <input type="hidden" name="intent" value="accept" />
               <input type="hidden" name="requestId" value={r.id} />
-              <button type="submit" className="btn-primary min-h-12 w-full text-base" disabled={busy} aria-label={`Accept ${r.proposal.when}`} data-testid="accept-proposal">
-                Accept and book
+              <button type="submit" className="btn-primary min-h-12 w-full text-base" disabled={busy} data-testid="accept-proposal">
+                Accept and book<span className="sr-only"> {r.proposal.when}</span>
               </button>
             </Form>
             <Form method="post">
               <input type="hidden" name="intent" value="decline" />
               <input type="hidden" name="requestId" value={r.id} />
-              <button type="submit" className="btn-secondary min-h-12 w-full text-base" disabled={busy} aria-label={`Decline ${r.proposal.when}`} data-testid="decline-proposal">
-                Decline
+              <button type="submit" className="btn-secondary min-h-12 w-full text-base" disabled={busy} data-testid="decline-proposal">
+                Decline<span className="sr-only"> {r.proposal.when}</span>
               </button>
             </Form>
           </div>
@@ -130,8 +130,8 @@ function RequestCard({ r, busy, error }: { r: AccountRequest; busy: boolean; err
           <Form method="post">
             <input type="hidden" name="intent" value="withdraw" />
             <input type="hidden" name="requestId" value={r.id} />
-            <button type="submit" className="btn-secondary min-h-11 text-sm text-red-700" disabled={busy} aria-label={`Withdraw the request for ${r.serviceName}`} data-testid="withdraw-request">
-              Withdraw request
+            <button type="submit" className="btn-secondary min-h-11 text-sm text-red-700" disabled={busy} data-testid="withdraw-request">
+              Withdraw request<span className="sr-only"> for {r.serviceName}</span>
             </button>
           </Form>
         ) : null}

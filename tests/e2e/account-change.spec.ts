@@ -1,6 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
+import { nextMonth } from "./support/booking";
 import { proposeTimeInDatabase } from "./support/flexible-requests";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
@@ -10,18 +11,7 @@ test.describe.configure({ timeout: 120_000 });
 
 /** Forward `months` months on the booking calendar, waiting for each to load. */
 async function monthsAhead(page: Page, months: number) {
-  for (let i = 0; i < months; i++) {
-    const month = await page.locator("#month-heading").innerText();
-    await page.getByTestId("next-month").click();
-    await expect(page.locator("#month-heading")).not.toHaveText(month);
-  }
-}
-
-/** No serious or critical accessibility violations (WCAG 2 A/AA) on the page as it stands. */
-async function expectAccessible(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(serious).toEqual([]);
+  for (let i = 0; i < months; i++) await nextMonth(page);
 }
 
 /** Annual physical at the viewport's own location with any doctor, on the calendar `months` ahead. */
@@ -76,7 +66,7 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   expect(ics.type).toContain("text/calendar");
   expect(ics.body).toMatch(/BEGIN:VEVENT[\s\S]*SUMMARY:Annual physical/);
   await shot("1-appointment");
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
 
   // The printed sheet: the visit without the site's header, tabs or buttons.
   await expect(page.getByTestId("print-button")).toBeVisible();
@@ -95,7 +85,7 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   await page.getByTestId("any-doctor").click();
   await expect(page.getByTestId("any-doctor")).toHaveAttribute("aria-current", "true");
   await shot("3-change-calendar");
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
   const days = page.getByTestId("free-day");
   await days.nth((await days.count()) - 1).click();
   await expect(page.getByTestId("time-zone")).toContainText("America/New_York");
@@ -107,7 +97,7 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   await expect(review).toContainText(when);
   await expect(page.getByTestId("new-policy")).toContainText(/until \w+day \d{1,2} \w+ \d{4}/);
   await shot("5-change-review");
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
   await page.getByTestId("confirm-change").click();
 
   await expect(page.getByTestId("moved-message")).toBeVisible();
@@ -140,7 +130,7 @@ test("a patient sends a flexible request and accepts the time the clinic propose
   await expect(page.getByLabel("Until")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("The end of the time of day must be later than its start.")).toBeVisible();
   await shot("1-invalid");
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
 
   await page.getByLabel("Until").fill("17:00");
   await page.getByLabel("Tuesday").check();
@@ -171,7 +161,7 @@ test("a patient sends a flexible request and accepts the time the clinic propose
   await expect(proposed.getByTestId("request-status")).toHaveText(/^The clinic proposes \w+day \d{1,2} \w+ \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T: accept or decline until /);
   await expect(proposed.getByTestId("request-proposal")).toContainText("Harlem");
   await shot("3-proposed");
-  await expectAccessible(page);
+  await expectNoSeriousA11yViolations(page, page.url());
   await proposed.getByTestId("accept-proposal").click();
 
   await expect(page.getByTestId("request-done")).toContainText("Booked.");
