@@ -139,7 +139,7 @@ test("internal-only and inactive services and the services of draft or suspended
 test("a result carries the published fields of its clinic and service, and nothing else", async () => {
   const [result] = await search({ q: "dental cleaning" });
   expect(result).toEqual({
-    clinic: { slug: smile.slug, name: "Bright Smile Dental", city },
+    clinic: { slug: smile.slug, name: "Bright Smile Dental", city, timeZone: "America/New_York" },
     service: {
       id: smile.ids.cleaning,
       key: "cleaning",
@@ -151,8 +151,10 @@ test("a result carries the published fields of its clinic and service, and nothi
       currency: "USD",
       deposit: { kind: "fixed", value: 2_000 },
       hasDiscount: true,
+      discounts: [{ label: "Midweek", kind: "weekday", percent: 15, startsOn: null, endsOn: null, weekdays: [2, 3], fromMinute: null, toMinute: null }],
     },
     score: expect.any(Number),
+    distanceKm: null,
   });
   expect(JSON.stringify(result)).not.toContain(smile.id);
   expect(bookingUrl(`http://${smile.slug}.localhost:3000`, result!.service.id)).toBe(`http://${smile.slug}.localhost:3000/book?service=${smile.ids.cleaning}`);
@@ -212,7 +214,11 @@ describe("bad input is refused with a clear message", () => {
     ["a negative price", { priceMin: -1 }, /cannot be negative/],
     ["a fractional price", { priceMax: 10.5 }, /whole number/],
     ["prices the wrong way round", { priceMin: 5_000, priceMax: 1_000 }, /must not be below/],
-    ["an unknown sort", { sort: "cheapest" }, /relevance or by price/],
+    ["an unknown sort", { sort: "cheapest" }, /best match, price, next free time or distance/],
+    ["distance without a location", { sort: "distance" }, /needs your location/],
+    ["a latitude out of range", { lat: 95, lng: 0 }, /between -90 and 90/],
+    ["a latitude without a longitude", { lat: 50 }, /both latitude and longitude/],
+    ["a date that does not exist", { date: "2027-02-29" }, /does not exist/],
     ["a limit of zero", { limit: 0 }, /at least 1/],
     ["a limit too large", { limit: 1_000 }, /at most 100/],
     ["a city too long", { city: "x".repeat(101) }, /at most 100 characters/],
