@@ -9,9 +9,10 @@ import { addDays, zonedToUtc } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { log } from "~/utils/log.server";
+import { NEXT_FREE_DAYS } from "./result-format";
 
 /** How far ahead the marketplace looks for a service's next free time. */
-export const NEXT_FREE_HORIZON_DAYS = 30;
+export const NEXT_FREE_HORIZON_DAYS = NEXT_FREE_DAYS;
 /** How long an answer is reused: long enough for repeated searches, short enough to stay true. */
 export const AVAILABILITY_CACHE_MS = 60_000;
 /** Slot reads in flight at once for one page: the pool serves other requests too. */

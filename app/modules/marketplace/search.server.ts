@@ -169,11 +169,12 @@ function distance(lat: number, lng: number): Prisma.Sql {
       FROM unnest(s.latitudes, s.longitudes) AS pt(lat, lng))`;
 }
 
-async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "relevance" | "price" | "distance"): Promise<Row[]> {
+async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "relevance" | "price" | "distance", serviceKey?: string): Promise<Row[]> {
   await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`;
   const searching = query.q !== "";
   const tokens = searchTokens(query.q);
   const where = filters(query);
+  if (serviceKey !== undefined) where.push(Prisma.sql`s.service_key = ${serviceKey}::text`);
   if (searching) {
     const { candidates, exact } = matchConditions(query.q, tokens);
     where.push(candidates, exact);
@@ -223,10 +224,10 @@ function toResult(r: Row): CatalogSearchResult & { ref: PublishedServiceRef } {
   };
 }
 
-const strip = ({ ref: _ref, ...result }: CatalogSearchResult & { ref: PublishedServiceRef }): CatalogSearchResult => result;
+const strip = ({ ref: _ref, ...result }: PublishedResult): CatalogSearchResult => result;
 
 /** Soonest first; services without a free time last, in their earlier order. */
-function bySoonest<T extends { nextFreeAt?: Date | null }>(items: T[]): T[] {
+export function bySoonest<T extends { nextFreeAt?: Date | null }>(items: T[]): T[] {
   return items
     .map((item, i) => ({ item, i }))
     .sort((a, b) => {
@@ -242,19 +243,19 @@ export interface SearchOptions {
   withAvailability?: boolean;
   /** The clock, for tests; nothing is cached when it is given. */
   now?: Date;
+  /** Only services published under this key (the comparison of one service across clinics). */
+  serviceKey?: string;
 }
 
-/**
- * Published services matching a search, best first (or cheapest, nearest, or soonest free first).
- * With a date, only services with a free time that day in their clinic's zone. Throws
- * ValidationError for input it cannot read.
- */
-export async function searchCatalog(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<CatalogSearchResult[]> {
+export type PublishedResult = CatalogSearchResult & { ref: PublishedServiceRef };
+
+/** The search with each result's internal reference (for the slot engine); stays on the server. */
+export async function searchWithRefs(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<PublishedResult[]> {
   const query = parseSearchInput(input);
   const needsSlots = query.sort === "soonest" || query.date !== undefined;
   const order = query.sort === "soonest" ? "relevance" : query.sort;
-  const rows = await db.forPlatform().tx((tx) => runSearch(tx, query, needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, order));
-  let results = rows.map(toResult);
+  const rows = await db.forPlatform().tx((tx) => runSearch(tx, query, needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, order, options.serviceKey));
+  let results: PublishedResult[] = rows.map(toResult);
   if (query.date !== undefined) {
     const times = await freeTimesOn(db, results.map((r) => r.ref), query.date, { now: options.now });
     results = results.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null })).filter((r) => r.nextFreeAt);
@@ -264,11 +265,33 @@ export async function searchCatalog(db: Db, input: SearchInput, options: SearchO
     results = page.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null }));
   }
   if (query.sort === "soonest") results = bySoonest(results);
-  return results.slice(0, query.limit).map(strip);
+  return results.slice(0, query.limit);
 }
 
-/** Cities and specialties that published services are offered in, for the search filters. */
-export async function listSearchFacets(db: Db): Promise<CatalogSearchFacets> {
+/**
+ * Published services matching a search, best first (or cheapest, nearest, or soonest free first).
+ * With a date, only services with a free time that day in their clinic's zone. Throws
+ * ValidationError for input it cannot read.
+ */
+export async function searchCatalog(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<CatalogSearchResult[]> {
+  return (await searchWithRefs(db, input, options)).map(strip);
+}
+
+const FACETS_CACHE_MS = 30_000;
+let facetsCache: { value: CatalogSearchFacets; expires: number } | null = null;
+
+/**
+ * Cities and specialties that published services are offered in, for the search filters. Every
+ * search page shows them, so they are remembered for half a minute unless `fresh` is asked for.
+ */
+export async function listSearchFacets(db: Db, options: { fresh?: boolean } = {}): Promise<CatalogSearchFacets> {
+  if (!options.fresh && facetsCache && facetsCache.expires > Date.now()) return facetsCache.value;
+  const value = await readFacets(db);
+  facetsCache = { value, expires: Date.now() + FACETS_CACHE_MS };
+  return value;
+}
+
+function readFacets(db: Db): Promise<CatalogSearchFacets> {
   return db.forPlatform().tx(async (tx) => {
     const cities = await tx.$queryRaw<{ value: string }[]>`
       SELECT DISTINCT s.clinic_city AS value FROM published_services s WHERE s.clinic_city IS NOT NULL ORDER BY 1`;
