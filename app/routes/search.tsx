@@ -118,8 +118,6 @@ function SearchFilters({ form, facets, error, invalid, today }: { form: SearchFo
   const describedBy = (field: string) => (invalid.includes(field) ? "search-error" : undefined);
   return (
     <Form id="service-search" method="get" action="/search" role="search" className="mt-6" data-testid="service-search">
-      <input type="hidden" name="lat" value={form.lat} />
-      <input type="hidden" name="lng" value={form.lng} />
       <label htmlFor="search-q" className="field-label">
         Service, specialty or clinic
       </label>
@@ -218,6 +216,12 @@ function SearchFilters({ form, facets, error, invalid, today }: { form: SearchFo
           )}
         </p>
       </div>
+      {form.lat || form.lng ? (
+        <>
+          <input type="hidden" name="lat" value={form.lat} />
+          <input type="hidden" name="lng" value={form.lng} />
+        </>
+      ) : null}
       {error ? (
         <p id="search-error" role="alert" className="field-error" data-testid="search-error">
           {error}

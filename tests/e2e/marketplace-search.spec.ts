@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { createMarketplaceClinic } from "./support/marketplace";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -59,4 +60,106 @@ test("a price that is not a number gets a clear message, not an error page", asy
 test("the search page exists only on the marketplace", async ({ page }) => {
   expect((await page.goto(clinicUrl("spree-physio", "/search?q=physio")))?.status()).toBe(404);
   expect((await page.goto(clinicUrl("no-such-clinic", "/search")))?.status()).toBe(404);
+});
+
+test.describe("comparison and sorting", () => {
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const cheap = `Harbour Dental ${suffix}`;
+  const dear = `Bayside Dental ${suffix}`;
+
+  test.beforeAll(async () => {
+    await createMarketplaceClinic({
+      name: cheap,
+      city: "New York",
+      services: [
+        { key: "cleaning", name: "Dental cleaning", specialty: "General dentistry", priceMinor: 8_500 },
+        { key: "staff-cleaning", name: "Dental cleaning for staff only", specialty: "General dentistry", priceMinor: 100, visibility: "internal_only" },
+      ],
+    });
+    await createMarketplaceClinic({ name: dear, city: "New York", services: [{ key: "cleaning", name: "Professional dental cleaning", specialty: "General dentistry", priceMinor: 12_000 }] });
+  });
+
+  test("a typo search finds the dental clinics and the comparison shows them with prices and next free times @phone", async ({ page }, testInfo) => {
+    const phone = testInfo.project.name === "phone";
+    await page.goto(marketplaceUrl("/search"));
+    await page.getByLabel("Service, specialty or clinic").fill("dentl clening");
+    await page.getByRole("button", { name: "Search" }).click();
+    const results = page.getByTestId("search-result");
+    for (const clinic of ["Silk Road Dental", cheap, dear]) await expect(results.filter({ hasText: clinic })).toHaveCount(1);
+    await expect(results.filter({ hasText: "for staff only" })).toHaveCount(0);
+    // Silk Road Dental has doctors working: a real next free time on its own clock (Tashkent, GMT+5).
+    await expect(results.filter({ hasText: "Silk Road Dental" }).getByTestId("result-next-free")).toHaveText(/^(Today|Tomorrow|\w{3} \d{1,2} \w{3},) \d{2}:\d{2} GMT\+5$/);
+    // The new clinics have no doctors yet.
+    await expect(results.filter({ hasText: cheap }).getByTestId("result-next-free")).toHaveText("No free time in the next 30 days");
+    await page.screenshot({ path: screenshotPath(testInfo, "marketplace-search-next-free"), fullPage: true });
+
+    await results.filter({ hasText: cheap }).getByTestId("compare-result").click();
+    await expect(page).toHaveURL(/\/compare\?service=Dental(\+|%20)cleaning/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Compare “Dental cleaning”");
+    const offers = phone ? page.getByTestId("compare-card") : page.getByTestId("compare-row");
+    await expect(phone ? page.getByTestId("compare-table") : page.getByTestId("compare-cards")).toBeHidden();
+    for (const clinic of ["Silk Road Dental", cheap, dear]) await expect(offers.filter({ hasText: clinic })).toHaveCount(1);
+    await expect(offers.filter({ hasText: cheap })).toContainText("$85");
+    await expect(offers.filter({ hasText: dear })).toContainText("$120");
+    await expect(offers.filter({ hasText: "Silk Road Dental" })).toContainText(/\d{2}:\d{2} GMT\+5/);
+    // The Book link carries the service to the clinic's own site.
+    await expect(offers.filter({ hasText: cheap }).getByRole("link", { name: /Book/ })).toHaveAttribute("href", /^http:\/\/e2e-[0-9a-f]{8}\.localhost:\d+\/book\?service=[0-9a-f-]{36}$/);
+    await page.screenshot({ path: screenshotPath(testInfo, "marketplace-compare"), fullPage: true });
+  });
+
+  test("the comparison sorts by price, then by next free time; search results sort by price and by next free time", async ({ page }, testInfo) => {
+    await page.goto(marketplaceUrl("/compare?service=dental+cleaning"));
+    const rows = page.getByTestId("compare-row");
+    const order = async () => (await rows.allTextContents()).map((t) => [cheap, dear, "Silk Road Dental"].find((c) => t.includes(c))).filter(Boolean);
+    await expect(page.getByTestId("compare-sort-price")).toHaveAttribute("aria-current", "true");
+    // Cheapest first among the dollar prices.
+    expect((await order()).filter((c) => c !== "Silk Road Dental")).toEqual([cheap, dear]);
+
+    await page.getByTestId("compare-sort-soonest").click();
+    await expect(page).toHaveURL(/sort=soonest/);
+    await expect(page.getByTestId("compare-sort-soonest")).toHaveAttribute("aria-current", "true");
+    // The only clinic with a free time comes first.
+    expect((await order())[0]).toBe("Silk Road Dental");
+    await page.screenshot({ path: screenshotPath(testInfo, "marketplace-compare-soonest"), fullPage: true });
+
+    await page.goto(marketplaceUrl("/search?q=dentl+clening&city=New+York&sort=price"));
+    const prices = await page.getByTestId("result-price").allTextContents();
+    expect(prices.slice(0, 2)).toEqual(["$85", "$120"]);
+
+    await page.goto(marketplaceUrl("/search?q=dentl+clening"));
+    await page.getByLabel("Sort by").selectOption("soonest");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/sort=soonest/);
+    const first = page.getByTestId("search-result").first();
+    await expect(first).toContainText("Silk Road Dental");
+    await expect(page.getByTestId("search-result").last().getByTestId("result-next-free")).toHaveText("No free time in the next 30 days");
+  });
+
+  test("a date with free times keeps only services free that day; distance without a location explains itself", async ({ page }) => {
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(marketplaceUrl(`/search?q=dentl+clening&date=${inTwoDays}`));
+    const results = page.getByTestId("search-result");
+    await expect(page.getByTestId("search-count")).toContainText("with free times on");
+    await expect(results.filter({ hasText: cheap })).toHaveCount(0);
+    for (const card of await results.all()) await expect(card.getByTestId("result-next-free")).toHaveText(/\d{2}:\d{2}/);
+
+    const response = await page.goto(marketplaceUrl("/search?q=dentl+clening&sort=distance"));
+    expect(response?.status()).toBe(200);
+    await expect(page.getByTestId("search-error")).toContainText("needs your location");
+    await expect(page.getByLabel("Sort by")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("Near me sorts by distance with the location the browser shares", async ({ page, context }) => {
+    await context.grantPermissions(["geolocation"], { origin: marketplaceUrl("/").replace(/\/$/, "") });
+    // Tashkent's centre.
+    await context.setGeolocation({ latitude: 41.3111, longitude: 69.2797 });
+    await page.goto(marketplaceUrl("/search?q=dentl+clening"));
+    await page.getByTestId("near-me").click();
+    await expect(page).toHaveURL(/sort=distance/);
+    await expect(page).toHaveURL(/lat=41\.31110&lng=69\.27970/);
+    const first = page.getByTestId("search-result").first();
+    await expect(first).toContainText("Silk Road Dental");
+    await expect(first.getByTestId("result-distance")).toHaveText(/^[\d.]+ (m|km) away$/);
+    await expect(page.getByRole("link", { name: "Stop using my location" })).toBeVisible();
+  });
 });

@@ -18,8 +18,15 @@ export function NearMeButton({ formId }: { formId: string }) {
         const form = document.getElementById(formId) as HTMLFormElement | null;
         if (!form) return;
         const set = (name: string, value: string) => {
-          const input = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
-          if (input) input.value = value;
+          let input = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
+          if (!input) {
+            const hidden = document.createElement("input");
+            hidden.type = "hidden";
+            hidden.name = name;
+            form.appendChild(hidden);
+            input = hidden;
+          }
+          input.value = value;
         };
         set("lat", position.coords.latitude.toFixed(5));
         set("lng", position.coords.longitude.toFixed(5));
