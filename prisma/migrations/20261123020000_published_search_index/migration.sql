@@ -52,8 +52,10 @@ CREATE INDEX published_services_service_key_idx ON published_services (service_k
 -- Rebuilds the published rows of the given clinics from the source tables. Runs as the owner in the
 -- "published catalog" scope (app.scope = system, restored on return), so the catalog policies decide
 -- what it can read, and it asks for published services of live clinics only.
+-- Planned afresh on every call (force_custom_plan): a plan cached while the table was small would keep
+-- scanning it whole once it holds every clinic's services.
 CREATE FUNCTION refresh_published_services(p_clinics uuid[]) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
   previous_scope text := coalesce(current_setting('app.scope', true), '');
 BEGIN
