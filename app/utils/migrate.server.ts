@@ -31,7 +31,7 @@ const NO_DELETE_TABLES = new Set(["appointments"]);
  * role may read them and nothing else. They hold no private data, so they have no row-level security
  * (docs/decisions/010-published-search-index.md).
  */
-export const PUBLISHED_TABLES = new Set(["published_services"]);
+export const PUBLISHED_TABLES = new Set(["published_services", "published_search_terms"]);
 /** Tables the runtime role never touches. */
 const PRIVATE_TABLES = new Set(["_prisma_migrations"]);
 

@@ -1,7 +1,6 @@
 /**
- * One service compared across clinics: for a service key ("cleaning") every live clinic that
- * publishes a service with that key, otherwise for a search text ("dentl clening") the best match
- * of each clinic. Read from the published search index only, with each clinic's next free time
+ * One service compared across clinics: each live clinic once, with the service it publishes under
+ * that key ("cleaning") if it has one, otherwise its best match for the words ("dentl clening"). Read from the published search index only, with each clinic's next free time
  * from the slot engine, cheapest first or soonest first.
  */
 import { z } from "zod";
@@ -31,7 +30,7 @@ export type CompareInput = z.input<typeof compareInputSchema>;
 export interface Comparison {
   service: string;
   sort: CompareSort;
-  /** How the clinics were chosen: the same service key, or the best match of each clinic for a search. */
+  /** "key" when some clinics publish the service under exactly that key; the others show their best match. */
   matchedBy: "key" | "search";
   offers: CatalogSearchResult[];
 }
@@ -52,13 +51,14 @@ export async function compareService(db: Db, input: CompareInput, options: Pick<
   const { service, sort } = parsed.data;
   let matchedBy: Comparison["matchedBy"] = "search";
   let offers: PublishedResult[] = [];
+  // A clinic offering the service under that key shows that service; other clinics their best match for the words.
   if (SERVICE_KEY.test(service)) {
     offers = await searchWithRefs(db, { q: "", sort: "price", limit: MAX_COMPARED_CLINICS }, { ...options, serviceKey: service });
     if (offers.length) matchedBy = "key";
   }
-  if (matchedBy === "search") {
-    offers = onePerClinic(await searchWithRefs(db, { q: service, sort: "relevance", limit: 100 }, options)).slice(0, MAX_COMPARED_CLINICS);
-  }
+  const byKey = new Set(offers.map((o) => o.clinic.slug));
+  const matches = onePerClinic(await searchWithRefs(db, { q: service.replace(/[-_]+/g, " "), sort: "relevance", limit: 100 }, options)).filter((o) => !byKey.has(o.clinic.slug));
+  offers = [...offers, ...matches].slice(0, MAX_COMPARED_CLINICS);
   const times = await nextFreeTimes(db, offers.map((o) => o.ref), { now: options.now });
   let withTimes = offers.map((o, i) => ({ ...o, nextFreeAt: times[i] ?? null }));
   withTimes.sort((a, b) => a.service.priceMinor - b.service.priceMinor || a.clinic.name.localeCompare(b.clinic.name));

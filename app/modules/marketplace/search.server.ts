@@ -3,7 +3,7 @@
  * publicly (active or seasonal), found by whole words (full-text, stemmed) or by misspellings
  * (trigram word similarity).
  *
- * It reads only the published search index (`published_services`, see
+ * It reads only the published search index (`published_services` and its vocabulary, see
  * docs/decisions/010-published-search-index.md): a copy of what live clinics publish, kept up to date
  * by the database in the same transaction as every catalog change, without row-level security and
  * so with working GIN indexes. It never reads the clinics' own tables. Only published fields leave
@@ -119,46 +119,74 @@ function filters(query: SearchQuery): Prisma.Sql[] {
   return where;
 }
 
+/** The closest terms a search word can stand for: enough for any misspelling, bounded for words found everywhere. */
+const MAX_TERMS_PER_WORD = 30;
+/** Terms whose closeness is weighed when ranking (the closest first). */
+const RANKED_TERMS_PER_WORD = 5;
 /**
- * A published service matches when the words match as whole words, when the whole search resembles
- * its name or its clinic's name, or when every word resembles one of them (or its category): "dentl
- * clening" is too far from "Check-up and professional cleaning · General dentistry" as a whole, but
- * each word is close.
- *
- * `candidates` is a looser condition every match also meets, written so that the GIN indexes answer
- * it (full text on search_document, trigrams on search_text, which holds all of those names); the
- * exact condition is then checked on those candidates only.
+ * Ranked by closeness, at most this many matches are weighed: a word found in nearly every service
+ * ("clinic") must not make a search score the whole catalog.
  */
-function matchConditions(q: string, tokens: string[]): { candidates: Prisma.Sql; exact: Prisma.Sql } {
-  const tsq = Prisma.sql`websearch_to_tsquery('english', ${q}::text)`;
-  const candidateParts = [Prisma.sql`s.search_document @@ ${tsq}`, Prisma.sql`${q}::text <% s.search_text`];
-  if (tokens[0]) candidateParts.push(Prisma.sql`${tokens[0]}::text <% s.search_text`);
-  const everyWord = tokens.length
-    ? Prisma.join(
-        tokens.map((t) => Prisma.sql`(${t}::text <% s.clinic_name OR ${t}::text <% s.match_text OR ${t}::text <% coalesce(s.category, ''))`),
-        " AND ",
-      )
-    : Prisma.sql`false`;
-  return {
-    candidates: Prisma.sql`(${Prisma.join(candidateParts, " OR ")})`,
-    exact: Prisma.sql`(s.search_document @@ ${tsq} OR ${q}::text <% s.match_text OR ${q}::text <% s.clinic_name OR (${everyWord}))`,
-  };
+export const MAX_RANKED_MATCHES = 2_000;
+
+/** Terms of the catalog's vocabulary that resemble a word of the search, with how closely (closest first). */
+interface SimilarTerms {
+  terms: string[];
+  sims: number[];
 }
 
-// An exact name outranks everything; then whole-word matches, then closeness of spelling.
-function score(q: string, tokens: string[]): Prisma.Sql {
-  const tsq = Prisma.sql`websearch_to_tsquery('english', ${q}::text)`;
-  const wordCloseness = tokens.length
-    ? Prisma.sql`(${Prisma.join(
-        tokens.map((t) => Prisma.sql`word_similarity(${t}::text, s.match_text)`),
-        " + ",
-      )}) / ${tokens.length}::float8`
+/**
+ * Looks up, in the vocabulary of the published catalog (a few thousand terms, trigram index), the
+ * terms that resemble the whole search and each of its words: "dentl" → dental, dentistry; "clening"
+ * → cleaning. One statement; each word is its own index scan.
+ */
+async function similarTerms(tx: Tx, words: string[]): Promise<SimilarTerms[]> {
+  const parts = words.map(
+    (w, i) =>
+      Prisma.sql`(SELECT ${i}::int AS i, term, word_similarity(${w}::text, term)::float8 AS sim FROM published_search_terms
+                   WHERE ${w}::text <% term ORDER BY sim DESC, term LIMIT ${MAX_TERMS_PER_WORD})`,
+  );
+  const rows = await tx.$queryRaw<{ i: number; term: string; sim: number }[]>`${Prisma.join(parts, " UNION ALL ")}`;
+  const sets = words.map((): SimilarTerms => ({ terms: [], sims: [] }));
+  for (const r of rows) {
+    sets[r.i]!.terms.push(r.term);
+    sets[r.i]!.sims.push(Number(r.sim));
+  }
+  return sets;
+}
+
+/**
+ * A published service matches when the words match as whole words (full text), when the whole search
+ * resembles one of its terms (a clinic's name, misspelled), or when every word resembles one of its
+ * terms: "dentl clening" is too far from "Check-up and professional cleaning · General dentistry" as a
+ * whole, but each word is close to one of its words. Every condition is answered by a GIN index.
+ */
+function matchCondition(q: string, whole: SimilarTerms, words: SimilarTerms[]): Prisma.Sql {
+  const parts = [Prisma.sql`s.search_document @@ websearch_to_tsquery('english', ${q}::text)`];
+  if (whole.terms.length) parts.push(Prisma.sql`s.terms && ${whole.terms}::text[]`);
+  if (words.length && words.every((w) => w.terms.length)) {
+    parts.push(Prisma.sql`(${Prisma.join(words.map((w) => Prisma.sql`s.terms && ${w.terms}::text[]`), " AND ")})`);
+  }
+  return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+}
+
+/** How close the closest of `set`'s terms that the service holds is (0 when it holds none of the closest few). */
+const closeness = (set: SimilarTerms) =>
+  set.terms.length
+    ? Prisma.sql`(CASE ${Prisma.join(
+        set.terms.slice(0, RANKED_TERMS_PER_WORD).map((t, i) => Prisma.sql`WHEN s.terms @> ARRAY[${t}::text] THEN ${set.sims[i]!}::float8`),
+        " ",
+      )} ELSE 0 END)`
     : Prisma.sql`0`;
+
+// An exact name outranks everything; then whole-word matches, then closeness of spelling.
+function score(q: string, whole: SimilarTerms, words: SimilarTerms[]): Prisma.Sql {
+  const tsq = Prisma.sql`websearch_to_tsquery('english', ${q}::text)`;
+  const wordCloseness = words.length ? Prisma.sql`(${Prisma.join(words.map(closeness), " + ")}) / ${words.length}::float8` : Prisma.sql`0`;
   return Prisma.sql`(
       CASE WHEN lower(s.name) = lower(${q}::text) THEN 10 ELSE 0 END
     + CASE WHEN s.search_document @@ ${tsq} THEN 2 + ts_rank(s.search_document, ${tsq}) ELSE 0 END
-    + greatest(word_similarity(${q}::text, s.match_text), ${wordCloseness})
-    + 0.5 * word_similarity(${q}::text, s.clinic_name))::float8`;
+    + greatest(${closeness(whole)}, ${wordCloseness}))::float8`;
 }
 
 /** Great-circle distance (haversine, km) from the patient to the nearest location with coordinates. */
@@ -175,9 +203,11 @@ async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "rele
   const tokens = searchTokens(query.q);
   const where = filters(query);
   if (serviceKey !== undefined) where.push(Prisma.sql`s.service_key = ${serviceKey}::text`);
+  let scoreSql = Prisma.sql`0::float8`;
   if (searching) {
-    const { candidates, exact } = matchConditions(query.q, tokens);
-    where.push(candidates, exact);
+    const [whole, ...words] = await similarTerms(tx, [query.q, ...tokens]);
+    where.push(matchCondition(query.q, whole!, words));
+    scoreSql = score(query.q, whole!, words);
   }
   const located = query.lat !== undefined && query.lng !== undefined;
   const orderBy =
@@ -186,15 +216,19 @@ async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "rele
       : order === "distance" && located
         ? Prisma.sql`distance_km ASC NULLS LAST, score DESC, s.clinic_name ASC, s.name ASC`
         : Prisma.sql`score DESC, s.clinic_name ASC, s.position ASC, s.name ASC`;
+  // Ranked by relevance, the matches are taken from a bounded set (see MAX_RANKED_MATCHES).
+  const from =
+    searching && order === "relevance"
+      ? Prisma.sql`(SELECT * FROM published_services s WHERE ${Prisma.join(where, " AND ")} LIMIT ${MAX_RANKED_MATCHES}) s`
+      : Prisma.sql`published_services s WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`true`}`;
   return tx.$queryRaw<Row[]>`
     SELECT s.clinic_id::text AS clinic_id, s.clinic_slug, s.clinic_name, s.clinic_city, s.clinic_time_zone, s.currency,
            s.service_id::text AS service_id, s.service_key, s.name AS service_name, s.category,
            s.specialty, s.duration_min, s.price_minor, s.deposit_kind::text AS deposit_kind, s.deposit_value,
            s.discounts, ${hasDiscount} AS has_discount,
            ${located ? distance(query.lat!, query.lng!) : Prisma.sql`NULL::float8`} AS distance_km,
-           ${searching ? score(query.q, tokens) : Prisma.sql`0::float8`} AS score
-      FROM published_services s
-     WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`true`}
+           ${scoreSql} AS score
+      FROM ${from}
      ORDER BY ${orderBy}
      LIMIT ${limit}`;
 }

@@ -37,16 +37,37 @@ CREATE TABLE published_services (
   -- Coordinates of the locations that offer the service (all of the clinic's when none are named).
   latitudes double precision[] NOT NULL DEFAULT '{}',
   longitudes double precision[] NOT NULL DEFAULT '{}',
-  -- What misspellings are compared with: the service's name and specialty ...
+  -- The service's name and specialty, as one text.
   match_text text NOT NULL,
-  -- ... and everything a search word may resemble (plus category and clinic name), for the trigram index.
-  search_text text NOT NULL,
+  -- Everything a search word may resemble, as search terms (published_terms): the words of the
+  -- service's name, specialty and category and of its clinic's name, and the clinic's whole name.
+  terms text[] NOT NULL DEFAULT '{}',
   search_document tsvector NOT NULL,
   PRIMARY KEY (clinic_id, service_id)
 );
 CREATE UNIQUE INDEX published_services_service_id_key ON published_services (service_id);
-CREATE INDEX published_services_search_text_trgm_idx ON published_services USING gin (search_text gin_trgm_ops);
+CREATE INDEX published_services_terms_idx ON published_services USING gin (terms);
 CREATE INDEX published_services_search_document_idx ON published_services USING gin (search_document);
+
+-- Every search term of the published catalog, once: the vocabulary a misspelled word is looked up in
+-- (a few thousand terms, whatever the number of services). A search first finds the terms that
+-- resemble each of its words here (trigram index), then the services holding those terms (GIN on
+-- published_services.terms), so no trigram is computed per service. Terms are only added: one that
+-- no published service holds any more matches nothing.
+CREATE TABLE published_search_terms (
+  term text PRIMARY KEY
+);
+CREATE INDEX published_search_terms_term_trgm_idx ON published_search_terms USING gin (term gin_trgm_ops);
+
+-- The search terms of some texts: their words (lower case, two characters or more), and each whole
+-- text given in `phrases` (lower case) so a search resembling a whole clinic name finds it.
+CREATE FUNCTION published_terms(words text[], phrases text[]) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(array_agg(DISTINCT t), '{}') FROM (
+    SELECT w AS t FROM unnest(words) AS x(txt), regexp_split_to_table(lower(coalesce(txt, '')), '[^[:alnum:]]+') AS w WHERE length(w) >= 2
+    UNION ALL
+    SELECT lower(p) FROM unnest(phrases) AS p WHERE p IS NOT NULL AND p <> ''
+  ) terms
+$$;
 CREATE INDEX published_services_service_key_idx ON published_services (service_key);
 
 -- Rebuilds the published rows of the given clinics from the source tables. Runs as the owner in the
@@ -67,14 +88,14 @@ BEGIN
   INSERT INTO published_services (
     clinic_id, service_id, clinic_slug, clinic_name, clinic_city, clinic_time_zone, currency,
     service_key, name, category, specialty, description, duration_min, price_minor, deposit_kind, deposit_value,
-    position, discounts, discount_until, latitudes, longitudes, match_text, search_text, search_document)
+    position, discounts, discount_until, latitudes, longitudes, match_text, terms, search_document)
   SELECT c.id, s.id, c.slug, c.name, c.city, c.time_zone, c.currency,
          s.key, s.name, cat.name, s.specialty, s.description, s.duration_min, s.price_minor, s.deposit_kind, s.deposit_value,
          s.position,
          coalesce(d.discounts, '[]'), d.discount_until,
          coalesce(l.latitudes, '{}'), coalesce(l.longitudes, '{}'),
          s.name || ' ' || coalesce(s.specialty, ''),
-         s.name || ' ' || coalesce(s.specialty, '') || ' ' || coalesce(cat.name, '') || ' ' || c.name,
+         published_terms(ARRAY[s.name, s.specialty, cat.name, c.name], ARRAY[c.name]),
          s.search_document
     FROM clinics c
     JOIN services s ON s.clinic_id = c.id
@@ -97,6 +118,9 @@ BEGIN
    WHERE c.id = ANY (p_clinics)
      AND c.status = 'live'
      AND s.visibility IN ('active', 'seasonal');
+  INSERT INTO published_search_terms (term)
+  SELECT DISTINCT t FROM published_services ps, unnest(ps.terms) AS t WHERE ps.clinic_id = ANY (p_clinics)
+  ON CONFLICT DO NOTHING;
   PERFORM set_config('app.scope', previous_scope, true);
 END $$;
 
