@@ -1,25 +1,48 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { NearMeButton } from "~/components/marketplace/near-me-button";
+import { SearchResultCard, type SearchResultView } from "~/components/marketplace/search-result-card";
 import { MarketplaceHeader } from "~/components/marketplace-header";
 import { SiteFooter } from "~/components/site-footer";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { MAX_SEARCH_LENGTH } from "~/modules/marketplace/catalog-search";
 import { readSearchForm, type SearchForm } from "~/modules/marketplace/search-query";
+import { describeDiscount, formatDeposit, formatDistance, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
 import { bookingUrl, listSearchFacets, searchCatalog, type CatalogSearchResult } from "~/modules/marketplace/search.server";
 import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 
-function money(minor: number, currency: string): string {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat("en", { style: "currency", currency, trailingZeroDisplay: "stripIfInteger" }).format(minor / 10 ** digits);
+/** The card's view of a result: formatted here, on the clinic's clock, so the page needs no time-zone code. */
+export function resultView(request: Request, r: CatalogSearchResult, now: Date, onDate?: string): SearchResultView {
+  return {
+    clinic: { slug: r.clinic.slug, name: r.clinic.name, city: r.clinic.city },
+    service: {
+      id: r.service.id,
+      name: r.service.name,
+      category: r.service.category,
+      specialty: r.service.specialty,
+      durationMin: r.service.durationMin,
+      price: formatPrice(r.service.priceMinor, r.service.currency),
+      deposit: formatDeposit(r.service.deposit, r.service.currency),
+      discounts: r.service.discounts.map(describeDiscount),
+    },
+    nextFree:
+      r.nextFreeAt === undefined
+        ? null
+        : r.nextFreeAt
+          ? { label: formatNextFree(r.nextFreeAt, r.clinic.timeZone, now), available: true }
+          : { label: onDate ? "No free time that day" : NO_FREE_TIME, available: false },
+    distance: r.distanceKm === null ? null : formatDistance(r.distanceKm),
+    bookUrl: bookingUrl(clinicSiteUrl(request, r.clinic.slug), r.service.id),
+    compareUrl: `/compare?service=${encodeURIComponent(r.service.name)}`,
+  };
 }
 
-function depositLabel(deposit: CatalogSearchResult["service"]["deposit"], currency: string): string | null {
-  if (deposit.kind === "fixed") return `${money(deposit.value, currency)} deposit`;
-  if (deposit.kind === "percent") return `${deposit.value}% deposit`;
-  return null;
+/** "Sunday 14 March" for the date filter's heading. */
+function dayLabel(date: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" }).format(new Date(`${date}T12:00:00Z`)).replace(",", "");
 }
 
 /** Services across clinics, found even when misspelled; each result books on the clinic's own site. */
@@ -28,15 +51,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (site.kind !== "marketplace") throw new Response("Not found", { status: 404 });
 
   const { form, input } = readSearchForm(new URL(request.url).searchParams);
-  const searching = Boolean(form.q || form.city || form.specialty || form.priceMin || form.priceMax || form.discounted);
+  const searching = Boolean(form.q || form.city || form.specialty || form.priceMin || form.priceMax || form.discounted || form.date || form.lat || form.sort !== "relevance");
   const db = getDb();
+  const now = new Date();
   const facets = await listSearchFacets(db);
   let error: string | null = null;
   let invalid: string[] = [];
   let results: CatalogSearchResult[] = [];
   if (searching) {
     try {
-      results = await searchCatalog(db, input);
+      results = await searchCatalog(db, input, { withAvailability: true });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       error = e.detail;
@@ -49,26 +73,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     error,
     invalid,
     facets,
-    results: results.map((r) => ({
-      clinic: r.clinic,
-      service: {
-        id: r.service.id,
-        name: r.service.name,
-        category: r.service.category,
-        specialty: r.service.specialty,
-        durationMin: r.service.durationMin,
-        price: money(r.service.priceMinor, r.service.currency),
-        deposit: depositLabel(r.service.deposit, r.service.currency),
-        hasDiscount: r.service.hasDiscount,
-      },
-      bookUrl: bookingUrl(clinicSiteUrl(request, r.clinic.slug), r.service.id),
-    })),
+    results: results.map((r) => resultView(request, r, now, form.date || undefined)),
+    dateLabel: form.date && !error ? dayLabel(form.date) : null,
+    today: now.toISOString().slice(0, 10),
     marketplaceUrl: marketplaceUrl(request),
   };
 }
 
 type LoaderData = Awaited<ReturnType<typeof loader>>;
-type Result = LoaderData["results"][number];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Page not found · Medslot" }];
@@ -90,7 +102,7 @@ export default function Search() {
           <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
             <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Search services</h1>
             <p className="mt-2 max-w-2xl text-slate-700">Find a service, a specialty or a clinic. Small spelling mistakes are fine.</p>
-            <SearchFilters form={data.form} facets={data.facets} error={data.error} invalid={data.invalid} />
+            <SearchFilters form={data.form} facets={data.facets} error={data.error} invalid={data.invalid} today={data.today} />
           </div>
         </section>
         <section aria-labelledby="results-heading" className="mx-auto max-w-6xl px-4 pb-12 pt-6 sm:px-6 sm:pt-8">
@@ -102,9 +114,10 @@ export default function Search() {
   );
 }
 
-function SearchFilters({ form, facets, error, invalid }: { form: SearchForm; facets: LoaderData["facets"]; error: string | null; invalid: string[] }) {
+function SearchFilters({ form, facets, error, invalid, today }: { form: SearchForm; facets: LoaderData["facets"]; error: string | null; invalid: string[]; today: string }) {
+  const describedBy = (field: string) => (invalid.includes(field) ? "search-error" : undefined);
   return (
-    <form method="get" action="/search" role="search" className="mt-6" data-testid="service-search">
+    <Form id="service-search" method="get" action="/search" role="search" className="mt-6" data-testid="service-search">
       <label htmlFor="search-q" className="field-label">
         Service, specialty or clinic
       </label>
@@ -123,7 +136,7 @@ function SearchFilters({ form, facets, error, invalid }: { form: SearchForm; fac
           Search
         </button>
       </div>
-      <fieldset className="mt-4 grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-6">
+      <fieldset className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-7">
         <legend className="sr-only">Filters</legend>
         <div className="col-span-2 sm:col-span-1">
           <label htmlFor="search-city" className="field-label">
@@ -155,21 +168,29 @@ function SearchFilters({ form, facets, error, invalid }: { form: SearchForm; fac
           <label htmlFor="search-price-min" className="field-label">
             Price from
           </label>
-          <input id="search-price-min" name="priceMin" inputMode="decimal" defaultValue={form.priceMin} placeholder="0" className="field-input" aria-invalid={invalid.includes("priceMin") || undefined} aria-describedby={invalid.includes("priceMin") ? "search-error" : undefined} />
+          <input id="search-price-min" name="priceMin" inputMode="decimal" defaultValue={form.priceMin} placeholder="0" className="field-input" aria-invalid={invalid.includes("priceMin") || undefined} aria-describedby={describedBy("priceMin")} />
         </div>
         <div>
           <label htmlFor="search-price-max" className="field-label">
             Price up to
           </label>
-          <input id="search-price-max" name="priceMax" inputMode="decimal" defaultValue={form.priceMax} placeholder="Any" className="field-input" aria-invalid={invalid.includes("priceMax") || undefined} aria-describedby={invalid.includes("priceMax") ? "search-error" : undefined} />
+          <input id="search-price-max" name="priceMax" inputMode="decimal" defaultValue={form.priceMax} placeholder="Any" className="field-input" aria-invalid={invalid.includes("priceMax") || undefined} aria-describedby={describedBy("priceMax")} />
+        </div>
+        <div className="col-span-2 sm:col-span-1">
+          <label htmlFor="search-date" className="field-label">
+            Free on
+          </label>
+          <input id="search-date" name="date" type="date" min={today} defaultValue={form.date} className="field-input" aria-invalid={invalid.includes("date") || undefined} aria-describedby={describedBy("date")} />
         </div>
         <div className="col-span-2 sm:col-span-1">
           <label htmlFor="search-sort" className="field-label">
             Sort by
           </label>
-          <select id="search-sort" name="sort" defaultValue={form.sort} className="field-input">
+          <select id="search-sort" name="sort" defaultValue={form.sort} className="field-input" aria-invalid={invalid.includes("sort") || undefined} aria-describedby={describedBy("sort") ?? "sort-hint"}>
             <option value="relevance">Best match</option>
             <option value="price">Lowest price</option>
+            <option value="soonest">Next free time</option>
+            <option value="distance">Nearest (needs your location)</option>
           </select>
         </div>
       </fieldset>
@@ -178,19 +199,42 @@ function SearchFilters({ form, facets, error, invalid }: { form: SearchForm; fac
           <input type="checkbox" name="discounted" value="1" defaultChecked={form.discounted} className="h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-brand" />
           Only services with a discount
         </label>
-        <p className="text-xs text-slate-600">Prices are in each clinic's own currency.</p>
+        <p className="text-xs text-slate-600">Prices are in each clinic's own currency. Times are each clinic's local time.</p>
       </div>
+      <div className="mt-3 flex flex-wrap items-center gap-3">
+        <NearMeButton formId="service-search" />
+        <p id="sort-hint" className="text-sm text-slate-700">
+          {form.lat ? (
+            <>
+              Distances are from the location your browser shared.{" "}
+              <a href={withoutLocation(form)} className="font-semibold text-teal-800 underline underline-offset-4">
+                Stop using my location
+              </a>
+            </>
+          ) : (
+            "To sort by distance, use “Near me” and let your browser share your location (it needs JavaScript)."
+          )}
+        </p>
+      </div>
+      {form.lat || form.lng ? (
+        <>
+          <input type="hidden" name="lat" value={form.lat} />
+          <input type="hidden" name="lng" value={form.lng} />
+        </>
+      ) : null}
       {error ? (
         <p id="search-error" role="alert" className="field-error" data-testid="search-error">
           {error}
         </p>
       ) : null}
-    </form>
+    </Form>
   );
 }
 
 function SearchResults({ data }: { data: LoaderData }) {
   const { results, searching, form } = data;
+  const navigation = useNavigation();
+  const loading = navigation.state === "loading" && navigation.location.pathname === "/search";
   const count = `${results.length} ${results.length === 1 ? "service" : "services"}`;
   return (
     <>
@@ -201,7 +245,7 @@ function SearchResults({ data }: { data: LoaderData }) {
         {searching && !data.error ? (
           <p className="flex flex-wrap items-baseline gap-x-3 text-sm text-slate-700">
             <span role="status" data-testid="search-count">
-              {form.q ? `${count} found for “${form.q}”` : `${count} found`}
+              {loading ? "Searching…" : `${form.q ? `${count} found for “${form.q}”` : `${count} found`}${data.dateLabel ? ` with free times on ${data.dateLabel}` : ""}`}
             </span>
             <a href="/search" className="font-semibold text-teal-800 underline decoration-teal-300 underline-offset-4 hover:decoration-teal-800">
               Clear search
@@ -210,10 +254,10 @@ function SearchResults({ data }: { data: LoaderData }) {
         ) : null}
       </div>
       {results.length ? (
-        <ul className="mt-6 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="search-results">
+        <ul className={`mt-6 grid gap-6 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${loading ? "opacity-50" : ""}`} aria-busy={loading || undefined} data-testid="search-results">
           {results.map((r) => (
             <li key={r.service.id}>
-              <ResultCard result={r} />
+              <SearchResultCard result={r} dateLabel={data.dateLabel ?? undefined} />
             </li>
           ))}
         </ul>
@@ -223,7 +267,9 @@ function SearchResults({ data }: { data: LoaderData }) {
             <path fill="currentColor" d="M10 2a8 8 0 0 1 6.32 12.9l5.39 5.4-1.42 1.4-5.39-5.38A8 8 0 1 1 10 2Zm0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12Z" />
           </svg>
           <p className="mt-4 text-lg font-semibold text-slate-900">No services match{form.q ? ` “${form.q}”` : " these filters"}</p>
-          <p className="mt-1 max-w-md text-slate-600">Try fewer words, another city or a wider price range.</p>
+          <p className="mt-1 max-w-md text-slate-600">
+            {form.date ? "No service has a free time that day. Try another date, fewer words or another city." : "Try fewer words, another city or a wider price range."}
+          </p>
           <a href="/search" className="btn-secondary mt-6 px-5 py-3">
             Clear search
           </a>
@@ -235,52 +281,13 @@ function SearchResults({ data }: { data: LoaderData }) {
   );
 }
 
-function ResultCard({ result }: { result: Result }) {
-  const { clinic, service } = result;
-  return (
-    <article className="card flex h-full flex-col p-5" data-testid="search-result">
-      <div className="flex items-start justify-between gap-3">
-        <div className="min-w-0">
-          <h3 className="text-lg font-semibold text-slate-900">{service.name}</h3>
-          <p className="text-sm text-slate-600">
-            {clinic.name}
-            {clinic.city ? ` · ${clinic.city}` : ""}
-          </p>
-        </div>
-        {service.hasDiscount ? (
-          <span className="shrink-0 rounded-full bg-amber-100 px-2.5 py-1 text-xs font-semibold text-amber-900" data-testid="discount-badge">
-            Discount
-          </span>
-        ) : null}
-      </div>
-      {service.category || service.specialty ? (
-        <ul className="mt-3 flex flex-wrap gap-1.5" aria-label="Category and specialty">
-          {[...new Set([service.category, service.specialty].filter((v): v is string => Boolean(v)))].map((label) => (
-            <li key={label} className="rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700">
-              {label}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <dl className="mt-4 grid grid-cols-2 gap-2 text-sm">
-        <div>
-          <dt className="text-slate-600">Price</dt>
-          <dd className="font-semibold text-slate-900" data-testid="result-price">
-            {service.price}
-          </dd>
-        </div>
-        <div>
-          <dt className="text-slate-600">Duration</dt>
-          <dd className="font-semibold text-slate-900">{service.durationMin} min</dd>
-        </div>
-      </dl>
-      {service.deposit ? <p className="mt-2 text-sm text-slate-600">{service.deposit} when you book</p> : null}
-      <div className="mt-auto pt-5">
-        <a href={result.bookUrl} className="btn-primary w-full py-3" data-testid="book-result">
-          Book at {clinic.name}
-          <span className="sr-only">: {service.name}</span>
-        </a>
-      </div>
-    </article>
-  );
+/** The same search without the shared location (and not sorted by distance). */
+function withoutLocation(form: SearchForm): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) {
+    if (name === "lat" || name === "lng" || value === "" || value === false) continue;
+    if (name === "sort" && (value === "distance" || value === "relevance")) continue;
+    params.set(name, value === true ? "1" : String(value));
+  }
+  return `/search?${params.toString()}`;
 }

@@ -3,6 +3,7 @@ import pg from "pg";
 import { PrismaClient, type Prisma } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
 import { log } from "./log.server";
+import { PUBLISHED_TABLES } from "./migrate.server";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -133,7 +134,7 @@ export class UnsafeRuntimeRoleError extends Error {}
 /**
  * The server refuses to start when its role could bypass row-level security: a superuser, a role
  * with BYPASSRLS, one that owns (or inherits ownership of) a table, or when a clinic table lacks
- * forced RLS.
+ * forced RLS (published copies of public data excepted, which it must only be able to read).
  */
 export async function assertRuntimeRoleIsSafe(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -162,7 +163,17 @@ export async function assertRuntimeRoleIsSafe(url: string) {
           AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'clinic_id' AND NOT a.attisdropped) OR c.relname = 'clinics')
           AND NOT (c.relrowsecurity AND c.relforcerowsecurity)`,
     );
-    if (unprotected.rowCount) problems.push(`clinic tables without forced row-level security: ${unprotected.rows.map((x) => x.relname).join(", ")}`);
+    const published = [...PUBLISHED_TABLES];
+    const exposed = unprotected.rows.filter((x) => !PUBLISHED_TABLES.has(x.relname));
+    if (exposed.length) problems.push(`clinic tables without forced row-level security: ${exposed.map((x) => x.relname).join(", ")}`);
+    // Published copies have no row-level security by design (public data only), so the role must not be able to write them.
+    const writable = await client.query<{ relname: string }>(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relname = ANY ($1::text[])
+          AND (has_table_privilege(c.oid, 'INSERT') OR has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))`,
+      [published],
+    );
+    if (writable.rowCount) problems.push(`role "${r.rolname}" can write the published tables ${writable.rows.map((x) => x.relname).join(", ")}`);
     if (problems.length) {
       throw new UnsafeRuntimeRoleError(
         `Refusing to start: the database role in DATABASE_URL could read across clinics.\n  - ${problems.join("\n  - ")}\n` +

@@ -26,6 +26,12 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 const APPEND_ONLY_TABLES = new Set(["audit_events", "appointment_status_history"]);
 /** Kept for good: changed (cancelled, rescheduled) but never deleted, so their history stays whole. */
 const NO_DELETE_TABLES = new Set(["appointments"]);
+/**
+ * Public copies of what live clinics publish, written only by SECURITY DEFINER triggers: the runtime
+ * role may read them and nothing else. They hold no private data, so they have no row-level security
+ * (docs/decisions/010-published-search-index.md).
+ */
+export const PUBLISHED_TABLES = new Set(["published_services", "published_search_terms"]);
 /** Tables the runtime role never touches. */
 const PRIVATE_TABLES = new Set(["_prisma_migrations"]);
 
@@ -122,7 +128,7 @@ async function grantRuntimeRole(client: pg.Client, role: string) {
     const t = `"${tablename}"`;
     statements.push(`REVOKE ALL ON ${t} FROM ${role}`);
     if (PRIVATE_TABLES.has(tablename)) continue;
-    const rights = APPEND_ONLY_TABLES.has(tablename) ? "SELECT, INSERT" : NO_DELETE_TABLES.has(tablename) ? "SELECT, INSERT, UPDATE" : "SELECT, INSERT, UPDATE, DELETE";
+    const rights = PUBLISHED_TABLES.has(tablename) ? "SELECT" : APPEND_ONLY_TABLES.has(tablename) ? "SELECT, INSERT" : NO_DELETE_TABLES.has(tablename) ? "SELECT, INSERT, UPDATE" : "SELECT, INSERT, UPDATE, DELETE";
     statements.push(`GRANT ${rights} ON ${t} TO ${role}`);
   }
   statements.push(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);

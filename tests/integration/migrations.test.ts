@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { defaultMigrationsDir, listMigrations, migrate } from "~/utils/migrate.server";
+import { PUBLISHED_TABLES, defaultMigrationsDir, listMigrations, migrate } from "~/utils/migrate.server";
 import { createScratchDatabase } from "../support/scratch-database";
 
 const runtimeRole = decodeURIComponent(new URL(inject("runtimeUrl")).username);
@@ -133,7 +133,7 @@ describe("the runtime role", () => {
   });
   afterAll(() => owner.end());
 
-  test("has SELECT/INSERT on the append-only tables, no DELETE on appointments, SELECT/INSERT/UPDATE/DELETE on the other tables, nothing on _prisma_migrations", async () => {
+  test("has SELECT only on the published tables, SELECT/INSERT on the append-only tables, no DELETE on appointments, SELECT/INSERT/UPDATE/DELETE on the other tables, nothing on _prisma_migrations", async () => {
     const { rows } = await owner.query<{ relname: string; granted: string[]; effective: string[] }>(
       `SELECT c.relname,
               coalesce((SELECT array_agg(a.privilege_type ORDER BY a.privilege_type) FROM aclexplode(c.relacl) a
@@ -147,7 +147,7 @@ describe("the runtime role", () => {
     expect(rows.length).toBeGreaterThan(1);
     const wrong = rows
       .map((r) => {
-        const expected = r.relname === "_prisma_migrations" ? [] : appendOnly.has(r.relname) ? ["INSERT", "SELECT"] : r.relname === "appointments" ? ["INSERT", "SELECT", "UPDATE"] : ["DELETE", "INSERT", "SELECT", "UPDATE"];
+        const expected = r.relname === "_prisma_migrations" ? [] : PUBLISHED_TABLES.has(r.relname) ? ["SELECT"] : appendOnly.has(r.relname) ? ["INSERT", "SELECT"] : r.relname === "appointments" ? ["INSERT", "SELECT", "UPDATE"] : ["DELETE", "INSERT", "SELECT", "UPDATE"];
         return r.granted.join(",") === expected.join(",") && r.effective.join(",") === expected.join(",")
           ? null
           : `${r.relname}: expected [${expected.join(", ")}], granted [${r.granted.join(", ")}], effective [${r.effective.join(", ")}]`;

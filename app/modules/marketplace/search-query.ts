@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { MAX_SEARCH_LENGTH, normaliseSearch } from "./catalog-search";
 
-export const SEARCH_SORTS = ["relevance", "price"] as const;
+export const SEARCH_SORTS = ["relevance", "price", "soonest", "distance"] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
 export const DEFAULT_SEARCH_LIMIT = 30;
@@ -41,13 +41,32 @@ export const searchInputSchema = z
     priceMin: priceMinor("Lowest price"),
     priceMax: priceMinor("Highest price"),
     discounted: z.boolean({ error: "Discounted must be true or false." }).optional(),
-    sort: z.enum(SEARCH_SORTS, { error: "Sort by relevance or by price." }).default("relevance"),
+    /** Only services with a free time on this day, in each clinic's own time zone. */
+    date: z
+      .string({ error: "The date must be text." })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Pick a date (YYYY-MM-DD)." })
+      .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), {
+        error: "That date does not exist.",
+      })
+      .optional(),
+    /** Where the patient is (shared by the browser), for distances. Both or neither. */
+    lat: z.number({ error: "The latitude must be a number." }).min(-90, { error: "The latitude must be between -90 and 90." }).max(90, { error: "The latitude must be between -90 and 90." }).optional(),
+    lng: z.number({ error: "The longitude must be a number." }).min(-180, { error: "The longitude must be between -180 and 180." }).max(180, { error: "The longitude must be between -180 and 180." }).optional(),
+    sort: z.enum(SEARCH_SORTS, { error: "Sort by best match, price, next free time or distance." }).default("relevance"),
     limit: z
       .number({ error: "Limit must be a number." })
       .int({ error: "Limit must be a whole number." })
       .min(1, { error: "Limit must be at least 1." })
       .max(MAX_SEARCH_LIMIT, { error: `Limit can be at most ${MAX_SEARCH_LIMIT}.` })
       .default(DEFAULT_SEARCH_LIMIT),
+  })
+  .refine((input) => (input.lat === undefined) === (input.lng === undefined), {
+    path: ["lat"],
+    error: "Share both latitude and longitude, or neither.",
+  })
+  .refine((input) => input.sort !== "distance" || input.lat !== undefined, {
+    path: ["sort"],
+    error: "Sorting by distance needs your location: use “Near me” and allow your browser to share it.",
   })
   .refine((input) => input.priceMin === undefined || input.priceMax === undefined || input.priceMin <= input.priceMax, {
     path: ["priceMax"],
@@ -79,6 +98,9 @@ export interface SearchForm {
   priceMin: string;
   priceMax: string;
   discounted: boolean;
+  date: string;
+  lat: string;
+  lng: string;
   sort: SearchSort;
 }
 
@@ -91,10 +113,17 @@ function formAmount(value: string): number | undefined {
   return Math.round(Number(text) * 100);
 }
 
+/** A coordinate from the query string; "" means none; anything else stays for zod to refuse. */
+function formCoordinate(value: string): number | undefined {
+  const text = value.trim();
+  if (text === "") return undefined;
+  return /^-?\d{1,3}(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+}
+
 /** Reads the search page's query string into the form's values and the catalog's input. */
 export function readSearchForm(params: URLSearchParams): { form: SearchForm; input: SearchInput } {
   const text = (name: string) => params.get(name) ?? "";
-  const sort = text("sort") === "price" ? "price" : "relevance";
+  const sort = (SEARCH_SORTS as readonly string[]).includes(text("sort")) ? (text("sort") as SearchSort) : "relevance";
   const form: SearchForm = {
     q: normaliseSearch(text("q")),
     city: text("city"),
@@ -102,6 +131,9 @@ export function readSearchForm(params: URLSearchParams): { form: SearchForm; inp
     priceMin: text("priceMin"),
     priceMax: text("priceMax"),
     discounted: ["1", "on", "true"].includes(text("discounted")),
+    date: text("date").trim(),
+    lat: text("lat").trim(),
+    lng: text("lng").trim(),
     sort,
   };
   return {
@@ -113,6 +145,9 @@ export function readSearchForm(params: URLSearchParams): { form: SearchForm; inp
       priceMin: formAmount(form.priceMin),
       priceMax: formAmount(form.priceMax),
       discounted: form.discounted || undefined,
+      date: form.date || undefined,
+      lat: formCoordinate(form.lat),
+      lng: formCoordinate(form.lng),
       sort,
     },
   };

@@ -1,17 +1,19 @@
 /**
  * Typo-tolerant search over the published catalog: services of live clinics that are offered
  * publicly (active or seasonal), found by whole words (full-text, stemmed) or by misspellings
- * (trigram word similarity), in the "published catalog" system scope like the rest of the catalog.
- * Only published fields leave this module.
+ * (trigram word similarity).
  *
- * Every published service of a live clinic is compared with the search: under forced row-level
- * security PostgreSQL cannot use a full-text or trigram index ahead of the policies (see the
- * marketplace_search migration).
+ * It reads only the published search index (`published_services` and its vocabulary, see
+ * docs/decisions/010-published-search-index.md): a copy of what live clinics publish, kept up to date
+ * by the database in the same transaction as every catalog change, without row-level security and
+ * so with working GIN indexes. It never reads the clinics' own tables. Only published fields leave
+ * this module.
  */
 import { Prisma } from "~/generated/prisma/client";
 import type { Db, Tx } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
+import { freeTimesOn, nextFreeTimes, type PublishedServiceRef } from "./availability.server";
 import { searchInputSchema, searchTokens, type SearchInput, type SearchQuery } from "./search-query";
 
 /**
@@ -21,8 +23,26 @@ import { searchInputSchema, searchTokens, type SearchInput, type SearchQuery } f
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.5;
 
+/**
+ * How many of the best matches are checked with the slot engine when sorting by next free time or
+ * filtering by a date: the slot engine is asked about a bounded page, never the whole catalog.
+ */
+export const AVAILABILITY_CANDIDATES = 60;
+
+/** A discount as the clinic publishes it. */
+export interface PublishedDiscount {
+  label: string;
+  kind: "seasonal" | "weekday" | "off_peak";
+  percent: number;
+  startsOn: string | null;
+  endsOn: string | null;
+  weekdays: number[];
+  fromMinute: number | null;
+  toMinute: number | null;
+}
+
 export interface CatalogSearchResult {
-  clinic: { slug: string; name: string; city: string | null };
+  clinic: { slug: string; name: string; city: string | null; timeZone: string };
   service: {
     id: string;
     key: string;
@@ -35,9 +55,18 @@ export interface CatalogSearchResult {
     currency: string;
     deposit: { kind: "none" | "fixed" | "percent"; value: number };
     hasDiscount: boolean;
+    /** Discounts that can still apply (ended seasonal ones left out). */
+    discounts: PublishedDiscount[];
   };
   /** Higher is better; only meaningful within one search. */
   score: number;
+  /** Kilometres to the nearest location offering the service, when the search gave a location that has coordinates. */
+  distanceKm: number | null;
+  /**
+   * The earliest free time: within the next 30 days, or on the searched date when one was given.
+   * Undefined when it was not asked for (see `withAvailability`).
+   */
+  nextFreeAt?: Date | null;
 }
 
 export interface CatalogSearchFacets {
@@ -46,9 +75,11 @@ export interface CatalogSearchFacets {
 }
 
 interface Row {
+  clinic_id: string;
   clinic_slug: string;
   clinic_name: string;
   clinic_city: string | null;
+  clinic_time_zone: string;
   currency: string;
   service_id: string;
   service_key: string;
@@ -59,7 +90,9 @@ interface Row {
   price_minor: number;
   deposit_kind: "none" | "fixed" | "percent";
   deposit_value: number;
+  discounts: PublishedDiscount[];
   has_discount: boolean;
+  distance_km: number | null;
   score: number;
 }
 
@@ -73,16 +106,12 @@ export function parseSearchInput(input: SearchInput): SearchQuery {
   return parsed.data;
 }
 
-const nameText = Prisma.sql`(s.name || ' ' || coalesce(s.specialty, ''))`;
-const published = Prisma.sql`s.visibility IN ('active', 'seasonal')`;
-
 // A discount counts while it can still apply: weekday and off-peak ones always, seasonal ones until they end.
-const hasDiscount = Prisma.sql`EXISTS (
-  SELECT 1 FROM service_discounts d
-   WHERE d.clinic_id = s.clinic_id AND d.service_id = s.id AND (d.ends_on IS NULL OR d.ends_on >= current_date))`;
+const hasDiscount = Prisma.sql`(s.discount_until IS NOT NULL AND s.discount_until >= current_date)`;
 
 function filters(query: SearchQuery): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
+  if (query.city) where.push(Prisma.sql`lower(s.clinic_city) = lower(${query.city}::text)`);
   if (query.specialty) where.push(Prisma.sql`lower(s.specialty) = lower(${query.specialty}::text)`);
   if (query.priceMin !== undefined) where.push(Prisma.sql`s.price_minor >= ${query.priceMin}::int`);
   if (query.priceMax !== undefined) where.push(Prisma.sql`s.price_minor <= ${query.priceMax}::int`);
@@ -90,68 +119,126 @@ function filters(query: SearchQuery): Prisma.Sql[] {
   return where;
 }
 
+/** The closest terms a search word can stand for: enough for any misspelling, bounded for words found everywhere. */
+const MAX_TERMS_PER_WORD = 30;
+/** Terms whose closeness is weighed when ranking (the closest first). */
+const RANKED_TERMS_PER_WORD = 5;
 /**
- * A published service matches when the words match as whole words, when the whole search resembles
- * its name or its clinic's name, or when every word resembles one of them: "dentl clening" is too far
- * from "Check-up and professional cleaning · General dentistry" as a whole, but each word is close.
- * Clinic-level closeness is worked out once per clinic (the `live` CTE), not once per service.
+ * Ranked by closeness, at most this many matches are weighed: a word found in nearly every service
+ * ("clinic") must not make a search score the whole catalog.
  */
-const matches = Prisma.sql`(s.search_document @@ p.tsq
-  OR p.q <% ${nameText}
-  OR c.name_matches
-  OR (cardinality(p.tokens) > 0 AND NOT EXISTS (
-        SELECT 1 FROM unnest(p.tokens) AS w(token)
-         WHERE NOT (w.token = ANY (c.name_tokens) OR w.token <% ${nameText} OR w.token <% coalesce(cat.name, '')))))`;
+export const MAX_RANKED_MATCHES = 2_000;
 
-// An exact name outranks everything; then whole-word matches, then closeness of spelling.
-const score = Prisma.sql`(
-    CASE WHEN lower(s.name) = lower(p.q) THEN 10 ELSE 0 END
-  + CASE WHEN s.search_document @@ p.tsq THEN 2 + ts_rank(s.search_document, p.tsq) ELSE 0 END
-  + greatest(word_similarity(p.q, ${nameText}),
-             (SELECT coalesce(avg(word_similarity(w.token, ${nameText})), 0) FROM unnest(p.tokens) AS w(token)))
-  + 0.5 * c.name_similarity)::float8`;
-
-async function runSearch(tx: Tx, query: SearchQuery): Promise<Row[]> {
-  await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`;
-  const searching = query.q !== "";
-  const conditions = [published, ...filters(query), ...(searching ? [matches] : [])];
-  const order =
-    query.sort === "price"
-      ? Prisma.sql`s.price_minor ASC, score DESC, c.name ASC, s.name ASC`
-      : Prisma.sql`score DESC, c.name ASC, s.position ASC, s.name ASC`;
-  return tx.$queryRaw<Row[]>`
-    WITH p AS MATERIALIZED (
-      SELECT ${query.q}::text AS q, websearch_to_tsquery('english', ${query.q}::text) AS tsq, ${searchTokens(query.q)}::text[] AS tokens
-    ),
-    live AS MATERIALIZED (
-      SELECT c.id, c.slug, c.name, c.city, c.currency,
-             word_similarity(p.q, c.name) AS name_similarity,
-             (p.q <> '' AND p.q <% c.name) AS name_matches,
-             ARRAY(SELECT w.token FROM unnest(p.tokens) AS w(token) WHERE w.token <% c.name) AS name_tokens
-        FROM clinics c, p
-       WHERE c.status = 'live' ${query.city ? Prisma.sql`AND lower(c.city) = lower(${query.city}::text)` : Prisma.empty}
-    )
-    SELECT c.slug AS clinic_slug, c.name AS clinic_name, c.city AS clinic_city, c.currency,
-           s.id::text AS service_id, s.key AS service_key, s.name AS service_name, cat.name AS category,
-           s.specialty, s.duration_min, s.price_minor, s.deposit_kind::text AS deposit_kind, s.deposit_value,
-           ${hasDiscount} AS has_discount, ${searching ? score : Prisma.sql`0::float8`} AS score
-      FROM p, services s
-      JOIN live c ON c.id = s.clinic_id
-      LEFT JOIN service_categories cat ON cat.clinic_id = s.clinic_id AND cat.id = s.category_id
-     WHERE ${Prisma.join(conditions, " AND ")}
-     ORDER BY ${order}
-     LIMIT ${query.limit}`;
+/** Terms of the catalog's vocabulary that resemble a word of the search, with how closely (closest first). */
+interface SimilarTerms {
+  terms: string[];
+  sims: number[];
 }
 
 /**
- * Published services matching a search, best first (or cheapest first with sort "price"). Throws
- * ValidationError for input it cannot read.
+ * Looks up, in the vocabulary of the published catalog (a few thousand terms, trigram index), the
+ * terms that resemble the whole search and each of its words: "dentl" → dental, dentistry; "clening"
+ * → cleaning. One statement; each word is its own index scan.
  */
-export async function searchCatalog(db: Db, input: SearchInput): Promise<CatalogSearchResult[]> {
-  const query = parseSearchInput(input);
-  const rows = await db.system("published catalog").tx((tx) => runSearch(tx, query));
-  return rows.map((r) => ({
-    clinic: { slug: r.clinic_slug, name: r.clinic_name, city: r.clinic_city },
+async function similarTerms(tx: Tx, words: string[]): Promise<SimilarTerms[]> {
+  const parts = words.map(
+    (w, i) =>
+      Prisma.sql`(SELECT ${i}::int AS i, term, word_similarity(${w}::text, term)::float8 AS sim FROM published_search_terms
+                   WHERE ${w}::text <% term ORDER BY sim DESC, term LIMIT ${MAX_TERMS_PER_WORD})`,
+  );
+  const rows = await tx.$queryRaw<{ i: number; term: string; sim: number }[]>`${Prisma.join(parts, " UNION ALL ")}`;
+  const sets = words.map((): SimilarTerms => ({ terms: [], sims: [] }));
+  for (const r of rows) {
+    sets[r.i]!.terms.push(r.term);
+    sets[r.i]!.sims.push(Number(r.sim));
+  }
+  return sets;
+}
+
+/**
+ * A published service matches when the words match as whole words (full text), when the whole search
+ * resembles one of its terms (a clinic's name, misspelled), or when every word resembles one of its
+ * terms: "dentl clening" is too far from "Check-up and professional cleaning · General dentistry" as a
+ * whole, but each word is close to one of its words. Every condition is answered by a GIN index.
+ */
+function matchCondition(q: string, whole: SimilarTerms, words: SimilarTerms[]): Prisma.Sql {
+  const parts = [Prisma.sql`s.search_document @@ websearch_to_tsquery('english', ${q}::text)`];
+  if (whole.terms.length) parts.push(Prisma.sql`s.terms && ${whole.terms}::text[]`);
+  if (words.length && words.every((w) => w.terms.length)) {
+    parts.push(Prisma.sql`(${Prisma.join(words.map((w) => Prisma.sql`s.terms && ${w.terms}::text[]`), " AND ")})`);
+  }
+  return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+}
+
+/** How close the closest of `set`'s terms that the service holds is (0 when it holds none of the closest few). */
+const closeness = (set: SimilarTerms) =>
+  set.terms.length
+    ? Prisma.sql`(CASE ${Prisma.join(
+        set.terms.slice(0, RANKED_TERMS_PER_WORD).map((t, i) => Prisma.sql`WHEN s.terms @> ARRAY[${t}::text] THEN ${set.sims[i]!}::float8`),
+        " ",
+      )} ELSE 0 END)`
+    : Prisma.sql`0`;
+
+// An exact name outranks everything; then whole-word matches, then closeness of spelling.
+function score(q: string, whole: SimilarTerms, words: SimilarTerms[]): Prisma.Sql {
+  const tsq = Prisma.sql`websearch_to_tsquery('english', ${q}::text)`;
+  const wordCloseness = words.length ? Prisma.sql`(${Prisma.join(words.map(closeness), " + ")}) / ${words.length}::float8` : Prisma.sql`0`;
+  return Prisma.sql`(
+      CASE WHEN lower(s.name) = lower(${q}::text) THEN 10 ELSE 0 END
+    + CASE WHEN s.search_document @@ ${tsq} THEN 2 + ts_rank(s.search_document, ${tsq}) ELSE 0 END
+    + greatest(${closeness(whole)}, ${wordCloseness}))::float8`;
+}
+
+/** Great-circle distance (haversine, km) from the patient to the nearest location with coordinates. */
+function distance(lat: number, lng: number): Prisma.Sql {
+  return Prisma.sql`(SELECT min(2 * 6371.0088 * asin(sqrt(
+        power(sin(radians(pt.lat - ${lat}::float8) / 2), 2)
+      + cos(radians(${lat}::float8)) * cos(radians(pt.lat)) * power(sin(radians(pt.lng - ${lng}::float8) / 2), 2))))
+      FROM unnest(s.latitudes, s.longitudes) AS pt(lat, lng))`;
+}
+
+async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "relevance" | "price" | "distance", serviceKey?: string): Promise<Row[]> {
+  await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`;
+  const searching = query.q !== "";
+  const tokens = searchTokens(query.q);
+  const where = filters(query);
+  if (serviceKey !== undefined) where.push(Prisma.sql`s.service_key = ${serviceKey}::text`);
+  let scoreSql = Prisma.sql`0::float8`;
+  if (searching) {
+    const [whole, ...words] = await similarTerms(tx, [query.q, ...tokens]);
+    where.push(matchCondition(query.q, whole!, words));
+    scoreSql = score(query.q, whole!, words);
+  }
+  const located = query.lat !== undefined && query.lng !== undefined;
+  const orderBy =
+    order === "price"
+      ? Prisma.sql`s.price_minor ASC, score DESC, s.clinic_name ASC, s.name ASC`
+      : order === "distance" && located
+        ? Prisma.sql`distance_km ASC NULLS LAST, score DESC, s.clinic_name ASC, s.name ASC`
+        : Prisma.sql`score DESC, s.clinic_name ASC, s.position ASC, s.name ASC`;
+  // Ranked by relevance, the matches are taken from a bounded set (see MAX_RANKED_MATCHES).
+  const from =
+    searching && order === "relevance"
+      ? Prisma.sql`(SELECT * FROM published_services s WHERE ${Prisma.join(where, " AND ")} LIMIT ${MAX_RANKED_MATCHES}) s`
+      : Prisma.sql`published_services s WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`true`}`;
+  return tx.$queryRaw<Row[]>`
+    SELECT s.clinic_id::text AS clinic_id, s.clinic_slug, s.clinic_name, s.clinic_city, s.clinic_time_zone, s.currency,
+           s.service_id::text AS service_id, s.service_key, s.name AS service_name, s.category,
+           s.specialty, s.duration_min, s.price_minor, s.deposit_kind::text AS deposit_kind, s.deposit_value,
+           s.discounts, ${hasDiscount} AS has_discount,
+           ${located ? distance(query.lat!, query.lng!) : Prisma.sql`NULL::float8`} AS distance_km,
+           ${scoreSql} AS score
+      FROM ${from}
+     ORDER BY ${orderBy}
+     LIMIT ${limit}`;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function toResult(r: Row): CatalogSearchResult & { ref: PublishedServiceRef } {
+  const current = today();
+  return {
+    clinic: { slug: r.clinic_slug, name: r.clinic_name, city: r.clinic_city, timeZone: r.clinic_time_zone },
     service: {
       id: r.service_id,
       key: r.service_key,
@@ -163,23 +250,87 @@ export async function searchCatalog(db: Db, input: SearchInput): Promise<Catalog
       currency: r.currency,
       deposit: { kind: r.deposit_kind, value: r.deposit_value },
       hasDiscount: r.has_discount,
+      discounts: (r.discounts ?? []).filter((d) => !d.endsOn || d.endsOn >= current),
     },
     score: Number(r.score),
-  }));
+    distanceKm: r.distance_km === null ? null : Number(r.distance_km),
+    ref: { clinicId: r.clinic_id, serviceId: r.service_id, timeZone: r.clinic_time_zone, currency: r.currency },
+  };
 }
 
-/** Cities and specialties that published services are offered in, for the search filters. */
-export async function listSearchFacets(db: Db): Promise<CatalogSearchFacets> {
-  return db.system("published catalog").tx(async (tx) => {
+const strip = ({ ref: _ref, ...result }: PublishedResult): CatalogSearchResult => result;
+
+/** Soonest first; services without a free time last, in their earlier order. */
+export function bySoonest<T extends { nextFreeAt?: Date | null }>(items: T[]): T[] {
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => {
+      const x = a.item.nextFreeAt?.getTime() ?? Infinity;
+      const y = b.item.nextFreeAt?.getTime() ?? Infinity;
+      return x === y ? a.i - b.i : x - y;
+    })
+    .map((e) => e.item);
+}
+
+export interface SearchOptions {
+  /** Also look up each result's next free time (the search page and the comparison do). */
+  withAvailability?: boolean;
+  /** The clock, for tests; nothing is cached when it is given. */
+  now?: Date;
+  /** Only services published under this key (the comparison of one service across clinics). */
+  serviceKey?: string;
+}
+
+export type PublishedResult = CatalogSearchResult & { ref: PublishedServiceRef };
+
+/** The search with each result's internal reference (for the slot engine); stays on the server. */
+export async function searchWithRefs(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<PublishedResult[]> {
+  const query = parseSearchInput(input);
+  const needsSlots = query.sort === "soonest" || query.date !== undefined;
+  const order = query.sort === "soonest" ? "relevance" : query.sort;
+  const rows = await db.forPlatform().tx((tx) => runSearch(tx, query, needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, order, options.serviceKey));
+  let results: PublishedResult[] = rows.map(toResult);
+  if (query.date !== undefined) {
+    const times = await freeTimesOn(db, results.map((r) => r.ref), query.date, { now: options.now });
+    results = results.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null })).filter((r) => r.nextFreeAt);
+  } else if (needsSlots || options.withAvailability) {
+    const page = needsSlots ? results : results.slice(0, query.limit);
+    const times = await nextFreeTimes(db, page.map((r) => r.ref), { now: options.now });
+    results = page.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null }));
+  }
+  if (query.sort === "soonest") results = bySoonest(results);
+  return results.slice(0, query.limit);
+}
+
+/**
+ * Published services matching a search, best first (or cheapest, nearest, or soonest free first).
+ * With a date, only services with a free time that day in their clinic's zone. Throws
+ * ValidationError for input it cannot read.
+ */
+export async function searchCatalog(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<CatalogSearchResult[]> {
+  return (await searchWithRefs(db, input, options)).map(strip);
+}
+
+const FACETS_CACHE_MS = 30_000;
+let facetsCache: { value: CatalogSearchFacets; expires: number } | null = null;
+
+/**
+ * Cities and specialties that published services are offered in, for the search filters. Every
+ * search page shows them, so they are remembered for half a minute unless `fresh` is asked for.
+ */
+export async function listSearchFacets(db: Db, options: { fresh?: boolean } = {}): Promise<CatalogSearchFacets> {
+  if (!options.fresh && facetsCache && facetsCache.expires > Date.now()) return facetsCache.value;
+  const value = await readFacets(db);
+  facetsCache = { value, expires: Date.now() + FACETS_CACHE_MS };
+  return value;
+}
+
+function readFacets(db: Db): Promise<CatalogSearchFacets> {
+  return db.forPlatform().tx(async (tx) => {
     const cities = await tx.$queryRaw<{ value: string }[]>`
-      SELECT DISTINCT c.city AS value FROM clinics c
-       WHERE c.status = 'live' AND c.city IS NOT NULL
-         AND EXISTS (SELECT 1 FROM services s WHERE s.clinic_id = c.id AND ${published})
-       ORDER BY 1`;
+      SELECT DISTINCT s.clinic_city AS value FROM published_services s WHERE s.clinic_city IS NOT NULL ORDER BY 1`;
     const specialties = await tx.$queryRaw<{ value: string }[]>`
-      SELECT DISTINCT s.specialty AS value FROM services s JOIN clinics c ON c.id = s.clinic_id
-       WHERE c.status = 'live' AND ${published} AND s.specialty IS NOT NULL
-       ORDER BY 1`;
+      SELECT DISTINCT s.specialty AS value FROM published_services s WHERE s.specialty IS NOT NULL ORDER BY 1`;
     return { cities: cities.map((r) => r.value), specialties: specialties.map((r) => r.value) };
   });
 }
