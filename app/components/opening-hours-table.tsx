@@ -17,7 +17,7 @@ export function OpeningHoursTable({ week, caption }: { week: LocationView["week"
               {row.name}
               {row.isToday ? <span className="ml-2 rounded bg-brand px-1.5 py-0.5 text-[11px] font-semibold uppercase tracking-wide text-brand-ink">Today</span> : null}
             </th>
-            <td className={`rounded-r-lg py-1.5 pl-3 pr-2 text-right tabular-nums ${row.closed ? "text-slate-500" : ""}`}>
+            <td className={`rounded-r-lg py-1.5 pl-3 pr-2 text-right tabular-nums ${row.closed ? "text-slate-600" : ""}`}>
               {row.periods.length ? row.periods.map((p) => <span key={p.open} className="block">{p.open}–{p.close}</span>) : "Closed"}
             </td>
           </tr>
