@@ -10,9 +10,17 @@ export function MarketplaceHeader({ viewer }: { viewer: ViewerSummary }) {
           <MedslotMark />
           <span className="text-lg font-bold tracking-tight text-slate-900">Medslot</span>
         </a>
-        <nav aria-label="Account">
-          <AccountLinks viewer={viewer} where="marketplace" />
-        </nav>
+        <div className="flex items-center gap-2 sm:gap-4">
+          <nav aria-label="Marketplace">
+            <a href="/clinics" className="inline-flex min-h-11 items-center rounded-lg px-2 text-sm font-semibold text-slate-700 hover:text-slate-950" data-testid="clinics-link">
+              <span className="sm:hidden">Map</span>
+              <span className="hidden sm:inline">Clinics map</span>
+            </a>
+          </nav>
+          <nav aria-label="Account">
+            <AccountLinks viewer={viewer} where="marketplace" />
+          </nav>
+        </div>
       </div>
     </header>
   );
