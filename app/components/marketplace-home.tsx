@@ -86,11 +86,16 @@ export function MarketplaceHome({ clinics, search, viewer, marketplaceUrl }: Mar
                 <h2 id="clinics-heading" className="text-2xl font-bold tracking-tight text-slate-900">
                   Clinics on Medslot
                 </h2>
-                {clinics.length ? (
-                  <p className="text-sm text-slate-600">
-                    {clinics.length} {clinics.length === 1 ? "clinic" : "clinics"} listed
-                  </p>
-                ) : null}
+                <p className="flex flex-wrap items-baseline gap-x-3 text-sm text-slate-600">
+                  {clinics.length ? (
+                    <span>
+                      {clinics.length} {clinics.length === 1 ? "clinic" : "clinics"} listed
+                    </span>
+                  ) : null}
+                  <a href="/clinics" className="font-semibold text-teal-800 underline decoration-teal-300 underline-offset-4 hover:decoration-teal-800" data-testid="clinics-map-link">
+                    See them on a map
+                  </a>
+                </p>
               </>
             )}
           </div>

@@ -115,6 +115,17 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     );
   },
 
+  // A patient's saved clinic; the fixture scope names no patient, so the clinic policy alone decides.
+  favorites: async (sql, clinicId) => {
+    const patientAccountId = await newPatientAccount(sql);
+    return one(
+      sql,
+      `INSERT INTO favorites (clinic_id, patient_account_id, kind, target_id) VALUES ($1::uuid, $2::uuid, 'clinic', $1::uuid)
+       RETURNING clinic_id::text AS clinic_id, patient_account_id::text AS patient_account_id, kind::text AS kind, target_id::text AS target_id`,
+      [clinicId, patientAccountId],
+    );
+  },
+
   service_categories: (sql, clinicId) =>
     one(sql, `INSERT INTO service_categories (clinic_id, key, name) VALUES ($1::uuid, $2, 'Fixture category') RETURNING clinic_id::text AS clinic_id, id::text AS id`, [
       clinicId,

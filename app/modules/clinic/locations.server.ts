@@ -26,42 +26,60 @@ export function openStreetMapUrl(latitude: number, longitude: number): string {
   return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`;
 }
 
+/** The columns a location view is made from (its public address, phone and hours). */
+export const LOCATION_VIEW_FIELDS = {
+  id: true,
+  name: true,
+  addressLine1: true,
+  addressLine2: true,
+  city: true,
+  region: true,
+  postalCode: true,
+  country: true,
+  latitude: true,
+  longitude: true,
+  phone: true,
+  openingHours: true,
+} as const;
+
+export interface LocationRow {
+  id: string;
+  name: string;
+  addressLine1: string;
+  addressLine2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string | null;
+  country: string;
+  latitude: number | null;
+  longitude: number | null;
+  phone: string | null;
+  openingHours: unknown;
+}
+
+/** One location as pages show it, with today's state worked out in the clinic's zone at `now`. */
+export function toLocationView(r: LocationRow, timeZone: string, now = new Date()): LocationView {
+  const today = zonedMoment(now, timeZone).weekday;
+  const hours = parseOpeningHours(r.openingHours);
+  const state = openState(hours, now, timeZone);
+  const cityLine = [r.postalCode, r.city, r.region].filter(Boolean).join(" ");
+  return {
+    id: r.id,
+    name: r.name,
+    addressLines: [r.addressLine1, r.addressLine2, cityLine, r.country].filter((l): l is string => Boolean(l)),
+    mapUrl: r.latitude != null && r.longitude != null ? openStreetMapUrl(r.latitude, r.longitude) : null,
+    phone: r.phone ? { display: displayPhone(r.phone), href: telHref(r.phone) } : null,
+    week: weekRows(hours, today),
+    todayText: formatDayHours(hours[today]),
+    isOpen: state.open,
+    openStateText: describeOpenState(state),
+    nextChangeText: describeNextChange(state),
+  };
+}
+
 export async function listClinicLocations(db: Db, clinic: { id: string; timeZone: string }, now = new Date()): Promise<LocationView[]> {
   const rows = await db.forClinic(clinic.id).tx((tx) =>
-    tx.location.findMany({
-      orderBy: [{ createdAt: "asc" }, { name: "asc" }],
-      select: {
-        id: true,
-        name: true,
-        addressLine1: true,
-        addressLine2: true,
-        city: true,
-        region: true,
-        postalCode: true,
-        country: true,
-        latitude: true,
-        longitude: true,
-        phone: true,
-        openingHours: true,
-      },
-    }),
+    tx.location.findMany({ orderBy: [{ createdAt: "asc" }, { name: "asc" }], select: LOCATION_VIEW_FIELDS }),
   );
-  const today = zonedMoment(now, clinic.timeZone).weekday;
-  return rows.map((r) => {
-    const hours = parseOpeningHours(r.openingHours);
-    const state = openState(hours, now, clinic.timeZone);
-    const cityLine = [r.postalCode, r.city, r.region].filter(Boolean).join(" ");
-    return {
-      id: r.id,
-      name: r.name,
-      addressLines: [r.addressLine1, r.addressLine2, cityLine, r.country].filter((l): l is string => Boolean(l)),
-      mapUrl: r.latitude != null && r.longitude != null ? openStreetMapUrl(r.latitude, r.longitude) : null,
-      phone: r.phone ? { display: displayPhone(r.phone), href: telHref(r.phone) } : null,
-      week: weekRows(hours, today),
-      todayText: formatDayHours(hours[today]),
-      isOpen: state.open,
-      openStateText: describeOpenState(state),
-      nextChangeText: describeNextChange(state),
-    };
-  });
+  return rows.map((r) => toLocationView(r, clinic.timeZone, now));
 }

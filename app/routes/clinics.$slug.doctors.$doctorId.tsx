@@ -1,0 +1,170 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { ClinicMark } from "~/components/clinic-mark";
+import { FavoriteButton } from "~/components/favorite-button";
+import { LocationCard } from "~/components/location-card";
+import { MarketplaceHeader } from "~/components/marketplace-header";
+import { ServiceRow } from "~/components/published-service";
+import { SiteFooter } from "~/components/site-footer";
+import { getViewer } from "~/modules/auth/guards.server";
+import { favoriteKeys } from "~/modules/favorites/favorites.server";
+import { getPublishedDoctorPage, targetKey } from "~/modules/marketplace/catalog.server";
+import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
+import { clinicHeaderView, serviceView } from "~/modules/marketplace/place-views.server";
+import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { useRootData } from "~/root";
+import { getDb } from "~/utils/db.server";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  requireMarketplace(request, context.site);
+  const doctorId = params.doctorId ?? "";
+  if (!UUID.test(doctorId)) throw new Response("Not found", { status: 404 });
+  const db = getDb();
+  const found = await getPublishedDoctorPage(db, params.slug ?? "", doctorId);
+  if (!found) throw new Response("Not found", { status: 404 });
+  const { clinic, doctor } = found;
+  const viewer = await getViewer(request, context);
+  const saved = viewer.kind === "patient" ? await favoriteKeys(db, { clinicId: null }, viewer.patient.id, clinic.id) : new Set<string>();
+  const isSaved = (kind: "service" | "doctor", targetId: string) => saved.has(targetKey({ kind, clinicId: clinic.id, targetId }));
+  const siteUrl = clinicSiteUrl(request, clinic.slug);
+  const locations = clinic.locations.filter((l) => doctor.locationIds.includes(l.id));
+  const services = clinic.services
+    .filter((s) => doctor.serviceIds.includes(s.id))
+    .map((s) => {
+      // The doctor and, where that decides it, the location are chosen already on the clinic's site.
+      const where = locations.filter((l) => s.locationIds.includes(l.id));
+      return {
+        ...serviceView(s, siteUrl),
+        saved: isSaved("service", s.id),
+        bookings: where.map((l) => ({ locationName: l.name, url: `${siteUrl}/book?${new URLSearchParams({ service: s.id, location: l.id, doctor: doctor.id })}` })),
+      };
+    });
+  return {
+    clinic: clinicHeaderView(clinic, siteUrl),
+    doctor: { id: doctor.id, name: doctor.name, specialty: doctor.specialty, saved: isSaved("doctor", doctor.id) },
+    services,
+    locations,
+    marketplaceUrl: marketplaceUrl(request),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Doctor not found · Medslot" }];
+  const what = data.doctor.specialty ? `${data.doctor.specialty} at ${data.clinic.name}` : data.clinic.name;
+  return [
+    { title: `${data.doctor.name} · ${what} · Medslot` },
+    { name: "description", content: `Book a visit with ${data.doctor.name}, ${what}: services, prices and locations.` },
+  ];
+};
+
+function initialsOf(name: string) {
+  return name
+    .split(/\s+/)
+    .filter((w) => /^\p{L}/u.test(w) && !/^(dr|mr|ms|mrs)\.?$/i.test(w))
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join("");
+}
+
+export default function DoctorPage() {
+  const { clinic, doctor, services, locations, marketplaceUrl } = useLoaderData<typeof loader>();
+  const root = useRootData();
+  const viewer = root?.viewer ?? { kind: "anonymous" as const };
+  return (
+    <div className="flex min-h-screen flex-col bg-slate-50">
+      <MarketplaceHeader viewer={viewer} />
+      <main id="main" className="flex-1">
+        <div className="mx-auto w-full max-w-4xl px-4 pb-12 pt-4 sm:px-6 sm:pt-6">
+          <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+            <ol className="flex flex-wrap gap-1">
+              <li>
+                <a href="/clinics" className="underline decoration-slate-300 underline-offset-4 hover:text-slate-900">
+                  Clinics
+                </a>
+                <span aria-hidden="true"> / </span>
+              </li>
+              <li>
+                <a href={clinic.href} className="underline decoration-slate-300 underline-offset-4 hover:text-slate-900">
+                  {clinic.name}
+                </a>
+                <span aria-hidden="true"> / </span>
+              </li>
+              <li aria-current="page" className="font-medium text-slate-800">
+                {doctor.name}
+              </li>
+            </ol>
+          </nav>
+
+          <section className="card mt-4 p-5 sm:p-8" aria-labelledby="doctor-name">
+            <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
+              <div className="flex items-center gap-4">
+                <span aria-hidden="true" className="flex h-16 w-16 shrink-0 items-center justify-center rounded-full bg-teal-50 text-xl font-bold text-teal-800 ring-1 ring-teal-200">
+                  {initialsOf(doctor.name)}
+                </span>
+                <div className="min-w-0">
+                  <h1 id="doctor-name" className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">
+                    {doctor.name}
+                  </h1>
+                  {doctor.specialty ? <p className="text-slate-700">{doctor.specialty}</p> : null}
+                  <p className="mt-1 flex items-center gap-2 text-sm text-slate-600">
+                    <ClinicMark name={clinic.name} logoUrl={null} size="sm" />
+                    <a href={clinic.href} className="font-medium underline decoration-slate-300 underline-offset-4 hover:text-slate-900">
+                      {clinic.name}
+                    </a>
+                  </p>
+                </div>
+              </div>
+              <FavoriteButton target={{ kind: "doctor", clinicId: clinic.id, targetId: doctor.id, name: doctor.name }} saved={doctor.saved} />
+            </div>
+          </section>
+
+          <section aria-labelledby="services-heading" className="mt-8">
+            <h2 id="services-heading" className="text-xl font-bold tracking-tight text-slate-900">
+              Book a visit with {doctor.name}
+            </h2>
+            <ul className="mt-4 space-y-3" data-testid="service-list">
+              {services.map((s) => (
+                <ServiceRow key={s.id} service={s} favorite={{ target: { kind: "service", clinicId: clinic.id, targetId: s.id, name: s.name }, saved: s.saved }}>
+                  {s.bookings.length === 0 ? (
+                    <a href={s.bookUrl} className="btn-primary px-4 py-2.5" data-testid="service-book">
+                      Book<span className="sr-only"> {s.name}</span>
+                    </a>
+                  ) : (
+                    s.bookings.map((b) => (
+                      <a key={b.url} href={b.url} className="btn-primary px-4 py-2.5" data-testid="doctor-book">
+                        {s.bookings.length > 1 ? `Book at ${b.locationName}` : "Book"}
+                        <span className="sr-only">
+                          {" "}
+                          {s.name} with {doctor.name}
+                          {s.bookings.length > 1 ? "" : ` at ${b.locationName}`}
+                        </span>
+                      </a>
+                    ))
+                  )}
+                </ServiceRow>
+              ))}
+            </ul>
+          </section>
+
+          {locations.length ? (
+            <section aria-labelledby="locations-heading" className="mt-10">
+              <h2 id="locations-heading" className="text-xl font-bold tracking-tight text-slate-900">
+                Where {doctor.name} works
+              </h2>
+              <ul className="mt-4 grid gap-4 md:grid-cols-2">
+                {locations.map((l) => (
+                  <li key={l.id}>
+                    <LocationCard location={l} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </div>
+      </main>
+      <SiteFooter marketplaceUrl={marketplaceUrl} />
+    </div>
+  );
+}

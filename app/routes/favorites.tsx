@@ -1,0 +1,62 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData } from "@remix-run/react";
+import { MarketplaceHeader } from "~/components/marketplace-header";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
+import { getViewer, safeRedirectPath } from "~/modules/auth/guards.server";
+import { requireSite } from "~/modules/clinic/site-guard.server";
+import { addFavorite, parseFavoriteForm, removeFavorite } from "~/modules/favorites/favorites.server";
+import { useRootData } from "~/root";
+import { getDb } from "~/utils/db.server";
+import { DomainError } from "~/utils/errors.server";
+import { readForm } from "~/utils/forms.server";
+
+/**
+ * Saves or removes a favorite (the favorite button posts here), then goes back where the patient
+ * was. A signed-out patient is sent to sign in and brought back to the page they were on.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSite(request, context.site);
+  return redirect("/account/favorites");
+}
+
+export const meta: MetaFunction = () => [{ title: "Favorites" }];
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const site = requireSite(request, context.site);
+  const raw = await readForm(request);
+  const back = safeRedirectPath(typeof raw.redirectTo === "string" ? raw.redirectTo : null, "/account/favorites");
+  const viewer = await getViewer(request, context);
+  if (viewer.kind !== "patient") return redirect(`/sign-in?redirectTo=${encodeURIComponent(back)}`);
+  try {
+    const form = parseFavoriteForm(raw);
+    const change = { patientAccountId: viewer.patient.id, kind: form.kind, clinicId: form.clinicId, targetId: form.targetId };
+    const where = { clinicId: site.kind === "clinic" ? site.clinic.id : null };
+    const audit = auditContextFromRequest(request, context);
+    if (form.intent === "add") await addFavorite(getDb(), where, change, audit);
+    else await removeFavorite(getDb(), where, change, audit);
+  } catch (error) {
+    if (error instanceof DomainError) return data<{ message: string; back: string }>({ message: error.message, back }, { status: error.status });
+    throw error;
+  }
+  return redirect(back);
+}
+
+/** Shown only without JavaScript when a favorite could not be saved (the button shows it otherwise). */
+export default function FavoriteProblem() {
+  const answer = useActionData<{ message: string; back: string } | undefined>();
+  const root = useRootData();
+  return (
+    <div className="flex min-h-screen flex-col bg-slate-50">
+      {root?.site.kind === "marketplace" ? <MarketplaceHeader viewer={root.viewer} /> : null}
+      <main id="main" className="mx-auto w-full max-w-xl flex-1 px-4 py-10">
+        <div className="card p-6" role="alert">
+          <h1 className="text-xl font-semibold text-slate-900">We could not update your favorites</h1>
+          <p className="mt-2 text-slate-700">{answer?.message ?? "Please try again."}</p>
+          <a href={answer?.back ?? "/account/favorites"} className="btn-secondary mt-5 inline-flex px-5 py-3">
+            Go back
+          </a>
+        </div>
+      </main>
+    </div>
+  );
+}

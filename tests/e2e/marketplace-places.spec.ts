@@ -1,0 +1,158 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { screenshotPath } from "./support/artifacts";
+import { latestMessage, newTestPhone } from "./support/outbox";
+import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A new patient signs in on the marketplace, which has no home country: the number is typed with +1. */
+async function signInNewPatient(page: Page, request: APIRequestContext, name: { first: string; last: string }) {
+  const phone = newTestPhone();
+  await page.getByLabel("Mobile phone number").fill(phone.e164);
+  await page.getByRole("button", { name: "Send code" }).click();
+  const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
+  await page.getByLabel("6-digit code").fill(code!);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("First name").fill(name.first);
+  await page.getByLabel("Last name").fill(name.last);
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(serious).toEqual([]);
+}
+
+test("the map of clinics degrades to its list offline, and the list filters by city @phone", async ({ page }, testInfo) => {
+  // Tests have no internet: tiles fail, so the note appears and the list is what remains.
+  await page.route(/tile\.openstreetmap\.org/, (route) => route.abort());
+  await page.goto(marketplaceUrl("/"));
+  await page.getByTestId("clinics-link").click();
+  await expect(page).toHaveURL(marketplaceUrl("/clinics"));
+  await expect(page.getByRole("heading", { level: 1, name: "Clinics near you" })).toBeVisible();
+  const places = page.getByTestId("clinic-place");
+  await expect(places.filter({ hasText: "Northside Family Health" })).toHaveCount(1);
+  await expect(places.filter({ hasText: "Spree Physio" })).toHaveCount(1);
+  await expect(page.getByTestId("map-unavailable")).toContainText("The map is unavailable right now");
+  await page.screenshot({ path: screenshotPath(testInfo, "clinics-map-offline"), fullPage: true });
+
+  await page.getByLabel("City").selectOption("Berlin");
+  await page.getByRole("button", { name: "Show clinics" }).click();
+  await expect(page).toHaveURL(/\/clinics\?city=Berlin/);
+  await expect(page.getByTestId("clinic-count")).toHaveText("1 clinic in Berlin");
+  await expect(places).toHaveCount(1);
+  await expect(places.first()).toContainText("Spree Physio");
+
+  await places.first().getByRole("link", { name: "Spree Physio" }).click();
+  await expect(page).toHaveURL(marketplaceUrl("/clinics/spree-physio"));
+  await expect(page.getByRole("heading", { level: 1, name: "Spree Physio" })).toBeVisible();
+  await page.screenshot({ path: screenshotPath(testInfo, "clinic-page"), fullPage: true });
+});
+
+test("when the tiles load, the map has an accessible name, is reachable by keyboard and its markers lead to clinic pages", async ({ page }) => {
+  // A stand-in tile (1×1 PNG) so the map itself can be checked without the internet.
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==", "base64");
+  await page.route(/tile\.openstreetmap\.org/, (route) => route.fulfill({ status: 200, contentType: "image/png", body: png }));
+  await page.goto(marketplaceUrl("/clinics"));
+  const map = page.getByRole("region", { name: "Map of clinic locations" });
+  await expect(page.getByTestId("places-map")).toHaveAttribute("data-state", "ready");
+  await expect(map).toHaveAttribute("tabindex", "0");
+  await expect(page.getByText("OpenStreetMap", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("map-unavailable")).toHaveCount(0);
+  const marker = page.getByRole("button", { name: /Northside Family Health · Harlem/ });
+  await marker.focus();
+  await page.keyboard.press("Enter");
+  await page.locator(".leaflet-popup").getByRole("link", { name: /Northside Family Health · Harlem/ }).click();
+  await expect(page).toHaveURL(marketplaceUrl("/clinics/northside"));
+});
+
+test("a clinic page shows published services and doctors; a doctor's page books with the doctor chosen", async ({ page }, testInfo) => {
+  expect((await page.goto(marketplaceUrl("/clinics/no-such-clinic")))?.status()).toBe(404);
+  expect((await page.goto(clinicUrl("northside", "/clinics/northside")))?.status()).toBe(404);
+
+  await page.goto(marketplaceUrl("/clinics/northside"));
+  await expect(page.getByRole("heading", { level: 1, name: "Northside Family Health" })).toBeVisible();
+  const services = page.getByTestId("service-row");
+  await expect(services.filter({ hasText: "Annual physical" })).toContainText("$220.00");
+  await expect(page.getByTestId("location-card")).toHaveCount(2);
+  await expect(page.getByTestId("book-on-site")).toHaveAttribute("href", `${clinicOrigin("northside")}/book`);
+  const bookService = services.filter({ hasText: "Annual physical" }).getByTestId("service-book");
+  await expect(bookService).toHaveAttribute("href", new RegExp(`^${escape(clinicOrigin("northside"))}/book\\?service=[0-9a-f-]{36}$`));
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByTestId("doctor-list").getByRole("link", { name: /Dr\. Anjali Patel/ }).click();
+  await expect(page).toHaveURL(/\/clinics\/northside\/doctors\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Dr. Anjali Patel" })).toBeVisible();
+  await expect(page.getByText("Family medicine").first()).toBeVisible();
+  await page.screenshot({ path: screenshotPath(testInfo, "doctor-page"), fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+
+  const book = page.getByTestId("service-row").filter({ hasText: "Annual physical" }).getByRole("link", { name: /Book at Harlem/ });
+  await book.click();
+  await expect(page).toHaveURL(new RegExp(`^${escape(clinicOrigin("northside"))}/book\\?service=[0-9a-f-]{36}&location=[0-9a-f-]{36}&doctor=[0-9a-f-]{36}`));
+  await expect(page.getByRole("heading", { level: 1, name: "Choose a day" })).toBeVisible();
+  await expect(page.getByText("Dr. Anjali Patel").first()).toBeVisible();
+  await expect(page.getByText("Annual physical").first()).toBeVisible();
+  await page.screenshot({ path: screenshotPath(testInfo, "doctor-page-to-booking"), fullPage: true });
+});
+
+test("a patient saves a clinic, a service and a doctor, finds them in the account and removes one", async ({ page, request }, testInfo) => {
+  await page.goto(marketplaceUrl("/clinics/spree-physio"));
+  // Signed out: the heart leads to sign in and back to the clinic page.
+  await page.getByTestId("favorite-clinic").getByRole("button", { name: "Favorite Spree Physio" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?redirectTo=%2Fclinics%2Fspree-physio/);
+  await signInNewPatient(page, request, { first: "Fay", last: "Vorite" });
+  await expect(page).toHaveURL(marketplaceUrl("/clinics/spree-physio"));
+
+  const clinicHeart = page.getByTestId("favorite-clinic").getByRole("button", { name: "Favorite Spree Physio" });
+  await expect(clinicHeart).toHaveAttribute("aria-pressed", "false");
+  await clinicHeart.click();
+  await expect(clinicHeart).toHaveAttribute("aria-pressed", "true");
+
+  const firstService = page.getByTestId("service-row").first();
+  const serviceName = (await firstService.locator("h4").textContent())!.trim();
+  const serviceHeart = firstService.getByRole("button", { name: `Favorite ${serviceName}` });
+  await serviceHeart.click();
+  await expect(serviceHeart).toHaveAttribute("aria-pressed", "true");
+
+  await page.getByTestId("doctor-list").getByRole("link").first().click();
+  const doctorName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const doctorHeart = page.getByTestId("favorite-doctor").getByRole("button");
+  await doctorHeart.click();
+  await expect(doctorHeart).toHaveAttribute("aria-pressed", "true");
+  // Saved for good: still pressed after a reload.
+  await page.reload();
+  await expect(page.getByTestId("favorite-doctor").getByRole("button")).toHaveAttribute("aria-pressed", "true");
+
+  await page.goto(marketplaceUrl("/account/favorites"));
+  await expect(page.getByRole("heading", { level: 1, name: "Your favorites" })).toBeVisible();
+  await expect(page.getByTestId("favorites-clinic")).toContainText("Spree Physio");
+  await expect(page.getByTestId("favorites-service")).toContainText(serviceName);
+  await expect(page.getByTestId("favorites-doctor")).toContainText(doctorName);
+  await page.screenshot({ path: screenshotPath(testInfo, "account-favorites"), fullPage: true });
+  await expectNoSeriousA11yViolations(page);
+
+  await page.getByTestId("favorites-service").getByRole("button", { name: `Remove ${serviceName} from your favorites` }).click();
+  await expect(page.getByTestId("favorites-service")).toHaveCount(0);
+  await expect(page.getByTestId("favorite-item")).toHaveCount(2);
+
+});
+
+test("favorites work without JavaScript", async ({ browser, request }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(marketplaceUrl("/sign-in?redirectTo=%2Fclinics%2Fnorthside"));
+  await signInNewPatient(page, request, { first: "Noah", last: "Script" });
+  await expect(page).toHaveURL(marketplaceUrl("/clinics/northside"));
+  const heart = page.getByTestId("favorite-clinic").getByRole("button");
+  await heart.click();
+  await expect(page).toHaveURL(marketplaceUrl("/clinics/northside"));
+  await expect(page.getByTestId("favorite-clinic").getByRole("button")).toHaveAttribute("aria-pressed", "true");
+  await page.goto(marketplaceUrl("/account/favorites"));
+  await expect(page.getByTestId("favorites-clinic")).toContainText("Northside Family Health");
+  await page.getByRole("button", { name: "Remove Northside Family Health from your favorites" }).click();
+  await expect(page.getByTestId("no-favorites")).toBeVisible();
+  await context.close();
+});
