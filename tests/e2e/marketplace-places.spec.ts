@@ -1,29 +1,10 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
-import { latestMessage, newTestPhone } from "./support/outbox";
+import { expectNoSeriousA11yViolations } from "./support/axe";
+import { signInNewPatient } from "./support/patient";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** A new patient signs in on the marketplace, which has no home country: the number is typed with +1. */
-async function signInNewPatient(page: Page, request: APIRequestContext, name: { first: string; last: string }) {
-  const phone = newTestPhone();
-  await page.getByLabel("Mobile phone number").fill(phone.e164);
-  await page.getByRole("button", { name: "Send code" }).click();
-  const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
-  await page.getByLabel("6-digit code").fill(code!);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("First name").fill(name.first);
-  await page.getByLabel("Last name").fill(name.last);
-  await page.getByRole("button", { name: "Continue" }).click();
-}
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  expect(serious).toEqual([]);
-}
 
 test("the map of clinics degrades to its list offline, and the list filters by city @phone", async ({ page }, testInfo) => {
   // Tests have no internet: tiles fail, so the note appears and the list is what remains.
@@ -80,14 +61,14 @@ test("a clinic page shows published services and doctors; a doctor's page books 
   await expect(page.getByTestId("book-on-site")).toHaveAttribute("href", `${clinicOrigin("northside")}/book`);
   const bookService = services.filter({ hasText: "Annual physical" }).getByTestId("service-book");
   await expect(bookService).toHaveAttribute("href", new RegExp(`^${escape(clinicOrigin("northside"))}/book\\?service=[0-9a-f-]{36}$`));
-  await expectNoSeriousA11yViolations(page);
+  await expectNoSeriousA11yViolations(page, page.url());
 
   await page.getByTestId("doctor-list").getByRole("link", { name: /Dr\. Anjali Patel/ }).click();
   await expect(page).toHaveURL(/\/clinics\/northside\/doctors\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: "Dr. Anjali Patel" })).toBeVisible();
   await expect(page.getByText("Family medicine").first()).toBeVisible();
   await page.screenshot({ path: screenshotPath(testInfo, "doctor-page"), fullPage: true });
-  await expectNoSeriousA11yViolations(page);
+  await expectNoSeriousA11yViolations(page, page.url());
 
   const book = page.getByTestId("service-row").filter({ hasText: "Annual physical" }).getByRole("link", { name: /Book at Harlem/ });
   await book.click();
@@ -103,7 +84,7 @@ test("a patient saves a clinic, a service and a doctor, finds them in the accoun
   // Signed out: the heart leads to sign in and back to the clinic page.
   await page.getByTestId("favorite-clinic").getByRole("button", { name: "Favorite Spree Physio" }).click();
   await expect(page).toHaveURL(/\/sign-in\?redirectTo=%2Fclinics%2Fspree-physio/);
-  await signInNewPatient(page, request, { first: "Fay", last: "Vorite" });
+  await signInNewPatient(page, request, { first: "Fay", last: "Vorite" }, { international: true });
   await expect(page).toHaveURL(marketplaceUrl("/clinics/spree-physio"));
 
   const clinicHeart = page.getByTestId("favorite-clinic").getByRole("button", { name: "Favorite Spree Physio" });
@@ -132,7 +113,7 @@ test("a patient saves a clinic, a service and a doctor, finds them in the accoun
   await expect(page.getByTestId("favorites-service")).toContainText(serviceName);
   await expect(page.getByTestId("favorites-doctor")).toContainText(doctorName);
   await page.screenshot({ path: screenshotPath(testInfo, "account-favorites"), fullPage: true });
-  await expectNoSeriousA11yViolations(page);
+  await expectNoSeriousA11yViolations(page, page.url());
 
   await page.getByTestId("favorites-service").getByRole("button", { name: `Remove ${serviceName} from your favorites` }).click();
   await expect(page.getByTestId("favorites-service")).toHaveCount(0);
@@ -144,7 +125,7 @@ test("favorites work without JavaScript", async ({ browser, request }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(marketplaceUrl("/sign-in?redirectTo=%2Fclinics%2Fnorthside"));
-  await signInNewPatient(page, request, { first: "Noah", last: "Script" });
+  await signInNewPatient(page, request, { first: "Noah", last: "Script" }, { international: true });
   await expect(page).toHaveURL(marketplaceUrl("/clinics/northside"));
   const heart = page.getByTestId("favorite-clinic").getByRole("button");
   await heart.click();

@@ -3,11 +3,12 @@ import { latestMessage, newTestPhone } from "./outbox";
 
 /**
  * On the sign-in page: a new patient signs in with the SMS code from the development outbox and
- * gives their name, as a first-time visitor does. Returns the phone number used.
+ * gives their name, as a first-time visitor does. Returns the phone number used. The marketplace
+ * has no home country, so there the number is typed in international form (`international`).
  */
-export async function signInNewPatient(page: Page, request: APIRequestContext, name: { first: string; last: string }) {
+export async function signInNewPatient(page: Page, request: APIRequestContext, name: { first: string; last: string }, opts: { international?: boolean } = {}) {
   const phone = newTestPhone();
-  await page.getByLabel("Mobile phone number").fill(phone.typed);
+  await page.getByLabel("Mobile phone number").fill(opts.international ? phone.e164 : phone.typed);
   await page.getByRole("button", { name: "Send code" }).click();
   const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
   await page.getByLabel("6-digit code").fill(code!);
