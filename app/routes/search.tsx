@@ -1,14 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { NearMeButton } from "~/components/marketplace/near-me-button";
+import { FavoriteButton } from "~/components/favorite-button";
 import { SearchResultCard, type SearchResultView } from "~/components/marketplace/search-result-card";
 import { MarketplaceHeader } from "~/components/marketplace-header";
 import { SiteFooter } from "~/components/site-footer";
+import { getViewer } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
+import { favoriteKeys } from "~/modules/favorites/favorites.server";
+import { targetKey } from "~/modules/marketplace/catalog.server";
 import { MAX_SEARCH_LENGTH } from "~/modules/marketplace/catalog-search";
 import { readSearchForm, type SearchForm } from "~/modules/marketplace/search-query";
 import { describeDiscount, formatDeposit, formatDistance, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
-import { bookingUrl, listSearchFacets, searchCatalog, type CatalogSearchResult } from "~/modules/marketplace/search.server";
+import { bookingUrl, listSearchFacets, searchWithRefs, type CatalogSearchResult, type PublishedResult } from "~/modules/marketplace/search.server";
 import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
@@ -57,23 +61,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const facets = await listSearchFacets(db);
   let error: string | null = null;
   let invalid: string[] = [];
-  let results: CatalogSearchResult[] = [];
+  let results: PublishedResult[] = [];
   if (searching) {
     try {
-      results = await searchCatalog(db, input, { withAvailability: true });
+      results = await searchWithRefs(db, input, { withAvailability: true });
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       error = e.detail;
       invalid = e.errors.map((f) => f.path);
     }
   }
+  // A signed-in patient sees which of these services they have saved.
+  const viewer = await getViewer(request, context);
+  const saved = viewer.kind === "patient" && results.length ? await favoriteKeys(db, { clinicId: null }, viewer.patient.id) : new Set<string>();
   return {
     form,
     searching,
     error,
     invalid,
     facets,
-    results: results.map((r) => resultView(request, r, now, form.date || undefined)),
+    results: results.map((r) => ({
+      ...resultView(request, r, now, form.date || undefined),
+      favorite: { clinicId: r.ref.clinicId, saved: saved.has(targetKey({ kind: "service", clinicId: r.ref.clinicId, targetId: r.service.id })) },
+    })),
     dateLabel: form.date && !error ? dayLabel(form.date) : null,
     today: now.toISOString().slice(0, 10),
     marketplaceUrl: marketplaceUrl(request),
@@ -257,7 +267,11 @@ function SearchResults({ data }: { data: LoaderData }) {
         <ul className={`mt-6 grid gap-6 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${loading ? "opacity-50" : ""}`} aria-busy={loading || undefined} data-testid="search-results">
           {results.map((r) => (
             <li key={r.service.id}>
-              <SearchResultCard result={r} dateLabel={data.dateLabel ?? undefined} />
+              <SearchResultCard
+                result={r}
+                dateLabel={data.dateLabel ?? undefined}
+                actions={<FavoriteButton compact target={{ kind: "service", clinicId: r.favorite.clinicId, targetId: r.service.id, name: `${r.service.name} at ${r.clinic.name}` }} saved={r.favorite.saved} />}
+              />
             </li>
           ))}
         </ul>

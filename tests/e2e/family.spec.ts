@@ -3,12 +3,13 @@ import { screenshotPath } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { nextMonth, openFreeDay } from "./support/booking";
 import { latestMessage } from "./support/outbox";
-import { signInNewPatient } from "./support/patient";
+import { signInNewPatient, comeFromOwnNetwork } from "./support/patient";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
 
 
 /** A returning patient signs in with the SMS code (no name step: the account has one). */
 async function signInAgain(page: Page, request: APIRequestContext, phone: { typed: string; e164: string }) {
+  await comeFromOwnNetwork(page);
   // The marketplace has no home country, so the number goes in with its country code.
   await page.getByLabel("Mobile phone number").fill(phone.e164);
   await page.getByRole("button", { name: "Send code" }).click();

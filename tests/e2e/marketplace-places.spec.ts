@@ -119,6 +119,17 @@ test("a patient saves a clinic, a service and a doctor, finds them in the accoun
   await expect(page.getByTestId("favorites-service")).toHaveCount(0);
   await expect(page.getByTestId("favorite-item")).toHaveCount(2);
 
+  // A search result can be saved where it is found, too.
+  await page.goto(marketplaceUrl("/search?q=dentl+clening"));
+  const result = page.getByTestId("search-result").filter({ hasText: "Silk Road Dental" }).first();
+  const resultHeart = result.getByTestId("favorite-service").getByRole("button");
+  await expect(resultHeart).toHaveAttribute("aria-pressed", "false");
+  await resultHeart.click();
+  await expect(resultHeart).toHaveAttribute("aria-pressed", "true");
+  await page.reload();
+  await expect(page.getByTestId("search-result").filter({ hasText: "Silk Road Dental" }).first().getByTestId("favorite-service").getByRole("button")).toHaveAttribute("aria-pressed", "true");
+  await page.goto(marketplaceUrl("/account/favorites"));
+  await expect(page.getByTestId("favorites-service")).toContainText("Silk Road Dental");
 });
 
 test("favorites work without JavaScript", async ({ browser, request }) => {

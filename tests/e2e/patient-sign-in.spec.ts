@@ -1,10 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
 import { latestMessage, newTestPhone } from "./support/outbox";
+import { comeFromOwnNetwork } from "./support/patient";
 import { clinicOrigin, clinicUrl } from "./support/urls";
 
 test("a new patient signs in on northside with the SMS code and is not signed in on another clinic @phone", async ({ page, context, request }, testInfo) => {
   const phone = newTestPhone();
+  await comeFromOwnNetwork(page);
   await page.goto(clinicUrl("northside", "/"));
   await page.getByTestId("sign-in-link").click();
   await expect(page).toHaveURL(/\/sign-in/);
@@ -46,6 +48,7 @@ test("a new patient signs in on northside with the SMS code and is not signed in
 
 test("a wrong code is refused with a clear message, the right one still works, and resending is held back", async ({ page, request, browser }) => {
   const phone = newTestPhone();
+  await comeFromOwnNetwork(page);
   await page.goto(clinicUrl("northside", "/sign-in"));
   await page.getByLabel("Mobile phone number").fill(phone.typed);
   await page.getByRole("button", { name: "Send code" }).click();
@@ -63,6 +66,7 @@ test("a wrong code is refused with a clear message, the right one still works, a
   // Asking again at once for the same number is held back by the resend cool-down, across browsers.
   const other = await browser.newContext();
   const second = await other.newPage();
+  await comeFromOwnNetwork(second);
   await second.goto(clinicUrl("northside", "/sign-in"));
   await second.getByLabel("Mobile phone number").fill(phone.typed);
   await second.getByRole("button", { name: "Send code" }).click();
