@@ -50,7 +50,7 @@ describe("clinic page", () => {
     expect(serviceIds).toEqual([fx.serviceId]);
     expect(serviceIds).not.toContain(hiddenServiceId);
     expect(serviceIds).not.toContain(inactiveServiceId);
-    expect(page!.services[0]!.discounts).toEqual([{ label: "Quiet Tuesday", percent: 10, when: "Tue" }]);
+    expect(page!.services[0]!.discounts).toEqual([{ label: "Quiet Tuesday", percent: 10, text: "Quiet Tuesday: 10% off on Tuesdays" }]);
     expect(page!.doctors.map((d) => d.id).sort()).toEqual([...fx.doctorIds].sort());
     expect(page!.locations.map((l) => l.id)).toEqual([fx.locationId]);
     const text = JSON.stringify(page);

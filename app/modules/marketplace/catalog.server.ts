@@ -3,6 +3,8 @@
  * in the "published catalog" system scope and selects only the fields a clinic publishes on its
  * public site — never contacts of staff, never memberships, never a clinic that is not live.
  */
+import { describeDiscount } from "~/modules/booking-flow/discounts";
+import { toDiscount } from "~/modules/scheduling/discounts";
 import type { Db, Tx } from "~/utils/db.server";
 import { LOCATION_VIEW_FIELDS, toLocationView, type LocationView } from "~/modules/clinic/locations.server";
 import { normaliseSearch } from "./catalog-search";
@@ -99,8 +101,8 @@ export async function listPublishedClinics(db: Db, options: { search?: string } 
 export interface PublishedDiscount {
   label: string;
   percent: number;
-  /** When it applies, in plain words ("Mon, Tue", "until 2027-03-31", "10:00–14:00"). */
-  when: string | null;
+  /** The whole discount in plain words, as the booking pages say it ("Quiet Tuesdays: 10% off on Tuesdays"). */
+  text: string;
 }
 
 export interface PublishedService {
@@ -146,19 +148,7 @@ export interface PublishedClinicPage {
   doctors: PublishedDoctor[];
 }
 
-const WEEKDAY_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
-const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
-
-function discountWhen(d: { startsOn: Date | null; endsOn: Date | null; weekdays: number[]; fromMinute: number | null; toMinute: number | null }): string | null {
-  const parts: string[] = [];
-  if (d.weekdays.length) parts.push(d.weekdays.map((w) => WEEKDAY_SHORT[w - 1] ?? "").filter(Boolean).join(", "));
-  if (d.fromMinute != null && d.toMinute != null) parts.push(`${hhmm(d.fromMinute)}–${hhmm(d.toMinute)}`);
-  if (d.startsOn && d.endsOn) parts.push(`${isoDay(d.startsOn)} to ${isoDay(d.endsOn)}`);
-  else if (d.endsOn) parts.push(`until ${isoDay(d.endsOn)}`);
-  else if (d.startsOn) parts.push(`from ${isoDay(d.startsOn)}`);
-  return parts.length ? parts.join(" · ") : null;
-}
 
 function groupIds<T>(rows: T[], key: (row: T) => string, value: (row: T) => string): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -229,7 +219,7 @@ async function loadPublishedClinic(tx: Tx, where: { slug: string } | { id: strin
   const doctorsOf = groupIds(serviceDoctors.filter((d) => bookable.has(d.doctorId)), (r) => r.serviceId, (r) => r.doctorId);
   const locationsOf = groupIds(serviceLocations, (r) => r.serviceId, (r) => r.locationId);
   const discountsOf = new Map<string, PublishedDiscount[]>();
-  for (const d of discounts) discountsOf.set(d.serviceId, [...(discountsOf.get(d.serviceId) ?? []), { label: d.label, percent: d.percent, when: discountWhen(d) }]);
+  for (const d of discounts) discountsOf.set(d.serviceId, [...(discountsOf.get(d.serviceId) ?? []), { label: d.label, percent: d.percent, text: describeDiscount(toDiscount(d)) }]);
   const everyLocation = locations.map((l) => l.id);
 
   const sortedServices = [...services].sort((a, b) => {

@@ -13,7 +13,7 @@ export interface ServiceView {
   description: string | null;
   duration: string;
   price: string;
-  /** The best discount, e.g. "20% off · Early bird (Mon, Tue)". */
+  /** Its discounts in plain words, e.g. "Early bird: 20% off on Mondays and Tuesdays". */
   discounts: string[];
   deposit: string | null;
   season: string | null;
@@ -50,7 +50,7 @@ export function serviceView(service: PublishedService, siteUrl: string, extra: R
     description: service.description,
     duration: formatDuration(service.durationMin),
     price: formatMoney(service.priceMinor, service.currency),
-    discounts: service.discounts.map((d) => `${d.percent}% off · ${d.label}${d.when ? ` (${d.when})` : ""}`),
+    discounts: service.discounts.map((d) => d.text),
     deposit: depositText(service),
     season: service.season ? `Offered ${service.season.from} to ${service.season.to}` : null,
     bookUrl: `${bookingUrl(siteUrl, service.id)}${query ? `&${query}` : ""}`,

@@ -18,9 +18,9 @@ describe("formatNextFree", () => {
 
 test("discounts in plain words", () => {
   const base = { label: "Midweek", percent: 15, startsOn: null, endsOn: null, weekdays: [], fromMinute: null, toMinute: null };
-  expect(describeDiscount({ ...base, kind: "weekday", weekdays: [3, 2] })).toBe("15% off (Midweek) on Tue, Wed");
-  expect(describeDiscount({ ...base, kind: "off_peak", label: "Quiet hours", fromMinute: 780, toMinute: 900 })).toBe("15% off (Quiet hours) 13:00–15:00 clinic time");
-  expect(describeDiscount({ ...base, kind: "seasonal", label: "Winter", startsOn: "2026-12-01", endsOn: "2027-01-31" })).toBe("15% off (Winter) 1 December – 31 January");
+  expect(describeDiscount({ ...base, kind: "weekday", weekdays: [3, 2] })).toBe("Midweek: 15% off on Tuesdays and Wednesdays");
+  expect(describeDiscount({ ...base, kind: "off_peak", label: "Quiet hours", fromMinute: 780, toMinute: 900 })).toBe("Quiet hours: 15% off from 1:00 PM to 3:00 PM");
+  expect(describeDiscount({ ...base, kind: "seasonal", label: "Winter", startsOn: "2026-12-01", endsOn: "2027-01-31" })).toMatch(/^Winter: 15% off 1 Dec(ember)? – 31 Jan(uary)?$/);
 });
 
 test("distances", () => {

@@ -1,5 +1,5 @@
 /** How marketplace results read: next free times on the clinic's clock, discounts in plain words. */
-import { formatDayMonth, formatMoney, zoneAbbreviation } from "~/modules/booking-flow/format";
+import { formatMoney, zoneAbbreviation } from "~/modules/booking-flow/format";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 
 /** The marketplace looks this many days ahead for a next free time (the availability module's horizon). */
@@ -34,28 +34,9 @@ export function formatDeposit(deposit: { kind: "none" | "fixed" | "percent"; val
   return null;
 }
 
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
 
-export interface DiscountText {
-  kind: "seasonal" | "weekday" | "off_peak";
-  label: string;
-  percent: number;
-  startsOn: string | null;
-  endsOn: string | null;
-  weekdays: number[];
-  fromMinute: number | null;
-  toMinute: number | null;
-}
-
-/** "15% off (Midweek) on Tue, Wed", "10% off (Winter) 1 December – 31 January", "20% off (Quiet hours) 13:00–15:00". */
-export function describeDiscount(d: DiscountText): string {
-  const what = `${d.percent}% off (${d.label})`;
-  if (d.kind === "weekday") return `${what} on ${[...d.weekdays].sort().map((w) => WEEKDAYS[w - 1] ?? "").join(", ")}`;
-  if (d.kind === "off_peak" && d.fromMinute !== null && d.toMinute !== null) return `${what} ${clock(d.fromMinute)}–${clock(d.toMinute)} clinic time`;
-  if (d.kind === "seasonal" && d.startsOn && d.endsOn) return `${what} ${formatDayMonth(d.startsOn)} – ${formatDayMonth(d.endsOn)}`;
-  return what;
-}
+/** Discounts read the same on search results as on the booking pages. */
+export { describeDiscount } from "~/modules/booking-flow/discounts";
 
 /** "850 m", "4.2 km", "120 km". */
 export function formatDistance(km: number): string {
