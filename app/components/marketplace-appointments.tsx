@@ -1,22 +1,7 @@
-import type { ReactNode } from "react";
+import { Fact, toneStyle } from "~/components/account/fact";
 import type { MarketplaceAppointment } from "~/modules/patient-account/marketplace-account.server";
 
 export type MarketplaceAppointmentCard = MarketplaceAppointment & { manageUrl: string | null };
-
-const toneStyle = {
-  good: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  waiting: "bg-amber-50 text-amber-900 ring-amber-200",
-  ended: "bg-slate-100 text-slate-700 ring-slate-200",
-} as const;
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid gap-0.5 sm:grid-cols-[9rem_1fr] sm:gap-4">
-      <dt className="text-sm font-medium text-slate-500">{label}</dt>
-      <dd className="text-base text-slate-900">{children}</dd>
-    </div>
-  );
-}
 
 function Card({ a }: { a: MarketplaceAppointmentCard }) {
   return (
@@ -38,18 +23,18 @@ function Card({ a }: { a: MarketplaceAppointmentCard }) {
       </div>
       <dl className="mt-3 space-y-2">
         {a.patientName ? (
-          <Fact label="For">
+          <Fact compact label="For">
             <span data-testid="appointment-for">{a.patientName}</span>
           </Fact>
         ) : null}
-        <Fact label="Doctor">{a.doctorName}</Fact>
+        <Fact compact label="Doctor">{a.doctorName}</Fact>
         {a.location ? (
-          <Fact label="Where">
+          <Fact compact label="Where">
             <span className="block font-medium">{a.location.name}</span>
             <span className="block text-sm text-slate-600">{a.location.address}</span>
           </Fact>
         ) : null}
-        <Fact label="Price">
+        <Fact compact label="Price">
           {a.price}
           {a.deposit ? <span className="block text-sm text-slate-600">Deposit {a.deposit}, part of the price</span> : null}
           <span className="block text-sm text-slate-600" data-testid="appointment-payment">
@@ -57,7 +42,7 @@ function Card({ a }: { a: MarketplaceAppointmentCard }) {
           </span>
         </Fact>
         {a.upcoming && a.canCancel ? (
-          <Fact label="Change online until">
+          <Fact compact label="Change online until">
             <span>{a.deadline}</span>
           </Fact>
         ) : null}

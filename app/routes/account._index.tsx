@@ -1,6 +1,6 @@
+import { Fact, toneStyle } from "~/components/account/fact";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requirePatient } from "~/modules/auth/guards.server";
@@ -50,21 +50,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<ActionResult>({ message: answer.message }, { status: 409 });
 }
 
-const toneStyle = {
-  good: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  waiting: "bg-amber-50 text-amber-900 ring-amber-200",
-  ended: "bg-slate-100 text-slate-700 ring-slate-200",
-} as const;
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid gap-0.5 sm:grid-cols-[9rem_1fr] sm:gap-4">
-      <dt className="text-sm font-medium text-slate-500">{label}</dt>
-      <dd className="text-base text-slate-900">{children}</dd>
-    </div>
-  );
-}
-
 function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) {
   return (
     <li className="card px-4 py-4 sm:px-6" data-testid="account-appointment">
@@ -80,16 +65,16 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
         </span>
       </div>
       <dl className="mt-3 space-y-2">
-        {a.patientName ? <Fact label="For">{a.patientName}</Fact> : null}
-        <Fact label="Doctor">{a.doctorName}</Fact>
+        {a.patientName ? <Fact compact label="For">{a.patientName}</Fact> : null}
+        <Fact compact label="Doctor">{a.doctorName}</Fact>
         {a.location ? (
-          <Fact label="Where">
+          <Fact compact label="Where">
             <span className="block font-medium">{a.location.name}</span>
             <span className="block text-sm text-slate-600">{a.location.address}</span>
           </Fact>
         ) : null}
-        <Fact label="Length">{a.duration}</Fact>
-        <Fact label="Price">
+        <Fact compact label="Length">{a.duration}</Fact>
+        <Fact compact label="Price">
           {a.price}
           {a.deposit ? <span className="block text-sm text-slate-600">Deposit {a.deposit}, part of the price</span> : null}
           <span className="block text-sm text-slate-600" data-testid="appointment-payment">
@@ -97,7 +82,7 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
           </span>
         </Fact>
         {a.canCancel ? (
-          <Fact label="Cancel online until">
+          <Fact compact label="Cancel online until">
             <span data-testid="appointment-deadline">{a.deadline}</span>
           </Fact>
         ) : null}
