@@ -41,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       price: formatPrice(o.service.priceMinor, o.service.currency),
       currency: o.service.currency,
       discounts: o.service.discounts.map(describeDiscount),
-      deposit: formatDeposit(o.service.deposit, o.service.currency),
+      deposit: formatDeposit(o.service.deposit, o.service.currency, o.service.priceMinor),
       durationMin: o.service.durationMin,
       nextFree: o.nextFreeAt ? formatNextFree(o.nextFreeAt, o.clinic.timeZone, now) : null,
       bookUrl: bookingUrl(clinicSiteUrl(request, o.clinic.slug), o.service.id),

@@ -29,7 +29,7 @@ export function resultView(request: Request, r: CatalogSearchResult, now: Date, 
       specialty: r.service.specialty,
       durationMin: r.service.durationMin,
       price: formatPrice(r.service.priceMinor, r.service.currency),
-      deposit: formatDeposit(r.service.deposit, r.service.currency),
+      deposit: formatDeposit(r.service.deposit, r.service.currency, r.service.priceMinor),
       discounts: r.service.discounts.map(describeDiscount),
     },
     nextFree:

@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.se
 import { buildCalendar, daysIn, firstDayOf, monthOf, shiftMonth, type CalendarMonth } from "./calendar";
 import { loadBookingCatalog, type BookableService, type BookingCatalog, type BookingDoctor, type BookingLocation } from "./catalog.server";
 import { bookHref, type Choice } from "./choice";
+import { depositWords } from "~/modules/pricing/price";
 import { discountAtInstant, discountedPrice, stillOffered } from "~/modules/scheduling/discounts";
 import { describeDiscount } from "./discounts";
 import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "./format";
@@ -63,9 +64,7 @@ export type StepAnswer = { redirect: string } | BookingStep;
 
 function depositText(service: BookableService, currency: string): string | null {
   const d = service.deposit;
-  if (d.kind === "fixed" && d.amountMinor > 0) return formatMoney(d.amountMinor, currency);
-  if (d.kind === "percent" && d.percent > 0) return `${d.percent}% (${formatMoney(Math.round((service.priceMinor * d.percent) / 100), currency)})`;
-  return null;
+  return depositWords({ priceMinor: service.priceMinor, currency, depositKind: d.kind, depositValue: d.kind === "fixed" ? d.amountMinor : d.kind === "percent" ? d.percent : 0 }, formatMoney);
 }
 
 function serviceCard(service: BookableService, currency: string, today: LocalDate): ServiceCard {

@@ -3,6 +3,7 @@
  * the clinic's currency, discounts and deposits in words, links to the clinic's own site.
  */
 import { formatDuration, formatMoney } from "~/modules/booking-flow/format";
+import { depositWords } from "~/modules/pricing/price";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import type { PublishedClinicPage, PublishedDoctor, PublishedService } from "./catalog.server";
 import { bookingUrl } from "./search.server";
@@ -37,9 +38,8 @@ export function doctorPagePath(slug: string, doctorId: string) {
 
 function depositText(service: PublishedService): string | null {
   const d = service.deposit;
-  if (d.kind === "fixed") return `${formatMoney(d.amountMinor, service.currency)} deposit`;
-  if (d.kind === "percent") return `${d.percent}% deposit (${formatMoney(Math.round((service.priceMinor * d.percent) / 100), service.currency)})`;
-  return null;
+  const words = depositWords({ priceMinor: service.priceMinor, currency: service.currency, depositKind: d.kind, depositValue: d.kind === "fixed" ? d.amountMinor : d.kind === "percent" ? d.percent : 0 }, formatMoney);
+  return words && `${words} deposit`;
 }
 
 export function serviceView(service: PublishedService, siteUrl: string, extra: Record<string, string> = {}): ServiceView {

@@ -1,5 +1,6 @@
 /** How marketplace results read: next free times on the clinic's clock, discounts in plain words. */
 import { formatMoney, zoneAbbreviation } from "~/modules/booking-flow/format";
+import { depositWords } from "~/modules/pricing/price";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 
 /** The marketplace looks this many days ahead for a next free time (the availability module's horizon). */
@@ -28,10 +29,9 @@ export function formatPrice(amountMinor: number, currency: string): string {
   return formatted.replace(/\.00$/, "");
 }
 
-export function formatDeposit(deposit: { kind: "none" | "fixed" | "percent"; value: number }, currency: string): string | null {
-  if (deposit.kind === "fixed") return `${formatPrice(deposit.value, currency)} deposit`;
-  if (deposit.kind === "percent") return `${deposit.value}% deposit`;
-  return null;
+export function formatDeposit(deposit: { kind: "none" | "fixed" | "percent"; value: number }, currency: string, priceMinor: number): string | null {
+  const words = depositWords({ priceMinor, currency, depositKind: deposit.kind, depositValue: deposit.value }, formatPrice);
+  return words && `${words} deposit`;
 }
 
 

@@ -18,7 +18,7 @@ import { writeOutboxEvent } from "../outbox/outbox.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
 import { offerFreedTime } from "./flexible-requests.server";
 import { priceAt } from "./discounts";
-import { cancellationDeadline, depositFor, patientMayChange } from "./policy";
+import { cancellationDeadline, patientMayChange } from "./policy";
 import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { bookableFor, slotsFrom, type ClinicRef } from "./slots.server";
@@ -389,7 +389,7 @@ export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, act
   for (const { id } of previous) await recordRelease(tx, clinic, id, actor, "a new time was chosen");
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
-  const priceMinor = await priceAt(tx, clinic, data.service.id, data.terms.priceMinor, slot.start);
+  const price = await priceAt(tx, clinic, data.service.id, { ...data.terms, currency: clinic.currency }, slot.start);
   const created = await claiming(() =>
     tx.appointment.create({
       data: {
@@ -405,8 +405,8 @@ export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, act
         holdExpiresAt: expiresAt,
         heldBy: req.heldBy,
         channel: req.channel,
-        priceMinor,
-        depositMinor: depositFor(priceMinor, data.terms.depositKind, data.terms.depositValue),
+        priceMinor: price.priceMinor,
+        depositMinor: price.depositMinor,
         currency: clinic.currency,
         cancellationWindowMin: data.terms.cancellationWindowMin,
         createdBy: actorLabel(actor),
@@ -525,7 +525,8 @@ export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookReques
   if (dependentId && !isUuid(dependentId)) throw new ValidationError(NOT_A_DEPENDENT, [{ path: "dependentId", message: "is not a dependent of this patient" }]);
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const status: AppointmentStatus = data.terms.requiresApproval ? "requested" : "confirmed";
-  const priceMinor = await priceAt(tx, clinic, data.service.id, data.terms.priceMinor, slot.start);
+  const price = await priceAt(tx, clinic, data.service.id, { ...data.terms, currency: clinic.currency }, slot.start);
+  const priceMinor = price.priceMinor;
   const { blockedFrom, blockedTo } = blockedSpan(slot, data);
   const record: AppointmentRecord = {
     id: randomUUID(),
@@ -541,7 +542,7 @@ export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookReques
     dependent: null,
     paymentStatus: "none",
     priceMinor,
-    depositMinor: depositFor(priceMinor, data.terms.depositKind, data.terms.depositValue),
+    depositMinor: price.depositMinor,
     currency: clinic.currency,
     channel: req.channel,
     note: req.note ?? null,

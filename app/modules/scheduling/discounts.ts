@@ -5,7 +5,10 @@
  */
 import type { Tx } from "~/utils/db.server";
 import { isoWeekday } from "../tenancy/opening-hours";
+import { bestDiscount, discountedPrice, quote, type PriceQuote, type PriceTerms } from "../pricing/price";
 import { utcToZoned } from "./zoned-time";
+
+export { discountedPrice };
 
 export interface Discount {
   kind: "seasonal" | "weekday" | "off_peak";
@@ -28,22 +31,18 @@ export function stillOffered(d: Discount, today: string): boolean {
 
 /** The largest discount that applies at a local date, ISO weekday and minute of the day. */
 export function discountAt(discounts: Discount[], at: { date: string; weekday: number; minute: number }): Discount | null {
-  let best: Discount | null = null;
+  const applicable: Discount[] = [];
   for (const d of discounts) {
     if (d.startsOn && at.date < d.startsOn) continue;
     if (d.endsOn && at.date > d.endsOn) continue;
     if (d.weekdays.length && !d.weekdays.includes(at.weekday)) continue;
     if (d.fromMinute !== null && at.minute < d.fromMinute) continue;
     if (d.toMinute !== null && at.minute >= d.toMinute) continue;
-    if (!best || d.percent > best.percent) best = d;
+    applicable.push(d);
   }
-  return best;
+  return bestDiscount(applicable);
 }
 
-/** The price after a percent discount, in minor units, rounded to the nearest minor unit. */
-export function discountedPrice(priceMinor: number, percent: number): number {
-  return Math.round((priceMinor * (100 - percent)) / 100);
-}
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -83,8 +82,12 @@ export function discountAtInstant(discounts: Discount[], start: Date, timeZone: 
   return discountAt(discounts, { date: local.date, weekday: isoWeekday(local.weekday), minute: local.minutes });
 }
 
-/** The price of a visit starting at `start`: the list price less the best discount then. */
-export async function priceAt(tx: Tx, clinic: { id: string; timeZone: string }, serviceId: string, listPriceMinor: number, start: Date): Promise<number> {
-  const discount = discountAtInstant(await loadDiscounts(tx, clinic.id, serviceId), start, clinic.timeZone);
-  return discount ? discountedPrice(listPriceMinor, discount.percent) : listPriceMinor;
+/** The quote for a visit starting at `start`: list price, best discount then, deposit, remainder. */
+export function quoteAt(terms: PriceTerms, discounts: Discount[], start: Date, timeZone: string): PriceQuote {
+  return quote(terms, discountAtInstant(discounts, start, timeZone));
+}
+
+/** The quote for a visit of a service starting at `start`, with the service's discounts read in the clinic's scope. */
+export async function priceAt(tx: Tx, clinic: { id: string; timeZone: string }, serviceId: string, terms: PriceTerms, start: Date): Promise<PriceQuote> {
+  return quoteAt(terms, await loadDiscounts(tx, clinic.id, serviceId), start, clinic.timeZone);
 }

@@ -12,9 +12,5 @@ export function patientMayChange(startsAt: Date, windowMin: number, now: Date): 
   return now.getTime() < cancellationDeadline(startsAt, windowMin).getTime();
 }
 
-/** The deposit for a price: a fixed amount (never above the price) or a percent, rounded to a minor unit. */
-export function depositFor(priceMinor: number, kind: "none" | "fixed" | "percent", value: number): number {
-  if (kind === "fixed") return Math.min(value, priceMinor);
-  if (kind === "percent") return Math.min(priceMinor, Math.round((priceMinor * value) / 100));
-  return 0;
-}
+
+export { depositFor } from "../pricing/price";
