@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { signInNewPatient } from "./support/patient";
@@ -79,6 +79,13 @@ test("a clinic page shows published services and doctors; a doctor's page books 
   await page.screenshot({ path: screenshotPath(testInfo, "doctor-page-to-booking"), fullPage: true });
 });
 
+/** Clicks a heart and waits until the server has saved it: the button turns at once, the save follows. */
+async function pressAndSave(page: Page, heart: Locator) {
+  const saved = page.waitForResponse((r) => new URL(r.url()).pathname === "/favorites" && r.request().method() === "POST");
+  await heart.click();
+  expect((await saved).ok()).toBe(true);
+}
+
 test("a patient saves a clinic, a service and a doctor, finds them in the account and removes one", async ({ page, request }, testInfo) => {
   await page.goto(marketplaceUrl("/clinics/spree-physio"));
   // Signed out: the heart leads to sign in and back to the clinic page.
@@ -89,19 +96,19 @@ test("a patient saves a clinic, a service and a doctor, finds them in the accoun
 
   const clinicHeart = page.getByTestId("favorite-clinic").getByRole("button", { name: "Favorite Spree Physio" });
   await expect(clinicHeart).toHaveAttribute("aria-pressed", "false");
-  await clinicHeart.click();
+  await pressAndSave(page, clinicHeart);
   await expect(clinicHeart).toHaveAttribute("aria-pressed", "true");
 
   const firstService = page.getByTestId("service-row").first();
   const serviceName = (await firstService.locator("h4").textContent())!.trim();
   const serviceHeart = firstService.getByRole("button", { name: `Favorite ${serviceName}` });
-  await serviceHeart.click();
+  await pressAndSave(page, serviceHeart);
   await expect(serviceHeart).toHaveAttribute("aria-pressed", "true");
 
   await page.getByTestId("doctor-list").getByRole("link").first().click();
   const doctorName = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
   const doctorHeart = page.getByTestId("favorite-doctor").getByRole("button");
-  await doctorHeart.click();
+  await pressAndSave(page, doctorHeart);
   await expect(doctorHeart).toHaveAttribute("aria-pressed", "true");
   // Saved for good: still pressed after a reload.
   await page.reload();
@@ -124,7 +131,7 @@ test("a patient saves a clinic, a service and a doctor, finds them in the accoun
   const result = page.getByTestId("search-result").filter({ hasText: "Silk Road Dental" }).first();
   const resultHeart = result.getByTestId("favorite-service").getByRole("button");
   await expect(resultHeart).toHaveAttribute("aria-pressed", "false");
-  await resultHeart.click();
+  await pressAndSave(page, resultHeart);
   await expect(resultHeart).toHaveAttribute("aria-pressed", "true");
   await page.reload();
   await expect(page.getByTestId("search-result").filter({ hasText: "Silk Road Dental" }).first().getByTestId("favorite-service").getByRole("button")).toHaveAttribute("aria-pressed", "true");

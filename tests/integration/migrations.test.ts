@@ -123,7 +123,8 @@ test("a fresh empty database migrated twice ends identical to once", { timeout: 
   }
 });
 
-const appendOnly = new Set(["audit_events", "appointment_status_history"]);
+const appendOnly = new Set(["audit_events", "appointment_status_history", "deposit_events", "payment_webhook_events"]);
+const noDelete = new Set(["appointments", "deposits", "payment_cards"]);
 
 describe("the runtime role", () => {
   let owner: pg.Client;
@@ -133,7 +134,7 @@ describe("the runtime role", () => {
   });
   afterAll(() => owner.end());
 
-  test("has SELECT only on the published tables, SELECT/INSERT on the append-only tables, no DELETE on appointments, SELECT/INSERT/UPDATE/DELETE on the other tables, nothing on _prisma_migrations", async () => {
+  test("has SELECT only on the published tables, SELECT/INSERT on the append-only tables, no DELETE on appointments, deposits and saved cards, SELECT/INSERT/UPDATE/DELETE on the other tables, nothing on _prisma_migrations", async () => {
     const { rows } = await owner.query<{ relname: string; granted: string[]; effective: string[] }>(
       `SELECT c.relname,
               coalesce((SELECT array_agg(a.privilege_type ORDER BY a.privilege_type) FROM aclexplode(c.relacl) a
@@ -147,7 +148,7 @@ describe("the runtime role", () => {
     expect(rows.length).toBeGreaterThan(1);
     const wrong = rows
       .map((r) => {
-        const expected = r.relname === "_prisma_migrations" ? [] : PUBLISHED_TABLES.has(r.relname) ? ["SELECT"] : appendOnly.has(r.relname) ? ["INSERT", "SELECT"] : r.relname === "appointments" ? ["INSERT", "SELECT", "UPDATE"] : ["DELETE", "INSERT", "SELECT", "UPDATE"];
+        const expected = r.relname === "_prisma_migrations" ? [] : PUBLISHED_TABLES.has(r.relname) ? ["SELECT"] : appendOnly.has(r.relname) ? ["INSERT", "SELECT"] : noDelete.has(r.relname) ? ["INSERT", "SELECT", "UPDATE"] : ["DELETE", "INSERT", "SELECT", "UPDATE"];
         return r.granted.join(",") === expected.join(",") && r.effective.join(",") === expected.join(",")
           ? null
           : `${r.relname}: expected [${expected.join(", ")}], granted [${r.granted.join(", ")}], effective [${r.effective.join(", ")}]`;

@@ -264,7 +264,31 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
        RETURNING clinic_id::text AS clinic_id, caller, key`,
       [clinicId, `idem-${token()}`],
     ),
+
+  deposits: async (sql, clinicId) => newDeposit(sql, clinicId),
+
+  deposit_events: async (sql, clinicId) => {
+    const deposit = await newDeposit(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO deposit_events (clinic_id, deposit_id, appointment_id, from_status, to_status, action, actor)
+       SELECT clinic_id, id, appointment_id, NULL, 'pending', 'created', 'system' FROM deposits WHERE clinic_id = $1::uuid AND id = $2::uuid
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, deposit.id],
+    );
+  },
 };
+
+async function newDeposit(sql: Sql, clinicId: string): Promise<PrimaryKey> {
+  const appointmentId = await newAppointment(sql, clinicId);
+  return one(
+    sql,
+    `INSERT INTO deposits (clinic_id, appointment_id, patient_account_id, provider, amount_minor, currency, authorize_at, capture_at)
+     SELECT clinic_id, id, patient_account_id, 'demo', 2500, 'EUR', now(), starts_at - interval '48 hours' FROM appointments WHERE clinic_id = $1::uuid AND id = $2::uuid
+     RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+    [clinicId, appointmentId],
+  );
+}
 
 async function newLocation(sql: Sql, clinicId: string) {
   const [row] = await sql(

@@ -15,6 +15,7 @@ import type { Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
+import { carryDepositOver } from "../payments/deposits.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
 import { offerFreedTime } from "./flexible-requests.server";
 import { priceAt } from "./discounts";
@@ -741,6 +742,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
     }),
   );
   await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { rescheduledToId: created.id } });
+  await carryDepositOver(tx, clinic.id, { fromAppointmentId: old.id, toAppointmentId: created.id, start: slot.start, cancellationWindowMin: old.cancellationWindowMin }, actor, now);
   await tx.appointmentStatusChange.create({
     data: { clinicId: clinic.id, appointmentId: old.id, fromStatus: old.status, toStatus: "rescheduled", actorType: actor.type, actorId: actor.id, reason: override ? req.overrideReason : null },
   });
