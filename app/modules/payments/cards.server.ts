@@ -4,8 +4,10 @@
  * show a row only when the transaction names its patient (see the payments migration), so every
  * function here names the patient first.
  */
+import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "~/utils/db.server";
-import { NotFoundError } from "~/utils/errors.server";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import type { DemoCardInput, DemoPaymentProvider } from "./demo-provider.server";
 import type { CardSummary, PaymentProvider } from "./provider";
 
 export interface SavedCard {
@@ -143,4 +145,26 @@ export async function removeCard(db: Db, provider: PaymentProvider, patientAccou
 /** A card the provider says was removed (e.g. from the Stripe dashboard): hidden here too. */
 export async function forgetCardByRef(tx: Tx, provider: PaymentProvider["name"], cardRef: string): Promise<number> {
   return tx.$executeRaw`UPDATE payment_cards SET removed_at = now(), is_default = false WHERE provider = ${provider} AND card_ref = ${cardRef} AND removed_at IS NULL`;
+}
+
+/**
+ * What the card form sends: with Stripe, the SetupIntent the browser confirmed with Stripe.js (the
+ * card number never reaches us); with the demo provider, the test card itself.
+ */
+export type CardToSave = { setupRef: string } | { demoCard: DemoCardInput };
+
+/** Saves a card on the patient's account (the first one becomes the default). */
+export async function saveCard(db: Db, provider: PaymentProvider, patient: { id: string; phone: string; email: string | null; name: string | null }, input: CardToSave, opts: { makeDefault?: boolean } = {}): Promise<SavedCard> {
+  let card: CardSummary | null;
+  if ("demoCard" in input) {
+    if (provider.name !== "demo") throw new ValidationError("Enter your card in the secure card field.", [{ path: "card", message: "card numbers are not accepted here" }]);
+    const customerRef = await ensureCustomer(db, provider, patient);
+    const setup = await provider.startCardSetup({ customerRef }, `card-setup:${patient.id}:${randomUUID()}`);
+    card = (provider as DemoPaymentProvider).confirmCard(setup.setupRef, input.demoCard);
+  } else {
+    card = await provider.cardFromSetup(input.setupRef);
+    if (!card) throw new ValidationError("Your bank has not confirmed the card yet. Try again, or use another card.", [{ path: "card", message: "not confirmed" }]);
+  }
+  const saved = card;
+  return db.forPlatform().tx((tx) => keepCard(tx, patient.id, provider.name, saved, opts));
 }

@@ -20,6 +20,7 @@ import type { DepositStatus, PaymentStatus } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { recordAudit } from "../audit/audit.server";
+import { clinicsOfPatient } from "../patient-account/marketplace-account.server";
 import { actorLabel, auditActorOf, type Actor } from "../scheduling/actor";
 import { cancellationDeadline } from "../scheduling/policy";
 import { platformFeeFor } from "../pricing/price";
@@ -491,3 +492,21 @@ export async function depositOf(tx: Tx, clinicId: string, appointmentId: string)
   return { ...deposit, card };
 }
 
+
+/**
+ * The patient saved a card: every deposit of theirs that failed for want of a working card, at any
+ * clinic, for a visit still ahead of its window, is authorized again now. Returns what each did.
+ */
+export async function retryFailedDeposits(db: Db, provider: PaymentProvider, patientAccountId: string, now = new Date()): Promise<{ clinicId: string; appointmentId: string; outcome: AuthorizeOutcome["outcome"] }[]> {
+  const results: { clinicId: string; appointmentId: string; outcome: AuthorizeOutcome["outcome"] }[] = [];
+  for (const clinicId of await clinicsOfPatient(db, patientAccountId)) {
+    const failed = await db
+      .forClinic(clinicId)
+      .tx((tx) => tx.deposit.findMany({ where: { clinicId, patientAccountId, status: "failed", captureAt: { gt: now }, authorizeAt: { lte: now } }, select: { appointmentId: true }, orderBy: { captureAt: "asc" } }));
+    for (const { appointmentId } of failed) {
+      const r = await authorizeDeposit(db, provider, clinicId, appointmentId, now);
+      results.push({ clinicId, appointmentId, outcome: r.outcome });
+    }
+  }
+  return results;
+}

@@ -1,4 +1,5 @@
-import type { Db } from "~/utils/db.server";
+import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicRef } from "../scheduling/slots.server";
 import { log } from "~/utils/log.server";
 import { sweepExpiredHolds } from "../scheduling/booking.server";
 import { expireOffers, offerFreedTime } from "../scheduling/flexible-requests.server";
@@ -27,6 +28,27 @@ export interface HousekeepingReport {
   devOutboxMessages: number;
 }
 
+/**
+ * A clinic's expired holds become `hold_expired`; its lapsed waitlist offers go back to their
+ * requests and each lapsed time is offered to the next matching request. Run by the hold and offer
+ * workflows at each expiry, and hourly here as the safety net.
+ */
+export async function sweepHoldsAndOffers(tx: Tx, clinic: ClinicRef, now = new Date()): Promise<{ expiredHolds: number; lapsedOffers: number; offered: number }> {
+  const expiredHolds = await sweepExpiredHolds(tx, clinic, now);
+  const lapsed = await expireOffers(tx, clinic, now);
+  let offered = 0;
+  for (const offer of lapsed) if (offer.previousStatus === "offered" && (await offerFreedTime(tx, clinic, offer.time, now))) offered++;
+  return { expiredHolds, lapsedOffers: lapsed.length, offered };
+}
+
+/** The same, in the clinic's own scope. */
+export async function sweepClinic(db: Db, clinicId: string, now = new Date()) {
+  return db.forClinic(clinicId).tx(async (tx) => {
+    const clinic = await tx.clinic.findUnique({ where: { id: clinicId }, select: { id: true, timeZone: true, currency: true } });
+    return clinic ? sweepHoldsAndOffers(tx, clinic, now) : { expiredHolds: 0, lapsedOffers: 0, offered: 0 };
+  });
+}
+
 export async function sweepExpired(db: Db, now = new Date()): Promise<HousekeepingReport> {
   // Longest rate-limit window is an hour; a day of history is kept for investigations.
   const dayAgo = new Date(now.getTime() - DAY);
@@ -35,10 +57,9 @@ export async function sweepExpired(db: Db, now = new Date()): Promise<Housekeepi
   const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true, timeZone: true, currency: true } }));
   for (const clinic of clinicIds) {
     await db.forClinic(clinic.id).tx(async (tx) => {
-      report.expiredHolds += await sweepExpiredHolds(tx, clinic, now);
-      const lapsed = await expireOffers(tx, clinic, now);
-      report.lapsedOffers += lapsed.length;
-      for (const offer of lapsed) if (offer.previousStatus === "offered") await offerFreedTime(tx, clinic, offer.time, now);
+      const swept = await sweepHoldsAndOffers(tx, clinic, now);
+      report.expiredHolds += swept.expiredHolds;
+      report.lapsedOffers += swept.lapsedOffers;
       // Idempotency-Keys are honoured for 24 hours.
       report.idempotentRequests += (await tx.idempotentRequest.deleteMany({ where: { clinicId: clinic.id, createdAt: { lt: dayAgo } } })).count;
     });
