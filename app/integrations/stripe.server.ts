@@ -287,13 +287,14 @@ export function createStripeProvider(config: StripeProviderConfig): PaymentProvi
               business_profile: { name: input.clinicName },
               metadata: { clinicId: input.clinicId },
             },
-            opts(`${idempotencyKey}:account`),
+            // One account per clinic however often the owner clicks: the key is the clinic's, not the click's.
+            opts(`connect-account:${input.clinicId}`),
           ),
         );
         accountRef = account.id;
       }
       const link = await call(() =>
-        stripe.accountLinks.create({ account: accountRef!, type: "account_onboarding", refresh_url: input.refreshUrl, return_url: input.returnUrl, collection_options: { fields: "eventually_due" } }, opts(`${idempotencyKey}:link:${accountRef}`)),
+        stripe.accountLinks.create({ account: accountRef!, type: "account_onboarding", refresh_url: input.refreshUrl, return_url: input.returnUrl, collection_options: { fields: "eventually_due" } }, opts(`${idempotencyKey}:${accountRef}`)),
       );
       return { accountRef, url: link.url };
     },
