@@ -84,7 +84,7 @@ function outcomeOf(intent: Stripe.PaymentIntent): AuthorizationResult {
   return {
     outcome: "declined",
     intentRef: intent.id,
-    code: err?.decline_code ?? err?.code ?? `intent_${intent.status}`,
+    code: err?.decline_code || err?.code || `intent_${intent.status}`,
     message: err?.message ?? "The payment could not be authorized.",
   };
 }
@@ -115,7 +115,7 @@ export function mapStripeEvent(event: Stripe.Event): PaymentWebhookEvent {
       if (status === "authorized" && pi.status !== "requires_capture") return { ...base, kind: "other" };
       const amountMinor = status === "authorized" ? pi.amount_capturable : status === "captured" ? pi.amount_received : pi.amount;
       const err = pi.last_payment_error;
-      return { ...base, kind: "intent", intentRef: pi.id, status, amountMinor, failureCode: status === "failed" ? (err?.decline_code ?? err?.code ?? "payment_failed") : null, metadata: metadataOf(pi.metadata) };
+      return { ...base, kind: "intent", intentRef: pi.id, status, amountMinor, failureCode: status === "failed" ? (err?.decline_code || err?.code || "payment_failed") : null, metadata: metadataOf(pi.metadata) };
     }
     case "charge.refunded": {
       const charge = event.data.object;
@@ -223,11 +223,11 @@ export function createStripeProvider(config: StripeProviderConfig): PaymentProvi
         return outcomeOf(await stripe.paymentIntents.create(params, opts(idempotencyKey)));
       } catch (error) {
         if (isStripeError(error) && error.type === "StripeCardError") {
-          return { outcome: "declined", intentRef: error.payment_intent?.id ?? null, code: error.decline_code ?? error.code ?? "card_declined", message: error.message };
+          return { outcome: "declined", intentRef: error.payment_intent?.id ?? null, code: error.decline_code || error.code || "card_declined", message: error.message };
         }
         // The saved card is gone at Stripe (removed in the dashboard, detached): the patient needs another one.
         if (isStripeError(error) && error.type === "StripeInvalidRequestError" && error.param === "payment_method") {
-          return { outcome: "declined", intentRef: error.payment_intent?.id ?? null, code: error.code ?? "payment_method_unusable", message: error.message };
+          return { outcome: "declined", intentRef: error.payment_intent?.id ?? null, code: error.code || "payment_method_unusable", message: error.message };
         }
         return unavailableOr(error);
       }
