@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
-import { PaymentProviderUnavailableError, WebhookSignatureError } from "~/modules/payments/provider";
-import { handlePaymentWebhook } from "~/modules/payments/webhooks.server";
+import { PaymentProviderUnavailableError, WebhookSignatureError, type PaymentWebhookEvent } from "~/modules/payments/provider";
+import { recordWebhookEvent } from "~/modules/payments/webhooks.server";
 import { getDb } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
 import { problem, problemType } from "~/utils/problem.server";
@@ -25,13 +25,17 @@ export async function action({ request }: ActionFunctionArgs) {
     return problem({ status: 405, type: problemType("method-not-allowed"), title: "Method not allowed", detail: `${request.method} is not supported here; use POST.`, headers: { Allow: "POST" } });
   }
   const rawBody = await request.text();
+  let event: PaymentWebhookEvent;
   try {
-    await handlePaymentWebhook(getDb(), provider, rawBody, request.headers.get("stripe-signature"));
+    event = provider.parseWebhook(rawBody, request.headers.get("stripe-signature"));
   } catch (error) {
-    if (error instanceof WebhookSignatureError) {
-      log.warn("payment webhook refused", { reason: error.message });
-      return problem({ status: 400, type: problemType("invalid-webhook-signature"), title: "Invalid webhook signature", detail: "The Stripe-Signature header is missing, does not match this body, or is too old." });
-    }
+    if (!(error instanceof WebhookSignatureError)) throw error;
+    log.warn("payment webhook refused", { reason: error.message });
+    return problem({ status: 400, type: problemType("invalid-webhook-signature"), title: "Invalid webhook signature", detail: "The Stripe-Signature header is missing, does not match this body, or is too old." });
+  }
+  try {
+    await recordWebhookEvent(getDb(), provider.name, event);
+  } catch (error) {
     if (error instanceof PaymentProviderUnavailableError) {
       return problem({ status: 503, type: problemType("payment-provider-unavailable"), title: "Payment provider unavailable", detail: "Try again later.", headers: { "Retry-After": "60" } });
     }

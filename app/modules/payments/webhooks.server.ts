@@ -52,14 +52,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * retry handles the event again from the start.
  */
 export async function handlePaymentWebhook(db: Db, provider: PaymentProvider, rawBody: string, signature: string | null): Promise<WebhookOutcome> {
-  const event = provider.parseWebhook(rawBody, signature);
+  return recordWebhookEvent(db, provider.name, provider.parseWebhook(rawBody, signature));
+}
+
+/** Records and applies an event whose signature was already checked (see handlePaymentWebhook). */
+export async function recordWebhookEvent(db: Db, provider: PaymentProvider["name"], event: PaymentWebhookEvent): Promise<WebhookOutcome> {
   const outcome = await db.system("payment webhook").tx(
     async (tx) => {
       const recorded = await tx.$executeRaw`
-        INSERT INTO payment_webhook_events (provider, event_id, type) VALUES (${provider.name}, ${event.id}, ${event.type})
+        INSERT INTO payment_webhook_events (provider, event_id, type) VALUES (${provider}, ${event.id}, ${event.type})
         ON CONFLICT (provider, event_id) DO NOTHING`;
       if (recorded === 0) return { outcome: "duplicate" as const, detail: "this event was handled before" };
-      return apply(tx, provider.name, event);
+      return apply(tx, provider, event);
     },
     { timeoutMs: 30_000 },
   );
