@@ -25,6 +25,11 @@ test("the owner of northside signs in and sees the owner's panel @phone", async 
   await expect(page.getByRole("heading", { level: 1, name: "Staff" })).toBeVisible();
   await expect(page.getByText("dr.patel@northside.test").first()).toBeAttached();
   await page.screenshot({ path: screenshotPath(testInfo, "panel-owner-staff"), fullPage: true });
+
+  if (testInfo.project.name === "phone") await page.locator("summary", { hasText: "Menu" }).click();
+  await nav.getByRole("link", { name: "Payouts" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Payouts" })).toBeVisible();
+  await expect(page.getByText("Demo payments: no account needed, no money moves.")).toBeVisible();
 });
 
 test("a secretary sees the front-desk panel and cannot open owner pages", async ({ page }, testInfo) => {
@@ -35,7 +40,7 @@ test("a secretary sees the front-desk panel and cannot open owner pages", async 
   await expect(nav.getByRole("link", { name: "Clinic profile" })).toHaveCount(0);
   await expect(nav.getByRole("link", { name: "Staff" })).toHaveCount(0);
 
-  for (const path of ["/panel/clinic", "/panel/staff"]) {
+  for (const path of ["/panel/clinic", "/panel/staff", "/panel/payouts"]) {
     const response = await page.goto(clinicUrl("northside", path));
     expect(response?.status(), path).toBe(403);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("You don't have access to this page");

@@ -111,7 +111,7 @@ interface VisitRow {
   payouts_charges_enabled: boolean;
 }
 
-async function lockDeposit(tx: Tx, clinicId: string, where: { id: string } | { appointmentId: string }): Promise<DepositRow | null> {
+export async function lockDeposit(tx: Tx, clinicId: string, where: { id: string } | { appointmentId: string }): Promise<DepositRow | null> {
   const rows =
     "id" in where
       ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM deposits WHERE clinic_id = ${clinicId}::uuid AND id = ${where.id}::uuid FOR UPDATE`
@@ -138,7 +138,7 @@ type Change = Partial<Omit<DepositRow, "id" | "clinicId" | "status">>;
  * Moves a deposit to `to` (or records an action that keeps its status), mirrors it onto the
  * appointment and announces it, in the caller's transaction.
  */
-async function moveDeposit(tx: Tx, deposit: DepositRow, to: DepositStatus, change: Change, record: { action: string; actor: string; detail?: string | null; event?: string }) {
+export async function moveDeposit(tx: Tx, deposit: DepositRow, to: DepositStatus, change: Change, record: { action: string; actor: string; detail?: string | null; event?: string }) {
   await tx.deposit.update({ where: { clinicId_id: { clinicId: deposit.clinicId, id: deposit.id } }, data: { ...change, status: to } });
   const appointmentId = change.appointmentId ?? deposit.appointmentId;
   await tx.appointment.update({ where: { clinicId_id: { clinicId: deposit.clinicId, id: appointmentId } }, data: { paymentStatus: PAYMENT_STATUS[to] } });
