@@ -173,6 +173,34 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
   return vars;
 }
 
+/**
+ * The visit variables for a time that is not (yet) an appointment: a desk proposal or a waitlist
+ * offer. Workflows pass them as `vars` to sendPatientMessage.
+ */
+export async function proposedVisitVars(
+  db: Db,
+  clinicId: string,
+  visit: { serviceId: string; practitionerId: string | null; locationId: string | null; start: Date; dependentId?: string | null; expiresAt?: Date | null },
+): Promise<Record<string, string>> {
+  return db.forClinic(clinicId).tx(async (tx) => {
+    const clinic = await readClinic(tx, clinicId);
+    if (!clinic) return {};
+    const [row] = await tx.$queryRaw<{ service_name: string | null; doctor_name: string | null; location_name: string | null; dependent_first_name: string | null }[]>`
+      SELECT (SELECT s.name FROM services s WHERE s.clinic_id = ${clinicId}::uuid AND s.id = ${visit.serviceId}::uuid) AS service_name,
+             (SELECT u.name FROM clinic_memberships m JOIN staff_users u ON u.id = m.staff_user_id
+               WHERE m.clinic_id = ${clinicId}::uuid AND m.id = ${visit.practitionerId}::uuid) AS doctor_name,
+             (SELECT l.name FROM locations l WHERE l.clinic_id = ${clinicId}::uuid AND l.id = ${visit.locationId}::uuid) AS location_name,
+             (SELECT d.first_name FROM dependents d WHERE d.id = ${visit.dependentId ?? null}::uuid) AS dependent_first_name`;
+    const when = localDateTime(visit.start, clinic.timeZone);
+    const vars: Record<string, string> = { date: when.date, time: when.time, visitFor: row?.dependent_first_name ?? "you" };
+    if (row?.service_name) vars.serviceName = row.service_name;
+    vars.doctorName = row?.doctor_name ?? "the first free practitioner";
+    if (row?.location_name) vars.locationName = row.location_name;
+    if (visit.expiresAt) vars.expiresAt = localDateTime(visit.expiresAt, clinic.timeZone).dateTime;
+    return vars;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Quiet hours
 
@@ -250,7 +278,7 @@ export async function sendPatientMessage(db: Db, input: PatientMessageInput, dep
     const accountId = appointment ? (appointment.manager_id ?? appointment.patient_account_id) : (input.patientAccountId ?? null);
     const recipient = accountId ? await readAccount(tx, { id: accountId }) : input.phone ? ((await readAccount(tx, { phone: input.phone })) ?? null) : null;
     const phone = input.kind === "sign_in_code" ? (input.phone ?? recipient?.phone) : recipient?.phone;
-    if (!phone) throw new Error(`sendPatientMessage: nobody to send ${input.kind} to`);
+    if (!phone) return null;
 
     const channels: MessageChannel[] =
       input.kind === "sign_in_code" ? ["sms"] : [...(recipient?.smsMessages ? (["sms"] as const) : []), ...(recipient?.emailMessages && recipient.email ? (["email"] as const) : [])];
@@ -280,6 +308,11 @@ export async function sendPatientMessage(db: Db, input: PatientMessageInput, dep
     return { rows, content: { clinic, appointment, recipient } };
   });
 
+  if (!prepared) {
+    // A visit booked without a patient account (imported, say) has nobody to tell.
+    log.info("message has no recipient", { kind: input.kind, clinicId: input.clinicId, appointmentId: input.appointmentId ?? null });
+    return { deliveries: [], deferredUntil: null };
+  }
   if (!prepared.content) {
     // Seen before: nothing is sent again.
     return { deliveries: prepared.rows.map(summary), deferredUntil: deferredUntilOf(prepared.rows, now) };
