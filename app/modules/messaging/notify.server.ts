@@ -141,7 +141,7 @@ function localeFor(timeZone: string) {
 export function localDateTime(instant: Date, timeZone: string): { date: string; time: string; dateTime: string } {
   const locale = localeFor(timeZone);
   const date = new Intl.DateTimeFormat(locale, { timeZone, weekday: "short", month: "short", day: "numeric" }).format(instant);
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: "numeric", minute: "2-digit" }).format(instant);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: locale === "en-US" ? "numeric" : "2-digit", minute: "2-digit" }).format(instant);
   return { date, time, dateTime: `${date}, ${time}` };
 }
 
