@@ -3,6 +3,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { quietHoursEnd, sendPatientMessage, sendQueuedDelivery } from "~/modules/messaging/notify.server";
 import { handleMessageStatus } from "~/modules/messaging/status-callback.server";
 import { resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
+import { readMessagePreferences, saveMessagePreferences } from "~/modules/patient-account/message-preferences.server";
 import { ValidationError } from "~/utils/errors.server";
 import { testDb } from "../support/db";
 import { insertAppointment, insertPatient, LINK_ENV, recordingMessenger } from "../support/messages";
@@ -280,5 +281,22 @@ describe("Twilio status callback", () => {
     await post({ MessageSid: sid, MessageStatus: "undelivered", ErrorCode: "30003" });
     const [row] = await deliveriesOf(f, a.id);
     expect(row).toMatchObject({ status: "failed", error: "Twilio error 30003" });
+  });
+});
+
+describe("message preferences", () => {
+  test("saved from the form in one transaction with an audit entry; a bad value saves nothing", async () => {
+    const f = await clinic();
+    const patient = await insertPatient(f);
+    const scope = { clinicId: f.clinic.id };
+    await saveMessagePreferences(testDb(), scope, patient.id, { smsMessages: "on" }, null);
+    expect(await readMessagePreferences(testDb(), scope, patient.id)).toEqual({ smsMessages: true, emailMessages: false, hasEmail: true });
+    await expect(saveMessagePreferences(testDb(), scope, patient.id, { smsMessages: "maybe", emailMessages: "on" }, null)).rejects.toBeInstanceOf(ValidationError);
+    expect(await readMessagePreferences(testDb(), scope, patient.id)).toMatchObject({ smsMessages: true, emailMessages: false });
+    const audit = await testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "patient.message_preferences_updated", targetId: patient.id } }));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).toEqual({ smsMessages: true, emailMessages: false });
   });
 });
