@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, test } from "vitest";
 import { quietHoursEnd, sendPatientMessage, sendQueuedDelivery } from "~/modules/messaging/notify.server";
 import { handleMessageStatus } from "~/modules/messaging/status-callback.server";
+import { readMessageSettings, saveMessageSettings } from "~/modules/messaging/settings.server";
 import { resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
 import { readMessagePreferences, saveMessagePreferences } from "~/modules/patient-account/message-preferences.server";
 import { ValidationError } from "~/utils/errors.server";
@@ -298,5 +299,26 @@ describe("message preferences", () => {
       .tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "patient.message_preferences_updated", targetId: patient.id } }));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).toEqual({ smsMessages: true, emailMessages: false });
+  });
+});
+
+describe("clinic message settings", () => {
+  test("quiet hours and reminder times are saved; bad input is refused with field errors", async () => {
+    const f = await clinic();
+    const by = { actor: { type: "staff" as const, id: randomUUID() } };
+    expect(await saveMessageSettings(testDb(), f.clinic.id, { quietHoursStart: "22:00", quietHoursEnd: "07:30", reminderOffsetsMin: [120, 2880, 120] }, by)).toEqual({
+      quietHours: { startMin: 1320, endMin: 450 },
+      reminderOffsetsMin: [2880, 120],
+    });
+    expect(await readMessageSettings(testDb(), f.clinic.id)).toEqual({ quietHours: { startMin: 1320, endMin: 450 }, reminderOffsetsMin: [2880, 120] });
+    expect((await saveMessageSettings(testDb(), f.clinic.id, { quietHoursStart: "", quietHoursEnd: "", reminderOffsetsMin: [] }, by)).quietHours).toBeNull();
+    for (const bad of [
+      { quietHoursStart: "22:00", quietHoursEnd: "", reminderOffsetsMin: [120] },
+      { quietHoursStart: "25:00", quietHoursEnd: "07:00", reminderOffsetsMin: [120] },
+      { quietHoursStart: null, quietHoursEnd: null, reminderOffsetsMin: [0] },
+      { quietHoursStart: null, quietHoursEnd: null, reminderOffsetsMin: [1, 2, 3, 4, 5, 6] },
+    ]) {
+      await expect(saveMessageSettings(testDb(), f.clinic.id, bad, by)).rejects.toBeInstanceOf(ValidationError);
+    }
   });
 });
