@@ -193,6 +193,21 @@ describe("quiet hours", () => {
     expect((await deliveriesOf(f, a.id)).map((r) => r.status)).toEqual(["sent", "sent"]);
   });
 
+  test("the same call again after quiet hours sends the held message once; the deferred send then finds it sent", async () => {
+    const f = await clinic({ quietHours: [21 * 60, 8 * 60] });
+    const patient = await insertPatient(f, { emailMessages: false });
+    const a = await insertAppointment(f, { patientAccountId: patient.id, start: new Date("2026-12-04T15:00:00Z") });
+    const messenger = recordingMessenger();
+    const input = { clinicId: f.clinic.id, kind: "reminder" as const, appointmentId: a.id, dedupeKey: `reminder:${a.id}:1440` };
+    const held = await sendPatientMessage(testDb(), { ...input, now: new Date("2026-12-01T03:00:00Z") }, { messenger, env: LINK_ENV });
+    expect(held.deliveries[0]!.status).toBe("queued");
+    const morning = new Date("2026-12-01T13:05:00Z");
+    const retried = await sendPatientMessage(testDb(), { ...input, now: morning }, { messenger, env: LINK_ENV });
+    expect(retried).toEqual({ deliveries: [{ id: held.deliveries[0]!.id, channel: "sms", status: "sent" }], deferredUntil: null });
+    expect(await sendQueuedDelivery(testDb(), held.deliveries[0]!.id, { messenger, env: LINK_ENV, now: morning })).toMatchObject({ status: "sent" });
+    expect(messenger.sms).toHaveLength(1);
+  });
+
   test("a queued message about a visit cancelled meanwhile is skipped", async () => {
     const f = await clinic({ quietHours: [21 * 60, 8 * 60] });
     const now = new Date("2026-12-01T03:00:00Z");

@@ -314,8 +314,14 @@ export async function sendPatientMessage(db: Db, input: PatientMessageInput, dep
     return { deliveries: [], deferredUntil: null };
   }
   if (!prepared.content) {
-    // Seen before: nothing is sent again.
-    return { deliveries: prepared.rows.map(summary), deferredUntil: deferredUntilOf(prepared.rows, now) };
+    // Seen before: nothing is sent again, except a row that was recorded but never claimed (the
+    // first call stopped between the two); the claim keeps that to one send.
+    const deliveries: DeliverySummary[] = [];
+    for (const row of prepared.rows) {
+      const due = row.status === "queued" && !row.claimedAt && (!row.sendAfter || row.sendAfter.getTime() <= now.getTime());
+      deliveries.push(due ? ((await sendStoredDelivery(db, row.id, { ...deps, now, clinicId: input.clinicId }, input.vars ?? {})) ?? summary(row)) : summary(row));
+    }
+    return { deliveries, deferredUntil: deferredUntilOf(prepared.rows, now) };
   }
   const deferredUntil = deferredUntilOf(prepared.rows, now);
   if (deferredUntil) return { deliveries: prepared.rows.map(summary), deferredUntil };
@@ -335,6 +341,10 @@ export async function sendPatientMessage(db: Db, input: PatientMessageInput, dep
  * already sent, claimed or skipped is left alone, so a repeated call sends nothing.
  */
 export async function sendQueuedDelivery(db: Db, id: string, deps: NotifyDeps & { now?: Date; clinicId?: string | null } = {}): Promise<DeliverySummary | null> {
+  return sendStoredDelivery(db, id, deps, {});
+}
+
+async function sendStoredDelivery(db: Db, id: string, deps: NotifyDeps & { now?: Date; clinicId?: string | null }, extraVars: Record<string, string>): Promise<DeliverySummary | null> {
   const now = deps.now ?? new Date();
   const env = deps.env ?? getEnv();
   // The relay adds the clinic to the event; without it, look the row up in the system scope.
@@ -356,7 +366,7 @@ export async function sendQueuedDelivery(db: Db, id: string, deps: NotifyDeps & 
     }
     const recipient = row.patientAccountId ? await readAccount(tx, { id: row.patientAccountId }) : null;
     const stored = row.vars && typeof row.vars === "object" && !Array.isArray(row.vars) ? (row.vars as Record<string, string>) : {};
-    return { row, vars: { ...baseVars(clinic, appointment, recipient, env), ...stored } };
+    return { row, vars: { ...baseVars(clinic, appointment, recipient, env), ...stored, ...extraVars } };
   });
   if (!loaded) return null;
   if (!loaded.vars) return summary(loaded.row);

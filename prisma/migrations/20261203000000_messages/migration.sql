@@ -36,7 +36,8 @@ CREATE UNIQUE INDEX message_templates_clinic_id_kind_channel_key ON message_temp
 CREATE TABLE message_deliveries (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   clinic_id uuid REFERENCES clinics (id) ON DELETE CASCADE,
-  kind text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('sign_in_code', 'booking_confirmation', 'booking_change', 'cancellation', 'reminder',
+                                      'deposit_problem', 'flexible_proposal', 'waitlist_offer', 'youre_next')),
   channel message_channel NOT NULL,
   recipient text NOT NULL,
   patient_account_id uuid REFERENCES patient_accounts (id) ON DELETE SET NULL,
