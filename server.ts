@@ -101,11 +101,11 @@ async function main() {
   // Every mutating request must come from a page of the same site (CSRF defence from the Lucia
   // guide). That includes cookie-less ones: a cross-site form could otherwise send SMS codes or
   // reset emails from visitors' browsers. Exempt: machine-to-machine calls that authenticate
-  // themselves (Inngest's signed requests, Stripe's signed webhooks, Bearer-token API calls without
+  // themselves (Inngest's, Stripe's and Twilio's signed requests, Bearer-token API calls without
   // cookies).
   app.use((req, res, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-    if (req.path === "/api/inngest" || req.path === "/api/payments/webhook") return next();
+    if (["/api/inngest", "/api/payments/webhook", "/api/messages/status"].includes(req.path)) return next();
     if (/^Bearer\s/i.test(req.get("authorization") ?? "") && !req.headers.cookie) return next();
     if (isSameOrigin(req.get("origin") ?? null, req.get("referer") ?? null, req.get("host") ?? "", req.get("sec-fetch-site") ?? null)) return next();
     res.status(403).type("application/problem+json").send(JSON.stringify({

@@ -13,6 +13,7 @@ export function accountTabs(where: "clinic" | "marketplace"): AccountTab[] {
     { to: "/account/family", label: "Family" },
     { to: "/account/favorites", label: "Favorites" },
     { to: "/account/profile", label: "Profile" },
+    ...(where === "clinic" ? [{ to: "/account/messages", label: "Messages" }] : []),
   ];
 }
 

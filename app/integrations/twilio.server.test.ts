@@ -1,7 +1,8 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createTwilioSms } from "./twilio.server";
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createTwilioSms, validateTwilioSignature } from "./twilio.server";
 
 // Answers like Twilio's Messages API does for the one call we make.
 const received: { url: string; auth: string | null; form: URLSearchParams }[] = [];
@@ -41,4 +42,30 @@ test("a Messaging Service SID is sent as MessagingServiceSid", async () => {
 
 test("Twilio's refusal surfaces as an error", async () => {
   await expect(createTwilioSms(config).send({ to: "+15005550001", body: "hi" })).rejects.toThrow(/not a valid phone number/);
+});
+
+test("asks Twilio to report the message's status to our callback", async () => {
+  await createTwilioSms(config).send({ to: "+12125550123", body: "hi", statusCallback: "https://medslot.example/api/messages/status" });
+  expect(received.at(-1)!.form.get("StatusCallback")).toBe("https://medslot.example/api/messages/status");
+});
+
+describe("validateTwilioSignature", () => {
+  const url = "https://medslot.example/api/messages/status";
+  const params = { MessageSid: "SM0123456789abcdef0123456789abcdef", MessageStatus: "delivered", AccountSid: config.accountSid };
+  // Twilio's scheme: base64 HMAC-SHA1 of the URL followed by each field name and value, sorted by name.
+  const sign = (token: string, u: string, p: Record<string, string>) =>
+    createHmac("sha1", token)
+      .update(u + Object.keys(p).sort().map((k) => k + p[k]).join(""))
+      .digest("base64");
+
+  test("accepts Twilio's signature", async () => {
+    expect(await validateTwilioSignature(config.authToken, sign(config.authToken, url, params), url, params)).toBe(true);
+  });
+
+  test("refuses a missing signature, another token, another URL or changed fields", async () => {
+    expect(await validateTwilioSignature(config.authToken, null, url, params)).toBe(false);
+    expect(await validateTwilioSignature(config.authToken, sign("other-token", url, params), url, params)).toBe(false);
+    expect(await validateTwilioSignature(config.authToken, sign(config.authToken, `${url}?x=1`, params), url, params)).toBe(false);
+    expect(await validateTwilioSignature(config.authToken, sign(config.authToken, url, params), url, { ...params, MessageStatus: "failed" })).toBe(false);
+  });
 });

@@ -7,18 +7,31 @@ export interface TwilioConfig {
 }
 
 export interface SmsSender {
-  send(message: { to: string; body: string }): Promise<{ providerId: string }>;
+  /** `statusCallback`: where Twilio posts the message's status changes (queued, sent, delivered, failed). */
+  send(message: { to: string; body: string; statusCallback?: string }): Promise<{ providerId: string }>;
 }
 
+// The SDK weighs about 25 MB of memory: load it on first use, and only where Twilio is set up.
+const loadTwilio = () => import("twilio").then((m) => m.default);
+
 export function createTwilioSms(config: TwilioConfig): SmsSender {
-  // The SDK weighs about 25 MB of memory: load it on the first message, and only where Twilio is set up.
-  const client = import("twilio").then(({ default: twilio }) => twilio(config.accountSid, config.authToken));
+  const client = loadTwilio().then((twilio) => twilio(config.accountSid, config.authToken));
   client.catch(() => {}); // surfaced by send()
   const sender = config.from.startsWith("MG") ? { messagingServiceSid: config.from } : { from: config.from };
   return {
-    async send({ to, body }) {
-      const message = await (await client).messages.create({ to, body, ...sender });
+    async send({ to, body, statusCallback }) {
+      const message = await (await client).messages.create({ to, body, ...sender, ...(statusCallback ? { statusCallback } : {}) });
       return { providerId: message.sid };
     },
   };
+}
+
+/**
+ * Whether a request really comes from Twilio: the X-Twilio-Signature header is an HMAC of the full
+ * URL Twilio called and the POSTed form fields, keyed with the account's auth token.
+ */
+export async function validateTwilioSignature(authToken: string, signature: string | null, url: string, params: Record<string, string>): Promise<boolean> {
+  if (!signature) return false;
+  const twilio = await loadTwilio();
+  return twilio.validateRequest(authToken, signature, url, params);
 }

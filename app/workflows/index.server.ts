@@ -1,13 +1,39 @@
 import type { InngestFunction } from "inngest";
+import { appointmentCancellation } from "./appointment-cancellation.server";
+import { appointmentChange } from "./appointment-change.server";
+import { appointmentConfirmation } from "./appointment-confirmation.server";
+import { appointmentReminders } from "./appointment-reminders.server";
 import { depositCardSaved } from "./deposit-card-saved.server";
 import { depositLifecycle } from "./deposit-lifecycle.server";
+import { depositProblem } from "./deposit-problem.server";
 import { depositSettle } from "./deposit-settle.server";
+import { flexibleRequestMessages } from "./flexible-request-messages.server";
 import { holdExpiry } from "./hold-expiry.server";
 import { holdSweep } from "./hold-sweep.server";
+import { messageDeferred } from "./message-deferred.server";
 import { waitlistOfferExpiry } from "./waitlist-offers.server";
+import { youreNext } from "./youre-next.server";
 
 /**
  * Every workflow the app serves at /api/inngest. Each lives in its own file in this folder, created
  * with `inngest.createFunction(...)` from client.server.ts, and is listed here.
  */
-export const functions: InngestFunction.Any[] = [depositLifecycle, depositSettle, depositCardSaved, holdExpiry, holdSweep, waitlistOfferExpiry];
+export const functions: InngestFunction.Any[] = [
+  // Deposits
+  depositLifecycle,
+  depositSettle,
+  depositCardSaved,
+  depositProblem,
+  // Messages and reminders
+  appointmentConfirmation,
+  appointmentChange,
+  appointmentCancellation,
+  appointmentReminders,
+  messageDeferred,
+  flexibleRequestMessages,
+  youreNext,
+  // Holds and the waitlist
+  holdExpiry,
+  holdSweep,
+  waitlistOfferExpiry,
+];

@@ -267,6 +267,24 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
 
   deposits: async (sql, clinicId) => newDeposit(sql, clinicId),
 
+  message_templates: (sql, clinicId) =>
+    one(
+      sql,
+      `INSERT INTO message_templates (clinic_id, kind, channel, body) VALUES ($1::uuid, 'reminder', 'sms', 'See you {{date}} at {{time}}.')
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId],
+    ),
+
+  message_deliveries: async (sql, clinicId) => {
+    const appointmentId = await newAppointment(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO message_deliveries (clinic_id, kind, channel, recipient, appointment_id, dedupe_key, status)
+       VALUES ($1::uuid, 'reminder', 'sms', $2, $3::uuid, $4, 'sent') RETURNING id::text AS id`,
+      [clinicId, phone(), appointmentId, `fixture:${token()}`],
+    );
+  },
+
   deposit_events: async (sql, clinicId) => {
     const deposit = await newDeposit(sql, clinicId);
     return one(

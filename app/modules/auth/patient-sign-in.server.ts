@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
+import { sendPatientMessage } from "~/modules/messaging/notify.server";
 import type { Db } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
 import { ipBucket } from "./ip-bucket";
@@ -98,16 +99,27 @@ export async function requestSignInCode(deps: PatientSignInDeps, site: PatientSi
     log.info("sign-in code refused", { phone: maskPhone(input.phone), clinicId: site.clinicId });
     return { ok: false, message: prepared.message, retryAfterSeconds: prepared.retryAfterSeconds };
   }
+  // Through the sign_in_code template, with a delivery record, but still while the patient waits.
+  let failure: string | null = null;
   try {
-    await deps.messenger.sendSms({
-      to: input.phone,
-      // The last line lets phones offer the code for autofill (WebOTP format).
-      body: `${prepared.code} is your ${site.displayName} sign-in code. It expires in 10 minutes. Never share it.\n\n@${site.host} #${prepared.code}`,
-      clinicId: site.clinicId,
-      purpose: "sign-in-code",
-    });
+    const { deliveries } = await sendPatientMessage(
+      deps.db,
+      {
+        clinicId: site.clinicId,
+        kind: "sign_in_code",
+        phone: input.phone,
+        vars: { code: prepared.code, host: site.host, clinicName: site.displayName },
+        dedupeKey: `sign-in:${prepared.id}`,
+        now,
+      },
+      { messenger: deps.messenger },
+    );
+    if (!deliveries.some((d) => d.status === "sent")) failure = "the message was not sent";
   } catch (error) {
-    log.warn("sign-in code could not be sent", { phone: maskPhone(input.phone), clinicId: site.clinicId, error: error instanceof Error ? error.message : String(error) });
+    failure = error instanceof Error ? error.message : String(error);
+  }
+  if (failure) {
+    log.warn("sign-in code could not be sent", { phone: maskPhone(input.phone), clinicId: site.clinicId, error: failure });
     await scope.tx(async (tx) => {
       await tx.signInCode.updateMany({ where: { id: prepared.id, consumedAt: null }, data: { expiresAt: now } });
       await recordAudit(tx, { clinicId: site.clinicId, actor: { type: "anonymous" }, action: "patient.code_not_sent", request, details: { phone: maskPhone(input.phone) } });

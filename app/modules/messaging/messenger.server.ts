@@ -18,6 +18,8 @@ export interface SmsMessage {
   clinicId: string | null;
   /** What the message is for, e.g. "sign-in-code", "password-reset". */
   purpose: string;
+  /** Where the provider reports delivery (Twilio's status callback); ignored by the development outbox. */
+  statusCallback?: string;
 }
 
 export interface EmailMessage {
@@ -47,7 +49,7 @@ export function createMessenger(deps: { env: Pick<Env, "TWILIO_ACCOUNT_SID" | "T
   return {
     async sendSms(message) {
       if (sms) {
-        const { providerId } = await sms.send({ to: message.to, body: message.body });
+        const { providerId } = await sms.send({ to: message.to, body: message.body, statusCallback: message.statusCallback });
         log.info("sms sent", { via: "twilio", purpose: message.purpose, clinicId: message.clinicId, providerId });
         return { via: "twilio", providerId };
       }

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import type { Db } from "~/utils/db.server";
+import { ValidationError } from "~/utils/errors.server";
+import { fieldErrorsFromZod } from "~/utils/problem.server";
+import { recordAudit, type AuditActor, type AuditRequestContext } from "../audit/audit.server";
+
+/**
+ * A clinic's message settings: quiet hours (local wall time, "HH:MM"; both empty switches them off)
+ * and when reminders go out (minutes before the visit, at most five, up to 14 days). The owner's
+ * editing page is a later issue; this is its data side.
+ */
+const hhmm = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use a 24-hour time such as 21:00.");
+
+export const messageSettingsSchema = z
+  .object({
+    quietHoursStart: z.union([hhmm, z.literal("")]).nullable(),
+    quietHoursEnd: z.union([hhmm, z.literal("")]).nullable(),
+    reminderOffsetsMin: z
+      .array(z.number().int("Whole minutes only.").min(1, "A reminder comes before the visit.").max(20_160, "At most 14 days before."))
+      .max(5, "At most five reminders."),
+  })
+  .superRefine((v, ctx) => {
+    const start = v.quietHoursStart || null;
+    const end = v.quietHoursEnd || null;
+    if ((start === null) !== (end === null)) ctx.addIssue({ code: "custom", path: [start ? "quietHoursEnd" : "quietHoursStart"], message: "Give both ends of the quiet hours, or neither." });
+    else if (start && start === end) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Quiet hours must end at another time than they start." });
+  });
+
+export interface MessageSettings {
+  quietHours: { startMin: number; endMin: number } | null;
+  reminderOffsetsMin: number[];
+}
+
+const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+
+export async function readMessageSettings(db: Db, clinicId: string): Promise<MessageSettings> {
+  const c = await db.forClinic(clinicId).tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { quietHoursStartMin: true, quietHoursEndMin: true, reminderOffsetsMin: true } }));
+  return {
+    quietHours: c.quietHoursStartMin !== null && c.quietHoursEndMin !== null ? { startMin: c.quietHoursStartMin, endMin: c.quietHoursEndMin } : null,
+    reminderOffsetsMin: c.reminderOffsetsMin,
+  };
+}
+
+export async function saveMessageSettings(
+  db: Db,
+  clinicId: string,
+  input: z.input<typeof messageSettingsSchema>,
+  by: { actor: AuditActor; request?: AuditRequestContext | null },
+): Promise<MessageSettings> {
+  const parsed = messageSettingsSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError("The message settings cannot be saved as they are.", fieldErrorsFromZod(parsed.error));
+  const start = parsed.data.quietHoursStart || null;
+  const end = parsed.data.quietHoursEnd || null;
+  const settings: MessageSettings = {
+    quietHours: start && end ? { startMin: toMinutes(start), endMin: toMinutes(end) } : null,
+    reminderOffsetsMin: [...new Set(parsed.data.reminderOffsetsMin)].sort((a, b) => b - a),
+  };
+  await db.forClinic(clinicId).tx(async (tx) => {
+    await tx.clinic.update({
+      where: { id: clinicId },
+      data: { quietHoursStartMin: settings.quietHours?.startMin ?? null, quietHoursEndMin: settings.quietHours?.endMin ?? null, reminderOffsetsMin: settings.reminderOffsetsMin },
+    });
+    await recordAudit(tx, { clinicId, actor: by.actor, action: "clinic.message_settings_updated", target: { type: "clinic", id: clinicId }, request: by.request ?? null, details: { ...settings } });
+  });
+  return settings;
+}
