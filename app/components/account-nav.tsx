@@ -12,6 +12,7 @@ export function accountTabs(where: "clinic" | "marketplace"): AccountTab[] {
     ...(where === "clinic" ? [{ to: "/account/requests", label: "Flexible requests" }] : []),
     { to: "/account/family", label: "Family" },
     { to: "/account/favorites", label: "Favorites" },
+    { to: "/account/cards", label: "Cards" },
     { to: "/account/profile", label: "Profile" },
     ...(where === "clinic" ? [{ to: "/account/messages", label: "Messages" }] : []),
   ];

@@ -78,6 +78,16 @@ export default function AppointmentDetails() {
           <span className="block text-sm text-slate-600" data-testid="appointment-payment">
             {visit.payment}
           </span>
+          {visit.depositDetail ? (
+            <span className="mt-1 block text-sm text-slate-700" data-testid="deposit-detail">
+              {visit.depositDetail.text}{" "}
+              {visit.depositDetail.needsCard ? (
+                <a href="/account/cards" className="font-semibold text-brand underline">
+                  Update your card
+                </a>
+              ) : null}
+            </span>
+          ) : null}
         </Fact>
         {visit.preparationNotes ? <Fact label="Before you come">{visit.preparationNotes}</Fact> : null}
         {visit.note ? <Fact label="Your note">{visit.note}</Fact> : null}

@@ -35,6 +35,20 @@ export default function BookingDone() {
         </p>
       </div>
       <VisitDetails visit={visit} patientName={visit.patientName || undefined} />
+      {visit.depositDetail ? (
+        <p className="mt-4 rounded-xl bg-slate-50 px-4 py-3 text-sm text-slate-800 ring-1 ring-slate-200" data-testid="deposit-detail">
+          <span className="font-semibold">Deposit: </span>
+          {visit.depositDetail.text}
+          {visit.depositDetail.needsCard ? (
+            <>
+              {" "}
+              <a href="/account/cards" className="font-semibold text-brand underline">
+                Update your card
+              </a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       <div className="mt-6 flex flex-col gap-3 sm:flex-row print:hidden">
         <a href={`/book/done/${visit.id}/calendar.ics`} download className="btn-primary min-h-12 text-base" data-testid="add-to-calendar">
           <svg viewBox="0 0 24 24" aria-hidden="true" className="h-5 w-5 fill-current">

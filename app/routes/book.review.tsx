@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CardPicker } from "~/components/booking/card-picker";
 import { Alert, StepHeader } from "~/components/booking/step-header";
 import { VisitDetails } from "~/components/booking/visit-details";
 import { PersonFields, type PersonErrors, type PersonValues } from "~/components/family-fields";
@@ -10,8 +11,18 @@ import { bookHref, confirmForm, parseChoice, type Choice } from "~/modules/booki
 import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
+import { cardChoice, cardForm, newPayNonce } from "~/modules/booking-flow/deposit-step.server";
+import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
+
+/** The patient as the payment provider knows them (the customer's name and phone). */
+const patientForPayments = (p: { id: string; phone: string; firstName: string | null; lastName: string | null }) => ({
+  id: p.id,
+  phone: p.phone,
+  email: null,
+  name: [p.firstName, p.lastName].filter(Boolean).join(" ") || null,
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,10 +43,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const review = heldBy ? await reviewHold(db, clinic, holdId, heldBy) : null;
   const viewer = await getViewer(request, context);
   const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
+  const payment =
+    review && review.depositMinor > 0 && viewer.kind === "patient"
+      ? await cardChoice(db, getPaymentProvider(), patientForPayments(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic.timeZone, stripePublishableKey())
+      : null;
   // After "add to my family" the page comes back with the new person chosen (?for=their id).
   const chosen = family.find((f) => f.id === url.searchParams.get("for")) ?? null;
   return {
     chosen: chosen ? { id: chosen.id, name: chosen.name } : null,
+    payment,
+    payNonce: newPayNonce(),
     clinicName: clinic.name,
     review,
     againHref: againHref(choice),
@@ -52,6 +69,8 @@ type ActionResult = {
   expired: boolean;
   /** Kept so a failed post shows the page as it was sent: who was chosen, the note, the new person. */
   visitFor?: string;
+  /** A card problem, shown at the card step; the time stays held. */
+  card?: { field: string; message: string; chosen: string };
   note?: string;
   person?: { values: PersonValues; errors: PersonErrors };
 };
@@ -85,6 +104,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   const heldBy = readHolder(request);
+  const cardInput = cardForm.safeParse(raw);
+  const payment = { provider: getPaymentProvider(), form: cardInput.success ? cardInput.data : null, patient: patientForPayments(patient) };
   const answer = heldBy
     ? await confirmBooking(
         db,
@@ -99,16 +120,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
         },
         undefined,
         audit,
+        payment,
       )
     : ({ ok: false, reason: "expired", message: "We could not find the time you chose on this device. Please choose a time again." } as const);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
+  if (answer.reason === "card") {
+    const chosenCard = typeof raw.card === "string" ? raw.card : "new";
+    return data<ActionResult>({ message: answer.message, expired: false, visitFor, note: note ?? "", card: { field: answer.field, message: answer.message, chosen: chosenCard } }, { status: 422 });
+  }
   return data<ActionResult>({ message: answer.message, expired: answer.reason === "expired", visitFor: "self", note: note ?? "" }, { status: 409 });
 }
 
 const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand";
 
 export default function ReviewBooking() {
-  const { review, againHref, signedIn, family, signInHref, chosen } = useLoaderData<typeof loader>();
+  const { review, againHref, signedIn, family, signInHref, chosen, payment, payNonce } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
 
@@ -179,6 +205,7 @@ export default function ReviewBooking() {
             Anything the clinic should know? <span className="font-normal text-slate-600">(optional)</span>
           </label>
           <textarea id="note" name="note" maxLength={500} rows={2} className="field-input" defaultValue={result?.note} />
+          {payment ? <CardPicker {...payment} nonce={payNonce} problem={result?.card ?? null} chosen={result?.card?.chosen} /> : null}
           <button type="submit" name="intent" value="confirm" className="btn-primary mt-5 min-h-12 w-full text-base" disabled={busy}>
             Confirm booking
           </button>

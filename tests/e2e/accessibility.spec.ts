@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import { nextMonth, openFreeDay } from "./support/booking";
+import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
@@ -35,7 +35,7 @@ test("the booking steps on a clinic's site have no serious accessibility violati
   await signInNewPatient(page, request, { first: "Alan", last: "Turing" });
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
   await expectNoSeriousA11yViolations(page, "review, signed in");
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await confirmBooking(page);
   await expect(page.getByTestId("booking-done")).toBeVisible();
   await expectNoSeriousA11yViolations(page, "confirmation");
   await page.goto(clinicUrl("northside", "/account"));

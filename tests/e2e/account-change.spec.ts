@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import { nextMonth } from "./support/booking";
+import { confirmBooking, nextMonth } from "./support/booking";
 import { proposeTimeInDatabase } from "./support/flexible-requests";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
@@ -37,7 +37,7 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   const when = (await page.getByTestId("visit-when").innerText()).trim();
   await page.getByRole("link", { name: "Sign in with your phone" }).click();
   await signInNewPatient(page, request, { first: "Grace", last: "Hopper" });
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await confirmBooking(page);
   await expect(page.getByTestId("booking-done")).toBeVisible();
 
   // The account's card leads to the appointment's own page.

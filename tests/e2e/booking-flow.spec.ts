@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
-import { nextMonth, openFreeDay } from "./support/booking";
+import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
 
@@ -56,7 +56,7 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
   await expect(page.getByRole("group", { name: "Who is the visit for?" }).getByLabel("Me", { exact: true })).toBeChecked();
   await shot("7-who");
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await confirmBooking(page);
 
   await expect(page).toHaveURL(/\/book\/done\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("booking-done")).toHaveText("You're booked");

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { screenshotPath } from "./support/artifacts";
-import { nextMonth, openFreeDay } from "./support/booking";
+import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { e2eDatabaseUrls } from "./support/database";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
@@ -67,7 +67,7 @@ test("a hold that runs out while the patient signs in is explained, and fresh ti
     await db.end();
   }
 
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await confirmBooking(page);
   await expect(page.getByRole("heading", { level: 1, name: "This time is no longer held" })).toBeVisible();
   await page.screenshot({ path: screenshotPath(testInfo, "booking-hold-expired"), fullPage: true });
   await page.getByTestId("fresh-times").click();

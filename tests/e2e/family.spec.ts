@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
-import { nextMonth, openFreeDay } from "./support/booking";
+import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { latestMessage } from "./support/outbox";
 import { signInNewPatient, comeFromOwnNetwork } from "./support/patient";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
@@ -91,7 +91,7 @@ test("books for a newly added child on northside, then sees the visit in the acc
   await expect(page.getByTestId("visit-when")).toHaveText(when);
   await shot("3-review-child-added");
 
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await confirmBooking(page);
   await expect(page.getByTestId("booking-done")).toBeVisible();
   await expect(page.getByTestId("visit-details")).toContainText("Ada Hopper");
 

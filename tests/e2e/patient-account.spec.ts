@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
-import { nextMonth, openFreeDay } from "./support/booking";
+import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
 
@@ -41,7 +41,7 @@ test("a new patient books on northside, sees the visit on /account and cancels i
   await page.getByRole("link", { name: "Sign in with your phone" }).click();
   await signInNewPatient(page, request, { first: "Ada", last: "Lovelace" });
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  await confirmBooking(page);
   await expect(page.getByTestId("booking-done")).toBeVisible();
 
   await page.getByRole("link", { name: "My appointments" }).click();

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { saveCard, listCards, findCard, customerRefOf, type SavedCard, type CardToSave } from "~/modules/payments/cards.server";
+import { browserCardSetup, customerRefOf, findCard, listCards, saveCard, type CardToSave, type SavedCard } from "~/modules/payments/cards.server";
 import { authorizesAtBooking, bookingAuthorizationKey, recordDepositAtBooking, type OnSessionAuthorization } from "~/modules/payments/deposits.server";
 import { platformFeeFor } from "~/modules/pricing/price";
 import type { PaymentProvider } from "~/modules/payments/provider";
@@ -19,20 +19,34 @@ import { formatDateTime, formatMoney } from "./format";
 
 export interface CardChoice {
   demo: boolean;
+  /** Stripe only: what its card field needs to save a new card in the browser. */
+  stripe: { publishableKey: string; clientSecret: string } | null;
   cards: { id: string; label: string; expiry: string; isDefault: boolean }[];
   /** "$30.00 is held on your card now, not charged." or "... 5 days before the visit". */
   holdText: string;
 }
 
 /** What the review page shows about paying the deposit. */
-export async function cardChoice(db: Db, provider: PaymentProvider, patientAccountId: string, hold: { start: Date; depositMinor: number; currency: string }, timeZone: string, now = new Date()): Promise<CardChoice> {
-  const cards = await db.forPlatform().tx((tx) => listCards(tx, patientAccountId, provider.name));
+export async function cardChoice(
+  db: Db,
+  provider: PaymentProvider,
+  patient: { id: string; phone: string; email: string | null; name: string | null },
+  hold: { start: Date; depositMinor: number; currency: string },
+  timeZone: string,
+  publishableKey: string | null,
+  now = new Date(),
+): Promise<CardChoice> {
+  const cards = await db.forPlatform().tx((tx) => listCards(tx, patient.id, provider.name));
+  const stripe = await browserCardSetup(db, provider, patient, publishableKey);
   const amount = formatMoney(hold.depositMinor, hold.currency);
   const holdText = authorizesAtBooking(hold.start, now)
     ? `${amount} is held on your card when you confirm. Nothing is charged unless you cancel late or miss the visit.`
     : `Your card is saved now; ${amount} is held on it from ${formatDateTime(new Date(hold.start.getTime() - 5 * 86_400_000), timeZone)} (5 days before the visit). Nothing is charged unless you cancel late or miss the visit.`;
-  return { demo: provider.name === "demo", cards: cards.map((c) => ({ id: c.id, label: c.label, expiry: c.expiry, isDefault: c.isDefault })), holdText };
+  return { demo: provider.name === "demo", stripe, cards: cards.map((c) => ({ id: c.id, label: c.label, expiry: c.expiry, isDefault: c.isDefault })), holdText };
 }
+
+/** One per page view (see cardForm.payNonce). */
+export const newPayNonce = () => randomUUID();
 
 const digits = z.string().trim().transform((s) => s.replace(/[\s-]/g, ""));
 

@@ -19,6 +19,10 @@ import { describeDiscount } from "./discounts";
 import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "./format";
 import type { CalendarEntry } from "./ics";
 import { activeDependents, insertDependent, type DependentInput } from "~/modules/patient-account/family.server";
+import type { PaymentProvider } from "~/modules/payments/provider";
+import { depositFactsOf } from "~/modules/payments/deposits.server";
+import { depositDetail } from "~/modules/patient-account/wording";
+import { authorizeAtBooking, CardProblem, chosenCard, heldVisitTerms, recordPlannedDeposit, undoAuthorization, type CardFormInput, type DepositPlan } from "./deposit-step.server";
 
 /** Patients book up to a year ahead at most; further months are not offered. */
 const MONTHS_AHEAD = 12;
@@ -220,6 +224,10 @@ export interface HoldReview {
   price: string;
   discount: string | null;
   deposit: string | null;
+  /** For the card step: the deposit in minor units and when the visit starts. */
+  depositMinor: number;
+  currency: string;
+  startsAt: Date;
   requiresApproval: boolean;
   /** "You can cancel or move it online until …", with the deadline on the clinic's clock. */
   cancellationPolicy: string;
@@ -268,6 +276,9 @@ export async function reviewHold(db: Db, clinic: ClinicRef, holdId: string, held
     price: formatMoney(hold.priceMinor, hold.currency),
     discount: service ? discountNote(service, hold.start, hold.priceMinor, clinic) : null,
     deposit: hold.depositMinor > 0 ? formatMoney(hold.depositMinor, hold.currency) : null,
+    depositMinor: hold.depositMinor,
+    currency: hold.currency,
+    startsAt: hold.start,
     requiresApproval: service?.requiresApproval ?? false,
     cancellationPolicy: policyText(deadline, hold.cancellationWindowMin, clinic.timeZone, now),
     minutesLeft: Math.max(1, Math.ceil((hold.holdExpiresAt.getTime() - now.getTime()) / 60_000)),
@@ -287,12 +298,27 @@ export async function familyOf(db: Db, clinic: ClinicRef, patientAccountId: stri
   return rows.map((d) => ({ id: d.id, name: d.name, relationship: d.relationshipLabel }));
 }
 
-export type ConfirmAnswer = { ok: true; appointmentId: string } | { ok: false; reason: "expired" | "not-family"; message: string };
+export type ConfirmAnswer =
+  | { ok: true; appointmentId: string }
+  | { ok: false; reason: "expired" | "not-family"; message: string }
+  /** The deposit's card was refused or is missing; the time stays held for another try. */
+  | { ok: false; reason: "card"; field: CardProblem["field"]; message: string };
+
+export interface BookingPayment {
+  provider: PaymentProvider;
+  /** The card part of the form; null when the page showed no card choice. */
+  form: CardFormInput | null;
+  patient: { id: string; phone: string; email: string | null; name: string | null };
+}
+
+const EXPIRED_MESSAGE = `We held this time for ${HOLD_MINUTES} minutes and the hold has run out, so the time was released. Please choose a time again.`;
 
 /**
  * Confirms the held time for the patient, a family member on their account, or (with
  * `newDependent`) someone they add to their family right here: adding and confirming are one
- * transaction, so an expired hold adds nobody.
+ * transaction, so an expired hold adds nobody. A visit with a deposit needs a card first: it is
+ * saved (and for a visit within 5 days the deposit held on it) before the confirmation, whose
+ * transaction also writes the deposit; if the confirmation then fails, the hold on the card is let go.
  */
 export async function confirmBooking(
   db: Db,
@@ -300,18 +326,42 @@ export async function confirmBooking(
   req: { holdId: string; heldBy: string; patientAccountId: string; dependentId: string | null; note: string | null; newDependent?: DependentInput },
   now = new Date(),
   audit: AuditRequestContext | null = null,
+  payment: BookingPayment | null = null,
 ): Promise<ConfirmAnswer> {
   const actor: Actor = { type: "patient", id: req.patientAccountId, request: audit };
+  let plan: DepositPlan | null = null;
+  let platformFeeBps = 0;
   try {
+    const hold = await db.forClinic(clinic.id).tx((tx) => findHold(tx, clinic, req.holdId, req.heldBy, now));
+    if (!hold) return { ok: false, reason: "expired", message: EXPIRED_MESSAGE };
+    if (hold.depositMinor > 0) {
+      if (!payment?.form) return { ok: false, reason: "card", field: "card", message: "Choose a card for the deposit." };
+      const terms = await db.forClinic(clinic.id).tx((tx) => heldVisitTerms(tx, clinic.id));
+      platformFeeBps = terms.platform_fee_bps;
+      const card = await chosenCard(db, payment.provider, payment.patient, payment.form);
+      plan = await authorizeAtBooking(
+        db,
+        payment.provider,
+        clinic,
+        { holdId: hold.id, start: hold.start, depositMinor: hold.depositMinor, currency: hold.currency, serviceName: hold.serviceName, clinicName: terms.name, payoutAccountRef: terms.payout_account_ref, payoutsChargesEnabled: terms.payouts_charges_enabled, platformFeeBps },
+        req.patientAccountId,
+        card,
+        payment.form.payNonce,
+        now,
+      );
+    }
+    const planned = plan;
     const appointment = await db.forClinic(clinic.id).tx(async (tx) => {
       const dependentId = req.newDependent ? (await insertDependent(tx, { clinicId: clinic.id }, req.patientAccountId, req.newDependent, audit)).id : req.dependentId;
-      return confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId }, note: req.note }, actor, now);
+      const confirmed = await confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId }, note: req.note }, actor, now);
+      if (planned && payment) await recordPlannedDeposit(tx, clinic, payment.provider, confirmed, req.patientAccountId, planned, platformFeeBps, actor, now);
+      return confirmed;
     });
     return { ok: true, appointmentId: appointment.id };
   } catch (error) {
-    if (error instanceof HoldExpiredError) {
-      return { ok: false, reason: "expired", message: `We held this time for ${HOLD_MINUTES} minutes and the hold has run out, so the time was released. Please choose a time again.` };
-    }
+    if (plan && payment) await undoAuthorization(payment.provider, plan);
+    if (error instanceof CardProblem) return { ok: false, reason: "card", field: error.field, message: error.message };
+    if (error instanceof HoldExpiredError) return { ok: false, reason: "expired", message: EXPIRED_MESSAGE };
     if (error instanceof ValidationError) return { ok: false, reason: "not-family", message: "Choose yourself or a family member on your account." };
     throw error;
   }
@@ -328,6 +378,7 @@ export interface ConfirmedVisit {
   duration: string;
   price: string;
   deposit: string | null;
+  depositDetail: { text: string; needsCard: boolean } | null;
   preparationNotes: string | null;
   cancellationPolicy: string;
   calendar: CalendarEntry;
@@ -346,10 +397,12 @@ export async function confirmedVisit(
   now = new Date(),
 ): Promise<ConfirmedVisit | null> {
   let appointment;
+  let depositFacts: Awaited<ReturnType<typeof depositFactsOf>> = null;
   try {
     appointment = await db.forClinic(clinic.id).tx(async (tx) => {
       const found = await getAppointment(tx, clinic, appointmentId);
       if (found.patient?.id !== patientAccountId) return null;
+      depositFacts = await depositFactsOf(tx, clinic, found.id, { money: formatMoney, dateTime: formatDateTime });
       await recordAudit(tx, {
         clinicId: clinic.id,
         actor: { type: "patient", id: patientAccountId },
@@ -381,6 +434,7 @@ export async function confirmedVisit(
     duration: formatDuration(Math.round((appointment.end.getTime() - appointment.start.getTime()) / 60_000)),
     price: formatMoney(appointment.priceMinor, appointment.currency),
     deposit: appointment.depositMinor > 0 ? formatMoney(appointment.depositMinor, appointment.currency) : null,
+    depositDetail: depositFacts ? depositDetail(depositFacts) : null,
     preparationNotes: service?.preparationNotes ?? null,
     cancellationPolicy: policy,
     calendar: {

@@ -16,7 +16,8 @@ import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";
 import { tooLateText } from "./appointments.server";
-import { paymentWords, statusWords } from "./wording";
+import { depositDetail, paymentWords, statusWords } from "./wording";
+import { depositFactsOf } from "~/modules/payments/deposits.server";
 
 /** Only these can still be changed or cancelled by the patient; the booking core agrees. */
 export const CHANGEABLE_STATUSES: ReadonlySet<string> = new Set(["requested", "confirmed"]);
@@ -41,6 +42,8 @@ export interface AppointmentPage {
   price: string;
   deposit: string | null;
   payment: string;
+  /** What is on the card and what happens next; `needsCard` links to the cards page. */
+  depositDetail: { text: string; needsCard: boolean } | null;
   preparationNotes: string | null;
   /** The policy with the actual deadline, in plain words. */
   cancellationPolicy: string;
@@ -124,6 +127,7 @@ export async function appointmentPage(
     const linked = linkedIds.length
       ? await tx.appointment.findMany({ where: { clinicId: clinic.id, id: { in: linkedIds }, patientAccountId }, select: { id: true, startsAt: true } })
       : [];
+    const deposit = await depositFactsOf(tx, clinic, a.id, { money: formatMoney, dateTime: formatDateTime });
     await recordAudit(tx, {
       clinicId: clinic.id,
       actor: { type: "patient", id: patientAccountId },
@@ -131,10 +135,10 @@ export async function appointmentPage(
       target: { type: "appointment", id: a.id },
       request: audit,
     });
-    return { a, history: history.filter((h) => h.toStatus !== "held"), linked };
+    return { a, history: history.filter((h) => h.toStatus !== "held"), linked, deposit };
   });
   if (!read) return null;
-  const { a, history, linked } = read;
+  const { a, history, linked, deposit } = read;
   const catalog = await loadBookingCatalog(db, clinic.id);
   const location = catalog.locations.find((l) => l.id === a.locationId) ?? null;
   const doctorName = catalog.doctors.find((d) => d.id === a.practitionerId)?.name ?? "Your doctor";
@@ -159,6 +163,7 @@ export async function appointmentPage(
     price: formatMoney(a.priceMinor, a.currency),
     deposit: a.depositMinor > 0 ? formatMoney(a.depositMinor, a.currency) : null,
     payment: paymentWords(a.paymentStatus, a.depositMinor > 0),
+    depositDetail: deposit ? depositDetail(deposit) : null,
     preparationNotes: service?.preparationNotes ?? null,
     cancellationPolicy: policy,
     ...changeState(a, clinic, now),

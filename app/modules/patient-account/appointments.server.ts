@@ -14,6 +14,7 @@ import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { paymentWords, statusWords, windowWords } from "./wording";
+import { settleNow } from "~/modules/payments/settle-now.server";
 
 export type AccountClinic = ClinicRef & { name: string; contactPhone: string | null };
 
@@ -144,7 +145,7 @@ export async function cancelOwnAppointment(db: Db, clinic: AccountClinic, patien
   const actor: Actor = { type: "patient", id: patientAccountId, request: audit };
   const missing = { ok: false, message: "We could not find this appointment among yours." } as const;
   try {
-    return await db.forClinic(clinic.id).tx(async (tx): Promise<CancelAnswer> => {
+    const answer = await db.forClinic(clinic.id).tx(async (tx): Promise<CancelAnswer> => {
       const appointment = await getAppointment(tx, clinic, appointmentId);
       if (appointment.patient?.id !== patientAccountId) return missing;
       if (!CANCELLABLE.has(appointment.status)) return { ok: false, message: `This visit is already ${statusWords(appointment.status).words.toLowerCase()}, so there is nothing to cancel.` };
@@ -154,6 +155,9 @@ export async function cancelOwnAppointment(db: Db, clinic: AccountClinic, patien
       await cancelAppointment(tx, clinic, { appointmentId, reason: "patient_request" }, actor, now);
       return { ok: true, appointmentId };
     });
+    // Cancelled in time: the hold on the card is let go now, so the account already says so.
+    if (answer.ok) await settleNow(db, clinic.id, appointmentId);
+    return answer;
   } catch (error) {
     if (error instanceof NotFoundError) return missing;
     if (error instanceof ValidationError) return { ok: false, message: error.detail };

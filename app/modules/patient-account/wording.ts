@@ -39,3 +39,39 @@ export function windowWords(minutes: number): string {
 
 /** ISO weekdays 1 (Monday) to 7 (Sunday), by index + 1. */
 export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+export interface DepositFacts {
+  status: string;
+  amount: string;
+  card: string | null;
+  /** On the clinic's clock, already formatted. */
+  authorizeAt: string;
+  deadline: string;
+  failureMessage: string | null;
+}
+
+/**
+ * The deposit in one sentence a patient understands: what is on which card, and what happens next.
+ * `needsCard` asks for the link to update the card.
+ */
+export function depositDetail(d: DepositFacts): { text: string; needsCard: boolean } {
+  const on = d.card ? ` on ${d.card}` : "";
+  switch (d.status) {
+    case "pending":
+      return { text: `Your card${d.card ? ` (${d.card})` : ""} is saved. ${d.amount} will be reserved on it on ${d.authorizeAt}; nothing is charged unless you cancel after ${d.deadline} or miss the visit.`, needsCard: false };
+    case "authorized":
+      return { text: `${d.amount} is reserved${on}, not charged. Cancel before ${d.deadline} and it is released.`, needsCard: false };
+    case "captured":
+      return { text: `${d.amount} was charged${on}; it counts towards the price of the visit.`, needsCard: false };
+    case "released":
+      return { text: `The ${d.amount} reserved${on} was released. You were not charged.`, needsCard: false };
+    case "refunded":
+      return { text: `The ${d.amount} deposit was refunded${on}. Refunds take a few days to show.`, needsCard: false };
+    case "waived":
+      return { text: "The clinic waived the deposit. Nothing is charged.", needsCard: false };
+    case "failed":
+      return { text: `We could not reserve the ${d.amount} deposit${on}${d.failureMessage ? `: ${d.failureMessage}` : "."} Please update your card to keep the visit.`, needsCard: true };
+    default:
+      return { text: d.status, needsCard: false };
+  }
+}

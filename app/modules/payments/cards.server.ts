@@ -168,3 +168,11 @@ export async function saveCard(db: Db, provider: PaymentProvider, patient: { id:
   const saved = card;
   return db.forPlatform().tx((tx) => keepCard(tx, patient.id, provider.name, saved, opts));
 }
+
+/** Stripe only: a SetupIntent for the browser's secure card field on this page view; null for the demo. */
+export async function browserCardSetup(db: Db, provider: PaymentProvider, patient: { id: string; phone: string; email: string | null; name: string | null }, publishableKey: string | null) {
+  if (provider.name !== "stripe" || !publishableKey) return null;
+  const customerRef = await ensureCustomer(db, provider, patient);
+  const setup = await provider.startCardSetup({ customerRef }, `card-setup:${patient.id}:${randomUUID()}`);
+  return setup.clientSecret ? { publishableKey, clientSecret: setup.clientSecret } : null;
+}

@@ -24,7 +24,7 @@ import { clinicsOfPatient } from "../patient-account/marketplace-account.server"
 import { actorLabel, auditActorOf, type Actor } from "../scheduling/actor";
 import { cancellationDeadline } from "../scheduling/policy";
 import { platformFeeFor } from "../pricing/price";
-import { customerRefOf, defaultCard, findCard, namePatient } from "./cards.server";
+import { cardLabel, customerRefOf, defaultCard, findCard, namePatient } from "./cards.server";
 import type { AuthorizationResult, PaymentProvider } from "./provider";
 
 const DAY_MS = 86_400_000;
@@ -177,14 +177,15 @@ export interface OnSessionAuthorization {
 export async function recordDepositAtBooking(
   tx: Tx,
   clinic: { id: string },
-  booking: { appointmentId: string; patientAccountId: string; start: Date; cancellationWindowMin: number; amountMinor: number; currency: string; platformFeeBps: number },
+  booking: { depositId?: string; appointmentId: string; patientAccountId: string; start: Date; cancellationWindowMin: number; amountMinor: number; currency: string; platformFeeBps: number },
   provider: PaymentProvider["name"],
   card: { cardId: string; authorization: OnSessionAuthorization["result"] | null },
   actor: Actor,
   now: Date,
 ): Promise<DepositRow> {
   const times = depositTimes(booking.start, booking.cancellationWindowMin, now);
-  const id = randomUUID();
+  // The id is chosen before the on-session authorization, which carries it in its metadata.
+  const id = booking.depositId ?? randomUUID();
   const authorized = card.authorization;
   await tx.deposit.create({
     data: {
@@ -509,4 +510,18 @@ export async function retryFailedDeposits(db: Db, provider: PaymentProvider, pat
     }
   }
   return results;
+}
+
+/** The deposit of an appointment as the patient's pages word it, or null when there is none. */
+export async function depositFactsOf(tx: Tx, clinic: { id: string; timeZone: string }, appointmentId: string, format: { money: (minor: number, currency: string) => string; dateTime: (at: Date, timeZone: string) => string }) {
+  const d = await depositOf(tx, clinic.id, appointmentId);
+  if (!d) return null;
+  return {
+    status: d.status,
+    amount: format.money(d.amountMinor, d.currency),
+    card: d.card ? cardLabel(d.card) : null,
+    authorizeAt: format.dateTime(d.authorizeAt, clinic.timeZone),
+    deadline: format.dateTime(d.captureAt, clinic.timeZone),
+    failureMessage: d.failureMessage,
+  };
 }

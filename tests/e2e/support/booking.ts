@@ -33,3 +33,24 @@ export async function openFreeDay(page: Page, which: "first" | "busiest" = "firs
   }
   throw new Error("no free day in three months");
 }
+
+/** The demo's always-approved test card. */
+export const TEST_CARD = { number: "4242 4242 4242 4242", expiry: "12/34", cvc: "123" };
+
+/**
+ * Confirms the booking on the review page, first giving the deposit's card when the visit asks
+ * for one (a new test card, unless a saved card is already chosen).
+ */
+export async function confirmBooking(page: Page, card: { number: string; expiry: string; cvc: string } = TEST_CARD) {
+  const picker = page.getByTestId("card-picker");
+  if ((await picker.count()) > 0) {
+    await expect(picker.getByTestId("demo-payments")).toContainText("no card is charged");
+    const number = picker.getByLabel("Card number");
+    if (await number.isVisible()) {
+      await number.fill(card.number);
+      await picker.getByLabel("Expiry (MM/YY)").fill(card.expiry);
+      await picker.getByLabel("Security code").fill(card.cvc);
+    }
+  }
+  await page.getByRole("button", { name: "Confirm booking" }).click();
+}
