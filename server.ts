@@ -20,6 +20,7 @@ import { log, redactPath } from "./app/utils/log.server";
 import { resolveSite } from "./app/modules/tenancy/site.server";
 import { seedDemoClinics } from "./app/modules/tenancy/tenant-import.server";
 import { startOutboxRelay } from "./app/modules/outbox/relay.server";
+import { startInngestDevServer } from "./app/utils/inngest-dev.server";
 import { startHousekeeping } from "./app/modules/platform/housekeeping.server";
 import { isSameOrigin } from "./app/utils/origin.server";
 
@@ -135,6 +136,11 @@ async function main() {
 
   const relay = startOutboxRelay(getDb());
   const housekeeping = startHousekeeping(getDb());
+  // The local demo runs its workflows on Inngest's dev server when it can be fetched.
+  const inngestDev = await startInngestDevServer({
+    appPort: env.PORT,
+    enabled: !env.INNGEST_EVENT_KEY && !env.INNGEST_BASE_URL && env.NODE_ENV === "development" && process.env.MEDSLOT_INNGEST_DEV !== "0",
+  });
   const server = app.listen(env.PORT, () => {
     log.info("medslot is serving", {
       marketplace: `http://${env.APP_DOMAIN}:${env.PORT}`,
@@ -158,6 +164,7 @@ async function main() {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections?.();
     housekeeping.stop();
+    inngestDev.stop();
     await relay.stop();
     await getDb().disconnect();
     if (embedded) await embedded.stop();
