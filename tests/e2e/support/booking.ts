@@ -42,6 +42,8 @@ export const TEST_CARD = { number: "4242 4242 4242 4242", expiry: "12/34", cvc: 
  * for one (a new test card, unless a saved card is already chosen).
  */
 export async function confirmBooking(page: Page, card: { number: string; expiry: string; cvc: string } = TEST_CARD) {
+  // The review page must be there before asking whether it has a card step.
+  await expect(page.getByRole("button", { name: "Confirm booking" })).toBeVisible();
   const picker = page.getByTestId("card-picker");
   if ((await picker.count()) > 0) {
     await expect(picker.getByTestId("demo-payments")).toContainText("no card is charged");
