@@ -15,6 +15,7 @@ import type { Actor } from "~/modules/scheduling/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
+import { log } from "~/utils/log.server";
 import { formatDateTime, formatMoney } from "./format";
 
 export interface CardChoice {
@@ -171,7 +172,13 @@ export async function recordPlannedDeposit(tx: Tx, clinic: ClinicRef, provider: 
 
 /** The confirmation failed after the hold was placed on the card: let it go, so nothing stays held. */
 export async function undoAuthorization(provider: PaymentProvider, plan: DepositPlan) {
-  if (plan.authorization) await provider.release(plan.authorization.intentRef, `deposit:${plan.depositId}:release:${plan.authorization.intentRef}`);
+  if (!plan.authorization) return;
+  try {
+    await provider.release(plan.authorization.intentRef, `deposit:${plan.depositId}:release:${plan.authorization.intentRef}`);
+  } catch (error) {
+    // The bank lets an unused hold lapse by itself; the patient still sees why the booking failed.
+    log.warn("could not release a deposit hold after a failed confirmation", { depositId: plan.depositId, intentRef: plan.authorization.intentRef, error: (error as Error).message });
+  }
 }
 
 /** What the clinic's row says about where a deposit settles. */
