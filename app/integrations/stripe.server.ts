@@ -13,7 +13,8 @@
  *   PaymentProviderUnavailableError, which callers retry later.
  */
 import { createHash } from "node:crypto";
-import Stripe from "stripe";
+import { createRequire } from "node:module";
+import type Stripe from "stripe";
 import {
   PaymentProviderUnavailableError,
   WebhookSignatureError,
@@ -154,8 +155,12 @@ export function mapStripeEvent(event: Stripe.Event): PaymentWebhookEvent {
   }
 }
 
+// The SDK weighs several MB of memory: it is loaded only where Stripe is configured.
+const requireFromHere = createRequire(import.meta.url);
+
 export function createStripeProvider(config: StripeProviderConfig): PaymentProvider {
-  const stripe = new Stripe(config.secretKey, {
+  const StripeSdk = requireFromHere("stripe") as typeof Stripe;
+  const stripe = new StripeSdk(config.secretKey, {
     apiVersion: STRIPE_API_VERSION,
     maxNetworkRetries: config.maxNetworkRetries ?? 2,
     timeout: 20_000,
