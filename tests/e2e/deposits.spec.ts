@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { screenshotPath } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { confirmBooking, nextMonth } from "./support/booking";
 import { e2eDatabaseUrls } from "./support/database";
 import { signInNewPatient } from "./support/patient";
@@ -106,6 +107,7 @@ test("a patient books with a deposit on the demo provider, sees it held, cancels
   await expect(page.getByTestId("saved-card").first()).toContainText("Visa •••• 4242");
   await expect(page.getByTestId("saved-card").first()).toContainText("Default");
   await shot("4-cards");
+  await expectNoSeriousA11yViolations(page, page.url());
 });
 
 test("a secretary marks a no-show and the deposit is captured", async ({ page, request }, testInfo) => {
@@ -153,4 +155,5 @@ test("a secretary marks a no-show and the deposit is captured", async ({ page, r
   await expect(row.getByTestId("visit-status")).toHaveText("Missed");
   await expect(row.getByTestId("visit-deposit")).toHaveText(/^Deposit charged · \$\d+\.\d{2}$/);
   await page.screenshot({ path: screenshotPath(testInfo, "deposit-desk-no-show"), fullPage: true });
+  await expectNoSeriousA11yViolations(page, page.url());
 });

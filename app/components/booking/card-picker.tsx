@@ -126,6 +126,7 @@ function StripeCardField({ publishableKey, clientSecret }: { publishableKey: str
   const [ready, setReady] = useState(false);
   useEffect(() => {
     let cancelled = false;
+    let detach = () => {};
     const start = () => {
       if (cancelled || !window.Stripe || !mountRef.current) return;
       const stripe = window.Stripe(publishableKey);
@@ -145,6 +146,7 @@ function StripeCardField({ publishableKey, clientSecret }: { publishableKey: str
         form?.requestSubmit((event.submitter as HTMLElement | null) ?? undefined);
       };
       form?.addEventListener("submit", onSubmit, { capture: true });
+      detach = () => form?.removeEventListener("submit", onSubmit, { capture: true });
     };
     if (window.Stripe) start();
     else {
@@ -156,6 +158,7 @@ function StripeCardField({ publishableKey, clientSecret }: { publishableKey: str
     }
     return () => {
       cancelled = true;
+      detach();
     };
   }, [publishableKey, clientSecret]);
   return (
