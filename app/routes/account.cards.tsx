@@ -7,14 +7,12 @@ import { recordAudit, auditContextFromRequest } from "~/modules/audit/audit.serv
 import { requirePatient } from "~/modules/auth/guards.server";
 import { CardProblem, chosenCard } from "~/modules/booking-flow/deposit-step.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
-import { browserCardSetup, listCards, makeDefaultCard, removeCard } from "~/modules/payments/cards.server";
+import { browserCardSetup, listCards, makeDefaultCard, payerOf, removeCard } from "~/modules/payments/cards.server";
 import { retryFailedDeposits } from "~/modules/payments/deposits.server";
 import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
-
-const patientOf = (p: { id: string; phone: string; firstName: string | null; lastName: string | null }) => ({ id: p.id, phone: p.phone, email: null, name: [p.firstName, p.lastName].filter(Boolean).join(" ") || null });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSite(request, context.site);
@@ -26,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     cards: cards.map((c) => ({ id: c.id, label: c.label, expiry: c.expiry, isDefault: c.isDefault })),
     demo: provider.name === "demo",
-    stripe: await browserCardSetup(db, provider, patientOf(patient), stripePublishableKey()),
+    stripe: await browserCardSetup(db, provider, payerOf(patient), stripePublishableKey()),
     done: url.searchParams.get("done"),
   };
 }
@@ -52,7 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const clinicId = context.site.kind === "clinic" ? context.site.clinic.id : null;
   try {
     if (form.data.intent === "add") {
-      const card = await chosenCard(db, provider, patientOf(patient), {
+      const card = await chosenCard(db, provider, payerOf(patient), {
         card: "new",
         cardNumber: form.data.cardNumber?.replace(/[\s-]/g, ""),
         cardExpiry: form.data.cardExpiry,

@@ -12,17 +12,10 @@ import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flo
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
 import { cardChoice, cardForm, newPayNonce } from "~/modules/booking-flow/deposit-step.server";
+import { payerOf } from "~/modules/payments/cards.server";
 import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
-
-/** The patient as the payment provider knows them (the customer's name and phone). */
-const patientForPayments = (p: { id: string; phone: string; firstName: string | null; lastName: string | null }) => ({
-  id: p.id,
-  phone: p.phone,
-  email: null,
-  name: [p.firstName, p.lastName].filter(Boolean).join(" ") || null,
-});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
   const payment =
     review && review.depositMinor > 0 && viewer.kind === "patient"
-      ? await cardChoice(db, getPaymentProvider(), patientForPayments(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic.timeZone, stripePublishableKey())
+      ? await cardChoice(db, getPaymentProvider(), payerOf(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic.timeZone, stripePublishableKey())
       : null;
   // After "add to my family" the page comes back with the new person chosen (?for=their id).
   const chosen = family.find((f) => f.id === url.searchParams.get("for")) ?? null;
@@ -105,7 +98,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const heldBy = readHolder(request);
   const cardInput = cardForm.safeParse(raw);
-  const payment = { provider: getPaymentProvider(), form: cardInput.success ? cardInput.data : null, patient: patientForPayments(patient) };
+  const payment = { provider: getPaymentProvider(), form: cardInput.success ? cardInput.data : null, patient: payerOf(patient) };
   const answer = heldBy
     ? await confirmBooking(
         db,

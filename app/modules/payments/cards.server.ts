@@ -176,3 +176,8 @@ export async function browserCardSetup(db: Db, provider: PaymentProvider, patien
   const setup = await provider.startCardSetup({ customerRef }, `card-setup:${patient.id}:${randomUUID()}`);
   return setup.clientSecret ? { publishableKey, clientSecret: setup.clientSecret } : null;
 }
+
+/** The signed-in patient as the payment provider's customer knows them. */
+export function payerOf(p: { id: string; phone: string; firstName: string | null; lastName: string | null }) {
+  return { id: p.id, phone: p.phone, email: null, name: [p.firstName, p.lastName].filter(Boolean).join(" ") || null };
+}
