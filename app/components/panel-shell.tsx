@@ -8,6 +8,8 @@ export interface PanelNavItem {
   label: string;
   /** Matches only the exact path (the panel's own index). */
   end?: boolean;
+  /** A heading the link is listed under; links without one come first. */
+  group?: string;
 }
 
 interface PanelShellProps {
@@ -22,7 +24,7 @@ interface PanelShellProps {
 }
 
 function navClass({ isActive }: { isActive: boolean }) {
-  return `flex items-center rounded-lg px-3 py-2 text-sm font-medium transition-colors ${
+  return `flex min-h-11 items-center rounded-lg px-3 py-2 text-sm font-medium transition-colors ${
     isActive ? "bg-brand text-brand-ink" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
   }`;
 }
@@ -39,16 +41,29 @@ export function PanelShell({ clinicName, logoUrl, staffName, rolesText, nav, chi
     if (menu.current) menu.current.open = false;
   }, [location.pathname]);
 
+  const groups: { name: string | undefined; items: PanelNavItem[] }[] = [];
+  for (const item of nav) {
+    const last = groups[groups.length - 1];
+    if (last && last.name === item.group) last.items.push(item);
+    else groups.push({ name: item.group, items: [item] });
+  }
   const links = (
-    <ul className="space-y-1">
-      {nav.map((item) => (
-        <li key={item.to}>
-          <NavLink to={item.to} end={item.end} className={navClass} prefetch="intent">
-            {item.label}
-          </NavLink>
-        </li>
+    <div className="space-y-4">
+      {groups.map((g, i) => (
+        <div key={g.name ?? i}>
+          {g.name && groups.length > 1 ? <p className="px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-600">{g.name}</p> : null}
+          <ul className="space-y-0.5">
+            {g.items.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end={item.end} className={navClass} prefetch="intent">
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </div>
       ))}
-    </ul>
+    </div>
   );
 
   return (
@@ -68,7 +83,7 @@ export function PanelShell({ clinicName, logoUrl, staffName, rolesText, nav, chi
               </svg>
               <span>Menu</span>
             </summary>
-            <nav aria-label="Panel" className="absolute right-0 mt-2 w-64 rounded-xl border border-slate-200 bg-white p-3 shadow-lg">
+            <nav aria-label="Panel" className="absolute right-0 mt-2 max-h-[80vh] w-64 overflow-y-auto rounded-xl border border-slate-200 bg-white p-3 shadow-lg">
               {links}
               <div className="mt-3 border-t border-slate-200 pt-3">
                 <p className="truncate px-3 text-sm font-medium text-slate-900">{staffName}</p>

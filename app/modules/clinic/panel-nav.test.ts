@@ -1,11 +1,22 @@
-import { expect, test } from "vitest";
+import { describe, expect, it } from "vitest";
 import { panelNavFor } from "./panel-nav";
 
 const labels = (roles: Parameters<typeof panelNavFor>[0]) => panelNavFor(roles).map((p) => p.label);
 
-test("each role sees its own pages and everyone sees Today and My account", () => {
-  expect(labels(["owner"])).toEqual(["Today", "Visits", "Clinic profile", "Staff", "Payouts", "My account"]);
-  expect(labels(["secretary"])).toEqual(["Today", "Visits", "My account"]);
-  expect(labels(["doctor"])).toEqual(["Today", "My profile", "My account"]);
-  expect(labels(["owner", "doctor"])).toEqual(["Today", "Visits", "Clinic profile", "Staff", "Payouts", "My profile", "My account"]);
+describe("panel navigation", () => {
+  it("gives each role its own pages, in the sidebar's order", () => {
+    expect(labels(["owner"])).toEqual([
+      "Today", "Desk", "Queue", "Calendar", "Book by phone", "Requests", "Visits", "Patients",
+      "Clinic profile", "Locations", "Services", "Schedules", "Staff", "Settings", "Documents", "Payouts", "API keys",
+      "Reports", "Audit log", "Time off", "My account",
+    ]);
+    expect(labels(["secretary"])).toEqual(["Today", "Desk", "Queue", "Calendar", "Book by phone", "Requests", "Visits", "Patients", "My account"]);
+    expect(labels(["doctor"])).toEqual(["Today", "My day", "Patients", "Time off", "My profile", "My account"]);
+  });
+
+  it("lists a page once for someone with several roles", () => {
+    const both = labels(["owner", "doctor"]);
+    expect(both).toContain("My day");
+    expect(both.filter((l) => l === "Time off")).toHaveLength(1);
+  });
 });
