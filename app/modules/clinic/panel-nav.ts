@@ -14,6 +14,7 @@ export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel/clinic", label: "Clinic profile", roles: ["owner"] },
   { to: "/panel/staff", label: "Staff", roles: ["owner"] },
   { to: "/panel/payouts", label: "Payouts", roles: ["owner"] },
+  { to: "/panel/reports", label: "Reports", roles: ["owner"] },
   { to: "/panel/profile", label: "My profile", roles: ["doctor"] },
   { to: "/panel/account", label: "My account", roles: "everyone" },
 ];
