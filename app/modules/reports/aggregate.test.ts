@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { doctorAvailableTimeIn, minutesIn, openTimeIn } from "~/modules/scheduling/slot-engine";
+import { doctorAvailableTimeIn, minutesIn, openTimeIn, windowDays } from "~/modules/scheduling/slot-engine";
 import { zonedToUtc } from "~/modules/scheduling/zoned-time";
 import { bookingsReport, cancellationsReport, cancellationTiming, cancellerOf, depositsReport, noShowReport, percent, serviceDemandReport, sourcesReport, utilizationReport, type VisitRow } from "./aggregate";
 import { decimalAmount, toCsv } from "./csv";
@@ -84,14 +84,13 @@ describe("the figures", () => {
     ]);
     expect(serviceDemandReport(rows, [{ id: "s1", name: "Consultation" }])).toEqual({ rows: [{ id: "s1", name: "Consultation", bookings: 4, cancelled: 1, completed: 1, revenueMinor: 10_000 }], revenueMinor: 10_000 });
   });
-  test("deposits count each deposit once per state reached", () => {
+  test("deposits: every state listed, pending ignored, net is captured minus refunded", () => {
     const d = depositsReport(
       [
-        { depositId: "a", toStatus: "authorized", amountMinor: 2000 },
-        { depositId: "a", toStatus: "captured", amountMinor: 2000 },
-        { depositId: "a", toStatus: "captured", amountMinor: 2000 },
-        { depositId: "b", toStatus: "refunded", amountMinor: 500 },
-        { depositId: "c", toStatus: "pending", amountMinor: 700 },
+        { toStatus: "authorized", deposits: 1, amountMinor: 2000 },
+        { toStatus: "captured", deposits: 1, amountMinor: 2000 },
+        { toStatus: "refunded", deposits: 1, amountMinor: 500 },
+        { toStatus: "pending", deposits: 1, amountMinor: 700 },
       ],
       "USD",
     );
@@ -118,17 +117,17 @@ describe("available time from the schedule across daylight saving", () => {
   const doctor = { id: "d1", rules: [{ locationId: "L", weekday: "sun" as const, start: "00:00", end: "06:00", breaks: [] }, { locationId: "L", weekday: "mon" as const, start: "07:00", end: "13:00", breaks: [{ start: "10:00", end: "10:30" }] }] };
   const range = rangeOf("custom", "2027-03-14", "2027-03-15", NY);
   test("a 00:00–06:00 shift on the spring-forward Sunday is 5 real hours; Monday is cut to opening hours, minus the break", () => {
-    const window = { from: range.from, to: range.to };
+    const span = windowDays(NY, { from: range.from, to: range.to });
     // Sunday: 300 min. Monday: 07:00–13:00 inside 08:00–12:00 = 08:00–12:00 minus 10:00–10:30 = 210 min.
-    expect(minutesIn(doctorAvailableTimeIn({ timeZone: NY, window, location, exceptions: [], doctor }))).toBe(510);
+    expect(minutesIn(doctorAvailableTimeIn({ span, location, exceptions: [], doctor }))).toBe(510);
     // Time off 11:00–12:00 Monday and a closure of the whole clinic on Sunday: 210 − 60 = 150.
     const exceptions = [
       { kind: "time_off" as const, doctorId: "d1", start: at("2027-03-15", "11:00"), end: at("2027-03-15", "12:00") },
       { kind: "closure" as const, locationId: null, start: at("2027-03-14", "00:00"), end: at("2027-03-15", "00:00") },
     ];
-    expect(minutesIn(doctorAvailableTimeIn({ timeZone: NY, window, location, exceptions, doctor }))).toBe(150);
+    expect(minutesIn(doctorAvailableTimeIn({ span, location, exceptions, doctor }))).toBe(150);
     // Open time: Sunday 23 hours + Monday 4 hours.
-    expect(minutesIn(openTimeIn({ timeZone: NY, window, location, exceptions: [] }))).toBe(23 * 60 + 240);
+    expect(minutesIn(openTimeIn({ span, location, exceptions: [] }))).toBe(23 * 60 + 240);
   });
 });
 

@@ -38,9 +38,10 @@ export interface VisitRow {
   cancellationWindowMin: number;
 }
 
+/** Deposits that reached a state during the range (each deposit once per state), and their amount. */
 export interface DepositMoveRow {
-  depositId: string;
   toStatus: string;
+  deposits: number;
   amountMinor: number;
 }
 
@@ -238,16 +239,12 @@ export interface DepositsReport {
   netMinor: number;
 }
 
-/** Each deposit counts once per state it reached in the range (a retried capture is still one). */
 export function depositsReport(moves: readonly DepositMoveRow[], currency: string): DepositsReport {
-  const seen = new Set<string>();
   const totals = new Map<string, { count: number; amountMinor: number }>(DEPOSIT_MOVES.map((k) => [k, { count: 0, amountMinor: 0 }]));
   for (const m of moves) {
     const slot = totals.get(m.toStatus);
-    const key = `${m.depositId}|${m.toStatus}`;
-    if (!slot || seen.has(key)) continue;
-    seen.add(key);
-    slot.count++;
+    if (!slot) continue;
+    slot.count += m.deposits;
     slot.amountMinor += m.amountMinor;
   }
   const rows = DEPOSIT_MOVES.map((key) => ({ key, label: DEPOSIT_LABELS[key], ...totals.get(key)! }));

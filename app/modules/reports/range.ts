@@ -5,7 +5,8 @@
  * a visit at 00:30 local counts on the day it happens on the clinic's clock.
  */
 import { z } from "zod";
-import { addDays, datesFromTo, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { localMidnights } from "~/modules/scheduling/slot-engine";
+import { addDays, datesFromTo, utcToZoned, type LocalDate } from "~/modules/scheduling/zoned-time";
 
 export const RANGE_PRESETS = ["this-week", "last-30-days", "this-month", "last-month", "custom"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -95,8 +96,9 @@ export function resolveRange(filters: Pick<ReportFilters, "range" | "from" | "to
 
 export function rangeOf(preset: RangePreset, first: LocalDate, last: LocalDate, timeZone: string): ReportRange {
   const days = datesFromTo(first, last);
-  const dayStarts = days.map((d) => zonedToUtc(d, 0, timeZone));
-  return { preset, first, last, from: dayStarts[0]!, to: zonedToUtc(addDays(last, 1), 0, timeZone), days, dayStarts };
+  const midnights = localMidnights(first, last, timeZone);
+  const dayStarts = midnights.slice(0, -1);
+  return { preset, first, last, from: dayStarts[0]!, to: midnights[midnights.length - 1]!, days, dayStarts };
 }
 
 function nextMonthStart(monthStart: LocalDate): LocalDate {

@@ -11,7 +11,7 @@
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { WEEKDAYS, type OpeningPeriod, type Weekday } from "~/modules/tenancy/opening-hours";
 import { Semaphore } from "~/modules/auth/semaphore";
-import { doctorAvailableTimeIn, minutesIn, openTimeIn, type AvailabilityRule, type ScheduleException, type SlotLocation, type WallPeriod } from "~/modules/scheduling/slot-engine";
+import { doctorAvailableTimeIn, minutesIn, openTimeIn, windowDays, type AvailabilityRule, type ScheduleException, type SlotLocation, type WallPeriod } from "~/modules/scheduling/slot-engine";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
@@ -41,59 +41,52 @@ export function listReportLocations(tx: Tx, clinicId: string) {
     SELECT id::text, name, opening_hours FROM locations WHERE clinic_id = ${clinicId}::uuid ORDER BY name, id`;
 }
 
+/** [start ms, end ms, status, channel, service, doctor, room, price, cancelled at ms, canceller kind, reason, window min] */
+type VisitTuple = [number, number, string, string, string, string, string | null, number, number | null, string | null, string | null, number];
+
 async function readVisits(tx: Tx, clinicId: string, range: ReportRange, locationId: string | null): Promise<VisitRow[]> {
-  // Served by appointments (clinic_id, starts_at); holds are left out.
-  const rows = await tx.$queryRaw<
-    {
-      starts_at: Date;
-      ends_at: Date;
-      status: string;
-      channel: string;
-      service_id: string;
-      doctor_id: string;
-      room_id: string | null;
-      price_minor: number;
-      cancelled_at: Date | null;
-      cancelled_by_kind: string | null;
-      cancellation_reason: string | null;
-      cancellation_window_min: number;
-    }[]
-  >`
-    SELECT a.starts_at, a.ends_at, a.status::text, a.channel::text, a.service_id::text, a.doctor_id::text, a.room_id::text, a.price_minor,
-           a.cancelled_at, split_part(a.cancelled_by, ':', 1) AS cancelled_by_kind, a.cancellation_reason::text, a.cancellation_window_min
+  // Served by appointments (clinic_id, starts_at); holds are left out. One JSON array of small
+  // tuples instead of a row per visit: a year of a busy clinic is tens of thousands of visits.
+  const [row] = await tx.$queryRaw<{ visits: VisitTuple[] }[]>`
+    SELECT coalesce(json_agg(json_build_array(
+             (extract(epoch FROM a.starts_at) * 1000)::bigint, (extract(epoch FROM a.ends_at) * 1000)::bigint, a.status, a.channel,
+             a.service_id, a.doctor_id, a.room_id, a.price_minor, (extract(epoch FROM a.cancelled_at) * 1000)::bigint,
+             split_part(a.cancelled_by, ':', 1), a.cancellation_reason, a.cancellation_window_min)), '[]'::json) AS visits
       FROM appointments a
      WHERE a.clinic_id = ${clinicId}::uuid AND a.starts_at >= ${range.from} AND a.starts_at < ${range.to}
        AND (${locationId}::uuid IS NULL OR a.location_id = ${locationId}::uuid)
        AND a.status NOT IN ('held', 'hold_expired', 'hold_released')`;
-  return rows.map((r) => ({
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    status: r.status,
-    channel: r.channel,
-    serviceId: r.service_id,
-    doctorId: r.doctor_id,
-    roomId: r.room_id,
-    priceMinor: r.price_minor,
-    cancelledAt: r.cancelled_at,
-    cancelledBy: r.cancelled_by_kind,
-    cancellationReason: r.cancellation_reason,
-    cancellationWindowMin: r.cancellation_window_min,
+  return (row?.visits ?? []).map(([start, end, status, channel, serviceId, doctorId, roomId, priceMinor, cancelledAt, by, reason, windowMin]) => ({
+    startsAt: new Date(Number(start)),
+    endsAt: new Date(Number(end)),
+    status,
+    channel,
+    serviceId,
+    doctorId,
+    roomId,
+    priceMinor,
+    cancelledAt: cancelledAt === null ? null : new Date(Number(cancelledAt)),
+    cancelledBy: by,
+    cancellationReason: reason,
+    cancellationWindowMin: windowMin,
   }));
 }
 
 async function readDepositMoves(tx: Tx, clinicId: string, range: ReportRange, locationId: string | null): Promise<DepositMoveRow[]> {
-  // Served by deposit_events (clinic_id, occurred_at) from the reports migration. Records that keep a status (a retry noted) are not moves.
-  const rows = await tx.$queryRaw<{ deposit_id: string; to_status: string; amount_minor: number }[]>`
-    SELECT e.deposit_id::text, e.to_status::text, d.amount_minor
-      FROM deposit_events e
-      JOIN deposits d ON d.clinic_id = e.clinic_id AND d.id = e.deposit_id
-      LEFT JOIN appointments a ON a.clinic_id = d.clinic_id AND a.id = d.appointment_id
-     WHERE e.clinic_id = ${clinicId}::uuid AND e.occurred_at >= ${range.from} AND e.occurred_at < ${range.to}
-       AND e.from_status IS DISTINCT FROM e.to_status
-       AND e.to_status::text = ANY (${[...DEPOSIT_MOVES]})
-       AND (${locationId}::uuid IS NULL OR a.location_id = ${locationId}::uuid)
-     ORDER BY e.occurred_at, e.id`;
-  return rows.map((r) => ({ depositId: r.deposit_id, toStatus: r.to_status, amountMinor: r.amount_minor }));
+  // Served by deposit_events (clinic_id, occurred_at) from the reports migration. Records that keep
+  // a status (a retry noted) are not moves; a deposit counts once per state it reached.
+  const rows = await tx.$queryRaw<{ to_status: string; deposits: number; amount_minor: bigint }[]>`
+    SELECT m.to_status, count(*)::int AS deposits, sum(m.amount_minor)::bigint AS amount_minor
+      FROM (SELECT DISTINCT e.deposit_id, e.to_status::text AS to_status, d.amount_minor
+              FROM deposit_events e
+              JOIN deposits d ON d.clinic_id = e.clinic_id AND d.id = e.deposit_id
+              LEFT JOIN appointments a ON a.clinic_id = d.clinic_id AND a.id = d.appointment_id
+             WHERE e.clinic_id = ${clinicId}::uuid AND e.occurred_at >= ${range.from} AND e.occurred_at < ${range.to}
+               AND e.from_status IS DISTINCT FROM e.to_status
+               AND e.to_status::text = ANY (${[...DEPOSIT_MOVES]})
+               AND (${locationId}::uuid IS NULL OR a.location_id = ${locationId}::uuid)) m
+     GROUP BY m.to_status`;
+  return rows.map((r) => ({ toStatus: r.to_status, deposits: r.deposits, amountMinor: Number(r.amount_minor) }));
 }
 
 interface Schedule {
@@ -140,14 +133,15 @@ async function readSchedule(tx: Tx, clinicId: string, range: ReportRange): Promi
 
 /** Available minutes per doctor (at the chosen location, or all) and per active room, from the schedule. */
 export function availableMinutes(schedule: Pick<Schedule, "doctors" | "rooms" | "exceptions">, locations: readonly SlotLocation[], range: ReportRange, timeZone: string) {
-  const window = { from: range.from, to: range.to };
+  const span = windowDays(timeZone, { from: range.from, to: range.to });
+  const openTime = new Map(locations.map((l) => [l.id, openTimeIn({ span, location: l, exceptions: schedule.exceptions })]));
   const doctors = new Map<string, number>();
   for (const doctor of schedule.doctors) {
     let total = 0;
-    for (const location of locations) total += minutesIn(doctorAvailableTimeIn({ timeZone, window, location, exceptions: schedule.exceptions, doctor }));
+    for (const location of locations) total += minutesIn(doctorAvailableTimeIn({ span, location, exceptions: schedule.exceptions, doctor, open: openTime.get(location.id) }));
     doctors.set(doctor.id, total);
   }
-  const openBy = new Map(locations.map((l) => [l.id, minutesIn(openTimeIn({ timeZone, window, location: l, exceptions: schedule.exceptions }))]));
+  const openBy = new Map([...openTime].map(([id, list]) => [id, minutesIn(list)]));
   const rooms = new Map<string, number>();
   for (const room of schedule.rooms) if (room.active && openBy.has(room.locationId)) rooms.set(room.id, openBy.get(room.locationId)!);
   return { doctors, rooms };

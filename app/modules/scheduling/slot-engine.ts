@@ -399,9 +399,25 @@ export function mergeAnyDoctor(slots: readonly Slot[]): Slot[] {
   return [...chosen.values()].sort((x, y) => x.start.getTime() - y.start.getTime() || compare(x.locationId, y.locationId));
 }
 
+/** The local days of a window, worked out once (one time-zone lookup per day) and shared by the queries below. */
+export interface WindowDays {
+  readonly window: { from: Date; to: Date };
+  readonly days: readonly Day[];
+}
+
+export function windowDays(timeZone: string, window: { from: Date; to: Date }): WindowDays {
+  if (window.to.getTime() <= window.from.getTime()) return { window, days: [] };
+  return { window, days: buildDays(utcToZoned(window.from, timeZone).date, utcToZoned(new Date(window.to.getTime() - 1), timeZone).date, timeZone) };
+}
+
+/** The UTC instant of each local midnight from `first` to the day after `last` (daylight-saving days are 23 or 25 hours). */
+export function localMidnights(first: LocalDate, last: LocalDate, timeZone: string): Date[] {
+  const days = buildDays(first, last, timeZone);
+  return [...days.map((d) => new Date(d.start * MINUTE_MS)), new Date((days[days.length - 1]?.end ?? floorMin(zonedToUtc(first, 0, timeZone))) * MINUTE_MS)];
+}
+
 export interface AvailableTimeQuery {
-  timeZone: string;
-  window: { from: Date; to: Date };
+  span: WindowDays;
   location: SlotLocation;
   exceptions: readonly ScheduleException[];
 }
@@ -412,14 +428,9 @@ function clipTo(list: readonly Interval[], window: { from: Date; to: Date }): In
   return list.map(([x, y]): Interval => [Math.max(x, a), Math.min(y, b)]).filter(([x, y]) => y > x);
 }
 
-function daysOf(timeZone: string, window: { from: Date; to: Date }): Day[] {
-  if (window.to.getTime() <= window.from.getTime()) return [];
-  return buildDays(utcToZoned(window.from, timeZone).date, utcToZoned(new Date(window.to.getTime() - 1), timeZone).date, timeZone);
-}
-
 /** The time a location is open within the window (opening hours minus closures), in whole minutes since the epoch. */
 export function openTimeIn(q: AvailableTimeQuery): Interval[] {
-  return clipTo(locationOpenTime(q.location, daysOf(q.timeZone, q.window), q.exceptions), q.window);
+  return clipTo(locationOpenTime(q.location, q.span.days, q.exceptions), q.span.window);
 }
 
 /**
@@ -427,12 +438,12 @@ export function openTimeIn(q: AvailableTimeQuery): Interval[] {
  * it before busy times: working time (rules, breaks, extra hours) minus time off, inside the
  * location's open time. Whole minutes since the epoch.
  */
-export function doctorAvailableTimeIn(q: AvailableTimeQuery & { doctor: SlotDoctor }): Interval[] {
-  const days = daysOf(q.timeZone, q.window);
+export function doctorAvailableTimeIn(q: AvailableTimeQuery & { doctor: SlotDoctor; /** The location's openTimeIn(), when already known. */ open?: readonly Interval[] }): Interval[] {
   const timeOff = normalize(q.exceptions.filter((e) => e.kind === "time_off" && e.doctorId === q.doctor.id).map(asInterval));
-  const working = subtract(doctorWorkingTime(q.doctor, q.location.id, days, q.exceptions), timeOff);
-  const open = locationOpenTime(q.location, days, q.exceptions);
-  return clipTo(subtract(working, subtract(working, open)), q.window);
+  const working = subtract(doctorWorkingTime(q.doctor, q.location.id, q.span.days, q.exceptions), timeOff);
+  if (working.length === 0) return [];
+  const open = q.open ?? locationOpenTime(q.location, q.span.days, q.exceptions);
+  return clipTo(subtract(working, subtract(working, open)), q.span.window);
 }
 
 /** Total minutes in a list of disjoint intervals. */
