@@ -117,7 +117,7 @@ export interface Share {
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : "–");
 
 /** One bar split into shares, with a legend that lists every share's count and percentage. */
-export function ShareBar({ title, shares, testId }: { title: string; shares: readonly Share[]; testId?: string }) {
+export function ShareBar({ title, shares, testId, columns = 2 }: { title: string; shares: readonly Share[]; testId?: string; /** Legend columns from small screens up. */ columns?: 1 | 2 }) {
   const id = useId();
   const total = shares.reduce((s, x) => s + x.value, 0);
   const width = 600;
@@ -139,7 +139,7 @@ export function ShareBar({ title, shares, testId }: { title: string; shares: rea
             })
           : null}
       </svg>
-      <ul className="mt-3 grid gap-x-6 gap-y-1.5 text-sm sm:grid-cols-2">
+      <ul className={`mt-3 grid gap-x-6 gap-y-1.5 text-sm ${columns === 2 ? "sm:grid-cols-2" : ""}`}>
         {shares.map((s, i) => (
           <li key={s.key} className="flex items-center justify-between gap-3" data-testid={testId ? `${testId}-${s.key}` : undefined}>
             <span className="flex min-w-0 items-center gap-2">

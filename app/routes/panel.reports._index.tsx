@@ -264,7 +264,7 @@ function SourcesSection({ r, query }: { r: Figures; query: string }) {
   return (
     <Section id="sources" title="Booking source" query={query}>
       <p className="mb-3 text-sm text-slate-700">Where the {r.sources.total} bookings were made.</p>
-      <ShareBar title="Bookings by source" shares={r.sources.rows.map((s) => ({ key: s.key, label: s.label, value: s.count }))} testId="sources" />
+      <ShareBar title="Bookings by source" shares={r.sources.rows.map((s) => ({ key: s.key, label: s.label, value: s.count }))} testId="sources" columns={1} />
     </Section>
   );
 }
@@ -410,7 +410,7 @@ function UtilizationSection({ r, query }: { r: Figures; query: string }) {
       <p className="mb-4 text-sm text-slate-700">
         Booked time divided by available time. A doctor is available during their weekly hours (breaks out, extra hours in, time off out) while the location is open; a room while its location is open, closures out. Booked: visits that hold the time, no-shows included, buffers not.
       </p>
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="space-y-6">
         <UtilizationTable caption="Doctors" rows={r.utilization.doctors} testId="utilization-doctors" />
         <UtilizationTable caption="Rooms" rows={r.utilization.rooms} testId="utilization-rooms" />
       </div>
