@@ -72,6 +72,13 @@ test("the owner opens the reports, changes the range, sees the charts and downlo
   await expect(page).toHaveURL(/range=this-month/);
   await expect(page.getByRole("img", { name: /Bookings per day/ })).toBeVisible();
   await page.screenshot({ path: screenshotPath(testInfo, "reports-owner-tablet"), fullPage: true });
+  await page.screenshot({ path: screenshotPath(testInfo, "reports-owner-tablet-top") });
+
+  // On a phone the filters stack and wide tables scroll inside their card, not the page.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole("img", { name: /Bookings per day/ })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: screenshotPath(testInfo, "reports-owner-phone"), fullPage: true });
 });
 
 test("a secretary marks a no-show and the owner's no-show rate changes", async ({ browser }, testInfo) => {
