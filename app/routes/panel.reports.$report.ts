@@ -3,7 +3,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { REPORT_KEYS, reportCsv, type ReportKey } from "~/modules/reports/csv";
 import { readReportRequest } from "~/modules/reports/range";
-import { loadReports, recordReportAccess } from "~/modules/reports/reports.server";
+import { loadReports, recordReportAccess, ReportTooSlowError } from "~/modules/reports/reports.server";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 
@@ -23,6 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     reports = await loadReports(db, clinic, asked.range, asked.locationId);
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound();
+    if (error instanceof ReportTooSlowError) return new Response(`${error.message}\n`, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "60" } });
     throw error;
   }
   await recordReportAccess(db, clinic.id, { action: "report.exported", report: key as ReportKey, range: asked.range, locationId: asked.locationId, staffId: staff.id, request: auditContextFromRequest(request, context) });

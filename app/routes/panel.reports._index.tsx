@@ -8,7 +8,7 @@ import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { formatMoney } from "~/modules/booking-flow/format";
 import { REPORT_TITLES, type ReportKey } from "~/modules/reports/csv";
 import { exportQuery, PRESET_LABELS, RANGE_PRESETS, readReportRequest } from "~/modules/reports/range";
-import { loadReports, recordReportAccess, reportLocationOptions } from "~/modules/reports/reports.server";
+import { loadReports, recordReportAccess, reportLocationOptions, ReportTooSlowError } from "~/modules/reports/reports.server";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 
@@ -37,7 +37,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     reports = await loadReports(db, clinic, range, locationId);
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound();
-    throw error;
+    if (!(error instanceof ReportTooSlowError)) throw error;
+    return {
+      filters: { range: range.preset, from: range.first, to: range.last, location: locationId ?? "" },
+      error: { field: "to" as const, message: error.message },
+      locations: await reportLocationOptions(db, clinic.id),
+      reports: null,
+      query: "",
+      timeZone: clinic.timeZone,
+    };
   }
   await recordReportAccess(db, clinic.id, { action: "report.viewed", report: "all", range, locationId, staffId: staff.id, request: auditContextFromRequest(request, context) });
   const { locations, ...figures } = reports;

@@ -52,6 +52,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as csvRoute from "~/routes/panel.reports.$report";
 import * as page from "~/routes/panel.reports._index";
+import { sqlStateOf } from "~/utils/db-errors.server";
 import { releaseAppDb, routeDbIsTestDb } from "../support/api-client";
 import { testDb } from "../support/db";
 import { callPanel, createPanelFixture, type PanelFixture } from "../support/panel-client";
@@ -361,5 +362,8 @@ describe("reading and auditing", () => {
     const settings = await db.tx((tx) => tx.$queryRaw<{ ro: string; timeout: string }[]>`SELECT current_setting('transaction_read_only') AS ro, current_setting('statement_timeout') AS timeout`, { readOnly: true, statementTimeoutMs: 5000 });
     expect(settings[0]).toEqual({ ro: "on", timeout: "5s" });
     await expect(db.tx((tx) => tx.$executeRaw`UPDATE services SET position = position WHERE clinic_id = ${f.clinic.id}::uuid`, { readOnly: true })).rejects.toThrow(/read-only transaction/);
+    // A statement past the limit is cancelled with 57014, which loadReports answers as ReportTooSlowError.
+    const slow = await db.tx((tx) => tx.$queryRaw`SELECT pg_sleep(0.5)`, { readOnly: true, statementTimeoutMs: 50 }).catch((error: unknown) => error);
+    expect(sqlStateOf(slow)).toBe("57014");
   });
 });

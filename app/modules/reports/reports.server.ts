@@ -13,6 +13,7 @@ import { WEEKDAYS, type OpeningPeriod, type Weekday } from "~/modules/tenancy/op
 import { Semaphore } from "~/modules/auth/semaphore";
 import { doctorAvailableTimeIn, minutesIn, openTimeIn, windowDays, type AvailabilityRule, type ScheduleException, type SlotLocation, type WallPeriod } from "~/modules/scheduling/slot-engine";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
+import { sqlStateOf } from "~/utils/db-errors.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { bookingsReport, cancellationsReport, DEPOSIT_MOVES, depositsReport, noShowReport, serviceDemandReport, sourcesReport, utilizationReport, type DepositMoveRow, type Named, type VisitRow } from "./aggregate";
@@ -22,6 +23,13 @@ import type { ReportRange } from "./range";
 /** Per statement: a report that cannot finish in this time gives up rather than hold a connection. */
 export const REPORT_STATEMENT_TIMEOUT_MS = 5_000;
 const reads = new Semaphore(2);
+
+/** The database gave up on a report's statement (statement_timeout): the caller asks for a shorter range. */
+export class ReportTooSlowError extends Error {
+  constructor() {
+    super("These reports took too long to work out. Choose a shorter range, or try again in a few minutes.");
+  }
+}
 
 export interface ReportLocation {
   id: string;
@@ -152,6 +160,15 @@ export function availableMinutes(schedule: Pick<Schedule, "doctors" | "rooms" | 
  * NotFoundError (RLS would hide its rows anyway; saying so beats an empty page that looks real).
  */
 export async function loadReports(db: Db, clinic: ClinicRef, range: ReportRange, locationId: string | null, now = new Date()): Promise<ReportsResult> {
+  try {
+    return await readReports(db, clinic, range, locationId, now);
+  } catch (error) {
+    if (sqlStateOf(error) === "57014") throw new ReportTooSlowError();
+    throw error;
+  }
+}
+
+function readReports(db: Db, clinic: ClinicRef, range: ReportRange, locationId: string | null, now: Date): Promise<ReportsResult> {
   return reads.run(() =>
     db.forClinic(clinic.id).tx(
       async (tx) => {
