@@ -10,6 +10,10 @@ export type Tx = Prisma.TransactionClient;
 export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
   timeoutMs?: number;
+  /** READ ONLY, set before anything else runs in the transaction (reports and other long reads). */
+  readOnly?: boolean;
+  /** A per-statement limit in the database (SET LOCAL statement_timeout), so a heavy read gives up instead of queueing others. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -91,6 +95,9 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     tx(fn, options) {
       return prisma.$transaction(
         async (tx) => {
+          // SET TRANSACTION must come before the transaction's first query.
+          if (options?.readOnly) await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
+          if (options?.statementTimeoutMs) await tx.$executeRaw`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.trunc(options.statementTimeoutMs))}ms`}, true)`;
           await tx.$executeRaw`SELECT set_config('app.clinic_id', ${clinicId ?? ""}, true), set_config('app.scope', ${scope}, true)`;
           return fn(tx);
         },

@@ -259,6 +259,32 @@ function asInterval(block: { start: Date; end: Date }): Interval {
   return [floorMin(block.start), ceilMin(block.end)];
 }
 
+/** A location's open time on `days`: its opening hours in wall time minus closures (its own and clinic-wide). */
+function locationOpenTime(location: SlotLocation, days: readonly Day[], exceptions: readonly ScheduleException[]): Interval[] {
+  const hours = days.flatMap((day) => (location.openingHours[day.weekday] ?? []).map((p): Interval => [wallToInstant(day, minutesOf(p.open)), wallToInstant(day, minutesOf(p.close))]));
+  const closed = normalize(exceptions.filter((c) => c.kind === "closure" && (c.locationId === null || c.locationId === location.id)).map(asInterval));
+  return subtract(normalize(hours), closed);
+}
+
+/** A doctor's working time at a location on `days`: weekly rules in effect minus breaks, plus extra hours (time off is not taken out here). */
+function doctorWorkingTime(doctor: SlotDoctor, locationId: string, days: readonly Day[], exceptions: readonly ScheduleException[]): Interval[] {
+  const working: Interval[] = [];
+  for (const rule of doctor.rules) {
+    if (rule.locationId !== locationId) continue;
+    const shift = [minutesOf(rule.start), minutesOf(rule.end)] as const;
+    const breaks = rule.breaks.map((b) => [minutesOf(b.start), minutesOf(b.end)] as const);
+    for (const day of days) {
+      if (day.weekday !== rule.weekday || !inEffect(rule, day.date)) continue;
+      const onDay = ([a, b]: Interval): Interval => [wallToInstant(day, a), wallToInstant(day, b)];
+      working.push(...subtract([onDay(shift)], normalize(breaks.map(onDay))));
+    }
+  }
+  for (const e of exceptions) {
+    if (e.kind === "extra_hours" && e.doctorId === doctor.id && e.locationId === locationId) working.push(asInterval(e));
+  }
+  return normalize(working);
+}
+
 export function computeSlots(input: SlotQuery): Slot[] {
   const { timeZone, service } = input;
   const duration = service.durationMin;
@@ -283,19 +309,15 @@ export function computeSlots(input: SlotQuery): Slot[] {
   const firstDate = utcToZoned(new Date((earliest - reach) * MINUTE_MS), timeZone).date;
   const lastDate = utcToZoned(new Date((latest + reach) * MINUTE_MS), timeZone).date;
   const days = buildDays(firstDate, lastDate, timeZone);
-  const wallPeriod = (day: Day, start: string, end: string): Interval => [wallToInstant(day, minutesOf(start)), wallToInstant(day, minutesOf(end))];
 
   const starts = gridStarts(days, grid);
   const startsFrom = lowerBound(starts, earliest);
   const startsTo = lowerBound(starts, latest);
 
-  const closures = input.exceptions.filter((e) => e.kind === "closure");
   const openByLocation = new Map<string, Interval[]>();
   for (const location of input.locations) {
     if (!locationIds.includes(location.id)) continue;
-    const hours = days.flatMap((day) => (location.openingHours[day.weekday] ?? []).map((p) => wallPeriod(day, p.open, p.close)));
-    const closed = normalize(closures.filter((c) => c.locationId === null || c.locationId === location.id).map(asInterval));
-    openByLocation.set(location.id, subtract(normalize(hours), closed));
+    openByLocation.set(location.id, locationOpenTime(location, days, input.exceptions));
   }
 
   const roomBusy = new Map<string, Interval[]>();
@@ -336,21 +358,7 @@ export function computeSlots(input: SlotQuery): Slot[] {
       const rooms = service.roomType ? (roomsByLocation.get(locationId) ?? []) : null;
       if (rooms && rooms.length === 0) continue;
 
-      const working: Interval[] = [];
-      for (const rule of doctor.rules) {
-        if (rule.locationId !== locationId) continue;
-        const shift = [minutesOf(rule.start), minutesOf(rule.end)] as const;
-        const breaks = rule.breaks.map((b) => [minutesOf(b.start), minutesOf(b.end)] as const);
-        for (const day of days) {
-          if (day.weekday !== rule.weekday || !inEffect(rule, day.date)) continue;
-          const onDay = ([a, b]: Interval): Interval => [wallToInstant(day, a), wallToInstant(day, b)];
-          working.push(...subtract([onDay(shift)], normalize(breaks.map(onDay))));
-        }
-      }
-      for (const e of input.exceptions) {
-        if (e.kind === "extra_hours" && e.doctorId === doctorId && e.locationId === locationId) working.push(asInterval(e));
-      }
-      const free = subtract(normalize(working), unavailable);
+      const free = subtract(doctorWorkingTime(doctor, locationId, days, input.exceptions), unavailable);
 
       for (const [a, b] of free) {
         for (let i = Math.max(startsFrom, lowerBound(starts, a + before)); i < startsTo; i++) {
@@ -389,4 +397,56 @@ export function mergeAnyDoctor(slots: readonly Slot[]): Slot[] {
     if (!held || compare(slot.doctorId, held.doctorId) < 0) chosen.set(key, slot);
   }
   return [...chosen.values()].sort((x, y) => x.start.getTime() - y.start.getTime() || compare(x.locationId, y.locationId));
+}
+
+/** The local days of a window, worked out once (one time-zone lookup per day) and shared by the queries below. */
+export interface WindowDays {
+  readonly window: { from: Date; to: Date };
+  readonly days: readonly Day[];
+}
+
+export function windowDays(timeZone: string, window: { from: Date; to: Date }): WindowDays {
+  if (window.to.getTime() <= window.from.getTime()) return { window, days: [] };
+  return { window, days: buildDays(utcToZoned(window.from, timeZone).date, utcToZoned(new Date(window.to.getTime() - 1), timeZone).date, timeZone) };
+}
+
+/** The UTC instant of each local midnight from `first` to the day after `last` (daylight-saving days are 23 or 25 hours). */
+export function localMidnights(first: LocalDate, last: LocalDate, timeZone: string): Date[] {
+  const days = buildDays(first, last, timeZone);
+  return [...days.map((d) => new Date(d.start * MINUTE_MS)), new Date((days[days.length - 1]?.end ?? floorMin(zonedToUtc(first, 0, timeZone))) * MINUTE_MS)];
+}
+
+export interface AvailableTimeQuery {
+  span: WindowDays;
+  location: SlotLocation;
+  exceptions: readonly ScheduleException[];
+}
+
+function clipTo(list: readonly Interval[], window: { from: Date; to: Date }): Interval[] {
+  const a = ceilMin(window.from);
+  const b = floorMin(window.to);
+  return list.map(([x, y]): Interval => [Math.max(x, a), Math.min(y, b)]).filter(([x, y]) => y > x);
+}
+
+/** The time a location is open within the window (opening hours minus closures), in whole minutes since the epoch. */
+export function openTimeIn(q: AvailableTimeQuery): Interval[] {
+  return clipTo(locationOpenTime(q.location, q.span.days, q.exceptions), q.span.window);
+}
+
+/**
+ * The time a doctor can see patients at a location within the window, as the slot engine counts
+ * it before busy times: working time (rules, breaks, extra hours) minus time off, inside the
+ * location's open time. Whole minutes since the epoch.
+ */
+export function doctorAvailableTimeIn(q: AvailableTimeQuery & { doctor: SlotDoctor; /** The location's openTimeIn(), when already known. */ open?: readonly Interval[] }): Interval[] {
+  const timeOff = normalize(q.exceptions.filter((e) => e.kind === "time_off" && e.doctorId === q.doctor.id).map(asInterval));
+  const working = subtract(doctorWorkingTime(q.doctor, q.location.id, q.span.days, q.exceptions), timeOff);
+  if (working.length === 0) return [];
+  const open = q.open ?? locationOpenTime(q.location, q.span.days, q.exceptions);
+  return clipTo(subtract(working, subtract(working, open)), q.span.window);
+}
+
+/** Total minutes in a list of disjoint intervals. */
+export function minutesIn(list: readonly Interval[]): number {
+  return list.reduce((sum, [a, b]) => sum + (b - a), 0);
 }
