@@ -13,6 +13,7 @@ export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel/visits", label: "Visits", roles: ["owner", "secretary"] },
   { to: "/panel/clinic", label: "Clinic profile", roles: ["owner"] },
   { to: "/panel/staff", label: "Staff", roles: ["owner"] },
+  { to: "/panel/documents", label: "Documents", roles: ["owner"] },
   { to: "/panel/payouts", label: "Payouts", roles: ["owner"] },
   { to: "/panel/profile", label: "My profile", roles: ["doctor"] },
   { to: "/panel/account", label: "My account", roles: "everyone" },
