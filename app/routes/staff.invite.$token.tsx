@@ -18,11 +18,16 @@ function clinicOf(context: LoaderFunctionArgs["context"]) {
   return { clinic: context.site.clinic, host: context.site.host };
 }
 
+type InviteView =
+  | { ok: false; clinicName: string; message: string; reason: "invalid" | "expired" | "used" | "cancelled" }
+  | { ok: true; clinicName: string; email: string; roles: string[]; existingAccount: boolean };
+
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const { clinic } = clinicOf(context);
   const state = await checkInvite({ db: getDb() }, clinic.id, params.token ?? "");
-  if (!state.ok) return data({ ok: false as const, clinicName: clinic.name, message: state.message, reason: state.reason }, { status: state.reason === "invalid" ? 404 : 410 });
-  return { ok: true as const, clinicName: clinic.name, email: state.email, roles: state.roles.map((r) => ROLE_LABELS[r]), existingAccount: state.existingAccount };
+  // A link that cannot be used is still a page (with its reason), answered as gone or not found.
+  if (!state.ok) return data<InviteView>({ ok: false, clinicName: clinic.name, message: state.message, reason: state.reason }, { status: state.reason === "invalid" ? 404 : 410 });
+  return data<InviteView>({ ok: true, clinicName: clinic.name, email: state.email, roles: state.roles.map((r) => ROLE_LABELS[r]), existingAccount: state.existingAccount });
 }
 
 type ActionResult = { errors: Record<string, string> };
@@ -38,7 +43,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function AcceptInvite() {
-  const state = useLoaderData<typeof loader>();
+  const state = useLoaderData<typeof loader>() as unknown as InviteView;
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state !== "idle";
   const errors = result?.errors ?? {};
