@@ -4,8 +4,9 @@
  * membership row per role; rows are never deleted (appointments point at a doctor's row), so a
  * role that is taken away, or a person who is deactivated, keeps the row with `active = false`.
  *
- * The clinic always keeps at least one active owner: the owner rows are locked before the count,
- * so two owners removing each other at the same moment cannot both succeed.
+ * The clinic always keeps at least one active owner: changes to one clinic's staff take the clinic
+ * row's lock first, so two owners removing each other at the same moment are judged one after the
+ * other and cannot both succeed.
  */
 import { z } from "zod";
 import type { DoctorWorkStatus, StaffRole } from "~/generated/prisma/enums";
@@ -107,6 +108,8 @@ function heldRoles(rows: MembershipRow[]): StaffRole[] {
  */
 export async function changeStaffMember(db: Db, clinicId: string, change: StaffMemberChange, actor: StaffActor): Promise<StaffAnswer> {
   return db.forClinic(clinicId).tx(async (tx): Promise<StaffAnswer> => {
+    // One staff change at a time per clinic (NO KEY UPDATE does not hold up bookings' foreign keys).
+    await tx.$queryRaw`SELECT id FROM clinics WHERE id = ${clinicId}::uuid FOR NO KEY UPDATE`;
     const rows = await lockMember(tx, clinicId, change.staffUserId);
     // Someone of another clinic, or nobody: the same answer.
     if (rows.length === 0) return { ok: false, message: "That person is not on this clinic's staff." };

@@ -355,7 +355,7 @@ export async function decideForClinic(db: Db, clinicId: string, decision: Operat
     steps = detail.steps;
   }
   const answer = await db.forClinic(clinicId).tx(async (tx): Promise<OperatorAnswer> => {
-    const rows = await tx.$queryRaw<{ status: ClinicStatus; name: string }[]>`SELECT status, name FROM clinics WHERE id = ${clinicId}::uuid FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ status: ClinicStatus; name: string }[]>`SELECT status, name FROM clinics WHERE id = ${clinicId}::uuid FOR NO KEY UPDATE`;
     const clinic = rows[0];
     if (!clinic) return { ok: false, message: "There is no such clinic." };
     const target = { type: "clinic", id: clinicId };
