@@ -4,7 +4,7 @@ import { OnboardingStepBar } from "~/components/onboarding-steps";
 import { ClinicStatusBadge, Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireOperator } from "~/modules/auth/guards.server";
-import { DOCUMENT_KIND_LABELS, DOCUMENT_STATUS_LABELS } from "~/modules/clinic/clinic-documents.server";
+import { DOCUMENT_KIND_LABELS, DOCUMENT_STATUS_LABELS } from "~/modules/clinic/onboarding-words";
 import { clinicSiteUrl } from "~/modules/marketplace/site-urls.server";
 import { decideForClinic, getOnboardingDetail, missingForApproval, operatorDecisionForm, type OperatorAnswer } from "~/modules/platform/onboarding.server";
 import { getDb } from "~/utils/db.server";
@@ -16,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireOperator(request, context);
   const clinic = await getOnboardingDetail(getDb(), params.id ?? "");
   if (!clinic) throw notFound();
-  return { clinic, url: clinicSiteUrl(request, clinic.slug) };
+  return { clinic, missing: missingForApproval(clinic.steps).map((s) => s.label), url: clinicSiteUrl(request, clinic.slug) };
 }
 
 type ActionAnswer = OperatorAnswer & { intent: string; documentId?: string };
@@ -80,11 +80,10 @@ function ReasonField({ id, name, label, error, hint, required = true }: { id: st
 }
 
 export default function AdminClinic() {
-  const { clinic, url } = useLoaderData<typeof loader>();
+  const { clinic, missing, url } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as ActionAnswer | undefined;
   const nav = useNavigation();
   const busy = nav.state !== "idle";
-  const missing = missingForApproval(clinic.steps);
   const statusAnswer = answer && ["approve", "suspend", "reinstate"].includes(answer.intent) ? answer : undefined;
   const errorFor = (intent: string, field: string) => (answer && !answer.ok && answer.intent === intent && answer.field === field ? answer.message : undefined);
   return (
@@ -144,12 +143,12 @@ export default function AdminClinic() {
           </div>
         ) : null}
         {clinic.status === "draft" ? (
-          <Form method="post" className="mt-4 space-y-3" data-testid="approve-form">
+          <Form method="post" className="mt-4 space-y-3" data-testid="approve-form" noValidate>
             <input type="hidden" name="intent" value="approve" />
             {missing.length ? (
               <>
                 <p className="text-sm text-slate-700">
-                  Not ready: {missing.map((s) => s.label.toLowerCase()).join(", ")}. Approving now needs an override reason (at least 10 characters), recorded in the clinic's and the platform's audit log.
+                  Not ready: {missing.map((label) => label.toLowerCase()).join(", ")}. Approving now needs an override reason (at least 10 characters), recorded in the clinic's and the platform's audit log.
                 </p>
                 <ReasonField id="override-reason" name="overrideReason" label="Override reason" required={false} error={errorFor("approve", "overrideReason")} />
               </>
@@ -162,7 +161,7 @@ export default function AdminClinic() {
           </Form>
         ) : null}
         {clinic.status === "suspended" ? (
-          <Form method="post" className="mt-4 space-y-3" data-testid="reinstate-form">
+          <Form method="post" className="mt-4 space-y-3" data-testid="reinstate-form" noValidate>
             <input type="hidden" name="intent" value="reinstate" />
             <p className="text-sm text-slate-700">The booking site and API refuse new bookings while suspended.</p>
             <ReasonField id="reinstate-reason" name="reason" label="Reason for reinstating" error={errorFor("reinstate", "reason")} />
@@ -171,7 +170,7 @@ export default function AdminClinic() {
             </button>
           </Form>
         ) : (
-          <Form method="post" className="mt-6 space-y-3 border-t border-slate-100 pt-5" data-testid="suspend-form">
+          <Form method="post" className="mt-6 space-y-3 border-t border-slate-100 pt-5" data-testid="suspend-form" noValidate>
             <input type="hidden" name="intent" value="suspend" />
             <ReasonField id="suspend-reason" name="reason" label="Reason for suspending" hint="The clinic's site stops taking bookings at once; existing appointments stay." error={errorFor("suspend", "reason")} />
             <button type="submit" className="btn-secondary min-h-11 border-red-300 text-red-800 hover:bg-red-50" disabled={busy}>
@@ -243,7 +242,7 @@ export default function AdminClinic() {
                         </button>
                       </Form>
                       {d.status === "pending" ? (
-                        <Form method="post" className="flex flex-wrap items-end gap-2">
+                        <Form method="post" className="flex flex-wrap items-end gap-2" noValidate>
                           <input type="hidden" name="intent" value="reject-document" />
                           <input type="hidden" name="documentId" value={d.id} />
                           <div className="min-w-0 flex-1">

@@ -5,17 +5,8 @@ import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import {
-  deleteClinicDocument,
-  DOCUMENT_KIND_LABELS,
-  DOCUMENT_KINDS,
-  DOCUMENT_STATUS_LABELS,
-  documentForm,
-  listClinicDocuments,
-  MAX_DOCUMENT_BYTES,
-  REQUIRED_DOCUMENT_KINDS,
-  uploadClinicDocument,
-} from "~/modules/clinic/clinic-documents.server";
+import { deleteClinicDocument, documentForm, listClinicDocuments, uploadClinicDocument } from "~/modules/clinic/clinic-documents.server";
+import { DOCUMENT_KIND_LABELS, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, MAX_DOCUMENT_BYTES, REQUIRED_DOCUMENT_KINDS } from "~/modules/clinic/onboarding-words";
 import type { StaffAnswer } from "~/modules/clinic/staff-members.server";
 import { getDb } from "~/utils/db.server";
 import { readFormData } from "~/utils/forms.server";

@@ -20,14 +20,14 @@ function clinicOf(context: LoaderFunctionArgs["context"]) {
 
 type InviteView =
   | { ok: false; clinicName: string; message: string; reason: "invalid" | "expired" | "used" | "cancelled" }
-  | { ok: true; clinicName: string; email: string; roles: string[]; existingAccount: boolean };
+  | { ok: true; clinicName: string; email: string; roles: string[]; existingAccount: boolean; minPasswordLength: number };
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const { clinic } = clinicOf(context);
   const state = await checkInvite({ db: getDb() }, clinic.id, params.token ?? "");
   // A link that cannot be used is still a page (with its reason), answered as gone or not found.
   if (!state.ok) return data<InviteView>({ ok: false, clinicName: clinic.name, message: state.message, reason: state.reason }, { status: state.reason === "invalid" ? 404 : 410 });
-  return data<InviteView>({ ok: true, clinicName: clinic.name, email: state.email, roles: state.roles.map((r) => ROLE_LABELS[r]), existingAccount: state.existingAccount });
+  return data<InviteView>({ ok: true, clinicName: clinic.name, email: state.email, roles: state.roles.map((r) => ROLE_LABELS[r]), existingAccount: state.existingAccount, minPasswordLength: MIN_PASSWORD_LENGTH });
 }
 
 type ActionResult = { errors: Record<string, string> };
@@ -89,7 +89,7 @@ export default function AcceptInvite() {
           <input type="hidden" name="intent" value="create-account" />
           <input type="email" name="username" autoComplete="username" value={state.email} readOnly hidden />
           <Field label="Your full name" name="name" autoComplete="name" required maxLength={120} error={errors.name} />
-          <Field label="Choose a password" name="password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.password} />
+          <Field label="Choose a password" name="password" type="password" autoComplete="new-password" required minLength={state.minPasswordLength} hint={`At least ${state.minPasswordLength} characters.`} error={errors.password} />
           <Field label="Repeat the password" name="confirmPassword" type="password" autoComplete="new-password" required error={errors.confirmPassword} />
           <button type="submit" className="btn-primary w-full" disabled={busy}>
             {busy ? "Creating your account…" : "Create account and join"}

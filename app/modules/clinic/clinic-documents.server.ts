@@ -8,14 +8,10 @@ import { z } from "zod";
 import type { ClinicDocumentKind, ClinicDocumentStatus } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Db } from "~/utils/db.server";
+import { DOCUMENT_KINDS, MAX_DOCUMENT_BYTES } from "./onboarding-words";
 import type { StaffActor, StaffAnswer } from "./staff-members.server";
 
-export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
-export const DOCUMENT_KINDS = ["licence", "insurance", "other"] as const satisfies readonly ClinicDocumentKind[];
-export const DOCUMENT_KIND_LABELS: Record<ClinicDocumentKind, string> = { licence: "Licence", insurance: "Insurance", other: "Other" };
-export const DOCUMENT_STATUS_LABELS: Record<ClinicDocumentStatus, string> = { pending: "Waiting for review", verified: "Verified", rejected: "Rejected" };
-/** Kinds that must each have a verified document before a clinic can go live. */
-export const REQUIRED_DOCUMENT_KINDS = ["licence", "insurance"] as const satisfies readonly ClinicDocumentKind[];
+export { MAX_DOCUMENT_BYTES };
 
 export type DocumentType = "application/pdf" | "image/png" | "image/jpeg";
 

@@ -22,9 +22,10 @@ import { generateToken, sha256Hex } from "~/modules/auth/tokens.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
+import { INVITE_DAYS } from "./onboarding-words";
 import { STAFF_ROLES, type StaffActor, type StaffAnswer } from "./staff-members.server";
 
-export const INVITE_DAYS = 7;
+export { INVITE_DAYS };
 const INVITE_MS = INVITE_DAYS * 24 * 3_600_000;
 /** Re-sending is for a lost email, not for filling someone's inbox. */
 const MAX_SENDS = 5;

@@ -12,9 +12,9 @@ import { z } from "zod";
 import type { DoctorWorkStatus, StaffRole } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Db, Tx } from "~/utils/db.server";
+import { STAFF_ROLES, WORK_STATUSES } from "./onboarding-words";
 
-export const STAFF_ROLES = ["owner", "secretary", "doctor"] as const satisfies readonly StaffRole[];
-export const WORK_STATUSES = ["active", "on_leave", "inactive"] as const satisfies readonly DoctorWorkStatus[];
+export { STAFF_ROLES, WORK_STATUSES };
 
 export interface StaffActor {
   staffUserId: string;

@@ -11,7 +11,8 @@
 import { z } from "zod";
 import type { ClinicDocumentKind, ClinicDocumentStatus, ClinicStatus } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { REQUIRED_DOCUMENT_KINDS, toSummary, type ClinicDocumentSummary } from "~/modules/clinic/clinic-documents.server";
+import { toSummary, type ClinicDocumentSummary } from "~/modules/clinic/clinic-documents.server";
+import { REQUIRED_DOCUMENT_KINDS } from "~/modules/clinic/onboarding-words";
 import { forgetCachedSites } from "~/modules/tenancy/site.server";
 import type { Db, Tx } from "~/utils/db.server";
 
