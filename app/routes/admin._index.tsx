@@ -113,7 +113,7 @@ export default function AdminClinics() {
                   <span>
                     <span className="font-semibold tabular-nums">{c.appointmentsThisWeek}</span> appointments this week
                   </span>
-                  {c.documentsPending ? <span className="font-semibold text-amber-900">{c.documentsPending} documents to review</span> : null}
+                  {c.documentsPending ? <span className="font-semibold text-amber-900">{c.documentsPending} {c.documentsPending === 1 ? "document" : "documents"} to review</span> : null}
                   <span className="text-slate-500">since {created.format(new Date(c.createdAt))}</span>
                 </p>
               </li>

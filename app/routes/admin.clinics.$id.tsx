@@ -84,7 +84,8 @@ export default function AdminClinic() {
   const answer = useActionData<typeof action>() as ActionAnswer | undefined;
   const nav = useNavigation();
   const busy = nav.state !== "idle";
-  const statusAnswer = answer && ["approve", "suspend", "reinstate"].includes(answer.intent) ? answer : undefined;
+  // A message that belongs to a field is shown next to that field only.
+  const statusAnswer = answer && ["approve", "suspend", "reinstate"].includes(answer.intent) && (answer.ok || !answer.field) ? answer : undefined;
   const errorFor = (intent: string, field: string) => (answer && !answer.ok && answer.intent === intent && answer.field === field ? answer.message : undefined);
   return (
     <>

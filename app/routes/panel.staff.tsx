@@ -220,13 +220,15 @@ function MemberCard({ m, me, answer, busy }: { m: StaffMember; me: string; answe
         {m.workStatus ? <Pill tone={m.workStatus === "active" ? "good" : m.workStatus === "on_leave" ? "warn" : "muted"}>{WORK_STATUS_LABELS[m.workStatus]}</Pill> : null}
         {m.specialty && isDoctor ? <span className="text-sm text-slate-700">{m.specialty}</span> : null}
       </div>
-      {mine ? (
+      {mine && (mine.ok || mine.field !== "roles") ? (
         <div className="mt-3">
           <AnswerBanner answer={mine} />
         </div>
       ) : null}
       <details className="group mt-3" open={Boolean(mine && !mine.ok)}>
-        <summary className="inline-flex min-h-11 cursor-pointer items-center rounded-lg text-sm font-semibold text-brand underline-offset-4 hover:underline">Change {m.name.split(" ")[0]}'s access</summary>
+        <summary className="inline-flex min-h-11 cursor-pointer items-center rounded-lg text-sm font-semibold text-brand underline-offset-4 hover:underline">
+          Change access<span className="sr-only"> of {m.name}</span>
+        </summary>
         <div className="mt-3 space-y-5 border-t border-slate-200 pt-4">
           {m.active ? (
             <>
@@ -276,7 +278,7 @@ function MemberCard({ m, me, answer, busy }: { m: StaffMember; me: string; answe
                 <input type="hidden" name="intent" value="deactivate" />
                 <input type="hidden" name="staffUserId" value={m.staffUserId} />
                 <button type="submit" className="btn-secondary min-h-11 border-red-300 text-red-800 hover:bg-red-50" disabled={busy}>
-                  Deactivate {m.staffUserId === me ? "myself" : m.name.split(" ")[0]}
+                  {m.staffUserId === me ? "Deactivate myself" : <>Deactivate<span className="sr-only"> {m.name}</span></>}
                 </button>
               </Form>
             </>
