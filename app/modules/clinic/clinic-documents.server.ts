@@ -113,13 +113,14 @@ export async function getClinicDocumentFile(db: Db, clinicId: string, documentId
 
 /** The answer that serves a document's bytes, never rendered inline as anything but itself. */
 export function documentResponse(file: { fileName: string; contentType: string; data: Uint8Array }, disposition: "inline" | "attachment"): Response {
-  return new Response(Buffer.from(file.data), {
-    headers: {
-      "Content-Type": file.contentType,
-      "Content-Disposition": `${disposition}; filename="${file.fileName.replace(/"/g, "")}"`,
-      "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "default-src 'none'; img-src 'self'; object-src 'self'; plugin-types application/pdf; sandbox",
-      "Cache-Control": "private, no-store",
-    },
-  });
+  const headers: Record<string, string> = {
+    "Content-Type": file.contentType,
+    "Content-Disposition": `${disposition}; filename="${file.fileName.replace(/"/g, "")}"`,
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "private, no-store",
+  };
+  // Images open as a bare, sandboxed document; a sandbox would stop the browser's PDF viewer, so
+  // PDFs (their bytes checked to be a PDF, sent with their exact type) are left to that viewer.
+  if (file.contentType !== "application/pdf") headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox";
+  return new Response(Buffer.from(file.data), { headers });
 }
