@@ -1,40 +1,56 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { OnboardingStepBar } from "~/components/onboarding-steps";
 import { ClinicStatusBadge } from "~/components/status-badge";
 import { requireOperator } from "~/modules/auth/guards.server";
 import { clinicSiteUrl } from "~/modules/marketplace/site-urls.server";
-import { getClinicDirectory } from "~/modules/platform/clinic-directory.server";
+import { clinicStatusFilter, getOnboardingOverview } from "~/modules/platform/onboarding.server";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Clinics · Platform admin" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
-  const { clinics, counts } = await getClinicDirectory(getDb());
-  return { clinics: clinics.map((c) => ({ ...c, url: clinicSiteUrl(request, c.slug) })), counts };
+  const status = clinicStatusFilter.parse(new URL(request.url).searchParams.get("status") ?? undefined);
+  const { clinics, totals } = await getOnboardingOverview(getDb(), { status });
+  return { clinics: clinics.map((c) => ({ ...c, url: clinicSiteUrl(request, c.slug) })), totals, status: status ?? null };
 }
 
+const dayFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 const created = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
+const FILTERS = [
+  { value: null, label: "All" },
+  { value: "draft", label: "Draft" },
+  { value: "live", label: "Live" },
+  { value: "suspended", label: "Suspended" },
+] as const;
+
 export default function AdminClinics() {
-  const { clinics, counts } = useLoaderData<typeof loader>();
+  const { clinics, totals, status } = useLoaderData<typeof loader>();
+  const loading = useNavigation().state === "loading";
+  const weekEnd = new Date(Date.parse(totals.week.to) - 86_400_000);
   const stats = [
-    { label: "Live clinics", value: counts.clinicsByStatus.live },
-    { label: "Draft clinics", value: counts.clinicsByStatus.draft },
-    { label: "Suspended clinics", value: counts.clinicsByStatus.suspended },
-    { label: "Staff accounts", value: counts.staffUsers },
-    { label: "Patient accounts", value: counts.patientAccounts },
+    { label: "Live clinics", value: totals.clinicsByStatus.live },
+    { label: "Draft clinics", value: totals.clinicsByStatus.draft },
+    { label: "Suspended clinics", value: totals.clinicsByStatus.suspended },
+    { label: "Staff accounts", value: totals.staffUsers },
+    { label: "Active staff memberships", value: totals.activeStaffMemberships },
+    { label: `Appointments ${dayFmt.format(new Date(totals.week.from))}–${dayFmt.format(weekEnd)}`, value: totals.appointmentsThisWeek },
+    { label: "Documents to review", value: totals.documentsPending },
+    { label: "Patient accounts", value: totals.patientAccounts },
   ];
+  const countFor = (v: (typeof FILTERS)[number]["value"]) => (v ? totals.clinicsByStatus[v] : totals.clinics);
   return (
     <>
       <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Clinics</h1>
-      <p className="mt-2 text-slate-600">Every clinic on the platform, newest first. Patient records are not shown here.</p>
+      <p className="mt-2 text-slate-600">Every clinic on the platform with its onboarding progress. Counts only: no patient names, phones or appointments are shown here.</p>
 
       <section aria-labelledby="counts-heading" className="mt-6">
         <h2 id="counts-heading" className="sr-only">
           Platform totals
         </h2>
-        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5" data-testid="platform-counts">
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="platform-counts">
           {stats.map((s) => (
             <div key={s.label} className="card p-4">
               <dt className="text-sm text-slate-600">{s.label}</dt>
@@ -42,55 +58,80 @@ export default function AdminClinics() {
             </div>
           ))}
         </dl>
+        <p className="mt-2 text-xs text-slate-500">Appointments: booked visits (not holds, cancellations or moves) starting this week, Monday to Sunday in UTC.</p>
       </section>
 
       <section aria-labelledby="directory-heading" className="mt-8">
-        <h2 id="directory-heading" className="text-lg font-semibold text-slate-900">
-          All clinics ({counts.clinics})
-        </h2>
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <h2 id="directory-heading" className="text-lg font-semibold text-slate-900">
+            {status ? `${FILTERS.find((f) => f.value === status)?.label} clinics` : "All clinics"} ({clinics.length})
+          </h2>
+          <nav aria-label="Filter by status">
+            <ul className="flex flex-wrap gap-2">
+              {FILTERS.map((f) => {
+                const current = (f.value ?? null) === status;
+                return (
+                  <li key={f.label}>
+                    <Link
+                      to={f.value ? `/admin?status=${f.value}` : "/admin"}
+                      aria-current={current ? "page" : undefined}
+                      className={`inline-flex min-h-11 items-center rounded-full px-4 text-sm font-semibold ring-1 ${current ? "bg-slate-900 text-white ring-slate-900" : "bg-white text-slate-800 ring-slate-300 hover:bg-slate-50"}`}
+                    >
+                      {f.label} <span className="ml-1.5 tabular-nums opacity-80">{countFor(f.value)}</span>
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+        </div>
         {clinics.length ? (
-          <div className="card mt-4 overflow-hidden">
-            <div className="overflow-x-auto">
-              <table className="w-full min-w-[48rem] text-left text-sm" data-testid="clinic-directory">
-                <caption className="sr-only">All clinics with status, location and staff counts</caption>
-                <thead className="bg-slate-50 text-xs uppercase tracking-wider text-slate-600">
-                  <tr>
-                    <th scope="col" className="px-4 py-3 font-semibold">Clinic</th>
-                    <th scope="col" className="px-4 py-3 font-semibold">Status</th>
-                    <th scope="col" className="px-4 py-3 font-semibold">City</th>
-                    <th scope="col" className="px-4 py-3 font-semibold">Time zone</th>
-                    <th scope="col" className="px-4 py-3 text-right font-semibold">Locations</th>
-                    <th scope="col" className="px-4 py-3 text-right font-semibold">Staff</th>
-                    <th scope="col" className="px-4 py-3 font-semibold">Created</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {clinics.map((c) => (
-                    <tr key={c.id} data-testid={`directory-${c.slug}`}>
-                      <th scope="row" className="px-4 py-3 font-normal">
-                        <a href={c.url} className="whitespace-nowrap font-semibold text-slate-900 underline decoration-slate-300 underline-offset-4 hover:decoration-slate-900">
-                          {c.name}
-                        </a>
-                        <span className="block font-mono text-xs text-slate-600">{c.slug}</span>
-                      </th>
-                      <td className="px-4 py-3">
-                        <ClinicStatusBadge status={c.status} />
-                      </td>
-                      <td className="px-4 py-3 text-slate-800">{c.city ?? "—"}</td>
-                      <td className="px-4 py-3 font-mono text-xs text-slate-800">{c.timeZone}</td>
-                      <td className="px-4 py-3 text-right tabular-nums">{c.locationCount}</td>
-                      <td className="px-4 py-3 text-right tabular-nums">{c.staffCount}</td>
-                      <td className="px-4 py-3 text-slate-800">
-                        <time dateTime={c.createdAt}>{created.format(new Date(c.createdAt))}</time>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
+          <ul className={`mt-4 grid gap-3 md:grid-cols-2 ${loading ? "opacity-60" : ""}`} data-testid="clinic-directory">
+            {clinics.map((c) => (
+              <li key={c.id} className="card p-4 sm:p-5" data-testid={`directory-${c.slug}`}>
+                <div className="flex items-start justify-between gap-3">
+                  <div className="min-w-0">
+                    <Link to={`/admin/clinics/${c.id}`} className="font-semibold text-slate-900 underline decoration-slate-300 underline-offset-4 hover:decoration-slate-900">
+                      {c.name}
+                    </Link>
+                    <p className="mt-0.5 truncate text-sm text-slate-600">
+                      <a href={c.url} className="font-mono text-xs hover:underline">
+                        {c.slug}
+                      </a>
+                      {c.city ? ` · ${c.city}` : ""} · <span className="font-mono text-xs">{c.timeZone}</span>
+                    </p>
+                  </div>
+                  <ClinicStatusBadge status={c.status} />
+                </div>
+                <div className="mt-4">
+                  <OnboardingStepBar steps={c.steps} compact />
+                </div>
+                <p className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700">
+                  <span>
+                    <span className="font-semibold tabular-nums">{c.staffCount}</span> staff
+                  </span>
+                  <span>
+                    <span className="font-semibold tabular-nums">{c.appointmentsThisWeek}</span> appointments this week
+                  </span>
+                  {c.documentsPending ? <span className="font-semibold text-amber-900">{c.documentsPending} {c.documentsPending === 1 ? "document" : "documents"} to review</span> : null}
+                  <span className="text-slate-500">since {created.format(new Date(c.createdAt))}</span>
+                </p>
+              </li>
+            ))}
+          </ul>
         ) : (
-          <p className="card mt-4 p-6 text-slate-700">No clinics yet. Import one with <code className="font-mono">npm run -s cli -- tenant import &lt;folder&gt;</code>.</p>
+          <p className="card mt-4 p-6 text-slate-700">
+            {status ? `No ${status} clinics. ` : "No clinics yet. "}
+            {status ? (
+              <Link to="/admin" className="font-semibold underline">
+                Show all clinics
+              </Link>
+            ) : (
+              <>
+                Import one with <code className="font-mono">npm run -s cli -- tenant import &lt;folder&gt;</code>.
+              </>
+            )}
+          </p>
         )}
       </section>
     </>

@@ -29,7 +29,6 @@ export default function AdminLayout() {
                 <li>
                   <NavLink
                     to="/admin"
-                    end
                     className={({ isActive }) => `rounded-lg px-3 py-1.5 text-sm font-medium ${isActive ? "bg-white/15 text-white" : "text-slate-300 hover:text-white"}`}
                   >
                     Clinics

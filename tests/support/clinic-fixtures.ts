@@ -295,6 +295,24 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
       [clinicId, deposit.id],
     );
   },
+
+  staff_invites: (sql, clinicId) =>
+    one(
+      sql,
+      `INSERT INTO staff_invites (clinic_id, email, roles, token_hash, expires_at)
+       VALUES ($1::uuid, $2, ARRAY['secretary']::staff_role[], $3, now() + interval '7 days')
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, `invite-${token()}@clinic.test`, token(32)],
+    ),
+
+  clinic_documents: (sql, clinicId) =>
+    one(
+      sql,
+      `INSERT INTO clinic_documents (clinic_id, kind, title, file_name, content_type, size_bytes, data)
+       VALUES ($1::uuid, 'licence', 'Operating licence', 'licence.pdf', 'application/pdf', 8, '\\x255044462d312e34'::bytea)
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId],
+    ),
 };
 
 async function newDeposit(sql: Sql, clinicId: string): Promise<PrimaryKey> {

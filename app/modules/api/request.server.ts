@@ -9,6 +9,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer } from "~/modules/auth/guards.server";
 import { appendPendingSessionCookie } from "~/modules/auth/session.server";
 import type { Actor } from "~/modules/scheduling/actor";
+import { ClinicNotTakingBookingsError } from "~/modules/scheduling/booking.server";
 import type { Audience } from "~/modules/scheduling/schedule-data.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { ClinicSite } from "~/modules/tenancy/site.server";
@@ -48,6 +49,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** The clinic whose host was called; the marketplace and unknown hosts have no API. */
 export function requireClinicHost(context: AppLoadContext): ClinicSite {
   const { site } = context;
+  // A suspended clinic's host still names it, so integrations learn why instead of "no clinic here".
+  if (site.kind === "not-found" && site.reason === "suspended") throw new ClinicNotTakingBookingsError();
   if (site.kind !== "clinic")
     throw new NotFoundError("There is no clinic at this address. API v1 answers on a clinic's own host, e.g. https://{clinic}.medslot.example/api/v1.");
   return site.clinic;

@@ -26,24 +26,28 @@ export async function listClinicStaff(db: Db, clinicId: string): Promise<StaffMe
       },
     }),
   );
-  const people = new Map<string, StaffMember>();
+  const people = new Map<string, StaffMember & { activeRoles: StaffRole[] }>();
   for (const m of memberships) {
     const person = people.get(m.staffUser.id) ?? {
       staffUserId: m.staffUser.id,
       name: m.staffUser.name,
       email: m.staffUser.email,
       roles: [],
+      activeRoles: [],
       specialty: null,
       workStatus: null,
       active: false,
     };
     person.roles.push(m.role);
+    if (m.active) person.activeRoles.push(m.role);
     person.specialty ??= m.specialty;
-    if (m.role === "doctor") person.workStatus = m.workStatus;
+    if (m.role === "doctor" && m.active) person.workStatus = m.workStatus;
     person.active ||= m.active;
     people.set(m.staffUser.id, person);
   }
+  const ordered = (roles: StaffRole[]) => [...roles].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
+  // An active person shows the roles they hold now; a deactivated one the roles they held (offered back on reactivation).
   return [...people.values()]
-    .map((p) => ({ ...p, roles: [...p.roles].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b)) }))
+    .map(({ activeRoles, ...p }) => ({ ...p, roles: ordered(p.active ? activeRoles : p.roles) }))
     .sort((a, b) => Number(b.active) - Number(a.active) || a.name.localeCompare(b.name));
 }

@@ -12,7 +12,8 @@ import { Prisma } from "~/generated/prisma/client";
 import type { AppointmentStatus, BookingChannel, CancellationReason } from "~/generated/prisma/enums";
 import { isExclusionViolation, sqlStateOf } from "~/utils/db-errors.server";
 import type { Tx } from "~/utils/db.server";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { problemType } from "~/utils/problem.server";
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { carryDepositOver } from "../payments/deposits.server";
@@ -33,6 +34,16 @@ export const CANCELLATION_REASONS = ["patient_request", "staff_unavailable", "il
 export class SlotTakenError extends ConflictError<Slot> {
   constructor(detail = "This time was just taken by someone else. Please choose another time.") {
     super(detail);
+  }
+}
+
+/** A suspended clinic takes no new bookings (holds, bookings, moves to a new time); cancelling still works. */
+export class ClinicNotTakingBookingsError extends DomainError {
+  readonly status = 403;
+  readonly problemType = problemType("clinic-not-taking-bookings");
+  readonly title = "This clinic is not taking bookings";
+  constructor() {
+    super("This clinic is not taking new bookings at the moment. Please contact the clinic directly.");
   }
 }
 
@@ -236,6 +247,9 @@ const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" |
 async function resolveSlot(tx: Tx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date): Promise<{ slot: Slot; data: ScheduleData }> {
   if (!isUuid(choice.serviceId)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
+  // Read in the booking's own transaction: a suspension that committed first is always seen.
+  const [clinicRow] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM clinics WHERE id = ${clinic.id}::uuid`;
+  if (clinicRow?.status === "suspended") throw new ClinicNotTakingBookingsError();
   if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
   if (choice.locationId && !isUuid(choice.locationId)) throw new ValidationError("This location does not offer this service.", [{ path: "locationId", message: "is not a location of this clinic" }]);
   const window = { from: choice.start, to: new Date(choice.start.getTime() + 60_000) };
