@@ -25,7 +25,13 @@ const MAX_UPLOAD_BODY = MAX_UPLOADED_LOGO_BYTES + 64 * 1024;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { clinicId } = await requireStaff(request, context, ["owner"]);
   const profile = await getClinicProfile(getDb(), clinicId);
-  return { profile, logoUrl: clinicLogoUrl({ hasLogo: profile.hasLogo, logoVersion: profile.logoUpdatedAt ? Date.parse(profile.logoUpdatedAt) : 0 }) };
+  return {
+    profile,
+    logoUrl: clinicLogoUrl({
+      hasLogo: profile.hasLogo,
+      logoVersion: profile.logoUpdatedAt ? Date.parse(profile.logoUpdatedAt) : 0,
+    }),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -34,7 +40,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (length > MAX_UPLOAD_BODY) return refused("logo", "The file is larger than 1 MB; a logo may be at most 1 MB.", { logo: "At most 1 MB." }, 413);
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
-  const by = { actor: { type: "staff" as const, id: staff.id }, request: auditContextFromRequest(request, context) };
+  const by = {
+    actor: { type: "staff" as const, id: staff.id },
+    request: auditContextFromRequest(request, context),
+  };
   const db = getDb();
   try {
     switch (intent) {
@@ -53,13 +62,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
             colorPrimary: text("colorPrimary"),
             colorAccent: text("colorAccent"),
           },
-          by,
+          by
         );
         return done(intent, changed.length ? "Saved. The clinic's site shows the change now." : "Nothing had changed.");
       }
       case "logo": {
         const file = form.logo;
-        if (!file || typeof file === "string" || file.size === 0) return refused(intent, "Choose a picture file to upload.", { logo: "Choose a PNG, JPEG or WebP file." });
+        if (!file || typeof file === "string" || file.size === 0)
+          return refused(intent, "Choose a picture file to upload.", {
+            logo: "Choose a PNG, JPEG or WebP file.",
+          });
         await uploadClinicLogo(db, clinicId, new Uint8Array(await file.arrayBuffer()), by);
         return done(intent, "The new logo is on the clinic's site.");
       }
@@ -81,7 +93,16 @@ const STATUS_EXPLAINED = {
   suspended: "The site is offline for patients.",
 } as const;
 
-type Fields = { name: string; tagline: string; description: string; contactPhone: string; contactEmail: string; website: string; colorPrimary: string; colorAccent: string };
+type Fields = {
+  name: string;
+  tagline: string;
+  description: string;
+  contactPhone: string;
+  contactEmail: string;
+  website: string;
+  colorPrimary: string;
+  colorAccent: string;
+};
 
 export default function PanelClinicProfile() {
   const { profile, logoUrl } = useLoaderData<typeof loader>();
@@ -99,8 +120,11 @@ export default function PanelClinicProfile() {
     colorAccent: profile.colorAccent,
   });
   const set = (name: keyof Fields) => (event: { target: { value: string } }) => setFields((f) => ({ ...f, [name]: event.target.value }));
-  const [chosenLogo, setChosenLogo] = useState<{ url: string; problem: string | null } | null>(null);
-  useEffect(() => () => (chosenLogo ? URL.revokeObjectURL(chosenLogo.url) : undefined), [chosenLogo]);
+  const [chosenLogo, setChosenLogo] = useState<{
+    url: string;
+    problem: string | null;
+  } | null>(null);
+  useEffect(() => () => chosenLogo ? URL.revokeObjectURL(chosenLogo.url) : undefined, [chosenLogo]);
   const profileAnswer = answerFor(answer, "profile");
   const logoAnswer = answer && (answer.intent === "logo" || answer.intent === "remove-logo") ? answer : undefined;
   const errors = profileAnswer?.errors ?? {};
@@ -112,11 +136,7 @@ export default function PanelClinicProfile() {
     if (!file) return setChosenLogo(null);
     const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
     const problem =
-      file.size > MAX_UPLOADED_LOGO_BYTES
-        ? `The file is ${(file.size / (1024 * 1024)).toFixed(1)} MB; a logo may be at most 1 MB.`
-        : sniffUploadedLogo(head)
-          ? null
-          : "This file is not a PNG, JPEG or WebP picture (whatever its name says).";
+      file.size > MAX_UPLOADED_LOGO_BYTES ? `The file is ${(file.size / (1024 * 1024)).toFixed(1)} MB; a logo may be at most 1 MB.` : sniffUploadedLogo(head) ? null : "This file is not a PNG, JPEG or WebP picture (whatever its name says).";
     setChosenLogo({ url: URL.createObjectURL(file), problem });
   }
 
@@ -138,14 +158,31 @@ export default function PanelClinicProfile() {
             <Form method="post" className="space-y-4" noValidate>
               <TextField label="Clinic name" name="name" value={fields.name} onChange={set("name")} error={errors.name} required maxLength={120} />
               <TextField label="Tagline" name="tagline" value={fields.tagline} onChange={set("tagline")} error={errors.tagline} maxLength={160} hint="One line under the name, e.g. what the clinic is known for." />
-              <TextAreaField label="Description" name="description" value={fields.description} onChange={set("description")} error={errors.description} rows={5} maxLength={4000} hint="Shown under “About us”. Leave an empty line between paragraphs." />
+              <TextAreaField
+                label="Description"
+                name="description"
+                value={fields.description}
+                onChange={set("description")}
+                error={errors.description}
+                rows={5}
+                maxLength={4000}
+                hint="Shown under “About us”. Leave an empty line between paragraphs."
+              />
               <div className="grid gap-4 sm:grid-cols-2">
                 <TextField label="Phone" name="contactPhone" type="tel" autoComplete="tel" value={fields.contactPhone} onChange={set("contactPhone")} error={errors.contactPhone} />
                 <TextField label="Email" name="contactEmail" type="email" autoComplete="email" value={fields.contactEmail} onChange={set("contactEmail")} error={errors.contactEmail} />
               </div>
               <TextField label="Website" name="website" type="url" value={fields.website} onChange={set("website")} error={errors.website} hint="The full address, starting with https://" />
               <div className="grid gap-4 sm:grid-cols-2">
-                <ColourField label="Primary colour" name="colorPrimary" value={fields.colorPrimary} onChange={(v) => setFields((f) => ({ ...f, colorPrimary: v }))} check={primary} error={errors.colorPrimary} hint="Buttons and links, with white text." />
+                <ColourField
+                  label="Primary colour"
+                  name="colorPrimary"
+                  value={fields.colorPrimary}
+                  onChange={(v) => setFields((f) => ({ ...f, colorPrimary: v }))}
+                  check={primary}
+                  error={errors.colorPrimary}
+                  hint="Buttons and links, with white text."
+                />
                 <ColourField label="Accent colour" name="colorAccent" value={fields.colorAccent} onChange={(v) => setFields((f) => ({ ...f, colorAccent: v }))} check={accent} error={errors.colorAccent} hint="Highlights, with white or dark text." />
               </div>
               <SubmitButton value="profile" busy={submitting === "profile"} busyText="Saving…">
@@ -199,7 +236,13 @@ export default function PanelClinicProfile() {
               <span className="text-sm text-slate-600">{chosenLogo && !chosenLogo.problem ? "With the chosen logo (not uploaded yet)" : "As you type, before saving"}</span>
             </div>
             {/* The site's own header and hero, in the colours being typed; links are inert here. */}
-            <div style={themeVariables(primary.ok ? fields.colorPrimary : profile.colorPrimary, accent.ok ? fields.colorAccent : profile.colorAccent) as CSSProperties} className="pointer-events-none select-none" aria-hidden="true" {...{ inert: "" }} data-testid="preview-site">
+            <div
+              style={themeVariables(primary.ok ? fields.colorPrimary : profile.colorPrimary, accent.ok ? fields.colorAccent : profile.colorAccent) as CSSProperties}
+              className="pointer-events-none select-none"
+              aria-hidden="true"
+              {...{ inert: "" }}
+              data-testid="preview-site"
+            >
               <ClinicHeader name={fields.name || profile.name} logoUrl={previewLogo} viewer={{ kind: "anonymous" }} />
               <ClinicHero name={fields.name || profile.name} tagline={fields.tagline.trim() || null} contactPhone={fields.contactPhone.trim() ? { display: fields.contactPhone.trim(), href: "#" } : null} headingLevel={2} />
             </div>

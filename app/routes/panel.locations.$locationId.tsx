@@ -15,20 +15,33 @@ import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.location.name ?? "Location"} · Locations · Staff panel` }];
 
-const ROOM_TYPE_WORDS: Record<(typeof ROOM_TYPES)[number], string> = { consultation: "Consultation", therapy: "Therapy", private: "Private", equipment: "Equipment" };
+const ROOM_TYPE_WORDS: Record<(typeof ROOM_TYPES)[number], string> = {
+  consultation: "Consultation",
+  therapy: "Therapy",
+  private: "Private",
+  equipment: "Equipment",
+};
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { clinicId } = await requireStaff(request, context, ["owner"]);
   const location = (await listLocationsForSetup(getDb(), clinicId)).find((l) => l.id === params.locationId);
   if (!location) throw notFound();
-  return { location: { ...location, phone: location.phone ? displayPhone(location.phone) : null } };
+  return {
+    location: {
+      ...location,
+      phone: location.phone ? displayPhone(location.phone) : null,
+    },
+  };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
-  const by = { actor: { type: "staff" as const, id: staff.id }, request: auditContextFromRequest(request, context) };
+  const by = {
+    actor: { type: "staff" as const, id: staff.id },
+    request: auditContextFromRequest(request, context),
+  };
   const db = getDb();
   const locationId = params.locationId ?? "";
   const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : "");
@@ -44,7 +57,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       }
       case "update-room": {
         const room = await roomOfLocation(clinicId, locationId, text("roomId"));
-        const { changed } = await updateRoom(db, clinicId, room, { name: text("roomName"), type: text("roomType") as never, active: form.active === "on" }, by);
+        const { changed } = await updateRoom(
+          db,
+          clinicId,
+          room,
+          {
+            name: text("roomName"),
+            type: text("roomType") as never,
+            active: form.active === "on",
+          },
+          by
+        );
         return done(intent, changed.length ? "The room was saved." : "Nothing had changed.");
       }
       case "delete-room": {
@@ -86,7 +109,16 @@ export default function PanelLocation() {
           </Link>
         </nav>
       </PanelHeading>
-      {search.get("created") && !answer ? <AnswerLine answer={{ intent: "created", ok: true, message: `${location.name} was added. Add its rooms below.`, errors: {} }} /> : null}
+      {search.get("created") && !answer ? (
+        <AnswerLine
+          answer={{
+            intent: "created",
+            ok: true,
+            message: `${location.name} was added. Add its rooms below.`,
+            errors: {},
+          }}
+        />
+      ) : null}
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <SetupSection title="Address and hours">

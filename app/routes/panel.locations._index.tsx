@@ -25,7 +25,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       address: [l.addressLine1, l.addressLine2, [l.postalCode, l.city].filter(Boolean).join(" "), l.region, l.country].filter(Boolean).join(", "),
       phone: l.phone ? displayPhone(l.phone) : null,
       hasCoordinates: l.latitude !== null && l.longitude !== null,
-      week: WEEKDAYS.map((d) => ({ day: WEEKDAY_NAMES[d].slice(0, 3), text: formatDayHours(l.openingHours[d]) })),
+      week: WEEKDAYS.map((d) => ({
+        day: WEEKDAY_NAMES[d].slice(0, 3),
+        text: formatDayHours(l.openingHours[d]),
+      })),
       rooms: l.rooms.length,
       activeRooms: l.rooms.filter((r) => r.active).length,
     })),
@@ -38,7 +41,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = typeof form.intent === "string" ? form.intent : "";
   if (intent !== "create-location") return refused(intent, "Unknown action.", {}, 400);
   try {
-    const created = await createLocation(getDb(), clinicId, locationInput(form), { actor: { type: "staff", id: staff.id }, request: auditContextFromRequest(request, context) });
+    const created = await createLocation(getDb(), clinicId, locationInput(form), {
+      actor: { type: "staff", id: staff.id },
+      request: auditContextFromRequest(request, context),
+    });
     return redirect(`/panel/locations/${created.id}?created=1`);
   } catch (error) {
     return answerFromError(intent, error);

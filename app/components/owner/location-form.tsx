@@ -29,7 +29,15 @@ export const EMPTY_LOCATION: LocationValues = {
   latitude: null,
   longitude: null,
   phone: null,
-  openingHours: { mon: [{ open: "09:00", close: "17:00" }], tue: [{ open: "09:00", close: "17:00" }], wed: [{ open: "09:00", close: "17:00" }], thu: [{ open: "09:00", close: "17:00" }], fri: [{ open: "09:00", close: "17:00" }], sat: [], sun: [] },
+  openingHours: {
+    mon: [{ open: "09:00", close: "17:00" }],
+    tue: [{ open: "09:00", close: "17:00" }],
+    wed: [{ open: "09:00", close: "17:00" }],
+    thu: [{ open: "09:00", close: "17:00" }],
+    fri: [{ open: "09:00", close: "17:00" }],
+    sat: [],
+    sun: [],
+  },
 };
 
 /** What is wrong with one day's periods as typed, before the server says so. */
@@ -78,16 +86,50 @@ export function OpeningHoursEditor({ value, onChange, errors }: { value: Opening
                             {WEEKDAY_NAMES[day]} interval {i + 1}{" "}
                           </span>
                           Opens
-                          <input className="field-input mt-0.5 min-h-11 w-24 font-mono" inputMode="numeric" maxLength={5} value={p.open} aria-invalid={problem ? true : undefined} onChange={(e) => setDay(day, periods.map((q, j) => (j === i ? { ...q, open: e.target.value } : q)))} />
+                          <input
+                            className="field-input mt-0.5 min-h-11 w-24 font-mono"
+                            inputMode="numeric"
+                            maxLength={5}
+                            value={p.open}
+                            aria-invalid={problem ? true : undefined}
+                            onChange={(e) =>
+                              setDay(
+                                day,
+                                periods.map((q, j) => (j === i ? { ...q, open: e.target.value } : q))
+                              )
+                            }
+                          />
                         </label>
                         <label className="text-sm text-slate-700">
                           <span className="sr-only">
                             {WEEKDAY_NAMES[day]} interval {i + 1}{" "}
                           </span>
                           Closes
-                          <input className="field-input mt-0.5 min-h-11 w-24 font-mono" inputMode="numeric" maxLength={5} value={p.close} aria-invalid={problem ? true : undefined} onChange={(e) => setDay(day, periods.map((q, j) => (j === i ? { ...q, close: e.target.value } : q)))} />
+                          <input
+                            className="field-input mt-0.5 min-h-11 w-24 font-mono"
+                            inputMode="numeric"
+                            maxLength={5}
+                            value={p.close}
+                            aria-invalid={problem ? true : undefined}
+                            onChange={(e) =>
+                              setDay(
+                                day,
+                                periods.map((q, j) => (j === i ? { ...q, close: e.target.value } : q))
+                              )
+                            }
+                          />
                         </label>
-                        <button type="button" className="btn-secondary min-h-11 px-3" onClick={() => setDay(day, periods.filter((_, j) => j !== i))} aria-label={`Remove ${WEEKDAY_NAMES[day]} ${p.open}–${p.close}`}>
+                        <button
+                          type="button"
+                          className="btn-secondary min-h-11 px-3"
+                          onClick={() =>
+                            setDay(
+                              day,
+                              periods.filter((_, j) => j !== i)
+                            )
+                          }
+                          aria-label={`Remove ${WEEKDAY_NAMES[day]} ${p.open}–${p.close}`}
+                        >
                           Remove
                         </button>
                       </li>
@@ -104,13 +146,28 @@ export function OpeningHoursEditor({ value, onChange, errors }: { value: Opening
                       const last = periods[periods.length - 1];
                       const start = last ? Math.min(minutesOf(last.close) + 60, 23 * 60) : 9 * 60;
                       const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-                      setDay(day, [...periods, { open: hhmm(start), close: hhmm(Math.min(start + 4 * 60, 24 * 60)) }]);
+                      setDay(day, [
+                        ...periods,
+                        {
+                          open: hhmm(start),
+                          close: hhmm(Math.min(start + 4 * 60, 24 * 60)),
+                        },
+                      ]);
                     }}
                   >
                     Add interval
                   </button>
                   {day !== "mon" ? (
-                    <button type="button" className="btn-secondary min-h-11 px-3" onClick={() => setDay(day, value.mon.map((p) => ({ ...p })))}>
+                    <button
+                      type="button"
+                      className="btn-secondary min-h-11 px-3"
+                      onClick={() =>
+                        setDay(
+                          day,
+                          value.mon.map((p) => ({ ...p }))
+                        )
+                      }
+                    >
                       Same as Monday
                     </button>
                   ) : null}

@@ -18,17 +18,19 @@ export function answerFor(answer: SetupAnswerView | undefined, intent?: string):
 export function AnswerLine({ answer, testId }: { answer: SetupAnswerView | undefined; testId?: string }) {
   if (!answer) return null;
   return (
-    <p
-      role={answer.ok ? "status" : "alert"}
-      data-testid={testId}
-      className={`mb-4 rounded-xl px-4 py-3 text-sm font-medium ring-1 ${answer.ok ? "bg-emerald-50 text-emerald-900 ring-emerald-200" : "bg-red-50 text-red-900 ring-red-200"}`}
-    >
+    <p role={answer.ok ? "status" : "alert"} data-testid={testId} className={`mb-4 rounded-xl px-4 py-3 text-sm font-medium ring-1 ${answer.ok ? "bg-emerald-50 text-emerald-900 ring-emerald-200" : "bg-red-50 text-red-900 ring-red-200"}`}>
       {answer.message}
     </p>
   );
 }
 
-type FieldBase = { label: string; name: string; error?: string; hint?: ReactNode; id?: string };
+type FieldBase = {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: ReactNode;
+  id?: string;
+};
 
 function describedBy(fieldId: string, hint: unknown, error: unknown) {
   return [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
@@ -86,8 +88,28 @@ export function SetupSection({ title, description, children, className = "", tes
   );
 }
 
-export function SubmitButton({ children, busy, busyText, name = "intent", value, tone = "primary", className = "" }: { children: ReactNode; busy: boolean; busyText: string; name?: string; value: string; tone?: "primary" | "secondary" | "danger"; className?: string }) {
-  const tones = { primary: "btn-primary", secondary: "btn-secondary", danger: "btn border border-red-300 bg-white text-red-800 hover:bg-red-50" } as const;
+export function SubmitButton({
+  children,
+  busy,
+  busyText,
+  name = "intent",
+  value,
+  tone = "primary",
+  className = "",
+}: {
+  children: ReactNode;
+  busy: boolean;
+  busyText: string;
+  name?: string;
+  value: string;
+  tone?: "primary" | "secondary" | "danger";
+  className?: string;
+}) {
+  const tones = {
+    primary: "btn-primary",
+    secondary: "btn-secondary",
+    danger: "btn border border-red-300 bg-white text-red-800 hover:bg-red-50",
+  } as const;
   return (
     <button type="submit" name={name} value={value} className={`${tones[tone]} min-h-11 px-4 ${className}`} disabled={busy} aria-disabled={busy}>
       {busy ? busyText : children}

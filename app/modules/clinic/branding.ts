@@ -32,7 +32,14 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * vision cannot read those.
  */
 export function checkPrimaryColour(hex: string): ColourCheck {
-  if (!HEX_COLOUR.test(hex)) return { hex, withWhite: 0, withInk: 0, ok: false, problem: "Use a six-digit hex colour such as #1d4ed8." };
+  if (!HEX_COLOUR.test(hex))
+    return {
+      hex,
+      withWhite: 0,
+      withInk: 0,
+      ok: false,
+      problem: "Use a six-digit hex colour such as #1d4ed8.",
+    };
   const withWhite = round2(contrastRatio(hex, WHITE));
   const withInk = round2(contrastRatio(hex, INK));
   const ok = withWhite >= AA_CONTRAST;
@@ -41,9 +48,7 @@ export function checkPrimaryColour(hex: string): ColourCheck {
     withWhite,
     withInk,
     ok,
-    problem: ok
-      ? null
-      : `White text on ${hex} has a contrast of ${withWhite.toFixed(2)} : 1; buttons and links need at least ${AA_CONTRAST} : 1 to be readable. Choose a darker shade.`,
+    problem: ok ? null : `White text on ${hex} has a contrast of ${withWhite.toFixed(2)} : 1; buttons and links need at least ${AA_CONTRAST} : 1 to be readable. Choose a darker shade.`,
   };
 }
 
@@ -53,7 +58,14 @@ export function checkPrimaryColour(hex: string): ColourCheck {
  * a mid-tone that neither white nor dark text can be read on is refused.
  */
 export function checkAccentColour(hex: string): ColourCheck {
-  if (!HEX_COLOUR.test(hex)) return { hex, withWhite: 0, withInk: 0, ok: false, problem: "Use a six-digit hex colour such as #f59e0b." };
+  if (!HEX_COLOUR.test(hex))
+    return {
+      hex,
+      withWhite: 0,
+      withInk: 0,
+      ok: false,
+      problem: "Use a six-digit hex colour such as #f59e0b.",
+    };
   const withWhite = round2(contrastRatio(hex, WHITE));
   const withInk = round2(contrastRatio(hex, INK));
   const best = Math.max(withWhite, withInk);
@@ -121,11 +133,22 @@ export type LogoCheck = { ok: true; type: UploadableLogoType } | { ok: false; me
 
 /** Whether a file may become the clinic's logo, with the reason in plain words when it may not. */
 export function checkUploadedLogo(bytes: Uint8Array): LogoCheck {
-  if (bytes.byteLength === 0) return { ok: false, message: "Choose a picture file to upload; the file was empty." };
+  if (bytes.byteLength === 0)
+    return {
+      ok: false,
+      message: "Choose a picture file to upload; the file was empty.",
+    };
   if (bytes.byteLength > MAX_UPLOADED_LOGO_BYTES) {
-    return { ok: false, message: `The file is ${(bytes.byteLength / (1024 * 1024)).toFixed(1)} MB; a logo may be at most 1 MB. Export it smaller (about 600 pixels wide is plenty).` };
+    return {
+      ok: false,
+      message: `The file is ${(bytes.byteLength / (1024 * 1024)).toFixed(1)} MB; a logo may be at most 1 MB. Export it smaller (about 600 pixels wide is plenty).`,
+    };
   }
   const type = sniffUploadedLogo(bytes);
-  if (!type) return { ok: false, message: "This file is not a PNG, JPEG or WebP picture (whatever its name says). Export the logo as PNG and try again." };
+  if (!type)
+    return {
+      ok: false,
+      message: "This file is not a PNG, JPEG or WebP picture (whatever its name says). Export the logo as PNG and try again.",
+    };
   return { ok: true, type };
 }

@@ -24,11 +24,18 @@ export type PhoneAnswer = { ok: true; e164: string } | { ok: false; message: str
 /** A clinic or location phone (landline or mobile) in E.164; national numbers in the clinic's country. */
 export function normalizeContactPhone(input: string, country?: CountryCode): PhoneAnswer {
   const raw = input.trim();
-  if (/[a-z]/i.test(raw)) return { ok: false, message: "A phone number can only contain digits, spaces, dashes, brackets and a leading +." };
+  if (/[a-z]/i.test(raw))
+    return {
+      ok: false,
+      message: "A phone number can only contain digits, spaces, dashes, brackets and a leading +.",
+    };
   const text = raw.startsWith("00") ? `+${raw.slice(2)}` : raw;
   const parsed = parsePhoneNumberFromString(text, text.startsWith("+") ? undefined : country);
   if (!parsed || !parsed.isValid()) {
-    return { ok: false, message: country && !text.startsWith("+") ? "That doesn't look like a valid phone number. Check it, or write it with its country code (+…)." : "Write the number with its country code, such as +1 212 555 0142." };
+    return {
+      ok: false,
+      message: country && !text.startsWith("+") ? "That doesn't look like a valid phone number. Check it, or write it with its country code (+…)." : "Write the number with its country code, such as +1 212 555 0142.",
+    };
   }
   return { ok: true, e164: parsed.number };
 }
@@ -40,7 +47,12 @@ export async function updateClinicProfile(db: Db, clinicId: string, input: Clini
   const parsed = clinicProfileForm.safeParse(input);
   const errors = parsed.success ? [] : fieldErrorsFromZod(parsed.error);
   const scoped = db.forClinic(clinicId);
-  const { timeZone } = await scoped.tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true } }));
+  const { timeZone } = await scoped.tx((tx) =>
+    tx.clinic.findUniqueOrThrow({
+      where: { id: clinicId },
+      select: { timeZone: true },
+    })
+  );
   let phone: string | null = null;
   if (parsed.success && parsed.data.contactPhone) {
     const answer = normalizeContactPhone(parsed.data.contactPhone, countryForTimeZone(timeZone));
@@ -51,7 +63,10 @@ export async function updateClinicProfile(db: Db, clinicId: string, input: Clini
   const next = { ...parsed.data, contactPhone: phone };
 
   const saved = await scoped.tx(async (tx) => {
-    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, true])) as Record<(typeof PROFILE_FIELDS)[number], true> });
+    const before = await tx.clinic.findUniqueOrThrow({
+      where: { id: clinicId },
+      select: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, true])) as Record<(typeof PROFILE_FIELDS)[number], true>,
+    });
     const changed = PROFILE_FIELDS.filter((f) => before[f] !== next[f]);
     if (!changed.length) return { changed };
     await tx.clinic.update({ where: { id: clinicId }, data: next });
@@ -62,7 +77,11 @@ export async function updateClinicProfile(db: Db, clinicId: string, input: Clini
       target: { type: "clinic", id: clinicId },
       request: by.request ?? null,
       // The clinic's public fields only: the before and after of what changed.
-      details: { changed, before: Object.fromEntries(changed.map((f) => [f, before[f]])), after: Object.fromEntries(changed.map((f) => [f, next[f]])) },
+      details: {
+        changed,
+        before: Object.fromEntries(changed.map((f) => [f, before[f]])),
+        after: Object.fromEntries(changed.map((f) => [f, next[f]])),
+      },
     });
     return { changed };
   });
@@ -78,7 +97,14 @@ export async function uploadClinicLogo(db: Db, clinicId: string, bytes: Uint8Arr
   const check = checkUploadedLogo(bytes);
   if (!check.ok) throw new ValidationError(check.message, [{ path: "logo", message: check.message }]);
   await db.forClinic(clinicId).tx(async (tx) => {
-    await tx.clinic.update({ where: { id: clinicId }, data: { logoData: new Uint8Array(bytes), logoType: check.type, logoUpdatedAt: now } });
+    await tx.clinic.update({
+      where: { id: clinicId },
+      data: {
+        logoData: new Uint8Array(bytes),
+        logoType: check.type,
+        logoUpdatedAt: now,
+      },
+    });
     await recordAudit(tx, {
       clinicId,
       actor: by.actor,
@@ -95,10 +121,22 @@ export async function uploadClinicLogo(db: Db, clinicId: string, bytes: Uint8Arr
 /** Removes the logo; the site shows the clinic's initials on its colour instead. */
 export async function removeClinicLogo(db: Db, clinicId: string, by: ChangeBy) {
   const removed = await db.forClinic(clinicId).tx(async (tx) => {
-    const current = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { logoType: true } });
+    const current = await tx.clinic.findUniqueOrThrow({
+      where: { id: clinicId },
+      select: { logoType: true },
+    });
     if (!current.logoType) return false;
-    await tx.clinic.update({ where: { id: clinicId }, data: { logoData: null, logoType: null, logoUpdatedAt: null } });
-    await recordAudit(tx, { clinicId, actor: by.actor, action: "clinic.logo_removed", target: { type: "clinic", id: clinicId }, request: by.request ?? null });
+    await tx.clinic.update({
+      where: { id: clinicId },
+      data: { logoData: null, logoType: null, logoUpdatedAt: null },
+    });
+    await recordAudit(tx, {
+      clinicId,
+      actor: by.actor,
+      action: "clinic.logo_removed",
+      target: { type: "clinic", id: clinicId },
+      request: by.request ?? null,
+    });
     return true;
   });
   forgetCachedSites();

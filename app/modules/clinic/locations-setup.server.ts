@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import type { CountryCode } from "libphonenumber-js/min";
 import { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client";
 import type { RoomType } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { parseOpeningHours, WEEKDAYS, type OpeningHours } from "~/modules/tenancy/opening-hours";
@@ -38,7 +39,10 @@ const coordinate = (label: string, limit: number) =>
       if (v === "") return null;
       const n = Number(v.replace(",", "."));
       if (!Number.isFinite(n) || n < -limit || n > limit) {
-        ctx.addIssue({ code: "custom", message: `${label} is a number between -${limit} and ${limit}, e.g. 40.8075.` });
+        ctx.addIssue({
+          code: "custom",
+          message: `${label} is a number between -${limit} and ${limit}, e.g. 40.8075.`,
+        });
         return z.NEVER;
       }
       return n;
@@ -65,13 +69,21 @@ export const locationForm = z
       try {
         return JSON.parse(v) as unknown;
       } catch {
-        ctx.addIssue({ code: "custom", message: "The opening hours could not be read. Reload the page and try again." });
+        ctx.addIssue({
+          code: "custom",
+          message: "The opening hours could not be read. Reload the page and try again.",
+        });
         return z.NEVER;
       }
     }),
   })
   .superRefine((v, ctx) => {
-    if ((v.latitude === null) !== (v.longitude === null)) ctx.addIssue({ code: "custom", path: [v.latitude === null ? "latitude" : "longitude"], message: "Give both coordinates, or neither." });
+    if ((v.latitude === null) !== (v.longitude === null))
+      ctx.addIssue({
+        code: "custom",
+        path: [v.latitude === null ? "latitude" : "longitude"],
+        message: "Give both coordinates, or neither.",
+      });
   });
 
 export type LocationFormInput = z.input<typeof locationForm>;
@@ -102,7 +114,10 @@ function hoursErrors(value: unknown): { path: string; message: string }[] {
     const [day, index] = i.path;
     const dayName = typeof day === "string" ? day : "";
     const message = i.message === "open must be earlier than close" ? "The opening time must be earlier than the closing time." : i.message.replace(/^(\d\d:\d\d–\d\d:\d\d) overlaps/, "$1 overlaps");
-    return { path: ["openingHours", dayName, index].filter((p) => p !== undefined && p !== "").join("."), message };
+    return {
+      path: ["openingHours", dayName, index].filter((p) => p !== undefined && p !== "").join("."),
+      message,
+    };
   });
 }
 
@@ -118,7 +133,12 @@ function slugKey(name: string) {
 
 function parseLocation(input: LocationFormInput) {
   const parsed = locationForm.safeParse(input);
-  const errors = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  const errors = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({
+        path: i.path.map(String).join("."),
+        message: i.message,
+      }));
   if (parsed.success) errors.push(...hoursErrors(parsed.data.openingHours));
   let phone: string | null = null;
   if (parsed.success && parsed.data.phone) {
@@ -129,14 +149,28 @@ function parseLocation(input: LocationFormInput) {
   }
   if (!parsed.success || errors.length) throw new ValidationError("Some fields need another look; nothing was saved.", errors);
   const hours = parseOpeningHours(parsed.data.openingHours);
-  return { ...parsed.data, phone, openingHours: hours };
+  return {
+    ...parsed.data,
+    phone,
+    openingHours: hours as unknown as Prisma.InputJsonObject,
+  };
 }
 
 export async function createLocation(db: Db, clinicId: string, input: LocationFormInput, by: ChangeBy) {
   const data = parseLocation(input);
   return db.forClinic(clinicId).tx(async (tx) => {
-    const row = await tx.location.create({ data: { clinicId, key: slugKey(data.name), ...data }, select: { id: true, name: true } });
-    await recordAudit(tx, { clinicId, actor: by.actor, action: "location.created", target: { type: "location", id: row.id }, request: by.request ?? null, details: { name: row.name, city: data.city } });
+    const row = await tx.location.create({
+      data: { clinicId, key: slugKey(data.name), ...data },
+      select: { id: true, name: true },
+    });
+    await recordAudit(tx, {
+      clinicId,
+      actor: by.actor,
+      action: "location.created",
+      target: { type: "location", id: row.id },
+      request: by.request ?? null,
+      details: { name: row.name, city: data.city },
+    });
     return row;
   });
 }
@@ -145,12 +179,37 @@ export async function updateLocation(db: Db, clinicId: string, locationId: strin
   if (!UUID.test(locationId)) throw new NotFoundError("There is no such location at this clinic.");
   const data = parseLocation(input);
   return db.forClinic(clinicId).tx(async (tx) => {
-    const before = await tx.location.findUnique({ where: { clinicId_id: { clinicId, id: locationId } }, select: { name: true, addressLine1: true, addressLine2: true, city: true, region: true, postalCode: true, country: true, latitude: true, longitude: true, phone: true, openingHours: true } });
+    const before = await tx.location.findUnique({
+      where: { clinicId_id: { clinicId, id: locationId } },
+      select: {
+        name: true,
+        addressLine1: true,
+        addressLine2: true,
+        city: true,
+        region: true,
+        postalCode: true,
+        country: true,
+        latitude: true,
+        longitude: true,
+        phone: true,
+        openingHours: true,
+      },
+    });
     if (!before) throw new NotFoundError("There is no such location at this clinic.");
     const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => JSON.stringify(k === "openingHours" ? parseOpeningHours(before.openingHours) : before[k]) !== JSON.stringify(data[k]));
     if (!changed.length) return { id: locationId, changed };
-    await tx.location.update({ where: { clinicId_id: { clinicId, id: locationId } }, data });
-    await recordAudit(tx, { clinicId, actor: by.actor, action: "location.updated", target: { type: "location", id: locationId }, request: by.request ?? null, details: { changed } });
+    await tx.location.update({
+      where: { clinicId_id: { clinicId, id: locationId } },
+      data,
+    });
+    await recordAudit(tx, {
+      clinicId,
+      actor: by.actor,
+      action: "location.updated",
+      target: { type: "location", id: locationId },
+      request: by.request ?? null,
+      details: { changed },
+    });
     return { id: locationId, changed };
   });
 }
@@ -180,7 +239,15 @@ export interface LocationSummary {
 }
 
 async function futureVisitsByRoom(tx: Tx, now: Date): Promise<Map<string, number>> {
-  const rows = await tx.appointment.groupBy({ by: ["roomId"], where: { roomId: { not: null }, status: { in: [...LIVE_STATUSES] }, endsAt: { gt: now } }, _count: { _all: true } });
+  const rows = await tx.appointment.groupBy({
+    by: ["roomId"],
+    where: {
+      roomId: { not: null },
+      status: { in: [...LIVE_STATUSES] },
+      endsAt: { gt: now },
+    },
+    _count: { _all: true },
+  });
   return new Map(rows.map((r) => [r.roomId!, r._count._all]));
 }
 
@@ -188,7 +255,9 @@ async function futureVisitsByRoom(tx: Tx, now: Date): Promise<Map<string, number
 export async function listLocationsForSetup(db: Db, clinicId: string, now = new Date()): Promise<LocationSummary[]> {
   return db.forClinic(clinicId).tx(async (tx) => {
     const [locations, rooms, future] = await Promise.all([
-      tx.location.findMany({ orderBy: [{ createdAt: "asc" }, { name: "asc" }] }),
+      tx.location.findMany({
+        orderBy: [{ createdAt: "asc" }, { name: "asc" }],
+      }),
       tx.room.findMany({ orderBy: [{ active: "desc" }, { name: "asc" }] }),
       futureVisitsByRoom(tx, now),
     ]);
@@ -205,18 +274,31 @@ export async function listLocationsForSetup(db: Db, clinicId: string, now = new 
       longitude: l.longitude,
       phone: l.phone,
       openingHours: parseOpeningHours(l.openingHours),
-      rooms: rooms.filter((r) => r.locationId === l.id).map((r) => ({ id: r.id, name: r.name, type: r.type, active: r.active, futureVisits: future.get(r.id) ?? 0 })),
+      rooms: rooms
+        .filter((r) => r.locationId === l.id)
+        .map((r) => ({
+          id: r.id,
+          name: r.name,
+          type: r.type,
+          active: r.active,
+          futureVisits: future.get(r.id) ?? 0,
+        })),
     }));
   });
 }
 
 export const roomForm = z.object({
   name: required("The room's name", 80),
-  type: z.enum(ROOM_TYPES, { error: "Choose consultation, therapy, private or equipment." }),
+  type: z.enum(ROOM_TYPES, {
+    error: "Choose consultation, therapy, private or equipment.",
+  }),
 });
 
 function roomFormErrors(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join("."),
+    message: i.message,
+  }));
 }
 
 export async function addRoom(db: Db, clinicId: string, locationId: string, input: z.input<typeof roomForm>, by: ChangeBy) {
@@ -224,22 +306,47 @@ export async function addRoom(db: Db, clinicId: string, locationId: string, inpu
   if (!parsed.success) throw new ValidationError("The room needs a name and a type.", roomFormErrors(parsed.error));
   if (!UUID.test(locationId)) throw new NotFoundError("There is no such location at this clinic.");
   return db.forClinic(clinicId).tx(async (tx) => {
-    const location = await tx.location.findUnique({ where: { clinicId_id: { clinicId, id: locationId } }, select: { id: true } });
+    const location = await tx.location.findUnique({
+      where: { clinicId_id: { clinicId, id: locationId } },
+      select: { id: true },
+    });
     if (!location) throw new NotFoundError("There is no such location at this clinic.");
-    const room = await tx.room.create({ data: { clinicId, locationId, key: slugKey(parsed.data.name), name: parsed.data.name, type: parsed.data.type }, select: { id: true, name: true, type: true } });
-    await recordAudit(tx, { clinicId, actor: by.actor, action: "room.created", target: { type: "room", id: room.id }, request: by.request ?? null, details: { locationId, name: room.name, type: room.type } });
+    const room = await tx.room.create({
+      data: {
+        clinicId,
+        locationId,
+        key: slugKey(parsed.data.name),
+        name: parsed.data.name,
+        type: parsed.data.type,
+      },
+      select: { id: true, name: true, type: true },
+    });
+    await recordAudit(tx, {
+      clinicId,
+      actor: by.actor,
+      action: "room.created",
+      target: { type: "room", id: room.id },
+      request: by.request ?? null,
+      details: { locationId, name: room.name, type: room.type },
+    });
     return room;
   });
 }
 
 async function findRoom(tx: Tx, clinicId: string, roomId: string) {
-  const room = UUID.test(roomId) ? await tx.room.findUnique({ where: { clinicId_id: { clinicId, id: roomId } } }) : null;
+  const room = UUID.test(roomId)
+    ? await tx.room.findUnique({
+        where: { clinicId_id: { clinicId, id: roomId } },
+      })
+    : null;
   if (!room) throw new NotFoundError("There is no such room at this clinic.");
   return room;
 }
 
 async function refuseWhenBooked(tx: Tx, roomId: string, roomName: string, doing: string, now: Date) {
-  const future = await tx.appointment.count({ where: { roomId, status: { in: [...LIVE_STATUSES] }, endsAt: { gt: now } } });
+  const future = await tx.appointment.count({
+    where: { roomId, status: { in: [...LIVE_STATUSES] }, endsAt: { gt: now } },
+  });
   if (future > 0) {
     throw new ConflictError(`${roomName} cannot be ${doing}: ${future} upcoming ${future === 1 ? "visit uses" : "visits use"} it. Move or cancel ${future === 1 ? "that visit" : "those visits"} first.`);
   }
@@ -255,14 +362,29 @@ export async function updateRoom(db: Db, clinicId: string, roomId: string, input
     if (room.type !== parsed.data.type) await refuseWhenBooked(tx, room.id, room.name, `changed to ${parsed.data.type}`, now);
     const changed = [room.name !== parsed.data.name && "name", room.type !== parsed.data.type && "type", room.active !== input.active && "active"].filter(Boolean) as string[];
     if (!changed.length) return { id: room.id, changed };
-    await tx.room.update({ where: { clinicId_id: { clinicId, id: room.id } }, data: { name: parsed.data.name, type: parsed.data.type, active: input.active } });
+    await tx.room.update({
+      where: { clinicId_id: { clinicId, id: room.id } },
+      data: {
+        name: parsed.data.name,
+        type: parsed.data.type,
+        active: input.active,
+      },
+    });
     await recordAudit(tx, {
       clinicId,
       actor: by.actor,
       action: "room.updated",
       target: { type: "room", id: room.id },
       request: by.request ?? null,
-      details: { changed, before: { name: room.name, type: room.type, active: room.active }, after: { name: parsed.data.name, type: parsed.data.type, active: input.active } },
+      details: {
+        changed,
+        before: { name: room.name, type: room.type, active: room.active },
+        after: {
+          name: parsed.data.name,
+          type: parsed.data.type,
+          active: input.active,
+        },
+      },
     });
     return { id: room.id, changed };
   });
@@ -276,7 +398,18 @@ export async function deleteRoom(db: Db, clinicId: string, roomId: string, by: C
     const history = await tx.appointment.count({ where: { roomId: room.id } });
     if (history > 0) throw new ConflictError(`${room.name} is part of ${history} past ${history === 1 ? "visit" : "visits"} and stays on record. Deactivate it instead: it will not be booked again.`);
     await tx.room.delete({ where: { clinicId_id: { clinicId, id: room.id } } });
-    await recordAudit(tx, { clinicId, actor: by.actor, action: "room.deleted", target: { type: "room", id: room.id }, request: by.request ?? null, details: { name: room.name, type: room.type, locationId: room.locationId } });
+    await recordAudit(tx, {
+      clinicId,
+      actor: by.actor,
+      action: "room.deleted",
+      target: { type: "room", id: room.id },
+      request: by.request ?? null,
+      details: {
+        name: room.name,
+        type: room.type,
+        locationId: room.locationId,
+      },
+    });
     return { id: room.id };
   });
 }

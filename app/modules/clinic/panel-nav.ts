@@ -12,8 +12,11 @@ export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel", label: "Today", end: true, roles: "everyone" },
   { to: "/panel/visits", label: "Visits", roles: ["owner", "secretary"] },
   { to: "/panel/clinic", label: "Clinic profile", roles: ["owner"] },
+  { to: "/panel/locations", label: "Locations", roles: ["owner"] },
   { to: "/panel/staff", label: "Staff", roles: ["owner"] },
+  { to: "/panel/settings", label: "Settings", roles: ["owner"] },
   { to: "/panel/payouts", label: "Payouts", roles: ["owner"] },
+  { to: "/panel/api-keys", label: "API keys", roles: ["owner"] },
   { to: "/panel/profile", label: "My profile", roles: ["doctor"] },
   { to: "/panel/account", label: "My account", roles: "everyone" },
 ];
