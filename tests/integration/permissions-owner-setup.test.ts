@@ -20,13 +20,27 @@ let aRoomId: string;
 let bRoomId: string;
 let aKeyId: string;
 
-const HOURS = JSON.stringify({ mon: [{ open: "08:00", close: "12:00" }, { open: "13:00", close: "18:00" }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] });
+const HOURS = JSON.stringify({
+  mon: [
+    { open: "08:00", close: "12:00" },
+    { open: "13:00", close: "18:00" },
+  ],
+  tue: [],
+  wed: [],
+  thu: [],
+  fri: [],
+  sat: [],
+  sun: [],
+});
 const locationForm = (name: string) => ({ name, addressLine1: "2 Test Street", addressLine2: "", city: "Test City", region: "", postalCode: "10001", country: "US", latitude: "40.8", longitude: "-73.9", phone: "", openingHours: HOURS });
 
 beforeAll(async () => {
   routeDbIsTestDb();
   [a, b] = await Promise.all([createPanelFixture(), createPanelFixture()]);
-  const room = (f: PanelFixture) => testDb().forClinic(f.clinic.id).tx((tx) => tx.room.create({ data: { clinicId: f.clinic.id, locationId: f.locationId, key: "r-1", name: "Room 1", type: "consultation" } }));
+  const room = (f: PanelFixture) =>
+    testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) => tx.room.create({ data: { clinicId: f.clinic.id, locationId: f.locationId, key: "r-1", name: "Room 1", type: "consultation" } }));
   [aRoomId, bRoomId] = [(await room(a)).id, (await room(b)).id];
   aKeyId = (await createApiKey(testDb(), a.clinic.id, "A's EHR", "cli")).apiKey.id;
 });
@@ -44,7 +58,13 @@ interface Case {
 
 const cases: Case[] = [
   { what: "clinic profile page", route: clinicProfile, path: () => "/panel/clinic", ownerStatus: 200 },
-  { what: "save the profile", route: clinicProfile, path: () => "/panel/clinic", form: () => ({ intent: "profile", name: "Clinic A", tagline: "Care", description: "", contactPhone: "", contactEmail: "", website: "", colorPrimary: "#1d4ed8", colorAccent: "#f59e0b" }), ownerStatus: 200 },
+  {
+    what: "save the profile",
+    route: clinicProfile,
+    path: () => "/panel/clinic",
+    form: () => ({ intent: "profile", name: "Clinic A", tagline: "Care", description: "", contactPhone: "", contactEmail: "", website: "", colorPrimary: "#1d4ed8", colorAccent: "#f59e0b" }),
+    ownerStatus: 200,
+  },
   { what: "upload a logo (none chosen)", route: clinicProfile, path: () => "/panel/clinic", form: () => ({ intent: "logo" }), ownerStatus: 422 },
   { what: "remove the logo", route: clinicProfile, path: () => "/panel/clinic", form: () => ({ intent: "remove-logo" }), ownerStatus: 200 },
   { what: "locations page", route: locations, path: () => "/panel/locations", ownerStatus: 200 },
@@ -52,7 +72,14 @@ const cases: Case[] = [
   { what: "one location", route: location, path: () => `/panel/locations/${a.locationId}`, params: () => ({ locationId: a.locationId }), ownerStatus: 200 },
   { what: "edit the location", route: location, path: () => `/panel/locations/${a.locationId}`, params: () => ({ locationId: a.locationId }), form: () => ({ intent: "update-location", ...locationForm("Main site") }), ownerStatus: 200 },
   { what: "add a room", route: location, path: () => `/panel/locations/${a.locationId}`, params: () => ({ locationId: a.locationId }), form: () => ({ intent: "add-room", roomName: "Therapy 2", roomType: "therapy" }), ownerStatus: 200 },
-  { what: "edit a room", route: location, path: () => `/panel/locations/${a.locationId}`, params: () => ({ locationId: a.locationId }), form: () => ({ intent: "update-room", roomId: aRoomId, roomName: "Room One", roomType: "consultation", active: "on" }), ownerStatus: 200 },
+  {
+    what: "edit a room",
+    route: location,
+    path: () => `/panel/locations/${a.locationId}`,
+    params: () => ({ locationId: a.locationId }),
+    form: () => ({ intent: "update-room", roomId: aRoomId, roomName: "Room One", roomType: "consultation", active: "on" }),
+    ownerStatus: 200,
+  },
   { what: "settings page", route: settings, path: () => "/panel/settings?kind=reminder&channel=email", ownerStatus: 200 },
   { what: "save the cancellation window", route: settings, path: () => "/panel/settings", form: () => ({ intent: "cancellation", hours: "24", applyToServices: "on" }), ownerStatus: 200 },
   { what: "save reminders", route: settings, path: () => "/panel/settings", form: () => ({ intent: "reminders", offsetValue: ["1", "2"], offsetUnit: ["days", "hours"], quietHoursStart: "21:00", quietHoursEnd: "08:00" }), ownerStatus: 200 },
@@ -106,7 +133,9 @@ describe("another clinic's owner, on their own host, cannot reach this clinic's 
     // And B's room is not reachable through A's location on A's host either.
     const mixed = await callPanel(location, `/panel/locations/${a.locationId}`, { host: a.host, cookie: a.cookies.owner, params: { locationId: a.locationId }, form: { intent: "delete-room", roomId: bRoomId } });
     expect(mixed.status).toBe(404);
-    const rooms = await testDb().forClinic(a.clinic.id).tx((tx) => tx.room.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: aRoomId } } }));
+    const rooms = await testDb()
+      .forClinic(a.clinic.id)
+      .tx((tx) => tx.room.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: aRoomId } } }));
     expect(rooms.name).not.toBe("Renamed");
   });
 
@@ -114,7 +143,9 @@ describe("another clinic's owner, on their own host, cannot reach this clinic's 
     const other = (await createApiKey(testDb(), a.clinic.id, "Still A's", "cli")).apiKey.id;
     const answer = await callPanel(apiKeys, "/panel/api-keys", { host: b.host, cookie: b.cookies.owner, form: { intent: "revoke", apiKeyId: other } });
     expect(answer.status).toBe(404);
-    const row = await testDb().forClinic(a.clinic.id).tx((tx) => tx.apiKey.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: other } } }));
+    const row = await testDb()
+      .forClinic(a.clinic.id)
+      .tx((tx) => tx.apiKey.findUniqueOrThrow({ where: { clinicId_id: { clinicId: a.clinic.id, id: other } } }));
     expect(row.revokedAt).toBeNull();
   });
 
