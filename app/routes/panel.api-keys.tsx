@@ -87,7 +87,7 @@ export default function PanelApiKeys() {
         <SetupSection title="Create a key" description="Name it after the software that will use it, so you know which key to revoke later.">
           {answer?.intent === "create" ? <AnswerLine answer={answer} testId="create-answer" /> : null}
           {answer?.intent === "create" && answer.ok && answer.extra?.key ? <NewKey value={answer.extra.key} /> : null}
-          <Form method="post" className="space-y-4">
+          <Form method="post" className="space-y-4" key={answer?.extra?.key ?? "new-key"}>
             <TextField label="Name" name="name" required maxLength={80} placeholder="e.g. Front-desk EHR" error={answer?.intent === "create" ? answer.errors.name : undefined} autoComplete="off" />
             <SubmitButton value="create" busy={submitting === "create"} busyText="Creating…">
               Create key

@@ -333,7 +333,7 @@ function ColourField({ label, name, value, onChange, check, error, hint }: { lab
               Aa
             </span>
             <Pill tone={check.ok ? "good" : "warn"}>
-              White {check.withWhite.toFixed(2)} : 1 · Dark {check.withInk.toFixed(2)} : 1 · {check.ok ? "Readable" : "Too low"}
+              {check.ok ? "Readable" : "Too low"} · white {check.withWhite.toFixed(1)}, dark {check.withInk.toFixed(1)} : 1
             </Pill>
           </>
         ) : (

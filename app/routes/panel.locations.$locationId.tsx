@@ -134,7 +134,7 @@ export default function PanelLocation() {
                 <li key={room.id} className="rounded-xl border border-slate-200 p-3" data-testid="room" data-room-id={room.id}>
                   <Form method="post" className="space-y-3">
                     <input type="hidden" name="roomId" value={room.id} />
-                    <div className="grid gap-3 sm:grid-cols-2">
+                    <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-1 2xl:grid-cols-2">
                       <TextField label="Room name" id={`room-name-${room.id}`} name="roomName" defaultValue={room.name} required maxLength={80} />
                       <div>
                         <label htmlFor={`room-type-${room.id}`} className="field-label">
@@ -185,7 +185,7 @@ export default function PanelLocation() {
 
           <Form method="post" className="mt-5 space-y-3 border-t border-slate-200 pt-4" data-testid="add-room">
             <h3 className="font-semibold text-slate-900">Add a room</h3>
-            <div className="grid gap-3 sm:grid-cols-2">
+            <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-1 2xl:grid-cols-2">
               <TextField label="Name" id="new-room-name" name="roomName" required maxLength={80} error={answer?.intent === "add-room" ? answer.errors.name : undefined} />
               <div>
                 <label htmlFor="new-room-type" className="field-label">

@@ -213,9 +213,10 @@ function CancellationSection({ policy, answer, busy }: { policy: LoaderData["pol
           hint="48 is common; 0 lets patients cancel until the visit starts."
         />
         <label className="flex min-h-11 items-start gap-3 text-sm text-slate-800">
-          <input type="checkbox" name="applyToServices" defaultChecked className="mt-0.5 h-5 w-5 shrink-0 accent-[rgb(var(--brand))]" />
+          <input type="checkbox" name="applyToServices" defaultChecked={policy.serviceWindows.length <= 1} className="mt-0.5 h-5 w-5 shrink-0 accent-[rgb(var(--brand))]" />
           <span>
-            Apply to all {policy.services} existing {policy.services === 1 ? "service" : "services"} too. Untick to keep each service&rsquo;s own window and only set what new services start with.
+            Apply to all {policy.services} existing {policy.services === 1 ? "service" : "services"} too.{" "}
+            {policy.serviceWindows.length > 1 ? "Left unticked because your services have different windows: saving then only sets what new services start with." : "Untick to keep each service’s own window and only set what new services start with."}
           </span>
         </label>
         <SubmitButton value="cancellation" busy={busy} busyText="Saving…">

@@ -123,10 +123,11 @@ describe("another clinic's owner, on their own host, cannot reach this clinic's 
 
   it("A's room is not found through B's own location", async () => {
     const params = { locationId: b.locationId };
-    for (const form of [
+    const forms: Record<string, string>[] = [
       { intent: "update-room", roomId: aRoomId, roomName: "Renamed", roomType: "therapy", active: "on" },
       { intent: "delete-room", roomId: aRoomId },
-    ]) {
+    ];
+    for (const form of forms) {
       const answer = await callPanel(location, `/panel/locations/${b.locationId}`, { host: b.host, cookie: b.cookies.owner, params, form });
       expect(answer.status).toBe(404);
     }
