@@ -124,7 +124,9 @@ export default function PanelClinicProfile() {
     url: string;
     problem: string | null;
   } | null>(null);
-  useEffect(() => () => chosenLogo ? URL.revokeObjectURL(chosenLogo.url) : undefined, [chosenLogo]);
+  useEffect(() => () => (chosenLogo ? URL.revokeObjectURL(chosenLogo.url) : undefined), [chosenLogo]);
+  // Once uploaded (or removed), the preview shows the saved logo again.
+  useEffect(() => setChosenLogo(null), [profile.logoUpdatedAt]);
   const profileAnswer = answerFor(answer, "profile");
   const logoAnswer = answer && (answer.intent === "logo" || answer.intent === "remove-logo") ? answer : undefined;
   const errors = profileAnswer?.errors ?? {};
@@ -193,7 +195,7 @@ export default function PanelClinicProfile() {
 
           <SetupSection title="Logo" description="PNG, JPEG or WebP, at most 1 MB. A wide logo with the clinic's name reads best; without one the site shows the initials on the primary colour.">
             <AnswerLine answer={logoAnswer} testId="logo-answer" />
-            <Form method="post" encType="multipart/form-data" className="space-y-4">
+            <Form method="post" encType="multipart/form-data" className="space-y-4" key={profile.logoUpdatedAt ?? "no-logo"}>
               <div>
                 <label htmlFor="field-logo" className="field-label">
                   Logo file
