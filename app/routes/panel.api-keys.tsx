@@ -1,17 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import { z } from "zod";
 import { AnswerLine, SetupSection, SubmitButton, TextField, type SetupAnswerView } from "~/components/owner/setup-form";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/modules/api/api-keys.server";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { answerFromError, done, refused } from "~/modules/clinic/setup-answers.server";
+import { answerFromError, done, refused, zodFieldErrors } from "~/modules/clinic/setup-answers.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Staff panel" }];
+
+const apiKeyForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("create"), name: z.string().trim().min(1, "Give the key a name, e.g. the software that will use it.").max(80, "At most 80 characters.") }),
+  z.object({ intent: z.literal("revoke"), apiKeyId: z.string().min(1, "Which key?") }),
+]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { clinicId } = await requireStaff(request, context, ["owner"]);
@@ -33,25 +39,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
-  const form = await readForm(request);
-  const intent = typeof form.intent === "string" ? form.intent : "";
+  const raw = await readForm(request);
+  const parsed = apiKeyForm.safeParse(raw);
+  const intent = typeof raw.intent === "string" ? raw.intent : "";
+  if (!parsed.success) return refused(intent, "Check the form and try again.", zodFieldErrors(parsed.error), intent === "create" || intent === "revoke" ? 422 : 400);
+  const form = parsed.data;
   const audit = { request: auditContextFromRequest(request, context) };
   const db = getDb();
   try {
-    switch (intent) {
-      case "create": {
-        const { key, apiKey } = await createApiKey(db, clinicId, typeof form.name === "string" ? form.name : "", `staff:${staff.id}`, audit);
-        return done(intent, `The key “${apiKey.name}” was created. Copy it now: it is shown only this once.`, { key, name: apiKey.name });
-      }
-      case "revoke": {
-        const revoked = await revokeApiKey(db, clinicId, typeof form.apiKeyId === "string" ? form.apiKeyId : "", `staff:${staff.id}`, audit);
-        return done(intent, `“${revoked.name}” is revoked. Software using it gets 401 from now on.`);
-      }
-      default:
-        return refused(intent, "Unknown action.", {}, 400);
+    if (form.intent === "create") {
+      const { key, apiKey } = await createApiKey(db, clinicId, form.name, `staff:${staff.id}`, audit);
+      return done(form.intent, `The key “${apiKey.name}” was created. Copy it now: it is shown only this once.`, { key, name: apiKey.name });
     }
+    const revoked = await revokeApiKey(db, clinicId, form.apiKeyId, `staff:${staff.id}`, audit);
+    return done(form.intent, `“${revoked.name}” is revoked. Software using it gets 401 from now on.`);
   } catch (error) {
-    return answerFromError(intent, error);
+    return answerFromError(form.intent, error);
   }
 }
 
