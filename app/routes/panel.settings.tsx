@@ -335,7 +335,7 @@ function TemplatesSection({ data, answer, submitting }: { data: LoaderData; answ
     <SetupSection title="Message templates" className="xl:col-span-2" testId="templates" description="The wording of each message, by SMS and by email. Variables in double braces are filled in for each patient.">
       <div className="grid gap-6 lg:grid-cols-[16rem_minmax(0,1fr)]">
         <nav aria-label="Templates">
-          <ul className="space-y-1">
+          <ul className="grid grid-cols-2 gap-1 sm:grid-cols-3 lg:grid-cols-1">
             {MESSAGE_KINDS.map((kind) => (
               <li key={kind}>
                 <Link
