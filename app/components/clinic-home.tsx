@@ -28,7 +28,10 @@ function websiteLabel(url: string) {
 }
 
 export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: ClinicHomeProps) {
-  const paragraphs = (clinic.description ?? "").split(/\n{2,}/).map((p) => p.trim()).filter(Boolean);
+  const paragraphs = (clinic.description ?? "")
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   // Only web addresses become links: a stored "javascript:" URL must never be clickable.
   const website = clinic.website && /^https?:\/\//i.test(clinic.website) ? clinic.website : null;
   const hasContacts = clinic.contactPhone || clinic.contactEmail || website;
@@ -38,26 +41,7 @@ export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: Clinic
       <ClinicHeader name={clinic.name} logoUrl={clinic.logoUrl} viewer={viewer} />
 
       <main id="main" className="flex-1">
-        <section className="bg-brand-soft">
-          <div className="mx-auto max-w-6xl px-4 py-12 sm:px-6 sm:py-16">
-            <h1 className="text-3xl font-bold tracking-tight text-slate-900 sm:text-5xl">{clinic.name}</h1>
-            {clinic.tagline ? <p className="mt-3 max-w-2xl text-lg text-slate-700 sm:text-xl">{clinic.tagline}</p> : null}
-            <div className="mt-8 flex flex-col gap-3 sm:flex-row sm:items-center">
-              {/* Booking is its own page; a plain link keeps this page free of its code. */}
-              <a href="/book" className="btn-primary px-6 py-3.5 text-base shadow-sm" data-testid="book-link">
-                Book an appointment
-                <svg viewBox="0 0 20 20" aria-hidden="true" className="h-5 w-5 fill-current">
-                  <path d="M7.3 4.3a1 1 0 0 1 1.4 0l5 5a1 1 0 0 1 0 1.4l-5 5a1 1 0 1 1-1.4-1.4L11.6 10 7.3 5.7a1 1 0 0 1 0-1.4Z" />
-                </svg>
-              </a>
-              {clinic.contactPhone ? (
-                <a href={clinic.contactPhone.href} className="btn-secondary px-6 py-3.5 text-base">
-                  Call {clinic.contactPhone.display}
-                </a>
-              ) : null}
-            </div>
-          </div>
-        </section>
+        <ClinicHero name={clinic.name} tagline={clinic.tagline} contactPhone={clinic.contactPhone} />
 
         <div className="mx-auto grid max-w-6xl gap-10 px-4 py-12 sm:px-6 lg:grid-cols-3">
           <div className="lg:col-span-2">
@@ -142,5 +126,32 @@ export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: Clinic
 
       <SiteFooter marketplaceUrl={marketplaceUrl} clinicName={clinic.name} />
     </div>
+  );
+}
+
+/** The top of the clinic's home page: its name, tagline and the way to book. The owner's live preview shows the same. */
+export function ClinicHero({ name, tagline, contactPhone, headingLevel = 1 }: { name: string; tagline: string | null; contactPhone: { display: string; href: string } | null; headingLevel?: 1 | 2 }) {
+  const Heading = headingLevel === 1 ? "h1" : "h2";
+  return (
+    <section className="bg-brand-soft">
+      <div className="mx-auto max-w-6xl px-4 py-12 sm:px-6 sm:py-16">
+        <Heading className="text-3xl font-bold tracking-tight text-slate-900 sm:text-5xl">{name}</Heading>
+        {tagline ? <p className="mt-3 max-w-2xl text-lg text-slate-700 sm:text-xl">{tagline}</p> : null}
+        <div className="mt-8 flex flex-col gap-3 sm:flex-row sm:items-center">
+          {/* Booking is its own page; a plain link keeps this page free of its code. */}
+          <a href="/book" className="btn-primary px-6 py-3.5 text-base shadow-sm" data-testid="book-link">
+            Book an appointment
+            <svg viewBox="0 0 20 20" aria-hidden="true" className="h-5 w-5 fill-current">
+              <path d="M7.3 4.3a1 1 0 0 1 1.4 0l5 5a1 1 0 0 1 0 1.4l-5 5a1 1 0 1 1-1.4-1.4L11.6 10 7.3 5.7a1 1 0 0 1 0-1.4Z" />
+            </svg>
+          </a>
+          {contactPhone ? (
+            <a href={contactPhone.href} className="btn-secondary px-6 py-3.5 text-base">
+              Call {contactPhone.display}
+            </a>
+          ) : null}
+        </div>
+      </div>
+    </section>
   );
 }

@@ -6,8 +6,8 @@ import { recordAudit, type AuditActor, type AuditRequestContext } from "../audit
 
 /**
  * A clinic's message settings: quiet hours (local wall time, "HH:MM"; both empty switches them off)
- * and when reminders go out (minutes before the visit, at most five, up to 14 days). The owner's
- * editing page is a later issue; this is its data side.
+ * and when reminders go out (minutes before the visit, at most five, up to 14 days). The owner edits
+ * them on /panel/settings.
  */
 const hhmm = z
   .string()
@@ -63,7 +63,7 @@ export async function saveMessageSettings(
       where: { id: clinicId },
       data: { quietHoursStartMin: settings.quietHours?.startMin ?? null, quietHoursEndMin: settings.quietHours?.endMin ?? null, reminderOffsetsMin: settings.reminderOffsetsMin },
     });
-    await recordAudit(tx, { clinicId, actor: by.actor, action: "clinic.message_settings_updated", target: { type: "clinic", id: clinicId }, request: by.request ?? null, details: { ...settings } });
+    await recordAudit(tx, { clinicId, actor: by.actor, action: "settings.reminders_updated", target: { type: "clinic", id: clinicId }, request: by.request ?? null, details: { ...settings } });
   });
   return settings;
 }

@@ -48,7 +48,11 @@ const clinicSelect = {
 // Clinic identity is read on every request; a short-lived cache keeps the home page fast while a
 // branding change still shows within seconds on every server (and at once on the one that made it).
 const CACHE_MS = 5_000;
-const cache = new Map<string, { at: number; site: Site }>();
+// One cache per process: server.ts and the Remix build each load this module, and a change saved in
+// a route (forgetCachedSites) must clear the copy server.ts answers from.
+const CACHE_KEY = Symbol.for("medslot.site-cache");
+const cache: Map<string, { at: number; site: Site }> = ((globalThis as Record<symbol, unknown>)[CACHE_KEY] as Map<string, { at: number; site: Site }> | undefined) ?? new Map();
+(globalThis as Record<symbol, unknown>)[CACHE_KEY] = cache;
 
 export function forgetCachedSites() {
   cache.clear();
