@@ -12,9 +12,12 @@ export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel", label: "Today", end: true, roles: "everyone" },
   { to: "/panel/visits", label: "Visits", roles: ["owner", "secretary"] },
   { to: "/panel/clinic", label: "Clinic profile", roles: ["owner"] },
+  { to: "/panel/services", label: "Services", roles: ["owner"] },
+  { to: "/panel/schedules", label: "Schedules", roles: ["owner"] },
   { to: "/panel/staff", label: "Staff", roles: ["owner"] },
   { to: "/panel/payouts", label: "Payouts", roles: ["owner"] },
   { to: "/panel/profile", label: "My profile", roles: ["doctor"] },
+  { to: "/panel/time-off", label: "Time off", roles: ["doctor", "owner"] },
   { to: "/panel/account", label: "My account", roles: "everyone" },
 ];
 
