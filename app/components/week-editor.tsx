@@ -108,7 +108,10 @@ export function WeekEditor({ days, errors }: { days: WorkingInterval[][]; errors
                   Add {day.length ? "another interval" : "working hours"}
                 </button>
                 {day.length ? (
-                  <button type="button" className="btn-secondary min-h-11" onClick={() => (setCopyFrom(d), setCopyTo([]))} aria-expanded={copyFrom === d}>
+                  <button type="button" className="btn-secondary min-h-11" onClick={() => {
+                      setCopyFrom(d);
+                      setCopyTo([]);
+                    }} aria-expanded={copyFrom === d}>
                     Copy {WEEKDAY_NAMES[d]} to…
                   </button>
                 ) : null}

@@ -112,7 +112,10 @@ export default function PanelSchedules() {
   }
   const query = (patch: Record<string, string | null>) => {
     const p = new URLSearchParams({ doctor: d.doctor!.id, ...(d.locationId ? { location: d.locationId } : {}), ...(d.period ? { period: d.period.key } : {}), ...(d.serviceId ? { service: d.serviceId } : {}) });
-    for (const [k, v] of Object.entries(patch)) (v === null ? p.delete(k) : p.set(k, v));
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) p.delete(k);
+      else p.set(k, v);
+    }
     return `?${p.toString()}`;
   };
   const locationName = d.locations.find((l) => l.id === d.locationId)?.name ?? "";
