@@ -209,7 +209,7 @@ export function ServiceForm({ initial, choices, currency, errors, submitLabel, v
             <li key={d.key} className="rounded-xl border border-slate-200 p-4" data-testid="discount-row">
               <fieldset>
                 <legend className="text-sm font-semibold text-slate-900">Discount {index + 1}</legend>
-                <div className="mt-3 grid gap-4 sm:grid-cols-3">
+                <div className="mt-3 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
                   <Field name={`discount.${index}.label`} label="Name" error={errors[`discount.${index}.label`]}>
                     {(props) => <input {...props} type="text" value={d.label} onChange={(e) => updateRow(d.key, { label: e.target.value })} maxLength={60} />}
                   </Field>
@@ -233,14 +233,12 @@ export function ServiceForm({ initial, choices, currency, errors, submitLabel, v
                   <Field name={`discount.${index}.endsOn`} label={d.kind === "seasonal" ? "Last day" : "Last day (optional)"} error={errors[`discount.${index}.endsOn`]}>
                     {(props) => <input {...props} type="date" value={d.endsOn} onChange={(e) => updateRow(d.key, { endsOn: e.target.value })} />}
                   </Field>
-                  <div className="grid grid-cols-2 gap-3">
-                    <Field name={`discount.${index}.fromTime`} label={d.kind === "off_peak" ? "From" : "From (optional)"} error={errors[`discount.${index}.fromTime`]}>
-                      {(props) => <input {...props} type="time" value={d.fromTime} onChange={(e) => updateRow(d.key, { fromTime: e.target.value })} />}
-                    </Field>
-                    <Field name={`discount.${index}.toTime`} label={d.kind === "off_peak" ? "Until" : "Until (optional)"} error={errors[`discount.${index}.toTime`]}>
-                      {(props) => <input {...props} type="time" value={d.toTime} onChange={(e) => updateRow(d.key, { toTime: e.target.value })} />}
-                    </Field>
-                  </div>
+                  <Field name={`discount.${index}.fromTime`} label={d.kind === "off_peak" ? "From" : "From (optional)"} error={errors[`discount.${index}.fromTime`]}>
+                    {(props) => <input {...props} type="time" value={d.fromTime} onChange={(e) => updateRow(d.key, { fromTime: e.target.value })} />}
+                  </Field>
+                  <Field name={`discount.${index}.toTime`} label={d.kind === "off_peak" ? "Until" : "Until (optional)"} error={errors[`discount.${index}.toTime`]}>
+                    {(props) => <input {...props} type="time" value={d.toTime} onChange={(e) => updateRow(d.key, { toTime: e.target.value })} />}
+                  </Field>
                 </div>
                 <fieldset className="mt-3">
                   <legend className="field-label">{d.kind === "weekday" ? "Weekdays" : "Weekdays (optional; none means every day)"}</legend>

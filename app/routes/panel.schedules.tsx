@@ -135,7 +135,7 @@ export default function PanelSchedules() {
         </p>
       ) : null}
 
-      <Form method="get" className="card mb-6 grid gap-4 p-4 sm:grid-cols-[1fr_1fr_auto] sm:items-end" onChange={(e) => submit(e.currentTarget)}>
+      <Form method="get" className="card mb-6 grid gap-4 p-4 sm:grid-cols-[1fr_1fr_auto] sm:items-end" onChange={(e) => submit(e.currentTarget)} key={`${d.doctor.id}|${d.locationId}`}>
         <label className="block">
           <span className="field-label">Doctor</span>
           <select name="doctor" defaultValue={d.doctor.id} className="field-input min-h-11">
@@ -280,7 +280,7 @@ function Preview({ d }: { d: LoaderData }) {
               Show times
             </button>
           </Form>
-          <ol className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-7">
+          <ol className="mt-4 grid items-start gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-7">
             {(d.preview ?? []).map((day) => (
               <li key={day.date} className="rounded-xl border border-slate-200 p-3" data-testid="preview-day" data-date={day.date}>
                 <h3 className="text-sm font-semibold text-slate-900">{day.label}</h3>
@@ -368,7 +368,7 @@ function Exceptions({ d, answer, busy }: { d: LoaderData; answer: Answer | undef
         </p>
       )}
 
-      <Form method="post" className="mt-6 space-y-4 rounded-xl border border-slate-200 p-4" preventScrollReset>
+      <Form method="post" className="mt-6 space-y-4 rounded-xl border border-slate-200 p-4" preventScrollReset key={`${d.doctor!.id}|${d.locationId}`}>
         <h3 className="font-semibold text-slate-900">Add an exception</h3>
         <input type="hidden" name="intent" value="add-exception" />
         <div className="grid gap-4 sm:grid-cols-2">

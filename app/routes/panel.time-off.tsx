@@ -14,11 +14,9 @@ import {
   myTimeOff,
   pendingTimeOff,
   requestTimeOff,
-  TIME_OFF_KIND_LABELS,
-  TIME_OFF_KINDS,
-  TIME_OFF_STATUS_LABELS,
   withdrawTimeOff,
 } from "~/modules/schedules/time-off.server";
+import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, TIME_OFF_STATUS_LABELS } from "~/modules/schedules/time-off";
 import { utcToZoned } from "~/modules/scheduling/zoned-time";
 import type { Actor } from "~/modules/scheduling/actor";
 import { getDb } from "~/utils/db.server";

@@ -13,12 +13,9 @@ import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { localSpanShape, spanInstants, type FieldErrors } from "./schedule-form";
+import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, type TIME_OFF_STATUS_LABELS, type TimeOffKind } from "./time-off";
 import { spanText, visitsDuring, writeException, type AffectedVisit } from "./weekly-schedule.server";
 
-export const TIME_OFF_KINDS = ["sick_leave", "training", "vacation", "other"] as const;
-export type TimeOffKind = (typeof TIME_OFF_KINDS)[number];
-export const TIME_OFF_KIND_LABELS: Record<TimeOffKind, string> = { sick_leave: "Sick leave", training: "Training", vacation: "Vacation", other: "Other" };
-export const TIME_OFF_STATUS_LABELS = { pending: "Waiting for approval", approved: "Approved", declined: "Declined", withdrawn: "Withdrawn" } as const;
 
 export const timeOffRequestSchema = z.object({
   kind: z.enum(TIME_OFF_KINDS, { message: "Choose what kind of time off this is." }),

@@ -257,6 +257,7 @@ export function spanText(start: Date, end: Date, timeZone: string): string {
     return last === a.date ? `${formatLocalDay(a.date)} (all day)` : `${formatLocalDay(a.date)} – ${formatLocalDay(last)} (all day)`;
   }
   if (a.date === b.date) return `${formatLocalDay(a.date)}, ${formatTime(start, timeZone)} – ${formatTime(end, timeZone)}`;
+  if (b.minutes === 0 && addDays(b.date, -1) === a.date) return `${formatLocalDay(a.date)}, ${formatTime(start, timeZone)} – end of day`;
   return `${formatLocalDay(a.date)} ${formatTime(start, timeZone)} – ${formatLocalDay(b.date)} ${formatTime(end, timeZone)}`;
 }
 
