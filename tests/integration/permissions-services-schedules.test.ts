@@ -21,7 +21,7 @@ let bRequest: string;
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
-export function serviceForm(f: PanelFixture, overrides: Record<string, string> = {}): Record<string, string> {
+function serviceForm(f: PanelFixture, overrides: Record<string, string> = {}): Record<string, string> {
   return {
     name: "Travel vaccination consult",
     categoryId: "",
