@@ -161,3 +161,49 @@ describe("time off", () => {
     expect((await callPanel(timeOffRoute, "/panel/time-off", { host: a.host, cookie: a.cookies.owner, form: { intent: "decline", requestId: first.id, reason: "Changed my mind" } })).status).toBe(409);
   });
 });
+
+describe("bad input gets a message, never a 500, and saves nothing", () => {
+  it("the service form, the week and the exception form answer 400 with the field's message", async () => {
+    const cookie = a.cookies.owner;
+    const before = await testDb()
+      .forClinic(a.clinic.id)
+      .tx(async (tx) => ({ services: await tx.service.count(), rules: await tx.availabilityRule.count(), exceptions: await tx.scheduleException.count() }));
+
+    const service = await callPanel<{ errors: Record<string, string> }>(newService, "/panel/services/new", { host: a.host, cookie, form: serviceForm(a, { price: "ninety", durationMin: "-5" }) });
+    expect(service.status).toBe(400);
+    expect(service.data.errors.price).toMatch(/amount in USD/);
+    expect(service.data.errors.durationMin).toMatch(/whole number/);
+
+    const week = await callPanel<{ errors: Record<string, string> }>(scheduleRoute, "/panel/schedules", {
+      host: a.host,
+      cookie,
+      form: { intent: "save-week", doctorId: a.doctorIds[0]!, locationId: a.locationId, replaces: "|", effectiveFrom: "", effectiveTo: "", "day.1.0.start": "25:00", "day.1.0.end": "12:00" },
+    });
+    expect(week.status).toBe(400);
+    expect(Object.values(week.data.errors)[0]).toMatch(/Monday: enter the start/);
+
+    const exception = await callPanel<{ errors: Record<string, string> }>(scheduleRoute, "/panel/schedules", {
+      host: a.host,
+      cookie,
+      form: { intent: "add-exception", kind: "closure", doctorId: "", locationId: "", reasonKind: "", note: "", startDate: inDays(5), startTime: "", endDate: inDays(4), endTime: "" },
+    });
+    expect(exception.status).toBe(400);
+    expect(exception.data.errors.note).toMatch(/Say why/);
+
+    const backwards = await callPanel<{ errors: Record<string, string> }>(scheduleRoute, "/panel/schedules", {
+      host: a.host,
+      cookie,
+      form: { intent: "add-exception", kind: "closure", doctorId: "", locationId: "", reasonKind: "", note: "Holiday", startDate: inDays(5), startTime: "", endDate: inDays(4), endTime: "" },
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.data.errors.endDate).toMatch(/after the start/);
+
+    const decline = await callPanel<{ errors: Record<string, string> }>(timeOffRoute, "/panel/time-off", { host: a.host, cookie, form: { intent: "decline", requestId: bRequest, reason: "" } });
+    expect(decline.status).toBe(400);
+
+    const after = await testDb()
+      .forClinic(a.clinic.id)
+      .tx(async (tx) => ({ services: await tx.service.count(), rules: await tx.availabilityRule.count(), exceptions: await tx.scheduleException.count() }));
+    expect(after).toEqual(before);
+  });
+});
