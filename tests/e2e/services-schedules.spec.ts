@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { nextMonth } from "./support/booking";
 import { clinicUrl } from "./support/urls";
 
@@ -39,6 +40,7 @@ test("the owner adds a service and a doctor's hours and sees the new times on th
   await expect(page.getByRole("heading", { level: 1, name: "Services" })).toBeVisible();
   await expect(page.getByTestId("service").filter({ hasText: "Annual physical" })).toContainText("$220.00");
   await shoot(page, testInfo, "services");
+  await expectNoSeriousA11yViolations(page, "services list");
 
   await page.getByRole("link", { name: "Add a service" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "New service" })).toBeVisible();
@@ -64,6 +66,7 @@ test("the owner adds a service and a doctor's hours and sees the new times on th
   await expect(page.getByTestId("deposit-preview")).toContainText("At the list price the deposit is $20.00 of $95.00; $75.00 is paid at the visit.");
   await expect(page.getByTestId("deposit-preview")).toContainText("With Early birds (10%): price $85.50, deposit $20.00");
   await shoot(page, testInfo, "service-new");
+  await expectNoSeriousA11yViolations(page, "new service");
   await page.getByRole("button", { name: "Create service" }).click();
   await expect(page.getByTestId("service-saved")).toContainText("Service created");
   await expect(page.getByRole("heading", { level: 1, name: SERVICE })).toBeVisible();
@@ -95,6 +98,7 @@ test("the owner adds a service and a doctor's hours and sees the new times on th
   const mondayDate = await nextMonday.getAttribute("data-date");
   const mondayLabel = (await nextMonday.locator("h3").innerText()).trim();
   await shoot(page, testInfo, "schedules");
+  await expectNoSeriousA11yViolations(page, "schedules");
 
   // The booking site offers the new service with Rosen's Monday times.
   await page.goto(clinicUrl("northside", "/book"));
@@ -133,16 +137,19 @@ test("a doctor asks for time off and the owner sees it waiting, with its conflic
   await expect(page.getByTestId("time-off-answer")).toContainText("Request sent");
   await expect(page.getByTestId("my-request")).toContainText("Waiting for approval");
   await shoot(page, testInfo, "time-off-doctor");
+  await expectNoSeriousA11yViolations(page, "time off (doctor)");
 
-  const owner = await browser.newPage();
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
   await signIn(owner, "owner@northside.test");
   await owner.goto(clinicUrl("northside", "/panel/time-off"));
   const waiting = owner.getByTestId("pending-request").filter({ hasText: "Dr. Anjali Patel" });
   await expect(waiting).toContainText("Training");
   await shoot(owner, testInfo, "time-off-owner");
+  await expectNoSeriousA11yViolations(owner, "time off (owner)");
   await waiting.getByRole("button", { name: "Approve" }).click();
   await expect(owner.getByTestId("time-off-answer")).toContainText("Approved");
-  await owner.close();
+  await ownerContext.close();
 
   await page.reload();
   await expect(page.getByTestId("my-request")).toContainText("Approved");
