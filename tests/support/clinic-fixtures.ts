@@ -285,6 +285,17 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     );
   },
 
+  time_off_requests: async (sql, clinicId) => {
+    const doctorId = await newDoctor(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO time_off_requests (clinic_id, doctor_id, kind, starts_at, ends_at, note)
+       VALUES ($1::uuid, $2::uuid, 'training', now() + interval '3 days', now() + interval '4 days', 'Fixture course')
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, doctorId],
+    );
+  },
+
   deposit_events: async (sql, clinicId) => {
     const deposit = await newDeposit(sql, clinicId);
     return one(

@@ -1,0 +1,52 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { PanelHeading } from "~/components/panel-shell";
+import { NEW_SERVICE, ServiceForm } from "~/components/service-form";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
+import { requireStaff } from "~/modules/auth/guards.server";
+import type { Actor } from "~/modules/scheduling/actor";
+import { parseServiceForm, type FieldErrors } from "~/modules/services/service-form";
+import { createService, editorChoices } from "~/modules/services/services.server";
+import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "New service · Staff panel" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  return { choices: await editorChoices(getDb(), clinicId), currency: context.site.clinic.currency };
+}
+
+type Answer = { errors: FieldErrors; values: Record<string, string> };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const form = await readForm(request);
+  const values = Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const parsed = parseServiceForm(form, context.site.clinic.currency);
+  if (!parsed.ok) return data<Answer>({ errors: parsed.errors, values }, { status: 400 });
+  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
+  const saved = await createService(getDb(), clinicId, parsed.value, actor);
+  if (!saved.ok) return data<Answer>({ errors: saved.errors, values }, { status: 422 });
+  return redirect(`/panel/services/${saved.serviceId}?saved=created`);
+}
+
+export default function PanelNewService() {
+  const { choices, currency } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as Answer | undefined;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link to="/panel/services" className="font-medium text-brand underline">
+          Services
+        </Link>
+      </nav>
+      <PanelHeading title="New service">
+        <p>Patients see an active service on the booking site as soon as it is saved.</p>
+      </PanelHeading>
+      <ServiceForm initial={NEW_SERVICE} choices={choices} currency={currency} errors={answer?.errors ?? {}} values={answer?.values} submitLabel="Create service" />
+    </>
+  );
+}
