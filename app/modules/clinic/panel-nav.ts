@@ -11,9 +11,11 @@ export interface PanelPage {
 export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel", label: "Today", end: true, roles: "everyone" },
   { to: "/panel/visits", label: "Visits", roles: ["owner", "secretary"] },
+  { to: "/panel/patients", label: "Patients", roles: ["owner", "secretary", "doctor"] },
   { to: "/panel/clinic", label: "Clinic profile", roles: ["owner"] },
   { to: "/panel/staff", label: "Staff", roles: ["owner"] },
   { to: "/panel/payouts", label: "Payouts", roles: ["owner"] },
+  { to: "/panel/audit", label: "Audit log", roles: ["owner"] },
   { to: "/panel/profile", label: "My profile", roles: ["doctor"] },
   { to: "/panel/account", label: "My account", roles: "everyone" },
 ];
