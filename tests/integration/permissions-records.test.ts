@@ -67,7 +67,7 @@ describe("/panel/patients", () => {
 
 describe("/panel/patients/$patientAccountId", () => {
   const path = () => `/panel/patients/${a.mine}`;
-  const call = (who: Who, p = path(), params = { patientAccountId: a.mine }) => callPanel<{ chart: unknown }>(chartRoute, p, { host: a.host, cookie: a.cookies[who], params });
+  const call = (who: Who, p = path(), params = { patientAccountId: a.mine }) => callPanel<{ chart: unknown; record: { name: string } }>(chartRoute, p, { host: a.host, cookie: a.cookies[who], params });
 
   it("owner and secretary see the record without clinical notes; the patient's doctor sees the chart; another doctor is refused", async () => {
     const since = new Date();
@@ -91,7 +91,7 @@ describe("/panel/patients/$patientAccountId", () => {
     const p = `/panel/patients/${a.mine}?dependent=${a.child}`;
     const doctor = await call("doctor", p);
     expect(doctor.status).toBe(200);
-    expect((doctor.data as { record: { name: string } }).record.name).toBe("Leo Rivera");
+    expect(doctor.data.record.name).toBe("Leo Rivera");
     expect((await call("otherDoctor", p)).status).toBe(403);
     expect((await call("secretary", p)).status).toBe(200);
     // A dependent of another account, or of nobody here, is not found.
