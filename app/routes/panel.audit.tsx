@@ -4,7 +4,8 @@ import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest, recordAudit } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { AUDIT_KIND_WORDS, AUDIT_KINDS, auditFilterChoices, auditFilterSchema, auditLogPage, type AuditFilter } from "~/modules/records/audit-log.server";
+import { auditFilterChoices, auditFilterSchema, auditLogPage, type AuditFilter } from "~/modules/records/audit-log.server";
+import { AUDIT_KIND_WORDS, AUDIT_KINDS } from "~/modules/records/words";
 import { recentGrants } from "~/modules/records/break-glass.server";
 import { getDb } from "~/utils/db.server";
 

@@ -11,10 +11,8 @@ import { formatDateTime } from "~/modules/booking-flow/format";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, zonedToUtc } from "~/modules/scheduling/zoned-time";
 import type { Tx } from "~/utils/db.server";
+import { AUDIT_KIND_WORDS, AUDIT_KINDS, type AuditKind } from "./words";
 
-export const AUDIT_KINDS = ["views", "changes", "sign_ins", "break_glass"] as const;
-export type AuditKind = (typeof AUDIT_KINDS)[number];
-export const AUDIT_KIND_WORDS: Record<AuditKind, string> = { views: "Views", changes: "Changes", sign_ins: "Sign-ins", break_glass: "Break the glass" };
 
 const VIEW_PATTERN = "(viewed|downloaded|exported)$";
 const SIGN_IN_PATTERN = "(sign_in|signed_in|sign_out|locked_out|password|totp)";

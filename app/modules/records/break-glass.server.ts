@@ -14,10 +14,9 @@ import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { assertClinicPatient, type PatientRef } from "./access.server";
+import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MIN } from "./words";
 import { listPatients, readRecord, type PatientListEntry, type PatientRecord } from "./record.server";
 
-export const BREAK_GLASS_MAX_MINUTES = 60;
-export const BREAK_GLASS_REASON_MIN = 20;
 
 export const breakGlassForm = z.object({
   reason: z

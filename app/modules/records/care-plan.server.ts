@@ -5,7 +5,7 @@
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db } from "~/utils/db.server";
-import { PLAN_STATUS_WORDS } from "./chart.server";
+import { PLAN_STATUS_WORDS } from "./words";
 import type { TreatmentPlanItemStatus } from "~/generated/prisma/enums";
 
 export interface CarePlanPerson {

@@ -11,9 +11,9 @@ import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { PatientRef } from "./access.server";
+import { PLAN_STATUS_WORDS } from "./words";
 import { chainNotes, noteChangeRefusal, NOTE_REFUSAL_WORDS, type NoteVersion } from "./notes";
 
-export const PLAN_STATUS_WORDS: Record<TreatmentPlanItemStatus, string> = { planned: "Planned", in_progress: "In progress", done: "Done", cancelled: "Cancelled" };
 const PLAN_STATUSES = ["planned", "in_progress", "done", "cancelled"] as const;
 
 export interface NoteVersionView {
