@@ -40,7 +40,7 @@ export default function OperatorPatientRecord() {
       <h1 className="mt-4 text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">{record.name}</h1>
       <p className="text-slate-600">{record.relation}</p>
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
-        <section aria-labelledby="op-contact" className="card p-4">
+        <section aria-labelledby="op-contact" className="card self-start p-4">
           <h2 id="op-contact" className="text-lg font-semibold text-slate-900">
             Contact
           </h2>

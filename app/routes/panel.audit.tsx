@@ -172,9 +172,12 @@ export default function AuditLog() {
               <tbody className="divide-y divide-slate-200">
                 {rows.map((r) => (
                   <tr key={r.id} className={r.breakGlass ? "bg-amber-50" : undefined} data-testid="audit-row" data-action={r.action} data-kind={r.kind}>
-                    <td className="whitespace-nowrap px-4 py-3 tabular-nums text-slate-700">{r.when}</td>
-                    <td className="px-4 py-3 font-medium text-slate-900">{r.actorName}</td>
-                    <td className="px-4 py-3">
+                    <td className="px-4 py-3 tabular-nums text-slate-700">
+                      <span className="block whitespace-nowrap">{r.when.slice(0, r.when.lastIndexOf(", "))}</span>
+                      <span className="block whitespace-nowrap text-slate-600">{r.when.slice(r.when.lastIndexOf(", ") + 2)}</span>
+                    </td>
+                    <td className="min-w-[9rem] px-4 py-3 font-medium text-slate-900">{r.actorName}</td>
+                    <td className="min-w-[11rem] px-4 py-3">
                       <span className="mr-2 text-slate-900">{r.actionWords}</span>
                       <Pill tone={KIND_TONE[r.kind]}>{AUDIT_KIND_WORDS[r.kind]}</Pill>
                       {r.reason ? <span className="mt-1 block text-xs text-amber-900">Reason: {r.reason}</span> : null}

@@ -208,7 +208,7 @@ export default function PatientChart() {
       <Message answer={answer} />
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <section aria-labelledby="contact-heading" className="card p-4 lg:col-span-1">
+        <section aria-labelledby="contact-heading" className="card self-start p-4 lg:col-span-1">
           <h2 id="contact-heading" className="text-lg font-semibold text-slate-900">
             Contact
           </h2>

@@ -51,7 +51,7 @@ export default function PanelPatients() {
         <ul className="card divide-y divide-slate-200" data-testid="patients">
           {patients.map((p) => (
             <li key={`${p.patientAccountId}-${p.dependentId ?? "self"}`}>
-              <Link to={p.href} className="flex min-h-11 flex-wrap items-center justify-between gap-3 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50" data-testid="patient-link">
+              <Link to={p.href} className="grid min-h-11 gap-2 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-center" data-testid="patient-link">
                 <span className="min-w-0">
                   <span className="block font-semibold text-slate-900">{p.name}</span>
                   <span className="block text-sm text-slate-600">
@@ -59,12 +59,11 @@ export default function PanelPatients() {
                     {p.relation ? ` · ${p.relation}` : ""}
                   </span>
                 </span>
-                <span className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+                <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 sm:flex-col sm:items-end sm:text-right">
                   {p.nextVisit ? <Pill tone="brand">Next: {p.nextVisit}</Pill> : null}
-                  {p.lastVisit ? <span>Last visit {p.lastVisit}</span> : <span>No visit yet</span>}
-                  <Pill>
-                    {p.visits} {p.visits === 1 ? "visit" : "visits"}
-                  </Pill>
+                  <span>
+                    {p.lastVisit ? `Last visit ${p.lastVisit}` : "No visit yet"} · {p.visits} {p.visits === 1 ? "visit" : "visits"}
+                  </span>
                 </span>
               </Link>
             </li>
