@@ -5,12 +5,13 @@ import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { chartPath, recordAccessFor, requireClinicalAccess } from "~/modules/records/access.server";
+import { auditRefusedRecord, chartPath, recordAccessFor, requireClinicalAccess } from "~/modules/records/access.server";
 import { changeChart, chartForm, type ChartAnswer, type NoteView } from "~/modules/records/chart.server";
 import { PLAN_STATUS_WORDS } from "~/modules/records/words";
 import { orRefuse, patientRefFrom } from "~/modules/records/http.server";
 import { viewRecord, type TimelineVisit } from "~/modules/records/record.server";
 import { getDb } from "~/utils/db.server";
+import { ForbiddenError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.record.name ?? "Patient"} · Staff panel` }];
@@ -21,12 +22,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = context.site.clinic;
   const ref = patientRefFrom(request, params.patientAccountId);
   const asking = { staffUserId: staff.id, roles };
+  const audit = auditContextFromRequest(request, context);
+  const db = getDb();
   const page = await orRefuse(() =>
-    getDb()
+    db
       .forClinic(clinicId)
       .tx(async (tx) => {
         const access = await recordAccessFor(tx, clinicId, asking, ref);
-        return viewRecord(tx, clinic, ref, { ...asking, clinical: access.clinical }, { actor: { type: "staff", id: staff.id }, request: auditContextFromRequest(request, context) });
+        return viewRecord(tx, clinic, ref, { ...asking, clinical: access.clinical }, { actor: { type: "staff", id: staff.id }, request: audit });
+      })
+      .catch(async (error: unknown) => {
+        if (error instanceof ForbiddenError) await auditRefusedRecord(db, clinicId, staff.id, ref, audit);
+        throw error;
       }),
   );
   return {

@@ -82,9 +82,10 @@ describe("/panel/patients/$patientAccountId", () => {
     expect(doctor.data.chart).not.toBeNull();
     expect((await call("otherDoctor")).status).toBe(403);
     const actions = (await auditActions(a.clinic.id, since)).filter((e) => e.targetId === a.mine).map((e) => e.action);
-    // Owner, secretary: the record; doctor: the record and the chart. The refused doctor read nothing.
+    // Owner, secretary: the record; doctor: the record and the chart. The refused doctor read nothing, and the attempt is logged.
     expect(actions.filter((x) => x === "patient.record_viewed")).toHaveLength(3);
     expect(actions.filter((x) => x === "chart.viewed")).toHaveLength(1);
+    expect(actions.filter((x) => x === "patient.record_refused")).toHaveLength(1);
   });
 
   it("a dependent's chart is reached with ?dependent= and follows the same rules", async () => {
@@ -220,6 +221,7 @@ describe("break the glass", () => {
 
   it("without a grant the operator is refused patient data; with one they read it and both logs say so; after expiry refused again", async () => {
     const fresh = await createOperator();
+    const start = new Date();
     const before = await openAccess(fresh.cookie);
     expect(before.status).toBe(200);
     expect(before.data.grant).toBeNull();
@@ -231,6 +233,10 @@ describe("break the glass", () => {
     const long = await callPanel(accessRoute, accessPath(), { host: "localhost", cookie: fresh.cookie, form: { reason: "Support ticket 4411: a visit vanished from the patient's list", minutes: "90" }, params: { id: a.clinic.id } });
     expect(long.status).toBe(400);
     expect((await openRecord(fresh.cookie)).status).toBe(403);
+    // Each refused read is in the clinic's log and the platform's.
+    const refusedHere = (await auditActions(a.clinic.id, start)).filter((e) => e.actorId === fresh.staffUserId).map((e) => e.action);
+    expect(refusedHere).toEqual(["break_glass.access_refused", "break_glass.access_refused"]);
+    expect((await auditActions(null, start)).filter((e) => e.actorId === fresh.staffUserId).map((e) => e.action)).toEqual(["break_glass.access_refused", "break_glass.access_refused"]);
 
     const since = new Date();
     const granted = await callPanel(accessRoute, accessPath(), { host: "localhost", cookie: fresh.cookie, form: { reason: "Support ticket 4411: a visit vanished from the patient's list", minutes: "15" }, params: { id: a.clinic.id } });

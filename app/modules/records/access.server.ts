@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import type { StaffRole } from "~/generated/prisma/enums";
-import type { Tx } from "~/utils/db.server";
+import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
+import type { Db, Tx } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 
 export interface PatientRef {
@@ -79,4 +80,12 @@ export async function requireClinicalAccess(tx: Tx, clinicId: string, asking: St
   const access = await recordAccessFor(tx, clinicId, asking, ref);
   if (!access.clinical || !access.doctorMembershipId) throw new ForbiddenError("Only this patient's doctors can write in the chart.");
   return access.doctorMembershipId;
+}
+
+/**
+ * A refused attempt to open a patient's record (a doctor asking for another doctor's patient) is
+ * written to the clinic's log in its own transaction, since the refused one wrote nothing.
+ */
+export async function auditRefusedRecord(db: Db, clinicId: string, staffUserId: string, ref: PatientRef, request: AuditRequestContext | null): Promise<void> {
+  await db.forClinic(clinicId).tx((tx) => recordAudit(tx, { clinicId, actor: { type: "staff", id: staffUserId }, action: "patient.record_refused", target: { type: "patient", id: ref.patientAccountId }, request, details: { dependentId: ref.dependentId } }));
 }

@@ -14,7 +14,7 @@ import type { Tx } from "~/utils/db.server";
 import { AUDIT_KIND_WORDS, AUDIT_KINDS, type AuditKind } from "./words";
 
 
-const VIEW_PATTERN = "(viewed|downloaded|exported)$";
+const VIEW_PATTERN = "(viewed|downloaded|exported|refused)$";
 const SIGN_IN_PATTERN = "(sign_in|signed_in|sign_out|locked_out|password|totp)";
 
 /** The kind of an action, by its name. */
@@ -77,6 +77,8 @@ const ACTION_WORDS: Record<string, string> = {
   "break_glass.granted": "Broke the glass: access granted",
   "break_glass.record_viewed": "Broke the glass: opened a patient record",
   "break_glass.patient_list_viewed": "Broke the glass: listed patients",
+  "break_glass.access_refused": "Medslot operator refused: no active access",
+  "patient.record_refused": "Refused: not this doctor's patient",
   "patient.care_plan_viewed": "Patient viewed their care plan",
   "audit.log_viewed": "Viewed the audit log",
   "audit.log_exported": "Exported the audit log",

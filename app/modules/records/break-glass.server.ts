@@ -72,6 +72,15 @@ async function requireGrant(tx: Tx, clinicId: string, operator: OperatorAsking, 
   return grant;
 }
 
+/** A refused read (no active grant) is written to both logs, each in its own transaction. */
+async function auditRefusal(db: Db, clinicId: string, operator: OperatorAsking, error: unknown, details: Record<string, unknown>): Promise<never> {
+  if (error instanceof ForbiddenError) {
+    await db.forClinic(clinicId).tx((tx) => recordAudit(tx, { clinicId, actor: { type: "operator", id: operator.staffUserId }, action: "break_glass.access_refused", target: { type: "clinic", id: clinicId }, request: operator.request, details }));
+    await platformAudit(db, operator, "break_glass.access_refused", clinicId, details);
+  }
+  throw error;
+}
+
 async function platformAudit(db: Db, operator: OperatorAsking, action: string, clinicId: string, details: Record<string, unknown>) {
   await db.forPlatform().tx((tx) => recordAudit(tx, { clinicId: null, actor: { type: "operator", id: operator.staffUserId }, action, target: { type: "clinic", id: clinicId }, request: operator.request, details }));
 }
@@ -139,7 +148,7 @@ export async function operatorPatientRecord(db: Db, clinic: ClinicRef, operator:
       details: { dependentId: ref.dependentId, grantId: grant.id, reason: grant.reason },
     });
     return { record, grant };
-  });
+  }).catch((error: unknown) => auditRefusal(db, clinic.id, operator, error, { patientAccountId: ref.patientAccountId, dependentId: ref.dependentId }));
   await platformAudit(db, operator, "break_glass.record_viewed", clinic.id, { grantId: result.grant.id, patientAccountId: ref.patientAccountId, dependentId: ref.dependentId });
   return result;
 }
