@@ -108,6 +108,7 @@ test("an operator breaks the glass with a reason; the owner sees it and the doct
 
   await page.setViewportSize(DESKTOP);
   await signIn(page, clinicUrl("northside", "/staff/sign-in"), "owner@northside.test");
+  await expect(page.getByTestId("break-glass-open")).toContainText("can read your patients' records until");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
   await expect(page.getByTestId("break-glass-banner")).toContainText("Support ticket 9120");

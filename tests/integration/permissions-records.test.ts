@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as careRoute from "~/routes/account.care-plan";
 import * as accessRoute from "~/routes/admin.clinics.$id_.access";
 import * as operatorRecord from "~/routes/admin.clinics.$id_.patients.$patientId";
+import * as panelLayout from "~/routes/panel";
 import * as auditRoute from "~/routes/panel.audit";
 import * as auditCsvRoute from "~/routes/panel.audit[.]csv";
 import * as chartRoute from "~/routes/panel.patients.$patientAccountId";
@@ -261,6 +262,11 @@ describe("break the glass", () => {
     expect(owner.data.grants.some((g) => g.active && g.views === 1)).toBe(true);
     expect(owner.data.rows.length).toBeGreaterThanOrEqual(3);
     expect(owner.data.rows.every((r) => r.breakGlass)).toBe(true);
+    // Every panel page of the owner (not the desk's) carries the banner while the grant is open.
+    const layout = await callPanel<{ breakGlass: { operatorName: string }[] }>(panelLayout, "/panel", { host: a.host, cookie: a.cookies.owner });
+    expect(layout.data.breakGlass.map((g) => g.operatorName)).toContain("Olive Operator");
+    expect((await callPanel<{ breakGlass: unknown[] }>(panelLayout, "/panel", { host: a.host, cookie: a.cookies.secretary })).data.breakGlass).toEqual([]);
+    expect((await callPanel<{ breakGlass: unknown[] }>(panelLayout, "/panel", { host: b.host, cookie: b.cookies.owner })).data.breakGlass).toEqual([]);
   });
 
   it("an expired grant opens nothing", async () => {

@@ -152,3 +152,14 @@ export async function operatorPatientRecord(db: Db, clinic: ClinicRef, operator:
   await platformAudit(db, operator, "break_glass.record_viewed", clinic.id, { grantId: result.grant.id, patientAccountId: ref.patientAccountId, dependentId: ref.dependentId });
   return result;
 }
+
+/** Grants open on the clinic right now, for the owner's banner on every panel page. */
+export async function openGrants(db: Db, clinic: ClinicRef, now = new Date()): Promise<{ operatorName: string; expiresAt: string }[]> {
+  const rows = await db.forClinic(clinic.id).tx(
+    (tx) => tx.$queryRaw<{ name: string; expires_at: Date }[]>`
+      SELECT u.name, g.expires_at FROM break_glass_grants g JOIN staff_users u ON u.id = g.operator_staff_user_id
+       WHERE g.clinic_id = ${clinic.id}::uuid AND g.granted_at <= ${now} AND g.expires_at > ${now}
+       ORDER BY g.expires_at DESC`,
+  );
+  return rows.map((r) => ({ operatorName: r.name, expiresAt: formatDateTime(r.expires_at, clinic.timeZone) }));
+}
