@@ -10,6 +10,7 @@ export function accountTabs(where: "clinic" | "marketplace"): AccountTab[] {
   return [
     { to: "/account", label: "Appointments" },
     ...(where === "clinic" ? [{ to: "/account/requests", label: "Flexible requests" }] : []),
+    ...(where === "clinic" ? [{ to: "/account/care-plan", label: "Care plan" }] : []),
     { to: "/account/family", label: "Family" },
     { to: "/account/favorites", label: "Favorites" },
     { to: "/account/cards", label: "Cards" },

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Outlet, useLoaderData } from "@remix-run/react";
+import { Link, Outlet, useLoaderData } from "@remix-run/react";
 import { PanelShell } from "~/components/panel-shell";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { listRoles } from "~/modules/clinic/labels";
 import { panelNavFor } from "~/modules/clinic/panel-nav";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
+import { openGrants } from "~/modules/records/break-glass.server";
+import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const root = matches.find((m) => m.id === "root")?.data as { site?: { kind: string; clinic?: { name: string } } } | undefined;
@@ -21,6 +23,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     staffName: staff.name,
     rolesText: listRoles(roles),
     nav: panelNavFor(roles),
+    // The owner sees at once when a Medslot operator can read the clinic's patient records.
+    breakGlass: roles.includes("owner") ? await openGrants(getDb(), clinic) : [],
   };
 }
 
@@ -28,6 +32,14 @@ export default function PanelLayout() {
   const data = useLoaderData<typeof loader>();
   return (
     <PanelShell clinicName={data.clinicName} logoUrl={data.logoUrl} staffName={data.staffName} rolesText={data.rolesText} nav={data.nav} area="Staff panel">
+      {data.breakGlass.length ? (
+        <p role="status" className="mb-6 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-2 ring-amber-400" data-testid="break-glass-open">
+          {data.breakGlass.map((g) => `${g.operatorName} (Medslot) can read your patients' records until ${g.expiresAt}.`).join(" ")}{" "}
+          <Link to="/panel/audit?kind=break_glass" className="font-semibold underline">
+            See why and what was opened
+          </Link>
+        </p>
+      ) : null}
       <Outlet />
     </PanelShell>
   );

@@ -23,9 +23,9 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 /** Tables the runtime role may only append to and read. */
-const APPEND_ONLY_TABLES = new Set(["audit_events", "appointment_status_history", "deposit_events", "payment_webhook_events"]);
+const APPEND_ONLY_TABLES = new Set(["audit_events", "appointment_status_history", "deposit_events", "payment_webhook_events", "break_glass_grants"]);
 /** Kept for good: changed (cancelled, rescheduled, removed, delivered) but never deleted, so their history stays whole. */
-const NO_DELETE_TABLES = new Set(["appointments", "deposits", "payment_cards", "message_deliveries", "time_off_requests"]);
+const NO_DELETE_TABLES = new Set(["appointments", "deposits", "payment_cards", "message_deliveries", "time_off_requests", "chart_notes", "treatment_plan_items"]);
 /**
  * Public copies of what live clinics publish, written only by SECURITY DEFINER triggers: the runtime
  * role may read them and nothing else. They hold no private data, so they have no row-level security

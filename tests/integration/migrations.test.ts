@@ -123,8 +123,8 @@ test("a fresh empty database migrated twice ends identical to once", { timeout: 
   }
 });
 
-const appendOnly = new Set(["audit_events", "appointment_status_history", "deposit_events", "payment_webhook_events"]);
-const noDelete = new Set(["appointments", "deposits", "payment_cards", "message_deliveries", "time_off_requests"]);
+const appendOnly = new Set(["audit_events", "appointment_status_history", "deposit_events", "payment_webhook_events", "break_glass_grants"]);
+const noDelete = new Set(["appointments", "deposits", "payment_cards", "message_deliveries", "time_off_requests", "chart_notes", "treatment_plan_items"]);
 
 describe("the runtime role", () => {
   let owner: pg.Client;
@@ -134,7 +134,7 @@ describe("the runtime role", () => {
   });
   afterAll(() => owner.end());
 
-  test("has SELECT only on the published tables, SELECT/INSERT on the append-only tables, no DELETE on appointments, deposits, saved cards, message deliveries and time-off requests, SELECT/INSERT/UPDATE/DELETE on the other tables, nothing on _prisma_migrations", async () => {
+  test("has SELECT only on the published tables, SELECT/INSERT on the append-only tables, no DELETE on appointments, deposits, saved cards, message deliveries, time-off requests, chart notes and treatment plan items, SELECT/INSERT/UPDATE/DELETE on the other tables, nothing on _prisma_migrations", async () => {
     const { rows } = await owner.query<{ relname: string; granted: string[]; effective: string[] }>(
       `SELECT c.relname,
               coalesce((SELECT array_agg(a.privilege_type ORDER BY a.privilege_type) FROM aclexplode(c.relacl) a

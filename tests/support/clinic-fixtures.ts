@@ -324,6 +324,42 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
        RETURNING clinic_id::text AS clinic_id, id::text AS id`,
       [clinicId],
     ),
+
+  chart_notes: async (sql, clinicId) => {
+    const doctorId = await newDoctor(sql, clinicId);
+    const patientAccountId = await newClinicPatient(sql, clinicId);
+    return one(
+      sql,
+      `WITH id AS (SELECT gen_random_uuid() AS id)
+       INSERT INTO chart_notes (clinic_id, id, note_id, version, patient_account_id, author_membership_id, author_staff_user_id, body)
+       SELECT $1::uuid, id.id, id.id, 1, $2::uuid, m.id, m.staff_user_id, 'Fixture note: knee pain, improving.'
+         FROM id, clinic_memberships m WHERE m.clinic_id = $1::uuid AND m.id = $3::uuid
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, patientAccountId, doctorId],
+    );
+  },
+
+  treatment_plan_items: async (sql, clinicId) => {
+    const staffUserId = await newStaffUser(sql);
+    const patientAccountId = await newClinicPatient(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO treatment_plan_items (clinic_id, patient_account_id, title, visible_to_patient, created_by_staff_user_id, updated_by_staff_user_id)
+       VALUES ($1::uuid, $2::uuid, 'Fixture: six physiotherapy sessions', true, $3::uuid, $3::uuid) RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, patientAccountId, staffUserId],
+    );
+  },
+
+  break_glass_grants: async (sql, clinicId) => {
+    const staffUserId = await newStaffUser(sql);
+    return one(
+      sql,
+      `INSERT INTO break_glass_grants (clinic_id, operator_staff_user_id, reason, granted_at, expires_at)
+       VALUES ($1::uuid, $2::uuid, 'Fixture: support ticket 1234 about a missing visit', now(), now() + interval '30 minutes')
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, staffUserId],
+    );
+  },
 };
 
 async function newDeposit(sql: Sql, clinicId: string): Promise<PrimaryKey> {

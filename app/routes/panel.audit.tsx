@@ -1,0 +1,217 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { PanelHeading } from "~/components/panel-shell";
+import { Pill } from "~/components/status-badge";
+import { auditContextFromRequest, recordAudit } from "~/modules/audit/audit.server";
+import { requireStaff } from "~/modules/auth/guards.server";
+import { auditFilterChoices, auditFilterSchema, auditLogPage, type AuditFilter } from "~/modules/records/audit-log.server";
+import { AUDIT_KIND_WORDS, AUDIT_KINDS } from "~/modules/records/words";
+import { recentGrants } from "~/modules/records/break-glass.server";
+import { getDb } from "~/utils/db.server";
+
+export const meta: MetaFunction = () => [{ title: "Audit log · Staff panel" }];
+
+const FILTER_KEYS = ["from", "to", "actor", "patient", "kind"] as const;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { staff, clinicId } = await requireStaff(request, context, ["owner"]);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const clinic = context.site.clinic;
+  const params = new URL(request.url).searchParams;
+  const raw = Object.fromEntries([...FILTER_KEYS, "cursor"].map((k) => [k, params.get(k)]));
+  const parsed = auditFilterSchema.safeParse(raw);
+  const errors = parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+  const filter: AuditFilter = parsed.success ? parsed.data : {};
+  const now = new Date();
+  const result = await getDb()
+    .forClinic(clinicId)
+    .tx(async (tx) => {
+      const page = await auditLogPage(tx, clinic, filter);
+      const choices = await auditFilterChoices(tx, clinic);
+      const grants = await recentGrants(tx, clinic, now, { days: 30 });
+      // Reading the log names patients: it is itself a view of patient data.
+      await recordAudit(tx, { clinicId, actor: { type: "staff", id: staff.id }, action: "audit.log_viewed", target: null, request: auditContextFromRequest(request, context), details: { filter: { ...filter, cursor: undefined }, shown: page.rows.length } });
+      return { page, choices, grants };
+    });
+  const query = new URLSearchParams();
+  for (const k of FILTER_KEYS) if (filter[k]) query.set(k, filter[k]!);
+  const next = result.page.nextCursor ? `?${new URLSearchParams([...query, ["cursor", result.page.nextCursor]])}` : null;
+  return {
+    filter: Object.fromEntries(FILTER_KEYS.map((k) => [k, parsed.success ? (filter[k] ?? "") : (raw[k] ?? "")])) as Record<(typeof FILTER_KEYS)[number], string>,
+    errors: errors as Record<string, string>,
+    rows: result.page.rows,
+    next,
+    firstPage: !filter.cursor,
+    csv: `/panel/audit.csv${query.size ? `?${query}` : ""}`,
+    staff: result.choices.staff,
+    patients: result.choices.patients,
+    grants: result.grants,
+  };
+}
+
+const KIND_TONE = { views: "neutral", changes: "brand", sign_ins: "muted", break_glass: "warn" } as const;
+
+export default function AuditLog() {
+  const { filter, errors, rows, next, firstPage, csv, staff, patients, grants } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const loading = navigation.state === "loading" && navigation.location?.pathname === "/panel/audit";
+  const active = grants.filter((g) => g.active);
+  return (
+    <>
+      <PanelHeading title="Audit log">
+        <p>Who viewed or changed patients' data, when and from where. Entries are never changed or deleted.</p>
+      </PanelHeading>
+
+      {grants.length ? (
+        <section aria-labelledby="glass-heading" className={`mb-6 rounded-2xl p-4 ring-2 ${active.length ? "bg-amber-50 ring-amber-400" : "bg-white ring-slate-200"}`} data-testid="break-glass-banner">
+          <h2 id="glass-heading" className="font-semibold text-slate-900">
+            {active.length ? `A Medslot operator can read your patients' records right now` : "Medslot operator access in the last 30 days"}
+          </h2>
+          <p className="mt-1 text-sm text-slate-700">Operators see no patient data unless they break the glass: a stated reason, at most 60 minutes, every record they open listed below and in the log.</p>
+          <ul className="mt-3 space-y-2 text-sm">
+            {grants.map((g) => (
+              <li key={g.id} className="rounded-xl bg-white p-3 ring-1 ring-slate-200" data-testid="break-glass-grant">
+                <p className="font-medium text-slate-900">
+                  {g.operatorName} · {g.grantedAt} until {g.expiresAt} {g.active ? <Pill tone="warn">Active</Pill> : <Pill tone="muted">Ended</Pill>}
+                </p>
+                <p className="text-slate-700">Reason: {g.reason}</p>
+                <p className="text-slate-600">
+                  {g.views} {g.views === 1 ? "record opened" : "records opened"}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <Form method="get" className="card mb-6 grid gap-4 p-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Filter the audit log">
+        <div>
+          <label htmlFor="f-from" className="field-label">
+            From
+          </label>
+          <input id="f-from" type="date" name="from" defaultValue={filter.from} className="field-input" aria-invalid={Boolean(errors.from)} />
+          {errors.from ? <p className="field-error">{errors.from}</p> : null}
+        </div>
+        <div>
+          <label htmlFor="f-to" className="field-label">
+            To (inclusive)
+          </label>
+          <input id="f-to" type="date" name="to" defaultValue={filter.to} className="field-input" aria-invalid={Boolean(errors.to)} aria-describedby={errors.to ? "f-to-error" : undefined} />
+          {errors.to ? (
+            <p id="f-to-error" className="field-error">
+              {errors.to}
+            </p>
+          ) : null}
+        </div>
+        <div>
+          <label htmlFor="f-kind" className="field-label">
+            Kind
+          </label>
+          <select id="f-kind" name="kind" defaultValue={filter.kind} className="field-input min-h-11 py-2">
+            <option value="">Everything</option>
+            {AUDIT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {AUDIT_KIND_WORDS[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="f-actor" className="field-label">
+            Member of staff
+          </label>
+          <select id="f-actor" name="actor" defaultValue={filter.actor} className="field-input min-h-11 py-2">
+            <option value="">Anyone</option>
+            {staff.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="f-patient" className="field-label">
+            Patient
+          </label>
+          <select id="f-patient" name="patient" defaultValue={filter.patient} className="field-input min-h-11 py-2">
+            <option value="">Any patient</option>
+            {patients.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="flex flex-wrap items-end gap-3">
+          <button type="submit" className="btn-primary min-h-11" disabled={loading}>
+            {loading ? "Loading…" : "Show"}
+          </button>
+          <Link to="/panel/audit" className="btn-secondary min-h-11">
+            Clear
+          </Link>
+          <a href={csv} className="btn-secondary min-h-11" download data-testid="audit-csv">
+            CSV
+          </a>
+        </div>
+      </Form>
+
+      {rows.length ? (
+        <div className="card overflow-hidden">
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[52rem] text-left text-sm" data-testid="audit-rows">
+              <caption className="sr-only">Audit log entries, newest first</caption>
+              <thead className="bg-slate-50 text-xs uppercase tracking-wider text-slate-600">
+                <tr>
+                  <th scope="col" className="px-4 py-3 font-semibold">When</th>
+                  <th scope="col" className="px-4 py-3 font-semibold">Who</th>
+                  <th scope="col" className="px-4 py-3 font-semibold">What</th>
+                  <th scope="col" className="px-4 py-3 font-semibold">Patient</th>
+                  <th scope="col" className="px-4 py-3 font-semibold">From where</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {rows.map((r) => (
+                  <tr key={r.id} className={r.breakGlass ? "bg-amber-50" : undefined} data-testid="audit-row" data-action={r.action} data-kind={r.kind}>
+                    <td className="px-4 py-3 tabular-nums text-slate-700">
+                      <span className="block whitespace-nowrap">{r.when.slice(0, r.when.lastIndexOf(", "))}</span>
+                      <span className="block whitespace-nowrap text-slate-600">{r.when.slice(r.when.lastIndexOf(", ") + 2)}</span>
+                    </td>
+                    <td className="min-w-[9rem] px-4 py-3 font-medium text-slate-900">{r.actorName}</td>
+                    <td className="min-w-[11rem] px-4 py-3">
+                      <span className="mr-2 text-slate-900">{r.actionWords}</span>
+                      <Pill tone={KIND_TONE[r.kind]}>{AUDIT_KIND_WORDS[r.kind]}</Pill>
+                      {r.reason ? <span className="mt-1 block text-xs text-amber-900">Reason: {r.reason}</span> : null}
+                    </td>
+                    <td className="px-4 py-3 text-slate-800">{r.patientName ?? "—"}</td>
+                    <td className="px-4 py-3 text-xs text-slate-600">
+                      <span className="block tabular-nums">{r.ip ?? "IP not known"}</span>
+                      <span className="block max-w-[16rem] truncate" title={r.userAgent ?? undefined}>
+                        {r.userAgent ?? ""}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : (
+        <p className="card p-5 text-slate-700" data-testid="no-audit-rows">
+          Nothing in the log matches these filters.
+        </p>
+      )}
+      <nav aria-label="Pages" className="mt-4 flex flex-wrap gap-3">
+        {!firstPage ? (
+          <Link to={`?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v))}`} className="btn-secondary min-h-11">
+            Newest entries
+          </Link>
+        ) : null}
+        {next ? (
+          <Link to={next} className="btn-secondary min-h-11" data-testid="audit-older">
+            Older entries →
+          </Link>
+        ) : null}
+      </nav>
+    </>
+  );
+}
