@@ -271,6 +271,19 @@ export default function AdminClinic() {
           </ul>
         )}
       </section>
+
+      <section aria-labelledby="access-heading" className="card mt-6 p-5 sm:p-6">
+        <h2 id="access-heading" className="text-lg font-semibold text-slate-900">
+          Patient data
+        </h2>
+        <p className="mt-2 text-sm text-slate-600">
+          Operators see no patient data. In an emergency you can break the glass: give a reason, get read-only access for up to 60 minutes. Every
+          access is written to the clinic&apos;s audit log and shown to its owner.
+        </p>
+        <Link to={`/admin/clinics/${clinic.id}/access`} className="btn-secondary mt-4 min-h-11">
+          Break the glass…
+        </Link>
+      </section>
     </>
   );
 }
