@@ -295,6 +295,17 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
       [clinicId, deposit.id],
     );
   },
+
+  queue_tickets: async (sql, clinicId) => {
+    const appointmentId = await newAppointment(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO queue_tickets (clinic_id, appointment_id, location_id, doctor_id, local_day, prefix, seq, checked_in_via)
+       SELECT clinic_id, id, location_id, doctor_id, (starts_at AT TIME ZONE 'UTC')::date, 'A', 1, 'desk' FROM appointments WHERE clinic_id = $1::uuid AND id = $2::uuid
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, appointmentId],
+    );
+  },
 };
 
 async function newDeposit(sql: Sql, clinicId: string): Promise<PrimaryKey> {
