@@ -532,6 +532,7 @@ export interface PatientQueueView {
   status: AppointmentStatus;
   ticket: { number: string; state: TicketState; room: string | null; position: number | null; estimatedWaitMin: number | null } | null;
   forName: string | null;
+  patientAccountId: string | null;
 }
 
 /** The patient's own visit and place in line, from their check-in link. */
@@ -557,6 +558,7 @@ export async function patientQueueView(db: Db, clinic: QueueClinic, appointmentI
       status: visit.status,
       ticket,
       forName: visit.dep_first,
+      patientAccountId: visit.patient_account_id,
     };
   });
 }
