@@ -11,6 +11,8 @@ export interface PanelPage {
 export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel", label: "Today", end: true, roles: "everyone" },
   { to: "/panel/visits", label: "Visits", roles: ["owner", "secretary"] },
+  { to: "/panel/queue", label: "Queue", roles: ["owner", "secretary"] },
+  { to: "/panel/my-day", label: "My day", roles: ["doctor"] },
   { to: "/panel/clinic", label: "Clinic profile", roles: ["owner"] },
   { to: "/panel/staff", label: "Staff", roles: ["owner"] },
   { to: "/panel/payouts", label: "Payouts", roles: ["owner"] },

@@ -607,3 +607,23 @@ export async function dismissNoShowProposal(db: Db, clinic: QueueClinic, appoint
     await notifyQueue(tx, { clinicId: clinic.id, locationId: visit.location_id, kind: "flag" });
   });
 }
+
+/**
+ * The doctor calls whoever is first in their line at the room's location. Another screen may have
+ * called that patient a moment earlier; the step itself then refuses, and the doctor tries again.
+ */
+export async function callNext(db: Db, clinic: QueueClinic, doctorId: string, roomId: string, actor: Actor, now = new Date()): Promise<StepResult> {
+  const next = await db.forClinic(clinic.id).tx(async (tx) => {
+    const room = UUID.test(roomId) ? await tx.room.findFirst({ where: { clinicId: clinic.id, id: roomId, active: true }, select: { locationId: true } }) : null;
+    if (!room) throw new ValidationError("Choose a room to call the patient to.", [{ path: "roomId", message: "Choose a room" }]);
+    const day = utcToZoned(now, clinic.timeZone).date;
+    const rows = await tx.$queryRaw<{ appointment_id: string }[]>`
+      SELECT t.appointment_id::text FROM queue_tickets t JOIN appointments a ON a.clinic_id = t.clinic_id AND a.id = t.appointment_id
+       WHERE t.clinic_id = ${clinic.id}::uuid AND t.doctor_id = ${doctorId}::uuid AND t.location_id = ${room.locationId}::uuid
+         AND t.local_day = ${day}::date AND t.state = 'waiting'
+       ORDER BY a.starts_at, t.checked_in_at, t.seq LIMIT 1`;
+    return rows[0]?.appointment_id ?? null;
+  });
+  if (!next) throw new ValidationError("No one is waiting for you at this location.", [{ path: "roomId", message: "no one waiting" }]);
+  return queueStep(db, clinic, { appointmentId: next, step: "call", roomId }, actor, { doctorId, now });
+}
