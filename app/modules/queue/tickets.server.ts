@@ -9,7 +9,7 @@
  * A doctor acts on their own patients only: pass `doctorId` (their membership) and any other
  * doctor's visit is "not found".
  */
-import { Prisma } from "~/generated/prisma/client";
+import type { Prisma } from "~/generated/prisma/client";
 import type { AppointmentStatus } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { writeOutboxEvent } from "~/modules/outbox/outbox.server";
