@@ -5,6 +5,8 @@
  * patient's own check-in page shows their place in line.
  */
 import { createHmac, randomInt } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
 import { screenshotPath } from "./support/artifacts";
@@ -71,9 +73,9 @@ async function bookSoonForDrPatel(firstName: string, lastName: string): Promise<
   }
 }
 
-/** The patient's self check-in link, signed as the server signs it (the development key unless SESSION_SECRET is set). */
+/** The patient's self check-in link, signed as the server signs it (with the secret it keeps beside its database). */
 function checkInPath(v: Visit) {
-  const secret = process.env.SESSION_SECRET || "medslot-development-only-secret-not-for-production";
+  const secret = process.env.SESSION_SECRET || fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, "session-secret"), "utf8").trim();
   const mac = createHmac("sha256", secret).update(`queue.check_in\0${v.clinicId}:${v.appointmentId}`).digest("hex").slice(0, 32);
   return `/check-in/${v.appointmentId}.${mac}`;
 }
@@ -105,7 +107,7 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   // The doctor, signed in on a tablet.
   const doctor = await newPage(browser, { width: 820, height: 1180 });
   await signIn(doctor, "dr.patel@northside.test");
-  await doctor.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "My day" }).click();
+  await doctor.goto(clinicUrl("northside", "/panel/my-day"));
   await expect(doctor.getByRole("heading", { level: 1, name: "My day" })).toBeVisible();
   await expect(doctor.getByTestId("live-state")).toHaveAttribute("data-state", "live");
   await expect(doctor.locator(`[data-testid=my-waiting-ticket][data-appointment-id="${visit.appointmentId}"]`)).toHaveCount(0);
@@ -171,7 +173,7 @@ test("the patient checks in from their phone with the I'm here button", async ({
   await expect(page.getByTestId("check-in-position")).toBeVisible();
   await page.screenshot({ path: screenshotPath(testInfo, "queue-self-check-in-phone"), fullPage: true });
   // An altered link opens nothing.
-  const path = checkInPath(visit);
-  const response = await page.goto(clinicUrl("northside", path.slice(0, -1) + (path.endsWith("0") ? "1" : "0")));
+  const link = checkInPath(visit);
+  const response = await page.goto(clinicUrl("northside", link.slice(0, -1) + (link.endsWith("0") ? "1" : "0")));
   expect(response?.status()).toBe(404);
 });
