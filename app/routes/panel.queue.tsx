@@ -126,7 +126,8 @@ export default function PanelQueue() {
       <div className="grid gap-4 xl:grid-cols-2" data-testid="queue" data-location-id={location.id}>
         <Column title="To arrive" count={queue.arrivals.length} testId="queue-arrivals">
           {queue.arrivals.length ? (
-            <ul className="divide-y divide-slate-100">
+            // A long day scrolls inside its card, so the queue's other columns stay in view.
+            <ul className="-mx-1 max-h-[34rem] divide-y divide-slate-100 overflow-y-auto px-1 focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand" tabIndex={0} aria-label="Visits to arrive">
               {queue.arrivals.map((a) => (
                 <li key={a.appointmentId} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="arrival" data-appointment-id={a.appointmentId}>
                   <div className="min-w-0">
