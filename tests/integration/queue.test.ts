@@ -61,6 +61,13 @@ describe("ticket numbers", () => {
     expect(results.map((r) => r.number).sort()).toEqual(["A-001", "A-002", "A-003", "A-004", "A-005", "A-006", "A-007", "A-008"]);
   });
 
+  test("two desks checking in the same visit at once: one ticket, the other is told", async () => {
+    const { f, at, visits } = await clinicWithVisits(1);
+    const tries = await Promise.allSettled([0, 1, 2].map(() => checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") })));
+    expect(tries.filter((t) => t.status === "fulfilled")).toHaveLength(1);
+    for (const t of tries) if (t.status === "rejected") expect(t.reason).toBeInstanceOf(ValidationError);
+  });
+
   test("a visit is checked in once; the second try says which number it already has", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
     await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
@@ -269,13 +276,19 @@ describe("you're next", () => {
 });
 
 describe("live updates", () => {
+  /** Reads what arrives within `ms`; a read still waiting at the deadline is kept for the next call, so no chunk is lost. */
+  const pendingReads = new WeakMap<ReadableStreamDefaultReader<Uint8Array>, Promise<ReadableStreamReadResult<Uint8Array>>>();
   async function readFor(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number) {
     let text = "";
     const decoder = new TextDecoder();
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
-      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))]);
-      if (!chunk || chunk.done) break;
+      const pending = pendingReads.get(reader) ?? reader.read();
+      pendingReads.set(reader, pending);
+      const chunk = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), Math.max(0, deadline - Date.now())))]);
+      if (!chunk) break;
+      pendingReads.delete(reader);
+      if (chunk.done) break;
       text += decoder.decode(chunk.value);
     }
     return text;

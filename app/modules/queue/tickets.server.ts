@@ -57,6 +57,8 @@ interface VisitRow {
 
 async function readVisit(tx: Tx, clinicId: string, appointmentId: string, lock = false): Promise<VisitRow | null> {
   if (!UUID.test(appointmentId)) return null;
+  // Lock first, then read: two desks acting on one visit at once take turns and the second sees the first's change.
+  if (lock) await tx.$executeRaw`SELECT 1 FROM appointments WHERE clinic_id = ${clinicId}::uuid AND id = ${appointmentId}::uuid FOR UPDATE`;
   const rows = await tx.$queryRaw<VisitRow[]>`
     SELECT a.id::text, a.status, a.starts_at, a.ends_at, a.doctor_id::text, a.location_id::text, a.service_id::text,
            s.name AS service_name, u.name AS doctor_name, l.name AS location_name,
@@ -75,9 +77,7 @@ async function readVisit(tx: Tx, clinicId: string, appointmentId: string, lock =
       LEFT JOIN rooms r ON r.clinic_id = t.clinic_id AND r.id = t.room_id
      WHERE a.clinic_id = ${clinicId}::uuid AND a.id = ${appointmentId}::uuid
        AND a.status NOT IN ('held', 'hold_expired', 'hold_released')`;
-  const row = rows[0] ?? null;
-  if (row && lock) await tx.$executeRaw`SELECT 1 FROM appointments WHERE clinic_id = ${clinicId}::uuid AND id = ${appointmentId}::uuid FOR UPDATE`;
-  return row;
+  return rows[0] ?? null;
 }
 
 function fullName(first: string | null, last: string | null) {
