@@ -8,6 +8,8 @@ import { notFound, requirePatient } from "~/modules/auth/guards.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { appointmentPage } from "~/modules/patient-account/appointment-page.server";
+import { CheckInCardView } from "~/components/queue/check-in-card";
+import { checkInCard } from "~/modules/queue/check-in-card.server";
 import { getDb } from "~/utils/db.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -22,13 +24,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     phone: clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null,
     visit,
     moved: new URL(request.url).searchParams.get("moved") === "1",
+    checkIn: await checkInCard(getDb(), clinic, visit.id),
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.visit.serviceName} · ${data.clinicName}` : "Appointment" }];
 
 export default function AppointmentDetails() {
-  const { clinicName, phone, visit, moved } = useLoaderData<typeof loader>();
+  const { clinicName, phone, visit, moved, checkIn } = useLoaderData<typeof loader>();
   return (
     <article className="mt-3" aria-labelledby="visit-heading" data-testid="appointment-page">
       <a href="/account" className="inline-flex items-center gap-1 rounded text-sm font-semibold text-slate-700 underline decoration-brand decoration-2 underline-offset-4 hover:text-slate-950 print:hidden">
@@ -109,6 +112,8 @@ export default function AppointmentDetails() {
           </Fact>
         ) : null}
       </dl>
+
+      <CheckInCardView card={checkIn} />
 
       {visit.tooLate ? (
         <div className="mt-4 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200 print:hidden" data-testid="too-late">

@@ -7,6 +7,8 @@ import { notFound, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { getDb } from "~/utils/db.server";
+import { CheckInCardView } from "~/components/queue/check-in-card";
+import { checkInCard } from "~/modules/queue/check-in-card.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
@@ -15,13 +17,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!visit) throw notFound();
   // The calendar entry is built again by the download route; the page needs only what it shows.
   const { calendar: _calendar, ...shown } = visit;
-  return { clinicName: clinic.name, visit: shown };
+  return { clinicName: clinic.name, visit: shown, checkIn: await checkInCard(getDb(), clinic, visit.id) };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Booked · ${data.clinicName}` : "Booked" }];
 
 export default function BookingDone() {
-  const { clinicName, visit } = useLoaderData<typeof loader>();
+  const { clinicName, visit, checkIn } = useLoaderData<typeof loader>();
   const requested = visit.status === "requested";
   return (
     <>
@@ -49,6 +51,7 @@ export default function BookingDone() {
           ) : null}
         </p>
       ) : null}
+      <CheckInCardView card={checkIn} />
       <div className="mt-6 flex flex-col gap-3 sm:flex-row print:hidden">
         <a href={`/book/done/${visit.id}/calendar.ics`} download className="btn-primary min-h-12 text-base" data-testid="add-to-calendar">
           <svg viewBox="0 0 24 24" aria-hidden="true" className="h-5 w-5 fill-current">

@@ -11,6 +11,8 @@ import { flexibleRequestMessages } from "./flexible-request-messages.server";
 import { holdExpiry } from "./hold-expiry.server";
 import { holdSweep } from "./hold-sweep.server";
 import { messageDeferred } from "./message-deferred.server";
+import { queueLateArrival } from "./queue-late-arrival.server";
+import { queueNoShowProposal } from "./queue-no-show-proposal.server";
 import { waitlistOfferExpiry } from "./waitlist-offers.server";
 import { youreNext } from "./youre-next.server";
 
@@ -36,4 +38,7 @@ export const functions: InngestFunction.Any[] = [
   holdExpiry,
   holdSweep,
   waitlistOfferExpiry,
+  // The live queue ("you're next" is sent by youreNext above, on the queue's queue.youre_next)
+  queueLateArrival,
+  queueNoShowProposal,
 ];

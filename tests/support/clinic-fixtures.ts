@@ -358,6 +358,15 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
        VALUES ($1::uuid, $2::uuid, 'Fixture: support ticket 1234 about a missing visit', now(), now() + interval '30 minutes')
        RETURNING clinic_id::text AS clinic_id, id::text AS id`,
       [clinicId, staffUserId],
+
+  queue_tickets: async (sql, clinicId) => {
+    const appointmentId = await newAppointment(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO queue_tickets (clinic_id, appointment_id, location_id, doctor_id, local_day, prefix, seq, checked_in_via)
+       SELECT clinic_id, id, location_id, doctor_id, (starts_at AT TIME ZONE 'UTC')::date, 'A', 1, 'desk' FROM appointments WHERE clinic_id = $1::uuid AND id = $2::uuid
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, appointmentId],
     );
   },
 };

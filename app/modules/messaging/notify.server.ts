@@ -8,6 +8,7 @@ import { clinicSiteOrigin, messageStatusCallbackUrl, type LinkEnv } from "./link
 import { sendEmail, sendSms, type Delivery, type Messenger } from "./messenger.server";
 import { renderTemplate, type MessageChannel, type MessageKind } from "./templates";
 import { resolveTemplate } from "./templates.server";
+import { checkInUrl } from "../queue/tokens.server";
 
 export type { MessageKind } from "./templates";
 
@@ -167,6 +168,8 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
         date: when.date,
         time: when.time,
         appointmentUrl: `${site}/account/appointments/${appointment.id}`,
+        checkInUrl: checkInUrl(clinic, appointment.id, env),
+        checkInQrUrl: `${checkInUrl(clinic, appointment.id, env)}/qr.svg`,
       });
     }
   }

@@ -19,6 +19,8 @@ const sample: Record<string, string> = {
   expiresAt: "Mon, Nov 30, 6:00 PM",
   code: "123456",
   host: "northside.medslot.example",
+  checkInUrl: "https://northside.medslot.example/check-in/0b6f0d5e-2b1b-4a53-9f5e-9c1b3f1e2d4a.0123456789abcdef0123456789abcdef",
+  checkInQrUrl: "https://northside.medslot.example/check-in/0b6f0d5e-2b1b-4a53-9f5e-9c1b3f1e2d4a.0123456789abcdef0123456789abcdef/qr.svg",
 };
 
 describe("default templates", () => {
@@ -42,6 +44,14 @@ describe("default templates", () => {
     expect(renderTemplate(DEFAULT_TEMPLATES.deposit_problem.sms.body, sample)).toContain("https://northside.medslot.example/account/cards");
     expect(renderTemplate(DEFAULT_TEMPLATES.reminder.sms.body, sample)).toContain(sample.appointmentUrl);
     expect(renderTemplate(DEFAULT_TEMPLATES.waitlist_offer.sms.body, sample)).toContain(sample.requestsUrl);
+  });
+
+  test("confirmation and reminder emails carry the self check-in link and its QR code", () => {
+    for (const kind of ["booking_confirmation", "reminder"] as const) {
+      const text = renderTemplate(DEFAULT_TEMPLATES[kind].email.body, sample);
+      expect(text).toContain(sample.checkInUrl);
+      expect(text).toContain(sample.checkInQrUrl);
+    }
   });
 
   test("the sign-in code keeps the shape phones autofill from", () => {

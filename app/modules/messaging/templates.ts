@@ -39,6 +39,8 @@ export const VARIABLE_DESCRIPTIONS = {
   date: "the visit's date in the clinic's time zone",
   time: "the visit's time in the clinic's time zone",
   appointmentUrl: "a link to the visit on the clinic's site",
+  checkInUrl: "the patient's own check-in link for the visit (opens an hour before it)",
+  checkInQrUrl: "a QR code of the check-in link, to scan with a phone",
   accountUrl: "a link to the patient's account on the clinic's site",
   bookUrl: "a link to book again on the clinic's site",
   cardsUrl: "a link where the patient updates their card",
@@ -50,7 +52,7 @@ export const VARIABLE_DESCRIPTIONS = {
 
 export type TemplateVariable = keyof typeof VARIABLE_DESCRIPTIONS;
 
-const VISIT: TemplateVariable[] = ["clinicName", "clinicPhone", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "appointmentUrl", "accountUrl"];
+const VISIT: TemplateVariable[] = ["clinicName", "clinicPhone", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "appointmentUrl", "accountUrl", "checkInUrl", "checkInQrUrl"];
 
 /** The variables each kind of message may use. */
 export const TEMPLATE_VARIABLES: Record<MessageKind, readonly TemplateVariable[]> = {
@@ -88,7 +90,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageChannel, Templ
     sms: { subject: null, body: "{{clinicName}}: {{serviceName}} for {{visitFor}} with {{doctorName}} is booked for {{date}} at {{time}}, {{locationName}}. Details or changes: {{appointmentUrl}}" },
     email: {
       subject: "Booked: {{serviceName}} on {{date}} at {{time}}",
-      body: "Hello {{patientName}},\n\n{{serviceName}} for {{visitFor}} with {{doctorName}} is booked for {{date}} at {{time}} at {{locationName}}.\n\nTo see, change or cancel the visit: {{appointmentUrl}}\n\nSee you soon,\n" + SIGNATURE,
+      body: "Hello {{patientName}},\n\n{{serviceName}} for {{visitFor}} with {{doctorName}} is booked for {{date}} at {{time}} at {{locationName}}.\n\nTo see, change or cancel the visit: {{appointmentUrl}}\n\nWhen you arrive, check in from your phone: {{checkInUrl}}\n(or scan this QR code: {{checkInQrUrl}})\n\nSee you soon,\n" + SIGNATURE,
     },
   },
   booking_change: {
@@ -109,7 +111,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageChannel, Templ
     sms: { subject: null, body: "Reminder from {{clinicName}}: {{serviceName}} for {{visitFor}} with {{doctorName}} is on {{date}} at {{time}}, {{locationName}}. To change or cancel: {{appointmentUrl}}" },
     email: {
       subject: "Reminder: {{serviceName}} on {{date}} at {{time}}",
-      body: "Hello {{patientName}},\n\nA reminder: {{serviceName}} for {{visitFor}} with {{doctorName}} is on {{date}} at {{time}} at {{locationName}}.\n\nTo change or cancel: {{appointmentUrl}}\n\n" + SIGNATURE,
+      body: "Hello {{patientName}},\n\nA reminder: {{serviceName}} for {{visitFor}} with {{doctorName}} is on {{date}} at {{time}} at {{locationName}}.\n\nTo change or cancel: {{appointmentUrl}}\n\nWhen you arrive, check in from your phone: {{checkInUrl}}\n(or scan this QR code: {{checkInQrUrl}})\n\n" + SIGNATURE,
     },
   },
   deposit_problem: {

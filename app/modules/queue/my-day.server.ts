@@ -1,0 +1,108 @@
+/**
+ * A doctor's own day and week: their visits on a time grid, their current queue, and the rooms
+ * they can call patients to. Reading it lists the day's patients, so it is audited.
+ */
+import { z } from "zod";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { auditActorOf, type Actor } from "~/modules/scheduling/actor";
+import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import type { Db } from "~/utils/db.server";
+import { doctorQueue, type QueueClinic, type QueueTicketView } from "./tickets.server";
+
+export const dayParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => !Number.isNaN(new Date(`${d}T12:00:00Z`).getTime()))
+  .optional();
+
+export interface DayVisit {
+  id: string;
+  date: LocalDate;
+  startMin: number;
+  endMin: number;
+  time: string;
+  status: string;
+  patientName: string;
+  patientAccountId: string | null;
+  serviceName: string;
+  locationName: string;
+}
+
+export interface DoctorDay {
+  day: LocalDate;
+  today: LocalDate;
+  week: LocalDate[];
+  visits: DayVisit[];
+  queue: QueueTicketView[];
+  locations: { id: string; name: string; rooms: { id: string; name: string }[] }[];
+}
+
+const SHOWN = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"];
+
+/** Monday of the week `day` is in. */
+export function weekOf(day: LocalDate): LocalDate[] {
+  const offset = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].indexOf(weekdayOf(day));
+  const monday = addDays(day, -Math.max(0, offset));
+  return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
+}
+
+export async function doctorDay(db: Db, clinic: QueueClinic, doctorId: string, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<DoctorDay> {
+  const today = utcToZoned(now, clinic.timeZone).date;
+  const date = day ?? today;
+  const week = weekOf(date);
+  const from = zonedToUtc(week[0]!, 0, clinic.timeZone);
+  const to = zonedToUtc(addDays(week[6]!, 1), 0, clinic.timeZone);
+  return db.forClinic(clinic.id).tx(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string; status: string; starts_at: Date; ends_at: Date; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; patient_account_id: string | null; service_name: string; location_name: string }[]>`
+      SELECT a.id::text, a.status::text, a.starts_at, a.ends_at, p.first_name, p.last_name, d.first_name AS dep_first, d.last_name AS dep_last,
+             a.patient_account_id::text, s.name AS service_name, l.name AS location_name
+        FROM appointments a
+        JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
+        JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
+        LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+        LEFT JOIN dependents d ON d.id = a.dependent_id
+       WHERE a.clinic_id = ${clinic.id}::uuid AND a.doctor_id = ${doctorId}::uuid
+         AND a.starts_at >= ${from} AND a.starts_at < ${to} AND a.status::text = ANY (${SHOWN})
+       ORDER BY a.starts_at, a.id`;
+    const queue = date === today ? await doctorQueue(tx, clinic, doctorId, now) : [];
+    const locations = await tx.$queryRaw<{ id: string; name: string }[]>`
+      SELECT l.id::text, l.name FROM locations l
+       WHERE l.clinic_id = ${clinic.id}::uuid
+         AND EXISTS (SELECT 1 FROM doctor_locations dl WHERE dl.clinic_id = l.clinic_id AND dl.location_id = l.id AND dl.doctor_id = ${doctorId}::uuid)
+       ORDER BY l.key, l.id`;
+    const rooms = await tx.room.findMany({ where: { clinicId: clinic.id, active: true, locationId: { in: locations.map((l) => l.id) } }, orderBy: { name: "asc" }, select: { id: true, name: true, locationId: true } });
+    await recordAudit(tx, {
+      clinicId: clinic.id,
+      actor: auditActorOf(actor),
+      action: "doctor.day_viewed",
+      target: { type: "day", id: date },
+      request: actor.request ?? null,
+      details: { week: week[0], visits: rows.length },
+    });
+    const name = (f: string | null, l: string | null) => [f, l].filter(Boolean).join(" ");
+    return {
+      day: date,
+      today,
+      week,
+      visits: rows.map((r) => {
+        const start = utcToZoned(r.starts_at, clinic.timeZone);
+        const end = utcToZoned(r.ends_at, clinic.timeZone);
+        const endMin = end.date === start.date ? end.minutes : 24 * 60;
+        return {
+          id: r.id,
+          date: start.date,
+          startMin: start.minutes,
+          endMin: Math.max(endMin, start.minutes + 5),
+          time: `${String(Math.floor(start.minutes / 60)).padStart(2, "0")}:${String(start.minutes % 60).padStart(2, "0")}`,
+          status: r.status,
+          patientName: r.dep_first ? name(r.dep_first, r.dep_last) : name(r.first_name, r.last_name) || "Patient",
+          patientAccountId: r.patient_account_id,
+          serviceName: r.service_name,
+          locationName: r.location_name,
+        };
+      }),
+      queue,
+      locations: locations.map((l) => ({ ...l, rooms: rooms.filter((r) => r.locationId === l.id).map(({ id, name }) => ({ id, name })) })),
+    };
+  });
+}
