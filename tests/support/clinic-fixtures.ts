@@ -358,6 +358,8 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
        VALUES ($1::uuid, $2::uuid, 'Fixture: support ticket 1234 about a missing visit', now(), now() + interval '30 minutes')
        RETURNING clinic_id::text AS clinic_id, id::text AS id`,
       [clinicId, staffUserId],
+    );
+  },
 
   queue_tickets: async (sql, clinicId) => {
     const appointmentId = await newAppointment(sql, clinicId);

@@ -20,6 +20,8 @@ export function sampleVariables(clinic: { name: string; phone: string | null; or
     bookUrl: `${clinic.origin}/book`,
     cardsUrl: `${clinic.origin}/account/cards`,
     requestsUrl: `${clinic.origin}/account/requests`,
+    checkInUrl: `${clinic.origin}/check-in/3f2a`,
+    checkInQrUrl: `${clinic.origin}/check-in/3f2a/qr.svg`,
     expiresAt: "Monday 18:00",
     code: "482913",
     host: clinic.origin.replace(/^https?:\/\//, ""),
