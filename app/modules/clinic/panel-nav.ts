@@ -10,6 +10,10 @@ export interface PanelPage {
 
 export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel", label: "Today", end: true, roles: "everyone" },
+  { to: "/panel/desk", label: "Desk", roles: ["owner", "secretary"] },
+  { to: "/panel/calendar", label: "Calendar", roles: ["owner", "secretary"] },
+  { to: "/panel/book", label: "Book by phone", roles: ["owner", "secretary"] },
+  { to: "/panel/requests", label: "Requests", roles: ["owner", "secretary"] },
   { to: "/panel/visits", label: "Visits", roles: ["owner", "secretary"] },
   { to: "/panel/clinic", label: "Clinic profile", roles: ["owner"] },
   { to: "/panel/staff", label: "Staff", roles: ["owner"] },
