@@ -102,6 +102,8 @@ export type AppointmentActionAnswer =
 /** Runs one desk action on an appointment of this clinic; the answer is what the page shows. */
 export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string, action: AppointmentAction, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<AppointmentActionAnswer> {
   try {
+    // Another clinic's id (or none) is not found, whatever the action.
+    await db.forClinic(clinic.id).tx((tx) => getAppointment(tx, clinic, id));
     switch (action.intent) {
       case "reschedule": {
         const [practitionerId, iso] = action.slot.split("|") as [string, string];
