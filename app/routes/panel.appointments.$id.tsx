@@ -9,8 +9,8 @@ import { formatDateTime, formatLocalDay, formatMoney } from "~/modules/booking-f
 import { appointmentActionForm, deskAppointmentPage, runAppointmentAction, type AppointmentActionAnswer } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { freeTimesOfDay, slotValue } from "~/modules/front-desk/phone-booking.server";
+import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
 import type { Actor } from "~/modules/scheduling/actor";
-import { CANCELLATION_REASONS } from "~/modules/scheduling/booking.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
@@ -248,7 +248,7 @@ export default function DeskAppointment() {
                   <option value="" disabled>
                     Choose a reason
                   </option>
-                  {CANCELLATION_REASONS.filter((r) => r !== "no_show").map((r) => (
+                  {DESK_CANCELLATION_REASONS.map((r) => (
                     <option key={r} value={r}>
                       {CANCELLATION_REASON_WORDS[r]}
                     </option>

@@ -6,11 +6,16 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/modules/booking-flow/format";
 import { calendarQuery, deskCalendar } from "~/modules/front-desk/calendar.server";
-import { VISIT_STATUSES } from "~/modules/front-desk/desk-appointments.server";
+import { VISIT_STATUSES } from "~/modules/front-desk/statuses";
 import type { Actor } from "~/modules/scheduling/actor";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Calendar · Staff panel" }];
+
+function weekOf(cal: Awaited<ReturnType<typeof deskCalendar>>) {
+  const name = cal.by === "doctor" ? cal.resources.doctors.find((d) => d.id === cal.query.doctor)?.name : cal.resources.rooms.find((r) => r.id === cal.query.room)?.name;
+  return name ? ` · ${name}` : "";
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { staff } = await requireStaff(request, context, ["owner", "secretary"]);
@@ -26,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     first: cal.first,
     previous: cal.previous,
     next: cal.next,
-    title: cal.view === "week" ? `Week of ${formatLocalDay(cal.first)}` : formatLocalDay(cal.first),
+    title: cal.view === "week" ? `Week of ${formatLocalDay(cal.first)}${weekOf(cal)}` : formatLocalDay(cal.first),
     hours: cal.hours,
     count: cal.count,
     query: cal.query,
@@ -38,7 +43,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const PX_PER_MIN = 1.1;
 
 const TONE: Record<string, string> = {
   requested: "border-amber-500 bg-amber-50",
@@ -55,6 +59,8 @@ export default function DeskCalendar() {
   const data = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "loading";
   const [startHour, endHour] = data.hours;
+  // A 15-minute visit stays readable: two lines of text.
+  const PX_PER_MIN = data.view === "week" ? 1.6 : 2;
   const height = (endHour - startHour) * 60 * PX_PER_MIN;
   const link = (over: Record<string, string | undefined>) => {
     const p = new URLSearchParams();
@@ -98,9 +104,9 @@ export default function DeskCalendar() {
           <input type="hidden" name="date" value={data.first} />
           <Filter id="cal-location" name="location" label="Location" value={data.query.location} all="All locations" options={data.locations} />
           {data.by === "doctor" ? (
-            <Filter id="cal-doctor" name="doctor" label="Doctor" value={data.query.doctor} all="All doctors" options={data.doctors} />
+            <Filter id="cal-doctor" name="doctor" label="Doctor" value={data.query.doctor} all={data.view === "week" ? null : "All doctors"} options={data.doctors} />
           ) : (
-            <Filter id="cal-room" name="room" label="Room" value={data.query.room} all="All rooms" options={data.rooms} />
+            <Filter id="cal-room" name="room" label="Room" value={data.query.room} all={data.view === "week" ? null : "All rooms"} options={data.rooms} />
           )}
           <Filter id="cal-service" name="service" label="Service" value={data.query.service} all="All services" options={data.services} />
           <Filter id="cal-status" name="status" label="Status" value={data.query.status} all="Active visits" options={VISIT_STATUSES.map((s) => ({ id: s, name: visitStatusWords(s) }))} />
@@ -134,8 +140,8 @@ export default function DeskCalendar() {
               <ol
                 key={c.key}
                 aria-label={`${c.label}: ${c.blocks.length} ${c.blocks.length === 1 ? "visit" : "visits"}`}
-                className="relative rounded-lg bg-[repeating-linear-gradient(to_bottom,theme(colors.slate.200)_0,theme(colors.slate.200)_1px,transparent_1px,transparent_66px)] ring-1 ring-slate-200"
-                style={{ height }}
+                className="relative rounded-lg bg-[repeating-linear-gradient(to_bottom,theme(colors.slate.200)_0,theme(colors.slate.200)_1px,transparent_1px,transparent_var(--hour))] ring-1 ring-slate-200"
+                style={{ height, ["--hour" as string]: `${60 * PX_PER_MIN}px` }}
                 data-testid="calendar-column"
                 data-date={c.date}
               >
@@ -169,14 +175,14 @@ export default function DeskCalendar() {
   );
 }
 
-function Filter({ id, name, label, value, all, options }: { id: string; name: string; label: string; value: string | undefined; all: string; options: { id: string; name: string }[] }) {
+function Filter({ id, name, label, value, all, options }: { id: string; name: string; label: string; value: string | undefined; all: string | null; options: { id: string; name: string }[] }) {
   return (
     <div>
       <label htmlFor={id} className="field-label">
         {label}
       </label>
       <select id={id} name={name} defaultValue={value ?? ""} className="field-input min-h-11">
-        <option value="">{all}</option>
+        {all ? <option value="">{all}</option> : null}
         {options.map((o) => (
           <option key={o.id} value={o.id}>
             {o.name}

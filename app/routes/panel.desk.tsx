@@ -210,7 +210,7 @@ export default function DeskBoard() {
         <Section title="Waiting for approval" count={data.requested.length} testId="board-requested">
           {data.requested.length ? (
             <ul className="divide-y divide-slate-100">
-              {data.requested.map((v) => (
+              {data.requested.slice(0, 6).map((v) => (
                 <Line key={v.id} v={v} />
               ))}
             </ul>
@@ -219,7 +219,7 @@ export default function DeskBoard() {
           )}
           {data.requested.length ? (
             <Link to="/panel/requests" className="mt-2 inline-flex min-h-11 items-center font-semibold text-brand underline">
-              Answer requests
+              {data.requested.length > 6 ? `Answer all ${data.requested.length} requests` : "Answer requests"}
             </Link>
           ) : null}
         </Section>

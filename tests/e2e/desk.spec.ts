@@ -27,8 +27,10 @@ function nyDate(days: number) {
 }
 
 async function chooseService(page: Page, service: string, day: string) {
-  await page.getByLabel("Service").selectOption({ label: service });
-  await page.getByLabel("Day").fill(day);
+  const select = page.getByLabel("Service", { exact: true });
+  const value = await select.locator("option", { hasText: service }).first().getAttribute("value");
+  await select.selectOption(value!);
+  await page.getByLabel("Day", { exact: true }).fill(day);
   await page.getByRole("button", { name: "Show free times" }).click();
   await expect(page.getByRole("heading", { name: /Free times/ })).toBeVisible();
 }

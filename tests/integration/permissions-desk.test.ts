@@ -94,7 +94,8 @@ describe("another clinic's rows by id", () => {
     const cookie = a.cookies[role as "owner" | "secretary"];
     const page = await callPanel(appointmentPage, `/panel/appointments/${bVisit}`, { host: a.host, cookie, params: { id: bVisit } });
     expect(page.status).toBe(404);
-    for (const form of [{ intent: "cancel", reason: "patient_request" }, { intent: "approve" }, { intent: "no-show" }, { intent: "decline", reason: "Not today" }]) {
+    const forms: Record<string, string>[] = [{ intent: "cancel", reason: "patient_request" }, { intent: "approve" }, { intent: "no-show" }, { intent: "decline", reason: "Not today" }];
+    for (const form of forms) {
       const acted = await callPanel(appointmentPage, `/panel/appointments/${bVisit}`, { host: a.host, cookie, params: { id: bVisit }, form });
       expect(acted.status, form.intent).toBe(404);
     }

@@ -141,16 +141,25 @@ export async function deskCalendar(db: Db, clinic: ClinicRef, query: CalendarQue
   return db.forClinic(clinic.id).tx(async (tx) => {
     const resources = await deskResources(tx, clinic.id);
     const locationId = resources.locations.some((l) => l.id === query.location) ? query.location! : null;
+    // A week is one doctor's or one room's: seven columns of one calendar stay readable on a tablet.
+    if (query.view === "week") {
+      if (query.by === "doctor" && !resources.doctors.some((d) => d.id === query.doctor)) {
+        query = { ...query, doctor: resources.doctors.find((d) => (!locationId || d.locationIds.includes(locationId)) && d.workStatus === "active")?.id };
+      }
+      if (query.by === "room" && !resources.rooms.some((r) => r.id === query.room)) query = { ...query, room: resources.rooms.find((r) => !locationId || r.locationId === locationId)?.id };
+    }
     const doctors = resources.doctors.filter((d) => (!locationId || d.locationIds.includes(locationId)) && (!query.doctor || d.id === query.doctor));
     const rooms = resources.rooms.filter((r) => (!locationId || r.locationId === locationId) && (!query.room || r.id === query.room));
     // Cancelled and declined visits free their time; they show only when asked for by status.
     const statuses = query.status ? [query.status] : ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"];
-    const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId, doctorId: query.doctor, roomId: query.by === "room" ? query.room : null, serviceId: query.service, statuses });
+    const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId, doctorId: query.by === "doctor" ? query.doctor : null, roomId: query.by === "room" ? query.room : null, serviceId: query.service, statuses });
     const blocks = visits.map((v) => ({ visit: v, block: toBlock(v, clinic.timeZone) }));
 
     let columns: CalendarColumn[];
     if (query.view === "day") {
-      const resourcesShown = query.by === "room" ? rooms.map((r) => ({ key: r.id, label: r.name })) : doctors.map((d) => ({ key: d.id, label: d.name }));
+      // A doctor on leave or inactive gets a column only for visits still on their calendar.
+      const shownDoctors = doctors.filter((d) => d.workStatus === "active" || d.workStatus === null || query.doctor === d.id || visits.some((v) => v.doctorId === d.id));
+      const resourcesShown = query.by === "room" ? rooms.map((r) => ({ key: r.id, label: r.name })) : shownDoctors.map((d) => ({ key: d.id, label: d.name }));
       columns = resourcesShown.map((r) => ({
         key: r.key,
         label: r.label,

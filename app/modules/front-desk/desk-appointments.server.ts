@@ -66,8 +66,9 @@ interface Row {
   channel: string;
 }
 
-export const VISIT_STATUSES = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show", "cancelled", "declined"] as const;
-export type VisitStatus = (typeof VISIT_STATUSES)[number];
+import { VISIT_STATUSES } from "./statuses";
+
+export { VISIT_STATUSES };
 
 const fullName = (first: string | null, last: string | null) => [first, last].filter(Boolean).join(" ");
 
