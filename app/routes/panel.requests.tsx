@@ -1,6 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { Answer, Empty } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
@@ -9,7 +8,7 @@ import { formatDateTime } from "~/modules/booking-flow/format";
 import { runAppointmentAction } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { slotValue } from "~/modules/front-desk/phone-booking.server";
-import { proposeForm, proposeForRequest, requestsInbox } from "~/modules/front-desk/requests.server";
+import { proposeForRequest, requestActionForm, requestsInbox } from "~/modules/front-desk/requests.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
@@ -50,12 +49,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const requestAction = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("approve"), appointmentId: z.string().uuid() }),
-  z.object({ intent: z.literal("decline"), appointmentId: z.string().uuid(), reason: z.string().trim().min(3, "Say why the request is declined (at least 3 characters); the patient is told.").max(500) }),
-  proposeForm,
-]);
-
 type RequestAnswer = { ok: boolean; message: string; targetId?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -63,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
   const clinic = context.site.clinic;
   const raw = await readForm(request);
-  const form = requestAction.safeParse(raw);
+  const form = requestActionForm.safeParse(raw);
   const targetId = String(raw.appointmentId ?? raw.requestId ?? "");
   if (!form.success) return data<RequestAnswer>({ ok: false, message: form.error.issues[0]?.message ?? "Check the form.", targetId }, { status: 400 });
   const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };

@@ -32,6 +32,7 @@ async function chooseService(page: Page, service: string, day: string) {
   await select.selectOption(value!);
   await page.getByLabel("Day", { exact: true }).fill(day);
   await page.getByRole("button", { name: "Show free times" }).click();
+  await expect(page).toHaveURL(new RegExp(`day=${day}`));
   await expect(page.getByRole("heading", { name: /Free times/ })).toBeVisible();
 }
 
@@ -125,7 +126,7 @@ test("the front desk books a phone patient, finds them on the board and calendar
   await page.goto(clinicUrl("northside", "/panel/book?q=callwood"));
   await page.getByTestId("patient-results").getByRole("link", { name: "Choose" }).first().click();
   let requested: string | null = null;
-  for (let d = 2; d <= 6 && !requested; d++) {
+  for (let d = 2; d <= 10 && !requested; d++) {
     await chooseService(page, "Cardiology consultation with ECG", nyDate(d));
     if (await page.getByTestId("no-times").count()) continue;
     await page.getByTestId("free-times").locator("label").first().click();

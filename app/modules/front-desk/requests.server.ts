@@ -95,3 +95,10 @@ export async function proposeForRequest(db: Db, clinic: ClinicRef, input: z.infe
     throw error;
   }
 }
+
+/** What the requests page posts: an approval, a decline with its reason, or a proposal. */
+export const requestActionForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("approve"), appointmentId: z.string().uuid("Choose a request.") }),
+  z.object({ intent: z.literal("decline"), appointmentId: z.string().uuid("Choose a request."), reason: z.string().trim().min(3, "Say why the request is declined (at least 3 characters); the patient is told.").max(500) }),
+  proposeForm,
+]);
