@@ -122,7 +122,7 @@ export default function DeskCalendar() {
       </p>
       {data.columns.length ? (
         <div className="-mx-4 overflow-x-auto px-4 pb-3 sm:mx-0 sm:px-0">
-          <div className="grid min-w-max gap-x-2" style={{ gridTemplateColumns: `3.5rem repeat(${data.columns.length}, minmax(${data.view === "week" ? "8.5rem" : "10rem"}, 1fr))` }} data-testid="calendar-grid" data-view={data.view}>
+          <div className="grid min-w-max gap-x-2" style={{ gridTemplateColumns: `3.5rem repeat(${data.columns.length}, minmax(${data.view === "week" ? "7rem" : "10rem"}, 1fr))` }} data-testid="calendar-grid" data-view={data.view}>
             <div />
             {data.columns.map((c) => (
               <h2 key={c.key} className="sticky top-0 z-10 truncate bg-white pb-2 text-sm font-semibold text-slate-900" title={c.label}>

@@ -13,6 +13,8 @@ import { deskBoard, boardQuery } from "~/modules/front-desk/board.server";
 import { bookByPhone, findPhonePatients, createPhonePatient } from "~/modules/front-desk/phone-booking.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { bookAppointment } from "~/modules/scheduling/booking.server";
+import { createFlexibleRequest, getFlexibleRequest } from "~/modules/scheduling/flexible-requests.server";
+import { proposeForRequest, requestsInbox } from "~/modules/front-desk/requests.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
@@ -185,5 +187,43 @@ describe("free gaps", () => {
     expect(b.columns.find((c) => c.id === f.doctorIds[0])!.visits.map((v) => v.id)).toEqual([visit.id]);
     const audits = await testDb().forClinic(f.clinic.id).tx((tx) => tx.auditEvent.count({ where: { clinicId: f.clinic.id, action: "staff.day_board_viewed" } }));
     expect(audits).toBe(3);
+  });
+});
+
+describe("flexible-schedule requests", () => {
+  test("the inbox offers only free times matching the wishes, and proposing one records, announces and audits it", async () => {
+    const f = await createScheduleFixture({ timeZone: "America/New_York", doctors: 2 });
+    const patient: Actor = { type: "patient", id: f.patientId };
+    const today = utcToZoned(new Date(), f.clinic.timeZone).date;
+    const request = await testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) => createFlexibleRequest(tx, f.clinic, { patientAccountId: f.patientId, serviceId: f.serviceId, practitionerId: f.doctorIds[1], preferredWeekdays: [2, 4], preferredFrom: "14:00", preferredTo: "16:00", earliestDate: addDays(today, 2) }, patient));
+    const inbox = await requestsInbox(testDb(), f.clinic, staff, names);
+    const mine = inbox.flexible.find((r) => r.id === request.id)!;
+    expect(mine.times.length).toBeGreaterThan(0);
+    for (const t of mine.times) {
+      const local = utcToZoned(new Date(t.start), f.clinic.timeZone);
+      expect(["tue", "thu"]).toContain(local.weekday);
+      expect(local.minutes).toBeGreaterThanOrEqual(14 * 60);
+      expect(local.minutes).toBeLessThan(16 * 60);
+      expect(local.date >= addDays(today, 2)).toBe(true);
+      expect(t.practitionerId).toBe(f.doctorIds[1]);
+    }
+    const chosen = mine.times[0]!;
+    const answer = await proposeForRequest(testDb(), f.clinic, { intent: "propose", requestId: request.id, slot: slot(chosen.practitionerId, new Date(chosen.start)), expiresInHours: 24 }, staff);
+    expect(answer.ok).toBe(true);
+    const after = await testDb().forClinic(f.clinic.id).tx((tx) => getFlexibleRequest(tx, f.clinic, request.id));
+    expect(after.status).toBe("proposed");
+    expect(after.proposal?.start.toISOString()).toBe(chosen.start);
+    const audit = await testDb().forClinic(f.clinic.id).tx((tx) => tx.auditEvent.count({ where: { clinicId: f.clinic.id, action: "flexible_request.proposed" } }));
+    expect(audit).toBe(1);
+
+    // A time taken meanwhile is refused with a clear message, and the request keeps its proposal.
+    const someoneElse = await f.newPatient();
+    const other = await testDb().forClinic(f.clinic.id).tx((tx) => createFlexibleRequest(tx, f.clinic, { patientAccountId: someoneElse, serviceId: f.serviceId }, staff));
+    const busyStart = at(f, 3, "11:00");
+    await book(f, f.doctorIds[0]!, busyStart, f.patientId);
+    const refused = await proposeForRequest(testDb(), f.clinic, { intent: "propose", requestId: other.id, slot: slot(f.doctorIds[0]!, busyStart), expiresInHours: 48 }, staff);
+    expect(refused).toMatchObject({ ok: false });
   });
 });
