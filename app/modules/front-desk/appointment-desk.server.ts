@@ -25,6 +25,7 @@ import { patientMayChange } from "~/modules/scheduling/policy";
 import { alternativeSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { oneByOne } from "./desk-appointments.server";
 import { slotOption, type SlotOption } from "./phone-booking.server";
 
 export interface AppointmentHistoryEntry {
@@ -50,17 +51,17 @@ export interface DeskAppointmentPage {
 export async function deskAppointmentPage(db: Db, clinic: ClinicRef, id: string, actor: Actor, now = new Date()): Promise<DeskAppointmentPage> {
   return db.forClinic(clinic.id).tx(async (tx) => {
     const appointment = await getAppointment(tx, clinic, id);
-    const [doctor, location, room, historyRows, deposit] = await Promise.all([
-      tx.clinicMembership.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.practitionerId } }, select: { staffUser: { select: { name: true } } } }),
-      tx.location.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.locationId } }, select: { name: true } }),
-      appointment.roomId ? tx.room.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.roomId } }, select: { name: true } }) : null,
-      tx.$queryRaw<{ occurred_at: Date; from_status: string | null; to_status: string; actor_type: string; actor_id: string | null; reason: string | null; staff_name: string | null }[]>`
+    const [doctor, location, room, historyRows, deposit] = await oneByOne([
+      () => tx.clinicMembership.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.practitionerId } }, select: { staffUser: { select: { name: true } } } }),
+      () => tx.location.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.locationId } }, select: { name: true } }),
+      () => appointment.roomId ? tx.room.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.roomId } }, select: { name: true } }) : null,
+      () => tx.$queryRaw<{ occurred_at: Date; from_status: string | null; to_status: string; actor_type: string; actor_id: string | null; reason: string | null; staff_name: string | null }[]>`
         SELECT h.occurred_at, h.from_status::text, h.to_status::text, h.actor_type, h.actor_id, h.reason, u.name AS staff_name
           FROM appointment_status_history h
           LEFT JOIN staff_users u ON h.actor_type = 'staff' AND u.id::text = h.actor_id
          WHERE h.clinic_id = ${clinic.id}::uuid AND h.appointment_id IN (${appointment.id}::uuid, ${appointment.rescheduledFromId}::uuid)
          ORDER BY h.occurred_at, h.id`,
-      depositOf(tx, clinic.id, appointment.id),
+      () => depositOf(tx, clinic.id, appointment.id),
     ]);
     await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "appointment.viewed", target: { type: "appointment", id: appointment.id }, request: actor.request ?? null, details: { patientAccountId: appointment.patient?.id ?? null } });
     return {

@@ -152,12 +152,12 @@ export interface DeskResources {
 
 /** The clinic's locations, doctors, rooms and services: what the desk's filters and columns list. */
 export async function deskResources(tx: Tx, clinicId: string): Promise<DeskResources> {
-  const [locations, doctors, doctorLocations, rooms, services] = await Promise.all([
-    tx.location.findMany({ where: { clinicId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    tx.clinicMembership.findMany({ where: { clinicId, role: "doctor", active: true }, select: { id: true, workStatus: true, staffUser: { select: { name: true } } } }),
-    tx.doctorLocation.findMany({ where: { clinicId }, select: { doctorId: true, locationId: true } }),
-    tx.room.findMany({ where: { clinicId, active: true }, select: { id: true, name: true, locationId: true, type: true }, orderBy: { name: "asc" } }),
-    tx.service.findMany({ where: { clinicId, visibility: { not: "inactive" } }, select: { id: true, name: true, durationMin: true, requiresApproval: true, depositKind: true, visibility: true }, orderBy: { name: "asc" } }),
+  const [locations, doctors, doctorLocations, rooms, services] = await oneByOne([
+    () => tx.location.findMany({ where: { clinicId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    () => tx.clinicMembership.findMany({ where: { clinicId, role: "doctor", active: true }, select: { id: true, workStatus: true, staffUser: { select: { name: true } } } }),
+    () => tx.doctorLocation.findMany({ where: { clinicId }, select: { doctorId: true, locationId: true } }),
+    () => tx.room.findMany({ where: { clinicId, active: true }, select: { id: true, name: true, locationId: true, type: true }, orderBy: { name: "asc" } }),
+    () => tx.service.findMany({ where: { clinicId, visibility: { not: "inactive" } }, select: { id: true, name: true, durationMin: true, requiresApproval: true, depositKind: true, visibility: true }, orderBy: { name: "asc" } }),
   ]);
   return {
     locations,
@@ -167,4 +167,14 @@ export async function deskResources(tx: Tx, clinicId: string): Promise<DeskResou
     rooms: rooms.map((r) => ({ ...r, type: r.type as string })),
     services: services.map((s) => ({ ...s, depositKind: s.depositKind as string, visibility: s.visibility as string })),
   };
+}
+
+/**
+ * Runs reads of one transaction one after another: a transaction is one connection, which runs one
+ * statement at a time anyway, and the driver wants them queued by the caller.
+ */
+export async function oneByOne<const T extends readonly (() => unknown)[]>(steps: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const out: unknown[] = [];
+  for (const step of steps) out.push(await step());
+  return out as { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
 }

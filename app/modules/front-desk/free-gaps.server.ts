@@ -6,6 +6,7 @@
  * merge into gaps. Only time from `now` on counts, so on today's board a gap shrinks as the day goes.
  */
 import type { Tx } from "~/utils/db.server";
+import { oneByOne } from "./desk-appointments.server";
 import { ACTIVE_STATUSES } from "~/modules/scheduling/schedule-data.server";
 import { computeSlots, type AvailabilityRule, type BusyBlock, type ScheduleException, type SlotDoctor, type SlotLocation } from "~/modules/scheduling/slot-engine";
 import { addDays, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
@@ -36,17 +37,17 @@ export async function freeGapsOfDay(tx: Tx, clinic: { id: string; timeZone: stri
   const to = zonedToUtc(addDays(day, 1), 0, clinic.timeZone);
   const clinicId = clinic.id;
   const locationFilter = opts.locationId ? { locationId: opts.locationId } : {};
-  const [locations, doctors, links, rules, exceptions, appointments, blocks] = await Promise.all([
-    tx.location.findMany({ where: { clinicId, ...(opts.locationId ? { id: opts.locationId } : {}) }, select: { id: true, openingHours: true } }),
-    tx.clinicMembership.findMany({ where: { clinicId, role: "doctor", active: true, OR: [{ workStatus: "active" }, { workStatus: null }] }, select: { id: true, staffUser: { select: { name: true } } } }),
-    tx.doctorLocation.findMany({ where: { clinicId, ...locationFilter }, select: { doctorId: true } }),
-    tx.availabilityRule.findMany({ where: { clinicId, ...locationFilter } }),
-    tx.scheduleException.findMany({ where: { clinicId, startsAt: { lt: to }, endsAt: { gt: from } } }),
-    tx.appointment.findMany({
+  const [locations, doctors, links, rules, exceptions, appointments, blocks] = await oneByOne([
+    () => tx.location.findMany({ where: { clinicId, ...(opts.locationId ? { id: opts.locationId } : {}) }, select: { id: true, openingHours: true } }),
+    () => tx.clinicMembership.findMany({ where: { clinicId, role: "doctor", active: true, OR: [{ workStatus: "active" }, { workStatus: null }] }, select: { id: true, staffUser: { select: { name: true } } } }),
+    () => tx.doctorLocation.findMany({ where: { clinicId, ...locationFilter }, select: { doctorId: true } }),
+    () => tx.availabilityRule.findMany({ where: { clinicId, ...locationFilter } }),
+    () => tx.scheduleException.findMany({ where: { clinicId, startsAt: { lt: to }, endsAt: { gt: from } } }),
+    () => tx.appointment.findMany({
       where: { clinicId, status: { in: [...ACTIVE_STATUSES] }, blockedFrom: { lt: to }, blockedTo: { gt: from } },
       select: { doctorId: true, status: true, holdExpiresAt: true, blockedFrom: true, blockedTo: true },
     }),
-    tx.busyBlock.findMany({ where: { clinicId, startsAt: { lt: to }, endsAt: { gt: from }, doctorId: { not: null } }, select: { doctorId: true, startsAt: true, endsAt: true } }),
+    () => tx.busyBlock.findMany({ where: { clinicId, startsAt: { lt: to }, endsAt: { gt: from }, doctorId: { not: null } }, select: { doctorId: true, startsAt: true, endsAt: true } }),
   ]);
   const atLocation = new Set(links.map((l) => l.doctorId));
   const working = doctors.filter((d) => atLocation.has(d.id));
