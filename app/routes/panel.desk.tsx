@@ -74,9 +74,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type View = ReturnType<typeof useLoaderData<typeof loader>>["requested"][number];
 
-function VisitCard({ v }: { v: View }) {
+function VisitCard({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redirectTo: string }) {
   return (
-    <li>
+    <li className="space-y-1">
       <Link
         to={`/panel/appointments/${v.id}`}
         className={`block min-h-11 rounded-xl border bg-white p-3 text-sm shadow-sm hover:border-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${v.problem ? "border-amber-400" : "border-slate-200"}`}
@@ -92,6 +92,16 @@ function VisitCard({ v }: { v: View }) {
           <PaymentPill status={v.paymentStatus} depositMinor={v.depositMinor} />
         </span>
       </Link>
+      {checkIn && v.status === "confirmed" ? (
+        <Form method="post" action="/panel/queue">
+          <input type="hidden" name="intent" value="check-in" />
+          <input type="hidden" name="appointmentId" value={v.id} />
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <button type="submit" className="btn-secondary min-h-11 w-full px-3" aria-label={`Check in ${v.patientName}`}>
+            Check in
+          </button>
+        </Form>
+      ) : null}
     </li>
   );
 }
@@ -192,7 +202,7 @@ export default function DeskBoard() {
                 {c.visits.length ? (
                   <ul className="mt-2 space-y-2">
                     {c.visits.map((v) => (
-                      <VisitCard key={v.id} v={v} />
+                      <VisitCard key={v.id} v={v} checkIn={data.isToday} redirectTo={`/panel/desk${params({})}`} />
                     ))}
                   </ul>
                 ) : (
