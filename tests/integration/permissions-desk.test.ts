@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/modules/scheduling/actor";
 import { bookAppointment } from "~/modules/scheduling/booking.server";
+import { createFlexibleRequest } from "~/modules/scheduling/flexible-requests.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 import * as appointmentPage from "~/routes/panel.appointments.$id";
 import * as book from "~/routes/panel.book";
@@ -116,6 +117,20 @@ describe("another clinic's rows by id", () => {
     expect(booked.status).toBe(422);
     const row = await testDb().forClinic(b.clinic.id).tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: b.clinic.id, id: bVisit } } }));
     expect(row.status).toBe("confirmed");
+  });
+
+  it("proposing a time for B's flexible request on A's host is 404, and B's request stays open", async () => {
+    const request = await testDb()
+      .forClinic(b.clinic.id)
+      .tx((tx) => createFlexibleRequest(tx, b.clinic, { patientAccountId: b.patientId, serviceId: b.serviceId }, system));
+    const start = localInstant(a.clinic.timeZone, addDays(utcToZoned(new Date(), a.clinic.timeZone).date, 6), "11:00");
+    const answer = await callPanel(requests, "/panel/requests", { host: a.host, cookie: a.cookies.secretary, form: { intent: "propose", requestId: request.id, slot: `${a.doctorIds[0]}|${start.toISOString()}` } });
+    expect(answer.status).toBe(404);
+    const row = await testDb().forClinic(b.clinic.id).tx((tx) => tx.flexibleRequest.findUniqueOrThrow({ where: { clinicId_id: { clinicId: b.clinic.id, id: request.id } } }));
+    expect(row.status).toBe("open");
+    // A doctor of A cannot propose at all.
+    const doctor = await callPanel(requests, "/panel/requests", { host: a.host, cookie: a.cookies.doctor, form: { intent: "propose", requestId: request.id, slot: `${a.doctorIds[0]}|${start.toISOString()}` } });
+    expect(doctor.status).toBe(403);
   });
 
   it("a malformed id is 404", async () => {
