@@ -73,6 +73,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     paymentStatus: a.paymentStatus,
     depositCard: page.deposit?.card ?? null,
     depositFailure: page.deposit?.failure ?? null,
+    waivable: page.deposit ? ["pending", "authorized", "captured", "failed"].includes(page.deposit.status) : false,
     insideWindow: page.insideWindow,
     deadline: formatDateTime(a.cancellationDeadline, tz),
     cancellation: a.cancellation ? { reason: CANCELLATION_REASON_WORDS[a.cancellation.reason] ?? a.cancellation.reason, note: a.cancellation.note, at: formatDateTime(a.cancellation.at, tz) } : null,
@@ -237,6 +238,20 @@ export default function DeskAppointment() {
             ) : null}
             {!d.changeable && d.status !== "confirmed" ? <p className="text-sm text-slate-600">This visit is {visitStatusWords(d.status).toLowerCase()}; it can no longer be changed here.</p> : null}
           </div>
+          {d.waivable && d.deposit ? (
+            <details className="mt-4">
+              <summary className="btn-secondary min-h-11 w-full cursor-pointer list-none px-4">Waive the deposit…</summary>
+              <Form method="post" className="mt-3">
+                <label htmlFor="waive-reason" className="field-label">
+                  Why is the deposit waived? (kept in the audit log)
+                </label>
+                <textarea id="waive-reason" name="reason" rows={2} required minLength={3} maxLength={500} className="field-input" />
+                <button type="submit" name="intent" value="waive" className="btn-secondary mt-2 min-h-11 px-4" disabled={busy}>
+                  Waive {d.deposit}
+                </button>
+              </Form>
+            </details>
+          ) : null}
           {d.changeable ? (
             <details className="mt-4" data-testid="cancel-box">
               <summary className="btn-secondary min-h-11 w-full cursor-pointer list-none px-4">Cancel the visit…</summary>

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { formatPhone } from "~/modules/auth/phone";
-import { markNoShow } from "~/modules/clinic/visits-day.server";
+import { markNoShow, waiveVisitDeposit } from "~/modules/clinic/visits-day.server";
 import { sendPatientMessage } from "~/modules/messaging/notify.server";
 import { depositOf } from "~/modules/payments/deposits.server";
 import type { Actor } from "~/modules/scheduling/actor";
@@ -92,6 +92,7 @@ export const appointmentActionForm = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("no-show") }),
   z.object({ intent: z.literal("approve") }),
+  z.object({ intent: z.literal("waive"), reason: z.string().trim().min(3, "Say why the deposit is waived (at least 3 characters).").max(500) }),
   z.object({ intent: z.literal("decline"), reason: z.string().trim().min(3, "Say why the request is declined (at least 3 characters); the patient is told.").max(500) }),
 ]);
 export type AppointmentAction = z.infer<typeof appointmentActionForm>;
@@ -125,6 +126,10 @@ export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string
       }
       case "no-show": {
         const answer = await markNoShow(db, clinic, id, actor, now);
+        return answer.ok ? { ok: true, message: answer.message, appointmentId: id } : { ok: false, message: answer.message };
+      }
+      case "waive": {
+        const answer = await waiveVisitDeposit(db, clinic, id, action.reason, actor);
         return answer.ok ? { ok: true, message: answer.message, appointmentId: id } : { ok: false, message: answer.message };
       }
       case "approve": {
