@@ -1,0 +1,139 @@
+/**
+ * Today's board at the front desk: the day's visits by doctor or by room, and what needs the desk —
+ * requests waiting for approval, flexible-schedule requests still open, deposits that failed,
+ * the day's cancellations, patients who are late, and the free time left per doctor.
+ * Opening it shows a day's patients, so it is written to the audit log like the visits list.
+ */
+import { z } from "zod";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { Actor } from "~/modules/scheduling/actor";
+import { listFlexibleRequests, type FlexibleRequestRecord } from "~/modules/scheduling/flexible-requests.server";
+import type { ClinicRef } from "~/modules/scheduling/slots.server";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import type { Db } from "~/utils/db.server";
+import { deskAppointments, deskResources, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
+import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
+
+/** A confirmed patient not checked in this long after the start is late (the queue uses the same grace). */
+export const LATE_GRACE_MIN = 10;
+/** Failed deposits are listed for visits up to this many days ahead, so the desk can call in time. */
+export const PAYMENT_PROBLEM_DAYS = 14;
+
+const uuid = z.string().uuid();
+export const boardQuery = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  location: uuid.optional().catch(undefined),
+  by: z.enum(["doctor", "room"]).default("doctor").catch("doctor"),
+});
+export type BoardQuery = z.infer<typeof boardQuery>;
+
+export function isLate(a: Pick<DeskAppointment, "status" | "start">, now: Date): boolean {
+  return a.status === "confirmed" && a.start.getTime() + LATE_GRACE_MIN * 60_000 <= now.getTime();
+}
+
+export interface BoardColumn {
+  id: string;
+  name: string;
+  visits: DeskAppointment[];
+}
+
+export interface DeskBoard {
+  day: LocalDate;
+  isToday: boolean;
+  previous: LocalDate;
+  next: LocalDate;
+  by: "doctor" | "room";
+  locationId: string | null;
+  resources: DeskResources;
+  columns: BoardColumn[];
+  visits: DeskAppointment[];
+  requested: DeskAppointment[];
+  flexible: FlexibleRequestRecord[];
+  paymentProblems: DeskAppointment[];
+  cancellations: DeskAppointment[];
+  late: DeskAppointment[];
+  gaps: DoctorGaps[];
+}
+
+const ACTIVE = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"];
+
+export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, actor: Actor, now = new Date()): Promise<DeskBoard> {
+  const today = utcToZoned(now, clinic.timeZone).date;
+  const day = query.day ?? today;
+  const from = zonedToUtc(day, 0, clinic.timeZone);
+  const to = zonedToUtc(addDays(day, 1), 0, clinic.timeZone);
+  return db.forClinic(clinic.id).tx(async (tx) => {
+    const resources = await deskResources(tx, clinic.id);
+    const locationId = query.location && resources.locations.some((l) => l.id === query.location) ? query.location : null;
+    const all = await deskAppointments(tx, clinic.id, { from, to }, { locationId });
+    const upcoming = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + PAYMENT_PROBLEM_DAYS * 86_400_000) }, { locationId, statuses: ["requested", "confirmed"] });
+    const flexible = (await listFlexibleRequests(tx, clinic, { status: "open" })).filter((f) => !locationId || !f.locationId || f.locationId === locationId);
+    // Free time is counted from now on today, from the start of the day on a later day, and not at all for a past day.
+    const gapsFrom = day === today ? now : day > today ? from : to;
+    const gaps = await freeGapsOfDay(tx, clinic, day, { locationId }, gapsFrom);
+    const visits = all.filter((a) => ACTIVE.includes(a.status));
+    const columns: BoardColumn[] =
+      query.by === "room"
+        ? [
+            ...resources.rooms.filter((r) => !locationId || r.locationId === locationId).map((r) => ({ id: r.id, name: r.name, visits: visits.filter((v) => v.roomId === r.id) })),
+            { id: "none", name: "No room needed", visits: visits.filter((v) => !v.roomId) },
+          ].filter((c) => c.id !== "none" || c.visits.length > 0)
+        : resources.doctors
+            .filter((d) => !locationId || d.locationIds.includes(locationId) || visits.some((v) => v.doctorId === d.id))
+            .map((d) => ({ id: d.id, name: d.name, visits: visits.filter((v) => v.doctorId === d.id) }))
+            .filter((c) => c.visits.length > 0 || gaps.some((g) => g.doctorId === c.id && g.freeMinutes > 0) || resources.doctors.find((d) => d.id === c.id)?.workStatus === "active");
+    const board: DeskBoard = {
+      day,
+      isToday: day === today,
+      previous: addDays(day, -1),
+      next: addDays(day, 1),
+      by: query.by,
+      locationId,
+      resources,
+      columns,
+      visits,
+      requested: upcoming.filter((a) => a.status === "requested"),
+      flexible,
+      paymentProblems: upcoming.filter((a) => a.depositStatus === "failed"),
+      cancellations: all.filter((a) => a.status === "cancelled" || a.status === "declined"),
+      late: day === today ? visits.filter((v) => isLate(v, now)) : [],
+      gaps,
+    };
+    await recordAudit(tx, {
+      clinicId: clinic.id,
+      actor: { type: "staff", id: actor.id },
+      action: "staff.day_board_viewed",
+      target: { type: "day", id: day },
+      request: actor.request ?? null,
+      details: { visits: visits.length, locationId, requested: board.requested.length, flexible: flexible.length },
+    });
+    return board;
+  });
+}
+
+/** The printed day list: the day's visits by doctor, with phone and notes, audited as a view. */
+export async function printableDay(db: Db, clinic: ClinicRef, query: { day?: string; location?: string }, actor: Actor, now = new Date()) {
+  const day = query.day ?? utcToZoned(now, clinic.timeZone).date;
+  const from = zonedToUtc(day, 0, clinic.timeZone);
+  const to = zonedToUtc(addDays(day, 1), 0, clinic.timeZone);
+  return db.forClinic(clinic.id).tx(async (tx) => {
+    const resources = await deskResources(tx, clinic.id);
+    const location = resources.locations.find((l) => l.id === query.location) ?? null;
+    const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId: location?.id ?? null, statuses: ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"] });
+    const byDoctor = new Map<string, { doctorName: string; visits: DeskAppointment[] }>();
+    for (const v of visits) {
+      const entry = byDoctor.get(v.doctorId) ?? { doctorName: v.doctorName, visits: [] };
+      entry.visits.push(v);
+      byDoctor.set(v.doctorId, entry);
+    }
+    await recordAudit(tx, {
+      clinicId: clinic.id,
+      actor: { type: "staff", id: actor.id },
+      action: "staff.day_list_printed",
+      target: { type: "day", id: day },
+      request: actor.request ?? null,
+      details: { visits: visits.length, locationId: location?.id ?? null },
+    });
+    return { day, location, doctors: [...byDoctor.values()].sort((a, b) => a.doctorName.localeCompare(b.doctorName)), count: visits.length };
+  });
+}

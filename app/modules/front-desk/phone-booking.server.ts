@@ -1,0 +1,241 @@
+/**
+ * Booking by phone: the desk finds the caller among the clinic's patients (by phone or name) or
+ * takes down a new one, picks a free time from the slot engine and books it on the staff channel.
+ *
+ * Two lines of defence, on purpose:
+ * - warnings before booking, for what the database allows but a clinic wants to hear about (the
+ *   patient already has a visit that day, or one that overlaps); the desk confirms to go on;
+ * - the database refusing what must never happen (two visits of one doctor or room at once): the
+ *   exclusion constraints turn a lost race into `SlotTakenError`, answered with the next free times.
+ *
+ * A service with a deposit follows the rules for bookings made without the patient's card at hand
+ * (`ensureDeposit`): the patient's saved card is put on the visit, or, with no card saved, the
+ * patient is asked for one and the desk sees the deposit as still to collect.
+ */
+import { z } from "zod";
+import { Prisma } from "~/generated/prisma/client";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { countryForTimeZone, formatPhone, normalizePhone } from "~/modules/auth/phone";
+import { formatMoney, formatTime } from "~/modules/booking-flow/format";
+import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
+import { ensureDeposit } from "~/modules/payments/deposits.server";
+import { getPaymentProvider } from "~/modules/payments/provider.server";
+import type { Actor } from "~/modules/scheduling/actor";
+import { bookAppointment, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { isUuid } from "~/modules/scheduling/schedule-data.server";
+import type { Slot } from "~/modules/scheduling/slot-engine";
+import { alternativeSlots, findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import type { Db, Tx } from "~/utils/db.server";
+import { NotFoundError, ValidationError } from "~/utils/errors.server";
+
+export interface PhonePatient {
+  id: string;
+  phone: string;
+  phoneDisplay: string;
+  name: string;
+  dependents: { id: string; name: string; relationship: string }[];
+}
+
+const name = (first: string | null, last: string | null) => [first, last].filter(Boolean).join(" ");
+
+async function patientsWhere(tx: Tx, clinicId: string, where: Prisma.Sql, limit = 20): Promise<PhonePatient[]> {
+  const rows = await tx.$queryRaw<{ id: string; phone: string; first_name: string | null; last_name: string | null }[]>`
+    SELECT p.id::text, p.phone, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name
+      FROM clinic_patients cp JOIN patient_accounts p ON p.id = cp.patient_account_id
+     WHERE cp.clinic_id = ${clinicId}::uuid AND ${where}
+     ORDER BY coalesce(cp.last_name, p.last_name), coalesce(cp.first_name, p.first_name), p.phone
+     LIMIT ${limit}`;
+  const ids = rows.map((r) => r.id);
+  const dependents = ids.length ? await tx.dependent.findMany({ where: { patientAccountId: { in: ids }, removedAt: null }, orderBy: { createdAt: "asc" } }) : [];
+  return rows.map((r) => ({
+    id: r.id,
+    phone: r.phone,
+    phoneDisplay: formatPhone(r.phone),
+    name: name(r.first_name, r.last_name) || "No name on file",
+    dependents: dependents.filter((d) => d.patientAccountId === r.id).map((d) => ({ id: d.id, name: name(d.firstName, d.lastName), relationship: d.relationship })),
+  }));
+}
+
+export const patientSearchQuery = z.string().trim().min(2, "Type at least 2 characters of a name or a phone number.").max(80);
+
+/**
+ * The clinic's patients matching a phone number (normalised the way sign-in does, or by its digits)
+ * or a name. Only patients of this clinic are found; the list is a view of patient data, audited.
+ */
+export async function findPhonePatients(db: Db, clinic: ClinicRef, text: string, actor: Actor): Promise<PhonePatient[]> {
+  const q = text.trim();
+  const normal = normalizePhone(q, countryForTimeZone(clinic.timeZone));
+  const digits = q.replace(/\D/g, "");
+  const words = q.split(/\s+/).filter((w) => /[\p{L}]/u.test(w)).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const conditions: Prisma.Sql[] = [];
+  if (normal.ok) conditions.push(Prisma.sql`p.phone = ${normal.e164}`);
+  if (digits.length >= 4) conditions.push(Prisma.sql`regexp_replace(p.phone, '\\D', '', 'g') LIKE ${`%${digits}%`}`);
+  if (words.length) {
+    conditions.push(
+      Prisma.join(
+        words.map((w) => Prisma.sql`(coalesce(cp.first_name, p.first_name, '') || ' ' || coalesce(cp.last_name, p.last_name, '')) ILIKE ${w}`),
+        " AND ",
+      ),
+    );
+  }
+  if (!conditions.length) return [];
+  return db.forClinic(clinic.id).tx(async (tx) => {
+    const found = await patientsWhere(tx, clinic.id, Prisma.sql`(${Prisma.join(conditions, " OR ")})`);
+    await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "staff.patients_searched", target: { type: "clinic_patients", id: clinic.id }, request: actor.request ?? null, details: { results: found.length } });
+    return found;
+  });
+}
+
+/** One patient of this clinic, with their family members; another clinic's patient is not found. */
+export async function phonePatient(db: Db, clinic: ClinicRef, patientAccountId: string, actor: Actor): Promise<PhonePatient> {
+  if (!isUuid(patientAccountId)) throw new NotFoundError("There is no such patient at this clinic.");
+  const found = await db.forClinic(clinic.id).tx(async (tx) => {
+    const [one] = await patientsWhere(tx, clinic.id, Prisma.sql`p.id = ${patientAccountId}::uuid`, 1);
+    if (one) await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "patient.viewed", target: { type: "patient", id: one.id }, request: actor.request ?? null, details: { page: "book by phone" } });
+    return one;
+  });
+  if (!found) throw new NotFoundError("There is no such patient at this clinic.");
+  return found;
+}
+
+export const newPatientForm = z.object({
+  phone: z.string().trim().min(1, "Enter the patient's mobile number.").max(40),
+  firstName: z.string().trim().min(1, "Enter the first name.").max(80),
+  lastName: z.string().trim().min(1, "Enter the last name.").max(80),
+});
+
+/** A caller new to the clinic: their account (found by phone, or created) and the clinic's record, audited. */
+export async function createPhonePatient(db: Db, clinic: ClinicRef, input: z.infer<typeof newPatientForm>, actor: Actor): Promise<{ ok: true; patientId: string } | { ok: false; fieldErrors: Record<string, string> }> {
+  const phone = normalizePhone(input.phone, countryForTimeZone(clinic.timeZone));
+  if (!phone.ok) return { ok: false, fieldErrors: { phone: phone.message.replace("your mobile", "the patient's mobile") } };
+  const patientId = await db.forClinic(clinic.id).tx(async (tx) => {
+    const id = await ensureClinicPatient(tx, clinic.id, { phone: phone.e164, firstName: input.firstName, lastName: input.lastName });
+    await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "patient.recorded_by_staff", target: { type: "patient", id }, request: actor.request ?? null, details: { channel: "phone" } });
+    return id;
+  });
+  return { ok: true, patientId };
+}
+
+export interface SlotOption {
+  start: string;
+  time: string;
+  practitionerId: string;
+  doctorName: string;
+  locationId: string;
+}
+
+/** Free times of one local day for a service (staff audience: internal-only services too). */
+export async function freeTimesOfDay(db: Db, clinic: ClinicRef, search: { serviceId: string; practitionerId?: string | null; locationId?: string | null; day: LocalDate }, doctorNames: Map<string, string>, now = new Date()): Promise<SlotOption[]> {
+  const from = zonedToUtc(search.day, 0, clinic.timeZone);
+  const to = zonedToUtc(addDays(search.day, 1), 0, clinic.timeZone);
+  let slots: Slot[];
+  try {
+    slots = await findSlots(db, clinic, { serviceId: search.serviceId, practitionerId: search.practitionerId ?? null, locationId: search.locationId ?? null, from, to, audience: "staff" }, now);
+  } catch (error) {
+    if (error instanceof NotFoundError || error instanceof ValidationError) return [];
+    throw error;
+  }
+  return slots.map((s) => slotOption(s, clinic, doctorNames));
+}
+
+export function slotOption(s: Slot, clinic: ClinicRef, doctorNames: Map<string, string>): SlotOption {
+  return { start: s.start.toISOString(), time: formatTime(s.start, clinic.timeZone), practitionerId: s.doctorId, doctorName: doctorNames.get(s.doctorId) ?? "Doctor", locationId: s.locationId };
+}
+
+export const phoneBookingForm = z.object({
+  patientId: z.string().uuid("Choose the patient first."),
+  dependentId: z.union([z.literal(""), z.string().uuid()]).optional(),
+  serviceId: z.string().uuid("Choose a service."),
+  slot: z.string().regex(/^[0-9a-f-]{36}\|\d{4}-\d{2}-\d{2}T[\d:.]+Z$/i, "Choose a free time."),
+  note: z.string().trim().max(500).optional(),
+  confirmWarnings: z.literal("yes").optional(),
+});
+export type PhoneBookingInput = z.infer<typeof phoneBookingForm>;
+
+/** A form slot value: "doctorId|ISO start". */
+export const slotValue = (o: { practitionerId: string; start: string }) => `${o.practitionerId}|${o.start}`;
+export function parseSlotValue(v: string): { practitionerId: string; start: Date } {
+  const [practitionerId, start] = v.split("|");
+  return { practitionerId: practitionerId!, start: new Date(start!) };
+}
+
+export interface BookingWarning {
+  code: "same_day" | "overlap";
+  message: string;
+}
+
+/** What the desk should hear before booking: the patient's other visits that day, or overlapping ones. */
+export async function bookingWarnings(tx: Tx, clinic: ClinicRef, p: { patientAccountId: string; dependentId?: string | null; start: Date; end: Date }): Promise<BookingWarning[]> {
+  const day = utcToZoned(p.start, clinic.timeZone).date;
+  const from = zonedToUtc(day, 0, clinic.timeZone);
+  const to = zonedToUtc(addDays(day, 1), 0, clinic.timeZone);
+  const rows = await tx.$queryRaw<{ starts_at: Date; ends_at: Date; service_name: string }[]>`
+    SELECT a.starts_at, a.ends_at, s.name AS service_name FROM appointments a JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
+     WHERE a.clinic_id = ${clinic.id}::uuid AND a.patient_account_id = ${p.patientAccountId}::uuid
+       AND a.dependent_id IS NOT DISTINCT FROM ${p.dependentId ?? null}::uuid
+       AND a.status IN ('requested', 'confirmed', 'checked_in', 'in_consultation')
+       AND a.starts_at < ${to} AND a.ends_at > ${from}
+     ORDER BY a.starts_at`;
+  return rows.map((r) => {
+    const overlaps = r.starts_at.getTime() < p.end.getTime() && r.ends_at.getTime() > p.start.getTime();
+    const when = `${formatTime(r.starts_at, clinic.timeZone)}–${formatTime(r.ends_at, clinic.timeZone)}`;
+    return overlaps
+      ? { code: "overlap" as const, message: `This patient already has ${r.service_name} at ${when}, which overlaps this time.` }
+      : { code: "same_day" as const, message: `This patient already has ${r.service_name} on this day at ${when}.` };
+  });
+}
+
+export type PhoneBookingAnswer =
+  | { ok: true; appointment: AppointmentRecord; deposit: { state: "none" | "card_saved" | "collect_at_desk"; words: string } }
+  | { ok: false; kind: "warnings"; warnings: BookingWarning[]; message: string }
+  | { ok: false; kind: "taken"; message: string; alternatives: SlotOption[] }
+  | { ok: false; kind: "invalid"; message: string; field?: string };
+
+/**
+ * Books the chosen time for the patient. Warnings stop it once; with `confirmWarnings` it goes on.
+ * The booking, its history, its outbox event and the audit entry are one transaction.
+ */
+export async function bookByPhone(db: Db, clinic: ClinicRef, input: PhoneBookingInput, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<PhoneBookingAnswer> {
+  const { practitionerId, start } = parseSlotValue(input.slot);
+  if (Number.isNaN(start.getTime())) return { ok: false, kind: "invalid", message: "Choose a free time.", field: "slot" };
+  const dependentId = input.dependentId || null;
+  const service = await db.forClinic(clinic.id).tx((tx) => tx.service.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: input.serviceId } }, select: { durationMin: true } }));
+  if (!service) return { ok: false, kind: "invalid", message: "There is no bookable service with this id at this clinic.", field: "serviceId" };
+  try {
+    const appointment = await db.forClinic(clinic.id).tx(async (tx) => {
+      if (!input.confirmWarnings) {
+        const warnings = await bookingWarnings(tx, clinic, { patientAccountId: input.patientId, dependentId, start, end: new Date(start.getTime() + service.durationMin * 60_000) });
+        if (warnings.length) return { warnings, record: null };
+      }
+      const known = await tx.clinicPatient.findUnique({ where: { clinicId_patientAccountId: { clinicId: clinic.id, patientAccountId: input.patientId } }, select: { patientAccountId: true } });
+      if (!known) throw new NotFoundError("There is no such patient at this clinic.");
+      const record = await bookAppointment(tx, clinic, { serviceId: input.serviceId, practitionerId, start, patient: { patientAccountId: input.patientId, dependentId }, channel: "staff", note: input.note || null }, actor, now);
+      await recordAudit(tx, {
+        clinicId: clinic.id,
+        actor: { type: "staff", id: actor.id },
+        action: "appointment.booked_by_phone",
+        target: { type: "appointment", id: record.id },
+        request: actor.request ?? null,
+        details: { patientAccountId: input.patientId, dependentId, start: record.start.toISOString(), status: record.status, warningsConfirmed: Boolean(input.confirmWarnings) },
+      });
+      return { warnings: [] as BookingWarning[], record };
+    });
+    if (!appointment.record) return { ok: false, kind: "warnings", warnings: appointment.warnings, message: "Check before booking:" };
+    const record = appointment.record;
+    if (record.depositMinor <= 0) return { ok: true, appointment: record, deposit: { state: "none", words: "No deposit for this service." } };
+    const deposit = await ensureDeposit(db, getPaymentProvider().name, clinic.id, record.id, now);
+    const amount = formatMoney(record.depositMinor, record.currency);
+    if (deposit && deposit.status !== "failed") {
+      return { ok: true, appointment: record, deposit: { state: "card_saved", words: `Deposit ${amount}: the patient's saved card is on file and is held before the visit by the usual rules.` } };
+    }
+    return { ok: true, appointment: record, deposit: { state: "collect_at_desk", words: `Deposit ${amount}: no card is saved. The patient is sent a link to add one; otherwise collect it at the desk.` } };
+  } catch (error) {
+    if (error instanceof SlotTakenError) {
+      const alternatives = await alternativeSlots(db, clinic, { serviceId: input.serviceId, practitionerId, after: start, audience: "staff" }, 3, now);
+      return { ok: false, kind: "taken", message: "That time was just taken. Choose one of the next free times.", alternatives: alternatives.map((s) => slotOption(s, clinic, doctorNames)) };
+    }
+    if (error instanceof ValidationError || error instanceof NotFoundError) return { ok: false, kind: "invalid", message: error.message, field: error instanceof ValidationError ? (error.errors[0]?.path ?? undefined) : undefined };
+    throw error;
+  }
+}

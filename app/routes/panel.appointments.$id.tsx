@@ -1,0 +1,375 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Answer, CANCELLATION_REASON_WORDS, PaymentPill, VisitStatus, visitStatusWords } from "~/components/desk-ui";
+import { PanelHeading } from "~/components/panel-shell";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
+import { requireStaff } from "~/modules/auth/guards.server";
+import { formatDateTime, formatLocalDay, formatMoney } from "~/modules/booking-flow/format";
+import { appointmentActionForm, deskAppointmentPage, runAppointmentAction, type AppointmentActionAnswer } from "~/modules/front-desk/appointment-desk.server";
+import { deskResources } from "~/modules/front-desk/desk-appointments.server";
+import { freeTimesOfDay, slotValue } from "~/modules/front-desk/phone-booking.server";
+import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
+import type { Actor } from "~/modules/scheduling/actor";
+import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { getDb } from "~/utils/db.server";
+import { NotFoundError } from "~/utils/errors.server";
+import { readForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Appointment · Staff panel" }];
+
+const DESK: ["owner", "secretary"] = ["owner", "secretary"];
+const pageQuery = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  doctor: z.string().uuid().optional().catch(undefined),
+  done: z.string().max(300).optional().catch(undefined),
+});
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { staff } = await requireStaff(request, context, DESK);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const clinic = context.site.clinic;
+  const q = pageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
+  const db = getDb();
+  const now = new Date();
+  let page;
+  try {
+    page = await deskAppointmentPage(db, clinic, params.id ?? "", actor, now);
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+  const a = page.appointment;
+  const tz = clinic.timeZone;
+  const resources = await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id));
+  const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
+  const changeable = a.status === "requested" || a.status === "confirmed";
+  const today = utcToZoned(now, tz).date;
+  const visitDay = utcToZoned(a.start, tz).date;
+  const day = q.day && q.day >= today ? q.day : visitDay >= today ? visitDay : today;
+  const doctor = q.doctor ?? a.practitionerId;
+  const times = changeable ? await freeTimesOfDay(db, clinic, { serviceId: a.serviceId, practitionerId: doctor, day }, names, now) : [];
+  const patientName = a.patient ? [a.patient.firstName, a.patient.lastName].filter(Boolean).join(" ") || "Patient" : "Patient";
+  return {
+    id: a.id,
+    status: a.status,
+    when: formatDateTime(a.start, tz),
+    end: formatDateTime(a.end, tz),
+    isToday: visitDay === today,
+    started: a.start.getTime() <= now.getTime(),
+    patientName: a.dependent ? `${a.dependent.firstName} ${a.dependent.lastName} (for ${patientName})` : patientName,
+    phone: page.phoneDisplay,
+    serviceName: a.serviceName,
+    doctorName: page.doctorName,
+    doctorId: a.practitionerId,
+    locationName: page.locationName,
+    roomName: page.roomName,
+    note: a.note,
+    channel: a.channel,
+    price: formatMoney(a.priceMinor, a.currency),
+    deposit: a.depositMinor > 0 ? formatMoney(a.depositMinor, a.currency) : null,
+    depositMinor: a.depositMinor,
+    paymentStatus: a.paymentStatus,
+    depositCard: page.deposit?.card ?? null,
+    depositFailure: page.deposit?.failure ?? null,
+    waivable: page.deposit ? ["pending", "authorized", "captured", "failed"].includes(page.deposit.status) : false,
+    insideWindow: page.insideWindow,
+    deadline: formatDateTime(a.cancellationDeadline, tz),
+    cancellation: a.cancellation ? { reason: CANCELLATION_REASON_WORDS[a.cancellation.reason] ?? a.cancellation.reason, note: a.cancellation.note, at: formatDateTime(a.cancellation.at, tz) } : null,
+    rescheduledFromId: a.rescheduledFromId,
+    rescheduledToId: a.rescheduledToId,
+    history: page.history.map((h) => ({ at: formatDateTime(h.at, tz), from: h.from, to: h.to, who: h.actorName ?? (h.actorType === "patient" ? "The patient" : h.actorType === "system" ? "Medslot" : h.actorType === "api" ? "The clinic's software" : "Staff"), reason: h.reason })),
+    changeable,
+    day,
+    dayTitle: formatLocalDay(day),
+    previousDay: day > today ? addDays(day, -1) : null,
+    nextDay: addDays(day, 1),
+    doctorFilter: doctor,
+    doctors: resources.doctors.map((d) => ({ id: d.id, name: d.name })),
+    times: times.map((t) => ({ ...t, value: slotValue(t) })),
+    done: q.done ?? null,
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { staff } = await requireStaff(request, context, DESK);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const clinic = context.site.clinic;
+  const form = appointmentActionForm.safeParse(await readForm(request));
+  if (!form.success) {
+    const issue = form.error.issues[0];
+    return data<AppointmentActionAnswer>({ ok: false, message: issue?.message ?? "Check the form and try again.", field: issue?.path.join(".") }, { status: 400 });
+  }
+  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
+  const db = getDb();
+  const names = new Map((await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
+  const answer = await runAppointmentAction(db, clinic, params.id ?? "", form.data, actor, names);
+  if (answer.ok) return redirect(`/panel/appointments/${answer.appointmentId}?done=${encodeURIComponent(answer.message)}`);
+  return data<AppointmentActionAnswer>(answer, { status: answer.alternatives ? 409 : 422 });
+}
+
+export default function DeskAppointment() {
+  const d = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as AppointmentActionAnswer | undefined;
+  const nav = useNavigation();
+  const busy = nav.state === "submitting";
+  const location = useLocation();
+  const failed = answer && !answer.ok ? answer : null;
+  const overrideField = (id: string) =>
+    d.insideWindow ? (
+      <div className="mt-3">
+        <label htmlFor={id} className="field-label">
+          Reason for changing inside the cancellation window (kept in the audit log)
+        </label>
+        <textarea id={id} name="overrideReason" rows={2} required maxLength={500} className="field-input" aria-invalid={failed?.field === "overrideReason" ? true : undefined} aria-describedby={failed?.field === "overrideReason" ? `${id}-error` : undefined} />
+        {failed?.field === "overrideReason" ? (
+          <p id={`${id}-error`} className="field-error">
+            {failed.message}
+          </p>
+        ) : null}
+      </div>
+    ) : null;
+  return (
+    <>
+      <PanelHeading title={d.patientName}>
+        <p className="text-lg text-slate-800">
+          {d.serviceName} · {d.when}
+        </p>
+        <div className="mt-2 flex flex-wrap gap-2">
+          <VisitStatus status={d.status} />
+          <PaymentPill status={d.paymentStatus} depositMinor={d.depositMinor} />
+        </div>
+      </PanelHeading>
+      {d.done && !answer ? <Answer answer={{ ok: true, message: d.done }} /> : null}
+      {failed && !failed.field ? <Answer answer={failed} /> : null}
+      {failed?.field && failed.field !== "overrideReason" ? <Answer answer={failed} /> : null}
+      {d.rescheduledToId ? (
+        <p className="mb-4 rounded-xl bg-slate-50 px-4 py-3 text-sm ring-1 ring-slate-200">
+          This visit was moved.{" "}
+          <Link to={`/panel/appointments/${d.rescheduledToId}`} className="font-semibold text-brand underline">
+            Open the new appointment
+          </Link>
+        </p>
+      ) : null}
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <section className="card p-5 lg:col-span-2" aria-labelledby="details-title">
+          <h2 id="details-title" className="text-lg font-semibold text-slate-900">
+            Details
+          </h2>
+          <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+            {(
+              [
+                ["Patient", d.patientName],
+                ["Phone", d.phone ?? "—"],
+                ["Service", d.serviceName],
+                ["Doctor", d.doctorName],
+                ["Location", d.locationName],
+                ["Room", d.roomName ?? "No room needed"],
+                ["Starts", d.when],
+                ["Ends", d.end],
+                ["Price", d.price],
+                ["Deposit", d.deposit ? `${d.deposit}${d.depositCard ? ` · ${d.depositCard}` : ""}` : "None"],
+                ["Booked through", { staff: "The desk", clinic_site: "The clinic's site", marketplace: "The marketplace", api: "The clinic's software" }[d.channel] ?? d.channel],
+                ["Free changes until", d.deadline],
+              ] as const
+            ).map(([k, v]) => (
+              <div key={k}>
+                <dt className="font-medium text-slate-600">{k}</dt>
+                <dd className="text-slate-900" data-testid={`detail-${k.toLowerCase().replace(/\s+/g, "-")}`}>
+                  {v}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          {d.depositFailure ? <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300">Card problem: {d.depositFailure} Collect the deposit at the desk or ask the patient to update their card.</p> : null}
+          {d.note ? <p className="mt-3 text-sm text-slate-700">Note: {d.note}</p> : null}
+          {d.cancellation ? (
+            <p className="mt-3 text-sm text-slate-700" data-testid="cancellation">
+              Cancelled {d.cancellation.at}: {d.cancellation.reason}
+              {d.cancellation.note ? ` — ${d.cancellation.note}` : ""}
+            </p>
+          ) : null}
+        </section>
+
+        <section className="card p-5" aria-labelledby="actions-title">
+          <h2 id="actions-title" className="text-lg font-semibold text-slate-900">
+            At the desk
+          </h2>
+          <div className="mt-3 flex flex-col gap-2">
+            {d.status === "confirmed" && d.isToday ? (
+              <Form method="post" action="/panel/queue">
+                <input type="hidden" name="intent" value="check-in" />
+                <input type="hidden" name="appointmentId" value={d.id} />
+                <input type="hidden" name="redirectTo" value={location.pathname} />
+                <button type="submit" className="btn-primary min-h-11 w-full px-4" disabled={busy}>
+                  Check in
+                </button>
+              </Form>
+            ) : null}
+            {d.status === "confirmed" && d.started ? (
+              <Form method="post">
+                <button type="submit" name="intent" value="no-show" className="btn-secondary min-h-11 w-full px-4" disabled={busy}>
+                  Mark no-show
+                </button>
+              </Form>
+            ) : null}
+            {d.status === "requested" ? (
+              <>
+                <Form method="post">
+                  <button type="submit" name="intent" value="approve" className="btn-primary min-h-11 w-full px-4" disabled={busy}>
+                    Approve request
+                  </button>
+                </Form>
+                <details>
+                  <summary className="btn-secondary min-h-11 w-full cursor-pointer list-none px-4">Decline…</summary>
+                  <Form method="post" className="mt-2">
+                    <label htmlFor="decline-reason" className="field-label">
+                      Why is it declined? (the patient is told)
+                    </label>
+                    <textarea id="decline-reason" name="reason" rows={2} required minLength={3} maxLength={500} className="field-input" />
+                    <button type="submit" name="intent" value="decline" className="btn-secondary mt-2 min-h-11 px-4" disabled={busy}>
+                      Decline request
+                    </button>
+                  </Form>
+                </details>
+              </>
+            ) : null}
+            {!d.changeable && d.status !== "confirmed" ? <p className="text-sm text-slate-600">This visit is {visitStatusWords(d.status).toLowerCase()}; it can no longer be changed here.</p> : null}
+          </div>
+          {d.waivable && d.deposit ? (
+            <details className="mt-4">
+              <summary className="btn-secondary min-h-11 w-full cursor-pointer list-none px-4">Waive the deposit…</summary>
+              <Form method="post" className="mt-3">
+                <label htmlFor="waive-reason" className="field-label">
+                  Why is the deposit waived? (kept in the audit log)
+                </label>
+                <textarea id="waive-reason" name="reason" rows={2} required minLength={3} maxLength={500} className="field-input" />
+                <button type="submit" name="intent" value="waive" className="btn-secondary mt-2 min-h-11 px-4" disabled={busy}>
+                  Waive {d.deposit}
+                </button>
+              </Form>
+            </details>
+          ) : null}
+          {d.changeable ? (
+            <details className="mt-4" data-testid="cancel-box">
+              <summary className="btn-secondary min-h-11 w-full cursor-pointer list-none px-4">Cancel the visit…</summary>
+              <Form method="post" className="mt-3">
+                <label htmlFor="cancel-reason" className="field-label">
+                  Reason
+                </label>
+                <select id="cancel-reason" name="reason" required className="field-input min-h-11" defaultValue="">
+                  <option value="" disabled>
+                    Choose a reason
+                  </option>
+                  {DESK_CANCELLATION_REASONS.map((r) => (
+                    <option key={r} value={r}>
+                      {CANCELLATION_REASON_WORDS[r]}
+                    </option>
+                  ))}
+                </select>
+                <label htmlFor="cancel-note" className="field-label mt-3">
+                  Note (optional)
+                </label>
+                <textarea id="cancel-note" name="note" rows={2} maxLength={500} className="field-input" />
+                {overrideField("cancel-override")}
+                <button type="submit" name="intent" value="cancel" className="btn-primary mt-3 min-h-11 px-4" disabled={busy}>
+                  {busy ? "Cancelling…" : "Cancel visit"}
+                </button>
+              </Form>
+            </details>
+          ) : null}
+        </section>
+      </div>
+
+      {d.changeable ? (
+        <section className="card mt-4 p-5" aria-labelledby="move-title">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 id="move-title" className="text-lg font-semibold text-slate-900">
+              Reschedule · {d.dayTitle}
+            </h2>
+            <span className="flex gap-2">
+              {d.previousDay ? (
+                <Link to={`?day=${d.previousDay}&doctor=${d.doctorFilter}`} className="btn-secondary min-h-11 px-3" aria-label="Previous day">
+                  ←
+                </Link>
+              ) : null}
+              <Link to={`?day=${d.nextDay}&doctor=${d.doctorFilter}`} className="btn-secondary min-h-11 px-3" aria-label="Next day">
+                →
+              </Link>
+            </span>
+          </div>
+          <Form method="get" className="mt-2 flex flex-wrap items-end gap-2">
+            <input type="hidden" name="day" value={d.day} />
+            <div>
+              <label htmlFor="move-doctor" className="field-label">
+                Doctor
+              </label>
+              <select id="move-doctor" name="doctor" defaultValue={d.doctorFilter} className="field-input min-h-11">
+                {d.doctors.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="btn-secondary min-h-11 px-4">
+              Show times
+            </button>
+          </Form>
+          {failed?.alternatives?.length ? (
+            <p className="mt-3 text-sm text-slate-800" data-testid="alternatives">
+              Next free times: {failed.alternatives.map((a) => `${a.time} (${a.doctorName})`).join(", ")}
+            </p>
+          ) : null}
+          {d.times.length ? (
+            <Form method="post" className="mt-3">
+              <fieldset>
+                <legend className="field-label">New time</legend>
+                <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-6" data-testid="move-times">
+                  {d.times.map((t) => (
+                    <label key={t.value} className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border border-slate-300 bg-white px-3 text-sm has-[:checked]:border-brand has-[:checked]:bg-brand-soft has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand">
+                      <input type="radio" name="slot" value={t.value} required className="h-4 w-4" />
+                      <span className="font-semibold tabular-nums">{t.time}</span>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              {overrideField("move-override")}
+              <button type="submit" name="intent" value="reschedule" className="btn-primary mt-3 min-h-11 px-4" disabled={busy}>
+                {busy ? "Moving…" : "Move to this time"}
+              </button>
+            </Form>
+          ) : (
+            <p className="mt-3 text-sm text-slate-700">No free times for this doctor on this day. Try the next day.</p>
+          )}
+        </section>
+      ) : null}
+
+      <section className="card mt-4 p-5" aria-labelledby="history-title">
+        <h2 id="history-title" className="text-lg font-semibold text-slate-900">
+          History
+        </h2>
+        <ol className="mt-3 space-y-2 text-sm" data-testid="history">
+          {d.history.map((h, i) => (
+            <li key={i} className="flex flex-wrap gap-x-2">
+              <span className="tabular-nums text-slate-600">{h.at}</span>
+              <span className="font-medium text-slate-900">
+                {h.from ? `${visitStatusWords(h.from)} → ` : ""}
+                {h.to === "held" ? "Time held" : visitStatusWords(h.to)}
+              </span>
+              <span className="text-slate-700">by {h.who}</span>
+              {h.reason ? <span className="text-slate-700">· {h.reason}</span> : null}
+            </li>
+          ))}
+        </ol>
+        {d.rescheduledFromId ? (
+          <Link to={`/panel/appointments/${d.rescheduledFromId}`} className="mt-3 inline-flex min-h-11 items-center text-sm font-semibold text-brand underline">
+            The visit this one was moved from
+          </Link>
+        ) : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,421 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Answer } from "~/components/desk-ui";
+import { PanelHeading } from "~/components/panel-shell";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
+import { requireStaff } from "~/modules/auth/guards.server";
+import { formatDuration, formatLocalDay } from "~/modules/booking-flow/format";
+import { deskResources } from "~/modules/front-desk/desk-appointments.server";
+import {
+  bookByPhone,
+  createPhonePatient,
+  findPhonePatients,
+  freeTimesOfDay,
+  newPatientForm,
+  patientSearchQuery,
+  phoneBookingForm,
+  phonePatient,
+  slotValue,
+  type BookingWarning,
+  type SlotOption,
+} from "~/modules/front-desk/phone-booking.server";
+import type { Actor } from "~/modules/scheduling/actor";
+import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { getDb } from "~/utils/db.server";
+import { NotFoundError } from "~/utils/errors.server";
+import { readForm } from "~/utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Book by phone · Staff panel" }];
+
+const DESK: ["owner", "secretary"] = ["owner", "secretary"];
+const uuid = z.string().uuid();
+const pageQuery = z.object({
+  q: z.string().max(80).optional().catch(undefined),
+  patient: uuid.optional().catch(undefined),
+  dependent: uuid.optional().catch(undefined),
+  service: uuid.optional().catch(undefined),
+  doctor: uuid.optional().catch(undefined),
+  location: uuid.optional().catch(undefined),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  new: z.literal("1").optional().catch(undefined),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { staff } = await requireStaff(request, context, DESK);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const clinic = context.site.clinic;
+  const q = pageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
+  const db = getDb();
+  const now = new Date();
+  const resources = await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id));
+  const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
+  const today = utcToZoned(now, clinic.timeZone).date;
+  const day = q.day && q.day >= today ? q.day : today;
+
+  let search: { text: string; error: string | null; results: Awaited<ReturnType<typeof findPhonePatients>> } | null = null;
+  if (q.q !== undefined && !q.patient) {
+    const text = patientSearchQuery.safeParse(q.q);
+    search = text.success ? { text: text.data, error: null, results: await findPhonePatients(db, clinic, text.data, actor) } : { text: q.q, error: text.error.issues[0]?.message ?? "Check the search.", results: [] };
+  }
+  let patient = null;
+  if (q.patient) {
+    try {
+      patient = await phonePatient(db, clinic, q.patient, actor);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
+      throw error;
+    }
+  }
+  const service = resources.services.find((s) => s.id === q.service) ?? null;
+  const times: SlotOption[] = patient && service ? await freeTimesOfDay(db, clinic, { serviceId: service.id, practitionerId: q.doctor ?? null, locationId: q.location ?? null, day }, names, now) : [];
+  return {
+    q,
+    day,
+    today,
+    dayTitle: formatLocalDay(day),
+    previousDay: day > today ? addDays(day, -1) : null,
+    nextDay: addDays(day, 1),
+    search,
+    patient,
+    service: service ? { ...service, duration: formatDuration(service.durationMin) } : null,
+    times: times.map((t) => ({ ...t, value: slotValue(t), locationName: resources.locations.find((l) => l.id === t.locationId)?.name ?? "" })),
+    services: resources.services.map((s) => ({ id: s.id, name: s.name, requiresApproval: s.requiresApproval, deposit: s.depositKind !== "none" })),
+    doctors: resources.doctors.filter((d) => d.workStatus !== "inactive").map((d) => ({ id: d.id, name: d.name })),
+    locations: resources.locations,
+  };
+}
+
+type ActionAnswer =
+  | { intent: "create"; ok: false; message: string; fieldErrors: Record<string, string>; values: Record<string, string> }
+  | { intent: "book"; ok: false; kind: "warnings"; message: string; warnings: BookingWarning[]; values: Record<string, string> }
+  | { intent: "book"; ok: false; kind: "taken" | "invalid"; message: string; alternatives: (SlotOption & { value: string })[]; values: Record<string, string> };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { staff } = await requireStaff(request, context, DESK);
+  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const clinic = context.site.clinic;
+  const form = await readForm(request);
+  const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]));
+  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
+  const db = getDb();
+  if (values.intent === "create-patient") {
+    const parsed = newPatientForm.safeParse(values);
+    if (!parsed.success) {
+      const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+      return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors, values }, { status: 400 });
+    }
+    const created = await createPhonePatient(db, clinic, parsed.data, actor);
+    if (!created.ok) return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors: created.fieldErrors, values }, { status: 400 });
+    return redirect(`/panel/book?patient=${created.patientId}`);
+  }
+  if (values.intent === "book") {
+    const parsed = phoneBookingForm.safeParse(values);
+    if (!parsed.success) return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: parsed.error.issues[0]?.message ?? "Check the form.", alternatives: [], values }, { status: 400 });
+    const names = new Map((await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
+    const answer = await bookByPhone(db, clinic, parsed.data, actor, names);
+    if (answer.ok) {
+      const note = encodeURIComponent(`${answer.appointment.status === "requested" ? "Booked as a request: it needs approval." : "Booked."} ${answer.deposit.words}`);
+      return redirect(`/panel/appointments/${answer.appointment.id}?done=${note}`);
+    }
+    if (answer.kind === "warnings") return data<ActionAnswer>({ intent: "book", ok: false, kind: "warnings", message: answer.message, warnings: answer.warnings, values }, { status: 200 });
+    const alternatives = answer.kind === "taken" ? answer.alternatives.map((a) => ({ ...a, value: slotValue(a) })) : [];
+    return data<ActionAnswer>({ intent: "book", ok: false, kind: answer.kind, message: answer.message, alternatives, values }, { status: answer.kind === "taken" ? 409 : 422 });
+  }
+  return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: "Unknown action.", alternatives: [], values }, { status: 400 });
+}
+
+export default function BookByPhone() {
+  const d = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as ActionAnswer | undefined;
+  const nav = useNavigation();
+  const submitting = nav.state === "submitting";
+  const loading = nav.state === "loading";
+  const keep = (over: Record<string, string | undefined>) => {
+    const p = new URLSearchParams();
+    const base: Record<string, string | undefined> = { patient: d.q.patient, dependent: d.q.dependent, service: d.q.service, doctor: d.q.doctor, location: d.q.location, day: d.day, ...over };
+    for (const [k, v] of Object.entries(base)) if (v) p.set(k, v);
+    return `?${p.toString()}`;
+  };
+  const create = answer?.intent === "create" ? answer : null;
+  const book = answer?.intent === "book" ? answer : null;
+  return (
+    <>
+      <PanelHeading title="Book by phone">
+        <p>Find the caller, choose the service and a free time, and book. Times come from the doctors&apos; real schedules.</p>
+      </PanelHeading>
+
+      {!d.patient ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <section className="card p-5" aria-labelledby="find-title">
+            <h2 id="find-title" className="text-lg font-semibold text-slate-900">
+              1. Find the patient
+            </h2>
+            <Form method="get" className="mt-3" role="search">
+              <label htmlFor="q" className="field-label">
+                Phone number or name
+              </label>
+              <div className="mt-1 flex gap-2">
+                <input id="q" name="q" type="search" defaultValue={d.search?.text ?? ""} className="field-input mt-0 min-h-11" autoComplete="off" aria-invalid={d.search?.error ? true : undefined} aria-describedby={d.search?.error ? "q-error" : undefined} />
+                <button type="submit" className="btn-primary min-h-11 px-4">
+                  {loading ? "Searching…" : "Search"}
+                </button>
+              </div>
+              {d.search?.error ? (
+                <p id="q-error" className="field-error">
+                  {d.search.error}
+                </p>
+              ) : null}
+            </Form>
+            {d.search && !d.search.error ? (
+              d.search.results.length ? (
+                <ul className="mt-4 divide-y divide-slate-100" data-testid="patient-results">
+                  {d.search.results.map((p) => (
+                    <li key={p.id} className="flex items-center justify-between gap-3 py-2">
+                      <span>
+                        <span className="block font-medium text-slate-900">{p.name}</span>
+                        <span className="block text-sm tabular-nums text-slate-600">
+                          {p.phoneDisplay}
+                          {p.dependents.length ? ` · family: ${p.dependents.map((x) => x.name).join(", ")}` : ""}
+                        </span>
+                      </span>
+                      <Link to={`?patient=${p.id}`} className="btn-secondary min-h-11 px-4">
+                        Choose
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="mt-4 text-sm text-slate-700" data-testid="no-patients">
+                  No patient of this clinic matches “{d.search.text}”. Add them on the right.
+                </p>
+              )
+            ) : null}
+          </section>
+          <section className="card p-5" aria-labelledby="new-title">
+            <h2 id="new-title" className="text-lg font-semibold text-slate-900">
+              Or add a new patient
+            </h2>
+            <Form method="post" className="mt-3 space-y-3" noValidate>
+              <input type="hidden" name="intent" value="create-patient" />
+              {(
+                [
+                  ["phone", "Mobile phone", "tel"],
+                  ["firstName", "First name", "given-name"],
+                  ["lastName", "Last name", "family-name"],
+                ] as const
+              ).map(([name, label, auto]) => (
+                <div key={name}>
+                  <label htmlFor={`new-${name}`} className="field-label">
+                    {label}
+                  </label>
+                  <input
+                    id={`new-${name}`}
+                    name={name}
+                    type={name === "phone" ? "tel" : "text"}
+                    autoComplete={auto}
+                    required
+                    defaultValue={create?.values[name] ?? (name === "phone" && d.search && /\d{4}/.test(d.search.text) ? d.search.text : "")}
+                    className="field-input min-h-11"
+                    aria-invalid={create?.fieldErrors[name] ? true : undefined}
+                    aria-describedby={create?.fieldErrors[name] ? `new-${name}-error` : undefined}
+                  />
+                  {create?.fieldErrors[name] ? (
+                    <p id={`new-${name}-error`} className="field-error">
+                      {create.fieldErrors[name]}
+                    </p>
+                  ) : null}
+                </div>
+              ))}
+              <button type="submit" className="btn-primary min-h-11 px-4" disabled={submitting}>
+                {submitting ? "Saving…" : "Add patient"}
+              </button>
+            </Form>
+          </section>
+        </div>
+      ) : (
+        <>
+          <section className="card mb-4 flex flex-wrap items-center justify-between gap-3 p-4" aria-label="Patient" data-testid="chosen-patient">
+            <span>
+              <span className="block font-semibold text-slate-900">{d.patient.name}</span>
+              <span className="block text-sm tabular-nums text-slate-600">{d.patient.phoneDisplay}</span>
+            </span>
+            <Link to="/panel/book" className="btn-secondary min-h-11 px-4">
+              Another patient
+            </Link>
+          </section>
+
+          <Form method="get" className="card grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-4" aria-label="Service and doctor">
+            <input type="hidden" name="patient" value={d.patient.id} />
+            {d.patient.dependents.length ? (
+              <div className="sm:col-span-2 lg:col-span-4">
+                <label htmlFor="dependent" className="field-label">
+                  The visit is for
+                </label>
+                <select id="dependent" name="dependent" defaultValue={d.q.dependent ?? ""} className="field-input min-h-11">
+                  <option value="">{d.patient.name} (account holder)</option>
+                  {d.patient.dependents.map((x) => (
+                    <option key={x.id} value={x.id}>
+                      {x.name} ({x.relationship})
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : null}
+            <div>
+              <label htmlFor="service" className="field-label">
+                Service
+              </label>
+              <select id="service" name="service" defaultValue={d.q.service ?? ""} className="field-input min-h-11" required>
+                <option value="">Choose a service</option>
+                {d.services.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                    {s.requiresApproval ? " (needs approval)" : ""}
+                    {s.deposit ? " · deposit" : ""}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="doctor" className="field-label">
+                Doctor
+              </label>
+              <select id="doctor" name="doctor" defaultValue={d.q.doctor ?? ""} className="field-input min-h-11">
+                <option value="">Any doctor</option>
+                {d.doctors.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="location" className="field-label">
+                Location
+              </label>
+              <select id="location" name="location" defaultValue={d.q.location ?? ""} className="field-input min-h-11">
+                <option value="">Any location</option>
+                {d.locations.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="day" className="field-label">
+                Day
+              </label>
+              <input id="day" name="day" type="date" min={d.today} defaultValue={d.day} className="field-input min-h-11" />
+            </div>
+            <div className="sm:col-span-2 lg:col-span-4">
+              <button type="submit" className="btn-secondary min-h-11 px-4">
+                {loading ? "Finding times…" : "Show free times"}
+              </button>
+            </div>
+          </Form>
+
+          {d.service ? (
+            <section className="card mt-4 p-4" aria-labelledby="times-title">
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <h2 id="times-title" className="text-lg font-semibold text-slate-900">
+                  Free times · {d.dayTitle}
+                </h2>
+                <span className="flex gap-2">
+                  {d.previousDay ? (
+                    <Link to={keep({ day: d.previousDay })} className="btn-secondary min-h-11 px-3" aria-label="Previous day">
+                      ←
+                    </Link>
+                  ) : null}
+                  <Link to={keep({ day: d.nextDay })} className="btn-secondary min-h-11 px-3" aria-label="Next day">
+                    →
+                  </Link>
+                </span>
+              </div>
+              <p className="text-sm text-slate-600">
+                {d.service.name} · {d.service.duration}
+                {d.service.requiresApproval ? " · this service needs approval: the booking waits as a request" : ""}
+              </p>
+              {book ? (
+                <div className="mt-3">
+                  {book.kind === "warnings" ? (
+                    <div role="alert" className="rounded-xl bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="booking-warnings">
+                      <p className="font-semibold">{book.message}</p>
+                      <ul className="mt-1 list-disc pl-5">
+                        {book.warnings.map((w) => (
+                          <li key={w.message}>{w.message}</li>
+                        ))}
+                      </ul>
+                      <Form method="post" className="mt-3">
+                        {Object.entries(book.values).map(([k, v]) => (k === "confirmWarnings" ? null : <input key={k} type="hidden" name={k} value={v} />))}
+                        <input type="hidden" name="confirmWarnings" value="yes" />
+                        <button type="submit" className="btn-primary min-h-11 px-4" disabled={submitting}>
+                          Book anyway
+                        </button>
+                      </Form>
+                    </div>
+                  ) : (
+                    <Answer answer={book} />
+                  )}
+                  {book.kind === "taken" && book.alternatives.length ? (
+                    <Form method="post" className="mt-2" aria-label="Next free times">
+                      {Object.entries(book.values).map(([k, v]) => (k === "slot" ? null : <input key={k} type="hidden" name={k} value={v} />))}
+                      <p className="text-sm font-medium text-slate-800">Next free times:</p>
+                      <div className="mt-2 flex flex-wrap gap-2" data-testid="alternatives">
+                        {book.alternatives.map((a) => (
+                          <button key={a.value} type="submit" name="slot" value={a.value} className="btn-secondary min-h-11 px-3">
+                            {a.time} · {a.doctorName}
+                          </button>
+                        ))}
+                      </div>
+                    </Form>
+                  ) : null}
+                </div>
+              ) : null}
+              {d.times.length ? (
+                <Form method="post" className="mt-3" aria-label="Book a time">
+                  <input type="hidden" name="intent" value="book" />
+                  <input type="hidden" name="patientId" value={d.patient.id} />
+                  <input type="hidden" name="dependentId" value={d.q.dependent ?? ""} />
+                  <input type="hidden" name="serviceId" value={d.service.id} />
+                  <fieldset>
+                    <legend className="field-label">Choose a time</legend>
+                    <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-4" data-testid="free-times">
+                      {d.times.map((t) => (
+                        <label key={t.value} className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm has-[:checked]:border-brand has-[:checked]:bg-brand-soft has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand">
+                          <input type="radio" name="slot" value={t.value} required className="h-4 w-4 accent-[var(--brand)]" />
+                          <span>
+                            <span className="font-semibold tabular-nums">{t.time}</span>
+                            <span className="block text-xs text-slate-600">
+                              {t.doctorName}
+                              {t.locationName && d.locations.length > 1 ? ` · ${t.locationName}` : ""}
+                            </span>
+                          </span>
+                        </label>
+                      ))}
+                    </div>
+                  </fieldset>
+                  <label htmlFor="note" className="field-label mt-4">
+                    Note for the visit (optional)
+                  </label>
+                  <textarea id="note" name="note" rows={2} maxLength={500} className="field-input" />
+                  <button type="submit" className="btn-primary mt-3 min-h-11 px-5" disabled={submitting}>
+                    {submitting ? "Booking…" : "Book this time"}
+                  </button>
+                </Form>
+              ) : (
+                <p className="mt-3 text-sm text-slate-700" data-testid="no-times">
+                  No free times on this day. Try the next day or another doctor.
+                </p>
+              )}
+            </section>
+          ) : (
+            <p className="mt-4 text-sm text-slate-700">Choose a service to see the free times.</p>
+          )}
+        </>
+      )}
+    </>
+  );
+}

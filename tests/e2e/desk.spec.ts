@@ -1,0 +1,166 @@
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { screenshotPath } from "./support/artifacts";
+import { clinicUrl } from "./support/urls";
+
+const PASSWORD = "medslot-demo-2026";
+
+async function signInAsDesk(page: Page) {
+  await page.goto(clinicUrl("northside", "/staff/sign-in"));
+  await page.getByLabel("Email").fill("desk@northside.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+}
+
+/** The page at 1366×900 and at a tablet's 820×1180. */
+async function shoot(page: Page, testInfo: TestInfo, name: string) {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.screenshot({ path: screenshotPath(testInfo, `desk-${name}-desktop`), fullPage: true });
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.screenshot({ path: screenshotPath(testInfo, `desk-${name}-tablet`), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
+
+/** A local date in New York, `days` from today. */
+function nyDate(days: number) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+async function chooseService(page: Page, service: string, day: string) {
+  const select = page.getByLabel("Service", { exact: true });
+  const value = await select.locator("option", { hasText: service }).first().getAttribute("value");
+  await select.selectOption(value!);
+  await page.getByLabel("Day", { exact: true }).fill(day);
+  await page.getByRole("button", { name: "Show free times" }).click();
+  await expect(page).toHaveURL(new RegExp(`day=${day}`));
+  await expect(page.getByRole("heading", { name: /Free times/ })).toBeVisible();
+}
+
+test("the front desk books a phone patient, finds them on the board and calendar, moves and cancels visits, approves a request and prints the day", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await signInAsDesk(page);
+  const nav = page.getByRole("navigation", { name: "Panel" });
+  for (const label of ["Desk", "Calendar", "Book by phone", "Requests"]) await expect(nav.getByRole("link", { name: label })).toBeVisible();
+
+  // Find the caller: nobody yet, so add them.
+  const suffix = String(Math.floor(Math.random() * 90) + 10);
+  await nav.getByRole("link", { name: "Book by phone" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Book by phone" })).toBeVisible();
+  await page.getByLabel("Phone number or name").fill(`(212) 555-01${suffix}`);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByTestId("no-patients")).toBeVisible();
+  await shoot(page, testInfo, "book-search");
+  await page.getByLabel("First name").fill("Quinn");
+  await page.getByLabel("Last name").fill("Callwood");
+  await page.getByRole("button", { name: "Add patient" }).click();
+  await expect(page.getByTestId("chosen-patient")).toContainText("Quinn Callwood");
+
+  // Found again by name.
+  await page.goto(clinicUrl("northside", "/panel/book?q=callwood"));
+  await page.getByTestId("patient-results").getByRole("link", { name: "Choose" }).first().click();
+  await expect(page.getByTestId("chosen-patient")).toContainText("Quinn Callwood");
+
+  const day = nyDate(1);
+  await chooseService(page, "Same-week sick visit", day);
+  await expect(page.getByTestId("free-times")).toBeVisible();
+  await shoot(page, testInfo, "book-times");
+  await page.getByTestId("free-times").locator("label").first().click();
+  await page.getByRole("button", { name: "Book this time" }).click();
+  await expect(page.getByTestId("desk-answer")).toContainText("Booked.");
+  const firstVisit = page.url().match(/appointments\/([0-9a-f-]{36})/)![1]!;
+  await shoot(page, testInfo, "appointment");
+
+  // A second visit the same day warns first, then books.
+  await page.goto(clinicUrl("northside", "/panel/book?q=callwood"));
+  await page.getByTestId("patient-results").getByRole("link", { name: "Choose" }).first().click();
+  await chooseService(page, "Same-week sick visit", day);
+  await page.getByTestId("free-times").locator("label").last().click();
+  await page.getByRole("button", { name: "Book this time" }).click();
+  await expect(page.getByTestId("booking-warnings")).toContainText("already has");
+  await shoot(page, testInfo, "book-warning");
+  await page.getByRole("button", { name: "Book anyway" }).click();
+  await expect(page.getByTestId("desk-answer")).toContainText("Booked.");
+  const secondVisit = page.url().match(/appointments\/([0-9a-f-]{36})/)![1]!;
+
+  // On the board and the calendar of that day.
+  await page.goto(clinicUrl("northside", `/panel/desk?day=${day}`));
+  await expect(page.getByRole("heading", { level: 1, name: "Desk" })).toBeVisible();
+  await expect(page.locator(`[data-testid=board-visit][data-appointment-id="${firstVisit}"]`)).toContainText("Quinn Callwood");
+  await shoot(page, testInfo, "board");
+  await page.getByText("By room").click();
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page.getByTestId("board-columns")).toHaveAttribute("data-by", "room");
+  await shoot(page, testInfo, "board-by-room");
+
+  await page.goto(clinicUrl("northside", `/panel/calendar?date=${day}`));
+  const block = page.locator(`[data-testid=calendar-block][data-appointment-id="${firstVisit}"]`);
+  await expect(block).toContainText("Quinn Callwood");
+  await shoot(page, testInfo, "calendar-day");
+  await page.getByRole("link", { name: "Week", exact: true }).click();
+  await expect(page.getByTestId("calendar-grid")).toHaveAttribute("data-view", "week");
+  await shoot(page, testInfo, "calendar-week");
+  // Keyboard: the block is a link that opens the appointment.
+  await page.goto(clinicUrl("northside", `/panel/calendar?date=${day}`));
+  await block.focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/panel/appointments/${firstVisit}`));
+
+  // Reschedule the first visit to another free time.
+  const times = page.getByTestId("move-times").locator("label");
+  await times.nth(Math.min(3, (await times.count()) - 1)).click();
+  if (await page.getByLabel(/Reason for changing inside the cancellation window/).count()) await page.getByLabel(/Reason for changing inside the cancellation window/).first().fill("Patient asked by phone");
+  await page.getByRole("button", { name: "Move to this time" }).click();
+  await expect(page.getByTestId("desk-answer")).toContainText("Moved to the new time");
+  await expect(page.getByTestId("history")).toContainText("Confirmed");
+
+  // Cancel the second visit with a reason.
+  await page.goto(clinicUrl("northside", `/panel/appointments/${secondVisit}`));
+  await page.getByText("Cancel the visit…").click();
+  await page.getByLabel("Reason", { exact: true }).selectOption({ label: "The patient asked" });
+  await page.getByLabel("Note (optional)").fill("Feeling better");
+  await page.getByRole("button", { name: "Cancel visit" }).click();
+  await expect(page.getByTestId("desk-answer")).toContainText("Cancelled");
+  await expect(page.getByTestId("cancellation")).toContainText("The patient asked — Feeling better");
+
+  // A service that needs approval becomes a request; approve it in the inbox.
+  await page.goto(clinicUrl("northside", "/panel/book?q=callwood"));
+  await page.getByTestId("patient-results").getByRole("link", { name: "Choose" }).first().click();
+  let requested: string | null = null;
+  for (let d = 2; d <= 10 && !requested; d++) {
+    await chooseService(page, "Cardiology consultation with ECG", nyDate(d));
+    if (await page.getByTestId("no-times").count()) continue;
+    await page.getByTestId("free-times").locator("label").first().click();
+    await page.getByRole("button", { name: "Book this time" }).click();
+    await expect(page.getByTestId("desk-answer")).toContainText("needs approval");
+    requested = page.url().match(/appointments\/([0-9a-f-]{36})/)![1]!;
+  }
+  expect(requested).not.toBeNull();
+  await nav.getByRole("link", { name: "Requests" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
+  const request = page.locator(`[data-testid=approval][data-appointment-id="${requested}"]`);
+  await expect(request).toContainText("Quinn Callwood");
+  await shoot(page, testInfo, "requests");
+  await request.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByTestId("desk-answer")).toContainText("Approved");
+  await expect(request).toHaveCount(0);
+
+  // The printed day list.
+  await page.goto(clinicUrl("northside", `/panel/desk/print?day=${day}`));
+  await expect(page.getByTestId("print-list")).toContainText("Quinn Callwood");
+  await expect(page.getByRole("navigation", { name: "Panel" })).toHaveCount(0);
+  await shoot(page, testInfo, "print");
+  await page.emulateMedia({ media: "print" });
+  await page.screenshot({ path: screenshotPath(testInfo, "desk-print-media"), fullPage: true });
+});
+
+test("a doctor cannot open the desk's pages", async ({ page }) => {
+  await page.goto(clinicUrl("northside", "/staff/sign-in"));
+  await page.getByLabel("Email").fill("dr.patel@northside.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+  for (const path of ["/panel/desk", "/panel/calendar", "/panel/book", "/panel/requests", "/panel/desk/print"]) {
+    const response = await page.goto(clinicUrl("northside", path));
+    expect(response?.status(), path).toBe(403);
+  }
+});
