@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { OpenBadge } from "~/components/open-badge";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
@@ -7,6 +7,7 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { ROLE_LABELS } from "~/modules/clinic/labels";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { firstNameOf, formatLongDate, partOfDay, timeZoneCity } from "~/modules/clinic/display";
+import { todayFigures } from "~/modules/clinic/today.server";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Today · Staff panel" }];
@@ -16,7 +17,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
   const { timeZone, name } = context.site.clinic;
   const now = new Date();
-  const locations = await listClinicLocations(getDb(), { id: clinicId, timeZone }, now);
+  const db = getDb();
+  const [locations, figures] = await Promise.all([listClinicLocations(db, { id: clinicId, timeZone }, now), todayFigures(db, { id: clinicId, timeZone }, { staffUserId: staff.id, roles }, now)]);
+  const desk = roles.includes("owner") || roles.includes("secretary");
   return {
     greeting: `Good ${partOfDay(now, timeZone)}, ${firstNameOf(staff.name)}`,
     clinicName: name,
@@ -24,6 +27,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     timeZone,
     zoneName: timeZoneCity(timeZone),
     roles: roles.map((r) => ROLE_LABELS[r]),
+    tiles: desk
+      ? [
+          { label: "Visits today", value: figures.visitsToday, to: "/panel/desk", action: "Open the desk" },
+          { label: "Waiting now", value: figures.waitingNow, to: "/panel/queue", action: "Open the queue" },
+          { label: "Requests to answer", value: figures.requestsToAnswer, to: "/panel/requests", action: "Answer requests" },
+          { label: "Card problems", value: figures.paymentProblems, to: "/panel/desk", action: "See payment problems" },
+        ]
+      : [
+          { label: "My visits today", value: figures.visitsToday, to: "/panel/my-day", action: "Open my day" },
+          { label: "Waiting for me", value: figures.waitingNow, to: "/panel/my-day", action: "Call the next patient" },
+        ],
     locations: locations.map((l) => ({ id: l.id, name: l.name, address: l.addressLines[0] ?? "", todayText: l.todayText, isOpen: l.isOpen, openStateText: l.openStateText, nextChangeText: l.nextChangeText })),
   };
 }
@@ -43,6 +57,23 @@ export default function PanelToday() {
           </span>
         </p>
       </PanelHeading>
+
+      <section aria-labelledby="glance-heading" className="mb-8">
+        <h2 id="glance-heading" className="sr-only">
+          At a glance
+        </h2>
+        <ul className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="today-tiles">
+          {data.tiles.map((t) => (
+            <li key={t.label}>
+              <Link to={t.to} className="card flex h-full flex-col p-4 hover:border-brand focus-visible:ring-2 focus-visible:ring-brand">
+                <span className="text-sm text-slate-600">{t.label}</span>
+                <span className="mt-1 text-3xl font-bold tabular-nums text-slate-900">{t.value}</span>
+                <span className="mt-2 text-sm font-medium text-brand">{t.action} →</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
 
       <section aria-labelledby="roles-heading" className="card p-5">
         <h2 id="roles-heading" className="text-sm font-semibold uppercase tracking-wider text-slate-600">

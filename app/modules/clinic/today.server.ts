@@ -1,0 +1,35 @@
+/**
+ * The figures on the panel's Today page: how many visits today, how many people waiting, what
+ * needs the desk's answer. Counts only, no names, so the page needs no audit row of its own.
+ */
+import type { StaffRole } from "~/generated/prisma/enums";
+import { addDays, utcToZoned, zonedToUtc } from "~/modules/scheduling/zoned-time";
+import type { Db } from "~/utils/db.server";
+
+export interface TodayFigures {
+  /** Visits today (the doctor's own for a doctor who is not also at the desk). */
+  visitsToday: number;
+  waitingNow: number;
+  requestsToAnswer: number;
+  paymentProblems: number;
+}
+
+const LIVE_VISIT = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"] as const;
+
+export async function todayFigures(db: Db, clinic: { id: string; timeZone: string }, who: { staffUserId: string; roles: readonly StaffRole[] }, now = new Date()): Promise<TodayFigures> {
+  const today = utcToZoned(now, clinic.timeZone).date;
+  const from = zonedToUtc(today, 0, clinic.timeZone);
+  const to = zonedToUtc(addDays(today, 1), 0, clinic.timeZone);
+  const deskView = who.roles.includes("owner") || who.roles.includes("secretary");
+  const mine = deskView ? {} : { staffUserId: who.staffUserId };
+  return db.forClinic(clinic.id).tx(async (tx) => {
+    const [visitsToday, waitingNow, requested, flexible, paymentProblems] = await Promise.all([
+      tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: { in: [...LIVE_VISIT] } } }),
+      tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: "checked_in" } }),
+      deskView ? tx.appointment.count({ where: { status: "requested", startsAt: { gte: now } } }) : 0,
+      deskView ? tx.flexibleRequest.count({ where: { status: "open" } }) : 0,
+      deskView ? tx.appointment.count({ where: { paymentStatus: "failed", startsAt: { gte: now }, status: { in: ["requested", "confirmed"] } } }) : 0,
+    ]);
+    return { visitsToday, waitingNow, requestsToAnswer: requested + flexible, paymentProblems };
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * One patient's visit through every screen that touches it: the desk books a new patient by phone,
+ * the visit comes due, the desk checks them in from the appointment page; the waiting-room board
+ * and the doctor's My day follow without a reload; the doctor calls, starts and finishes the visit.
+ */
+import { randomInt } from "node:crypto";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import pg from "pg";
+import { screenshotPath } from "./support/artifacts";
+import { e2eDatabaseUrls } from "./support/database";
+import { clinicUrl } from "./support/urls";
+
+const PASSWORD = "medslot-demo-2026";
+
+async function signIn(page: Page, email: string) {
+  await page.goto(clinicUrl("northside", "/staff/sign-in"));
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
+}
+
+function nyDate(days: number) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+async function newPage(browser: Browser, viewport: { width: number; height: number }) {
+  return (await browser.newContext({ viewport })).newPage();
+}
+
+/**
+ * The booked visit becomes due: it is moved to start within the hour (the test cannot wait for
+ * tomorrow), at the first few free minutes of the doctor's. Returns the location of the visit.
+ */
+async function bringForward(appointmentId: string): Promise<string> {
+  const client = new pg.Client({ connectionString: e2eDatabaseUrls().superuserUrl });
+  await client.connect();
+  try {
+    for (let offset = 5; offset < 55; offset += 5) {
+      try {
+        const { rows } = await client.query<{ location_id: string }>(
+          `UPDATE appointments
+              SET starts_at = date_trunc('minute', now()) + make_interval(mins => $2::int),
+                  ends_at = date_trunc('minute', now()) + make_interval(mins => $2::int) + (ends_at - starts_at),
+                  blocked_from = date_trunc('minute', now()) + make_interval(mins => $2::int) - (starts_at - blocked_from),
+                  blocked_to = date_trunc('minute', now()) + make_interval(mins => $2::int) + (blocked_to - starts_at)
+            WHERE id = $1::uuid RETURNING location_id::text`,
+          [appointmentId, offset],
+        );
+        return rows[0]!.location_id;
+      } catch {
+        // That time overlaps another visit of the doctor's or the room's: try the next one.
+      }
+    }
+    throw new Error("no free minutes in the next hour to bring the visit forward");
+  } finally {
+    await client.end();
+  }
+}
+
+test("the desk books a phone patient and checks them in; the board and the doctor's screen follow live; the doctor calls and finishes the visit", async ({ page: desk, browser }, testInfo) => {
+  test.setTimeout(150_000);
+  await signIn(desk, "desk@northside.test");
+
+  // Book by phone: a new patient, a flu shot with Dr. Patel on the first day with a free time.
+  await desk.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Book by phone" }).click();
+  const phone = `(212) 555-${String(randomInt(1000, 9999))}`;
+  await desk.getByLabel("Phone number or name").fill(phone);
+  await desk.getByRole("button", { name: "Search" }).click();
+  await expect(desk.getByTestId("no-patients")).toBeVisible();
+  await desk.getByLabel("First name").fill("Robin");
+  await desk.getByLabel("Last name").fill("Ashgrove");
+  await desk.getByRole("button", { name: "Add patient" }).click();
+  await expect(desk.getByTestId("chosen-patient")).toContainText("Robin Ashgrove");
+
+  const service = desk.getByLabel("Service", { exact: true });
+  await service.selectOption((await service.locator("option", { hasText: "Flu shot" }).first().getAttribute("value"))!);
+  const doctor = desk.getByLabel("Doctor", { exact: true });
+  await doctor.selectOption((await doctor.locator("option", { hasText: "Patel" }).first().getAttribute("value"))!);
+  let booked = false;
+  for (let days = 1; days <= 6 && !booked; days++) {
+    await desk.getByLabel("Day", { exact: true }).fill(nyDate(days));
+    await desk.getByRole("button", { name: "Show free times" }).click();
+    await expect(desk.getByRole("heading", { name: /Free times/ })).toBeVisible();
+    if (await desk.getByTestId("no-times").count()) continue;
+    await desk.getByTestId("free-times").locator("label").first().click();
+    await desk.getByRole("button", { name: "Book this time" }).click();
+    await expect(desk.getByTestId("desk-answer")).toContainText("Booked.");
+    booked = true;
+  }
+  expect(booked, "Dr. Patel has a free time for a flu shot within 6 days").toBe(true);
+  const appointmentId = desk.url().match(/appointments\/([0-9a-f-]{36})/)![1]!;
+
+  const locationId = await bringForward(appointmentId);
+
+  // The waiting-room TV (its link from the queue page) and the doctor's tablet are open before the patient arrives.
+  await desk.goto(clinicUrl("northside", `/panel/queue?location=${locationId}`));
+  const boardUrl = await desk.getByTestId("board-url").inputValue();
+  const board = await newPage(browser, { width: 1920, height: 1080 });
+  await board.goto(boardUrl);
+  await expect(board.getByTestId("live-state")).toHaveAttribute("data-state", "live");
+  const doctorPage = await newPage(browser, { width: 820, height: 1180 });
+  await signIn(doctorPage, "dr.patel@northside.test");
+  await doctorPage.goto(clinicUrl("northside", "/panel/my-day"));
+  await expect(doctorPage.getByTestId("live-state")).toHaveAttribute("data-state", "live");
+  const waiting = doctorPage.locator(`[data-testid=my-waiting-ticket][data-appointment-id="${appointmentId}"]`);
+  await expect(waiting).toHaveCount(0);
+
+  // The patient arrives: the desk checks them in from the visit's own page.
+  await desk.goto(clinicUrl("northside", `/panel/appointments/${appointmentId}`));
+  await desk.getByRole("button", { name: "Check in" }).click();
+  await expect(desk).toHaveURL(new RegExp(`/panel/appointments/${appointmentId}`));
+  await expect(desk.getByTestId("history")).toContainText(/Checked in/i);
+
+  // Without a reload: the board shows the initials only, the doctor sees the patient waiting.
+  await expect(board.getByTestId("board-waiting")).toContainText("R. A.");
+  await expect(board.getByText("Ashgrove")).toHaveCount(0);
+  await expect(waiting).toContainText("Robin Ashgrove");
+
+  const callNext = doctorPage.locator(`form:has(#room-next-${locationId})`);
+  const room = (await callNext.locator("option:checked").textContent())!.trim();
+  await callNext.getByRole("button", { name: "Call next" }).click();
+  await expect(board.getByTestId("board-called-room")).toHaveText(room);
+  await board.screenshot({ path: screenshotPath(testInfo, "clinic-day-board-called") });
+  await doctorPage.getByRole("button", { name: "Start visit" }).click();
+  await expect(doctorPage.locator(`[data-testid=my-current][data-appointment-id="${appointmentId}"]`)).toHaveAttribute("data-state", "in_consultation");
+  await doctorPage.getByRole("button", { name: "Finish visit" }).click();
+  await expect(doctorPage.getByTestId("queue-answer")).toContainText("finished");
+  await expect(board.getByTestId("board-none-called")).toBeVisible();
+  await doctorPage.screenshot({ path: screenshotPath(testInfo, "clinic-day-doctor-finished-tablet"), fullPage: true });
+
+  // The visit's page at the desk now reads completed.
+  await desk.reload();
+  await expect(desk.getByTestId("history")).toContainText(/Completed/i);
+  await desk.screenshot({ path: screenshotPath(testInfo, "clinic-day-appointment-completed"), fullPage: true });
+});
