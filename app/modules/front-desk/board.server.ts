@@ -12,10 +12,11 @@ import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { deskAppointments, deskResources, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
+import { LATE_GRACE_MIN } from "~/modules/queue/rules";
 import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
 
-/** A confirmed patient not checked in this long after the start is late (the queue uses the same grace). */
-export const LATE_GRACE_MIN = 10;
+/** A confirmed patient not checked in this long after the start is late: the queue's own grace. */
+export { LATE_GRACE_MIN };
 /** Failed deposits are listed for visits up to this many days ahead, so the desk can call in time. */
 export const PAYMENT_PROBLEM_DAYS = 14;
 
