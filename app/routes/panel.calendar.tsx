@@ -157,10 +157,13 @@ export default function DeskCalendar() {
                       data-testid="calendar-block"
                       data-top={b.top}
                       data-appointment-id={b.id}
-                      aria-label={`${b.time}–${b.endTime} ${b.patientName}, ${b.serviceName}, ${data.by === "room" ? b.doctorName : (b.roomName ?? "no room")}, ${visitStatusWords(b.status)}`}
                     >
-                      <span className="font-semibold tabular-nums">{b.time}</span> {b.patientName}
+                      <span className="font-semibold tabular-nums">{b.time}</span>
+                      <span className="sr-only">–{b.endTime}</span> {b.patientName}
                       <span className="block truncate text-slate-700">{b.serviceName}</span>
+                      <span className="sr-only">
+                        , {data.by === "room" ? b.doctorName : (b.roomName ?? "no room")}, {visitStatusWords(b.status)}
+                      </span>
                     </Link>
                   </li>
                 ))}

@@ -81,9 +81,12 @@ test("the desk books a phone patient and checks them in; the board and the docto
   for (let days = 1; days <= 6 && !booked; days++) {
     await desk.getByLabel("Day", { exact: true }).fill(nyDate(days));
     await desk.getByRole("button", { name: "Show free times" }).click();
+    await expect(desk).toHaveURL(new RegExp(`day=${nyDate(days)}`));
     await expect(desk.getByRole("heading", { name: /Free times/ })).toBeVisible();
     if (await desk.getByTestId("no-times").count()) continue;
-    await desk.getByTestId("free-times").locator("label").first().click();
+    const first = desk.getByTestId("free-times").getByRole("radio").first();
+    await first.check();
+    await expect(first).toBeChecked();
     await desk.getByRole("button", { name: "Book this time" }).click();
     await expect(desk.getByTestId("desk-answer")).toContainText("Booked.");
     booked = true;

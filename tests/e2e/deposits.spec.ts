@@ -145,7 +145,7 @@ test("a secretary marks a no-show and the deposit is captured", async ({ page, r
   await page.getByLabel("Password").fill("medslot-demo-2026");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
-  await page.getByRole("link", { name: "Visits" }).click();
+  await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Visits" }).click();
   await page.goto(clinicUrl("northside", `/panel/visits?day=${localDate(startedAt!)}`));
   const row = page.locator(`[data-testid="visit"][data-appointment-id="${appointmentId}"]`);
   await expect(row).toContainText("Noah Show");

@@ -152,3 +152,6 @@ export function checkUploadedLogo(bytes: Uint8Array): LogoCheck {
     };
   return { ok: true, type };
 }
+
+/** The clinic's default cancellation window: 0 (cancel any time before the visit) up to 14 days, in whole hours. */
+export const MAX_CANCELLATION_WINDOW_HOURS = 14 * 24;

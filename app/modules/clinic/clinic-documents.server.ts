@@ -98,7 +98,7 @@ export async function uploadClinicDocument(
 
 export async function deleteClinicDocument(db: Db, clinicId: string, documentId: string, actor: StaffActor): Promise<StaffAnswer> {
   return db.forClinic(clinicId).tx(async (tx): Promise<StaffAnswer> => {
-    const doc = await tx.clinicDocument.findFirst({ where: { id: documentId }, select: { id: true, title: true, kind: true, status: true } });
+    const doc = await tx.clinicDocument.findFirst({ where: { clinicId, id: documentId }, select: { id: true, title: true, kind: true, status: true } });
     if (!doc) return { ok: false, message: "That document does not exist." };
     await tx.clinicDocument.delete({ where: { clinicId_id: { clinicId, id: doc.id } } });
     await recordAudit(tx, { clinicId, actor: { type: "staff", id: actor.staffUserId }, action: "clinic.document_deleted", target: { type: "clinic_document", id: doc.id }, request: actor.request, details: { kind: doc.kind, status: doc.status } });
@@ -108,7 +108,7 @@ export async function deleteClinicDocument(db: Db, clinicId: string, documentId:
 
 /** The file, in the clinic's own scope (the owner's download). */
 export async function getClinicDocumentFile(db: Db, clinicId: string, documentId: string) {
-  return db.forClinic(clinicId).tx((tx) => tx.clinicDocument.findFirst({ where: { id: documentId }, select: { fileName: true, contentType: true, data: true } }));
+  return db.forClinic(clinicId).tx((tx) => tx.clinicDocument.findFirst({ where: { clinicId, id: documentId }, select: { fileName: true, contentType: true, data: true } }));
 }
 
 /** The answer that serves a document's bytes, never rendered inline as anything but itself. */

@@ -11,17 +11,27 @@ import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
+import { MAX_CANCELLATION_WINDOW_HOURS } from "./branding";
 import type { ChangeBy } from "./clinic-setup.server";
 
-/** 0 (cancel any time before the visit) up to 14 days, in whole hours. */
-export const MAX_CANCELLATION_WINDOW_HOURS = 14 * 24;
+export { MAX_CANCELLATION_WINDOW_HOURS };
 
 export const cancellationPolicyForm = z.object({
-  hours: z.coerce
-    .number({ error: "Write the number of hours, e.g. 48." })
-    .int("Whole hours only, e.g. 24 or 48.")
-    .min(0, "The window cannot be negative; 0 lets patients cancel until the visit starts.")
-    .max(MAX_CANCELLATION_WINDOW_HOURS, `At most ${MAX_CANCELLATION_WINDOW_HOURS} hours (14 days).`),
+  // An emptied field is a missing answer, not 0 (which would let patients cancel until the start).
+  hours: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number({ error: "Write the number of hours, e.g. 48." })
+      .int("Whole hours only, e.g. 24 or 48.")
+      .min(
+        0,
+        "The window cannot be negative; 0 lets patients cancel until the visit starts."
+      )
+      .max(
+        MAX_CANCELLATION_WINDOW_HOURS,
+        `At most ${MAX_CANCELLATION_WINDOW_HOURS} hours (14 days).`
+      )
+  ),
   applyToServices: z.boolean(),
 });
 
@@ -32,7 +42,10 @@ export interface CancellationPolicy {
   services: number;
 }
 
-export async function readCancellationPolicy(db: Db, clinicId: string): Promise<CancellationPolicy> {
+export async function readCancellationPolicy(
+  db: Db,
+  clinicId: string
+): Promise<CancellationPolicy> {
   return db.forClinic(clinicId).tx(async (tx) => {
     const clinic = await tx.clinic.findUniqueOrThrow({
       where: { id: clinicId },
@@ -55,7 +68,10 @@ export async function readCancellationPolicy(db: Db, clinicId: string): Promise<
 }
 
 /** The window a new service of this clinic starts with, in minutes. */
-export async function clinicDefaultCancellationWindowMin(db: Db, clinicId: string): Promise<number> {
+export async function clinicDefaultCancellationWindowMin(
+  db: Db,
+  clinicId: string
+): Promise<number> {
   const c = await db.forClinic(clinicId).tx((tx) =>
     tx.clinic.findUniqueOrThrow({
       where: { id: clinicId },
@@ -65,7 +81,12 @@ export async function clinicDefaultCancellationWindowMin(db: Db, clinicId: strin
   return c.defaultCancellationWindowMin;
 }
 
-export async function saveCancellationPolicy(db: Db, clinicId: string, input: z.input<typeof cancellationPolicyForm>, by: ChangeBy) {
+export async function saveCancellationPolicy(
+  db: Db,
+  clinicId: string,
+  input: z.input<typeof cancellationPolicyForm>,
+  by: ChangeBy
+) {
   const parsed = cancellationPolicyForm.safeParse(input);
   if (!parsed.success)
     throw new ValidationError(

@@ -23,13 +23,12 @@ export async function todayFigures(db: Db, clinic: { id: string; timeZone: strin
   const deskView = who.roles.includes("owner") || who.roles.includes("secretary");
   const mine = deskView ? {} : { staffUserId: who.staffUserId };
   return db.forClinic(clinic.id).tx(async (tx) => {
-    const [visitsToday, waitingNow, requested, flexible, paymentProblems] = await Promise.all([
-      tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: { in: [...LIVE_VISIT] } } }),
-      tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: "checked_in" } }),
-      deskView ? tx.appointment.count({ where: { status: "requested", startsAt: { gte: now } } }) : 0,
-      deskView ? tx.flexibleRequest.count({ where: { status: "open" } }) : 0,
-      deskView ? tx.appointment.count({ where: { paymentStatus: "failed", startsAt: { gte: now }, status: { in: ["requested", "confirmed"] } } }) : 0,
-    ]);
+    // One query at a time: a transaction holds one connection.
+    const visitsToday = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: { in: [...LIVE_VISIT] } } });
+    const waitingNow = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: "checked_in" } });
+    const requested = deskView ? await tx.appointment.count({ where: { status: "requested", startsAt: { gte: now } } }) : 0;
+    const flexible = deskView ? await tx.flexibleRequest.count({ where: { status: "open" } }) : 0;
+    const paymentProblems = deskView ? await tx.appointment.count({ where: { paymentStatus: "failed", startsAt: { gte: now }, status: { in: ["requested", "confirmed"] } } }) : 0;
     return { visitsToday, waitingNow, requestsToAnswer: requested + flexible, paymentProblems };
   });
 }

@@ -61,7 +61,7 @@ export async function doctorMembershipFor(tx: Tx, clinicId: string, staffUserId:
       JOIN clinic_memberships m ON m.clinic_id = a.clinic_id AND m.id = a.doctor_id AND m.role = 'doctor' AND m.active
      WHERE a.clinic_id = ${clinicId}::uuid AND a.staff_user_id = ${staffUserId}::uuid
        AND a.patient_account_id = ${ref.patientAccountId}::uuid AND a.dependent_id IS NOT DISTINCT FROM ${ref.dependentId}::uuid
-       AND a.status <> 'held'
+       AND a.status IN ('requested', 'confirmed', 'checked_in', 'in_consultation', 'completed', 'no_show')
      ORDER BY a.starts_at DESC LIMIT 1`;
   return rows[0]?.doctor_id ?? null;
 }

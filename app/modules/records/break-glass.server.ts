@@ -102,7 +102,7 @@ export async function recentGrants(tx: Tx, clinic: ClinicRef, now: Date, opts: {
   const since = new Date(now.getTime() - (opts.days ?? 30) * 86_400_000);
   const rows = await tx.$queryRaw<{ id: string; name: string; reason: string; granted_at: Date; expires_at: Date; views: number }[]>`
     SELECT g.id::text, u.name, g.reason, g.granted_at, g.expires_at,
-           (SELECT count(*) FROM audit_events e WHERE e.clinic_id = g.clinic_id AND e.action = 'break_glass.record_viewed' AND e.details->>'grantId' = g.id::text)::int AS views
+           (SELECT count(*) FROM audit_events e WHERE e.clinic_id = g.clinic_id AND e.action = 'break_glass.record_viewed' AND e.occurred_at >= g.granted_at AND e.occurred_at <= g.expires_at AND e.details->>'grantId' = g.id::text)::int AS views
       FROM break_glass_grants g JOIN staff_users u ON u.id = g.operator_staff_user_id
      WHERE g.clinic_id = ${clinic.id}::uuid AND g.granted_at >= ${since}
        ${opts.operatorStaffUserId ? Prisma.sql`AND g.operator_staff_user_id = ${opts.operatorStaffUserId}::uuid` : Prisma.empty}

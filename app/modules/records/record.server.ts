@@ -52,7 +52,7 @@ export async function listPatients(
                  SELECT DISTINCT a.patient_account_id, a.dependent_id FROM appointments a
                   WHERE a.clinic_id = ${clinic.id}::uuid AND a.dependent_id IS NOT NULL AND a.patient_account_id IS NOT NULL`
     : Prisma.sql`SELECT DISTINCT a.patient_account_id, a.dependent_id FROM appointments a
-                  WHERE a.clinic_id = ${clinic.id}::uuid AND a.staff_user_id = ${asking.staffUserId}::uuid AND a.patient_account_id IS NOT NULL AND a.status <> 'held'`;
+                  WHERE a.clinic_id = ${clinic.id}::uuid AND a.staff_user_id = ${asking.staffUserId}::uuid AND a.patient_account_id IS NOT NULL AND a.status IN ('requested', 'confirmed', 'checked_in', 'in_consultation', 'completed', 'no_show')`;
   const search = q
     ? Prisma.sql`AND (n.full_name ILIKE ${like} OR n.holder_name ILIKE ${like} ${digits.length >= 3 ? Prisma.sql`OR regexp_replace(p.phone, '\\D', '', 'g') LIKE ${`%${digits}%`}` : Prisma.empty})`
     : Prisma.empty;
@@ -76,7 +76,7 @@ export async function listPatients(
       LEFT JOIN LATERAL (
         SELECT max(a.starts_at) FILTER (WHERE a.starts_at <= ${now}) AS last_visit,
                min(a.starts_at) FILTER (WHERE a.starts_at > ${now} AND a.status IN ('requested', 'confirmed')) AS next_visit,
-               count(*) FILTER (WHERE a.status <> 'held') AS visits
+               count(*) FILTER (WHERE a.status IN ('requested', 'confirmed', 'checked_in', 'in_consultation', 'completed', 'no_show')) AS visits
           FROM appointments a
          WHERE a.clinic_id = ${clinic.id}::uuid AND a.patient_account_id = n.patient_account_id AND a.dependent_id IS NOT DISTINCT FROM n.dependent_id
       ) v ON true
@@ -169,7 +169,7 @@ export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Pr
       JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
       LEFT JOIN staff_users u ON u.id = a.staff_user_id
      WHERE a.clinic_id = ${clinic.id}::uuid AND a.patient_account_id = ${ref.patientAccountId}::uuid
-       AND a.dependent_id IS NOT DISTINCT FROM ${ref.dependentId}::uuid AND a.status <> 'held'
+       AND a.dependent_id IS NOT DISTINCT FROM ${ref.dependentId}::uuid AND a.status IN ('requested', 'confirmed', 'checked_in', 'in_consultation', 'completed', 'no_show')
      ORDER BY a.starts_at DESC, a.id DESC
      LIMIT 200`;
   const ids = visits.map((v) => v.id);
