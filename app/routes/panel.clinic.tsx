@@ -328,10 +328,11 @@ function ColourField({ label, name, value, onChange, check, error, hint }: { lab
       <p id={`${id}-check`} className="mt-1.5 flex flex-wrap items-center gap-2 text-sm" data-testid={`${name}-check`}>
         {valid ? (
           <>
-            <span className="inline-flex h-7 items-center rounded-md px-2 text-xs font-semibold" style={{ backgroundColor: value, color: "#ffffff" }}>
+            {/* Samples of the colour under white and dark text, readable or not: the ratios are in the words beside them. */}
+            <span aria-hidden="true" data-contrast-sample className="inline-flex h-7 items-center rounded-md px-2 text-xs font-semibold" style={{ backgroundColor: value, color: "#ffffff" }}>
               Aa
             </span>
-            <span className="inline-flex h-7 items-center rounded-md px-2 text-xs font-semibold" style={{ backgroundColor: value, color: "#0f172a" }}>
+            <span aria-hidden="true" data-contrast-sample className="inline-flex h-7 items-center rounded-md px-2 text-xs font-semibold" style={{ backgroundColor: value, color: "#0f172a" }}>
               Aa
             </span>
             <Pill tone={check.ok ? "good" : "warn"}>

@@ -54,12 +54,13 @@ export async function doctorDay(db: Db, clinic: QueueClinic, doctorId: string, d
   const to = zonedToUtc(addDays(week[6]!, 1), 0, clinic.timeZone);
   return db.forClinic(clinic.id).tx(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string; status: string; starts_at: Date; ends_at: Date; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; patient_account_id: string | null; service_name: string; location_name: string }[]>`
-      SELECT a.id::text, a.status::text, a.starts_at, a.ends_at, p.first_name, p.last_name, d.first_name AS dep_first, d.last_name AS dep_last,
+      SELECT a.id::text, a.status::text, a.starts_at, a.ends_at, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last,
              a.patient_account_id::text, s.name AS service_name, l.name AS location_name
         FROM appointments a
         JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
         JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
         LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+        LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
         LEFT JOIN dependents d ON d.id = a.dependent_id
        WHERE a.clinic_id = ${clinic.id}::uuid AND a.doctor_id = ${doctorId}::uuid
          AND a.starts_at >= ${from} AND a.starts_at < ${to} AND a.status::text = ANY (${SHOWN})

@@ -62,7 +62,7 @@ async function readVisit(tx: Tx, clinicId: string, appointmentId: string, lock =
   const rows = await tx.$queryRaw<VisitRow[]>`
     SELECT a.id::text, a.status, a.starts_at, a.ends_at, a.doctor_id::text, a.location_id::text, a.service_id::text,
            s.name AS service_name, u.name AS doctor_name, l.name AS location_name,
-           a.patient_account_id::text, a.dependent_id::text, p.first_name, p.last_name, d.first_name AS dep_first, d.last_name AS dep_last,
+           a.patient_account_id::text, a.dependent_id::text, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last,
            a.late_at, a.no_show_proposed_at,
            t.id::text AS ticket_id, t.state::text AS ticket_state, t.prefix AS ticket_prefix, t.seq AS ticket_seq, t.called_at AS ticket_called_at,
            t.room_id::text AS ticket_room_id, r.name AS room_name
@@ -72,6 +72,7 @@ async function readVisit(tx: Tx, clinicId: string, appointmentId: string, lock =
       LEFT JOIN clinic_memberships m ON m.clinic_id = a.clinic_id AND m.id = a.doctor_id
       LEFT JOIN staff_users u ON u.id = m.staff_user_id
       LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+      LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
       LEFT JOIN dependents d ON d.id = a.dependent_id
       LEFT JOIN queue_tickets t ON t.clinic_id = a.clinic_id AND t.appointment_id = a.id
       LEFT JOIN rooms r ON r.clinic_id = t.clinic_id AND r.id = t.room_id
@@ -337,7 +338,7 @@ async function ticketsOfDay(tx: Tx, clinicId: string, day: LocalDate, filter: { 
   return tx.$queryRaw<TicketRow[]>`
     SELECT t.id::text AS ticket_id, t.appointment_id::text, t.state::text AS state, t.prefix, t.seq, t.doctor_id::text, u.name AS doctor_name,
            t.room_id::text, r.name AS room_name, t.checked_in_via, t.late, t.checked_in_at, t.called_at, t.started_at, t.finished_at, t.left_at,
-           a.starts_at, a.ends_at, s.name AS service_name, p.first_name, p.last_name, d.first_name AS dep_first, d.last_name AS dep_last,
+           a.starts_at, a.ends_at, s.name AS service_name, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last,
            a.patient_account_id::text
       FROM queue_tickets t
       JOIN appointments a ON a.clinic_id = t.clinic_id AND a.id = t.appointment_id
@@ -346,6 +347,7 @@ async function ticketsOfDay(tx: Tx, clinicId: string, day: LocalDate, filter: { 
       LEFT JOIN staff_users u ON u.id = m.staff_user_id
       LEFT JOIN rooms r ON r.clinic_id = t.clinic_id AND r.id = t.room_id
       LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+      LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
       LEFT JOIN dependents d ON d.id = a.dependent_id
      WHERE t.clinic_id = ${clinicId}::uuid AND t.local_day = ${day}::date
        AND (${filter.locationId ?? null}::uuid IS NULL OR t.location_id = ${filter.locationId ?? null}::uuid)
@@ -444,12 +446,13 @@ export async function locationQueue(db: Db, clinic: QueueClinic, locationId: str
     const shown = opts.doctorId ? all.filter((r) => r.doctor_id === opts.doctorId) : all;
     const arrivals = await tx.$queryRaw<(Omit<VisitRow, "ticket_id" | "ticket_state" | "ticket_prefix" | "ticket_seq" | "ticket_called_at" | "ticket_room_id" | "room_name">)[]>`
       SELECT a.id::text, a.status, a.starts_at, a.ends_at, a.doctor_id::text, a.location_id::text, a.service_id::text, s.name AS service_name, u.name AS doctor_name, '' AS location_name,
-             a.patient_account_id::text, a.dependent_id::text, p.first_name, p.last_name, d.first_name AS dep_first, d.last_name AS dep_last, a.late_at, a.no_show_proposed_at
+             a.patient_account_id::text, a.dependent_id::text, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last, a.late_at, a.no_show_proposed_at
         FROM appointments a
         JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
         LEFT JOIN clinic_memberships m ON m.clinic_id = a.clinic_id AND m.id = a.doctor_id
         LEFT JOIN staff_users u ON u.id = m.staff_user_id
         LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+        LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
         LEFT JOIN dependents d ON d.id = a.dependent_id
        WHERE a.clinic_id = ${clinic.id}::uuid AND a.location_id = ${locationId}::uuid AND a.status = 'confirmed'
          AND a.starts_at >= ${from} AND a.starts_at < ${to}
