@@ -11,7 +11,7 @@ import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { freeTimesOfDay, slotValue } from "~/modules/front-desk/phone-booking.server";
 import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
 import type { Actor } from "~/modules/scheduling/actor";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
@@ -20,7 +20,7 @@ export const meta: MetaFunction = () => [{ title: "Appointment · Staff panel" }
 
 const DESK: ["owner", "secretary"] = ["owner", "secretary"];
 const pageQuery = z.object({
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  day: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   doctor: z.string().uuid().optional().catch(undefined),
   done: z.string().max(300).optional().catch(undefined),
 });

@@ -21,7 +21,7 @@ import {
   type SlotOption,
 } from "~/modules/front-desk/phone-booking.server";
 import type { Actor } from "~/modules/scheduling/actor";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
@@ -37,7 +37,7 @@ const pageQuery = z.object({
   service: uuid.optional().catch(undefined),
   doctor: uuid.optional().catch(undefined),
   location: uuid.optional().catch(undefined),
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  day: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   new: z.literal("1").optional().catch(undefined),
 });
 

@@ -12,7 +12,7 @@ import { settleNow } from "~/modules/payments/settle-now.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { transitionAppointment } from "~/modules/scheduling/booking.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 
@@ -41,7 +41,7 @@ export interface DeskVisit {
 
 export const dayParam = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .regex(LOCAL_DATE_PATTERN)
   .optional();
 
 export async function visitsOfDay(db: Db, clinic: ClinicRef, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<{ day: LocalDate; previous: LocalDate; next: LocalDate; visits: DeskVisit[] }> {

@@ -9,7 +9,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { listFlexibleRequests, type FlexibleRequestRecord } from "~/modules/scheduling/flexible-requests.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { deskAppointments, deskResources, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
 import { LATE_GRACE_MIN } from "~/modules/queue/rules";
@@ -22,7 +22,7 @@ export const PAYMENT_PROBLEM_DAYS = 14;
 
 const uuid = z.string().uuid();
 export const boardQuery = z.object({
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  day: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   location: uuid.optional().catch(undefined),
   by: z.enum(["doctor", "room"]).default("doctor").catch("doctor"),
 });

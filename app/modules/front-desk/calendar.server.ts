@@ -10,7 +10,7 @@ import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { deskAppointments, deskResources, VISIT_STATUSES, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
 
@@ -18,7 +18,7 @@ const uuid = z.string().uuid();
 export const calendarQuery = z.object({
   view: z.enum(["day", "week"]).default("day").catch("day"),
   by: z.enum(["doctor", "room"]).default("doctor").catch("doctor"),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  date: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   location: uuid.optional().catch(undefined),
   doctor: uuid.optional().catch(undefined),
   room: uuid.optional().catch(undefined),

@@ -5,13 +5,13 @@
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { auditActorOf, type Actor } from "~/modules/scheduling/actor";
-import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { doctorQueue, type QueueClinic, type QueueTicketView } from "./tickets.server";
 
 export const dayParam = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .regex(LOCAL_DATE_PATTERN)
   .refine((d) => !Number.isNaN(new Date(`${d}T12:00:00Z`).getTime()))
   .optional();
 

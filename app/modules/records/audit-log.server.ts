@@ -9,7 +9,7 @@ import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { formatDateTime } from "~/modules/booking-flow/format";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { addDays, zonedToUtc, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import type { Tx } from "~/utils/db.server";
 import { AUDIT_KIND_WORDS, AUDIT_KINDS, type AuditKind } from "./words";
 
@@ -25,7 +25,7 @@ export function auditKindOf(action: string, actorType: string): AuditKind {
   return "changes";
 }
 
-const day = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.").optional());
+const day = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().regex(LOCAL_DATE_PATTERN, "Enter a date as YYYY-MM-DD.").optional());
 const uuid = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.string().uuid("Pick from the list.").optional());
 
 export const auditFilterSchema = z

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { localMidnights } from "~/modules/scheduling/slot-engine";
-import { addDays, datesFromTo, utcToZoned, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, datesFromTo, utcToZoned, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 
 export const RANGE_PRESETS = ["this-week", "last-30-days", "this-month", "last-month", "custom"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -25,7 +25,7 @@ export const MAX_RANGE_DAYS = 366;
 const localDate = z
   .string()
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-12-31.")
+  .regex(LOCAL_DATE_PATTERN, "Use a date like 2026-12-31.")
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "That date does not exist.");
 
 /** The report filters as they come in the query string (`?range=&from=&to=&location=`). */

@@ -170,3 +170,6 @@ function hourOffset(ms: number, timeZone: string): number {
   }
   return offset;
 }
+
+/** A local calendar date as pages take it in a URL or form: years 1900–2199 only, so arithmetic on it stays in range. */
+export const LOCAL_DATE_PATTERN = /^(19|20|21)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
