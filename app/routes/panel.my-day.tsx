@@ -46,10 +46,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const WEEKDAY = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric" });
 
-function ChartLink({ id, name }: { id: string | null; name: string }) {
+function ChartLink({ id, dependentId, name }: { id: string | null; dependentId: string | null; name: string }) {
   if (!id) return <span className="font-semibold text-slate-900">{name}</span>;
   return (
-    <Link to={`/panel/patients/${id}`} className="font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+    <Link to={`/panel/patients/${id}${dependentId ? `?dependent=${dependentId}` : ""}`} className="font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
       {name}
     </Link>
   );
@@ -145,7 +145,7 @@ export default function MyDay() {
                 <li key={t.ticketId} className="rounded-xl bg-brand-soft p-4 ring-1 ring-brand/30" data-testid="my-current" data-state={t.state} data-appointment-id={t.appointmentId}>
                   <div className="flex flex-wrap items-center gap-3">
                     <TicketNumber number={t.number} big />
-                    <ChartLink id={t.patientAccountId} name={t.patientName} />
+                    <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} />
                     <Pill tone="brand">{t.state === "called" ? `Called to ${t.roomName}` : `In consultation · ${t.roomName}`}</Pill>
                   </div>
                   <p className="mt-1 text-sm text-slate-700">
@@ -175,7 +175,7 @@ export default function MyDay() {
                   <div className="min-w-0">
                     <div className="flex flex-wrap items-center gap-2">
                       <TicketNumber number={t.number} />
-                      <ChartLink id={t.patientAccountId} name={t.patientName} />
+                      <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} />
                       {t.late ? <Pill tone="warn">Late</Pill> : null}
                     </div>
                     <p className="text-sm text-slate-600">
@@ -203,7 +203,7 @@ export default function MyDay() {
               <li key={v.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div className="min-w-0">
                   <p>
-                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} name={v.patientName} />
+                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} dependentId={v.dependentId} name={v.patientName} />
                   </p>
                   <p className="text-sm text-slate-600">
                     {v.serviceName} · {v.locationName}

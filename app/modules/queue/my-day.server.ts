@@ -24,6 +24,7 @@ export interface DayVisit {
   status: string;
   patientName: string;
   patientAccountId: string | null;
+  dependentId: string | null;
   serviceName: string;
   locationName: string;
 }
@@ -53,9 +54,9 @@ export async function doctorDay(db: Db, clinic: QueueClinic, doctorId: string, d
   const from = zonedToUtc(week[0]!, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(week[6]!, 1), 0, clinic.timeZone);
   return db.forClinic(clinic.id).tx(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string; status: string; starts_at: Date; ends_at: Date; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; patient_account_id: string | null; service_name: string; location_name: string }[]>`
+    const rows = await tx.$queryRaw<{ id: string; status: string; starts_at: Date; ends_at: Date; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; patient_account_id: string | null; dependent_id: string | null; service_name: string; location_name: string }[]>`
       SELECT a.id::text, a.status::text, a.starts_at, a.ends_at, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last,
-             a.patient_account_id::text, s.name AS service_name, l.name AS location_name
+             a.patient_account_id::text, a.dependent_id::text, s.name AS service_name, l.name AS location_name
         FROM appointments a
         JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
         JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
@@ -98,6 +99,7 @@ export async function doctorDay(db: Db, clinic: QueueClinic, doctorId: string, d
           status: r.status,
           patientName: r.dep_first ? name(r.dep_first, r.dep_last) : name(r.first_name, r.last_name) || "Patient",
           patientAccountId: r.patient_account_id,
+          dependentId: r.dependent_id,
           serviceName: r.service_name,
           locationName: r.location_name,
         };

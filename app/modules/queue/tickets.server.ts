@@ -332,6 +332,7 @@ interface TicketRow {
   dep_first: string | null;
   dep_last: string | null;
   patient_account_id: string | null;
+  dependent_id: string | null;
 }
 
 async function ticketsOfDay(tx: Tx, clinicId: string, day: LocalDate, filter: { locationId?: string; doctorId?: string; appointmentIds?: string[] }): Promise<TicketRow[]> {
@@ -339,7 +340,7 @@ async function ticketsOfDay(tx: Tx, clinicId: string, day: LocalDate, filter: { 
     SELECT t.id::text AS ticket_id, t.appointment_id::text, t.state::text AS state, t.prefix, t.seq, t.doctor_id::text, u.name AS doctor_name,
            t.room_id::text, r.name AS room_name, t.checked_in_via, t.late, t.checked_in_at, t.called_at, t.started_at, t.finished_at, t.left_at,
            a.starts_at, a.ends_at, s.name AS service_name, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last,
-           a.patient_account_id::text
+           a.patient_account_id::text, a.dependent_id::text
       FROM queue_tickets t
       JOIN appointments a ON a.clinic_id = t.clinic_id AND a.id = t.appointment_id
       JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
@@ -369,6 +370,8 @@ export interface QueueTicketView {
   state: TicketState;
   patientName: string;
   patientAccountId: string | null;
+  /** The family member the visit is for, when it is not the account holder. */
+  dependentId: string | null;
   serviceName: string;
   doctorId: string;
   doctorName: string;
@@ -417,6 +420,7 @@ function toTicketView(r: TicketRow, figures: ReturnType<typeof figuresOf>, timeZ
     state: r.state,
     patientName: patientName(r),
     patientAccountId: r.patient_account_id,
+    dependentId: r.dependent_id,
     serviceName: r.service_name,
     doctorId: r.doctor_id,
     doctorName: r.doctor_name ?? "",
