@@ -44,6 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       note: r.note,
       since: formatDateTime(r.createdAt, tz),
       times: r.times.map((t) => ({ ...t, value: slotValue(t) })),
+      suggested: r.suggested,
     })),
     waiting: inbox.waiting.map((r) => ({ id: r.id, patientName: person(r), serviceName: r.serviceName, when: r.proposal ? formatDateTime(r.proposal.start, tz) : "", until: r.proposal?.expiresAt ? formatDateTime(r.proposal.expiresAt, tz) : "", kind: r.status })),
   };
@@ -173,8 +174,10 @@ export default function DeskRequests() {
                       Propose this time
                     </button>
                   </Form>
-                ) : (
+                ) : r.suggested ? (
                   <p className="mt-2 text-sm text-slate-700">No free time fits these wishes in the next four weeks. Call the patient to widen them.</p>
+                ) : (
+                  <p className="mt-2 text-sm text-slate-700">Free times are suggested for the oldest requests first; answer those and this one&apos;s times appear.</p>
                 )}
               </li>
             ))}

@@ -55,9 +55,13 @@ function local(at: Date, timeZone: string) {
   return new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(at);
 }
 
+/** How many open flexible requests get suggested times on one page view, oldest first. */
+export const SUGGESTED_REQUESTS = 10;
+
 export interface RequestsInbox {
   approvals: DeskAppointment[];
-  flexible: (FlexibleRequestRecord & { times: SlotOption[] })[];
+  /** `suggested` is false past the first SUGGESTED_REQUESTS: their times are worked out once those are answered. */
+  flexible: (FlexibleRequestRecord & { times: SlotOption[]; suggested: boolean })[];
   waiting: FlexibleRequestRecord[];
 }
 
@@ -69,8 +73,12 @@ export async function requestsInbox(db: Db, clinic: ClinicRef, actor: Actor, doc
     await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "staff.requests_viewed", target: { type: "requests", id: clinic.id }, request: actor.request ?? null, details: { approvals: approvals.length, flexible: open.length } });
     return { approvals, open, waiting };
   });
+  // Each suggestion is a four-week slot search: only the oldest requests get one, so a long inbox stays quick.
   const flexible = [];
-  for (const r of open) flexible.push({ ...r, times: await timesForRequest(db, clinic, r, doctorNames, now) });
+  for (const [i, r] of open.entries()) {
+    const suggested = i < SUGGESTED_REQUESTS;
+    flexible.push({ ...r, suggested, times: suggested ? await timesForRequest(db, clinic, r, doctorNames, now) : [] });
+  }
   return { approvals, flexible, waiting };
 }
 
