@@ -7,7 +7,7 @@
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import type { InngestFunction } from "inngest";
 import { afterAll, describe, expect, inject, test } from "vitest";
-import { createQueueHub, notifyQueue, queueEventStream, topicOf } from "~/modules/queue/hub.server";
+import { createQueueHub, MAX_PER_TOPIC, notifyQueue, queueEventStream, topicOf } from "~/modules/queue/hub.server";
 import { nextState, selfCheckInWindow, StepRefused, waitFigures, ticketNumber, type QueueEntry } from "~/modules/queue/rules";
 import { boardView, checkIn, locationQueue, patientQueueView, queueStep } from "~/modules/queue/tickets.server";
 import { boardToken, checkInToken, matchBoardToken, readCheckInToken } from "~/modules/queue/tokens.server";
@@ -348,6 +348,26 @@ describe("live updates", () => {
       expect(full.status).toBe(503);
       abort.abort();
     } finally {
+      await hub.close();
+    }
+  });
+
+  test("one leaked link fills only its own topic: other screens still connect", async () => {
+    const { f } = await clinicWithVisits(0);
+    const hub = createQueueHub(inject("runtimeUrl"));
+    const aborts: AbortController[] = [];
+    try {
+      const open = (topic: string) => {
+        const abort = new AbortController();
+        aborts.push(abort);
+        return queueEventStream(new Request("http://x.localhost/", { signal: abort.signal }), topic, { hub });
+      };
+      const board = topicOf(f.clinic.id, f.locationId);
+      for (let i = 0; i < MAX_PER_TOPIC; i++) expect(open(board).status).toBe(200);
+      expect(open(board).status).toBe(503);
+      expect(open(topicOf(f.clinic.id, "*")).status).toBe(200);
+    } finally {
+      for (const a of aborts) a.abort();
       await hub.close();
     }
   });

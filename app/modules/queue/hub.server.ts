@@ -20,6 +20,8 @@ export const QUEUE_CHANNEL = "medslot_queue";
 export const HEARTBEAT_MS = 20_000;
 export const RETRY_MS = 3_000;
 export const MAX_LISTENERS = 500;
+/** One screen's topic (a board link, a check-in link, a location's desk) holds at most this many, so one leaked link cannot take every connection. */
+export const MAX_PER_TOPIC = 50;
 
 export type QueueChangeKind = "ticket" | "flag" | "board";
 
@@ -121,6 +123,7 @@ export function createQueueHub(url: string, opts: { maxListeners?: number } = {}
     subscribe(topic, listener) {
       if (count >= max) throw new HubFullError("Too many live connections on this server; try again shortly.");
       let set = topics.get(topic);
+      if (set && set.size >= MAX_PER_TOPIC) throw new HubFullError("Too many screens follow this page at once; try again shortly.");
       if (!set) topics.set(topic, (set = new Set()));
       set.add(listener);
       count++;
