@@ -13,6 +13,7 @@ import type { Actor } from "~/modules/scheduling/actor";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
+import { fieldErrors } from "~/modules/auth/forms";
 
 export const meta: MetaFunction = () => [{ title: "Schedules · Staff panel" }];
 
@@ -70,9 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         endTime: form.endTime ?? "",
       });
       if (!parsed.success) {
-        const errors: FieldErrors = {};
-        for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-        return data<Answer>({ intent: "add-exception", ok: false, errors }, { status: 400 });
+        return data<Answer>({ intent: "add-exception", ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
       }
       const e = parsed.data;
       const span = spanInstants(e, clinic.timeZone);

@@ -18,6 +18,7 @@ import { openingHoursSchema, ROOM_TYPES } from "~/modules/tenancy/tenant-schema"
 import type { Db, Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { normalizeContactPhone, type ChangeBy } from "./clinic-setup.server";
+import { LOCATION_VIEW_FIELDS } from "./locations.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
@@ -181,19 +182,7 @@ export async function updateLocation(db: Db, clinicId: string, locationId: strin
   return db.forClinic(clinicId).tx(async (tx) => {
     const before = await tx.location.findUnique({
       where: { clinicId_id: { clinicId, id: locationId } },
-      select: {
-        name: true,
-        addressLine1: true,
-        addressLine2: true,
-        city: true,
-        region: true,
-        postalCode: true,
-        country: true,
-        latitude: true,
-        longitude: true,
-        phone: true,
-        openingHours: true,
-      },
+      select: { ...LOCATION_VIEW_FIELDS, id: false },
     });
     if (!before) throw new NotFoundError("There is no such location at this clinic.");
     const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => JSON.stringify(k === "openingHours" ? parseOpeningHours(before.openingHours) : before[k]) !== JSON.stringify(data[k]));

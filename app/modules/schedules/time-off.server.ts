@@ -15,6 +15,7 @@ import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { localSpanShape, spanInstants, type FieldErrors } from "./schedule-form";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, type TIME_OFF_STATUS_LABELS, type TimeOffKind } from "./time-off";
 import { spanText, visitsDuring, writeException, type AffectedVisit } from "./weekly-schedule.server";
+import { fieldErrors } from "~/modules/auth/forms";
 
 
 export const timeOffRequestSchema = z.object({
@@ -86,9 +87,7 @@ export async function requestTimeOff(db: Db, clinic: ClinicRef, doctorId: string
     endTime: form.endTime ?? "",
   });
   if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    return { ok: false, errors };
+    return { ok: false, errors: fieldErrors(parsed.error) };
   }
   const span = spanInstants(parsed.data, clinic.timeZone);
   if ("error" in span) return { ok: false, errors: { endDate: span.error } };
