@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, type Prisma } from "~/generated/prisma/client";
+import { CACHE_CHANGED_NOTICE, ChangeFeed } from "./change-feed.server";
 import { getEnv } from "./env.server";
 import { log } from "./log.server";
 import { PUBLISHED_TABLES } from "./migrate.server";
@@ -33,6 +34,8 @@ export interface Db {
    */
   system(purpose: string): ScopedDb;
   prisma: PrismaClient;
+  /** What this process's caches must forget (see change-feed.server.ts); read after our own changes too. */
+  changes: ChangeFeed;
   disconnect(): Promise<void>;
 }
 
@@ -69,6 +72,14 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
   // An idle connection closed by the server (restart, failover) must not crash the process; the
   // pool replaces it on the next checkout.
   pool.on("error", (error) => log.warn("database connection lost", { error: error.message }));
+  // Triggers on what caches hold send a NOTICE (no round trip); a transaction that saw one reads the
+  // change log after its commit, so the request that made the change is answered fresh.
+  let cacheNotices = 0;
+  pool.on("connect", (client) => {
+    client.on("notice", (notice) => {
+      if (notice.message === CACHE_CHANGED_NOTICE) cacheNotices++;
+    });
+  });
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter });
 
@@ -92,8 +103,9 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
         client.release(broken);
       }
     },
-    tx(fn, options) {
-      return prisma.$transaction(
+    async tx(fn, options) {
+      const noticesBefore = cacheNotices;
+      const result = await prisma.$transaction(
         async (tx) => {
           // SET TRANSACTION must come before the transaction's first query.
           if (options?.readOnly) await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
@@ -103,10 +115,15 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
         },
         { isolationLevel: options?.isolationLevel, timeout: options?.timeoutMs ?? 15_000, maxWait: 10_000 },
       );
+      if (cacheNotices !== noticesBefore) await changes.afterOwnChange();
+      return result;
     },
   });
 
+  const changes = new ChangeFeed((text, params) => scoped(null, "system").readOne(text, params), url);
+
   return {
+    changes,
     forClinic(clinicId) {
       if (!clinicId) throw new Error("forClinic needs a clinic id");
       return scoped(clinicId, "");
@@ -118,6 +135,7 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     },
     prisma,
     async disconnect() {
+      await changes.stop();
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },

@@ -105,6 +105,9 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
       JSON.stringify({ fixture: randomUUID() }),
     ]),
 
+  cache_changes: (sql, clinicId) =>
+    one(sql, `INSERT INTO cache_changes (clinic_id, topic) VALUES ($1::uuid, 'site') RETURNING seq::text AS seq`, [clinicId]),
+
   clinic_patients: async (sql, clinicId) => {
     const patientAccountId = await newPatientAccount(sql);
     return one(

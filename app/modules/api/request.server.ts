@@ -222,6 +222,29 @@ export function apiJson(body: unknown, init: { status?: number; headers?: Record
   return new Response(JSON.stringify(body), { status: init.status ?? 200, headers });
 }
 
+/** Whether the client takes gzip (`gzip` or `*`, without q=0). */
+export function acceptsGzip(header: string | null): boolean {
+  for (const part of (header ?? "").split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (name !== "gzip" && name !== "*") continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/**
+ * A large JSON answer already serialized, sent gzipped from its kept compressed form when the
+ * client takes gzip (the server's compression then leaves it alone).
+ */
+export async function apiJsonAnswer(request: Request, answer: { json: string; gzip: () => Promise<Buffer> }): Promise<Response> {
+  const headers = new Headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", Vary: "Accept-Encoding" });
+  if (!acceptsGzip(request.headers.get("accept-encoding"))) return new Response(answer.json, { status: 200, headers });
+  headers.set("Content-Encoding", "gzip");
+  const body = await answer.gzip();
+  return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: 200, headers });
+}
+
 /** An answer that may be a replay of an earlier request with the same Idempotency-Key. */
 export function idempotentJson(answer: IdempotentAnswer<unknown>, headers: Record<string, string> = {}): Response {
   return apiJson(answer.body, { status: answer.status, headers: answer.replayed ? { ...headers, [REPLAYED_HEADER]: "true" } : headers });

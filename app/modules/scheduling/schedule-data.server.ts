@@ -42,6 +42,8 @@ export interface ScheduleData {
   rooms: SlotRoom[];
   exceptions: ScheduleException[];
   busy: BusyBlock[];
+  /** Unexpired holds among `busy`: the time they block, in minutes since the epoch, and when they run out (ms). */
+  holds: { fromMin: number; toMin: number; expiresAt: number }[];
 }
 
 export interface ScheduleWindow {
@@ -82,6 +84,8 @@ interface Row {
   exceptions: [ScheduleException["kind"], string | null, string | null, number, number][];
   /** ["d" doctor | "r" room, its id, "from to from to …" in minutes since the epoch] */
   busy: ["d" | "r", string, string][];
+  /** [from minute, to minute, expires ms] */
+  holds?: [number, number, number][];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -167,5 +171,6 @@ export async function loadScheduleData(query: RawQuery, clinicId: string, w: Sch
       }
       return blocks;
     }),
+    holds: (row.holds ?? []).map(([f, t, expires]) => ({ fromMin: Number(f), toMin: Number(t), expiresAt: Number(expires) })),
   };
 }

@@ -4,7 +4,8 @@
  */
 import type { Db, RawQuery, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
-import { loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
+import { AvailabilityCache, type DaySlots } from "./availability-cache.server";
+import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
 import { computeSlots, mergeAnyDoctor, type Slot } from "./slot-engine";
 import { addDays, zonedToUtc } from "./zoned-time";
 
@@ -85,12 +86,48 @@ export function findSlotsIn(tx: Tx, clinic: ClinicRef, search: SlotSearch, now: 
   return slotsWith(prismaQuery(tx), clinic, search, now);
 }
 
-/** Slots in a read-only transaction of their own: the hot path of the booking pages and the API. */
-export function findSlots(db: Db, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
-  // The schedule is one statement, so the whole read is one round trip.
+const caches = new WeakMap<Db, AvailabilityCache>();
+
+function availabilityCacheOf(db: Db): AvailabilityCache {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new AvailabilityCache(db.changes)));
+  return cache;
+}
+
+/**
+ * Slots by local day, from the availability cache when the change feed is current (else read
+ * afresh): the hot path of the booking pages and the API. Outside any transaction.
+ */
+export async function findSlotDays(db: Db, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<DaySlots[]> {
+  checkSlotRange(search.from, search.to);
+  const practitionerId = search.practitionerId ?? null;
+  const locationId = search.locationId ?? null;
+  const notFound = () => new NotFoundError("There is no bookable service with this id at this clinic.");
+  if (!isUuid(search.serviceId) || (practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) throw notFound();
+  const cache = availabilityCacheOf(db);
+  // The schedule is one statement, so a read is one round trip.
   const scoped = db.forClinic(clinic.id);
   const query: RawQuery = (text, params) => scoped.readOne(text, params);
-  return slotsWith(query, clinic, search, now);
+  if (!db.changes.fresh) {
+    const slots = await slotsWith(query, clinic, search, now);
+    return slots.length ? [{ day: null, first: 0, end: slots.length, slots }] : [];
+  }
+  const days = await cache.slotDays(
+    query,
+    { clinicId: clinic.id, timeZone: clinic.timeZone, serviceId: search.serviceId, practitionerId, locationId },
+    { from: search.from, to: search.to },
+    search.audience ?? "public",
+    now,
+    (data, span) => slotsFrom(data, clinic, { ...span, practitionerId, locationId }, now),
+  );
+  if (!days) throw notFound();
+  return days;
+}
+
+/** Slots outside any transaction (see findSlotDays). */
+export async function findSlots(db: Db, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
+  const days = await findSlotDays(db, clinic, search, now);
+  return days.length === 1 ? [...days[0]!.slots] : days.flatMap((d) => d.slots);
 }
 
 /** The next free times after a taken one: what a conflict answer offers instead. */

@@ -1,0 +1,268 @@
+/**
+ * Free times, remembered per clinic-local day (docs/decisions/021-availability-cache.md).
+ *
+ * A day's slots for one service (and doctor and location choice) are computed once from the
+ * database and kept until something they depend on changes:
+ * - a booking, hold, cancellation, busy block or exception near that day ("times" changes, by the
+ *   UTC days they touch, with a day's margin for buffers and long visits);
+ * - anything the slots are made of at the clinic ("setup": services, rules, doctors, rooms, hours);
+ * - the first hold in or next to it running out (holds free their time by the clock, not by a write);
+ * - ten minutes, as a backstop.
+ * Changes arrive through the change feed (every process, every writer). A day computed while a
+ * change was being applied is not kept: each day remembers the change counters it was read under.
+ *
+ * What depends on "now" is applied when the answer is put together: the minimum notice cuts the
+ * first day; a day the booking horizon cuts is never kept.
+ */
+import type { ChangeFeed, CacheChange } from "~/utils/change-feed.server";
+import type { RawQuery } from "~/utils/db.server";
+import { loadScheduleData, type Audience, type ScheduleData, type ServiceTerms } from "./schedule-data.server";
+import { windowDays, type Slot } from "./slot-engine";
+
+const MINUTE_MS = 60_000;
+const DAY_MIN = 1_440;
+const MAX_AGE_MS = 10 * MINUTE_MS;
+/** Slots kept across all days; the oldest days go first beyond it. */
+const MAX_SLOTS = 200_000;
+
+export interface SlotSearchKey {
+  clinicId: string;
+  timeZone: string;
+  serviceId: string;
+  practitionerId: string | null;
+  locationId: string | null;
+}
+
+/** One local day's slots, as computed; never changed once made. */
+export interface SlotDay {
+  date: string;
+  /** The day's bounds in minutes since the epoch (23 or 25 hours on clock-change days). */
+  startMin: number;
+  endMin: number;
+  slots: readonly Slot[];
+  /** The day's slots as API JSON objects, joined by commas, made on first use. */
+  json?: string;
+  readonly epoch: number;
+  readonly setupGen: number;
+  /** UTC day numbers [firstUtcDay, firstUtcDay + gens.length) and their counters when read. */
+  readonly firstUtcDay: number;
+  readonly gens: readonly number[];
+  readonly validUntil: number;
+}
+
+interface Terms {
+  terms: ServiceTerms;
+  minNoticeMin: number;
+  horizonDays: number;
+  setupGen: number;
+  epoch: number;
+}
+
+/**
+ * A window's slots by day: `slots` is `day.slots.slice(first, end)` (the day's own list when no
+ * bound cut it). `day` is null when the slots were read without the cache.
+ */
+export interface DaySlots {
+  day: SlotDay | null;
+  first: number;
+  end: number;
+  slots: readonly Slot[];
+}
+
+function lowerBound(slots: readonly Slot[], t: number): number {
+  let lo = 0;
+  let hi = slots.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (slots[mid]!.start.getTime() < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const utcDay = (minute: number) => Math.floor(minute / DAY_MIN);
+
+export class AvailabilityCache {
+  private readonly days = new Map<string, SlotDay>();
+  private readonly terms = new Map<string, Terms>();
+  private readonly setupGens = new Map<string, number>();
+  private readonly dayGens = new Map<string, Map<number, number>>();
+  private readonly filling = new Map<string, Promise<unknown>>();
+  private epoch = 0;
+  private slotCount = 0;
+
+  constructor(feed: ChangeFeed) {
+    // Subscribing starts the feed; until its first read the caller reads without the cache.
+    feed.subscribe((changes) => this.apply(changes));
+  }
+
+  /** Applies changes from the feed (exported for tests of the invalidation rules). */
+  apply(changes: readonly CacheChange[] | "reset") {
+    if (changes === "reset") {
+      this.epoch++;
+      this.days.clear();
+      this.terms.clear();
+      this.slotCount = 0;
+      return;
+    }
+    for (const c of changes) {
+      if (c.topic === "setup") {
+        this.setupGens.set(c.clinicId, (this.setupGens.get(c.clinicId) ?? 0) + 1);
+      } else if (c.topic === "times" && c.from !== null && c.to !== null) {
+        let gens = this.dayGens.get(c.clinicId);
+        if (!gens) this.dayGens.set(c.clinicId, (gens = new Map()));
+        const last = utcDay(Math.ceil(c.to / MINUTE_MS) - 1);
+        for (let d = utcDay(Math.floor(c.from / MINUTE_MS)); d <= last; d++) gens.set(d, (gens.get(d) ?? 0) + 1);
+      }
+    }
+  }
+
+  private gensOf(clinicId: string, firstUtcDay: number, count: number): number[] {
+    const gens = this.dayGens.get(clinicId);
+    return Array.from({ length: count }, (_, i) => gens?.get(firstUtcDay + i) ?? 0);
+  }
+
+  private isValid(key: SlotSearchKey, day: SlotDay, now: number): boolean {
+    if (day.epoch !== this.epoch || day.setupGen !== (this.setupGens.get(key.clinicId) ?? 0) || now >= day.validUntil) return false;
+    const gens = this.dayGens.get(key.clinicId);
+    for (let i = 0; i < day.gens.length; i++) if ((gens?.get(day.firstUtcDay + i) ?? 0) !== day.gens[i]) return false;
+    return true;
+  }
+
+  private keyOf(k: SlotSearchKey) {
+    return `${k.clinicId}|${k.serviceId}|${k.practitionerId ?? "*"}|${k.locationId ?? "*"}`;
+  }
+
+  /**
+   * The slots of [from, to) by local day, or null when the service is not bookable for `audience`
+   * (no such service, inactive, internal-only for the public). `query` reads outside any transaction.
+   */
+  async slotDays(
+    query: RawQuery,
+    key: SlotSearchKey,
+    window: { from: Date; to: Date },
+    audience: Audience,
+    now: Date,
+    compute: (data: ScheduleData, span: { from: Date; to: Date }) => Slot[],
+  ): Promise<DaySlots[] | null> {
+    const base = this.keyOf(key);
+    const nowMs = now.getTime();
+    const span = windowDays(key.timeZone, window).days;
+    if (span.length === 0) return [];
+    const found = new Map<string, SlotDay>();
+    let terms = this.terms.get(base);
+    if (terms && (terms.epoch !== this.epoch || terms.setupGen !== (this.setupGens.get(key.clinicId) ?? 0))) terms = undefined;
+
+    // The missing days, filled in one read from the first missing to the last.
+    let first = -1;
+    let last = -1;
+    span.forEach((d, i) => {
+      const day = this.days.get(`${base}|${d.date}`);
+      if (day && terms && this.isValid(key, day, nowMs)) found.set(d.date, day);
+      else {
+        if (first < 0) first = i;
+        last = i;
+      }
+    });
+
+    if (first >= 0) {
+      const fillKey = `${base}|${span[first]!.date}|${span[last]!.date}`;
+      let fill = this.filling.get(fillKey) as Promise<{ terms: Terms | null; days: SlotDay[] }> | undefined;
+      if (!fill) {
+        fill = this.fill(query, key, span.slice(first, last + 1), now, compute).finally(() => this.filling.delete(fillKey));
+        this.filling.set(fillKey, fill);
+      }
+      const filled = await fill;
+      if (!filled.terms) return null;
+      terms = filled.terms;
+      for (const day of filled.days) found.set(day.date, day);
+    }
+    if (!terms) return null;
+    const t = terms.terms;
+    const bookable = t.visibility === "active" || t.visibility === "seasonal" || (t.visibility === "internal_only" && audience === "staff");
+    if (!bookable) return null;
+
+    // The engine's own bounds: whole minutes, minimum notice, horizon, the window.
+    const nowMin = Math.floor(nowMs / MINUTE_MS);
+    const earliest = Math.max(Math.ceil(window.from.getTime() / MINUTE_MS), nowMin + terms.minNoticeMin) * MINUTE_MS;
+    const latest = Math.min(Math.ceil(window.to.getTime() / MINUTE_MS), nowMin + terms.horizonDays * DAY_MIN) * MINUTE_MS;
+    const out: DaySlots[] = [];
+    for (const d of span) {
+      const day = found.get(d.date);
+      if (!day) continue;
+      const all = day.slots;
+      const first = lowerBound(all, earliest);
+      const end = lowerBound(all, latest);
+      if (end > first) out.push({ day, first, end, slots: first === 0 && end === all.length ? all : all.slice(first, end) });
+    }
+    return out;
+  }
+
+  private async fill(
+    query: RawQuery,
+    key: SlotSearchKey,
+    span: readonly { date: string; start: number; end: number }[],
+    now: Date,
+    compute: (data: ScheduleData, span: { from: Date; to: Date }) => Slot[],
+  ): Promise<{ terms: Terms | null; days: SlotDay[] }> {
+    const nowMs = now.getTime();
+    // Counters first, data second: a change applied in between leaves what is read here stale, and
+    // the stale days then fail their check.
+    const epoch = this.epoch;
+    const setupGen = this.setupGens.get(key.clinicId) ?? 0;
+    const firstUtcDay = utcDay(span[0]!.start - DAY_MIN);
+    const gens = this.gensOf(key.clinicId, firstUtcDay, utcDay(span[span.length - 1]!.end + DAY_MIN) - firstUtcDay + 1);
+    const from = new Date(span[0]!.start * MINUTE_MS);
+    const to = new Date(span[span.length - 1]!.end * MINUTE_MS);
+    const data = await loadScheduleData(query, key.clinicId, { serviceId: key.serviceId, from, to, now, practitionerId: key.practitionerId, locationId: key.locationId });
+    if (!data) return { terms: null, days: [] };
+    const terms: Terms = { terms: data.terms, minNoticeMin: data.service.minNoticeMin, horizonDays: data.service.horizonDays, setupGen, epoch };
+    const slots = compute(data, { from, to });
+    const horizonEnd = nowMs + data.service.horizonDays * DAY_MIN * MINUTE_MS;
+    const reach = data.service.bufferBeforeMin + data.service.durationMin + data.service.bufferAfterMin;
+
+    const days: SlotDay[] = [];
+    let i = 0;
+    for (const d of span) {
+      const own: Slot[] = [];
+      while (i < slots.length && slots[i]!.start.getTime() < d.end * MINUTE_MS) {
+        if (slots[i]!.start.getTime() >= d.start * MINUTE_MS) own.push(slots[i]!);
+        i++;
+      }
+      let validUntil = nowMs + MAX_AGE_MS;
+      for (const h of data.holds) if (h.fromMin < d.end + reach && h.toMin > d.start - reach) validUntil = Math.min(validUntil, h.expiresAt);
+      const dayFirstUtc = utcDay(d.start - DAY_MIN);
+      const dayGens = gens.slice(dayFirstUtc - firstUtcDay, utcDay(d.end + DAY_MIN) - firstUtcDay + 1);
+      const day: SlotDay = { date: d.date, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstUtcDay: dayFirstUtc, gens: dayGens, validUntil };
+      days.push(day);
+      // A day the horizon cuts gains slots as time passes: used for this answer, not kept.
+      if (d.end * MINUTE_MS <= horizonEnd) this.keep(`${this.keyOf(key)}|${d.date}`, day);
+    }
+    this.terms.set(this.keyOf(key), terms);
+    return { terms, days };
+  }
+
+  private keep(key: string, day: SlotDay) {
+    const old = this.days.get(key);
+    if (old) {
+      this.slotCount -= old.slots.length;
+      this.days.delete(key);
+    }
+    this.days.set(key, day);
+    this.slotCount += day.slots.length;
+    for (const [k, d] of this.days) {
+      if (this.slotCount <= MAX_SLOTS) break;
+      this.days.delete(k);
+      this.slotCount -= d.slots.length;
+    }
+  }
+
+  /** How much is held, for tests and the memory figures. */
+  size() {
+    return { days: this.days.size, slots: this.slotCount };
+  }
+
+  clear() {
+    this.apply("reset");
+  }
+}
