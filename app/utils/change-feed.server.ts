@@ -40,6 +40,8 @@ const STALE_AFTER_MS = 5_000;
 /** Rows are pruned after this long; a longer outage means the log may have gaps. */
 export const KEEP_CHANGES_MS = 10 * 60_000;
 const MAX_ROWS = 5_000;
+/** Every process prunes the log now and then; deleting what another already deleted costs nothing. */
+const PRUNE_MS = 60_000;
 
 export type SystemRead = <R>(text: string, params: unknown[]) => Promise<R[]>;
 
@@ -57,6 +59,7 @@ export class ChangeFeed {
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
   private listener: pg.Client | null = null;
   private listenerPid = 0;
   private ringing = false;
@@ -68,7 +71,7 @@ export class ChangeFeed {
   constructor(
     private readonly read: SystemRead,
     private readonly url: string,
-    private readonly opts: { pollMs?: number; now?: () => number } = {},
+    private readonly opts: { pollMs?: number; now?: () => number; prune?: (olderThan: Date) => Promise<unknown> } = {},
   ) {}
 
   /** True while the log has been read recently enough for caches to be trusted. */
@@ -93,6 +96,13 @@ export class ChangeFeed {
     void this.catchUp().catch(() => {});
     this.timer = setInterval(() => void this.catchUp().catch(() => {}), this.opts.pollMs ?? POLL_MS);
     this.timer.unref();
+    const prune = this.opts.prune;
+    if (prune) {
+      this.pruneTimer = setInterval(() => {
+        prune(new Date(this.now() - KEEP_CHANGES_MS)).catch((error: Error) => log.warn("cache change log not pruned", { error: error.message }));
+      }, PRUNE_MS);
+      this.pruneTimer.unref();
+    }
     void this.listen();
   }
 
@@ -237,6 +247,7 @@ export class ChangeFeed {
   async stop() {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const client = this.listener;
     this.listener = null;

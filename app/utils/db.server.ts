@@ -120,7 +120,9 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     },
   });
 
-  const changes = new ChangeFeed((text, params) => scoped(null, "system").readOne(text, params), url);
+  const changes = new ChangeFeed((text, params) => scoped(null, "system").readOne(text, params), url, {
+    prune: (olderThan) => scoped(null, "system").tx((tx) => tx.cacheChange.deleteMany({ where: { createdAt: { lt: olderThan } } })),
+  });
 
   return {
     changes,

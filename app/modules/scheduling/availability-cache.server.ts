@@ -47,6 +47,8 @@ export interface SlotDay {
   /** UTC day numbers [firstUtcDay, firstUtcDay + gens.length) and their counters when read. */
   readonly firstUtcDay: number;
   readonly gens: readonly number[];
+  /** The "now" it was computed for, and until when it holds. */
+  readonly computedAt: number;
   readonly validUntil: number;
 }
 
@@ -123,7 +125,8 @@ export class AvailabilityCache {
   }
 
   private isValid(key: SlotSearchKey, day: SlotDay, now: number): boolean {
-    if (day.epoch !== this.epoch || day.setupGen !== (this.setupGens.get(key.clinicId) ?? 0) || now >= day.validUntil) return false;
+    // A day computed for a later "now" may lack times that were still free earlier (a hold that had run out).
+    if (day.epoch !== this.epoch || day.setupGen !== (this.setupGens.get(key.clinicId) ?? 0) || now >= day.validUntil || now < day.computedAt) return false;
     const gens = this.dayGens.get(key.clinicId);
     for (let i = 0; i < day.gens.length; i++) if ((gens?.get(day.firstUtcDay + i) ?? 0) !== day.gens[i]) return false;
     return true;
@@ -233,7 +236,7 @@ export class AvailabilityCache {
       for (const h of data.holds) if (h.fromMin < d.end + reach && h.toMin > d.start - reach) validUntil = Math.min(validUntil, h.expiresAt);
       const dayFirstUtc = utcDay(d.start - DAY_MIN);
       const dayGens = gens.slice(dayFirstUtc - firstUtcDay, utcDay(d.end + DAY_MIN) - firstUtcDay + 1);
-      const day: SlotDay = { date: d.date, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstUtcDay: dayFirstUtc, gens: dayGens, validUntil };
+      const day: SlotDay = { date: d.date, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstUtcDay: dayFirstUtc, gens: dayGens, computedAt: nowMs, validUntil };
       days.push(day);
       // A day the horizon cuts gains slots as time passes: used for this answer, not kept.
       if (d.end * MINUTE_MS <= horizonEnd) this.keep(`${this.keyOf(key)}|${d.date}`, day);
