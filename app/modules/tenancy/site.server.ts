@@ -45,17 +45,36 @@ const clinicSelect = {
   website: true,
 } as const;
 
-// Clinic identity is read on every request; a short-lived cache keeps the home page fast while a
-// branding change still shows within seconds on every server (and at once on the one that made it).
-const CACHE_MS = 5_000;
+// Clinic identity is read on every request, so it is cached: while the change feed is current
+// (every server reads the clinic's own change log, see change-feed.server.ts) a change to a clinic,
+// its domains or its branding drops the cache on every server at once, and a minute bounds what a
+// missed change could cost; without the feed, five seconds.
+const CACHE_MS = 60_000;
+const CACHE_MS_WITHOUT_FEED = 5_000;
 // One cache per process: server.ts and the Remix build each load this module, and a change saved in
 // a route (forgetCachedSites) must clear the copy server.ts answers from.
+// The generation is bumped on every clear: a lookup that raced a change does not store what it read.
 const CACHE_KEY = Symbol.for("medslot.site-cache");
-const cache: Map<string, { at: number; site: Site }> = ((globalThis as Record<symbol, unknown>)[CACHE_KEY] as Map<string, { at: number; site: Site }> | undefined) ?? new Map();
-(globalThis as Record<symbol, unknown>)[CACHE_KEY] = cache;
+const shared: { cache: Map<string, { at: number; site: Site }>; generation: number } = ((globalThis as Record<symbol, unknown>)[CACHE_KEY] as typeof shared | undefined) ?? {
+  cache: new Map(),
+  generation: 0,
+};
+(globalThis as Record<symbol, unknown>)[CACHE_KEY] = shared;
+const { cache } = shared;
 
 export function forgetCachedSites() {
+  shared.generation++;
   cache.clear();
+}
+
+const listening = new WeakSet<Db>();
+
+function listenForChanges(db: Db) {
+  if (listening.has(db)) return;
+  listening.add(db);
+  db.changes.subscribe((changes) => {
+    if (changes === "reset" || changes.some((c) => c.topic === "setup" || c.topic === "site")) forgetCachedSites();
+  });
 }
 
 export async function resolveSite(rawHost: string | null | undefined, appDomain: string, db: Db = getDb()): Promise<Site> {
@@ -68,8 +87,10 @@ export async function resolveSite(rawHost: string | null | undefined, appDomain:
     case "invalid":
       return { kind: "not-found", host: target.host, reason: "invalid-host" };
   }
+  listenForChanges(db);
   const hit = cache.get(target.host);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.site;
+  if (hit && Date.now() - hit.at < (db.changes.fresh ? CACHE_MS : CACHE_MS_WITHOUT_FEED)) return hit.site;
+  const readUnder = shared.generation;
 
   const row = await db.system("host directory").tx((tx) =>
     target.kind === "clinic"
@@ -86,7 +107,7 @@ export async function resolveSite(rawHost: string | null | undefined, appDomain:
     const { logoType, logoUpdatedAt, ...rest } = row;
     site = { kind: "clinic", host: target.host, clinic: { ...rest, hasLogo: Boolean(logoType), logoVersion: logoUpdatedAt?.getTime() ?? 0 } };
   }
-  cache.set(target.host, { at: Date.now(), site });
+  if (readUnder === shared.generation) cache.set(target.host, { at: Date.now(), site });
   if (cache.size > 5_000) cache.delete(cache.keys().next().value!);
   return site;
 }

@@ -120,7 +120,7 @@ DECLARE
 BEGIN
   FOREACH spec SLICE 1 IN ARRAY ARRAY[
     ['services', 'setup'], ['service_doctors', 'setup'], ['service_locations', 'setup'], ['availability_rules', 'setup'],
-    ['rooms', 'setup'], ['doctor_locations', 'setup'], ['clinic_memberships', 'setup'], ['locations', 'setup'],
+    ['rooms', 'setup'], ['doctor_locations', 'setup'], ['clinic_memberships', 'setup'], ['locations', 'setup'], ['service_discounts', 'setup'],
     ['clinics', 'setup'], ['clinic_domains', 'site']
   ] LOOP
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION note_clinic_change(%L)', spec[1] || '_cache_insert', spec[1], spec[2]);
