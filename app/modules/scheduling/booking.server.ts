@@ -19,7 +19,7 @@ import { writeOutboxEvent } from "../outbox/outbox.server";
 import { carryDepositOver } from "../payments/deposits.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
 import { offerFreedTime } from "./flexible-requests.server";
-import { priceAt } from "./discounts";
+import { quoteAt } from "./discounts";
 import { cancellationDeadline, patientMayChange } from "./policy";
 import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
@@ -247,13 +247,12 @@ const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" |
 async function resolveSlot(tx: Tx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date): Promise<{ slot: Slot; data: ScheduleData }> {
   if (!isUuid(choice.serviceId)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
-  // Read in the booking's own transaction: a suspension that committed first is always seen.
-  const [clinicRow] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM clinics WHERE id = ${clinic.id}::uuid`;
-  if (clinicRow?.status === "suspended") throw new ClinicNotTakingBookingsError();
   if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
   if (choice.locationId && !isUuid(choice.locationId)) throw new ValidationError("This location does not offer this service.", [{ path: "locationId", message: "is not a location of this clinic" }]);
   const window = { from: choice.start, to: new Date(choice.start.getTime() + 60_000) };
   const data = await loadScheduleData(prismaQuery(tx), clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
+  // Read in the booking's own transaction (with the schedule): a suspension that committed first is always seen.
+  if (data?.clinicStatus === "suspended") throw new ClinicNotTakingBookingsError();
   if (!data || !bookableFor(data, audience)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (!data.service.eligibleDoctorIds.includes(choice.practitionerId)) {
     throw new ValidationError("This practitioner does not offer this service (or is not taking bookings now).", [
@@ -404,7 +403,7 @@ export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, act
   for (const { id } of previous) await recordRelease(tx, clinic, id, actor, "a new time was chosen");
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
-  const price = await priceAt(tx, clinic, data.service.id, { ...data.terms, currency: clinic.currency }, slot.start);
+  const price = quoteAt({ ...data.terms, currency: clinic.currency }, data.discounts, slot.start, clinic.timeZone);
   const created = await claiming(() =>
     tx.appointment.create({
       data: {
@@ -540,7 +539,7 @@ export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookReques
   if (dependentId && !isUuid(dependentId)) throw new ValidationError(NOT_A_DEPENDENT, [{ path: "dependentId", message: "is not a dependent of this patient" }]);
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const status: AppointmentStatus = data.terms.requiresApproval ? "requested" : "confirmed";
-  const price = await priceAt(tx, clinic, data.service.id, { ...data.terms, currency: clinic.currency }, slot.start);
+  const price = quoteAt({ ...data.terms, currency: clinic.currency }, data.discounts, slot.start, clinic.timeZone);
   const priceMinor = price.priceMinor;
   const { blockedFrom, blockedTo } = blockedSpan(slot, data);
   const record: AppointmentRecord = {

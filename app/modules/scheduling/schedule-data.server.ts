@@ -10,6 +10,7 @@
  */
 import { WEEKDAYS, type OpeningPeriod, type Weekday } from "../tenancy/opening-hours";
 import type { RawQuery, Tx } from "~/utils/db.server";
+import type { Discount } from "./discounts";
 import type { AvailabilityRule, BusyBlock, ScheduleException, SlotDoctor, SlotLocation, SlotRoom, SlotService, WallPeriod } from "./slot-engine";
 
 /** Blocking statuses: the same list as the exclusion constraints in the scheduling migration. */
@@ -44,6 +45,9 @@ export interface ScheduleData {
   busy: BusyBlock[];
   /** Unexpired holds among `busy`: the time they block, in minutes since the epoch, and when they run out (ms). */
   holds: { fromMin: number; toMin: number; expiresAt: number }[];
+  /** Read with the slot, in the same statement: a booking needs both. */
+  clinicStatus: string | null;
+  discounts: Discount[];
 }
 
 export interface ScheduleWindow {
@@ -86,6 +90,9 @@ interface Row {
   busy: ["d" | "r", string, string][];
   /** [from minute, to minute, expires ms] */
   holds?: [number, number, number][];
+  clinic_status?: string | null;
+  /** [kind, label, percent, starts on, ends on, weekdays, from minute, to minute] */
+  discounts?: [Discount["kind"], string, number, string | null, string | null, number[], number | null, number | null][];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -172,5 +179,7 @@ export async function loadScheduleData(query: RawQuery, clinicId: string, w: Sch
       return blocks;
     }),
     holds: (row.holds ?? []).map(([f, t, expires]) => ({ fromMin: Number(f), toMin: Number(t), expiresAt: Number(expires) })),
+    clinicStatus: row.clinic_status ?? null,
+    discounts: (row.discounts ?? []).map(([kind, label, percent, startsOn, endsOn, weekdays, fromMinute, toMinute]) => ({ kind, label, percent, startsOn, endsOn, weekdays, fromMinute, toMinute })),
   };
 }
