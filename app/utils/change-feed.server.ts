@@ -1,6 +1,6 @@
 /**
  * What this process must forget: the `cache_changes` log, written by triggers in the changing
- * transaction, read by every app process (docs/decisions/021-availability-cache.md).
+ * transaction, read by every app process (docs/decisions/022-availability-cache.md).
  *
  * The log is read
  * - right after this process commits a change (its triggers send a NOTICE, which costs no round

@@ -2,7 +2,7 @@
  * GET /api/v1/slots answers. The free times come from the availability cache by day; the JSON of
  * a whole cached day is made once, and a whole answer (with its gzip form) is kept as long as
  * every day in it is still the same cached day cut the same way, so repeated questions cost
- * neither serialization nor compression (docs/decisions/021-availability-cache.md).
+ * neither serialization nor compression (docs/decisions/022-availability-cache.md).
  */
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";

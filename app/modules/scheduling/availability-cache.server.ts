@@ -1,5 +1,5 @@
 /**
- * Free times, remembered per clinic-local day (docs/decisions/021-availability-cache.md).
+ * Free times, remembered per clinic-local day (docs/decisions/022-availability-cache.md).
  *
  * A day's slots for one service (and doctor and location choice) are computed once from the
  * database and kept until something they depend on changes:

@@ -1,5 +1,5 @@
 -- Changes that make a process's caches stale, written by triggers in the changing transaction
--- (docs/decisions/021-availability-cache.md). Every app process reads this log (app/utils/change-feed.server.ts):
+-- (docs/decisions/022-availability-cache.md). Every app process reads this log (app/utils/change-feed.server.ts):
 -- at once after its own writes, when another process rings the `medslot_changes` doorbell, and
 -- every second in any case. The triggers do not NOTIFY themselves: a NOTIFY holds a cluster-wide
 -- lock from commit until the commit is flushed, which serialises every booking's commit.
