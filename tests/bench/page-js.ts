@@ -57,6 +57,8 @@ export const BOOKING_STEPS = [
   { step: "sign-in: name of a new patient", leaf: "routes/sign-in" },
   { step: "review: who, card and deposit", leaf: "routes/book.review" },
   { step: "done: receipt", leaf: "routes/book.done.$id" },
+  // Moving a booked visit walks the same calendar, times and review on its own page.
+  { step: "change a visit: day, time, review", leaf: "routes/account.appointments.$id_.change" },
 ] as const;
 
 const HOME = { step: "clinic home page", leaf: "routes/_index" };
