@@ -81,8 +81,8 @@ const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
 function printJs(js: BookingJs) {
   console.log("  JavaScript per step of the booking flow (gzip -9; inline = the HTML's own scripts, not counted):");
   for (const s of [...js.steps, js.home]) {
-    const checked = s.html ? `HTML checked: ${s.html.path.split("?")[0]}, inline ${kb(s.html.inlineScriptGzipBytes)}` : "from the manifest (needs a signed-in patient)";
-    console.log(`    ${s.step.padEnd(32)} ${kb(s.gzipBytes).padStart(9)} in ${String(s.files.length).padStart(2)} files (${kb(s.bytes)} raw) · ${s.routes.at(-1)} · ${checked}`);
+    const checked = s.html ? `HTML checked: ${s.html.path.split("?")[0]}, inline ${kb(s.html.inlineScriptGzipBytes)}` : "from the manifest (not reachable signed out)";
+    console.log(`    ${s.step.padEnd(34)} ${kb(s.gzipBytes).padStart(9)} in ${String(s.files.length).padStart(2)} files (${kb(s.bytes)} raw) · ${s.routes.at(-1)} · ${checked}`);
   }
 }
 
