@@ -7,13 +7,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { runningPostmaster, startEmbeddedPostgres, OWNER_ROLE, RUNTIME_ROLE } from "../../app/utils/embedded-postgres.server";
-
 import { parseEnv } from "../../app/utils/env.server";
 import { migrate, type MigrationResult } from "../../app/utils/migrate.server";
+import { projectRoot } from "../../app/utils/project-root.server";
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** Found by looking for package.json, so it holds for the TypeScript source and for build/cli.js. */
+export const PROJECT_ROOT = projectRoot();
 const EMBEDDED_DATABASE = "medslot";
 
 export interface DatabaseTarget {
