@@ -88,7 +88,14 @@ export async function withDatabase<T>(opts: { migrate: boolean; log?: (message: 
   }
 
   log(`starting the embedded PostgreSQL from ${dir} on port ${env.EMBEDDED_PG_PORT}`);
-  const embedded = await startEmbeddedPostgres({ dir, port: env.EMBEDDED_PG_PORT });
+  const embedded = await startEmbeddedPostgres({
+    dir,
+    port: env.EMBEDDED_PG_PORT,
+    portIsDefault: !process.env.EMBEDDED_PG_PORT?.trim(),
+    portSetting: "EMBEDDED_PG_PORT",
+    // On stderr: stdout may be a value a script captures (an API key).
+    notice: (m) => process.stderr.write(`${m}\n`),
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -105,7 +112,7 @@ export async function withDatabase<T>(opts: { migrate: boolean; log?: (message: 
     const target: DatabaseTarget = {
       runtimeUrl: embedded.runtimeUrl,
       ownerUrl: embedded.ownerUrl,
-      description: `the embedded PostgreSQL (${displayPath(dir)}, port ${env.EMBEDDED_PG_PORT})`,
+      description: `the embedded PostgreSQL (${displayPath(dir)}, port ${embedded.port})`,
     };
     target.migration = await migrateTarget(target);
     return await work(target);
