@@ -161,6 +161,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const initialise = async (why: string | null) => {
     if (why) notice(why);
+    // An initdb whose server was killed may still be writing here (it and its bootstrap backend).
+    await stopProcessesUsing(pgDir, notice);
     fs.rmSync(pgDir, { recursive: true, force: true });
     // A new cluster holds nothing yet: the demo must be loaded into it again.
     for (const marker of [DATA_FILES.initialised, DATA_FILES.seeded]) fs.rmSync(path.join(dir, marker), { force: true });
@@ -343,6 +345,26 @@ async function clearEarlierPostmaster(dir: string, pgDir: string, notice: (messa
   if (isAlive(running.pid)) {
     throw new EmbeddedPostgresError(`The PostgreSQL (pid ${running.pid}) left running in ${pgDir} did not stop within ${ORPHAN_STOP_TIMEOUT_MS / 1000} s. Stop it (kill ${running.pid}) and start again.`);
   }
+}
+
+/**
+ * Ends processes still working in `pgDir` that no server owns: an initdb (and its bootstrap
+ * backend) left running when the server that started it was killed. Only called for a cluster
+ * that is about to be made again, after a running postmaster has been dealt with.
+ */
+async function stopProcessesUsing(pgDir: string, notice: (message: string) => void) {
+  if (!fs.existsSync("/proc")) return;
+  const found: number[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const args = (readOptional(`/proc/${name}/cmdline`) ?? "").split("\0");
+    if (args.some((arg, i) => arg === `--pgdata=${pgDir}` || (arg === "-D" && args[i + 1] === pgDir))) found.push(Number(name));
+  }
+  if (found.length === 0) return;
+  notice(`Stopping what an earlier, interrupted start left working in ${pgDir} (pid ${found.join(", ")}).`);
+  for (const pid of found) signal(pid, "SIGKILL");
+  const deadline = Date.now() + 10_000;
+  while (found.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Adds the search (x) bit for others on every ancestor of `target` that lacks it; returns what changed. */

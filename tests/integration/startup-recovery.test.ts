@@ -111,11 +111,20 @@ describe("the embedded PostgreSQL", { timeout: 180_000 }, () => {
     fs.writeFileSync(path.join(pgDir, "postgresql.conf"), "# half written\n");
     fs.writeFileSync(path.join(pgDir, "base/1/1259"), Buffer.alloc(8192));
     fs.writeFileSync(path.join(dir, DATA_FILES.seeded), "from an earlier cluster\n");
+    // When only the server was killed, its initdb goes on writing into the folder: a process that
+    // names the folder as initdb does stands in for it.
+    const straggler = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", "--", `--pgdata=${pgDir}`], { stdio: "ignore" });
+    const stragglerEnded = new Promise((resolve) => straggler.once("exit", resolve));
+    cleanups.push(() => void straggler.kill("SIGKILL"));
 
     const notices: string[] = [];
     const db = await started(startEmbeddedPostgres({ dir, port: await freePort(), notice: (m) => notices.push(m) }));
     expect(db.created).toBe(true);
-    expect(notices).toEqual([`The database folder ${pgDir} was left half-made by an earlier start that stopped before it was ready; making it again.`]);
+    expect(notices).toEqual([
+      `The database folder ${pgDir} was left half-made by an earlier start that stopped before it was ready; making it again.`,
+      `Stopping what an earlier, interrupted start left working in ${pgDir} (pid ${straggler.pid}).`,
+    ]);
+    await stragglerEnded;
     expect(fs.existsSync(path.join(dir, DATA_FILES.initialised))).toBe(true);
     // A new cluster holds no demo yet, so the marker that said so is gone.
     expect(fs.existsSync(path.join(dir, DATA_FILES.seeded))).toBe(false);
