@@ -12,7 +12,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
 import { DATA_FILES, EmbeddedPostgresError, runningPostmaster, startEmbeddedPostgres, userDatabaseFolders, RUNTIME_ROLE, type EmbeddedDatabase } from "~/utils/embedded-postgres.server";
 import { listMigrations, migrate } from "~/utils/migrate.server";
 import { ensureBuilt, httpGet, ROOT } from "../support/built-server";
@@ -217,8 +217,8 @@ interface ServerProcess {
 }
 
 /** The built server as `npm start` runs it for the demo: embedded PostgreSQL in `dir` on `pgPort`. */
-async function startServer(dir: string, pgPort: number, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const port = await freePort();
+async function startServer(dir: string, pgPort: number, env: Record<string, string> = {}, httpPort?: number): Promise<ServerProcess> {
+  const port = httpPort ?? (await freePort());
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "test",
@@ -339,6 +339,17 @@ describe("the built server's start-up", { timeout: 300_000 }, () => {
     expect(server.output()).not.toContain("s3cret-password");
     expect(server.output()).not.toMatch(STACK_LINE);
     expect(server.output()).not.toMatch(/TypeError|undefined/);
+  });
+
+  test("a busy PORT ends with a sentence naming the port and the variable, exit code 1, no stack trace", async () => {
+    const port = await freePort();
+    await occupy(port);
+    // On this run's database, so start-up gets to the point of listening quickly.
+    const server = await startServer(tempDataDir(), await freePort(), { DATABASE_URL: inject("runtimeUrl"), MIGRATE_DATABASE_URL: inject("ownerUrl"), LOG_LEVEL: "warn" }, port);
+    const { code } = await server.exited;
+    expect(code).toBe(1);
+    expect(server.output()).toContain(`Port ${server.port} (PORT) is already in use by another program.\nStop that program, or set PORT to a free port.`);
+    expect(server.output()).not.toMatch(STACK_LINE);
   });
 
   test("killed during initdb: the next start makes the cluster again and serves the demo", async () => {
