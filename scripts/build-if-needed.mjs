@@ -39,6 +39,13 @@ function oldestOutput(outputs) {
 
 const inRoot = (...names) => names.map((name) => path.join(root, name));
 
+/** The mode the Remix server build on disk was made in ("production", "development", "test"). */
+export function remixBuildMode() {
+  const file = path.join(root, "build/index.js");
+  if (!fs.existsSync(file)) return undefined;
+  return /\bmode = "(\w+)"/.exec(fs.readFileSync(file, "utf8"))?.[1];
+}
+
 /** What needs building: the Remix app (build/index.js, public/build) and/or the compiled server and scripts. */
 export function staleParts() {
   const shared = newestMtime(path.join(root, "app"));
@@ -47,7 +54,9 @@ export function staleParts() {
   const serverSources = Math.max(shared, config, ...inRoot("server.ts", "scripts").map(newestMtime));
   return {
     // public/build is only checked for presence: its folder's time does not move when a build rewrites the same file names.
-    remix: !fs.existsSync(path.join(root, "public/build")) || oldestOutput(inRoot("build/index.js")) < remixSources,
+    // A development or test build (made by `remix build` under such a NODE_ENV) renders nothing
+    // under NODE_ENV=production: it counts as stale.
+    remix: !fs.existsSync(path.join(root, "public/build")) || oldestOutput(inRoot("build/index.js")) < remixSources || remixBuildMode() !== "production",
     server: oldestOutput(Object.keys(entries).map((name) => path.join(root, "build", `${name}.js`))) < serverSources,
   };
 }
@@ -102,8 +111,9 @@ export async function buildIfNeeded() {
     if (stale.remix) {
       say("[info] building the app (first start or sources changed)");
       const remixCli = createRequire(import.meta.url).resolve("@remix-run/dev/dist/cli.js");
-      // Remix's progress goes to stderr too, so stdout stays the command's own.
-      const result = spawnSync(process.execPath, [remixCli, "build"], { cwd: root, stdio: ["ignore", 2, 2] });
+      // Always a production build, whatever NODE_ENV the caller runs in (tests run in "test"): one
+      // build on disk serves every mode. Remix's progress goes to stderr, so stdout stays the command's own.
+      const result = spawnSync(process.execPath, [remixCli, "build"], { cwd: root, stdio: ["ignore", 2, 2], env: { ...process.env, NODE_ENV: "production" } });
       if (result.status !== 0) throw new Error("the Remix build failed (see above)");
     }
     if (stale.server || stale.remix) await buildServer({ quiet: true });

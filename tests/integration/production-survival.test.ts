@@ -151,9 +151,15 @@ test(
     expect(() => process.kill(server.pid, 0)).not.toThrow();
     const health = await httpGet(server.port, `localhost:${server.port}`, "/healthz");
     expect(health.status, server.output()).toBe(200);
+    // Pages still render (production React, the clinic's own page).
+    const page = await httpGet(server.port, host, "/sign-in");
+    expect(page.status, server.output()).toBe(200);
+    expect(page.body).toContain(escapeHtml(fixture.clinic.slug));
 
     // The huge bodies: refused as too large, or answered like any other bad form; never a 5xx.
-    for (const answer of big) expect([413, 400, 429], `a ${BIG_BODY_BYTES}-byte form answered ${answer.status}`).toContain(answer.status);
+    big.forEach((answer, i) =>
+      expect([413, 400, 429], `a ${BIG_BODY_BYTES}-byte form on ${["/sign-in", "/staff/sign-in"][i]} answered ${answer.status}:\n${answer.body.slice(0, 300)}\n${server.output()}`).toContain(answer.status),
+    );
 
     // Each code request: sent (a redirect to the code step), or, with Twilio unreachable, the page
     // saying the text could not be sent. Never a 5xx or a blank page.
