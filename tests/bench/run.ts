@@ -41,12 +41,12 @@ function printTable(rows: Row[]) {
 }
 
 function build() {
-  console.log("building the app for production (remix build)…");
-  const result = spawnSync("npx", ["--no-install", "remix", "build"], { cwd: root, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
+  console.log("building the app for production (npm run build: Remix, then the compiled server)…");
+  const result = spawnSync("npm", ["run", "-s", "build"], { cwd: root, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** The mode of the server build on disk: the server rebuilds itself (in its own NODE_ENV) when app/ is newer. */
+/** The mode of the server build on disk: `npm start` rebuilds first (in its own NODE_ENV) when app/ is newer. */
 function buildMode() {
   const server = fs.readFileSync(path.join(root, "build/index.js"), "utf8");
   return /\bmode = "(\w+)"/.exec(server)?.[1] ?? "unknown";
