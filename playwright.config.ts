@@ -1,6 +1,7 @@
 /**
  * End-to-end tests in Debian's Chromium (Playwright cannot download browsers on these machines)
- * against a real `npx tsx server.ts` with its own embedded PostgreSQL in a fresh temp directory.
+ * against the real compiled server (build/server.js, built first when stale, as `npm start` does)
+ * with its own embedded PostgreSQL in a fresh temp directory.
  *
  * Projects: "desktop" runs every spec; "phone" runs the tests tagged @phone (screenshots and
  * layout checks on a phone-sized viewport).
@@ -54,7 +55,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "npx --no-install tsx server.ts",
+    command: "node scripts/build-if-needed.mjs && exec node build/server.js",
     url: `${baseURL}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -1,21 +1,23 @@
 /**
- * `npm start`: starts the embedded PostgreSQL when DATABASE_URL is unset, migrates, seeds the demo
- * clinics on first run, builds if the build is missing or stale, checks that the runtime role
- * cannot bypass row-level security, and serves every host (marketplace and clinic sites).
+ * `npm start` (compiled to build/server.js by `npm run build`; `npm run dev` runs this file with
+ * tsx): starts the embedded PostgreSQL when DATABASE_URL is unset, migrates, seeds the demo
+ * clinics on first run, checks that the runtime role cannot bypass row-level security, and serves
+ * every host (marketplace and clinic sites). Building when the build is missing or stale happens
+ * before, in scripts/build-if-needed.mjs (`prestart`).
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
+import type http from "node:http";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import express from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { getEnv, parseEnv, resetEnvCache, EnvError } from "./app/utils/env.server";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./app/utils/embedded-postgres.server";
-import { migrate, RuntimeRoleMisconfiguredError } from "./app/utils/migrate.server";
-import { assertRuntimeRoleIsSafe, getDb, UnsafeRuntimeRoleError } from "./app/utils/db.server";
+import { getEnv, parseEnv, resetEnvCache } from "./app/utils/env.server";
+import { DATA_FILES, startEmbeddedPostgres, writeFileAtomic, type EmbeddedDatabase } from "./app/utils/embedded-postgres.server";
+import { migrate } from "./app/utils/migrate.server";
+import { assertRuntimeRoleIsSafe, getDb } from "./app/utils/db.server";
 import { log, redactPath } from "./app/utils/log.server";
 import { resolveSite } from "./app/modules/tenancy/site.server";
 import { seedDemoClinics } from "./app/modules/tenancy/tenant-import.server";
@@ -23,41 +25,58 @@ import { startOutboxRelay } from "./app/modules/outbox/relay.server";
 import { startInngestDevServer } from "./app/utils/inngest-dev.server";
 import { startHousekeeping } from "./app/modules/platform/housekeeping.server";
 import { isSameOrigin } from "./app/utils/origin.server";
+import { projectRoot } from "./app/utils/project-root.server";
+import { describeStartupFailure, onDatabase, StartupError } from "./app/utils/startup-errors.server";
 
-const root = path.dirname(fileURLToPath(import.meta.url));
+const root = projectRoot();
+/** The embedded database, once started: stopped on the way out, whatever happens after. */
+let embedded: EmbeddedDatabase | undefined;
 
 async function main() {
   let env = parseEnv();
-  let embedded: EmbeddedDatabase | undefined;
   // Pin the mode chosen from the original environment before the embedded URLs are filled in.
   process.env.NODE_ENV = env.NODE_ENV;
+  const dataDir = path.resolve(root, env.MEDSLOT_DATA_DIR ?? ".data");
   if (!env.DATABASE_URL) {
-    const dir = path.resolve(root, env.MEDSLOT_DATA_DIR ?? ".data");
-    log.info("starting embedded PostgreSQL", { dir, port: env.EMBEDDED_PG_PORT });
-    embedded = await startEmbeddedPostgres({ dir, port: env.EMBEDDED_PG_PORT, log: (m) => log.debug(m, { component: "postgres" }) });
+    log.info("starting embedded PostgreSQL", { dir: dataDir, port: env.EMBEDDED_PG_PORT });
+    embedded = await startEmbeddedPostgres({
+      dir: dataDir,
+      port: env.EMBEDDED_PG_PORT,
+      // Only the default moves to the next free port; a port the operator chose is kept or refused.
+      portIsDefault: !process.env.EMBEDDED_PG_PORT?.trim(),
+      portSetting: "EMBEDDED_PG_PORT",
+      log: (m) => log.debug(m, { component: "postgres" }),
+      notice: (m) => log.warn(m, { component: "postgres" }),
+    });
     process.env.DATABASE_URL = embedded.runtimeUrl;
     process.env.MIGRATE_DATABASE_URL = embedded.ownerUrl;
-    if (!process.env.SESSION_SECRET) process.env.SESSION_SECRET = readOrCreateSecret(dir);
+    if (!process.env.SESSION_SECRET) process.env.SESSION_SECRET = readOrCreateSecret(dataDir);
     resetEnvCache();
     env = getEnv();
   }
 
   const runtimeRole = decodeURIComponent(new URL(env.DATABASE_URL!).username);
-  const migrated = await migrate({ ownerUrl: env.MIGRATE_DATABASE_URL!, runtimeRole, log: (m) => log.info(m, { component: "migrate" }) });
+  // Each migration is one transaction with its _prisma_migrations row: one cut short by a kill
+  // leaves nothing behind and is applied again here.
+  const migrated = await onDatabase("MIGRATE_DATABASE_URL", env.MIGRATE_DATABASE_URL!, () =>
+    migrate({ ownerUrl: env.MIGRATE_DATABASE_URL!, runtimeRole, dir: path.join(root, "prisma/migrations"), log: (m) => log.info(m, { component: "migrate" }) }),
+  );
   log.info("database migrated", { applied: migrated.applied.length, alreadyApplied: migrated.alreadyApplied.length });
-  await assertRuntimeRoleIsSafe(env.DATABASE_URL!);
+  await onDatabase("DATABASE_URL", env.DATABASE_URL!, () => assertRuntimeRoleIsSafe(env.DATABASE_URL!));
 
   if (embedded) {
-    const marker = path.join(path.resolve(root, env.MEDSLOT_DATA_DIR ?? ".data"), "seeded");
+    // The marker is written only after the whole seed: a start killed half-way seeds again, and
+    // the seed creates or updates (never duplicates), so it finishes what was left.
+    const marker = path.join(dataDir, DATA_FILES.seeded);
     if (!fs.existsSync(marker)) {
+      log.info("loading the demo clinics", { from: "tenants/" });
       const report = await seedDemoClinics(getDb(), path.join(root, "tenants"));
-      fs.writeFileSync(marker, new Date().toISOString());
+      writeFileAtomic(marker, `${new Date().toISOString()}\n`, 0o644);
       printLogins(report.logins);
     }
   }
 
-  await buildIfNeeded();
-  const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
+  const build = await loadRemixBuild();
 
   const app = express();
   app.disable("x-powered-by");
@@ -134,6 +153,7 @@ async function main() {
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side.");
   });
 
+  const server = await listen(app, env.PORT);
   const relay = startOutboxRelay(getDb());
   const housekeeping = startHousekeeping(getDb());
   // The local demo runs its workflows on Inngest's dev server when it can be fetched.
@@ -141,19 +161,17 @@ async function main() {
     appPort: env.PORT,
     enabled: !env.INNGEST_EVENT_KEY && !env.INNGEST_BASE_URL && env.NODE_ENV === "development" && process.env.MEDSLOT_INNGEST_DEV !== "0",
   });
-  const server = app.listen(env.PORT, () => {
-    log.info("medslot is serving", {
-      marketplace: `http://${env.APP_DOMAIN}:${env.PORT}`,
-      clinics: `http://{slug}.${env.APP_DOMAIN}:${env.PORT}`,
-      database: embedded ? "embedded" : "external",
-    });
+  log.info("medslot is serving", {
+    marketplace: `http://${env.APP_DOMAIN}:${env.PORT}`,
+    clinics: `http://{slug}.${env.APP_DOMAIN}:${env.PORT}`,
+    database: embedded ? `embedded (port ${embedded.port})` : "external",
   });
 
   let stoppingSince = 0;
   const stop = async (signal: string) => {
     if (stoppingSince) {
-      // Ctrl-C reaches both tsx and this process, so the first signal often arrives twice; only a
-      // later one means "stop now": give up waiting, but still stop PostgreSQL.
+      // Ctrl-C reaches this process both from the terminal and through npm, so the first signal
+      // often arrives twice; only a later one means "stop now": give up waiting, but still stop PostgreSQL.
       if (Date.now() - stoppingSince < 2_000) return;
       log.warn("stopping at once", { signal });
       await embedded?.stop().catch(() => {});
@@ -179,28 +197,34 @@ function parseTrustProxy(value: string): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/** The demo's session secret, kept under the data folder; one cut short by a kill is made again. */
 function readOrCreateSecret(dir: string) {
-  const file = path.join(dir, "session-secret");
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomUUID() + randomUUID(), { mode: 0o600 });
-  return fs.readFileSync(file, "utf8").trim();
+  const file = path.join(dir, DATA_FILES.sessionSecret);
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "";
+  if (existing.length >= 32) return existing;
+  const secret = randomUUID() + randomUUID();
+  writeFileAtomic(file, secret);
+  return secret;
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
+/** The Remix server build, which `npm run build` (or `npm start`'s prestart) writes to build/index.js. */
+async function loadRemixBuild(): Promise<ServerBuild> {
+  const file = path.join(root, "build/index.js");
+  if (!fs.existsSync(file)) throw new StartupError(`The app is not built: ${file} is missing.\nRun \`npm run build\` (or start with \`npm start\`, which builds when needed).`);
+  return (await import(pathToFileURL(file).href)) as ServerBuild;
 }
 
-async function buildIfNeeded() {
-  const output = path.join(root, "build/index.js");
-  const sources = Math.max(newestMtime(path.join(root, "app")), fs.statSync(path.join(root, "remix.config.js")).mtimeMs, fs.statSync(path.join(root, "tailwind.config.ts")).mtimeMs);
-  if (fs.existsSync(output) && fs.statSync(output).mtimeMs >= sources) return;
-  log.info("building the app (first start or sources changed)");
-  const result = spawnSync("npx", ["--no-install", "remix", "build"], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) throw new Error("remix build failed");
+/** Listens on `port`; a port that is taken or not allowed fails with a sentence, not an event error. */
+function listen(app: express.Express, port: number): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port);
+    server.once("listening", () => resolve(server));
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new StartupError(`Port ${port} (PORT) is already in use by another program.\nStop that program, or set PORT to a free port.`));
+      else if (error.code === "EACCES") reject(new StartupError(`Port ${port} (PORT) needs privileges this process does not have.\nSet PORT to a port above 1023, or put a proxy in front.`));
+      else reject(error);
+    });
+  });
 }
 
 function printLogins(logins: { clinic: string; email: string; password: string; role: string }[]) {
@@ -211,13 +235,8 @@ function printLogins(logins: { clinic: string; email: string; password: string; 
   process.stdout.write(`\nDemo staff logins (panel at http://{clinic}.${getEnv().APP_DOMAIN}:${getEnv().PORT}/panel):\n${lines.join("\n")}\n\n`);
 }
 
-main().catch((error) => {
-  if (error instanceof EnvError || error instanceof UnsafeRuntimeRoleError) {
-    process.stderr.write(`\n${error.message}\n\n`);
-  } else if (error instanceof RuntimeRoleMisconfiguredError) {
-    process.stderr.write(`\nRefusing to start: ${error.message}\n\n`);
-  } else {
-    log.error("start-up failed", { error: (error as Error).message, stack: (error as Error).stack });
-  }
+main().catch(async (error: unknown) => {
+  process.stderr.write(`\n${describeStartupFailure(error, { debug: process.env.LOG_LEVEL === "debug" })}\n\n`);
+  await embedded?.stop().catch(() => {});
   process.exit(1);
 });

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import type { ReactNode } from "react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { fieldErrors } from "~/modules/auth/forms";
+import { fieldErrors } from "~/modules/auth/forms.server";
 import { requirePatient } from "~/modules/auth/guards.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { accountRequests, answerForm, answerRequest, clinicToday, requestForm, requestOptions, sendRequest, type AccountRequest } from "~/modules/patient-account/requests.server";

@@ -3,7 +3,8 @@ import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@re
 import { BookingStepView } from "~/components/booking/booking-steps";
 import { getViewer } from "~/modules/auth/guards.server";
 import { holderFor } from "~/modules/booking-flow/browser-hold.server";
-import { choiceQuery, holdForm, parseChoice } from "~/modules/booking-flow/choice";
+import { choiceQuery } from "~/modules/booking-flow/choice";
+import { holdForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { bookingStep, holdTime } from "~/modules/booking-flow/flow.server";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";

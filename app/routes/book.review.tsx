@@ -7,7 +7,8 @@ import { PersonFields, type PersonErrors, type PersonValues } from "~/components
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer, requirePatient } from "~/modules/auth/guards.server";
 import { readHolder } from "~/modules/booking-flow/browser-hold.server";
-import { bookHref, confirmForm, parseChoice, type Choice } from "~/modules/booking-flow/choice";
+import { bookHref, type Choice } from "~/modules/booking-flow/choice";
+import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";

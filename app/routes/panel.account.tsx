@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, Notice } from "~/components/auth-card";
-import { accountForm, fieldErrors } from "~/modules/auth/forms";
+import { accountForm, fieldErrors } from "~/modules/auth/forms.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { changeStaffPassword, disableTotp, enableTotp, MIN_PASSWORD_LENGTH } from "~/modules/auth/staff-sign-in.server";

@@ -13,7 +13,7 @@ import type { Actor } from "~/modules/scheduling/actor";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
-import { fieldErrors } from "~/modules/auth/forms";
+import { fieldErrors } from "~/modules/auth/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Schedules · Staff panel" }];
 

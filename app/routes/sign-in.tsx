@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
-import { fieldErrors, patientSignInForm } from "~/modules/auth/forms";
+import { fieldErrors, patientSignInForm } from "~/modules/auth/forms.server";
 import { forgetViewer, getViewer, notFound, requirePatient, safeRedirectPath, sessionHostFor } from "~/modules/auth/guards.server";
 import { requestSignInCode, savePatientName, verifySignInCode, type PatientSignInSite } from "~/modules/auth/patient-sign-in.server";
 import { clearPendingPhoneCookie, pendingPhoneCookie, readPendingPhone, requestMeta } from "~/modules/auth/pending.server";

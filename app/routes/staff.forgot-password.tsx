@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
-import { fieldErrors, forgotPasswordForm } from "~/modules/auth/forms";
+import { fieldErrors, forgotPasswordForm } from "~/modules/auth/forms.server";
 import { requestMeta, requestOrigin } from "~/modules/auth/pending.server";
 import { RESET_LINK_MINUTES, requestPasswordReset } from "~/modules/auth/staff-sign-in.server";
 import { staffSite } from "~/modules/auth/staff-site.server";

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
-import { fieldErrors } from "~/modules/auth/forms";
+import { fieldErrors } from "~/modules/auth/forms.server";
 import { notFound } from "~/modules/auth/guards.server";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { sessionCookie } from "~/modules/auth/session.server";

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
-import { fieldErrors, resetPasswordForm } from "~/modules/auth/forms";
+import { fieldErrors, resetPasswordForm } from "~/modules/auth/forms.server";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { clearSessionCookie } from "~/modules/auth/session.server";
 import { checkResetToken, MIN_PASSWORD_LENGTH, resetStaffPassword } from "~/modules/auth/staff-sign-in.server";

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
-import { fieldErrors, staffSignInForm } from "~/modules/auth/forms";
+import { fieldErrors, staffSignInForm } from "~/modules/auth/forms.server";
 import { forgetViewer, getViewer, safeRedirectPath } from "~/modules/auth/guards.server";
 import { clearPendingTotpCookie, pendingTotpCookie, readPendingTotp, requestMeta } from "~/modules/auth/pending.server";
 import { sessionCookie } from "~/modules/auth/session.server";

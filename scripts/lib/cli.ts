@@ -6,6 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { TenantDefinitionError } from "../../app/modules/tenancy/tenant-schema";
 import { TenantImportError } from "../../app/modules/tenancy/tenant-import.server";
+import { EmbeddedPostgresError } from "../../app/utils/embedded-postgres.server";
 import { describeDatabaseError, ScriptError } from "./database";
 
 export interface CliOutput {
@@ -112,7 +113,7 @@ export function ignoreBrokenPipe() {
 
 /** The message a person needs, without the stack trace (set DEBUG=1 to see it). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof TenantDefinitionError || error instanceof TenantImportError || error instanceof ScriptError) return error.message;
+  if (error instanceof TenantDefinitionError || error instanceof TenantImportError || error instanceof ScriptError || error instanceof EmbeddedPostgresError) return error.message;
   const known = describeDatabaseError(error);
   if (known) return known;
   const message = error instanceof Error ? error.message : String(error);

@@ -7,13 +7,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { runningPostmaster, startEmbeddedPostgres, OWNER_ROLE, RUNTIME_ROLE } from "../../app/utils/embedded-postgres.server";
-
 import { parseEnv } from "../../app/utils/env.server";
 import { migrate, type MigrationResult } from "../../app/utils/migrate.server";
+import { projectRoot } from "../../app/utils/project-root.server";
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** Found by looking for package.json, so it holds for the TypeScript source and for build/cli.js. */
+export const PROJECT_ROOT = projectRoot();
 const EMBEDDED_DATABASE = "medslot";
 
 export interface DatabaseTarget {
@@ -88,7 +88,14 @@ export async function withDatabase<T>(opts: { migrate: boolean; log?: (message: 
   }
 
   log(`starting the embedded PostgreSQL from ${dir} on port ${env.EMBEDDED_PG_PORT}`);
-  const embedded = await startEmbeddedPostgres({ dir, port: env.EMBEDDED_PG_PORT });
+  const embedded = await startEmbeddedPostgres({
+    dir,
+    port: env.EMBEDDED_PG_PORT,
+    portIsDefault: !process.env.EMBEDDED_PG_PORT?.trim(),
+    portSetting: "EMBEDDED_PG_PORT",
+    // On stderr: stdout may be a value a script captures (an API key).
+    notice: (m) => process.stderr.write(`${m}\n`),
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -105,7 +112,7 @@ export async function withDatabase<T>(opts: { migrate: boolean; log?: (message: 
     const target: DatabaseTarget = {
       runtimeUrl: embedded.runtimeUrl,
       ownerUrl: embedded.ownerUrl,
-      description: `the embedded PostgreSQL (${displayPath(dir)}, port ${env.EMBEDDED_PG_PORT})`,
+      description: `the embedded PostgreSQL (${displayPath(dir)}, port ${embedded.port})`,
     };
     target.migration = await migrateTarget(target);
     return await work(target);

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { load, type LoadResult, type Target } from "./load";
-import { pageJs } from "./page-js";
+import { bookingJs, type BookingJs } from "./page-js";
 import { verdict, type Row } from "./rows";
 import { measureMarketplace } from "./marketplace";
 import { measureScheduling } from "./scheduling";
@@ -41,12 +41,12 @@ function printTable(rows: Row[]) {
 }
 
 function build() {
-  console.log("building the app for production (remix build)…");
-  const result = spawnSync("npx", ["--no-install", "remix", "build"], { cwd: root, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
+  console.log("building the app for production (npm run build: Remix, then the compiled server)…");
+  const result = spawnSync("npm", ["run", "-s", "build"], { cwd: root, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-/** The mode of the server build on disk: the server rebuilds itself (in its own NODE_ENV) when app/ is newer. */
+/** The mode of the server build on disk: `npm start` rebuilds first (in its own NODE_ENV) when app/ is newer. */
 function buildMode() {
   const server = fs.readFileSync(path.join(root, "build/index.js"), "utf8");
   return /\bmode = "(\w+)"/.exec(server)?.[1] ?? "unknown";
@@ -75,6 +75,35 @@ function gitCommit() {
   }
 }
 
+const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
+
+/** Each step's JavaScript, as measured: the table below gives only the largest. */
+function printJs(js: BookingJs) {
+  console.log("  JavaScript per step of the booking flow (gzip -9; inline = the HTML's own scripts, not counted):");
+  for (const s of [...js.steps, js.home]) {
+    const checked = s.html ? `HTML checked: ${s.html.path.split("?")[0]}, inline ${kb(s.html.inlineScriptGzipBytes)}` : "from the manifest (not reachable signed out)";
+    console.log(`    ${s.step.padEnd(34)} ${kb(s.gzipBytes).padStart(9)} in ${String(s.files.length).padStart(2)} files (${kb(s.bytes)} raw) · ${s.routes.at(-1)} · ${checked}`);
+  }
+}
+
+function pageJsRows(js: BookingJs): Row[] {
+  const checked = js.steps.filter((s) => s.html).length;
+  return [
+    {
+      what: `booking page JavaScript, gzip -9, largest of ${js.steps.length} steps`,
+      target: "≤ 120 KB",
+      measured: `${kb(js.largest.gzipBytes)} (${js.largest.step}: ${js.largest.files.length} files, ${kb(js.largest.bytes)} raw); ${checked} steps checked against their HTML`,
+      result: verdict(js.largest.gzipBytes <= TARGETS.pageJsBytes),
+    },
+    {
+      what: "clinic home page JavaScript, gzip -9",
+      target: "—",
+      measured: `${kb(js.home.gzipBytes)} in ${js.home.files.length} files (${kb(js.home.bytes)} raw)`,
+      result: "n/a",
+    },
+  ];
+}
+
 async function measure(server: BenchServer) {
   const { port } = server;
   const endpoints: { name: string; target: Target; homeTarget: boolean }[] = [
@@ -84,8 +113,10 @@ async function measure(server: BenchServer) {
     { name: "patient sign-in GET /sign-in (northside)", target: { port, host: `northside.localhost:${port}`, path: "/sign-in" }, homeTarget: false },
   ];
 
-  // First, while the build on disk is surely the one the server rendered the page with.
-  const js = await pageJs(endpoints[0]!.target);
+  // First, while the build on disk is surely the one the server rendered the pages with.
+  const js = await bookingJs({ root, port, host: `northside.localhost:${port}` });
+  printJs(js);
+  const jsRows = pageJsRows(js);
 
   const rows: Row[] = [];
   const loads: Record<string, unknown>[] = [];
@@ -102,8 +133,12 @@ async function measure(server: BenchServer) {
     }
   }, 100);
   // BENCH_ONLY=scheduling skips the page rows when iterating on the booking paths; BENCH_ONLY=marketplace
-  // measures the marketplace search alone.
+  // measures the marketplace search alone; BENCH_ONLY=js the pages' JavaScript alone (bytes, not time).
   const only = process.env.BENCH_ONLY;
+  if (only === "js") {
+    clearInterval(sampler);
+    return { rows: jsRows, loads, scheduling: null, memory: null, js, failedRequests };
+  }
   if (only === "marketplace") {
     const marketplace = await measureMarketplace({ port, ownerUrl: server.ownerUrl });
     clearInterval(sampler);
@@ -148,12 +183,7 @@ async function measure(server: BenchServer) {
   const afterLoad = memoryOf(server.pid);
   const memory = { beforeLoadRss: atStart.rss, maxRssUnderLoad: Math.max(rssUnderLoad, afterLoad.rss), afterLoadRss: afterLoad.rss, processPeakRss: afterLoad.peak };
   rows.push(
-    {
-      what: "page JavaScript, gzip -9 (clinic home page; booking page not built yet)",
-      target: "≤ 120 KB",
-      measured: `${(js.gzipBytes / KB).toFixed(1)} KB in ${js.files.length} files (${(js.bytes / KB).toFixed(1)} KB raw)`,
-      result: verdict(js.gzipBytes <= TARGETS.pageJsBytes),
-    },
+    ...jsRows,
     {
       what: "server memory under the load above, RSS",
       target: "≤ 300 MB",

@@ -1,8 +1,8 @@
 /**
  * The benchmark's own server, run as in production: a fresh embedded PostgreSQL started and seeded
  * here (standing in for the external database) with the demo clinics and the bench clinic of
- * seed.ts, then `npm start` with NODE_ENV=production and DATABASE_URL, so React and Remix run
- * their production code paths. Message providers get settings that are never used (the benchmark
+ * seed.ts, then `npm start` (the compiled build/server.js under plain node) with NODE_ENV=production
+ * and DATABASE_URL, so React and Remix run their production code paths. Message providers get settings that are never used (the benchmark
  * sends no SMS or email).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -20,7 +20,7 @@ import { seedBenchClinic, type BenchClinic } from "./seed";
 
 export interface BenchServer {
   port: number;
-  /** The node process that actually serves HTTP (npx and tsx each sit in front of it). */
+  /** The node process that actually serves HTTP (npm, and the shell it runs scripts with, sit in front of it). */
   pid: number;
   dataDir: string;
   /** The owner role's URL, for checking what the load wrote (RLS applies: scope to the clinic). */

@@ -1,7 +1,8 @@
 /**
- * `npm run -s cli -- api-key …` as an operator runs it: a real process on the test database. The
- * create command's stdout is the key and nothing else, so `KEY=$(npm run -s cli -- api-key create …)`
- * works in scripts.
+ * `npm run -s cli -- api-key …` exactly as an operator runs it: npm, the build check before it
+ * (`precli`, which builds only when the build is stale) and the compiled build/cli.js, on the test
+ * database. The create command's stdout is the key and nothing else, so
+ * `KEY=$(npm run -s cli -- api-key create …)` works in scripts.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -20,7 +21,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
+  const child = spawn("npm", ["run", "-s", "cli", "--", ...args], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env,
     stdio: ["ignore", "pipe", "pipe"],

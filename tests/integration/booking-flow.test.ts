@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import { buildCalendar } from "~/modules/booking-flow/calendar";
-import { parseChoice } from "~/modules/booking-flow/choice";
+import { parseChoice } from "~/modules/booking-flow/choice.server";
 import { bookingStep, confirmBooking, confirmedVisit, holdTime, policyText, reviewHold } from "~/modules/booking-flow/flow.server";
 import { formatMoney } from "~/modules/booking-flow/format";
 import { appointmentIcs, icsUtc } from "~/modules/booking-flow/ics";

@@ -9,6 +9,7 @@ import pg from "pg";
 import { expect, inject, test } from "vitest";
 import { assertRuntimeRoleIsSafe, UnsafeRuntimeRoleError } from "~/utils/db.server";
 import { migrate } from "~/utils/migrate.server";
+import { ensureBuilt } from "../support/built-server";
 import { freePort } from "../support/free-port";
 import { createScratchDatabase, requireSuperuserUrl } from "../support/scratch-database";
 
@@ -66,7 +67,7 @@ test("refuses a role with BYPASSRLS even when it owns nothing and is granted lik
   }
 });
 
-test("the server exits non-zero with a clear message when DATABASE_URL names the owner role", { timeout: 90_000 }, async () => {
+test("the server exits non-zero with a clear message when DATABASE_URL names the owner role", { timeout: 600_000 }, async () => {
   // A database of its own: the start-up migrates and grants before it checks the role.
   const scratch = await createScratchDatabase("medslot_refuse");
   try {
@@ -79,7 +80,9 @@ test("the server exits non-zero with a clear message when DATABASE_URL names the
       NODE_ENV: "test",
       LOG_LEVEL: "warn",
     };
-    const child = spawn("npx", ["--no-install", "tsx", "server.ts"], { cwd: path.resolve(import.meta.dirname, "../.."), env, stdio: ["ignore", "pipe", "pipe"] });
+    // The compiled server, as `npm start` runs it.
+    ensureBuilt();
+    const child = spawn(process.execPath, ["build/server.js"], { cwd: path.resolve(import.meta.dirname, "../.."), env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     let stdout = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

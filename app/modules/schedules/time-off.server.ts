@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { localSpanShape, spanInstants, type FieldErrors } from "./schedule-form";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, type TIME_OFF_STATUS_LABELS, type TimeOffKind } from "./time-off";
 import { spanText, visitsDuring, writeException, type AffectedVisit } from "./weekly-schedule.server";
-import { fieldErrors } from "~/modules/auth/forms";
+import { fieldErrors } from "~/modules/auth/forms.server";
 
 
 export const timeOffRequestSchema = z.object({

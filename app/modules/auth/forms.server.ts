@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The sign-in forms' fields, shared by the pages and their actions. */
+/** The sign-in and account forms' fields, checked by the actions; the pages show the messages they return. */
 
 const trimmed = (max: number, required: string) => z.string({ error: required }).trim().min(1, required).max(max, `Use at most ${max} characters.`);
 
