@@ -144,16 +144,20 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
   };
 }
 
-let singleton: Db | undefined;
+// One per process, kept on the global object: the compiled server and the Remix build each bundle
+// this module, and two copies would mean two connection pools, two ORM clients and two change feeds.
+const SINGLETON = Symbol.for("medslot.db");
+const holder = globalThis as { [SINGLETON]?: Db };
 
 /** The server's database, connected as the runtime role from DATABASE_URL. */
 export function getDb(): Db {
-  if (!singleton) {
+  let db = holder[SINGLETON];
+  if (!db) {
     const url = getEnv().DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set (npm start sets it when it starts the embedded PostgreSQL)");
-    singleton = createDb(url);
+    holder[SINGLETON] = db = createDb(url);
   }
-  return singleton;
+  return db;
 }
 
 export class UnsafeRuntimeRoleError extends Error {}
