@@ -92,6 +92,7 @@ export class AvailabilityCache {
   private readonly filling = new Map<string, Promise<unknown>>();
   private epoch = 0;
   private slotCount = 0;
+  private changesSincePrune = 0;
 
   constructor(feed: ChangeFeed) {
     // Subscribing starts the feed; until its first read the caller reads without the cache.
@@ -117,6 +118,14 @@ export class AvailabilityCache {
         for (let d = utcDay(Math.floor(c.from / MINUTE_MS)); d <= last; d++) gens.set(d, (gens.get(d) ?? 0) + 1);
       }
     }
+    if ((this.changesSincePrune += changes.length) >= 10_000) this.prunePast();
+  }
+
+  /** Counters of days long past are dropped: such days offer no slots, whatever they hold. */
+  private prunePast() {
+    this.changesSincePrune = 0;
+    const before = utcDay(Math.floor(Date.now() / MINUTE_MS)) - 3;
+    for (const gens of this.dayGens.values()) for (const d of gens.keys()) if (d < before) gens.delete(d);
   }
 
   private gensOf(clinicId: string, firstUtcDay: number, count: number): number[] {
