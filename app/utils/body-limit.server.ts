@@ -184,7 +184,6 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 /** The 413 answer for a request whose body passed `limit`. */
 export function bodyTooLargeResponse(request: RefusedRequest, limit: BodyLimit): Response {
-  const detail = `The body may be at most ${formatBytes(limit.bytes)}. ${limit.rule}`;
   const headers = { "Cache-Control": "no-store" };
   if (request.pathname.endsWith(".data")) {
     // A page's enhanced form post (Remix single fetch) decodes its answer with turbo-stream; this
@@ -193,7 +192,7 @@ export function bodyTooLargeResponse(request: RefusedRequest, limit: BodyLimit):
     return new Response(body, { status: 413, headers: { ...headers, "Content-Type": "text/x-script", "X-Remix-Response": "yes" } });
   }
   if (wantsProblem(request)) {
-    return problem({ status: 413, type: problemType("payload-too-large"), title: "Request body too large", detail, extensions: { maxBytes: limit.bytes }, headers });
+    return problem({ status: 413, type: problemType("payload-too-large"), title: "Request body too large", detail: `The body may be at most ${formatBytes(limit.bytes)}.`, extensions: { maxBytes: limit.bytes }, headers });
   }
   // Back to the page itself; a path starting "//" would otherwise name another site.
   const back = escapeHtml(`/${request.pathname.replace(/^\/+/, "")}`);
