@@ -18,7 +18,7 @@ import { seedDemoClinics } from "./app/modules/tenancy/tenant-import.server";
 import { startOutboxRelay } from "./app/modules/outbox/relay.server";
 import { startInngestDevServer } from "./app/utils/inngest-dev.server";
 import { startHousekeeping } from "./app/modules/platform/housekeeping.server";
-import { createHttpApp } from "./app/server/http-app.server";
+import { createHttpApp, startIntegrations } from "./app/server/http-app.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -55,6 +55,7 @@ async function main() {
   await buildIfNeeded();
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
 
+  await startIntegrations(build);
   const app = createHttpApp({ build, env, publicDir: path.join(root, "public") });
 
   const relay = startOutboxRelay(getDb());

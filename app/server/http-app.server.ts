@@ -103,6 +103,16 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   return app;
 }
 
+/**
+ * Loads the vendor SDKs the build's routes use (only those configured), so the first "send me a
+ * code" does not load Twilio in the middle of traffic. See startIntegrations in entry.server.tsx.
+ */
+export async function startIntegrations(build: ServerBuild): Promise<void> {
+  const entry = build.entry.module as { startIntegrations?: () => Promise<Record<string, string>> };
+  const providers = await entry.startIntegrations?.();
+  log.info("integrations ready", providers ?? {});
+}
+
 export function parseTrustProxy(value: string): boolean | number | string {
   if (value === "true" || value === "false") return value === "true";
   return /^\d+$/.test(value) ? Number(value) : value;
