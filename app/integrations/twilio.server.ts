@@ -18,7 +18,9 @@ let sdk: Promise<Twilio> | undefined;
 
 /**
  * The SDK, loaded once per process and only where Twilio is configured: the server creates the
- * sender at start-up (messenger.server.ts), so no request pays for loading it.
+ * sender at start-up (messenger.server.ts), so no request pays for loading it. Measured under
+ * plain node (--expose-gc, after gc): about 6 MB of heap and 23 MB of RSS with the client made,
+ * 8 MB and 29 MB after the first send.
  */
 function loadTwilio(): Promise<Twilio> {
   sdk ??= importTwilio();

@@ -96,8 +96,8 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
       },
     }),
   );
-  app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    log.error("unhandled error", { requestId: res.locals.requestId, error: error.message, stack: error.stack });
+  app.use((error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error("unhandled error", { requestId: res.locals.requestId, path: redactPath(req.path), error: error.message, stack: error.stack });
     if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side.");
   });
   return app;
@@ -139,6 +139,7 @@ function remixHandler(options: {
     }
     const limit = bodyLimitFor(url.pathname);
     const refuse = () => refuseBody(req, res, url, limit).catch(next);
+    discardUnreadBodyAfterAnswer(req, res);
     // A body that says it is too large is refused before a byte of it is read.
     if (declaresMoreThan(req.get("content-length"), limit.bytes)) return refuse();
 
@@ -170,8 +171,6 @@ function remixHandler(options: {
         await response.body?.cancel().catch(() => {});
         return refuse();
       }
-      // Whatever of the body nobody read is not worth reading: close the connection after the answer.
-      if (!req.complete) res.setHeader("Connection", "close");
       await sendResponse(res, response);
     } catch (error) {
       if (tooLarge && !res.headersSent) return refuse();
@@ -198,9 +197,26 @@ function refuseBody(req: express.Request, res: express.Response, url: URL, limit
     declared: req.get("content-length") ?? null,
   });
   const response = bodyTooLargeResponse({ pathname: url.pathname, accept: req.get("accept") ?? null, contentType: req.get("content-type") ?? null }, limit);
-  // The rest of the body is never read: the connection closes once the answer is out.
-  res.setHeader("Connection", "close");
   return sendResponse(res, response);
+}
+
+/** How long the rest of an unread body is taken off the wire (and dropped) after the answer. */
+const DISCARD_AFTER_ANSWER_MS = 5_000;
+
+/**
+ * Once answered, whatever the client still sends is dropped, not kept; a client that is still
+ * uploading then has the time to read the answer (a socket closed on unread bytes resets the
+ * connection, and many clients lose the answer with it). After a few seconds the connection is
+ * closed, so a body that never ends cannot hold it.
+ */
+function discardUnreadBodyAfterAnswer(req: express.Request, res: express.Response) {
+  res.once("finish", () => {
+    if (req.complete) return;
+    req.resume();
+    setTimeout(() => {
+      if (!req.complete) req.socket?.destroy();
+    }, DISCARD_AFTER_ANSWER_MS).unref();
+  });
 }
 
 function fetchHeaders(nodeHeaders: IncomingHttpHeaders): Headers {

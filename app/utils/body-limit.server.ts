@@ -60,11 +60,22 @@ export function bodyLimitFor(pathname: string): BodyLimit {
   return BODY_LIMITS.find((limit) => path === limit.prefix || path.startsWith(`${limit.prefix}/`)) ?? DEFAULT_BODY_LIMIT;
 }
 
+const TOO_LARGE = Symbol.for("medslot.body-too-large");
+
 export class BodyTooLargeError extends Error {
+  readonly [TOO_LARGE] = true;
   constructor(readonly limit: number) {
     super(`The request body is larger than ${formatBytes(limit)}.`);
     this.name = "BodyTooLargeError";
   }
+}
+
+/**
+ * Whether a body read failed on the limit. Not `instanceof`: the server's own modules and the
+ * Remix build each have a copy of this class, and the error crosses from one to the other.
+ */
+export function isBodyTooLarge(error: unknown): error is BodyTooLargeError {
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[TOO_LARGE] === true;
 }
 
 /** "64 KB", "5.06 MB". */

@@ -13,7 +13,7 @@ import { ClinicNotTakingBookingsError } from "~/modules/scheduling/booking.serve
 import type { Audience } from "~/modules/scheduling/schedule-data.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { ClinicSite } from "~/modules/tenancy/site.server";
-import { bodyLimitFor, BodyTooLargeError, readBodyWithin } from "~/utils/body-limit.server";
+import { bodyLimitFor, isBodyTooLarge, readBodyWithin } from "~/utils/body-limit.server";
 import { getDb, type Db } from "~/utils/db.server";
 import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
@@ -127,7 +127,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   try {
     bytes = await readBodyWithin(request, MAX_BODY_BYTES);
   } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
+    if (!isBodyTooLarge(error)) throw error;
     throw new BodyTooLargeProblem(MAX_BODY_BYTES);
   }
   let text: string;
