@@ -10,23 +10,20 @@ import fs from "node:fs";
 import type http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import express from "express";
-import compression from "compression";
-import { createRequestHandler } from "@remix-run/express";
+import type express from "express";
 import type { ServerBuild } from "@remix-run/node";
 import { getEnv, parseEnv, resetEnvCache } from "./app/utils/env.server";
 import { DATA_FILES, startEmbeddedPostgres, writeFileAtomic, type EmbeddedDatabase } from "./app/utils/embedded-postgres.server";
 import { migrate } from "./app/utils/migrate.server";
 import { assertRuntimeRoleIsSafe, getDb } from "./app/utils/db.server";
-import { log, redactPath } from "./app/utils/log.server";
-import { resolveSite } from "./app/modules/tenancy/site.server";
+import { log } from "./app/utils/log.server";
 import { seedDemoClinics } from "./app/modules/tenancy/tenant-import.server";
 import { startOutboxRelay } from "./app/modules/outbox/relay.server";
 import { startInngestDevServer } from "./app/utils/inngest-dev.server";
 import { startHousekeeping } from "./app/modules/platform/housekeeping.server";
-import { isSameOrigin } from "./app/utils/origin.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { describeStartupFailure, onDatabase, StartupError } from "./app/utils/startup-errors.server";
+import { createHttpApp, startIntegrations } from "./app/server/http-app.server";
 
 const root = projectRoot();
 /** The embedded database, once started: stopped on the way out, whatever happens after. */
@@ -78,80 +75,8 @@ async function main() {
 
   const build = await loadRemixBuild();
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", parseTrustProxy(env.TRUST_PROXY));
-  app.use(compression());
-  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-
-  app.use((req, res, next) => {
-    // A proxy's request id is kept when it looks like one; anything else is replaced, since it
-    // ends up in logs and the audit trail.
-    const given = req.get("x-request-id") ?? "";
-    const requestId = /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    res.locals.requestId = requestId;
-    res.setHeader("X-Request-Id", requestId);
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info("request", {
-        requestId,
-        method: req.method,
-        path: redactPath(req.originalUrl.split("?")[0] ?? ""),
-        status: res.statusCode,
-        ms: Math.round(ms * 10) / 10,
-        host: req.hostname,
-        clinic: res.locals.clinicSlug,
-      });
-    });
-    next();
-  });
-
-  app.get("/healthz", async (_req, res) => {
-    try {
-      await getDb().forPlatform().tx((tx) => tx.$queryRaw`SELECT 1`);
-      res.status(200).json({ ok: true });
-    } catch (error) {
-      log.error("health check failed", { error: (error as Error).message });
-      res.status(503).json({ ok: false });
-    }
-  });
-
-  // Every mutating request must come from a page of the same site (CSRF defence from the Lucia
-  // guide). That includes cookie-less ones: a cross-site form could otherwise send SMS codes or
-  // reset emails from visitors' browsers. Exempt: machine-to-machine calls that authenticate
-  // themselves (Inngest's, Stripe's and Twilio's signed requests, Bearer-token API calls without
-  // cookies).
-  app.use((req, res, next) => {
-    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-    if (["/api/inngest", "/api/payments/webhook", "/api/messages/status"].includes(req.path)) return next();
-    if (/^Bearer\s/i.test(req.get("authorization") ?? "") && !req.headers.cookie) return next();
-    if (isSameOrigin(req.get("origin") ?? null, req.get("referer") ?? null, req.get("host") ?? "", req.get("sec-fetch-site") ?? null)) return next();
-    res.status(403).type("application/problem+json").send(JSON.stringify({
-      type: "https://medslot.dev/problems/cross-origin-request",
-      title: "Cross-origin request refused",
-      status: 403,
-      detail: "This request did not come from this site. Reload the page and try again.",
-    }));
-  });
-
-  const remix = createRequestHandler({
-    build,
-    mode: env.NODE_ENV === "production" ? "production" : build.mode,
-    getLoadContext: async (req, res) => {
-      const site = await resolveSite(req.get("host"), env.APP_DOMAIN);
-      if (site.kind === "clinic") res.locals.clinicSlug = site.clinic.slug;
-      return { requestId: res.locals.requestId as string, site, clientIp: req.ip ?? "unknown" };
-    },
-  });
-  app.all("*", (req, res, next) => {
-    Promise.resolve(remix(req, res, next)).catch(next);
-  });
-  app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    log.error("unhandled error", { requestId: res.locals.requestId, error: error.message, stack: error.stack });
-    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side.");
-  });
+  await startIntegrations(build);
+  const app = createHttpApp({ build, env, publicDir: path.join(root, "public") });
 
   const server = await listen(app, env.PORT);
   const relay = startOutboxRelay(getDb());
@@ -190,11 +115,6 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
-}
-
-function parseTrustProxy(value: string): boolean | number | string {
-  if (value === "true" || value === "false") return value === "true";
-  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** The demo's session secret, kept under the data folder; one cut short by a kill is made again. */

@@ -5,6 +5,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { appendPendingSessionCookie } from "~/modules/auth/session.server";
+import { startMessenger } from "~/modules/messaging/messenger.server";
+import { getPaymentProvider } from "~/modules/payments/provider.server";
 import { log, redactUrl } from "~/utils/log.server";
 
 export const streamTimeout = 5_000;
@@ -52,4 +54,14 @@ export function handleDataRequest(response: Response, { context }: { context: Ap
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   log.error("server error", { url: redactUrl(request.url), error: (error as Error)?.message, stack: (error as Error)?.stack });
+}
+
+/**
+ * Start-up, before the first request: the vendor SDKs that are configured (Twilio, nodemailer,
+ * Stripe) are loaded once, and the others never. The server calls this through the build
+ * (app/server/http-app.server.ts) because the routes use the build's own copy of these modules.
+ */
+export async function startIntegrations(): Promise<Record<string, string>> {
+  const messaging = await startMessenger();
+  return { ...messaging, payments: getPaymentProvider().name };
 }

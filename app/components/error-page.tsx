@@ -10,6 +10,7 @@ interface Copy {
 const COPY: Record<number, Copy> = {
   403: { title: "You don't have access to this page", body: "Your account can't open this page. If you think it should, ask the clinic's owner to check your role." },
   404: { title: "We couldn't find that page", body: "The address may be mistyped, or the page has moved." },
+  413: { title: "That was too large to send", body: "Nothing was saved. Go back and send less: a smaller file, or shorter text." },
   500: { title: "Something went wrong on our side", body: "The problem has been logged. Please try again in a moment." },
 };
 
@@ -26,7 +27,7 @@ function hostProblem(data: unknown): { reason?: string; host?: string; marketpla
   return value && typeof value === "object" ? (value as { reason?: string; host?: string; marketplaceUrl?: string }) : {};
 }
 
-/** The branded error page for 403, 404 and 500, in the clinic's colours when the host names one. */
+/** The branded error page for 403, 404, 413 and 500, in the clinic's colours when the host names one. */
 export function ErrorPage() {
   const error = useRouteError();
   const root = useRootData();
@@ -37,6 +38,8 @@ export function ErrorPage() {
   const signedInStaff = root?.viewer.kind === "staff";
 
   let text: Copy = COPY[status] ?? COPY[500]!;
+  // The server's 413 names the rule that was broken ("A logo may be at most 1 MB.").
+  if (status === 413 && isRouteErrorResponse(error) && typeof error.data === "string" && error.data) text = { ...text, body: `${error.data} ${text.body}` };
   let hostIsEmpty = false;
   if (problem.reason === "unknown-clinic" || problem.reason === "reserved" || problem.reason === "invalid-host") {
     hostIsEmpty = true;

@@ -9,6 +9,7 @@ import {
   parseMoney,
   ROOM_TYPE_LABELS,
   ROOM_TYPES,
+  SERVICE_FORM_MAX_LENGTHS,
   START_GRIDS,
   VISIBILITIES,
   VISIBILITY_HELP,
@@ -147,10 +148,10 @@ export function ServiceForm({ initial, choices, currency, errors, submitLabel, v
           </Field>
         </div>
         <Field name="description" label="Description (shown to patients)" error={errors.description}>
-          {(props) => <textarea {...props} rows={3} defaultValue={v("description", initial.description ?? "")} maxLength={2000} />}
+          {(props) => <textarea {...props} rows={3} defaultValue={v("description", initial.description ?? "")} maxLength={SERVICE_FORM_MAX_LENGTHS.description} />}
         </Field>
         <Field name="preparationNotes" label="Preparation notes (sent with the booking confirmation)" error={errors.preparationNotes}>
-          {(props) => <textarea {...props} rows={2} defaultValue={v("preparationNotes", initial.preparationNotes ?? "")} maxLength={2000} />}
+          {(props) => <textarea {...props} rows={2} defaultValue={v("preparationNotes", initial.preparationNotes ?? "")} maxLength={SERVICE_FORM_MAX_LENGTHS.preparationNotes} />}
         </Field>
       </Section>
 

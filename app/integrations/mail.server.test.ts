@@ -55,7 +55,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 test("sends through SMTP_URL from MAIL_FROM", async () => {
-  const mail = createSmtpMail({ url: `smtp://127.0.0.1:${port}`, from: "Northside <no-reply@northside.example>" });
+  const mail = await createSmtpMail({ url: `smtp://127.0.0.1:${port}`, from: "Northside <no-reply@northside.example>" });
   const result = await mail.send({ to: "owner@northside.example", subject: "Reset your password", text: "Open https://northside.example/staff/reset-password/abc", html: "<p>Open</p>" });
   expect(result.providerId).toMatch(/@/);
   const message = received.at(-1)!;

@@ -1,5 +1,3 @@
-import nodemailer from "nodemailer";
-
 /** The only file that talks to an SMTP server. */
 export interface MailConfig {
   /** smtp://user:pass@host:587 or smtps://user:pass@host:465 */
@@ -11,7 +9,12 @@ export interface EmailSender {
   send(message: { to: string; subject: string; text: string; html?: string }): Promise<{ providerId: string }>;
 }
 
-export function createSmtpMail(config: MailConfig): EmailSender {
+/**
+ * The email sender. nodemailer is loaded here, not at import, so a server without SMTP never
+ * loads it; one that has SMTP creates the sender at start-up (messenger.server.ts).
+ */
+export async function createSmtpMail(config: MailConfig): Promise<EmailSender> {
+  const { default: nodemailer } = await import("nodemailer");
   const transport = nodemailer.createTransport(config.url);
   return {
     async send({ to, subject, text, html }) {

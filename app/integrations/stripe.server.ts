@@ -155,7 +155,8 @@ export function mapStripeEvent(event: Stripe.Event): PaymentWebhookEvent {
   }
 }
 
-// The SDK weighs several MB of memory: it is loaded only where Stripe is configured.
+// The SDK weighs several MB of memory: it is loaded only where Stripe is configured, once, when the
+// server starts (startIntegrations in entry.server.tsx makes the provider).
 const requireFromHere = createRequire(import.meta.url);
 
 export function createStripeProvider(config: StripeProviderConfig): PaymentProvider {

@@ -26,7 +26,7 @@ afterAll(() => server.close());
 const config = { accountSid: "AC00000000000000000000000000000000", authToken: "secret-token", from: "+15005550006" };
 
 test("sends through the real SDK's HTTPS call to Messages.json", async () => {
-  const result = await createTwilioSms(config).send({ to: "+12125550123", body: "123456 is your code" });
+  const result = await (await createTwilioSms(config)).send({ to: "+12125550123", body: "123456 is your code" });
   expect(result).toEqual({ providerId: "SM0123456789abcdef0123456789abcdef" });
   const call = received.at(-1)!;
   expect(call.url).toBe(`https://api.twilio.com/2010-04-01/Accounts/${config.accountSid}/Messages.json`);
@@ -35,17 +35,17 @@ test("sends through the real SDK's HTTPS call to Messages.json", async () => {
 });
 
 test("a Messaging Service SID is sent as MessagingServiceSid", async () => {
-  await createTwilioSms({ ...config, from: "MG00000000000000000000000000000000" }).send({ to: "+12125550123", body: "hi" });
+  await (await createTwilioSms({ ...config, from: "MG00000000000000000000000000000000" })).send({ to: "+12125550123", body: "hi" });
   expect(received.at(-1)!.form.get("MessagingServiceSid")).toBe("MG00000000000000000000000000000000");
   expect(received.at(-1)!.form.get("From")).toBeNull();
 });
 
 test("Twilio's refusal surfaces as an error", async () => {
-  await expect(createTwilioSms(config).send({ to: "+15005550001", body: "hi" })).rejects.toThrow(/not a valid phone number/);
+  await expect((await createTwilioSms(config)).send({ to: "+15005550001", body: "hi" })).rejects.toThrow(/not a valid phone number/);
 });
 
 test("asks Twilio to report the message's status to our callback", async () => {
-  await createTwilioSms(config).send({ to: "+12125550123", body: "hi", statusCallback: "https://medslot.example/api/messages/status" });
+  await (await createTwilioSms(config)).send({ to: "+12125550123", body: "hi", statusCallback: "https://medslot.example/api/messages/status" });
   expect(received.at(-1)!.form.get("StatusCallback")).toBe("https://medslot.example/api/messages/status");
 });
 

@@ -11,16 +11,29 @@ export interface SmsSender {
   send(message: { to: string; body: string; statusCallback?: string }): Promise<{ providerId: string }>;
 }
 
-// The SDK weighs about 25 MB of memory: load it on first use, and only where Twilio is set up.
-const loadTwilio = () => import("twilio").then((m) => m.default);
+const importTwilio = () => import("twilio").then((m) => m.default);
+type Twilio = Awaited<ReturnType<typeof importTwilio>>;
 
-export function createTwilioSms(config: TwilioConfig): SmsSender {
-  const client = loadTwilio().then((twilio) => twilio(config.accountSid, config.authToken));
-  client.catch(() => {}); // surfaced by send()
+let sdk: Promise<Twilio> | undefined;
+
+/**
+ * The SDK, loaded once per process and only where Twilio is configured: the server creates the
+ * sender at start-up (messenger.server.ts), so no request pays for loading it. Measured under
+ * plain node (--expose-gc, after gc): about 6 MB of heap and 23 MB of RSS with the client made,
+ * 8 MB and 29 MB after the first send.
+ */
+function loadTwilio(): Promise<Twilio> {
+  sdk ??= importTwilio();
+  return sdk;
+}
+
+/** The SMS sender, with the SDK loaded and its client made. */
+export async function createTwilioSms(config: TwilioConfig): Promise<SmsSender> {
+  const client = (await loadTwilio())(config.accountSid, config.authToken);
   const sender = config.from.startsWith("MG") ? { messagingServiceSid: config.from } : { from: config.from };
   return {
     async send({ to, body, statusCallback }) {
-      const message = await (await client).messages.create({ to, body, ...sender, ...(statusCallback ? { statusCallback } : {}) });
+      const message = await client.messages.create({ to, body, ...sender, ...(statusCallback ? { statusCallback } : {}) });
       return { providerId: message.sid };
     },
   };

@@ -4,12 +4,12 @@ import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireOperator } from "~/modules/auth/guards.server";
 import { chartPath } from "~/modules/records/access.server";
-import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MIN } from "~/modules/records/words";
+import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MAX_LENGTH, BREAK_GLASS_REASON_MIN } from "~/modules/records/words";
 import { activeGrant, breakGlassForm, clinicForAdmin, operatorPatientList, recentGrants, requestBreakGlass } from "~/modules/records/break-glass.server";
 import { orRefuse } from "~/modules/records/http.server";
 import { formatDateTime } from "~/modules/booking-flow/format";
 import { getDb } from "~/utils/db.server";
-import { readForm } from "~/utils/forms.server";
+import { echoValue, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Patient data access · ${data?.clinic.name ?? "Clinic"} · Platform admin` }];
 
@@ -42,7 +42,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = breakGlassForm.safeParse(raw);
   if (!form.success) {
     const errors = Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
-    return data<AccessAnswer>({ errors, values: { reason: String(raw.reason ?? ""), minutes: String(raw.minutes ?? "") } }, { status: 400 });
+    return data<AccessAnswer>({ errors, values: { reason: echoValue(raw.reason, BREAK_GLASS_REASON_MAX_LENGTH), minutes: echoValue(raw.minutes) } }, { status: 400 });
   }
   await requestBreakGlass(db, clinic, { staffUserId: staff.id, request: auditContextFromRequest(request, context) }, form.data);
   return redirect(`/admin/clinics/${clinic.id}/access`);
@@ -114,7 +114,7 @@ export default function ClinicAccess() {
                 rows={3}
                 required
                 minLength={BREAK_GLASS_REASON_MIN}
-                maxLength={1000}
+                maxLength={BREAK_GLASS_REASON_MAX_LENGTH}
                 defaultValue={answer?.values.reason}
                 className="field-input"
                 aria-invalid={Boolean(answer?.errors.reason)}

@@ -14,6 +14,7 @@ import {
   freeTimesOfDay,
   newPatientForm,
   patientSearchQuery,
+  PHONE_BOOKING_NOTE_MAX_LENGTH,
   phoneBookingForm,
   phonePatient,
   slotValue,
@@ -24,7 +25,7 @@ import type { Actor } from "~/modules/scheduling/actor";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
-import { readForm } from "~/utils/forms.server";
+import { echoFields, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Book by phone · Staff panel" }];
 
@@ -98,32 +99,34 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const clinic = context.site.clinic;
   const form = await readForm(request);
   const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]));
+  // What goes back into the page (the form as typed, hidden fields to confirm or pick another time).
+  const echoed = echoFields(form, { note: PHONE_BOOKING_NOTE_MAX_LENGTH });
   const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   if (values.intent === "create-patient") {
     const parsed = newPatientForm.safeParse(values);
     if (!parsed.success) {
       const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
-      return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors, values }, { status: 400 });
+      return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors, values: echoed }, { status: 400 });
     }
     const created = await createPhonePatient(db, clinic, parsed.data, actor);
-    if (!created.ok) return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors: created.fieldErrors, values }, { status: 400 });
+    if (!created.ok) return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors: created.fieldErrors, values: echoed }, { status: 400 });
     return redirect(`/panel/book?patient=${created.patientId}`);
   }
   if (values.intent === "book") {
     const parsed = phoneBookingForm.safeParse(values);
-    if (!parsed.success) return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: parsed.error.issues[0]?.message ?? "Check the form.", alternatives: [], values }, { status: 400 });
+    if (!parsed.success) return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: parsed.error.issues[0]?.message ?? "Check the form.", alternatives: [], values: echoed }, { status: 400 });
     const names = new Map((await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
     const answer = await bookByPhone(db, clinic, parsed.data, actor, names);
     if (answer.ok) {
       const note = encodeURIComponent(`${answer.appointment.status === "requested" ? "Booked as a request: it needs approval." : "Booked."} ${answer.deposit.words}`);
       return redirect(`/panel/appointments/${answer.appointment.id}?done=${note}`);
     }
-    if (answer.kind === "warnings") return data<ActionAnswer>({ intent: "book", ok: false, kind: "warnings", message: answer.message, warnings: answer.warnings, values }, { status: 200 });
+    if (answer.kind === "warnings") return data<ActionAnswer>({ intent: "book", ok: false, kind: "warnings", message: answer.message, warnings: answer.warnings, values: echoed }, { status: 200 });
     const alternatives = answer.kind === "taken" ? answer.alternatives.map((a) => ({ ...a, value: slotValue(a) })) : [];
-    return data<ActionAnswer>({ intent: "book", ok: false, kind: answer.kind, message: answer.message, alternatives, values }, { status: answer.kind === "taken" ? 409 : 422 });
+    return data<ActionAnswer>({ intent: "book", ok: false, kind: answer.kind, message: answer.message, alternatives, values: echoed }, { status: answer.kind === "taken" ? 409 : 422 });
   }
-  return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: "Unknown action.", alternatives: [], values }, { status: 400 });
+  return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: "Unknown action.", alternatives: [], values: echoed }, { status: 400 });
 }
 
 export default function BookByPhone() {

@@ -19,9 +19,6 @@ import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Clinic profile · Staff panel" }];
 
-/** A multipart body larger than this is refused before it is read (the logo itself may be 1 MB). */
-const MAX_UPLOAD_BODY = MAX_UPLOADED_LOGO_BYTES + 64 * 1024;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { clinicId } = await requireStaff(request, context, ["owner"]);
   const profile = await getClinicProfile(getDb(), clinicId);
@@ -36,8 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_UPLOAD_BODY) return refused("logo", "The file is larger than 1 MB; a logo may be at most 1 MB.", { logo: "At most 1 MB." }, 413);
+  // A body over 1 MB plus the form around it never gets here (app/utils/body-limit.server.ts).
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const by = {
@@ -123,6 +119,7 @@ export default function PanelClinicProfile() {
   const [chosenLogo, setChosenLogo] = useState<{
     url: string;
     problem: string | null;
+    tooLarge: boolean;
   } | null>(null);
   useEffect(() => () => (chosenLogo ? URL.revokeObjectURL(chosenLogo.url) : undefined), [chosenLogo]);
   // Once uploaded (or removed), the preview shows the saved logo again.
@@ -139,7 +136,7 @@ export default function PanelClinicProfile() {
     const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
     const problem =
       file.size > MAX_UPLOADED_LOGO_BYTES ? `The file is ${(file.size / (1024 * 1024)).toFixed(1)} MB; a logo may be at most 1 MB.` : sniffUploadedLogo(head) ? null : "This file is not a PNG, JPEG or WebP picture (whatever its name says).";
-    setChosenLogo({ url: URL.createObjectURL(file), problem });
+    setChosenLogo({ url: URL.createObjectURL(file), problem, tooLarge: file.size > MAX_UPLOADED_LOGO_BYTES });
   }
 
   return (
@@ -195,7 +192,17 @@ export default function PanelClinicProfile() {
 
           <SetupSection title="Logo" description="PNG, JPEG or WebP, at most 1 MB. A wide logo with the clinic's name reads best; without one the site shows the initials on the primary colour.">
             <AnswerLine answer={logoAnswer} testId="logo-answer" />
-            <Form method="post" encType="multipart/form-data" className="space-y-4" key={profile.logoUpdatedAt ?? "no-logo"}>
+            {/* A file over 1 MB is not sent: the server would refuse it without reading it (a 413 page). */}
+            <Form
+              method="post"
+              encType="multipart/form-data"
+              className="space-y-4"
+              key={profile.logoUpdatedAt ?? "no-logo"}
+              onSubmit={(e) => {
+                const intent = (e.nativeEvent as SubmitEvent).submitter?.getAttribute("value");
+                if (intent === "logo" && chosenLogo?.tooLarge) e.preventDefault();
+              }}
+            >
               <div>
                 <label htmlFor="field-logo" className="field-label">
                   Logo file

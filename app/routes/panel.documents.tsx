@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
@@ -20,13 +20,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type ActionAnswer = StaffAnswer & { intent: string };
 
-// The whole multipart body is read into memory, so anything clearly over the limit is refused first.
-const MAX_BODY = MAX_DOCUMENT_BYTES + 64 * 1024;
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY) return data<ActionAnswer>({ ok: false, intent: "upload", field: "file", message: "The file is larger than 5 MB. Upload a smaller scan or export." }, { status: 413 });
+  // A body over 5 MB plus the form around it never gets here (app/utils/body-limit.server.ts).
   const form = await readFormData(request);
   const parsed = documentForm.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
   const intent = String(form.get("intent") ?? "");
@@ -60,7 +56,9 @@ export default function PanelDocuments() {
   useEffect(() => {
     if (answer?.ok && answer.intent === "upload") formRef.current?.reset();
   }, [answer]);
-  const fileError = answer && !answer.ok && answer.intent === "upload" && answer.field === "file" ? answer.message : undefined;
+  // Said before uploading: the server refuses a larger body without reading it (a 413 page).
+  const [chosenTooLarge, setChosenTooLarge] = useState<string | null>(null);
+  const fileError = chosenTooLarge ?? (answer && !answer.ok && answer.intent === "upload" && answer.field === "file" ? answer.message : undefined);
   const kindError = answer && !answer.ok && answer.intent === "upload" && answer.field === "kind" ? answer.message : undefined;
   const missing = REQUIRED_DOCUMENT_KINDS.filter((k) => !documents.some((d) => d.kind === k && d.status === "verified"));
   return (
@@ -76,7 +74,15 @@ export default function PanelDocuments() {
         <h2 id="upload-heading" className="text-lg font-semibold text-slate-900">
           Upload a document
         </h2>
-        <Form ref={formRef} method="post" encType="multipart/form-data" className="mt-4 grid gap-4 md:grid-cols-3" noValidate data-testid="document-upload">
+        <Form
+          ref={formRef}
+          method="post"
+          encType="multipart/form-data"
+          className="mt-4 grid gap-4 md:grid-cols-3"
+          noValidate
+          data-testid="document-upload"
+          onSubmit={(e) => chosenTooLarge && e.preventDefault()}
+        >
           <input type="hidden" name="intent" value="upload" />
           <div>
             <label htmlFor="doc-kind" className="field-label">
@@ -110,6 +116,10 @@ export default function PanelDocuments() {
               className="mt-1 block min-h-11 w-full text-sm text-slate-800 file:mr-3 file:min-h-11 file:rounded-lg file:border file:border-slate-300 file:bg-white file:px-3 file:font-semibold file:text-slate-800 hover:file:bg-slate-50"
               aria-invalid={fileError ? true : undefined}
               aria-describedby={`doc-file-hint${fileError ? " doc-file-error" : ""}`}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                setChosenTooLarge(file && file.size > MAX_DOCUMENT_BYTES ? `The file is ${size(file.size)}; a document may be at most 5 MB. Upload a smaller scan or export.` : null);
+              }}
             />
             <p id="doc-file-hint" className="mt-1 text-sm text-slate-500">
               PDF, PNG or JPEG, up to 5 MB.

@@ -6,11 +6,11 @@ import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import type { Actor } from "~/modules/scheduling/actor";
-import { parseServiceForm, VISIBILITY_LABELS, type FieldErrors } from "~/modules/services/service-form";
+import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, VISIBILITY_LABELS, type FieldErrors } from "~/modules/services/service-form";
 import { editorChoices, getService, updateService } from "~/modules/services/services.server";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
-import { readForm } from "~/utils/forms.server";
+import { echoFields, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.service.name ?? "Service"} · Staff panel` }];
 
@@ -38,7 +38,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
   await loadService(clinicId, params.id);
   const form = await readForm(request);
-  const values = Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const values = echoFields(form, SERVICE_FORM_MAX_LENGTHS);
   const parsed = parseServiceForm(form, context.site.clinic.currency);
   if (!parsed.ok) return data<Answer>({ ok: false, errors: parsed.errors, values }, { status: 400 });
   const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };

@@ -5,10 +5,10 @@ import { NEW_SERVICE, ServiceForm } from "~/components/service-form";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import type { Actor } from "~/modules/scheduling/actor";
-import { parseServiceForm, type FieldErrors } from "~/modules/services/service-form";
+import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, type FieldErrors } from "~/modules/services/service-form";
 import { createService, editorChoices } from "~/modules/services/services.server";
 import { getDb } from "~/utils/db.server";
-import { readForm } from "~/utils/forms.server";
+import { echoFields, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New service · Staff panel" }];
 
@@ -24,7 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
   if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
   const form = await readForm(request);
-  const values = Object.fromEntries(Object.entries(form).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const values = echoFields(form, SERVICE_FORM_MAX_LENGTHS);
   const parsed = parseServiceForm(form, context.site.clinic.currency);
   if (!parsed.ok) return data<Answer>({ errors: parsed.errors, values }, { status: 400 });
   const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };

@@ -13,7 +13,7 @@ import { changeInvite, inviteForm, listOpenInvites, type OpenInvite } from "~/mo
 import { changeStaffMember, staffMemberForm, type StaffAnswer } from "~/modules/clinic/staff-members.server";
 import { sendEmail } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
-import { readFormWithLists } from "~/utils/forms.server";
+import { echoValue, readFormWithLists } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff · Staff panel" }];
 
@@ -37,7 +37,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const db = getDb();
   if (INVITE_INTENTS.has(intent)) {
     const parsed = inviteForm.safeParse(form);
-    const values = { email: typeof form.email === "string" ? form.email.slice(0, 254) : undefined, specialty: typeof form.specialty === "string" ? form.specialty.slice(0, 80) : undefined, roles: (form.roles as FormDataEntryValue[]).map(String) };
+    // The form as typed, to fill it again (a role checkbox is one of three values, so at most three come back).
+    const values = { email: echoValue(form.email, 254), specialty: echoValue(form.specialty, 80), roles: (form.roles as FormDataEntryValue[]).slice(0, 3).map((role) => echoValue(role)) };
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return data<ActionAnswer>({ ok: false, intent, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again.", values }, { status: 400 });

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
+import { PHONE_MAX_LENGTH } from "~/modules/auth/field-limits";
 import { fieldErrors, patientSignInForm } from "~/modules/auth/forms.server";
 import { forgetViewer, getViewer, notFound, requirePatient, safeRedirectPath, sessionHostFor } from "~/modules/auth/guards.server";
 import { requestSignInCode, savePatientName, verifySignInCode, type PatientSignInSite } from "~/modules/auth/patient-sign-in.server";
@@ -10,7 +11,7 @@ import { sessionCookie } from "~/modules/auth/session.server";
 import { RESEND_COOLDOWN_MS } from "~/modules/auth/sign-in-rules";
 import { sendSms } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
-import { readForm } from "~/utils/forms.server";
+import { echoValue, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 
@@ -51,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = patientSignInForm.safeParse(form);
   const redirectTo = safeRedirectPath(typeof form.redirectTo === "string" ? form.redirectTo : new URL(request.url).searchParams.get("redirectTo"));
   if (!parsed.success) {
-    return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { phone: String(form.phone ?? "") } }, { status: 400 });
+    return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { phone: echoValue(form.phone, PHONE_MAX_LENGTH) } }, { status: 400 });
   }
   const input = parsed.data;
   const meta = requestMeta(request, context);
@@ -200,7 +201,7 @@ export default function SignIn() {
           inputMode="tel"
           autoComplete="tel"
           required
-          maxLength={40}
+          maxLength={PHONE_MAX_LENGTH}
           autoFocus
           hint="Include the country code if it's not a local number, e.g. +1 212 555 0123."
           error={errors.phone ?? errors.intent}

@@ -1,13 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
+import { EMAIL_MAX_LENGTH } from "~/modules/auth/field-limits";
 import { fieldErrors, forgotPasswordForm } from "~/modules/auth/forms.server";
 import { requestMeta, requestOrigin } from "~/modules/auth/pending.server";
 import { RESET_LINK_MINUTES, requestPasswordReset } from "~/modules/auth/staff-sign-in.server";
 import { staffSite } from "~/modules/auth/staff-site.server";
 import { sendEmail } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
-import { readForm } from "~/utils/forms.server";
+import { echoValue, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password" }];
 
@@ -22,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const site = staffSite(context);
   const form = await readForm(request);
   const parsed = forgotPasswordForm.safeParse(form);
-  if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email: String(form.email ?? "").slice(0, 254) } }, { status: 400 });
+  if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email: echoValue(form.email, EMAIL_MAX_LENGTH) } }, { status: 400 });
   const result = await requestPasswordReset({ db: getDb(), messenger: { sendEmail } }, { ...site, origin: requestOrigin(request) }, { email: parsed.data.email }, requestMeta(request, context));
   if (!result.ok) {
     return data<ActionResult>({ errors: { email: result.message }, values: { email: parsed.data.email } }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
@@ -53,7 +54,7 @@ export default function ForgotPassword() {
         </Notice>
       ) : null}
       <Form method="post" className="space-y-4" noValidate>
-        <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={254} error={result?.errors?.email} defaultValue={result?.values?.email ?? result?.sentTo} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={EMAIL_MAX_LENGTH} error={result?.errors?.email} defaultValue={result?.values?.email ?? result?.sentTo} />
         <button type="submit" className="btn-primary w-full" disabled={busy}>
           Send reset link
         </button>

@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
+import { EMAIL_MAX_LENGTH } from "~/modules/auth/field-limits";
 import { fieldErrors, staffSignInForm } from "~/modules/auth/forms.server";
 import { forgetViewer, getViewer, safeRedirectPath } from "~/modules/auth/guards.server";
 import { clearPendingTotpCookie, pendingTotpCookie, readPendingTotp, requestMeta } from "~/modules/auth/pending.server";
@@ -8,7 +9,7 @@ import { sessionCookie } from "~/modules/auth/session.server";
 import { completeTotpSignIn, signInStaff, type StaffSignInResult } from "~/modules/auth/staff-sign-in.server";
 import { staffSite } from "~/modules/auth/staff-site.server";
 import { getDb } from "~/utils/db.server";
-import { readForm } from "~/utils/forms.server";
+import { echoValue, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff sign-in" }];
 
@@ -31,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = staffSignInForm.safeParse(form);
   const redirectTo = safeRedirectPath(typeof form.redirectTo === "string" ? form.redirectTo : new URL(request.url).searchParams.get("redirectTo"), site.home);
-  const email = typeof form.email === "string" ? form.email.slice(0, 254) : "";
+  const email = echoValue(form.email, EMAIL_MAX_LENGTH);
   if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email } }, { status: 400 });
   const input = parsed.data;
   const meta = requestMeta(request, context);
@@ -117,7 +118,7 @@ export default function StaffSignIn() {
       {errors.form ? <Notice tone="error">{errors.form}</Notice> : null}
       <Form method="post" className="space-y-4" noValidate>
         {hidden}
-        <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={254} autoFocus error={errors.email} defaultValue={result?.values?.email} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required maxLength={EMAIL_MAX_LENGTH} autoFocus error={errors.email} defaultValue={result?.values?.email} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
         <button type="submit" name="intent" value="password" className="btn-primary w-full" disabled={busy}>
           Sign in

@@ -1,6 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import { log } from "./log.server";
+import { isBodyTooLarge } from "./body-limit.server";
 import { problem, problemFromZod, problemType, type ProblemFieldError } from "./problem.server";
 
 /**
@@ -124,6 +125,10 @@ export function toProblem(error: unknown, requestId: string): Response {
     });
   }
   if (error instanceof z.core.$ZodError) return problemFromZod(error, { extensions: { requestId } });
+  // A body cut off at its limit where the request entered (the server answers 413 itself).
+  if (isBodyTooLarge(error)) {
+    return problem({ status: 413, type: problemType("payload-too-large"), title: "Request body too large", detail: error.message, extensions: { maxBytes: error.limit, requestId } });
+  }
   const e = error instanceof Error ? error : new Error(String(error));
   log.error("unhandled error", { requestId, error: e.message, name: e.name, stack: e.stack });
   return problem({

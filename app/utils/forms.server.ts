@@ -40,3 +40,38 @@ export async function readFormData(request: Request): Promise<FormData> {
   }
   return form;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Putting submitted values back into a page
+
+/** How much of a submitted value an answer shows again when the field sets no limit of its own. */
+export const ECHO_MAX_LENGTH = 200;
+/** How many fields of one form an answer puts back (a 64 KB form may send thousands of tiny ones). */
+const ECHO_MAX_FIELDS = 100;
+
+/**
+ * A submitted value as an answer may show it again, in the form or in a message: text only, at
+ * most `max` characters (the field's own maxLength where it allows more than 200). A form body
+ * may hold 64 KB; the page that answers it must not repeat all of it, twice over with hydration.
+ */
+export function echoValue(value: unknown, max: number = ECHO_MAX_LENGTH): string {
+  if (typeof value !== "string") return "";
+  if (value.length <= max) return value;
+  // Never end on the first half of a surrogate pair (an emoji cut in two).
+  const code = value.charCodeAt(max - 1);
+  return value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/**
+ * The text fields of a posted form as an answer may put them back: names and values cut by
+ * echoValue, at most 100 fields. `maxLengths` names the fields allowed more than 200 characters.
+ */
+export function echoFields(form: Record<string, unknown>, maxLengths: Record<string, number> = {}): Record<string, string> {
+  const fields: [string, string][] = [];
+  for (const [name, value] of Object.entries(form)) {
+    if (typeof value !== "string") continue;
+    if (fields.length === ECHO_MAX_FIELDS) break;
+    fields.push([echoValue(name), echoValue(value, Object.hasOwn(maxLengths, name) ? maxLengths[name] : ECHO_MAX_LENGTH)]);
+  }
+  return Object.fromEntries(fields);
+}

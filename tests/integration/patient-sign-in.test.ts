@@ -29,8 +29,10 @@ async function latestCodeFor(phone: string): Promise<string> {
   return match[1]!;
 }
 
+const messenger = await createMessenger({ env, db: testDb() });
+
 function deps(now?: () => Date) {
-  return { db: testDb(), messenger: createMessenger({ env, db: testDb() }), now };
+  return { db: testDb(), messenger, now };
 }
 
 describe("patient sign-in by SMS code", () => {

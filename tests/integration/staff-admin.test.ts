@@ -74,7 +74,7 @@ describe("invitations", () => {
   test("the emailed link creates the person once; used, expired, cancelled and foreign-host links get their own answer", async () => {
     const { clinic, owner, site, inviteClinic } = await clinicWithOwner();
     const other = await clinicWithOwner();
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     const email = `New.Person-${randomUUID().slice(0, 6)}@Example.com`;
     const sent = await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id));
     expect(sent.ok).toBe(true);
@@ -131,7 +131,7 @@ describe("invitations", () => {
 
   test("two tabs accepting at once: exactly one succeeds", async () => {
     const { owner, site, inviteClinic } = await clinicWithOwner();
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     const email = `race-${randomUUID().slice(0, 6)}@example.com`;
     await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id));
     const token = await tokenSentTo(email);
@@ -145,7 +145,7 @@ describe("invitations", () => {
     const { clinic, owner, site, inviteClinic } = await clinicWithOwner();
     const elsewhere = await clinicWithOwner();
     const person = await staffOf(elsewhere.clinic.id, "doctor");
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email: person.email, roles: ["doctor", "owner"], specialty: "Cardiology" }, actorOf(owner.id));
     const token = await tokenSentTo(person.email);
     expect(await checkInvite({ db: testDb() }, clinic.id, token)).toMatchObject({ ok: true, existingAccount: true });
@@ -163,7 +163,7 @@ describe("invitations", () => {
 
   test("an address that already works here, or already has an open invitation, is refused with a field message", async () => {
     const { owner, inviteClinic } = await clinicWithOwner();
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     expect(await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email: owner.email.toUpperCase(), roles: ["secretary"], specialty: null }, actorOf(owner.id))).toMatchObject({ ok: false, field: "email" });
     const email = `twice-${randomUUID().slice(0, 6)}@example.com`;
     expect((await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id))).ok).toBe(true);

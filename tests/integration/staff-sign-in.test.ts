@@ -151,7 +151,7 @@ describe("passwords", () => {
     const { clinic, site } = await clinicSite();
     const user = await staffOf(clinic.id, "owner");
     const session = await createSession(testDb(), site, { subject: "staff", staffUserId: user.id }, meta);
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     const fullSite = { ...site, displayName: clinic.name, origin: `http://${site.host}:3000` };
 
     // Unknown addresses get no email (and the page says the same thing either way).
@@ -182,7 +182,7 @@ describe("passwords", () => {
     const { clinic, site } = await clinicSite();
     const user = await staffOf(clinic.id);
     const start = new Date();
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     const requested = await requestPasswordReset({ db: testDb(), messenger, now: () => start }, { ...site, displayName: clinic.name, origin: "http://x.localhost" }, { email: user.email }, meta);
     if (requested.ok) await requested.delivery;
     const [email] = await listDevOutbox(testDb(), { to: user.email });
@@ -244,7 +244,7 @@ describe("staff sign-in across clinics", () => {
     const { clinic, site } = await clinicSite();
     const { site: otherSite } = await clinicSite();
     const user = await staffOf(clinic.id);
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     const requested = await requestPasswordReset({ db: testDb(), messenger }, { ...site, displayName: clinic.name, origin: "http://x.localhost" }, { email: user.email }, freshMeta());
     if (requested.ok) await requested.delivery;
     const [email] = await listDevOutbox(testDb(), { to: user.email });
@@ -293,7 +293,7 @@ describe("staff sign-in under load", () => {
     expect(refused).toEqual({ kind: "refused", message: "Too many sign-in attempts have come from your network. Please try again in 15 minutes.", retryAfterSeconds: 900 });
     // The neighbouring /64 is another network; password resets are counted on their own.
     expect((await signInStaff(deps, site, { email: user.email, password: PASSWORD }, { ...from("1"), ip: neighbour })).kind).toBe("signed-in");
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     expect((await requestPasswordReset({ ...deps, messenger }, { ...site, displayName: clinic.name, origin: "http://x.localhost" }, { email: "nobody@example.com" }, from("ffff"))).ok).toBe(true);
     // Fifteen minutes on, the network may try again.
     expect((await signInStaff({ db: testDb(), now: () => new Date(t0.getTime() + 15 * 60_000) }, site, { email: user.email, password: PASSWORD }, from("ffff"))).kind).toBe("signed-in");
@@ -301,7 +301,7 @@ describe("staff sign-in under load", () => {
 
   test(`a network gets ${STAFF_NETWORK_LIMIT} password reset requests per 15 minutes`, async () => {
     const { clinic, site } = await clinicSite();
-    const messenger = createMessenger({ env, db: testDb() });
+    const messenger = await createMessenger({ env, db: testDb() });
     const fullSite = { ...site, displayName: clinic.name, origin: "http://x.localhost" };
     const m = freshMeta();
     for (let i = 1; i <= STAFF_NETWORK_LIMIT; i++) expect((await requestPasswordReset({ db: testDb(), messenger }, fullSite, { email: `ghost-${i}@example.com` }, m)).ok).toBe(true);

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { MAX_SLOT_RANGE_DAYS } from "~/modules/scheduling/slots.server";
 import { SESSION_COOKIE } from "~/modules/auth/cookies.server";
+import { formatBytes } from "~/utils/body-limit.server";
 import { PROBLEM_CONTENT_TYPE } from "~/utils/problem.server";
 import { MAX_APPOINTMENT_RANGE_DAYS } from "./appointments.server";
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from "./idempotency.server";
@@ -51,7 +52,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   403: "The caller may not do this (e.g. a staff session instead of an API key).",
   404: "No such clinic at this host, or no such record at this clinic (another clinic's ids are not found either).",
   409: "The time is taken; `alternatives` lists the next free times.",
-  413: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`,
+  413: `The body is larger than ${formatBytes(MAX_BODY_BYTES)}, by its Content-Length or, for a chunked body, as counted while it arrives (the rest is not read). \`maxBytes\` gives the limit.`,
   415: "The body is not sent as application/json.",
   422: "The input breaks a rule; `errors` lists each field. Also: an Idempotency-Key reused with a different request.",
 };

@@ -13,12 +13,13 @@ import { ClinicNotTakingBookingsError } from "~/modules/scheduling/booking.serve
 import type { Audience } from "~/modules/scheduling/schedule-data.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { ClinicSite } from "~/modules/tenancy/site.server";
+import { bodyLimitFor, isBodyTooLarge, readBodyWithin } from "~/utils/body-limit.server";
 import { getDb, type Db } from "~/utils/db.server";
 import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
 import { authenticateApiKey } from "./api-keys.server";
 import { idempotencyKeyOf, REPLAYED_HEADER, type IdempotencyScope, type IdempotentAnswer } from "./idempotency.server";
-import { ApiRequestError, badRequest } from "./problems.server";
+import { ApiRequestError, badRequest, BodyTooLargeProblem } from "./problems.server";
 
 export type ApiCaller = { kind: "api-key"; apiKeyId: string; name: string } | { kind: "patient"; patientAccountId: string };
 
@@ -44,7 +45,8 @@ export interface ApiRequest {
  */
 export type ApiAccess = "read" | "integration";
 
-export const MAX_BODY_BYTES = 64 * 1024;
+/** What an API request body may weigh (the server refuses more where the request enters, too). */
+export const MAX_BODY_BYTES = bodyLimitFor("/api/v1").bytes;
 
 /** The clinic whose host was called; the marketplace and unknown hosts have no API. */
 export function requireClinicHost(context: AppLoadContext): ClinicSite {
@@ -110,34 +112,6 @@ function isJsonMediaType(contentType: string | null): boolean {
   return media === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(media);
 }
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = () => new ApiRequestError(413, problemType("payload-too-large"), "Request body too large", `The body may be at most ${limit / 1024} KB.`);
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      // Stop reading: whatever else the client sends is not worth buffering.
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
 /** The request body as parsed JSON (not yet validated). */
 export async function readJsonBody(request: Request): Promise<unknown> {
   if (!isJsonMediaType(request.headers.get("content-type"))) {
@@ -149,7 +123,13 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       { "Accept-Post": "application/json" },
     );
   }
-  const bytes = await readLimited(request, MAX_BODY_BYTES);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBodyWithin(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (!isBodyTooLarge(error)) throw error;
+    throw new BodyTooLargeProblem(MAX_BODY_BYTES);
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

@@ -2,10 +2,14 @@ import { z } from "zod";
 
 /** The sign-in and account forms' fields, checked by the actions; the pages show the messages they return. */
 
+import { EMAIL_MAX_LENGTH, PHONE_MAX_LENGTH } from "./field-limits";
+
+export { EMAIL_MAX_LENGTH, PHONE_MAX_LENGTH };
+
 const trimmed = (max: number, required: string) => z.string({ error: required }).trim().min(1, required).max(max, `Use at most ${max} characters.`);
 
 export const patientSignInForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("send"), phone: z.string({ error: "Enter your mobile phone number." }).max(40, "That number is too long."), redirectTo: z.string().optional() }),
+  z.object({ intent: z.literal("send"), phone: z.string({ error: "Enter your mobile phone number." }).max(PHONE_MAX_LENGTH, "That number is too long."), redirectTo: z.string().optional() }),
   z.object({ intent: z.literal("resend"), redirectTo: z.string().optional() }),
   z.object({ intent: z.literal("change-number"), redirectTo: z.string().optional() }),
   z.object({
@@ -27,7 +31,7 @@ export const patientSignInForm = z.discriminatedUnion("intent", [
 export const staffSignInForm = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("password"),
-    email: z.string({ error: "Enter your email address." }).trim().min(1, "Enter your email address.").max(254).email("Enter an email address like name@clinic.com."),
+    email: z.string({ error: "Enter your email address." }).trim().min(1, "Enter your email address.").max(EMAIL_MAX_LENGTH).email("Enter an email address like name@clinic.com."),
     password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1024),
     redirectTo: z.string().optional(),
   }),
@@ -43,7 +47,7 @@ export const staffSignInForm = z.discriminatedUnion("intent", [
 ]);
 
 export const forgotPasswordForm = z.object({
-  email: z.string({ error: "Enter your email address." }).trim().min(1, "Enter your email address.").max(254).email("Enter an email address like name@clinic.com."),
+  email: z.string({ error: "Enter your email address." }).trim().min(1, "Enter your email address.").max(EMAIL_MAX_LENGTH).email("Enter an email address like name@clinic.com."),
 });
 
 export const resetPasswordForm = z

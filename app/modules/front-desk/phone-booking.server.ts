@@ -143,12 +143,14 @@ export function slotOption(s: Slot, clinic: ClinicRef, doctorNames: Map<string, 
   return { start: s.start.toISOString(), time: formatTime(s.start, clinic.timeZone), practitionerId: s.doctorId, doctorName: doctorNames.get(s.doctorId) ?? "Doctor", locationId: s.locationId };
 }
 
+export const PHONE_BOOKING_NOTE_MAX_LENGTH = 500;
+
 export const phoneBookingForm = z.object({
   patientId: z.string().uuid("Choose the patient first."),
   dependentId: z.union([z.literal(""), z.string().uuid()]).optional(),
   serviceId: z.string().uuid("Choose a service."),
   slot: z.string().regex(/^[0-9a-f-]{36}\|\d{4}-\d{2}-\d{2}T[\d:.]+Z$/i, "Choose a free time."),
-  note: z.string().trim().max(500).optional(),
+  note: z.string().trim().max(PHONE_BOOKING_NOTE_MAX_LENGTH).optional(),
   confirmWarnings: z.literal("yes").optional(),
 });
 export type PhoneBookingInput = z.infer<typeof phoneBookingForm>;

@@ -38,13 +38,15 @@ export interface Messenger {
   sendEmail(message: EmailMessage): Promise<Delivery>;
 }
 
-export function createMessenger(deps: { env: Pick<Env, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_FROM" | "SMTP_URL" | "MAIL_FROM" | "APP_DOMAIN">; db: Db }): Messenger {
+/** The messenger, with the SDK of each configured provider loaded (and none of the others). */
+export async function createMessenger(deps: { env: Pick<Env, "TWILIO_ACCOUNT_SID" | "TWILIO_AUTH_TOKEN" | "TWILIO_FROM" | "SMTP_URL" | "MAIL_FROM" | "APP_DOMAIN">; db: Db }): Promise<Messenger> {
   const { env, db } = deps;
-  const sms: SmsSender | null =
+  const [sms, mail]: [SmsSender | null, EmailSender | null] = await Promise.all([
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
       ? createTwilioSms({ accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM })
-      : null;
-  const mail: EmailSender | null = env.SMTP_URL ? createSmtpMail({ url: env.SMTP_URL, from: env.MAIL_FROM ?? `Medslot <no-reply@${env.APP_DOMAIN}>` }) : null;
+      : null,
+    env.SMTP_URL ? createSmtpMail({ url: env.SMTP_URL, from: env.MAIL_FROM ?? `Medslot <no-reply@${env.APP_DOMAIN}>` }) : null,
+  ]);
 
   return {
     async sendSms(message) {
@@ -75,17 +77,27 @@ function devNotice(channel: string, to: string, purpose: string) {
   process.stdout.write(`[dev outbox] ${channel} "${purpose}" for ${to} — read it at /dev/outbox\n`);
 }
 
-let messenger: Messenger | undefined;
+let messenger: Promise<Messenger> | undefined;
 
-function defaultMessenger(): Messenger {
+function defaultMessenger(): Promise<Messenger> {
   messenger ??= createMessenger({ env: getEnv(), db: getDb() });
   return messenger;
 }
 
-export function sendSms(message: SmsMessage): Promise<Delivery> {
-  return defaultMessenger().sendSms(message);
+/**
+ * Start-up: the server's messenger and the SDKs it needs, before the first request (loading
+ * Twilio's SDK is the largest allocation this server makes). Says which providers it uses.
+ */
+export async function startMessenger(): Promise<{ sms: "twilio" | "dev-outbox"; email: "smtp" | "dev-outbox" }> {
+  await defaultMessenger();
+  const env = getEnv();
+  return { sms: env.TWILIO_ACCOUNT_SID ? "twilio" : "dev-outbox", email: env.SMTP_URL ? "smtp" : "dev-outbox" };
 }
 
-export function sendEmail(message: EmailMessage): Promise<Delivery> {
-  return defaultMessenger().sendEmail(message);
+export async function sendSms(message: SmsMessage): Promise<Delivery> {
+  return (await defaultMessenger()).sendSms(message);
+}
+
+export async function sendEmail(message: EmailMessage): Promise<Delivery> {
+  return (await defaultMessenger()).sendEmail(message);
 }

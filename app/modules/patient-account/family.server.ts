@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { DependentRelationship } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Db, ScopedDb, Tx } from "~/utils/db.server";
+import { echoFields } from "~/utils/forms.server";
 import { RELATIONSHIP_VALUES, relationshipLabel } from "./relationships";
 
 /** Which log the audit entries go to: a clinic's (its site) or the platform's (marketplace). */
@@ -78,7 +79,7 @@ function text(raw: Record<string, unknown>, key: string): string {
   return typeof v === "string" ? v : "";
 }
 
-/** Reads a posted form against a schema; on failure, one message per field and the values as typed. */
+/** Reads a posted form against a schema; on failure, one message per field and the values as typed (cut to 200 characters). */
 function parseWith<S extends z.ZodObject, K extends Extract<keyof z.infer<S>, string>>(schema: S, keys: readonly K[], raw: Record<string, unknown>): Parsed<z.infer<S>, K> {
   const values = Object.fromEntries(keys.map((k) => [k, text(raw, k)])) as Record<K, string>;
   const parsed = schema.safeParse(values);
@@ -88,7 +89,7 @@ function parseWith<S extends z.ZodObject, K extends Extract<keyof z.infer<S>, st
     const key = issue.path[0] as K;
     if (key && !errors[key]) errors[key] = issue.message;
   }
-  return { ok: false, errors, values };
+  return { ok: false, errors, values: echoFields(values) as Record<K, string> };
 }
 
 export const DEPENDENT_FIELDS = ["firstName", "lastName", "relationship", "dateOfBirth"] as const;

@@ -14,7 +14,7 @@ import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { assertClinicPatient, type PatientRef } from "./access.server";
-import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MIN } from "./words";
+import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MAX_LENGTH, BREAK_GLASS_REASON_MIN } from "./words";
 import { listPatients, readRecord, type PatientListEntry, type PatientRecord } from "./record.server";
 
 
@@ -23,7 +23,7 @@ export const breakGlassForm = z.object({
     .string({ error: "Say why you need this clinic's patient records." })
     .trim()
     .min(BREAK_GLASS_REASON_MIN, `Say why you need this clinic's patient records (at least ${BREAK_GLASS_REASON_MIN} characters, e.g. the support ticket and what it is about).`)
-    .max(1000, "Keep the reason under 1,000 characters."),
+    .max(BREAK_GLASS_REASON_MAX_LENGTH, "Keep the reason under 1,000 characters."),
   minutes: z.coerce
     .number({ error: "Choose how long you need access." })
     .int("Choose a whole number of minutes.")

@@ -9,3 +9,4 @@ export const AUDIT_KIND_WORDS: Record<AuditKind, string> = { views: "Views", cha
 
 export const BREAK_GLASS_MAX_MINUTES = 60;
 export const BREAK_GLASS_REASON_MIN = 20;
+export const BREAK_GLASS_REASON_MAX_LENGTH = 1000;

@@ -88,6 +88,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
+/** The service form's fields that may hold more than 200 characters, as their maxLength. */
+export const SERVICE_FORM_MAX_LENGTHS = { description: 2000, preparationNotes: 2000 } as const;
+
 const text = (max: number) =>
   z
     .string()
@@ -208,7 +211,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
         .trim()
         .refine((v) => v === "" || UUID.test(v), "Choose a category from the list.")
         .transform((v) => (v === "" ? null : v)),
-      description: text(2000),
+      description: text(SERVICE_FORM_MAX_LENGTHS.description),
       durationMin: wholeNumber("the duration", 5, 720),
       bufferBeforeMin: wholeNumber("the buffer before", 0, 240),
       bufferAfterMin: wholeNumber("the buffer after", 0, 240),
@@ -220,7 +223,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
       visibility: z.enum(VISIBILITIES, { message: "Choose who can book the service." }),
       seasonFrom: optionalDate,
       seasonTo: optionalDate,
-      preparationNotes: text(2000),
+      preparationNotes: text(SERVICE_FORM_MAX_LENGTHS.preparationNotes),
       depositKind: z.enum(["none", "fixed", "percent"], { message: "Choose a kind of deposit." }),
     })
     .safeParse({

@@ -1,0 +1,239 @@
+/**
+ * The express application that serves every host: static files, request logging, /healthz, the
+ * same-origin check, request-body limits and the Remix app. server.ts starts it; tests run the
+ * same app on a free port.
+ */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import compression from "compression";
+import express from "express";
+import type { IncomingHttpHeaders } from "node:http";
+import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import { resolveSite } from "~/modules/tenancy/site.server";
+import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
+import { getDb } from "~/utils/db.server";
+import type { Env } from "~/utils/env.server";
+import { log, redactPath } from "~/utils/log.server";
+import { isSameOrigin } from "~/utils/origin.server";
+
+export interface HttpAppOptions {
+  build: ServerBuild;
+  env: Pick<Env, "NODE_ENV" | "APP_DOMAIN" | "TRUST_PROXY">;
+  /** public/: static files, with the browser build under public/build. */
+  publicDir: string;
+}
+
+export function createHttpApp({ build, env, publicDir }: HttpAppOptions): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", parseTrustProxy(env.TRUST_PROXY));
+  app.use(compression());
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  app.use((req, res, next) => {
+    // A proxy's request id is kept when it looks like one; anything else is replaced, since it
+    // ends up in logs and the audit trail.
+    const given = req.get("x-request-id") ?? "";
+    const requestId = /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info("request", {
+        requestId,
+        method: req.method,
+        path: redactPath(req.originalUrl.split("?")[0] ?? ""),
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        host: req.hostname,
+        clinic: res.locals.clinicSlug,
+      });
+    });
+    next();
+  });
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await getDb().forPlatform().tx((tx) => tx.$queryRaw`SELECT 1`);
+      res.status(200).json({ ok: true });
+    } catch (error) {
+      log.error("health check failed", { error: (error as Error).message });
+      res.status(503).json({ ok: false });
+    }
+  });
+
+  // Every mutating request must come from a page of the same site (CSRF defence from the Lucia
+  // guide). That includes cookie-less ones: a cross-site form could otherwise send SMS codes or
+  // reset emails from visitors' browsers. Exempt: machine-to-machine calls that authenticate
+  // themselves (Inngest's, Stripe's and Twilio's signed requests, Bearer-token API calls without
+  // cookies).
+  app.use((req, res, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    if (["/api/inngest", "/api/payments/webhook", "/api/messages/status"].includes(req.path)) return next();
+    if (/^Bearer\s/i.test(req.get("authorization") ?? "") && !req.headers.cookie) return next();
+    if (isSameOrigin(req.get("origin") ?? null, req.get("referer") ?? null, req.get("host") ?? "", req.get("sec-fetch-site") ?? null)) return next();
+    res.status(403).type("application/problem+json").send(
+      JSON.stringify({
+        type: "https://medslot.dev/problems/cross-origin-request",
+        title: "Cross-origin request refused",
+        status: 403,
+        detail: "This request did not come from this site. Reload the page and try again.",
+      }),
+    );
+  });
+
+  app.all(
+    "*",
+    remixHandler({
+      build,
+      mode: env.NODE_ENV === "production" ? "production" : build.mode,
+      getLoadContext: async (req, res) => {
+        const site = await resolveSite(req.get("host"), env.APP_DOMAIN);
+        if (site.kind === "clinic") res.locals.clinicSlug = site.clinic.slug;
+        return { requestId: res.locals.requestId as string, site, clientIp: req.ip ?? "unknown" };
+      },
+    }),
+  );
+  app.use((error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    log.error("unhandled error", { requestId: res.locals.requestId, path: redactPath(req.path), error: error.message, stack: error.stack });
+    if (!res.headersSent) res.status(500).type("text/plain").send("Something went wrong on our side.");
+  });
+  return app;
+}
+
+/**
+ * Loads the vendor SDKs the build's routes use (only those configured), so the first "send me a
+ * code" does not load Twilio in the middle of traffic. See startIntegrations in entry.server.tsx.
+ */
+export async function startIntegrations(build: ServerBuild): Promise<void> {
+  const entry = build.entry.module as { startIntegrations?: () => Promise<Record<string, string>> };
+  const providers = await entry.startIntegrations?.();
+  log.info("integrations ready", providers ?? {});
+}
+
+export function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * @remix-run/express's request handler (same URL, headers, abort and answer), with the body limit (app/utils/body-limit.server.ts)
+ * applied where the request enters: the Fetch Request's body is a counting stream over the
+ * socket instead of the socket itself, so every route, webhook and SDK behind it is limited
+ * without having to remember it.
+ */
+function remixHandler(options: {
+  build: ServerBuild;
+  mode: string;
+  getLoadContext: (req: express.Request, res: express.Response) => Promise<AppLoadContext>;
+}): express.RequestHandler {
+  const handle = createRequestHandler(options.build, options.mode);
+  return async (req, res, next) => {
+    let url: URL;
+    try {
+      url = remixUrl(req);
+    } catch (error) {
+      return next(error);
+    }
+    const limit = bodyLimitFor(url.pathname);
+    const refuse = () => refuseBody(req, res, url, limit).catch(next);
+    discardUnreadBodyAfterAnswer(req, res);
+    // A body that says it is too large is refused before a byte of it is read.
+    if (declaresMoreThan(req.get("content-length"), limit.bytes)) return refuse();
+
+    const controller = new AbortController();
+    let tooLarge = false;
+    let body: ReadableStream<Uint8Array> | undefined;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      body = limitedBody(req, limit.bytes, (error) => {
+        tooLarge = true;
+        // Whatever the route makes of its broken body is replaced by the 413 below (and, being
+        // aborted, is not logged as a server error).
+        controller.abort(error);
+      });
+    }
+    // Like @remix-run/express: a response that can no longer be written aborts the loaders and actions.
+    let finished = false;
+    res.on("finish", () => (finished = true));
+    res.on("close", () => finished || controller.abort());
+
+    try {
+      const request = new Request(url.href, {
+        method: req.method,
+        headers: fetchHeaders(req.headers),
+        signal: controller.signal,
+        ...(body ? { body, duplex: "half" } : {}),
+      });
+      const response = await handle(request, await options.getLoadContext(req, res));
+      if (tooLarge) {
+        await response.body?.cancel().catch(() => {});
+        return refuse();
+      }
+      await sendResponse(res, response);
+    } catch (error) {
+      if (tooLarge && !res.headersSent) return refuse();
+      next(error);
+    }
+  };
+}
+
+/** The URL as @remix-run/express builds it (host and port from X-Forwarded-Host or Host, per "trust proxy"). */
+function remixUrl(req: express.Request): URL {
+  const portOf = (host: string | undefined) => Number.parseInt(host?.split(":")[1] ?? "", 10);
+  const forwardedPort = portOf(req.get("X-Forwarded-Host"));
+  const hostPort = portOf(req.get("host"));
+  const port = Number.isSafeInteger(forwardedPort) ? forwardedPort : Number.isSafeInteger(hostPort) ? hostPort : "";
+  return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+}
+
+function refuseBody(req: express.Request, res: express.Response, url: URL, limit: BodyLimit) {
+  log.warn("request body too large", {
+    requestId: res.locals.requestId,
+    method: req.method,
+    path: redactPath(url.pathname),
+    limit: limit.bytes,
+    declared: req.get("content-length") ?? null,
+  });
+  const response = bodyTooLargeResponse({ pathname: url.pathname, accept: req.get("accept") ?? null, contentType: req.get("content-type") ?? null }, limit);
+  return sendResponse(res, response);
+}
+
+/** How long the rest of an unread body is taken off the wire (and dropped) after the answer. */
+const DISCARD_AFTER_ANSWER_MS = 5_000;
+
+/**
+ * Once answered, whatever the client still sends is dropped, not kept; a client that is still
+ * uploading then has the time to read the answer (a socket closed on unread bytes resets the
+ * connection, and many clients lose the answer with it). After a few seconds the connection is
+ * closed, so a body that never ends cannot hold it.
+ */
+function discardUnreadBodyAfterAnswer(req: express.Request, res: express.Response) {
+  res.once("finish", () => {
+    if (req.complete) return;
+    req.resume();
+    setTimeout(() => {
+      if (!req.complete) req.socket?.destroy();
+    }, DISCARD_AFTER_ANSWER_MS).unref();
+  });
+}
+
+function fetchHeaders(nodeHeaders: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, values] of Object.entries(nodeHeaders)) {
+    if (values === undefined) continue;
+    for (const value of Array.isArray(values) ? values : [values]) headers.append(name, value);
+  }
+  return headers;
+}
+
+async function sendResponse(res: express.Response, response: Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  // Server-sent events (the live queue) start at once.
+  if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
