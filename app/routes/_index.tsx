@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ClinicHome } from "~/components/clinic-home";
 import { MarketplaceHome } from "~/components/marketplace-home";
@@ -11,6 +11,7 @@ import { normaliseSearch } from "~/modules/marketplace/catalog-search";
 import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
+import { PAGE_CACHE_HEADER } from "~/utils/page-cache-header";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const site = requireSite(request, context.site);
@@ -56,6 +57,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     marketplaceUrl: marketplaceUrl(request),
   };
 }
+
+// The same for every visitor who is not signed in: rendered once, then sent from memory for a few
+// seconds or until the clinic changes (app/server/page-cache.server.ts).
+export const headers: HeadersFunction = () => ({ [PAGE_CACHE_HEADER]: "15" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (data?.kind === "clinic") {

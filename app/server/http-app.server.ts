@@ -4,17 +4,20 @@
  * same app on a free port.
  */
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import compression from "compression";
 import express from "express";
 import type { IncomingHttpHeaders } from "node:http";
 import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import { resolveSite } from "~/modules/tenancy/site.server";
+import { acceptsGzip } from "~/utils/accept-encoding";
 import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
 import { getDb } from "~/utils/db.server";
 import type { Env } from "~/utils/env.server";
 import { log, redactPath } from "~/utils/log.server";
 import { isSameOrigin } from "~/utils/origin.server";
+import { asksToBeKept, PAGE_CACHE_HEADER, PageCache, type KeptPage } from "./page-cache.server";
 
 export interface HttpAppOptions {
   build: ServerBuild;
@@ -29,7 +32,11 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   app.set("trust proxy", parseTrustProxy(env.TRUST_PROXY));
   app.use(compression());
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(publicDir, { maxAge: "1h" }));
+  // The other static files are few and known at start: a page or API request is not looked up on disk.
+  const publicFiles = listPublicFiles(publicDir);
+  const serveStatic = express.static(publicDir, { maxAge: "1h" });
+  app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
+  const pages = new PageCache(getDb().changes);
 
   app.use((req, res, next) => {
     // A proxy's request id is kept when it looks like one; anything else is replaced, since it
@@ -84,14 +91,27 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
     );
   });
 
+  // An anonymous visitor's public page, when it was rendered a moment ago (see page-cache.server.ts).
+  app.use((req, res, next) => {
+    const key = getDb().changes.fresh ? pages.keyOf(req.method, req.get("host"), req.originalUrl, req.get("cookie")) : null;
+    if (!key) return next();
+    const page = pages.get(key);
+    if (page) return sendKeptPage(req, res, page);
+    res.locals.pageKey = key;
+    res.locals.pageGeneration = pages.currentGeneration;
+    next();
+  });
+
   app.all(
     "*",
     remixHandler({
       build,
+      pages,
       mode: env.NODE_ENV === "production" ? "production" : build.mode,
       getLoadContext: async (req, res) => {
         const site = await resolveSite(req.get("host"), env.APP_DOMAIN);
         if (site.kind === "clinic") res.locals.clinicSlug = site.clinic.slug;
+        res.locals.clinicId = site.kind === "clinic" ? site.clinic.id : site.kind === "marketplace" ? "" : null;
         return { requestId: res.locals.requestId as string, site, clientIp: req.ip ?? "unknown" };
       },
     }),
@@ -126,6 +146,7 @@ export function parseTrustProxy(value: string): boolean | number | string {
  */
 function remixHandler(options: {
   build: ServerBuild;
+  pages: PageCache;
   mode: string;
   getLoadContext: (req: express.Request, res: express.Response) => Promise<AppLoadContext>;
 }): express.RequestHandler {
@@ -170,6 +191,15 @@ function remixHandler(options: {
       if (tooLarge) {
         await response.body?.cancel().catch(() => {});
         return refuse();
+      }
+      const pageKey = res.locals.pageKey as string | undefined;
+      const clinicId = res.locals.clinicId as string | null | undefined;
+      if (pageKey && typeof clinicId === "string" && asksToBeKept(response.headers) && response.status === 200) {
+        // Read whole, kept, then sent: the first visitor waits for the full render, the next ones do not.
+        const body = Buffer.from(await response.arrayBuffer());
+        options.pages.keep(pageKey, { status: response.status, headers: response.headers, body }, clinicId, res.locals.pageGeneration as number);
+        res.setHeader("Vary", "Cookie");
+        return await sendResponse(res, new Response(body.length ? new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength) : null, response));
       }
       await sendResponse(res, response);
     } catch (error) {
@@ -228,10 +258,38 @@ function fetchHeaders(nodeHeaders: IncomingHttpHeaders): Headers {
   return headers;
 }
 
+/** The files directly under public/ and its folders other than build/, as URL paths. */
+function listPublicFiles(publicDir: string): Set<string> {
+  const files = new Set<string>();
+  const walk = (dir: string, prefix: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (!(prefix === "" && entry.name === "build")) walk(path.join(dir, entry.name), `${prefix}/${entry.name}`);
+      } else files.add(`${prefix}/${entry.name}`);
+    }
+  };
+  walk(publicDir, "");
+  return files;
+}
+
+function sendKeptPage(req: express.Request, res: express.Response, page: KeptPage) {
+  res.status(page.status);
+  for (const [name, value] of page.headers) res.append(name, value);
+  res.setHeader("Vary", "Accept-Encoding, Cookie");
+  const gzip = acceptsGzip(req.get("accept-encoding"));
+  const body = gzip ? page.gzip : page.body;
+  // Already encoded: the compression middleware leaves it alone.
+  if (gzip) res.setHeader("Content-Encoding", "gzip");
+  res.setHeader("Content-Length", String(body.length));
+  if (req.method === "HEAD") res.end();
+  else res.end(body);
+}
+
 async function sendResponse(res: express.Response, response: Response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  for (const [name, value] of response.headers.entries()) if (name !== PAGE_CACHE_HEADER.toLowerCase()) res.append(name, value);
   // Server-sent events (the live queue) start at once.
   if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
   if (response.body) await writeReadableStreamToWritable(response.body, res);

@@ -14,6 +14,7 @@ import type { Audience } from "~/modules/scheduling/schedule-data.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { ClinicSite } from "~/modules/tenancy/site.server";
 import { bodyLimitFor, isBodyTooLarge, readBodyWithin } from "~/utils/body-limit.server";
+import { acceptsGzip } from "~/utils/accept-encoding";
 import { getDb, type Db } from "~/utils/db.server";
 import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
@@ -200,17 +201,6 @@ export function apiJson(body: unknown, init: { status?: number; headers?: Record
   // Answers carry patient data and live schedules: nothing in between may keep a copy.
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
   return new Response(JSON.stringify(body), { status: init.status ?? 200, headers });
-}
-
-/** Whether the client takes gzip (`gzip` or `*`, without q=0). */
-export function acceptsGzip(header: string | null): boolean {
-  for (const part of (header ?? "").split(",")) {
-    const [name, ...params] = part.trim().toLowerCase().split(";");
-    if (name !== "gzip" && name !== "*") continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    if (!q || Number(q.slice(2)) > 0) return true;
-  }
-  return false;
 }
 
 /**
