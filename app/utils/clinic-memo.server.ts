@@ -22,7 +22,7 @@ export function clinicMemo<T>(topics: readonly ChangeTopic[], load: (db: Db, cli
   const states = new WeakMap<Db, State<T>>();
 
   const stateOf = (db: Db): State<T> => {
-    let state = states.get(db);
+    const state = states.get(db);
     if (state) return state;
     const fresh: State<T> = { entries: new Map(), generations: new Map() };
     db.changes.subscribe((changes) => {
