@@ -1,0 +1,129 @@
+/**
+ * API v1's rate limits, so that one clinic's integration cannot slow every other clinic down
+ * (docs/decisions/021-api-rate-limits.md):
+ * - per API key: 10 requests a second, in bursts of up to 20, unless the key has its own rate
+ *   (set by the platform operator for a clinic's high-volume integration);
+ * - per client address, for calls without a key (a patient's session cookie, or nothing) and for
+ *   failed key checks, so a flood of made-up keys is limited too.
+ * Every answer carries the IETF RateLimit-Policy and RateLimit headers; a refusal is a 429 problem
+ * document with Retry-After.
+ */
+import { createHash } from "node:crypto";
+import type { AppLoadContext } from "@remix-run/node";
+import { ipBucket } from "~/modules/auth/ip-bucket";
+import { getDb } from "~/utils/db.server";
+import { RateLimitedError } from "~/utils/errors.server";
+import { PostgresTokenStore, RateLimiter, type RateDecision, type RatePolicy } from "./rate-limiter.server";
+
+/** A key's sustained rate when it has none of its own. */
+export const DEFAULT_KEY_RATE_PER_SECOND = 10;
+/** The most a key may be given (the column's CHECK says the same). */
+export const MAX_KEY_RATE_PER_SECOND = 100_000;
+/** Bursts are this many seconds' worth of the rate. */
+const BURST_SECONDS = 2;
+
+export function keyPolicy(ratePerSecond: number | null): RatePolicy {
+  const rate = ratePerSecond ?? DEFAULT_KEY_RATE_PER_SECOND;
+  return { name: "api-key", ratePerSecond: rate, burst: rate * BURST_SECONDS };
+}
+
+/** Calls without a key, per address: the allowance of one default key. */
+export const ADDRESS_POLICY: RatePolicy = { name: "ip", ratePerSecond: 10, burst: 20 };
+
+let limiter: RateLimiter | undefined;
+
+/** The process's limiter, on the app's database. */
+function apiRateLimiter(): RateLimiter {
+  limiter ??= new RateLimiter(new PostgresTokenStore(getDb()));
+  return limiter;
+}
+
+const keyBucket = (apiKeyId: string) => `key:${apiKeyId}`;
+
+/** "ip:" and the address (an IPv6 address by its /64 network); anything odd is hashed to fit the column. */
+function addressBucket(context: AppLoadContext): string {
+  const network = (ipBucket(context.clientIp) ?? "unknown").replace(/\/64$/, "");
+  return /^[0-9A-Za-z_.:+-]{1,64}$/.test(network) ? `ip:${network}` : `ip:#${createHash("sha256").update(network).digest("hex").slice(0, 32)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+
+/** RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers) for one decision. */
+export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+  const { policy } = decision;
+  const window = Math.max(1, Math.ceil(policy.burst / policy.ratePerSecond));
+  return {
+    "RateLimit-Policy": `"${policy.name}";q=${policy.burst};w=${window}`,
+    RateLimit: `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`,
+  };
+}
+
+/** Over a limit: 429 with Retry-After, the RateLimit headers and which policy was exceeded. */
+export class ApiRateLimitedError extends RateLimitedError {
+  constructor(readonly decision: RateDecision) {
+    const { policy } = decision;
+    super(
+      policy.name === "api-key"
+        ? `This API key may make ${policy.ratePerSecond} requests a second, in bursts of up to ${policy.burst}. Slow down and retry after the number of seconds in Retry-After; if your integration needs more, ask for a higher limit for its key.`
+        : `Calls without an API key may make ${policy.ratePerSecond} requests a second from one address, in bursts of up to ${policy.burst}. Retry after the number of seconds in Retry-After.`,
+      decision.resetSeconds,
+    );
+  }
+  override extensions() {
+    return { ...super.extensions(), policy: this.decision.policy.name };
+  }
+  override headers(): Record<string, string> {
+    return { ...super.headers(), ...rateLimitHeaders(this.decision) };
+  }
+}
+
+const pendingHeaders = new WeakMap<object, Record<string, string>>();
+
+function decide(context: AppLoadContext, decision: RateDecision) {
+  pendingHeaders.set(context, rateLimitHeaders(decision));
+  if (!decision.allowed) throw new ApiRateLimitedError(decision);
+}
+
+/** Adds the request's RateLimit headers, if a limit was checked, to whatever the endpoint answered. */
+export function appendRateLimitHeaders(context: AppLoadContext | undefined, headers: Headers) {
+  const pending = context ? pendingHeaders.get(context) : undefined;
+  for (const [name, value] of Object.entries(pending ?? {})) headers.set(name, value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks, in the order a request meets them
+
+/** Refuses at once, before the key is looked up, when this address is already known to be over its limit. */
+export function refuseAddressKnownOverLimit(context: AppLoadContext) {
+  const refusal = apiRateLimiter().knownRefusal(addressBucket(context), ADDRESS_POLICY);
+  if (refusal) decide(context, refusal);
+}
+
+/** Counts a call without a key (or a failed key check) against the caller's address; 429 when over. */
+export async function limitAddress(context: AppLoadContext) {
+  decide(context, await apiRateLimiter().take(addressBucket(context), ADDRESS_POLICY));
+}
+
+/**
+ * Keys recently seen here, by the SHA-256 of the key: a key known to be over its limit is refused
+ * before its database lookup, so a hammering integration costs next to nothing. A key revoked in
+ * the meantime may get a 429 instead of a 401 until its refusal ends (at most a couple of seconds).
+ */
+const recentKeys = new Map<string, { apiKeyId: string; policy: RatePolicy }>();
+const MAX_RECENT_KEYS = 10_000;
+
+export function refuseKeyKnownOverLimit(context: AppLoadContext, keyHash: string) {
+  const recent = recentKeys.get(keyHash);
+  if (!recent) return;
+  const refusal = apiRateLimiter().knownRefusal(keyBucket(recent.apiKeyId), recent.policy);
+  if (refusal) decide(context, refusal);
+}
+
+/** Counts an authenticated call against its key; 429 when over. */
+export async function limitKey(context: AppLoadContext, key: { id: string; keyHash: string; rateLimitPerSecond: number | null }) {
+  const policy = keyPolicy(key.rateLimitPerSecond);
+  if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear();
+  recentKeys.set(key.keyHash, { apiKeyId: key.id, policy });
+  decide(context, await apiRateLimiter().take(keyBucket(key.id), policy));
+}
