@@ -2,8 +2,15 @@
  * `npm run -s cli -- <command>`: operations on any Medslot database. See scripts/lib/cli.ts for how
  * commands are declared; each lives in scripts/lib/commands/, or below when it is a thin wrapper.
  */
-import { createApiKey, findClinicBySlug, listApiKeys, revokeApiKey, setApiKeyRateLimit } from "../app/modules/api/api-keys.server";
-import { DEFAULT_KEY_RATE_PER_SECOND, MAX_KEY_RATE_PER_SECOND } from "../app/modules/api/rate-limits.server";
+import {
+  createApiKey,
+  DEFAULT_KEY_RATE_PER_SECOND,
+  findClinicBySlug,
+  listApiKeys,
+  MAX_KEY_RATE_PER_SECOND,
+  revokeApiKey,
+  setApiKeyRateLimit,
+} from "../app/modules/api/api-keys.server";
 import { createDb, type Db } from "../app/utils/db.server";
 import { ignoreBrokenPipe, parseCommandArgs, runCli, UsageError, type CliCommand } from "./lib/cli";
 import { describeDatabaseError, ScriptError, withDatabase } from "./lib/database";

@@ -8,6 +8,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiKey, setApiKeyRateLimit } from "~/modules/api/api-keys.server";
 import { batchSize, PostgresTokenStore, RateLimiter, type RatePolicy } from "~/modules/api/rate-limiter.server";
+import { knownRefusalBeforeRouting } from "~/modules/api/rate-limits.server";
 import * as clinicRoute from "~/routes/api.v1.clinic";
 import * as openApiRoute from "~/routes/api.v1.openapi[.]json";
 import { callRoute, releaseAppDb, routeDbIsTestDb, type ApiAnswer, type CallOptions } from "../support/api-client";
@@ -45,6 +46,21 @@ function burst(n: number, opts: CallOptions) {
 }
 
 const statuses = (answers: ApiAnswer[]) => answers.reduce<Record<number, number>>((n, a) => ({ ...n, [a.status]: (n[a.status] ?? 0) + 1 }), {});
+
+/**
+ * What the server would answer before routing, asked right after the route itself refused `opts`:
+ * a refusal known from memory lasts only until a batch has refilled (a fraction of a second for
+ * the default limits), so it is read at once, and the pair is tried again if that moment passed.
+ */
+async function earlyRefusalAfterRouteRefusal(opts: CallOptions, authorization: string | undefined) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const answer = await callRoute(clinicRoute, "/api/v1/clinic", opts);
+    if (answer.status !== 429) continue;
+    const early = knownRefusalBeforeRouting({ authorization, clientIp: opts.clientIp!, requestId: "req-early" });
+    if (early) return { status: early.status, headers: new Headers(early.headers), body: JSON.parse(early.body) as Problem };
+  }
+  return null;
+}
 
 function expectRateLimited(answer: ApiAnswer<Problem>, policy: string, q: number) {
   expect(answer.status).toBe(429);
@@ -87,6 +103,21 @@ describe("per API key", () => {
     expect(statuses(answers)).toEqual({ 200: 10 });
   });
 
+  test("the server answers a key it knows to be over its limit before routing, with the same 429", async () => {
+    const { key } = await createApiKey(testDb(), clinicA, "Hammering", "cli");
+    const { key: other } = await createApiKey(testDb(), clinicA, "Quiet", "cli");
+    const clientIp = freshAddress();
+    const flood = await burst(60, { host: hostA, key, clientIp });
+    expect(statuses(flood)[429]).toBeGreaterThan(0);
+    const early = await earlyRefusalAfterRouteRefusal({ host: hostA, key, clientIp }, `Bearer ${key}`);
+    expect(early).not.toBeNull();
+    expectRateLimited(early!, "api-key", 20);
+    expect(early!.body).toMatchObject({ requestId: "req-early" });
+    // Keys and addresses it knows nothing against go on to the routes.
+    expect(knownRefusalBeforeRouting({ authorization: `Bearer ${other}`, clientIp, requestId: "req-2" })).toBeNull();
+    expect(knownRefusalBeforeRouting({ authorization: undefined, clientIp, requestId: "req-3" })).toBeNull();
+  });
+
   test("a key's own higher limit lets a high-volume integration through; set-rate changes it", async () => {
     const { key, apiKey } = await createApiKey(testDb(), clinicA, "High volume", "cli", { rateLimitPerSecond: 500 });
     expect(apiKey.rateLimitPerSecond).toBe(500);
@@ -120,7 +151,11 @@ describe("per address, for calls without a key", () => {
     expectRateLimited(answers.find((a) => a.status === 429)!, "ip", 20);
     expect((await callRoute(clinicRoute, "/api/v1/clinic", { host: hostA, clientIp: freshIpv6() })).status).toBe(401);
     // The public OpenAPI document counts against the address as well.
-    expect((await callRoute(openApiRoute, "/api/v1/openapi.json", { host: hostA, clientIp })).status).toBe(429);
+    const openApi = await Promise.all(Array.from({ length: 30 }, () => callRoute(openApiRoute, "/api/v1/openapi.json", { host: hostA, clientIp })));
+    expect(statuses(openApi)[429]).toBeGreaterThan(0);
+    // And the server refuses the address before routing, whatever it sends.
+    expectRateLimited((await earlyRefusalAfterRouteRefusal({ host: hostA, clientIp }, undefined))!, "ip", 20);
+    expect(knownRefusalBeforeRouting({ authorization: undefined, clientIp: freshAddress(), requestId: "r" })).toBeNull();
   });
 
   test("an IPv6 client is counted by its /64, so rotating addresses inside it does not help", async () => {
@@ -135,7 +170,9 @@ describe("per address, for calls without a key", () => {
     const answers = await Promise.all(Array.from({ length: 60 }, () => callRoute<Problem>(clinicRoute, "/api/v1/clinic", { host: hostA, key: madeUp(), clientIp })));
     expect(Object.keys(statuses(answers)).sort()).toEqual(["401", "429"]);
     expectRateLimited(answers.find((a) => a.status === 429)!, "ip", 20);
-    expect((await callRoute(clinicRoute, "/api/v1/clinic", { host: hostA, key: "not a key", clientIp })).status).toBe(429);
+    // Over its limit, the address is refused whatever key it sends, before any lookup.
+    const key = madeUp();
+    expectRateLimited((await earlyRefusalAfterRouteRefusal({ host: hostA, key, clientIp }, `Bearer ${key}`))!, "ip", 20);
   });
 
   test("calls with a valid key do not use up their address's allowance", async () => {

@@ -8,13 +8,16 @@ import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
-import { MAX_KEY_RATE_PER_SECOND } from "./rate-limits.server";
 
 export const API_KEY_PREFIX = "msk_";
 /** "msk_" and 32 random bytes in base64url (43 characters, no padding). */
 const API_KEY_PATTERN = /^msk_[A-Za-z0-9_-]{43}$/;
 const SHOWN_PREFIX_LENGTH = 12;
 const NAME_MAX = 80;
+/** A key's sustained rate limit in requests a second when it has none of its own (rate-limits.server.ts). */
+export const DEFAULT_KEY_RATE_PER_SECOND = 10;
+/** The most a key may be given (the column's CHECK says the same). */
+export const MAX_KEY_RATE_PER_SECOND = 100_000;
 // last_used_at is for people ("is this key still in use?"); minute precision spares a write per request.
 const LAST_USED_PRECISION_MS = 60_000;
 

@@ -8,7 +8,8 @@ import { SESSION_COOKIE } from "~/modules/auth/cookies.server";
 import { PROBLEM_CONTENT_TYPE } from "~/utils/problem.server";
 import { MAX_APPOINTMENT_RANGE_DAYS } from "./appointments.server";
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from "./idempotency.server";
-import { ADDRESS_POLICY, DEFAULT_KEY_RATE_PER_SECOND, keyPolicy } from "./rate-limits.server";
+import { DEFAULT_KEY_RATE_PER_SECOND } from "./api-keys.server";
+import { ADDRESS_POLICY, keyPolicy } from "./rate-limits.server";
 import { MAX_BODY_BYTES } from "./request.server";
 import {
   appointmentCancelSchema,

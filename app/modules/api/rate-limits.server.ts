@@ -6,19 +6,18 @@
  * - per client address, for calls without a key (a patient's session cookie, or nothing) and for
  *   failed key checks, so a flood of made-up keys is limited too.
  * Every answer carries the IETF RateLimit-Policy and RateLimit headers; a refusal is a 429 problem
- * document with Retry-After.
+ * document with Retry-After. Refusals this process already knows of are also answered before
+ * routing (server.ts), where a 429 costs about a third of a trip through Remix.
  */
 import { createHash } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { ipBucket } from "~/modules/auth/ip-bucket";
+import { DEFAULT_KEY_RATE_PER_SECOND, hashApiKey } from "./api-keys.server";
 import { getDb } from "~/utils/db.server";
 import { RateLimitedError } from "~/utils/errors.server";
+import { PROBLEM_CONTENT_TYPE, problemDocument, problemType } from "~/utils/problem.server";
 import { PostgresTokenStore, RateLimiter, type RateDecision, type RatePolicy } from "./rate-limiter.server";
 
-/** A key's sustained rate when it has none of its own. */
-export const DEFAULT_KEY_RATE_PER_SECOND = 10;
-/** The most a key may be given (the column's CHECK says the same). */
-export const MAX_KEY_RATE_PER_SECOND = 100_000;
 /** Bursts are this many seconds' worth of the rate. */
 const BURST_SECONDS = 2;
 
@@ -30,19 +29,33 @@ export function keyPolicy(ratePerSecond: number | null): RatePolicy {
 /** Calls without a key, per address: the allowance of one default key. */
 export const ADDRESS_POLICY: RatePolicy = { name: "ip", ratePerSecond: 10, burst: 20 };
 
-let limiter: RateLimiter | undefined;
+interface ProcessLimits {
+  limiter: RateLimiter;
+  /**
+   * Keys recently seen here, by the SHA-256 of the key: a key known to be over its limit is refused
+   * before its database lookup, so a hammering integration costs next to nothing. A key revoked in
+   * the meantime may get a 429 instead of a 401 until its refusal ends (a second or two).
+   */
+  recentKeys: Map<string, { apiKeyId: string; policy: RatePolicy }>;
+}
+const MAX_RECENT_KEYS = 10_000;
 
-/** The process's limiter, on the app's database. */
-function apiRateLimiter(): RateLimiter {
-  limiter ??= new RateLimiter(new PostgresTokenStore(getDb()));
-  return limiter;
+// One per process, kept on globalThis: server.ts and the Remix build each load their own copy of
+// this module, and the check before routing must see what the routes learned.
+const PROCESS_LIMITS = Symbol.for("medslot.api-rate-limits");
+type WithLimits = { [PROCESS_LIMITS]?: ProcessLimits };
+
+function processLimits(): ProcessLimits {
+  const holder = globalThis as WithLimits;
+  holder[PROCESS_LIMITS] ??= { limiter: new RateLimiter(new PostgresTokenStore(getDb())), recentKeys: new Map() };
+  return holder[PROCESS_LIMITS];
 }
 
 const keyBucket = (apiKeyId: string) => `key:${apiKeyId}`;
 
 /** "ip:" and the address (an IPv6 address by its /64 network); anything odd is hashed to fit the column. */
-function addressBucket(context: AppLoadContext): string {
-  const network = (ipBucket(context.clientIp) ?? "unknown").replace(/\/64$/, "");
+function addressBucket(clientIp: string): string {
+  const network = (ipBucket(clientIp) ?? "unknown").replace(/\/64$/, "");
   return /^[0-9A-Za-z_.:+-]{1,64}$/.test(network) ? `ip:${network}` : `ip:#${createHash("sha256").update(network).digest("hex").slice(0, 32)}`;
 }
 
@@ -59,16 +72,16 @@ export function rateLimitHeaders(decision: RateDecision): Record<string, string>
   };
 }
 
+function refusalDetail({ policy }: RateDecision) {
+  return policy.name === "api-key"
+    ? `This API key may make ${policy.ratePerSecond} requests a second, in bursts of up to ${policy.burst}. Slow down and retry after the number of seconds in Retry-After; if your integration needs more, ask for a higher limit for its key.`
+    : `Calls without an API key may make ${policy.ratePerSecond} requests a second from one address, in bursts of up to ${policy.burst}. Retry after the number of seconds in Retry-After.`;
+}
+
 /** Over a limit: 429 with Retry-After, the RateLimit headers and which policy was exceeded. */
 export class ApiRateLimitedError extends RateLimitedError {
   constructor(readonly decision: RateDecision) {
-    const { policy } = decision;
-    super(
-      policy.name === "api-key"
-        ? `This API key may make ${policy.ratePerSecond} requests a second, in bursts of up to ${policy.burst}. Slow down and retry after the number of seconds in Retry-After; if your integration needs more, ask for a higher limit for its key.`
-        : `Calls without an API key may make ${policy.ratePerSecond} requests a second from one address, in bursts of up to ${policy.burst}. Retry after the number of seconds in Retry-After.`,
-      decision.resetSeconds,
-    );
+    super(refusalDetail(decision), decision.resetSeconds);
   }
   override extensions() {
     return { ...super.extensions(), policy: this.decision.policy.name };
@@ -94,36 +107,69 @@ export function appendRateLimitHeaders(context: AppLoadContext | undefined, head
 // ---------------------------------------------------------------------------------------------
 // Checks, in the order a request meets them
 
+function knownAddressRefusal(limits: ProcessLimits, clientIp: string) {
+  return limits.limiter.knownRefusal(addressBucket(clientIp), ADDRESS_POLICY);
+}
+
+function knownKeyRefusal(limits: ProcessLimits, keyHash: string) {
+  const recent = limits.recentKeys.get(keyHash);
+  return recent ? limits.limiter.knownRefusal(keyBucket(recent.apiKeyId), recent.policy) : null;
+}
+
 /** Refuses at once, before the key is looked up, when this address is already known to be over its limit. */
 export function refuseAddressKnownOverLimit(context: AppLoadContext) {
-  const refusal = apiRateLimiter().knownRefusal(addressBucket(context), ADDRESS_POLICY);
+  const refusal = knownAddressRefusal(processLimits(), context.clientIp);
   if (refusal) decide(context, refusal);
 }
 
 /** Counts a call without a key (or a failed key check) against the caller's address; 429 when over. */
 export async function limitAddress(context: AppLoadContext) {
-  decide(context, await apiRateLimiter().take(addressBucket(context), ADDRESS_POLICY));
+  decide(context, await processLimits().limiter.take(addressBucket(context.clientIp), ADDRESS_POLICY));
 }
 
-/**
- * Keys recently seen here, by the SHA-256 of the key: a key known to be over its limit is refused
- * before its database lookup, so a hammering integration costs next to nothing. A key revoked in
- * the meantime may get a 429 instead of a 401 until its refusal ends (at most a couple of seconds).
- */
-const recentKeys = new Map<string, { apiKeyId: string; policy: RatePolicy }>();
-const MAX_RECENT_KEYS = 10_000;
-
 export function refuseKeyKnownOverLimit(context: AppLoadContext, keyHash: string) {
-  const recent = recentKeys.get(keyHash);
-  if (!recent) return;
-  const refusal = apiRateLimiter().knownRefusal(keyBucket(recent.apiKeyId), recent.policy);
+  const refusal = knownKeyRefusal(processLimits(), keyHash);
   if (refusal) decide(context, refusal);
 }
 
 /** Counts an authenticated call against its key; 429 when over. */
 export async function limitKey(context: AppLoadContext, key: { id: string; keyHash: string; rateLimitPerSecond: number | null }) {
+  const limits = processLimits();
   const policy = keyPolicy(key.rateLimitPerSecond);
-  if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear();
-  recentKeys.set(key.keyHash, { apiKeyId: key.id, policy });
-  decide(context, await apiRateLimiter().take(keyBucket(key.id), policy));
+  if (limits.recentKeys.size >= MAX_RECENT_KEYS) limits.recentKeys.clear();
+  limits.recentKeys.set(key.keyHash, { apiKeyId: key.id, policy });
+  decide(context, await limits.limiter.take(keyBucket(key.id), policy));
+}
+
+export interface EarlyRefusal {
+  status: 429;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The same refusals from an API request's Authorization header and address alone, for the server
+ * to answer before routing; null when this process knows of none (the routes then check as usual).
+ * Reads memory only: no database, and nothing is counted.
+ */
+export function knownRefusalBeforeRouting(request: { authorization: string | undefined; clientIp: string; requestId: string }): EarlyRefusal | null {
+  const limits = (globalThis as WithLimits)[PROCESS_LIMITS];
+  if (!limits) return null;
+  let decision = knownAddressRefusal(limits, request.clientIp);
+  const token = /^Bearer[ ]+(\S+)\s*$/i.exec(request.authorization ?? "")?.[1];
+  if (!decision && token) decision = knownKeyRefusal(limits, hashApiKey(token));
+  if (!decision) return null;
+  const retryAfter = Math.max(1, decision.resetSeconds);
+  const document = problemDocument({
+    status: 429,
+    type: problemType("rate-limited"),
+    title: "Too many requests",
+    detail: refusalDetail(decision),
+    extensions: { retryAfterSeconds: retryAfter, policy: decision.policy.name, requestId: request.requestId },
+  });
+  return {
+    status: 429,
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", "Retry-After": String(retryAfter), ...rateLimitHeaders(decision) },
+    body: JSON.stringify(document),
+  };
 }
