@@ -23,7 +23,7 @@ import { startOutboxRelay } from "./app/modules/outbox/relay.server";
 import { startInngestDevServer } from "./app/utils/inngest-dev.server";
 import { startHousekeeping } from "./app/modules/platform/housekeeping.server";
 import { isSameOrigin } from "./app/utils/origin.server";
-import { knownRefusalBeforeRouting } from "./app/modules/api/rate-limits.server";
+import { knownRefusalBeforeRouting, sendEarlyRefusal } from "./app/modules/api/rate-limits.server";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -119,12 +119,14 @@ async function main() {
   });
 
   // An API caller already known to be over its rate limit is answered here, from memory, for about
-  // what a static file costs: through Remix a 429 costs three times as much, and a hammering
-  // integration sends thousands of them.
+  // what a static file costs (through Remix a 429 costs three times as much), and held until a
+  // retry could succeed, so a client that ignores Retry-After cannot spend the server on refusals.
   app.use("/api/v1", (req, res, next) => {
     const refusal = knownRefusalBeforeRouting({ authorization: req.get("authorization"), clientIp: req.ip ?? "unknown", requestId: res.locals.requestId as string });
     if (!refusal) return next();
-    res.status(refusal.status).set(refusal.headers).send(refusal.body);
+    sendEarlyRefusal(refusal, () => {
+      if (!res.destroyed) res.status(refusal.status).set(refusal.headers).send(refusal.body);
+    });
   });
 
   const remix = createRequestHandler({

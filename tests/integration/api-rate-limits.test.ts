@@ -57,7 +57,7 @@ async function earlyRefusalAfterRouteRefusal(opts: CallOptions, authorization: s
     const answer = await callRoute(clinicRoute, "/api/v1/clinic", opts);
     if (answer.status !== 429) continue;
     const early = knownRefusalBeforeRouting({ authorization, clientIp: opts.clientIp!, requestId: "req-early" });
-    if (early) return { status: early.status, headers: new Headers(early.headers), body: JSON.parse(early.body) as Problem };
+    if (early) return { status: early.status, headers: new Headers(early.headers), body: JSON.parse(early.body) as Problem, holdMs: early.holdMs };
   }
   return null;
 }
@@ -113,6 +113,9 @@ describe("per API key", () => {
     expect(early).not.toBeNull();
     expectRateLimited(early!, "api-key", 20);
     expect(early!.body).toMatchObject({ requestId: "req-early" });
+    // Held until a retry could succeed (a client that ignores Retry-After waits anyway), at most a second.
+    expect(early!.holdMs).toBeGreaterThan(0);
+    expect(early!.holdMs).toBeLessThanOrEqual(1_000);
     // Keys and addresses it knows nothing against go on to the routes.
     expect(knownRefusalBeforeRouting({ authorization: `Bearer ${other}`, clientIp, requestId: "req-2" })).toBeNull();
     expect(knownRefusalBeforeRouting({ authorization: undefined, clientIp, requestId: "req-3" })).toBeNull();

@@ -36,6 +36,8 @@ export interface RateDecision {
   remaining: number;
   /** Allowed: seconds until the bucket is full again. Refused: seconds until a retry can succeed. */
   resetSeconds: number;
+  /** Refused: milliseconds until a retry can succeed (0 when allowed). */
+  waitMs: number;
 }
 
 export interface Lease {
@@ -147,11 +149,12 @@ export class RateLimiter {
   private allowed(share: Share, policy: RatePolicy, now: number): RateDecision {
     const refilled = (policy.ratePerSecond * Math.max(0, now - share.leasedAt)) / 1000;
     const remaining = Math.floor(Math.min(policy.burst, share.tokens + share.sharedRemaining + refilled));
-    return { allowed: true, policy, remaining, resetSeconds: Math.ceil((policy.burst - remaining) / policy.ratePerSecond) };
+    return { allowed: true, policy, remaining, resetSeconds: Math.ceil((policy.burst - remaining) / policy.ratePerSecond), waitMs: 0 };
   }
 
   private refused(share: Share, policy: RatePolicy, now: number): RateDecision {
-    return { allowed: false, policy, remaining: 0, resetSeconds: Math.max(1, Math.ceil((share.refusedUntil - now) / 1000)) };
+    const waitMs = Math.max(0, share.refusedUntil - now);
+    return { allowed: false, policy, remaining: 0, resetSeconds: Math.max(1, Math.ceil(waitMs / 1000)), waitMs };
   }
 
   private shareOf(bucket: string): Share {

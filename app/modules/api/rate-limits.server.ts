@@ -145,7 +145,18 @@ export interface EarlyRefusal {
   status: 429;
   headers: Record<string, string>;
   body: string;
+  /**
+   * How long to hold the answer: until a retry could succeed, at most a second. A client that
+   * ignores Retry-After and asks again at once (a closed loop of N connections) is slowed to N
+   * requests per hold instead of as many as the server can refuse, which would be all its CPU.
+   */
+  holdMs: number;
 }
+
+const MAX_HOLD_MS = 1_000;
+/** Refusals held at once in this process; beyond it they are answered at once (memory stays bounded). */
+const MAX_HELD = 1_000;
+let held = 0;
 
 /**
  * The same refusals from an API request's Authorization header and address alone, for the server
@@ -171,5 +182,16 @@ export function knownRefusalBeforeRouting(request: { authorization: string | und
     status: 429,
     headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", "Retry-After": String(retryAfter), ...rateLimitHeaders(decision) },
     body: JSON.stringify(document),
+    holdMs: held < MAX_HELD ? Math.min(MAX_HOLD_MS, decision.waitMs) : 0,
   };
+}
+
+/** Sends an early refusal after its hold; `send` is the server's way of answering. */
+export function sendEarlyRefusal(refusal: EarlyRefusal, send: () => void) {
+  if (refusal.holdMs <= 0) return send();
+  held++;
+  setTimeout(() => {
+    held--;
+    send();
+  }, refusal.holdMs);
 }
