@@ -5,10 +5,11 @@
  * processes sharing one bucket.
  */
 import { randomInt, randomUUID } from "node:crypto";
+import type { AppLoadContext } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiKey, setApiKeyRateLimit } from "~/modules/api/api-keys.server";
 import { batchSize, PostgresTokenStore, RateLimiter, type RatePolicy } from "~/modules/api/rate-limiter.server";
-import { knownRefusalBeforeRouting } from "~/modules/api/rate-limits.server";
+import { ApiRateLimitedError, keyConcurrency, keyPolicy, knownRefusalBeforeRouting, limitKey, settleRateLimits } from "~/modules/api/rate-limits.server";
 import * as clinicRoute from "~/routes/api.v1.clinic";
 import * as openApiRoute from "~/routes/api.v1.openapi[.]json";
 import { callRoute, releaseAppDb, routeDbIsTestDb, type ApiAnswer, type CallOptions } from "../support/api-client";
@@ -45,6 +46,13 @@ function burst(n: number, opts: CallOptions) {
   return Promise.all(Array.from({ length: n }, () => callRoute<Problem & Record<string, unknown>>(clinicRoute, "/api/v1/clinic", opts)));
 }
 
+/** `n` calls, 4 at a time (as many as a default key may have in progress): fast, but one batch after another. */
+async function inWaves(n: number, opts: CallOptions) {
+  const answers: ApiAnswer<Problem & Record<string, unknown>>[] = [];
+  while (answers.length < n) answers.push(...(await burst(Math.min(4, n - answers.length), opts)));
+  return answers;
+}
+
 const statuses = (answers: ApiAnswer[]) => answers.reduce<Record<number, number>>((n, a) => ({ ...n, [a.status]: (n[a.status] ?? 0) + 1 }), {});
 
 /**
@@ -77,8 +85,8 @@ function expectRateLimited(answer: ApiAnswer<Problem>, policy: string, q: number
 describe("per API key", () => {
   test("a key over its limit gets 429 with Retry-After, the RateLimit headers and a problem document; answers before it carry the headers too", async () => {
     const { key } = await createApiKey(testDb(), clinicA, "Chatty integration", "cli");
-    // 60 at once against the default of 20 in a burst and 10 a second: the first 20 or so pass.
-    const answers = await burst(60, { host: hostA, key, clientIp: freshAddress() });
+    // 60 in quick waves against the default of 20 in a burst and 10 a second: the first 20 or so pass.
+    const answers = await inWaves(60, { host: hostA, key, clientIp: freshAddress() });
     const counts = statuses(answers);
     expect(Object.keys(counts).sort()).toEqual(["200", "429"]);
     expect(counts[200]).toBeGreaterThanOrEqual(20 - 2 * batchSize({ name: "api-key", ratePerSecond: 10, burst: 20 }));
@@ -99,8 +107,8 @@ describe("per API key", () => {
     const flood = await burst(60, { host: hostA, key: busy, clientIp });
     expect(statuses(flood)[429]).toBeGreaterThan(0);
     // Same moment, same address even: the other key has its own bucket.
-    const answers = await burst(10, { host: hostB, key: other, clientIp });
-    expect(statuses(answers)).toEqual({ 200: 10 });
+    const answers = await inWaves(12, { host: hostB, key: other, clientIp });
+    expect(statuses(answers)).toEqual({ 200: 12 });
   });
 
   test("the server answers a key it knows to be over its limit before routing, with the same 429", async () => {
@@ -122,11 +130,11 @@ describe("per API key", () => {
   });
 
   test("a key's own higher limit lets a high-volume integration through; set-rate changes it", async () => {
-    const { key, apiKey } = await createApiKey(testDb(), clinicA, "High volume", "cli", { rateLimitPerSecond: 500 });
-    expect(apiKey.rateLimitPerSecond).toBe(500);
+    const { key, apiKey } = await createApiKey(testDb(), clinicA, "High volume", "cli", { rateLimitPerSecond: 1000 });
+    expect(apiKey.rateLimitPerSecond).toBe(1000);
     const answers = await burst(60, { host: hostA, key, clientIp: freshAddress() });
     expect(statuses(answers)).toEqual({ 200: 60 });
-    expect(answers[0]!.headers.get("ratelimit-policy")).toBe('"api-key";q=1000;w=2');
+    expect(answers[0]!.headers.get("ratelimit-policy")).toBe('"api-key";q=2000;w=2');
 
     await setApiKeyRateLimit(testDb(), clinicA, apiKey.id, 50, "cli");
     const after = await callRoute(clinicRoute, "/api/v1/clinic", { host: hostA, key, clientIp: freshAddress() });
@@ -134,6 +142,24 @@ describe("per API key", () => {
     await setApiKeyRateLimit(testDb(), clinicA, apiKey.id, null, "cli");
     const back = await callRoute(clinicRoute, "/api/v1/clinic", { host: hostA, key, clientIp: freshAddress() });
     expect(back.headers.get("ratelimit-policy")).toBe('"api-key";q=20;w=2');
+  });
+
+  test("a key has at most 4 requests in progress at once in a process (a tenth of its rate if more); a finished one makes room", async () => {
+    expect(keyConcurrency(keyPolicy(null))).toBe(4);
+    expect(keyConcurrency(keyPolicy(1000))).toBe(100);
+    const key = { id: randomUUID(), keyHash: randomUUID(), rateLimitPerSecond: null };
+    const contexts = Array.from({ length: 4 }, () => ({}) as AppLoadContext);
+    for (const context of contexts) await limitKey(context, key);
+    const fifth = {} as AppLoadContext;
+    const refusal = await limitKey(fifth, key).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ApiRateLimitedError);
+    expect(refusal).toMatchObject({ status: 429, retryAfterSeconds: 1, detail: expect.stringContaining("4 requests in progress") });
+    const headers = new Headers();
+    settleRateLimits(fifth, headers);
+    expect(headers.get("ratelimit")).toBe('"api-key";r=0;t=1');
+
+    settleRateLimits(contexts[0], new Headers());
+    await expect(limitKey({} as AppLoadContext, key)).resolves.toBeUndefined();
   });
 
   test("a rate that is not a whole number of requests a second from 1 to 100,000 is refused", async () => {
@@ -179,7 +205,7 @@ describe("per address, for calls without a key", () => {
   });
 
   test("calls with a valid key do not use up their address's allowance", async () => {
-    const { key } = await createApiKey(testDb(), clinicA, "Behind a shared address", "cli", { rateLimitPerSecond: 500 });
+    const { key } = await createApiKey(testDb(), clinicA, "Behind a shared address", "cli", { rateLimitPerSecond: 1000 });
     const clientIp = freshAddress();
     expect(statuses(await burst(60, { host: hostA, key, clientIp }))).toEqual({ 200: 60 });
     const anonymous = await callRoute(clinicRoute, "/api/v1/clinic", { host: hostA, clientIp });

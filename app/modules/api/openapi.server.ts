@@ -9,7 +9,7 @@ import { PROBLEM_CONTENT_TYPE } from "~/utils/problem.server";
 import { MAX_APPOINTMENT_RANGE_DAYS } from "./appointments.server";
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from "./idempotency.server";
 import { DEFAULT_KEY_RATE_PER_SECOND } from "./api-keys.server";
-import { ADDRESS_POLICY, keyPolicy } from "./rate-limits.server";
+import { ADDRESS_POLICY, keyConcurrency, keyPolicy } from "./rate-limits.server";
 import { MAX_BODY_BYTES } from "./request.server";
 import {
   appointmentCancelSchema,
@@ -56,12 +56,13 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`,
   415: "The body is not sent as application/json.",
   422: "The input breaks a rule; `errors` lists each field. Also: an Idempotency-Key reused with a different request.",
-  429: "Over a rate limit (the key's, or the address's for calls without a key). Retry after the seconds in Retry-After; `policy` names the limit.",
+  429: "Over a rate limit (the key's, or the address's for calls without a key), or too many of the key's requests in progress at once. Retry after the seconds in Retry-After; `policy` names the limit.",
 };
 
 const defaultKey = keyPolicy(null);
 const RATE_LIMITS_TEXT =
-  `Rate limits: each API key may make ${DEFAULT_KEY_RATE_PER_SECOND} requests a second, in bursts of up to ${defaultKey.burst}, unless it was given a higher limit for a high-volume integration; ` +
+  `Rate limits: each API key may make ${DEFAULT_KEY_RATE_PER_SECOND} requests a second, in bursts of up to ${defaultKey.burst}, unless it was given a higher limit for a high-volume integration, ` +
+  `and have at most ${keyConcurrency(defaultKey)} requests in progress at once on one server (a tenth of its rate if that is more); ` +
   `calls without a key (a patient's session, or none) and failed key checks count against the caller's address, ${ADDRESS_POLICY.ratePerSecond} a second in bursts of ${ADDRESS_POLICY.burst}. ` +
   "Every answer carries RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers): the bucket size q refilled over w seconds, what is left now (r) and the seconds until it is full again (t). " +
   "Over the limit the answer is 429 with Retry-After in seconds and a problem document of type https://medslot.dev/problems/rate-limited.";

@@ -26,6 +26,15 @@ export function keyPolicy(ratePerSecond: number | null): RatePolicy {
   return { name: "api-key", ratePerSecond: rate, burst: rate * BURST_SECONDS };
 }
 
+/**
+ * Requests of one key in progress at once in this process: 4, or a tenth of its rate a second if
+ * that is more. The rate alone does not bound the work in progress: when answers slow down, rate
+ * × answer time grows, and with it the memory held and the queue every other clinic waits in.
+ */
+export function keyConcurrency(policy: RatePolicy): number {
+  return Math.max(4, Math.ceil(policy.ratePerSecond / 10));
+}
+
 /** Calls without a key, per address: the allowance of one default key. */
 export const ADDRESS_POLICY: RatePolicy = { name: "ip", ratePerSecond: 10, burst: 20 };
 
@@ -37,6 +46,8 @@ interface ProcessLimits {
    * the meantime may get a 429 instead of a 401 until its refusal ends (a second or two).
    */
   recentKeys: Map<string, { apiKeyId: string; policy: RatePolicy }>;
+  /** Requests in progress, by API key id. */
+  inProgress: Map<string, number>;
 }
 const MAX_RECENT_KEYS = 10_000;
 
@@ -47,7 +58,7 @@ type WithLimits = { [PROCESS_LIMITS]?: ProcessLimits };
 
 function processLimits(): ProcessLimits {
   const holder = globalThis as WithLimits;
-  holder[PROCESS_LIMITS] ??= { limiter: new RateLimiter(new PostgresTokenStore(getDb())), recentKeys: new Map() };
+  holder[PROCESS_LIMITS] ??= { limiter: new RateLimiter(new PostgresTokenStore(getDb())), recentKeys: new Map(), inProgress: new Map() };
   return holder[PROCESS_LIMITS];
 }
 
@@ -80,8 +91,11 @@ function refusalDetail({ policy }: RateDecision) {
 
 /** Over a limit: 429 with Retry-After, the RateLimit headers and which policy was exceeded. */
 export class ApiRateLimitedError extends RateLimitedError {
-  constructor(readonly decision: RateDecision) {
-    super(refusalDetail(decision), decision.resetSeconds);
+  constructor(
+    readonly decision: RateDecision,
+    detail = refusalDetail(decision),
+  ) {
+    super(detail, decision.resetSeconds);
   }
   override extensions() {
     return { ...super.extensions(), policy: this.decision.policy.name };
@@ -98,10 +112,17 @@ function decide(context: AppLoadContext, decision: RateDecision) {
   if (!decision.allowed) throw new ApiRateLimitedError(decision);
 }
 
-/** Adds the request's RateLimit headers, if a limit was checked, to whatever the endpoint answered. */
-export function appendRateLimitHeaders(context: AppLoadContext | undefined, headers: Headers) {
-  const pending = context ? pendingHeaders.get(context) : undefined;
-  for (const [name, value] of Object.entries(pending ?? {})) headers.set(name, value);
+const pendingReleases = new WeakMap<object, () => void>();
+
+/**
+ * When the endpoint has answered: adds the request's RateLimit headers (if a limit was checked) and
+ * gives back its key's place among the requests in progress.
+ */
+export function settleRateLimits(context: AppLoadContext | undefined, headers: Headers | null) {
+  if (!context) return;
+  for (const [name, value] of Object.entries(pendingHeaders.get(context) ?? {})) headers?.set(name, value);
+  pendingReleases.get(context)?.();
+  pendingReleases.delete(context);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,6 +160,23 @@ export async function limitKey(context: AppLoadContext, key: { id: string; keyHa
   if (limits.recentKeys.size >= MAX_RECENT_KEYS) limits.recentKeys.clear();
   limits.recentKeys.set(key.keyHash, { apiKeyId: key.id, policy });
   decide(context, await limits.limiter.take(keyBucket(key.id), policy));
+  // The token is spent either way: a client that keeps piling requests on soon meets the rate limit,
+  // which is refused from memory before routing.
+  const running = limits.inProgress.get(key.id) ?? 0;
+  if (running >= keyConcurrency(policy)) {
+    const busy: RateDecision = { allowed: false, policy, remaining: 0, resetSeconds: 1, waitMs: 0 };
+    pendingHeaders.set(context, rateLimitHeaders(busy));
+    throw new ApiRateLimitedError(
+      busy,
+      `This API key already has ${running} requests in progress on this server, the most it may have at once. Send the next one when an answer arrives.`,
+    );
+  }
+  limits.inProgress.set(key.id, running + 1);
+  pendingReleases.set(context, () => {
+    const left = (limits.inProgress.get(key.id) ?? 1) - 1;
+    if (left > 0) limits.inProgress.set(key.id, left);
+    else limits.inProgress.delete(key.id);
+  });
 }
 
 export interface EarlyRefusal {

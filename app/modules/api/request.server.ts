@@ -19,7 +19,7 @@ import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server
 import { authenticateApiKey, hashApiKey } from "./api-keys.server";
 import { idempotencyKeyOf, REPLAYED_HEADER, type IdempotencyScope, type IdempotentAnswer } from "./idempotency.server";
 import { ApiRequestError, badRequest } from "./problems.server";
-import { appendRateLimitHeaders, limitAddress, limitKey, refuseAddressKnownOverLimit, refuseKeyKnownOverLimit } from "./rate-limits.server";
+import { limitAddress, limitKey, refuseAddressKnownOverLimit, refuseKeyKnownOverLimit, settleRateLimits } from "./rate-limits.server";
 
 export type ApiCaller = { kind: "api-key"; apiKeyId: string; name: string } | { kind: "patient"; patientAccountId: string };
 
@@ -258,10 +258,14 @@ interface RouteArgs {
 export function apiEndpoint<A extends RouteArgs>(handler: (args: A) => Promise<Response>): (args: A) => Promise<Response> {
   const wrapped = apiRoute(handler);
   return async (args) => {
-    const response = await wrapped(args);
-    appendPendingSessionCookie(args.context, response.headers);
-    appendRateLimitHeaders(args.context, response.headers);
-    return response;
+    let response: Response | null = null;
+    try {
+      response = await wrapped(args);
+      appendPendingSessionCookie(args.context, response.headers);
+      return response;
+    } finally {
+      settleRateLimits(args.context, response?.headers ?? null);
+    }
   };
 }
 
