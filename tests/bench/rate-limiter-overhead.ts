@@ -14,6 +14,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { PostgresTokenStore, RateLimiter, type RatePolicy } from "../../app/modules/api/rate-limiter.server";
 import { createDb } from "../../app/utils/db.server";
+import { setLogLevel } from "../../app/utils/log.server";
 import { RUNTIME_ROLE, startEmbeddedPostgres } from "../../app/utils/embedded-postgres.server";
 import { migrate } from "../../app/utils/migrate.server";
 import { freePort } from "../support/free-port";
@@ -59,6 +60,8 @@ const us = (ms: number[]) => {
 };
 
 async function main() {
+  // The pool's "connection lost" warnings when the throwaway database stops are not news here.
+  setLogLevel("error");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "medslot-ratelimit-"));
   const database = await startEmbeddedPostgres({ dir, port: await freePort() });
   const db = createDb(database.runtimeUrl, { poolSize: 20 });
