@@ -12,10 +12,10 @@
 import { createHash } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { ipBucket } from "~/modules/auth/ip-bucket";
-import { DEFAULT_KEY_RATE_PER_SECOND, hashApiKey } from "./api-keys.server";
 import { getDb } from "~/utils/db.server";
 import { RateLimitedError } from "~/utils/errors.server";
 import { PROBLEM_CONTENT_TYPE, problemDocument, problemType } from "~/utils/problem.server";
+import { DEFAULT_KEY_RATE_PER_SECOND, hashApiKey } from "./api-keys.server";
 import { PostgresTokenStore, RateLimiter, type RateDecision, type RatePolicy } from "./rate-limiter.server";
 
 /** Bursts are this many seconds' worth of the rate. */

@@ -6,7 +6,7 @@ import { expireOffers, offerFreedTime } from "../scheduling/flexible-requests.se
 
 /**
  * Removes what has outlived its use: expired sessions and sign-in codes, rate-limit counters past
- * their windows and API rate buckets idle for an hour (a full bucket is the same as none), spent password-reset links and old development-outbox messages, and it marks
+ * their windows, spent password-reset links and old development-outbox messages, and it marks
  * expired holds (announcing each with a hold.expired event) and lapsed waitlist offers, passing each
  * lapsed time on to the next matching request. Clinic rows are
  * swept in each clinic's own scope (RLS stays closed to cross-clinic deletes); the global tables in
