@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { openApiDocument } from "~/modules/api/openapi.server";
+import { limitAddress } from "~/modules/api/rate-limits.server";
 import { apiEndpoint, apiJson, methodNotAllowed, requireClinicHost } from "~/modules/api/request.server";
 
 // Public, like any API reference: it describes the API, not the clinic's data.
 export const loader = apiEndpoint(async ({ request, context }: LoaderFunctionArgs) => {
   requireClinicHost(context);
+  await limitAddress(context);
   return apiJson(openApiDocument(new URL(request.url).origin), { headers: { "Cache-Control": "public, max-age=300" } });
 });
 

@@ -17,6 +17,7 @@ import { getDb } from "~/utils/db.server";
 import type { Env } from "~/utils/env.server";
 import { log, redactPath } from "~/utils/log.server";
 import { isSameOrigin } from "~/utils/origin.server";
+import { knownRefusalBeforeRouting, sendEarlyRefusal } from "~/modules/api/rate-limits.server";
 import { asksToBeKept, PAGE_CACHE_HEADER, PageCache, type KeptPage } from "./page-cache.server";
 
 export interface HttpAppOptions {
@@ -89,6 +90,17 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
         detail: "This request did not come from this site. Reload the page and try again.",
       }),
     );
+  });
+
+  // An API caller already known to be over its rate limit is answered here, from memory, for about
+  // what a static file costs (through Remix a 429 costs three times as much), and held until a
+  // retry could succeed, so a client that ignores Retry-After cannot spend the server on refusals.
+  app.use("/api/v1", (req, res, next) => {
+    const refusal = knownRefusalBeforeRouting({ authorization: req.get("authorization"), clientIp: req.ip ?? "unknown", requestId: res.locals.requestId as string });
+    if (!refusal) return next();
+    sendEarlyRefusal(refusal, () => {
+      if (!res.destroyed) res.status(refusal.status).set(refusal.headers).send(refusal.body);
+    });
   });
 
   // An anonymous visitor's public page, when it was rendered a moment ago (see page-cache.server.ts).

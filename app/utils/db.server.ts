@@ -51,6 +51,11 @@ export interface ScopedDb {
    * dates and NULL are accepted; anything else is refused before it reaches SQL.
    */
   readOne<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * The same for one small statement that writes (a rate-limit lease): one round trip, committed
+   * at once, with the same rules for parameters. Not for anything that needs the ORM or an audit.
+   */
+  writeOne<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
 }
 
 /** A parameter as an SQL literal, for the few value shapes that need no escaping at all. */
@@ -83,25 +88,32 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
   const adapter = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter });
 
+  async function oneStatement<R>(clinicId: string | null, scope: "" | "system", mode: "READ ONLY" | "READ WRITE", text: string, params: unknown[]): Promise<R[]> {
+    if (clinicId !== null && !UUID.test(clinicId)) throw new Error("forClinic needs a clinic id that is a UUID");
+    const statement = text.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      const results = (await client.query(
+        `BEGIN ${mode}; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true); ${statement}; COMMIT`,
+      )) as unknown as pg.QueryResult[];
+      return results[2]!.rows as R[];
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   const scoped = (clinicId: string | null, scope: "" | "system"): ScopedDb => ({
-    async readOne<R>(text: string, params: unknown[] = []) {
-      if (clinicId !== null && !UUID.test(clinicId)) throw new Error("forClinic needs a clinic id that is a UUID");
-      const statement = text.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        const results = (await client.query(
-          `BEGIN READ ONLY; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true); ${statement}; COMMIT`,
-        )) as unknown as pg.QueryResult[];
-        return results[2]!.rows as R[];
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        client.release(broken);
-      }
+    readOne<R>(text: string, params: unknown[] = []) {
+      return oneStatement<R>(clinicId, scope, "READ ONLY", text, params);
+    },
+    writeOne<R>(text: string, params: unknown[] = []) {
+      return oneStatement<R>(clinicId, scope, "READ WRITE", text, params);
     },
     async tx(fn, options) {
       const noticesBefore = cacheNotices;

@@ -14,6 +14,7 @@ import path from "node:path";
 import { load, type LoadResult, type Target } from "./load";
 import { bookingJs, type BookingJs } from "./page-js";
 import { verdict, type Row } from "./rows";
+import { measureFairness } from "./fairness";
 import { measureMarketplace } from "./marketplace";
 import { measureScheduling } from "./scheduling";
 import { memoryOf, startServer, type BenchServer } from "./server";
@@ -133,7 +134,8 @@ async function measure(server: BenchServer) {
     }
   }, 100);
   // BENCH_ONLY=scheduling skips the page rows when iterating on the booking paths; BENCH_ONLY=marketplace
-  // measures the marketplace search alone; BENCH_ONLY=js the pages' JavaScript alone (bytes, not time).
+  // measures the marketplace search alone; BENCH_ONLY=js the pages' JavaScript alone (bytes, not time);
+  // BENCH_ONLY=fairness the fairness row alone.
   const only = process.env.BENCH_ONLY;
   if (only === "js") {
     clearInterval(sampler);
@@ -143,6 +145,12 @@ async function measure(server: BenchServer) {
     const marketplace = await measureMarketplace({ port, ownerUrl: server.ownerUrl });
     clearInterval(sampler);
     return { rows: marketplace.rows, loads: marketplace.loads, scheduling: null, memory: null, js, failedRequests: marketplace.failedRequests, marketplace: marketplace.seeded };
+  }
+  if (only === "fairness") {
+    console.log("  fairness between clinics…");
+    const fairness = await measureFairness({ port, bench: server.bench });
+    clearInterval(sampler);
+    return { rows: fairness.rows, loads, scheduling: null, fairness: fairness.details, memory: null, js, failedRequests: fairness.failedRequests };
   }
   for (const endpoint of only === "scheduling" ? [] : endpoints) {
     const warm = await load(endpoint.target, WARM_UP);
@@ -179,6 +187,15 @@ async function measure(server: BenchServer) {
   rows.push(...scheduling.rows);
   failedRequests += scheduling.failedRequests;
 
+  let fairness: Record<string, unknown> | null = null;
+  if (only !== "scheduling") {
+    console.log("  fairness between clinics…");
+    const measured = await measureFairness({ port, bench: server.bench });
+    rows.push(...measured.rows);
+    failedRequests += measured.failedRequests;
+    fairness = measured.details;
+  }
+
   clearInterval(sampler);
   const afterLoad = memoryOf(server.pid);
   const memory = { beforeLoadRss: atStart.rss, maxRssUnderLoad: Math.max(rssUnderLoad, afterLoad.rss), afterLoadRss: afterLoad.rss, processPeakRss: afterLoad.peak };
@@ -193,7 +210,7 @@ async function measure(server: BenchServer) {
       result: verdict(memory.maxRssUnderLoad <= TARGETS.rssBytes),
     },
   );
-  return { rows, loads, scheduling: scheduling.details, memory, js, failedRequests };
+  return { rows, loads, scheduling: scheduling.details, fairness, memory, js, failedRequests };
 }
 
 async function main() {
@@ -243,6 +260,7 @@ async function main() {
     rows: measured.rows,
     loads: measured.loads,
     scheduling: measured.scheduling,
+    fairness: "fairness" in measured ? measured.fairness : null,
     memoryBytes: measured.memory,
     pageJs: measured.js,
     failedRequests: measured.failedRequests,

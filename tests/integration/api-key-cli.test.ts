@@ -71,3 +71,24 @@ test("an unknown clinic fails with a message and prints nothing on stdout", { ti
   expect(unknown.stdout).toBe("");
   expect(unknown.stderr).toContain('There is no clinic with the slug "no-such-clinic-anywhere"');
 });
+
+test("api-key create --rate gives a high-volume integration its own limit; set-rate changes it or puts it back", { timeout: 180_000 }, async () => {
+  const clinic = await createTestClinic();
+  const created = await cli(["api-key", "create", "--clinic", clinic.slug, "--name", "Booking widget", "--rate", "250/s"]);
+  expect(created.code, created.stderr).toBe(0);
+  const key = created.stdout.trim();
+  expect(await authenticateApiKey(testDb(), clinic.id, key)).toMatchObject({ rateLimitPerSecond: 250 });
+  const listed = await cli(["api-key", "list", "--clinic", clinic.slug]);
+  expect(listed.stdout).toMatch(/Booking widget\s+250\/s/);
+  const id = /^([0-9a-f-]{36})\s/m.exec(listed.stdout)![1]!;
+
+  const changed = await cli(["api-key", "set-rate", "--clinic", clinic.slug, "--id", id, "--rate", "default"]);
+  expect(changed.code, changed.stderr).toBe(0);
+  expect(changed.stdout).toContain("now has the rate limit default (10/s)");
+  expect(await authenticateApiKey(testDb(), clinic.id, key)).toMatchObject({ rateLimitPerSecond: null });
+
+  const wrong = await cli(["api-key", "create", "--clinic", clinic.slug, "--name", "x", "--rate", "fast"]);
+  expect(wrong.code).toBe(2);
+  expect(wrong.stdout).toBe("");
+  expect(wrong.stderr).toContain("--rate is requests a second");
+});

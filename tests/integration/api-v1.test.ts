@@ -61,8 +61,10 @@ let hostB: string;
 beforeAll(async () => {
   a = await createScheduleFixture({ timeZone: "America/New_York", doctors: 2 });
   b = await createScheduleFixture({ timeZone: "Europe/Berlin", doctors: 1 });
-  keyA = (await createApiKey(testDb(), a.clinic.id, "Front desk software", "cli")).key;
-  keyB = (await createApiKey(testDb(), b.clinic.id, "Other clinic", "cli")).key;
+  // These keys stand for busy integrations (the tests below call back to back, far above the
+  // default of 10 a second), so they get their own limit the way an operator would give it.
+  keyA = (await createApiKey(testDb(), a.clinic.id, "Front desk software", "cli", { rateLimitPerSecond: 1000 })).key;
+  keyB = (await createApiKey(testDb(), b.clinic.id, "Other clinic", "cli", { rateLimitPerSecond: 1000 })).key;
   hostA = `${a.clinic.slug}.localhost`;
   hostB = `${b.clinic.slug}.localhost`;
 });
@@ -657,7 +659,7 @@ describe("OpenAPI", () => {
       servers: { url: string }[];
       paths: Record<
         string,
-        Record<string, { operationId: string; responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown; parameters?: Json[] }>
+        Record<string, { operationId: string; responses: Record<string, { content?: Record<string, unknown>; headers?: Json }>; requestBody?: unknown; parameters?: Json[] }>
       >;
       components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json>; parameters: Record<string, Json> };
     };
@@ -709,6 +711,10 @@ describe("OpenAPI", () => {
         ).toBe(true);
         expect(op.responses["404"]?.content).toHaveProperty(["application/problem+json"]);
         if (p !== "/api/v1/openapi.json") expect(op.responses["401"]?.content).toHaveProperty(["application/problem+json"]);
+        // Every endpoint is rate limited: a 429 with Retry-After, and the RateLimit headers on every answer.
+        expect(op.responses["429"]?.content).toHaveProperty(["application/problem+json"]);
+        expect(Object.keys(op.responses["429"]?.headers ?? {}).sort()).toEqual(["RateLimit", "RateLimit-Policy", "Retry-After"]);
+        expect(Object.keys(op.responses[statuses.find((s) => /^2\d\d$/.test(s))!]?.headers ?? {})).toEqual(expect.arrayContaining(["RateLimit", "RateLimit-Policy"]));
         if (method === "post") expect(op.requestBody).toBeDefined();
         for (const name of p.match(/\{(\w+)\}/g) ?? []) {
           expect(op.parameters?.some((x) => x.in === "path" && `{${String(x.name)}}` === name && x.required === true)).toBe(true);

@@ -71,3 +71,12 @@ test("expired sessions and old codes go, in every clinic and on the platform; li
   // Holds and offers of other test files' clinics may fall due meanwhile; this file's rows are gone.
   expect(await sweepExpired(db, now)).toMatchObject({ sessions: 0, signInCodes: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 });
 });
+
+test("API rate buckets idle for an hour go (a full bucket is the same as none); busy ones stay", async () => {
+  await db.forPlatform().tx(async (tx) => {
+    await tx.apiRateBucket.create({ data: { bucket: "ip:192.0.2.7", tokens: 3, refilledAt: ago(2 * HOUR) } });
+    await tx.apiRateBucket.create({ data: { bucket: "ip:192.0.2.8", tokens: 3, refilledAt: ago(60_000) } });
+  });
+  expect(await sweepExpired(db, now)).toMatchObject({ apiRateBuckets: 1 });
+  expect((await db.forPlatform().tx((tx) => tx.apiRateBucket.findMany({ select: { bucket: true } }))).map((b) => b.bucket)).toEqual(["ip:192.0.2.8"]);
+});

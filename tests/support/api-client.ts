@@ -42,6 +42,8 @@ export interface CallOptions {
   /** JSON-encoded unless a string (sent as is). */
   body?: unknown;
   params?: Record<string, string>;
+  /** The caller's address as the server sees it (req.ip); 203.0.113.9 unless given. */
+  clientIp?: string;
 }
 
 export interface ApiAnswer<T = Record<string, unknown>> {
@@ -62,7 +64,7 @@ export async function callRoute<T = Record<string, unknown>>(route: RouteModule,
     if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   }
   const request = new Request(`http://${opts.host}${path}`, { method, headers, body });
-  const context: AppLoadContext = { requestId: randomUUID(), site: await resolveSite(opts.host, "localhost", testDb()), clientIp: "203.0.113.9" };
+  const context: AppLoadContext = { requestId: randomUUID(), site: await resolveSite(opts.host, "localhost", testDb()), clientIp: opts.clientIp ?? "203.0.113.9" };
   const handler = method === "GET" || method === "HEAD" ? route.loader : route.action;
   if (!handler) throw new Error(`the route has no ${method === "GET" ? "loader" : "action"}`);
   const response = await handler({ request, context, params: opts.params ?? {} });

@@ -14,6 +14,10 @@ export const API_KEY_PREFIX = "msk_";
 const API_KEY_PATTERN = /^msk_[A-Za-z0-9_-]{43}$/;
 const SHOWN_PREFIX_LENGTH = 12;
 const NAME_MAX = 80;
+/** A key's sustained rate limit in requests a second when it has none of its own (rate-limits.server.ts). */
+export const DEFAULT_KEY_RATE_PER_SECOND = 10;
+/** The most a key may be given (the column's CHECK says the same). */
+export const MAX_KEY_RATE_PER_SECOND = 100_000;
 // last_used_at is for people ("is this key still in use?"); minute precision spares a write per request.
 const LAST_USED_PRECISION_MS = 60_000;
 
@@ -26,15 +30,18 @@ export interface ApiKeySummary {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** The key's own limit in requests a second; null: the platform default. */
+  rateLimitPerSecond: number | null;
 }
 
 export interface AuthenticatedApiKey {
   id: string;
   clinicId: string;
   name: string;
+  rateLimitPerSecond: number | null;
 }
 
-const summarySelect = { id: true, name: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const summarySelect = { id: true, name: true, prefix: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true, rateLimitPerSecond: true } as const;
 
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex");
@@ -60,19 +67,35 @@ function cleanName(name: string): string {
   return trimmed;
 }
 
-/** Creates a key and returns it in plain text: the only time it can be seen. */
+/** A key's own rate: a whole number of requests a second, or null for the default. */
+function cleanRate(rate: number | null | undefined): number | null {
+  if (rate === null || rate === undefined) return null;
+  if (!Number.isInteger(rate) || rate < 1 || rate > MAX_KEY_RATE_PER_SECOND) {
+    throw new ValidationError(`A key's rate limit is a whole number of requests a second from 1 to ${MAX_KEY_RATE_PER_SECOND}.`, [
+      { path: "rateLimitPerSecond", message: `1 to ${MAX_KEY_RATE_PER_SECOND}` },
+    ]);
+  }
+  return rate;
+}
+
+/**
+ * Creates a key and returns it in plain text: the only time it can be seen. `rateLimitPerSecond`
+ * gives a high-volume integration more than the default; only the platform operator sets it (the
+ * CLI), since it is a share of capacity every clinic uses.
+ */
 export async function createApiKey(
   db: Db,
   clinicId: string,
   name: string,
   createdBy: string | null,
-  opts: { request?: AuditRequestContext | null } = {},
+  opts: { request?: AuditRequestContext | null; rateLimitPerSecond?: number | null } = {},
 ): Promise<{ key: string; apiKey: ApiKeySummary }> {
   const label = cleanName(name);
+  const rateLimitPerSecond = cleanRate(opts.rateLimitPerSecond);
   const key = generateApiKey();
   const apiKey = await db.forClinic(clinicId).tx(async (tx) => {
     const row = await tx.apiKey.create({
-      data: { clinicId, name: label, keyHash: hashApiKey(key), prefix: key.slice(0, SHOWN_PREFIX_LENGTH), createdBy },
+      data: { clinicId, name: label, keyHash: hashApiKey(key), prefix: key.slice(0, SHOWN_PREFIX_LENGTH), createdBy, rateLimitPerSecond },
       select: summarySelect,
     });
     await recordAudit(tx, {
@@ -81,7 +104,7 @@ export async function createApiKey(
       action: "api_key.created",
       target: { type: "api_key", id: row.id },
       request: opts.request,
-      details: { name: row.name, prefix: row.prefix },
+      details: { name: row.name, prefix: row.prefix, ...(rateLimitPerSecond !== null ? { rateLimitPerSecond } : {}) },
     });
     return row;
   });
@@ -122,15 +145,51 @@ export async function revokeApiKey(
   });
 }
 
+/** Gives a key its own rate limit, or (null) puts it back on the default; applies within a couple of seconds on every server. */
+export async function setApiKeyRateLimit(
+  db: Db,
+  clinicId: string,
+  apiKeyId: string,
+  rateLimitPerSecond: number | null,
+  changedBy: string | null,
+  opts: { request?: AuditRequestContext | null } = {},
+): Promise<ApiKeySummary> {
+  if (!UUID_PATTERN.test(apiKeyId)) throw new NotFoundError("There is no API key with this id at this clinic.");
+  const rate = cleanRate(rateLimitPerSecond);
+  return db.forClinic(clinicId).tx(async (tx) => {
+    const existing = await tx.apiKey.findUnique({ where: { clinicId_id: { clinicId, id: apiKeyId } }, select: summarySelect });
+    if (!existing) throw new NotFoundError("There is no API key with this id at this clinic.");
+    const row = await tx.apiKey.update({ where: { clinicId_id: { clinicId, id: apiKeyId } }, data: { rateLimitPerSecond: rate }, select: summarySelect });
+    await recordAudit(tx, {
+      clinicId,
+      actor: auditActorOf(changedBy),
+      action: "api_key.rate_limit_changed",
+      target: { type: "api_key", id: row.id },
+      request: opts.request,
+      details: { name: row.name, prefix: row.prefix, from: existing.rateLimitPerSecond, to: rate },
+    });
+    return row;
+  });
+}
+
 const INVALID_KEY = "The API key is missing, revoked, or not a key of this clinic.";
+
+interface KeyRow {
+  id: string;
+  clinic_id: string;
+  name: string;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  rate_limit_per_second: number | null;
+}
 
 /** Checks a bearer token inside a transaction already scoped to the clinic whose host was called. */
 export async function authenticateApiKeyIn(tx: Tx, clinicId: string, bearerToken: string, now = new Date()): Promise<AuthenticatedApiKey> {
   // Anything that cannot be a key is refused before touching the database.
   if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
   // Raw SQL: this runs on every API request, and a plain statement is the cheapest round trip.
-  const [row] = await tx.$queryRaw<{ id: string; clinic_id: string; name: string; last_used_at: Date | null; revoked_at: Date | null }[]>`
-    SELECT id::text, clinic_id::text, name, last_used_at, revoked_at FROM api_keys WHERE key_hash = ${hashApiKey(bearerToken)}`;
+  const [row] = await tx.$queryRaw<KeyRow[]>`
+    SELECT id::text, clinic_id::text, name, last_used_at, revoked_at, rate_limit_per_second FROM api_keys WHERE key_hash = ${hashApiKey(bearerToken)}`;
   if (!row || row.clinic_id !== clinicId || row.revoked_at) throw new UnauthorizedError(INVALID_KEY);
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
     // Conditional, so concurrent requests of one key write at most once a minute between them.
@@ -139,7 +198,7 @@ export async function authenticateApiKeyIn(tx: Tx, clinicId: string, bearerToken
        WHERE clinic_id = ${clinicId}::uuid AND id = ${row.id}::uuid
          AND (last_used_at IS NULL OR last_used_at <= ${new Date(now.getTime() - LAST_USED_PRECISION_MS)})`;
   }
-  return { id: row.id, clinicId: row.clinic_id, name: row.name };
+  return { id: row.id, clinicId: row.clinic_id, name: row.name, rateLimitPerSecond: row.rate_limit_per_second };
 }
 
 /**
@@ -152,8 +211,8 @@ export async function authenticateApiKey(db: Db, clinicId: string, bearerToken: 
   if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
   const [row] = await db
     .forClinic(clinicId)
-    .readOne<{ id: string; clinic_id: string; name: string; last_used_at: Date | null; revoked_at: Date | null }>(
-      "SELECT id::text, clinic_id::text, name, last_used_at, revoked_at FROM api_keys WHERE key_hash = $1",
+    .readOne<KeyRow>(
+      "SELECT id::text, clinic_id::text, name, last_used_at, revoked_at, rate_limit_per_second FROM api_keys WHERE key_hash = $1",
       [hashApiKey(bearerToken)],
     );
   if (!row || row.clinic_id !== clinicId || row.revoked_at) throw new UnauthorizedError(INVALID_KEY);
@@ -165,7 +224,7 @@ export async function authenticateApiKey(db: Db, clinicId: string, bearerToken: 
            AND (last_used_at IS NULL OR last_used_at <= ${new Date(now.getTime() - LAST_USED_PRECISION_MS)})`,
     );
   }
-  return { id: row.id, clinicId: row.clinic_id, name: row.name };
+  return { id: row.id, clinicId: row.clinic_id, name: row.name, rateLimitPerSecond: row.rate_limit_per_second };
 }
 
 /** The clinic a command-line operator names by slug: the host directory is the one cross-clinic read allowed. */

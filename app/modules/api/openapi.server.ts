@@ -9,6 +9,8 @@ import { formatBytes } from "~/utils/body-limit.server";
 import { PROBLEM_CONTENT_TYPE } from "~/utils/problem.server";
 import { MAX_APPOINTMENT_RANGE_DAYS } from "./appointments.server";
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from "./idempotency.server";
+import { DEFAULT_KEY_RATE_PER_SECOND } from "./api-keys.server";
+import { ADDRESS_POLICY, keyConcurrency, keyPolicy } from "./rate-limits.server";
 import { MAX_BODY_BYTES } from "./request.server";
 import {
   appointmentCancelSchema,
@@ -42,7 +44,7 @@ interface OperationSpec {
   pathId?: boolean;
   body?: z.ZodType;
   success: { status: 200 | 201; description: string; schema: z.ZodType; location?: boolean };
-  /** Problem statuses beyond the ones every endpoint can answer (401, 403, 404; a public one only 404). */
+  /** Problem statuses beyond the ones every endpoint can answer (401, 403, 404, 429; a public one only 404 and 429). */
   problems: number[];
 }
 
@@ -55,7 +57,19 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: `The body is larger than ${formatBytes(MAX_BODY_BYTES)}, by its Content-Length or, for a chunked body, as counted while it arrives (the rest is not read). \`maxBytes\` gives the limit.`,
   415: "The body is not sent as application/json.",
   422: "The input breaks a rule; `errors` lists each field. Also: an Idempotency-Key reused with a different request.",
+  429: "Over a rate limit (the key's, or the address's for calls without a key), or too many of the key's requests in progress at once. Retry after the seconds in Retry-After; `policy` names the limit.",
 };
+
+const defaultKey = keyPolicy(null);
+const RATE_LIMITS_TEXT =
+  `Rate limits: each API key may make ${DEFAULT_KEY_RATE_PER_SECOND} requests a second, in bursts of up to ${defaultKey.burst}, unless it was given a higher limit for a high-volume integration, ` +
+  `and have at most ${keyConcurrency(defaultKey)} requests in progress at once on one server (a tenth of its rate if that is more); ` +
+  `calls without a key (a patient's session, or none) and failed key checks count against the caller's address, ${ADDRESS_POLICY.ratePerSecond} a second in bursts of ${ADDRESS_POLICY.burst}. ` +
+  "Every answer carries RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers): the bucket size q refilled over w seconds, what is left now (r) and the seconds until it is full again (t). " +
+  "Over the limit the answer is 429 with Retry-After in seconds and a problem document of type https://medslot.dev/problems/rate-limited.";
+
+const HEADER_REF = (id: string) => ({ $ref: `#/components/headers/${id}` });
+const rateLimitHeaderRefs = { "RateLimit-Policy": HEADER_REF("RateLimitPolicy"), RateLimit: HEADER_REF("RateLimit") };
 
 const operations: OperationSpec[] = [
   {
@@ -194,7 +208,8 @@ function queryParameters(schema: z.ZodObject): JsonSchema[] {
 const problemResponse = (status: number) => ({
   description: PROBLEM_DESCRIPTIONS[status] ?? "A problem.",
   ...(status === 401 ? { headers: { "WWW-Authenticate": { schema: { type: "string" }, description: 'Bearer realm="medslot"' } } } : {}),
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: REF(status === 409 ? "ConflictProblem" : "Problem") } } },
+  ...(status === 429 ? { headers: { "Retry-After": HEADER_REF("RetryAfter"), ...rateLimitHeaderRefs } } : {}),
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: REF(status === 409 ? "ConflictProblem" : status === 429 ? "RateLimitedProblem" : "Problem") } } },
 });
 
 function operationObject(o: OperationSpec): JsonSchema {
@@ -203,7 +218,7 @@ function operationObject(o: OperationSpec): JsonSchema {
   if (o.query) parameters.push(...queryParameters(o.query));
   if (o.body) parameters.push({ $ref: "#/components/parameters/IdempotencyKey" });
 
-  const successHeaders: JsonSchema = {};
+  const successHeaders: JsonSchema = { ...rateLimitHeaderRefs };
   if (o.success.location) successHeaders.Location = { description: "The appointment's URL.", schema: { type: "string" } };
   if (o.body)
     successHeaders[REPLAYED_HEADER] = {
@@ -211,7 +226,7 @@ function operationObject(o: OperationSpec): JsonSchema {
       schema: { type: "string", enum: ["true"] },
     };
 
-  const always = o.access === "public" ? [404] : [401, 403, 404];
+  const always = o.access === "public" ? [404, 429] : [401, 403, 404, 429];
   const problems = [...new Set([...o.problems, ...always])].sort((a, b) => a - b);
   return {
     operationId: o.operationId,
@@ -224,7 +239,7 @@ function operationObject(o: OperationSpec): JsonSchema {
     responses: {
       [String(o.success.status)]: {
         description: o.success.description,
-        ...(Object.keys(successHeaders).length ? { headers: successHeaders } : {}),
+        headers: successHeaders,
         content: { "application/json": { schema: refTo(responseSchemas, o.success.schema) } },
       },
       ...Object.fromEntries(problems.map((status) => [String(status), problemResponse(status)])),
@@ -242,6 +257,17 @@ function build() {
     paths,
     components: {
       schemas: { ...components(requestSchemas, "input"), ...components(responseSchemas, "output") },
+      headers: {
+        RateLimitPolicy: {
+          description: 'The limit that applies to this caller, e.g. `"api-key";q=20;w=2`: a bucket of q requests refilled over w seconds. `"api-key"` for a key, `"ip"` for calls without one.',
+          schema: { type: "string" },
+        },
+        RateLimit: {
+          description: 'What is left of it, e.g. `"api-key";r=17;t=1`: r requests now, t seconds until the bucket is full again (on a 429, until a retry can succeed).',
+          schema: { type: "string" },
+        },
+        RetryAfter: { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 1 } },
+      },
       parameters: {
         IdempotencyKey: {
           name: IDEMPOTENCY_HEADER,
@@ -279,7 +305,7 @@ export function openApiDocument(origin: string): JsonSchema {
       title: "Medslot API",
       version: "1.0.0",
       description:
-        "API v1 of a Medslot clinic, on the clinic's own host. JSON in and out; errors are RFC 9457 problem documents (application/problem+json). Times carry the clinic's local offset; plain dates in ranges mean the clinic's local midnight.",
+        `API v1 of a Medslot clinic, on the clinic's own host. JSON in and out; errors are RFC 9457 problem documents (application/problem+json). Times carry the clinic's local offset; plain dates in ranges mean the clinic's local midnight.\n\n${RATE_LIMITS_TEXT}`,
     },
     servers: [{ url: origin, description: "This clinic" }],
     tags: [

@@ -1,7 +1,7 @@
 /**
  * What every API v1 request goes through before its endpoint runs: the clinic named by the host,
- * the caller (an API key, or a patient's session cookie where that is allowed), and input read
- * defensively. Everything here fails with a problem document, never a 500.
+ * the caller (an API key, or a patient's session cookie where that is allowed), the rate limits,
+ * and input read defensively. Everything here fails with a problem document, never a 500.
  */
 import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
@@ -18,9 +18,10 @@ import { acceptsGzip } from "~/utils/accept-encoding";
 import { getDb, type Db } from "~/utils/db.server";
 import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
-import { authenticateApiKey } from "./api-keys.server";
+import { authenticateApiKey, hashApiKey } from "./api-keys.server";
 import { idempotencyKeyOf, REPLAYED_HEADER, type IdempotencyScope, type IdempotentAnswer } from "./idempotency.server";
 import { ApiRequestError, badRequest, BodyTooLargeProblem } from "./problems.server";
+import { limitAddress, limitKey, refuseAddressKnownOverLimit, refuseKeyKnownOverLimit, settleRateLimits } from "./rate-limits.server";
 
 export type ApiCaller = { kind: "api-key"; apiKeyId: string; name: string } | { kind: "patient"; patientAccountId: string };
 
@@ -67,15 +68,31 @@ function bearerTokenOf(request: Request): string | null {
   return match[1]!;
 }
 
-/** The clinic and the caller of an API request, or the problem that stops it. */
+/**
+ * The clinic and the caller of an API request, or the problem that stops it. The rate limits come
+ * first, before any work worth protecting: an address already over its limit is refused before a
+ * key is looked up, a failed key check counts against the address, and a key's own limit is
+ * checked as soon as the key is known. Calls without a key count against the address.
+ */
 export async function requireApiCaller(request: Request, context: AppLoadContext, access: ApiAccess): Promise<ApiRequest> {
   const site = requireClinicHost(context);
   const db = getDb();
-  const token = bearerTokenOf(request);
   const audit = auditContextFromRequest(request, context);
 
-  if (token !== null) {
-    const key = await authenticateApiKey(db, site.id, token);
+  if (request.headers.has("authorization")) {
+    refuseAddressKnownOverLimit(context);
+    let key;
+    let keyHash;
+    try {
+      const token = bearerTokenOf(request)!;
+      keyHash = hashApiKey(token);
+      refuseKeyKnownOverLimit(context, keyHash);
+      key = await authenticateApiKey(db, site.id, token);
+    } catch (error) {
+      if (error instanceof UnauthorizedError) await limitAddress(context);
+      throw error;
+    }
+    await limitKey(context, { ...key, keyHash });
     return {
       db,
       clinic: { id: site.id, slug: site.slug, name: site.name, timeZone: site.timeZone, currency: site.currency },
@@ -85,6 +102,7 @@ export async function requireApiCaller(request: Request, context: AppLoadContext
     };
   }
 
+  await limitAddress(context);
   if (access === "integration") {
     throw new UnauthorizedError("Creating or changing appointments through the API needs an API key of this clinic (Authorization: Bearer <key>).");
   }
@@ -227,14 +245,20 @@ interface RouteArgs {
 
 /**
  * An API loader or action: anything it throws becomes a problem document, and a patient's renewed
- * session cookie is sent along (resource routes skip the document and data handlers that do it).
+ * session cookie and the RateLimit headers are sent along (resource routes skip the document and
+ * data handlers that do it).
  */
 export function apiEndpoint<A extends RouteArgs>(handler: (args: A) => Promise<Response>): (args: A) => Promise<Response> {
   const wrapped = apiRoute(handler);
   return async (args) => {
-    const response = await wrapped(args);
-    appendPendingSessionCookie(args.context, response.headers);
-    return response;
+    let response: Response | null = null;
+    try {
+      response = await wrapped(args);
+      appendPendingSessionCookie(args.context, response.headers);
+      return response;
+    } finally {
+      settleRateLimits(args.context, response?.headers ?? null);
+    }
   };
 }
 

@@ -308,6 +308,12 @@ export const conflictProblemSchema = problemSchema.extend({
 });
 responseSchemas.add(conflictProblemSchema, { id: "ConflictProblem" });
 
+export const rateLimitedProblemSchema = problemSchema.extend({
+  retryAfterSeconds: z.int().min(1).meta({ description: "The same as the Retry-After header." }),
+  policy: z.enum(["api-key", "ip"]).meta({ description: "The limit exceeded: the API key's own, or the address's for calls without a key." }),
+});
+responseSchemas.add(rateLimitedProblemSchema, { id: "RateLimitedProblem" });
+
 export const openApiDocumentSchema = z
   .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) })
   .loose()

@@ -26,6 +26,7 @@ export interface HousekeepingReport {
   staffSignInAttempts: number;
   passwordResets: number;
   devOutboxMessages: number;
+  apiRateBuckets: number;
 }
 
 /**
@@ -52,7 +53,7 @@ export async function sweepClinic(db: Db, clinicId: string, now = new Date()) {
 export async function sweepExpired(db: Db, now = new Date()): Promise<HousekeepingReport> {
   // Longest rate-limit window is an hour; a day of history is kept for investigations.
   const dayAgo = new Date(now.getTime() - DAY);
-  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, lapsedOffers: 0, idempotentRequests: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 };
+  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, lapsedOffers: 0, idempotentRequests: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0, apiRateBuckets: 0 };
 
   const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true, timeZone: true, currency: true } }));
   for (const clinic of clinicIds) {
@@ -79,6 +80,8 @@ export async function sweepExpired(db: Db, now = new Date()): Promise<Housekeepi
     report.staffSignInAttempts = (await tx.staffSignInAttempt.deleteMany({ where: { createdAt: { lt: dayAgo } } })).count;
     report.passwordResets = (await tx.passwordReset.deleteMany({ where: { expiresAt: { lt: dayAgo } } })).count;
     report.devOutboxMessages = (await tx.devOutboxMessage.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - 7 * DAY) } } })).count;
+    // Any bucket refills completely within seconds; an hour idle is full whatever its policy.
+    report.apiRateBuckets = (await tx.apiRateBucket.deleteMany({ where: { refilledAt: { lt: new Date(now.getTime() - DAY / 24) } } })).count;
   });
   return report;
 }
