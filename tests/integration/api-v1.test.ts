@@ -20,6 +20,7 @@ import * as practitionersRoute from "~/routes/api.v1.practitioners";
 import * as servicesRoute from "~/routes/api.v1.services";
 import * as slotsRoute from "~/routes/api.v1.slots";
 import { callRoute, releaseAppDb, usPhone, routeDbIsTestDb, type ApiAnswer, type CallOptions, type RouteModule } from "../support/api-client";
+import { getDb } from "~/utils/db.server";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
 
@@ -145,11 +146,17 @@ describe("API keys", () => {
     expectProblem(await call(servicesRoute, "/api/v1/services", { host: hostA, key: keyB }), 401);
   });
 
-  test("a revoked key: 401, at once", async () => {
+  test("a revoked key: 401 at once on the server that revoked it, and as soon as the others hear of it", async () => {
     const { key, apiKey } = await createApiKey(testDb(), a.clinic.id, "Soon revoked", "cli");
     expect((await call(clinicRoute, "/api/v1/clinic", { host: hostA, key })).status).toBe(200);
-    await revokeApiKey(testDb(), a.clinic.id, apiKey.id, "cli");
+    // The routes' own database client stands for this server (the owner's panel revokes through it).
+    await revokeApiKey(getDb(), a.clinic.id, apiKey.id, "staff:owner");
     expectProblem(await call(clinicRoute, "/api/v1/clinic", { host: hostA, key }), 401);
+    // Revoked elsewhere (the CLI, another server): refused once the change log reaches this server.
+    const other = await createApiKey(testDb(), a.clinic.id, "Revoked by the CLI", "cli");
+    expect((await call(clinicRoute, "/api/v1/clinic", { host: hostA, key: other.key })).status).toBe(200);
+    await revokeApiKey(testDb(), a.clinic.id, other.apiKey.id, "cli");
+    await expect.poll(async () => (await call(clinicRoute, "/api/v1/clinic", { host: hostA, key: other.key })).status, { timeout: 3_000 }).toBe(401);
     // Revoking again changes nothing; another clinic's key id is not found there.
     expect((await revokeApiKey(testDb(), a.clinic.id, apiKey.id, "cli")).revokedAt).toEqual(
       (await listApiKeys(testDb(), a.clinic.id)).find((k) => k.id === apiKey.id)!.revokedAt,

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
+import { clinicMemo } from "~/utils/clinic-memo.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 
@@ -203,29 +204,46 @@ export async function authenticateApiKeyIn(tx: Tx, clinicId: string, bearerToken
 
 /**
  * The key behind `Authorization: Bearer <key>` on this clinic's host; UnauthorizedError otherwise.
- * Checked against the database on every request, so a revocation applies at once on every server;
- * the lookup runs on the driver's read path (it happens on every API call), and `last_used_at` is
- * written in a transaction of its own at most once a minute.
+ * Checked against the clinic's keys as this process knows them (see clinicKeys): a revocation
+ * applies on the server that made it before its request is answered, and on the others as soon as
+ * the change feed brings it (milliseconds; a second at most while the feed is current, every request
+ * reads afresh when it is not). `last_used_at` is written in one statement at most once a minute per
+ * key and server.
  */
 export async function authenticateApiKey(db: Db, clinicId: string, bearerToken: string, now = new Date()): Promise<AuthenticatedApiKey> {
   if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
-  const [row] = await db
-    .forClinic(clinicId)
-    .readOne<KeyRow>(
-      "SELECT id::text, clinic_id::text, name, last_used_at, revoked_at, rate_limit_per_second FROM api_keys WHERE key_hash = $1",
-      [hashApiKey(bearerToken)],
-    );
+  const hash = hashApiKey(bearerToken);
+  // A key made a moment ago on another server may not have reached this one's list yet: an unknown
+  // key is looked up before it is refused.
+  const row =
+    (await clinicKeys(db, clinicId)).get(hash) ??
+    (await db.forClinic(clinicId).readOne<KeyRow>("SELECT id::text, clinic_id::text, name, last_used_at, revoked_at, rate_limit_per_second FROM api_keys WHERE key_hash = $1", [hash]))[0];
   if (!row || row.clinic_id !== clinicId || row.revoked_at) throw new UnauthorizedError(INVALID_KEY);
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
-    await db.forClinic(clinicId).tx(
-      (tx) => tx.$executeRaw`
-        UPDATE api_keys SET last_used_at = ${now}
-         WHERE clinic_id = ${clinicId}::uuid AND id = ${row.id}::uuid
-           AND (last_used_at IS NULL OR last_used_at <= ${new Date(now.getTime() - LAST_USED_PRECISION_MS)})`,
+  const written = lastUsedWritten.get(row.id) ?? row.last_used_at?.getTime() ?? 0;
+  if (now.getTime() - written >= LAST_USED_PRECISION_MS) {
+    lastUsedWritten.set(row.id, now.getTime());
+    await db.forClinic(clinicId).writeOne(
+      `UPDATE api_keys SET last_used_at = $1 WHERE clinic_id = $2 AND id = $3 AND (last_used_at IS NULL OR last_used_at <= $4)`,
+      [now, clinicId, row.id, new Date(now.getTime() - LAST_USED_PRECISION_MS)],
     );
   }
   return { id: row.id, clinicId: row.clinic_id, name: row.name, rateLimitPerSecond: row.rate_limit_per_second };
 }
+
+/**
+ * A clinic's keys by hash, read once and kept until a key of the clinic is made, revoked, renamed
+ * or given another rate (the change feed tells every server at once); read afresh on every call
+ * while the feed is not current. A clinic has a handful of keys.
+ */
+const clinicKeys = clinicMemo(["api_key"], async (db, clinicId) => {
+  const rows = await db
+    .forClinic(clinicId)
+    .readOne<KeyRow & { key_hash: string }>("SELECT id::text, clinic_id::text, name, key_hash, last_used_at, revoked_at, rate_limit_per_second FROM api_keys");
+  return new Map(rows.map((r) => [r.key_hash, r]));
+});
+
+/** When this process last wrote a key's last_used_at (ms), so it writes at most once a minute per key. */
+const lastUsedWritten = new Map<string, number>();
 
 /** The clinic a command-line operator names by slug: the host directory is the one cross-clinic read allowed. */
 export async function findClinicBySlug(db: Db, slug: string): Promise<{ id: string; slug: string; name: string }> {

@@ -129,7 +129,7 @@ BEGIN
   END LOOP;
 END $$;
 
--- API keys: made, revoked or deleted (last_used_at, written once a minute per key, does not count).
+-- API keys: made, revoked, renamed, re-rated or deleted (last_used_at, written once a minute per key, does not count).
 CREATE FUNCTION note_api_key_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -139,7 +139,7 @@ BEGIN
   ELSE
     INSERT INTO cache_changes (clinic_id, topic)
     SELECT DISTINCT n.clinic_id, 'api_key' FROM old_rows o JOIN new_rows n ON n.clinic_id = o.clinic_id AND n.id = o.id
-     WHERE (o.key_hash, o.revoked_at, o.name) IS DISTINCT FROM (n.key_hash, n.revoked_at, n.name);
+     WHERE (o.key_hash, o.revoked_at, o.name, o.rate_limit_per_second) IS DISTINCT FROM (n.key_hash, n.revoked_at, n.name, n.rate_limit_per_second);
   END IF;
   IF FOUND THEN PERFORM cache_changed_notice(); END IF;
   RETURN NULL;
