@@ -1,6 +1,6 @@
 /**
  * API v1's rate limits, so that one clinic's integration cannot slow every other clinic down
- * (docs/decisions/021-api-rate-limits.md):
+ * (docs/decisions/025-api-rate-limits.md):
  * - per API key: 10 requests a second, in bursts of up to 20, unless the key has its own rate
  *   (set by the platform operator for a clinic's high-volume integration);
  * - per client address, for calls without a key (a patient's session cookie, or nothing) and for

@@ -1,4 +1,4 @@
--- Rate limits of API v1 (docs/decisions/021-api-rate-limits.md).
+-- Rate limits of API v1 (docs/decisions/025-api-rate-limits.md).
 
 -- A key's own sustained rate in requests a second; NULL means the platform default. Bursts are two
 -- seconds' worth of the rate. Set by the platform operator (CLI), not by the clinic.
