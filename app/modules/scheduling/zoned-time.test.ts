@@ -96,3 +96,35 @@ describe("toOffsetIso: the API's local times with their offset", () => {
     expect(new Date(expected).toISOString()).toBe(new Date(utc).toISOString());
   });
 });
+
+describe("offsets kept per quarter hour", () => {
+  // Zones with 45-minute offsets, half-hour daylight saving and changes at odd local hours.
+  const zones = ["America/New_York", "Europe/Berlin", "Asia/Tashkent", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns", "Africa/Casablanca"];
+  const intl = (ms: number, timeZone: string) => {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(ms);
+    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+    const date = `${get("year")}-${String(get("month")).padStart(2, "0")}-${String(get("day")).padStart(2, "0")}`;
+    return { date, minutes: (get("hour") % 24) * 60 + get("minute") };
+  };
+
+  test("agree with Intl at random instants and around every clock change, 1980–2100", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const from = Date.UTC(1980, 0, 1);
+    const to = Date.UTC(2100, 0, 1);
+    for (const zone of zones) {
+      for (let i = 0; i < 400; i++) {
+        const ms = Math.floor(from + random() * (to - from));
+        const { date, minutes } = utcToZoned(new Date(ms), zone);
+        expect({ date, minutes }, `${zone} at ${new Date(ms).toISOString()}`).toEqual(intl(ms, zone));
+      }
+      // Every minute of 2026's and 2027's change days, where a stale quarter would show.
+      for (const year of [2026, 2027]) {
+        for (let ms = Date.UTC(year, 0, 1); ms < Date.UTC(year + 1, 0, 1); ms += 86_400_000) {
+          if (offsetMinutes(new Date(ms), zone) === offsetMinutes(new Date(ms + 86_400_000), zone)) continue;
+          for (let m = ms; m < ms + 86_400_000; m += 60_000) expect(utcToZoned(new Date(m), zone)).toMatchObject(intl(m, zone));
+        }
+      }
+    }
+  });
+});

@@ -50,7 +50,7 @@ interface WallParts {
   second: number;
 }
 
-function wallParts(instantMs: number, timeZone: string): WallParts {
+function wallPartsFromIntl(instantMs: number, timeZone: string): WallParts {
   const out: WallParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const part of formatterFor(timeZone).formatToParts(instantMs)) {
     if (part.type in out) out[part.type as keyof WallParts] = Number(part.value);
@@ -59,10 +59,37 @@ function wallParts(instantMs: number, timeZone: string): WallParts {
   return out;
 }
 
-function offsetMs(instantMs: number, timeZone: string): number {
-  const p = wallParts(instantMs, timeZone);
+function offsetMsFromIntl(instantMs: number, timeZone: string): number {
+  const p = wallPartsFromIntl(instantMs, timeZone);
   const wallAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wallAsUtc - (instantMs - (((instantMs % 1000) + 1000) % 1000));
+}
+
+// Intl is slow (a few microseconds a call, and the slot and calendar pages make thousands), so
+// offsets are kept per quarter hour of UTC. Since 1980 every zone's offset is a whole number of
+// quarter hours and its changes fall on quarter hours of UTC, so one reading holds for its quarter;
+// earlier instants (odd historical offsets) always ask Intl.
+const QUARTER_MS = 15 * MINUTE_MS;
+const MEMO_FROM_MS = Date.UTC(1980, 0, 1);
+const quarterOffsets = new Map<string, number>();
+
+function offsetMs(instantMs: number, timeZone: string): number {
+  if (instantMs < MEMO_FROM_MS) return offsetMsFromIntl(instantMs, timeZone);
+  const quarter = Math.floor(instantMs / QUARTER_MS);
+  const key = `${timeZone}|${quarter}`;
+  let offset = quarterOffsets.get(key);
+  if (offset === undefined) {
+    offset = offsetMsFromIntl(quarter * QUARTER_MS, timeZone);
+    if (quarterOffsets.size >= 200_000) quarterOffsets.clear();
+    quarterOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+function wallParts(instantMs: number, timeZone: string): WallParts {
+  if (instantMs < MEMO_FROM_MS) return wallPartsFromIntl(instantMs, timeZone);
+  const wall = new Date(instantMs + offsetMs(instantMs, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds() };
 }
 
 function parseDate(date: LocalDate): [number, number, number] {
@@ -157,18 +184,8 @@ export function toOffsetIso(instant: Date, timeZone: string): string {
   );
 }
 
-const offsetCache = new Map<string, number>();
-
 function hourOffset(ms: number, timeZone: string): number {
-  const bucket = Math.floor(ms / (15 * MINUTE_MS));
-  const key = `${timeZone}|${bucket}`;
-  let offset = offsetCache.get(key);
-  if (offset === undefined) {
-    offset = offsetMinutes(new Date(bucket * 15 * MINUTE_MS), timeZone);
-    if (offsetCache.size > 50_000) offsetCache.clear();
-    offsetCache.set(key, offset);
-  }
-  return offset;
+  return Math.round(offsetMs(ms, timeZone) / MINUTE_MS);
 }
 
 /** A local calendar date as pages take it in a URL or form: years 1900–2199 only, so arithmetic on it stays in range. */
