@@ -16,6 +16,7 @@ import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type
 import { getDb } from "~/utils/db.server";
 import type { Env } from "~/utils/env.server";
 import { log, redactPath } from "~/utils/log.server";
+import { rawBodyOf } from "~/utils/raw-body.server";
 import { isSameOrigin } from "~/utils/origin.server";
 import { knownRefusalBeforeRouting, sendEarlyRefusal } from "~/modules/api/rate-limits.server";
 import { asksToBeKept, PAGE_CACHE_HEADER, PageCache, type KeptPage } from "./page-cache.server";
@@ -304,6 +305,9 @@ async function sendResponse(res: express.Response, response: Response) {
   for (const [name, value] of response.headers.entries()) if (name !== PAGE_CACHE_HEADER.toLowerCase()) res.append(name, value);
   // Server-sent events (the live queue) start at once.
   if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
-  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  // Bytes the app already held (kept answers) go out in one write, without a web stream.
+  const raw = rawBodyOf(response);
+  if (raw) res.end(raw);
+  else if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
 }

@@ -195,7 +195,22 @@ interface Day {
   change: { at: number; offset: number } | null;
 }
 
-function buildDays(first: LocalDate, last: LocalDate, timeZone: string): Day[] {
+// The same spans come back on every slot request (a window starts on one of a few dates), so
+// they are kept; Day objects are never changed once made.
+const builtDays = new Map<string, readonly Day[]>();
+
+function buildDays(first: LocalDate, last: LocalDate, timeZone: string): readonly Day[] {
+  const key = `${timeZone}|${first}|${last}`;
+  let days = builtDays.get(key);
+  if (!days) {
+    days = buildDaysNow(first, last, timeZone);
+    if (builtDays.size >= 2_000) builtDays.delete(builtDays.keys().next().value!);
+    builtDays.set(key, days);
+  }
+  return days;
+}
+
+function buildDaysNow(first: LocalDate, last: LocalDate, timeZone: string): Day[] {
   const dates = [...datesFromTo(first, last), addDays(last, 1)];
   const localEpochs = dates.map((d) => localDateEpochMs(d) / MINUTE_MS);
   const midnights: number[] = [];
