@@ -25,6 +25,8 @@ export interface BenchServer {
   dataDir: string;
   /** The owner role's URL, for checking what the load wrote (RLS applies: scope to the clinic). */
   ownerUrl: string;
+  /** The app's own (runtime) role's URL, for the floor's raw SQL as the app sends it. */
+  runtimeUrl: string;
   bench: BenchClinic;
   /** Last lines the server wrote, shown when something goes wrong. */
   output: () => string;
@@ -171,7 +173,7 @@ export async function startServer(root: string): Promise<BenchServer> {
     const health = await fetchBody({ port, host: `localhost:${port}`, path: "/healthz" }).catch(() => undefined);
     if (health?.status === 200) {
       pid = listenerPid(child.pid!, port);
-      if (pid) return { port, pid, dataDir, ownerUrl: database.ownerUrl, bench, output: () => tail, stop };
+      if (pid) return { port, pid, dataDir, ownerUrl: database.ownerUrl, runtimeUrl: database.runtimeUrl, bench, output: () => tail, stop };
     }
     await sleep(250);
   }
