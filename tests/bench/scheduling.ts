@@ -29,7 +29,7 @@ const BOOKINGS = { maxBookings: 6_000, concurrency: 32, capMs: 20_000 };
  * Bookings made while the 32 clients read slots: a busy clinic's whole day of online bookings comes
  * nowhere near 5 a second, so this is generous. Days 1–59 hold seeded visits with free gaps between.
  */
-const BACKGROUND = { perSecond: 5, maxInFlight: 8, fromDay: 1, toDay: 59, maxBookings: 400, firstPatient: 6_100 };
+const BACKGROUND = { perSecond: 5, maxInFlight: 32, fromDay: 1, toDay: 59, maxBookings: 400, firstPatient: 6_100 };
 /** The seeded diary runs 60 days ahead; past it the free slots are plenty and nobody else books. */
 const FREE_FROM_DAY = 62;
 /** The raced slot is a near one, where a real rush happens, at least this far ahead. */

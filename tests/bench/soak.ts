@@ -84,15 +84,29 @@ function snapshotsArmed(pid: number): boolean {
   return /--heapsnapshot-signal=SIGUSR2\b/.test(read("cmdline") + " " + read("environ"));
 }
 
+/** What a "send me a code" answer says, from its status and the message on the page. */
+function codeOutcome(a: ApiAnswer): string {
+  if (a.status === 302 || a.status === 303) return "sent";
+  if (a.status !== 429) return `other ${a.status}`;
+  if (a.body.includes("send a text message to this number")) return "provider unreachable";
+  if (a.body.includes("We just sent a code")) return "refused: cooldown";
+  if (a.body.includes("to this number in the last")) return "refused: phone limit";
+  if (a.body.includes("from your network")) return "refused: network limit";
+  return "429, other";
+}
+
 class Tally {
   readonly ms: number[] = [];
   readonly byStatus: Record<string, number> = {};
+  /** For code sends: what the page said (sent, provider unreachable, refused by which limit). */
+  readonly outcomes: Record<string, number> = {};
   readonly samples: string[] = [];
   failed = 0;
 
-  add(a: ApiAnswer) {
+  add(a: ApiAnswer, outcome?: string) {
     this.ms.push(a.ms);
     this.byStatus[a.status] = (this.byStatus[a.status] ?? 0) + 1;
+    if (outcome) this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
     if (a.status >= 500) {
       this.failed++;
       if (this.samples.length < 3) this.samples.push(`HTTP ${a.status}: ${a.body.slice(0, 300)}`);
@@ -191,7 +205,7 @@ export async function measureSoak(ctx: SoakContext): Promise<{ rows: Row[]; deta
       if (!req) continue;
       issued++;
       await call(agent, port, req.host, req, { gzip: true, keepBody: kind === "booking" || kind === "code" }).then(
-        (a) => tallies[kind].add(a),
+        (a) => tallies[kind].add(a, kind === "code" ? codeOutcome(a) : undefined),
         (e) => tallies[kind].fail(e),
       );
     }
@@ -209,14 +223,14 @@ export async function measureSoak(ctx: SoakContext): Promise<{ rows: Row[]; deta
   const failed = Object.values(tallies).reduce((n, t) => n + t.failed, 0);
   const total = Object.values(tallies).reduce((n, t) => n + t.ms.length, 0);
   const byKind = Object.fromEntries(
-    (Object.entries(tallies) as [Kind, Tally][]).map(([k, t]) => [k, { requests: t.ms.length, statuses: t.byStatus, ms: latencyStats(t.ms), failureSamples: t.samples }]),
+    (Object.entries(tallies) as [Kind, Tally][]).map(([k, t]) => [k, { requests: t.ms.length, statuses: t.byStatus, ...(k === "code" ? { outcomes: t.outcomes } : {}), ms: latencyStats(t.ms), failureSamples: t.samples }]),
   );
   const first = rss[0]?.rss ?? NaN;
   const last = rss.at(-1)?.rss ?? NaN;
   const peak = Math.max(...rss.map((s) => s.rss));
   const mb = (b: number) => `${(b / MB).toFixed(0)} MB`;
   const counts = (Object.entries(byKind) as [Kind, (typeof byKind)[string]][])
-    .map(([k, v]) => `${k} ${v.requests} (${Object.entries(v.statuses).map(([s, n]) => `${s}×${n}`).join(" ")})`)
+    .map(([k, v]) => `${k} ${v.requests} (${Object.entries(v.statuses).map(([s, n]) => `${s}×${n}`).join(" ")}${k === "code" ? `: ${Object.entries(tallies.code.outcomes).map(([o, n]) => `${o} ${n}`).join(", ")}` : ""})`)
     .join("; ");
   const measured =
     `slope ${slopes.secondMinute} MB/min in the 2nd minute (1st ${slopes.firstMinute}) · RSS ${mb(first)} → ${mb(last)}, peak ${mb(peak)} · ` +
