@@ -172,7 +172,7 @@ export async function measureSoak(ctx: SoakContext): Promise<{ rows: Row[]; deta
 
   const tallies = Object.fromEntries(MIX.map((k) => [k, new Tally()])) as Record<Kind, Tally>;
   const rss: RssSample[] = [];
-  const started = performance.now();
+  let started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const sample = () => {
     try {
@@ -181,19 +181,29 @@ export async function measureSoak(ctx: SoakContext): Promise<{ rows: Row[]; deta
       // the server is gone: the failed requests say so
     }
   };
-  const snapshots: { at: number; rss: number }[] = [];
+  const snapshots: { at: number; rss: number; writtenInSeconds: number }[] = [];
   const wantSnapshots = process.env.BENCH_HEAP_SNAPSHOTS === "1";
   if (wantSnapshots && !snapshotsArmed(pid)) console.warn("    BENCH_HEAP_SNAPSHOTS=1 but the server was not started with --heapsnapshot-signal=SIGUSR2: no snapshots");
-  const snapshot = () => {
+  /** Writing a snapshot blocks the server: it is written once the server answers again. */
+  const snapshot = async () => {
     if (!wantSnapshots || !snapshotsArmed(pid)) return;
-    snapshots.push({ at: Math.round(elapsed()), rss: memoryOf(pid).rss });
+    const at = elapsed();
+    const t0 = performance.now();
+    const rssBefore = memoryOf(pid).rss;
     process.kill(pid, "SIGUSR2");
+    const agent = new http.Agent({ keepAlive: false });
+    for (const until = performance.now() + 300_000; performance.now() < until; ) {
+      const a = await call(agent, port, marketHost, { method: "GET", path: "/healthz" }).catch(() => null);
+      if (a?.status === 200) break;
+    }
+    snapshots.push({ at: Math.round(at), rss: rssBefore, writtenInSeconds: Math.round((performance.now() - t0) / 1000) });
   };
 
-  snapshot();
+  await snapshot();
+  started = performance.now();
   sample();
   const sampler = setInterval(sample, 1_000);
-  const midway = wantSnapshots ? setTimeout(snapshot, (SOAK.seconds / 2) * 1000) : undefined;
+  const midway = wantSnapshots ? setTimeout(() => void snapshot(), (SOAK.seconds / 2) * 1000) : undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: SOAK.clients });
   const deadline = started + SOAK.seconds * 1000;
   let issued = 0;
@@ -216,7 +226,7 @@ export async function measureSoak(ctx: SoakContext): Promise<{ rows: Row[]; deta
   clearTimeout(midway);
   clearInterval(sampler);
   sample();
-  snapshot();
+  await snapshot();
 
   const half = SOAK.seconds / 2;
   const slopes = { firstMinute: slopeMbPerMin(rss, 0, half), secondMinute: slopeMbPerMin(rss, half, SOAK.seconds + 1) };
@@ -233,6 +243,7 @@ export async function measureSoak(ctx: SoakContext): Promise<{ rows: Row[]; deta
     .map(([k, v]) => `${k} ${v.requests} (${Object.entries(v.statuses).map(([s, n]) => `${s}×${n}`).join(" ")}${k === "code" ? `: ${Object.entries(tallies.code.outcomes).map(([o, n]) => `${o} ${n}`).join(", ")}` : ""})`)
     .join("; ");
   const measured =
+    (snapshots.length ? `(heap snapshots taken: the load stalled while they were written, RSS includes their cost) · ` : "") +
     `slope ${slopes.secondMinute} MB/min in the 2nd minute (1st ${slopes.firstMinute}) · RSS ${mb(first)} → ${mb(last)}, peak ${mb(peak)} · ` +
     `${total} requests in ${seconds.toFixed(0)} s (${Math.round(total / seconds)}/s, ${SOAK.clients} clients), ${failed} × 5xx/network · ${counts}` +
     (poolExhausted ? ` · booking pool ran out (${poolExhausted} skipped)` : "");
