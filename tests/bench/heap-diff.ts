@@ -221,20 +221,20 @@ function diff(a: Snapshot, b: Snapshot) {
   const old = new Set<number>();
   for (let i = 0; i < count(a); i++) old.add(idOf(a, i));
   const fresh = new Uint8Array(count(b));
-  const freshGroups = new Map<string, Group>();
+  const freshGroups = new Map<string, Group & { example: number }>();
   for (let i = 0; i < count(b); i++) {
     if (old.has(idOf(b, i))) continue;
     fresh[i] = 1;
     const g = groupOf(b, i);
-    const e = freshGroups.get(g) ?? { count: 0, bytes: 0 };
+    const e = freshGroups.get(g) ?? { count: 0, bytes: 0, example: idOf(b, i) };
     e.count++;
     e.bytes += selfOf(b, i);
     freshGroups.set(g, e);
   }
   const freshTotal = [...freshGroups.values()].reduce((s, x) => s + x.bytes, 0);
   console.log(`  objects new since the first and still alive: ${mb(freshTotal)}; largest groups:`);
-  const topFresh = [...freshGroups].sort((p, q) => q[1].bytes - p[1].bytes).slice(0, 15);
-  for (const [k, x] of topFresh) console.log(`    ${pad(mb(x.bytes), 10)} ${pad(x.count, 9)} × ${k}`);
+  const topFresh = [...freshGroups].sort((p, q) => q[1].bytes - p[1].bytes).slice(0, 20);
+  for (const [k, x] of topFresh) console.log(`    ${pad(mb(x.bytes), 10)} ${pad(x.count, 9)} × ${k} (e.g. @${x.example})`);
   // What holds the new objects: held by an older object (the retainer that keeps the growth alive) or by other new ones.
   const holders = new Map<string, Group>();
   for (let v = 0; v < count(b); v++) {
