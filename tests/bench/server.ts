@@ -2,8 +2,8 @@
  * The benchmark's own server, run as in production: a fresh embedded PostgreSQL started and seeded
  * here (standing in for the external database) with the demo clinics and the bench clinic of
  * seed.ts, then `npm start` with NODE_ENV=production and DATABASE_URL, so React and Remix run
- * their production code paths. Message providers get settings that are never used (the benchmark
- * sends no SMS or email).
+ * their production code paths. Message providers get settings that lead nowhere: the soak's "send
+ * me a code" requests reach an SMS provider that cannot be reached, as in an outage.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
