@@ -298,7 +298,9 @@ export async function measureScheduling(ctx: SchedulingContext): Promise<Schedul
     // Bookings at a steady pace from a client of their own, of free slots inside the windows being
     // read (never near the slot raced for next), from before the floor's reads to the end of the row's.
     const background = new Outcomes([201]);
-    const bgAgent = new http.Agent({ keepAlive: true, maxSockets: BACKGROUND.maxInFlight });
+    // A connection per booking: at 5 a second, kept-alive sockets sit idle long enough for the server to
+    // close them just as one is reused (ECONNRESET on the client), which says nothing about the server.
+    const bgAgent = new http.Agent({ keepAlive: false, maxSockets: BACKGROUND.maxInFlight });
     let bgPool: SlotJson[] = [];
     try {
       const near = (s: SlotJson) =>
