@@ -64,7 +64,7 @@ export interface SchedulingResult {
 }
 
 /** What came back, by status, with a few bodies of unexpected answers to tell what went wrong. */
-export class Outcomes {
+class Outcomes {
   readonly ms: number[] = [];
   readonly byStatus: Record<string, number> = {};
   readonly samples: string[] = [];
@@ -102,7 +102,7 @@ export class Outcomes {
   }
 }
 
-export const describe = (a: ApiAnswer) => `HTTP ${a.status} (${a.contentType || "no content type"}): ${a.body.slice(0, 400) || "(body not read)"}`;
+const describe = (a: ApiAnswer) => `HTTP ${a.status} (${a.contentType || "no content type"}): ${a.body.slice(0, 400) || "(body not read)"}`;
 
 const ms = (stats: LoadResult["ms"]) => `p50 ${stats.p50} · p95 ${stats.p95} · p99 ${stats.p99} · max ${stats.max} ms`;
 
@@ -118,10 +118,10 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Distinct, valid (libphonenumber) US numbers; seeded patients use another exchange. */
-export const phoneOf = (n: number) => `+1212555${String(n).padStart(4, "0")}`;
+const phoneOf = (n: number) => `+1212555${String(n).padStart(4, "0")}`;
 
 /** Runs `send(i)` for i = 0… with `concurrency` clients, each sending its next request when its last answered. */
-export async function closedLoop(count: number, concurrency: number, capMs: number, send: (i: number) => Promise<void>) {
+async function closedLoop(count: number, concurrency: number, capMs: number, send: (i: number) => Promise<void>) {
   let next = 0;
   const started = performance.now();
   const deadline = started + capMs;
@@ -132,7 +132,7 @@ export async function closedLoop(count: number, concurrency: number, capMs: numb
   return { issued: next, seconds: (performance.now() - started) / 1000, cappedByTime: next < count };
 }
 
-export function parseSlots(answer: ApiAnswer): SlotJson[] {
+function parseSlots(answer: ApiAnswer): SlotJson[] {
   const body = JSON.parse(answer.body) as { slots?: unknown };
   if (!Array.isArray(body.slots)) throw new Error(`no "slots" array in ${describe(answer)}`);
   for (const s of body.slots as Partial<SlotJson>[]) {
@@ -144,7 +144,7 @@ export function parseSlots(answer: ApiAnswer): SlotJson[] {
 }
 
 /** Slots whose times, buffers included, do not overlap for any one doctor: each can be booked whatever happens to the others. */
-export function nonOverlapping(slots: SlotJson[]): SlotJson[] {
+function nonOverlapping(slots: SlotJson[]): SlotJson[] {
   const { bufferBeforeMin, bufferAfterMin } = BENCH_SERVICE;
   const blockedUntil = new Map<string, number>();
   const picked: SlotJson[] = [];
