@@ -122,6 +122,8 @@ export interface ApiCall {
   headers?: Record<string, string>;
   /** Sent as JSON. */
   json?: unknown;
+  /** Sent as an urlencoded form, as a browser posts one. */
+  form?: Record<string, string>;
 }
 
 export interface ApiAnswer {
@@ -137,7 +139,9 @@ export interface ApiAnswer {
  * asked, so a load of large answers does not also measure the client's memory.
  */
 export function call(agent: http.Agent, port: number, host: string, req: ApiCall, opts: { keepBody?: boolean; gzip?: boolean } = {}): Promise<ApiAnswer> {
-  const payload = req.json === undefined ? undefined : Buffer.from(JSON.stringify(req.json));
+  const payload =
+    req.form !== undefined ? Buffer.from(new URLSearchParams(req.form).toString()) : req.json === undefined ? undefined : Buffer.from(JSON.stringify(req.json));
+  const contentType = req.form !== undefined ? "application/x-www-form-urlencoded" : "application/json";
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const r = http.request(
@@ -151,7 +155,7 @@ export function call(agent: http.Agent, port: number, host: string, req: ApiCall
           host,
           accept: "application/json",
           ...(opts.gzip ? { "accept-encoding": "gzip" } : {}),
-          ...(payload ? { "content-type": "application/json", "content-length": String(payload.length) } : {}),
+          ...(payload ? { "content-type": contentType, "content-length": String(payload.length) } : {}),
           ...req.headers,
         },
         timeout: REQUEST_TIMEOUT_MS,

@@ -11,13 +11,16 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { floorPair, floorRows, sideOf, STATIC_PATH, type FloorPair } from "./floor";
 import { load, type LoadResult, type Target } from "./load";
+import { idleMemory } from "./memory";
 import { bookingJs, type BookingJs } from "./page-js";
 import { verdict, type Row } from "./rows";
 import { measureFairness } from "./fairness";
 import { measureMarketplace } from "./marketplace";
 import { measureScheduling } from "./scheduling";
 import { memoryOf, startServer, type BenchServer } from "./server";
+import { measureSoak } from "./soak";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
@@ -28,17 +31,22 @@ const RUNS = [
 ];
 const KB = 1024;
 const MB = 1024 * 1024;
-const TARGETS = { homeP50Ms: 20, pageJsBytes: 120 * KB, rssBytes: 300 * MB };
+const TARGETS = { homeP50Ms: 20, pageJsBytes: 120 * KB, rssBytes: 300 * MB, idleRssBytes: 150 * MB };
 
 const latency = (r: LoadResult) =>
   `p50 ${r.ms.p50} · p95 ${r.ms.p95} · p99 ${r.ms.p99} · max ${r.ms.max} ms · ${Math.round(r.requestsPerSecond)} req/s` +
   (r.cappedByTime ? ` (time cap: ${r.completed} requests)` : "");
 
+/** One table per section (rows without one first), columns as wide as the widest cell anywhere. */
 function printTable(rows: Row[]) {
   const cols = ["what", "target", "measured", "result"] as const;
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(width[i]!)).join(" | ") + " |";
-  console.log(["", line([...cols]), line(width.map((w) => "-".repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c]))), ""].join("\n"));
+  const sections = [...new Set(rows.map((r) => r.section ?? ""))];
+  for (const section of sections) {
+    const these = rows.filter((r) => (r.section ?? "") === section);
+    console.log(["", ...(section ? [`${section}:`] : []), line([...cols]), line(width.map((w) => "-".repeat(w))), ...these.map((r) => line(cols.map((c) => r[c]))), ""].join("\n"));
+  }
 }
 
 function build() {
@@ -121,11 +129,21 @@ async function measure(server: BenchServer) {
 
   const rows: Row[] = [];
   const loads: Record<string, unknown>[] = [];
+  const floor: FloorPair[] = [];
   let failedRequests = 0;
+  // BENCH_ONLY=scheduling skips the page rows when iterating on the booking paths; BENCH_ONLY=marketplace
+  // measures the marketplace search alone; BENCH_ONLY=js the pages' JavaScript alone (bytes, not time);
+  // BENCH_ONLY=floor the rows that have a floor (home page, slots, bookings) with their ratios;
+  // BENCH_ONLY=soak the idle memory and the soak; BENCH_ONLY=fairness the fairness row alone.
+  const only = process.env.BENCH_ONLY;
+  if (only === "js") return { rows: jsRows, loads, scheduling: null, memory: null, js, failedRequests, floor, soak: null };
+  // Idle: after start-up and a short warm-up, before any load.
+  const idle = await idleMemory(server);
+  console.log(`  idle RSS ${(idle.rss / MB).toFixed(0)} MB (after ${idle.warmUpRequests} warm-up requests)`);
+  failedRequests += idle.warmUpErrors;
   // Sampled during the load: the process's own peak (VmHWM) already includes start-up work such
   // as seeding the demo clinics, which is not the load the target is about.
-  const atStart = memoryOf(server.pid);
-  let rssUnderLoad = atStart.rss;
+  let rssUnderLoad = idle.rss;
   const sampler = setInterval(() => {
     try {
       rssUnderLoad = Math.max(rssUnderLoad, memoryOf(server.pid).rss);
@@ -133,34 +151,31 @@ async function measure(server: BenchServer) {
       // the server is gone; the failed requests will say so
     }
   }, 100);
-  // BENCH_ONLY=scheduling skips the page rows when iterating on the booking paths; BENCH_ONLY=marketplace
-  // measures the marketplace search alone; BENCH_ONLY=js the pages' JavaScript alone (bytes, not time);
-  // BENCH_ONLY=fairness the fairness row alone.
-  const only = process.env.BENCH_ONLY;
-  if (only === "js") {
-    clearInterval(sampler);
-    return { rows: jsRows, loads, scheduling: null, memory: null, js, failedRequests };
-  }
-  if (only === "marketplace") {
-    const marketplace = await measureMarketplace({ port, ownerUrl: server.ownerUrl });
-    clearInterval(sampler);
-    return { rows: marketplace.rows, loads: marketplace.loads, scheduling: null, memory: null, js, failedRequests: marketplace.failedRequests, marketplace: marketplace.seeded };
-  }
   if (only === "fairness") {
     console.log("  fairness between clinics…");
     const fairness = await measureFairness({ port, bench: server.bench });
     clearInterval(sampler);
-    return { rows: fairness.rows, loads, scheduling: null, fairness: fairness.details, memory: null, js, failedRequests: fairness.failedRequests };
+    return { rows: fairness.rows, loads, scheduling: null, fairness: fairness.details, memory: null, js, failedRequests: fairness.failedRequests, floor, soak: null };
   }
-  for (const endpoint of only === "scheduling" ? [] : endpoints) {
+  if (only === "marketplace") {
+    const marketplace = await measureMarketplace({ port, ownerUrl: server.ownerUrl });
+    clearInterval(sampler);
+    return { rows: marketplace.rows, loads: marketplace.loads, scheduling: null, memory: null, js, failedRequests: marketplace.failedRequests, marketplace: marketplace.seeded, floor, soak: null };
+  }
+  const pageEndpoints = only === "scheduling" || only === "soak" ? [] : only === "floor" ? endpoints.filter((e) => e.homeTarget) : endpoints;
+  for (const endpoint of pageEndpoints) {
+    // The home page's floor: a static file from the same server and host, just before each run.
+    const staticTarget = endpoint.homeTarget ? { ...endpoint.target, path: STATIC_PATH } : null;
     const warm = await load(endpoint.target, WARM_UP);
-    failedRequests += warm.errors;
+    failedRequests += warm.errors + (staticTarget ? (await load(staticTarget, WARM_UP)).errors : 0);
     for (const run of RUNS) {
+      const floorRun = staticTarget ? await load(staticTarget, run) : null;
       process.stdout.write(`  ${endpoint.name}, concurrency ${run.concurrency}…`);
       const r = await load(endpoint.target, run);
-      console.log(` ${latency(r)}`);
-      failedRequests += r.errors;
+      console.log(` ${latency(r)}` + (floorRun ? ` · static ${STATIC_PATH}: ${latency(floorRun)}` : ""));
+      failedRequests += r.errors + (floorRun?.errors ?? 0);
       if (r.errors) console.error(`    ${r.errors} failed requests, e.g. ${r.errorSamples.join("; ")}`);
+      if (floorRun) floor.push(floorPair("pages", run.concurrency, sideOf(`static file GET ${STATIC_PATH}`, floorRun), sideOf("clinic home page", r)));
       loads.push({ endpoint: endpoint.name, host: endpoint.target.host, path: endpoint.target.path, ...run, ...r });
       // The home page target is a render time, read from one client at a time; 16 clients at once
       // on two cores measure queueing (about 16 × the CPU per request) and are shown for reference.
@@ -174,7 +189,7 @@ async function measure(server: BenchServer) {
     }
   }
 
-  if (only !== "scheduling") {
+  if (!only) {
     console.log("  marketplace search…");
     const marketplace = await measureMarketplace({ port, ownerUrl: server.ownerUrl });
     rows.push(...marketplace.rows);
@@ -182,13 +197,17 @@ async function measure(server: BenchServer) {
     failedRequests += marketplace.failedRequests;
   }
 
-  console.log("  scheduling API (bench-clinic)…");
-  const scheduling = await measureScheduling({ port, ownerUrl: server.ownerUrl, bench: server.bench });
-  rows.push(...scheduling.rows);
-  failedRequests += scheduling.failedRequests;
+  let scheduling: Awaited<ReturnType<typeof measureScheduling>> | null = null;
+  if (only !== "soak") {
+    console.log("  scheduling API (bench-clinic)…");
+    scheduling = await measureScheduling({ port, ownerUrl: server.ownerUrl, runtimeUrl: server.runtimeUrl, bench: server.bench });
+    rows.push(...scheduling.rows);
+    failedRequests += scheduling.failedRequests;
+    floor.push(...scheduling.floor);
+  }
 
   let fairness: Record<string, unknown> | null = null;
-  if (only !== "scheduling") {
+  if (!only) {
     console.log("  fairness between clinics…");
     const measured = await measureFairness({ port, bench: server.bench });
     rows.push(...measured.rows);
@@ -196,21 +215,36 @@ async function measure(server: BenchServer) {
     fairness = measured.details;
   }
 
+  // Last, so that it soaks a server that has been through everything above.
+  let soak: Awaited<ReturnType<typeof measureSoak>> | null = null;
+  if (!only || only === "soak") {
+    console.log("  mixed soak…");
+    soak = await measureSoak({ port, pid: server.pid, bench: server.bench });
+    rows.push(...soak.rows);
+    failedRequests += soak.failedRequests;
+  }
+
   clearInterval(sampler);
-  const afterLoad = memoryOf(server.pid);
-  const memory = { beforeLoadRss: atStart.rss, maxRssUnderLoad: Math.max(rssUnderLoad, afterLoad.rss), afterLoadRss: afterLoad.rss, processPeakRss: afterLoad.peak };
+  const atEnd = memoryOf(server.pid);
+  const memory = { idleRss: idle.rss, idleSamples: idle.samples, maxRssUnderLoad: Math.max(rssUnderLoad, atEnd.rss), endRss: atEnd.rss, processPeakRss: atEnd.peak };
+  const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
   rows.push(
     ...jsRows,
     {
-      what: "server memory under the load above, RSS",
-      target: "≤ 300 MB",
-      measured:
-        `max ${(memory.maxRssUnderLoad / MB).toFixed(0)} MB, after ${(memory.afterLoadRss / MB).toFixed(0)} MB ` +
-        `(idle before ${(memory.beforeLoadRss / MB).toFixed(0)} MB, process peak ${(memory.processPeakRss / MB).toFixed(0)} MB)`,
-      result: verdict(memory.maxRssUnderLoad <= TARGETS.rssBytes),
+      what: "server memory idle (after start-up and a warm-up, before load), RSS",
+      target: "≤ 150 MB",
+      measured: `${mb(memory.idleRss)} (median of ${idle.samples.length} samples, 1 s apart)`,
+      result: verdict(memory.idleRss <= TARGETS.idleRssBytes),
     },
+    {
+      what: `server memory at the end of the ${only ? `BENCH_ONLY=${only} run` : "full bench"}, RSS`,
+      target: "≤ 300 MB",
+      measured: `${mb(memory.endRss)} (max under load ${mb(memory.maxRssUnderLoad)}, process peak ${mb(memory.processPeakRss)} with start-up)`,
+      result: verdict(memory.endRss <= TARGETS.rssBytes),
+    },
+    ...floorRows(floor),
   );
-  return { rows, loads, scheduling: scheduling.details, fairness, memory, js, failedRequests };
+  return { rows, loads, scheduling: scheduling?.details ?? null, fairness, memory, js, failedRequests, floor, soak: soak?.details ?? null };
 }
 
 async function main() {
@@ -262,6 +296,8 @@ async function main() {
     scheduling: measured.scheduling,
     fairness: "fairness" in measured ? measured.fairness : null,
     memoryBytes: measured.memory,
+    floor: measured.floor,
+    soak: measured.soak,
     pageJs: measured.js,
     failedRequests: measured.failedRequests,
   };

@@ -1,16 +1,21 @@
 /**
  * The scheduling targets, measured over API v1 on the seeded bench clinic with its API key:
  * - slot search: 30-day windows of the one service (10 eligible doctors, 20,000 appointments)
- *   from 32 clients at once;
+ *   from 32 clients at once, while another client books free slots inside those windows at a
+ *   steady pace through the API (a cache of availability must be measured with the bookings that
+ *   invalidate it in real use), back to back with the same windows read as raw SQL (the floor);
  * - a race: 100 clients book the same slot at the same moment; besides the answers, the database
  *   itself must hold exactly one row for it;
- * - throughput: clients book different free slots, taken from slot answers, for a bounded time.
+ * - throughput: clients book different free slots, taken from slot answers, for a bounded time,
+ *   back to back with one INSERT per transaction from as many clients (the floor).
  *
  * Every run is bounded in requests and time, and talks to loopback only.
  */
 import http from "node:http";
 import pg from "pg";
+import { floorPair, rawInserts, rawSlotWindows, sideOf, type FloorPair } from "./floor";
 import { call, latencyStats, type ApiAnswer, type ApiCall, type LoadResult } from "./load";
+import { paced } from "./paced";
 import { verdict, type Row } from "./rows";
 import { BENCH_SERVICE, BENCH_TIME_ZONE, type BenchClinic } from "./seed";
 
@@ -20,6 +25,11 @@ const SLOTS = { warmUp: 100, requests: 2_000, concurrency: 32, capMs: 60_000, wi
 /** One client at a time, for reference: the time one search takes, without queueing behind 31 others. */
 const SLOTS_ALONE = { requests: 200, capMs: 30_000 };
 const BOOKINGS = { maxBookings: 6_000, concurrency: 32, capMs: 20_000 };
+/**
+ * Bookings made while the 32 clients read slots: a busy clinic's whole day of online bookings comes
+ * nowhere near 5 a second, so this is generous. Days 1–59 hold seeded visits with free gaps between.
+ */
+const BACKGROUND = { perSecond: 5, maxInFlight: 32, fromDay: 1, toDay: 59, maxBookings: 400, firstPatient: 6_100 };
 /** The seeded diary runs 60 days ahead; past it the free slots are plenty and nobody else books. */
 const FREE_FROM_DAY = 62;
 /** The raced slot is a near one, where a real rush happens, at least this far ahead. */
@@ -31,10 +41,12 @@ const MINUTE_MS = 60_000;
 export interface SchedulingContext {
   port: number;
   ownerUrl: string;
+  /** The app's runtime role, for the floor's raw SQL. */
+  runtimeUrl: string;
   bench: BenchClinic;
 }
 
-interface SlotJson {
+export interface SlotJson {
   start: string;
   end: string;
   practitionerId: string;
@@ -47,6 +59,8 @@ export interface SchedulingResult {
   details: Record<string, unknown>;
   /** Requests that failed outright (network, 5xx, an answer no correct server gives): the figures are then suspect. */
   failedRequests: number;
+  /** The slots and bookings rows, each against its floor. */
+  floor: FloorPair[];
 }
 
 /** What came back, by status, with a few bodies of unexpected answers to tell what went wrong. */
@@ -93,11 +107,11 @@ const describe = (a: ApiAnswer) => `HTTP ${a.status} (${a.contentType || "no con
 const ms = (stats: LoadResult["ms"]) => `p50 ${stats.p50} · p95 ${stats.p95} · p99 ${stats.p99} · max ${stats.max} ms`;
 
 /** The clinic's local date today, YYYY-MM-DD: plain dates in a query mean the clinic's midnight. */
-function clinicToday(): string {
+export function clinicToday(): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: BENCH_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
 }
 
-function addDays(date: string, days: number): string {
+export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
@@ -143,7 +157,7 @@ function nonOverlapping(slots: SlotJson[]): SlotJson[] {
   return picked;
 }
 
-function shuffle<T>(items: T[]): T[] {
+export function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
@@ -166,11 +180,10 @@ async function inClinic<T>(ctx: SchedulingContext, fn: (client: pg.Client) => Pr
   }
 }
 
-export async function measureScheduling(ctx: SchedulingContext): Promise<SchedulingResult> {
-  const { port, bench } = ctx;
+/** The bench clinic's API as its integrator calls it: slot searches and bookings with its key. */
+export function benchApi(port: number, bench: BenchClinic) {
   const host = `${bench.slug}.localhost:${port}`;
   const auth = { authorization: `Bearer ${bench.apiKey}` };
-  const today = clinicToday();
   const slotsPath = (from: string, to: string, practitionerId?: string) =>
     `/api/v1/slots?serviceId=${bench.serviceId}&from=${from}&to=${to}` + (practitionerId ? `&practitionerId=${practitionerId}` : "");
   const get = (agent: http.Agent, path: string, opts: { keepBody?: boolean; gzip?: boolean } = {}) =>
@@ -186,6 +199,33 @@ export async function measureScheduling(ctx: SchedulingContext): Promise<Schedul
       patient: { phone: phoneOf(patient), firstName: "Bench", lastName: `Patient ${patient}` },
     },
   });
+  /**
+   * Every doctor's free slots from `fromDay` to `toDay` days ahead (windows of at most 30 days),
+   * thinned so that none overlaps another: each can be booked whatever happens to the others.
+   */
+  const freeSlots = async (agent: http.Agent, fromDay: number, toDay: number, enough = Infinity) => {
+    const today = clinicToday();
+    let free: SlotJson[] = [];
+    const offered: SlotJson[] = [];
+    for (let day = fromDay; day < toDay && free.length < enough; day += SLOTS.windowDays) {
+      const to = Math.min(day + SLOTS.windowDays, toDay);
+      const answers = await Promise.all(bench.doctorIds.map((id) => get(agent, slotsPath(addDays(today, day), addDays(today, to), id), { keepBody: true })));
+      for (const a of answers) {
+        if (a.status !== 200) throw new Error(`GET /api/v1/slots for one doctor: ${describe(a)}`);
+        offered.push(...parseSlots(a));
+      }
+      free = nonOverlapping(offered);
+    }
+    return { offered: offered.length, free };
+  };
+  return { host, auth, slotsPath, get, book, freeSlots };
+}
+
+export async function measureScheduling(ctx: SchedulingContext): Promise<SchedulingResult> {
+  const { port, bench } = ctx;
+  const { host, slotsPath, get, book, freeSlots } = benchApi(port, bench);
+  const today = clinicToday();
+  const floor: FloorPair[] = [];
 
   const rows: Row[] = [];
   const details: Record<string, unknown> = { clinic: { slug: bench.slug, appointments: bench.appointments, patients: bench.patients, doctors: bench.doctorIds.length, seedSeconds: bench.seconds } };
@@ -220,26 +260,30 @@ export async function measureScheduling(ctx: SchedulingContext): Promise<Schedul
       ] as const) {
         rows.push({ what, target, measured: "GET /api/v1/slots answers 404: no such endpoint", result: "not built yet" });
       }
-      return { rows, details, failedRequests };
+      return { rows, details, failedRequests, floor };
     }
     if (probe.status !== 200) {
       failedRequests++;
       failAll(`GET /api/v1/slots: ${describe(probe)}`, "slots");
-      return { rows, details, failedRequests };
+      return { rows, details, failedRequests, floor };
     }
     nearSlots = parseSlots(probe);
     details.slotsProbe = { path: slotsPath(today, addDays(today, SLOTS.windowDays)), slots: nearSlots.length, bytes: Buffer.byteLength(probe.body), ms: Math.round(probe.ms * 100) / 100 };
   } catch (error) {
     failedRequests++;
     failAll(`GET /api/v1/slots failed: ${(error as Error).message}`, "slots");
-    return { rows, details, failedRequests };
+    return { rows, details, failedRequests, floor };
   } finally {
     probeAgent.destroy();
   }
 
+  // Chosen now, from the first answer, so that the background bookings below keep away from it.
+  const raceSlot = nearSlots.find((s) => Date.parse(s.start) >= Date.now() + RACE_AFTER_DAYS * 86_400_000) ?? nearSlots.at(-1);
+
   {
     // Windows start on each of the next 30 days, so the answers are not one cached page.
-    const windowOf = (i: number) => slotsPath(addDays(today, i % 30), addDays(today, (i % 30) + SLOTS.windowDays));
+    const datesOf = (i: number) => ({ from: addDays(today, i % 30), to: addDays(today, (i % 30) + SLOTS.windowDays) });
+    const windowOf = (i: number) => slotsPath(datesOf(i).from, datesOf(i).to);
     const agent = new http.Agent({ keepAlive: true, maxSockets: SLOTS.concurrency });
     const warm = new Outcomes([200]);
     await closedLoop(SLOTS.warmUp, SLOTS.concurrency, SLOTS.capMs, (i) => get(agent, windowOf(i), { gzip: true }).then((a) => warm.add(a), (e) => warm.fail(e)));
@@ -251,38 +295,95 @@ export async function measureScheduling(ctx: SchedulingContext): Promise<Schedul
     console.log(`  GET /api/v1/slots, 30 days, 1 client… ${aloneMeasured}`);
     rows.push({ what: "GET /api/v1/slots, 30 days, 1 client (reference)", target: "—", measured: aloneMeasured, result: "n/a" });
 
+    // Bookings at a steady pace from a client of their own, of free slots inside the windows being
+    // read (never near the slot raced for next), from before the floor's reads to the end of the row's.
+    const background = new Outcomes([201]);
+    // A connection per booking: at 5 a second, kept-alive sockets sit idle long enough for the server to
+    // close them just as one is reused (ECONNRESET on the client), which says nothing about the server.
+    const bgAgent = new http.Agent({ keepAlive: false, maxSockets: BACKGROUND.maxInFlight });
+    let bgPool: SlotJson[] = [];
+    try {
+      const near = (s: SlotJson) =>
+        raceSlot !== undefined && s.practitionerId === raceSlot.practitionerId && Math.abs(Date.parse(s.start) - Date.parse(raceSlot.start)) < 3 * 60 * MINUTE_MS;
+      const { free } = await freeSlots(bgAgent, BACKGROUND.fromDay, BACKGROUND.toDay);
+      bgPool = shuffle(free.filter((s) => !near(s))).slice(0, BACKGROUND.maxBookings);
+    } catch (error) {
+      background.fail(error);
+    }
+    const booker = paced(BACKGROUND.perSecond, bgPool.length, BACKGROUND.maxInFlight, (i) =>
+      call(bgAgent, port, host, book(bgPool[i]!, BACKGROUND.firstPatient + i), { keepBody: true }).then((a) => background.add(a), (e) => background.fail(e)),
+    );
+
+    // The floor: the same windows, from as many clients, as the statement the API runs for each.
+    process.stdout.write(`  floor: schedule_data() as raw SQL, 30 days, ${SLOTS.concurrency} clients…`);
+    const raw = await rawSlotWindows({ runtimeUrl: ctx.runtimeUrl, bench, timeZone: BENCH_TIME_ZONE, windowOf: datesOf, ...SLOTS }).catch((error: Error) => {
+      console.error(` failed: ${error.message}`);
+      return null;
+    });
+    if (raw) console.log(` ${ms(raw.ms)} · ${Math.round(raw.requestsPerSecond)}/s${raw.errors ? ` · ${raw.errors} failed (${raw.errorSamples.join("; ")})` : ""}${raw.rowsOk ? "" : " · NO SCHEDULE IN SOME ANSWERS"}`);
+
     const run = new Outcomes([200]);
     process.stdout.write(`  ${slotsWhat}…`);
     const loop = await closedLoop(SLOTS.requests, SLOTS.concurrency, SLOTS.capMs, (i) =>
       get(agent, windowOf(i), { gzip: true }).then((a) => run.add(a), (e) => run.fail(e)),
     );
+    const bg = await booker.stop();
     agent.destroy();
+    bgAgent.destroy();
     const stats = latencyStats(run.ms);
     const perSecond = Math.round(run.count(200) / loop.seconds);
+    const bgRate = background.count(201) / bg.seconds;
+    const bgOk = background.unexpected === 0 && bg.issued > 0 && !bg.exhausted && bg.skipped === 0;
     const measured =
       `${ms(stats)} · ${perSecond} req/s · ${nearSlots.length} slots in the first window` +
       (loop.cappedByTime ? ` (time cap: ${loop.issued} requests)` : "") +
-      (run.unexpected ? ` · ${run.unexpected} failed (${run.summary()})` : "");
+      (run.unexpected ? ` · ${run.unexpected} failed (${run.summary()})` : "") +
+      ` · meanwhile ${bgRate.toFixed(1)} bookings/s through the API (${background.summary() || "none"}${bg.exhausted ? ", ran out of free slots" : ""}${bg.skipped ? `, ${bg.skipped} fell behind` : ""})`;
     console.log(` ${measured}`);
     if (run.unexpected + warm.unexpected + alone.unexpected) console.error(`    failed requests, e.g. ${[...warm.samples, ...alone.samples, ...run.samples].slice(0, 5).join("; ")}`);
-    failedRequests += run.unexpected + warm.unexpected + alone.unexpected;
+    if (background.unexpected) console.error(`    failed background bookings, e.g. ${background.samples.join("; ")}`);
+    failedRequests += run.unexpected + warm.unexpected + alone.unexpected + background.unexpected + (raw ? raw.errors + (raw.rowsOk ? 0 : 1) : 1);
     rows.push({
       what: slotsWhat,
-      target: targets.slots,
+      target: `${targets.slots}, with ${BACKGROUND.perSecond} bookings/s in the windows read`,
       measured,
-      result: verdict(run.unexpected === 0 && stats.p50 <= SCHEDULING_TARGETS.slotsP50Ms && stats.p99 <= SCHEDULING_TARGETS.slotsP99Ms),
+      result: verdict(run.unexpected === 0 && bgOk && stats.p50 <= SCHEDULING_TARGETS.slotsP50Ms && stats.p99 <= SCHEDULING_TARGETS.slotsP99Ms),
     });
-    details.slots = { ...SLOTS, issued: loop.issued, seconds: Math.round(loop.seconds * 100) / 100, cappedByTime: loop.cappedByTime, requestsPerSecond: perSecond, ms: stats, statuses: run.byStatus, errorSamples: run.samples, warmUpStatuses: warm.byStatus, oneClient: { ...SLOTS_ALONE, issued: aloneLoop.issued, ms: aloneStats, statuses: alone.byStatus } };
+    if (raw) floor.push(floorPair("slots", SLOTS.concurrency, sideOf("raw SQL of a slot window", raw), sideOf("GET /api/v1/slots, 30 days", { completed: run.count(200), errors: run.unexpected, seconds: loop.seconds, requestsPerSecond: run.count(200) / loop.seconds, ms: stats })));
+    details.slots = {
+      ...SLOTS,
+      issued: loop.issued,
+      seconds: Math.round(loop.seconds * 100) / 100,
+      cappedByTime: loop.cappedByTime,
+      requestsPerSecond: perSecond,
+      ms: stats,
+      statuses: run.byStatus,
+      errorSamples: run.samples,
+      warmUpStatuses: warm.byStatus,
+      oneClient: { ...SLOTS_ALONE, issued: aloneLoop.issued, ms: aloneStats, statuses: alone.byStatus },
+      backgroundBookings: {
+        ...BACKGROUND,
+        slotsInPool: bgPool.length,
+        issued: bg.issued,
+        seconds: bg.seconds,
+        createdPerSecond: Math.round(bgRate * 100) / 100,
+        fellBehind: bg.skipped,
+        ranOutOfSlots: bg.exhausted,
+        statuses: background.byStatus,
+        errorSamples: background.samples,
+        ms: latencyStats(background.ms),
+      },
+      rawSql: raw,
+    };
   }
 
   // Before anything is booked: when the bookings start, as the database sees it.
   const bookingsFrom = await inClinic(ctx, (c) => c.query<{ now: Date }>("SELECT now()").then((r) => r.rows[0]!.now));
 
   // 2. The race for one slot.
-  const raceSlot = nearSlots.find((s) => Date.parse(s.start) >= Date.now() + RACE_AFTER_DAYS * 86_400_000) ?? nearSlots.at(-1);
   if (!raceSlot) {
     failAll(`the slot search found no free slot in the next ${SLOTS.windowDays} days to race for`, "race");
-    return { rows, details, failedRequests };
+    return { rows, details, failedRequests, floor };
   }
   try {
     const clients = SCHEDULING_TARGETS.raceClients;
@@ -359,19 +460,21 @@ export async function measureScheduling(ctx: SchedulingContext): Promise<Schedul
   try {
     const horizon = BENCH_SERVICE.horizonDays - 1;
     const agent = new http.Agent({ keepAlive: true, maxSockets: BOOKINGS.concurrency });
-    let free: SlotJson[] = [];
-    const fetched: SlotJson[] = [];
-    for (let day = FREE_FROM_DAY; day < horizon && free.length < BOOKINGS.maxBookings; day += SLOTS.windowDays) {
-      const to = Math.min(day + SLOTS.windowDays, horizon);
-      const answers = await Promise.all(bench.doctorIds.map((id) => get(agent, slotsPath(addDays(today, day), addDays(today, to), id), { keepBody: true })));
-      for (const a of answers) {
-        if (a.status !== 200) throw new Error(`GET /api/v1/slots for one doctor: ${describe(a)}`);
-        fetched.push(...parseSlots(a));
-      }
-      free = nonOverlapping(fetched);
-    }
+    const { offered, free } = await freeSlots(agent, FREE_FROM_DAY, horizon, BOOKINGS.maxBookings);
     const pool = shuffle(free).slice(0, BOOKINGS.maxBookings);
     if (!pool.length) throw new Error(`no free slots from day ${FREE_FROM_DAY} to the horizon`);
+
+    // The floor, just before: one INSERT per transaction from as many clients, as many at most.
+    process.stdout.write(`  floor: BEGIN; INSERT one appointments-sized row; COMMIT, ${BOOKINGS.concurrency} clients…`);
+    const inserts = await rawInserts({ ownerUrl: ctx.ownerUrl, runtimeUrl: ctx.runtimeUrl, bench, requests: pool.length, concurrency: BOOKINGS.concurrency, capMs: BOOKINGS.capMs }).catch((error: Error) => {
+      console.error(` failed: ${error.message}`);
+      failedRequests++;
+      return null;
+    });
+    if (inserts) {
+      console.log(` ${ms(inserts.ms)} · ${Math.round(inserts.requestsPerSecond)}/s · rows in the table ${inserts.rowsInTable}${inserts.errors ? ` · ${inserts.errors} failed (${inserts.errorSamples.join("; ")})` : ""}`);
+      failedRequests += inserts.errors;
+    }
 
     const run = new Outcomes([201]);
     // Patients 0–99 raced; these are new patients, one number each.
@@ -406,7 +509,7 @@ export async function measureScheduling(ctx: SchedulingContext): Promise<Schedul
     });
     details.bookings = {
       ...BOOKINGS,
-      slotsOffered: fetched.length,
+      slotsOffered: offered,
       slotsWithoutOverlap: free.length,
       attempted: loop.issued,
       seconds: Math.round(loop.seconds * 100) / 100,
@@ -416,11 +519,13 @@ export async function measureScheduling(ctx: SchedulingContext): Promise<Schedul
       errorSamples: run.samples,
       ms: stats,
       rowsInDatabase: dbRows,
+      insertFloor: inserts,
     };
+    if (inserts) floor.push(floorPair("bookings", BOOKINGS.concurrency, sideOf("one INSERT in a transaction", inserts), sideOf("POST /api/v1/appointments", { completed: created, errors: run.unexpected, seconds: loop.seconds, requestsPerSecond: rate, ms: stats })));
   } catch (error) {
     failedRequests++;
     rows.push({ what: bookingsWhat, target: targets.bookings, measured: `failed: ${(error as Error).message}`, result: "FAIL" });
   }
 
-  return { rows, details, failedRequests };
+  return { rows, details, failedRequests, floor };
 }

@@ -2,8 +2,9 @@
  * The benchmark's own server, run as in production: a fresh embedded PostgreSQL started and seeded
  * here (standing in for the external database) with the demo clinics and the bench clinic of
  * seed.ts, then `npm start` (the compiled build/server.js under plain node) with NODE_ENV=production
- * and DATABASE_URL, so React and Remix run their production code paths. Message providers get settings that are never used (the benchmark
- * sends no SMS or email).
+ * and DATABASE_URL, so React and Remix run their production code paths. Message providers get
+ * settings that lead nowhere: the soak's "send me a code" requests reach an SMS provider that
+ * cannot be reached, as in an outage.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -25,6 +26,8 @@ export interface BenchServer {
   dataDir: string;
   /** The owner role's URL, for checking what the load wrote (RLS applies: scope to the clinic). */
   ownerUrl: string;
+  /** The app's own (runtime) role's URL, for the floor's raw SQL as the app sends it. */
+  runtimeUrl: string;
   bench: BenchClinic;
   /** Last lines the server wrote, shown when something goes wrong. */
   output: () => string;
@@ -171,7 +174,7 @@ export async function startServer(root: string): Promise<BenchServer> {
     const health = await fetchBody({ port, host: `localhost:${port}`, path: "/healthz" }).catch(() => undefined);
     if (health?.status === 200) {
       pid = listenerPid(child.pid!, port);
-      if (pid) return { port, pid, dataDir, ownerUrl: database.ownerUrl, bench, output: () => tail, stop };
+      if (pid) return { port, pid, dataDir, ownerUrl: database.ownerUrl, runtimeUrl: database.runtimeUrl, bench, output: () => tail, stop };
     }
     await sleep(250);
   }
