@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { appendPendingSessionCookie } from "~/modules/auth/session.server";
@@ -52,7 +52,8 @@ export function handleDataRequest(response: Response, { context }: { context: Ap
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {
-  if (request.signal.aborted) return;
+  // An address no route serves (a browser's /favicon.ico, a crawler's guess) is a 404 page, not a server error.
+  if (request.signal.aborted || (isRouteErrorResponse(error) && error.status === 404)) return;
   log.error("server error", { url: redactUrl(request.url), error: (error as Error)?.message, stack: (error as Error)?.stack });
 }
 
