@@ -32,6 +32,13 @@ export interface Db {
    * `purpose` names the caller in logs and slow-query traces.
    */
   system(purpose: string): ScopedDb;
+  /**
+   * ONE parameterised statement on the driver, outside any transaction, with no clinic and no scope:
+   * a single round trip, for reads of the published search index (public copies without row-level
+   * security, docs/decisions/010-published-search-index.md). Scopes are only ever set for one
+   * transaction, so a pooled connection carries none here and RLS shows it no clinic's rows.
+   */
+  readPublished<R = Record<string, unknown>>(query: { text: string; values: unknown[] }): Promise<R[]>;
   prisma: PrismaClient;
   disconnect(): Promise<void>;
 }
@@ -115,6 +122,9 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     system: (purpose) => {
       log.debug("cross-clinic read", { purpose });
       return scoped(null, "system");
+    },
+    async readPublished<R>(query: { text: string; values: unknown[] }) {
+      return (await pool.query(query.text, query.values)).rows as R[];
     },
     prisma,
     async disconnect() {

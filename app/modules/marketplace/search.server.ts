@@ -10,18 +10,12 @@
  * this module.
  */
 import { Prisma } from "~/generated/prisma/client";
-import type { Db, Tx } from "~/utils/db.server";
+import type { Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
+import { log } from "~/utils/log.server";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { freeTimesOn, nextFreeTimes, type PublishedServiceRef } from "./availability.server";
 import { searchInputSchema, searchTokens, type SearchInput, type SearchQuery } from "./search-query";
-
-/**
- * Lowest trigram word similarity (pg_trgm's `<%`) that counts as a match. A misspelt or shortened
- * word ("dentl", "clening", "physo") keeps about two thirds of the trigrams of the word it means;
- * pg_trgm's default of 0.6 is too strict for five-letter words with one letter missing.
- */
-export const WORD_SIMILARITY_THRESHOLD = 0.5;
 
 /**
  * How many of the best matches are checked with the slot engine when sorting by next free time or
@@ -138,21 +132,21 @@ interface SimilarTerms {
 /**
  * Looks up, in the vocabulary of the published catalog (a few thousand terms, trigram index), the
  * terms that resemble the whole search and each of its words: "dentl" → dental, dentistry; "clening"
- * → cleaning. One statement; each word is its own index scan.
+ * → cleaning. One statement (published_similar_terms); each distinct word is one index scan ordered
+ * by closeness that stops after MAX_TERMS_PER_WORD.
  */
-async function similarTerms(tx: Tx, words: string[]): Promise<SimilarTerms[]> {
-  const parts = words.map(
-    (w, i) =>
-      Prisma.sql`(SELECT ${i}::int AS i, term, word_similarity(${w}::text, term)::float8 AS sim FROM published_search_terms
-                   WHERE ${w}::text <% term ORDER BY sim DESC, term LIMIT ${MAX_TERMS_PER_WORD})`,
+async function similarTerms(db: Db, words: string[]): Promise<SimilarTerms[]> {
+  // A one-word search is also its own whole search: look it up once.
+  const distinct = [...new Set(words)];
+  const rows = await db.readPublished<{ i: number; term: string; sim: number }>(
+    Prisma.sql`SELECT i, term, sim FROM published_similar_terms(${distinct}::text[], ${MAX_TERMS_PER_WORD}::int) ORDER BY i, sim DESC, term`,
   );
-  const rows = await tx.$queryRaw<{ i: number; term: string; sim: number }[]>`${Prisma.join(parts, " UNION ALL ")}`;
-  const sets = words.map((): SimilarTerms => ({ terms: [], sims: [] }));
+  const sets = distinct.map((): SimilarTerms => ({ terms: [], sims: [] }));
   for (const r of rows) {
-    sets[r.i]!.terms.push(r.term);
-    sets[r.i]!.sims.push(Number(r.sim));
+    sets[r.i - 1]!.terms.push(r.term);
+    sets[r.i - 1]!.sims.push(Number(r.sim));
   }
-  return sets;
+  return words.map((w) => sets[distinct.indexOf(w)]!);
 }
 
 /**
@@ -197,15 +191,18 @@ function distance(lat: number, lng: number): Prisma.Sql {
       FROM unnest(s.latitudes, s.longitudes) AS pt(lat, lng))`;
 }
 
-async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "relevance" | "price" | "distance", serviceKey?: string): Promise<Row[]> {
-  await tx.$executeRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`;
+/**
+ * Two statements, each one round trip outside any transaction (the published index holds public data
+ * only, see Db.readPublished): the terms the search's words resemble, then the matching services.
+ */
+async function runSearch(db: Db, query: SearchQuery, limit: number, order: "relevance" | "price" | "distance", serviceKey?: string): Promise<Row[]> {
   const searching = query.q !== "";
   const tokens = searchTokens(query.q);
   const where = filters(query);
   if (serviceKey !== undefined) where.push(Prisma.sql`s.service_key = ${serviceKey}::text`);
   let scoreSql = Prisma.sql`0::float8`;
   if (searching) {
-    const [whole, ...words] = await similarTerms(tx, [query.q, ...tokens]);
+    const [whole, ...words] = await similarTerms(db, [query.q, ...tokens]);
     where.push(matchCondition(query.q, whole!, words));
     scoreSql = score(query.q, whole!, words);
   }
@@ -221,7 +218,7 @@ async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "rele
     searching && order === "relevance"
       ? Prisma.sql`(SELECT * FROM published_services s WHERE ${Prisma.join(where, " AND ")} LIMIT ${MAX_RANKED_MATCHES}) s`
       : Prisma.sql`published_services s WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`true`}`;
-  return tx.$queryRaw<Row[]>`
+  return db.readPublished<Row>(Prisma.sql`
     SELECT s.clinic_id::text AS clinic_id, s.clinic_slug, s.clinic_name, s.clinic_city, s.clinic_time_zone, s.currency,
            s.service_id::text AS service_id, s.service_key, s.name AS service_name, s.category,
            s.specialty, s.duration_min, s.price_minor, s.deposit_kind::text AS deposit_kind, s.deposit_value,
@@ -230,7 +227,7 @@ async function runSearch(tx: Tx, query: SearchQuery, limit: number, order: "rele
            ${scoreSql} AS score
       FROM ${from}
      ORDER BY ${orderBy}
-     LIMIT ${limit}`;
+     LIMIT ${limit}`);
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -288,7 +285,7 @@ export async function searchWithRefs(db: Db, input: SearchInput, options: Search
   const query = parseSearchInput(input);
   const needsSlots = query.sort === "soonest" || query.date !== undefined;
   const order = query.sort === "soonest" ? "relevance" : query.sort;
-  const rows = await db.forPlatform().tx((tx) => runSearch(tx, query, needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, order, options.serviceKey));
+  const rows = await runSearch(db, query, needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, order, options.serviceKey);
   let results: PublishedResult[] = rows.map(toResult);
   if (query.date !== undefined) {
     const times = await freeTimesOn(db, results.map((r) => r.ref), query.date, { now: options.now });
@@ -312,27 +309,53 @@ export async function searchCatalog(db: Db, input: SearchInput, options: SearchO
 }
 
 const FACETS_CACHE_MS = 30_000;
-let facetsCache: { value: CatalogSearchFacets; expires: number } | null = null;
+/** After this age a request still gets the remembered facets but starts reading them afresh. */
+const FACETS_REFRESH_AFTER_MS = 20_000;
+let facetsCache: { value: CatalogSearchFacets; readAt: number } | null = null;
+let facetsReading: Promise<CatalogSearchFacets> | null = null;
+
+/** One read at a time, shared by every request that waits for it. */
+function refreshFacets(db: Db): Promise<CatalogSearchFacets> {
+  facetsReading ??= readFacets(db)
+    .then((value) => {
+      facetsCache = { value, readAt: Date.now() };
+      return value;
+    })
+    .finally(() => {
+      facetsReading = null;
+    });
+  return facetsReading;
+}
 
 /**
  * Cities and specialties that published services are offered in, for the search filters. Every
- * search page shows them, so they are remembered for half a minute unless `fresh` is asked for.
+ * search page shows them, so they are remembered for half a minute unless `fresh` is asked for; they
+ * are read again in the background a little before that, so no search waits for them while pages
+ * are being asked for.
  */
 export async function listSearchFacets(db: Db, options: { fresh?: boolean } = {}): Promise<CatalogSearchFacets> {
-  if (!options.fresh && facetsCache && facetsCache.expires > Date.now()) return facetsCache.value;
-  const value = await readFacets(db);
-  facetsCache = { value, expires: Date.now() + FACETS_CACHE_MS };
-  return value;
+  const age = facetsCache ? Date.now() - facetsCache.readAt : Infinity;
+  if (options.fresh || !facetsCache || age >= FACETS_CACHE_MS) return refreshFacets(db);
+  if (age >= FACETS_REFRESH_AFTER_MS) {
+    refreshFacets(db).catch((error: unknown) => log.warn("search facets not refreshed", { error: (error as Error).message }));
+  }
+  return facetsCache.value;
 }
 
-function readFacets(db: Db): Promise<CatalogSearchFacets> {
-  return db.forPlatform().tx(async (tx) => {
-    const cities = await tx.$queryRaw<{ value: string }[]>`
-      SELECT DISTINCT s.clinic_city AS value FROM published_services s WHERE s.clinic_city IS NOT NULL ORDER BY 1`;
-    const specialties = await tx.$queryRaw<{ value: string }[]>`
-      SELECT DISTINCT s.specialty AS value FROM published_services s WHERE s.specialty IS NOT NULL ORDER BY 1`;
-    return { cities: cities.map((r) => r.value), specialties: specialties.map((r) => r.value) };
-  });
+/** Distinct values read by skipping through their index from one value to the next (a few dozen probes, not every row). */
+async function readFacets(db: Db): Promise<CatalogSearchFacets> {
+  const [row] = await db.readPublished<CatalogSearchFacets>(Prisma.sql`
+    WITH RECURSIVE cities AS (
+      SELECT min(clinic_city) AS v FROM published_services
+      UNION ALL
+      SELECT (SELECT min(s.clinic_city) FROM published_services s WHERE s.clinic_city > c.v) FROM cities c WHERE c.v IS NOT NULL
+    ), specialties AS (
+      SELECT min(specialty) AS v FROM published_services
+      UNION ALL
+      SELECT (SELECT min(s.specialty) FROM published_services s WHERE s.specialty > c.v) FROM specialties c WHERE c.v IS NOT NULL
+    )
+    SELECT ARRAY(SELECT v FROM cities WHERE v IS NOT NULL) AS cities, ARRAY(SELECT v FROM specialties WHERE v IS NOT NULL) AS specialties`);
+  return { cities: row?.cities ?? [], specialties: row?.specialties ?? [] };
 }
 
 /** Where a patient books a search result: the service on its clinic's own site. */
