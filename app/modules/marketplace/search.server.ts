@@ -13,6 +13,7 @@ import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { log } from "~/utils/log.server";
+import { refreshingCache } from "~/utils/refreshing-cache";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { freeTimesOn, nextFreeTimes, type PublishedServiceRef } from "./availability.server";
 import { searchInputSchema, searchTokens, type SearchInput, type SearchQuery } from "./search-query";
@@ -308,38 +309,20 @@ export async function searchCatalog(db: Db, input: SearchInput, options: SearchO
   return (await searchWithRefs(db, input, options)).map(strip);
 }
 
-const FACETS_CACHE_MS = 30_000;
-/** After this age a request still gets the remembered facets but starts reading them afresh. */
-const FACETS_REFRESH_AFTER_MS = 20_000;
-let facetsCache: { value: CatalogSearchFacets; readAt: number } | null = null;
-let facetsReading: Promise<CatalogSearchFacets> | null = null;
-
-/** One read at a time, shared by every request that waits for it. */
-function refreshFacets(db: Db): Promise<CatalogSearchFacets> {
-  facetsReading ??= readFacets(db)
-    .then((value) => {
-      facetsCache = { value, readAt: Date.now() };
-      return value;
-    })
-    .finally(() => {
-      facetsReading = null;
-    });
-  return facetsReading;
-}
+// Read again in the background after 20 s, so no search waits for them while pages are being asked for.
+const facetsCache = refreshingCache<CatalogSearchFacets>({
+  ttlMs: 30_000,
+  refreshAfterMs: 20_000,
+  maxEntries: 1,
+  onBackgroundError: (_key, error) => log.warn("search facets not refreshed", { error: (error as Error).message }),
+});
 
 /**
  * Cities and specialties that published services are offered in, for the search filters. Every
- * search page shows them, so they are remembered for half a minute unless `fresh` is asked for; they
- * are read again in the background a little before that, so no search waits for them while pages
- * are being asked for.
+ * search page shows them, so they are remembered for half a minute unless `fresh` is asked for.
  */
-export async function listSearchFacets(db: Db, options: { fresh?: boolean } = {}): Promise<CatalogSearchFacets> {
-  const age = facetsCache ? Date.now() - facetsCache.readAt : Infinity;
-  if (options.fresh || !facetsCache || age >= FACETS_CACHE_MS) return refreshFacets(db);
-  if (age >= FACETS_REFRESH_AFTER_MS) {
-    refreshFacets(db).catch((error: unknown) => log.warn("search facets not refreshed", { error: (error as Error).message }));
-  }
-  return facetsCache.value;
+export function listSearchFacets(db: Db, options: { fresh?: boolean } = {}): Promise<CatalogSearchFacets> {
+  return facetsCache.get("facets", () => readFacets(db), { fresh: options.fresh });
 }
 
 /** Distinct values read by skipping through their index from one value to the next (a few dozen probes, not every row). */
