@@ -71,8 +71,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
   // Sessions in UTC: the Prisma adapter sends timestamps without an offset, so a server whose default
-  // zone is not UTC would otherwise store every time shifted by that offset.
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000, options: "-c TimeZone=UTC" });
+  // zone is not UTC would otherwise store every time shifted by that offset. No synchronised scans: a
+  // sequential scan of a large table would start wherever the previous one stopped, so a LIMIT
+  // without ORDER BY (the marketplace's bounded ranking) would pick different rows every time.
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000, options: "-c TimeZone=UTC -c synchronize_seqscans=off" });
   // An idle connection closed by the server (restart, failover) must not crash the process; the
   // pool replaces it on the next checkout.
   pool.on("error", (error) => log.warn("database connection lost", { error: error.message }));

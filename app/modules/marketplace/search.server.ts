@@ -119,10 +119,12 @@ const MAX_TERMS_PER_WORD = 30;
 /** Terms whose closeness is weighed when ranking (the closest first). */
 const RANKED_TERMS_PER_WORD = 5;
 /**
- * Ranked by closeness, at most this many matches are weighed: a word found in nearly every service
- * ("clinic") must not make a search score the whole catalog.
+ * Ranked by relevance, at most this many whole-word matches, and as many misspelled ones, are
+ * weighed: a word found in nearly every service ("clinic") must not make a search score the whole
+ * catalog. Which ones is decided by where they are stored (the first found), the same for every
+ * identical search (see docs/decisions/marketplace-search-speed.md).
  */
-export const MAX_RANKED_MATCHES = 2_000;
+export const MAX_RANKED_MATCHES = 1_000;
 
 /** Terms of the catalog's vocabulary that resemble a word of the search, with how closely (closest first). */
 interface SimilarTerms {
@@ -151,19 +153,24 @@ async function similarTerms(db: Db, words: string[]): Promise<SimilarTerms[]> {
 }
 
 /**
- * A published service matches when the words match as whole words (full text), when the whole search
- * resembles one of its terms (a clinic's name, misspelled), or when every word resembles one of its
- * terms: "dentl clening" is too far from "Check-up and professional cleaning · General dentistry" as a
- * whole, but each word is close to one of its words. Every condition is answered by a GIN index.
+ * A published service matches when the words match as whole words (full text, `wordsMatch`), or
+ * failing that when the whole search resembles one of its terms (a clinic's name, misspelled), or
+ * when every word resembles one of its terms: "dentl clening" is too far from "Check-up and
+ * professional cleaning · General dentistry" as a whole, but each word is close to one of its words.
+ * Every condition is answered by a GIN index. Null when nothing in the vocabulary resembles the search.
  */
-function matchCondition(q: string, whole: SimilarTerms, words: SimilarTerms[]): Prisma.Sql {
-  const parts = [Prisma.sql`s.search_document @@ websearch_to_tsquery('english', ${q}::text)`];
+function spellingMatch(whole: SimilarTerms, words: SimilarTerms[]): Prisma.Sql | null {
+  const parts: Prisma.Sql[] = [];
   if (whole.terms.length) parts.push(Prisma.sql`s.terms && ${whole.terms}::text[]`);
-  if (words.length && words.every((w) => w.terms.length)) {
+  // A one-word search is its own whole search: the same condition once.
+  const sameAsWhole = words.length === 1 && words[0] === whole;
+  if (words.length && !sameAsWhole && words.every((w) => w.terms.length)) {
     parts.push(Prisma.sql`(${Prisma.join(words.map((w) => Prisma.sql`s.terms && ${w.terms}::text[]`), " AND ")})`);
   }
-  return Prisma.sql`(${Prisma.join(parts, " OR ")})`;
+  return parts.length ? Prisma.sql`(${Prisma.join(parts, " OR ")})` : null;
 }
+
+const wordsMatch = (q: string) => Prisma.sql`s.search_document @@ websearch_to_tsquery('english', ${q}::text)`;
 
 /** How close the closest of `set`'s terms that the service holds is (0 when it holds none of the closest few). */
 const closeness = (set: SimilarTerms) =>
@@ -174,13 +181,16 @@ const closeness = (set: SimilarTerms) =>
       )} ELSE 0 END)`
     : Prisma.sql`0`;
 
-// An exact name outranks everything; then whole-word matches, then closeness of spelling.
-function score(q: string, whole: SimilarTerms, words: SimilarTerms[]): Prisma.Sql {
-  const tsq = Prisma.sql`websearch_to_tsquery('english', ${q}::text)`;
+/**
+ * An exact name outranks everything; then whole-word matches, then closeness of spelling. `whole`:
+ * whether the service matches as whole words (known from the tier it was found in), so that is not
+ * asked again per service.
+ */
+function score(q: string, whole: SimilarTerms, words: SimilarTerms[], wholeWords: boolean): Prisma.Sql {
   const wordCloseness = words.length ? Prisma.sql`(${Prisma.join(words.map(closeness), " + ")}) / ${words.length}::float8` : Prisma.sql`0`;
   return Prisma.sql`(
       CASE WHEN lower(s.name) = lower(${q}::text) THEN 10 ELSE 0 END
-    + CASE WHEN s.search_document @@ ${tsq} THEN 2 + ts_rank(s.search_document, ${tsq}) ELSE 0 END
+    + ${wholeWords ? Prisma.sql`2 + ts_rank(s.search_document, websearch_to_tsquery('english', ${q}::text))` : Prisma.sql`0`}
     + greatest(${closeness(whole)}, ${wordCloseness}))::float8`;
 }
 
@@ -192,43 +202,86 @@ function distance(lat: number, lng: number): Prisma.Sql {
       FROM unnest(s.latitudes, s.longitudes) AS pt(lat, lng))`;
 }
 
+const ROW_COLUMNS = Prisma.sql`s.clinic_id::text AS clinic_id, s.clinic_slug, s.clinic_name, s.clinic_city, s.clinic_time_zone, s.currency,
+       s.service_id::text AS service_id, s.service_key, s.name AS service_name, s.category,
+       s.specialty, s.duration_min, s.price_minor, s.deposit_kind::text AS deposit_kind, s.deposit_value,
+       s.discounts, ${hasDiscount} AS has_discount`;
+
+const and = (conditions: Prisma.Sql[]) => (conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`true`);
+
+interface Page {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The best matches of a search for words. Whole-word matches always score above misspelled ones, so
+ * they are a tier of their own: the misspelled ones are only looked for when the whole-word ones do
+ * not fill the page. Each tier weighs at most MAX_RANKED_MATCHES services, scored on the few columns
+ * ranking needs; only the page's services are then read whole.
+ */
+function rankedSearch(q: string, whole: SimilarTerms, words: SimilarTerms[], where: Prisma.Sql[], page: Page): Prisma.Sql {
+  const ranked = (scoreSql: Prisma.Sql) => Prisma.sql`s.service_id, s.clinic_name, s.position, s.name, ${scoreSql} AS score`;
+  const spelling = spellingMatch(whole, words);
+  const misspelled = spelling
+    ? Prisma.sql`
+      UNION ALL
+      (SELECT ${ranked(score(q, whole, words, false))}
+         FROM published_services s
+        WHERE (SELECT count(*) FROM words) < ${page.offset + page.limit}::int
+          AND ${and([...where, spelling, Prisma.sql`NOT ${wordsMatch(q)}`])}
+        LIMIT ${MAX_RANKED_MATCHES}::int)`
+    : Prisma.empty;
+  return Prisma.sql`
+    WITH words AS MATERIALIZED (
+      SELECT ${ranked(score(q, whole, words, true))}
+        FROM published_services s
+       WHERE ${and([...where, wordsMatch(q)])}
+       LIMIT ${MAX_RANKED_MATCHES}::int
+    ), page AS (
+      SELECT * FROM words
+      ${misspelled}
+      ORDER BY score DESC, clinic_name ASC, position ASC, name ASC
+      LIMIT ${page.limit}::int OFFSET ${page.offset}::int
+    )
+    SELECT ${ROW_COLUMNS}, NULL::float8 AS distance_km, p.score
+      FROM page p JOIN published_services s ON s.service_id = p.service_id
+     ORDER BY p.score DESC, p.clinic_name ASC, p.position ASC, p.name ASC`;
+}
+
 /**
  * Two statements, each one round trip outside any transaction (the published index holds public data
  * only, see Db.readPublished): the terms the search's words resemble, then the matching services.
  */
-async function runSearch(db: Db, query: SearchQuery, limit: number, order: "relevance" | "price" | "distance", serviceKey?: string): Promise<Row[]> {
+async function runSearch(db: Db, query: SearchQuery, page: Page, order: "relevance" | "price" | "distance", serviceKey?: string): Promise<Row[]> {
   const searching = query.q !== "";
-  const tokens = searchTokens(query.q);
   const where = filters(query);
   if (serviceKey !== undefined) where.push(Prisma.sql`s.service_key = ${serviceKey}::text`);
+  const located = query.lat !== undefined && query.lng !== undefined;
+  if (order === "distance" && !located) order = "relevance";
   let scoreSql = Prisma.sql`0::float8`;
   if (searching) {
-    const [whole, ...words] = await similarTerms(db, [query.q, ...tokens]);
-    where.push(matchCondition(query.q, whole!, words));
-    scoreSql = score(query.q, whole!, words);
+    const [whole, ...words] = await similarTerms(db, [query.q, ...searchTokens(query.q)]);
+    if (order === "relevance") return db.readPublished<Row>(rankedSearch(query.q, whole!, words, where, page));
+    const spelling = spellingMatch(whole!, words);
+    where.push(spelling ? Prisma.sql`(${wordsMatch(query.q)} OR ${spelling})` : wordsMatch(query.q));
+    // Price and distance come first here; the score only orders equal ones.
+    scoreSql = Prisma.sql`(${score(query.q, whole!, words, false)} + CASE WHEN ${wordsMatch(query.q)} THEN 2 + ts_rank(s.search_document, websearch_to_tsquery('english', ${query.q}::text)) ELSE 0 END)`;
   }
-  const located = query.lat !== undefined && query.lng !== undefined;
   const orderBy =
     order === "price"
       ? Prisma.sql`s.price_minor ASC, score DESC, s.clinic_name ASC, s.name ASC`
-      : order === "distance" && located
+      : order === "distance"
         ? Prisma.sql`distance_km ASC NULLS LAST, score DESC, s.clinic_name ASC, s.name ASC`
         : Prisma.sql`score DESC, s.clinic_name ASC, s.position ASC, s.name ASC`;
-  // Ranked by relevance, the matches are taken from a bounded set (see MAX_RANKED_MATCHES).
-  const from =
-    searching && order === "relevance"
-      ? Prisma.sql`(SELECT * FROM published_services s WHERE ${Prisma.join(where, " AND ")} LIMIT ${MAX_RANKED_MATCHES}) s`
-      : Prisma.sql`published_services s WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`true`}`;
   return db.readPublished<Row>(Prisma.sql`
-    SELECT s.clinic_id::text AS clinic_id, s.clinic_slug, s.clinic_name, s.clinic_city, s.clinic_time_zone, s.currency,
-           s.service_id::text AS service_id, s.service_key, s.name AS service_name, s.category,
-           s.specialty, s.duration_min, s.price_minor, s.deposit_kind::text AS deposit_kind, s.deposit_value,
-           s.discounts, ${hasDiscount} AS has_discount,
+    SELECT ${ROW_COLUMNS},
            ${located ? distance(query.lat!, query.lng!) : Prisma.sql`NULL::float8`} AS distance_km,
            ${scoreSql} AS score
-      FROM ${from}
+      FROM published_services s
+     WHERE ${and(where)}
      ORDER BY ${orderBy}
-     LIMIT ${limit}`);
+     LIMIT ${page.limit}::int OFFSET ${page.offset}::int`);
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -286,7 +339,7 @@ export async function searchWithRefs(db: Db, input: SearchInput, options: Search
   const query = parseSearchInput(input);
   const needsSlots = query.sort === "soonest" || query.date !== undefined;
   const order = query.sort === "soonest" ? "relevance" : query.sort;
-  const rows = await runSearch(db, query, needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, order, options.serviceKey);
+  const rows = await runSearch(db, query, { limit: needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, offset: 0 }, order, options.serviceKey);
   let results: PublishedResult[] = rows.map(toResult);
   if (query.date !== undefined) {
     const times = await freeTimesOn(db, results.map((r) => r.ref), query.date, { now: options.now });

@@ -37,3 +37,7 @@ CREATE INDEX published_services_price_minor_idx ON published_services (price_min
 -- rows to find twenty cities.
 CREATE INDEX published_services_clinic_city_idx ON published_services (clinic_city);
 CREATE INDEX published_services_specialty_idx ON published_services (specialty);
+
+-- Browsing without words (a city, a specialty, a price range) lists services by clinic name: read in
+-- that order, stopping after the page, instead of sorting every service of the catalog.
+CREATE INDEX published_services_clinic_name_position_name_idx ON published_services (clinic_name, position, name);
