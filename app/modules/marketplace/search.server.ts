@@ -336,21 +336,50 @@ export type PublishedResult = CatalogSearchResult & { ref: PublishedServiceRef }
 
 /** The search with each result's internal reference (for the slot engine); stays on the server. */
 export async function searchWithRefs(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<PublishedResult[]> {
+  return (await searchPage(db, input, options)).results;
+}
+
+export interface SearchResultsPage {
+  results: PublishedResult[];
+  /** The page shown, from 1. */
+  page: number;
+  /** Results per page. */
+  limit: number;
+  hasNextPage: boolean;
+}
+
+/**
+ * One page of `limit` results (page `page`). Only the page's services are read whole and looked up
+ * in the slot engine, except when the slot engine decides the order or the filter (next free time,
+ * a date): then the first AVAILABILITY_CANDIDATES matches are, and pages are cut from them.
+ */
+export async function searchPage(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<SearchResultsPage> {
   const query = parseSearchInput(input);
+  const { limit, page } = query;
+  const offset = (page - 1) * limit;
   const needsSlots = query.sort === "soonest" || query.date !== undefined;
   const order = query.sort === "soonest" ? "relevance" : query.sort;
-  const rows = await runSearch(db, query, { limit: needsSlots ? Math.max(query.limit, AVAILABILITY_CANDIDATES) : query.limit, offset: 0 }, order, options.serviceKey);
-  let results: PublishedResult[] = rows.map(toResult);
-  if (query.date !== undefined) {
-    const times = await freeTimesOn(db, results.map((r) => r.ref), query.date, { now: options.now });
-    results = results.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null })).filter((r) => r.nextFreeAt);
-  } else if (needsSlots || options.withAvailability) {
-    const page = needsSlots ? results : results.slice(0, query.limit);
-    const times = await nextFreeTimes(db, page.map((r) => r.ref), { now: options.now });
-    results = page.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null }));
+  if (needsSlots) {
+    const rows = await runSearch(db, query, { limit: Math.max(limit, AVAILABILITY_CANDIDATES), offset: 0 }, order, options.serviceKey);
+    let candidates: PublishedResult[] = rows.map(toResult);
+    if (query.date !== undefined) {
+      const times = await freeTimesOn(db, candidates.map((r) => r.ref), query.date, { now: options.now });
+      candidates = candidates.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null })).filter((r) => r.nextFreeAt);
+    } else {
+      const times = await nextFreeTimes(db, candidates.map((r) => r.ref), { now: options.now });
+      candidates = candidates.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null }));
+    }
+    if (query.sort === "soonest") candidates = bySoonest(candidates);
+    return { results: candidates.slice(offset, offset + limit), page, limit, hasNextPage: candidates.length > offset + limit };
   }
-  if (query.sort === "soonest") results = bySoonest(results);
-  return results.slice(0, query.limit);
+  // One more than the page, to know whether another page follows.
+  const rows = await runSearch(db, query, { limit: limit + 1, offset }, order, options.serviceKey);
+  let results: PublishedResult[] = rows.slice(0, limit).map(toResult);
+  if (options.withAvailability) {
+    const times = await nextFreeTimes(db, results.map((r) => r.ref), { now: options.now });
+    results = results.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null }));
+  }
+  return { results, page, limit, hasNextPage: rows.length > limit };
 }
 
 /**
