@@ -250,7 +250,7 @@ function SearchResults({ data }: { data: LoaderData }) {
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/search";
   const { page, first, hasNextPage } = data.pages;
-  // With more than one page, which of the results these are (every match is not counted).
+  // With more than one page, which of the results these are (not every match is counted).
   const count = page > 1 || hasNextPage ? `Services ${first}–${first + results.length - 1}` : `${results.length} ${results.length === 1 ? "service" : "services"}`;
   return (
     <>

@@ -182,9 +182,9 @@ const closeness = (set: SimilarTerms) =>
     : Prisma.sql`0`;
 
 /**
- * An exact name outranks everything; then whole-word matches, then closeness of spelling. `whole`:
- * whether the service matches as whole words (known from the tier it was found in), so that is not
- * asked again per service.
+ * An exact name outranks everything; then whole-word matches, then closeness of spelling.
+ * `wholeWords`: whether the service matches as whole words, known from the tier it was found in, so
+ * that is not asked again per service.
  */
 function score(q: string, whole: SimilarTerms, words: SimilarTerms[], wholeWords: boolean): Prisma.Sql {
   const wordCloseness = words.length ? Prisma.sql`(${Prisma.join(words.map(closeness), " + ")}) / ${words.length}::float8` : Prisma.sql`0`;

@@ -1,7 +1,7 @@
 -- Marketplace search speed (docs/decisions/marketplace-search-speed.md).
 
--- The vocabulary lookup. The planner never used the GIN trigram index for `<%`: it prices the
--- operator like a cheap one, so it scanned all the terms and computed word_similarity for each
+-- The vocabulary lookup. The planner mostly left the GIN trigram index for `<%` unused: it prices
+-- the operator like a cheap one, so it scanned all the terms and computed word_similarity for each
 -- (10–40 ms for a three-word search at 2,000 clinics). A GiST trigram index answers "the terms
 -- closest to this word" as an index scan ordered by distance (`<<->`) that stops after the few it
 -- needs (under 1 ms).
