@@ -122,7 +122,7 @@ const RANKED_TERMS_PER_WORD = 5;
  * Ranked by relevance, at most this many whole-word matches, and as many misspelled ones, are
  * weighed: a word found in nearly every service ("clinic") must not make a search score the whole
  * catalog. Which ones is decided by where they are stored (the first found), the same for every
- * identical search (see docs/decisions/marketplace-search-speed.md).
+ * identical search (see docs/decisions/029-marketplace-search-speed.md).
  */
 export const MAX_RANKED_MATCHES = 1_000;
 

@@ -1,4 +1,4 @@
--- Marketplace search speed (docs/decisions/marketplace-search-speed.md).
+-- Marketplace search speed (docs/decisions/029-marketplace-search-speed.md).
 
 -- The vocabulary lookup. The planner mostly left the GIN trigram index for `<%` unused: it prices
 -- the operator like a cheap one, so it scanned all the terms and computed word_similarity for each
