@@ -12,7 +12,7 @@ import { targetKey } from "~/modules/marketplace/catalog.server";
 import { MAX_SEARCH_LENGTH } from "~/modules/marketplace/catalog-search";
 import { readSearchForm, type SearchForm } from "~/modules/marketplace/search-query";
 import { describeDiscount, formatDeposit, formatDistance, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
-import { bookingUrl, listSearchFacets, searchWithRefs, type CatalogSearchResult, type PublishedResult } from "~/modules/marketplace/search.server";
+import { bookingUrl, listSearchFacets, searchPage, type CatalogSearchResult, type PublishedResult } from "~/modules/marketplace/search.server";
 import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
@@ -62,9 +62,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let error: string | null = null;
   let invalid: string[] = [];
   let results: PublishedResult[] = [];
+  let pages = { page: 1, first: 1, hasNextPage: false };
   if (searching) {
     try {
-      results = await searchWithRefs(db, input, { withAvailability: true });
+      const found = await searchPage(db, input, { withAvailability: true });
+      results = found.results;
+      pages = { page: found.page, first: (found.page - 1) * found.limit + 1, hasNextPage: found.hasNextPage };
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       error = e.detail;
@@ -84,6 +87,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ...resultView(request, r, now, form.date || undefined),
       favorite: { clinicId: r.ref.clinicId, saved: saved.has(targetKey({ kind: "service", clinicId: r.ref.clinicId, targetId: r.service.id })) },
     })),
+    pages,
     dateLabel: form.date && !error ? dayLabel(form.date) : null,
     today: now.toISOString().slice(0, 10),
     marketplaceUrl: marketplaceUrl(request),
@@ -245,7 +249,9 @@ function SearchResults({ data }: { data: LoaderData }) {
   const { results, searching, form } = data;
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/search";
-  const count = `${results.length} ${results.length === 1 ? "service" : "services"}`;
+  const { page, first, hasNextPage } = data.pages;
+  // With more than one page, which of the results these are (not every match is counted).
+  const count = page > 1 || hasNextPage ? `Services ${first}–${first + results.length - 1}` : `${results.length} ${results.length === 1 ? "service" : "services"}`;
   return (
     <>
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-2">
@@ -264,17 +270,27 @@ function SearchResults({ data }: { data: LoaderData }) {
         ) : null}
       </div>
       {results.length ? (
-        <ul className={`mt-6 grid gap-6 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${loading ? "opacity-50" : ""}`} aria-busy={loading || undefined} data-testid="search-results">
-          {results.map((r) => (
-            <li key={r.service.id}>
-              <SearchResultCard
-                result={r}
-                dateLabel={data.dateLabel ?? undefined}
-                actions={<FavoriteButton compact target={{ kind: "service", clinicId: r.favorite.clinicId, targetId: r.service.id, name: `${r.service.name} at ${r.clinic.name}` }} saved={r.favorite.saved} />}
-              />
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className={`mt-6 grid gap-6 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${loading ? "opacity-50" : ""}`} aria-busy={loading || undefined} data-testid="search-results">
+            {results.map((r) => (
+              <li key={r.service.id}>
+                <SearchResultCard
+                  result={r}
+                  dateLabel={data.dateLabel ?? undefined}
+                  actions={<FavoriteButton compact target={{ kind: "service", clinicId: r.favorite.clinicId, targetId: r.service.id, name: `${r.service.name} at ${r.clinic.name}` }} saved={r.favorite.saved} />}
+                />
+              </li>
+            ))}
+          </ul>
+          {page > 1 || hasNextPage ? <PageLinks form={form} page={page} hasNextPage={hasNextPage} /> : null}
+        </>
+      ) : searching && !data.error && page > 1 ? (
+        <p className="mt-6 text-slate-700" data-testid="no-more-results">
+          There are no more results for this search.{" "}
+          <a href={pageUrl(form, 1)} className="font-semibold text-teal-800 underline underline-offset-4">
+            Back to the first page
+          </a>
+        </p>
       ) : searching && !data.error ? (
         <div className="card mt-6 flex flex-col items-center px-6 py-12 text-center" data-testid="no-results">
           <svg viewBox="0 0 24 24" aria-hidden="true" className="h-10 w-10 text-slate-400">
@@ -295,13 +311,52 @@ function SearchResults({ data }: { data: LoaderData }) {
   );
 }
 
-/** The same search without the shared location (and not sorted by distance). */
-function withoutLocation(form: SearchForm): string {
+/** Previous and next pages of the same search, as plain links (they work without JavaScript). */
+function PageLinks({ form, page, hasNextPage }: { form: SearchForm; page: number; hasNextPage: boolean }) {
+  const link = "inline-flex min-h-11 items-center rounded-full px-5 font-semibold text-teal-800 ring-1 ring-slate-300 hover:bg-slate-50";
+  return (
+    <nav aria-label="Result pages" className="mt-8 flex items-center justify-between gap-4" data-testid="result-pages">
+      {page > 1 ? (
+        <a href={pageUrl(form, page - 1)} rel="prev" className={link} data-testid="previous-page">
+          Previous<span className="sr-only"> results</span>
+        </a>
+      ) : (
+        <span />
+      )}
+      <span className="text-sm text-slate-700">Page {page}</span>
+      {hasNextPage ? (
+        <a href={pageUrl(form, page + 1)} rel="next" className={link} data-testid="next-page">
+          Next<span className="sr-only"> results</span>
+        </a>
+      ) : (
+        <span />
+      )}
+    </nav>
+  );
+}
+
+/** The query string of the same search, with only what was asked for. */
+function searchParams(form: SearchForm): URLSearchParams {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(form)) {
-    if (name === "lat" || name === "lng" || value === "" || value === false) continue;
-    if (name === "sort" && (value === "distance" || value === "relevance")) continue;
+    if (value === "" || value === false || (name === "sort" && value === "relevance")) continue;
     params.set(name, value === true ? "1" : String(value));
   }
+  return params;
+}
+
+/** Page `page` of the same search (the first page has no page number). */
+function pageUrl(form: SearchForm, page: number): string {
+  const params = searchParams(form);
+  if (page > 1) params.set("page", String(page));
+  return `/search?${params.toString()}`;
+}
+
+/** The same search without the shared location (and not sorted by distance). */
+function withoutLocation(form: SearchForm): string {
+  const params = searchParams(form);
+  params.delete("lat");
+  params.delete("lng");
+  if (params.get("sort") === "distance") params.delete("sort");
   return `/search?${params.toString()}`;
 }

@@ -33,6 +33,13 @@ export interface Db {
    * `purpose` names the caller in logs and slow-query traces.
    */
   system(purpose: string): ScopedDb;
+  /**
+   * ONE parameterised statement on the driver, outside any transaction, with no clinic and no scope:
+   * a single round trip, for reads of the published search index (public copies without row-level
+   * security, docs/decisions/010-published-search-index.md). Scopes are only ever set for one
+   * transaction, so a pooled connection carries none here and RLS shows it no clinic's rows.
+   */
+  readPublished<R = Record<string, unknown>>(query: { text: string; values: unknown[] }): Promise<R[]>;
   prisma: PrismaClient;
   /** What this process's caches must forget (see change-feed.server.ts); read after our own changes too. */
   changes: ChangeFeed;
@@ -72,8 +79,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
   // Sessions in UTC: the Prisma adapter sends timestamps without an offset, so a server whose default
-  // zone is not UTC would otherwise store every time shifted by that offset.
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000, options: "-c TimeZone=UTC" });
+  // zone is not UTC would otherwise store every time shifted by that offset. No synchronised scans: a
+  // sequential scan of a large table would start wherever the previous one stopped, so a LIMIT
+  // without ORDER BY (the marketplace's bounded ranking) would pick different rows every time.
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000, options: "-c TimeZone=UTC -c synchronize_seqscans=off" });
   // An idle connection closed by the server (restart, failover) must not crash the process; the
   // pool replaces it on the next checkout.
   pool.on("error", (error) => log.warn("database connection lost", { error: error.message }));
@@ -146,6 +155,9 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     system: (purpose) => {
       log.debug("cross-clinic read", { purpose });
       return scoped(null, "system");
+    },
+    async readPublished<R>(query: { text: string; values: unknown[] }) {
+      return (await pool.query(query.text, query.values)).rows as R[];
     },
     prisma,
     async disconnect() {

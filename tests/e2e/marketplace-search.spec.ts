@@ -57,6 +57,32 @@ test("a price that is not a number gets a clear message, not an error page", asy
   await expect(page.getByLabel("Price from")).toHaveAttribute("aria-invalid", "true");
 });
 
+test("a long list of results comes a page at a time, with links to the next and previous pages", async ({ page }) => {
+  // Every published service, cheapest first: more than one page of them.
+  await page.goto(marketplaceUrl("/search?sort=price"));
+  const results = page.getByTestId("search-result");
+  await expect(page.getByTestId("search-count")).toHaveText("Services 1–12 found");
+  await expect(results).toHaveCount(12);
+  const firstPage = await results.allTextContents();
+  await expect(page.getByTestId("previous-page")).toHaveCount(0);
+
+  await page.getByTestId("next-page").click();
+  await expect(page).toHaveURL(/\/search\?sort=price&page=2$/);
+  await expect(page.getByTestId("search-count")).toHaveText(/^Services 13–\d+ found$/);
+  for (const text of await results.allTextContents()) expect(firstPage).not.toContain(text);
+  await expect(page.getByLabel("Sort by")).toHaveValue("price");
+
+  await page.getByTestId("previous-page").click();
+  await expect(page).toHaveURL(/\/search\?sort=price$/);
+  expect(await results.allTextContents()).toEqual(firstPage);
+
+  // A page past the end says so and leads back.
+  await page.goto(marketplaceUrl("/search?sort=price&page=50"));
+  await expect(page.getByTestId("no-more-results")).toContainText("no more results");
+  await page.getByRole("link", { name: "Back to the first page" }).click();
+  await expect(results).toHaveCount(12);
+});
+
 test("the search page exists only on the marketplace", async ({ page }) => {
   expect((await page.goto(clinicUrl("spree-physio", "/search?q=physio")))?.status()).toBe(404);
   expect((await page.goto(clinicUrl("no-such-clinic", "/search")))?.status()).toBe(404);

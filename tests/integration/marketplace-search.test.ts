@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { searchCatalog, listSearchFacets, bookingUrl } from "~/modules/marketplace/search.server";
+import { searchCatalog, searchPage, listSearchFacets, bookingUrl } from "~/modules/marketplace/search.server";
 import type { SearchInput } from "~/modules/marketplace/search-query";
 import { ValidationError } from "~/utils/errors.server";
 import { nextFreeTimes } from "~/modules/marketplace/availability.server";
@@ -207,6 +207,49 @@ describe("filters", () => {
   });
 });
 
+describe("pages", () => {
+  // Every page of a search, in order, with whether each said another one follows.
+  async function allPages(input: SearchInput) {
+    const pages = [];
+    for (let page = 1; page <= 10; page++) {
+      const found = await searchPage(testDb(), { city, ...input, limit: 2, page });
+      pages.push({ ids: found.results.map((r) => r.service.id), hasNextPage: found.hasNextPage });
+      if (!found.hasNextPage) break;
+    }
+    return pages;
+  }
+
+  test.each<[string, SearchInput]>([
+    ["browsing a city", {}],
+    ["sorted by price", { sort: "price" }],
+    ["words, by relevance", { q: "dental" }],
+    ["a misspelling, by relevance", { q: "dentl clening" }],
+    ["by next free time", { q: "dental", sort: "soonest" }],
+  ])("%s: the pages hold the same services, in the same order, as one long list", async (_, input) => {
+    const whole = await serviceIds({ ...input, limit: 100 });
+    expect(whole.length).toBeGreaterThan(2);
+    const pages = await allPages(input);
+    expect(pages.flatMap((p) => p.ids)).toEqual(whole);
+    expect(pages.map((p) => p.hasNextPage)).toEqual([...pages.slice(1).map(() => true), false]);
+    for (const page of pages) expect(page.ids.length).toBe(page.hasNextPage ? 2 : page.ids.length);
+  });
+
+  test("a page after the last one is empty, and says so", async () => {
+    const found = await searchPage(testDb(), { city, q: "dentl clening", limit: 2, page: 20 });
+    expect(found).toMatchObject({ results: [], page: 20, hasNextPage: false });
+  });
+
+  test("the same search gives the same page every time", async () => {
+    const first = await searchPage(testDb(), { q: "dentl clening", limit: 5, page: 1 });
+    for (let i = 0; i < 3; i++) expect((await searchPage(testDb(), { q: "dentl clening", limit: 5, page: 1 })).results.map((r) => r.service.id)).toEqual(first.results.map((r) => r.service.id));
+  });
+
+  test("the connections never synchronise sequential scans, which would make a bounded ranking pick other services each time", async () => {
+    const [setting] = await testDb().readPublished<{ synchronize_seqscans: string }>({ text: "SHOW synchronize_seqscans", values: [] });
+    expect(setting?.synchronize_seqscans).toBe("off");
+  });
+});
+
 test("the facets list published cities and specialties only", async () => {
   const facets = await listSearchFacets(testDb(), { fresh: true });
   expect(facets.cities).toContain(city);
@@ -227,6 +270,8 @@ describe("bad input is refused with a clear message", () => {
     ["a limit too large", { limit: 1_000 }, /at most 100/],
     ["a city too long", { city: "x".repeat(101) }, /at most 100 characters/],
     ["a search that is not text", { q: 42 }, /must be text/],
+    ["a page of zero", { page: 0 }, /at least 1/],
+    ["a page too far", { page: 51 }, /up to page 50/],
   ];
   test.each(cases)("%s", async (_, input, message) => {
     const attempt = searchCatalog(testDb(), input as SearchInput);

@@ -1,10 +1,20 @@
 /** How the booking pages write money and times: the clinic's currency and the clinic's clock. */
 
+// Building a number format costs far more than using one (a search page writes 60 prices): one per locale and currency.
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
 /** Minor units (cents) to a price in the clinic's currency, e.g. 22000 USD → "$220.00". */
 export function formatMoney(amountMinor: number, currency: string, locale = "en-US"): string {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amountMinor / 10 ** digits);
+  const key = `${locale} ${currency}`;
+  let money = moneyFormats.get(key);
+  if (!money) {
+    const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    money = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    // Currencies and locales are few; the bound only guards against a caller passing arbitrary ones.
+    if (moneyFormats.size >= 200) moneyFormats.clear();
+    moneyFormats.set(key, money);
+  }
+  return money.format.format(amountMinor / 10 ** money.digits);
 }
 
 /** "9:30 AM" on the clinic's clock. */

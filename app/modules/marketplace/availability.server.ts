@@ -2,22 +2,25 @@
  * Free times for marketplace results: the earliest free time of a service within a horizon, and
  * whether it has a free time on a given day in its clinic's zone. Asked of the slot engine (one
  * read per clinic and service, through that clinic's own scope), a few at a time, and remembered
- * briefly in memory so that repeated searches stay fast.
+ * briefly in memory so that repeated searches stay fast (read again in the background shortly
+ * before they expire, so steady traffic never waits for the slot engine).
  */
 import { findSlots } from "~/modules/scheduling/slots.server";
 import { addDays, zonedToUtc } from "~/modules/scheduling/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { log } from "~/utils/log.server";
+import { refreshingCache } from "~/utils/refreshing-cache";
 import { NEXT_FREE_DAYS } from "./result-format";
 
 /** How far ahead the marketplace looks for a service's next free time. */
 export const NEXT_FREE_HORIZON_DAYS = NEXT_FREE_DAYS;
 /** How long an answer is reused: long enough for repeated searches, short enough to stay true. */
 export const AVAILABILITY_CACHE_MS = 60_000;
+/** From this age on, a search still uses the answer but has it read again in the background. */
+const REFRESH_AFTER_MS = 45_000;
 /** Slot reads in flight at once for one page: the pool serves other requests too. */
 const CONCURRENCY = 6;
-const CACHE_LIMIT = 5_000;
 const DAY_MS = 86_400_000;
 
 export interface PublishedServiceRef {
@@ -27,33 +30,23 @@ export interface PublishedServiceRef {
   currency: string;
 }
 
-interface Entry {
-  value: Date | null;
-  expires: number;
-}
-
-const cache = new Map<string, Entry>();
+// Refreshed ahead of time, so under steady traffic no search waits for the slot engine once its
+// results are remembered; background reads go two at a time.
+const cache = refreshingCache<Date | null>({
+  ttlMs: AVAILABILITY_CACHE_MS,
+  refreshAfterMs: REFRESH_AFTER_MS,
+  maxEntries: 5_000,
+  maxBackground: 2,
+  onBackgroundError: (key, error) => log.warn("free time not refreshed", { key, error: (error as Error).message }),
+});
 
 /** Forgets every remembered answer (tests, and after a clinic changes its schedule in this process). */
 export function clearAvailabilityCache() {
   cache.clear();
 }
 
-async function remembered(key: string, compute: () => Promise<Date | null>, useCache: boolean): Promise<Date | null> {
-  const now = Date.now();
-  if (useCache) {
-    const hit = cache.get(key);
-    if (hit && hit.expires > now) return hit.value;
-  }
-  const value = await compute();
-  if (useCache) {
-    if (cache.size >= CACHE_LIMIT) {
-      for (const [k, e] of cache) if (e.expires <= now) cache.delete(k);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-    }
-    cache.set(key, { value, expires: now + AVAILABILITY_CACHE_MS });
-  }
-  return value;
+function remembered(key: string, compute: () => Promise<Date | null>, useCache: boolean): Promise<Date | null> {
+  return useCache ? cache.get(key, compute) : compute();
 }
 
 /** The earliest free time in [from, to), or null; a service that cannot be booked has none. */
@@ -90,10 +83,13 @@ async function mapConcurrently<T, R>(items: readonly T[], work: (item: T) => Pro
  * rather than failing the whole search.
  */
 export function nextFreeTimes(db: Db, services: readonly PublishedServiceRef[], options: { now?: Date } = {}): Promise<(Date | null)[]> {
-  const now = options.now ?? new Date();
-  const to = new Date(now.getTime() + NEXT_FREE_HORIZON_DAYS * DAY_MS);
+  // Read when the computation runs: a refresh in the background starts a little after the request.
+  const earliest = (service: PublishedServiceRef) => {
+    const now = options.now ?? new Date();
+    return earliestBetween(db, service, now, new Date(now.getTime() + NEXT_FREE_HORIZON_DAYS * DAY_MS), now);
+  };
   return mapConcurrently(services, (service) =>
-    remembered(`next:${service.serviceId}`, () => earliestBetween(db, service, now, to, now), !options.now).catch((error: unknown) => {
+    remembered(`next:${service.serviceId}`, () => earliest(service), !options.now).catch((error: unknown) => {
       log.warn("next free time unavailable", { serviceId: service.serviceId, error: (error as Error).message });
       return null;
     }),
@@ -111,7 +107,7 @@ export function freeTimesOn(db: Db, services: readonly PublishedServiceRef[], da
   return mapConcurrently(services, (service) => {
     const { from, to } = localDayBounds(date, service.timeZone);
     if (to.getTime() <= now.getTime()) return Promise.resolve(null);
-    return remembered(`day:${service.serviceId}:${date}`, () => earliestBetween(db, service, from, to, now), !options.now).catch((error: unknown) => {
+    return remembered(`day:${service.serviceId}:${date}`, () => earliestBetween(db, service, from, to, options.now ?? new Date()), !options.now).catch((error: unknown) => {
       log.warn("free times unavailable", { serviceId: service.serviceId, date, error: (error as Error).message });
       return null;
     });

@@ -18,7 +18,7 @@ describe("readSearchForm", () => {
   test("turns whole-unit prices into minor units and keeps what was typed for the form", () => {
     const { form, input } = readSearchForm(new URLSearchParams("q=  physo  &city=Berlin&priceMin=40&priceMax=60.5&discounted=1&sort=price"));
     expect(form).toEqual({ q: "physo", city: "Berlin", specialty: "", priceMin: "40", priceMax: "60.5", discounted: true, date: "", lat: "", lng: "", sort: "price" });
-    expect(searchInputSchema.parse(input)).toEqual({ q: "physo", city: "Berlin", specialty: undefined, priceMin: 4000, priceMax: 6050, discounted: true, date: undefined, lat: undefined, lng: undefined, sort: "price", limit: 30 });
+    expect(searchInputSchema.parse(input)).toEqual({ q: "physo", city: "Berlin", specialty: undefined, priceMin: 4000, priceMax: 6050, discounted: true, date: undefined, lat: undefined, lng: undefined, sort: "price", limit: 12, page: 1 });
   });
   test("an amount that is not a number is refused by the schema with a clear message", () => {
     const { input } = readSearchForm(new URLSearchParams("priceMin=-5"));
@@ -39,6 +39,17 @@ describe("readSearchForm", () => {
   test("a date must exist", () => {
     expect(searchInputSchema.safeParse({ date: "2026-02-30" }).error?.issues[0]?.message).toBe("That date does not exist.");
     expect(searchInputSchema.parse({ date: "2027-03-14" }).date).toBe("2027-03-14");
+  });
+  test("reads the page from the query string and refuses one that is not a page", () => {
+    expect(searchInputSchema.parse(readSearchForm(new URLSearchParams("q=x&page=3")).input)).toMatchObject({ page: 3, limit: 12 });
+    for (const [page, message] of [
+      ["0", "The page must be at least 1."],
+      ["two", "The page must be a number."],
+      ["1.5", "The page must be a number."],
+      ["51", "Results go up to page 50; narrow the search to see others."],
+    ]) {
+      expect(searchInputSchema.safeParse(readSearchForm(new URLSearchParams(`q=x&page=${page}`)).input).error?.issues[0]?.message).toBe(message);
+    }
   });
   test("an unknown sort falls back to relevance", () => {
     expect(readSearchForm(new URLSearchParams("sort=cheapest")).form.sort).toBe("relevance");

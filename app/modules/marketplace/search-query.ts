@@ -10,6 +10,10 @@ export type SearchSort = (typeof SEARCH_SORTS)[number];
 
 export const DEFAULT_SEARCH_LIMIT = 30;
 export const MAX_SEARCH_LIMIT = 100;
+/** Results per page on the search page: a page is read, rendered and sent quickly, even on a phone. */
+export const SEARCH_PAGE_SIZE = 12;
+/** Pages beyond this are not offered: relevance weighs a bounded number of matches anyway. */
+export const MAX_SEARCH_PAGE = 50;
 /** The price column is a 32-bit integer of minor units. */
 const MAX_PRICE_MINOR = 2_147_483_647;
 
@@ -59,6 +63,13 @@ export const searchInputSchema = z
       .min(1, { error: "Limit must be at least 1." })
       .max(MAX_SEARCH_LIMIT, { error: `Limit can be at most ${MAX_SEARCH_LIMIT}.` })
       .default(DEFAULT_SEARCH_LIMIT),
+    /** Which page of `limit` results, from 1. */
+    page: z
+      .number({ error: "The page must be a number." })
+      .int({ error: "The page must be a whole number." })
+      .min(1, { error: "The page must be at least 1." })
+      .max(MAX_SEARCH_PAGE, { error: `Results go up to page ${MAX_SEARCH_PAGE}; narrow the search to see others.` })
+      .default(1),
   })
   .refine((input) => (input.lat === undefined) === (input.lng === undefined), {
     path: ["lat"],
@@ -113,6 +124,13 @@ function formAmount(value: string): number | undefined {
   return Math.round(Number(text) * 100);
 }
 
+/** A page number from the query string; "" means the first; anything else stays for zod to refuse. */
+function formPage(value: string): number | undefined {
+  const text = value.trim();
+  if (text === "") return undefined;
+  return /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN;
+}
+
 /** A coordinate from the query string; "" means none; anything else stays for zod to refuse. */
 function formCoordinate(value: string): number | undefined {
   const text = value.trim();
@@ -120,7 +138,11 @@ function formCoordinate(value: string): number | undefined {
   return /^-?\d{1,3}(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
 }
 
-/** Reads the search page's query string into the form's values and the catalog's input. */
+/**
+ * Reads the search page's query string into the form's values and the catalog's input: a page of
+ * SEARCH_PAGE_SIZE results (the page number travels in the links, not in the form, so a new search
+ * starts on the first page).
+ */
 export function readSearchForm(params: URLSearchParams): { form: SearchForm; input: SearchInput } {
   const text = (name: string) => params.get(name) ?? "";
   const sort = (SEARCH_SORTS as readonly string[]).includes(text("sort")) ? (text("sort") as SearchSort) : "relevance";
@@ -149,6 +171,8 @@ export function readSearchForm(params: URLSearchParams): { form: SearchForm; inp
       lat: formCoordinate(form.lat),
       lng: formCoordinate(form.lng),
       sort,
+      limit: SEARCH_PAGE_SIZE,
+      page: formPage(text("page")),
     },
   };
 }
