@@ -5,8 +5,10 @@
  * the clock, and cached answers equal answers computed afresh inside a transaction.
  */
 import { randomUUID } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import pg from "pg";
 import { afterAll, describe, expect, inject, test } from "vitest";
+import { searchSlots } from "~/modules/api/slot-search.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { bookAppointment, cancelAppointment, placeHold } from "~/modules/scheduling/booking.server";
 import { findSlotDays, findSlots, findSlotsIn, type SlotSearch } from "~/modules/scheduling/slots.server";
@@ -174,4 +176,30 @@ test("answers from the cache equal answers computed afresh, for windows cut anyw
       expect(cached).toEqual(fresh);
     }
   }
+});
+
+test("a slots answer's gzip form is its JSON, before and after a booking changes one of its days", async () => {
+  const f = await createScheduleFixture({ doctors: 1 });
+  await warm();
+  const request = {
+    db: testDb(),
+    clinic: { ...f.clinic, name: "Fixture" },
+    caller: { kind: "api-key" as const, apiKeyId: randomUUID(), name: "test" },
+    actor: api,
+    audience: "staff" as const,
+  };
+  const query = { serviceId: f.serviceId, from: day(f, 1), to: day(f, 8) };
+  const read = async () => {
+    const answer = await searchSlots(request, query);
+    expect(gunzipSync(await answer.gzip()).toString("utf8")).toBe(answer.json);
+    return JSON.parse(answer.json) as { slots: { start: string }[] };
+  };
+  const before = await read();
+  expect((await read()).slots).toEqual(before.slots);
+  const taken = before.slots[Math.floor(before.slots.length / 2)]!.start;
+  await book(f, new Date(taken));
+  const after = await read();
+  expect(after.slots.length).toBeGreaterThan(0);
+  expect(after.slots.map((s) => s.start)).not.toContain(taken);
+  expect(after.slots.length).toBeLessThan(before.slots.length);
 });

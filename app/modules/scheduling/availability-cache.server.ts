@@ -40,8 +40,9 @@ export interface SlotDay {
   startMin: number;
   endMin: number;
   slots: readonly Slot[];
-  /** The day's slots as API JSON objects, joined by commas, made on first use. */
+  /** The day's slots as API JSON objects, joined by commas, made on first use; and that text deflated as a gzip piece. */
   json?: string;
+  jsonPiece?: Buffer;
   readonly epoch: number;
   readonly setupGen: number;
   /** UTC day numbers [firstUtcDay, firstUtcDay + gens.length) and their counters when read. */
