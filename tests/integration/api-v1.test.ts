@@ -411,6 +411,18 @@ describe("booking", () => {
     });
   });
 
+  test("a rush of 30 requests for one time: one 201, 29 × 409 with the same next free times, one row", async () => {
+    const start = localIso(a, 13, "11:00");
+    const before = (await appointmentRows(a)).length;
+    const answers = await Promise.all(Array.from({ length: 30 }, () => book(bookingBody(a, { start }))));
+    expect(answers.filter((x) => x.status === 201)).toHaveLength(1);
+    const conflicts = answers.filter((x) => x.status === 409).map((x) => expectProblem(x, 409));
+    expect(conflicts).toHaveLength(29);
+    for (const problem of conflicts) expect(problem.alternatives).toEqual(conflicts[0]!.alternatives);
+    expect(conflicts[0]!.alternatives![0]!.start).toBe(localIso(a, 13, "11:30"));
+    expect((await appointmentRows(a)).length).toBe(before + 1);
+  });
+
   test("a reused externalRef: 409, nothing half-saved", async () => {
     const externalRef = `dup-${Date.now()}`;
     expect((await book(bookingBody(a, { start: localIso(a, 12, "09:00"), externalRef }))).status).toBe(201);

@@ -14,6 +14,7 @@ import {
   rescheduleAppointment,
   SlotTakenError,
 } from "~/modules/scheduling/booking.server";
+import { bookingOneAtATime } from "~/modules/scheduling/slot-claims.server";
 import { alternativeSlots } from "~/modules/scheduling/slots.server";
 import { isUniqueViolation } from "~/utils/db-errors.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
@@ -108,41 +109,44 @@ export async function createAppointmentForApi(
   const { clinic } = api;
   const start = new Date(input.start);
   const phone = e164(input.patient.phone, clinic.timeZone);
+  const book = () =>
+    refusingDuplicateRef(() =>
+      runIdempotent(
+        api.db,
+        clinic.id,
+        idempotency,
+        async (tx) => {
+          const patientAccountId = await ensureClinicPatient(tx, clinic.id, {
+            phone,
+            firstName: input.patient.firstName,
+            lastName: input.patient.lastName,
+            email: input.patient.email ?? null,
+          });
+          const record = await bookAppointment(
+            tx,
+            clinic,
+            {
+              serviceId: input.serviceId,
+              practitionerId: input.practitionerId,
+              start,
+              locationId: input.locationId ?? null,
+              patient: { patientAccountId },
+              channel: "api",
+              note: input.note || null,
+              externalRef: input.externalRef ?? null,
+            },
+            api.actor,
+          );
+          return { status: 201, body: serializeAppointment(record, clinic.timeZone) };
+        },
+        reviveAppointment,
+      ),
+    );
   return offeringAlternatives(
     api,
-    () =>
-      refusingDuplicateRef(() =>
-        runIdempotent(
-          api.db,
-          clinic.id,
-          idempotency,
-          async (tx) => {
-            const patientAccountId = await ensureClinicPatient(tx, clinic.id, {
-              phone,
-              firstName: input.patient.firstName,
-              lastName: input.patient.lastName,
-              email: input.patient.email ?? null,
-            });
-            const record = await bookAppointment(
-              tx,
-              clinic,
-              {
-                serviceId: input.serviceId,
-                practitionerId: input.practitionerId,
-                start,
-                locationId: input.locationId ?? null,
-                patient: { patientAccountId },
-                channel: "api",
-                note: input.note || null,
-                externalRef: input.externalRef ?? null,
-              },
-              api.actor,
-            );
-            return { status: 201, body: serializeAppointment(record, clinic.timeZone) };
-          },
-          reviveAppointment,
-        ),
-      ),
+    // A rush for one time goes one attempt at a time in this process, the rest told at once when it
+    // is taken; a request with an Idempotency-Key always asks the database, which may hold its answer.
+    () => (idempotency ? book() : bookingOneAtATime(api.db, { clinicId: clinic.id, practitionerId: input.practitionerId, start }, book)),
     async () => ({ serviceId: input.serviceId, practitionerId: input.practitionerId, locationId: input.locationId ?? null, after: start }),
   );
 }
