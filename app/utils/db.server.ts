@@ -1,12 +1,19 @@
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient, type Prisma } from "~/generated/prisma/client";
+import { Prisma, PrismaClient } from "~/generated/prisma/client";
 import { CACHE_CHANGED_NOTICE, ChangeFeed } from "./change-feed.server";
 import { getEnv } from "./env.server";
 import { log } from "./log.server";
 import { PUBLISHED_TABLES } from "./migrate.server";
 
 export type Tx = Prisma.TransactionClient;
+
+/**
+ * The raw-SQL half of a transaction, which both kinds of transaction offer: code written against
+ * it (the booking core's hot statements) runs in an ORM transaction or on the driver (`sqlTx`).
+ */
+export type SqlTx = Pick<Tx, "$queryRaw" | "$queryRawUnsafe" | "$executeRaw" | "$executeRawUnsafe">;
 
 export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
@@ -63,6 +70,13 @@ export interface ScopedDb {
    * at once, with the same rules for parameters. Not for anything that needs the ORM or an audit.
    */
   writeOne<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * A transaction on the driver, for the hottest writes (a booking through the API): BEGIN and the
+   * scope go in one round trip, each statement is prepared once per connection, and nothing passes
+   * through the ORM. Only raw SQL (`SqlTx`); rows come back as the driver reads them (int8 and
+   * numeric as strings, so cast what matters).
+   */
+  sqlTx<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
 }
 
 /** A parameter as an SQL literal, for the few value shapes that need no escaping at all. */
@@ -117,7 +131,55 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     }
   }
 
+  // Statement names by text: the driver prepares each once per connection. The texts are the
+  // booking core's fixed statements; past a few hundred, new texts are no longer named.
+  const statementNames = new Map<string, string>();
+  const statementName = (text: string) => {
+    let name = statementNames.get(text);
+    if (!name && statementNames.size < 500) statementNames.set(text, (name = `m${createHash("sha1").update(text).digest("hex").slice(0, 20)}`));
+    return name;
+  };
+
+  async function onDriver<T>(clinicId: string | null, scope: "" | "system", fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    if (clinicId !== null && !UUID.test(clinicId)) throw new Error("forClinic needs a clinic id that is a UUID");
+    const noticesBefore = cacheNotices;
+    const client = await pool.connect();
+    let broken = false;
+    const run = async <R,>(text: string, values: unknown[]) => (await client.query<R & pg.QueryResultRow>({ name: statementName(text), text, values })) as pg.QueryResult<R & pg.QueryResultRow>;
+    const sql = (strings: TemplateStringsArray | Prisma.Sql, values: unknown[]) => (strings instanceof Prisma.Sql ? strings : Prisma.sql(strings, ...values));
+    const tx = {
+      $queryRaw: async (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+        const q = sql(strings, values);
+        return (await run(q.text, q.values)).rows;
+      },
+      $queryRawUnsafe: async (text: string, ...values: unknown[]) => (await run(text, values)).rows,
+      $executeRaw: async (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+        const q = sql(strings, values);
+        return (await run(q.text, q.values)).rowCount ?? 0;
+      },
+      $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await run(text, values)).rowCount ?? 0,
+    } as unknown as SqlTx;
+    let result: T;
+    try {
+      await client.query(`BEGIN; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true)`);
+      result = await fn(tx);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+    if (cacheNotices !== noticesBefore) await changes.afterOwnChange();
+    return result;
+  }
+
   const scoped = (clinicId: string | null, scope: "" | "system"): ScopedDb => ({
+    sqlTx(fn) {
+      return onDriver(clinicId, scope, fn);
+    },
     readOne<R>(text: string, params: unknown[] = []) {
       return oneStatement<R>(clinicId, scope, "READ ONLY", text, params);
     },

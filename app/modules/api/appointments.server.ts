@@ -17,6 +17,7 @@ import {
 import { bookingOneAtATime } from "~/modules/scheduling/slot-claims.server";
 import { alternativeSlots } from "~/modules/scheduling/slots.server";
 import { isUniqueViolation } from "~/utils/db-errors.server";
+import type { SqlTx } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { runIdempotent, type IdempotencyScope, type IdempotentAnswer } from "./idempotency.server";
 import { clinicRange } from "./range.server";
@@ -109,38 +110,35 @@ export async function createAppointmentForApi(
   const { clinic } = api;
   const start = new Date(input.start);
   const phone = e164(input.patient.phone, clinic.timeZone);
+  const work = async (tx: SqlTx) => {
+    const patientAccountId = await ensureClinicPatient(tx, clinic.id, {
+      phone,
+      firstName: input.patient.firstName,
+      lastName: input.patient.lastName,
+      email: input.patient.email ?? null,
+    });
+    const record = await bookAppointment(
+      tx,
+      clinic,
+      {
+        serviceId: input.serviceId,
+        practitionerId: input.practitionerId,
+        start,
+        locationId: input.locationId ?? null,
+        patient: { patientAccountId },
+        channel: "api",
+        note: input.note || null,
+        externalRef: input.externalRef ?? null,
+      },
+      api.actor,
+    );
+    return { status: 201, body: serializeAppointment(record, clinic.timeZone) };
+  };
+  // Without an Idempotency-Key there is no answer to keep: the booking runs on the driver, the
+  // cheapest transaction there is (booking is the hottest write).
   const book = () =>
-    refusingDuplicateRef(() =>
-      runIdempotent(
-        api.db,
-        clinic.id,
-        idempotency,
-        async (tx) => {
-          const patientAccountId = await ensureClinicPatient(tx, clinic.id, {
-            phone,
-            firstName: input.patient.firstName,
-            lastName: input.patient.lastName,
-            email: input.patient.email ?? null,
-          });
-          const record = await bookAppointment(
-            tx,
-            clinic,
-            {
-              serviceId: input.serviceId,
-              practitionerId: input.practitionerId,
-              start,
-              locationId: input.locationId ?? null,
-              patient: { patientAccountId },
-              channel: "api",
-              note: input.note || null,
-              externalRef: input.externalRef ?? null,
-            },
-            api.actor,
-          );
-          return { status: 201, body: serializeAppointment(record, clinic.timeZone) };
-        },
-        reviveAppointment,
-      ),
+    refusingDuplicateRef(async () =>
+      idempotency ? runIdempotent(api.db, clinic.id, idempotency, work, reviveAppointment) : { ...(await api.db.forClinic(clinic.id).sqlTx(work)), replayed: false },
     );
   return offeringAlternatives(
     api,

@@ -1,4 +1,4 @@
-import type { Tx } from "~/utils/db.server";
+import type { SqlTx, Tx } from "~/utils/db.server";
 
 export interface PersonDetails {
   /** E.164, already validated. */
@@ -14,7 +14,7 @@ export interface PersonDetails {
  * the account (which the patient names themselves when they first sign in), and a clinic never
  * learns the name an account holds by booking a phone number.
  */
-export async function ensureClinicPatient(tx: Tx, clinicId: string, person: PersonDetails): Promise<string> {
+export async function ensureClinicPatient(tx: SqlTx, clinicId: string, person: PersonDetails): Promise<string> {
   // One round trip: the account (a no-op update returns an existing one) and the clinic's record.
   const rows = await tx.$queryRaw<{ id: string }[]>`
     WITH account AS (

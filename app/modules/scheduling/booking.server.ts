@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma/client";
 import type { AppointmentStatus, BookingChannel, CancellationReason } from "~/generated/prisma/enums";
 import { isExclusionViolation, sqlStateOf } from "~/utils/db-errors.server";
-import type { Tx } from "~/utils/db.server";
+import type { SqlTx, Tx } from "~/utils/db.server";
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { problemType } from "~/utils/problem.server";
 import { recordAudit } from "../audit/audit.server";
@@ -244,7 +244,7 @@ const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" |
  * the grid, in working hours, free. A time that is bookable in principle but busy is "taken" (409);
  * a time that is never bookable is invalid input (422).
  */
-async function resolveSlot(tx: Tx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date): Promise<{ slot: Slot; data: ScheduleData }> {
+async function resolveSlot(tx: SqlTx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date): Promise<{ slot: Slot; data: ScheduleData }> {
   if (!isUuid(choice.serviceId)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
   if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
@@ -532,7 +532,7 @@ export interface BookRequest extends SlotChoice {
  * and its outbox event, returning what the answer needs. A family member who is not on the
  * patient's account inserts nothing and is refused.
  */
-export async function bookAppointment(tx: Tx, clinic: ClinicRef, req: BookRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
+export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
   const patientId = req.patient.patientAccountId;
   const dependentId = req.patient.dependentId ?? null;
   if (!isUuid(patientId)) throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);

@@ -9,7 +9,7 @@
  * service's reach (buffers and duration), so nothing outside what the engine can use is read.
  */
 import { WEEKDAYS, type OpeningPeriod, type Weekday } from "../tenancy/opening-hours";
-import type { RawQuery, Tx } from "~/utils/db.server";
+import type { RawQuery, SqlTx } from "~/utils/db.server";
 import type { Discount } from "./discounts";
 import type { AvailabilityRule, BusyBlock, ScheduleException, SlotDoctor, SlotLocation, SlotRoom, SlotService, WallPeriod } from "./slot-engine";
 
@@ -103,7 +103,7 @@ export const isUuid = (value: string | null | undefined): value is string => typ
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 /** Runs the query in a Prisma transaction (booking) or a driver-level read (slots): same SQL. */
-export function prismaQuery(tx: Tx): RawQuery {
+export function prismaQuery(tx: SqlTx): RawQuery {
   return <R,>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<R[]>(text, ...params);
 }
 
