@@ -203,3 +203,21 @@ test("a slots answer's gzip form is its JSON, before and after a booking changes
   expect(after.slots.map((s) => s.start)).not.toContain(taken);
   expect(after.slots.length).toBeLessThan(before.slots.length);
 });
+
+test("a booking makes stale only the days its time can reach", async () => {
+  const f = await createScheduleFixture({ doctors: 1, shift: { start: "00:00", end: "24:00" } });
+  await warm();
+  const search = { serviceId: f.serviceId, from: localInstant(f.clinic.timeZone, day(f, 4), "00:00"), to: localInstant(f.clinic.timeZone, day(f, 9), "00:00"), audience: "staff" as const };
+  const byDate = async () => new Map((await findSlotDays(testDb(), f.clinic, search)).map((d) => [d.day!.date, d.day!]));
+  const before = await byDate();
+  await book(f, localInstant(f.clinic.timeZone, day(f, 5), "12:00"));
+  const afterNoon = await byDate();
+  expect(afterNoon.get(day(f, 5))).not.toBe(before.get(day(f, 5)));
+  for (const d of [4, 6, 7, 8]) expect(afterNoon.get(day(f, d)), `day ${d}`).toBe(before.get(day(f, d)));
+  // Just before midnight, the visit's reach crosses into the next day.
+  await book(f, localInstant(f.clinic.timeZone, day(f, 7), "23:30"));
+  const afterLate = await byDate();
+  expect(afterLate.get(day(f, 7))).not.toBe(afterNoon.get(day(f, 7)));
+  expect(afterLate.get(day(f, 8))).not.toBe(afterNoon.get(day(f, 8)));
+  expect(afterLate.get(day(f, 6))).toBe(afterNoon.get(day(f, 6)));
+});

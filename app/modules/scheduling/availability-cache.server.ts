@@ -3,8 +3,9 @@
  *
  * A day's slots for one service (and doctor and location choice) are computed once from the
  * database and kept until something they depend on changes:
- * - a booking, hold, cancellation, busy block or exception near that day ("times" changes, by the
- *   UTC days they touch, with a day's margin for buffers and long visits);
+ * - a booking, hold, cancellation, busy block or exception that day's slots could reach ("times"
+ *   changes, counted by the UTC hours they touch; a day depends on its own hours and the service's
+ *   visit with buffers either side);
  * - anything the slots are made of at the clinic ("setup": services, rules, doctors, rooms, hours);
  * - the first hold in or next to it running out (holds free their time by the clock, not by a write);
  * - ten minutes, as a backstop.
@@ -45,8 +46,8 @@ export interface SlotDay {
   jsonPiece?: Buffer;
   readonly epoch: number;
   readonly setupGen: number;
-  /** UTC day numbers [firstUtcDay, firstUtcDay + gens.length) and their counters when read. */
-  readonly firstUtcDay: number;
+  /** UTC hours [firstHour, firstHour + gens.length) its slots depend on, and their change counters when read. */
+  readonly firstHour: number;
   readonly gens: readonly number[];
   /** The "now" it was computed for, and until when it holds. */
   readonly computedAt: number;
@@ -83,14 +84,18 @@ function lowerBound(slots: readonly Slot[], t: number): number {
   return lo;
 }
 
-const utcDay = (minute: number) => Math.floor(minute / DAY_MIN);
+/** Changes are counted per UTC hour: a booking makes stale only the days whose slots could reach it. */
+const hourOf = (minute: number) => Math.floor(minute / 60);
+/** Read before a day's data is known; covers any service's reach (a visit and its buffers under a day). */
+const MAX_REACH_MIN = DAY_MIN;
 
 export class AvailabilityCache {
   private readonly days = new Map<string, SlotDay>();
   private readonly terms = new Map<string, Terms>();
   private readonly setupGens = new Map<string, number>();
-  private readonly dayGens = new Map<string, Map<number, number>>();
-  private readonly filling = new Map<string, Promise<unknown>>();
+  private readonly hourGens = new Map<string, Map<number, number>>();
+  /** Days being read, per day: a request that needs one waits for that read instead of reading it again. */
+  private readonly filling = new Map<string, Promise<{ terms: Terms | null; day: SlotDay | undefined }>>();
   private epoch = 0;
   private slotCount = 0;
   private changesSincePrune = 0;
@@ -113,32 +118,33 @@ export class AvailabilityCache {
       if (c.topic === "setup") {
         this.setupGens.set(c.clinicId, (this.setupGens.get(c.clinicId) ?? 0) + 1);
       } else if (c.topic === "times" && c.from !== null && c.to !== null) {
-        let gens = this.dayGens.get(c.clinicId);
-        if (!gens) this.dayGens.set(c.clinicId, (gens = new Map()));
-        const last = utcDay(Math.ceil(c.to / MINUTE_MS) - 1);
-        for (let d = utcDay(Math.floor(c.from / MINUTE_MS)); d <= last; d++) gens.set(d, (gens.get(d) ?? 0) + 1);
+        let gens = this.hourGens.get(c.clinicId);
+        if (!gens) this.hourGens.set(c.clinicId, (gens = new Map()));
+        const last = hourOf(Math.ceil(c.to / MINUTE_MS) - 1);
+        for (let h = hourOf(Math.floor(c.from / MINUTE_MS)); h <= last; h++) gens.set(h, (gens.get(h) ?? 0) + 1);
       }
     }
     if ((this.changesSincePrune += changes.length) >= 10_000) this.prunePast();
   }
 
-  /** Counters of days long past are dropped: such days offer no slots, whatever they hold. */
+  /** Counters of hours long past are dropped: days that far back offer no slots, whatever they hold. */
   private prunePast() {
     this.changesSincePrune = 0;
-    const before = utcDay(Math.floor(Date.now() / MINUTE_MS)) - 3;
-    for (const gens of this.dayGens.values()) for (const d of gens.keys()) if (d < before) gens.delete(d);
+    const before = hourOf(Math.floor(Date.now() / MINUTE_MS)) - 3 * 24;
+    for (const gens of this.hourGens.values()) for (const h of gens.keys()) if (h < before) gens.delete(h);
   }
 
-  private gensOf(clinicId: string, firstUtcDay: number, count: number): number[] {
-    const gens = this.dayGens.get(clinicId);
-    return Array.from({ length: count }, (_, i) => gens?.get(firstUtcDay + i) ?? 0);
+  private gensOf(clinicId: string, firstHour: number, count: number): number[] {
+    const gens = this.hourGens.get(clinicId);
+    return Array.from({ length: count }, (_, i) => gens?.get(firstHour + i) ?? 0);
   }
 
   private isValid(key: SlotSearchKey, day: SlotDay, now: number): boolean {
     // A day computed for a later "now" may lack times that were still free earlier (a hold that had run out).
     if (day.epoch !== this.epoch || day.setupGen !== (this.setupGens.get(key.clinicId) ?? 0) || now >= day.validUntil || now < day.computedAt) return false;
-    const gens = this.dayGens.get(key.clinicId);
-    for (let i = 0; i < day.gens.length; i++) if ((gens?.get(day.firstUtcDay + i) ?? 0) !== day.gens[i]) return false;
+    const gens = this.hourGens.get(key.clinicId);
+    if (!gens) return day.gens.every((g) => g === 0);
+    for (let i = 0; i < day.gens.length; i++) if ((gens.get(day.firstHour + i) ?? 0) !== day.gens[i]) return false;
     return true;
   }
 
@@ -166,29 +172,45 @@ export class AvailabilityCache {
     let terms = this.terms.get(base);
     if (terms && (terms.epoch !== this.epoch || terms.setupGen !== (this.setupGens.get(key.clinicId) ?? 0))) terms = undefined;
 
-    // The missing days, filled in one read from the first missing to the last.
-    let first = -1;
-    let last = -1;
-    span.forEach((d, i) => {
-      const day = this.days.get(`${base}|${d.date}`);
-      if (day && terms && this.isValid(key, day, nowMs)) found.set(d.date, day);
-      else {
-        if (first < 0) first = i;
-        last = i;
+    // Missing days: those another request is reading are waited for; the rest are read in one
+    // statement per run of consecutive days.
+    const waits: Promise<{ terms: Terms | null; day: SlotDay | undefined }>[] = [];
+    const runs: (typeof span)[number][][] = [];
+    let run: (typeof span)[number][] | null = null;
+    for (const d of span) {
+      const dayKey = `${base}|${d.date}`;
+      const day = this.days.get(dayKey);
+      if (day && terms && this.isValid(key, day, nowMs)) {
+        found.set(d.date, day);
+        run = null;
+        continue;
       }
-    });
-
-    if (first >= 0) {
-      const fillKey = `${base}|${span[first]!.date}|${span[last]!.date}`;
-      let fill = this.filling.get(fillKey) as Promise<{ terms: Terms | null; days: SlotDay[] }> | undefined;
-      if (!fill) {
-        fill = this.fill(query, key, span.slice(first, last + 1), now, compute).finally(() => this.filling.delete(fillKey));
-        this.filling.set(fillKey, fill);
+      const pending = this.filling.get(dayKey);
+      if (pending) {
+        waits.push(pending);
+        run = null;
+      } else {
+        if (!run) runs.push((run = []));
+        run.push(d);
       }
-      const filled = await fill;
-      if (!filled.terms) return null;
-      terms = filled.terms;
-      for (const day of filled.days) found.set(day.date, day);
+    }
+    for (const days of runs) {
+      const read = this.fill(query, key, days, now, compute);
+      for (const d of days) {
+        const dayKey = `${base}|${d.date}`;
+        const one = read.then((r) => ({ terms: r.terms, day: r.days.find((x) => x.date === d.date) }));
+        this.filling.set(dayKey, one);
+        void one.then(
+          () => this.filling.get(dayKey) === one && this.filling.delete(dayKey),
+          () => this.filling.get(dayKey) === one && this.filling.delete(dayKey),
+        );
+        waits.push(one);
+      }
+    }
+    for (const { terms: read, day } of await Promise.all(waits)) {
+      if (!read) return null;
+      terms = read;
+      if (day) found.set(day.date, day);
     }
     if (!terms) return null;
     const t = terms.terms;
@@ -223,8 +245,8 @@ export class AvailabilityCache {
     // the stale days then fail their check.
     const epoch = this.epoch;
     const setupGen = this.setupGens.get(key.clinicId) ?? 0;
-    const firstUtcDay = utcDay(span[0]!.start - DAY_MIN);
-    const gens = this.gensOf(key.clinicId, firstUtcDay, utcDay(span[span.length - 1]!.end + DAY_MIN) - firstUtcDay + 1);
+    const firstHour = hourOf(span[0]!.start - MAX_REACH_MIN);
+    const gens = this.gensOf(key.clinicId, firstHour, hourOf(span[span.length - 1]!.end + MAX_REACH_MIN) - firstHour + 1);
     const from = new Date(span[0]!.start * MINUTE_MS);
     const to = new Date(span[span.length - 1]!.end * MINUTE_MS);
     const data = await loadScheduleData(query, key.clinicId, { serviceId: key.serviceId, from, to, now, practitionerId: key.practitionerId, locationId: key.locationId });
@@ -232,7 +254,7 @@ export class AvailabilityCache {
     const terms: Terms = { terms: data.terms, minNoticeMin: data.service.minNoticeMin, horizonDays: data.service.horizonDays, setupGen, epoch };
     const slots = compute(data, { from, to });
     const horizonEnd = nowMs + data.service.horizonDays * DAY_MIN * MINUTE_MS;
-    const reach = data.service.bufferBeforeMin + data.service.durationMin + data.service.bufferAfterMin;
+    const reach = Math.min(data.service.bufferBeforeMin + data.service.durationMin + data.service.bufferAfterMin, MAX_REACH_MIN);
 
     const days: SlotDay[] = [];
     let i = 0;
@@ -244,9 +266,10 @@ export class AvailabilityCache {
       }
       let validUntil = nowMs + MAX_AGE_MS;
       for (const h of data.holds) if (h.fromMin < d.end + reach && h.toMin > d.start - reach) validUntil = Math.min(validUntil, h.expiresAt);
-      const dayFirstUtc = utcDay(d.start - DAY_MIN);
-      const dayGens = gens.slice(dayFirstUtc - firstUtcDay, utcDay(d.end + DAY_MIN) - firstUtcDay + 1);
-      const day: SlotDay = { date: d.date, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstUtcDay: dayFirstUtc, gens: dayGens, computedAt: nowMs, validUntil };
+      // What the day's slots depend on: its own hours and a visit's reach either side.
+      const dayFirstHour = hourOf(d.start - reach);
+      const dayGens = gens.slice(dayFirstHour - firstHour, hourOf(d.end + reach - 1) - firstHour + 1);
+      const day: SlotDay = { date: d.date, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstHour: dayFirstHour, gens: dayGens, computedAt: nowMs, validUntil };
       days.push(day);
       // A day the horizon cuts gains slots as time passes: used for this answer, not kept.
       if (d.end * MINUTE_MS <= horizonEnd) this.keep(`${this.keyOf(key)}|${d.date}`, day);
