@@ -15,15 +15,12 @@ import type { ServerBuild } from "@remix-run/node";
 import { getEnv, parseEnv, resetEnvCache } from "./app/utils/env.server";
 import { DATA_FILES, startEmbeddedPostgres, writeFileAtomic, type EmbeddedDatabase } from "./app/utils/embedded-postgres.server";
 import { migrate } from "./app/utils/migrate.server";
-import { assertRuntimeRoleIsSafe, getDb } from "./app/utils/db.server";
 import { log } from "./app/utils/log.server";
-import { seedDemoClinics } from "./app/modules/tenancy/tenant-import.server";
-import { startOutboxRelay } from "./app/modules/outbox/relay.server";
-import { startInngestDevServer } from "./app/utils/inngest-dev.server";
-import { startHousekeeping } from "./app/modules/platform/housekeeping.server";
+import { assertRuntimeRoleIsSafe } from "./app/utils/runtime-role.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { describeStartupFailure, onDatabase, StartupError } from "./app/utils/startup-errors.server";
-import { createHttpApp, startIntegrations } from "./app/server/http-app.server";
+// Types only: the app's code comes from the Remix build (see app/server/kit.server.ts).
+import type * as ServerKit from "./app/server/kit.server";
 
 const root = projectRoot();
 /** The embedded database, once started: stopped on the way out, whatever happens after. */
@@ -59,6 +56,9 @@ async function main() {
     migrate({ ownerUrl: env.MIGRATE_DATABASE_URL!, runtimeRole, dir: path.join(root, "prisma/migrations"), log: (m) => log.info(m, { component: "migrate" }) }),
   );
   log.info("database migrated", { applied: migrated.applied.length, alreadyApplied: migrated.alreadyApplied.length });
+
+  const build = await loadRemixBuild();
+  const { createHttpApp, getDb, seedDemoClinics, startHousekeeping, startInngestDevServer, startIntegrations, startOutboxRelay } = serverKitOf(build);
   await onDatabase("DATABASE_URL", env.DATABASE_URL!, () => assertRuntimeRoleIsSafe(env.DATABASE_URL!));
 
   if (embedded) {
@@ -72,8 +72,6 @@ async function main() {
       printLogins(report.logins);
     }
   }
-
-  const build = await loadRemixBuild();
 
   await startIntegrations(build);
   const app = createHttpApp({ build, env, publicDir: path.join(root, "public") });
@@ -132,6 +130,13 @@ async function loadRemixBuild(): Promise<ServerBuild> {
   const file = path.join(root, "build/index.js");
   if (!fs.existsSync(file)) throw new StartupError(`The app is not built: ${file} is missing.\nRun \`npm run build\` (or start with \`npm start\`, which builds when needed).`);
   return (await import(pathToFileURL(file).href)) as ServerBuild;
+}
+
+/** The app's own entry points, from the build (one copy of the app's code per process). */
+function serverKitOf(build: ServerBuild): typeof ServerKit {
+  const kit = (build.entry.module as { serverKit?: typeof ServerKit }).serverKit;
+  if (!kit) throw new StartupError("The app's build is from an older version (it has no serverKit).\nRun `npm run build`.");
+  return kit;
 }
 
 /** Listens on `port`; a port that is taken or not allowed fails with a sentence, not an event error. */

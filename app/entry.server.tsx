@@ -66,3 +66,6 @@ export async function startIntegrations(): Promise<Record<string, string>> {
   const messaging = await startMessenger();
   return { ...messaging, payments: getPaymentProvider().name };
 }
+
+/** The app's server-side entry points for server.ts (see app/server/kit.server.ts). */
+export * as serverKit from "~/server/kit.server";

@@ -5,7 +5,7 @@
 import { EnvError } from "./env.server";
 import { EmbeddedPostgresError } from "./embedded-postgres.server";
 import { RuntimeRoleMisconfiguredError } from "./migrate.server";
-import { UnsafeRuntimeRoleError } from "./db.server";
+import { UnsafeRuntimeRoleError } from "./runtime-role.server";
 
 /** A start-up problem whose message already says what is wrong and what to do. */
 export class StartupError extends Error {
