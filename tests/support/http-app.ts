@@ -85,8 +85,23 @@ export interface Answer {
   bodyFinished: boolean;
 }
 
-/** One request over node:http; errors from writing after the answer (a closed socket) are ignored. */
-export function send(opts: Sent): Promise<Answer> {
+/**
+ * One request over node:http; errors from writing after the answer (a closed socket) are ignored.
+ * A server that answers a body it refuses may close the connection while the client is still
+ * writing; when the client's write fails before it has read that answer (EPIPE, ECONNRESET: a race
+ * in the client, not the server's answer), the request is sent once more.
+ */
+export async function send(opts: Sent): Promise<Answer> {
+  try {
+    return await sendOnce(opts);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EPIPE" && code !== "ECONNRESET") throw error;
+    return sendOnce(opts);
+  }
+}
+
+function sendOnce(opts: Sent): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { host: opts.host, ...opts.headers };
     const body = opts.body;
