@@ -9,7 +9,7 @@ import path from "node:path";
 import compression from "compression";
 import express from "express";
 import type { IncomingHttpHeaders } from "node:http";
-import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type LoaderFunction, type ServerBuild } from "@remix-run/node";
 import { resolveSite } from "~/modules/tenancy/site.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
 import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
@@ -106,7 +106,8 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
 
   // An anonymous visitor's public page, when it was rendered a moment ago (see page-cache.server.ts).
   app.use((req, res, next) => {
-    const key = getDb().changes.fresh ? pages.keyOf(req.method, req.get("host"), req.originalUrl, req.get("cookie")) : null;
+    // API calls carry their caller in Authorization: never a kept page.
+    const key = getDb().changes.fresh && !req.get("authorization") ? pages.keyOf(req.method, req.get("host"), req.originalUrl, req.get("cookie")) : null;
     if (!key) return next();
     const page = pages.get(key);
     if (page) return sendKeptPage(req, res, page);
@@ -115,18 +116,35 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
     next();
   });
 
+  const getLoadContext = async (req: express.Request, res: express.Response): Promise<AppLoadContext> => {
+    const site = await resolveSite(req.get("host"), env.APP_DOMAIN);
+    if (site.kind === "clinic") res.locals.clinicSlug = site.clinic.slug;
+    res.locals.clinicId = site.kind === "clinic" ? site.clinic.id : site.kind === "marketplace" ? "" : null;
+    return { requestId: res.locals.requestId as string, site, clientIp: req.ip ?? "unknown" };
+  };
+
+  // The hottest API read goes straight to its route's loader: the same code and answers, without
+  // the framework's router and request machinery, which cost more than the answer itself once the
+  // slots are cached (docs/decisions/028). Anything else, or a call with a cookie, takes the usual way.
+  const slotsLoader = (build.routes["routes/api.v1.slots"]?.module as { loader?: LoaderFunction } | undefined)?.loader;
+  if (slotsLoader) {
+    app.get("/api/v1/slots", (req, res, next) => {
+      if (req.path !== "/api/v1/slots" || req.get("cookie") || !req.get("authorization")) return next();
+      void (async () => {
+        const context = await getLoadContext(req, res);
+        const response = (await slotsLoader({ request: plainGetRequest(req), context, params: {} })) as Response;
+        await sendResponse(res, response);
+      })().catch(next);
+    });
+  }
+
   app.all(
     "*",
     remixHandler({
       build,
       pages,
       mode: env.NODE_ENV === "production" ? "production" : build.mode,
-      getLoadContext: async (req, res) => {
-        const site = await resolveSite(req.get("host"), env.APP_DOMAIN);
-        if (site.kind === "clinic") res.locals.clinicSlug = site.clinic.slug;
-        res.locals.clinicId = site.kind === "clinic" ? site.clinic.id : site.kind === "marketplace" ? "" : null;
-        return { requestId: res.locals.requestId as string, site, clientIp: req.ip ?? "unknown" };
-      },
+      getLoadContext,
     }),
   );
   app.use((error: Error, req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -270,6 +288,23 @@ function fetchHeaders(nodeHeaders: IncomingHttpHeaders): Headers {
   }
   return headers;
 }
+
+/**
+ * What a GET route reads of its request (URL, method, headers), over the Node request as it is:
+ * building a full Fetch Request costs more than a cached answer. Only for routes that read no body.
+ */
+function plainGetRequest(req: express.Request): Request {
+  const headers = {
+    get: (name: string) => {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+    has: (name: string) => req.headers[name.toLowerCase()] !== undefined,
+  };
+  return { url: remixUrl(req).href, method: "GET", headers, signal: NEVER_ABORTED } as unknown as Request;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
 
 /** The files directly under public/ and its folders other than build/, as URL paths. */
 function listPublicFiles(publicDir: string): Set<string> {
