@@ -58,8 +58,8 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 }
 
 /**
- * Start-up, before the first request: the vendor SDKs that are configured (Twilio, nodemailer,
- * Stripe) are loaded once, and the others never. The server calls this through the build
+ * Start-up, before the first request: the vendor SDKs that are configured (nodemailer,
+ * Stripe; Twilio is plain HTTPS) are loaded once, and the others never. The server calls this through the build
  * (app/server/http-app.server.ts) because the routes use the build's own copy of these modules.
  */
 export async function startIntegrations(): Promise<Record<string, string>> {

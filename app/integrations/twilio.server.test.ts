@@ -25,7 +25,7 @@ afterAll(() => server.close());
 
 const config = { accountSid: "AC00000000000000000000000000000000", authToken: "secret-token", from: "+15005550006" };
 
-test("sends through the real SDK's HTTPS call to Messages.json", async () => {
+test("sends one HTTPS call to Twilio's Messages.json, as its API documents", async () => {
   const result = await (await createTwilioSms(config)).send({ to: "+12125550123", body: "123456 is your code" });
   expect(result).toEqual({ providerId: "SM0123456789abcdef0123456789abcdef" });
   const call = received.at(-1)!;
@@ -40,8 +40,22 @@ test("a Messaging Service SID is sent as MessagingServiceSid", async () => {
   expect(received.at(-1)!.form.get("From")).toBeNull();
 });
 
-test("Twilio's refusal surfaces as an error", async () => {
-  await expect((await createTwilioSms(config)).send({ to: "+15005550001", body: "hi" })).rejects.toThrow(/not a valid phone number/);
+test("Twilio's refusal surfaces as an error with its code", async () => {
+  const refused = (await createTwilioSms(config)).send({ to: "+15005550001", body: "hi" });
+  await expect(refused).rejects.toThrow(/not a valid phone number.*error 21211/);
+  await expect(refused).rejects.toMatchObject({ status: 400, code: 21211 });
+});
+
+test("an answer that is not Twilio's (a proxy's HTML error page) is an error, not a sent message", async () => {
+  server.use(http.post("https://api.twilio.com/2010-04-01/Accounts/:sid/Messages.json", () => new HttpResponse("<html>Bad gateway</html>", { status: 502 })));
+  await expect((await createTwilioSms(config)).send({ to: "+12125550123", body: "hi" })).rejects.toThrow(/HTTP 502/);
+  server.resetHandlers();
+});
+
+test("an unreachable Twilio is an error the outbox can retry", async () => {
+  server.use(http.post("https://api.twilio.com/2010-04-01/Accounts/:sid/Messages.json", () => HttpResponse.error()));
+  await expect((await createTwilioSms(config)).send({ to: "+12125550123", body: "hi" })).rejects.toThrow();
+  server.resetHandlers();
 });
 
 test("asks Twilio to report the message's status to our callback", async () => {
@@ -67,5 +81,12 @@ describe("validateTwilioSignature", () => {
     expect(await validateTwilioSignature(config.authToken, sign("other-token", url, params), url, params)).toBe(false);
     expect(await validateTwilioSignature(config.authToken, sign(config.authToken, `${url}?x=1`, params), url, params)).toBe(false);
     expect(await validateTwilioSignature(config.authToken, sign(config.authToken, url, params), url, { ...params, MessageStatus: "failed" })).toBe(false);
+    expect(await validateTwilioSignature(config.authToken, `${sign(config.authToken, url, params)}x`, url, params)).toBe(false);
+  });
+
+  test("accepts a signature of the same URL with or without its default port, as Twilio may sign either", async () => {
+    expect(await validateTwilioSignature(config.authToken, sign(config.authToken, "https://medslot.example:443/api/messages/status", params), url, params)).toBe(true);
+    expect(await validateTwilioSignature(config.authToken, sign(config.authToken, url, params), "https://medslot.example:443/api/messages/status", params)).toBe(true);
+    expect(await validateTwilioSignature(config.authToken, sign(config.authToken, "https://medslot.example:8443/api/messages/status", params), url, params)).toBe(false);
   });
 });
