@@ -1,5 +1,5 @@
 /**
- * The built server as production runs it: `node --optimize-for-size --max-old-space-size=… build/server.js` (what
+ * The built server as production runs it: `MALLOC_ARENA_MAX=2 node --optimize-for-size --max-old-space-size=… build/server.js` (what
  * `npm start` runs after its build check), NODE_ENV=production, on this test run's database, with
  * message providers configured but unreachable: Twilio's SDK goes through a proxy on a closed port
  * (HTTP_PROXY), SMTP points at a closed port, Inngest at another. So a code request really tries to
@@ -90,6 +90,7 @@ export async function startBuiltServer(opts: BuiltServerOptions = {}): Promise<B
     else env[name] = value;
   }
   const heapMb = env.MEDSLOT_HEAP_MB ?? "512";
+  env.MALLOC_ARENA_MAX ??= "2";
   const child: ChildProcess = spawn(process.execPath, ["--optimize-for-size", `--max-old-space-size=${heapMb}`, "build/server.js"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-16_000));
