@@ -10,6 +10,7 @@ import { getViewer, requirePatient } from "~/modules/auth/guards.server";
 import { readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
+import { formatTime } from "~/modules/booking-flow/format";
 import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
@@ -73,7 +74,7 @@ type ActionResult = {
   authenticate?: CardCheck;
 };
 
-const cardCheck = (a: WaitingAuthentication): CardCheck => ({ id: a.id, provider: a.provider, clientSecret: a.clientSecret, cardLabel: a.cardLabel, expiresAt: a.expiresAt.toISOString() });
+const cardCheck = (a: WaitingAuthentication, timeZone: string): CardCheck => ({ id: a.id, provider: a.provider, clientSecret: a.clientSecret, cardLabel: a.cardLabel, until: formatTime(a.expiresAt, timeZone) });
 
 /** After the bank's check on the page: finish the booking, or say why not and let another card be tried. */
 async function afterCardCheck(request: Request, context: ActionFunctionArgs["context"], raw: Record<string, unknown>) {
@@ -88,8 +89,8 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
   const provider = getPaymentProvider();
   const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(getDb(), provider, clinic, req, audit) : await stopAuthentication(getDb(), provider, clinic, req, audit);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
-  if (answer.reason === "waiting") return data<ActionResult>({ message: answer.message, expired: false, authenticate: cardCheck(answer.authentication) });
-  if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, card: { field: "card", message: answer.message, chosen: "new" } }, { status: 422 });
+  if (answer.reason === "waiting") return data<ActionResult>({ message: answer.message, expired: false, authenticate: cardCheck(answer.authentication, clinic.timeZone) });
+  if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, card: { field: "card", message: answer.message, chosen: answer.cardId ?? "new" } }, { status: 422 });
   if (answer.reason === "not-found") return data<ActionResult>({ message: answer.message, expired: false }, { status: 404 });
   return data<ActionResult>({ message: answer.message, expired: true }, { status: 409 });
 }
@@ -146,7 +147,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
   if (answer.reason === "authenticate") {
     const chosenCard = typeof raw.card === "string" ? raw.card : "new";
-    return data<ActionResult>({ message: "", expired: false, visitFor, note: note ?? "", authenticate: cardCheck(answer.authentication), card: { field: "none", message: "", chosen: chosenCard } });
+    return data<ActionResult>({ message: "", expired: false, visitFor, note: note ?? "", authenticate: cardCheck(answer.authentication, clinic.timeZone), card: { field: "none", message: "", chosen: chosenCard } });
   }
   if (answer.reason === "card") {
     const chosenCard = typeof raw.card === "string" ? raw.card : "new";

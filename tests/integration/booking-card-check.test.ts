@@ -149,7 +149,7 @@ describe("a card that needs the bank's check", () => {
 
     const answer = await finishAuthentication(testDb(), stripe, f.clinic, w.request, null);
     expect(answer).toMatchObject({ ok: false, reason: "card" });
-    expect((answer as { message: string }).message).toMatch(/Your bank did not confirm the payment.*Nothing was booked or held on your card/);
+    expect((answer as { message: string }).message).toMatch(/Your bank did not confirm the payment\. Nothing was booked and nothing is held on your card/);
     expect(cancelled(w.intentRef)).toBe(true);
     expect(await depositFor(f, w.holdId)).toBeNull();
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "failed", failureCode: "payment_intent_authentication_failure" });

@@ -6,8 +6,8 @@ export interface CardCheck {
   provider: "stripe" | "demo";
   clientSecret: string;
   cardLabel: string;
-  /** ISO time until which the booking waits for the bank. */
-  expiresAt: string;
+  /** Until when the booking waits for the bank, on the clinic's clock ("14:05"). */
+  until: string;
 }
 
 interface StripeWithNextAction {
@@ -22,9 +22,10 @@ interface StripeWithNextAction {
  */
 export function CardAuthentication({ check, holdId, publishableKey, message }: { check: CardCheck; holdId: string; publishableKey: string | null; message: string | null }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
   const busy = useNavigation().state !== "idle";
   useEffect(() => headingRef.current?.focus(), [check.id]);
-  const until = new Date(check.expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const until = check.until;
   const hidden = (
     <>
       <input type="hidden" name="hold" value={holdId} />
@@ -33,7 +34,8 @@ export function CardAuthentication({ check, holdId, publishableKey, message }: {
   );
   return (
     <div className="fixed inset-0 z-50 flex items-end justify-center bg-slate-900/60 p-0 sm:items-center sm:p-4" data-testid="card-check">
-      <div role="dialog" aria-modal="true" aria-labelledby="card-check-title" aria-describedby="card-check-text" className="w-full max-w-md rounded-t-2xl bg-white p-5 shadow-xl sm:rounded-2xl sm:p-6">
+      {/* Escape is "stop", as closing a bank's window would be. */}
+      <div onKeyDown={(e) => e.key === "Escape" && stopRef.current?.click()} role="dialog" aria-modal="true" aria-labelledby="card-check-title" aria-describedby="card-check-text" className="w-full max-w-md rounded-t-2xl bg-white p-5 shadow-xl sm:rounded-2xl sm:p-6">
         <h2 id="card-check-title" ref={headingRef} tabIndex={-1} className="text-xl font-bold text-slate-900 outline-none">
           Confirm with your bank
         </h2>
@@ -52,7 +54,7 @@ export function CardAuthentication({ check, holdId, publishableKey, message }: {
         )}
         <Form method="post" className="mt-3">
           {hidden}
-          <button type="submit" name="intent" value="stop-authentication" className="btn-secondary min-h-12 w-full text-base" disabled={busy} data-testid="card-check-stop">
+          <button ref={stopRef} type="submit" name="intent" value="stop-authentication" className="btn-secondary min-h-12 w-full text-base" disabled={busy} data-testid="card-check-stop">
             Stop and use another card
           </button>
         </Form>
@@ -70,7 +72,8 @@ function DemoBank({ hidden, busy }: { hidden: React.ReactNode; busy: boolean }) 
       <p className="text-xs font-semibold uppercase tracking-wide text-slate-600">Demo bank · no card is charged</p>
       <p className="mt-1 text-sm text-slate-800">This is where your bank would ask for a code or its app. Choose how the bank answers.</p>
       <div className="mt-3 grid gap-2 sm:grid-cols-2">
-        <button type="submit" name="bankAnswer" value="approve" className="btn-primary min-h-12 text-base" disabled={busy}>
+        {/* The bank's page, not the clinic's: its own plain colours. */}
+        <button type="submit" name="bankAnswer" value="approve" className="btn min-h-12 bg-slate-900 text-base text-white hover:bg-slate-800" disabled={busy}>
           Approve
         </button>
         <button type="submit" name="bankAnswer" value="fail" className="btn-secondary min-h-12 text-base" disabled={busy}>

@@ -110,7 +110,7 @@ export async function waitForAuthentication(db: Db, provider: PaymentProvider, c
 export type FinishAnswer =
   | { ok: true; appointmentId: string }
   /** The bank said no, or the patient stopped: nothing booked, the time still held, another card may be tried. */
-  | { ok: false; reason: "card"; message: string }
+  | { ok: false; reason: "card"; message: string; cardId?: string | null }
   /** The bank has not answered yet: the page shows the check again until the deadline. */
   | { ok: false; reason: "waiting"; message: string; authentication: WaitingAuthentication }
   /** Too late: the hold is gone. */
@@ -224,7 +224,8 @@ export async function finishAuthentication(db: Db, provider: PaymentProvider, cl
       const locked = await lockRow(tx, clinic.id, row.id);
       if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "failed", result.code, actor, now);
     });
-    return { ok: false, reason: "card", message: `Your bank did not confirm the payment on the card: ${result.message} Nothing was booked or held on your card. Try again or use another card.` };
+    // The provider's own words stay in the record (failure_code); the patient gets plain ones.
+    return { ok: false, reason: "card", message: "Your bank did not confirm the payment. Nothing was booked and nothing is held on your card. Try again, or use another card.", cardId: row.cardId };
   }
 
   const authorization = result;
@@ -288,7 +289,7 @@ export async function stopAuthentication(db: Db, provider: PaymentProvider, clin
       if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "cancelled", null, { type: "patient", id: req.patientAccountId, request: audit }, now);
     });
   }
-  return { ok: false, reason: "card", message: "You stopped the check with your bank. Nothing was booked or held on your card. Try again or use another card." };
+  return { ok: false, reason: "card", message: "You stopped the check with your bank. Nothing was booked and nothing is held on your card. Try again, or use another card.", cardId: row.cardId };
 }
 
 /**
