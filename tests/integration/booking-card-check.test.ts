@@ -4,14 +4,17 @@
  * waits with a deadline, finishes once the bank said yes, leaves nothing behind when it said no or
  * nobody finished, and nobody but the patient's own browser at this clinic can finish it.
  */
+import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createStripeProvider } from "~/integrations/stripe.server";
 import { finishAuthentication, lapseAuthentication, stopAuthentication, type FinishRequest } from "~/modules/booking-flow/card-authentication.server";
 import { confirmBooking, holdTime, type BookingPayment } from "~/modules/booking-flow/flow.server";
 import { ensureCustomer } from "~/modules/payments/cards.server";
+import { createDemoProvider } from "~/modules/payments/demo-provider.server";
 import { depositOf } from "~/modules/payments/deposits.server";
 import { findSlots } from "~/modules/scheduling/slots.server";
+import { createCardCheckDeadline } from "~/workflows/card-check-deadline.server";
 import { createStripeMock } from "../mocks/stripe";
 import { testDb } from "../support/db";
 import { createScheduleFixture, type ScheduleFixture } from "../support/scheduling";
@@ -238,5 +241,60 @@ describe("a card that needs the bank's check", () => {
 
     // The patient's own browser still finishes it.
     expect(await finishAuthentication(testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
+  });
+});
+
+describe("the demo provider's bank check", () => {
+  const demoPayment = (f: ScheduleFixture, nonce: string): BookingPayment => ({
+    provider: createDemoProvider(),
+    form: { card: "new", cardNumber: "4000002760003184", cardExpiry: "12/34", cardCvc: "123", payNonce: nonce },
+    patient: patientOf(f.patientId),
+  });
+
+  test("4000 0027 6000 3184 asks on the page; the demo bank's approve books it, its fail books nothing", async () => {
+    const f = await fixture();
+    const demo = createDemoProvider();
+    const first = await hold(f, startIn(30), "browser:demo");
+    const asked = await confirmBooking(testDb(), f.clinic, { holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-1"));
+    if (asked.ok || asked.reason !== "authenticate") throw new Error(JSON.stringify(asked));
+    expect(asked.authentication).toMatchObject({ provider: "demo", cardLabel: "Visa •••• 3184" });
+    const request = { authenticationId: asked.authentication.id, holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId };
+    expect(await finishAuthentication(testDb(), demo, f.clinic, { ...request, bankAnswer: null }, null)).toMatchObject({ ok: false, reason: "waiting" });
+    expect(await finishAuthentication(testDb(), demo, f.clinic, { ...request, bankAnswer: "fail" }, null)).toMatchObject({ ok: false, reason: "card" });
+    expect(await appointmentOf(f, first)).toMatchObject({ status: "held", paymentStatus: "none" });
+
+    const again = await confirmBooking(testDb(), f.clinic, { holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-2"));
+    if (again.ok || again.reason !== "authenticate") throw new Error(JSON.stringify(again));
+    expect(await finishAuthentication(testDb(), demo, f.clinic, { ...request, authenticationId: again.authentication.id, bankAnswer: "approve" }, null)).toEqual({ ok: true, appointmentId: first });
+    expect(await depositFor(f, first)).toMatchObject({ status: "authorized", authorizedOffSession: false, card: { last4: "3184" } });
+  });
+
+  test("the deadline workflow releases a hold whose check nobody finished", async () => {
+    const f = await fixture();
+    const holdId = await hold(f, startIn(30), "browser:left");
+    const asked = await confirmBooking(testDb(), f.clinic, { holdId, heldBy: "browser:left", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-3"));
+    if (asked.ok || asked.reason !== "authenticate") throw new Error(JSON.stringify(asked));
+    const [event] = await testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) => tx.outboxEvent.findMany({ where: { clinicId: f.clinic.id, name: "booking.authentication_started" } }));
+    expect(event!.data).toMatchObject({ authenticationId: asked.authentication.id, holdId, expiresAt: asked.authentication.expiresAt.toISOString() });
+
+    let t = Date.now();
+    const now = () => new Date(t);
+    const fn = createCardCheckDeadline({ db: testDb, payments: () => createDemoProvider({ now }), now });
+    const engine = new InngestTestEngine({
+      function: fn,
+      transformCtx: (ctx) => {
+        const mocked = mockCtx(ctx) as typeof ctx;
+        mocked.step.sleepUntil = (async (_id: string, until: Date | string) => {
+          t = Math.max(t, new Date(until).getTime());
+        }) as typeof mocked.step.sleepUntil;
+        return mocked;
+      },
+    });
+    const out = await engine.execute({ events: [{ name: event!.name, data: event!.data as Record<string, unknown> }] });
+    expect(out.result).toBe("lapsed");
+    expect(await appointmentOf(f, holdId)).toMatchObject({ status: "hold_released" });
+    expect(await checkOf(f, asked.authentication.id)).toMatchObject({ status: "abandoned" });
   });
 });
