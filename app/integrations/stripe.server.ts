@@ -239,6 +239,24 @@ export function createStripeProvider(config: StripeProviderConfig): PaymentProvi
       }
     },
 
+    async completeAuthentication(intentRef, _bankAnswer, idempotencyKey) {
+      // Stripe says how the bank answered; nothing the browser sends is believed.
+      let intent = await call(() => stripe.paymentIntents.retrieve(intentRef, { expand: ["latest_charge"] }));
+      // With automatic confirmation the intent is already authorized after handleNextAction; an
+      // intent that asks to be confirmed again (manual confirmation) is confirmed here.
+      if (intent.status === "requires_confirmation") {
+        try {
+          intent = await stripe.paymentIntents.confirm(intentRef, { expand: ["latest_charge"] }, opts(idempotencyKey));
+        } catch (error) {
+          if (isStripeError(error) && error.type === "StripeCardError") {
+            return { outcome: "declined", intentRef, code: error.decline_code || error.code || "card_declined", message: error.message };
+          }
+          return unavailableOr(error);
+        }
+      }
+      return outcomeOf(intent);
+    },
+
     async capture(intentRef, idempotencyKey) {
       try {
         await stripe.paymentIntents.capture(intentRef, {}, opts(idempotencyKey));

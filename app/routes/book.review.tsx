@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CardAuthentication, type CardCheck } from "~/components/booking/card-authentication";
 import { CardPicker } from "~/components/booking/card-picker";
 import { Alert, StepHeader } from "~/components/booking/step-header";
 import { VisitDetails } from "~/components/booking/visit-details";
@@ -9,9 +10,11 @@ import { getViewer, requirePatient } from "~/modules/auth/guards.server";
 import { readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
+import { formatTime } from "~/modules/booking-flow/format";
 import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
+import { authenticationForm, finishAuthentication, stopAuthentication, type WaitingAuthentication } from "~/modules/booking-flow/card-authentication.server";
 import { cardChoice, cardForm, newPayNonce } from "~/modules/booking-flow/deposit-step.server";
 import { payerOf } from "~/modules/payments/cards.server";
 import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
@@ -67,12 +70,36 @@ type ActionResult = {
   card?: { field: string; message: string; chosen: string };
   note?: string;
   person?: { values: PersonValues; errors: PersonErrors };
+  /** The bank wants the patient to confirm the deposit: the page shows the bank's check. */
+  authenticate?: CardCheck;
 };
+
+const cardCheck = (a: WaitingAuthentication, timeZone: string): CardCheck => ({ id: a.id, provider: a.provider, clientSecret: a.clientSecret, cardLabel: a.cardLabel, until: formatTime(a.expiresAt, timeZone) });
+
+/** After the bank's check on the page: finish the booking, or say why not and let another card be tried. */
+async function afterCardCheck(request: Request, context: ActionFunctionArgs["context"], raw: Record<string, unknown>) {
+  const clinic = requireClinicSite(request, context.site);
+  const { patient } = await requirePatient(request, context);
+  const form = authenticationForm.safeParse(raw);
+  if (!form.success) return data<ActionResult>({ message: "We could not read the answer of your bank. Please confirm your booking again.", expired: false }, { status: 400 });
+  const heldBy = readHolder(request);
+  if (!heldBy) return data<ActionResult>({ message: "We could not find the time you chose on this device. Please choose a time again.", expired: true }, { status: 409 });
+  const req = { authenticationId: form.data.authentication, holdId: form.data.hold, heldBy, patientAccountId: patient.id, bankAnswer: form.data.bankAnswer ?? null };
+  const audit = auditContextFromRequest(request, context);
+  const provider = getPaymentProvider();
+  const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(getDb(), provider, clinic, req, audit) : await stopAuthentication(getDb(), provider, clinic, req, audit);
+  if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
+  if (answer.reason === "waiting") return data<ActionResult>({ message: answer.message, expired: false, authenticate: cardCheck(answer.authentication, clinic.timeZone) });
+  if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, card: { field: "card", message: answer.message, chosen: answer.cardId ?? "new" } }, { status: 422 });
+  if (answer.reason === "not-found") return data<ActionResult>({ message: answer.message, expired: false }, { status: 404 });
+  return data<ActionResult>({ message: answer.message, expired: true }, { status: 409 });
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
   const { patient } = await requirePatient(request, context);
   const raw = await readForm(request);
+  if (raw.intent === "finish-authentication" || raw.intent === "stop-authentication") return afterCardCheck(request, context, raw);
   const form = confirmForm.safeParse(raw);
   if (!form.success) return data<ActionResult>({ message: "Choose who the visit is for.", expired: false }, { status: 400 });
   const { intent, visitFor, hold } = form.data;
@@ -118,6 +145,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       )
     : ({ ok: false, reason: "expired", message: "We could not find the time you chose on this device. Please choose a time again." } as const);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
+  if (answer.reason === "authenticate") {
+    const chosenCard = typeof raw.card === "string" ? raw.card : "new";
+    return data<ActionResult>({ message: "", expired: false, visitFor, note: note ?? "", authenticate: cardCheck(answer.authentication, clinic.timeZone), card: { field: "none", message: "", chosen: chosenCard } });
+  }
   if (answer.reason === "card") {
     const chosenCard = typeof raw.card === "string" ? raw.card : "new";
     return data<ActionResult>({ message: answer.message, expired: false, visitFor, note: note ?? "", card: { field: answer.field, message: answer.message, chosen: chosenCard } }, { status: 422 });
@@ -154,7 +185,8 @@ export default function ReviewBooking() {
           We are holding this time for you for {review.minutesLeft} more {review.minutesLeft === 1 ? "minute" : "minutes"}.
         </p>
       </StepHeader>
-      {result ? <Alert tone="error">{result.message}</Alert> : null}
+      {result?.message && !result.authenticate ? <Alert tone="error">{result.message}</Alert> : null}
+      {result?.authenticate ? <CardAuthentication check={result.authenticate} holdId={review.holdId} publishableKey={payment?.stripe?.publishableKey ?? null} message={result.message || null} /> : null}
       {chosen && !result ? (
         <Alert tone="info">
           <span data-testid="dependent-added">{chosen.name} is now in your family and chosen below. Check the details and confirm.</span>
@@ -199,7 +231,7 @@ export default function ReviewBooking() {
             Anything the clinic should know? <span className="font-normal text-slate-600">(optional)</span>
           </label>
           <textarea id="note" name="note" maxLength={500} rows={2} className="field-input" defaultValue={result?.note} />
-          {payment ? <CardPicker {...payment} nonce={payNonce} problem={result?.card ?? null} chosen={result?.card?.chosen} /> : null}
+          {payment ? <CardPicker {...payment} nonce={payNonce} problem={result?.card?.message ? result.card : null} chosen={result?.card?.chosen} /> : null}
           <button type="submit" name="intent" value="confirm" className="btn-primary mt-5 min-h-12 w-full text-base" disabled={busy}>
             Confirm booking
           </button>

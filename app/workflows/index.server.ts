@@ -3,6 +3,7 @@ import { appointmentCancellation } from "./appointment-cancellation.server";
 import { appointmentChange } from "./appointment-change.server";
 import { appointmentConfirmation } from "./appointment-confirmation.server";
 import { appointmentReminders } from "./appointment-reminders.server";
+import { cardCheckDeadline } from "./card-check-deadline.server";
 import { depositCardSaved } from "./deposit-card-saved.server";
 import { depositLifecycle } from "./deposit-lifecycle.server";
 import { depositProblem } from "./deposit-problem.server";
@@ -37,6 +38,7 @@ export const functions: InngestFunction.Any[] = [
   // Holds and the waitlist
   holdExpiry,
   holdSweep,
+  cardCheckDeadline,
   waitlistOfferExpiry,
   // The live queue ("you're next" is sent by youreNext above, on the queue's queue.youre_next)
   queueLateArrival,

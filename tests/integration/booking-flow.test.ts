@@ -136,7 +136,7 @@ describe("holding and confirming", () => {
       reason: "expired",
     });
     const confirmed = await confirmBooking(db, f.clinic, { holdId: held.holdId, heldBy: "browser:first", patientAccountId: f.patientId, dependentId: null, note: "Knee" });
-    if (!confirmed.ok) throw new Error(confirmed.message);
+    if (!confirmed.ok) throw new Error(confirmed.reason);
 
     const from = { ip: "203.0.113.5", userAgent: "test", requestId: "req-visit" };
     expect(await confirmedVisit(db, { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, await f.newPatient(), from)).toBeNull();

@@ -9,6 +9,10 @@
  *   pm_card_insufficientFunds       402 card_error, decline_code insufficient_funds
  *   pm_card_authenticationRequired  402 card_error authentication_required when off_session, requires_action otherwise
  *   pm_gone                         400 invalid_request_error on payment_method (no such payment method)
+ * A payment method id may carry a suffix (pm_card_authenticationRequired_ab12) so that tests can
+ * save one card per patient; a SetupIntent id seti_<pm id> (e.g. seti_pm_card_authenticationRequired_ab12)
+ * saves that payment method. `authenticate(intentId, answer)` plays the patient answering their
+ * bank in the browser (Stripe.js handleNextAction): the intent leaves requires_action.
  * An intent id starting with pi_canceled_ is already cancelled: cancelling it again is refused like Stripe does.
  */
 import { http, HttpResponse, type HttpHandler } from "msw";
@@ -48,8 +52,11 @@ function invalidRequest(message: string, extra: Record<string, unknown> = {}) {
   return HttpResponse.json({ error: { type: "invalid_request_error", message, ...extra } }, { status: 400, headers: { "Request-Id": "req_test_400" } });
 }
 
+/** The test card a payment method id stands for, without its suffix. */
+const testCardOf = (pmId: string) => ["pm_card_authenticationRequired", "pm_card_chargeDeclined", "pm_card_insufficientFunds", "pm_card_visa"].find((t) => pmId === t || pmId.startsWith(`${t}_`)) ?? pmId;
+
 function paymentMethod(pmId: string, customer: string | null = "cus_test") {
-  const last4 = { pm_card_visa: "4242", pm_card_chargeDeclined: "0002", pm_card_insufficientFunds: "9995", pm_card_authenticationRequired: "3184" }[pmId] ?? "4242";
+  const last4 = { pm_card_visa: "4242", pm_card_chargeDeclined: "0002", pm_card_insufficientFunds: "9995", pm_card_authenticationRequired: "3184" }[testCardOf(pmId)] ?? "4242";
   return {
     id: pmId,
     object: "payment_method",
@@ -112,6 +119,26 @@ export function createStripeMock() {
     return pi;
   }
 
+  function chargeOf(pi: Record<string, unknown>) {
+    return {
+      id: id("ch"),
+      object: "charge",
+      amount: pi.amount,
+      amount_refunded: 0,
+      captured: false,
+      refunded: false,
+      payment_intent: pi.id,
+      metadata: pi.metadata,
+      payment_method_details: { type: "card", card: { brand: "visa", last4: "4242", capture_before: now() + 7 * 86_400 } },
+    };
+  }
+
+  /** The intent as Stripe answers it: its charge expanded or as an id. */
+  function withCharge(pi: Record<string, unknown>, expanded: boolean) {
+    const charge = pi.latest_charge as { id: string } | null;
+    return { ...pi, latest_charge: charge && !expanded ? charge.id : charge };
+  }
+
   const handlers: HttpHandler[] = [
     http.post(`${API}/customers`, async ({ request }) => {
       const { form } = await record(request);
@@ -135,13 +162,14 @@ export function createStripeMock() {
       const seti = String(params.id);
       const succeeded = !seti.startsWith("seti_pending");
       const expanded = Object.values(query).includes("payment_method");
+      const pmId = seti.startsWith("seti_pm_") ? seti.slice("seti_".length) : "pm_card_visa";
       return HttpResponse.json({
         id: seti,
         object: "setup_intent",
         customer: "cus_test",
         usage: "off_session",
         status: succeeded ? "succeeded" : "requires_payment_method",
-        payment_method: succeeded ? (expanded ? paymentMethod("pm_card_visa") : "pm_card_visa") : null,
+        payment_method: succeeded ? (expanded ? paymentMethod(pmId) : pmId) : null,
         client_secret: `${seti}_secret_test`,
         metadata: {},
         created: now(),
@@ -159,7 +187,7 @@ export function createStripeMock() {
     http.post(`${API}/payment_intents`, async ({ request }) => {
       const { form } = await record(request);
       const offSession = form.off_session === "true";
-      switch (form.payment_method) {
+      switch (testCardOf(form.payment_method ?? "")) {
         case "pm_card_chargeDeclined": {
           const pi = intentFrom(form, "requires_payment_method");
           return cardError("card_declined", "generic_decline", "Your card was declined.", pi);
@@ -180,25 +208,23 @@ export function createStripeMock() {
           return invalidRequest("No such PaymentMethod: 'pm_gone'", { code: "resource_missing", param: "payment_method" });
       }
       const pi = intentFrom(form, form.capture_method === "manual" ? "requires_capture" : "succeeded");
-      const charge = {
-        id: id("ch"),
-        object: "charge",
-        amount: pi.amount,
-        amount_refunded: 0,
-        captured: false,
-        refunded: false,
-        payment_intent: pi.id,
-        metadata: pi.metadata,
-        payment_method_details: { type: "card", card: { brand: "visa", last4: "4242", capture_before: now() + 7 * 86_400 } },
-      };
+      const charge = chargeOf(pi);
+      pi.latest_charge = charge;
       const expanded = Object.entries(form).some(([k, v]) => k.startsWith("expand[") && v === "latest_charge");
       return HttpResponse.json({ ...pi, latest_charge: expanded ? charge : charge.id });
     }),
     http.get(`${API}/payment_intents/:id`, async ({ request, params }) => {
-      await record(request);
+      const { query } = await record(request);
       const pi = intents.get(String(params.id));
       if (!pi) return invalidRequest(`No such payment_intent: '${String(params.id)}'`, { code: "resource_missing", param: "intent" });
-      return HttpResponse.json(pi);
+      return HttpResponse.json(withCharge(pi, Object.values(query).includes("latest_charge")));
+    }),
+    http.post(`${API}/payment_intents/:id/confirm`, async ({ request, params }) => {
+      const { form } = await record(request);
+      const pi = intents.get(String(params.id));
+      if (!pi) return invalidRequest(`No such payment_intent: '${String(params.id)}'`, { code: "resource_missing", param: "intent" });
+      if (pi.status === "requires_confirmation") Object.assign(pi, { status: "requires_capture", amount_capturable: pi.amount, latest_charge: chargeOf(pi) });
+      return HttpResponse.json(withCharge(pi, Object.entries(form).some(([k, v]) => k.startsWith("expand[") && v === "latest_charge")));
     }),
     http.post(`${API}/payment_intents/:id/capture`, async ({ request, params }) => {
       await record(request);
@@ -252,6 +278,22 @@ export function createStripeMock() {
     requests,
     /** The requests that change something at Stripe (every one must carry an idempotency key). */
     mutations: () => requests.filter((r) => r.method === "POST" || r.method === "DELETE"),
+    /**
+     * The patient answers their bank's check in the browser: "approve" leaves the amount held
+     * (requires_capture, or requires_confirmation for an intent confirmed on the server),
+     * "fail" sends the intent back to requires_payment_method with Stripe's authentication error.
+     */
+    authenticate(intentId: string, answer: "approve" | "approve-needs-confirmation" | "fail") {
+      const pi = intents.get(intentId);
+      if (!pi || pi.status !== "requires_action") throw new Error(`intent ${intentId} is not waiting for authentication`);
+      if (answer === "approve") Object.assign(pi, { status: "requires_capture", amount_capturable: pi.amount, latest_charge: chargeOf(pi) });
+      else if (answer === "approve-needs-confirmation") Object.assign(pi, { status: "requires_confirmation" });
+      else
+        Object.assign(pi, {
+          status: "requires_payment_method",
+          last_payment_error: { type: "card_error", code: "payment_intent_authentication_failure", message: "We are unable to authenticate your payment method. Please choose a different payment method and try again." },
+        });
+    },
     reset() {
       requests.length = 0;
       intents.clear();

@@ -310,6 +310,18 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     );
   },
 
+  card_authentications: async (sql, clinicId) => {
+    const appointmentId = await newAppointment(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO card_authentications (clinic_id, appointment_id, patient_account_id, held_by, provider, intent_ref, deposit_id, expires_at, hold_expires_at)
+       SELECT clinic_id, id, patient_account_id, 'browser:fixture', 'demo', $3, gen_random_uuid(), now() + interval '10 minutes', now() + interval '5 minutes'
+         FROM appointments WHERE clinic_id = $1::uuid AND id = $2::uuid
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, appointmentId, `demo_pi_${token()}`],
+    );
+  },
+
   staff_invites: (sql, clinicId) =>
     one(
       sql,

@@ -21,7 +21,7 @@ const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-
 export function DemoPaymentsNote() {
   return (
     <p className="mt-2 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200" data-testid="demo-payments">
-      <strong>Demo payments — no card is charged.</strong> Use 4242 4242 4242 4242 with any future expiry and any CVC; 4000 0000 0000 9995 is declined for insufficient funds.
+      <strong>Demo payments — no card is charged.</strong> Use 4242 4242 4242 4242 with any future expiry and any CVC; 4000 0000 0000 9995 is declined for insufficient funds; 4000 0027 6000 3184 asks for your bank&apos;s confirmation.
     </p>
   );
 }

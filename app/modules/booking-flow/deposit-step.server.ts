@@ -121,6 +121,8 @@ export interface DepositPlan {
   depositId: string;
   card: SavedCard;
   authorization: OnSessionAuthorization["result"] | null;
+  /** The bank wants the patient to confirm (3-D Secure): the payment waiting for them. */
+  authentication: { intentRef: string; clientSecret: string } | null;
 }
 
 /**
@@ -129,7 +131,7 @@ export interface DepositPlan {
  */
 export async function authorizeAtBooking(db: Db, provider: PaymentProvider, clinic: ClinicRef, visit: HeldVisit, patientAccountId: string, card: SavedCard, nonce: string, now = new Date()): Promise<DepositPlan> {
   const depositId = randomUUID();
-  if (!authorizesAtBooking(visit.start, now)) return { depositId, card, authorization: null };
+  if (!authorizesAtBooking(visit.start, now)) return { depositId, card, authorization: null, authentication: null };
   const customerRef = await db.forPlatform().tx((tx) => customerRefOf(tx, patientAccountId, provider.name));
   if (!customerRef) throw new CardProblem("Add your card again, please.");
   let result;
@@ -153,8 +155,8 @@ export async function authorizeAtBooking(db: Db, provider: PaymentProvider, clin
     throw error;
   }
   if (result.outcome === "declined") throw new CardProblem(`${card.label} was declined: ${result.message} Try another card.`);
-  if (result.outcome === "requires_action") throw new CardProblem(`Your bank wants to confirm this payment on ${card.label}, which this page cannot do yet. Please use another card.`);
-  return { depositId, card, authorization: result };
+  if (result.outcome === "requires_action") return { depositId, card, authorization: null, authentication: { intentRef: result.intentRef, clientSecret: result.clientSecret } };
+  return { depositId, card, authorization: result, authentication: null };
 }
 
 /** In the confirmation's transaction: the deposit, with its card (and its hold, if placed now). */
@@ -172,12 +174,13 @@ export async function recordPlannedDeposit(tx: Tx, clinic: ClinicRef, provider: 
 
 /** The confirmation failed after the hold was placed on the card: let it go, so nothing stays held. */
 export async function undoAuthorization(provider: PaymentProvider, plan: DepositPlan) {
-  if (!plan.authorization) return;
+  const intentRef = plan.authorization?.intentRef ?? plan.authentication?.intentRef;
+  if (!intentRef) return;
   try {
-    await provider.release(plan.authorization.intentRef, `deposit:${plan.depositId}:release:${plan.authorization.intentRef}`);
+    await provider.release(intentRef, `deposit:${plan.depositId}:release:${intentRef}`);
   } catch (error) {
     // The bank lets an unused hold lapse by itself; the patient still sees why the booking failed.
-    log.warn("could not release a deposit hold after a failed confirmation", { depositId: plan.depositId, intentRef: plan.authorization.intentRef, error: (error as Error).message });
+    log.warn("could not release a deposit hold after a failed confirmation", { depositId: plan.depositId, intentRef, error: (error as Error).message });
   }
 }
 

@@ -22,6 +22,7 @@ import { activeDependents, insertDependent, type DependentInput } from "~/module
 import type { PaymentProvider } from "~/modules/payments/provider";
 import { depositFactsOf } from "~/modules/payments/deposits.server";
 import { depositDetail } from "~/modules/patient-account/wording";
+import { dropWaitingAuthentication, waitForAuthentication, type WaitingAuthentication } from "./card-authentication.server";
 import { authorizeAtBooking, CardProblem, chosenCard, heldVisitTerms, recordPlannedDeposit, undoAuthorization, type CardFormInput, type DepositPlan } from "./deposit-step.server";
 
 /** Patients book up to a year ahead at most; further months are not offered. */
@@ -302,7 +303,9 @@ export type ConfirmAnswer =
   | { ok: true; appointmentId: string }
   | { ok: false; reason: "expired" | "not-family"; message: string }
   /** The deposit's card was refused or is missing; the time stays held for another try. */
-  | { ok: false; reason: "card"; field: CardProblem["field"]; message: string };
+  | { ok: false; reason: "card"; field: CardProblem["field"]; message: string }
+  /** The bank wants the patient to confirm the deposit (3-D Secure): the booking waits for them. */
+  | { ok: false; reason: "authenticate"; authentication: WaitingAuthentication };
 
 export interface BookingPayment {
   provider: PaymentProvider;
@@ -336,6 +339,8 @@ export async function confirmBooking(
     if (!hold) return { ok: false, reason: "expired", message: EXPIRED_MESSAGE };
     if (hold.depositMinor > 0) {
       if (!payment?.form) return { ok: false, reason: "card", field: "card", message: "Choose a card for the deposit." };
+      // A check with the bank still open for this time (a reloaded page, another card) ends first.
+      await dropWaitingAuthentication(db, payment.provider, clinic, hold.id, actor, now);
       const terms = await db.forClinic(clinic.id).tx((tx) => heldVisitTerms(tx, clinic.id));
       platformFeeBps = terms.platform_fee_bps;
       const card = await chosenCard(db, payment.provider, payment.patient, payment.form);
@@ -349,6 +354,16 @@ export async function confirmBooking(
         payment.form.payNonce,
         now,
       );
+    }
+    if (plan?.authentication && payment) {
+      const authentication = await waitForAuthentication(
+        db,
+        payment.provider,
+        clinic,
+        { holdId: req.holdId, heldBy: req.heldBy, patientAccountId: req.patientAccountId, dependentId: req.dependentId, newDependent: req.newDependent, note: req.note, depositId: plan.depositId, card: plan.card, ...plan.authentication },
+        now,
+      );
+      return { ok: false, reason: "authenticate", authentication };
     }
     const planned = plan;
     const appointment = await db.forClinic(clinic.id).tx(async (tx) => {

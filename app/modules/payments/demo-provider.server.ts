@@ -11,7 +11,9 @@
  *   4000 0000 0000 0002  declined when saved
  *   4000 0000 0000 9995  saved; authorizations declined (insufficient funds)
  *   4000 0000 0000 0341  saved; every authorization declined (card declined)
- *   4000 0027 6000 3184  saved; on-session works, off-session needs the patient (authentication required)
+ *   4000 0027 6000 3184  saved; every authorization needs the bank's check (3-D Secure): on the page
+ *                        the demo bank asks the patient to approve or fail it; off-session it is
+ *                        declined (authentication required)
  * Any other number that passes the Luhn check succeeds.
  */
 import { randomUUID, createHash } from "node:crypto";
@@ -31,6 +33,10 @@ const DAY_MS = 86_400_000;
 /** Card networks keep a customer-present authorization about 7 days, a merchant-initiated one under 5. */
 export const ON_SESSION_HOLD_MS = 7 * DAY_MS;
 export const OFF_SESSION_HOLD_MS = 4 * DAY_MS;
+
+/** The two answers of the demo bank page. */
+export const DEMO_BANK_APPROVE = "approve";
+export const DEMO_BANK_FAIL = "fail";
 
 export interface DemoCardInput {
   number: string;
@@ -116,7 +122,15 @@ export function createDemoProvider(opts: { now?: () => Date } = {}): DemoPayment
       if (behaviour === "sca" && request.offSession) {
         return { outcome: "declined", intentRef, code: "authentication_required", message: "Your bank asks you to confirm this payment yourself." };
       }
+      // The patient is here: the demo bank asks them, like Stripe's test 3-D Secure page.
+      if (behaviour === "sca") return { outcome: "requires_action", intentRef, clientSecret: `${intentRef}_secret_demo` };
       return { outcome: "authorized", intentRef, captureBefore: new Date(now().getTime() + (request.offSession ? OFF_SESSION_HOLD_MS : ON_SESSION_HOLD_MS)) };
+    },
+    // The demo bank page is the bank: its answer is the bank's answer.
+    async completeAuthentication(intentRef, bankAnswer): Promise<AuthorizationResult> {
+      if (bankAnswer === DEMO_BANK_APPROVE) return { outcome: "authorized", intentRef, captureBefore: new Date(now().getTime() + ON_SESSION_HOLD_MS) };
+      if (bankAnswer === DEMO_BANK_FAIL) return { outcome: "declined", intentRef, code: "payment_intent_authentication_failure", message: "Your bank could not confirm it was you." };
+      return { outcome: "requires_action", intentRef, clientSecret: `${intentRef}_secret_demo` };
     },
     async capture() {},
     async release() {},

@@ -86,6 +86,13 @@ export interface PaymentProvider {
   removeCard(cardRef: string, idempotencyKey: string): Promise<void>;
   /** Holds a deposit on a saved card (manual capture). */
   authorize(request: AuthorizeRequest, idempotencyKey: string): Promise<AuthorizationResult>;
+  /**
+   * After the patient answered their bank's check in the browser (Stripe.js handleNextAction, or
+   * the demo's own bank page): where the authorization stands now, confirming it on the server
+   * when the provider asks for that. `bankAnswer` is the demo bank page's answer; Stripe ignores
+   * it and asks Stripe. Still "requires_action" while the patient has not answered.
+   */
+  completeAuthentication(intentRef: string, bankAnswer: string | null, idempotencyKey: string): Promise<AuthorizationResult>;
   /** Takes the held amount. */
   capture(intentRef: string, idempotencyKey: string): Promise<void>;
   /** Lets the hold go: the patient is never charged. */
