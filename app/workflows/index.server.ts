@@ -3,6 +3,7 @@ import { appointmentCancellation } from "./appointment-cancellation.server";
 import { appointmentChange } from "./appointment-change.server";
 import { appointmentConfirmation } from "./appointment-confirmation.server";
 import { appointmentReminders } from "./appointment-reminders.server";
+import { clinicSuspensionNotice } from "./clinic-suspension-notice.server";
 import { depositCardSaved } from "./deposit-card-saved.server";
 import { depositLifecycle } from "./deposit-lifecycle.server";
 import { depositProblem } from "./deposit-problem.server";
@@ -34,6 +35,7 @@ export const functions: InngestFunction.Any[] = [
   messageDeferred,
   flexibleRequestMessages,
   youreNext,
+  clinicSuspensionNotice,
   // Holds and the waitlist
   holdExpiry,
   holdSweep,
