@@ -53,7 +53,7 @@ function SuspendedBanner({ clinicName, notice }: { clinicName: string; notice: {
   return (
     <section role="alert" aria-labelledby="suspended-title" className="mb-6 rounded-xl bg-red-50 px-4 py-3 text-sm text-red-950 ring-2 ring-red-300" data-testid="clinic-suspended">
       <h2 id="suspended-title" className="text-base font-semibold">
-        {clinicName} is suspended{notice.since ? ` since ${notice.since}` : ""}
+        {notice.since ? `${clinicName} has been suspended since ${notice.since}` : `${clinicName} is suspended`}
       </h2>
       <p className="mt-1">
         <span className="font-semibold">Reason given by Medslot:</span> {notice.reason ?? "none recorded. Contact Medslot to learn more."}
