@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiKey } from "~/modules/api/api-keys.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { decideForClinic } from "~/modules/platform/onboarding.server";
-import { getDb } from "~/utils/db.server";
+import { createFlexibleRequest, offerFreedTime, proposeTime } from "~/modules/scheduling/flexible-requests.server";
+import { getDb, type Tx } from "~/utils/db.server";
 import { clinicSuspensionNotice } from "~/workflows/clinic-suspension-notice.server";
 import { releaseAppDb } from "../support/api-client";
 import { testDb } from "../support/db";
@@ -183,5 +184,16 @@ describe("staff keep the panel", () => {
     const answer = await post(`/panel/appointments/${visits.ben!.id}`, { intent: "cancel", reason: "closure" }, { cookie: f.cookies.secretary });
     expect(answer.status, answer.text.slice(0, 300)).toBe(302);
     expect(await statusOf(visits.ben!.id)).toBe("cancelled");
+  });
+});
+
+describe("no new times are offered while suspended", () => {
+  test("the desk cannot propose a time to a waiting request, and a freed time is offered to nobody", async () => {
+    const inClinic = <T>(fn: (tx: Tx) => Promise<T>) => testDb().forClinic(f.clinic.id).tx(fn);
+    const request = await inClinic((tx) => createFlexibleRequest(tx, f.clinic, { patientAccountId: patients.cleo!.id, serviceId: f.serviceId }, { type: "patient", id: patients.cleo!.id }));
+    const start = new Date(Math.ceil((Date.now() + 15 * DAY) / 3_600_000) * 3_600_000);
+    await expect(inClinic((tx) => proposeTime(tx, f.clinic, { requestId: request.id, start, practitionerId: f.doctorIds[0]! }, { type: "staff", id: f.staff.secretary }))).rejects.toThrow(/suspended/);
+    const offered = await inClinic((tx) => offerFreedTime(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, locationId: f.locationId, start, end: new Date(start.getTime() + 30 * 60_000) }));
+    expect(offered).toBeNull();
   });
 });
