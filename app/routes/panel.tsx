@@ -51,7 +51,7 @@ export default function PanelLayout() {
 /** Why the clinic is offline for patients, and what the staff can still do. */
 function SuspendedBanner({ clinicName, notice }: { clinicName: string; notice: { since: string; reason: string | null } }) {
   return (
-    <section role="alert" aria-labelledby="suspended-title" className="mb-6 rounded-xl bg-red-50 px-4 py-3 text-sm text-red-950 ring-2 ring-red-300" data-testid="clinic-suspended">
+    <section aria-labelledby="suspended-title" className="mb-6 rounded-xl bg-red-50 px-4 py-3 text-sm text-red-950 ring-2 ring-red-300" data-testid="clinic-suspended">
       <h2 id="suspended-title" className="text-base font-semibold">
         {notice.since ? `${clinicName} has been suspended since ${notice.since}` : `${clinicName} is suspended`}
       </h2>
