@@ -164,7 +164,7 @@ export default function AdminClinic() {
         {clinic.status === "suspended" ? (
           <Form method="post" className="mt-4 space-y-3" data-testid="reinstate-form" noValidate>
             <input type="hidden" name="intent" value="reinstate" />
-            <p className="text-sm text-slate-700">The booking site and API refuse new bookings while suspended.</p>
+            <p className="text-sm text-slate-700">While suspended the booking site, marketplace page and API are offline and take no bookings; the clinic's staff keep the panel to cancel or move the visits already booked.</p>
             <ReasonField id="reinstate-reason" name="reason" label="Reason for reinstating" error={errorFor("reinstate", "reason")} />
             <button type="submit" className="btn-primary min-h-11" disabled={busy}>
               Reinstate

@@ -10,5 +10,5 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
   const board = await findBoard(getDb(), clinic.id, params.token);
   if (!board) throw notFound();
-  return queueEventStream(request, topicOf(clinic.id, board.id));
+  return queueEventStream(request, topicOf(clinic.id, board.id), { kind: "public", link: `board:${board.id}`, ip: context.clientIp });
 }

@@ -1,18 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notFound } from "~/modules/auth/guards.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { checkInStream } from "~/modules/queue/check-in-stream.server";
 import { queueEventStream, topicOf } from "~/modules/queue/hub.server";
-import { readCheckInToken } from "~/modules/queue/tokens.server";
 import { getDb } from "~/utils/db.server";
 
-/** Live updates for a patient's check-in page: their location's queue moved. */
+/** Live updates for a patient's check-in page: their location's queue moved (only while the visit is on today). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
-  const appointmentId = readCheckInToken(clinic.id, params.token);
-  if (!appointmentId) throw notFound();
-  const visit = await getDb()
-    .forClinic(clinic.id)
-    .tx((tx) => tx.appointment.findFirst({ where: { clinicId: clinic.id, id: appointmentId }, select: { locationId: true } }));
-  if (!visit) throw notFound();
-  return queueEventStream(request, topicOf(clinic.id, visit.locationId));
+  const stream = await checkInStream(getDb(), clinic, params.token);
+  if (stream.kind === "not-found") throw notFound();
+  // 410: the browser's EventSource stops retrying instead of knocking every few seconds.
+  if (stream.kind === "over") return new Response(stream.message, { status: 410, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return queueEventStream(request, topicOf(clinic.id, stream.locationId), { kind: "public", link: `check-in:${stream.appointmentId}`, ip: context.clientIp });
 }

@@ -19,5 +19,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       .tx((tx) => tx.location.findFirst({ where: { clinicId, id: parsed.data }, select: { id: true } }));
     if (!found) throw notFound();
   }
-  return queueEventStream(request, topicOf(clinicId, parsed.data ?? "*"));
+  return queueEventStream(request, topicOf(clinicId, parsed.data ?? "*"), { kind: "staff" });
 }

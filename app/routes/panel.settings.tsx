@@ -29,6 +29,7 @@ const KIND_WORDS: Record<MessageKind, string> = {
   flexible_proposal: "Proposed time",
   waitlist_offer: "Waitlist offer",
   youre_next: "You're next",
+  clinic_suspended: "Clinic suspended",
 };
 
 const UNITS = { minutes: 1, hours: 60, days: 1440 } as const;

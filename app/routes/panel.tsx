@@ -6,6 +6,7 @@ import { listRoles } from "~/modules/clinic/labels";
 import { panelNavFor } from "~/modules/clinic/panel-nav";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { openGrants } from "~/modules/records/break-glass.server";
+import { suspensionNotice } from "~/modules/clinic/suspension.server";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -25,6 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     nav: panelNavFor(roles),
     // The owner sees at once when a Medslot operator can read the clinic's patient records.
     breakGlass: roles.includes("owner") ? await openGrants(getDb(), clinic) : [],
+    suspension: await suspensionNotice(getDb(), clinic),
   };
 }
 
@@ -32,6 +34,7 @@ export default function PanelLayout() {
   const data = useLoaderData<typeof loader>();
   return (
     <PanelShell clinicName={data.clinicName} logoUrl={data.logoUrl} staffName={data.staffName} rolesText={data.rolesText} nav={data.nav} area="Staff panel">
+      {data.suspension ? <SuspendedBanner clinicName={data.clinicName} notice={data.suspension} /> : null}
       {data.breakGlass.length ? (
         <p role="status" className="mb-6 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-2 ring-amber-400" data-testid="break-glass-open">
           {data.breakGlass.map((g) => `${g.operatorName} (Medslot) can read your patients' records until ${g.expiresAt}.`).join(" ")}{" "}
@@ -42,5 +45,23 @@ export default function PanelLayout() {
       ) : null}
       <Outlet />
     </PanelShell>
+  );
+}
+
+/** Why the clinic is offline for patients, and what the staff can still do. */
+function SuspendedBanner({ clinicName, notice }: { clinicName: string; notice: { since: string; reason: string | null } }) {
+  return (
+    <section aria-labelledby="suspended-title" className="mb-6 rounded-xl bg-red-50 px-4 py-3 text-sm text-red-950 ring-2 ring-red-300" data-testid="clinic-suspended">
+      <h2 id="suspended-title" className="text-base font-semibold">
+        {notice.since ? `${clinicName} has been suspended since ${notice.since}` : `${clinicName} is suspended`}
+      </h2>
+      <p className="mt-1">
+        <span className="font-semibold">Reason given by Medslot:</span> {notice.reason ?? "none recorded. Contact Medslot to learn more."}
+      </p>
+      <p className="mt-1">
+        The booking site, the marketplace page and the API are offline and take no new bookings. You can still cancel or move the visits already booked and contact those patients; each patient with a
+        visit ahead has been sent a message with the clinic's phone and email.
+      </p>
+    </section>
   );
 }

@@ -10,7 +10,7 @@ import compression from "compression";
 import express from "express";
 import type { IncomingHttpHeaders } from "node:http";
 import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type LoaderFunction, type ServerBuild } from "@remix-run/node";
-import { resolveSite } from "~/modules/tenancy/site.server";
+import { resolveSite, siteForPath } from "~/modules/tenancy/site.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
 import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
 import { getDb } from "~/utils/db.server";
@@ -117,7 +117,7 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   });
 
   const getLoadContext = async (req: express.Request, res: express.Response): Promise<AppLoadContext> => {
-    const site = await resolveSite(req.get("host"), env.APP_DOMAIN);
+    const site = siteForPath(await resolveSite(req.get("host"), env.APP_DOMAIN), req.path);
     if (site.kind === "clinic") res.locals.clinicSlug = site.clinic.slug;
     res.locals.clinicId = site.kind === "clinic" ? site.clinic.id : site.kind === "marketplace" ? "" : null;
     return { requestId: res.locals.requestId as string, site, clientIp: req.ip ?? "unknown" };

@@ -4,6 +4,7 @@ import { appointmentChange } from "./appointment-change.server";
 import { appointmentConfirmation } from "./appointment-confirmation.server";
 import { appointmentReminders } from "./appointment-reminders.server";
 import { cardCheckDeadline } from "./card-check-deadline.server";
+import { clinicSuspensionNotice } from "./clinic-suspension-notice.server";
 import { depositCardSaved } from "./deposit-card-saved.server";
 import { depositLifecycle } from "./deposit-lifecycle.server";
 import { depositProblem } from "./deposit-problem.server";
@@ -35,6 +36,7 @@ export const functions: InngestFunction.Any[] = [
   messageDeferred,
   flexibleRequestMessages,
   youreNext,
+  clinicSuspensionNotice,
   // Holds and the waitlist
   holdExpiry,
   holdSweep,

@@ -7,7 +7,7 @@
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import type { InngestFunction } from "inngest";
 import { afterAll, describe, expect, inject, test } from "vitest";
-import { createQueueHub, MAX_PER_TOPIC, notifyQueue, queueEventStream, topicOf } from "~/modules/queue/hub.server";
+import { createQueueHub, notifyQueue, queueEventStream, STREAM_LIMITS, topicOf, type StreamAudience } from "~/modules/queue/hub.server";
 import { nextState, selfCheckInWindow, StepRefused, waitFigures, ticketNumber, type QueueEntry } from "~/modules/queue/rules";
 import { boardView, checkIn, locationQueue, patientQueueView, queueStep } from "~/modules/queue/tickets.server";
 import { boardToken, checkInToken, matchBoardToken, readCheckInToken } from "~/modules/queue/tokens.server";
@@ -299,7 +299,7 @@ describe("live updates", () => {
     const hub = createQueueHub(inject("runtimeUrl"));
     try {
       const abort = new AbortController();
-      const response = queueEventStream(new Request("http://x.localhost/panel/queue/events", { signal: abort.signal }), topicOf(f.clinic.id, f.locationId), { hub, heartbeatMs: 200 });
+      const response = queueEventStream(new Request("http://x.localhost/panel/queue/events", { signal: abort.signal }), topicOf(f.clinic.id, f.locationId), { kind: "staff" }, { hub, heartbeatMs: 200 });
       expect(response.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
       await hub.ready();
       const reader = response.body!.getReader();
@@ -332,10 +332,10 @@ describe("live updates", () => {
 
   test("another clinic's or location's changes do not reach the stream; the hub is bounded", async () => {
     const { f } = await clinicWithVisits(0);
-    const hub = createQueueHub(inject("runtimeUrl"), { maxListeners: 1 });
+    const hub = createQueueHub(inject("runtimeUrl"), { limits: { staffTotal: 1 } });
     try {
       const abort = new AbortController();
-      const response = queueEventStream(new Request("http://x.localhost/", { signal: abort.signal }), topicOf(f.clinic.id, f.locationId), { hub });
+      const response = queueEventStream(new Request("http://x.localhost/", { signal: abort.signal }), topicOf(f.clinic.id, f.locationId), { kind: "staff" }, { hub });
       await hub.ready();
       const reader = response.body!.getReader();
       await readFor(reader, 50);
@@ -344,7 +344,7 @@ describe("live updates", () => {
         .forClinic(f.clinic.id)
         .tx((tx) => notifyQueue(tx, { clinicId: otherClinic, locationId: f.locationId, kind: "ticket" }));
       expect(await readFor(reader, 400)).not.toMatch(/event: queue/);
-      const full = queueEventStream(new Request("http://x.localhost/"), topicOf(f.clinic.id, "*"), { hub });
+      const full = queueEventStream(new Request("http://x.localhost/"), topicOf(f.clinic.id, "*"), { kind: "staff" }, { hub });
       expect(full.status).toBe(503);
       abort.abort();
     } finally {
@@ -352,20 +352,22 @@ describe("live updates", () => {
     }
   });
 
-  test("one leaked link fills only its own topic: other screens still connect", async () => {
+  test("public screens fill only their own pool and topic: staff screens and other topics still connect", async () => {
     const { f } = await clinicWithVisits(0);
-    const hub = createQueueHub(inject("runtimeUrl"));
+    const hub = createQueueHub(inject("runtimeUrl"), { limits: { publicPerLink: 1_000, publicPerIp: 1_000 } });
     const aborts: AbortController[] = [];
     try {
-      const open = (topic: string) => {
+      const open = (topic: string, audience: StreamAudience) => {
         const abort = new AbortController();
         aborts.push(abort);
-        return queueEventStream(new Request("http://x.localhost/", { signal: abort.signal }), topic, { hub });
+        return queueEventStream(new Request("http://x.localhost/", { signal: abort.signal }), topic, audience, { hub });
       };
       const board = topicOf(f.clinic.id, f.locationId);
-      for (let i = 0; i < MAX_PER_TOPIC; i++) expect(open(board).status).toBe(200);
-      expect(open(board).status).toBe(503);
-      expect(open(topicOf(f.clinic.id, "*")).status).toBe(200);
+      const screen = (i: number): StreamAudience => ({ kind: "public", link: `board:${i}`, ip: `198.51.100.${i % 250}` });
+      for (let i = 0; i < STREAM_LIMITS.publicPerTopic; i++) expect(open(board, screen(i)).status).toBe(200);
+      expect(open(board, screen(999)).status).toBe(503);
+      expect(open(topicOf(f.clinic.id, "*"), screen(1)).status).toBe(200);
+      expect(open(board, { kind: "staff" }).status).toBe(200);
     } finally {
       for (const a of aborts) a.abort();
       await hub.close();

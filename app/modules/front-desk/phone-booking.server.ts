@@ -21,7 +21,7 @@ import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
 import { ensureDeposit } from "~/modules/payments/deposits.server";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
 import type { Actor } from "~/modules/scheduling/actor";
-import { bookAppointment, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { bookAppointment, ClinicNotTakingBookingsError, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
 import { alternativeSlots, findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
@@ -238,6 +238,10 @@ export async function bookByPhone(db: Db, clinic: ClinicRef, input: PhoneBooking
       return { ok: false, kind: "taken", message: "That time was just taken. Choose one of the next free times.", alternatives: alternatives.map((s) => slotOption(s, clinic, doctorNames)) };
     }
     if (error instanceof ValidationError || error instanceof NotFoundError) return { ok: false, kind: "invalid", message: error.message, field: error instanceof ValidationError ? (error.errors[0]?.path ?? undefined) : undefined };
+    if (error instanceof ClinicNotTakingBookingsError) return { ok: false, kind: "invalid", message: SUSPENDED_DESK_MESSAGE };
     throw error;
   }
 }
+
+/** What the desk is told when it tries to book while the clinic is suspended. */
+export const SUSPENDED_DESK_MESSAGE = "The clinic is suspended, so it takes no new bookings. You can still cancel or move the visits already booked and contact those patients.";

@@ -4,7 +4,7 @@ import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { addDays, utcToZoned, zonedToUtc } from "../scheduling/zoned-time";
-import { clinicSiteOrigin, messageStatusCallbackUrl, type LinkEnv } from "./links.server";
+import { clinicSiteOrigin, messageStatusCallbackUrl, platformOrigin, type LinkEnv } from "./links.server";
 import { sendEmail, sendSms, type Delivery, type Messenger } from "./messenger.server";
 import { renderTemplate, type MessageChannel, type MessageKind } from "./templates";
 import { resolveTemplate } from "./templates.server";
@@ -81,6 +81,7 @@ interface ClinicInfo {
   name: string;
   timeZone: string;
   contactPhone: string | null;
+  contactEmail: string | null;
   quietHoursStartMin: number | null;
   quietHoursEndMin: number | null;
 }
@@ -110,7 +111,7 @@ interface Recipient {
 async function readClinic(tx: Tx, clinicId: string): Promise<ClinicInfo | null> {
   return tx.clinic.findUnique({
     where: { id: clinicId },
-    select: { id: true, slug: true, name: true, timeZone: true, contactPhone: true, quietHoursStartMin: true, quietHoursEndMin: true },
+    select: { id: true, slug: true, name: true, timeZone: true, contactPhone: true, contactEmail: true, quietHoursStartMin: true, quietHoursEndMin: true },
   });
 }
 
@@ -153,6 +154,9 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
     const site = clinicSiteOrigin(clinic.slug, env);
     Object.assign(vars, {
       clinicPhone: clinic.contactPhone ?? "",
+      clinicEmail: clinic.contactEmail ?? "",
+      // On Medslot's own host: it answers even while the clinic's site is offline.
+      platformAccountUrl: `${platformOrigin(env)}/account`,
       accountUrl: `${site}/account`,
       bookUrl: `${site}/book`,
       cardsUrl: `${site}/account/cards`,

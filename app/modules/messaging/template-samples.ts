@@ -8,6 +8,7 @@ export function sampleVariables(clinic: { name: string; phone: string | null; or
   return {
     clinicName: clinic.name,
     clinicPhone: clinic.phone ?? "+1 212 555 0142",
+    clinicEmail: "desk@clinic.example",
     patientName: "Maria",
     visitFor: "you",
     serviceName: "General check-up",
@@ -25,6 +26,7 @@ export function sampleVariables(clinic: { name: string; phone: string | null; or
     expiresAt: "Monday 18:00",
     code: "482913",
     host: clinic.origin.replace(/^https?:\/\//, ""),
+    platformAccountUrl: "https://medslot.example/account",
   };
 }
 

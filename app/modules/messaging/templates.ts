@@ -20,9 +20,10 @@ export const MESSAGE_KINDS = [
   "flexible_proposal",
   "waitlist_offer",
   "youre_next",
+  "clinic_suspended",
 ] as const;
 
-export type MessageKind = "sign_in_code" | "booking_confirmation" | "booking_change" | "cancellation" | "reminder" | "deposit_problem" | "flexible_proposal" | "waitlist_offer" | "youre_next";
+export type MessageKind = "sign_in_code" | "booking_confirmation" | "booking_change" | "cancellation" | "reminder" | "deposit_problem" | "flexible_proposal" | "waitlist_offer" | "youre_next" | "clinic_suspended";
 
 export const MESSAGE_CHANNELS = ["sms", "email"] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
@@ -31,6 +32,7 @@ export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 export const VARIABLE_DESCRIPTIONS = {
   clinicName: "the clinic's name",
   clinicPhone: "the clinic's phone number",
+  clinicEmail: "the clinic's email address",
   patientName: "the first name of the person the message is sent to",
   visitFor: "who the visit is for: the family member's first name, or \"you\"",
   serviceName: "the service booked",
@@ -48,6 +50,7 @@ export const VARIABLE_DESCRIPTIONS = {
   expiresAt: "when the offered time stops being held for the patient",
   code: "the 6-digit sign-in code",
   host: "the site the code is for (lets phones offer the code for autofill)",
+  platformAccountUrl: "a link to the patient's visits at every clinic, on Medslot's own site (works while the clinic's site is offline)",
 } as const;
 
 export type TemplateVariable = keyof typeof VARIABLE_DESCRIPTIONS;
@@ -65,6 +68,8 @@ export const TEMPLATE_VARIABLES: Record<MessageKind, readonly TemplateVariable[]
   flexible_proposal: [...VISIT, "expiresAt", "requestsUrl"],
   waitlist_offer: [...VISIT, "expiresAt", "requestsUrl"],
   youre_next: ["clinicName", "patientName", "visitFor", "doctorName", "locationName", "appointmentUrl"],
+  // The clinic's site is offline: its contacts and Medslot's own site are what the patient can use.
+  clinic_suspended: ["clinicName", "clinicPhone", "clinicEmail", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "platformAccountUrl"],
 };
 
 export interface TemplateText {
@@ -140,6 +145,18 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageChannel, Templ
     email: {
       subject: "You're next at {{clinicName}}",
       body: "Hello {{patientName}},\n\nIt's almost time: {{doctorName}} will call {{visitFor}} in a few minutes. Please stay close to the waiting area.\n\n" + SIGNATURE,
+    },
+  },
+  clinic_suspended: {
+    sms: {
+      subject: null,
+      body: "{{clinicName}} is not taking new bookings for now and its website is offline. Your visit on {{date}} at {{time}} stays booked unless the clinic tells you otherwise. Questions: {{clinicPhone}} {{clinicEmail}}. Your visits: {{platformAccountUrl}}",
+    },
+    email: {
+      subject: "{{clinicName}} is not taking new bookings for now",
+      body:
+        "Hello {{patientName}},\n\n{{clinicName}} is not taking new bookings for now, and its booking website is offline.\n\nThe visit for {{visitFor}} ({{serviceName}} with {{doctorName}} on {{date}} at {{time}}, {{locationName}}) stays booked unless the clinic tells you otherwise. To change or cancel it, contact the clinic:\n\nPhone: {{clinicPhone}}\nEmail: {{clinicEmail}}\n\nYour visits at every clinic: {{platformAccountUrl}}\n\n" +
+        SIGNATURE,
     },
   },
 };

@@ -8,11 +8,13 @@
  * returns counts only). No patient table is read here. Decisions about one clinic are written in
  * that clinic's own scope, audited in its log and, in the same transaction, in the platform's log.
  */
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { ClinicDocumentKind, ClinicDocumentStatus, ClinicStatus } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { toSummary, type ClinicDocumentSummary } from "~/modules/clinic/clinic-documents.server";
 import { REQUIRED_DOCUMENT_KINDS } from "~/modules/clinic/onboarding-words";
+import { writeOutboxEvent } from "~/modules/outbox/outbox.server";
 import { forgetCachedSites } from "~/modules/tenancy/site.server";
 import type { Db, Tx } from "~/utils/db.server";
 
@@ -379,8 +381,10 @@ export async function decideForClinic(db: Db, clinicId: string, decision: Operat
       case "suspend": {
         if (clinic.status === "suspended") return { ok: false, message: `${clinic.name} is already suspended.` };
         await tx.clinic.update({ where: { id: clinicId }, data: { status: "suspended" } });
+        // In the clinic's scope, before bothLogs moves the transaction to the platform's.
+        await writeOutboxEvent(tx, { clinicId, name: "clinic.suspended", data: { suspensionId: randomUUID(), at: now.toISOString() } });
         await bothLogs(tx, clinicId, operator, "clinic.suspended", target, { from: clinic.status, to: "suspended", reason: decision.reason });
-        return { ok: true, message: `${clinic.name} is suspended: its booking site and API no longer take bookings.` };
+        return { ok: true, message: `${clinic.name} is suspended: its booking site, marketplace page and API are offline and take no bookings; its staff keep the panel, and patients with visits ahead are told.` };
       }
       case "reinstate": {
         if (clinic.status !== "suspended") return { ok: false, message: `${clinic.name} is not suspended.` };

@@ -7,9 +7,13 @@
  *
  * A notification names the clinic, the location and the kind of change, never a patient: the pages
  * fetch what they may show themselves. Streams are server-sent events with a `retry` hint and a
- * heartbeat comment every 20 s, closed and forgotten when the browser goes away; the number of open
- * streams per server is bounded, and past the bound a stream is refused with 503 (the browser
- * tries again after the retry delay).
+ * heartbeat comment every 20 s, closed and forgotten when the browser goes away.
+ *
+ * Capacity per server: staff screens (signed in) and public screens (a board or check-in link,
+ * which anyone holding the link can open) count in separate pools, so no number of public streams
+ * can cut the desk off. A public stream is also capped per link and per network (client IP): past
+ * those it is refused with 429; past a pool's bound with 503. Either way the browser tries again
+ * after the retry delay.
  */
 import pg from "pg";
 import type { Tx } from "~/utils/db.server";
@@ -19,9 +23,37 @@ import { log } from "~/utils/log.server";
 export const QUEUE_CHANNEL = "medslot_queue";
 export const HEARTBEAT_MS = 20_000;
 export const RETRY_MS = 3_000;
-export const MAX_LISTENERS = 500;
-/** One screen's topic (a board link, a check-in link, a location's desk) holds at most this many, so one leaked link cannot take every connection. */
-export const MAX_PER_TOPIC = 50;
+
+/** How many streams one server holds, by who follows them. */
+export interface StreamLimits {
+  /** Signed-in staff screens, all topics together, and per topic (one location's desk screens). */
+  staffTotal: number;
+  staffPerTopic: number;
+  /** Link holders' screens (boards, patients' phones), all topics together, and per topic. */
+  publicTotal: number;
+  publicPerTopic: number;
+  /** One board or check-in link: a waiting room's few screens, a patient's phone or two. */
+  publicPerLink: number;
+  /** One network: a clinic's waiting rooms behind one address, or one abuser. */
+  publicPerIp: number;
+}
+
+export const PUBLIC_STREAMS_PER_LINK = 10;
+export const PUBLIC_STREAMS_PER_IP = 20;
+export const STREAM_LIMITS: StreamLimits = {
+  staffTotal: 200,
+  staffPerTopic: 50,
+  publicTotal: 300,
+  publicPerTopic: 100,
+  publicPerLink: PUBLIC_STREAMS_PER_LINK,
+  publicPerIp: PUBLIC_STREAMS_PER_IP,
+};
+
+/**
+ * Who a stream is for. A public stream names its link by what it opens (`board:<location>`,
+ * `check-in:<visit>`), never by the secret token.
+ */
+export type StreamAudience = { kind: "staff" } | { kind: "public"; link: string; ip: string };
 
 export type QueueChangeKind = "ticket" | "flag" | "board";
 
@@ -44,19 +76,43 @@ export function topicOf(clinicId: string, locationId: string | "*") {
 
 type Listener = (notice: QueueNotice) => void;
 
-export class HubFullError extends Error {}
+/** A stream refused: 429 when one link or network asks for too many, 503 when the server is full. */
+export class HubFullError extends Error {
+  constructor(
+    message: string,
+    readonly status: 429 | 503 = 503,
+  ) {
+    super(message);
+  }
+}
 
 export interface QueueHub {
-  subscribe(topic: string, listener: Listener): () => void;
+  subscribe(topic: string, listener: Listener, audience: StreamAudience): () => void;
   /** Resolves once the hub is listening (tests wait for it before changing anything). */
   ready(): Promise<void>;
   size(): number;
   close(): Promise<void>;
 }
 
-export function createQueueHub(url: string, opts: { maxListeners?: number } = {}): QueueHub {
-  const max = opts.maxListeners ?? MAX_LISTENERS;
+/** Counts by key, forgetting a key at zero so the maps do not grow with every link ever seen. */
+class Counter {
+  private readonly counts = new Map<string, number>();
+  get(key: string) {
+    return this.counts.get(key) ?? 0;
+  }
+  add(key: string, by: 1 | -1) {
+    const next = this.get(key) + by;
+    if (next <= 0) this.counts.delete(key);
+    else this.counts.set(key, next);
+  }
+}
+
+export function createQueueHub(url: string, opts: { limits?: Partial<StreamLimits> } = {}): QueueHub {
+  const limits: StreamLimits = { ...STREAM_LIMITS, ...opts.limits };
   const topics = new Map<string, Set<Listener>>();
+  const pools = { staff: { total: 0, perTopic: new Counter() }, public: { total: 0, perTopic: new Counter() } };
+  const perLink = new Counter();
+  const perIp = new Counter();
   let count = 0;
   let client: pg.Client | null = null;
   let connecting: Promise<void> | null = null;
@@ -120,19 +176,37 @@ export function createQueueHub(url: string, opts: { maxListeners?: number } = {}
   };
 
   return {
-    subscribe(topic, listener) {
-      if (count >= max) throw new HubFullError("Too many live connections on this server; try again shortly.");
+    subscribe(topic, listener, audience) {
+      const pool = pools[audience.kind];
+      const [total, perTopic] = audience.kind === "staff" ? [limits.staffTotal, limits.staffPerTopic] : [limits.publicTotal, limits.publicPerTopic];
+      if (audience.kind === "public") {
+        if (perLink.get(audience.link) >= limits.publicPerLink) throw new HubFullError("Too many screens follow this link at once. Close one and try again.", 429);
+        if (perIp.get(audience.ip) >= limits.publicPerIp) throw new HubFullError("Too many live screens from your network at once. Close one and try again.", 429);
+      }
+      if (pool.total >= total) throw new HubFullError("Too many live connections on this server; try again shortly.");
+      if (pool.perTopic.get(topic) >= perTopic) throw new HubFullError("Too many screens follow this page at once; try again shortly.");
       let set = topics.get(topic);
-      if (set && set.size >= MAX_PER_TOPIC) throw new HubFullError("Too many screens follow this page at once; try again shortly.");
       if (!set) topics.set(topic, (set = new Set()));
       set.add(listener);
       count++;
+      pool.total++;
+      pool.perTopic.add(topic, 1);
+      if (audience.kind === "public") {
+        perLink.add(audience.link, 1);
+        perIp.add(audience.ip, 1);
+      }
       connect().catch(() => {});
       let done = false;
       return () => {
         if (done) return;
         done = true;
         count--;
+        pool.total--;
+        pool.perTopic.add(topic, -1);
+        if (audience.kind === "public") {
+          perLink.add(audience.link, -1);
+          perIp.add(audience.ip, -1);
+        }
         set.delete(listener);
         if (set.size === 0) topics.delete(topic);
       };
@@ -172,20 +246,24 @@ export async function resetQueueHub() {
  * An event stream for one topic. Each notice becomes `event: queue` with `{kind, at}` only; the
  * page reloads its own data. `heartbeatMs` is shortened by tests.
  */
-export function queueEventStream(request: Request, topic: string, opts: { hub?: QueueHub; heartbeatMs?: number } = {}): Response {
+export function queueEventStream(request: Request, topic: string, audience: StreamAudience, opts: { hub?: QueueHub; heartbeatMs?: number } = {}): Response {
   const hub = opts.hub ?? getQueueHub();
   const encoder = new TextEncoder();
   let cleanup = () => {};
   let unsubscribe: (() => void) | null = null;
   try {
-    // Subscribing first: a full hub answers 503 before any stream is opened.
+    // Subscribing first: a refused stream is answered before any stream is opened.
     let push: ((chunk: string) => void) | null = null;
     const pending: string[] = [];
-    unsubscribe = hub.subscribe(topic, (notice) => {
-      const chunk = `event: queue\ndata: ${JSON.stringify({ kind: notice.kind, at: new Date().toISOString() })}\n\n`;
-      if (push) push(chunk);
-      else pending.push(chunk);
-    });
+    unsubscribe = hub.subscribe(
+      topic,
+      (notice) => {
+        const chunk = `event: queue\ndata: ${JSON.stringify({ kind: notice.kind, at: new Date().toISOString() })}\n\n`;
+        if (push) push(chunk);
+        else pending.push(chunk);
+      },
+      audience,
+    );
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         let open = true;
@@ -232,7 +310,7 @@ export function queueEventStream(request: Request, topic: string, opts: { hub?: 
   } catch (error) {
     unsubscribe?.();
     if (error instanceof HubFullError) {
-      return new Response(error.message, { status: 503, headers: { "Retry-After": String(RETRY_MS / 1000), "Content-Type": "text/plain; charset=utf-8" } });
+      return new Response(error.message, { status: error.status, headers: { "Retry-After": String(RETRY_MS / 1000), "Content-Type": "text/plain; charset=utf-8" } });
     }
     throw error;
   }

@@ -37,7 +37,10 @@ export class SlotTakenError extends ConflictError<Slot> {
   }
 }
 
-/** A suspended clinic takes no new bookings (holds, bookings, moves to a new time); cancelling still works. */
+/**
+ * A suspended clinic takes no new bookings (holds, bookings, a patient's move to a new time);
+ * its staff still cancel and move the visits already booked.
+ */
 export class ClinicNotTakingBookingsError extends DomainError {
   readonly status = 403;
   readonly problemType = problemType("clinic-not-taking-bookings");
@@ -244,7 +247,7 @@ const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" |
  * the grid, in working hours, free. A time that is bookable in principle but busy is "taken" (409);
  * a time that is never bookable is invalid input (422).
  */
-async function resolveSlot(tx: SqlTx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date): Promise<{ slot: Slot; data: ScheduleData }> {
+async function resolveSlot(tx: SqlTx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date, purpose: "new" | "move" = "new"): Promise<{ slot: Slot; data: ScheduleData }> {
   if (!isUuid(choice.serviceId)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
   if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
@@ -252,7 +255,7 @@ async function resolveSlot(tx: SqlTx, clinic: ClinicRef, choice: SlotChoice, aud
   const window = { from: choice.start, to: new Date(choice.start.getTime() + 60_000) };
   const data = await loadScheduleData(prismaQuery(tx), clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
   // Read in the booking's own transaction (with the schedule): a suspension that committed first is always seen.
-  if (data?.clinicStatus === "suspended") throw new ClinicNotTakingBookingsError();
+  if (data?.clinicStatus === "suspended" && !(purpose === "move" && audience === "staff")) throw new ClinicNotTakingBookingsError();
   if (!data || !bookableFor(data, audience)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (!data.service.eligibleDoctorIds.includes(choice.practitionerId)) {
     throw new ValidationError("This practitioner does not offer this service (or is not taking bookings now).", [
@@ -724,6 +727,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
     { serviceId: old.serviceId, practitionerId: req.practitionerId ?? old.practitionerId, start: req.start, locationId: req.locationId ?? null },
     actor.type === "patient" ? "public" : "staff",
     now,
+    "move",
   );
   const created = await claiming(() =>
     tx.appointment.create({

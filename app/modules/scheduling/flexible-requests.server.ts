@@ -498,6 +498,7 @@ export interface FlexibleRequestChange {
 export async function proposeTime(tx: Tx, clinic: ClinicRef, input: ProposeTimeInput, actor: Actor, now = new Date()): Promise<FlexibleRequestChange> {
   if (actor.type === "patient") throw new ForbiddenError("Only the clinic can propose a time.");
   const p = parse(proposeTimeSchema, input);
+  if (await isSuspended(tx, clinic.id)) throw new ConflictError("The clinic is suspended, so it takes no new bookings: the patient could not book a proposed time.");
   const request = await lockRequest(tx, clinic, p.requestId);
   if (!(LIVE_STATUSES as readonly string[]).includes(request.status)) {
     throw new ConflictError(`This request is ${statusWords[request.status]}; there is nothing to propose a time for.`);
@@ -537,6 +538,11 @@ export async function proposeTime(tx: Tx, clinic: ClinicRef, input: ProposeTimeI
  * The slot at `start` if it is free now, found the way a booking finds it; otherwise a clear
  * refusal: taken (409), or not a bookable time for this doctor at all (422).
  */
+async function isSuspended(tx: Tx, clinicId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM clinics WHERE id = ${clinicId}::uuid`;
+  return rows[0]?.status === "suspended";
+}
+
 async function freeSlotAt(tx: Tx, clinic: ClinicRef, choice: { serviceId: string; practitionerId: string; locationId: string | null; start: Date }, now: Date): Promise<Slot> {
   if (choice.start.getTime() <= now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "Must be in the future." }]);
   const window = { from: choice.start, to: new Date(choice.start.getTime() + MINUTE_MS) };
@@ -675,6 +681,8 @@ export async function cancelFlexibleRequest(tx: Tx, clinic: ClinicRef, input: Fl
 export async function offerFreedTime(tx: Tx, clinic: ClinicRef, freedInput: FreedTime, now = new Date(), offerMinutes = DEFAULT_OFFER_MINUTES): Promise<FlexibleRequestRecord | null> {
   const freed = parse(freedTimeSchema, freedInput);
   if (freed.start.getTime() <= now.getTime()) return null;
+  // A suspended clinic's site is offline: an offer could not be taken up.
+  if (await isSuspended(tx, clinic.id)) return null;
   await lockDoctorOffers(tx, clinic.id, freed.practitionerId);
   if (await liveProposalOverlapping(tx, clinic.id, freed.practitionerId, freed.start, freed.end, now, null)) return null;
 

@@ -25,7 +25,22 @@ export interface ClinicSite {
 export type Site =
   | { kind: "marketplace"; host: string }
   | { kind: "clinic"; host: string; clinic: ClinicSite }
-  | { kind: "not-found"; host: string; reason: "unknown-clinic" | "reserved" | "invalid-host" | "suspended" };
+  | { kind: "not-found"; host: string; reason: "unknown-clinic" | "reserved" | "invalid-host" }
+  // The clinic rides along so its staff side can still answer (siteForPath).
+  | { kind: "not-found"; host: string; reason: "suspended"; clinic: ClinicSite };
+
+/**
+ * What a suspended clinic's host still answers: its staff side, so the staff can manage the visits
+ * already booked (cancel, move, contact the patients). Everything else, the patients' site, booking,
+ * the API, board and check-in links, is down. `.data` is a single-fetch data request for the page.
+ */
+const STAFF_SIDE = /^\/(?:panel|staff|sign-out|brand)(?:[/.]|$)/;
+
+/** The site a request on this path sees: a suspended clinic is a clinic only on its staff side. */
+export function siteForPath(site: Site, pathname: string): Site {
+  if (site.kind === "not-found" && site.reason === "suspended" && STAFF_SIDE.test(pathname)) return { kind: "clinic", host: site.host, clinic: site.clinic };
+  return site;
+}
 
 const clinicSelect = {
   id: true,
@@ -102,10 +117,10 @@ export async function resolveSite(rawHost: string | null | undefined, appDomain:
   );
   let site: Site;
   if (!row) site = { kind: "not-found", host: target.host, reason: "unknown-clinic" };
-  else if (row.status === "suspended") site = { kind: "not-found", host: target.host, reason: "suspended" };
   else {
     const { logoType, logoUpdatedAt, ...rest } = row;
-    site = { kind: "clinic", host: target.host, clinic: { ...rest, hasLogo: Boolean(logoType), logoVersion: logoUpdatedAt?.getTime() ?? 0 } };
+    const clinic: ClinicSite = { ...rest, hasLogo: Boolean(logoType), logoVersion: logoUpdatedAt?.getTime() ?? 0 };
+    site = row.status === "suspended" ? { kind: "not-found", host: target.host, reason: "suspended", clinic } : { kind: "clinic", host: target.host, clinic };
   }
   if (readUnder === shared.generation) cache.set(target.host, { at: Date.now(), site });
   if (cache.size > 5_000) cache.delete(cache.keys().next().value!);
