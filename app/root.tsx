@@ -6,7 +6,7 @@ import { ErrorPage } from "~/components/error-page";
 import { NavigationProgress } from "~/components/navigation-progress";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { getViewer } from "~/modules/auth/guards.server";
-import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { marketplaceOrigin } from "~/utils/public-urls.server";
 import { MEDSLOT_THEME, themeVariables } from "~/modules/tenancy/theme";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 
@@ -28,7 +28,7 @@ export type ViewerSummary =
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { site } = context;
-  const marketplace = marketplaceUrl(request);
+  const marketplace = marketplaceOrigin();
   if (site.kind === "not-found") {
     // The error page reads this body: why nothing is here, and where the marketplace is.
     throw new Response(JSON.stringify({ reason: site.reason, host: site.host, marketplaceUrl: marketplace }), {

@@ -164,9 +164,21 @@ export async function startIntegrations(build: ServerBuild): Promise<void> {
   log.info("integrations ready", providers ?? {});
 }
 
-export function parseTrustProxy(value: string): boolean | number | string {
-  if (value === "true" || value === "false") return value === "true";
-  return /^\d+$/.test(value) ? Number(value) : value;
+/**
+ * TRUST_PROXY as Express's "trust proxy": "none" (or "false", "0") trusts no proxy, so the client's
+ * address, scheme and host are the connection's own and X-Forwarded-* headers count for nothing; a
+ * number trusts that many hops in front; anything else is Express's list of trusted addresses.
+ */
+export function parseTrustProxy(value: string): false | number | string {
+  const v = value.trim().toLowerCase();
+  if (v === "none" || v === "false" || v === "0") return false;
+  return /^\d+$/.test(v) ? Number(v) : value;
+}
+
+/** Whether the connection's peer is a proxy this app trusts to tell the client's address, scheme and host. */
+function fromTrustedProxy(req: express.Request): boolean {
+  const trust = req.app.get("trust proxy fn") as (address: string, hop: number) => boolean;
+  return trust(req.socket.remoteAddress ?? "", 0);
 }
 
 /**
@@ -214,7 +226,7 @@ function remixHandler(options: {
     try {
       const request = new Request(url.href, {
         method: req.method,
-        headers: fetchHeaders(req.headers),
+        headers: fetchHeaders(req.headers, fromTrustedProxy(req)),
         signal: controller.signal,
         ...(body ? { body, duplex: "half" } : {}),
       });
@@ -240,10 +252,13 @@ function remixHandler(options: {
   };
 }
 
-/** The URL as @remix-run/express builds it (host and port from X-Forwarded-Host or Host, per "trust proxy"). */
+/**
+ * The URL as @remix-run/express builds it (host and port from X-Forwarded-Host or Host, per "trust
+ * proxy"), except that a forwarded port counts only from a trusted proxy, like the host does.
+ */
 function remixUrl(req: express.Request): URL {
   const portOf = (host: string | undefined) => Number.parseInt(host?.split(":")[1] ?? "", 10);
-  const forwardedPort = portOf(req.get("X-Forwarded-Host"));
+  const forwardedPort = fromTrustedProxy(req) ? portOf(req.get("X-Forwarded-Host")) : Number.NaN;
   const hostPort = portOf(req.get("host"));
   const port = Number.isSafeInteger(forwardedPort) ? forwardedPort : Number.isSafeInteger(hostPort) ? hostPort : "";
   return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
@@ -280,10 +295,13 @@ function discardUnreadBodyAfterAnswer(req: express.Request, res: express.Respons
   });
 }
 
-function fetchHeaders(nodeHeaders: IncomingHttpHeaders): Headers {
+/** Headers only a trusted proxy may set: from anyone else they do not reach the app at all. */
+const FORWARDING_HEADERS = new Set(["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip"]);
+
+function fetchHeaders(nodeHeaders: IncomingHttpHeaders, trustedProxy: boolean): Headers {
   const headers = new Headers();
   for (const [name, values] of Object.entries(nodeHeaders)) {
-    if (values === undefined) continue;
+    if (values === undefined || (!trustedProxy && FORWARDING_HEADERS.has(name))) continue;
     for (const value of Array.isArray(values) ? values : [values]) headers.append(name, value);
   }
   return headers;
