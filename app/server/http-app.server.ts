@@ -14,6 +14,7 @@ import { resolveSite } from "~/modules/tenancy/site.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
 import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
 import { getDb } from "~/utils/db.server";
+import { malformedAddressResponse } from "~/utils/malformed-address.server";
 import type { Env } from "~/utils/env.server";
 import { log, redactPath } from "~/utils/log.server";
 import { rawBodyOf } from "~/utils/raw-body.server";
@@ -61,6 +62,12 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
       });
     });
     next();
+  });
+
+  // An address whose percent-encoding is broken names nothing: 400, before anything tries to decode it.
+  app.use((req, res, next) => {
+    if (isDecodablePath(req.path)) return next();
+    void sendResponse(res, malformedAddressResponse({ pathname: req.path, accept: req.get("accept") ?? null, contentType: null })).catch(next);
   });
 
   app.get("/healthz", async (_req, res) => {
@@ -169,6 +176,15 @@ export async function startIntegrations(build: ServerBuild): Promise<void> {
  * address, scheme and host are the connection's own and X-Forwarded-* headers count for nothing; a
  * number trusts that many hops in front; anything else is Express's list of trusted addresses.
  */
+function isDecodablePath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function parseTrustProxy(value: string): false | number | string {
   const v = value.trim().toLowerCase();
   if (v === "none" || v === "false" || v === "0") return false;
