@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import type { CSSProperties, ReactNode } from "react";
 import stylesheet from "~/tailwind.css";
 import { ErrorPage } from "~/components/error-page";
+import { useNonce } from "~/components/nonce";
 import { NavigationProgress } from "~/components/navigation-progress";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { getViewer } from "~/modules/auth/guards.server";
@@ -75,6 +76,7 @@ export function useRootData() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
+  const nonce = useNonce();
   const theme = data?.site.kind === "clinic" ? themeVariables(data.site.clinic.colorPrimary, data.site.clinic.colorAccent) : MEDSLOT_THEME;
   return (
     <html lang="en" style={theme as CSSProperties}>
@@ -90,8 +92,8 @@ export function Layout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -21,10 +21,11 @@ import { rawBodyOf } from "~/utils/raw-body.server";
 import { isSameOrigin } from "~/utils/origin.server";
 import { knownRefusalBeforeRouting, sendEarlyRefusal } from "~/modules/api/rate-limits.server";
 import { asksToBeKept, PAGE_CACHE_HEADER, PageCache, type KeptPage } from "./page-cache.server";
+import { baselineSecurityHeaders } from "./security-headers.server";
 
 export interface HttpAppOptions {
   build: ServerBuild;
-  env: Pick<Env, "NODE_ENV" | "APP_DOMAIN" | "TRUST_PROXY">;
+  env: Pick<Env, "NODE_ENV" | "APP_DOMAIN" | "PORT" | "PUBLIC_URL" | "TRUST_PROXY" | "STRIPE_SECRET_KEY" | "STRIPE_PUBLISHABLE_KEY">;
   /** public/: static files, with the browser build under public/build. */
   publicDir: string;
 }
@@ -33,6 +34,12 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", parseTrustProxy(env.TRUST_PROXY));
+  // Every answer, static files and refusals included, starts with the security headers; a page
+  // replaces the Content-Security-Policy with its own (entry.server.tsx).
+  app.use((req, res, next) => {
+    res.set(baselineSecurityHeaders(env, req.secure));
+    next();
+  });
   app.use(compression());
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   // The other static files are few and known at start: a page or API request is not looked up on disk.
@@ -355,9 +362,18 @@ function listPublicFiles(publicDir: string): Set<string> {
   return files;
 }
 
+/**
+ * An answer's own header replaces the one the app started with (its Content-Security-Policy
+ * replaces the baseline: two policies would both apply); cookies add up.
+ */
+function setAnswerHeader(res: express.Response, name: string, value: string) {
+  if (name.toLowerCase() === "set-cookie") res.append(name, value);
+  else res.setHeader(name, value);
+}
+
 function sendKeptPage(req: express.Request, res: express.Response, page: KeptPage) {
   res.status(page.status);
-  for (const [name, value] of page.headers) res.append(name, value);
+  for (const [name, value] of page.headers) setAnswerHeader(res, name, value);
   res.setHeader("Vary", "Accept-Encoding, Cookie");
   const gzip = acceptsGzip(req.get("accept-encoding"));
   const body = gzip ? page.gzip : page.body;
@@ -371,7 +387,7 @@ function sendKeptPage(req: express.Request, res: express.Response, page: KeptPag
 async function sendResponse(res: express.Response, response: Response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  for (const [name, value] of response.headers.entries()) if (name !== PAGE_CACHE_HEADER.toLowerCase()) res.append(name, value);
+  for (const [name, value] of response.headers.entries()) if (name !== PAGE_CACHE_HEADER.toLowerCase()) setAnswerHeader(res, name, value);
   // Server-sent events (the live queue) start at once.
   if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
   // Bytes the app already held (kept answers) go out in one write, without a web stream.

@@ -19,6 +19,16 @@ function schemeAndPort(env: PublicUrlEnv): { scheme: string; port: string } {
   return isLocalAppDomain(env.APP_DOMAIN) ? { scheme: "http:", port: `:${env.PORT}` } : { scheme: "https:", port: "" };
 }
 
+/** Whether people reach the product over HTTPS ("https:") or, in a local demo, plain "http:". */
+export function publicScheme(env: PublicUrlEnv = getEnv()): string {
+  return schemeAndPort(env).scheme;
+}
+
+/** Every clinic site on its subdomain, as a CSP source: "https://*.medslot.example". */
+export function clinicSitesSource(env: PublicUrlEnv = getEnv()): string {
+  return originOf(`*.${env.APP_DOMAIN}`, env);
+}
+
 function originOf(host: string, env: PublicUrlEnv): string {
   const { scheme, port } = schemeAndPort(env);
   return `${scheme}//${host}${port}`;
