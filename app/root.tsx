@@ -11,6 +11,13 @@ import { marketplaceOrigin } from "~/utils/public-urls.server";
 import { MEDSLOT_THEME, themeVariables } from "~/modules/tenancy/theme";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 
+/**
+ * Before any module script: zod parses without compiling its parsers through `new Function`. The
+ * page's Content-Security-Policy forbids eval, and zod's own check for it would be reported as a
+ * violation. zod reads its settings from this global when it loads.
+ */
+const ZOD_WITHOUT_EVAL = "(globalThis.__zod_globalConfig ??= {}).jitless = true;";
+
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
@@ -86,6 +93,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="theme-color" content={data?.site.kind === "clinic" ? data.site.clinic.colorPrimary : "#0f766e"} />
         <Meta />
         <Links />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: ZOD_WITHOUT_EVAL }} />
       </head>
       <body className="min-h-screen font-sans">
         <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-semibold focus:text-slate-900 focus:shadow-lg">
