@@ -1,5 +1,5 @@
 /**
- * The security headers of every answer (docs/decisions/031-security-headers.md).
+ * The security headers of every answer (docs/decisions/031-public-links-trusted-proxies-and-page-policy.md).
  *
  * Every answer: Permissions-Policy, nosniff, Referrer-Policy, framing by the same site only, HSTS
  * when the product is reached over HTTPS, and a Content-Security-Policy that allows nothing to run
