@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signInNewPatient } from "./support/patient";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
 /**
@@ -56,6 +57,15 @@ test("the staff panel runs with the policy and no violation", async ({ page }) =
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/panel/);
   for (const path of ["/panel/desk", "/panel/calendar", "/panel/queue", "/panel/book"]) {
+    await expectRunsCleanly(page, seen, clinicUrl("northside", path));
+  }
+});
+
+test("a patient's account and card pages run with the policy and no violation", async ({ page, request }) => {
+  const seen = await watchForViolations(page);
+  await page.goto(clinicUrl("northside", "/sign-in"));
+  await signInNewPatient(page, request, { first: "Nora", last: "Policy" });
+  for (const path of ["/account", "/account/cards", "/account/family"]) {
     await expectRunsCleanly(page, seen, clinicUrl("northside", path));
   }
 });
