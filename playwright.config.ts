@@ -68,6 +68,9 @@ export default defineConfig({
       PORT: String(run.port),
       APP_DOMAIN: "localhost",
       EMBEDDED_PG_PORT: String(run.pgPort),
+      // The browser on loopback stands for a proxy in front: each test may say it comes from a
+      // network of its own in X-Forwarded-For (tests/e2e/support/patient.ts).
+      TRUST_PROXY: "loopback",
       MEDSLOT_DATA_DIR: run.dataDir,
       // Always the run's own embedded database, even when the shell points at another one.
       DATABASE_URL: undefined as unknown as string,

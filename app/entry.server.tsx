@@ -4,9 +4,12 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceProvider } from "~/components/nonce";
 import { appendPendingSessionCookie } from "~/modules/auth/session.server";
 import { startMessenger } from "~/modules/messaging/messenger.server";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
+import { newNonce, pageContentSecurityPolicy, sessionCacheHeaders } from "~/server/security-headers.server";
+import { getEnv } from "~/utils/env.server";
 import { log, redactUrl } from "~/utils/log.server";
 
 export const streamTimeout = 5_000;
@@ -19,17 +22,25 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
+  // One nonce per render: the policy names it, and every inline script of this page carries it
+  // (Remix's through <Scripts nonce> and RemixServer's data stream, React's through the render option).
+  const nonce = newNonce();
+  const page = (
+    <NonceProvider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+    </NonceProvider>
+  );
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
+    const { pipe, abort } = renderToPipeableStream(page, {
+      nonce,
       [waitForAll ? "onAllReady" : "onShellReady"]() {
         shellRendered = true;
         const body = new PassThrough();
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        responseHeaders.set("X-Content-Type-Options", "nosniff");
-        responseHeaders.set("Referrer-Policy", "strict-origin-when-cross-origin");
-        responseHeaders.set("X-Frame-Options", "SAMEORIGIN");
+        responseHeaders.set("Content-Security-Policy", pageContentSecurityPolicy(nonce, getEnv()));
         appendPendingSessionCookie(loadContext, responseHeaders);
+        sessionCacheHeaders(request, responseHeaders);
         resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
         pipe(body);
       },
@@ -45,9 +56,10 @@ export default function handleRequest(
   });
 }
 
-/** Data requests (client navigations) also carry a renewed session cookie, like documents do. */
-export function handleDataRequest(response: Response, { context }: { context: AppLoadContext }) {
+/** Data requests (client navigations) also carry a renewed session cookie, like documents do, and are as private. */
+export function handleDataRequest(response: Response, { context, request }: { context: AppLoadContext; request: Request }) {
   appendPendingSessionCookie(context, response.headers);
+  sessionCacheHeaders(request, response.headers);
   return response;
 }
 

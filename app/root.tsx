@@ -3,12 +3,20 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import type { CSSProperties, ReactNode } from "react";
 import stylesheet from "~/tailwind.css";
 import { ErrorPage } from "~/components/error-page";
+import { useNonce } from "~/components/nonce";
 import { NavigationProgress } from "~/components/navigation-progress";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { getViewer } from "~/modules/auth/guards.server";
-import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { marketplaceOrigin } from "~/utils/public-urls.server";
 import { MEDSLOT_THEME, themeVariables } from "~/modules/tenancy/theme";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
+
+/**
+ * Before any module script: zod parses without compiling its parsers through `new Function`. The
+ * page's Content-Security-Policy forbids eval, and zod's own check for it would be reported as a
+ * violation. zod reads its settings from this global when it loads.
+ */
+const ZOD_WITHOUT_EVAL = "(globalThis.__zod_globalConfig ??= {}).jitless = true;";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -28,7 +36,7 @@ export type ViewerSummary =
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { site } = context;
-  const marketplace = marketplaceUrl(request);
+  const marketplace = marketplaceOrigin();
   if (site.kind === "not-found") {
     // The error page reads this body: why nothing is here, and where the marketplace is.
     throw new Response(JSON.stringify({ reason: site.reason, host: site.host, marketplaceUrl: marketplace }), {
@@ -75,6 +83,7 @@ export function useRootData() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
+  const nonce = useNonce();
   const theme = data?.site.kind === "clinic" ? themeVariables(data.site.clinic.colorPrimary, data.site.clinic.colorAccent) : MEDSLOT_THEME;
   return (
     <html lang="en" style={theme as CSSProperties}>
@@ -84,14 +93,15 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="theme-color" content={data?.site.kind === "clinic" ? data.site.clinic.colorPrimary : "#0f766e"} />
         <Meta />
         <Links />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: ZOD_WITHOUT_EVAL }} />
       </head>
       <body className="min-h-screen font-sans">
         <a href="#main" className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-semibold focus:text-slate-900 focus:shadow-lg">
           Skip to content
         </a>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -8,7 +8,7 @@ import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { listPublishedClinics } from "~/modules/marketplace/catalog.server";
 import { normaliseSearch } from "~/modules/marketplace/catalog-search";
-import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { PAGE_CACHE_HEADER } from "~/utils/page-cache-header";
@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         website: c.website,
       },
       locations,
-      marketplaceUrl: marketplaceUrl(request),
+      marketplaceUrl: marketplaceOrigin(),
     };
   }
   // The search form submits to this page: ?q= narrows the list instead of leading elsewhere.
@@ -42,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     kind: "marketplace" as const,
     search,
     clinics: clinics.map((c) => {
-      const url = clinicSiteUrl(request, c.slug);
+      const url = clinicSiteOrigin(c.slug);
       return {
         slug: c.slug,
         name: c.name,
@@ -54,7 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         logoUrl: clinicLogoUrl(c, url),
       };
     }),
-    marketplaceUrl: marketplaceUrl(request),
+    marketplaceUrl: marketplaceOrigin(),
   };
 }
 

@@ -6,7 +6,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requirePatient } from "~/modules/auth/guards.server";
 import { MarketplaceAppointments } from "~/components/marketplace-appointments";
 import { requireClinicSite, requireSite } from "~/modules/clinic/site-guard.server";
-import { clinicSiteUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
 import { accountAppointments, cancelForm, cancelOwnAppointment, type AccountAppointment } from "~/modules/patient-account/appointments.server";
 import { getDb } from "~/utils/db.server";
@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // On the marketplace: the patient's visits at every clinic, each managed on that clinic's site.
     const { patient } = await requirePatient(request, context);
     const view = await marketplaceAppointments(getDb(), patient.id, auditContextFromRequest(request, context));
-    const withLinks = (list: typeof view.upcoming) => list.map((a) => ({ ...a, manageUrl: a.clinic.online ? `${clinicSiteUrl(request, a.clinic.slug)}/account` : null }));
+    const withLinks = (list: typeof view.upcoming) => list.map((a) => ({ ...a, manageUrl: a.clinic.online ? `${clinicSiteOrigin(a.clinic.slug)}/account` : null }));
     return { where: "marketplace" as const, upcoming: withLinks(view.upcoming), past: withLinks(view.past) };
   }
   const clinic = site.clinic;

@@ -6,7 +6,7 @@ import { requirePatient } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { listFavorites, type SavedFavorite } from "~/modules/favorites/favorites.server";
 import { clinicPagePath, doctorPagePath, serviceView } from "~/modules/marketplace/place-views.server";
-import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { getDb } from "~/utils/db.server";
 
 type Kind = SavedFavorite["kind"];
@@ -30,14 +30,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { patient } = await requirePatient(request, context);
   const onClinicSite = site.kind === "clinic";
   const favorites = await listFavorites(getDb(), { clinicId: onClinicSite ? site.clinic.id : null }, patient.id, auditContextFromRequest(request, context));
-  const market = marketplaceUrl(request);
+  const market = marketplaceOrigin();
   // On a clinic's site, links to the clinic's marketplace pages lead to the marketplace host.
   const pageUrl = (path: string) => (onClinicSite ? `${market}${path}` : path);
   const views: FavoriteView[] = favorites.map((f) => {
     const base = { key: `${f.kind}:${f.clinicId}:${f.targetId}`, kind: f.kind, clinicId: f.clinicId, targetId: f.targetId };
     const t = f.target;
     if (!t) return { ...base, offered: false, title: `A ${f.kind} you saved`, subtitle: "No longer offered", href: null, bookUrl: null };
-    const siteUrl = clinicSiteUrl(request, t.clinic.slug);
+    const siteUrl = clinicSiteOrigin(t.clinic.slug);
     if (t.kind === "clinic") return { ...base, offered: true, title: t.clinic.name, subtitle: t.clinic.city ?? t.clinic.tagline, href: pageUrl(clinicPagePath(t.clinic.slug)), bookUrl: `${siteUrl}/book` };
     if (t.kind === "service") {
       const s = serviceView(t.service, siteUrl);

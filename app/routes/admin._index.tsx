@@ -3,7 +3,7 @@ import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { OnboardingStepBar } from "~/components/onboarding-steps";
 import { ClinicStatusBadge } from "~/components/status-badge";
 import { requireOperator } from "~/modules/auth/guards.server";
-import { clinicSiteUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { clinicStatusFilter, getOnboardingOverview } from "~/modules/platform/onboarding.server";
 import { getDb } from "~/utils/db.server";
 
@@ -13,7 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireOperator(request, context);
   const status = clinicStatusFilter.parse(new URL(request.url).searchParams.get("status") ?? undefined);
   const { clinics, totals } = await getOnboardingOverview(getDb(), { status });
-  return { clinics: clinics.map((c) => ({ ...c, url: clinicSiteUrl(request, c.slug) })), totals, status: status ?? null };
+  return { clinics: clinics.map((c) => ({ ...c, url: clinicSiteOrigin(c.slug) })), totals, status: status ?? null };
 }
 
 const dayFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });

@@ -5,7 +5,7 @@ import { ClinicStatusBadge, Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireOperator } from "~/modules/auth/guards.server";
 import { DOCUMENT_KIND_LABELS, DOCUMENT_STATUS_LABELS } from "~/modules/clinic/onboarding-words";
-import { clinicSiteUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { decideForClinic, getOnboardingDetail, missingForApproval, operatorDecisionForm, type OperatorAnswer } from "~/modules/platform/onboarding.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
@@ -16,7 +16,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   await requireOperator(request, context);
   const clinic = await getOnboardingDetail(getDb(), params.id ?? "");
   if (!clinic) throw notFound();
-  return { clinic, missing: missingForApproval(clinic.steps).map((s) => s.label), url: clinicSiteUrl(request, clinic.slug) };
+  return { clinic, missing: missingForApproval(clinic.steps).map((s) => s.label), url: clinicSiteOrigin(clinic.slug) };
 }
 
 type ActionAnswer = OperatorAnswer & { intent: string; documentId?: string };

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { messageStatusCallbackUrl } from "~/modules/messaging/links.server";
+import { messageStatusCallbackUrl } from "~/utils/public-urls.server";
 import { handleMessageStatus } from "~/modules/messaging/status-callback.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";

@@ -13,7 +13,7 @@ import { favoriteKeys } from "~/modules/favorites/favorites.server";
 import { getPublishedClinicPage, targetKey } from "~/modules/marketplace/catalog.server";
 import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
 import { clinicHeaderView, doctorSummary, groupServices } from "~/modules/marketplace/place-views.server";
-import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 
@@ -27,7 +27,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request, context);
   const saved = viewer.kind === "patient" ? await favoriteKeys(db, { clinicId: null }, viewer.patient.id, page.id) : new Set<string>();
   const isSaved = (kind: "clinic" | "service" | "doctor", targetId: string) => saved.has(targetKey({ kind, clinicId: page.id, targetId }));
-  const siteUrl = clinicSiteUrl(request, page.slug);
+  const siteUrl = clinicSiteOrigin(page.slug);
   return {
     clinic: { ...clinicHeaderView(page, siteUrl), saved: isSaved("clinic", page.id) },
     groups: groupServices(page.services, siteUrl).map((g) => ({ ...g, services: g.services.map((s) => ({ ...s, saved: isSaved("service", s.id) })) })),
@@ -36,7 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     places: page.locations.flatMap((l) =>
       l.latitude != null && l.longitude != null ? [{ id: l.id, name: `${page.name} · ${l.name}`, latitude: l.latitude, longitude: l.longitude, href: `#location-${l.id}` }] : [],
     ),
-    marketplaceUrl: marketplaceUrl(request),
+    marketplaceUrl: marketplaceOrigin(),
   };
 }
 

@@ -11,7 +11,7 @@ import { favoriteKeys } from "~/modules/favorites/favorites.server";
 import { getPublishedDoctorPage, targetKey } from "~/modules/marketplace/catalog.server";
 import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
 import { clinicHeaderView, serviceView } from "~/modules/marketplace/place-views.server";
-import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 
@@ -28,7 +28,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request, context);
   const saved = viewer.kind === "patient" ? await favoriteKeys(db, { clinicId: null }, viewer.patient.id, clinic.id) : new Set<string>();
   const isSaved = (kind: "service" | "doctor", targetId: string) => saved.has(targetKey({ kind, clinicId: clinic.id, targetId }));
-  const siteUrl = clinicSiteUrl(request, clinic.slug);
+  const siteUrl = clinicSiteOrigin(clinic.slug);
   const locations = clinic.locations.filter((l) => doctor.locationIds.includes(l.id));
   const services = clinic.services
     .filter((s) => doctor.serviceIds.includes(s.id))
@@ -46,7 +46,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     doctor: { id: doctor.id, name: doctor.name, specialty: doctor.specialty, saved: isSaved("doctor", doctor.id) },
     services,
     locations,
-    marketplaceUrl: marketplaceUrl(request),
+    marketplaceUrl: marketplaceOrigin(),
   };
 }
 

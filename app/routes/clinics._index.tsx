@@ -10,7 +10,7 @@ import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { listClinicPlaces } from "~/modules/marketplace/catalog.server";
 import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
 import { clinicPagePath } from "~/modules/marketplace/place-views.server";
-import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 
@@ -37,10 +37,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       city: c.city,
       specialties: c.specialties,
       href: clinicPagePath(c.slug),
-      logoUrl: clinicLogoUrl(c, clinicSiteUrl(request, c.slug)),
+      logoUrl: clinicLogoUrl(c, clinicSiteOrigin(c.slug)),
       locations: c.locations,
     })),
-    marketplaceUrl: marketplaceUrl(request),
+    marketplaceUrl: marketplaceOrigin(),
   };
 }
 

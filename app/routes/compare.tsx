@@ -7,7 +7,7 @@ import { MAX_SEARCH_LENGTH, normaliseSearch } from "~/modules/marketplace/catalo
 import { compareService, type CompareSort } from "~/modules/marketplace/compare.server";
 import { describeDiscount, formatDeposit, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
 import { bookingUrl } from "~/modules/marketplace/search.server";
-import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
@@ -44,9 +44,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       deposit: formatDeposit(o.service.deposit, o.service.currency, o.service.priceMinor),
       durationMin: o.service.durationMin,
       nextFree: o.nextFreeAt ? formatNextFree(o.nextFreeAt, o.clinic.timeZone, now) : null,
-      bookUrl: bookingUrl(clinicSiteUrl(request, o.clinic.slug), o.service.id),
+      bookUrl: bookingUrl(clinicSiteOrigin(o.clinic.slug), o.service.id),
     })),
-    marketplaceUrl: marketplaceUrl(request),
+    marketplaceUrl: marketplaceOrigin(),
   };
 }
 

@@ -10,6 +10,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { answerFromError, done, refused, zodFieldErrors } from "~/modules/clinic/setup-answers.server";
 import { getDb } from "~/utils/db.server";
+import { siteOrigin } from "~/utils/public-urls.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Staff panel" }];
@@ -25,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const keys = await listApiKeys(getDb(), clinicId);
   return {
     timeZone: context.site.clinic.timeZone,
-    apiBase: `${new URL(request.url).origin}/api/v1`,
+    apiBase: `${siteOrigin(context.site)}/api/v1`,
     keys: keys.map((k) => ({
       id: k.id,
       name: k.name,

@@ -10,6 +10,7 @@ import { PaymentProviderUnavailableError } from "~/modules/payments/provider";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
 import { payoutStatus, refreshPayoutStatus, startPayoutOnboarding, type PayoutStatus } from "~/modules/payments/payouts.server";
 import { getDb } from "~/utils/db.server";
+import { siteOrigin } from "~/utils/public-urls.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Payouts · Staff panel" }];
@@ -39,8 +40,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.intent !== "start-onboarding") return data({ error: "Unknown action." }, { status: 400 });
   const provider = getPaymentProvider();
   if (provider.name === "demo") return data({ error: "Demo payments need no payout account." }, { status: 400 });
-  const here = new URL(request.url);
-  const page = `${here.origin}/panel/payouts`;
+  // Stripe sends the owner back here: the clinic's configured address, not the request's.
+  const page = `${siteOrigin(context.site)}/panel/payouts`;
   try {
     const { url } = await startPayoutOnboarding(getDb(), provider, clinicId, staff.email, { refreshUrl: `${page}?stripe=refresh`, returnUrl: `${page}?stripe=return` }, {
       actor: { type: "staff", id: staff.id },

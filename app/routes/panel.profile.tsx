@@ -5,7 +5,7 @@ import { Pill } from "~/components/status-badge";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { getDoctorProfile } from "~/modules/clinic/doctor-profile.server";
 import { listRoles, WORK_STATUS_LABELS } from "~/modules/clinic/labels";
-import { clinicSiteUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Staff panel" }];
@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     specialty: profile.specialty,
     workStatus: profile.workStatus,
     active: profile.active,
-    clinics: profile.clinics.map((c) => ({ ...c, roles: listRoles(c.roles), panelUrl: `${clinicSiteUrl(request, c.slug)}/panel` })),
+    clinics: profile.clinics.map((c) => ({ ...c, roles: listRoles(c.roles), panelUrl: `${clinicSiteOrigin(c.slug)}/panel` })),
   };
 }
 

@@ -8,7 +8,7 @@ import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/modules/booking-flow/format";
-import { clinicSiteOrigin } from "~/modules/messaging/links.server";
+import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { queueLocations } from "~/modules/queue/board.server";
 import { deskQueueForm, doctorMembershipOf, invalidForm, runDeskAction, type QueueAnswer } from "~/modules/queue/panel.server";
 import { locationQueue, type QueueTicketView } from "~/modules/queue/tickets.server";

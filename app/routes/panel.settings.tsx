@@ -15,6 +15,7 @@ import { previewTemplate, sampleVariables } from "~/modules/messaging/template-s
 import { isMessageKind, MESSAGE_KINDS, SMS_MAX_LENGTH, EMAIL_MAX_LENGTH, TEMPLATE_VARIABLES, templateVariables, VARIABLE_DESCRIPTIONS, type MessageChannel, type MessageKind } from "~/modules/messaging/templates";
 import { listTemplates, resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
 import { getDb } from "~/utils/db.server";
+import { siteOrigin } from "~/utils/public-urls.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Staff panel" }];
@@ -79,7 +80,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     clinic: {
       name: clinic.name,
       phone: clinic.contactPhone ? displayPhone(clinic.contactPhone) : null,
-      origin: url.origin,
+      origin: siteOrigin(context.site),
       timeZone: clinic.timeZone,
     },
   };

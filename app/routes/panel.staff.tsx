@@ -5,7 +5,6 @@ import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { requestOrigin } from "~/modules/auth/pending.server";
 import { ROLE_LABELS, WORK_STATUS_LABELS } from "~/modules/clinic/labels";
 import { listClinicStaff, type StaffMember } from "~/modules/clinic/staff-directory.server";
 import { INVITE_DAYS, STAFF_ROLES, WORK_STATUSES } from "~/modules/clinic/onboarding-words";
@@ -13,6 +12,7 @@ import { changeInvite, inviteForm, listOpenInvites, type OpenInvite } from "~/mo
 import { changeStaffMember, staffMemberForm, type StaffAnswer } from "~/modules/clinic/staff-members.server";
 import { sendEmail } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
+import { siteOrigin } from "~/utils/public-urls.server";
 import { echoValue, readFormWithLists } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff · Staff panel" }];
@@ -43,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const issue = parsed.error.issues[0];
       return data<ActionAnswer>({ ok: false, intent, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again.", values }, { status: 400 });
     }
-    const answer = await changeInvite({ db, messenger: { sendEmail } }, { id: clinicId, name: context.site.clinic.name, origin: requestOrigin(request) }, parsed.data, actor);
+    const answer = await changeInvite({ db, messenger: { sendEmail } }, { id: clinicId, name: context.site.clinic.name, origin: siteOrigin(context.site) }, parsed.data, actor);
     return data<ActionAnswer>({ ...answer, intent, values: answer.ok ? undefined : values }, { status: answer.ok ? 200 : 422 });
   }
   const parsed = staffMemberForm.safeParse(form);

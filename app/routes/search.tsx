@@ -13,7 +13,7 @@ import { MAX_SEARCH_LENGTH } from "~/modules/marketplace/catalog-search";
 import { readSearchForm, type SearchForm } from "~/modules/marketplace/search-query";
 import { describeDiscount, formatDeposit, formatDistance, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
 import { bookingUrl, listSearchFacets, searchPage, type CatalogSearchResult, type PublishedResult } from "~/modules/marketplace/search.server";
-import { clinicSiteUrl, marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/root";
 import { getDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
@@ -39,7 +39,7 @@ export function resultView(request: Request, r: CatalogSearchResult, now: Date, 
           ? { label: formatNextFree(r.nextFreeAt, r.clinic.timeZone, now), available: true }
           : { label: onDate ? "No free time that day" : NO_FREE_TIME, available: false },
     distance: r.distanceKm === null ? null : formatDistance(r.distanceKm),
-    bookUrl: bookingUrl(clinicSiteUrl(request, r.clinic.slug), r.service.id),
+    bookUrl: bookingUrl(clinicSiteOrigin(r.clinic.slug), r.service.id),
     compareUrl: `/compare?service=${encodeURIComponent(r.service.name)}`,
   };
 }
@@ -90,7 +90,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     pages,
     dateLabel: form.date && !error ? dayLabel(form.date) : null,
     today: now.toISOString().slice(0, 10),
-    marketplaceUrl: marketplaceUrl(request),
+    marketplaceUrl: marketplaceOrigin(),
   };
 }
 

@@ -3,11 +3,12 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
 import { EMAIL_MAX_LENGTH } from "~/modules/auth/field-limits";
 import { fieldErrors, forgotPasswordForm } from "~/modules/auth/forms.server";
-import { requestMeta, requestOrigin } from "~/modules/auth/pending.server";
+import { requestMeta } from "~/modules/auth/pending.server";
 import { RESET_LINK_MINUTES, requestPasswordReset } from "~/modules/auth/staff-sign-in.server";
 import { staffSite } from "~/modules/auth/staff-site.server";
 import { sendEmail } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
+import { siteOrigin } from "~/utils/public-urls.server";
 import { echoValue, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password" }];
@@ -24,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = forgotPasswordForm.safeParse(form);
   if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email: echoValue(form.email, EMAIL_MAX_LENGTH) } }, { status: 400 });
-  const result = await requestPasswordReset({ db: getDb(), messenger: { sendEmail } }, { ...site, origin: requestOrigin(request) }, { email: parsed.data.email }, requestMeta(request, context));
+  const result = await requestPasswordReset({ db: getDb(), messenger: { sendEmail } }, { ...site, origin: siteOrigin(site) }, { email: parsed.data.email }, requestMeta(request, context));
   if (!result.ok) {
     return data<ActionResult>({ errors: { email: result.message }, values: { email: parsed.data.email } }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
   }

@@ -14,16 +14,18 @@ import { resolveSite, siteForPath } from "~/modules/tenancy/site.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
 import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
 import { getDb } from "~/utils/db.server";
+import { malformedAddressResponse } from "~/utils/malformed-address.server";
 import type { Env } from "~/utils/env.server";
 import { log, redactPath } from "~/utils/log.server";
 import { rawBodyOf } from "~/utils/raw-body.server";
 import { isSameOrigin } from "~/utils/origin.server";
 import { knownRefusalBeforeRouting, sendEarlyRefusal } from "~/modules/api/rate-limits.server";
 import { asksToBeKept, PAGE_CACHE_HEADER, PageCache, type KeptPage } from "./page-cache.server";
+import { baselineSecurityHeaders } from "./security-headers.server";
 
 export interface HttpAppOptions {
   build: ServerBuild;
-  env: Pick<Env, "NODE_ENV" | "APP_DOMAIN" | "TRUST_PROXY">;
+  env: Pick<Env, "NODE_ENV" | "APP_DOMAIN" | "PORT" | "PUBLIC_URL" | "TRUST_PROXY" | "STRIPE_SECRET_KEY" | "STRIPE_PUBLISHABLE_KEY">;
   /** public/: static files, with the browser build under public/build. */
   publicDir: string;
 }
@@ -32,6 +34,12 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", parseTrustProxy(env.TRUST_PROXY));
+  // Every answer, static files and refusals included, starts with the security headers; a page
+  // replaces the Content-Security-Policy with its own (entry.server.tsx).
+  app.use((req, res, next) => {
+    res.set(baselineSecurityHeaders(env, req.secure));
+    next();
+  });
   app.use(compression());
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   // The other static files are few and known at start: a page or API request is not looked up on disk.
@@ -61,6 +69,12 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
       });
     });
     next();
+  });
+
+  // An address whose percent-encoding is broken names nothing: 400, before anything tries to decode it.
+  app.use((req, res, next) => {
+    if (isDecodablePath(req.path)) return next();
+    void sendResponse(res, malformedAddressResponse({ pathname: req.path, accept: req.get("accept") ?? null, contentType: null })).catch(next);
   });
 
   app.get("/healthz", async (_req, res) => {
@@ -164,9 +178,30 @@ export async function startIntegrations(build: ServerBuild): Promise<void> {
   log.info("integrations ready", providers ?? {});
 }
 
-export function parseTrustProxy(value: string): boolean | number | string {
-  if (value === "true" || value === "false") return value === "true";
-  return /^\d+$/.test(value) ? Number(value) : value;
+/**
+ * TRUST_PROXY as Express's "trust proxy": "none" (or "false", "0") trusts no proxy, so the client's
+ * address, scheme and host are the connection's own and X-Forwarded-* headers count for nothing; a
+ * number trusts that many hops in front; anything else is Express's list of trusted addresses.
+ */
+function isDecodablePath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseTrustProxy(value: string): false | number | string {
+  const v = value.trim().toLowerCase();
+  if (v === "none" || v === "false" || v === "0") return false;
+  return /^\d+$/.test(v) ? Number(v) : value;
+}
+
+/** Whether the connection's peer is a proxy this app trusts to tell the client's address, scheme and host. */
+function fromTrustedProxy(req: express.Request): boolean {
+  const trust = req.app.get("trust proxy fn") as (address: string, hop: number) => boolean;
+  return trust(req.socket.remoteAddress ?? "", 0);
 }
 
 /**
@@ -214,7 +249,7 @@ function remixHandler(options: {
     try {
       const request = new Request(url.href, {
         method: req.method,
-        headers: fetchHeaders(req.headers),
+        headers: fetchHeaders(req.headers, fromTrustedProxy(req)),
         signal: controller.signal,
         ...(body ? { body, duplex: "half" } : {}),
       });
@@ -240,10 +275,13 @@ function remixHandler(options: {
   };
 }
 
-/** The URL as @remix-run/express builds it (host and port from X-Forwarded-Host or Host, per "trust proxy"). */
+/**
+ * The URL as @remix-run/express builds it (host and port from X-Forwarded-Host or Host, per "trust
+ * proxy"), except that a forwarded port counts only from a trusted proxy, like the host does.
+ */
 function remixUrl(req: express.Request): URL {
   const portOf = (host: string | undefined) => Number.parseInt(host?.split(":")[1] ?? "", 10);
-  const forwardedPort = portOf(req.get("X-Forwarded-Host"));
+  const forwardedPort = fromTrustedProxy(req) ? portOf(req.get("X-Forwarded-Host")) : Number.NaN;
   const hostPort = portOf(req.get("host"));
   const port = Number.isSafeInteger(forwardedPort) ? forwardedPort : Number.isSafeInteger(hostPort) ? hostPort : "";
   return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
@@ -280,10 +318,13 @@ function discardUnreadBodyAfterAnswer(req: express.Request, res: express.Respons
   });
 }
 
-function fetchHeaders(nodeHeaders: IncomingHttpHeaders): Headers {
+/** Headers only a trusted proxy may set: from anyone else they do not reach the app at all. */
+const FORWARDING_HEADERS = new Set(["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip"]);
+
+function fetchHeaders(nodeHeaders: IncomingHttpHeaders, trustedProxy: boolean): Headers {
   const headers = new Headers();
   for (const [name, values] of Object.entries(nodeHeaders)) {
-    if (values === undefined) continue;
+    if (values === undefined || (!trustedProxy && FORWARDING_HEADERS.has(name))) continue;
     for (const value of Array.isArray(values) ? values : [values]) headers.append(name, value);
   }
   return headers;
@@ -321,9 +362,18 @@ function listPublicFiles(publicDir: string): Set<string> {
   return files;
 }
 
+/**
+ * An answer's own header replaces the one the app started with (its Content-Security-Policy
+ * replaces the baseline: two policies would both apply); cookies add up.
+ */
+function setAnswerHeader(res: express.Response, name: string, value: string) {
+  if (name.toLowerCase() === "set-cookie") res.append(name, value);
+  else res.setHeader(name, value);
+}
+
 function sendKeptPage(req: express.Request, res: express.Response, page: KeptPage) {
   res.status(page.status);
-  for (const [name, value] of page.headers) res.append(name, value);
+  for (const [name, value] of page.headers) setAnswerHeader(res, name, value);
   res.setHeader("Vary", "Accept-Encoding, Cookie");
   const gzip = acceptsGzip(req.get("accept-encoding"));
   const body = gzip ? page.gzip : page.body;
@@ -337,7 +387,7 @@ function sendKeptPage(req: express.Request, res: express.Response, page: KeptPag
 async function sendResponse(res: express.Response, response: Response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
-  for (const [name, value] of response.headers.entries()) if (name !== PAGE_CACHE_HEADER.toLowerCase()) res.append(name, value);
+  for (const [name, value] of response.headers.entries()) if (name !== PAGE_CACHE_HEADER.toLowerCase()) setAnswerHeader(res, name, value);
   // Server-sent events (the live queue) start at once.
   if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
   // Bytes the app already held (kept answers) go out in one write, without a web stream.

@@ -184,7 +184,7 @@ export interface RefusedRequest {
 const isJson = (mediaType: string) => mediaType === "application/json" || /^application\/[\w.+-]+\+json$/.test(mediaType);
 
 /** A problem document for machines: the API, webhooks, JSON bodies, and clients that ask for JSON rather than a page. */
-function wantsProblem({ pathname, accept, contentType }: RefusedRequest): boolean {
+export function wantsProblem({ pathname, accept, contentType }: RefusedRequest): boolean {
   if (pathname.toLowerCase().startsWith("/api/")) return true;
   if (isJson((contentType ?? "").split(";")[0]!.trim().toLowerCase())) return true;
   const accepted = (accept ?? "").toLowerCase().split(",").map((part) => part.split(";")[0]!.trim());

@@ -37,8 +37,23 @@ export const envSchema = z
     INNGEST_SIGNING_KEY: optionalString,
     INNGEST_BASE_URL: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-    /** Express "trust proxy": which proxies may set X-Forwarded-For (the client IP for rate limits). */
-    TRUST_PROXY: z.string().trim().min(1).default("loopback, linklocal, uniquelocal"),
+    /**
+     * The address people reach the marketplace at, e.g. https://medslot.example: its scheme and port
+     * go into every link the product gives out (clinic sites are {slug}.APP_DOMAIN on the same
+     * scheme and port). Unset: http and PORT for a localhost APP_DOMAIN, otherwise https.
+     */
+    PUBLIC_URL: optionalString,
+    /**
+     * Which proxies in front may tell the client's address (X-Forwarded-For), scheme and host:
+     * "none" (the default: no proxy, the connection's own address counts), the number of proxy hops,
+     * or Express's list of trusted addresses ("loopback", "10.0.0.0/8, 172.16.0.0/12").
+     */
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((v) => v.toLowerCase() !== "true", 'must not be "true" (that trusts whatever a client claims); give the number of proxies in front, e.g. 1')
+      .default("none"),
     MEDSLOT_DATA_DIR: optionalString,
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   })
@@ -54,12 +69,30 @@ export const envSchema = z
       if (!v.TWILIO_ACCOUNT_SID) ctx.addIssue({ code: "custom", path: ["TWILIO_ACCOUNT_SID"], message: "is required in production (with TWILIO_AUTH_TOKEN and TWILIO_FROM): patients sign in by SMS" });
       if (!v.SMTP_URL) ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "is required in production: staff reset passwords by email" });
     }
+    if (v.PUBLIC_URL !== undefined) {
+      const problem = publicUrlProblem(v.PUBLIC_URL, v.APP_DOMAIN);
+      if (problem) ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: problem });
+    }
     if (v.DATABASE_URL && !v.MIGRATE_DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["MIGRATE_DATABASE_URL"], message: "is required when DATABASE_URL is set (the owner role that runs migrations)" });
     }
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Why PUBLIC_URL cannot be the marketplace's address, or null when it can. */
+function publicUrlProblem(value: string, appDomain: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an address such as https://medslot.example";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "must start with https:// (or http:// for a local demo)";
+  if (url.username || url.password || url.search || url.hash || url.pathname !== "/") return "must be a scheme, a host and an optional port, with no path (e.g. https://medslot.example)";
+  if (url.hostname !== appDomain) return `must name APP_DOMAIN (${appDomain}) as its host; clinic sites are {slug}.${appDomain}`;
+  return null;
+}
 
 export class EnvError extends Error {}
 

@@ -27,7 +27,7 @@ describe("parseEnv", () => {
       PORT: 3000,
       APP_DOMAIN: "localhost",
       LOG_LEVEL: "info",
-      TRUST_PROXY: "loopback, linklocal, uniquelocal",
+      TRUST_PROXY: "none",
       EMBEDDED_PG_PORT: 54329,
     });
   });
@@ -85,6 +85,20 @@ describe("parseEnv", () => {
     const line = "APP_DOMAIN: must be a bare host name such as medslot.example or localhost (no scheme, no port)";
     expect(failure({ APP_DOMAIN: "https://medslot.example" })).toBe(message(line));
     expect(failure({ APP_DOMAIN: "localhost:3000" })).toBe(message(line));
+  });
+
+  test("PUBLIC_URL is the marketplace's address: a scheme, APP_DOMAIN and an optional port", () => {
+    expect(parseEnv({ APP_DOMAIN: "medslot.example", PUBLIC_URL: "https://medslot.example:8443" }).PUBLIC_URL).toBe("https://medslot.example:8443");
+    expect(failure({ APP_DOMAIN: "medslot.example", PUBLIC_URL: "https://evil.example" })).toBe(message("PUBLIC_URL: must name APP_DOMAIN (medslot.example) as its host; clinic sites are {slug}.medslot.example"));
+    expect(failure({ APP_DOMAIN: "medslot.example", PUBLIC_URL: "https://medslot.example/app" })).toBe(message("PUBLIC_URL: must be a scheme, a host and an optional port, with no path (e.g. https://medslot.example)"));
+    expect(failure({ PUBLIC_URL: "ftp://localhost" })).toBe(message("PUBLIC_URL: must start with https:// (or http:// for a local demo)"));
+    expect(failure({ PUBLIC_URL: "medslot" })).toBe(message("PUBLIC_URL: must be an address such as https://medslot.example"));
+  });
+
+  test("TRUST_PROXY trusts no proxy unless told; \"true\" (trust any client's claim) is refused", () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe("none");
+    expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe("1");
+    expect(failure({ TRUST_PROXY: "true" })).toBe(message('TRUST_PROXY: must not be "true" (that trusts whatever a client claims); give the number of proxies in front, e.g. 1'));
   });
 
   test("partial Twilio settings are refused; all three or none are fine", () => {

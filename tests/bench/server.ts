@@ -140,6 +140,8 @@ export async function startServer(root: string): Promise<BenchServer> {
     TWILIO_AUTH_TOKEN: "bench",
     TWILIO_FROM: "+15550000000",
     SMTP_URL: "smtp://127.0.0.1:9",
+    // The load generator on loopback stands for a proxy in front: its visitors' addresses are in X-Forwarded-For.
+    TRUST_PROXY: "loopback",
   };
   delete env.MEDSLOT_DATA_DIR;
 

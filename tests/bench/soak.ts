@@ -45,7 +45,7 @@ const MAX_BOOKINGS = 3_500;
 const FREE_FROM_DAY = 62;
 /** Numbers for the sign-in codes: another exchange than the bookings' and the seeded patients'. */
 const codePhone = (n: number) => `+1718555${String(n % 10_000).padStart(4, "0")}`;
-/** Visitors come from many addresses (loopback is a trusted proxy, so the server reads X-Forwarded-For). */
+/** Visitors come from many addresses (the bench trusts loopback as a proxy, so the server reads X-Forwarded-For). */
 const visitorIp = (n: number) => `10.77.${(n >> 8) & 255}.${n & 255}`;
 const MB = 1024 * 1024;
 

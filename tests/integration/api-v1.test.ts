@@ -684,7 +684,8 @@ describe("OpenAPI", () => {
     };
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
-    expect(doc.servers).toEqual([{ url: `http://${hostA}`, description: expect.any(String) }]);
+    // The configured address (the local demo: http and PORT), not whatever the request said.
+    expect(doc.servers).toEqual([{ url: `http://${hostA}:3000`, description: expect.any(String) }]);
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
 
     // Every api.v1.* route file is documented, with its methods.

@@ -74,6 +74,8 @@ export function productionEnv(port: number): NodeJS.ProcessEnv {
     HTTP_PROXY: UNREACHABLE,
     SMTP_URL: "smtp://127.0.0.1:9",
     INNGEST_BASE_URL: UNREACHABLE,
+    // The test client on loopback stands for a proxy in front: its visitors' addresses are in X-Forwarded-For.
+    TRUST_PROXY: "loopback",
   };
   for (const name of ["MEDSLOT_DATA_DIR", "EMBEDDED_PG_PORT", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY", "MAIL_FROM"]) {
     delete env[name];

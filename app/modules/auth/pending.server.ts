@@ -66,8 +66,3 @@ export function requestMeta(request: Request, context: AppLoadContext): RequestM
     requestId: context.requestId || null,
   };
 }
-
-/** The origin links in emails point at: the host the request came to. */
-export function requestOrigin(request: Request): string {
-  return new URL(request.url).origin;
-}

@@ -3,12 +3,12 @@
  * loader without the root's, so a route must not count on the root to turn away a host that names
  * nothing.
  */
-import { marketplaceUrl } from "~/modules/marketplace/site-urls.server";
+import { marketplaceOrigin } from "~/utils/public-urls.server";
 import type { ClinicSite, Site } from "~/modules/tenancy/site.server";
 
 /** The same 404 the root sends: the error page reads why nothing is here and where the marketplace is. */
 export function hostNotFound(request: Request, site: Extract<Site, { kind: "not-found" }>): Response {
-  return new Response(JSON.stringify({ reason: site.reason, host: site.host, marketplaceUrl: marketplaceUrl(request) }), {
+  return new Response(JSON.stringify({ reason: site.reason, host: site.host, marketplaceUrl: marketplaceOrigin() }), {
     status: 404,
     headers: { "Content-Type": "application/json" },
   });

@@ -4,7 +4,7 @@ import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { addDays, utcToZoned, zonedToUtc } from "../scheduling/zoned-time";
-import { clinicSiteOrigin, messageStatusCallbackUrl, platformOrigin, type LinkEnv } from "./links.server";
+import { clinicSiteOrigin, marketplaceOrigin, messageStatusCallbackUrl, type PublicUrlEnv } from "~/utils/public-urls.server";
 import { sendEmail, sendSms, type Delivery, type Messenger } from "./messenger.server";
 import { renderTemplate, type MessageChannel, type MessageKind } from "./templates";
 import { resolveTemplate } from "./templates.server";
@@ -56,7 +56,7 @@ export interface PatientMessageResult {
 
 export interface NotifyDeps {
   messenger?: { sendSms: Messenger["sendSms"]; sendEmail?: Messenger["sendEmail"] };
-  env?: LinkEnv;
+  env?: PublicUrlEnv;
 }
 
 /** Kinds whose message is about an appointment that must still be booked when it goes out. */
@@ -148,7 +148,7 @@ export function localDateTime(instant: Date, timeZone: string): { date: string; 
 }
 
 /** The variables every clinic message can use, from the clinic and (when given) the appointment. */
-function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null, recipient: Recipient | null, env: LinkEnv): Record<string, string> {
+function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null, recipient: Recipient | null, env: PublicUrlEnv): Record<string, string> {
   const vars: Record<string, string> = { clinicName: clinic?.name ?? "Medslot", patientName: recipient?.firstName ?? "there", visitFor: "you" };
   if (clinic) {
     const site = clinicSiteOrigin(clinic.slug, env);
@@ -156,7 +156,7 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
       clinicPhone: clinic.contactPhone ?? "",
       clinicEmail: clinic.contactEmail ?? "",
       // On Medslot's own host: it answers even while the clinic's site is offline.
-      platformAccountUrl: `${platformOrigin(env)}/account`,
+      platformAccountUrl: `${marketplaceOrigin(env)}/account`,
       accountUrl: `${site}/account`,
       bookUrl: `${site}/book`,
       cardsUrl: `${site}/account/cards`,
@@ -381,7 +381,7 @@ async function sendStoredDelivery(db: Db, id: string, deps: NotifyDeps & { now?:
 }
 
 /** Claims the row, renders and sends it, and records the outcome. */
-async function deliver(scope: ScopedDb, row: DeliveryRow, vars: Record<string, string>, now: Date, deps: NotifyDeps, env: LinkEnv): Promise<DeliverySummary> {
+async function deliver(scope: ScopedDb, row: DeliveryRow, vars: Record<string, string>, now: Date, deps: NotifyDeps, env: PublicUrlEnv): Promise<DeliverySummary> {
   const claimed = await scope.tx(async (tx) => {
     const { count } = await tx.messageDelivery.updateMany({ where: { id: row.id, status: "queued", claimedAt: null }, data: { claimedAt: now } });
     if (!count) return null;

@@ -7,7 +7,7 @@
  * Nothing secret is stored in the database.
  */
 import { hmacHex, sameDigest } from "~/modules/auth/tokens.server";
-import { clinicSiteOrigin, type LinkEnv } from "~/modules/messaging/links.server";
+import { clinicSiteOrigin, type PublicUrlEnv } from "~/utils/public-urls.server";
 import { getEnv } from "~/utils/env.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -31,7 +31,7 @@ export function readCheckInToken(clinicId: string, token: string | undefined | n
 }
 
 /** The full address of a visit's self check-in page, for messages and QR codes. */
-export function checkInUrl(clinic: { id: string; slug: string }, appointmentId: string, env: LinkEnv = getEnv()): string {
+export function checkInUrl(clinic: { id: string; slug: string }, appointmentId: string, env: PublicUrlEnv = getEnv()): string {
   return `${clinicSiteOrigin(clinic.slug, env)}/check-in/${checkInToken(clinic.id, appointmentId)}`;
 }
 

@@ -3,7 +3,7 @@ import { latestMessage, newTestPhone } from "./outbox";
 
 /**
  * Codes are limited to 20 an hour per network, and every e2e test comes from 127.0.0.1: each test
- * that signs in says (through the trusted local proxy header) that it comes from a network of its own.
+ * that signs in says (in X-Forwarded-For, which the e2e server trusts from loopback) that it comes from a network of its own.
  */
 export async function comeFromOwnNetwork(page: Page) {
   const octet = () => 1 + Math.floor(Math.random() * 254);
