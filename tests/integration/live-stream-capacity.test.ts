@@ -72,7 +72,8 @@ async function closeAll() {
 }
 
 beforeAll(async () => {
-  app = await startHttpApp();
+  // Behind a proxy on loopback, as a deployment with TRUST_PROXY set: X-Forwarded-For names the network.
+  app = await startHttpApp({ env: { TRUST_PROXY: "loopback" } });
   f = await createPanelFixture({ doctors: 2, timeZone: noonZone(), shift: { start: "00:00", end: "24:00" }, service: { minNoticeMin: 0, horizonDays: 30 }, rooms: { type: "consultation", count: 2 } });
   const board = await testDb()
     .forClinic(f.clinic.id)

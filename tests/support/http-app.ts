@@ -13,7 +13,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { createHttpApp, startIntegrations } from "~/server/http-app.server";
-import { getEnv } from "~/utils/env.server";
+import { getEnv, type Env } from "~/utils/env.server";
 import { routeDbIsTestDb } from "./api-client";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -41,12 +41,13 @@ export interface RunningApp {
 }
 
 /** Starts the app; call from beforeAll (the build may take a while) and close it in afterAll. */
-export async function startHttpApp(): Promise<RunningApp> {
+/** `env`: settings over the test environment's, e.g. TRUST_PROXY for a test that speaks for many networks through X-Forwarded-For. */
+export async function startHttpApp(opts: { env?: Partial<Env> } = {}): Promise<RunningApp> {
   ensureBuild();
   routeDbIsTestDb();
   const build = (await import(/* @vite-ignore */ pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   await startIntegrations(build);
-  const app = createHttpApp({ build, env: getEnv(), publicDir: path.join(root, "public") });
+  const app = createHttpApp({ build, env: { ...getEnv(), ...opts.env }, publicDir: path.join(root, "public") });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
