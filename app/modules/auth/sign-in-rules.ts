@@ -1,5 +1,5 @@
 /**
- * The rules for SMS sign-in codes and staff lockout, as pure functions of the clock so tests can
+ * The rules for SMS sign-in codes and slowing down staff password guesses, as pure functions of the clock so tests can
  * stand exactly on each boundary. The database code in *.server.ts only gathers the inputs.
  */
 
@@ -12,9 +12,6 @@ export const IP_SEND_LIMIT = 20;
 export const IP_SEND_WINDOW_MS = 60 * 60_000;
 /** Wrong codes one network may enter in an hour, across every code and number. */
 export const IP_WRONG_CODE_LIMIT = 30;
-
-export const STAFF_MAX_FAILURES = 5;
-export const STAFF_LOCK_MS = 15 * 60_000;
 
 export type SendDecision =
   | { ok: true }
@@ -99,33 +96,6 @@ export function wrongCodesFromNetworkMessage(retryAfterSeconds: number): string 
   return `Too many wrong codes have been entered from your network. Please try again in ${describeWait(retryAfterSeconds)}.`;
 }
 
-// Staff lockout -------------------------------------------------------------------------------
-
-export interface LockState {
-  failedSignIns: number;
-  lockedUntil: Date | null;
-}
-
-export function isLocked(now: Date, state: LockState): boolean {
-  return state.lockedUntil !== null && now.getTime() < state.lockedUntil.getTime();
-}
-
-/** The state after one more failure. A lock that has run out starts the count again. */
-export function afterFailure(now: Date, state: LockState): LockState & { lockedNow: boolean } {
-  const expiredLock = state.lockedUntil !== null && now.getTime() >= state.lockedUntil.getTime();
-  const failures = (expiredLock ? 0 : state.failedSignIns) + 1;
-  if (failures >= STAFF_MAX_FAILURES) {
-    return { failedSignIns: failures, lockedUntil: new Date(now.getTime() + STAFF_LOCK_MS), lockedNow: true };
-  }
-  return { failedSignIns: failures, lockedUntil: expiredLock ? null : state.lockedUntil, lockedNow: false };
-}
-
-export function lockedMessage(lockedUntil: Date, now: Date, timeZone?: string): string {
-  const minutes = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000));
-  const at = lockedUntil.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit", timeZone: timeZone ?? "UTC", timeZoneName: "short" });
-  return `This account is locked after too many failed sign-ins. Try again at ${at} (in ${minutes} minute${minutes === 1 ? "" : "s"}), or reset your password.`;
-}
-
 // Slowing down password guesses per account and network -----------------------------------------
 
 /** Wrong passwords (or TOTP codes) one network may make for one address before it must wait. */
@@ -165,7 +135,7 @@ export function afterNetworkFailure(now: Date, state: DelayState | null): DelayS
 }
 
 export function slowedMessage(retryAfterSeconds: number): string {
-  return `Too many wrong passwords for this email address have come from your network. Please wait ${describeWait(retryAfterSeconds)} and try again, or reset your password.`;
+  return `Too many failed sign-ins for this email address have come from your network. Please wait ${describeWait(retryAfterSeconds)} and try again, or reset your password.`;
 }
 
 // Per-network throttling of staff sign-in and password-reset requests ---------------------------
