@@ -4,6 +4,8 @@ import { requestSignInCode, verifySignInCode } from "~/modules/auth/patient-sign
 import { IP_WRONG_CODE_LIMIT } from "~/modules/auth/sign-in-rules";
 import { listDevOutbox } from "~/modules/messaging/dev-outbox.server";
 import { createMessenger } from "~/modules/messaging/messenger.server";
+import { readSmsCountries, saveSmsCountries } from "~/modules/messaging/settings.server";
+import { ValidationError } from "~/utils/errors.server";
 import { createTestClinic, testDb } from "../support/db";
 
 /**
@@ -81,6 +83,19 @@ describe("where codes may be texted", () => {
     await testDb().forClinic(clinic.id).tx((tx) => tx.clinic.update({ where: { id: clinic.id }, data: { smsCountries: ["UZ"] } }));
     expect(await requestSignInCode(deps(), site, { phone: uzbek, ip: freshIp() })).toMatchObject({ ok: true });
     expect(await textsTo(uzbek)).toHaveLength(1);
+  });
+
+  test("the owner's list of countries is checked, saved whole and audited; a bad entry changes nothing", async () => {
+    const clinic = await createTestClinic();
+    const by = { actor: { type: "staff" as const, id: "00000000-0000-4000-8000-000000000001" } };
+    expect(await saveSmsCountries(testDb(), clinic.id, { countries: " uz, kz;UZ " }, by)).toEqual(["UZ", "KZ"]);
+    const bad = saveSmsCountries(testDb(), clinic.id, { countries: "DE, XX" }, by);
+    await expect(bad).rejects.toBeInstanceOf(ValidationError);
+    await expect(bad).rejects.toMatchObject({ errors: [{ path: "countries", message: expect.stringMatching(/"XX" is not a country code we know/) }] });
+    expect(await readSmsCountries(testDb(), clinic.id)).toEqual({ own: [], extra: ["UZ", "KZ"] });
+    expect(await saveSmsCountries(testDb(), clinic.id, { countries: "" }, by)).toEqual([]);
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: "settings.sms_countries_updated" }, orderBy: { occurredAt: "asc" } }));
+    expect(audit.map((a) => a.details)).toEqual([{ before: [], after: ["UZ", "KZ"] }, { before: ["UZ", "KZ"], after: [] }]);
   });
 
   test("a clinic's locations name its countries; the marketplace has the platform's list", async () => {
