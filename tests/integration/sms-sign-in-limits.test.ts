@@ -56,7 +56,7 @@ describe("where codes may be texted", () => {
     const site = await siteOf(clinic);
     for (const phone of ["+870773111632", "+8823100012345", "+882160012345"]) {
       const answer = await requestSignInCode(deps(), site, { phone, ip: freshIp() });
-      expect(answer).toEqual({ ok: false, message: "We can only text sign-in codes to mobile numbers from United States. Enter your mobile number." });
+      expect(answer).toEqual({ ok: false, message: "We can only text sign-in codes to mobile numbers from United States. Enter your mobile number.", wrongNumber: true });
       expect(await textsTo(phone)).toHaveLength(0);
     }
     // A German landline, even on a site that texts German mobiles.
@@ -77,6 +77,7 @@ describe("where codes may be texted", () => {
     expect(await requestSignInCode(deps(), site, { phone: uzbek, ip: freshIp() })).toEqual({
       ok: false,
       message: "We can't text sign-in codes to numbers from Uzbekistan here. Enter a mobile number from Germany.",
+      wrongNumber: true,
     });
     expect(await textsTo(uzbek)).toHaveLength(0);
     // The owner adds Uzbekistan in the clinic's settings.

@@ -48,7 +48,10 @@ export interface PatientSignInSite extends SessionHost {
   displayName: string;
 }
 
-export type SendCodeResult = { ok: true; sentAt: Date } | { ok: false; message: string; retryAfterSeconds?: number };
+export type SendCodeResult =
+  | { ok: true; sentAt: Date }
+  /** `wrongNumber`: the number is not one codes may go to (not a rate limit; asking again will not help). */
+  | { ok: false; message: string; retryAfterSeconds?: number; wrongNumber?: true };
 
 export function generateCode(): string {
   return randomInt(0, 1_000_000).toString().padStart(6, "0");
@@ -103,7 +106,7 @@ export async function requestSignInCode(deps: PatientSignInDeps, site: PatientSi
         request,
         details: { reason: destination.reason, phone: maskPhone(input.phone) },
       });
-      return { ok: false as const, message: destination.message };
+      return { ok: false as const, message: destination.message, wrongNumber: true as const };
     }
     // One sender per phone (and per network) at a time, so two quick clicks cannot both pass the limit.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sms-phone:${input.phone}`}))`;
@@ -149,7 +152,8 @@ export async function requestSignInCode(deps: PatientSignInDeps, site: PatientSi
   if (!prepared.ok) {
     log.info("sign-in code refused", { phone: maskPhone(input.phone), clinicId: site.clinicId });
     if ("budget" in prepared && prepared.budget) await alertBudget(deps.db, prepared.budget, site, input.phone, budgets, deps.budgetPool);
-    return { ok: false, message: prepared.message, ...("retryAfterSeconds" in prepared ? { retryAfterSeconds: prepared.retryAfterSeconds } : {}) };
+    if ("wrongNumber" in prepared) return { ok: false, message: prepared.message, wrongNumber: true };
+    return { ok: false, message: prepared.message, retryAfterSeconds: prepared.retryAfterSeconds };
   }
   // Through the sign_in_code template, with a delivery record, but still while the patient waits.
   let failure: string | null = null;
