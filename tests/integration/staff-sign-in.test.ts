@@ -176,6 +176,23 @@ describe("staff sign-in", () => {
   });
 });
 
+describe("wrong TOTP codes", () => {
+  test("slow down their network like wrong passwords; the person on another network completes the sign-in", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const secret = newTotpSecret();
+    const t0 = new Date(Math.floor(Date.now() / 30_000) * 30_000 + 15_000);
+    expect(await enableTotp({ db: testDb(), now: () => t0 }, site, { staffUserId: user.id, secret, code: currentTotp(secret, t0) }, meta)).toEqual({ ok: true });
+    const t1 = new Date(t0.getTime() + 60_000);
+    const near = [-30_000, 0, 30_000].map((d) => currentTotp(secret, new Date(t1.getTime() + d)));
+    const wrong = near.includes("123456") ? "654321" : "123456";
+    const [guesser, colleague] = [freshMeta(), freshMeta()];
+    for (let i = 0; i < 4; i++) expect(await completeTotpSignIn({ db: testDb(), now: () => t1 }, site, { staffUserId: user.id, code: wrong }, guesser)).toMatchObject({ kind: "refused", message: expect.stringMatching(/not right/) });
+    expect(await completeTotpSignIn({ db: testDb(), now: () => t1 }, site, { staffUserId: user.id, code: currentTotp(secret, t1) }, guesser)).toMatchObject({ kind: "refused", message: expect.stringMatching(/Please wait 2 seconds/), retryAfterSeconds: 2 });
+    expect(await completeTotpSignIn({ db: testDb(), now: () => t1 }, site, { staffUserId: user.id, code: currentTotp(secret, t1) }, colleague)).toMatchObject({ kind: "signed-in" });
+  });
+});
+
 describe("passwords", () => {
   test("changing the password keeps this session and ends the others, on every host", async () => {
     const { clinic, site } = await clinicSite();
