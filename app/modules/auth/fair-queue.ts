@@ -34,12 +34,13 @@ export class FairQueue {
     return this.lines.get(key)?.length ?? 0;
   }
 
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  /** `maxWaiting` overrides the queue's line length for this task (work the server does for itself is never refused). */
+  async run<T>(key: string, task: () => Promise<T>, maxWaiting = this.maxWaiting): Promise<T> {
     if (this.active < this.limit && (this.activeByKey.get(key) ?? 0) < this.perKey && !this.lines.has(key)) {
       this.take(key);
     } else {
       const line = this.lines.get(key) ?? [];
-      if (line.length >= this.maxWaiting) throw new QueueFullError();
+      if (line.length >= maxWaiting) throw new QueueFullError();
       // The slot is handed over already taken (see next()), so a newcomer cannot jump the line.
       await new Promise<void>((resolve) => {
         line.push(resolve);

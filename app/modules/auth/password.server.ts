@@ -18,8 +18,11 @@ export const argon2Slots = new FairQueue(ARGON2_CONCURRENCY, ARGON2_PER_NETWORK,
 /** Work the server does for itself (seeding, invitations) rather than for a client's network. */
 export const SERVER_WORK = "server";
 
+/** Only a client network's line is bounded; the server's own work (imports, invitations) always waits its turn. */
+const lineLimit = (network: string) => (network === SERVER_WORK ? Number.POSITIVE_INFINITY : ARGON2_MAX_WAITING_PER_NETWORK);
+
 export function hashPassword(password: string, network: string = SERVER_WORK) {
-  return argon2Slots.run(network, () => hash(password, OPTIONS));
+  return argon2Slots.run(network, () => hash(password, OPTIONS), lineLimit(network));
 }
 
 export async function verifyPassword(passwordHash: string, password: string, network: string = SERVER_WORK) {
@@ -29,5 +32,5 @@ export async function verifyPassword(passwordHash: string, password: string, net
     } catch {
       return false;
     }
-  });
+  }, lineLimit(network));
 }

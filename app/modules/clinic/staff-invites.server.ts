@@ -15,7 +15,8 @@ import type { StaffRole } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { hashPassword, verifyPassword } from "~/modules/auth/password.server";
 import { insertSession, type RequestMeta, type Session } from "~/modules/auth/session.server";
-import { slowedMessage } from "~/modules/auth/sign-in-rules";
+import { QueueFullError } from "~/modules/auth/fair-queue";
+import { slowedMessage, throttledMessage } from "~/modules/auth/sign-in-rules";
 import { MIN_PASSWORD_LENGTH, newPasswordProblem, normalizeEmail, passwordGuesses } from "~/modules/auth/staff-sign-in.server";
 import { forgetAttempt, startAttempt } from "~/modules/auth/throttle.server";
 import { generateToken, sha256Hex } from "~/modules/auth/tokens.server";
@@ -272,7 +273,13 @@ export async function acceptInvite(
       wait: await passwordGuesses.wait(tx, state.email, meta, now),
     }));
     if (wait > 0) return { ok: false, field: "password", message: slowedMessage(wait) };
-    if (await verifyPassword(user.passwordHash, input.password, passwordGuesses.network(meta))) verifiedHash = user.passwordHash;
+    const matches = await verifyPassword(user.passwordHash, input.password, passwordGuesses.network(meta)).catch((error: unknown) => {
+      if (error instanceof QueueFullError) return null;
+      throw error;
+    });
+    // This network already has a long line of password checks waiting: refuse rather than add to it.
+    if (matches === null) return { ok: false, field: "password", message: throttledMessage("sign-in", 60) };
+    if (matches) verifiedHash = user.passwordHash;
   }
 
   const result = await scope.tx(async (tx): Promise<AcceptResult> => {
