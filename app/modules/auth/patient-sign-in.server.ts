@@ -195,11 +195,13 @@ async function alertBudget(db: Db, budget: keyof SmsBudgets, site: PatientSignIn
     return;
   }
   const where = budget === "platform" ? "the whole platform" : site.clinicId ? `clinic ${site.host}` : "the marketplace";
-  await alertOperator(db, {
+  const alert = {
     key: budget === "platform" ? `${pool}-budget:platform` : `${pool}-budget:site:${site.clinicId ?? "marketplace"}`,
     message: `Hourly budget of sign-in codes spent for ${where}; further codes are refused until it refills`,
     details: { budget, perHour: budget === "platform" ? budgets.platform : budgets.perClinic, clinicId: site.clinicId, host: site.host },
-  });
+  };
+  // The patient's answer does not wait on the alert's bookkeeping failing: the error line still goes out.
+  await alertOperator(db, alert).catch((error: unknown) => log.error(alert.message, { alert: alert.key, operatorAlert: true, alertNotRecorded: error instanceof Error ? error.message : String(error), ...alert.details }));
 }
 
 export interface SignedInPatient {
