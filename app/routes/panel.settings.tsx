@@ -10,7 +10,7 @@ import { MAX_CANCELLATION_WINDOW_HOURS } from "~/modules/clinic/branding";
 import { readCancellationPolicy, saveCancellationPolicy } from "~/modules/clinic/clinic-settings.server";
 import { displayPhone } from "~/modules/clinic/phone-display.server";
 import { answerFromError, done, refused } from "~/modules/clinic/setup-answers.server";
-import { readMessageSettings, saveMessageSettings } from "~/modules/messaging/settings.server";
+import { readMessageSettings, readSmsCountries, saveMessageSettings, saveSmsCountries } from "~/modules/messaging/settings.server";
 import { previewTemplate, sampleVariables } from "~/modules/messaging/template-samples";
 import { isMessageKind, MESSAGE_KINDS, SMS_MAX_LENGTH, EMAIL_MAX_LENGTH, TEMPLATE_VARIABLES, templateVariables, VARIABLE_DESCRIPTIONS, type MessageChannel, type MessageKind } from "~/modules/messaging/templates";
 import { listTemplates, resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
@@ -57,7 +57,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const kindParam = url.searchParams.get("kind") ?? "reminder";
   const kind: MessageKind = isMessageKind(kindParam) ? kindParam : "reminder";
   const channel: MessageChannel = url.searchParams.get("channel") === "email" ? "email" : "sms";
-  const [policy, messages, templates, clinic] = await Promise.all([
+  const [policy, messages, templates, clinic, smsCountries] = await Promise.all([
     readCancellationPolicy(db, clinicId),
     readMessageSettings(db, clinicId),
     listTemplates(db, clinicId),
@@ -67,10 +67,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         select: { name: true, contactPhone: true, timeZone: true },
       })
     ),
+    readSmsCountries(db, clinicId),
   ]);
   return {
     policy,
     messages,
+    smsCountries,
     templates: templates.map((t) => ({
       kind: t.kind,
       channel: t.channel,
@@ -141,6 +143,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const saved = await saveMessageSettings(db, clinicId, { ...quiet, reminderOffsetsMin: offsets }, by);
         return done(intent, saved.reminderOffsetsMin.length ? "Saved. Visits booked from now on get these reminders." : "Saved: no reminders will be sent for new bookings.");
       }
+      case "sms-countries": {
+        const saved = await saveSmsCountries(db, clinicId, { countries: text("countries") }, by);
+        return done(intent, saved.length ? `Saved: sign-in codes also go to mobile numbers from ${saved.join(", ")}.` : "Saved: sign-in codes go only to mobile numbers of your locations' countries.");
+      }
       case "save-template": {
         await saveTemplate(
           db,
@@ -180,6 +186,7 @@ export default function PanelSettings() {
       <div className="grid gap-6 xl:grid-cols-2">
         <CancellationSection policy={data.policy} answer={answerFor(answer, "cancellation")} busy={submitting === "cancellation"} />
         <RemindersSection key={JSON.stringify(data.messages)} messages={data.messages} timeZone={data.clinic.timeZone} answer={answerFor(answer, "reminders")} busy={submitting === "reminders"} />
+        <SmsCountriesSection key={data.smsCountries.extra.join(",")} countries={data.smsCountries} answer={answerFor(answer, "sms-countries")} busy={submitting === "sms-countries"} />
         <TemplatesSection
           key={`${data.selected.kind}:${data.selected.channel}:${data.selected.custom}:${data.selected.body}`}
           data={data}
@@ -318,6 +325,33 @@ function RemindersSection({ messages, timeZone, answer, busy }: { messages: Load
         </fieldset>
         <SubmitButton value="reminders" busy={busy} busyText="Saving…">
           Save reminders
+        </SubmitButton>
+      </Form>
+    </SetupSection>
+  );
+}
+
+function SmsCountriesSection({ countries, answer, busy }: { countries: LoaderData["smsCountries"]; answer?: SetupAnswerView; busy: boolean }) {
+  return (
+    <SetupSection
+      title="Where sign-in codes go"
+      testId="sms-countries"
+      description="Patients sign in with a code texted to their mobile number. Codes go only to mobile numbers of your locations' countries and of the countries you add here; every country added is one more an abuser could send costly texts to."
+    >
+      <AnswerLine answer={answer} testId="sms-countries-answer" />
+      <p className="mb-3 text-sm text-slate-700">Your locations: {countries.own.length ? countries.own.join(", ") : "none yet (the country of your time zone is used)"}.</p>
+      <Form method="post" className="space-y-4">
+        <TextField
+          label="Other countries"
+          name="countries"
+          defaultValue={countries.extra.join(", ")}
+          error={answer?.errors.countries}
+          maxLength={300}
+          autoCapitalize="characters"
+          hint="Two-letter country codes separated by commas, e.g. UZ, KZ. Leave empty for none."
+        />
+        <SubmitButton value="sms-countries" busy={busy} busyText="Saving…">
+          Save countries
         </SubmitButton>
       </Form>
     </SetupSection>

@@ -66,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!sent.ok) {
         return data<ActionResult>(
           { errors: { phone: sent.message }, values: { phone: input.phone } },
-          { status: 429, headers: sent.retryAfterSeconds ? { "Retry-After": String(sent.retryAfterSeconds) } : undefined },
+          { status: sent.wrongNumber ? 400 : 429, headers: sent.retryAfterSeconds ? { "Retry-After": String(sent.retryAfterSeconds) } : undefined },
         );
       }
       return redirect(signInUrl(redirectTo), { headers: { "Set-Cookie": pendingPhoneCookie(request, context, { phone: phone.e164, sentAt: sent.sentAt.getTime() }) } });

@@ -33,6 +33,18 @@ export const envSchema = z
     TWILIO_FROM: optionalString,
     SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\//.test(v), "must start with smtp:// or smtps://"),
     MAIL_FROM: optionalString,
+    /** Countries (ISO 3166 alpha-2, comma-separated) whose mobile numbers may get the marketplace's sign-in codes. */
+    MARKETPLACE_SMS_COUNTRIES: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}(\s*,\s*[A-Z]{2})*$/, "must be ISO country codes separated by commas, e.g. US,DE,UZ")
+      .default("US,CA,DE,AT,CH,UZ")
+      .transform((v) => v.split(",").map((c) => c.trim())),
+    /** Sign-in codes texted per hour: to one number, for one clinic's site (or the marketplace), and in all. */
+    SMS_CODES_PER_PHONE_HOUR: z.coerce.number().int().min(1).max(100).default(6),
+    SMS_CODES_PER_CLINIC_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    SMS_CODES_PER_PLATFORM_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(3000),
     INNGEST_EVENT_KEY: optionalString,
     INNGEST_SIGNING_KEY: optionalString,
     INNGEST_BASE_URL: optionalString,

@@ -15,6 +15,7 @@ import { holdSweep } from "./hold-sweep.server";
 import { messageDeferred } from "./message-deferred.server";
 import { queueLateArrival } from "./queue-late-arrival.server";
 import { queueNoShowProposal } from "./queue-no-show-proposal.server";
+import { staffPasswordGuessing } from "./staff-password-guessing.server";
 import { waitlistOfferExpiry } from "./waitlist-offers.server";
 import { youreNext } from "./youre-next.server";
 
@@ -45,4 +46,6 @@ export const functions: InngestFunction.Any[] = [
   // The live queue ("you're next" is sent by youreNext above, on the queue's queue.youre_next)
   queueLateArrival,
   queueNoShowProposal,
+  // Staff accounts
+  staffPasswordGuessing,
 ];

@@ -72,6 +72,16 @@ test("expired sessions and old codes go, in every clinic and on the platform; li
   expect(await sweepExpired(db, now)).toMatchObject({ sessions: 0, signInCodes: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0 });
 });
 
+test("a network's count of wrong passwords goes after a day without failures; a recent one stays", async () => {
+  await db.forPlatform().tx(async (tx) => {
+    await tx.staffSignInDelay.create({ data: { accountRef: "housekeeping-old", network: "192.0.2.0/24", failures: 6, lastFailureAt: ago(25 * HOUR), retryAt: ago(25 * HOUR - 8_000) } });
+    await tx.staffSignInDelay.create({ data: { accountRef: "housekeeping-new", network: "192.0.2.0/24", failures: 6, lastFailureAt: ago(HOUR), retryAt: ago(HOUR - 8_000) } });
+  });
+  expect(await sweepExpired(db, now)).toMatchObject({ staffSignInDelays: 1 });
+  const left = await db.forPlatform().tx((tx) => tx.staffSignInDelay.findMany({ where: { accountRef: { startsWith: "housekeeping-" } } }));
+  expect(left.map((r) => r.accountRef)).toEqual(["housekeeping-new"]);
+});
+
 test("API rate buckets idle for an hour go (a full bucket is the same as none); busy ones stay", async () => {
   await db.forPlatform().tx(async (tx) => {
     await tx.apiRateBucket.create({ data: { bucket: "ip:192.0.2.7", tokens: 3, refilledAt: ago(2 * HOUR) } });

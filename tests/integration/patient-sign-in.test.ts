@@ -19,7 +19,8 @@ let phoneCounter = 0;
 function freshPhone() {
   phoneCounter += 1;
   const n = (Date.now() % 10_000_000) + phoneCounter * 7919;
-  return `+1212${String(n % 10_000_000).padStart(7, "0")}`;
+  // An exchange cannot start with 0 or 1, or the number is not a valid US number at all.
+  return `+1212${2 + (n % 8)}${String(n % 1_000_000).padStart(6, "0")}`;
 }
 
 async function latestCodeFor(phone: string): Promise<string> {

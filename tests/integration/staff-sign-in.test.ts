@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { InngestTestEngine } from "@inngest/test";
 import { afterAll, describe, expect, test } from "vitest";
 import { hashPassword } from "~/modules/auth/password.server";
 import { createSession, invalidateSession, validateSessionToken } from "~/modules/auth/session.server";
+import { createStaffPasswordGuessing } from "~/workflows/staff-password-guessing.server";
 import { signOut } from "~/modules/auth/sign-out.server";
 import { STAFF_NETWORK_LIMIT } from "~/modules/auth/sign-in-rules";
 import {
@@ -69,33 +71,81 @@ describe("staff sign-in", () => {
     expect(result.kind).toBe("signed-in");
   });
 
-  test("lockout after 5 failures, audited; unlocked exactly at locked_until; success resets the count", async () => {
+  test("wrong passwords from one network never stop the right password from another; that network waits longer each time", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const guesser = { ip: "198.51.100.23", userAgent: "curl", requestId: null };
+    // Another address in the guesser's /24 is the same network.
+    const guesserNeighbour = { ...guesser, ip: "198.51.100.200" };
+    const colleague = { ip: "203.0.113.40", userAgent: "vitest", requestId: null };
+    const t0 = new Date();
+    const at = (ms: number) => () => new Date(t0.getTime() + ms);
+    const waits: number[] = [];
+    let t = 0;
+    for (let i = 1; i <= 8; i++) {
+      expect(await signInStaff({ db: testDb(), now: at(t) }, site, { email: user.email, password: `guess ${i}` }, i % 2 ? guesser : guesserNeighbour)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
+      if (i <= 3) {
+        t += 1;
+        continue;
+      }
+      // From the fourth failure on, the guesser's network must wait, even with the right password.
+      const next = await signInStaff({ db: testDb(), now: at(t + 1) }, site, { email: user.email, password: PASSWORD }, guesser);
+      expect(next).toMatchObject({ kind: "refused", message: expect.stringMatching(/^Too many failed sign-ins for this email address have come from your network\. Please wait \d+ seconds? and try again/) });
+      waits.push((next as { retryAfterSeconds: number }).retryAfterSeconds);
+      // The person at the clinic, on another network, signs in every time.
+      expect(await signInStaff({ db: testDb(), now: at(t + 1) }, site, { email: user.email, password: PASSWORD }, colleague)).toMatchObject({ kind: "signed-in" });
+      t += waits.at(-1)! * 1000;
+    }
+    // The wait grows with every failure: 2 s, 4 s, 8 s, 16 s, 32 s.
+    expect(waits).toEqual([2, 4, 8, 16, 32]);
+    // Once the wait is over, the right password from the guesser's network works too, and clears its count.
+    expect(await signInStaff({ db: testDb(), now: at(t) }, site, { email: user.email, password: PASSWORD }, guesser)).toMatchObject({ kind: "signed-in" });
+    expect(await testDb().forPlatform().tx((tx) => tx.staffSignInDelay.count({ where: { network: "198.51.100.0/24" } }))).toBe(0);
+
+    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { actorId: user.id }, orderBy: { occurredAt: "asc" } }));
+    expect(audit.filter((a) => a.action === "staff.locked_out")).toHaveLength(0);
+    expect(audit.filter((a) => (a.details as { reason?: string }).reason === "slowed")).toHaveLength(5);
+    expect(audit[0]).toMatchObject({ clinicId: clinic.id, ip: guesser.ip, userAgent: guesser.userAgent });
+  });
+
+  test("an unknown address is slowed down exactly like a real one", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const m = freshMeta();
+    const t0 = new Date();
+    const answers = async (email: string) => {
+      const out = [];
+      for (let i = 0; i < 5; i++) out.push(await signInStaff({ db: testDb(), now: () => t0 }, site, { email, password: `guess ${i}` }, m));
+      return out;
+    };
+    const real = await answers(user.email);
+    const unknown = await answers(`nobody-${randomUUID().slice(0, 8)}@example.com`);
+    expect(unknown).toEqual(real);
+    expect(real.map((r) => r.kind === "refused" && r.message === GENERIC_REFUSAL)).toEqual([true, true, true, true, false]);
+  });
+
+  test("the account holder is told by email, once a day, when their password is being guessed", async () => {
     const { clinic, site } = await clinicSite();
     const user = await staffOf(clinic.id);
     const t0 = new Date();
-    const at = (ms: number) => () => new Date(t0.getTime() + ms);
-    for (let i = 1; i <= 4; i++) {
-      expect(await signInStaff({ db: testDb(), now: at(i) }, site, { email: user.email, password: "nope nope nope" }, meta)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
-    }
-    // The fifth wrong password locks the account, and still reads like any wrong password.
-    expect(await signInStaff({ db: testDb(), now: at(5) }, site, { email: user.email, password: "nope nope nope" }, meta)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
-    // While locked, even the right password is refused; only the right password learns about the lock.
-    expect(await signInStaff({ db: testDb(), now: at(6) }, site, { email: user.email, password: PASSWORD }, meta)).toMatchObject({ kind: "refused", message: expect.stringMatching(/locked.*in 15 minutes/) });
-    const row = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id } }));
-    expect(row.failedSignIns).toBe(5);
-    expect(row.lockedUntil!.getTime()).toBe(t0.getTime() + 5 + 15 * 60_000);
-    expect(await signInStaff({ db: testDb(), now: () => new Date(row.lockedUntil!.getTime() - 1) }, site, { email: user.email, password: PASSWORD }, meta)).toMatchObject({ kind: "refused" });
-    expect(await signInStaff({ db: testDb(), now: () => row.lockedUntil! }, site, { email: user.email, password: PASSWORD }, meta)).toMatchObject({ kind: "signed-in" });
-    const after = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id } }));
-    expect(after).toMatchObject({ failedSignIns: 0, lockedUntil: null });
+    // Five wrong passwords from five networks: nobody is slowed down, but the holder should know.
+    for (let i = 0; i < 5; i++) await signInStaff({ db: testDb(), now: () => new Date(t0.getTime() + i) }, site, { email: user.email, password: `guess ${i}` }, freshMeta());
+    const events = await testDb().forClinic(clinic.id).tx((tx) => tx.outboxEvent.findMany({ where: { name: "staff.password_guessing" } }));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ staffUserId: user.id, failures: 5, networks: 5 });
+    for (let i = 0; i < 5; i++) await signInStaff({ db: testDb(), now: () => new Date(t0.getTime() + 10 + i) }, site, { email: user.email, password: `more ${i}` }, freshMeta());
+    expect(await testDb().forClinic(clinic.id).tx((tx) => tx.outboxEvent.count({ where: { name: "staff.password_guessing" } }))).toBe(1);
 
-    const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { actorId: user.id }, orderBy: { occurredAt: "asc" } }));
-    const actions = audit.map((a) => a.action);
-    // Four wrong passwords, the fifth that locks, and two tries while locked.
-    expect(actions.filter((a) => a === "staff.sign_in_failed")).toHaveLength(7);
-    expect(actions.filter((a) => a === "staff.locked_out")).toHaveLength(1);
-    expect(actions.filter((a) => a === "staff.signed_in")).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ clinicId: clinic.id, ip: meta.ip, userAgent: meta.userAgent, requestId: meta.requestId });
+    const messenger = await createMessenger({ env, db: testDb() });
+    const workflow = createStaffPasswordGuessing({ db: testDb, payments: () => { throw new Error("no payments here"); }, now: () => t0 }, (m) => messenger.sendEmail(m));
+    const { result } = await new InngestTestEngine({ function: workflow, events: [{ name: "staff.password_guessing", data: { ...(events[0]!.data as object), clinicId: clinic.id } }] }).execute();
+    expect(result).toEqual({ sent: true });
+    const [email] = await listDevOutbox(testDb(), { to: user.email });
+    expect(email).toMatchObject({ channel: "email", purpose: "password-guessing" });
+    expect(email!.subject).toBe(`Someone is trying to sign in to your ${clinic.name} staff account`);
+    expect(email!.body).toContain("5 sign-in attempts with a wrong password");
+    expect(email!.body).toContain("not locked");
+    expect(email!.body).not.toMatch(/https?:\/\//);
   });
 
   test("TOTP: the password alone is not enough, and a code works only once", async () => {
@@ -123,6 +173,23 @@ describe("staff sign-in", () => {
     expect(await completeTotpSignIn(deps(60), site, { staffUserId: user.id, code: codeAt(60) }, meta)).toMatchObject({ kind: "signed-in" });
     const row = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id }, select: { totpLastStep: true, failedSignIns: true } }));
     expect(row).toEqual({ totpLastStep: BigInt(Math.floor(at(60)().getTime() / 30_000)), failedSignIns: 0 });
+  });
+});
+
+describe("wrong TOTP codes", () => {
+  test("slow down their network like wrong passwords; the person on another network completes the sign-in", async () => {
+    const { clinic, site } = await clinicSite();
+    const user = await staffOf(clinic.id);
+    const secret = newTotpSecret();
+    const t0 = new Date(Math.floor(Date.now() / 30_000) * 30_000 + 15_000);
+    expect(await enableTotp({ db: testDb(), now: () => t0 }, site, { staffUserId: user.id, secret, code: currentTotp(secret, t0) }, meta)).toEqual({ ok: true });
+    const t1 = new Date(t0.getTime() + 60_000);
+    const near = [-30_000, 0, 30_000].map((d) => currentTotp(secret, new Date(t1.getTime() + d)));
+    const wrong = near.includes("123456") ? "654321" : "123456";
+    const [guesser, colleague] = [freshMeta(), freshMeta()];
+    for (let i = 0; i < 4; i++) expect(await completeTotpSignIn({ db: testDb(), now: () => t1 }, site, { staffUserId: user.id, code: wrong }, guesser)).toMatchObject({ kind: "refused", message: expect.stringMatching(/not right/) });
+    expect(await completeTotpSignIn({ db: testDb(), now: () => t1 }, site, { staffUserId: user.id, code: currentTotp(secret, t1) }, guesser)).toMatchObject({ kind: "refused", message: expect.stringMatching(/Please wait 2 seconds/), retryAfterSeconds: 2 });
+    expect(await completeTotpSignIn({ db: testDb(), now: () => t1 }, site, { staffUserId: user.id, code: currentTotp(secret, t1) }, colleague)).toMatchObject({ kind: "signed-in" });
   });
 });
 
@@ -219,7 +286,7 @@ describe("staff sign-in across clinics", () => {
     const owner = await staffOf(clinic.id, "owner");
     const m = freshMeta();
     for (let i = 0; i < 7; i++) {
-      expect(await signInStaff({ db: testDb() }, otherSite, { email: owner.email, password: `guess number ${i}` }, m)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
+      expect(await signInStaff({ db: testDb() }, otherSite, { email: owner.email, password: `guess number ${i}` }, freshMeta())).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
     }
     // Even the right password there reads as an unknown address.
     expect(await signInStaff({ db: testDb() }, otherSite, { email: owner.email, password: PASSWORD }, m)).toEqual({ kind: "refused", message: GENERIC_REFUSAL });
@@ -256,23 +323,21 @@ describe("staff sign-in across clinics", () => {
 });
 
 describe("staff sign-in under load", () => {
-  test("a burst of parallel wrong passwords locks the account exactly once, and the right password is refused after", async () => {
+  test("a burst of parallel wrong passwords all count against their network, which must then wait; another network signs in", async () => {
     const { clinic, site } = await clinicSite();
     const user = await staffOf(clinic.id);
     const m = freshMeta();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => signInStaff({ db: testDb() }, site, { email: user.email, password: `wrong guess ${i}` }, m)));
     expect(results.every((r) => r.kind === "refused" && r.message === GENERIC_REFUSAL)).toBe(true);
-    const row = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id } }));
-    expect(row.failedSignIns).toBe(5);
-    expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    const [delay] = await testDb().forPlatform().tx((tx) => tx.staffSignInDelay.findMany({ where: { network: `${m.ip.split(".").slice(0, 3).join(".")}.0/24` } }));
+    expect(delay!.failures).toBe(10);
+    expect(delay!.retryAt!.getTime()).toBeGreaterThan(Date.now() + 100_000);
     const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { targetId: user.id } }));
-    expect(audit.filter((a) => a.action === "staff.locked_out")).toHaveLength(1);
     expect(audit.filter((a) => a.action === "staff.sign_in_failed")).toHaveLength(10);
-    expect(audit.filter((a) => a.action === "staff.sign_in_failed" && (a.details as { reason?: string }).reason === "locked")).toHaveLength(5);
+    expect(audit.filter((a) => a.action === "staff.password_guessing_noticed")).toHaveLength(1);
 
-    expect(await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, m)).toMatchObject({ kind: "refused", message: expect.stringMatching(/locked/) });
-    const after = await testDb().forClinic(clinic.id).tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: user.id } }));
-    expect(after).toMatchObject({ failedSignIns: 5, lockedUntil: row.lockedUntil });
+    expect(await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, m)).toMatchObject({ kind: "refused", message: expect.stringMatching(/Please wait/) });
+    expect(await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, freshMeta())).toMatchObject({ kind: "signed-in" });
   });
 
   test(`a network gets ${STAFF_NETWORK_LIMIT} failed sign-ins per 15 minutes, counted by IPv6 /64; successes do not count`, async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ipBucket } from "./ip-bucket";
+import { ipBucket, ipNetwork } from "./ip-bucket";
 
 describe("ipBucket", () => {
   test("IPv4 addresses count one by one", () => {
@@ -32,5 +32,16 @@ describe("ipBucket", () => {
     expect(ipBucket("")).toBeNull();
     expect(ipBucket("Unknown")).toBe("unknown");
     expect(ipBucket("x".repeat(100))).toHaveLength(64);
+  });
+});
+
+describe("ipNetwork", () => {
+  test("IPv4 by its /24, IPv6 by its /64, nothing for no address", () => {
+    expect(ipNetwork("203.0.113.9")).toBe("203.0.113.0/24");
+    expect(ipNetwork("203.0.113.250")).toBe("203.0.113.0/24");
+    expect(ipNetwork("203.0.114.9")).toBe("203.0.114.0/24");
+    expect(ipNetwork("::ffff:203.0.113.9")).toBe("203.0.113.0/24");
+    expect(ipNetwork("2001:db8:1:2:3:4:5:6")).toBe("2001:db8:1:2::/64");
+    expect(ipNetwork(null)).toBeNull();
   });
 });

@@ -22,6 +22,17 @@ export function ipBucket(ip: string | null | undefined): string | null {
   return `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
 }
 
+/**
+ * The network a staff sign-in comes from, for slowing down password guesses: an IPv4 address by
+ * its /24 and an IPv6 address by its /64 (what one customer or office usually holds), so moving
+ * to a neighbouring address does not start a fresh count. Null when there is no address.
+ */
+export function ipNetwork(ip: string | null | undefined): string | null {
+  const bucket = ipBucket(ip);
+  if (!bucket || !isIPv4(bucket)) return bucket;
+  return `${bucket.split(".").slice(0, 3).join(".")}.0/24`;
+}
+
 /** The eight 16-bit groups of a valid IPv6 address (with "::" and a dotted IPv4 tail expanded). */
 function expandIPv6(text: string): number[] {
   let tail: number[] = [];

@@ -59,3 +59,42 @@ export function formatPhone(e164: string): string {
 export function maskPhone(e164: string): string {
   return e164.length > 6 ? `${e164.slice(0, e164.length - 4).replace(/\d/g, "•")}${e164.slice(-4)}` : "••••";
 }
+
+// Sign-in codes -------------------------------------------------------------------------------
+
+/**
+ * Number types a text message reliably reaches. North American numbers cannot be told apart
+ * (FIXED_LINE_OR_MOBILE), so they pass; satellite (+870) and international-network (+882, +883)
+ * numbers have no country and are refused by the country check below, whatever their type.
+ */
+const TEXTABLE_TYPES = new Set(["MOBILE", "FIXED_LINE_OR_MOBILE"]);
+
+export type SmsDestination = { ok: true; country: CountryCode } | { ok: false; reason: "not-mobile" | "country"; message: string };
+
+const countryNames = new Intl.DisplayNames(["en"], { type: "region" });
+
+export function countryName(code: string): string {
+  try {
+    return countryNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/**
+ * Whether a sign-in code may be texted to this number: a mobile number of one of the allowed
+ * countries. Premium, satellite and international-network numbers cost far more per message and
+ * are what SMS pumping aims at. The answer names the countries, never anything about accounts.
+ */
+export function smsDestination(e164: string, allowedCountries: readonly string[]): SmsDestination {
+  const parsed = parsePhoneNumberFromString(e164);
+  const allowed = [...new Set(allowedCountries)];
+  const where = allowed.length ? ` from ${allowed.map(countryName).join(", ")}` : "";
+  if (!parsed || !parsed.isValid() || !TEXTABLE_TYPES.has(parsed.getType() ?? "") || !parsed.country) {
+    return { ok: false, reason: "not-mobile", message: `We can only text sign-in codes to mobile numbers${where}. Enter your mobile number.` };
+  }
+  if (!allowed.includes(parsed.country)) {
+    return { ok: false, reason: "country", message: `We can't text sign-in codes to numbers from ${countryName(parsed.country)} here. Enter a mobile number${where}.` };
+  }
+  return { ok: true, country: parsed.country };
+}

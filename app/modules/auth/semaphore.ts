@@ -1,7 +1,6 @@
 /**
- * At most `limit` tasks at a time; the rest wait their turn in order. Password hashing is
- * deliberately slow and memory-hungry (19 MiB each), so a burst of sign-in attempts must queue
- * instead of exhausting the server's CPU and memory.
+ * At most `limit` tasks at a time; the rest wait their turn in order. (Password hashing, which
+ * must also be fair between client networks, uses FairQueue instead.)
  */
 export class Semaphore {
   private active = 0;

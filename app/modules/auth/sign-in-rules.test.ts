@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { afterFailure, codeExpiry, decideAttempt, decideSend, decideThrottle, isLocked, throttledMessage, wrongCodeMessage } from "./sign-in-rules";
+import { afterNetworkFailure, codeExpiry, decideAttempt, decideSend, decideThrottle, delayAfter, throttledMessage, waitSeconds, wrongCodeMessage } from "./sign-in-rules";
 
 const t0 = new Date("2026-11-21T10:00:00.000Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -63,23 +63,19 @@ describe("per-address limit: 20 per hour", () => {
   });
 });
 
-describe("staff lockout", () => {
-  test("the 4th failure does not lock, the 5th locks for 15 minutes", () => {
-    let state = { failedSignIns: 0, lockedUntil: null as Date | null };
-    for (let i = 1; i <= 4; i++) {
-      const next = afterFailure(t0, state);
-      expect(next.lockedNow).toBe(false);
-      expect(isLocked(t0, next)).toBe(false);
-      state = next;
-    }
-    const fifth = afterFailure(t0, state);
-    expect(fifth).toMatchObject({ failedSignIns: 5, lockedNow: true, lockedUntil: at(15 * MIN) });
-    expect(isLocked(at(15 * MIN - 1), fifth)).toBe(true);
-    expect(isLocked(at(15 * MIN), fifth)).toBe(false); // unlocked exactly at locked_until
+describe("slowing down staff password guesses", () => {
+  test("three failures are free, then each waits twice as long, up to 15 minutes", () => {
+    expect([1, 2, 3, 4, 5, 6, 12, 13, 40].map(delayAfter)).toEqual([0, 0, 0, 2000, 4000, 8000, 512_000, 900_000, 900_000]);
   });
-  test("after a lock runs out the count starts again", () => {
-    const next = afterFailure(at(15 * MIN), { failedSignIns: 5, lockedUntil: at(15 * MIN) });
-    expect(next).toMatchObject({ failedSignIns: 1, lockedUntil: null, lockedNow: false });
+
+  test("the wait runs from the last failure; a day without failures starts the count again", () => {
+    let state = null as ReturnType<typeof afterNetworkFailure> | null;
+    for (let i = 0; i < 5; i++) state = afterNetworkFailure(t0, state);
+    expect(state).toEqual({ failures: 5, lastFailureAt: t0, retryAt: at(4 * SEC) });
+    expect(waitSeconds(at(SEC), state)).toBe(3);
+    expect(waitSeconds(at(4 * SEC), state)).toBe(0);
+    expect(afterNetworkFailure(at(24 * 60 * MIN), state)).toEqual({ failures: 1, lastFailureAt: at(24 * 60 * MIN), retryAt: null });
+    expect(waitSeconds(t0, null)).toBe(0);
   });
 });
 

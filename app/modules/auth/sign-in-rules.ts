@@ -1,5 +1,5 @@
 /**
- * The rules for SMS sign-in codes and staff lockout, as pure functions of the clock so tests can
+ * The rules for SMS sign-in codes and slowing down staff password guesses, as pure functions of the clock so tests can
  * stand exactly on each boundary. The database code in *.server.ts only gathers the inputs.
  */
 
@@ -10,9 +10,8 @@ export const PHONE_SEND_LIMIT = 3;
 export const PHONE_SEND_WINDOW_MS = 10 * 60_000;
 export const IP_SEND_LIMIT = 20;
 export const IP_SEND_WINDOW_MS = 60 * 60_000;
-
-export const STAFF_MAX_FAILURES = 5;
-export const STAFF_LOCK_MS = 15 * 60_000;
+/** Wrong codes one network may enter in an hour, across every code and number. */
+export const IP_WRONG_CODE_LIMIT = 30;
 
 export type SendDecision =
   | { ok: true }
@@ -78,31 +77,65 @@ function describeWait(seconds: number) {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
-// Staff lockout -------------------------------------------------------------------------------
-
-export interface LockState {
-  failedSignIns: number;
-  lockedUntil: Date | null;
+/** Hourly budgets of sign-in codes (env: SMS_CODES_PER_*_HOUR). */
+export interface SmsBudgets {
+  perPhone: number;
+  perClinic: number;
+  platform: number;
 }
 
-export function isLocked(now: Date, state: LockState): boolean {
-  return state.lockedUntil !== null && now.getTime() < state.lockedUntil.getTime();
+export type SmsBudgetName = keyof SmsBudgets;
+
+/** What the patient reads when a budget is spent: never whether the number has an account. */
+export function budgetMessage(budget: SmsBudgetName, retryAfterSeconds: number): string {
+  if (budget === "perPhone") return `We've sent several codes to this number in the last hour. Please wait ${describeWait(retryAfterSeconds)} before asking for another.`;
+  return `We can't send sign-in codes right now because so many have been requested. Please try again in ${describeWait(retryAfterSeconds)}.`;
 }
 
-/** The state after one more failure. A lock that has run out starts the count again. */
-export function afterFailure(now: Date, state: LockState): LockState & { lockedNow: boolean } {
-  const expiredLock = state.lockedUntil !== null && now.getTime() >= state.lockedUntil.getTime();
-  const failures = (expiredLock ? 0 : state.failedSignIns) + 1;
-  if (failures >= STAFF_MAX_FAILURES) {
-    return { failedSignIns: failures, lockedUntil: new Date(now.getTime() + STAFF_LOCK_MS), lockedNow: true };
-  }
-  return { failedSignIns: failures, lockedUntil: expiredLock ? null : state.lockedUntil, lockedNow: false };
+export function wrongCodesFromNetworkMessage(retryAfterSeconds: number): string {
+  return `Too many wrong codes have been entered from your network. Please try again in ${describeWait(retryAfterSeconds)}.`;
 }
 
-export function lockedMessage(lockedUntil: Date, now: Date, timeZone?: string): string {
-  const minutes = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000));
-  const at = lockedUntil.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit", timeZone: timeZone ?? "UTC", timeZoneName: "short" });
-  return `This account is locked after too many failed sign-ins. Try again at ${at} (in ${minutes} minute${minutes === 1 ? "" : "s"}), or reset your password.`;
+// Slowing down password guesses per account and network -----------------------------------------
+
+/** Wrong passwords (or TOTP codes) one network may make for one address before it must wait. */
+export const STAFF_FREE_FAILURES = 3;
+export const STAFF_MAX_DELAY_MS = 15 * 60_000;
+/** A network's count for an address starts again after a day without failures. */
+export const STAFF_DELAY_MEMORY_MS = 24 * 60 * 60_000;
+/** Failures for an address (all networks, last day) at which its holder is told. */
+export const STAFF_GUESSING_NOTICE_AFTER = 5;
+export const STAFF_GUESSING_NOTICE_EVERY_MS = 24 * 60 * 60_000;
+
+/** How long a network waits after its `failures`-th failure in a row: 0, 0, 0, 2 s, 4 s, 8 s … up to 15 minutes. */
+export function delayAfter(failures: number): number {
+  if (failures <= STAFF_FREE_FAILURES) return 0;
+  return Math.min(STAFF_MAX_DELAY_MS, 1000 * 2 ** (failures - STAFF_FREE_FAILURES));
+}
+
+export interface DelayState {
+  failures: number;
+  lastFailureAt: Date;
+  retryAt: Date | null;
+}
+
+/** Seconds this network must still wait before trying this address again (0: it may try now). */
+export function waitSeconds(now: Date, state: DelayState | null): number {
+  if (!state?.retryAt) return 0;
+  const ms = state.retryAt.getTime() - now.getTime();
+  return ms > 0 ? Math.ceil(ms / 1000) : 0;
+}
+
+/** The state after one more failure; a count idle for a day starts again. */
+export function afterNetworkFailure(now: Date, state: DelayState | null): DelayState {
+  const stale = !state || now.getTime() - state.lastFailureAt.getTime() >= STAFF_DELAY_MEMORY_MS;
+  const failures = (stale ? 0 : state.failures) + 1;
+  const delay = delayAfter(failures);
+  return { failures, lastFailureAt: now, retryAt: delay > 0 ? new Date(now.getTime() + delay) : null };
+}
+
+export function slowedMessage(retryAfterSeconds: number): string {
+  return `Too many failed sign-ins for this email address have come from your network. Please wait ${describeWait(retryAfterSeconds)} and try again, or reset your password.`;
 }
 
 // Per-network throttling of staff sign-in and password-reset requests ---------------------------

@@ -1,11 +1,23 @@
 import { recordAudit, type AuditActorType } from "~/modules/audit/audit.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
+import { writeOutboxEvent } from "~/modules/outbox/outbox.server";
 import type { StaffRole } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
+import { QueueFullError } from "./fair-queue";
+import { ipNetwork } from "./ip-bucket";
 import { hashPassword, verifyPassword } from "./password.server";
 import { insertSession, invalidateAllStaffSessions, scopeFor, type RequestMeta, type Session, type SessionHost } from "./session.server";
-import { afterFailure, isLocked, lockedMessage } from "./sign-in-rules";
+import {
+  afterNetworkFailure,
+  type DelayState,
+  slowedMessage,
+  STAFF_DELAY_MEMORY_MS,
+  STAFF_GUESSING_NOTICE_AFTER,
+  STAFF_GUESSING_NOTICE_EVERY_MS,
+  throttledMessage,
+  waitSeconds,
+} from "./sign-in-rules";
 import { forgetAttempt, startAttempt } from "./throttle.server";
 import { matchTotp } from "./totp.server";
 import { generateToken, hmacHex, sha256Hex } from "./tokens.server";
@@ -38,9 +50,9 @@ export type StaffSignInResult =
 // Verifying against a real hash for unknown emails makes "no such user" take as long as "wrong
 // password", so response times do not reveal which addresses have accounts.
 let dummyHash: Promise<string> | undefined;
-function dummyVerify(password: string) {
+function dummyVerify(password: string, network: string) {
   dummyHash ??= hashPassword("medslot-timing-equaliser-password");
-  return dummyHash.then((h) => verifyPassword(h, password));
+  return dummyHash.then((h) => verifyPassword(h, password, network));
 }
 
 function auditRequest(meta: RequestMeta) {
@@ -83,39 +95,107 @@ function unknownAccountAudit(site: SessionHost, action: string, email: string, m
 }
 
 interface LockedRow {
+  email: string;
   password_hash: string;
   failed_sign_ins: number;
-  locked_until: Date | null;
   totp_secret: string | null;
   totp_last_step: bigint | null;
+  guessing_noticed_at: Date | null;
 }
 
 /** The staff row, locked until the transaction ends, so parallel attempts are judged one at a time. */
 async function lockStaffRow(tx: Tx, staffUserId: string): Promise<LockedRow | null> {
   const rows = await tx.$queryRaw<LockedRow[]>`
-    SELECT password_hash, failed_sign_ins, locked_until, totp_secret, totp_last_step
+    SELECT email, password_hash, failed_sign_ins, totp_secret, totp_last_step, guessing_noticed_at
       FROM staff_users WHERE id = ${staffUserId}::uuid FOR UPDATE`;
   return rows[0] ?? null;
 }
 
-/** Records a wrong password or TOTP code (on a row locked by the caller), locking the account on the fifth in a row. */
-async function registerFailure(tx: Tx, site: StaffSignInSite, staffUserId: string, row: LockedRow, now: Date, meta: RequestMeta, reason: string): Promise<{ lockedUntil: Date | null }> {
-  const next = afterFailure(now, { failedSignIns: row.failed_sign_ins, lockedUntil: row.locked_until });
-  await tx.staffUser.update({ where: { id: staffUserId }, data: { failedSignIns: next.failedSignIns, lockedUntil: next.lockedUntil } });
-  const base = { clinicId: site.clinicId, actor: { type: actorType(site), id: staffUserId }, target: { type: "staff_user", id: staffUserId }, request: auditRequest(meta) };
-  await recordAudit(tx, { ...base, action: "staff.sign_in_failed", details: { reason, failures: next.failedSignIns } });
-  if (next.lockedNow && next.lockedUntil) {
-    await recordAudit(tx, { ...base, action: "staff.locked_out", details: { until: next.lockedUntil.toISOString(), failures: next.failedSignIns } });
-    return { lockedUntil: next.lockedUntil };
-  }
-  return { lockedUntil: null };
+// Slowing down guesses per address and network --------------------------------------------------
+
+/**
+ * Wrong passwords are counted per sign-in address and client network (IPv4 /24, IPv6 /64), never
+ * per account alone: a guesser slows down only their own network's tries, and the real person
+ * signs in from anywhere else. The address is keyed (not stored), and unknown addresses are
+ * counted the same way, so the delay says nothing about which addresses have accounts.
+ */
+export function signInAccountRef(email: string): string {
+  return hmacHex("sign-in-delay", normalizeEmail(email));
 }
 
-async function completeSignIn(tx: Tx, site: StaffSignInSite, staffUserId: string, now: Date, meta: RequestMeta, method: string, totpStep?: number): Promise<StaffSignInResult> {
+/** Requests without a known address share one network: they are still slowed, never unlimited. */
+function networkOf(meta: RequestMeta): string {
+  return ipNetwork(meta.ip) ?? "unknown";
+}
+
+async function networkDelay(tx: Tx, accountRef: string, network: string): Promise<DelayState | null> {
+  return tx.staffSignInDelay.findUnique({ where: { accountRef_network: { accountRef, network } }, select: { failures: true, lastFailureAt: true, retryAt: true } });
+}
+
+/** One more failure for this address from this network; the row is locked so parallel failures all count. */
+async function recordNetworkFailure(tx: Tx, accountRef: string, network: string, now: Date): Promise<DelayState> {
+  await tx.$executeRaw`INSERT INTO staff_sign_in_delays (account_ref, network, failures, last_failure_at) VALUES (${accountRef}, ${network}, 0, ${now}) ON CONFLICT DO NOTHING`;
+  const [row] = await tx.$queryRaw<{ failures: number; last_failure_at: Date; retry_at: Date | null }[]>`
+    SELECT failures, last_failure_at, retry_at FROM staff_sign_in_delays WHERE account_ref = ${accountRef} AND network = ${network} FOR UPDATE`;
+  const before = row && row.failures > 0 ? { failures: row.failures, lastFailureAt: row.last_failure_at, retryAt: row.retry_at } : null;
+  const next = afterNetworkFailure(now, before);
+  await tx.staffSignInDelay.update({ where: { accountRef_network: { accountRef, network } }, data: next });
+  return next;
+}
+
+async function forgetNetworkFailures(tx: Tx, accountRef: string, network: string): Promise<void> {
+  await tx.staffSignInDelay.deleteMany({ where: { accountRef, network } });
+}
+
+/** For other places that check an account's password (accepting an invitation): the same slow-down. */
+export const passwordGuesses = {
+  network: networkOf,
+  /** Seconds this request's network must still wait before trying this address's password. */
+  async wait(tx: Tx, email: string, meta: RequestMeta, now: Date): Promise<number> {
+    return waitSeconds(now, await networkDelay(tx, signInAccountRef(email), networkOf(meta)));
+  },
+  async failed(tx: Tx, email: string, meta: RequestMeta, now: Date): Promise<void> {
+    await recordNetworkFailure(tx, signInAccountRef(email), networkOf(meta), now);
+  },
+  async succeeded(tx: Tx, email: string, meta: RequestMeta): Promise<void> {
+    await forgetNetworkFailures(tx, signInAccountRef(email), networkOf(meta));
+  },
+};
+
+/**
+ * Records a wrong password or TOTP code (on a row locked by the caller). Nothing is locked; when
+ * the address has had several failures in the last day, from any networks, its holder is told
+ * (at most once a day), by email through the outbox.
+ */
+async function registerFailure(tx: Tx, site: StaffSignInSite, staffUserId: string, row: LockedRow, now: Date, meta: RequestMeta, reason: string): Promise<DelayState> {
+  const accountRef = signInAccountRef(row.email);
+  const delay = await recordNetworkFailure(tx, accountRef, networkOf(meta), now);
+  const failedSignIns = row.failed_sign_ins + 1;
+  await tx.staffUser.update({ where: { id: staffUserId }, data: { failedSignIns } });
+  const base = { clinicId: site.clinicId, actor: { type: actorType(site), id: staffUserId }, target: { type: "staff_user", id: staffUserId }, request: auditRequest(meta) };
+  await recordAudit(tx, { ...base, action: "staff.sign_in_failed", details: { reason, failures: failedSignIns, networkFailures: delay.failures, slowedUntil: delay.retryAt?.toISOString() ?? null } });
+
+  const noticedRecently = row.guessing_noticed_at !== null && now.getTime() - row.guessing_noticed_at.getTime() < STAFF_GUESSING_NOTICE_EVERY_MS;
+  if (!noticedRecently) {
+    const [totals] = await tx.$queryRaw<{ failures: number; networks: number }[]>`
+      SELECT coalesce(sum(failures), 0)::int AS failures, count(*)::int AS networks FROM staff_sign_in_delays
+       WHERE account_ref = ${accountRef} AND last_failure_at > ${new Date(now.getTime() - STAFF_DELAY_MEMORY_MS)}`;
+    if (totals && totals.failures >= STAFF_GUESSING_NOTICE_AFTER) {
+      await tx.staffUser.update({ where: { id: staffUserId }, data: { guessingNoticedAt: now } });
+      await recordAudit(tx, { ...base, action: "staff.password_guessing_noticed", details: { failures: totals.failures, networks: totals.networks } });
+      await writeOutboxEvent(tx, { clinicId: site.clinicId, name: "staff.password_guessing", data: { staffUserId, failures: totals.failures, networks: totals.networks, at: now.toISOString() } });
+    }
+  }
+  return delay;
+}
+
+async function completeSignIn(tx: Tx, site: StaffSignInSite, staffUserId: string, email: string, now: Date, meta: RequestMeta, method: string, totpStep?: number): Promise<StaffSignInResult> {
   await tx.staffUser.update({
     where: { id: staffUserId },
     data: { failedSignIns: 0, lockedUntil: null, ...(totpStep !== undefined ? { totpLastStep: BigInt(totpStep) } : {}) },
   });
+  // Only this network's count: a guesser elsewhere stays slowed down.
+  await forgetNetworkFailures(tx, signInAccountRef(email), networkOf(meta));
   const { token, session } = await insertSession(tx, site, { subject: "staff", staffUserId }, meta, now);
   await recordAudit(tx, {
     clinicId: site.clinicId,
@@ -131,14 +211,14 @@ async function completeSignIn(tx: Tx, site: StaffSignInSite, staffUserId: string
 /**
  * Email and password. Whoever cannot sign in on this host (no such address, or no membership here
  * / not an operator on the platform host) gets exactly what an unknown address gets: the same
- * refusal after the same password-hash work, no change to anyone's failure count, and an
- * anonymous audit row. So another clinic's site can neither lock this clinic's staff out nor
- * learn that their addresses exist.
+ * refusal after the same password-hash work, no change to the account, and an anonymous audit
+ * row. So another clinic's site can neither slow this clinic's staff down nor learn that their
+ * addresses exist.
  *
- * A locked account answers a wrong password with the usual refusal, and only a right password
- * with the lock and its end time. Someone guessing therefore cannot tell a locked account from an
- * unknown address, while the real person, who knows the password, learns why they cannot get in
- * and when to try again. Every path verifies one hash, so the answer's timing tells nothing either.
+ * Nothing locks an account for everyone. Wrong passwords slow down the address from the network
+ * they came from (growing waits, see sign-in-rules), for unknown and real addresses alike, and
+ * while a network must wait it is refused before any hashing. The holder of an account being
+ * guessed is told by email. Hashing itself is shared fairly between networks (password.server).
  */
 export async function signInStaff(deps: StaffSignInDeps, site: StaffSignInSite, input: { email: string; password: string }, meta: RequestMeta): Promise<StaffSignInResult> {
   const now = deps.now?.() ?? new Date();
@@ -149,37 +229,50 @@ export async function signInStaff(deps: StaffSignInDeps, site: StaffSignInSite, 
     return { kind: "refused", message: attempt.message, retryAfterSeconds: attempt.retryAfterSeconds };
   }
   const scope = scopeFor(deps.db, site);
-  const user = await scope.tx(async (tx) => {
+  const accountRef = signInAccountRef(email);
+  const network = networkOf(meta);
+  const { user, wait } = await scope.tx(async (tx) => {
     const found = await tx.staffUser.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
-    return found && (await hasAccess(tx, site, found.id)) ? found : null;
+    const wait = waitSeconds(now, await networkDelay(tx, accountRef, network));
+    return { user: found && (await hasAccess(tx, site, found.id)) ? found : null, wait };
   });
-  if (!user) {
-    await dummyVerify(input.password);
-    await scope.tx((tx) => recordAudit(tx, unknownAccountAudit(site, "staff.sign_in_failed", email, meta)));
-    return { kind: "refused", message: GENERIC_REFUSAL };
+  if (wait > 0) {
+    await scope.tx((tx) =>
+      recordAudit(
+        tx,
+        user
+          ? { clinicId: site.clinicId, actor: { type: actorType(site), id: user.id }, action: "staff.sign_in_failed", target: { type: "staff_user", id: user.id }, request: auditRequest(meta), details: { reason: "slowed", retryAfterSeconds: wait } }
+          : unknownAccountAudit(site, "staff.sign_in_failed", email, meta),
+      ),
+    );
+    return { kind: "refused", message: slowedMessage(wait), retryAfterSeconds: wait };
   }
-  const passwordOk = await verifyPassword(user.passwordHash, input.password);
+  let passwordOk = false;
+  try {
+    if (user) passwordOk = await verifyPassword(user.passwordHash, input.password, network);
+    else await dummyVerify(input.password, network);
+  } catch (error) {
+    if (!(error instanceof QueueFullError)) throw error;
+    // This network already has a long line of hashes waiting: refuse at once rather than add to it.
+    log.warn("staff sign-in refused: the network's hashing line is full", { clinicId: site.clinicId, network, requestId: meta.requestId ?? null });
+    return { kind: "refused", message: throttledMessage("sign-in", 60), retryAfterSeconds: 60 };
+  }
   const result = await scope.tx(async (tx): Promise<StaffSignInResult> => {
-    const row = await lockStaffRow(tx, user.id);
-    // Removed or moved out of this clinic while the hash was being checked.
-    if (!row || !(await hasAccess(tx, site, user.id))) {
+    const row = user ? await lockStaffRow(tx, user.id) : null;
+    // Unknown here, or removed or moved out of this clinic while the hash was being checked.
+    if (!user || !row || !(await hasAccess(tx, site, user.id))) {
+      await recordNetworkFailure(tx, accountRef, network, now);
       await recordAudit(tx, unknownAccountAudit(site, "staff.sign_in_failed", email, meta));
       return { kind: "refused", message: GENERIC_REFUSAL };
     }
     // A password changed meanwhile: the one just checked is no longer the password.
     const rightPassword = passwordOk && row.password_hash === user.passwordHash;
-    const base = { clinicId: site.clinicId, actor: { type: actorType(site), id: user.id }, target: { type: "staff_user", id: user.id }, request: auditRequest(meta) };
-    if (isLocked(now, { failedSignIns: row.failed_sign_ins, lockedUntil: row.locked_until })) {
-      // Checked under the row lock: parallel guesses that arrive after the fifth failure are not counted and cannot sign in.
-      await recordAudit(tx, { ...base, action: "staff.sign_in_failed", details: { reason: "locked", rightPassword } });
-      return { kind: "refused", message: rightPassword ? lockedMessage(row.locked_until!, now, site.timeZone) : GENERIC_REFUSAL };
-    }
     if (!rightPassword) {
       await registerFailure(tx, site, user.id, row, now, meta, "wrong-password");
       return { kind: "refused", message: GENERIC_REFUSAL };
     }
     if (row.totp_secret) return { kind: "totp-required", staffUserId: user.id };
-    return completeSignIn(tx, site, user.id, now, meta, "password");
+    return completeSignIn(tx, site, user.id, row.email, now, meta, "password");
   });
   // The right password is not a guess; only failures count against the network.
   if (result.kind !== "refused") await forgetAttempt(deps.db, attempt);
@@ -188,19 +281,19 @@ export async function signInStaff(deps: StaffSignInDeps, site: StaffSignInSite, 
 
 const WRONG_TOTP = "That code is not right. Enter the current code from your authenticator app.";
 
-/** The second step, after a correct password, for staff with TOTP turned on. */
+/** The second step, after a correct password, for staff with TOTP turned on. Wrong codes slow the network down like wrong passwords. */
 export async function completeTotpSignIn(deps: StaffSignInDeps, site: StaffSignInSite, input: { staffUserId: string; code: string }, meta: RequestMeta): Promise<StaffSignInResult> {
   const now = deps.now?.() ?? new Date();
   return scopeFor(deps.db, site).tx(async (tx): Promise<StaffSignInResult> => {
     const row = await lockStaffRow(tx, input.staffUserId);
     if (!row || !(await hasAccess(tx, site, input.staffUserId))) return { kind: "refused", message: GENERIC_REFUSAL };
-    // Whoever reaches this step gave the right password, so the lock and its end may be shown.
-    if (isLocked(now, { failedSignIns: row.failed_sign_ins, lockedUntil: row.locked_until })) return { kind: "refused", message: lockedMessage(row.locked_until!, now, site.timeZone) };
-    if (!row.totp_secret) return completeSignIn(tx, site, input.staffUserId, now, meta, "password");
+    const wait = waitSeconds(now, await networkDelay(tx, signInAccountRef(row.email), networkOf(meta)));
+    if (wait > 0) return { kind: "refused", message: slowedMessage(wait), retryAfterSeconds: wait };
+    if (!row.totp_secret) return completeSignIn(tx, site, input.staffUserId, row.email, now, meta, "password");
     const step = matchTotp(row.totp_secret, input.code.replace(/\s+/g, ""), now);
     if (step === null) {
-      const failure = await registerFailure(tx, site, input.staffUserId, row, now, meta, "wrong-totp-code");
-      return { kind: "refused", message: failure.lockedUntil ? lockedMessage(failure.lockedUntil, now, site.timeZone) : WRONG_TOTP };
+      await registerFailure(tx, site, input.staffUserId, row, now, meta, "wrong-totp-code");
+      return { kind: "refused", message: WRONG_TOTP };
     }
     if (row.totp_last_step !== null && BigInt(step) <= row.totp_last_step) {
       // A code already used (or an older one) proves nothing new: someone may have seen it.
@@ -214,7 +307,7 @@ export async function completeTotpSignIn(deps: StaffSignInDeps, site: StaffSignI
       });
       return { kind: "refused", message: "That code has already been used. Wait for the next code in your authenticator app and enter that." };
     }
-    return completeSignIn(tx, site, input.staffUserId, now, meta, "password+totp", step);
+    return completeSignIn(tx, site, input.staffUserId, row.email, now, meta, "password+totp", step);
   });
 }
 

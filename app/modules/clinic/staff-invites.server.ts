@@ -15,8 +15,9 @@ import type { StaffRole } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { hashPassword, verifyPassword } from "~/modules/auth/password.server";
 import { insertSession, type RequestMeta, type Session } from "~/modules/auth/session.server";
-import { afterFailure, isLocked, lockedMessage } from "~/modules/auth/sign-in-rules";
-import { GENERIC_REFUSAL, MIN_PASSWORD_LENGTH, newPasswordProblem, normalizeEmail } from "~/modules/auth/staff-sign-in.server";
+import { QueueFullError } from "~/modules/auth/fair-queue";
+import { slowedMessage, throttledMessage } from "~/modules/auth/sign-in-rules";
+import { MIN_PASSWORD_LENGTH, newPasswordProblem, normalizeEmail, passwordGuesses } from "~/modules/auth/staff-sign-in.server";
 import { forgetAttempt, startAttempt } from "~/modules/auth/throttle.server";
 import { generateToken, sha256Hex } from "~/modules/auth/tokens.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
@@ -267,8 +268,18 @@ export async function acceptInvite(
     if (!state.existingAccount) return { ok: false, field: "form", message: "There is no staff account for this address yet. Choose your name and a password to create one." };
     attempt = await startAttempt(deps.db, "sign-in", meta.ip, now);
     if (!attempt.ok) return { ok: false, field: "password", message: attempt.message };
-    const user = await scope.tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { email: state.email }, select: { passwordHash: true } }));
-    if (await verifyPassword(user.passwordHash, input.password)) verifiedHash = user.passwordHash;
+    const { user, wait } = await scope.tx(async (tx) => ({
+      user: await tx.staffUser.findUniqueOrThrow({ where: { email: state.email }, select: { passwordHash: true } }),
+      wait: await passwordGuesses.wait(tx, state.email, meta, now),
+    }));
+    if (wait > 0) return { ok: false, field: "password", message: slowedMessage(wait) };
+    const matches = await verifyPassword(user.passwordHash, input.password, passwordGuesses.network(meta)).catch((error: unknown) => {
+      if (error instanceof QueueFullError) return null;
+      throw error;
+    });
+    // This network already has a long line of password checks waiting: refuse rather than add to it.
+    if (matches === null) return { ok: false, field: "password", message: throttledMessage("sign-in", 60) };
+    if (matches) verifiedHash = user.passwordHash;
   }
 
   const result = await scope.tx(async (tx): Promise<AcceptResult> => {
@@ -284,20 +295,18 @@ export async function acceptInvite(
       const user = await tx.staffUser.create({ data: { email: invite.email, name: input.name, passwordHash, passwordChangedAt: now, createdAt: now }, select: { id: true } });
       staffUserId = user.id;
     } else {
-      const rows = await tx.$queryRaw<{ id: string; password_hash: string; failed_sign_ins: number; locked_until: Date | null; totp_secret: string | null }[]>`
-        SELECT id::text AS id, password_hash, failed_sign_ins, locked_until, totp_secret FROM staff_users WHERE email = ${invite.email} FOR UPDATE`;
+      const rows = await tx.$queryRaw<{ id: string; password_hash: string; totp_secret: string | null }[]>`
+        SELECT id::text AS id, password_hash, totp_secret FROM staff_users WHERE email = ${invite.email} FOR UPDATE`;
       const row = rows[0];
       if (!row) return { ok: false, field: "form", message: INVALID };
-      const lock = { failedSignIns: row.failed_sign_ins, lockedUntil: row.locked_until };
       const rightPassword = verifiedHash !== null && verifiedHash === row.password_hash;
-      if (isLocked(now, lock)) return { ok: false, field: "password", message: rightPassword ? lockedMessage(row.locked_until!, now, site.timeZone) : GENERIC_REFUSAL };
       if (!rightPassword) {
-        const next = afterFailure(now, lock);
-        await tx.staffUser.update({ where: { id: row.id }, data: { failedSignIns: next.failedSignIns, lockedUntil: next.lockedUntil } });
+        // Slows this network down for this address, as a wrong sign-in password does; nobody is locked out.
+        await passwordGuesses.failed(tx, invite.email, meta, now);
         await recordAudit(tx, { clinicId: site.clinicId, actor: { type: "anonymous" }, action: "staff.invite_accept_failed", target: { type: "staff_invite", id: invite.id }, request: auditRequest, details: { reason: "wrong-password" } });
         return { ok: false, field: "password", message: "That password is not right. Use the password of your existing Medslot staff account." };
       }
-      await tx.staffUser.update({ where: { id: row.id }, data: { failedSignIns: 0, lockedUntil: null } });
+      await passwordGuesses.succeeded(tx, invite.email, meta);
       staffUserId = row.id;
       hasTotp = row.totp_secret !== null;
     }

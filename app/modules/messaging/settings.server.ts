@@ -1,3 +1,4 @@
+import { getCountries } from "libphonenumber-js/max";
 import { z } from "zod";
 import type { Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
@@ -66,4 +67,47 @@ export async function saveMessageSettings(
     await recordAudit(tx, { clinicId, actor: by.actor, action: "settings.reminders_updated", target: { type: "clinic", id: clinicId }, request: by.request ?? null, details: { ...settings } });
   });
   return settings;
+}
+
+/**
+ * Where the clinic's sign-in codes may be texted besides the countries of its own locations:
+ * patients from abroad (a border town, a tourist area). Codes only go to mobile numbers of these
+ * countries, so each entry widens what an SMS-pumping attack could spend; the owner lists them.
+ */
+const knownCountries: ReadonlySet<string> = new Set(getCountries());
+
+export const smsCountriesSchema = z.object({
+  countries: z
+    .string()
+    .max(300, "List at most 50 countries.")
+    .transform((v) => [...new Set(v.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean))])
+    .pipe(
+      z
+        .array(z.string().refine((c) => knownCountries.has(c), { error: (issue) => `"${String(issue.input)}" is not a country code we know. Use two-letter codes such as US, DE or UZ.` }))
+        .max(50, "List at most 50 countries."),
+    ),
+});
+
+export interface SmsCountries {
+  /** The countries of the clinic's locations (always allowed). */
+  own: string[];
+  /** The extra countries the owner listed. */
+  extra: string[];
+}
+
+export async function readSmsCountries(db: Db, clinicId: string): Promise<SmsCountries> {
+  const c = await db.forClinic(clinicId).tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { smsCountries: true, locations: { select: { country: true } } } }));
+  return { own: [...new Set(c.locations.map((l) => l.country.toUpperCase()))].sort(), extra: c.smsCountries };
+}
+
+export async function saveSmsCountries(db: Db, clinicId: string, input: z.input<typeof smsCountriesSchema>, by: { actor: AuditActor; request?: AuditRequestContext | null }): Promise<string[]> {
+  const parsed = smsCountriesSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError("The countries cannot be saved as they are.", [{ path: "countries", message: parsed.error.issues[0]?.message ?? "Check the list." }]);
+  const countries = parsed.data.countries;
+  await db.forClinic(clinicId).tx(async (tx) => {
+    const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { smsCountries: true } });
+    await tx.clinic.update({ where: { id: clinicId }, data: { smsCountries: countries } });
+    await recordAudit(tx, { clinicId, actor: by.actor, action: "settings.sms_countries_updated", target: { type: "clinic", id: clinicId }, request: by.request ?? null, details: { before: before.smsCountries, after: countries } });
+  });
+  return countries;
 }

@@ -24,6 +24,7 @@ export interface HousekeepingReport {
   idempotentRequests: number;
   smsSendLog: number;
   staffSignInAttempts: number;
+  staffSignInDelays: number;
   passwordResets: number;
   devOutboxMessages: number;
   apiRateBuckets: number;
@@ -53,7 +54,7 @@ export async function sweepClinic(db: Db, clinicId: string, now = new Date()) {
 export async function sweepExpired(db: Db, now = new Date()): Promise<HousekeepingReport> {
   // Longest rate-limit window is an hour; a day of history is kept for investigations.
   const dayAgo = new Date(now.getTime() - DAY);
-  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, lapsedOffers: 0, idempotentRequests: 0, smsSendLog: 0, staffSignInAttempts: 0, passwordResets: 0, devOutboxMessages: 0, apiRateBuckets: 0 };
+  const report: HousekeepingReport = { sessions: 0, signInCodes: 0, expiredHolds: 0, lapsedOffers: 0, idempotentRequests: 0, smsSendLog: 0, staffSignInAttempts: 0, staffSignInDelays: 0, passwordResets: 0, devOutboxMessages: 0, apiRateBuckets: 0 };
 
   const clinicIds = await db.system("housekeeping: clinic list").tx((tx) => tx.clinic.findMany({ select: { id: true, timeZone: true, currency: true } }));
   for (const clinic of clinicIds) {
@@ -78,6 +79,8 @@ export async function sweepExpired(db: Db, now = new Date()): Promise<Housekeepi
   await db.forPlatform().tx(async (tx) => {
     report.smsSendLog = (await tx.smsSendLog.deleteMany({ where: { createdAt: { lt: dayAgo } } })).count;
     report.staffSignInAttempts = (await tx.staffSignInAttempt.deleteMany({ where: { createdAt: { lt: dayAgo } } })).count;
+    // A day without failures starts a network's count again, so the row says nothing any more.
+    report.staffSignInDelays = (await tx.staffSignInDelay.deleteMany({ where: { lastFailureAt: { lt: dayAgo } } })).count;
     report.passwordResets = (await tx.passwordReset.deleteMany({ where: { expiresAt: { lt: dayAgo } } })).count;
     report.devOutboxMessages = (await tx.devOutboxMessage.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - 7 * DAY) } } })).count;
     // Any bucket refills completely within seconds; an hour idle is full whatever its policy.
