@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
 import { sendPatientMessage } from "~/modules/messaging/notify.server";
+import { provePhoneAtClinic } from "~/modules/patients/clinic-patients.server";
 import type { Db } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
 import { ipBucket } from "./ip-bucket";
@@ -177,6 +178,8 @@ export async function verifySignInCode(deps: PatientSignInDeps, site: PatientSig
       INSERT INTO patient_accounts (phone) VALUES (${input.phone}) ON CONFLICT (phone) DO NOTHING RETURNING id`;
     const patient = await tx.patientAccount.findUniqueOrThrow({ where: { phone: input.phone }, select: { id: true, phone: true, firstName: true, lastName: true } });
     const { token, session } = await insertSession(tx, site, { subject: "patient", patientAccountId: patient.id }, meta, now);
+    // Signing in on a clinic's site proves the phone there: the clinic's record joins the account.
+    if (site.clinicId) await provePhoneAtClinic(tx, site.clinicId, patient.id, "sign_in");
     await recordAudit(tx, {
       clinicId: site.clinicId,
       actor: { type: "patient", id: patient.id },
