@@ -25,6 +25,11 @@ import * as appointmentByIdRoute from "~/routes/api.v1.appointments.$id";
 import * as appointmentsRoute from "~/routes/api.v1.appointments";
 import * as deskAppointmentRoute from "~/routes/panel.appointments.$id";
 import * as deskBookRoute from "~/routes/panel.book";
+import * as accountCardsRoute from "~/routes/account.cards";
+import * as accountFamilyRoute from "~/routes/account.family";
+import * as depositLinkRoute from "~/routes/deposit.$token";
+import { SESSION_COOKIE } from "~/modules/auth/cookies.server";
+import { createSession } from "~/modules/auth/session.server";
 import { createDepositProblem } from "~/workflows/deposit-problem.server";
 import { callRoute, releaseAppDb, routeDbIsTestDb, usPhone } from "../support/api-client";
 import { testDb } from "../support/db";
@@ -215,7 +220,52 @@ describe("once the patient proves the phone at B", () => {
   });
 });
 
+describe("the patient's choices in the account on B's site", () => {
+  test("allowing B to hold deposits and sharing a family member are the patient's own, on B's site", async () => {
+    const w = await world();
+    const { appointmentId } = await deskBooks(w);
+    const { token } = await createSession(testDb(), { clinicId: w.b.clinic.id, host: w.b.host }, { subject: "patient", patientAccountId: w.patientId }, { ip: null, userAgent: "vitest" });
+    const cookie = `${SESSION_COOKIE}=${token}`;
+
+    const cards = await callPanel<{ clinicDeposits: { allowed: boolean } }>(accountCardsRoute, "/account/cards", { host: w.b.host, cookie });
+    expect(cards.data.clinicDeposits).toMatchObject({ allowed: false });
+    const allowed = await callPanel(accountCardsRoute, "/account/cards", { host: w.b.host, cookie, form: { intent: "clinic-deposits", allowed: "yes" } });
+    expect(allowed.location).toBe("/account/cards?done=allowed");
+    // Allowing retried the deposit that waited for a card at B.
+    expect((await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, appointmentId)))!.status).toBe("authorized");
+
+    const family = await callPanel<{ members: { id: string; shared: boolean | null }[] }>(accountFamilyRoute, "/account/family", { host: w.b.host, cookie });
+    expect(family.data.members).toEqual([expect.objectContaining({ shared: false })]);
+    const dependentId = family.data.members[0]!.id;
+    const shared = await callPanel(accountFamilyRoute, "/account/family", { host: w.b.host, cookie, form: { intent: "share", dependentId, shared: "yes" } });
+    expect(shared.location).toBe("/account/family?done=shared");
+    expect((await findPhonePatients(testDb(), w.b.clinic, w.phone, desk))[0]!.dependents).toHaveLength(1);
+    const bad = await callPanel(accountFamilyRoute, "/account/family", { host: w.b.host, cookie, form: { intent: "share", dependentId: "not-an-id", shared: "yes" } });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe("the deposit link", () => {
+  test("the page answers bad input with a form message and an unknown token with 404, never a 500", async () => {
+    const w = await world();
+    const { appointmentId } = await deskBooks(w);
+    const deposit = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, appointmentId)))!;
+    const token = new URL((await issueDepositLink(testDb(), w.b.clinic.id, deposit.id))!).pathname.split("/").pop()!;
+    const page = await callPanel<{ state: string; deadline: string }>(depositLinkRoute, `/deposit/${token}`, { host: w.b.host, params: { token } });
+    expect(page.status).toBe(200);
+    expect(page.data).toMatchObject({ state: "open", deadline: expect.any(String) });
+    const garbage = await callPanel<{ ok: boolean; message: string }>(depositLinkRoute, `/deposit/${token}`, { host: w.b.host, params: { token }, form: { intent: "allow", cardId: "nope" } });
+    expect(garbage.status).toBe(400);
+    expect(garbage.data).toMatchObject({ ok: false, message: "Choose one of your cards." });
+    const noNumber = await callPanel<{ ok: boolean; field: string }>(depositLinkRoute, `/deposit/${token}`, { host: w.b.host, params: { token }, form: { intent: "add", cardNumber: "" } });
+    expect(noNumber.status).toBe(422);
+    expect(noNumber.data).toMatchObject({ ok: false, field: "cardNumber" });
+    const unknown = await callPanel(depositLinkRoute, `/deposit/${"A".repeat(43)}`, { host: w.b.host, params: { token: "A".repeat(43) } });
+    expect(unknown.status).toBe(404);
+    // The token of B's link means nothing on A's host.
+    expect((await callPanel(depositLinkRoute, `/deposit/${token}`, { host: `${w.a.clinic.slug}.localhost`, params: { token } })).status).toBe(404);
+  });
+
   function runDepositProblem(event: Record<string, unknown>, now: Date) {
     const engine = new InngestTestEngine({ function: createDepositProblem({ db: testDb, payments: () => provider, now: () => now }), transformCtx: (ctx) => mockCtx(ctx) as typeof ctx });
     return engine.execute({ events: [{ name: "deposit.failed", data: event }] });
