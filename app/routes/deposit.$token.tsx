@@ -24,7 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
   const db = getDb();
   const provider = getPaymentProvider();
-  const view = await depositLinkView(db, provider, clinic, params.token);
+  const view = await depositLinkView(db, provider, clinic, params.token, new Date(), auditContextFromRequest(request, context));
   if (!view) throw notFound();
   const stripe = view.state === "open" ? await depositLinkCardSetup(db, provider, clinic, params.token, stripePublishableKey()) : null;
   return { ...view, demo: provider.name === "demo", stripe, stateWords: view.state === "open" ? null : STATE_WORDS[view.state] };

@@ -96,8 +96,13 @@ export interface DepositLinkView {
 }
 
 /** What the link page shows, or null for a token that names no link at this clinic. */
-export async function depositLinkView(db: Db, provider: PaymentProvider, clinic: { id: string; timeZone: string }, token: string | undefined, now = new Date()): Promise<DepositLinkView | null> {
-  const link = await db.forClinic(clinic.id).tx((tx) => findLink(tx, clinic.id, token));
+export async function depositLinkView(db: Db, provider: PaymentProvider, clinic: { id: string; timeZone: string }, token: string | undefined, now = new Date(), audit: AuditRequestContext | null = null): Promise<DepositLinkView | null> {
+  const link = await db.forClinic(clinic.id).tx(async (tx) => {
+    const found = await findLink(tx, clinic.id, token);
+    // The page shows a visit and saved cards: each view is in the clinic's log, as the holder of the link.
+    if (found) await recordAudit(tx, { clinicId: clinic.id, actor: { type: "patient", id: found.patient_account_id }, action: "patient.deposit_link_viewed", target: { type: "appointment", id: found.appointment_id }, request: audit, details: { linkId: found.id } });
+    return found;
+  });
   if (!link) return null;
   const state = stateOf(link, now);
   const cards = state === "open" ? await db.forPlatform().tx((tx) => listCards(tx, link.patient_account_id, provider.name)) : [];
@@ -168,18 +173,21 @@ export async function completeDepositLink(
     throw error;
   }
 
-  const ready = await db.forClinic(clinic.id).tx(async (tx) => {
+  const ready = await db.forClinic(clinic.id).tx(async (tx): Promise<DepositLinkState> => {
     const locked = await findLink(tx, clinic.id, token, true);
-    if (!locked || stateOf(locked, now) !== "open") return false;
+    if (!locked) return "closed";
+    // Another tab may have finished first.
+    const lockedState = stateOf(locked, now);
+    if (lockedState !== "open") return lockedState;
     await provePhoneAtClinic(tx, clinic.id, locked.patient_account_id, "clinic_link");
     await allowClinicDeposits(tx, clinic.id, locked.patient_account_id, true);
     const deposit = await lockDeposit(tx, clinic.id, { id: locked.deposit_id });
-    if (!deposit || deposit.status !== "failed") return false;
+    if (!deposit || deposit.status !== "failed") return "closed";
     await moveDeposit(tx, deposit, "pending", { cardId, failedAt: null, failureCode: null, failureMessage: null }, { action: "card_allowed", actor: "patient", detail: "by the link the clinic sent" });
     await recordAudit(tx, { clinicId: clinic.id, actor: { type: "patient", id: locked.patient_account_id }, action: "patient.deposit_card_allowed", target: { type: "appointment", id: locked.appointment_id }, request: audit, details: { via: "deposit_link", linkId: locked.id } });
-    return true;
+    return "open";
   });
-  if (!ready) return { ok: false, state: "closed", message: STATE_WORDS.closed, field: "card" };
+  if (ready !== "open") return { ok: false, state: ready, message: STATE_WORDS[ready], field: "card" };
 
   const deposit = await db.forClinic(clinic.id).tx((tx) => tx.deposit.findUniqueOrThrow({ where: { clinicId_id: { clinicId: clinic.id, id: link.deposit_id } }, select: { authorizeAt: true } }));
   let outcome: "held" | "card_on_file" = "card_on_file";
