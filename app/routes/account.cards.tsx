@@ -10,6 +10,7 @@ import { requireSite } from "~/modules/clinic/site-guard.server";
 import { browserCardSetup, listCards, makeDefaultCard, payerOf, removeCard } from "~/modules/payments/cards.server";
 import { retryFailedDeposits } from "~/modules/payments/deposits.server";
 import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
+import { changeClinicConsent, clinicConsentOf } from "~/modules/patients/clinic-patients.server";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
@@ -21,7 +22,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const provider = getPaymentProvider();
   const cards = await db.forPlatform().tx((tx) => listCards(tx, patient.id, provider.name));
   const url = new URL(request.url);
+  // On a clinic's site: whether this clinic may hold deposits on these cards (the patient's choice).
+  const clinic = context.site.kind === "clinic" ? context.site.clinic : null;
+  const consent = clinic ? await db.forClinic(clinic.id).tx((tx) => clinicConsentOf(tx, clinic.id, patient.id)) : null;
   return {
+    clinicDeposits: clinic && consent ? { clinicName: clinic.name, allowed: consent.depositsAllowed } : null,
     cards: cards.map((c) => ({ id: c.id, label: c.label, expiry: c.expiry, isDefault: c.isDefault })),
     demo: provider.name === "demo",
     stripe: await browserCardSetup(db, provider, payerOf(patient), stripePublishableKey()),
@@ -35,6 +40,7 @@ const cardsForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("add"), cardNumber: z.string().optional(), cardExpiry: z.string().optional(), cardCvc: z.string().optional(), setupRef: z.string().max(200).optional() }),
   z.object({ intent: z.literal("default"), cardId: z.string().uuid() }),
   z.object({ intent: z.literal("remove"), cardId: z.string().uuid() }),
+  z.object({ intent: z.literal("clinic-deposits"), allowed: z.enum(["yes", "no"]) }),
 ]);
 
 type ActionResult = { message: string; field: string };
@@ -64,6 +70,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const fixed = retried.filter((r) => r.outcome === "authorized").length;
       return redirect(`/account/cards?done=${fixed ? "fixed" : "added"}`);
     }
+    if (form.data.intent === "clinic-deposits") {
+      if (!clinicId) return data<ActionResult>({ message: "Choose this on the clinic's own site.", field: "card" }, { status: 400 });
+      const allowed = form.data.allowed === "yes";
+      await changeClinicConsent(db, clinicId, patient.id, { kind: "deposits", allowed }, audit);
+      // A deposit here that waited for a card the clinic may hold is tried again at once.
+      if (allowed) await retryFailedDeposits(db, provider, patient.id);
+      return redirect(`/account/cards?done=${allowed ? "allowed" : "disallowed"}`);
+    }
     const { intent, cardId } = form.data;
     if (intent === "default") await makeDefaultCard(db, provider, patient.id, cardId);
     else await removeCard(db, provider, patient.id, cardId);
@@ -81,17 +95,19 @@ const DONE: Record<string, string> = {
   fixed: "Your card is saved, and the deposit that could not be taken before is now reserved on it.",
   default: "That card is now your default.",
   removed: "The card was removed.",
+  allowed: "This clinic may now hold deposits on your saved cards.",
+  disallowed: "This clinic can no longer hold deposits on your saved cards. It will ask you for a card when a visit needs a deposit.",
 };
 
 export default function CardsPage() {
-  const { cards, demo, stripe, done } = useLoaderData<typeof loader>();
+  const { cards, demo, stripe, done, clinicDeposits } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const fieldError = (f: string) => (result?.field === f ? result.message : null);
   return (
     <>
       <h1 className="mb-2 mt-3 text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Your cards</h1>
-      <p className="mb-5 text-slate-700">One card works at every clinic on Medslot. Deposits are reserved on your default card; nothing is charged unless you cancel late or miss a visit.</p>
+      <p className="mb-5 text-slate-700">One card works at every clinic you allow on Medslot. Deposits are reserved on your default card; nothing is charged unless you cancel late or miss a visit.</p>
       {result?.field === "card" ? <Alert tone="error">{result.message}</Alert> : null}
       {done && DONE[done] && !result ? (
         <Alert tone="info">
@@ -133,6 +149,20 @@ export default function CardsPage() {
           No card saved yet. You can add one here or when you book a visit with a deposit.
         </p>
       )}
+      {clinicDeposits ? (
+        <Form method="post" className="card mt-6 p-4 sm:p-6" data-testid="clinic-deposits">
+          <h2 className="text-lg font-semibold text-slate-900">Deposits at {clinicDeposits.clinicName}</h2>
+          <p className="mt-1 text-sm text-slate-700">
+            {clinicDeposits.allowed
+              ? `${clinicDeposits.clinicName} may hold deposits on your saved cards for your visits there.`
+              : `${clinicDeposits.clinicName} cannot see or use your saved cards. Allow it to hold deposits on them for visits booked by its front desk.`}
+          </p>
+          <input type="hidden" name="allowed" value={clinicDeposits.allowed ? "no" : "yes"} />
+          <button type="submit" name="intent" value="clinic-deposits" className="btn-secondary mt-3 min-h-11 px-4" disabled={busy}>
+            {clinicDeposits.allowed ? "Stop allowing this clinic" : "Allow this clinic to hold deposits"}
+          </button>
+        </Form>
+      ) : null}
       <Form method="post" className="card mt-6 p-4 sm:p-6" noValidate>
         <h2 className="text-lg font-semibold text-slate-900">Add a card</h2>
         {demo ? <DemoPaymentsNote /> : null}

@@ -7,6 +7,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requirePatient } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, listFamily, parseDependentForm, removeDependent, updateDependent } from "~/modules/patient-account/family.server";
+import { changeClinicConsent, clinicConsentOf } from "~/modules/patients/clinic-patients.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -16,14 +17,27 @@ function scopeOf(request: Request, context: AppLoadContext) {
   return { clinicId: site.kind === "clinic" ? site.clinic.id : null };
 }
 
-const DONE = { added: "Added to your family.", updated: "Your changes are saved.", removed: "Removed from your family. Visits already booked for them keep their name." } as const;
+const DONE = {
+  added: "Added to your family.",
+  updated: "Your changes are saved.",
+  removed: "Removed from your family. Visits already booked for them keep their name.",
+  shared: "Shared with this clinic: its front desk can now book for them.",
+  unshared: "No longer shared with this clinic.",
+} as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const scope = scopeOf(request, context);
   const { patient } = await requirePatient(request, context);
   const members = await listFamily(getDb(), scope, patient.id, auditContextFromRequest(request, context));
   const done = new URL(request.url).searchParams.get("done");
-  return { members, done: done && done in DONE ? DONE[done as keyof typeof DONE] : null };
+  // On a clinic's site: which members the patient shares with this clinic (its desk sees only those).
+  const clinic = context.site.kind === "clinic" ? context.site.clinic : null;
+  const consent = clinic ? await getDb().forClinic(clinic.id).tx((tx) => clinicConsentOf(tx, clinic.id, patient.id)) : null;
+  return {
+    members: members.map((m) => ({ ...m, shared: consent ? consent.sharedFamilyIds.includes(m.id) : null })),
+    clinicName: clinic?.name ?? null,
+    done: done && done in DONE ? DONE[done as keyof typeof DONE] : null,
+  };
 }
 
 export const meta: MetaFunction = () => [{ title: "Your family" }];
@@ -32,9 +46,10 @@ const intentForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("add") }),
   z.object({ intent: z.literal("edit"), dependentId: z.uuid() }),
   z.object({ intent: z.literal("remove"), dependentId: z.uuid() }),
+  z.object({ intent: z.literal("share"), dependentId: z.uuid(), shared: z.enum(["yes", "no"]) }),
 ]);
 
-type ActionResult = { intent: "add" | "edit" | "remove" | null; dependentId?: string; message: string; values?: PersonValues; errors?: PersonErrors };
+type ActionResult = { intent: "add" | "edit" | "remove" | "share" | null; dependentId?: string; message: string; values?: PersonValues; errors?: PersonErrors };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const scope = scopeOf(request, context);
@@ -46,6 +61,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const audit = auditContextFromRequest(request, context);
   const req = form.data;
 
+  if (req.intent === "share") {
+    if (!scope.clinicId) return data<ActionResult>({ intent: "share", message: "Choose this on the clinic's own site." }, { status: 400 });
+    const shared = req.shared === "yes";
+    const ok = await changeClinicConsent(db, scope.clinicId, patient.id, { kind: "family", dependentId: req.dependentId, shared }, audit);
+    return ok ? redirect(`/account/family?done=${shared ? "shared" : "unshared"}`) : data<ActionResult>({ intent: "share", message: "This person is not in your family." }, { status: 404 });
+  }
   if (req.intent === "remove") {
     const answer = await removeDependent(db, scope, patient.id, req.dependentId, audit);
     return answer.ok ? redirect("/account/family?done=removed") : data<ActionResult>({ intent: "remove", message: answer.message }, { status: 404 });
@@ -64,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Family() {
-  const { members, done } = useLoaderData<typeof loader>();
+  const { members, done, clinicName } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const addFailed = result?.intent === "add";
@@ -72,7 +93,7 @@ export default function Family() {
     <>
       <div className="mb-2 mt-3">
         <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Your family</h1>
-        <p className="mt-1 text-slate-700">Book visits for the people you look after. They are on your account at every clinic.</p>
+        <p className="mt-1 text-slate-700">Book visits for the people you look after. A clinic’s front desk sees only the family members you share with it.</p>
       </div>
       <div className="mt-4">
         {result ? <Alert tone="error">{result.message}</Alert> : null}
@@ -100,6 +121,18 @@ export default function Family() {
                     </p>
                   </div>
                 </div>
+                {clinicName && m.shared !== null ? (
+                  <Form method="post" className="mt-3 flex flex-wrap items-center justify-between gap-2 rounded-xl bg-slate-50 px-3 py-2" data-testid="share-member">
+                    <input type="hidden" name="intent" value="share" />
+                    <input type="hidden" name="dependentId" value={m.id} />
+                    <input type="hidden" name="shared" value={m.shared ? "no" : "yes"} />
+                    <p className="text-sm text-slate-700">{m.shared ? `Shared with ${clinicName}.` : `Not shared with ${clinicName}: its front desk cannot see or book for ${m.firstName}.`}</p>
+                    <button type="submit" className="btn-secondary min-h-11 px-4" disabled={busy}>
+                      {m.shared ? "Stop sharing" : "Share with this clinic"}
+                      <span className="sr-only"> {m.name}</span>
+                    </button>
+                  </Form>
+                ) : null}
                 <div className="mt-3 space-y-2">
                   <details className="group rounded-xl ring-1 ring-slate-200" open={Boolean(editFailed)}>
                     <summary className="flex min-h-12 cursor-pointer list-none items-center px-3 font-semibold text-slate-800 hover:bg-slate-50" data-testid="edit-member">

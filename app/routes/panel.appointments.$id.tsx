@@ -73,6 +73,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     paymentStatus: a.paymentStatus,
     depositCard: page.deposit?.card ?? null,
     depositFailure: page.deposit?.failure ?? null,
+    // Awaiting the patient's card (sent a secure link), until the deposit's deadline.
+    depositAwaitingUntil: page.deposit?.awaitingCardUntil ? formatDateTime(page.deposit.awaitingCardUntil, tz) : null,
     waivable: page.deposit ? ["pending", "authorized", "captured", "failed"].includes(page.deposit.status) : false,
     insideWindow: page.insideWindow,
     deadline: formatDateTime(a.cancellationDeadline, tz),
@@ -183,7 +185,11 @@ export default function DeskAppointment() {
               </div>
             ))}
           </dl>
-          {d.depositFailure ? <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300">Card problem: {d.depositFailure} Collect the deposit at the desk or ask the patient to update their card.</p> : null}
+          {d.depositAwaitingUntil ? (
+            <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="deposit-awaiting">
+              Awaiting deposit: the patient was sent a secure link to add or allow a card by {d.depositAwaitingUntil}. Otherwise collect it at the desk.
+            </p>
+          ) : d.depositFailure ? <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300">Card problem: {d.depositFailure} Collect the deposit at the desk or ask the patient to update their card.</p> : null}
           {d.note ? <p className="mt-3 text-sm text-slate-700">Note: {d.note}</p> : null}
           {d.cancellation ? (
             <p className="mt-3 text-sm text-slate-700" data-testid="cancellation">

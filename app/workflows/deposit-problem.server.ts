@@ -1,10 +1,12 @@
 import { sendPatientMessage } from "~/modules/messaging/notify.server";
+import { issueDepositLink } from "~/modules/payments/deposit-links.server";
 import { inngest } from "./client.server";
 import { appDeps, type WorkflowDeps } from "./deps.server";
 
 /**
  * A deposit could not be held (declined, or no card saved): the patient — or whoever manages the
- * dependent it is for — is asked to update the card, with a link to their cards. One message per
+ * dependent it is for — is asked to update the card, with a link to their cards (or, when the
+ * clinic may not hold their cards yet, a secure link to add or allow one for this deposit). One message per
  * deposit and reason, so the daily retries do not text the same news every day; a different
  * reason (e.g. a new card that is declined too) is told again.
  */
@@ -14,7 +16,16 @@ export function createDepositProblem(deps: WorkflowDeps = appDeps) {
     async ({ event, step }) => {
       const { clinicId, appointmentId, depositId, failureCode } = event.data as { clinicId: string; appointmentId: string; depositId: string; failureCode: string | null };
       return step.run("tell-the-patient", async () => {
-        const sent = await sendPatientMessage(deps.db(), { clinicId, kind: "deposit_problem", appointmentId, dedupeKey: `deposit-problem:${depositId}:${failureCode ?? "declined"}`, now: deps.now() });
+        // A patient who has not allowed this clinic to hold their cards gets a secure link to add or allow one.
+        const link = await issueDepositLink(deps.db(), clinicId, depositId, undefined, deps.now());
+        const sent = await sendPatientMessage(deps.db(), {
+          clinicId,
+          kind: "deposit_problem",
+          appointmentId,
+          dedupeKey: `deposit-problem:${depositId}:${failureCode ?? "declined"}`,
+          now: deps.now(),
+          ...(link ? { vars: { cardsUrl: link } } : {}),
+        });
         return { deliveries: sent.deliveries.length, deferredUntil: sent.deferredUntil };
       });
     },

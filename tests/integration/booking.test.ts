@@ -135,7 +135,10 @@ describe("booking for a family member", () => {
         bookAppointment(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, patient: { patientAccountId: f.patientId, dependentId }, channel: "staff" }, staff),
       );
     await expect(request(theirs.id, at(f, 3, "10:00"))).rejects.toThrow(/not on the patient's account/);
+    // The desk books only family members the patient shared with this clinic.
+    await expect(request(mine.id, at(f, 3, "10:00"))).rejects.toThrow(/not on the patient's account/);
     expect(await db.tx((tx) => tx.appointment.count({ where: { clinicId: f.clinic.id } }))).toBe(0);
+    await db.tx((tx) => tx.clinicFamilyMember.create({ data: { clinicId: f.clinic.id, dependentId: mine.id, patientAccountId: f.patientId } }));
     const booked = await request(mine.id, at(f, 3, "10:00"));
     expect(booked.dependent).toEqual({ id: mine.id, firstName: "Mia", lastName: "Ient", relationship: "child" });
     expect(await db.tx((tx) => getAppointment(tx, f.clinic, booked.id))).toEqual(booked);

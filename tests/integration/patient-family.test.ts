@@ -23,6 +23,7 @@ import type { Actor } from "~/modules/scheduling/actor";
 import { bookAppointment, getAppointment } from "~/modules/scheduling/booking.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
 import { sqlStateOf } from "~/utils/db-errors.server";
+import { provePhoneAtClinic } from "~/modules/patients/clinic-patients.server";
 import { runtimePg, testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
 
@@ -236,6 +237,8 @@ describe("the marketplace account", () => {
         );
     const atA = await book(a, me, 5);
     const atB = await book(b, me, 3);
+    // Booked by B's desk under the typed phone: listed once the patient proves the phone at B.
+    await db.forClinic(b.clinic.id).tx((tx) => provePhoneAtClinic(tx, b.clinic.id, me, "sign_in"));
     await book(a, someoneElse, 5, "11:00");
     await book(b, someoneElse, 3, "11:00");
     await book(b, b.patientId, 3, "12:00");

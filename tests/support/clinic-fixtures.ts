@@ -118,6 +118,18 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     );
   },
 
+  // A family member the patient shares with the clinic.
+  clinic_family_members: async (sql, clinicId) => {
+    const patientAccountId = await newClinicPatient(sql, clinicId);
+    const [dep] = await sql(`INSERT INTO dependents (patient_account_id, first_name, last_name, relationship) VALUES ($1::uuid, 'Fixture', 'Child', 'child') RETURNING id::text AS id`, [patientAccountId]);
+    return one(
+      sql,
+      `INSERT INTO clinic_family_members (clinic_id, dependent_id, patient_account_id) VALUES ($1::uuid, $2::uuid, $3::uuid)
+       RETURNING clinic_id::text AS clinic_id, dependent_id::text AS dependent_id`,
+      [clinicId, String(dep!.id), patientAccountId],
+    );
+  },
+
   // A patient's saved clinic; the fixture scope names no patient, so the clinic policy alone decides.
   favorites: async (sql, clinicId) => {
     const patientAccountId = await newPatientAccount(sql);
@@ -269,6 +281,17 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     ),
 
   deposits: async (sql, clinicId) => newDeposit(sql, clinicId),
+
+  deposit_links: async (sql, clinicId) => {
+    const deposit = await newDeposit(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO deposit_links (clinic_id, deposit_id, patient_account_id, token_hash, expires_at)
+       SELECT clinic_id, id, patient_account_id, $3, now() + interval '1 day' FROM deposits WHERE clinic_id = $1::uuid AND id = $2::uuid
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, deposit.id, token(16)],
+    );
+  },
 
   message_templates: (sql, clinicId) =>
     one(

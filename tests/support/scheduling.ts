@@ -40,7 +40,7 @@ export interface ScheduleFixture {
   serviceId: string;
   doctorIds: string[];
   roomIds: string[];
-  /** A patient account known to the clinic. */
+  /** A patient account known to the clinic (proven there, deposits allowed). */
   patientId: string;
   newPatient(): Promise<string>;
 }
@@ -115,7 +115,8 @@ export async function createScheduleFixture(opts: ScheduleFixtureOptions = {}): 
   const newPatient = () =>
     db.tx(async (tx) => {
       const account = await tx.patientAccount.create({ data: { phone: fictitiousPhone(), firstName: "Pat", lastName: "Ient" } });
-      await tx.clinicPatient.create({ data: { clinicId: base.id, patientAccountId: account.id } });
+      // A patient who has booked here online: the record is joined to the account and the clinic may hold their cards.
+      await tx.clinicPatient.create({ data: { clinicId: base.id, patientAccountId: account.id, linkedAt: new Date(), linkedBy: "online_booking", depositsAllowedAt: new Date() } });
       return account.id;
     });
 

@@ -3,6 +3,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
 import { sendPatientMessage } from "~/modules/messaging/notify.server";
 import { alertOperator } from "~/modules/platform/operator-alerts.server";
+import { provePhoneAtClinic } from "~/modules/patients/clinic-patients.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
@@ -263,6 +264,8 @@ export async function verifySignInCode(deps: PatientSignInDeps, site: PatientSig
       INSERT INTO patient_accounts (phone) VALUES (${input.phone}) ON CONFLICT (phone) DO NOTHING RETURNING id`;
     const patient = await tx.patientAccount.findUniqueOrThrow({ where: { phone: input.phone }, select: { id: true, phone: true, firstName: true, lastName: true } });
     const { token, session } = await insertSession(tx, site, { subject: "patient", patientAccountId: patient.id }, meta, now);
+    // Signing in on a clinic's site proves the phone there: the clinic's record joins the account.
+    if (site.clinicId) await provePhoneAtClinic(tx, site.clinicId, patient.id, "sign_in");
     await recordAudit(tx, {
       clinicId: site.clinicId,
       actor: { type: "patient", id: patient.id },

@@ -44,7 +44,7 @@ export interface DeskAppointmentPage {
   roomName: string | null;
   phoneDisplay: string | null;
   history: AppointmentHistoryEntry[];
-  deposit: { status: string; amountMinor: number; currency: string; card: string | null; failure: string | null } | null;
+  deposit: { status: string; amountMinor: number; currency: string; card: string | null; failure: string | null; awaitingCardUntil: Date | null } | null;
   insideWindow: boolean;
 }
 
@@ -71,7 +71,7 @@ export async function deskAppointmentPage(db: Db, clinic: ClinicRef, id: string,
       roomName: room?.name ?? null,
       phoneDisplay: appointment.patient?.phone ? formatPhone(appointment.patient.phone) : null,
       history: historyRows.map((h) => ({ at: h.occurred_at, from: h.from_status, to: h.to_status, actorType: h.actor_type, actorName: h.staff_name, reason: h.reason })),
-      deposit: deposit ? { status: deposit.status, amountMinor: deposit.amountMinor, currency: deposit.currency, card: deposit.card ? `${deposit.card.brand} •••• ${deposit.card.last4}` : null, failure: deposit.failureMessage ?? null } : null,
+      deposit: deposit ? { status: deposit.status, amountMinor: deposit.amountMinor, currency: deposit.currency, card: deposit.card ? `${deposit.card.brand} •••• ${deposit.card.last4}` : null, failure: deposit.failureMessage ?? null, awaitingCardUntil: deposit.status === "failed" && deposit.failureCode === "no_card" && deposit.captureAt.getTime() > now.getTime() ? deposit.captureAt : null } : null,
       insideWindow: !patientMayChange(appointment.start, appointment.cancellationWindowMin, now),
     };
   });

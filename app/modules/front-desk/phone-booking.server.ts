@@ -16,7 +16,7 @@ import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { countryForTimeZone, formatPhone, normalizePhone } from "~/modules/auth/phone";
-import { formatMoney, formatTime } from "~/modules/booking-flow/format";
+import { formatDateTime, formatMoney, formatTime } from "~/modules/booking-flow/format";
 import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
 import { ensureDeposit } from "~/modules/payments/deposits.server";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
@@ -47,7 +47,9 @@ async function patientsWhere(tx: Tx, clinicId: string, where: Prisma.Sql, limit 
      ORDER BY coalesce(cp.last_name, p.last_name), coalesce(cp.first_name, p.first_name), p.phone
      LIMIT ${limit}`;
   const ids = rows.map((r) => r.id);
-  const dependents = ids.length ? await tx.dependent.findMany({ where: { patientAccountId: { in: ids }, removedAt: null }, orderBy: { createdAt: "asc" } }) : [];
+  // Only the family members the patient shared with this clinic (docs/decisions/030).
+  const shared = ids.length ? await tx.clinicFamilyMember.findMany({ where: { clinicId, patientAccountId: { in: ids } }, select: { dependentId: true } }) : [];
+  const dependents = shared.length ? await tx.dependent.findMany({ where: { id: { in: shared.map((s) => s.dependentId) }, removedAt: null }, orderBy: { createdAt: "asc" } }) : [];
   return rows.map((r) => ({
     id: r.id,
     phone: r.phone,
@@ -189,7 +191,7 @@ export async function bookingWarnings(tx: Tx, clinic: ClinicRef, p: { patientAcc
 }
 
 export type PhoneBookingAnswer =
-  | { ok: true; appointment: AppointmentRecord; deposit: { state: "none" | "card_saved" | "collect_at_desk"; words: string } }
+  | { ok: true; appointment: AppointmentRecord; deposit: { state: "none" | "card_saved" | "awaiting_deposit"; words: string } }
   | { ok: false; kind: "warnings"; warnings: BookingWarning[]; message: string }
   | { ok: false; kind: "taken"; message: string; alternatives: SlotOption[] }
   | { ok: false; kind: "invalid"; message: string; field?: string };
@@ -231,7 +233,12 @@ export async function bookByPhone(db: Db, clinic: ClinicRef, input: PhoneBooking
     if (deposit && deposit.status !== "failed") {
       return { ok: true, appointment: record, deposit: { state: "card_saved", words: `Deposit ${amount}: the patient's saved card is on file and is held before the visit by the usual rules.` } };
     }
-    return { ok: true, appointment: record, deposit: { state: "collect_at_desk", words: `Deposit ${amount}: no card is saved. The patient is sent a link to add one; otherwise collect it at the desk.` } };
+    // The same words whether or not the patient saved cards elsewhere: this clinic learns nothing of them.
+    if (!deposit || deposit.captureAt.getTime() <= now.getTime()) {
+      return { ok: true, appointment: record, deposit: { state: "awaiting_deposit", words: `Deposit ${amount}: awaiting deposit. The visit is inside the cancellation window, so collect it at the desk.` } };
+    }
+    const deadline = formatDateTime(deposit.captureAt, clinic.timeZone);
+    return { ok: true, appointment: record, deposit: { state: "awaiting_deposit", words: `Deposit ${amount}: awaiting deposit. The patient is sent a secure link to add or allow a card by ${deadline}; otherwise collect it at the desk.` } };
   } catch (error) {
     if (error instanceof SlotTakenError) {
       const alternatives = await alternativeSlots(db, clinic, { serviceId: input.serviceId, practitionerId, after: start, audience: "staff" }, 3, now);

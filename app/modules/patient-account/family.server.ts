@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { DependentRelationship } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
+import { shareWithSignedInClinic } from "~/modules/patients/clinic-patients.server";
 import type { Db, ScopedDb, Tx } from "~/utils/db.server";
 import { echoFields } from "~/utils/forms.server";
 import { RELATIONSHIP_VALUES, relationshipLabel } from "./relationships";
@@ -175,6 +176,8 @@ export async function insertDependent(tx: Tx, scope: AccountScope, patientAccoun
     request: audit,
     details: { relationship: created.relationship },
   });
+  // Added on a clinic's site (signed in there): shared with that clinic; other clinics never see it.
+  if (scope.clinicId) await shareWithSignedInClinic(tx, scope.clinicId, patientAccountId, created.id);
   return view(created);
 }
 

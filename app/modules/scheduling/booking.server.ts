@@ -17,6 +17,7 @@ import { problemType } from "~/utils/problem.server";
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { carryDepositOver } from "../payments/deposits.server";
+import { recordOnlineBookingConsent } from "../patients/clinic-patients.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
 import { offerFreedTime } from "./flexible-requests.server";
 import { quoteAt } from "./discounts";
@@ -368,15 +369,14 @@ async function unknownPatientIsInvalid<T>(query: Promise<T>): Promise<T> {
 async function assertPatientLinks(tx: Tx, clinic: ClinicRef, patient: PatientRef) {
   if (!isUuid(patient.patientAccountId)) throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);
   if (patient.dependentId && !isUuid(patient.dependentId)) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "is not a dependent of this patient" }]);
-  // One statement: the clinic's record of the patient (created on first booking) and, when the visit
-  // is for a family member, proof that they belong to this account.
-  const [check] = await unknownPatientIsInvalid(tx.$queryRaw<{ dependent_ok: boolean }[]>`
-    WITH linked AS (
-      INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinic.id}::uuid, ${patient.patientAccountId}::uuid) ON CONFLICT DO NOTHING
-    )
+  // When the visit is for a family member, proof that they belong to this account.
+  const [check] = await tx.$queryRaw<{ dependent_ok: boolean }[]>`
     SELECT ${patient.dependentId ?? null}::uuid IS NULL
-        OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${patient.dependentId ?? null}::uuid AND d.patient_account_id = ${patient.patientAccountId}::uuid AND d.removed_at IS NULL) AS dependent_ok`);
+        OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${patient.dependentId ?? null}::uuid AND d.patient_account_id = ${patient.patientAccountId}::uuid AND d.removed_at IS NULL) AS dependent_ok`;
   if (!check?.dependent_ok) throw new ValidationError("This family member is not on the patient's account.", [{ path: "dependentId", message: "is not a dependent of this patient" }]);
+  // The signed-in patient booking here proves the phone at this clinic, lets it hold the card they
+  // book with and shares the family member they book for (docs/decisions/030).
+  await unknownPatientIsInvalid(recordOnlineBookingConsent(tx, clinic.id, patient.patientAccountId, patient.dependentId ?? null));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,7 +589,9 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
                  ${blockedFrom}, ${blockedTo}, ${req.channel}::booking_channel, ${priceMinor}, ${record.depositMinor}, ${record.currency},
                  ${record.cancellationWindowMin}, ${record.note}, ${record.externalRef}, ${actorLabel(actor)}
            WHERE ${dependentId}::uuid IS NULL
-              OR EXISTS (SELECT 1 FROM dependents d WHERE d.id = ${dependentId}::uuid AND d.patient_account_id = ${patientId}::uuid AND d.removed_at IS NULL)
+              -- Staff and integrations book only family members the patient shared with this clinic.
+              OR EXISTS (SELECT 1 FROM dependents d JOIN clinic_family_members f ON f.clinic_id = ${clinic.id}::uuid AND f.dependent_id = d.id
+                          WHERE d.id = ${dependentId}::uuid AND d.patient_account_id = ${patientId}::uuid AND d.removed_at IS NULL)
           RETURNING id, created_at, updated_at
         ), history AS (
           INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, actor_id)

@@ -860,6 +860,22 @@ async function writeVisits(tx: Tx, clinicId: string, currency: string, visits: V
     INSERT INTO clinic_patients (clinic_id, patient_account_id, first_seen_at)
     SELECT ${clinicId}::uuid, p.id, p.first_seen FROM unnest(${seen.map(([id]) => id)}::uuid[], ${seen.map(([, ms]) => new Date(ms).toISOString())}::timestamptz[]) AS p(id, first_seen)
     ON CONFLICT (clinic_id, patient_account_id) DO UPDATE SET first_seen_at = LEAST(clinic_patients.first_seen_at, EXCLUDED.first_seen_at)`;
+  // A patient who booked online here proved the phone, allowed deposits and shared whom they booked
+  // for (docs/decisions/030); patients only ever booked by the desk or the API stay the clinic's own.
+  const online = visits.filter((v) => v.channel === "clinic_site" || v.channel === "marketplace");
+  const onlinePatients = [...new Set(online.map(patientId))];
+  if (onlinePatients.length) {
+    await tx.$executeRaw`
+      UPDATE clinic_patients SET linked_at = first_seen_at, linked_by = 'online_booking', deposits_allowed_at = first_seen_at
+       WHERE clinic_id = ${clinicId}::uuid AND patient_account_id = ANY (${onlinePatients}::uuid[]) AND linked_at IS NULL`;
+  }
+  const shared = [...new Map(online.filter((v) => v.dependent !== null && dependentIds[v.patient]![v.dependent]).map((v) => [dependentIds[v.patient]![v.dependent!]!, patientId(v)])).entries()];
+  if (shared.length) {
+    await tx.$executeRaw`
+      INSERT INTO clinic_family_members (clinic_id, dependent_id, patient_account_id)
+      SELECT ${clinicId}::uuid, s.dependent_id, s.patient_account_id FROM unnest(${shared.map(([d]) => d)}::uuid[], ${shared.map(([, p]) => p)}::uuid[]) AS s(dependent_id, patient_account_id)
+      ON CONFLICT DO NOTHING`;
+  }
 
   // The expired-hold trigger runs a lookup per inserted row, and a plan cached while the clinic had
   // no appointments scans the whole table: planned once, this insert grew quadratic. Plan each

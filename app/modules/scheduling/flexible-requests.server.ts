@@ -39,6 +39,7 @@ import { isUuid, loadScheduleData, prismaQuery } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { findSlotsIn, slotsFrom, type ClinicRef } from "./slots.server";
 import { toOffsetIso, utcToZoned } from "./zoned-time";
+import { recordOnlineBookingConsent } from "../patients/clinic-patients.server";
 
 export const FLEXIBLE_REQUEST_STATUSES = ["open", "proposed", "offered", "accepted", "declined", "cancelled", "expired"] as const satisfies readonly FlexibleRequestStatus[];
 
@@ -602,6 +603,8 @@ export async function acceptProposal(
   }
   if (!p.practitionerId || !p.locationId) throw new ConflictError("The practitioner or location of this proposal is no longer available. Please contact the clinic.");
 
+  // The signed-in patient booking here is an online booking: it joins the record and shares the family member.
+  await recordOnlineBookingConsent(tx, clinic.id, request.patient.id, request.dependent?.id ?? null);
   const appointment = await bookAppointment(
     tx,
     clinic,
