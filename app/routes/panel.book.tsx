@@ -12,15 +12,17 @@ import {
   createPhonePatient,
   findPhonePatients,
   freeTimesOfDay,
-  newPatientForm,
   patientSearchQuery,
   PHONE_BOOKING_NOTE_MAX_LENGTH,
   phoneBookingForm,
   phonePatient,
+  setPatientDateOfBirth,
   slotValue,
   type BookingWarning,
+  type PhonePatient,
   type SlotOption,
 } from "~/modules/front-desk/phone-booking.server";
+import { RELATIONSHIP_OPTIONS } from "~/modules/patient-account/relationships";
 import type { Actor } from "~/modules/scheduling/actor";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import { getDb } from "~/utils/db.server";
@@ -90,6 +92,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type ActionAnswer =
   | { intent: "create"; ok: false; message: string; fieldErrors: Record<string, string>; values: Record<string, string> }
+  | { intent: "match"; ok: false; message: string; matches: PhonePatient[]; values: Record<string, string> }
+  | { intent: "dob"; ok: false; message: string; fieldErrors: Record<string, string> }
   | { intent: "book"; ok: false; kind: "warnings"; message: string; warnings: BookingWarning[]; values: Record<string, string> }
   | { intent: "book"; ok: false; kind: "taken" | "invalid"; message: string; alternatives: (SlotOption & { value: string })[]; values: Record<string, string> };
 
@@ -104,14 +108,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   if (values.intent === "create-patient") {
-    const parsed = newPatientForm.safeParse(values);
-    if (!parsed.success) {
-      const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
-      return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors, values: echoed }, { status: 400 });
+    const created = await createPhonePatient(db, clinic, values, actor);
+    if (!created.ok && created.kind === "match") {
+      return data<ActionAnswer>({ intent: "match", ok: false, message: "This phone or email is already on file at this clinic.", matches: created.matches, values: echoed }, { status: 200 });
     }
-    const created = await createPhonePatient(db, clinic, parsed.data, actor);
     if (!created.ok) return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors: created.fieldErrors, values: echoed }, { status: 400 });
-    return redirect(`/panel/book?patient=${created.patientId}`);
+    return redirect(`/panel/book?patient=${created.patientId}${created.dependentId ? `&dependent=${created.dependentId}` : ""}`);
+  }
+  if (values.intent === "set-date-of-birth") {
+    const set = await setPatientDateOfBirth(db, clinic, { patientId: values.patientId ?? "", dateOfBirth: values.dateOfBirth ?? "" }, actor);
+    if (!set.ok) return data<ActionAnswer>({ intent: "dob", ok: false, message: "Check the date of birth.", fieldErrors: set.fieldErrors }, { status: 400 });
+    return redirect(`/panel/book?patient=${values.patientId}`);
   }
   if (values.intent === "book") {
     const parsed = phoneBookingForm.safeParse(values);
@@ -142,6 +149,8 @@ export default function BookByPhone() {
     return `?${p.toString()}`;
   };
   const create = answer?.intent === "create" ? answer : null;
+  const match = answer?.intent === "match" ? answer : null;
+  const dob = answer?.intent === "dob" ? answer : null;
   const book = answer?.intent === "book" ? answer : null;
   return (
     <>
@@ -178,12 +187,9 @@ export default function BookByPhone() {
                     <li key={p.id} className="flex items-center justify-between gap-3 py-2">
                       <span>
                         <span className="block font-medium text-slate-900">{p.name}</span>
-                        <span className="block text-sm tabular-nums text-slate-600">
-                          {p.phoneDisplay}
-                          {p.dependents.length ? ` · family: ${p.dependents.map((x) => x.name).join(", ")}` : ""}
-                        </span>
+                        <PatientFacts patient={p} />
                       </span>
-                      <Link to={`?patient=${p.id}`} className="btn-secondary min-h-11 px-4">
+                      <Link to={`?patient=${p.id}`} className="btn-secondary min-h-11 px-4" aria-label={`Choose ${p.name}`}>
                         Choose
                       </Link>
                     </li>
@@ -200,13 +206,16 @@ export default function BookByPhone() {
             <h2 id="new-title" className="text-lg font-semibold text-slate-900">
               Or add a new patient
             </h2>
-            <Form method="post" className="mt-3 space-y-3" noValidate>
+            {match ? <MatchPrompt match={match} submitting={submitting} /> : null}
+            <Form method="post" className="mt-3 space-y-3" noValidate hidden={Boolean(match)}>
               <input type="hidden" name="intent" value="create-patient" />
               {(
                 [
                   ["phone", "Mobile phone", "tel"],
                   ["firstName", "First name", "given-name"],
                   ["lastName", "Last name", "family-name"],
+                  ["dateOfBirth", "Date of birth (optional)", "bday"],
+                  ["email", "Email (optional)", "email"],
                 ] as const
               ).map(([name, label, auto]) => (
                 <div key={name}>
@@ -216,9 +225,10 @@ export default function BookByPhone() {
                   <input
                     id={`new-${name}`}
                     name={name}
-                    type={name === "phone" ? "tel" : "text"}
+                    type={name === "phone" ? "tel" : name === "dateOfBirth" ? "date" : name === "email" ? "email" : "text"}
                     autoComplete={auto}
-                    required
+                    required={name !== "dateOfBirth" && name !== "email"}
+                    max={name === "dateOfBirth" ? d.today : undefined}
                     defaultValue={create?.values[name] ?? (name === "phone" && d.search && /\d{4}/.test(d.search.text) ? d.search.text : "")}
                     className="field-input min-h-11"
                     aria-invalid={create?.fieldErrors[name] ? true : undefined}
@@ -242,8 +252,26 @@ export default function BookByPhone() {
           <section className="card mb-4 flex flex-wrap items-center justify-between gap-3 p-4" aria-label="Patient" data-testid="chosen-patient">
             <span>
               <span className="block font-semibold text-slate-900">{d.patient.name}</span>
-              <span className="block text-sm tabular-nums text-slate-600">{d.patient.phoneDisplay}</span>
+              <PatientFacts patient={d.patient} withFamily={false} />
             </span>
+            <Form method="post" className="flex flex-wrap items-end gap-2" aria-label="Date of birth" noValidate>
+              <input type="hidden" name="intent" value="set-date-of-birth" />
+              <input type="hidden" name="patientId" value={d.patient.id} />
+              <span>
+                <label htmlFor="dob" className="field-label">
+                  Date of birth
+                </label>
+                <input id="dob" name="dateOfBirth" type="date" max={d.today} defaultValue={d.patient.dateOfBirth ?? ""} className="field-input mt-0 min-h-11" aria-invalid={dob ? true : undefined} aria-describedby={dob ? "dob-error" : undefined} />
+              </span>
+              <button type="submit" className="btn-secondary min-h-11 px-4" disabled={submitting}>
+                Save date of birth
+              </button>
+              {dob ? (
+                <p id="dob-error" className="field-error w-full">
+                  {dob.fieldErrors.dateOfBirth ?? dob.fieldErrors.patientId ?? dob.message}
+                </p>
+              ) : null}
+            </Form>
             <Link to="/panel/book" className="btn-secondary min-h-11 px-4">
               Another patient
             </Link>
@@ -260,7 +288,8 @@ export default function BookByPhone() {
                   <option value="">{d.patient.name} (account holder)</option>
                   {d.patient.dependents.map((x) => (
                     <option key={x.id} value={x.id}>
-                      {x.name} ({x.relationship})
+                      {x.name} ({x.relationship}
+                      {x.age !== null ? `, ${x.age}` : ""})
                     </option>
                   ))}
                 </select>
@@ -420,5 +449,75 @@ export default function BookByPhone() {
         </>
       )}
     </>
+  );
+}
+
+/** Phone, date of birth with age, and family: what tells two similar records apart. */
+function PatientFacts({ patient, withFamily = true }: { patient: PhonePatient; withFamily?: boolean }) {
+  return (
+    <span className="block text-sm tabular-nums text-slate-600">
+      {patient.phoneDisplay}
+      {" · "}
+      {patient.dateOfBirth ? (
+        <span data-testid="patient-dob">
+          born {patient.dateOfBirth} (age {patient.age})
+        </span>
+      ) : (
+        <span className="text-slate-500">no date of birth on file</span>
+      )}
+      {withFamily && patient.dependents.length ? ` · family: ${patient.dependents.map((x) => x.name).join(", ")}` : ""}
+    </span>
+  );
+}
+
+/**
+ * The desk typed a phone or email this clinic already has: show who it belongs to and ask.
+ * Nothing was saved; "someone else" sends the same details again with that answer.
+ */
+function MatchPrompt({ match, submitting }: { match: { message: string; matches: PhonePatient[]; values: Record<string, string> }; submitting: boolean }) {
+  const typed = [match.values.firstName, match.values.lastName].filter(Boolean).join(" ");
+  return (
+    <div role="alert" className="mt-3 rounded-xl bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="patient-match">
+      <p className="font-semibold">{match.message}</p>
+      <p className="mt-1">Is “{typed}” one of these patients?</p>
+      <ul className="mt-2 divide-y divide-amber-200">
+        {match.matches.map((p) => (
+          <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+            <span>
+              <span className="block font-medium text-slate-900">{p.name}</span>
+              <PatientFacts patient={p} />
+            </span>
+            <Link to={`?patient=${p.id}`} className="btn-primary min-h-11 px-4">
+              Use this patient
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <Form method="post" className="mt-3 space-y-2 border-t border-amber-200 pt-3">
+        {Object.entries(match.values).map(([k, v]) => (k === "match" || k === "relationship" ? null : <input key={k} type="hidden" name={k} value={v} />))}
+        <input type="hidden" name="match" value="someone-else" />
+        <p>
+          It&apos;s someone else (a family member, or a shared phone): “{typed}” is added as a separate person on that phone, and the record above is not changed.
+        </p>
+        <label htmlFor="match-relationship" className="field-label">
+          Relationship to the phone&apos;s owner
+        </label>
+        <select id="match-relationship" name="relationship" defaultValue="other" className="field-input min-h-11">
+          {RELATIONSHIP_OPTIONS.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+        <div className="flex flex-wrap gap-2">
+          <button type="submit" className="btn-secondary min-h-11 px-4" disabled={submitting}>
+            It&apos;s someone else: add as a separate person
+          </button>
+          <Link to="/panel/book" className="btn-secondary min-h-11 px-4">
+            Start again
+          </Link>
+        </div>
+      </Form>
+    </div>
   );
 }
