@@ -25,6 +25,7 @@ export function sampleVariables(clinic: { name: string; phone: string | null; or
     expiresAt: "Monday 18:00",
     code: "482913",
     host: clinic.origin.replace(/^https?:\/\//, ""),
+    reason: "Dr. Chen is away that week.",
   };
 }
 
