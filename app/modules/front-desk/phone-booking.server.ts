@@ -56,7 +56,7 @@ async function patientsWhere(tx: Tx, clinic: ClinicRef, where: Prisma.Sql, limit
   const rows = await tx.$queryRaw<{ id: string; phone: string; first_name: string | null; last_name: string | null; date_of_birth: string | null }[]>`
     SELECT p.id::text, p.phone, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, cp.date_of_birth::text AS date_of_birth
       FROM clinic_patients cp JOIN patient_accounts p ON p.id = cp.patient_account_id
-     WHERE cp.clinic_id = ${clinic.id}::uuid AND ${where}
+     WHERE cp.clinic_id = ${clinic.id}::uuid AND cp.merged_into_patient_account_id IS NULL AND ${where}
      ORDER BY coalesce(cp.last_name, p.last_name), coalesce(cp.first_name, p.first_name), p.phone
      LIMIT ${limit}`;
   const ids = rows.map((r) => r.id);
@@ -176,7 +176,10 @@ export async function createPhonePatient(db: Db, clinic: ClinicRef, raw: NewPati
       await recordAudit(tx, { ...audit, action: "patient.family_member_recorded_by_staff", target: { type: "patient", id: holder.id }, details: { channel: "phone", dependentId: dependent.id } });
       return { ok: true, patientId: holder.id, dependentId: dependent.id };
     }
-    const id = await ensureClinicPatient(tx, clinic.id, { phone: phone.e164, firstName: input.firstName, lastName: input.lastName, email: input.email ?? null });
+    const ensured = await ensureClinicPatient(tx, clinic.id, { phone: phone.e164, firstName: input.firstName, lastName: input.lastName, email: input.email ?? null });
+    // A phone whose record was merged into another: the desk works with the kept record.
+    const record = await tx.clinicPatient.findUnique({ where: { clinicId_patientAccountId: { clinicId: clinic.id, patientAccountId: ensured } }, select: { mergedIntoPatientAccountId: true } });
+    const id = record?.mergedIntoPatientAccountId ?? ensured;
     if (input.dateOfBirth) {
       await tx.$executeRaw`UPDATE clinic_patients SET date_of_birth = ${input.dateOfBirth}::date WHERE clinic_id = ${clinic.id}::uuid AND patient_account_id = ${id}::uuid AND date_of_birth IS NULL`;
     }
