@@ -23,6 +23,7 @@ import {
   type SlotOption,
 } from "~/modules/front-desk/phone-booking.server";
 import { RELATIONSHIP_OPTIONS } from "~/modules/patient-account/relationships";
+import { MERGE_UNDO_DAYS, mergePatients, recentMerges, undoPatientMerge } from "~/modules/patients/patient-merge.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import { getDb } from "~/utils/db.server";
@@ -42,6 +43,9 @@ const pageQuery = z.object({
   location: uuid.optional().catch(undefined),
   day: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   new: z.literal("1").optional().catch(undefined),
+  /** A search for a duplicate of the chosen patient, to merge. */
+  dup: z.string().max(80).optional().catch(undefined),
+  merged: z.enum(["1", "undone"]).optional().catch(undefined),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -71,6 +75,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       throw error;
     }
   }
+  let duplicates: { text: string; error: string | null; results: PhonePatient[] } | null = null;
+  let merges: { id: string; mergedName: string; mergedPhone: string; undoUntil: string }[] = [];
+  if (patient) {
+    const chosen = patient;
+    if (q.dup !== undefined) {
+      const text = patientSearchQuery.safeParse(q.dup);
+      duplicates = text.success
+        ? { text: text.data, error: null, results: (await findPhonePatients(db, clinic, text.data, actor)).filter((p) => p.id !== chosen.id) }
+        : { text: q.dup, error: text.error.issues[0]?.message ?? "Check the search.", results: [] };
+    }
+    merges = (await db.forClinic(clinic.id).tx((tx) => recentMerges(tx, clinic, chosen.id, now)))
+      .filter((m) => m.canUndo)
+      .map((m) => ({ id: m.id, mergedName: m.mergedName, mergedPhone: m.mergedPhone, undoUntil: formatLocalDay(utcToZoned(m.undoUntil, clinic.timeZone).date) }));
+  }
   const service = resources.services.find((s) => s.id === q.service) ?? null;
   const times: SlotOption[] = patient && service ? await freeTimesOfDay(db, clinic, { serviceId: service.id, practitionerId: q.doctor ?? null, locationId: q.location ?? null, day }, names, now) : [];
   return {
@@ -82,6 +100,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     nextDay: addDays(day, 1),
     search,
     patient,
+    duplicates,
+    merges,
     service: service ? { ...service, duration: formatDuration(service.durationMin) } : null,
     times: times.map((t) => ({ ...t, value: slotValue(t), locationName: resources.locations.find((l) => l.id === t.locationId)?.name ?? "" })),
     services: resources.services.map((s) => ({ id: s.id, name: s.name, requiresApproval: s.requiresApproval, deposit: s.depositKind !== "none" })),
@@ -94,6 +114,7 @@ type ActionAnswer =
   | { intent: "create"; ok: false; message: string; fieldErrors: Record<string, string>; values: Record<string, string> }
   | { intent: "match"; ok: false; message: string; matches: PhonePatient[]; values: Record<string, string> }
   | { intent: "dob"; ok: false; message: string; fieldErrors: Record<string, string> }
+  | { intent: "merge"; ok: false; message: string; confirm: { keepId: string; mergeId: string } | null }
   | { intent: "book"; ok: false; kind: "warnings"; message: string; warnings: BookingWarning[]; values: Record<string, string> }
   | { intent: "book"; ok: false; kind: "taken" | "invalid"; message: string; alternatives: (SlotOption & { value: string })[]; values: Record<string, string> };
 
@@ -114,6 +135,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     if (!created.ok) return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors: created.fieldErrors, values: echoed }, { status: 400 });
     return redirect(`/panel/book?patient=${created.patientId}${created.dependentId ? `&dependent=${created.dependentId}` : ""}`);
+  }
+  if (values.intent === "merge") {
+    // The first press only asks (the page says what moves); the confirmation sends `confirm=yes`.
+    const pair = { keepId: values.keepId ?? "", mergeId: values.mergeId ?? "" };
+    if (values.confirm !== "yes") return data<ActionAnswer>({ intent: "merge", ok: false, message: "", confirm: pair });
+    const merged = await mergePatients(db, clinic, pair, actor);
+    if (!merged.ok) return data<ActionAnswer>({ intent: "merge", ok: false, message: merged.message, confirm: null }, { status: 422 });
+    return redirect(`/panel/book?patient=${pair.keepId}&merged=1`);
+  }
+  if (values.intent === "undo-merge") {
+    const undone = await undoPatientMerge(db, clinic, values.mergeId ?? "", actor);
+    if (!undone.ok) return data<ActionAnswer>({ intent: "merge", ok: false, message: undone.message, confirm: null }, { status: 422 });
+    return redirect(`/panel/book?patient=${values.patientId ?? ""}&merged=undone`);
   }
   if (values.intent === "set-date-of-birth") {
     const set = await setPatientDateOfBirth(db, clinic, { patientId: values.patientId ?? "", dateOfBirth: values.dateOfBirth ?? "" }, actor);
@@ -151,6 +185,7 @@ export default function BookByPhone() {
   const create = answer?.intent === "create" ? answer : null;
   const match = answer?.intent === "match" ? answer : null;
   const dob = answer?.intent === "dob" ? answer : null;
+  const merge = answer?.intent === "merge" ? answer : null;
   const book = answer?.intent === "book" ? answer : null;
   return (
     <>
@@ -276,6 +311,8 @@ export default function BookByPhone() {
               Another patient
             </Link>
           </section>
+
+          <MergeSection d={d} merge={merge} submitting={submitting} />
 
           <Form method="get" className="card grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-4" aria-label="Service and doctor">
             <input type="hidden" name="patient" value={d.patient.id} />
@@ -519,5 +556,126 @@ function MatchPrompt({ match, submitting }: { match: { message: string; matches:
         </div>
       </Form>
     </div>
+  );
+}
+
+type BookData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/**
+ * Duplicate records of the chosen patient: find the other record, say which to keep, confirm. The
+ * kept record takes the other's visits and notes; the desk can undo it for 30 days.
+ */
+function MergeSection({ d, merge, submitting }: { d: BookData; merge: { message: string; confirm: { keepId: string; mergeId: string } | null } | null; submitting: boolean }) {
+  const patient = d.patient!;
+  const other = merge?.confirm ? [...(d.duplicates?.results ?? [])].find((p) => p.id === (merge.confirm!.keepId === patient.id ? merge.confirm!.mergeId : merge.confirm!.keepId)) : undefined;
+  const kept = merge?.confirm?.keepId === patient.id ? patient : other;
+  const gone = merge?.confirm?.keepId === patient.id ? other : patient;
+  return (
+    <details className="card mb-4 p-4" open={Boolean(d.duplicates || merge || d.merges.length || d.q.merged)} data-testid="merge-section">
+      <summary className="min-h-11 cursor-pointer py-2 font-semibold text-slate-900">Duplicate records of this patient</summary>
+      {d.q.merged === "1" ? (
+        <p role="status" className="mt-2 rounded-xl bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200" data-testid="merge-done">
+          Records merged. You can undo it for {MERGE_UNDO_DAYS} days.
+        </p>
+      ) : d.q.merged === "undone" ? (
+        <p role="status" className="mt-2 rounded-xl bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200" data-testid="merge-undone">
+          Merge undone: both records are back as they were.
+        </p>
+      ) : null}
+      {merge && !merge.confirm ? <Answer answer={{ ok: false, message: merge.message }} /> : null}
+      {merge?.confirm && kept && gone ? (
+        <div role="alert" className="mt-3 rounded-xl bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="merge-confirm">
+          <p className="font-semibold">
+            Keep {kept.name} ({kept.phoneDisplay}) and merge {gone.name} ({gone.phoneDisplay}) into it?
+          </p>
+          <p className="mt-1">
+            {gone.name}&apos;s visits, requests, chart notes and treatment plan move to {kept.name}, and {gone.name} no longer shows in search. Family members stay with their phone. You can undo this for {MERGE_UNDO_DAYS} days.
+          </p>
+          <div className="mt-3 flex flex-wrap gap-2">
+            <Form method="post">
+              <input type="hidden" name="intent" value="merge" />
+              <input type="hidden" name="keepId" value={kept.id} />
+              <input type="hidden" name="mergeId" value={gone.id} />
+              <input type="hidden" name="confirm" value="yes" />
+              <button type="submit" className="btn-primary min-h-11 px-4" disabled={submitting}>
+                {submitting ? "Merging…" : "Yes, merge"}
+              </button>
+            </Form>
+            <Link to={`?patient=${patient.id}`} className="btn-secondary min-h-11 px-4">
+              Don&apos;t merge
+            </Link>
+          </div>
+        </div>
+      ) : null}
+      {d.merges.length ? (
+        <ul className="mt-3 divide-y divide-slate-100" aria-label="Recent merges">
+          {d.merges.map((m) => (
+            <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+              <span>
+                Merged {m.mergedName} ({m.mergedPhone}) into this record · undo until {m.undoUntil}
+              </span>
+              <Form method="post">
+                <input type="hidden" name="intent" value="undo-merge" />
+                <input type="hidden" name="mergeId" value={m.id} />
+                <input type="hidden" name="patientId" value={patient.id} />
+                <button type="submit" className="btn-secondary min-h-11 px-4" disabled={submitting}>
+                  Undo merge
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <Form method="get" className="mt-3" role="search">
+        <input type="hidden" name="patient" value={patient.id} />
+        <label htmlFor="dup" className="field-label">
+          Find the other record (phone number or name)
+        </label>
+        <div className="mt-1 flex flex-wrap gap-2">
+          <input id="dup" name="dup" type="search" defaultValue={d.duplicates?.text ?? ""} className="field-input mt-0 min-h-11 max-w-md" autoComplete="off" aria-invalid={d.duplicates?.error ? true : undefined} aria-describedby={d.duplicates?.error ? "dup-error" : undefined} />
+          <button type="submit" className="btn-secondary min-h-11 px-4">
+            Find
+          </button>
+        </div>
+        {d.duplicates?.error ? (
+          <p id="dup-error" className="field-error">
+            {d.duplicates.error}
+          </p>
+        ) : null}
+      </Form>
+      {d.duplicates && !d.duplicates.error ? (
+        d.duplicates.results.length ? (
+          <ul className="mt-3 divide-y divide-slate-100" data-testid="duplicate-results">
+            {d.duplicates.results.map((p) => (
+              <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                <span>
+                  <span className="block font-medium text-slate-900">{p.name}</span>
+                  <PatientFacts patient={p} />
+                </span>
+                <span className="flex flex-wrap gap-2">
+                  {(
+                    [
+                      [patient.id, p.id, `Keep ${patient.name}`],
+                      [p.id, patient.id, `Keep ${p.name}`],
+                    ] as const
+                  ).map(([keepId, mergeId, label]) => (
+                    <Form key={keepId} method="post" action={`?patient=${patient.id}&dup=${encodeURIComponent(d.duplicates!.text)}`}>
+                      <input type="hidden" name="intent" value="merge" />
+                      <input type="hidden" name="keepId" value={keepId} />
+                      <input type="hidden" name="mergeId" value={mergeId} />
+                      <button type="submit" className="btn-secondary min-h-11 px-3">
+                        {label}
+                      </button>
+                    </Form>
+                  ))}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="mt-3 text-sm text-slate-700">No other record of this clinic matches “{d.duplicates.text}”.</p>
+        )
+      ) : null}
+    </details>
   );
 }
