@@ -102,6 +102,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     patient,
     duplicates,
     merges,
+    undoDays: MERGE_UNDO_DAYS,
     service: service ? { ...service, duration: formatDuration(service.durationMin) } : null,
     times: times.map((t) => ({ ...t, value: slotValue(t), locationName: resources.locations.find((l) => l.id === t.locationId)?.name ?? "" })),
     services: resources.services.map((s) => ({ id: s.id, name: s.name, requiresApproval: s.requiresApproval, deposit: s.depositKind !== "none" })),
@@ -575,7 +576,7 @@ function MergeSection({ d, merge, submitting }: { d: BookData; merge: { message:
       <summary className="min-h-11 cursor-pointer py-2 font-semibold text-slate-900">Duplicate records of this patient</summary>
       {d.q.merged === "1" ? (
         <p role="status" className="mt-2 rounded-xl bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200" data-testid="merge-done">
-          Records merged. You can undo it for {MERGE_UNDO_DAYS} days.
+          Records merged. You can undo it for {d.undoDays} days.
         </p>
       ) : d.q.merged === "undone" ? (
         <p role="status" className="mt-2 rounded-xl bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200" data-testid="merge-undone">
@@ -589,7 +590,7 @@ function MergeSection({ d, merge, submitting }: { d: BookData; merge: { message:
             Keep {kept.name} ({kept.phoneDisplay}) and merge {gone.name} ({gone.phoneDisplay}) into it?
           </p>
           <p className="mt-1">
-            {gone.name}&apos;s visits, requests, chart notes and treatment plan move to {kept.name}, and {gone.name} no longer shows in search. Family members stay with their phone. You can undo this for {MERGE_UNDO_DAYS} days.
+            {gone.name}&apos;s visits, requests, chart notes and treatment plan move to {kept.name}, and {gone.name} no longer shows in search. Family members stay with their phone. You can undo this for {d.undoDays} days.
           </p>
           <div className="mt-3 flex flex-wrap gap-2">
             <Form method="post">
