@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+import { screenshotPath } from "./support/artifacts";
+import { clinicUrl } from "./support/urls";
+
+test("removing a schedule exception asks first and says what it reopens, with JavaScript off too", async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  await page.goto(clinicUrl("northside", "/staff/sign-in"));
+  await page.getByLabel("Email").fill("owner@northside.test");
+  await page.getByLabel("Password").fill("medslot-demo-2026");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+
+  await page.goto(clinicUrl("northside", "/panel/schedules"));
+  const day = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+  const note = `Conference ${Math.floor(Math.random() * 1e6)}`;
+  await page.getByLabel("From day").fill(day);
+  await page.getByLabel("Until day").fill(day);
+  await page.getByLabel("Note (optional)").fill(note);
+  await page.getByRole("button", { name: "Add exception" }).click();
+  await expect(page.getByTestId("exception-added")).toBeVisible();
+
+  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const plain = await noScript.newPage();
+  await plain.goto(page.url());
+  const row = plain.getByTestId("exception-list").getByRole("listitem").filter({ hasText: note });
+  await row.getByRole("button", { name: /^Remove/ }).click();
+  const confirm = plain.getByTestId("exception-confirm");
+  await expect(confirm).toContainText(note);
+  await expect(confirm).toContainText("again during");
+  await plain.screenshot({ path: screenshotPath(testInfo, "schedule-exception-confirm"), fullPage: true });
+  await confirm.getByRole("link", { name: "Keep it" }).click();
+  await expect(plain.getByTestId("exception-list")).toContainText(note);
+
+  await plain.getByTestId("exception-list").getByRole("listitem").filter({ hasText: note }).getByRole("button", { name: /^Remove/ }).click();
+  await plain.getByTestId("exception-confirm").getByRole("button", { name: "Yes, remove it" }).click();
+  await expect(plain.getByTestId("exception-removed")).toContainText(note);
+  await expect(plain.getByTestId("exception-list").getByText(note)).toHaveCount(0);
+  await noScript.close();
+});
