@@ -1,5 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { clinicUrl } from "./support/urls";
 
 const PASSWORD = "medslot-demo-2026";
@@ -39,6 +40,7 @@ test("@phone the desk is asked before a known phone is used for a new patient, a
   const prompt = page.getByTestId("patient-match");
   await expect(prompt).toContainText(`Brian ${surname}`);
   await shoot(page, testInfo, "match");
+  await expectNoSeriousA11yViolations(page, "known phone prompt");
   await prompt.getByRole("button", { name: /someone else/ }).click();
   await expect(page.getByTestId("chosen-patient")).toContainText(`Brian ${surname}`);
   await expect(page.getByLabel("The visit is for")).toHaveValue(/.+/);
@@ -54,6 +56,7 @@ test("@phone the desk is asked before a known phone is used for a new patient, a
   await expect(page.getByTestId("merge-confirm")).toContainText(`Keep Brian ${surname}`);
   await expect(page.getByTestId("merge-confirm")).toContainText("undo this for 30 days");
   await shoot(page, testInfo, "merge-confirm");
+  await expectNoSeriousA11yViolations(page, "merge confirmation");
   await page.getByRole("button", { name: "Yes, merge" }).click();
   await expect(page.getByTestId("merge-done")).toBeVisible();
   await expect(page.getByTestId("chosen-patient")).toContainText(`Brian ${surname}`);

@@ -1,9 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { clinicUrl } from "./support/urls";
 
 test("removing a schedule exception asks first and says what it reopens, with JavaScript off too", async ({ page, browser }, testInfo) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   await page.goto(clinicUrl("northside", "/staff/sign-in"));
   await page.getByLabel("Email").fill("owner@northside.test");
   await page.getByLabel("Password").fill("medslot-demo-2026");
@@ -19,6 +20,7 @@ test("removing a schedule exception asks first and says what it reopens, with Ja
   await page.getByRole("button", { name: "Add exception" }).click();
   await expect(page.getByTestId("exception-added")).toBeVisible();
 
+
   const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
   const plain = await noScript.newPage();
   await plain.goto(page.url());
@@ -31,9 +33,19 @@ test("removing a schedule exception asks first and says what it reopens, with Ja
   await confirm.getByRole("link", { name: "Keep it" }).click();
   await expect(plain.getByTestId("exception-list")).toContainText(note);
 
+  // The same question on the scripted page is accessible.
+  await page.goto(clinicUrl("northside", "/panel/schedules"));
+  await page.getByTestId("exception-list").getByRole("listitem").filter({ hasText: note }).getByRole("button", { name: /^Remove/ }).click();
+  await expect(page.getByTestId("exception-confirm")).toContainText(note);
+  await expectNoSeriousA11yViolations(page, "exception removal confirmation");
+
   await plain.getByTestId("exception-list").getByRole("listitem").filter({ hasText: note }).getByRole("button", { name: /^Remove/ }).click();
   await plain.getByTestId("exception-confirm").getByRole("button", { name: "Yes, remove it" }).click();
   await expect(plain.getByTestId("exception-removed")).toContainText(note);
   await expect(plain.getByTestId("exception-list").getByText(note)).toHaveCount(0);
   await noScript.close();
+
+  // The desk board keeps its list of visits that need moving (time off or closures over bookings).
+  await page.goto(clinicUrl("northside", "/panel/desk"));
+  await expect(page.getByTestId("board-needs-moving")).toBeVisible();
 });
