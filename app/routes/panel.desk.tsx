@@ -196,7 +196,7 @@ export default function DeskBoard() {
       </PanelHeading>
 
       <p className="mb-3 text-sm text-slate-700" data-testid="board-count">
-        {data.count} {data.count === 1 ? "visit" : "visits"} {data.onlyNeedsMoving ? "that need moving " : ""}
+        {data.count} {data.count === 1 ? "visit" : "visits"} {data.onlyNeedsMoving ? (data.count === 1 ? "that needs moving " : "that need moving ") : ""}
         {data.isToday ? "today" : "this day"}
       </p>
       {data.columns.length ? (
