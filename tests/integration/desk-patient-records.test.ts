@@ -67,6 +67,15 @@ describe("adding a patient whose phone the clinic already has", () => {
   });
 });
 
+test("a phone known only at another clinic is no match here, and that clinic's record keeps its name", async () => {
+  const { f, phone, brianId } = await brian();
+  const g = await createScheduleFixture({ doctors: 1 });
+  const answer = await createPhonePatient(testDb(), g.clinic, { phone, firstName: "Bryan", lastName: "Thomson" }, staff);
+  if (!answer.ok) throw new Error(`expected a new record at the other clinic, got ${JSON.stringify(answer)}`);
+  expect(await clinicRecord(f.clinic.id, brianId)).toMatchObject({ firstName: "Brian", lastName: "Thompson" });
+  expect((await findPhonePatients(testDb(), g.clinic, phone, staff)).map((p) => p.name)).toEqual(["Bryan Thomson"]);
+});
+
 describe("date of birth on the clinic's record", () => {
   test("search shows date of birth and age; the desk can enter it later", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
