@@ -37,6 +37,18 @@ const PAYMENT: Record<string, { words: string; tone: "neutral" | "good" | "warn"
   failed: { words: "Card problem", tone: "warn" },
 };
 
+/** A visit inside a doctor's time off or a closure: the desk must move or cancel it. */
+export function NeedsMovingBadge({ why }: { why: string | null }) {
+  if (!why) return null;
+  return (
+    <Pill tone="warn">
+      <span data-testid="visit-needs-moving" title={`Needs moving: ${why}`}>
+        Needs moving
+      </span>
+    </Pill>
+  );
+}
+
 /** Where the deposit stands; nothing for a visit without one. */
 export function PaymentPill({ status, depositMinor }: { status: string; depositMinor: number }) {
   if (depositMinor <= 0 && status === "none") return null;

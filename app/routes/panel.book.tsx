@@ -12,15 +12,18 @@ import {
   createPhonePatient,
   findPhonePatients,
   freeTimesOfDay,
-  newPatientForm,
   patientSearchQuery,
   PHONE_BOOKING_NOTE_MAX_LENGTH,
   phoneBookingForm,
   phonePatient,
+  setPatientDateOfBirth,
   slotValue,
   type BookingWarning,
+  type PhonePatient,
   type SlotOption,
 } from "~/modules/front-desk/phone-booking.server";
+import { RELATIONSHIP_OPTIONS } from "~/modules/patient-account/relationships";
+import { MERGE_UNDO_DAYS, mergePatients, recentMerges, undoPatientMerge } from "~/modules/patients/patient-merge.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
 import { getDb } from "~/utils/db.server";
@@ -40,6 +43,9 @@ const pageQuery = z.object({
   location: uuid.optional().catch(undefined),
   day: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   new: z.literal("1").optional().catch(undefined),
+  /** A search for a duplicate of the chosen patient, to merge. */
+  dup: z.string().max(80).optional().catch(undefined),
+  merged: z.enum(["1", "undone"]).optional().catch(undefined),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -69,6 +75,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       throw error;
     }
   }
+  let duplicates: { text: string; error: string | null; results: PhonePatient[] } | null = null;
+  let merges: { id: string; mergedName: string; mergedPhone: string; undoUntil: string }[] = [];
+  if (patient) {
+    const chosen = patient;
+    if (q.dup !== undefined) {
+      const text = patientSearchQuery.safeParse(q.dup);
+      duplicates = text.success
+        ? { text: text.data, error: null, results: (await findPhonePatients(db, clinic, text.data, actor)).filter((p) => p.id !== chosen.id) }
+        : { text: q.dup, error: text.error.issues[0]?.message ?? "Check the search.", results: [] };
+    }
+    merges = (await db.forClinic(clinic.id).tx((tx) => recentMerges(tx, clinic, chosen.id, now)))
+      .filter((m) => m.canUndo)
+      .map((m) => ({ id: m.id, mergedName: m.mergedName, mergedPhone: m.mergedPhone, undoUntil: formatLocalDay(utcToZoned(m.undoUntil, clinic.timeZone).date) }));
+  }
   const service = resources.services.find((s) => s.id === q.service) ?? null;
   const times: SlotOption[] = patient && service ? await freeTimesOfDay(db, clinic, { serviceId: service.id, practitionerId: q.doctor ?? null, locationId: q.location ?? null, day }, names, now) : [];
   return {
@@ -80,6 +100,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     nextDay: addDays(day, 1),
     search,
     patient,
+    duplicates,
+    merges,
+    undoDays: MERGE_UNDO_DAYS,
     service: service ? { ...service, duration: formatDuration(service.durationMin) } : null,
     times: times.map((t) => ({ ...t, value: slotValue(t), locationName: resources.locations.find((l) => l.id === t.locationId)?.name ?? "" })),
     services: resources.services.map((s) => ({ id: s.id, name: s.name, requiresApproval: s.requiresApproval, deposit: s.depositKind !== "none" })),
@@ -90,6 +113,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type ActionAnswer =
   | { intent: "create"; ok: false; message: string; fieldErrors: Record<string, string>; values: Record<string, string> }
+  | { intent: "match"; ok: false; message: string; matches: PhonePatient[]; values: Record<string, string> }
+  | { intent: "dob"; ok: false; message: string; fieldErrors: Record<string, string> }
+  | { intent: "merge"; ok: false; message: string; confirm: { keepId: string; mergeId: string } | null }
   | { intent: "book"; ok: false; kind: "warnings"; message: string; warnings: BookingWarning[]; values: Record<string, string> }
   | { intent: "book"; ok: false; kind: "taken" | "invalid"; message: string; alternatives: (SlotOption & { value: string })[]; values: Record<string, string> };
 
@@ -104,14 +130,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   if (values.intent === "create-patient") {
-    const parsed = newPatientForm.safeParse(values);
-    if (!parsed.success) {
-      const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
-      return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors, values: echoed }, { status: 400 });
+    const created = await createPhonePatient(db, clinic, values, actor);
+    if (!created.ok && created.kind === "match") {
+      return data<ActionAnswer>({ intent: "match", ok: false, message: "This phone or email is already on file at this clinic.", matches: created.matches, values: echoed }, { status: 200 });
     }
-    const created = await createPhonePatient(db, clinic, parsed.data, actor);
     if (!created.ok) return data<ActionAnswer>({ intent: "create", ok: false, message: "Check the patient's details.", fieldErrors: created.fieldErrors, values: echoed }, { status: 400 });
-    return redirect(`/panel/book?patient=${created.patientId}`);
+    return redirect(`/panel/book?patient=${created.patientId}${created.dependentId ? `&dependent=${created.dependentId}` : ""}`);
+  }
+  if (values.intent === "merge") {
+    // The first press only asks (the page says what moves); the confirmation sends `confirm=yes`.
+    const pair = { keepId: values.keepId ?? "", mergeId: values.mergeId ?? "" };
+    if (values.confirm !== "yes") return data<ActionAnswer>({ intent: "merge", ok: false, message: "", confirm: pair });
+    const merged = await mergePatients(db, clinic, pair, actor);
+    if (!merged.ok) return data<ActionAnswer>({ intent: "merge", ok: false, message: merged.message, confirm: null }, { status: 422 });
+    return redirect(`/panel/book?patient=${pair.keepId}&merged=1`);
+  }
+  if (values.intent === "undo-merge") {
+    const undone = await undoPatientMerge(db, clinic, values.mergeId ?? "", actor);
+    if (!undone.ok) return data<ActionAnswer>({ intent: "merge", ok: false, message: undone.message, confirm: null }, { status: 422 });
+    return redirect(`/panel/book?patient=${values.patientId ?? ""}&merged=undone`);
+  }
+  if (values.intent === "set-date-of-birth") {
+    const set = await setPatientDateOfBirth(db, clinic, { patientId: values.patientId ?? "", dateOfBirth: values.dateOfBirth ?? "" }, actor);
+    if (!set.ok) return data<ActionAnswer>({ intent: "dob", ok: false, message: "Check the date of birth.", fieldErrors: set.fieldErrors }, { status: 400 });
+    return redirect(`/panel/book?patient=${values.patientId}`);
   }
   if (values.intent === "book") {
     const parsed = phoneBookingForm.safeParse(values);
@@ -142,6 +184,9 @@ export default function BookByPhone() {
     return `?${p.toString()}`;
   };
   const create = answer?.intent === "create" ? answer : null;
+  const match = answer?.intent === "match" ? answer : null;
+  const dob = answer?.intent === "dob" ? answer : null;
+  const merge = answer?.intent === "merge" ? answer : null;
   const book = answer?.intent === "book" ? answer : null;
   return (
     <>
@@ -178,12 +223,9 @@ export default function BookByPhone() {
                     <li key={p.id} className="flex items-center justify-between gap-3 py-2">
                       <span>
                         <span className="block font-medium text-slate-900">{p.name}</span>
-                        <span className="block text-sm tabular-nums text-slate-600">
-                          {p.phoneDisplay}
-                          {p.dependents.length ? ` · family: ${p.dependents.map((x) => x.name).join(", ")}` : ""}
-                        </span>
+                        <PatientFacts patient={p} />
                       </span>
-                      <Link to={`?patient=${p.id}`} className="btn-secondary min-h-11 px-4">
+                      <Link to={`?patient=${p.id}`} className="btn-secondary min-h-11 px-4" aria-label={`Choose ${p.name}`}>
                         Choose
                       </Link>
                     </li>
@@ -200,13 +242,16 @@ export default function BookByPhone() {
             <h2 id="new-title" className="text-lg font-semibold text-slate-900">
               Or add a new patient
             </h2>
-            <Form method="post" className="mt-3 space-y-3" noValidate>
+            {match ? <MatchPrompt match={match} submitting={submitting} /> : null}
+            <Form method="post" className="mt-3 space-y-3" noValidate hidden={Boolean(match)}>
               <input type="hidden" name="intent" value="create-patient" />
               {(
                 [
                   ["phone", "Mobile phone", "tel"],
                   ["firstName", "First name", "given-name"],
                   ["lastName", "Last name", "family-name"],
+                  ["dateOfBirth", "Date of birth (optional)", "bday"],
+                  ["email", "Email (optional)", "email"],
                 ] as const
               ).map(([name, label, auto]) => (
                 <div key={name}>
@@ -216,9 +261,10 @@ export default function BookByPhone() {
                   <input
                     id={`new-${name}`}
                     name={name}
-                    type={name === "phone" ? "tel" : "text"}
+                    type={name === "phone" ? "tel" : name === "dateOfBirth" ? "date" : name === "email" ? "email" : "text"}
                     autoComplete={auto}
-                    required
+                    required={name !== "dateOfBirth" && name !== "email"}
+                    max={name === "dateOfBirth" ? d.today : undefined}
                     defaultValue={create?.values[name] ?? (name === "phone" && d.search && /\d{4}/.test(d.search.text) ? d.search.text : "")}
                     className="field-input min-h-11"
                     aria-invalid={create?.fieldErrors[name] ? true : undefined}
@@ -242,12 +288,32 @@ export default function BookByPhone() {
           <section className="card mb-4 flex flex-wrap items-center justify-between gap-3 p-4" aria-label="Patient" data-testid="chosen-patient">
             <span>
               <span className="block font-semibold text-slate-900">{d.patient.name}</span>
-              <span className="block text-sm tabular-nums text-slate-600">{d.patient.phoneDisplay}</span>
+              <PatientFacts patient={d.patient} withFamily={false} />
             </span>
+            <Form method="post" className="flex flex-wrap items-end gap-2" aria-label="Date of birth" noValidate>
+              <input type="hidden" name="intent" value="set-date-of-birth" />
+              <input type="hidden" name="patientId" value={d.patient.id} />
+              <span>
+                <label htmlFor="dob" className="field-label">
+                  Date of birth
+                </label>
+                <input id="dob" name="dateOfBirth" type="date" max={d.today} defaultValue={d.patient.dateOfBirth ?? ""} className="field-input mt-0 min-h-11" aria-invalid={dob ? true : undefined} aria-describedby={dob ? "dob-error" : undefined} />
+              </span>
+              <button type="submit" className="btn-secondary min-h-11 px-4" disabled={submitting}>
+                Save date of birth
+              </button>
+              {dob ? (
+                <p id="dob-error" className="field-error w-full">
+                  {dob.fieldErrors.dateOfBirth ?? dob.fieldErrors.patientId ?? dob.message}
+                </p>
+              ) : null}
+            </Form>
             <Link to="/panel/book" className="btn-secondary min-h-11 px-4">
               Another patient
             </Link>
           </section>
+
+          <MergeSection d={d} merge={merge} submitting={submitting} />
 
           <Form method="get" className="card grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-4" aria-label="Service and doctor">
             <input type="hidden" name="patient" value={d.patient.id} />
@@ -260,7 +326,8 @@ export default function BookByPhone() {
                   <option value="">{d.patient.name} (account holder)</option>
                   {d.patient.dependents.map((x) => (
                     <option key={x.id} value={x.id}>
-                      {x.name} ({x.relationship})
+                      {x.name} ({x.relationship}
+                      {x.age !== null ? `, ${x.age}` : ""})
                     </option>
                   ))}
                 </select>
@@ -420,5 +487,196 @@ export default function BookByPhone() {
         </>
       )}
     </>
+  );
+}
+
+/** Phone, date of birth with age, and family: what tells two similar records apart. */
+function PatientFacts({ patient, withFamily = true }: { patient: PhonePatient; withFamily?: boolean }) {
+  return (
+    <span className="block text-sm tabular-nums text-slate-600">
+      {patient.phoneDisplay}
+      {" · "}
+      {patient.dateOfBirth ? (
+        <span data-testid="patient-dob">
+          born {patient.dateOfBirth} (age {patient.age})
+        </span>
+      ) : (
+        <span className="text-slate-500">no date of birth on file</span>
+      )}
+      {withFamily && patient.dependents.length ? ` · family: ${patient.dependents.map((x) => x.name).join(", ")}` : ""}
+    </span>
+  );
+}
+
+/**
+ * The desk typed a phone or email this clinic already has: show who it belongs to and ask.
+ * Nothing was saved; "someone else" sends the same details again with that answer.
+ */
+function MatchPrompt({ match, submitting }: { match: { message: string; matches: PhonePatient[]; values: Record<string, string> }; submitting: boolean }) {
+  const typed = [match.values.firstName, match.values.lastName].filter(Boolean).join(" ");
+  return (
+    <div role="alert" className="mt-3 rounded-xl bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="patient-match">
+      <p className="font-semibold">{match.message}</p>
+      <p className="mt-1">Is “{typed}” one of these patients?</p>
+      <ul className="mt-2 divide-y divide-amber-200">
+        {match.matches.map((p) => (
+          <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+            <span>
+              <span className="block font-medium text-slate-900">{p.name}</span>
+              <PatientFacts patient={p} />
+            </span>
+            <Link to={`?patient=${p.id}`} className="btn-primary min-h-11 px-4">
+              Use this patient
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <Form method="post" className="mt-3 space-y-2 border-t border-amber-200 pt-3">
+        {Object.entries(match.values).map(([k, v]) => (k === "match" || k === "relationship" ? null : <input key={k} type="hidden" name={k} value={v} />))}
+        <input type="hidden" name="match" value="someone-else" />
+        <p>
+          It&apos;s someone else (a family member, or a shared phone): “{typed}” is added as a separate person on that phone, and the record above is not changed.
+        </p>
+        <label htmlFor="match-relationship" className="field-label">
+          Relationship to the phone&apos;s owner
+        </label>
+        <select id="match-relationship" name="relationship" defaultValue="other" className="field-input min-h-11">
+          {RELATIONSHIP_OPTIONS.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+        <div className="flex flex-wrap gap-2">
+          <button type="submit" className="btn-secondary min-h-11 px-4" disabled={submitting}>
+            It&apos;s someone else: add as a separate person
+          </button>
+          <Link to="/panel/book" className="btn-secondary min-h-11 px-4">
+            Start again
+          </Link>
+        </div>
+      </Form>
+    </div>
+  );
+}
+
+type BookData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/**
+ * Duplicate records of the chosen patient: find the other record, say which to keep, confirm. The
+ * kept record takes the other's visits and notes; the desk can undo it for 30 days.
+ */
+function MergeSection({ d, merge, submitting }: { d: BookData; merge: { message: string; confirm: { keepId: string; mergeId: string } | null } | null; submitting: boolean }) {
+  const patient = d.patient!;
+  const other = merge?.confirm ? [...(d.duplicates?.results ?? [])].find((p) => p.id === (merge.confirm!.keepId === patient.id ? merge.confirm!.mergeId : merge.confirm!.keepId)) : undefined;
+  const kept = merge?.confirm?.keepId === patient.id ? patient : other;
+  const gone = merge?.confirm?.keepId === patient.id ? other : patient;
+  return (
+    <details className="card mb-4 p-4" open={Boolean(d.duplicates || merge || d.merges.length || d.q.merged)} data-testid="merge-section">
+      <summary className="min-h-11 cursor-pointer py-2 font-semibold text-slate-900">Duplicate records of this patient</summary>
+      {d.q.merged === "1" ? (
+        <p role="status" className="mt-2 rounded-xl bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200" data-testid="merge-done">
+          Records merged. You can undo it for {d.undoDays} days.
+        </p>
+      ) : d.q.merged === "undone" ? (
+        <p role="status" className="mt-2 rounded-xl bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200" data-testid="merge-undone">
+          Merge undone: both records are back as they were.
+        </p>
+      ) : null}
+      {merge && !merge.confirm ? <Answer answer={{ ok: false, message: merge.message }} /> : null}
+      {merge?.confirm && kept && gone ? (
+        <div role="alert" className="mt-3 rounded-xl bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="merge-confirm">
+          <p className="font-semibold">
+            Keep {kept.name} ({kept.phoneDisplay}) and merge {gone.name} ({gone.phoneDisplay}) into it?
+          </p>
+          <p className="mt-1">
+            {gone.name}&apos;s visits, requests, chart notes and treatment plan move to {kept.name}, and {gone.name} no longer shows in search. Family members stay with their phone. You can undo this for {d.undoDays} days.
+          </p>
+          <div className="mt-3 flex flex-wrap gap-2">
+            <Form method="post">
+              <input type="hidden" name="intent" value="merge" />
+              <input type="hidden" name="keepId" value={kept.id} />
+              <input type="hidden" name="mergeId" value={gone.id} />
+              <input type="hidden" name="confirm" value="yes" />
+              <button type="submit" className="btn-primary min-h-11 px-4" disabled={submitting}>
+                {submitting ? "Merging…" : "Yes, merge"}
+              </button>
+            </Form>
+            <Link to={`?patient=${patient.id}`} className="btn-secondary min-h-11 px-4">
+              Don&apos;t merge
+            </Link>
+          </div>
+        </div>
+      ) : null}
+      {d.merges.length ? (
+        <ul className="mt-3 divide-y divide-slate-100" aria-label="Recent merges">
+          {d.merges.map((m) => (
+            <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+              <span>
+                Merged {m.mergedName} ({m.mergedPhone}) into this record · undo until {m.undoUntil}
+              </span>
+              <Form method="post">
+                <input type="hidden" name="intent" value="undo-merge" />
+                <input type="hidden" name="mergeId" value={m.id} />
+                <input type="hidden" name="patientId" value={patient.id} />
+                <button type="submit" className="btn-secondary min-h-11 px-4" disabled={submitting}>
+                  Undo merge
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <Form method="get" className="mt-3" role="search">
+        <input type="hidden" name="patient" value={patient.id} />
+        <label htmlFor="dup" className="field-label">
+          Find the other record (phone number or name)
+        </label>
+        <div className="mt-1 flex flex-wrap gap-2">
+          <input id="dup" name="dup" type="search" defaultValue={d.duplicates?.text ?? ""} className="field-input mt-0 min-h-11 max-w-md" autoComplete="off" aria-invalid={d.duplicates?.error ? true : undefined} aria-describedby={d.duplicates?.error ? "dup-error" : undefined} />
+          <button type="submit" className="btn-secondary min-h-11 px-4">
+            Find
+          </button>
+        </div>
+        {d.duplicates?.error ? (
+          <p id="dup-error" className="field-error">
+            {d.duplicates.error}
+          </p>
+        ) : null}
+      </Form>
+      {d.duplicates && !d.duplicates.error ? (
+        d.duplicates.results.length ? (
+          <ul className="mt-3 divide-y divide-slate-100" data-testid="duplicate-results">
+            {d.duplicates.results.map((p) => (
+              <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                <span>
+                  <span className="block font-medium text-slate-900">{p.name}</span>
+                  <PatientFacts patient={p} />
+                </span>
+                <span className="flex flex-wrap gap-2">
+                  {(
+                    [
+                      [patient.id, p.id, `Keep ${patient.name}`],
+                      [p.id, patient.id, `Keep ${p.name}`],
+                    ] as const
+                  ).map(([keepId, mergeId, label]) => (
+                    <Form key={keepId} method="post" action={`?patient=${patient.id}&dup=${encodeURIComponent(d.duplicates!.text)}`}>
+                      <input type="hidden" name="intent" value="merge" />
+                      <input type="hidden" name="keepId" value={keepId} />
+                      <input type="hidden" name="mergeId" value={mergeId} />
+                      <button type="submit" className="btn-secondary min-h-11 px-3">
+                        {label}
+                      </button>
+                    </Form>
+                  ))}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="mt-3 text-sm text-slate-700">No other record of this clinic matches “{d.duplicates.text}”.</p>
+        )
+      ) : null}
+    </details>
   );
 }

@@ -64,7 +64,7 @@ export default function DeskCalendar() {
   const height = (endHour - startHour) * 60 * PX_PER_MIN;
   const link = (over: Record<string, string | undefined>) => {
     const p = new URLSearchParams();
-    const base: Record<string, string | undefined> = { view: data.view, by: data.by, date: data.first, location: data.query.location, doctor: data.query.doctor, room: data.query.room, service: data.query.service, status: data.query.status, ...over };
+    const base: Record<string, string | undefined> = { view: data.view, by: data.by, date: data.first, location: data.query.location, doctor: data.query.doctor, room: data.query.room, service: data.query.service, status: data.query.status, needsMoving: data.query.needsMoving, ...over };
     for (const [k, v] of Object.entries(base)) if (v) p.set(k, v);
     return `?${p.toString()}`;
   };
@@ -98,7 +98,7 @@ export default function DeskCalendar() {
             ))}
           </span>
         </div>
-        <Form method="get" className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5" aria-label="Calendar filters">
+        <Form method="get" className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-6" aria-label="Calendar filters">
           <input type="hidden" name="view" value={data.view} />
           <input type="hidden" name="by" value={data.by} />
           <input type="hidden" name="date" value={data.first} />
@@ -110,6 +110,10 @@ export default function DeskCalendar() {
           )}
           <Filter id="cal-service" name="service" label="Service" value={data.query.service} all="All services" options={data.services} />
           <Filter id="cal-status" name="status" label="Status" value={data.query.status} all="Active visits" options={VISIT_STATUSES.map((s) => ({ id: s, name: visitStatusWords(s) }))} />
+          <label className="flex min-h-11 cursor-pointer items-center gap-2 self-end text-sm font-medium text-slate-800">
+            <input type="checkbox" name="needsMoving" value="1" defaultChecked={data.query.needsMoving === "1"} className="h-4 w-4 accent-[var(--brand)]" />
+            Only visits that need moving
+          </label>
           <div className="flex items-end">
             <button type="submit" className="btn-secondary min-h-11 w-full px-4">
               {busy ? "Loading…" : "Apply filters"}
@@ -153,14 +157,20 @@ export default function DeskCalendar() {
                   >
                     <Link
                       to={`/panel/appointments/${b.id}`}
-                      className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${TONE[b.status] ?? "border-slate-400 bg-white"}`}
+                      className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${TONE[b.status] ?? "border-slate-400 bg-white"} ${b.needsMoving ? "ring-2 ring-amber-500" : ""}`}
                       data-testid="calendar-block"
+                      data-needs-moving={b.needsMoving ? "true" : undefined}
                       data-top={b.top}
                       data-appointment-id={b.id}
                     >
                       <span className="font-semibold tabular-nums">{b.time}</span>
                       <span className="sr-only">–{b.endTime}</span> {b.patientName}
                       <span className="block truncate text-slate-700">{b.serviceName}</span>
+                      {b.needsMoving ? (
+                        <span className="mt-0.5 inline-block rounded bg-amber-100 px-1 font-semibold text-amber-950" title={`Needs moving: ${b.needsMoving}`} data-testid="visit-needs-moving">
+                          Needs moving
+                        </span>
+                      ) : null}
                       <span className="sr-only">
                         , {data.by === "room" ? b.doctorName : (b.roomName ?? "no room")}, {visitStatusWords(b.status)}
                       </span>

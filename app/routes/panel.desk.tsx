@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { Empty, PaymentPill, Section, VisitStatus } from "~/components/desk-ui";
+import { Empty, NeedsMovingBadge, PaymentPill, Section, VisitStatus } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
@@ -40,6 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     lateMinutes: Math.max(0, Math.floor((now.getTime() - a.start.getTime()) / 60_000)),
     cancellation: a.cancellationReason,
     cancellationNote: a.cancellationNote,
+    needsMoving: a.needsMoving,
   });
   return {
     day: board.day,
@@ -62,6 +63,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     paymentProblems: board.paymentProblems.map(view),
     cancellations: board.cancellations.map(view),
     late: board.late.map(view),
+    needsMoving: board.needsMoving.map(view),
+    onlyNeedsMoving: query.needsMoving === "1",
     gaps: board.gaps.map((g) => ({
       doctorId: g.doctorId,
       doctorName: g.doctorName,
@@ -79,7 +82,7 @@ function VisitCard({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redi
     <li className="space-y-1">
       <Link
         to={`/panel/appointments/${v.id}`}
-        className={`block min-h-11 rounded-xl border bg-white p-3 text-sm shadow-sm hover:border-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${v.problem ? "border-amber-400" : "border-slate-200"}`}
+        className={`block min-h-11 rounded-xl border bg-white p-3 text-sm shadow-sm hover:border-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${v.problem || v.needsMoving ? "border-amber-400" : "border-slate-200"}`}
         data-testid="board-visit"
         data-appointment-id={v.id}
       >
@@ -90,6 +93,7 @@ function VisitCard({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redi
         <span className="mt-2 flex flex-wrap gap-1.5">
           <VisitStatus status={v.status} />
           <PaymentPill status={v.paymentStatus} depositMinor={v.depositMinor} />
+          <NeedsMovingBadge why={v.needsMoving} />
         </span>
       </Link>
       {checkIn && v.status === "confirmed" ? (
@@ -125,7 +129,7 @@ export default function DeskBoard() {
   const busy = useNavigation().state === "loading";
   const params = (over: Record<string, string | null>) => {
     const p = new URLSearchParams();
-    const base: Record<string, string | null> = { day: data.day, location: data.locationId, by: data.by, ...over };
+    const base: Record<string, string | null> = { day: data.day, location: data.locationId, by: data.by, needsMoving: data.onlyNeedsMoving ? "1" : null, ...over };
     for (const [k, v] of Object.entries(base)) if (v) p.set(k, v);
     return `?${p.toString()}`;
   };
@@ -181,6 +185,10 @@ export default function DeskBoard() {
               </label>
             ))}
           </fieldset>
+          <label className="flex min-h-11 cursor-pointer items-center gap-2 text-sm font-medium text-slate-800">
+            <input type="checkbox" name="needsMoving" value="1" defaultChecked={data.onlyNeedsMoving} className="h-4 w-4 accent-[var(--brand)]" />
+            Only visits that need moving
+          </label>
           <button type="submit" className="btn-secondary min-h-11 px-4">
             {busy ? "Loading…" : "Show"}
           </button>
@@ -188,7 +196,8 @@ export default function DeskBoard() {
       </PanelHeading>
 
       <p className="mb-3 text-sm text-slate-700" data-testid="board-count">
-        {data.count} {data.count === 1 ? "visit" : "visits"} {data.isToday ? "today" : "this day"}
+        {data.count} {data.count === 1 ? "visit" : "visits"} {data.onlyNeedsMoving ? (data.count === 1 ? "that needs moving " : "that need moving ") : ""}
+        {data.isToday ? "today" : "this day"}
       </p>
       {data.columns.length ? (
         <div className="-mx-4 overflow-x-auto px-4 pb-2 sm:mx-0 sm:px-0" data-testid="board-columns" data-by={data.by}>
@@ -217,6 +226,17 @@ export default function DeskBoard() {
       )}
 
       <div className="mt-6 grid gap-4 md:grid-cols-2">
+        <Section title="Needs moving" count={data.needsMoving.length} testId="board-needs-moving">
+          {data.needsMoving.length ? (
+            <ul className="divide-y divide-slate-100">
+              {data.needsMoving.map((v) => (
+                <Line key={v.id} v={v} extra={`inside ${v.needsMoving}: move or cancel`} />
+              ))}
+            </ul>
+          ) : (
+            <Empty>No booked visits fall in time off or a closure.</Empty>
+          )}
+        </Section>
         <Section title="Waiting for approval" count={data.requested.length} testId="board-requested">
           {data.requested.length ? (
             <ul className="divide-y divide-slate-100">

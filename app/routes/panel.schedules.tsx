@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { useState, type ReactNode } from "react";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
@@ -8,7 +8,7 @@ import { WeekEditor } from "~/components/week-editor";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { EXCEPTION_KIND_LABELS, EXCEPTION_KINDS, exceptionSchema, parseWeekForm, spanInstants, TIME_OFF_REASONS, type FieldErrors } from "~/modules/schedules/schedule-form";
-import { addException, removeException, saveWeek, scheduleEditor, type AffectedVisit } from "~/modules/schedules/weekly-schedule.server";
+import { addException, removeException, saveWeek, scheduleEditor, type AffectedVisit, type ExceptionRemoval } from "~/modules/schedules/weekly-schedule.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
@@ -41,7 +41,8 @@ type Answer =
   | { intent: "save-week"; ok: false; errors: FieldErrors }
   | { intent: "add-exception"; ok: true; affected: AffectedVisit[] }
   | { intent: "add-exception"; ok: false; errors: FieldErrors }
-  | { intent: "remove-exception"; ok: true };
+  | { intent: "remove-exception"; ok: true; what: string }
+  | { intent: "remove-exception"; ok: false; confirm: ExceptionRemoval };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { staff } = await requireStaff(request, context, ["owner"]);
@@ -81,8 +82,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data<Answer>({ intent: "add-exception", ok: true, affected: added.affected });
     }
     if (form.intent === "remove-exception") {
-      await removeException(db, clinic.id, typeof form.exceptionId === "string" ? form.exceptionId : "", actor);
-      return data<Answer>({ intent: "remove-exception", ok: true });
+      // The first press only asks; the confirmation form sends `confirm=yes`.
+      const removed = await removeException(db, clinic, typeof form.exceptionId === "string" ? form.exceptionId : "", actor, { confirmed: form.confirm === "yes" });
+      if (!removed.removed) return data<Answer>({ intent: "remove-exception", ok: false, confirm: removed.confirm });
+      return data<Answer>({ intent: "remove-exception", ok: true, what: removed.what });
     }
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound();
@@ -331,13 +334,14 @@ function Exceptions({ d, answer, busy }: { d: LoaderData; answer: Answer | undef
           ) : null}
         </div>
       ) : null}
-      {answer?.intent === "remove-exception" ? (
+      {answer?.intent === "remove-exception" && answer.ok ? (
         <div className="mt-4">
           <Notice tone="good" testId="exception-removed">
-            Exception removed.
+            Exception removed: {answer.what}.
           </Notice>
         </div>
       ) : null}
+      {answer?.intent === "remove-exception" && !answer.ok ? <ConfirmRemoval confirm={answer.confirm} busy={busy("remove-exception")} /> : null}
       {d.exceptions.length ? (
         <ul className="mt-4 divide-y divide-slate-200" data-testid="exception-list">
           {d.exceptions.map((e) => (
@@ -354,8 +358,8 @@ function Exceptions({ d, answer, busy }: { d: LoaderData; answer: Answer | undef
               <Form method="post" preventScrollReset>
                 <input type="hidden" name="intent" value="remove-exception" />
                 <input type="hidden" name="exceptionId" value={e.id} />
-                <button type="submit" className="btn-secondary min-h-11" aria-label={`Remove ${EXCEPTION_KIND_LABELS[e.kind].toLowerCase()} ${e.when}`}>
-                  Remove
+                <button type="submit" className="btn-secondary min-h-11" aria-label={`Remove ${EXCEPTION_KIND_LABELS[e.kind].toLowerCase()} ${e.when}…`}>
+                  Remove…
                 </button>
               </Form>
             </li>
@@ -452,6 +456,34 @@ function Exceptions({ d, answer, busy }: { d: LoaderData; answer: Answer | undef
         </button>
       </Form>
     </section>
+  );
+}
+
+/** Asks before an exception goes, saying what it reopens; plain forms, so it works without JavaScript. */
+function ConfirmRemoval({ confirm, busy }: { confirm: ExceptionRemoval; busy: boolean }) {
+  const location = useLocation();
+  return (
+    <div role="alertdialog" aria-labelledby="confirm-removal-title" aria-describedby="confirm-removal-text" className="mt-4 rounded-xl bg-amber-50 p-4 ring-1 ring-amber-300" data-testid="exception-confirm">
+      <p id="confirm-removal-title" className="font-semibold text-amber-950">
+        Remove {confirm.what}?
+      </p>
+      <p id="confirm-removal-text" className="mt-1 text-sm text-amber-950">
+        {confirm.reopens}
+      </p>
+      <div className="mt-3 flex flex-wrap gap-2">
+        <Form method="post" preventScrollReset>
+          <input type="hidden" name="intent" value="remove-exception" />
+          <input type="hidden" name="exceptionId" value={confirm.id} />
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit" className="btn-primary min-h-11 px-4" disabled={busy} autoFocus>
+            {busy ? "Removing…" : "Yes, remove it"}
+          </button>
+        </Form>
+        <Link to={`${location.pathname}${location.search}`} className="btn-secondary min-h-11 px-4" preventScrollReset>
+          Keep it
+        </Link>
+      </div>
+    </div>
   );
 }
 

@@ -25,6 +25,7 @@ const KIND_WORDS: Record<MessageKind, string> = {
   booking_confirmation: "Booking confirmation",
   booking_change: "Booking moved",
   cancellation: "Cancellation",
+  request_declined: "Request declined",
   reminder: "Reminder",
   deposit_problem: "Deposit problem",
   flexible_proposal: "Proposed time",

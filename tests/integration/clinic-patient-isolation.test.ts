@@ -93,7 +93,7 @@ async function world(): Promise<World> {
 /** B's desk takes down the caller by the typed phone and books a visit with a deposit. */
 async function deskBooks(w: World, hours = 72) {
   const created = await createPhonePatient(testDb(), w.b.clinic, { phone: w.phone, firstName: "Typed", lastName: "Caller" }, desk);
-  if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+  if (!created.ok) throw new Error(JSON.stringify(created));
   const answer = await bookByPhone(testDb(), w.b.clinic, { patientId: created.patientId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[0]!}|${startIn(hours).toISOString()}` }, desk, names);
   if (!answer.ok) throw new Error(answer.message);
   return { patientId: created.patientId, answer, appointmentId: answer.appointment.id };

@@ -129,6 +129,16 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
       [clinicId, String(dep!.id), patientAccountId],
     );
   },
+  patient_merges: async (sql, clinicId) => {
+    const kept = await newClinicPatient(sql, clinicId);
+    const merged = await newClinicPatient(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO patient_merges (clinic_id, kept_patient_account_id, merged_patient_account_id, moved, merged_by)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, '{}'::jsonb, 'fixture') RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, kept, merged],
+    );
+  },
 
   // A patient's saved clinic; the fixture scope names no patient, so the clinic policy alone decides.
   favorites: async (sql, clinicId) => {

@@ -138,7 +138,7 @@ export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string
       }
       case "decline": {
         await db.forClinic(clinic.id).tx((tx) => transitionAppointment(tx, clinic, { appointmentId: id, transition: "decline", reason: action.reason }, actor, now));
-        await tellPatientDeclined(db, clinic, id, now);
+        await tellPatientDeclined(db, clinic, id, action.reason, now);
         return { ok: true, message: "Declined. The patient is told why.", appointmentId: id };
       }
     }
@@ -150,7 +150,9 @@ export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string
   }
 }
 
-/** A declined request is a visit that will not happen: the patient gets the clinic's cancellation message. */
-async function tellPatientDeclined(db: Db, clinic: ClinicRef, appointmentId: string, now: Date) {
-  await sendPatientMessage(db, { clinicId: clinic.id, kind: "cancellation", appointmentId, dedupeKey: `declined:${appointmentId}`, now });
+/** A declined request was never booked: the patient gets its own message, with the desk's reason. */
+async function tellPatientDeclined(db: Db, clinic: ClinicRef, appointmentId: string, reason: string, now: Date) {
+  // The reason is a sentence in the message: it ends like one.
+  const sentence = /[.!?]$/.test(reason.trim()) ? reason.trim() : `${reason.trim()}.`;
+  await sendPatientMessage(db, { clinicId: clinic.id, kind: "request_declined", appointmentId, vars: { reason: sentence }, dedupeKey: `declined:${appointmentId}`, now });
 }

@@ -19,12 +19,16 @@ import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
 export { LATE_GRACE_MIN };
 /** Failed deposits are listed for visits up to this many days ahead, so the desk can call in time. */
 export const PAYMENT_PROBLEM_DAYS = 14;
+/** Visits to move are listed this far ahead: time off is often approved weeks before. */
+export const NEEDS_MOVING_DAYS = 180;
 
 const uuid = z.string().uuid();
 export const boardQuery = z.object({
   day: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   location: uuid.optional().catch(undefined),
   by: z.enum(["doctor", "room"]).default("doctor").catch("doctor"),
+  /** Only the day's visits that need moving. */
+  needsMoving: z.literal("1").optional().catch(undefined),
 });
 export type BoardQuery = z.infer<typeof boardQuery>;
 
@@ -53,6 +57,8 @@ export interface DeskBoard {
   paymentProblems: DeskAppointment[];
   cancellations: DeskAppointment[];
   late: DeskAppointment[];
+  /** Upcoming visits inside a doctor's time off or a closure, until each is moved or cancelled. */
+  needsMoving: DeskAppointment[];
   gaps: DoctorGaps[];
 }
 
@@ -68,11 +74,12 @@ export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, ac
     const locationId = query.location && resources.locations.some((l) => l.id === query.location) ? query.location : null;
     const all = await deskAppointments(tx, clinic.id, { from, to }, { locationId });
     const upcoming = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + PAYMENT_PROBLEM_DAYS * 86_400_000) }, { locationId, statuses: ["requested", "confirmed"] });
+    const needsMoving = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + NEEDS_MOVING_DAYS * 86_400_000) }, { locationId, needsMoving: true });
     const flexible = (await listFlexibleRequests(tx, clinic, { status: "open" })).filter((f) => !locationId || !f.locationId || f.locationId === locationId);
     // Free time is counted from now on today, from the start of the day on a later day, and not at all for a past day.
     const gapsFrom = day === today ? now : day > today ? from : to;
     const gaps = await freeGapsOfDay(tx, clinic, day, { locationId }, gapsFrom);
-    const visits = all.filter((a) => ACTIVE.includes(a.status));
+    const visits = all.filter((a) => ACTIVE.includes(a.status) && (!query.needsMoving || a.needsMoving));
     const columns: BoardColumn[] =
       query.by === "room"
         ? [
@@ -98,6 +105,7 @@ export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, ac
       paymentProblems: upcoming.filter((a) => a.depositStatus === "failed"),
       cancellations: all.filter((a) => a.status === "cancelled" || a.status === "declined"),
       late: day === today ? visits.filter((v) => isLate(v, now)) : [],
+      needsMoving,
       gaps,
     };
     await recordAudit(tx, {
@@ -106,7 +114,7 @@ export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, ac
       action: "staff.day_board_viewed",
       target: { type: "day", id: day },
       request: actor.request ?? null,
-      details: { visits: visits.length, locationId, requested: board.requested.length, flexible: flexible.length },
+      details: { visits: visits.length, locationId, requested: board.requested.length, flexible: flexible.length, needsMoving: needsMoving.length },
     });
     return board;
   });

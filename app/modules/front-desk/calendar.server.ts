@@ -24,6 +24,8 @@ export const calendarQuery = z.object({
   room: uuid.optional().catch(undefined),
   service: uuid.optional().catch(undefined),
   status: z.enum(VISIT_STATUSES).optional().catch(undefined),
+  /** Only visits flagged as needing a move (inside a doctor's time off or a closure). */
+  needsMoving: z.literal("1").optional().catch(undefined),
 });
 export type CalendarQuery = z.infer<typeof calendarQuery>;
 
@@ -42,6 +44,8 @@ export interface CalendarBlock {
   doctorName: string;
   roomName: string | null;
   paymentStatus: string;
+  /** Why the visit must be moved (the time off or closure it falls in), or null. */
+  needsMoving: string | null;
 }
 
 export interface CalendarColumn {
@@ -129,6 +133,7 @@ export function toBlock(a: DeskAppointment, timeZone: string): CalendarBlock & {
     doctorName: a.doctorName,
     roomName: a.roomName,
     paymentStatus: a.paymentStatus,
+    needsMoving: a.needsMoving,
   };
 }
 
@@ -152,7 +157,7 @@ export async function deskCalendar(db: Db, clinic: ClinicRef, query: CalendarQue
     const rooms = resources.rooms.filter((r) => (!locationId || r.locationId === locationId) && (!query.room || r.id === query.room));
     // Cancelled and declined visits free their time; they show only when asked for by status.
     const statuses = query.status ? [query.status] : ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"];
-    const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId, doctorId: query.by === "doctor" ? query.doctor : null, roomId: query.by === "room" ? query.room : null, serviceId: query.service, statuses });
+    const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId, doctorId: query.by === "doctor" ? query.doctor : null, roomId: query.by === "room" ? query.room : null, serviceId: query.service, statuses, needsMoving: query.needsMoving === "1" });
     const blocks = visits.map((v) => ({ visit: v, block: toBlock(v, clinic.timeZone) }));
 
     let columns: CalendarColumn[];

@@ -33,6 +33,8 @@ export interface DeskAppointment {
   cancellationNote: string | null;
   cancelledAt: Date | null;
   channel: string;
+  /** The time off or closure this visit falls in ("Sick leave: ..."): the desk must move or cancel it. */
+  needsMoving: string | null;
 }
 
 interface Row {
@@ -64,6 +66,7 @@ interface Row {
   cancellation_note: string | null;
   cancelled_at: Date | null;
   channel: string;
+  needs_moving: string | null;
 }
 
 import { VISIT_STATUSES } from "./statuses";
@@ -78,6 +81,8 @@ export interface DeskAppointmentFilter {
   roomId?: string | null;
   serviceId?: string | null;
   statuses?: readonly string[];
+  /** Only visits flagged as needing a move. */
+  needsMoving?: boolean;
 }
 
 /** Appointments starting in [from, to), ordered by start, with the filters applied in SQL. */
@@ -93,7 +98,8 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
            a.patient_account_id::text, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name,
            d.first_name AS dep_first, d.last_name AS dep_last, p.phone, a.patient_note, a.payment_status::text,
            dp.status::text AS deposit_status, a.deposit_minor, a.currency, dp.failure_message,
-           a.cancellation_reason::text, a.cancellation_note, a.cancelled_at, a.channel::text
+           a.cancellation_reason::text, a.cancellation_note, a.cancelled_at, a.channel::text,
+           CASE WHEN x.id IS NULL THEN NULL ELSE coalesce(x.reason, x.kind::text) END AS needs_moving
       FROM appointments a
       JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
       JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
@@ -104,12 +110,14 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
       LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
       LEFT JOIN dependents d ON d.id = a.dependent_id
       LEFT JOIN deposits dp ON dp.clinic_id = a.clinic_id AND dp.appointment_id = a.id
+      LEFT JOIN schedule_exceptions x ON x.clinic_id = a.clinic_id AND x.id = a.needs_moving_exception_id
      WHERE a.clinic_id = ${clinicId}::uuid AND a.starts_at >= ${range.from} AND a.starts_at < ${range.to}
        AND a.status::text IN (${Prisma.join(statuses)})
        ${id(filter.locationId) ? Prisma.sql`AND a.location_id = ${filter.locationId}::uuid` : Prisma.empty}
        ${id(filter.doctorId) ? Prisma.sql`AND a.doctor_id = ${filter.doctorId}::uuid` : Prisma.empty}
        ${id(filter.roomId) ? Prisma.sql`AND a.room_id = ${filter.roomId}::uuid` : Prisma.empty}
        ${id(filter.serviceId) ? Prisma.sql`AND a.service_id = ${filter.serviceId}::uuid` : Prisma.empty}
+       ${filter.needsMoving ? Prisma.sql`AND a.needs_moving_exception_id IS NOT NULL` : Prisma.empty}
      ORDER BY a.starts_at, a.id`;
   return rows.map((r) => {
     const holder = fullName(r.first_name, r.last_name);
@@ -139,6 +147,7 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
       cancellationNote: r.cancellation_note,
       cancelledAt: r.cancelled_at,
       channel: r.channel,
+      needsMoving: r.needs_moving,
     };
   });
 }

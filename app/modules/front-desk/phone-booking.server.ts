@@ -17,6 +17,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { countryForTimeZone, formatPhone, normalizePhone } from "~/modules/auth/phone";
 import { formatDateTime, formatMoney, formatTime } from "~/modules/booking-flow/format";
+import { RELATIONSHIP_VALUES } from "~/modules/patient-account/relationships";
 import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
 import { ensureDeposit } from "~/modules/payments/deposits.server";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
@@ -34,28 +35,45 @@ export interface PhonePatient {
   phone: string;
   phoneDisplay: string;
   name: string;
-  dependents: { id: string; name: string; relationship: string }[];
+  /** The clinic's record of the date of birth (YYYY-MM-DD) and the age today in the clinic. */
+  dateOfBirth: string | null;
+  age: number | null;
+  dependents: { id: string; name: string; relationship: string; dateOfBirth: string | null; age: number | null }[];
 }
 
 const name = (first: string | null, last: string | null) => [first, last].filter(Boolean).join(" ");
 
-async function patientsWhere(tx: Tx, clinicId: string, where: Prisma.Sql, limit = 20): Promise<PhonePatient[]> {
-  const rows = await tx.$queryRaw<{ id: string; phone: string; first_name: string | null; last_name: string | null }[]>`
-    SELECT p.id::text, p.phone, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name
+/** Whole years from a date of birth to a local day. */
+export function ageOn(dateOfBirth: string | null, today: LocalDate): number | null {
+  if (!dateOfBirth) return null;
+  const years = Number(today.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return today.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
+}
+
+const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+async function patientsWhere(tx: Tx, clinic: ClinicRef, where: Prisma.Sql, limit = 20): Promise<PhonePatient[]> {
+  const rows = await tx.$queryRaw<{ id: string; phone: string; first_name: string | null; last_name: string | null; date_of_birth: string | null }[]>`
+    SELECT p.id::text, p.phone, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, cp.date_of_birth::text AS date_of_birth
       FROM clinic_patients cp JOIN patient_accounts p ON p.id = cp.patient_account_id
-     WHERE cp.clinic_id = ${clinicId}::uuid AND ${where}
+     WHERE cp.clinic_id = ${clinic.id}::uuid AND cp.merged_into_patient_account_id IS NULL AND ${where}
      ORDER BY coalesce(cp.last_name, p.last_name), coalesce(cp.first_name, p.first_name), p.phone
      LIMIT ${limit}`;
   const ids = rows.map((r) => r.id);
   // Only the family members the patient shared with this clinic (docs/decisions/030).
-  const shared = ids.length ? await tx.clinicFamilyMember.findMany({ where: { clinicId, patientAccountId: { in: ids } }, select: { dependentId: true } }) : [];
+  const shared = ids.length ? await tx.clinicFamilyMember.findMany({ where: { clinicId: clinic.id, patientAccountId: { in: ids } }, select: { dependentId: true } }) : [];
   const dependents = shared.length ? await tx.dependent.findMany({ where: { id: { in: shared.map((s) => s.dependentId) }, removedAt: null }, orderBy: { createdAt: "asc" } }) : [];
+  const today = utcToZoned(new Date(), clinic.timeZone).date;
   return rows.map((r) => ({
     id: r.id,
     phone: r.phone,
     phoneDisplay: formatPhone(r.phone),
     name: name(r.first_name, r.last_name) || "No name on file",
-    dependents: dependents.filter((d) => d.patientAccountId === r.id).map((d) => ({ id: d.id, name: name(d.firstName, d.lastName), relationship: d.relationship })),
+    dateOfBirth: r.date_of_birth,
+    age: ageOn(r.date_of_birth, today),
+    dependents: dependents
+      .filter((d) => d.patientAccountId === r.id)
+      .map((d) => ({ id: d.id, name: name(d.firstName, d.lastName), relationship: d.relationship, dateOfBirth: isoDay(d.dateOfBirth), age: ageOn(isoDay(d.dateOfBirth), today) })),
   }));
 }
 
@@ -83,7 +101,7 @@ export async function findPhonePatients(db: Db, clinic: ClinicRef, text: string,
   }
   if (!conditions.length) return [];
   return db.forClinic(clinic.id).tx(async (tx) => {
-    const found = await patientsWhere(tx, clinic.id, Prisma.sql`(${Prisma.join(conditions, " OR ")})`);
+    const found = await patientsWhere(tx, clinic, Prisma.sql`(${Prisma.join(conditions, " OR ")})`);
     await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "staff.patients_searched", target: { type: "clinic_patients", id: clinic.id }, request: actor.request ?? null, details: { results: found.length } });
     return found;
   });
@@ -93,7 +111,7 @@ export async function findPhonePatients(db: Db, clinic: ClinicRef, text: string,
 export async function phonePatient(db: Db, clinic: ClinicRef, patientAccountId: string, actor: Actor): Promise<PhonePatient> {
   if (!isUuid(patientAccountId)) throw new NotFoundError("There is no such patient at this clinic.");
   const found = await db.forClinic(clinic.id).tx(async (tx) => {
-    const [one] = await patientsWhere(tx, clinic.id, Prisma.sql`p.id = ${patientAccountId}::uuid`, 1);
+    const [one] = await patientsWhere(tx, clinic, Prisma.sql`p.id = ${patientAccountId}::uuid`, 1);
     if (one) await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "patient.viewed", target: { type: "patient", id: one.id }, request: actor.request ?? null, details: { page: "book by phone" } });
     return one;
   });
@@ -101,22 +119,95 @@ export async function phonePatient(db: Db, clinic: ClinicRef, patientAccountId: 
   return found;
 }
 
+/** A real calendar day, not in the clinic's future, not before 1900 (the column's check). */
+const dateOfBirthField = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter the date of birth as a date (year-month-day).")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "Enter a real date of birth.")
+  .refine((v) => v >= "1900-01-01", "Enter a date of birth after 1900.");
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 export const newPatientForm = z.object({
   phone: z.string().trim().min(1, "Enter the patient's mobile number.").max(40),
   firstName: z.string().trim().min(1, "Enter the first name.").max(80),
   lastName: z.string().trim().min(1, "Enter the last name.").max(80),
+  email: z.preprocess(blankToUndefined, z.string().trim().max(200).email("Enter a valid email address, or leave it empty.").optional()),
+  dateOfBirth: z.preprocess(blankToUndefined, dateOfBirthField.optional()),
+  /** After a match was shown: the desk says the caller is another person on that phone. */
+  match: z.preprocess(blankToUndefined, z.literal("someone-else").optional()),
+  relationship: z.preprocess(blankToUndefined, z.enum(RELATIONSHIP_VALUES).optional()),
 });
+export type NewPatientInput = z.input<typeof newPatientForm>;
 
-/** A caller new to the clinic: their account (found by phone, or created) and the clinic's record, audited. */
-export async function createPhonePatient(db: Db, clinic: ClinicRef, input: z.infer<typeof newPatientForm>, actor: Actor): Promise<{ ok: true; patientId: string } | { ok: false; fieldErrors: Record<string, string> }> {
+export type NewPatientAnswer =
+  | { ok: true; patientId: string; dependentId: string | null }
+  | { ok: false; kind: "invalid"; fieldErrors: Record<string, string> }
+  | { ok: false; kind: "match"; matches: PhonePatient[] };
+
+const isFuture = (day: string | undefined, clinic: ClinicRef) => Boolean(day && day > utcToZoned(new Date(), clinic.timeZone).date);
+
+/**
+ * A caller the desk takes down as new. A create never changes an existing record: when the phone
+ * (or email) is already one of this clinic's patients, the match is shown and the desk chooses.
+ * "Someone else" on a phone the clinic knows (a family member, a shared phone) becomes a family
+ * member of that phone's account, so each person keeps their own name and visits.
+ */
+export async function createPhonePatient(db: Db, clinic: ClinicRef, raw: NewPatientInput | Record<string, unknown>, actor: Actor): Promise<NewPatientAnswer> {
+  const parsed = newPatientForm.safeParse(raw);
+  if (!parsed.success) return { ok: false, kind: "invalid", fieldErrors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])) };
+  const input = parsed.data;
   const phone = normalizePhone(input.phone, countryForTimeZone(clinic.timeZone));
-  if (!phone.ok) return { ok: false, fieldErrors: { phone: phone.message.replace("your mobile", "the patient's mobile") } };
-  const patientId = await db.forClinic(clinic.id).tx(async (tx) => {
-    const id = await ensureClinicPatient(tx, clinic.id, { phone: phone.e164, firstName: input.firstName, lastName: input.lastName });
-    await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "patient.recorded_by_staff", target: { type: "patient", id }, request: actor.request ?? null, details: { channel: "phone" } });
-    return id;
+  if (!phone.ok) return { ok: false, kind: "invalid", fieldErrors: { phone: phone.message.replace("your mobile", "the patient's mobile") } };
+  if (isFuture(input.dateOfBirth, clinic)) return { ok: false, kind: "invalid", fieldErrors: { dateOfBirth: "The date of birth cannot be in the future." } };
+  const audit = { clinicId: clinic.id, actor: { type: "staff" as const, id: actor.id }, request: actor.request ?? null };
+  return db.forClinic(clinic.id).tx(async (tx): Promise<NewPatientAnswer> => {
+    const byEmail = input.email ? Prisma.sql` OR lower(cp.email) = lower(${input.email})` : Prisma.empty;
+    const matches = await patientsWhere(tx, clinic, Prisma.sql`(p.phone = ${phone.e164}${byEmail})`, 5);
+    if (matches.length && input.match !== "someone-else") {
+      await recordAudit(tx, { ...audit, action: "staff.patients_searched", target: { type: "clinic_patients", id: clinic.id }, details: { results: matches.length, reason: "new patient matches an existing record" } });
+      return { ok: false, kind: "match", matches };
+    }
+    const holder = matches.find((m) => m.phone === phone.e164);
+    if (holder) {
+      const dependent = await tx.dependent.create({
+        data: { patientAccountId: holder.id, firstName: input.firstName, lastName: input.lastName, relationship: input.relationship ?? "other", dateOfBirth: input.dateOfBirth ? new Date(`${input.dateOfBirth}T00:00:00Z`) : null },
+        select: { id: true },
+      });
+      // The desk sees the person it recorded; no other clinic does unless the patient shares them (decision 030).
+      await tx.clinicFamilyMember.create({ data: { clinicId: clinic.id, dependentId: dependent.id, patientAccountId: holder.id } });
+      await recordAudit(tx, { ...audit, action: "patient.family_member_recorded_by_staff", target: { type: "patient", id: holder.id }, details: { channel: "phone", dependentId: dependent.id } });
+      return { ok: true, patientId: holder.id, dependentId: dependent.id };
+    }
+    const ensured = await ensureClinicPatient(tx, clinic.id, { phone: phone.e164, firstName: input.firstName, lastName: input.lastName, email: input.email ?? null });
+    // A phone whose record was merged into another: the desk works with the kept record.
+    const record = await tx.clinicPatient.findUnique({ where: { clinicId_patientAccountId: { clinicId: clinic.id, patientAccountId: ensured } }, select: { mergedIntoPatientAccountId: true } });
+    const id = record?.mergedIntoPatientAccountId ?? ensured;
+    if (input.dateOfBirth) {
+      await tx.$executeRaw`UPDATE clinic_patients SET date_of_birth = ${input.dateOfBirth}::date WHERE clinic_id = ${clinic.id}::uuid AND patient_account_id = ${id}::uuid AND date_of_birth IS NULL`;
+    }
+    await recordAudit(tx, { ...audit, action: "patient.recorded_by_staff", target: { type: "patient", id }, details: { channel: "phone" } });
+    return { ok: true, patientId: id, dependentId: null };
   });
-  return { ok: true, patientId };
+}
+
+export const dateOfBirthForm = z.object({ patientId: z.string().uuid("Choose the patient first."), dateOfBirth: dateOfBirthField });
+
+/** The desk enters or corrects the date of birth on the clinic's record, audited. */
+export async function setPatientDateOfBirth(db: Db, clinic: ClinicRef, raw: z.input<typeof dateOfBirthForm>, actor: Actor): Promise<{ ok: true } | { ok: false; fieldErrors: Record<string, string> }> {
+  const parsed = dateOfBirthForm.safeParse(raw);
+  if (!parsed.success) return { ok: false, fieldErrors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])) };
+  if (isFuture(parsed.data.dateOfBirth, clinic)) return { ok: false, fieldErrors: { dateOfBirth: "The date of birth cannot be in the future." } };
+  const { patientId, dateOfBirth } = parsed.data;
+  return db.forClinic(clinic.id).tx(async (tx) => {
+    const before = await tx.$queryRaw<{ date_of_birth: string | null }[]>`
+      SELECT date_of_birth::text FROM clinic_patients WHERE clinic_id = ${clinic.id}::uuid AND patient_account_id = ${patientId}::uuid FOR UPDATE`;
+    if (!before.length) return { ok: false as const, fieldErrors: { patientId: "There is no such patient at this clinic." } };
+    await tx.$executeRaw`UPDATE clinic_patients SET date_of_birth = ${dateOfBirth}::date WHERE clinic_id = ${clinic.id}::uuid AND patient_account_id = ${patientId}::uuid`;
+    await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "patient.date_of_birth_set", target: { type: "patient", id: patientId }, request: actor.request ?? null, details: { before: before[0]!.date_of_birth, after: dateOfBirth } });
+    return { ok: true as const };
+  });
 }
 
 export interface SlotOption {

@@ -366,7 +366,8 @@ async function sendStoredDelivery(db: Db, id: string, deps: NotifyDeps & { now?:
     const kind = row.kind as MessageKind;
     const stale =
       (NEEDS_LIVE_APPOINTMENT.has(kind) && (!appointment || !LIVE_APPOINTMENT_STATUSES.includes(appointment.status))) ||
-      (kind === "cancellation" && appointment !== null && appointment.status !== "cancelled");
+      (kind === "cancellation" && appointment !== null && appointment.status !== "cancelled") ||
+      (kind === "request_declined" && appointment !== null && appointment.status !== "declined");
     if (stale) {
       const skipped = await tx.messageDelivery.update({ where: { id }, data: { status: "skipped", error: "The appointment changed before the message was due." }, select: deliverySelect });
       return { row: skipped, vars: null };

@@ -27,6 +27,7 @@ export function sampleVariables(clinic: { name: string; phone: string | null; or
     code: "482913",
     host: clinic.origin.replace(/^https?:\/\//, ""),
     platformAccountUrl: "https://medslot.example/account",
+    reason: "Dr. Chen is away that week.",
   };
 }
 

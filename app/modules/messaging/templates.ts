@@ -15,6 +15,7 @@ export const MESSAGE_KINDS = [
   "booking_confirmation",
   "booking_change",
   "cancellation",
+  "request_declined",
   "reminder",
   "deposit_problem",
   "flexible_proposal",
@@ -23,7 +24,7 @@ export const MESSAGE_KINDS = [
   "clinic_suspended",
 ] as const;
 
-export type MessageKind = "sign_in_code" | "booking_confirmation" | "booking_change" | "cancellation" | "reminder" | "deposit_problem" | "flexible_proposal" | "waitlist_offer" | "youre_next" | "clinic_suspended";
+export type MessageKind = "sign_in_code" | "booking_confirmation" | "booking_change" | "cancellation" | "request_declined" | "reminder" | "deposit_problem" | "flexible_proposal" | "waitlist_offer" | "youre_next" | "clinic_suspended";
 
 export const MESSAGE_CHANNELS = ["sms", "email"] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
@@ -51,6 +52,7 @@ export const VARIABLE_DESCRIPTIONS = {
   code: "the 6-digit sign-in code",
   host: "the site the code is for (lets phones offer the code for autofill)",
   platformAccountUrl: "a link to the patient's visits at every clinic, on Medslot's own site (works while the clinic's site is offline)",
+  reason: "the reason the clinic gave for declining the request",
 } as const;
 
 export type TemplateVariable = keyof typeof VARIABLE_DESCRIPTIONS;
@@ -63,6 +65,7 @@ export const TEMPLATE_VARIABLES: Record<MessageKind, readonly TemplateVariable[]
   booking_confirmation: VISIT,
   booking_change: VISIT,
   cancellation: [...VISIT, "bookUrl"],
+  request_declined: [...VISIT, "reason", "bookUrl"],
   reminder: VISIT,
   deposit_problem: [...VISIT, "cardsUrl"],
   flexible_proposal: [...VISIT, "expiresAt", "requestsUrl"],
@@ -110,6 +113,14 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageChannel, Templ
     email: {
       subject: "Cancelled: {{serviceName}} on {{date}}",
       body: "Hello {{patientName}},\n\n{{serviceName}} for {{visitFor}} on {{date}} at {{time}} is cancelled.\n\nTo book another time: {{bookUrl}}\n\n" + SIGNATURE,
+    },
+  },
+  // A request that was never booked: the patient hears why, and where to find another time.
+  request_declined: {
+    sms: { subject: null, body: "{{clinicName}}: we can't book {{serviceName}} for {{visitFor}} on {{date}} at {{time}}. {{reason}} To choose another time: {{bookUrl}}" },
+    email: {
+      subject: "Your request for {{serviceName}} on {{date}}",
+      body: "Hello {{patientName}},\n\nWe can't book {{serviceName}} for {{visitFor}} on {{date}} at {{time}} as you asked.\n\nThe reason: {{reason}}\n\nTo choose another time: {{bookUrl}}\nQuestions? Call us at {{clinicPhone}}.\n\n" + SIGNATURE,
     },
   },
   reminder: {

@@ -18,6 +18,10 @@ export interface PersonDetails {
  * A typed phone proves nothing: a new record is not joined to what the patient keeps in the account
  * (cards, family, the account's list of visits) until the patient proves the phone at this clinic
  * (`provePhoneAtClinic`). See docs/decisions/030.
+ *
+ * A create never overwrites: an existing record keeps its names and email, and only blanks (a
+ * record made by an online booking, before anyone typed a name) are filled in. Renaming a patient
+ * is a deliberate edit, never a side effect of booking with a phone number the clinic knows.
  */
 export async function ensureClinicPatient(tx: SqlTx, clinicId: string, person: PersonDetails): Promise<string> {
   // One round trip: the account (a no-op update returns an existing one) and the clinic's record.
@@ -30,10 +34,13 @@ export async function ensureClinicPatient(tx: SqlTx, clinicId: string, person: P
       INSERT INTO clinic_patients (clinic_id, patient_account_id, first_name, last_name, email)
       SELECT ${clinicId}::uuid, id, ${person.firstName}, ${person.lastName}, ${person.email ?? null} FROM account
       ON CONFLICT (clinic_id, patient_account_id) DO UPDATE
-        SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = coalesce(EXCLUDED.email, clinic_patients.email)
-        -- A returning patient with the same details writes nothing.
-        WHERE (clinic_patients.first_name, clinic_patients.last_name, clinic_patients.email)
-              IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, coalesce(EXCLUDED.email, clinic_patients.email))
+        SET first_name = coalesce(clinic_patients.first_name, EXCLUDED.first_name),
+            last_name = coalesce(clinic_patients.last_name, EXCLUDED.last_name),
+            email = coalesce(clinic_patients.email, EXCLUDED.email)
+        -- A record with nothing blank to fill writes nothing.
+        WHERE (clinic_patients.first_name IS NULL AND EXCLUDED.first_name IS NOT NULL)
+           OR (clinic_patients.last_name IS NULL AND EXCLUDED.last_name IS NOT NULL)
+           OR (clinic_patients.email IS NULL AND EXCLUDED.email IS NOT NULL)
     )
     SELECT id::text AS id FROM account`;
   return rows[0]!.id;

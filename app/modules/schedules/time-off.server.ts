@@ -14,7 +14,7 @@ import type { Db, Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { localSpanShape, spanInstants, type FieldErrors } from "./schedule-form";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, type TIME_OFF_STATUS_LABELS, type TimeOffKind } from "./time-off";
-import { spanText, visitsDuring, writeException, type AffectedVisit } from "./weekly-schedule.server";
+import { flagVisitsToMove, spanText, visitsDuring, writeException, type AffectedVisit } from "./weekly-schedule.server";
 import { fieldErrors } from "~/modules/auth/forms.server";
 
 
@@ -139,13 +139,15 @@ export async function approveTimeOff(db: Db, clinic: ClinicRef, requestId: strin
       { timeOffRequestId: row.id },
     );
     await tx.timeOffRequest.update({ where: { clinicId_id: { clinicId: clinic.id, id: requestId } }, data: { status: "approved", exceptionId, decidedBy, decidedAt: new Date() } });
+    // Booked visits are not moved for the patient: they are flagged for the desk to call about.
+    const flagged = await flagVisitsToMove(tx, clinic.id, exceptionId, new Date());
     await recordAudit(tx, {
       clinicId: clinic.id,
       actor: auditActorOf(actor),
       action: "time_off.approved",
       target: { type: "time_off_request", id: requestId },
       request: actor.request,
-      details: { doctorId: row.doctorId, exceptionId, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() },
+      details: { doctorId: row.doctorId, exceptionId, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), visitsToMove: flagged },
     });
     return { exceptionId };
   });

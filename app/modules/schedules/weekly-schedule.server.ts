@@ -392,20 +392,72 @@ export async function writeException(tx: Tx, clinicId: string, input: ExceptionI
 }
 
 /** Adds a holiday, time off or extra hours; answers with the booked visits it now overlaps (never moved). */
+/**
+ * Flags the upcoming booked visits inside a time off or closure as needing a move, so the desk and
+ * the calendar show them until each is moved or cancelled (a trigger clears the flag then).
+ */
+export async function flagVisitsToMove(tx: Tx, clinicId: string, exceptionId: string, now: Date): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE appointments a SET needs_moving_exception_id = e.id
+      FROM schedule_exceptions e
+     WHERE e.clinic_id = ${clinicId}::uuid AND e.id = ${exceptionId}::uuid AND e.kind <> 'extra_hours'
+       AND a.clinic_id = e.clinic_id AND a.status IN ('requested', 'confirmed') AND a.ends_at > ${now}
+       AND a.starts_at < e.ends_at AND a.ends_at > e.starts_at
+       AND (e.doctor_id IS NULL OR a.doctor_id = e.doctor_id)
+       AND (e.location_id IS NULL OR a.location_id = e.location_id)
+       AND a.needs_moving_exception_id IS DISTINCT FROM e.id`;
+}
+
 export async function addException(db: Db, clinic: ClinicRef, input: ExceptionInput, actor: Actor, now = new Date()): Promise<{ id: string; affected: AffectedVisit[] }> {
   return db.forClinic(clinic.id).tx(async (tx) => {
     const id = await writeException(tx, clinic.id, input, actor);
+    await flagVisitsToMove(tx, clinic.id, id, now);
     const affected = input.kind === "extra_hours" ? [] : await visitsDuring(tx, clinic, { doctorId: input.kind === "time_off" ? input.doctorId : null, locationId: input.kind === "closure" ? input.locationId : null, start: input.start, end: input.end }, now);
     await auditVisitList(tx, clinic.id, actor, affected, "exception_overlaps");
     return { id, affected };
   });
 }
 
-export async function removeException(db: Db, clinicId: string, exceptionId: string, actor: Actor): Promise<void> {
+export interface ExceptionRemoval {
+  id: string;
+  /** "Closure · Whole clinic · Thursday, 25 December (all day)". */
+  what: string;
+  /** What removing it gives back, said before it happens. */
+  reopens: string;
+}
+
+/**
+ * Removes a schedule exception, asking first: without `confirmed` nothing changes and the answer
+ * says what removing it would reopen (a holiday closure taken down by a stray click would let
+ * patients book a day the clinic is closed).
+ */
+export async function removeException(
+  db: Db,
+  clinic: ClinicRef,
+  exceptionId: string,
+  actor: Actor,
+  opts: { confirmed: boolean },
+): Promise<{ removed: true; what: string } | { removed: false; confirm: ExceptionRemoval }> {
   if (!isUuid(exceptionId)) throw new NotFoundError("There is no such exception at this clinic.");
-  await db.forClinic(clinicId).tx(async (tx) => {
+  const clinicId = clinic.id;
+  return db.forClinic(clinicId).tx(async (tx) => {
     const row = await tx.scheduleException.findUnique({ where: { clinicId_id: { clinicId, id: exceptionId } } });
     if (!row) throw new NotFoundError("There is no such exception at this clinic.");
+    const n = await names(tx, clinicId);
+    const when = spanText(row.startsAt, row.endsAt, clinic.timeZone);
+    const who = row.doctorId ? (n.doctorName.get(row.doctorId) ?? "the doctor") : null;
+    const where = row.locationId ? (n.locationName.get(row.locationId) ?? "the location") : null;
+    const label = { closure: "Closure", time_off: "Time off", extra_hours: "Extra hours" }[row.kind];
+    const what = [label, who ?? where ?? "Whole clinic", when].join(" · ") + (row.reason ? ` (${row.reason})` : "");
+    if (!opts.confirmed) {
+      const timeOff = await tx.timeOffRequest.count({ where: { clinicId, exceptionId } });
+      const reopens =
+        row.kind === "extra_hours"
+          ? `Patients can no longer book ${who ?? "anyone"}${where ? ` at ${where}` : ""} in these extra hours (${when}); visits already booked stay.`
+          : `Patients can book ${who ?? "every doctor"}${where ? ` at ${where}` : row.kind === "closure" ? " at every location" : ""} again during ${when}, within the usual weekly hours.` +
+            (timeOff ? " The approved time-off request is withdrawn." : "");
+      return { removed: false as const, confirm: { id: row.id, what, reopens } };
+    }
     // An approved time-off request keeps its record; its exception goes.
     await tx.timeOffRequest.updateMany({ where: { clinicId, exceptionId }, data: { status: "withdrawn" } });
     await tx.scheduleException.delete({ where: { clinicId_id: { clinicId, id: exceptionId } } });
@@ -417,5 +469,6 @@ export async function removeException(db: Db, clinicId: string, exceptionId: str
       request: actor.request,
       details: { kind: row.kind, doctorId: row.doctorId, locationId: row.locationId, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), reason: row.reason },
     });
+    return { removed: true as const, what };
   });
 }
