@@ -29,6 +29,10 @@ describe("parseEnv", () => {
       LOG_LEVEL: "info",
       TRUST_PROXY: "none",
       EMBEDDED_PG_PORT: 54329,
+      MARKETPLACE_SMS_COUNTRIES: ["US", "CA", "DE", "AT", "CH", "UZ"],
+      SMS_CODES_PER_PHONE_HOUR: 6,
+      SMS_CODES_PER_CLINIC_HOUR: 300,
+      SMS_CODES_PER_PLATFORM_HOUR: 3000,
     });
   });
 
