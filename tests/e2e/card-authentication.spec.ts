@@ -65,7 +65,7 @@ async function holdSoonAtSpree(page: Page, request: Parameters<typeof signInNewP
         }
         if (!held) continue;
         await page.getByRole("link", { name: "Sign in with your phone" }).click();
-        await signInNewPatient(page, request, { first: "Lena", last: "Schmidt" }, { international: true });
+        await signInNewPatient(page, request, { first: "Lena", last: "Schmidt" }, { country: "DE" });
         await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
         return;
       }

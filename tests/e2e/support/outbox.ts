@@ -27,8 +27,15 @@ export async function latestMessage(request: APIRequestContext, to: string, patt
   return match!;
 }
 
-/** A US mobile-format number in the 555-01xx fiction range, different on every call. */
-export function newTestPhone(): { typed: string; e164: string } {
+/**
+ * A mobile number different on every call: by default a US mobile-format number in the 555-01xx
+ * fiction range; "DE" a German mobile (0151 …) for a clinic that texts codes only within Germany.
+ */
+export function newTestPhone(country: "US" | "DE" = "US"): { typed: string; e164: string } {
+  if (country === "DE") {
+    const subscriber = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+    return { typed: `0151 ${subscriber}`, e164: `+49151${subscriber}` };
+  }
   const line = String(Math.floor(Math.random() * 100)).padStart(2, "0");
   const exchange = 200 + Math.floor(Math.random() * 700);
   return { typed: `(646) ${exchange}-01${line}`, e164: `+1646${exchange}01${line}` };

@@ -15,8 +15,8 @@ export async function comeFromOwnNetwork(page: Page) {
  * gives their name, as a first-time visitor does. Returns the phone number used. The marketplace
  * has no home country, so there the number is typed in international form (`international`).
  */
-export async function signInNewPatient(page: Page, request: APIRequestContext, name: { first: string; last: string }, opts: { international?: boolean } = {}) {
-  const phone = newTestPhone();
+export async function signInNewPatient(page: Page, request: APIRequestContext, name: { first: string; last: string }, opts: { international?: boolean; country?: "US" | "DE" } = {}) {
+  const phone = newTestPhone(opts.country);
   await comeFromOwnNetwork(page);
   await page.getByLabel("Mobile phone number").fill(opts.international ? phone.e164 : phone.typed);
   await page.getByRole("button", { name: "Send code" }).click();
