@@ -9,6 +9,7 @@ import { InngestTestEngine } from "@inngest/test";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiKey } from "~/modules/api/api-keys.server";
 import { hashPassword } from "~/modules/auth/password.server";
+import { sendPatientMessage } from "~/modules/messaging/notify.server";
 import { decideForClinic } from "~/modules/platform/onboarding.server";
 import { createFlexibleRequest, offerFreedTime, proposeTime } from "~/modules/scheduling/flexible-requests.server";
 import { getDb, type Tx } from "~/utils/db.server";
@@ -149,6 +150,19 @@ describe("patients with visits ahead are told", () => {
     expect(text).toMatch(/212.*555.*0188/);
     expect(text).toContain("http://localhost:");
     expect(text).not.toMatch(/undefined/);
+  });
+});
+
+describe("messages while suspended", () => {
+  test("a reminder's links lead to the patient's visits on Medslot's own host, not to the offline clinic site", async () => {
+    const env = { APP_DOMAIN: "medslot.example", PORT: 3000, PUBLIC_URL: "https://medslot.example" };
+    await sendPatientMessage(testDb(), { clinicId: f.clinic.id, kind: "reminder", appointmentId: visits.ben!.id, dedupeKey: `suspended-reminder:${visits.ben!.id}` }, { env });
+    const printed = await getDb()
+      .system("test")
+      .tx((tx) => tx.devOutboxMessage.findMany({ where: { recipient: patients.ben!.phone } }));
+    const reminder = printed.map((m) => m.body).find((b) => b.startsWith("Reminder from"));
+    expect(reminder).toContain("https://medslot.example/account");
+    expect(reminder).not.toContain(`${f.clinic.slug}.medslot.example`);
   });
 });
 

@@ -80,6 +80,7 @@ interface ClinicInfo {
   slug: string;
   name: string;
   timeZone: string;
+  status: string;
   contactPhone: string | null;
   contactEmail: string | null;
   quietHoursStartMin: number | null;
@@ -111,7 +112,7 @@ interface Recipient {
 async function readClinic(tx: Tx, clinicId: string): Promise<ClinicInfo | null> {
   return tx.clinic.findUnique({
     where: { id: clinicId },
-    select: { id: true, slug: true, name: true, timeZone: true, contactPhone: true, contactEmail: true, quietHoursStartMin: true, quietHoursEndMin: true },
+    select: { id: true, slug: true, name: true, timeZone: true, status: true, contactPhone: true, contactEmail: true, quietHoursStartMin: true, quietHoursEndMin: true },
   });
 }
 
@@ -152,15 +153,18 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
   const vars: Record<string, string> = { clinicName: clinic?.name ?? "Medslot", patientName: recipient?.firstName ?? "there", visitFor: "you" };
   if (clinic) {
     const site = clinicSiteOrigin(clinic.slug, env);
+    const platformAccountUrl = `${marketplaceOrigin(env)}/account`;
+    // A suspended clinic's site is offline: its messages point at Medslot's own host instead.
+    const offline = clinic.status === "suspended";
     Object.assign(vars, {
       clinicPhone: clinic.contactPhone ?? "",
       clinicEmail: clinic.contactEmail ?? "",
       // On Medslot's own host: it answers even while the clinic's site is offline.
-      platformAccountUrl: `${marketplaceOrigin(env)}/account`,
-      accountUrl: `${site}/account`,
-      bookUrl: `${site}/book`,
-      cardsUrl: `${site}/account/cards`,
-      requestsUrl: `${site}/account/requests`,
+      platformAccountUrl,
+      accountUrl: offline ? platformAccountUrl : `${site}/account`,
+      bookUrl: offline ? marketplaceOrigin(env) : `${site}/book`,
+      cardsUrl: offline ? platformAccountUrl : `${site}/account/cards`,
+      requestsUrl: offline ? platformAccountUrl : `${site}/account/requests`,
     });
     if (appointment) {
       const when = localDateTime(appointment.starts_at, clinic.timeZone);
@@ -171,7 +175,7 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
         locationName: appointment.location_name,
         date: when.date,
         time: when.time,
-        appointmentUrl: `${site}/account/appointments/${appointment.id}`,
+        appointmentUrl: offline ? platformAccountUrl : `${site}/account/appointments/${appointment.id}`,
         checkInUrl: checkInUrl(clinic, appointment.id, env),
         checkInQrUrl: `${checkInUrl(clinic, appointment.id, env)}/qr.svg`,
       });
