@@ -22,7 +22,30 @@ export function inkFor(background: string) {
   return contrastRatio(background, "#ffffff") >= contrastRatio(background, "#0f172a") ? "#ffffff" : "#0f172a";
 }
 
-export function themeVariables(primary: string, accent: string): Record<string, string> {
+/** WCAG AA for normal text: what a button's label needs on the brand colour. */
+export const AA_CONTRAST = 4.5;
+
+const toHex = (rgb: number[]) => `#${rgb.map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+
+/**
+ * The brand colour as pages paint it: the clinic's own where its ink reads at AA, otherwise
+ * darkened (under white ink) or lightened (under dark ink) by the smallest step that does, so a
+ * colour picked by eye never leaves a button's label unreadable.
+ */
+export function legibleBrand(primary: string): string {
+  const ink = inkFor(primary);
+  if (contrastRatio(primary, ink) >= AA_CONTRAST) return primary;
+  const rgb = hexToRgb(primary);
+  const towards = ink === "#ffffff" ? 0 : 255;
+  for (let step = 1; step <= 50; step++) {
+    const candidate = toHex(rgb.map((v) => Math.round(v + (towards - v) * step * 0.02)));
+    if (contrastRatio(candidate, ink) >= AA_CONTRAST) return candidate;
+  }
+  return ink === "#ffffff" ? "#000000" : "#ffffff";
+}
+
+export function themeVariables(clinicPrimary: string, accent: string): Record<string, string> {
+  const primary = legibleBrand(clinicPrimary);
   const rgb = hexToRgb(primary);
   const soft = rgb.map((v) => Math.round(v + (255 - v) * 0.92)) as [number, number, number];
   return {
