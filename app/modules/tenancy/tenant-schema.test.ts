@@ -115,6 +115,16 @@ describe("rejected definitions name the path and the problem", () => {
     expect(problems(t)).toEqual(["branding.accentColor: must be a six-digit hex colour such as #1d4ed8"]);
   });
 
+  test("colours that text cannot be read on, as the owner's form refuses them", () => {
+    const t = demo();
+    t.branding.primaryColor = "#c75424";
+    t.branding.accentColor = "#777777";
+    expect(problems(t)).toEqual([
+      "branding.primaryColor: must carry white text at 4.5 : 1 or more (WCAG AA): choose a darker shade",
+      "branding.accentColor: must carry white or dark text at 4.5 : 1 or more (WCAG AA): choose a lighter or darker shade",
+    ]);
+  });
+
   test("overlapping opening hours on one day", () => {
     const t = demo();
     t.locations[1].openingHours.tue = [

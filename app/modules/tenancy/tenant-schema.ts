@@ -16,6 +16,7 @@ import { isValidPhoneNumber } from "libphonenumber-js";
 import { z } from "zod";
 import { RESERVED_SUBDOMAINS } from "./host";
 import { minutesOf, opensBeforeCloses, WALL_TIME_PATTERN, WEEKDAYS, type Weekday } from "./opening-hours";
+import { AA_CONTRAST, contrastRatio, inkFor } from "./theme";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -447,8 +448,9 @@ const tenantBase = z.strictObject(
           .string(section("text"))
           .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*\.(?:svg|png|jpe?g|webp)$/i, "must be a file name in the clinic's folder ending in .svg, .png, .jpg or .webp")
           .optional(),
-        primaryColor: hexColor,
-        accentColor: hexColor,
+        // The same rules as the owner's form (clinic/branding.ts): an import is no way around them.
+        primaryColor: hexColor.refine((v) => contrastRatio(v, "#ffffff") >= AA_CONTRAST, "must carry white text at 4.5 : 1 or more (WCAG AA): choose a darker shade"),
+        accentColor: hexColor.refine((v) => contrastRatio(v, inkFor(v)) >= AA_CONTRAST, "must carry white or dark text at 4.5 : 1 or more (WCAG AA): choose a lighter or darker shade"),
         tagline: text(140).optional(),
       },
       section(),
