@@ -328,15 +328,22 @@ describe("staff sign-in under load", () => {
     const user = await staffOf(clinic.id);
     const m = freshMeta();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => signInStaff({ db: testDb() }, site, { email: user.email, password: `wrong guess ${i}` }, m)));
-    expect(results.every((r) => r.kind === "refused" && r.message === GENERIC_REFUSAL)).toBe(true);
+    // Each guess is refused: checked and counted, or (once the first failures are in) told to wait
+    // before any hashing. How many of each depends on how the burst interleaves; none gets through uncounted.
+    const counted = results.filter((r) => r.kind === "refused" && r.message === GENERIC_REFUSAL).length;
+    const slowed = results.filter((r) => r.kind === "refused" && /Please wait/.test(r.message)).length;
+    expect(counted + slowed).toBe(10);
     const [delay] = await testDb().forPlatform().tx((tx) => tx.staffSignInDelay.findMany({ where: { network: `${m.ip.split(".").slice(0, 3).join(".")}.0/24` } }));
-    expect(delay!.failures).toBe(10);
-    expect(delay!.retryAt!.getTime()).toBeGreaterThan(Date.now() + 100_000);
+    expect(delay!.failures).toBe(counted);
+    expect(delay!.failures).toBeGreaterThanOrEqual(4);
+    expect(delay!.retryAt!.getTime()).toBeGreaterThan(delay!.lastFailureAt!.getTime());
     const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { targetId: user.id } }));
     expect(audit.filter((a) => a.action === "staff.sign_in_failed")).toHaveLength(10);
-    expect(audit.filter((a) => a.action === "staff.password_guessing_noticed")).toHaveLength(1);
+    expect(audit.filter((a) => a.action === "staff.password_guessing_noticed").length).toBeLessThanOrEqual(1);
 
-    expect(await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, m)).toMatchObject({ kind: "refused", message: expect.stringMatching(/Please wait/) });
+    // A moment before the wait ends, the right password from that network still waits; from another network it signs in.
+    const during = { db: testDb(), now: () => new Date(delay!.retryAt!.getTime() - 1_000) };
+    expect(await signInStaff(during, site, { email: user.email, password: PASSWORD }, m)).toMatchObject({ kind: "refused", message: expect.stringMatching(/Please wait/) });
     expect(await signInStaff({ db: testDb() }, site, { email: user.email, password: PASSWORD }, freshMeta())).toMatchObject({ kind: "signed-in" });
   });
 
