@@ -3,7 +3,7 @@
  * expiry, atomic rescheduling, the cancellation window at its boundary, and the history, audit and
  * outbox rows each change writes.
  */
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, inject, test } from "vitest";
 import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import {
@@ -23,6 +23,7 @@ import {
 import { createFlexibleRequest } from "~/modules/scheduling/flexible-requests.server";
 import { findSlots } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { createDb, type Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { testDb } from "../support/db";
 import { createScheduleFixture, fictitiousPhone, localInstant, type ScheduleFixture } from "../support/scheduling";
@@ -38,8 +39,8 @@ function at(f: ScheduleFixture, days: number, hhmm = "10:00") {
   return localInstant(f.clinic.timeZone, addDays(today, days), hhmm);
 }
 
-const book = (f: ScheduleFixture, start: Date, opts: { doctor?: number; patientId?: string; actor?: Actor; now?: Date } = {}) =>
-  testDb()
+const book = (f: ScheduleFixture, start: Date, opts: { doctor?: number; patientId?: string; actor?: Actor; now?: Date; db?: Db } = {}) =>
+  (opts.db ?? testDb())
     .forClinic(f.clinic.id)
     .tx((tx) =>
       bookAppointment(
@@ -63,7 +64,10 @@ describe("no double booking", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const start = at(f, 3);
     const patients = await Promise.all(Array.from({ length: 50 }, () => f.newPatient()));
-    const results = await Promise.allSettled(patients.map((patientId) => book(f, start, { patientId })));
+    // A connection each, so the 50 transactions really race at the database rather than wait
+    // their turn for a small pool (and, on a busy machine, give up waiting).
+    const rush = createDb(inject("runtimeUrl"), { poolSize: 50 });
+    const results = await Promise.allSettled(patients.map((patientId) => book(f, start, { patientId, db: rush }))).finally(() => rush.disconnect());
     const ok = results.filter((r) => r.status === "fulfilled");
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(ok).toHaveLength(1);
