@@ -50,15 +50,22 @@ async function bookSoonForDrPatel(firstName: string, lastName: string): Promise<
     const patient = await client.query<{ id: string }>(`INSERT INTO patient_accounts (phone, first_name, last_name) VALUES ($1, $2, $3) RETURNING id::text`, [`+1999555${randomInt(1000, 9999)}${randomInt(10, 99)}`, firstName, lastName]);
     const patientId = patient.rows[0]!.id;
     await client.query(`INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES ($1::uuid, $2::uuid) ON CONFLICT DO NOTHING`, [d.clinic_id, patientId]);
-    for (let offset = 5; offset < 55; offset += 5) {
+    // A visit still ahead on the clinic's today: five minutes in the next hour or, late in the
+    // clinic's evening, one minute before midnight (so the test holds whatever the time of day).
+    const [hour, minute] = new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date()).split(":").map(Number);
+    const beforeMidnight = 24 * 60 - (hour! * 60 + minute!);
+    const lateEvening = beforeMidnight < 65;
+    const offsets = lateEvening ? Array.from({ length: Math.max(1, beforeMidnight - 2) }, (_, i) => i + 1) : [5, 10, 15, 20, 25, 30, 35, 40, 45, 50];
+    for (const offset of offsets) {
+      const minutes = lateEvening ? 1 : 5;
       try {
         await client.query("BEGIN");
         const inserted = await client.query<{ id: string }>(
           `INSERT INTO appointments (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, starts_at, ends_at, blocked_from, blocked_to, channel, currency, cancellation_window_min)
-           VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, 'confirmed', date_trunc('minute', now()) + make_interval(mins => $6::int), date_trunc('minute', now()) + make_interval(mins => $6::int + 5),
-                   date_trunc('minute', now()) + make_interval(mins => $6::int), date_trunc('minute', now()) + make_interval(mins => $6::int + 5), 'staff', $7, 2880)
+           VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, 'confirmed', date_trunc('minute', now()) + make_interval(mins => $6::int), date_trunc('minute', now()) + make_interval(mins => $6::int + $8::int),
+                   date_trunc('minute', now()) + make_interval(mins => $6::int), date_trunc('minute', now()) + make_interval(mins => $6::int + $8::int), 'staff', $7, 2880)
            RETURNING id::text`,
-          [d.clinic_id, d.service_id, d.doctor_id, d.location_id, patientId, offset, d.currency],
+          [d.clinic_id, d.service_id, d.doctor_id, d.location_id, patientId, offset, d.currency, minutes],
         );
         await client.query(`INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, actor_id) VALUES ($1::uuid, $2::uuid, NULL, 'confirmed', 'staff', NULL)`, [d.clinic_id, inserted.rows[0]!.id]);
         await client.query("COMMIT");
@@ -67,7 +74,7 @@ async function bookSoonForDrPatel(firstName: string, lastName: string): Promise<
         await client.query("ROLLBACK");
       }
     }
-    throw new Error("Dr. Patel has no free five minutes in the next hour");
+    throw new Error("Dr. Patel has no free five minutes within the hour");
   } finally {
     await client.end();
   }
