@@ -1,6 +1,7 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
+import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
 
 const PASSWORD = "medslot-demo-2026";
@@ -28,8 +29,7 @@ test("@phone the desk is asked before a known phone is used for a new patient, a
   await signInAsDesk(page);
   const letters = "abcdefghij";
   const tag = Array.from({ length: 4 }, () => letters[Math.floor(Math.random() * 10)]).join("");
-  const digits = () => String(Math.floor(Math.random() * 90) + 10);
-  const phone = `(646) 555-01${digits()}`;
+  const phone = newTestPhone().typed;
   const surname = `Thompson${tag}`;
 
   await addPatient(page, { phone, first: "Brian", last: surname });
@@ -46,7 +46,7 @@ test("@phone the desk is asked before a known phone is used for a new patient, a
   await expect(page.getByLabel("The visit is for")).toHaveValue(/.+/);
 
   // A duplicate under a second phone, merged into the first record, then the merge undone.
-  await addPatient(page, { phone: `(646) 555-02${digits()}`, first: "Brian", last: `Tompson${tag}` });
+  await addPatient(page, { phone: newTestPhone().typed, first: "Brian", last: `Tompson${tag}` });
   await expect(page.getByTestId("chosen-patient")).toContainText(`Brian Tompson${tag}`);
   const section = page.getByTestId("merge-section");
   if (!(await section.getAttribute("open"))) await section.locator("summary").click();

@@ -1,5 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
+import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
 
 const PASSWORD = "medslot-demo-2026";
@@ -43,10 +44,10 @@ test("the front desk books a phone patient, finds them on the board and calendar
   for (const label of ["Desk", "Calendar", "Book by phone", "Requests"]) await expect(nav.getByRole("link", { name: label })).toBeVisible();
 
   // Find the caller: nobody yet, so add them.
-  const suffix = String(Math.floor(Math.random() * 90) + 10);
+  const phone = newTestPhone();
   await nav.getByRole("link", { name: "Book by phone" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Book by phone" })).toBeVisible();
-  await page.getByLabel("Phone number or name").fill(`(212) 555-01${suffix}`);
+  await page.getByLabel("Phone number or name").fill(phone.typed);
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page.getByTestId("no-patients")).toBeVisible();
   await shoot(page, testInfo, "book-search");

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { screenshotPath } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
+import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
 
 test("removing a schedule exception asks first and says what it reopens, with JavaScript off too", async ({ page, browser }, testInfo) => {
@@ -61,7 +62,7 @@ test("a visit inside new time off shows as needing a move on the desk board and 
   // Book a visit by phone 45 days ahead.
   const day = new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(Date.now() + 45 * 86_400_000));
   await page.goto(clinicUrl("northside", "/panel/book"));
-  await page.getByLabel("Mobile phone").fill(`(646) 555-03${String(Math.floor(Math.random() * 90) + 10)}`);
+  await page.getByLabel("Mobile phone").fill(newTestPhone().typed);
   await page.getByLabel("First name").fill("Morgan");
   await page.getByLabel("Last name").fill("Movewell");
   await page.getByRole("button", { name: "Add patient" }).click();

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { marketplaceOrigin } from "./urls";
 
 interface OutboxMessage {
@@ -27,16 +27,23 @@ export async function latestMessage(request: APIRequestContext, to: string, patt
   return match!;
 }
 
+/** Numbers handed out by this worker so far; see newTestPhone. */
+let issued = 0;
+
 /**
- * A mobile number different on every call: by default a US mobile-format number in the 555-01xx
- * fiction range; "DE" a German mobile (0151 …) for a clinic that texts codes only within Germany.
+ * A mobile number no other call in this e2e run returns (every run starts on a fresh database):
+ * workers are separate processes, so each numbers its phones in a block of its own. Random
+ * numbers collided often enough to fail a run, and a reused number meets its own resend limit.
+ * By default a US mobile-format number (area 646, exchanges 200–899, lines 01xx);
+ * "DE" a German mobile (0151 …) for a clinic that texts codes only within Germany.
  */
 export function newTestPhone(country: "US" | "DE" = "US"): { typed: string; e164: string } {
+  const n = test.info().workerIndex * 1_000 + issued++;
   if (country === "DE") {
-    const subscriber = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+    const subscriber = String(10_000_000 + n);
     return { typed: `0151 ${subscriber}`, e164: `+49151${subscriber}` };
   }
-  const line = String(Math.floor(Math.random() * 100)).padStart(2, "0");
-  const exchange = 200 + Math.floor(Math.random() * 700);
+  const line = String(n % 100).padStart(2, "0");
+  const exchange = 200 + (Math.floor(n / 100) % 700);
   return { typed: `(646) ${exchange}-01${line}`, e164: `+1646${exchange}01${line}` };
 }
