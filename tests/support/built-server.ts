@@ -1,12 +1,13 @@
 /**
- * The built server as production runs it: `MALLOC_ARENA_MAX=2 node --optimize-for-size --max-old-space-size=… build/server.js` (what
- * `npm start` runs after its build check), NODE_ENV=production, on this test run's database, with
+ * The built server as production runs it: the environment and node flags of `npm start` (read from
+ * package.json, so the two cannot drift) around build/server.js, NODE_ENV=production, on this test run's database, with
  * message providers configured but unreachable: Twilio's SDK goes through a proxy on a closed port
  * (HTTP_PROXY), SMTP points at a closed port, Inngest at another. So a code request really tries to
  * send and fails the way it does when Twilio is down.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { inject } from "vitest";
@@ -83,6 +84,19 @@ export function productionEnv(port: number): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * What `npm start` sets: `NAME=${NAME:-default}` assignments (the default unless `env` has the
+ * name) and the node flags before build/server.js, with `${VAR:-default}` resolved against `env`.
+ */
+export function startCommand(env: NodeJS.ProcessEnv): { env: Record<string, string>; nodeFlags: string[] } {
+  const script = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const match = /^((?:\w+=\S+\s+)*)node\s+(.*?)\s*build\/server\.js$/.exec(script.trim());
+  if (!match) throw new Error(`npm start is no longer "[NAME=value …] node [flags] build/server.js": ${script}`);
+  const resolve = (word: string) => word.replace(/\$\{(\w+):-([^}]*)\}/g, (_, name: string, fallback: string) => env[name] ?? fallback);
+  const assignments = Object.fromEntries(match[1]!.trim().split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), resolve(pair.slice(pair.indexOf("=") + 1))]));
+  return { env: assignments, nodeFlags: match[2]!.split(/\s+/).filter(Boolean).map(resolve) };
+}
+
 export async function startBuiltServer(opts: BuiltServerOptions = {}): Promise<BuiltServer> {
   ensureBuilt();
   const port = await freePort();
@@ -91,9 +105,8 @@ export async function startBuiltServer(opts: BuiltServerOptions = {}): Promise<B
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
-  const heapMb = env.MEDSLOT_HEAP_MB ?? "512";
-  env.MALLOC_ARENA_MAX ??= "2";
-  const child: ChildProcess = spawn(process.execPath, ["--optimize-for-size", `--max-old-space-size=${heapMb}`, "build/server.js"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const start = startCommand(env);
+  const child: ChildProcess = spawn(process.execPath, [...start.nodeFlags, "build/server.js"], { cwd: ROOT, env: { ...start.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-16_000));
   child.stdout!.on("data", keep);
