@@ -9,7 +9,7 @@ import path from "node:path";
 import compression from "compression";
 import express from "express";
 import type { IncomingHttpHeaders } from "node:http";
-import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type LoaderFunction, type ServerBuild } from "@remix-run/node";
+import { createRequestHandler, writeReadableStreamToWritable, type ActionFunction, type AppLoadContext, type LoaderFunction, type ServerBuild } from "@remix-run/node";
 import { resolveSite, siteForPath } from "~/modules/tenancy/site.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
 import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
@@ -137,20 +137,46 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
     return { requestId: res.locals.requestId as string, site, clientIp: req.ip ?? "unknown" };
   };
 
-  // The hottest API read goes straight to its route's loader: the same code and answers, without
-  // the framework's router and request machinery, which cost more than the answer itself once the
-  // slots are cached (docs/decisions/028). Anything else, or a call with a cookie, takes the usual way.
-  const slotsLoader = (build.routes["routes/api.v1.slots"]?.module as { loader?: LoaderFunction } | undefined)?.loader;
-  if (slotsLoader) {
-    app.get("/api/v1/slots", (req, res, next) => {
-      if (req.path !== "/api/v1/slots" || req.get("cookie") || !req.get("authorization")) return next();
+  // The hottest API calls (slot reads, bookings) go straight to their route's loader or action:
+  // the same code and answers, without the framework's router and request machinery, which cost
+  // more than a cached answer itself (docs/decisions/028). Only calls with an API key and no
+  // cookie; anything else takes the usual way.
+  const direct = (routeId: string, method: "GET" | "POST", pathname: string) => {
+    const route = build.routes[routeId]?.module as { loader?: LoaderFunction; action?: ActionFunction } | undefined;
+    const handler = method === "GET" ? route?.loader : route?.action;
+    if (!handler) return;
+    app[method === "GET" ? "get" : "post"](pathname, (req, res, next) => {
+      if (req.path !== pathname || req.get("cookie") || !req.get("authorization")) return next();
       void (async () => {
+        const url = remixUrl(req);
+        const limit = bodyLimitFor(url.pathname);
+        const controller = new AbortController();
+        let tooLarge = false;
+        let body: ReadableStream<Uint8Array> | null = null;
+        if (method === "POST") {
+          discardUnreadBodyAfterAnswer(req, res);
+          if (declaresMoreThan(req.get("content-length"), limit.bytes)) return refuseBody(req, res, url, limit);
+          body = limitedBody(req, limit.bytes, (error) => {
+            tooLarge = true;
+            controller.abort(error);
+          });
+          let finished = false;
+          res.on("finish", () => (finished = true));
+          res.on("close", () => finished || controller.abort());
+        }
         const context = await getLoadContext(req, res);
-        const response = (await slotsLoader({ request: plainGetRequest(req), context, params: {} })) as Response;
+        const request = plainRequest(req, url, method, body, method === "GET" ? NEVER_ABORTED : controller.signal);
+        const response = (await handler({ request, context, params: {} })) as Response;
+        if (tooLarge) {
+          await response.body?.cancel().catch(() => {});
+          return refuseBody(req, res, url, limit);
+        }
         await sendResponse(res, response);
       })().catch(next);
     });
-  }
+  };
+  direct("routes/api.v1.slots", "GET", "/api/v1/slots");
+  direct("routes/api.v1.appointments", "POST", "/api/v1/appointments");
 
   app.all(
     "*",
@@ -331,18 +357,25 @@ function fetchHeaders(nodeHeaders: IncomingHttpHeaders, trustedProxy: boolean): 
 }
 
 /**
- * What a GET route reads of its request (URL, method, headers), over the Node request as it is:
- * building a full Fetch Request costs more than a cached answer. Only for routes that read no body.
+ * What an API route reads of its request (URL, method, headers, the body as a stream, the abort
+ * signal), over the Node request as it is: building a full Fetch Request costs more than a cached
+ * answer. Forwarding headers count only from a trusted proxy, as in fetchHeaders.
  */
-function plainGetRequest(req: express.Request): Request {
+function plainRequest(req: express.Request, url: URL, method: "GET" | "POST", body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Request {
+  const trusted = fromTrustedProxy(req);
+  const header = (name: string) => {
+    const key = name.toLowerCase();
+    if (!trusted && FORWARDING_HEADERS.has(key)) return undefined;
+    return req.headers[key];
+  };
   const headers = {
     get: (name: string) => {
-      const value = req.headers[name.toLowerCase()];
+      const value = header(name);
       return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
     },
-    has: (name: string) => req.headers[name.toLowerCase()] !== undefined,
+    has: (name: string) => header(name) !== undefined,
   };
-  return { url: remixUrl(req).href, method: "GET", headers, signal: NEVER_ABORTED } as unknown as Request;
+  return { url: url.href, method, headers, body, signal } as unknown as Request;
 }
 
 const NEVER_ABORTED = new AbortController().signal;
