@@ -5,7 +5,6 @@
  */
 import type { z } from "zod";
 import { countryForTimeZone, normalizePhone } from "~/modules/auth/phone";
-import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
 import {
   bookAppointment,
   cancelAppointment,
@@ -111,12 +110,6 @@ export async function createAppointmentForApi(
   const start = new Date(input.start);
   const phone = e164(input.patient.phone, clinic.timeZone);
   const work = async (tx: SqlTx) => {
-    const patientAccountId = await ensureClinicPatient(tx, clinic.id, {
-      phone,
-      firstName: input.patient.firstName,
-      lastName: input.patient.lastName,
-      email: input.patient.email ?? null,
-    });
     const record = await bookAppointment(
       tx,
       clinic,
@@ -125,7 +118,8 @@ export async function createAppointmentForApi(
         practitionerId: input.practitionerId,
         start,
         locationId: input.locationId ?? null,
-        patient: { patientAccountId },
+        // Made if new, in the same round trip as the schedule read (ensureClinicPatient).
+        patient: { person: { phone, firstName: input.patient.firstName, lastName: input.patient.lastName, email: input.patient.email ?? null } },
         channel: "api",
         note: input.note || null,
         externalRef: input.externalRef ?? null,

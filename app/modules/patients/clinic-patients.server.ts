@@ -25,14 +25,24 @@ export interface PersonDetails {
  */
 export async function ensureClinicPatient(tx: SqlTx, clinicId: string, person: PersonDetails): Promise<string> {
   // One round trip: the account (a no-op update returns an existing one) and the clinic's record.
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    WITH account AS (
-      INSERT INTO patient_accounts (phone) VALUES (${person.phone})
+  const upsert = clinicPatientUpsert(clinicId, person);
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`WITH ${upsert.ctes(1)} SELECT ${upsert.column} AS id`, ...upsert.values);
+  return rows[0]!.id;
+}
+
+/**
+ * ensureClinicPatient as common table expressions (`account`, `linked`), for a statement that does
+ * more in the same round trip; `column` is the account's id.
+ */
+export function clinicPatientUpsert(clinicId: string, person: PersonDetails): { ctes: (first: number) => string; values: unknown[]; column: string } {
+  return {
+    ctes: (n) => `account AS (
+      INSERT INTO patient_accounts (phone) VALUES ($${n})
       ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
       RETURNING id
     ), linked AS (
       INSERT INTO clinic_patients (clinic_id, patient_account_id, first_name, last_name, email)
-      SELECT ${clinicId}::uuid, id, ${person.firstName}, ${person.lastName}, ${person.email ?? null} FROM account
+      SELECT $${n + 1}::uuid, id, $${n + 2}, $${n + 3}, $${n + 4} FROM account
       ON CONFLICT (clinic_id, patient_account_id) DO UPDATE
         SET first_name = coalesce(clinic_patients.first_name, EXCLUDED.first_name),
             last_name = coalesce(clinic_patients.last_name, EXCLUDED.last_name),
@@ -41,9 +51,10 @@ export async function ensureClinicPatient(tx: SqlTx, clinicId: string, person: P
         WHERE (clinic_patients.first_name IS NULL AND EXCLUDED.first_name IS NOT NULL)
            OR (clinic_patients.last_name IS NULL AND EXCLUDED.last_name IS NOT NULL)
            OR (clinic_patients.email IS NULL AND EXCLUDED.email IS NOT NULL)
-    )
-    SELECT id::text AS id FROM account`;
-  return rows[0]!.id;
+    )`,
+    values: [person.phone, clinicId, person.firstName, person.lastName, person.email ?? null],
+    column: "(SELECT id::text FROM account)",
+  };
 }
 
 /** The clinic's record of an existing account (a patient booking on the clinic's site). */

@@ -17,12 +17,12 @@ import { problemType } from "~/utils/problem.server";
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { carryDepositOver } from "../payments/deposits.server";
-import { recordOnlineBookingConsent } from "../patients/clinic-patients.server";
+import { clinicPatientUpsert, recordOnlineBookingConsent, type PersonDetails } from "../patients/clinic-patients.server";
 import { actorLabel, auditActorOf, type Actor } from "./actor";
 import { offerFreedTime } from "./flexible-requests.server";
 import { quoteAt } from "./discounts";
 import { cancellationDeadline, patientMayChange } from "./policy";
-import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
+import { isUuid, loadScheduleDataWith, prismaQuery, type AlongsideWork, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { bookableFor, slotsFrom, type ClinicRef } from "./slots.server";
 import { toOffsetIso } from "./zoned-time";
@@ -248,13 +248,21 @@ const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" |
  * the grid, in working hours, free. A time that is bookable in principle but busy is "taken" (409);
  * a time that is never bookable is invalid input (422).
  */
-async function resolveSlot(tx: SqlTx, clinic: ClinicRef, choice: SlotChoice, audience: Audience, now: Date, purpose: "new" | "move" = "new"): Promise<{ slot: Slot; data: ScheduleData }> {
+async function resolveSlot(
+  tx: SqlTx,
+  clinic: ClinicRef,
+  choice: SlotChoice,
+  audience: Audience,
+  now: Date,
+  purpose: "new" | "move" = "new",
+  alongside: AlongsideWork | null = null,
+): Promise<{ slot: Slot; data: ScheduleData; extra: string | null }> {
   if (!isUuid(choice.serviceId)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
   if (choice.start.getTime() < now.getTime()) throw new ValidationError("This time is in the past.", [{ path: "start", message: "must be in the future" }]);
   if (!isUuid(choice.practitionerId)) throw new ValidationError("This practitioner does not offer this service here.", [{ path: "practitionerId", message: "is not a practitioner of this clinic" }]);
   if (choice.locationId && !isUuid(choice.locationId)) throw new ValidationError("This location does not offer this service.", [{ path: "locationId", message: "is not a location of this clinic" }]);
   const window = { from: choice.start, to: new Date(choice.start.getTime() + 60_000) };
-  const data = await loadScheduleData(prismaQuery(tx), clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window });
+  const { data, extra } = await loadScheduleDataWith(prismaQuery(tx), clinic.id, { serviceId: choice.serviceId, practitionerId: choice.practitionerId, locationId: choice.locationId, now, ...window }, alongside);
   // Read in the booking's own transaction (with the schedule): a suspension that committed first is always seen.
   if (data?.clinicStatus === "suspended" && !(purpose === "move" && audience === "staff")) throw new ClinicNotTakingBookingsError();
   if (!data || !bookableFor(data, audience)) throw new ValidationError(NO_SUCH_SERVICE, [{ path: "serviceId", message: "is not a bookable service of this clinic" }]);
@@ -266,7 +274,7 @@ async function resolveSlot(tx: SqlTx, clinic: ClinicRef, choice: SlotChoice, aud
   const search = { ...window, practitionerId: choice.practitionerId, locationId: choice.locationId };
   const match = (slots: Slot[]) => slots.find((s) => s.start.getTime() === choice.start.getTime() && s.doctorId === choice.practitionerId);
   const slot = match(slotsFrom(data, clinic, search, now));
-  if (slot) return { slot, data };
+  if (slot) return { slot, data, extra };
   if (match(slotsFrom(data, clinic, search, now, { ignoreBusy: true }))) throw new SlotTakenError();
   throw new ValidationError(
     "This time cannot be booked for this service and practitioner: it is outside working hours, off the booking grid, too soon or too far ahead. Ask for slots to see the bookable times.",
@@ -523,7 +531,8 @@ export async function sweepExpiredHolds(tx: Tx, clinic: Pick<ClinicRef, "id">, n
 // Booking directly (staff, API)
 
 export interface BookRequest extends SlotChoice {
-  patient: PatientRef;
+  /** A known account, or a person by phone: the account and the clinic's record are made if new (ensureClinicPatient), in the schedule read's round trip. */
+  patient: PatientRef | { person: PersonDetails; dependentId?: null };
   channel: BookingChannel;
   note?: string | null;
   externalRef?: string | null;
@@ -536,11 +545,13 @@ export interface BookRequest extends SlotChoice {
  * patient's account inserts nothing and is refused.
  */
 export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
-  const patientId = req.patient.patientAccountId;
+  const person = "person" in req.patient ? req.patient.person : null;
+  const known = "patientAccountId" in req.patient ? req.patient.patientAccountId : null;
   const dependentId = req.patient.dependentId ?? null;
-  if (!isUuid(patientId)) throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);
+  if (!person && !isUuid(known)) throw new ValidationError("The patient is not known.", [{ path: "patient", message: "is not a patient account" }]);
   if (dependentId && !isUuid(dependentId)) throw new ValidationError(NOT_A_DEPENDENT, [{ path: "dependentId", message: "is not a dependent of this patient" }]);
-  const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
+  const { slot, data, extra } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now, "new", person ? clinicPatientUpsert(clinic.id, person) : null);
+  const patientId = person ? extra! : known!;
   const status: AppointmentStatus = data.terms.requiresApproval ? "requested" : "confirmed";
   const price = quoteAt({ ...data.terms, currency: clinic.currency }, data.discounts, slot.start, clinic.timeZone);
   const priceMinor = price.priceMinor;

@@ -107,15 +107,39 @@ export function prismaQuery(tx: SqlTx): RawQuery {
   return <R,>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<R[]>(text, ...params);
 }
 
+/**
+ * Other writes that go in the same round trip as the schedule read (a hot path saves one): common
+ * table expressions whose placeholders start at `$first`, their values, and one value of theirs
+ * returned beside the schedule (`column`, an SQL expression).
+ */
+export interface AlongsideWork {
+  ctes: (first: number) => string;
+  values: unknown[];
+  column: string;
+}
+
 export async function loadScheduleData(query: RawQuery, clinicId: string, w: ScheduleWindow): Promise<ScheduleData | null> {
-  if (!isUuid(w.serviceId)) return null;
+  return (await loadScheduleDataWith(query, clinicId, w, null)).data;
+}
+
+/** The schedule and, in the same statement, `alongside`'s writes: `extra` is its column's value. */
+export async function loadScheduleDataWith(query: RawQuery, clinicId: string, w: ScheduleWindow, alongside: AlongsideWork | null): Promise<{ data: ScheduleData | null; extra: string | null }> {
+  if (!isUuid(w.serviceId)) return { data: null, extra: null };
   const practitionerId = w.practitionerId ?? null;
   const locationId = w.locationId ?? null;
-  if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return null;
+  if ((practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) return { data: null, extra: null };
 
   // The SQL is the schedule_data() function of the scheduling migration (planned once per connection).
-  const rows = await query<{ data: Row }>(`SELECT schedule_data($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::timestamptz, $6::timestamptz, $7::timestamptz) AS data`, [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now]);
-  const row = rows[0]?.data;
+  const read = `SELECT schedule_data($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::timestamptz, $6::timestamptz, $7::timestamptz) AS data`;
+  const params = [clinicId, w.serviceId, practitionerId, locationId, w.from, w.to, w.now];
+  const rows = alongside
+    ? await query<{ data: Row; extra: string | null }>(`WITH ${alongside.ctes(params.length + 1)} ${read}, ${alongside.column} AS extra`, [...params, ...alongside.values])
+    : await query<{ data: Row; extra?: undefined }>(read, params);
+  const extra = rows[0]?.extra ?? null;
+  return { data: scheduleFromRow(rows[0]?.data), extra };
+}
+
+function scheduleFromRow(row: Row | undefined): ScheduleData | null {
   if (!row?.service) return null;
   const s = row.service;
 
