@@ -12,7 +12,14 @@ export type Tx = Prisma.TransactionClient;
  * The raw-SQL half of a transaction, which both kinds of transaction offer: code written against
  * it (the booking core's hot statements) runs in an ORM transaction or on the driver (`sqlTx`).
  */
-export type SqlTx = Pick<Tx, "$queryRaw" | "$queryRawUnsafe" | "$executeRaw" | "$executeRawUnsafe">;
+export type SqlTx = Pick<Tx, "$queryRaw" | "$queryRawUnsafe" | "$executeRaw" | "$executeRawUnsafe"> & {
+  /**
+   * On the driver only: this statement is the transaction's last, and COMMIT goes in its round
+   * trip. A statement after it is an error. Code that also runs in ORM transactions falls back to
+   * `$queryRaw` when this is absent.
+   */
+  $queryRawAndCommit?: <R = unknown>(query: Prisma.Sql) => Promise<R[]>;
+};
 
 export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
@@ -88,6 +95,27 @@ function literal(value: unknown): string {
   throw new Error("readOne accepts only ids, digests, numbers, booleans, dates and NULL as parameters");
 }
 
+/**
+ * A statement's `$n` placeholders replaced by its values as SQL literals, escaped by the driver
+ * (strings with quotes or backslashes included). Only for the statements our code writes: a `$`
+ * followed by a digit inside one of their own string literals would be taken for a placeholder.
+ */
+function inlineValues(client: pg.PoolClient, text: string, values: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[Number(n) - 1];
+    if (value === null || value === undefined) return "NULL";
+    if (typeof value === "number" && Number.isFinite(value)) return String(value);
+    if (typeof value === "bigint") return value.toString();
+    if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) throw new Error("sqlTx: an invalid date as a parameter");
+      return `'${value.toISOString()}'`;
+    }
+    if (typeof value === "string") return client.escapeLiteral(value);
+    throw new Error(`sqlTx: a parameter of type ${typeof value} cannot be inlined`);
+  });
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
@@ -144,29 +172,45 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     const noticesBefore = cacheNotices;
     const client = await pool.connect();
     let broken = false;
-    const run = async <R,>(text: string, values: unknown[]) => (await client.query<R & pg.QueryResultRow>({ name: statementName(text), text, values })) as pg.QueryResult<R & pg.QueryResultRow>;
+    // node-postgres sends one query at a time and each costs a write and a wait, so BEGIN and the
+    // scope ride with the first statement and COMMIT with the last ($queryRawAndCommit), as one
+    // simple query with the values inlined by the driver's own escaping; the statements between
+    // are prepared once per connection.
+    let state = "idle" as "idle" | "open" | "committed";
+    const begin = `BEGIN; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true)`;
+    const run = async <R,>(text: string, values: unknown[], commit = false): Promise<pg.QueryResult<R & pg.QueryResultRow>> => {
+      if (state === "committed") throw new Error("sqlTx: a statement came after the one that committed the transaction");
+      if (state === "open" && !commit) return (await client.query<R & pg.QueryResultRow>({ name: statementName(text), text, values })) as pg.QueryResult<R & pg.QueryResultRow>;
+      const statement = inlineValues(client, text, values);
+      const results = (await client.query(`${state === "idle" ? `${begin}; ` : ""}${statement}${commit ? "; COMMIT" : ""}`)) as unknown as pg.QueryResult<R & pg.QueryResultRow>[];
+      const result = results[state === "idle" ? 2 : 0]!;
+      state = commit ? "committed" : "open";
+      return result;
+    };
     const sql = (strings: TemplateStringsArray | Prisma.Sql, values: unknown[]) => (strings instanceof Prisma.Sql ? strings : Prisma.sql(strings, ...values));
-    const tx = {
-      $queryRaw: async (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+    const tx: SqlTx = {
+      $queryRaw: (async (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
         const q = sql(strings, values);
         return (await run(q.text, q.values)).rows;
-      },
-      $queryRawUnsafe: async (text: string, ...values: unknown[]) => (await run(text, values)).rows,
-      $executeRaw: async (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+      }) as unknown as SqlTx["$queryRaw"],
+      $queryRawUnsafe: (async (text: string, ...values: unknown[]) => (await run(text, values)).rows) as unknown as SqlTx["$queryRawUnsafe"],
+      $executeRaw: (async (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
         const q = sql(strings, values);
         return (await run(q.text, q.values)).rowCount ?? 0;
-      },
-      $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await run(text, values)).rowCount ?? 0,
-    } as unknown as SqlTx;
+      }) as unknown as SqlTx["$executeRaw"],
+      $executeRawUnsafe: (async (text: string, ...values: unknown[]) => (await run(text, values)).rowCount ?? 0) as unknown as SqlTx["$executeRawUnsafe"],
+      $queryRawAndCommit: async <R,>(query: Prisma.Sql) => (await run<R>(query.text, query.values, true)).rows as R[],
+    };
     let result: T;
     try {
-      await client.query(`BEGIN; SELECT set_config('app.clinic_id', '${clinicId ?? ""}', true), set_config('app.scope', '${scope}', true)`);
       result = await fn(tx);
-      await client.query("COMMIT");
+      if (state === "open") await client.query("COMMIT");
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {
-        broken = true;
-      });
+      if (state !== "committed") {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+      }
       throw error;
     } finally {
       client.release(broken);

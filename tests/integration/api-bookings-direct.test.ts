@@ -76,3 +76,27 @@ test("a form body, a wrong key and broken JSON are refused as problem documents,
     .tx((tx) => tx.appointment.count({ where: { clinicId: f.clinic.id, startsAt: new Date(start("12:00")) } }));
   expect(rows).toBe(0);
 });
+
+test("names with quotes and backslashes are stored as sent, and a refused booking leaves no patient behind", async () => {
+  // On the driver the first and last statements carry their values inline: escaping must hold.
+  const phone = usPhone();
+  const named = { ...body("13:00"), patient: { phone, firstName: "Zoë", lastName: "O'Brien \\ d'Arc", email: "zoe@example.com" } };
+  const created = await book(named);
+  expect(created.status).toBe(201);
+  const id = (JSON.parse(created.text) as { id: string }).id;
+  const record = await testDb()
+    .forClinic(f.clinic.id)
+    .tx((tx) => tx.$queryRaw<{ first_name: string; last_name: string }[]>`
+      SELECT cp.first_name, cp.last_name FROM appointments a JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
+       WHERE a.clinic_id = ${f.clinic.id}::uuid AND a.id = ${id}::uuid`);
+  expect(record).toEqual([{ first_name: "Zoë", last_name: "O'Brien \\ d'Arc" }]);
+
+  // The same time for someone new: refused, and their account and record are rolled back with it.
+  const newcomer = usPhone();
+  const refused = await book({ ...body("13:00"), patient: { phone: newcomer, firstName: "Late", lastName: "Comer" } });
+  expect(refused.status).toBe(409);
+  const left = await testDb()
+    .system("test: accounts by phone")
+    .tx((tx) => tx.patientAccount.count({ where: { phone: { in: [phone, newcomer] } } }));
+  expect(left).toBe(1);
+});

@@ -586,9 +586,8 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
   };
   const eventName = status === "requested" ? "appointment.requested" : "appointment.booked";
   const event = JSON.stringify(eventData({ ...record, dependent: dependentId ? { id: dependentId, firstName: "", lastName: "", relationship: "" } : null }, clinic, null, actor));
-  const rows = await unknownPatientIsInvalid(
-    claiming(
-      () => tx.$queryRaw<{ created_at: Date; updated_at: Date; phone: string; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; dep_rel: string | null }[]>`
+  type Row = { created_at: Date; updated_at: Date; phone: string; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; dep_rel: string | null };
+  const insert = Prisma.sql`
         WITH linked AS (
           INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinic.id}::uuid, ${patientId}::uuid) ON CONFLICT DO NOTHING
         ), ins AS (
@@ -616,9 +615,9 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
           FROM ins
           JOIN patient_accounts p ON p.id = ${patientId}::uuid
           LEFT JOIN clinic_patients cp ON cp.clinic_id = ${clinic.id}::uuid AND cp.patient_account_id = ${patientId}::uuid
-          LEFT JOIN dependents d ON d.id = ${dependentId}::uuid`,
-    ),
-  );
+          LEFT JOIN dependents d ON d.id = ${dependentId}::uuid`;
+  // The booking's last statement: on the driver, COMMIT goes in its round trip.
+  const rows = await unknownPatientIsInvalid(claiming(() => (tx.$queryRawAndCommit ? tx.$queryRawAndCommit<Row>(insert) : tx.$queryRaw<Row[]>(insert))));
   const row = rows[0];
   if (!row) throw new ValidationError(NOT_A_DEPENDENT, [{ path: "dependentId", message: "is not a dependent of this patient" }]);
   return {
