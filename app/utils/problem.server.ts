@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { responseFromBytes } from "./raw-body.server";
 
 /**
  * RFC 9457 problem documents: how the API answers every error, as `application/problem+json`.
@@ -60,7 +61,7 @@ export function problem(init: ProblemInit): Response {
   headers.set("Content-Type", PROBLEM_CONTENT_TYPE);
   // Errors describe one moment; a cache must not replay them.
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
-  return new Response(JSON.stringify(problemDocument(init)), { status: init.status, headers });
+  return responseFromBytes(Buffer.from(JSON.stringify(problemDocument(init))), { status: init.status, headers });
 }
 
 /** Zod issues as field-level errors. */

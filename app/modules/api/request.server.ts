@@ -219,7 +219,8 @@ export function apiJson(body: unknown, init: { status?: number; headers?: Record
   headers.set("Content-Type", "application/json; charset=utf-8");
   // Answers carry patient data and live schedules: nothing in between may keep a copy.
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
-  return new Response(JSON.stringify(body), { status: init.status ?? 200, headers });
+  // From bytes: the server writes them with the headers in one go (see responseFromBytes).
+  return responseFromBytes(Buffer.from(JSON.stringify(body)), { status: init.status ?? 200, headers });
 }
 
 /**
