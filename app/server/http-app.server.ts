@@ -33,14 +33,23 @@ export interface HttpAppOptions {
 export function createHttpApp({ build, env, publicDir }: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  // Nothing reads req.query (Remix and the API routes read the URL themselves): not parsed at all.
+  app.set("query parser", false);
   app.set("trust proxy", parseTrustProxy(env.TRUST_PROXY));
+  app.set("trust proxy", rememberedTrust(app.get("trust proxy fn") as TrustProxyFn));
   // Every answer, static files and refusals included, starts with the security headers; a page
   // replaces the Content-Security-Policy with its own (entry.server.tsx).
+  const baseline = { plain: Object.entries(baselineSecurityHeaders(env, false)), secure: Object.entries(baselineSecurityHeaders(env, true)) };
   app.use((req, res, next) => {
-    res.set(baselineSecurityHeaders(env, req.secure));
+    for (const [name, value] of req.secure ? baseline.secure : baseline.plain) res.setHeader(name, value);
     next();
   });
-  app.use(compression());
+  // The direct API routes below write their answers whole, compressed where it pays (a kept slot
+  // answer carries its gzip form); the compression middleware would only wrap them.
+  const compress = compression();
+  const directRoutes = new Set<string>();
+  const isDirectCall = (req: express.Request) => directRoutes.has(`${req.method} ${req.path}`) && !req.headers.cookie && Boolean(req.headers.authorization);
+  app.use((req, res, next) => (isDirectCall(req) ? next() : compress(req, res, next)));
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   // The other static files are few and known at start: a page or API request is not looked up on disk.
   const publicFiles = listPublicFiles(publicDir);
@@ -145,8 +154,9 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
     const route = build.routes[routeId]?.module as { loader?: LoaderFunction; action?: ActionFunction } | undefined;
     const handler = method === "GET" ? route?.loader : route?.action;
     if (!handler) return;
+    directRoutes.add(`${method} ${pathname}`);
     app[method === "GET" ? "get" : "post"](pathname, (req, res, next) => {
-      if (req.path !== pathname || req.get("cookie") || !req.get("authorization")) return next();
+      if (!isDirectCall(req)) return next();
       void (async () => {
         const url = remixUrl(req);
         const limit = bodyLimitFor(url.pathname);
@@ -222,6 +232,27 @@ export function parseTrustProxy(value: string): false | number | string {
   const v = value.trim().toLowerCase();
   if (v === "none" || v === "false" || v === "0") return false;
   return /^\d+$/.test(v) ? Number(v) : value;
+}
+
+type TrustProxyFn = (address: string, hop: number) => boolean;
+
+/**
+ * Express's "trust proxy" test, remembered per address and hop: it parses the address on every
+ * call, and a request asks it several times (client address, scheme, host). Bounded, since the
+ * addresses come from the network.
+ */
+function rememberedTrust(trust: TrustProxyFn): TrustProxyFn {
+  const known = new Map<string, boolean>();
+  return (address, hop) => {
+    const key = `${hop} ${address}`;
+    let trusted = known.get(key);
+    if (trusted === undefined) {
+      trusted = trust(address, hop);
+      if (known.size >= 10_000) known.clear();
+      known.set(key, trusted);
+    }
+    return trusted;
+  };
 }
 
 /** Whether the connection's peer is a proxy this app trusts to tell the client's address, scheme and host. */

@@ -66,9 +66,17 @@ const keyBucket = (apiKeyId: string) => `key:${apiKeyId}`;
 
 /** "ip:" and the address (an IPv6 address by its /64 network); anything odd is hashed to fit the column. */
 function addressBucket(clientIp: string): string {
-  const network = (ipBucket(clientIp) ?? "unknown").replace(/\/64$/, "");
-  return /^[0-9A-Za-z_.:+-]{1,64}$/.test(network) ? `ip:${network}` : `ip:#${createHash("sha256").update(network).digest("hex").slice(0, 32)}`;
+  let bucket = addressBuckets.get(clientIp);
+  if (bucket === undefined) {
+    const network = (ipBucket(clientIp) ?? "unknown").replace(/\/64$/, "");
+    bucket = /^[0-9A-Za-z_.:+-]{1,64}$/.test(network) ? `ip:${network}` : `ip:#${createHash("sha256").update(network).digest("hex").slice(0, 32)}`;
+    // Remembered, since every API call asks and parsing an address is not free; bounded, since addresses come from the network.
+    if (addressBuckets.size >= 10_000) addressBuckets.clear();
+    addressBuckets.set(clientIp, bucket);
+  }
+  return bucket;
 }
+const addressBuckets = new Map<string, string>();
 
 // ---------------------------------------------------------------------------------------------
 // Answers

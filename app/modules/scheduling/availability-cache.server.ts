@@ -37,6 +37,8 @@ export interface SlotSearchKey {
 /** One local day's slots, as computed; never changed once made. */
 export interface SlotDay {
   date: string;
+  /** The search it belongs to (clinic, service, doctor and location choice). */
+  readonly base: string;
   /** The day's bounds in minutes since the epoch (23 or 25 hours on clock-change days). */
   startMin: number;
   endMin: number;
@@ -89,13 +91,20 @@ const hourOf = (minute: number) => Math.floor(minute / 60);
 /** Read before a day's data is known; covers any service's reach (a visit and its buffers under a day). */
 const MAX_REACH_MIN = DAY_MIN;
 
+type Compute = (data: ScheduleData, span: { from: Date; to: Date }, now: Date) => Slot[];
+
+type DayFill = Promise<{ terms: Terms | null; day: SlotDay | undefined }>;
+
 export class AvailabilityCache {
-  private readonly days = new Map<string, SlotDay>();
+  /** Kept days by search, then by local date: a lookup hashes the search once per answer, not once per day. */
+  private readonly days = new Map<string, Map<string, SlotDay>>();
+  /** Every kept day, oldest first (the order days are let go in). */
+  private readonly kept = new Set<SlotDay>();
   private readonly terms = new Map<string, Terms>();
   private readonly setupGens = new Map<string, number>();
   private readonly hourGens = new Map<string, Map<number, number>>();
   /** Days being read, per day: a request that needs one waits for that read instead of reading it again. */
-  private readonly filling = new Map<string, Promise<{ terms: Terms | null; day: SlotDay | undefined }>>();
+  private readonly filling = new Map<string, DayFill>();
   private epoch = 0;
   private slotCount = 0;
   private changesSincePrune = 0;
@@ -110,6 +119,7 @@ export class AvailabilityCache {
     if (changes === "reset") {
       this.epoch++;
       this.days.clear();
+      this.kept.clear();
       this.terms.clear();
       this.slotCount = 0;
       return;
@@ -148,6 +158,21 @@ export class AvailabilityCache {
     return true;
   }
 
+  /** Starts one read for a run of consecutive days and registers it per day; the returned promises settle per day. */
+  private startFill(base: string, query: RawQuery, key: SlotSearchKey, days: readonly { date: string; start: number; end: number }[], now: Date, compute: Compute): DayFill[] {
+    const read = this.fill(query, key, days, now, compute);
+    return days.map((d) => {
+      const dayKey = `${base}|${d.date}`;
+      const one = read.then((r) => ({ terms: r.terms, day: r.days.find((x) => x.date === d.date) }));
+      this.filling.set(dayKey, one);
+      void one.then(
+        () => this.filling.get(dayKey) === one && this.filling.delete(dayKey),
+        () => this.filling.get(dayKey) === one && this.filling.delete(dayKey),
+      );
+      return one;
+    });
+  }
+
   private keyOf(k: SlotSearchKey) {
     return `${k.clinicId}|${k.serviceId}|${k.practitionerId ?? "*"}|${k.locationId ?? "*"}`;
   }
@@ -162,30 +187,30 @@ export class AvailabilityCache {
     window: { from: Date; to: Date },
     audience: Audience,
     now: Date,
-    compute: (data: ScheduleData, span: { from: Date; to: Date }) => Slot[],
+    compute: Compute,
   ): Promise<DaySlots[] | null> {
     const base = this.keyOf(key);
     const nowMs = now.getTime();
     const span = windowDays(key.timeZone, window).days;
     if (span.length === 0) return [];
     const found = new Map<string, SlotDay>();
+    const keptDays = this.days.get(base);
     let terms = this.terms.get(base);
     if (terms && (terms.epoch !== this.epoch || terms.setupGen !== (this.setupGens.get(key.clinicId) ?? 0))) terms = undefined;
 
     // Missing days: those another request is reading are waited for; the rest are read in one
     // statement per run of consecutive days.
-    const waits: Promise<{ terms: Terms | null; day: SlotDay | undefined }>[] = [];
+    const waits: DayFill[] = [];
     const runs: (typeof span)[number][][] = [];
     let run: (typeof span)[number][] | null = null;
     for (const d of span) {
-      const dayKey = `${base}|${d.date}`;
-      const day = this.days.get(dayKey);
+      const day = keptDays?.get(d.date);
       if (day && terms && this.isValid(key, day, nowMs)) {
         found.set(d.date, day);
         run = null;
         continue;
       }
-      const pending = this.filling.get(dayKey);
+      const pending = this.filling.get(`${base}|${d.date}`);
       if (pending) {
         waits.push(pending);
         run = null;
@@ -194,19 +219,7 @@ export class AvailabilityCache {
         run.push(d);
       }
     }
-    for (const days of runs) {
-      const read = this.fill(query, key, days, now, compute);
-      for (const d of days) {
-        const dayKey = `${base}|${d.date}`;
-        const one = read.then((r) => ({ terms: r.terms, day: r.days.find((x) => x.date === d.date) }));
-        this.filling.set(dayKey, one);
-        void one.then(
-          () => this.filling.get(dayKey) === one && this.filling.delete(dayKey),
-          () => this.filling.get(dayKey) === one && this.filling.delete(dayKey),
-        );
-        waits.push(one);
-      }
-    }
+    for (const days of runs) waits.push(...this.startFill(base, query, key, days, now, compute));
     for (const { terms: read, day } of await Promise.all(waits)) {
       if (!read) return null;
       terms = read;
@@ -226,8 +239,10 @@ export class AvailabilityCache {
       const day = found.get(d.date);
       if (!day) continue;
       const all = day.slots;
-      const first = lowerBound(all, earliest);
-      const end = lowerBound(all, latest);
+      if (all.length === 0) continue;
+      // Most days lie wholly inside the bounds: no search needed.
+      const first = all[0]!.start.getTime() >= earliest ? 0 : lowerBound(all, earliest);
+      const end = all[all.length - 1]!.start.getTime() < latest ? all.length : lowerBound(all, latest);
       if (end > first) out.push({ day, first, end, slots: first === 0 && end === all.length ? all : all.slice(first, end) });
     }
     return out;
@@ -238,7 +253,7 @@ export class AvailabilityCache {
     key: SlotSearchKey,
     span: readonly { date: string; start: number; end: number }[],
     now: Date,
-    compute: (data: ScheduleData, span: { from: Date; to: Date }) => Slot[],
+    compute: Compute,
   ): Promise<{ terms: Terms | null; days: SlotDay[] }> {
     const nowMs = now.getTime();
     // Counters first, data second: a change applied in between leaves what is read here stale, and
@@ -252,10 +267,11 @@ export class AvailabilityCache {
     const data = await loadScheduleData(query, key.clinicId, { serviceId: key.serviceId, from, to, now, practitionerId: key.practitionerId, locationId: key.locationId });
     if (!data) return { terms: null, days: [] };
     const terms: Terms = { terms: data.terms, minNoticeMin: data.service.minNoticeMin, horizonDays: data.service.horizonDays, setupGen, epoch };
-    const slots = compute(data, { from, to });
+    const slots = compute(data, { from, to }, now);
     const horizonEnd = nowMs + data.service.horizonDays * DAY_MIN * MINUTE_MS;
     const reach = Math.min(data.service.bufferBeforeMin + data.service.durationMin + data.service.bufferAfterMin, MAX_REACH_MIN);
 
+    const base = this.keyOf(key);
     const days: SlotDay[] = [];
     let i = 0;
     for (const d of span) {
@@ -269,36 +285,43 @@ export class AvailabilityCache {
       // What the day's slots depend on: its own hours and a visit's reach either side.
       const dayFirstHour = hourOf(d.start - reach);
       const dayGens = gens.slice(dayFirstHour - firstHour, hourOf(d.end + reach - 1) - firstHour + 1);
-      const day: SlotDay = { date: d.date, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstHour: dayFirstHour, gens: dayGens, computedAt: nowMs, validUntil };
+      const day: SlotDay = { date: d.date, base, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstHour: dayFirstHour, gens: dayGens, computedAt: nowMs, validUntil };
       days.push(day);
       // A day the horizon cuts gains slots as time passes: used for this answer, not kept.
-      if (d.end * MINUTE_MS <= horizonEnd) this.keep(`${this.keyOf(key)}|${d.date}`, day);
+      if (d.end * MINUTE_MS <= horizonEnd) this.keep(day);
     }
-    this.terms.set(this.keyOf(key), terms);
+    this.terms.set(base, terms);
     return { terms, days };
   }
 
-  private keep(key: string, day: SlotDay) {
-    const old = this.days.get(key);
+  private keep(day: SlotDay) {
+    let ofSearch = this.days.get(day.base);
+    if (!ofSearch) this.days.set(day.base, (ofSearch = new Map()));
+    const old = ofSearch.get(day.date);
     if (old) {
       this.slotCount -= old.slots.length;
-      this.days.delete(key);
+      this.kept.delete(old);
     }
-    this.days.set(key, day);
+    ofSearch.set(day.date, day);
+    this.kept.add(day);
     this.slotCount += day.slots.length;
-    for (const [k, d] of this.days) {
+    for (const d of this.kept) {
       if (this.slotCount <= MAX_SLOTS) break;
-      this.days.delete(k);
+      this.kept.delete(d);
       this.slotCount -= d.slots.length;
+      const of = this.days.get(d.base);
+      of?.delete(d.date);
+      if (of?.size === 0) this.days.delete(d.base);
     }
   }
 
   /** How much is held, for tests and the memory figures. */
   size() {
-    return { days: this.days.size, slots: this.slotCount };
+    return { days: this.kept.size, slots: this.slotCount };
   }
 
   clear() {
     this.apply("reset");
   }
 }
+

@@ -118,7 +118,7 @@ export async function findSlotDays(db: Db, clinic: ClinicRef, search: SlotSearch
     { from: search.from, to: search.to },
     search.audience ?? "public",
     now,
-    (data, span) => slotsFrom(data, clinic, { ...span, practitionerId, locationId }, now),
+    (data, span, at) => slotsFrom(data, clinic, { ...span, practitionerId, locationId }, at),
   );
   if (!days) throw notFound();
   return days;
