@@ -227,11 +227,11 @@ export function apiJson(body: unknown, init: { status?: number; headers?: Record
  * A large JSON answer already serialized, sent gzipped from its kept compressed form when the
  * client takes gzip (the server's compression then leaves it alone).
  */
-export async function apiJsonAnswer(request: Request, answer: { json: string; gzip: () => Promise<Buffer> }): Promise<Response> {
+export function apiJsonAnswer(request: Request, answer: { plain: () => Buffer; gzip: () => Buffer }): Response {
   const headers = new Headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", Vary: "Accept-Encoding" });
-  if (!acceptsGzip(request.headers.get("accept-encoding"))) return responseFromBytes(Buffer.from(answer.json), { status: 200, headers });
+  if (!acceptsGzip(request.headers.get("accept-encoding"))) return responseFromBytes(answer.plain(), { status: 200, headers });
   headers.set("Content-Encoding", "gzip");
-  return responseFromBytes(await answer.gzip(), { status: 200, headers });
+  return responseFromBytes(answer.gzip(), { status: 200, headers });
 }
 
 /** An answer that may be a replay of an earlier request with the same Idempotency-Key. */

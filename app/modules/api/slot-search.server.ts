@@ -1,16 +1,17 @@
 /**
  * GET /api/v1/slots answers. The free times come from the availability cache by day; the JSON of
- * a whole cached day, and its compressed piece of a gzip answer (gzip-parts.server.ts), are made
- * once; a whole answer (with its gzip form) is kept as long as every day in it is still the same
- * cached day cut the same way. A repeated question costs neither serialization nor compression,
- * and after a booking only the day it changed is compressed again
+ * a whole cached day, as bytes and as its compressed piece of a gzip answer (gzip-parts.server.ts),
+ * is made once; a whole answer (with its gzip form) is kept as long as every day in it is still the
+ * same cached day cut the same way. A repeated question costs neither serialization nor
+ * compression, and after a booking only the day it changed is compressed again; the answer's whole
+ * text is put together only for a client that does not take gzip
  * (docs/decisions/022-availability-cache.md).
  */
 import type { z } from "zod";
 import type { DaySlots, SlotDay } from "~/modules/scheduling/availability-cache.server";
 import { findSlotDays, MAX_SLOT_RANGE_DAYS } from "~/modules/scheduling/slots.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
-import { deflateLastPiece, deflatePiece, gzipFromPieces } from "~/utils/gzip-parts.server";
+import { gzipFromParts, lastTextPart, plainFromParts, textPart, type TextPart } from "~/utils/gzip-parts.server";
 import { clinicRange } from "./range.server";
 import type { ApiRequest } from "./request.server";
 import type { slotQuerySchema } from "./schemas.server";
@@ -21,29 +22,29 @@ const MAX_ANSWERS = 256;
 const MAX_ANSWER_BYTES = 24 * 1024 * 1024;
 
 export interface SlotsAnswer {
-  json: string;
+  /** The JSON as bytes. */
+  plain: () => Buffer;
   /** The same JSON gzipped, made on first use from each day's own compressed piece. */
-  gzip: () => Promise<Buffer>;
+  gzip: () => Buffer;
 }
 
 interface KeptAnswer {
   days: (SlotDay | null)[];
   cuts: number[];
-  json: string;
-  /** The gzip pieces, in order (made with the answer, joined on first use). */
-  pieces: Buffer[];
+  /** The text in order: the opening, each day's part and the commas between, the closing. */
+  parts: TextPart[];
+  plain: Buffer | null;
   gzipped: Buffer | null;
+  /** What this answer holds of its own (cut days' parts, its plain and gzip forms once made). */
   bytes: number;
 }
 
 const answers = new Map<string, KeptAnswer>();
 let answerBytes = 0;
 
-const OPENING = '{"slots":[';
-const CLOSING = "]}";
-const OPENING_PIECE = deflatePiece(OPENING);
-const COMMA_PIECE = deflatePiece(",");
-const CLOSING_PIECE = deflateLastPiece(CLOSING);
+const OPENING = textPart('{"slots":[');
+const COMMA = textPart(",");
+const CLOSING = lastTextPart("]}");
 
 const slotsJson = (slots: readonly Slot[], timeZone: string) => slots.map((s) => JSON.stringify(serializeSlot(s, timeZone))).join(",");
 
@@ -71,13 +72,23 @@ function keep(key: string, answer: KeptAnswer) {
   }
 }
 
-function gzipOf(answer: KeptAnswer): Buffer {
-  if (!answer.gzipped) {
-    answer.gzipped = gzipFromPieces(answer.pieces, answer.json);
-    answer.bytes += answer.gzipped.length;
-    answerBytes += answer.gzipped.length;
-  }
-  return answer.gzipped;
+/** Grows a kept answer's own size by a form made on first use (an answer not kept counts nowhere). */
+function grow(key: string, answer: KeptAnswer, bytes: number) {
+  answer.bytes += bytes;
+  if (answers.get(key) === answer) answerBytes += bytes;
+}
+
+function formsOf(key: string, answer: KeptAnswer): SlotsAnswer {
+  return {
+    plain: () => {
+      if (!answer.plain) grow(key, answer, (answer.plain = plainFromParts(answer.parts)).length);
+      return answer.plain;
+    },
+    gzip: () => {
+      if (!answer.gzipped) grow(key, answer, (answer.gzipped = gzipFromParts(answer.parts)).length);
+      return answer.gzipped;
+    },
+  };
 }
 
 /** Free times of a service, as `{"slots":[…]}`; the range is checked here so a bad one costs no database work. */
@@ -89,34 +100,25 @@ export async function searchSlots(api: ApiRequest, query: z.output<typeof slotQu
   const days = await findSlotDays(api.db, api.clinic, { serviceId: query.serviceId, from, to, practitionerId, locationId, audience: api.audience });
   const key = `${api.clinic.id}|${query.serviceId}|${practitionerId ?? "*"}|${locationId ?? "*"}|${api.audience}|${from.getTime()}|${to.getTime()}`;
   const kept = answers.get(key);
-  if (kept && sameDays(kept, days)) return { json: kept.json, gzip: async () => gzipOf(kept) };
+  if (kept && sameDays(kept, days)) return formsOf(key, kept);
 
-  // Each whole cached day's JSON and its compressed piece are made once, for every answer that
-  // shows that day; a day a bound cuts is made for this answer.
-  const parts: string[] = [];
-  const pieces: Buffer[] = [OPENING_PIECE];
+  // Each whole cached day's part is made once, for every answer that shows that day; a day a
+  // bound cuts is made for this answer.
+  const parts: TextPart[] = [OPENING];
+  let own = 0;
   for (const { day, slots } of days) {
-    if (parts.length) pieces.push(COMMA_PIECE);
+    if (parts.length > 1) parts.push(COMMA);
     if (day && slots === day.slots) {
-      parts.push((day.json ??= slotsJson(slots, timeZone)));
-      pieces.push((day.jsonPiece ??= deflatePiece(day.json)));
+      parts.push((day.part ??= textPart(slotsJson(slots, timeZone))));
     } else {
-      const json = slotsJson(slots, timeZone);
-      parts.push(json);
-      pieces.push(deflatePiece(json));
+      const part = textPart(slotsJson(slots, timeZone));
+      own += part.bytes.length + part.piece.length;
+      parts.push(part);
     }
   }
-  pieces.push(CLOSING_PIECE);
-  const answer: KeptAnswer = {
-    days: days.map((d) => d.day),
-    cuts: days.flatMap((d) => [d.first, d.end]),
-    json: `${OPENING}${parts.join(",")}${CLOSING}`,
-    pieces,
-    gzipped: null,
-    bytes: 0,
-  };
-  answer.bytes = answer.json.length;
+  parts.push(CLOSING);
+  const answer: KeptAnswer = { days: days.map((d) => d.day), cuts: days.flatMap((d) => [d.first, d.end]), parts, plain: null, gzipped: null, bytes: own };
   // An answer read without the cache is not kept: nothing would tell when it goes stale.
   if (days.every((d) => d.day)) keep(key, answer);
-  return { json: answer.json, gzip: async () => gzipOf(answer) };
+  return formsOf(key, answer);
 }

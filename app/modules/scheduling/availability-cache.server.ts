@@ -17,6 +17,7 @@
  */
 import type { ChangeFeed, CacheChange } from "~/utils/change-feed.server";
 import type { RawQuery } from "~/utils/db.server";
+import type { TextPart } from "~/utils/gzip-parts.server";
 import { loadScheduleData, type Audience, type ScheduleData, type ServiceTerms } from "./schedule-data.server";
 import { windowDays, type Slot } from "./slot-engine";
 
@@ -43,9 +44,8 @@ export interface SlotDay {
   startMin: number;
   endMin: number;
   slots: readonly Slot[];
-  /** The day's slots as API JSON objects, joined by commas, made on first use; and that text deflated as a gzip piece. */
-  json?: string;
-  jsonPiece?: Buffer;
+  /** The day's slots as API JSON objects, joined by commas, made on first use: as bytes and deflated as a gzip piece. */
+  part?: TextPart;
   readonly epoch: number;
   readonly setupGen: number;
   /** UTC hours [firstHour, firstHour + gens.length) its slots depend on, and their change counters when read. */
