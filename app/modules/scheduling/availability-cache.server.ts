@@ -51,6 +51,11 @@ export interface SlotDay {
   /** UTC hours [firstHour, firstHour + gens.length) its slots depend on, and their change counters when read. */
   readonly firstHour: number;
   readonly gens: readonly number[];
+  /**
+   * The clinic's count of time changes when the day was last found valid (or read): while it is
+   * unchanged no hour can have changed, so the check skips the hours. The one field that changes.
+   */
+  checkedAt: number;
   /** The "now" it was computed for, and until when it holds. */
   readonly computedAt: number;
   readonly validUntil: number;
@@ -103,6 +108,8 @@ export class AvailabilityCache {
   private readonly terms = new Map<string, Terms>();
   private readonly setupGens = new Map<string, number>();
   private readonly hourGens = new Map<string, Map<number, number>>();
+  /** Time changes per clinic, all hours together. */
+  private readonly timesGens = new Map<string, number>();
   /** Days being read, per day: a request that needs one waits for that read instead of reading it again. */
   private readonly filling = new Map<string, DayFill>();
   private epoch = 0;
@@ -128,6 +135,7 @@ export class AvailabilityCache {
       if (c.topic === "setup") {
         this.setupGens.set(c.clinicId, (this.setupGens.get(c.clinicId) ?? 0) + 1);
       } else if (c.topic === "times" && c.from !== null && c.to !== null) {
+        this.timesGens.set(c.clinicId, (this.timesGens.get(c.clinicId) ?? 0) + 1);
         let gens = this.hourGens.get(c.clinicId);
         if (!gens) this.hourGens.set(c.clinicId, (gens = new Map()));
         const last = hourOf(Math.ceil(c.to / MINUTE_MS) - 1);
@@ -152,9 +160,12 @@ export class AvailabilityCache {
   private isValid(key: SlotSearchKey, day: SlotDay, now: number): boolean {
     // A day computed for a later "now" may lack times that were still free earlier (a hold that had run out).
     if (day.epoch !== this.epoch || day.setupGen !== (this.setupGens.get(key.clinicId) ?? 0) || now >= day.validUntil || now < day.computedAt) return false;
+    const timesGen = this.timesGens.get(key.clinicId) ?? 0;
+    if (day.checkedAt === timesGen) return true;
     const gens = this.hourGens.get(key.clinicId);
     if (!gens) return day.gens.every((g) => g === 0);
     for (let i = 0; i < day.gens.length; i++) if ((gens.get(day.firstHour + i) ?? 0) !== day.gens[i]) return false;
+    day.checkedAt = timesGen;
     return true;
   }
 
@@ -260,6 +271,7 @@ export class AvailabilityCache {
     // the stale days then fail their check.
     const epoch = this.epoch;
     const setupGen = this.setupGens.get(key.clinicId) ?? 0;
+    const timesGen = this.timesGens.get(key.clinicId) ?? 0;
     const firstHour = hourOf(span[0]!.start - MAX_REACH_MIN);
     const gens = this.gensOf(key.clinicId, firstHour, hourOf(span[span.length - 1]!.end + MAX_REACH_MIN) - firstHour + 1);
     const from = new Date(span[0]!.start * MINUTE_MS);
@@ -285,7 +297,7 @@ export class AvailabilityCache {
       // What the day's slots depend on: its own hours and a visit's reach either side.
       const dayFirstHour = hourOf(d.start - reach);
       const dayGens = gens.slice(dayFirstHour - firstHour, hourOf(d.end + reach - 1) - firstHour + 1);
-      const day: SlotDay = { date: d.date, base, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstHour: dayFirstHour, gens: dayGens, computedAt: nowMs, validUntil };
+      const day: SlotDay = { date: d.date, base, startMin: d.start, endMin: d.end, slots: own, epoch, setupGen, firstHour: dayFirstHour, gens: dayGens, checkedAt: timesGen, computedAt: nowMs, validUntil };
       days.push(day);
       // A day the horizon cuts gains slots as time passes: used for this answer, not kept.
       if (d.end * MINUTE_MS <= horizonEnd) this.keep(day);

@@ -71,17 +71,25 @@ function offsetMsFromIntl(instantMs: number, timeZone: string): number {
 // earlier instants (odd historical offsets) always ask Intl.
 const QUARTER_MS = 15 * MINUTE_MS;
 const MEMO_FROM_MS = Date.UTC(1980, 0, 1);
-const quarterOffsets = new Map<string, number>();
+/** Per zone, then per quarter hour: a number key, so a lookup builds no string. */
+const quarterOffsets = new Map<string, Map<number, number>>();
+let quartersKept = 0;
 
 function offsetMs(instantMs: number, timeZone: string): number {
   if (instantMs < MEMO_FROM_MS) return offsetMsFromIntl(instantMs, timeZone);
   const quarter = Math.floor(instantMs / QUARTER_MS);
-  const key = `${timeZone}|${quarter}`;
-  let offset = quarterOffsets.get(key);
+  let ofZone = quarterOffsets.get(timeZone);
+  let offset = ofZone?.get(quarter);
   if (offset === undefined) {
     offset = offsetMsFromIntl(quarter * QUARTER_MS, timeZone);
-    if (quarterOffsets.size >= 200_000) quarterOffsets.clear();
-    quarterOffsets.set(key, offset);
+    if (quartersKept >= 200_000) {
+      quarterOffsets.clear();
+      quartersKept = 0;
+      ofZone = undefined;
+    }
+    if (!ofZone) quarterOffsets.set(timeZone, (ofZone = new Map()));
+    ofZone.set(quarter, offset);
+    quartersKept++;
   }
   return offset;
 }
