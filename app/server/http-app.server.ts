@@ -237,19 +237,19 @@ export function parseTrustProxy(value: string): false | number | string {
 type TrustProxyFn = (address: string, hop: number) => boolean;
 
 /**
- * Express's "trust proxy" test, remembered per address and hop: it parses the address on every
- * call, and a request asks it several times (client address, scheme, host). Bounded, since the
- * addresses come from the network.
+ * Express's "trust proxy" test, remembered for the connection's own peer (hop 0): it parses the
+ * address on every call, and a request asks it several times (client address, scheme, host).
+ * Peers are the proxies in front, a handful; forwarded addresses are visitors', asked as before.
  */
 function rememberedTrust(trust: TrustProxyFn): TrustProxyFn {
-  const known = new Map<string, boolean>();
+  const peers = new Map<string, boolean>();
   return (address, hop) => {
-    const key = `${hop} ${address}`;
-    let trusted = known.get(key);
+    if (hop !== 0) return trust(address, hop);
+    let trusted = peers.get(address);
     if (trusted === undefined) {
       trusted = trust(address, hop);
-      if (known.size >= 10_000) known.clear();
-      known.set(key, trusted);
+      if (peers.size >= 1_000) peers.clear();
+      peers.set(address, trusted);
     }
     return trusted;
   };

@@ -71,7 +71,7 @@ function addressBucket(clientIp: string): string {
     const network = (ipBucket(clientIp) ?? "unknown").replace(/\/64$/, "");
     bucket = /^[0-9A-Za-z_.:+-]{1,64}$/.test(network) ? `ip:${network}` : `ip:#${createHash("sha256").update(network).digest("hex").slice(0, 32)}`;
     // Remembered, since every API call asks and parsing an address is not free; bounded, since addresses come from the network.
-    if (addressBuckets.size >= 10_000) addressBuckets.clear();
+    if (addressBuckets.size >= 1_000) addressBuckets.clear();
     addressBuckets.set(clientIp, bucket);
   }
   return bucket;
@@ -195,6 +195,9 @@ export interface EarlyRefusal {
    * How long to hold the answer: until a retry could succeed, at most a second. A client that
    * ignores Retry-After and asks again at once (a closed loop of N connections) is slowed to N
    * requests per hold instead of as many as the server can refuse, which would be all its CPU.
+   * Plus up to one token's interval at random: held refusals that all woke when the next token
+   * came brought their clients back in the same millisecond, a burst every other clinic's
+   * requests queued behind (the fairness row's p99 tripled).
    */
   holdMs: number;
 }
@@ -228,7 +231,7 @@ export function knownRefusalBeforeRouting(request: { authorization: string | und
     status: 429,
     headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", "Retry-After": String(retryAfter), ...rateLimitHeaders(decision) },
     body: JSON.stringify(document),
-    holdMs: held < MAX_HELD ? Math.min(MAX_HOLD_MS, decision.waitMs) : 0,
+    holdMs: held < MAX_HELD ? Math.min(MAX_HOLD_MS, decision.waitMs + Math.random() * (1_000 / decision.policy.ratePerSecond)) : 0,
   };
 }
 
