@@ -35,7 +35,10 @@ interface KeptAnswer {
   parts: TextPart[];
   plain: Buffer | null;
   gzipped: Buffer | null;
-  /** What this answer holds of its own (cut days' parts, its plain and gzip forms once made). */
+  /**
+   * What this answer holds: its days' parts counted as its own even when other answers share them
+   * (a kept answer keeps a replaced day's part alive), and its plain and gzip forms once made.
+   */
   bytes: number;
 }
 
@@ -105,19 +108,15 @@ export async function searchSlots(api: ApiRequest, query: z.output<typeof slotQu
   // Each whole cached day's part is made once, for every answer that shows that day; a day a
   // bound cuts is made for this answer.
   const parts: TextPart[] = [OPENING];
-  let own = 0;
+  let held = 0;
   for (const { day, slots } of days) {
     if (parts.length > 1) parts.push(COMMA);
-    if (day && slots === day.slots) {
-      parts.push((day.part ??= textPart(slotsJson(slots, timeZone))));
-    } else {
-      const part = textPart(slotsJson(slots, timeZone));
-      own += part.bytes.length + part.piece.length;
-      parts.push(part);
-    }
+    const part = day && slots === day.slots ? (day.part ??= textPart(slotsJson(slots, timeZone))) : textPart(slotsJson(slots, timeZone));
+    held += part.bytes.length + part.piece.length;
+    parts.push(part);
   }
   parts.push(CLOSING);
-  const answer: KeptAnswer = { days: days.map((d) => d.day), cuts: days.flatMap((d) => [d.first, d.end]), parts, plain: null, gzipped: null, bytes: own };
+  const answer: KeptAnswer = { days: days.map((d) => d.day), cuts: days.flatMap((d) => [d.first, d.end]), parts, plain: null, gzipped: null, bytes: held };
   // An answer read without the cache is not kept: nothing would tell when it goes stale.
   if (days.every((d) => d.day)) keep(key, answer);
   return formsOf(key, answer);
