@@ -1,6 +1,6 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
 import { Link } from "@remix-run/react";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 
 /** A centred, branded card for the sign-in pages: the clinic's logo or name above the form. */
 export function AuthCard({ title, intro, children, footer }: { title: string; intro?: ReactNode; children: ReactNode; footer?: ReactNode }) {

@@ -1,5 +1,5 @@
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { ClinicBrand, MedslotMark } from "./clinic-mark";
 
 interface Copy {

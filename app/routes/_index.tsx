@@ -9,7 +9,7 @@ import { requireSite } from "~/modules/clinic/site-guard.server";
 import { listPublishedClinics } from "~/modules/marketplace/catalog.server";
 import { normaliseSearch } from "~/modules/marketplace/catalog-search";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { PAGE_CACHE_HEADER } from "~/utils/page-cache-header";
 

@@ -8,7 +8,7 @@ import { SiteFooter } from "~/components/site-footer";
 import { TimeZoneNote } from "~/components/time-zone-note";
 import { requirePatient } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 
 /**
  * The patient's account. On a clinic's site every section concerns that clinic; on the

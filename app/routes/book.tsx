@@ -5,7 +5,7 @@ import { DraftBanner } from "~/components/draft-banner";
 import { SiteFooter } from "~/components/site-footer";
 import { TimeZoneNote } from "~/components/time-zone-note";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 
 /** Booking exists only on a clinic's own site; every step below shares its header and footer. */
 export function loader({ request, context }: LoaderFunctionArgs) {

@@ -11,7 +11,7 @@ import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { selfCheckInWindow, stateWords, waitWords } from "~/modules/queue/rules";
 import { checkIn, patientQueueView } from "~/modules/queue/tickets.server";
 import { readCheckInToken } from "~/modules/queue/tokens.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";

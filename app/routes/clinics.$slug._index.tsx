@@ -14,7 +14,7 @@ import { getPublishedClinicPage, targetKey } from "~/modules/marketplace/catalog
 import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
 import { clinicHeaderView, doctorSummary, groupServices } from "~/modules/marketplace/place-views.server";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletStyles }];

@@ -12,7 +12,7 @@ import { getPublishedDoctorPage, targetKey } from "~/modules/marketplace/catalog
 import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
 import { clinicHeaderView, serviceView } from "~/modules/marketplace/place-views.server";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -11,7 +11,7 @@ import { listClinicPlaces } from "~/modules/marketplace/catalog.server";
 import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
 import { clinicPagePath } from "~/modules/marketplace/place-views.server";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: leafletStyles }];

@@ -8,7 +8,7 @@ import { compareService, type CompareSort } from "~/modules/marketplace/compare.
 import { describeDiscount, formatDeposit, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
 import { bookingUrl } from "~/modules/marketplace/search.server";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 

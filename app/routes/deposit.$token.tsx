@@ -9,7 +9,7 @@ import { notFound } from "~/modules/auth/guards.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { completeDepositLink, depositLinkCardSetup, depositLinkForm, depositLinkView, STATE_WORDS, type DepositLinkAnswer } from "~/modules/payments/deposit-links.server";
 import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

@@ -5,7 +5,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer, safeRedirectPath } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { addFavorite, parseFavoriteForm, removeFavorite } from "~/modules/favorites/favorites.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { DomainError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";

@@ -14,7 +14,7 @@ import { readSearchForm, type SearchForm } from "~/modules/marketplace/search-qu
 import { describeDiscount, formatDeposit, formatDistance, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
 import { bookingUrl, listSearchFacets, searchPage, type CatalogSearchResult, type PublishedResult } from "~/modules/marketplace/search.server";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
-import { useRootData } from "~/root";
+import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 

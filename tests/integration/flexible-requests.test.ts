@@ -3,7 +3,6 @@ import { afterAll, describe, expect, test } from "vitest";
 import type { Actor } from "~/modules/scheduling/actor";
 import { bookAppointment, SlotTakenError } from "~/modules/scheduling/booking.server";
 import {
-  acceptProposal,
   cancelFlexibleRequest,
   createFlexibleRequest,
   declineProposal,
@@ -16,6 +15,7 @@ import {
   type FlexibleRequestInput,
   type FlexibleRequestRecord,
 } from "~/modules/scheduling/flexible-requests.server";
+import { acceptProposal } from "~/modules/scheduling/flexible-acceptance.server";
 import { addDays, utcToZoned, weekdayOf } from "~/modules/scheduling/zoned-time";
 import { WEEKDAYS } from "~/modules/tenancy/opening-hours";
 import type { Tx } from "~/utils/db.server";

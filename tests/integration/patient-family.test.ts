@@ -18,7 +18,8 @@ import {
   updateProfile,
   type DependentInput,
 } from "~/modules/patient-account/family.server";
-import { clinicsOfPatient, marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
+import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
+import { clinicsOfPatient } from "~/modules/patient-account/patient-clinics.server";
 import type { Actor } from "~/modules/scheduling/actor";
 import { bookAppointment, getAppointment } from "~/modules/scheduling/booking.server";
 import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";

@@ -13,6 +13,7 @@
 import type { AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Db } from "~/utils/db.server";
 import { accountAppointments, type AccountAppointment } from "./appointments.server";
+import { clinicsOfPatient } from "./patient-clinics.server";
 
 export interface MarketplaceAppointment extends AccountAppointment {
   clinic: {
@@ -33,14 +34,6 @@ export interface MarketplaceAccountView {
 }
 
 const PAST_SHOWN = 30;
-
-/** The clinic ids where this patient account has a record: the one cross-clinic read of this page. */
-export async function clinicsOfPatient(db: Db, patientAccountId: string): Promise<string[]> {
-  const rows = await db
-    .forPlatform()
-    .tx((tx) => tx.$queryRaw<{ id: string }[]>`SELECT patient_clinic_ids(${patientAccountId}::uuid)::text AS id`);
-  return rows.map((r) => r.id);
-}
 
 export async function marketplaceAppointments(db: Db, patientAccountId: string, audit: AuditRequestContext | null, now = new Date()): Promise<MarketplaceAccountView> {
   const clinicIds = await clinicsOfPatient(db, patientAccountId);

@@ -12,13 +12,13 @@ import { formatDateTime, formatLocalDay } from "~/modules/booking-flow/format";
 import type { Actor } from "~/modules/scheduling/actor";
 import { SlotTakenError } from "~/modules/scheduling/booking.server";
 import {
-  acceptProposal,
   cancelFlexibleRequest,
   createFlexibleRequest,
   declineProposal,
   listFlexibleRequests,
   type FlexibleRequestRecord,
 } from "~/modules/scheduling/flexible-requests.server";
+import { acceptProposal } from "~/modules/scheduling/flexible-acceptance.server";
 import { utcToZoned } from "~/modules/scheduling/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";

@@ -20,7 +20,7 @@ import type { DepositStatus, PaymentStatus } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { recordAudit } from "../audit/audit.server";
-import { clinicsOfPatient } from "../patient-account/marketplace-account.server";
+import { clinicsOfPatient } from "../patient-account/patient-clinics.server";
 import { actorLabel, auditActorOf, type Actor } from "../scheduling/actor";
 import { cancellationDeadline } from "../scheduling/policy";
 import { platformFeeFor } from "../pricing/price";

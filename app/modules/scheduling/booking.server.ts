@@ -25,18 +25,14 @@ import { cancellationDeadline, patientMayChange } from "./policy";
 import { isUuid, loadScheduleDataWith, prismaQuery, type AlongsideWork, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { bookableFor, slotsFrom, type ClinicRef } from "./slots.server";
+import { SlotTakenError } from "./slot-taken-error";
 import { toOffsetIso } from "./zoned-time";
 
 export const HOLD_MINUTES = 10;
 
 export const CANCELLATION_REASONS = ["patient_request", "staff_unavailable", "illness", "duplicate", "no_show", "closure"] as const satisfies readonly CancellationReason[];
 
-/** The time was taken (by a concurrent request, or since the caller looked). */
-export class SlotTakenError extends ConflictError<Slot> {
-  constructor(detail = "This time was just taken by someone else. Please choose another time.") {
-    super(detail);
-  }
-}
+export { SlotTakenError };
 
 /**
  * A suspended clinic takes no new bookings (holds, bookings, a patient's move to a new time);

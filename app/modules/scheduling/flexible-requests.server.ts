@@ -6,9 +6,9 @@
  * - the desk proposes a time (`proposeTime`, status `proposed`, 48 hours to answer by default);
  * - a time that frees up (a cancellation, a move, a declined request) is offered automatically to
  *   the oldest matching open request (`offerFreedTime`, status `offered`, 30 minutes by default).
- * The patient accepts (the time is booked in the same transaction) or declines. Nothing is held
- * while a proposal or offer waits: if someone books the time meanwhile, accepting fails with
- * `SlotTakenError` and the patient is told.
+ * The patient accepts (`acceptProposal` in flexible-acceptance.server.ts: the time is booked in the
+ * same transaction) or declines. Nothing is held while a proposal or offer waits: if someone books
+ * the time meanwhile, accepting fails with `SlotTakenError` and the patient is told.
  *
  * Decisions:
  * - Declining a desk proposal ends the request (`declined`): the desk answered the request, and
@@ -34,12 +34,11 @@ import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { isoWeekday } from "../tenancy/opening-hours";
 import { actorLabel, auditActorOf, SYSTEM_ACTOR, type Actor } from "./actor";
-import { bookAppointment, SlotTakenError, type AppointmentRecord } from "./booking.server";
+import { SlotTakenError } from "./slot-taken-error";
 import { isUuid, loadScheduleData, prismaQuery } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { findSlotsIn, slotsFrom, type ClinicRef } from "./slots.server";
 import { toOffsetIso, utcToZoned } from "./zoned-time";
-import { recordOnlineBookingConsent } from "../patients/clinic-patients.server";
 
 export const FLEXIBLE_REQUEST_STATUSES = ["open", "proposed", "offered", "accepted", "declined", "cancelled", "expired"] as const satisfies readonly FlexibleRequestStatus[];
 
@@ -142,7 +141,7 @@ export interface FreedTime {
   end: Date;
 }
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError("Some fields are missing or wrong; see errors.", fieldErrorsFromZod(result.error));
@@ -281,7 +280,7 @@ export async function getFlexibleRequest(tx: Tx, clinic: Pick<ClinicRef, "id">, 
   return toRecord(row);
 }
 
-async function lockRequest(tx: Tx, clinic: Pick<ClinicRef, "id">, requestId: string): Promise<FlexibleRequestRecord> {
+export async function lockRequest(tx: Tx, clinic: Pick<ClinicRef, "id">, requestId: string): Promise<FlexibleRequestRecord> {
   const row = isUuid(requestId) ? (await selectRows(tx, clinic.id, Prisma.sql`f.id = ${requestId}::uuid`, { lock: true }))[0] : undefined;
   if (!row) throw notFound();
   return toRecord(row);
@@ -326,7 +325,7 @@ const freedData = (t: FreedTime | null) =>
   t ? { serviceId: t.serviceId, practitionerId: t.practitionerId, locationId: t.locationId, start: t.start.toISOString(), end: t.end.toISOString() } : null;
 
 /** What workflows need to message the patient or offer a time on, without reading the request back. */
-async function announce(tx: Tx, clinic: ClinicRef, name: string, r: FlexibleRequestRecord, actor: Actor, extra: Record<string, unknown> = {}) {
+export async function announce(tx: Tx, clinic: ClinicRef, name: string, r: FlexibleRequestRecord, actor: Actor, extra: Record<string, unknown> = {}) {
   await writeOutboxEvent(tx, {
     clinicId: clinic.id,
     name,
@@ -367,12 +366,12 @@ function assertOwner(r: FlexibleRequestRecord, actor: Actor) {
   if (actor.type === "patient" && actor.id !== r.patient.id) throw notFound();
 }
 
-function assertPatient(r: FlexibleRequestRecord, actor: Actor, what: string) {
+export function assertPatient(r: FlexibleRequestRecord, actor: Actor, what: string) {
   if (actor.type !== "patient") throw new ForbiddenError(`Only the patient can ${what} a proposed time.`);
   assertOwner(r, actor);
 }
 
-const statusWords: Record<FlexibleRequestStatus, string> = {
+export const statusWords: Record<FlexibleRequestStatus, string> = {
   open: "still waiting for a time",
   proposed: "waiting for the patient's answer",
   offered: "waiting for the patient's answer",
@@ -574,56 +573,6 @@ async function freeSlotAt(tx: Tx, clinic: ClinicRef, choice: { serviceId: string
 
 // ---------------------------------------------------------------------------------------------
 // The patient answers
-
-/**
- * The patient books the proposed or offered time. If it was taken meanwhile, `bookAppointment`'s
- * `SlotTakenError` goes out of here and the transaction aborts: the request stays as it was and the
- * caller tells the patient.
- */
-export async function acceptProposal(
-  tx: Tx,
-  clinic: ClinicRef,
-  input: FlexibleRequestRef,
-  actor: Actor,
-  now = new Date(),
-): Promise<{ request: FlexibleRequestRecord; appointment: AppointmentRecord }> {
-  const { requestId } = parse(flexibleRequestRefSchema, input);
-  const request = await lockRequest(tx, clinic, requestId);
-  assertPatient(request, actor, "accept");
-  const p = request.proposal;
-  if ((request.status !== "proposed" && request.status !== "offered") || !p) {
-    throw new ConflictError(`This request is ${statusWords[request.status]}; there is no proposed time to accept.`);
-  }
-  if (!p.expiresAt || p.expiresAt.getTime() <= now.getTime()) {
-    throw new ConflictError(
-      request.status === "offered"
-        ? "This offer has expired and the time may have gone to someone else. Your request is still on the waiting list."
-        : "This proposed time has expired. Please contact the clinic for another time.",
-    );
-  }
-  if (!p.practitionerId || !p.locationId) throw new ConflictError("The practitioner or location of this proposal is no longer available. Please contact the clinic.");
-
-  // The signed-in patient booking here is an online booking: it joins the record and shares the family member.
-  await recordOnlineBookingConsent(tx, clinic.id, request.patient.id, request.dependent?.id ?? null);
-  const appointment = await bookAppointment(
-    tx,
-    clinic,
-    {
-      serviceId: request.serviceId,
-      practitionerId: p.practitionerId,
-      start: p.start,
-      locationId: p.locationId,
-      patient: { patientAccountId: request.patient.id, dependentId: request.dependent?.id ?? null },
-      channel: "clinic_site",
-    },
-    actor,
-    now,
-  );
-  await tx.flexibleRequest.update({ where: { clinicId_id: { clinicId: clinic.id, id: request.id } }, data: { status: "accepted", appointmentId: appointment.id } });
-  const record = await getFlexibleRequest(tx, clinic, request.id);
-  await announce(tx, clinic, "flexible_request.accepted", record, actor, { previousStatus: request.status });
-  return { request: record, appointment };
-}
 
 /**
  * The patient says no. A desk proposal ends the request (`declined`); a waitlist offer only passes

@@ -11,7 +11,7 @@
  * - A local time that happens twice (the fall-back overlap, e.g. 01:30 in New York on 2027-11-07)
  *   resolves to its first occurrence, the one with the earlier (summer) offset.
  */
-import { type Weekday } from "../tenancy/opening-hours";
+import type { Weekday } from "../tenancy/opening-hours";
 
 export type LocalDate = string;
 
