@@ -1,6 +1,9 @@
-// Flat config: JavaScript and TypeScript recommended rules plus the two classic React hooks rules.
-// No type-aware rules, so `npm run lint` stays fast and needs no build.
+// Flat config: JavaScript and TypeScript recommended rules, the two classic React hooks rules, no
+// import cycles, and the layers (docs/decisions/037-layers-and-import-cycles.md). No type-aware
+// rules, so `npm run lint` stays fast and needs no build.
 import js from "@eslint/js";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import importX from "eslint-plugin-import-x";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
@@ -10,6 +13,17 @@ const nodeGlobals = Object.fromEntries(
     "readonly",
   ]),
 );
+
+/** A layer's files may not import the named top-level folders of app/ (as `~/name…` or relatively). */
+function layer(files, forbidden, message) {
+  const group = forbidden.flatMap((name) => [`~/${name}`, `~/${name}/**`, `**/../${name}/**`, `**/../${name}`]);
+  return [
+    {
+      files: [files],
+      rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ group, message, allowTypeImports: true }] }] },
+    },
+  ];
+}
 
 export default tseslint.config(
   {
@@ -29,6 +43,26 @@ export default tseslint.config(
     files: ["**/*.{js,mjs,cjs}"],
     languageOptions: { globals: nodeGlobals },
   },
+  {
+    files: ["app/**/*.{ts,tsx}", "server.ts", "scripts/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".tsx", ".js", ".mjs"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })],
+    },
+    rules: {
+      // A value import in both directions: type-only imports are erased and may go either way.
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+    },
+  },
+  // Layers: routes → components → modules → utils and integrations; workflows and the HTTP server
+  // use modules. A lower layer never imports a higher one (type-only imports of the root route's
+  // data shapes excepted).
+  ...layer("app/components/**", ["routes", "workflows", "server"], "Components are used by routes; they take what they need as props or from modules."),
+  ...layer("app/modules/**", ["routes", "components", "root", "workflows", "server"], "Modules are the domain: routes, workflows and the server call them, never the other way round."),
+  ...layer("app/{utils,integrations}/**", ["routes", "components", "root", "workflows", "server"], "Utilities and vendor adapters sit below the domain and the pages."),
+  ...layer("app/workflows/**", ["routes", "components", "root"], "Workflows call modules; pages are not theirs to import."),
   {
     rules: {
       // `_name` marks a parameter a signature requires but the body does not use (Express error handlers).
