@@ -150,8 +150,8 @@ export interface OutboxRelay {
 }
 
 export interface StartRelayOptions extends RelayOptions {
-  /** Defaults to the app's Inngest client. */
-  send?: SendOutboxEvents;
+  /** How events reach Inngest: the server hands in the app's client (server/kit.server.ts), tests their own. */
+  send: SendOutboxEvents;
   /** Pause between polls when the outbox had nothing more to send (ms). */
   pollIntervalMs?: number;
 }
@@ -163,10 +163,10 @@ type RelayHealth = "starting" | "delivering" | "send_failing" | "database_failin
  * failure is logged once when it starts and once when it clears, so an absent Inngest dev server
  * does not flood the log while events wait in the outbox.
  */
-export function startOutboxRelay(db: Db, opts: StartRelayOptions = {}): OutboxRelay {
+export function startOutboxRelay(db: Db, opts: StartRelayOptions): OutboxRelay {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const pollIntervalMs = opts.pollIntervalMs ?? 1_000;
-  const send = opts.send ?? sendWithAppClient;
+  const send = opts.send;
   let health: RelayHealth = "starting";
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -217,9 +217,3 @@ export function startOutboxRelay(db: Db, opts: StartRelayOptions = {}): OutboxRe
     },
   };
 }
-
-// Loaded on first use so that importing the relay never reads the environment.
-const sendWithAppClient: SendOutboxEvents = async (events) => {
-  const { inngest } = await import("../../workflows/client.server");
-  return inngest.send(events);
-};
