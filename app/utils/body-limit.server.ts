@@ -10,8 +10,7 @@
  * post, and a small HTML page otherwise. README ("Limits") and the OpenAPI document quote this table.
  */
 import type { Readable } from "node:stream";
-import { MAX_UPLOADED_LOGO_BYTES } from "~/modules/clinic/branding";
-import { MAX_DOCUMENT_BYTES } from "~/modules/clinic/onboarding-words";
+import { MAX_DOCUMENT_BYTES, MAX_UPLOADED_LOGO_BYTES } from "./upload-limits";
 import { problem, problemType } from "./problem.server";
 
 const KB = 1024;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { contrastRatio } from "~/modules/tenancy/theme";
+import { MAX_UPLOADED_LOGO_BYTES } from "~/utils/upload-limits";
 
 /** WCAG AA for normal-size text. */
 export const AA_CONTRAST = 4.5;
@@ -111,8 +112,7 @@ export const clinicProfileForm = z.object({
 
 export type ClinicProfileInput = z.input<typeof clinicProfileForm>;
 
-/** Largest logo an owner may upload. */
-export const MAX_UPLOADED_LOGO_BYTES = 1024 * 1024;
+export { MAX_UPLOADED_LOGO_BYTES };
 export const UPLOADABLE_LOGO_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
 export type UploadableLogoType = (typeof UPLOADABLE_LOGO_TYPES)[number];
 

@@ -3,6 +3,7 @@
  * modules (a plain module, so the browser bundle has them too).
  */
 import type { ClinicDocumentKind, ClinicDocumentStatus, DoctorWorkStatus, StaffRole } from "~/generated/prisma/enums";
+import { MAX_DOCUMENT_BYTES } from "~/utils/upload-limits";
 
 export const STAFF_ROLES = ["owner", "secretary", "doctor"] as const satisfies readonly StaffRole[];
 export const WORK_STATUSES = ["active", "on_leave", "inactive"] as const satisfies readonly DoctorWorkStatus[];
@@ -10,7 +11,7 @@ export const WORK_STATUSES = ["active", "on_leave", "inactive"] as const satisfi
 /** How long an emailed staff invitation works. */
 export const INVITE_DAYS = 7;
 
-export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+export { MAX_DOCUMENT_BYTES };
 export const DOCUMENT_KINDS = ["licence", "insurance", "other"] as const satisfies readonly ClinicDocumentKind[];
 export const DOCUMENT_KIND_LABELS: Record<ClinicDocumentKind, string> = { licence: "Licence", insurance: "Insurance", other: "Other" };
 export const DOCUMENT_STATUS_LABELS: Record<ClinicDocumentStatus, string> = { pending: "Waiting for review", verified: "Verified", rejected: "Rejected" };
