@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { confirmBooking, nextMonth } from "./support/booking";
 import { proposeTimeInDatabase } from "./support/flexible-requests";
@@ -26,7 +26,7 @@ async function openCalendar(page: Page, location: string, months: number) {
 }
 
 test("a new patient books, opens the appointment's page and printable sheet, and moves it to another day @phone", async ({ page, request }, testInfo) => {
-  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `account-change-${name}`), fullPage: true });
+  const shot = (name: string) => keepScreenshot(page, testInfo, `account-change-${name}`);
   // The two viewports run side by side; each books at its own location, months away from other specs.
   const location = testInfo.project.name === "phone" ? "Washington Heights" : "Harlem";
 
@@ -115,7 +115,7 @@ test("a new patient books, opens the appointment's page and printable sheet, and
 });
 
 test("a patient sends a flexible request and accepts the time the clinic proposes", async ({ page, request }, testInfo) => {
-  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `account-requests-${name}`), fullPage: true });
+  const shot = (name: string) => keepScreenshot(page, testInfo, `account-requests-${name}`);
   await page.goto(clinicUrl("northside", "/sign-in?redirectTo=%2Faccount%2Frequests"));
   await signInNewPatient(page, request, { first: "Katherine", last: "Johnson" });
   await expect(page.getByRole("heading", { level: 1, name: "Flexible requests" })).toBeVisible();

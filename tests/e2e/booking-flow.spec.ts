@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
@@ -7,7 +7,7 @@ import { clinicUrl } from "./support/urls";
 const icsUtc = (iso: string) => new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 
 test("a new patient books a visit on northside: service, day, time, SMS sign-in, confirmation and calendar file @phone", async ({ page, request }, testInfo) => {
-  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `booking-${name}`), fullPage: true });
+  const shot = (name: string) => keepScreenshot(page, testInfo, `booking-${name}`);
   // The two viewports run side by side; each books at its own location so they never compete.
   const locationName = testInfo.project.name === "phone" ? "Washington Heights" : "Harlem";
 
@@ -108,7 +108,7 @@ test("a time someone else takes between viewing and choosing is refused with the
   await expect(page.getByTestId("booking-error")).toContainText("someone just took this time");
   await expect(page.locator(`input[name="start"][value="${start}"]`)).toHaveCount(0);
   await expect(page.getByTestId("time-option").first()).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "booking-taken"), fullPage: true });
+  await keepScreenshot(page, testInfo, "booking-taken");
 });
 
 test("bad booking addresses start over instead of failing", async ({ page }) => {
@@ -131,7 +131,7 @@ test("the booking steps work without JavaScript, up to the held time", async ({ 
   await page.getByTestId("time-option").last().click();
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
   await expect(page.getByTestId("visit-details")).toContainText("Well-child check-up");
-  await page.screenshot({ path: screenshotPath(testInfo, "booking-no-js-review"), fullPage: true });
+  await keepScreenshot(page, testInfo, "booking-no-js-review");
   await context.close();
 });
 

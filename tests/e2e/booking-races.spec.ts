@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { e2eDatabaseUrls } from "./support/database";
 import { signInNewPatient } from "./support/patient";
@@ -41,7 +41,7 @@ test("two browsers choose the same time at once: one holds it, the other is told
   await expect(loser.getByTestId("booking-error")).toContainText("someone just took this time");
   await expect(loser.locator(`input[name="start"][value="${start}"]`)).toHaveCount(0);
   await expect(loser.getByTestId("time-option").first()).toBeVisible();
-  await loser.screenshot({ path: screenshotPath(testInfo, "booking-race-lost"), fullPage: true });
+  await keepScreenshot(loser, testInfo, "booking-race-lost");
   await Promise.all([first.close(), second.close()]);
 });
 
@@ -69,7 +69,7 @@ test("a hold that runs out while the patient signs in is explained, and fresh ti
 
   await confirmBooking(page);
   await expect(page.getByRole("heading", { level: 1, name: "This time is no longer held" })).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "booking-hold-expired"), fullPage: true });
+  await keepScreenshot(page, testInfo, "booking-hold-expired");
   await page.getByTestId("fresh-times").click();
   await expect(page.getByTestId("time-option").first()).toBeVisible();
   // Nothing was booked from the lapsed hold.

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { confirmBooking, nextMonth } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
@@ -76,7 +76,7 @@ async function holdSoonAtSpree(page: Page, request: Parameters<typeof signInNewP
 }
 
 test("a card that needs the bank's check: failing it books nothing and says so, approving it books the visit @phone", async ({ page, request }, testInfo) => {
-  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `card-check-${name}`), fullPage: false });
+  const shot = (name: string) => keepScreenshot(page, testInfo, `card-check-${name}`, { fullPage: false });
   await holdSoonAtSpree(page, request, testInfo.project.name);
   await expect(page.getByTestId("card-picker")).toContainText(/€\s?\d+[.,]\d{2}|\d+[.,]\d{2}\s?€/);
   await expect(page.getByTestId("demo-payments")).toContainText("4000 0027 6000 3184");

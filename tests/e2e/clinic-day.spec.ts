@@ -6,7 +6,7 @@
 import { randomInt } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl } from "./support/urls";
 
@@ -124,17 +124,17 @@ test("the desk books a phone patient and checks them in; the board and the docto
   const room = (await callNext.locator("option:checked").textContent())!.trim();
   await callNext.getByRole("button", { name: "Call next" }).click();
   await expect(board.getByTestId("board-called-room")).toHaveText(room);
-  await board.screenshot({ path: screenshotPath(testInfo, "clinic-day-board-called") });
+  await keepScreenshot(board, testInfo, "clinic-day-board-called", { fullPage: false });
   await doctorPage.getByRole("button", { name: "Start visit" }).click();
   await expect(doctorPage.locator(`[data-testid=my-current][data-appointment-id="${appointmentId}"]`)).toHaveAttribute("data-state", "in_consultation");
   await doctorPage.getByRole("button", { name: "Finish visit" }).click();
   // The visit leaves the doctor's "now" card (the confirmation line may already have given way to a live refresh).
   await expect(doctorPage.locator(`[data-testid=my-current][data-appointment-id="${appointmentId}"]`)).toHaveCount(0);
   await expect(board.getByTestId("board-none-called")).toBeVisible();
-  await doctorPage.screenshot({ path: screenshotPath(testInfo, "clinic-day-doctor-finished-tablet"), fullPage: true });
+  await keepScreenshot(doctorPage, testInfo, "clinic-day-doctor-finished-tablet");
 
   // The visit's page at the desk now reads completed.
   await desk.reload();
   await expect(desk.getByTestId("history")).toContainText(/Completed/i);
-  await desk.screenshot({ path: screenshotPath(testInfo, "clinic-day-appointment-completed"), fullPage: true });
+  await keepScreenshot(desk, testInfo, "clinic-day-appointment-completed");
 });

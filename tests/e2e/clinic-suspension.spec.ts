@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
@@ -74,9 +74,9 @@ test("a suspended clinic's site is offline; its owner still has the panel, with 
   await expect(banner).toContainText(REASON);
   await expect(banner).toContainText("cancel or move");
 
-  await page.screenshot({ path: screenshotPath(testInfo, "clinic-suspended-panel"), fullPage: true });
+  await keepScreenshot(page, testInfo, "clinic-suspended-panel");
   if (testInfo.project.name === "desktop") {
     await page.setViewportSize({ width: 820, height: 1180 });
-    await page.screenshot({ path: screenshotPath(testInfo, "clinic-suspended-panel-tablet"), fullPage: true });
+    await keepScreenshot(page, testInfo, "clinic-suspended-panel-tablet");
   }
 });

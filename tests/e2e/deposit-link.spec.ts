@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl } from "./support/urls";
@@ -81,7 +81,7 @@ test("@phone the patient follows the deposit link, adds a card and the deposit i
   await form.getByLabel("Security code").fill("123");
   await form.getByRole("button", { name: "Save card" }).click();
   await expect(page.getByTestId("deposit-link-done")).toContainText("$25.00 is reserved on your card");
-  await page.screenshot({ path: screenshotPath(testInfo, "deposit-link-done"), fullPage: true });
+  await keepScreenshot(page, testInfo, "deposit-link-done");
 
   // The link is spent: opening it again says so and offers nothing.
   await page.goto(clinicUrl("northside", `/deposit/${token}`));

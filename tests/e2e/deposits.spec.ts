@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { confirmBooking, nextMonth } from "./support/booking";
 import { e2eDatabaseUrls } from "./support/database";
@@ -68,7 +68,7 @@ async function bookSoon(page: Page, request: Parameters<typeof signInNewPatient>
 }
 
 test("a patient books with a deposit on the demo provider, sees it held, cancels in time and sees it released", async ({ page, request }, testInfo) => {
-  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `deposit-${name}`), fullPage: true });
+  const shot = (name: string) => keepScreenshot(page, testInfo, `deposit-${name}`);
   await bookSoon(page, request, { first: "Dee", last: "Posit" });
   const picker = page.getByTestId("card-picker");
   await expect(picker).toContainText(/\$\d+\.\d{2} is held on your card when you confirm/);
@@ -154,6 +154,6 @@ test("a secretary marks a no-show and the deposit is captured", async ({ page, r
   await expect(page.getByTestId("desk-answer")).toContainText("Marked as missed");
   await expect(row.getByTestId("visit-status")).toHaveText("Missed");
   await expect(row.getByTestId("visit-deposit")).toHaveText(/^Deposit charged · \$\d+\.\d{2}$/);
-  await page.screenshot({ path: screenshotPath(testInfo, "deposit-desk-no-show"), fullPage: true });
+  await keepScreenshot(page, testInfo, "deposit-desk-no-show");
   await expectNoSeriousA11yViolations(page, page.url());
 });

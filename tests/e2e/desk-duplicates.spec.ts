@@ -1,5 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
@@ -14,7 +14,7 @@ async function signInAsDesk(page: Page) {
   await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
 }
 
-const shoot = (page: Page, testInfo: TestInfo, name: string) => page.screenshot({ path: screenshotPath(testInfo, `desk-duplicates-${name}`), fullPage: true });
+const shoot = (page: Page, testInfo: TestInfo, name: string) => keepScreenshot(page, testInfo, `desk-duplicates-${name}`);
 
 async function addPatient(page: Page, p: { phone: string; first: string; last: string }) {
   await page.goto(clinicUrl("northside", "/panel/book"));

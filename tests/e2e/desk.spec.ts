@@ -1,5 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
 
@@ -16,9 +16,9 @@ async function signInAsDesk(page: Page) {
 /** The page at 1366×900 and at a tablet's 820×1180. */
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.screenshot({ path: screenshotPath(testInfo, `desk-${name}-desktop`), fullPage: true });
+  await keepScreenshot(page, testInfo, `desk-${name}-desktop`);
   await page.setViewportSize({ width: 820, height: 1180 });
-  await page.screenshot({ path: screenshotPath(testInfo, `desk-${name}-tablet`), fullPage: true });
+  await keepScreenshot(page, testInfo, `desk-${name}-tablet`);
   await page.setViewportSize({ width: 1366, height: 900 });
 }
 
@@ -151,7 +151,7 @@ test("the front desk books a phone patient, finds them on the board and calendar
   await expect(page.getByRole("navigation", { name: "Panel" })).toHaveCount(0);
   await shoot(page, testInfo, "print");
   await page.emulateMedia({ media: "print" });
-  await page.screenshot({ path: screenshotPath(testInfo, "desk-print-media"), fullPage: true });
+  await keepScreenshot(page, testInfo, "desk-print-media");
 });
 
 test("a doctor cannot open the desk's pages", async ({ page }) => {

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { latestMessage } from "./support/outbox";
@@ -30,7 +30,7 @@ async function signInAgain(page: Page, request: APIRequestContext, phone: { type
 
 test("books for a newly added child on northside, then sees the visit in the account and on the marketplace @phone", async ({ page, request }, testInfo) => {
   test.setTimeout(120_000);
-  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `family-${name}`), fullPage: true });
+  const shot = (name: string) => keepScreenshot(page, testInfo, `family-${name}`);
   // The two viewports run side by side; each books at its own location, three months ahead, away
   // from the days other specs book.
   const locationName = testInfo.project.name === "phone" ? "Washington Heights" : "Harlem";
@@ -137,7 +137,7 @@ test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("manages the family: add with a mistake, edit, and remove after confirming", async ({ page, request }, testInfo) => {
-    const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `family-manage-${name}`), fullPage: true });
+    const shot = (name: string) => keepScreenshot(page, testInfo, `family-manage-${name}`);
     await page.goto(clinicUrl("northside", "/sign-in?redirectTo=%2Faccount%2Ffamily"));
     await signInNewPatient(page, request, { first: "Alan", last: "Turing" });
     await expect(page).toHaveURL(clinicUrl("northside", "/account/family"));

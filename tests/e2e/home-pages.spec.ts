@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
 const DEMO_CLINICS = /Northside Family Health|Silk Road Dental|Spree Physio/;
@@ -11,7 +11,7 @@ test("the marketplace lists the live demo clinics @phone", async ({ page }, test
   // Other specs add live clinics of their own to the shared database; the three demo clinics are here.
   await expect(cards.filter({ hasText: DEMO_CLINICS })).toHaveCount(3);
   await expect(page.getByLabel("Search clinics, services or doctors")).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-home"), fullPage: true });
+  await keepScreenshot(page, testInfo, "marketplace-home");
   await cards.filter({ hasText: "Spree" }).getByRole("link").first().click();
   await expect(page).toHaveURL(clinicUrl("spree-physio", "/"));
 });
@@ -26,13 +26,13 @@ test("the marketplace search narrows the list on the home page itself @phone", a
   await expect(cards.first()).toContainText("Spree Physio");
   await expect(page.getByTestId("search-summary")).toHaveText("1 clinic matches “physio”");
   await expect(page.getByLabel("Search clinics, services or doctors")).toHaveValue("physio");
-  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-search"), fullPage: true });
+  await keepScreenshot(page, testInfo, "marketplace-search");
 
   const none = await page.goto(marketplaceUrl("/?q=zzzz"));
   expect(none?.status()).toBe(200);
   await expect(page.getByTestId("clinic-card")).toHaveCount(0);
   await expect(page.getByTestId("no-results")).toContainText("No clinics match “zzzz”");
-  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-search-empty"), fullPage: true });
+  await keepScreenshot(page, testInfo, "marketplace-search-empty");
   await page.getByTestId("clear-search").click();
   await expect(page).toHaveURL(marketplaceUrl("/"));
   await expect(page.getByTestId("clinic-card").filter({ hasText: DEMO_CLINICS })).toHaveCount(3);
@@ -46,7 +46,7 @@ for (const slug of ["northside", "spree-physio", "silk-road-dental"]) {
     await expect(page.getByTestId("book-link")).toHaveAttribute("href", "/book");
     await expect(page.getByTestId("location-card")).toHaveCount(2);
     await expect(page.getByTestId("location-card").first().getByTestId("open-state")).toHaveText(/Open now|Closed now/);
-    await page.screenshot({ path: screenshotPath(testInfo, `${slug}-home`), fullPage: true });
+    await keepScreenshot(page, testInfo, `${slug}-home`);
     const logo = await page.goto(clinicUrl(slug, "/brand/logo"));
     expect(logo?.headers()["content-type"]).toContain("image/svg+xml");
     expect(logo?.headers()["content-security-policy"]).toContain("sandbox");
@@ -65,7 +65,7 @@ for (const slug of ["northside", "spree-physio", "silk-road-dental"]) {
       await expect(location.locator('a[href^="tel:"]')).not.toHaveCount(0);
       await expect(location.getByTestId("open-state")).toHaveText(/Open now|Closed now/);
     }
-    await page.screenshot({ path: screenshotPath(testInfo, `${slug}-book`), fullPage: true });
+    await keepScreenshot(page, testInfo, `${slug}-book`);
   });
 }
 

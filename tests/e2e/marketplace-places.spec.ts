@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { signInNewPatient } from "./support/patient";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
@@ -17,7 +17,7 @@ test("the map of clinics degrades to its list offline, and the list filters by c
   await expect(places.filter({ hasText: "Northside Family Health" })).toHaveCount(1);
   await expect(places.filter({ hasText: "Spree Physio" })).toHaveCount(1);
   await expect(page.getByTestId("map-unavailable")).toContainText("The map is unavailable right now");
-  await page.screenshot({ path: screenshotPath(testInfo, "clinics-map-offline"), fullPage: true });
+  await keepScreenshot(page, testInfo, "clinics-map-offline");
 
   await page.getByLabel("City").selectOption("Berlin");
   await page.getByRole("button", { name: "Show clinics" }).click();
@@ -29,7 +29,7 @@ test("the map of clinics degrades to its list offline, and the list filters by c
   await places.first().getByRole("link", { name: "Spree Physio" }).click();
   await expect(page).toHaveURL(marketplaceUrl("/clinics/spree-physio"));
   await expect(page.getByRole("heading", { level: 1, name: "Spree Physio" })).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "clinic-page"), fullPage: true });
+  await keepScreenshot(page, testInfo, "clinic-page");
 });
 
 test("when the tiles load, the map has an accessible name, is reachable by keyboard and its markers lead to clinic pages", async ({ page }) => {
@@ -67,7 +67,7 @@ test("a clinic page shows published services and doctors; a doctor's page books 
   await expect(page).toHaveURL(/\/clinics\/northside\/doctors\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: "Dr. Anjali Patel" })).toBeVisible();
   await expect(page.getByText("Family medicine").first()).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "doctor-page"), fullPage: true });
+  await keepScreenshot(page, testInfo, "doctor-page");
   await expectNoSeriousA11yViolations(page, page.url());
 
   const book = page.getByTestId("service-row").filter({ hasText: "Annual physical" }).getByRole("link", { name: /Book at Harlem/ });
@@ -76,7 +76,7 @@ test("a clinic page shows published services and doctors; a doctor's page books 
   await expect(page.getByRole("heading", { level: 1, name: "Choose a day" })).toBeVisible();
   await expect(page.getByText("Dr. Anjali Patel").first()).toBeVisible();
   await expect(page.getByText("Annual physical").first()).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "doctor-page-to-booking"), fullPage: true });
+  await keepScreenshot(page, testInfo, "doctor-page-to-booking");
 });
 
 /**
@@ -122,7 +122,7 @@ test("a patient saves a clinic, a service and a doctor, finds them in the accoun
   await expect(page.getByTestId("favorites-clinic")).toContainText("Spree Physio");
   await expect(page.getByTestId("favorites-service")).toContainText(serviceName);
   await expect(page.getByTestId("favorites-doctor")).toContainText(doctorName);
-  await page.screenshot({ path: screenshotPath(testInfo, "account-favorites"), fullPage: true });
+  await keepScreenshot(page, testInfo, "account-favorites");
   await expectNoSeriousA11yViolations(page, page.url());
 
   await page.getByTestId("favorites-service").getByRole("button", { name: `Remove ${serviceName} from your favorites` }).click();

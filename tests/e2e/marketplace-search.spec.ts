@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { createMarketplaceClinic } from "./support/marketplace";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
 
@@ -19,14 +19,14 @@ test("a misspelled search finds the dental clinic and books on its own site @pho
   const book = silkRoad.getByTestId("book-result");
   await expect(book).toHaveAttribute("href", new RegExp(`^${escape(clinicOrigin("silk-road-dental"))}/book\\?service=[0-9a-f-]{36}$`));
   await expect(page.getByLabel("Service, specialty or clinic")).toHaveValue("dentl clening");
-  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-service-search"), fullPage: true });
+  await keepScreenshot(page, testInfo, "marketplace-service-search");
 
   // Booking continues on the clinic's own site with the service already chosen.
   await book.click();
   await expect(page).toHaveURL(new RegExp(`^${escape(clinicOrigin("silk-road-dental"))}/book\\?(.+&)?service=[0-9a-f-]{36}`));
   await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Book an appointment");
   await expect(page.getByText("Check-up and professional cleaning").first()).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-to-clinic-booking"), fullPage: true });
+  await keepScreenshot(page, testInfo, "marketplace-to-clinic-booking");
 });
 
 test("filters narrow the results, and internal-only services never show", async ({ page }, testInfo) => {
@@ -38,7 +38,7 @@ test("filters narrow the results, and internal-only services never show", async 
   await expect(results.first()).toContainText("Spree Physio");
   for (const card of await results.all()) await expect(card).toContainText("Berlin");
   await expect(results.filter({ hasText: "Telephone follow-up" })).toHaveCount(0);
-  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-service-search-filtered"), fullPage: true });
+  await keepScreenshot(page, testInfo, "marketplace-service-search-filtered");
 
   // Crown fitting is Silk Road Dental's internal-only service.
   await page.goto(marketplaceUrl("/search?q=crown+fitting"));
@@ -47,7 +47,7 @@ test("filters narrow the results, and internal-only services never show", async 
 
   await page.goto(marketplaceUrl("/search?q=zzzzqqq"));
   await expect(page.getByTestId("no-results")).toContainText("No services match “zzzzqqq”");
-  await page.screenshot({ path: screenshotPath(testInfo, "marketplace-service-search-empty"), fullPage: true });
+  await keepScreenshot(page, testInfo, "marketplace-service-search-empty");
 });
 
 test("a price that is not a number gets a clear message, not an error page", async ({ page }) => {
@@ -119,7 +119,7 @@ test.describe("comparison and sorting", () => {
     await expect(results.filter({ hasText: "Silk Road Dental" }).getByTestId("result-next-free")).toHaveText(/^(Today|Tomorrow|\w{3} \d{1,2} \w{3},) \d{2}:\d{2} GMT\+5$/);
     // The new clinics have no doctors yet.
     await expect(results.filter({ hasText: cheap }).getByTestId("result-next-free")).toHaveText("No free time in the next 30 days");
-    await page.screenshot({ path: screenshotPath(testInfo, "marketplace-search-next-free"), fullPage: true });
+    await keepScreenshot(page, testInfo, "marketplace-search-next-free");
 
     await results.filter({ hasText: cheap }).getByTestId("compare-result").click();
     await expect(page).toHaveURL(/\/compare\?service=Dental(\+|%20)cleaning/);
@@ -132,7 +132,7 @@ test.describe("comparison and sorting", () => {
     await expect(offers.filter({ hasText: "Silk Road Dental" })).toContainText(/\d{2}:\d{2} GMT\+5/);
     // The Book link carries the service to the clinic's own site.
     await expect(offers.filter({ hasText: cheap }).getByRole("link", { name: /Book/ })).toHaveAttribute("href", /^http:\/\/e2e-[0-9a-f]{8}\.localhost:\d+\/book\?service=[0-9a-f-]{36}$/);
-    await page.screenshot({ path: screenshotPath(testInfo, "marketplace-compare"), fullPage: true });
+    await keepScreenshot(page, testInfo, "marketplace-compare");
   });
 
   test("the comparison sorts by price, then by next free time; search results sort by price and by next free time", async ({ page }, testInfo) => {
@@ -148,7 +148,7 @@ test.describe("comparison and sorting", () => {
     await expect(page.getByTestId("compare-sort-soonest")).toHaveAttribute("aria-current", "true");
     // The only clinic with a free time comes first.
     expect((await order())[0]).toBe("Silk Road Dental");
-    await page.screenshot({ path: screenshotPath(testInfo, "marketplace-compare-soonest"), fullPage: true });
+    await keepScreenshot(page, testInfo, "marketplace-compare-soonest");
 
     await page.goto(marketplaceUrl("/search?q=dentl+clening&city=New+York&sort=price"));
     const cards = (await page.getByTestId("search-result").allTextContents()).filter((t) => t.includes(cheap) || t.includes(dear));

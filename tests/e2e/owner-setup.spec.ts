@@ -1,6 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl } from "./support/urls";
 
@@ -42,9 +42,9 @@ async function signInAsOwner(page: Page) {
 
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: screenshotPath(testInfo, `owner-setup-${name}-desktop`), fullPage: true });
+  await keepScreenshot(page, testInfo, `owner-setup-${name}-desktop`);
   await page.setViewportSize(TABLET);
-  await page.screenshot({ path: screenshotPath(testInfo, `owner-setup-${name}-tablet`), fullPage: true });
+  await keepScreenshot(page, testInfo, `owner-setup-${name}-tablet`);
   await page.setViewportSize(DESKTOP);
 }
 
@@ -67,7 +67,7 @@ test("the owner changes the tagline and colour, sees the preview change before s
   await page.getByLabel("Primary colour", { exact: true }).fill("#7c3aed");
   await expect(preview).toHaveAttribute("style", /--brand: ?124 58 237/);
   await expect(page.getByTestId("colorPrimary-check")).toContainText("Readable");
-  await page.screenshot({ path: screenshotPath(testInfo, "owner-setup-clinic-preview-desktop"), fullPage: true });
+  await keepScreenshot(page, testInfo, "owner-setup-clinic-preview-desktop");
 
   // Nothing is saved yet: the site still has the old tagline.
   const site = await context.newPage();
@@ -80,7 +80,7 @@ test("the owner changes the tagline and colour, sees the preview change before s
   await site.reload();
   await expect(site.getByText("Same-day visits in Upper Manhattan")).toBeVisible();
   await expect(site.locator("html")).toHaveAttribute("style", /--brand: ?124 58 237/);
-  await site.screenshot({ path: screenshotPath(testInfo, "owner-setup-site-after-desktop"), fullPage: false });
+  await keepScreenshot(site, testInfo, "owner-setup-site-after-desktop", { fullPage: false });
   await site.close();
 });
 
@@ -115,7 +115,7 @@ test("the owner uploads a logo; a renamed document is refused", async ({ page },
   await expect(page.getByTestId("logo-answer")).toHaveText("The new logo is on the clinic's site.");
 
   await expect(page.getByText("Current logo: PNG.")).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "owner-setup-logo-desktop"), fullPage: false });
+  await keepScreenshot(page, testInfo, "owner-setup-logo-desktop", { fullPage: false });
 
   // The site's header shows the new logo at a new versioned address, cached for good.
   await page.goto(clinicUrl("northside", "/"));

@@ -3,7 +3,7 @@
  * screenshot at desktop (1366×900) and tablet (820×1180) width for people to look at.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { clinicUrl } from "./support/urls";
 
@@ -37,9 +37,9 @@ for (const person of people) {
       await expectNoSeriousA11yViolations(page, `${person.role}: ${p.label}`);
       const name = `tour-${person.role}-${p.href.replace(/^\/panel\/?/, "").replace(/\//g, "-") || "today"}`;
       await page.setViewportSize({ width: 1366, height: 900 });
-      await page.screenshot({ path: screenshotPath(testInfo, `${name}-desktop`), fullPage: true });
+      await keepScreenshot(page, testInfo, `${name}-desktop`);
       await page.setViewportSize({ width: 820, height: 1180 });
-      await page.screenshot({ path: screenshotPath(testInfo, `${name}-tablet`), fullPage: true });
+      await keepScreenshot(page, testInfo, `${name}-tablet`);
       await page.setViewportSize({ width: 1366, height: 900 });
     }
   });

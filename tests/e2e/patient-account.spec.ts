@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
@@ -10,7 +10,7 @@ test("the appointments page asks who you are first", async ({ page }) => {
 });
 
 test("a new patient books on northside, sees the visit on /account and cancels it @phone", async ({ page, request }, testInfo) => {
-  const shot = (name: string) => page.screenshot({ path: screenshotPath(testInfo, `account-${name}`), fullPage: true });
+  const shot = (name: string) => keepScreenshot(page, testInfo, `account-${name}`);
   // The two viewports run side by side; each books at its own location so they never compete.
   const locationName = testInfo.project.name === "phone" ? "Washington Heights" : "Harlem";
 

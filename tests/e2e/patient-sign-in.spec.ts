@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { latestMessage, newTestPhone } from "./support/outbox";
 import { comeFromOwnNetwork } from "./support/patient";
 import { clinicOrigin, clinicUrl } from "./support/urls";
@@ -14,7 +14,7 @@ test("a new patient signs in on northside with the SMS code and is not signed in
   await page.getByLabel("Mobile phone number").fill(phone.typed);
   await page.getByRole("button", { name: "Send code" }).click();
   await expect(page.getByLabel("6-digit code")).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "patient-sign-in-code"), fullPage: true });
+  await keepScreenshot(page, testInfo, "patient-sign-in-code");
 
   const [, code] = await latestMessage(request, phone.e164, /^(\d{6}) is your/);
   await page.getByLabel("6-digit code").fill(code!);
@@ -27,7 +27,7 @@ test("a new patient signs in on northside with the SMS code and is not signed in
 
   await expect(page).toHaveURL(clinicUrl("northside", "/"));
   await expect(page.getByTestId("signed-in-as")).toContainText("Ada");
-  await page.screenshot({ path: screenshotPath(testInfo, "patient-signed-in"), fullPage: true });
+  await keepScreenshot(page, testInfo, "patient-signed-in");
 
   const cookies = await context.cookies(clinicOrigin("northside"));
   const session = cookies.find((c) => c.name === "medslot_session");

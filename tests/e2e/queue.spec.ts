@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl } from "./support/urls";
 
@@ -125,7 +125,7 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   await expect(answer).toContainText("Checked in: ticket");
   const number = /ticket ([A-Z]-\d{3})/.exec((await answer.textContent()) ?? "")![1]!;
   await expect(desk.locator(`[data-testid=ticket][data-appointment-id="${visit.appointmentId}"]`)).toHaveAttribute("data-state", "waiting");
-  await desk.screenshot({ path: screenshotPath(testInfo, "queue-desk-desktop"), fullPage: true });
+  await keepScreenshot(desk, testInfo, "queue-desk-desktop");
 
   // Without a reload, the board lists the number with initials only, and the doctor sees the patient.
   await expect(board.getByTestId("board-waiting")).toContainText(number);
@@ -134,7 +134,7 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   const waitingForDoctor = doctor.locator(`[data-testid=my-waiting-ticket][data-appointment-id="${visit.appointmentId}"]`);
   await expect(waitingForDoctor).toContainText("Quinn Rivers");
   await expect(waitingForDoctor.getByRole("link", { name: "Quinn Rivers" })).toHaveAttribute("href", /\/panel\/patients\/[0-9a-f-]{36}$/);
-  await doctor.screenshot({ path: screenshotPath(testInfo, "queue-my-day-tablet"), fullPage: true });
+  await keepScreenshot(doctor, testInfo, "queue-my-day-tablet");
 
   // The patient's phone shows the number and the place in line.
   const phone = await newPage(browser, { width: 390, height: 844 });
@@ -142,7 +142,7 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   await expect(phone.getByTestId("check-in-number")).toHaveText(number);
   await expect(phone.getByTestId("check-in-position")).toContainText(/in line/);
   await expect(phone.getByTestId("check-in-wait")).toContainText("Estimated wait");
-  await phone.screenshot({ path: screenshotPath(testInfo, "queue-check-in-phone"), fullPage: true });
+  await keepScreenshot(phone, testInfo, "queue-check-in-phone");
 
   // The doctor calls the next patient to a room: the board shows it big, the desk and the phone follow.
   const callNext = doctor.locator(`form:has(#room-next-${visit.locationId})`);
@@ -151,7 +151,7 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   await expect(doctor.getByTestId("queue-answer")).toContainText(`${number} called to ${room}`);
   await expect(board.getByTestId("board-called-number")).toHaveText(number);
   await expect(board.getByTestId("board-called-room")).toHaveText(room);
-  await board.screenshot({ path: screenshotPath(testInfo, "queue-board-1920") });
+  await keepScreenshot(board, testInfo, "queue-board-1920", { fullPage: false });
   await expect(desk.locator(`[data-testid=ticket][data-appointment-id="${visit.appointmentId}"]`)).toHaveAttribute("data-state", "called");
   await expect(phone.getByTestId("check-in-called")).toContainText(room);
 
@@ -165,9 +165,9 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   await expect(phone.getByTestId("check-in-ticket")).toHaveAttribute("data-state", "done");
 
   await desk.setViewportSize({ width: 820, height: 1180 });
-  await desk.screenshot({ path: screenshotPath(testInfo, "queue-desk-tablet"), fullPage: true });
+  await keepScreenshot(desk, testInfo, "queue-desk-tablet");
   await doctor.setViewportSize({ width: 1366, height: 900 });
-  await doctor.screenshot({ path: screenshotPath(testInfo, "queue-my-day-desktop"), fullPage: true });
+  await keepScreenshot(doctor, testInfo, "queue-my-day-desktop");
 });
 
 test("the patient checks in from their phone with the I'm here button", async ({ page }, testInfo) => {
@@ -178,7 +178,7 @@ test("the patient checks in from their phone with the I'm here button", async ({
   await page.getByTestId("im-here").click();
   await expect(page.getByTestId("check-in-number")).toHaveText(/^[A-Z]-\d{3}$/);
   await expect(page.getByTestId("check-in-position")).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "queue-self-check-in-phone"), fullPage: true });
+  await keepScreenshot(page, testInfo, "queue-self-check-in-phone");
   // An altered link opens nothing.
   const link = checkInPath(visit);
   const response = await page.goto(clinicUrl("northside", link.slice(0, -1) + (link.endsWith("0") ? "1" : "0")));

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
@@ -15,11 +15,11 @@ async function signIn(page: Page, url: string, email: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-async function shoot(page: Page, testInfo: Parameters<typeof screenshotPath>[0], name: string) {
+async function shoot(page: Page, testInfo: TestInfo, name: string) {
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: screenshotPath(testInfo, `records-${name}-desktop`), fullPage: true });
+  await keepScreenshot(page, testInfo, `records-${name}-desktop`);
   await page.setViewportSize(TABLET);
-  await page.screenshot({ path: screenshotPath(testInfo, `records-${name}-tablet`), fullPage: true });
+  await keepScreenshot(page, testInfo, `records-${name}-tablet`);
   await page.setViewportSize(DESKTOP);
 }
 
@@ -103,7 +103,7 @@ test("an operator breaks the glass with a reason; the owner sees it and the doct
   await operator.getByTestId("operator-patients").getByRole("link").first().click();
   await expect(operator.getByTestId("break-glass-notice")).toBeVisible();
   await expect(operator.getByText("Clinical notes and treatment plans are not shown to operators.")).toBeVisible();
-  await operator.screenshot({ path: screenshotPath(testInfo, "records-operator-record-desktop"), fullPage: true });
+  await keepScreenshot(operator, testInfo, "records-operator-record-desktop");
   await operator.close();
 
   await page.setViewportSize(DESKTOP);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl } from "./support/urls";
@@ -37,7 +37,7 @@ test("the owner opens the reports, changes the range, sees the charts and downlo
   expect(Number(await page.getByTestId("total-bookings").textContent())).toBeGreaterThan(0);
   await expect(page.getByTestId("no-show-rate")).toHaveText(/^\d+(\.\d)?%$/);
   await expect(page.getByTestId("utilization-doctors-row").first()).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "reports-owner-desktop"), fullPage: true });
+  await keepScreenshot(page, testInfo, "reports-owner-desktop");
 
   // Another period: the page says it is updating, then shows the new days.
   const before = await page.getByTestId("reports").getAttribute("data-range");
@@ -71,14 +71,14 @@ test("the owner opens the reports, changes the range, sees the charts and downlo
   await page.getByLabel("Period").selectOption("this-month");
   await expect(page).toHaveURL(/range=this-month/);
   await expect(page.getByRole("img", { name: /Bookings per day/ })).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "reports-owner-tablet"), fullPage: true });
-  await page.screenshot({ path: screenshotPath(testInfo, "reports-owner-tablet-top") });
+  await keepScreenshot(page, testInfo, "reports-owner-tablet");
+  await keepScreenshot(page, testInfo, "reports-owner-tablet-top", { fullPage: false });
 
   // On a phone the filters stack and wide tables scroll inside their card, not the page.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole("img", { name: /Bookings per day/ })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await page.screenshot({ path: screenshotPath(testInfo, "reports-owner-phone"), fullPage: true });
+  await keepScreenshot(page, testInfo, "reports-owner-phone");
 });
 
 test("a secretary marks a no-show and the owner's no-show rate changes", async ({ browser }, testInfo) => {
@@ -135,7 +135,7 @@ test("a secretary marks a no-show and the owner's no-show rate changes", async (
   const pct = (n: number, d: number) => `${Math.round((n / d) * 1000) / 10}%`;
   expect(after.rate).toBe(pct(after.noShows, after.due));
   expect(after.rate).not.toBe(before.rate);
-  await owner.screenshot({ path: screenshotPath(testInfo, "reports-after-no-show-desktop"), fullPage: true });
+  await keepScreenshot(owner, testInfo, "reports-after-no-show-desktop");
   await owner.context().close();
   await desk.context().close();
 });

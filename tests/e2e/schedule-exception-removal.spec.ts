@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
@@ -30,7 +30,7 @@ test("removing a schedule exception asks first and says what it reopens, with Ja
   const confirm = plain.getByTestId("exception-confirm");
   await expect(confirm).toContainText(note);
   await expect(confirm).toContainText("again during");
-  await plain.screenshot({ path: screenshotPath(testInfo, "schedule-exception-confirm"), fullPage: true });
+  await keepScreenshot(plain, testInfo, "schedule-exception-confirm");
   await confirm.getByRole("link", { name: "Keep it" }).click();
   await expect(plain.getByTestId("exception-list")).toContainText(note);
 
@@ -92,10 +92,10 @@ test("a visit inside new time off shows as needing a move on the desk board and 
   await page.goto(clinicUrl("northside", `/panel/desk?day=${day}&needsMoving=1`));
   await expect(page.getByTestId("board-visit").filter({ hasText: "Movewell" }).getByTestId("visit-needs-moving")).toBeVisible();
   await expect(page.getByTestId("board-needs-moving")).toContainText("Movewell");
-  await page.screenshot({ path: screenshotPath(testInfo, "desk-needs-moving"), fullPage: true });
+  await keepScreenshot(page, testInfo, "desk-needs-moving");
   await page.goto(clinicUrl("northside", `/panel/calendar?date=${day}&needsMoving=1`));
   await expect(page.locator('[data-testid="calendar-block"][data-needs-moving="true"]').first()).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "calendar-needs-moving"), fullPage: true });
+  await keepScreenshot(page, testInfo, "calendar-needs-moving");
 
   // Cleaned up: the time off goes again (after the question).
   await page.goto(clinicUrl("northside", "/panel/schedules"));

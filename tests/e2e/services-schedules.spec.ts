@@ -5,7 +5,7 @@
  * each page on desktop and tablet.
  */
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { nextMonth } from "./support/booking";
 import { clinicUrl } from "./support/urls";
@@ -33,9 +33,9 @@ async function signIn(page: Page, email: string) {
 /** Desktop (1366×900) and tablet (820×1180) screenshots of the page as it is now. */
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.screenshot({ path: screenshotPath(testInfo, `services-schedules-${name}-desktop`), fullPage: true });
+  await keepScreenshot(page, testInfo, `services-schedules-${name}-desktop`);
   await page.setViewportSize({ width: 820, height: 1180 });
-  await page.screenshot({ path: screenshotPath(testInfo, `services-schedules-${name}-tablet`), fullPage: true });
+  await keepScreenshot(page, testInfo, `services-schedules-${name}-tablet`);
   await page.setViewportSize({ width: 1366, height: 900 });
 }
 

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { latestMessage } from "./support/outbox";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
@@ -23,9 +23,9 @@ async function signIn(page: Page, url: string, email: string) {
 }
 
 async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: screenshotPath(testInfo, `staff-admin-${name}-desktop`), fullPage: true });
+  await keepScreenshot(page, testInfo, `staff-admin-${name}-desktop`);
   await page.setViewportSize(TABLET);
-  await page.screenshot({ path: screenshotPath(testInfo, `staff-admin-${name}-tablet`), fullPage: true });
+  await keepScreenshot(page, testInfo, `staff-admin-${name}-tablet`);
   await page.setViewportSize({ width: 1366, height: 900 });
 }
 

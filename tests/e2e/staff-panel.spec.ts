@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { screenshotPath } from "./support/artifacts";
+import { keepScreenshot } from "./support/artifacts";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
 const PASSWORD = "medslot-demo-2026";
@@ -15,7 +15,7 @@ test("the owner of northside signs in and sees the owner's panel @phone", async 
   await signIn(page, clinicUrl("northside", "/staff/sign-in"), "owner@northside.test");
   await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
   await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
-  await page.screenshot({ path: screenshotPath(testInfo, "panel-owner-today"), fullPage: true });
+  await keepScreenshot(page, testInfo, "panel-owner-today");
 
   const nav = page.getByRole("navigation", { name: "Panel" });
   if (testInfo.project.name === "phone") await page.locator("summary", { hasText: "Menu" }).click();
@@ -24,7 +24,7 @@ test("the owner of northside signs in and sees the owner's panel @phone", async 
   await nav.getByRole("link", { name: "Staff" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Staff" })).toBeVisible();
   await expect(page.getByText("dr.patel@northside.test").first()).toBeAttached();
-  await page.screenshot({ path: screenshotPath(testInfo, "panel-owner-staff"), fullPage: true });
+  await keepScreenshot(page, testInfo, "panel-owner-staff");
 
   if (testInfo.project.name === "phone") await page.locator("summary", { hasText: "Menu" }).click();
   await nav.getByRole("link", { name: "Payouts" }).click();
@@ -45,7 +45,7 @@ test("a secretary sees the front-desk panel and cannot open owner pages", async 
     expect(response?.status(), path).toBe(403);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("You don't have access to this page");
   }
-  await page.screenshot({ path: screenshotPath(testInfo, "panel-secretary-403"), fullPage: true });
+  await keepScreenshot(page, testInfo, "panel-secretary-403");
 });
 
 test("a doctor sees their own profile, and northside staff have no access on another clinic's host", async ({ page }) => {
