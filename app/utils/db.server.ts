@@ -53,7 +53,6 @@ export interface Db {
    * transaction, so a pooled connection carries none here and RLS shows it no clinic's rows.
    */
   readPublished<R = Record<string, unknown>>(query: { text: string; values: unknown[] }): Promise<R[]>;
-  prisma: PrismaClient;
   /** What this process's caches must forget (see change-feed.server.ts); read after our own changes too. */
   changes: ChangeFeed;
   disconnect(): Promise<void>;
@@ -264,7 +263,6 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     async readPublished<R>(query: { text: string; values: unknown[] }) {
       return (await pool.query(query.text, query.values)).rows as R[];
     },
-    prisma,
     async disconnect() {
       await changes.stop();
       await prisma.$disconnect();
