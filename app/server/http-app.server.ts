@@ -17,7 +17,7 @@ import { getDb } from "~/utils/db.server";
 import { malformedAddressResponse } from "~/utils/malformed-address.server";
 import type { Env } from "~/utils/env.server";
 import { log, redactPath } from "~/utils/log.server";
-import { rawBodyOf } from "~/utils/raw-body.server";
+import { rawBodyOf, welcomeBytes } from "~/utils/raw-body.server";
 import { isSameOrigin } from "~/utils/origin.server";
 import { knownRefusalBeforeRouting, sendEarlyRefusal } from "~/modules/api/rate-limits.server";
 import { asksToBeKept, PAGE_CACHE_HEADER, PageCache, type KeptPage } from "./page-cache.server";
@@ -40,16 +40,29 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   // Every answer, static files and refusals included, starts with the security headers; a page
   // replaces the Content-Security-Policy with its own (entry.server.tsx).
   const baseline = { plain: Object.entries(baselineSecurityHeaders(env, false)), secure: Object.entries(baselineSecurityHeaders(env, true)) };
-  app.use((req, res, next) => {
+  const setBaselineHeaders = (req: express.Request, res: express.Response) => {
     for (const [name, value] of req.secure ? baseline.secure : baseline.plain) res.setHeader(name, value);
+  };
+
+  // The hottest API calls (slot reads, bookings) take a lane of their own, first: the baseline
+  // headers, the request id and log, the early refusal of a caller known to be over its limit, then
+  // straight to their route's loader or action (see `direct` below). What the other middleware
+  // does (compression, static files, the same-origin check, kept pages) never applies to them.
+  const directRoutes = new Map<string, (req: express.Request, res: express.Response) => Promise<void>>();
+  app.use((req, res, next) => {
+    const serve = req.headers.cookie || !req.headers.authorization ? undefined : directRoutes.get(`${req.method} ${req.path}`);
+    if (!serve) return next();
+    setBaselineHeaders(req, res);
+    trackRequest(req, res);
+    if (refusedAsKnownOverLimit(req, res)) return;
+    serve(req, res).catch(next);
+  });
+
+  app.use((req, res, next) => {
+    setBaselineHeaders(req, res);
     next();
   });
-  // The direct API routes below write their answers whole, compressed where it pays (a kept slot
-  // answer carries its gzip form); the compression middleware would only wrap them.
-  const compress = compression();
-  const directRoutes = new Set<string>();
-  const isDirectCall = (req: express.Request) => directRoutes.has(`${req.method} ${req.path}`) && !req.headers.cookie && Boolean(req.headers.authorization);
-  app.use((req, res, next) => (isDirectCall(req) ? next() : compress(req, res, next)));
+  app.use(compression());
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   // The other static files are few and known at start: a page or API request is not looked up on disk.
   const publicFiles = listPublicFiles(publicDir);
@@ -57,7 +70,7 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   app.use((req, res, next) => (publicFiles.has(req.path) ? serveStatic(req, res, next) : next()));
   const pages = new PageCache(getDb().changes);
 
-  app.use((req, res, next) => {
+  function trackRequest(req: express.Request, res: express.Response) {
     // A proxy's request id is kept when it looks like one; anything else is replaced, since it
     // ends up in logs and the audit trail.
     const given = req.get("x-request-id") ?? "";
@@ -77,6 +90,9 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
         clinic: res.locals.clinicSlug,
       });
     });
+  }
+  app.use((req, res, next) => {
+    trackRequest(req, res);
     next();
   });
 
@@ -119,12 +135,16 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   // An API caller already known to be over its rate limit is answered here, from memory, for about
   // what a static file costs (through Remix a 429 costs three times as much), and held until a
   // retry could succeed, so a client that ignores Retry-After cannot spend the server on refusals.
-  app.use("/api/v1", (req, res, next) => {
+  function refusedAsKnownOverLimit(req: express.Request, res: express.Response): boolean {
     const refusal = knownRefusalBeforeRouting({ authorization: req.get("authorization"), clientIp: req.ip ?? "unknown", requestId: res.locals.requestId as string });
-    if (!refusal) return next();
+    if (!refusal) return false;
     sendEarlyRefusal(refusal, () => {
       if (!res.destroyed) res.status(refusal.status).set(refusal.headers).send(refusal.body);
     });
+    return true;
+  }
+  app.use("/api/v1", (req, res, next) => {
+    if (!refusedAsKnownOverLimit(req, res)) next();
   });
 
   // An anonymous visitor's public page, when it was rendered a moment ago (see page-cache.server.ts).
@@ -149,40 +169,37 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
   // The hottest API calls (slot reads, bookings) go straight to their route's loader or action:
   // the same code and answers, without the framework's router and request machinery, which cost
   // more than a cached answer itself (docs/decisions/028). Only calls with an API key and no
-  // cookie; anything else takes the usual way.
+  // cookie, at exactly this path; anything else takes the usual way. Served by the first
+  // middleware above.
   const direct = (routeId: string, method: "GET" | "POST", pathname: string) => {
     const route = build.routes[routeId]?.module as { loader?: LoaderFunction; action?: ActionFunction } | undefined;
     const handler = method === "GET" ? route?.loader : route?.action;
     if (!handler) return;
-    directRoutes.add(`${method} ${pathname}`);
-    app[method === "GET" ? "get" : "post"](pathname, (req, res, next) => {
-      if (!isDirectCall(req)) return next();
-      void (async () => {
-        const url = remixUrl(req);
-        const limit = bodyLimitFor(url.pathname);
-        const controller = new AbortController();
-        let tooLarge = false;
-        let body: ReadableStream<Uint8Array> | null = null;
-        if (method === "POST") {
-          discardUnreadBodyAfterAnswer(req, res);
-          if (declaresMoreThan(req.get("content-length"), limit.bytes)) return refuseBody(req, res, url, limit);
-          body = limitedBody(req, limit.bytes, (error) => {
-            tooLarge = true;
-            controller.abort(error);
-          });
-          let finished = false;
-          res.on("finish", () => (finished = true));
-          res.on("close", () => finished || controller.abort());
-        }
-        const context = await getLoadContext(req, res);
-        const request = plainRequest(req, url, method, body, method === "GET" ? NEVER_ABORTED : controller.signal);
-        const response = (await handler({ request, context, params: {} })) as Response;
-        if (tooLarge) {
-          await response.body?.cancel().catch(() => {});
-          return refuseBody(req, res, url, limit);
-        }
-        await sendResponse(res, response);
-      })().catch(next);
+    directRoutes.set(`${method} ${pathname}`, async (req, res) => {
+      const url = remixUrl(req);
+      const limit = bodyLimitFor(url.pathname);
+      const controller = new AbortController();
+      let tooLarge = false;
+      let body: ReadableStream<Uint8Array> | null = null;
+      if (method === "POST") {
+        discardUnreadBodyAfterAnswer(req, res);
+        if (declaresMoreThan(req.get("content-length"), limit.bytes)) return refuseBody(req, res, url, limit);
+        body = limitedBody(req, limit.bytes, (error) => {
+          tooLarge = true;
+          controller.abort(error);
+        });
+        let finished = false;
+        res.on("finish", () => (finished = true));
+        res.on("close", () => finished || controller.abort());
+      }
+      const context = await getLoadContext(req, res);
+      const request = plainRequest(req, url, method, body, method === "GET" ? NEVER_ABORTED : controller.signal);
+      const response = (await handler({ request, context, params: {} })) as Response;
+      if (tooLarge) {
+        await response.body?.cancel().catch(() => {});
+        return refuseBody(req, res, url, limit);
+      }
+      await sendResponse(res, response);
     });
   };
   direct("routes/api.v1.slots", "GET", "/api/v1/slots");
@@ -406,7 +423,7 @@ function plainRequest(req: express.Request, url: URL, method: "GET" | "POST", bo
     },
     has: (name: string) => header(name) !== undefined,
   };
-  return { url: url.href, method, headers, body, signal } as unknown as Request;
+  return welcomeBytes({ url: url.href, method, headers, body, signal }) as unknown as Request;
 }
 
 const NEVER_ABORTED = new AbortController().signal;

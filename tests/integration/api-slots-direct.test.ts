@@ -46,6 +46,10 @@ test("a keyed call gets the free times the route gives, with its rate-limit head
   expect(direct.headers["cache-control"]).toBe("no-store");
   expect(direct.headers["ratelimit-policy"]).toBe('"api-key";q=2000;w=2');
   expect(direct.headers["x-request-id"]).toBeTruthy();
+  // The direct lane starts with the same security headers as every other answer.
+  expect(direct.headers["content-security-policy"]).toContain("default-src 'none'");
+  expect(direct.headers["x-content-type-options"]).toBe("nosniff");
+  expect(direct.headers["x-frame-options"]).toBe("SAMEORIGIN");
   const throughRoute = await callRoute(slotsRoute, path(), { host: host(f), key });
   const body = JSON.parse(direct.text) as { slots: unknown[] };
   expect(body.slots.length).toBeGreaterThan(0);

@@ -16,7 +16,7 @@ import type { ClinicSite } from "~/modules/tenancy/site.server";
 import { bodyLimitFor, isBodyTooLarge, readBodyWithin } from "~/utils/body-limit.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
 import { getDb, type Db } from "~/utils/db.server";
-import { responseFromBytes } from "~/utils/raw-body.server";
+import { answerFromBytes, responseFromBytes } from "~/utils/raw-body.server";
 import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
 import { authenticateApiKey, hashApiKey } from "./api-keys.server";
@@ -229,9 +229,9 @@ export function apiJson(body: unknown, init: { status?: number; headers?: Record
  */
 export function apiJsonAnswer(request: Request, answer: { plain: () => Buffer; gzip: () => Buffer }): Response {
   const headers = new Headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", Vary: "Accept-Encoding" });
-  if (!acceptsGzip(request.headers.get("accept-encoding"))) return responseFromBytes(answer.plain(), { status: 200, headers });
+  if (!acceptsGzip(request.headers.get("accept-encoding"))) return answerFromBytes(request, answer.plain(), { status: 200, headers });
   headers.set("Content-Encoding", "gzip");
-  return responseFromBytes(answer.gzip(), { status: 200, headers });
+  return answerFromBytes(request, answer.gzip(), { status: 200, headers });
 }
 
 /** An answer that may be a replay of an earlier request with the same Idempotency-Key. */
