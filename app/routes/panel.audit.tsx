@@ -157,7 +157,8 @@ export default function AuditLog() {
 
       {rows.length ? (
         <div className="card overflow-hidden">
-          <div className="overflow-x-auto">
+          {/* Focusable, so a keyboard can scroll the table sideways when a long entry widens it. */}
+          <div className="overflow-x-auto focus-visible:outline focus-visible:outline-2 focus-visible:outline-brand" tabIndex={0} role="region" aria-label="Audit log entries">
             <table className="w-full min-w-[52rem] text-left text-sm" data-testid="audit-rows">
               <caption className="sr-only">Audit log entries, newest first</caption>
               <thead className="bg-slate-50 text-xs uppercase tracking-wider text-slate-600">
