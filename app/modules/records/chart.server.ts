@@ -181,6 +181,9 @@ export async function changeChart(tx: Tx, clinic: ClinicRef, ref: PatientRef, fo
     }
     case "amend-note":
     case "sign-note": {
+      // One change of a note at a time: a second tab waits, then reads the version the first made
+      // and is told so, rather than failing on the version's unique key.
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`chart-note:${form.noteId}`}, 0))::text AS locked`;
       const versions = await noteVersions(tx, clinic.id, ref, form.noteId);
       const [chain] = chainNotes(versions, now);
       const refusal = noteChangeRefusal(chain!, who.staffUserId, form.intent === "amend-note" ? form.expectedVersion : undefined);
