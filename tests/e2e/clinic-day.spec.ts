@@ -8,6 +8,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
 import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
+import { soonTimes } from "./support/soon";
 import { clinicUrl } from "./support/urls";
 
 const PASSWORD = "medslot-demo-2026";
@@ -30,22 +31,23 @@ async function newPage(browser: Browser, viewport: { width: number; height: numb
 
 /**
  * The booked visit becomes due: it is moved to start within the hour (the test cannot wait for
- * tomorrow), at the first few free minutes of the doctor's. Returns the location of the visit.
+ * tomorrow), at the first free minutes of the doctor's and the room's, shortened to fit if need be.
+ * Returns the location of the visit.
  */
 async function bringForward(appointmentId: string): Promise<string> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrls().superuserUrl });
   await client.connect();
   try {
-    for (let offset = 5; offset < 55; offset += 5) {
+    for (const { offset, minutes } of soonTimes("America/New_York")) {
       try {
         const { rows } = await client.query<{ location_id: string }>(
           `UPDATE appointments
               SET starts_at = date_trunc('minute', now()) + make_interval(mins => $2::int),
-                  ends_at = date_trunc('minute', now()) + make_interval(mins => $2::int) + (ends_at - starts_at),
-                  blocked_from = date_trunc('minute', now()) + make_interval(mins => $2::int) - (starts_at - blocked_from),
-                  blocked_to = date_trunc('minute', now()) + make_interval(mins => $2::int) + (blocked_to - starts_at)
+                  ends_at = date_trunc('minute', now()) + make_interval(mins => $2::int + $3::int),
+                  blocked_from = date_trunc('minute', now()) + make_interval(mins => $2::int),
+                  blocked_to = date_trunc('minute', now()) + make_interval(mins => $2::int + $3::int)
             WHERE id = $1::uuid RETURNING location_id::text`,
-          [appointmentId, offset],
+          [appointmentId, offset, minutes],
         );
         return rows[0]!.location_id;
       } catch {

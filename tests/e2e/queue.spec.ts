@@ -11,6 +11,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
 import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
+import { soonTimes } from "./support/soon";
 import { clinicUrl } from "./support/urls";
 
 const PASSWORD = "medslot-demo-2026";
@@ -50,17 +51,7 @@ async function bookSoonForDrPatel(firstName: string, lastName: string): Promise<
     const patient = await client.query<{ id: string }>(`INSERT INTO patient_accounts (phone, first_name, last_name) VALUES ($1, $2, $3) RETURNING id::text`, [`+1999555${randomInt(1000, 9999)}${randomInt(10, 99)}`, firstName, lastName]);
     const patientId = patient.rows[0]!.id;
     await client.query(`INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES ($1::uuid, $2::uuid) ON CONFLICT DO NOTHING`, [d.clinic_id, patientId]);
-    // A visit still ahead on the clinic's today and within the hour (the patient may check in from
-    // an hour before): five minutes, or one where the demo diary and other tests left only a
-    // sliver of Dr. Patel's hour, at any minute of it; late in the clinic's evening, one minute
-    // before midnight (so the test holds whatever the time of day).
-    const [hour, minute] = new Intl.DateTimeFormat("en-GB", { timeZone: "America/New_York", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date()).split(":").map(Number);
-    const beforeMidnight = 24 * 60 - (hour! * 60 + minute!);
-    const lateEvening = beforeMidnight < 65;
-    const everyMinute = Array.from({ length: 55 }, (_, i) => i + 2);
-    const tries = lateEvening
-      ? Array.from({ length: Math.max(1, beforeMidnight - 2) }, (_, i) => ({ offset: i + 1, minutes: 1 }))
-      : [...everyMinute.map((offset) => ({ offset, minutes: 5 })), ...everyMinute.map((offset) => ({ offset, minutes: 1 }))];
+    const tries = soonTimes("America/New_York");
     for (const { offset, minutes } of tries) {
       try {
         await client.query("BEGIN");
