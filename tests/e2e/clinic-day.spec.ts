@@ -4,22 +4,13 @@
  * and the doctor's My day follow without a reload; the doctor calls, starts and finishes the visit.
  */
 import { randomInt } from "node:crypto";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import pg from "pg";
 import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { soonTimes } from "./support/soon";
 import { clinicUrl } from "./support/urls";
-
-const PASSWORD = "medslot-demo-2026";
-
-async function signIn(page: Page, email: string) {
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
-}
+import { signInStaff } from "./support/sessions";
 
 function nyDate(days: number) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(Date.now() + days * 86_400_000));
@@ -62,7 +53,7 @@ async function bringForward(appointmentId: string): Promise<string> {
 
 test("the desk books a phone patient and checks them in; the board and the doctor's screen follow live; the doctor calls and finishes the visit", async ({ page: desk, browser }, testInfo) => {
   test.setTimeout(150_000);
-  await signIn(desk, "desk@northside.test");
+  await signInStaff(desk, "desk@northside.test");
 
   // Book by phone: a new patient, a flu shot with Dr. Patel on the first day with a free time.
   await desk.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Book by phone" }).click();
@@ -105,7 +96,7 @@ test("the desk books a phone patient and checks them in; the board and the docto
   await board.goto(boardUrl);
   await expect(board.getByTestId("live-state")).toHaveAttribute("data-state", "live");
   const doctorPage = await newPage(browser, { width: 820, height: 1180 });
-  await signIn(doctorPage, "dr.patel@northside.test");
+  await signInStaff(doctorPage, "dr.patel@northside.test");
   await doctorPage.goto(clinicUrl("northside", "/panel/my-day"));
   await expect(doctorPage.getByTestId("live-state")).toHaveAttribute("data-state", "live");
   const waiting = doctorPage.locator(`[data-testid=my-waiting-ticket][data-appointment-id="${appointmentId}"]`);

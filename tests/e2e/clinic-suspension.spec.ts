@@ -4,21 +4,14 @@
  * tablet (820×1180) and phone.
  */
 import { randomUUID } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
-const PASSWORD = "medslot-demo-2026";
 const REASON = "Licence renewal under review by the state health department";
-
-async function signIn(page: Page, url: string, email: string) {
-  await page.goto(url);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 /** A live clinic of its own (suspending a demo clinic would upset other specs), with an owner who has the demo password. */
 async function createLiveClinic(): Promise<{ slug: string; name: string; ownerEmail: string }> {
@@ -53,7 +46,7 @@ test("a suspended clinic's site is offline; its owner still has the panel, with 
   const clinic = await createLiveClinic();
 
   const operator = await browser.newPage();
-  await signIn(operator, marketplaceUrl("/staff/sign-in"), "operator@medslot.test");
+  await signInStaff(operator, "operator@medslot.test", { clinic: null });
   await expect(operator).toHaveURL(marketplaceUrl("/admin"));
   await operator.goto(marketplaceUrl("/admin?status=live"));
   await operator.getByTestId(`directory-${clinic.slug}`).getByRole("link", { name: clinic.name }).click();
@@ -66,7 +59,7 @@ test("a suspended clinic's site is offline; its owner still has the panel, with 
   const site = await page.goto(clinicUrl(clinic.slug, "/"));
   expect(site?.status()).toBe(404);
 
-  await signIn(page, clinicUrl(clinic.slug, "/staff/sign-in"), clinic.ownerEmail);
+  await signInStaff(page, clinic.ownerEmail, { clinic: clinic.slug });
   await expect(page).toHaveURL(clinicUrl(clinic.slug, "/panel"));
   const banner = page.getByTestId("clinic-suspended");
   await expect(banner).toBeVisible();

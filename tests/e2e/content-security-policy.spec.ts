@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
 /**
  * The pages run under their Content-Security-Policy: the app's scripts load and hydrate (Remix's
@@ -51,11 +52,7 @@ test("marketplace, clinic site, booking page and map run with the policy and no 
 
 test("the staff panel runs with the policy and no violation", async ({ page }) => {
   const seen = await watchForViolations(page);
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("desk@northside.test");
-  await page.getByLabel("Password").fill("medslot-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/panel/);
+  await signInStaff(page, "desk@northside.test");
   for (const path of ["/panel/desk", "/panel/calendar", "/panel/queue", "/panel/book"]) {
     await expectRunsCleanly(page, seen, clinicUrl("northside", path));
   }

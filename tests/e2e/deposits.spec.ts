@@ -6,6 +6,7 @@ import { confirmBooking, nextMonth } from "./support/booking";
 import { e2eDatabaseUrls } from "./support/database";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
 const ZONE = "America/New_York";
 const localDate = (at: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
@@ -140,11 +141,7 @@ test("a secretary marks a no-show and the deposit is captured", async ({ page, r
   expect(startedAt).not.toBeNull();
 
   await page.context().clearCookies();
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("desk@northside.test");
-  await page.getByLabel("Password").fill("medslot-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
+  await signInStaff(page, "desk@northside.test");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Visits" }).click();
   await page.goto(clinicUrl("northside", `/panel/visits?day=${localDate(startedAt!)}`));
   const row = page.locator(`[data-testid="visit"][data-appointment-id="${appointmentId}"]`);

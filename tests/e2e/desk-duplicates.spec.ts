@@ -3,16 +3,7 @@ import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
-
-const PASSWORD = "medslot-demo-2026";
-
-async function signInAsDesk(page: Page) {
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("desk@northside.test");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
-}
+import { signInStaff } from "./support/sessions";
 
 const shoot = (page: Page, testInfo: TestInfo, name: string) => keepScreenshot(page, testInfo, `desk-duplicates-${name}`);
 
@@ -26,7 +17,7 @@ async function addPatient(page: Page, p: { phone: string; first: string; last: s
 
 test("@phone the desk is asked before a known phone is used for a new patient, and merges and un-merges a duplicate record", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  await signInAsDesk(page);
+  await signInStaff(page, "desk@northside.test");
   const letters = "abcdefghij";
   const tag = Array.from({ length: 4 }, () => letters[Math.floor(Math.random() * 10)]).join("");
   const phone = newTestPhone().typed;

@@ -1,26 +1,10 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { keepScreenshot } from "./support/artifacts";
+import { keepDesktopAndTablet, keepScreenshot } from "./support/artifacts";
 import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
-const PASSWORD = "medslot-demo-2026";
-
-async function signInAsDesk(page: Page) {
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("desk@northside.test");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
-}
-
-/** The page at 1366×900 and at a tablet's 820×1180. */
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await keepScreenshot(page, testInfo, `desk-${name}-desktop`);
-  await page.setViewportSize({ width: 820, height: 1180 });
-  await keepScreenshot(page, testInfo, `desk-${name}-tablet`);
-  await page.setViewportSize({ width: 1366, height: 900 });
-}
+const shoot = (page: Page, testInfo: TestInfo, name: string) => keepDesktopAndTablet(page, testInfo, `desk-${name}`);
 
 /** A local date in New York, `days` from today. */
 function nyDate(days: number) {
@@ -39,7 +23,7 @@ async function chooseService(page: Page, service: string, day: string) {
 
 test("the front desk books a phone patient, finds them on the board and calendar, moves and cancels visits, approves a request and prints the day", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  await signInAsDesk(page);
+  await signInStaff(page, "desk@northside.test");
   const nav = page.getByRole("navigation", { name: "Panel" });
   for (const label of ["Desk", "Calendar", "Book by phone", "Requests"]) await expect(nav.getByRole("link", { name: label })).toBeVisible();
 
@@ -162,10 +146,7 @@ test("the front desk books a phone patient, finds them on the board and calendar
 });
 
 test("a doctor cannot open the desk's pages", async ({ page }) => {
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("dr.patel@northside.test");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInStaff(page, "dr.patel@northside.test");
   await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
   for (const path of ["/panel/desk", "/panel/calendar", "/panel/book", "/panel/requests", "/panel/desk/print"]) {
     const response = await page.goto(clinicUrl("northside", path));

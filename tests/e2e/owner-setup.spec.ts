@@ -1,12 +1,10 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
-import { keepScreenshot } from "./support/artifacts";
+import { keepDesktopAndTablet, keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { clinicUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
-const PASSWORD = "medslot-demo-2026";
-const TABLET = { width: 820, height: 1180 };
-const DESKTOP = { width: 1366, height: 900 };
 
 // Other specs expect northside's own branding (its SVG logo, its tagline): put it back after each
 // test, so another spec running at the same time sees the change for a few seconds at most.
@@ -32,24 +30,10 @@ test.afterEach(async () => {
   await superuser((db) => db.query("UPDATE clinics SET tagline = $1, color_primary = $2, logo_data = $3, logo_type = $4, logo_updated_at = $5 WHERE slug = 'northside'", [s.tagline, s.color_primary, s.logo_data, s.logo_type, s.logo_updated_at]));
 });
 
-async function signInAsOwner(page: Page) {
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("owner@northside.test");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
-}
-
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  await page.setViewportSize(DESKTOP);
-  await keepScreenshot(page, testInfo, `owner-setup-${name}-desktop`);
-  await page.setViewportSize(TABLET);
-  await keepScreenshot(page, testInfo, `owner-setup-${name}-tablet`);
-  await page.setViewportSize(DESKTOP);
-}
+const shoot = (page: Page, testInfo: TestInfo, name: string) => keepDesktopAndTablet(page, testInfo, `owner-setup-${name}`);
 
 test("the owner changes the tagline and colour, sees the preview change before saving, and the clinic site shows it", async ({ page, context }, testInfo) => {
-  await signInAsOwner(page);
+  await signInStaff(page, "owner@northside.test");
   const nav = page.getByRole("navigation", { name: "Panel" });
   await nav.getByRole("link", { name: "Clinic profile" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Clinic profile" })).toBeVisible();
@@ -85,7 +69,7 @@ test("the owner changes the tagline and colour, sees the preview change before s
 });
 
 test("the owner uploads a logo; a renamed document is refused", async ({ page }, testInfo) => {
-  await signInAsOwner(page);
+  await signInStaff(page, "owner@northside.test");
   await page.goto(clinicUrl("northside", "/panel/clinic"));
 
   await page.getByLabel("Logo file").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: Buffer.from("%PDF-1.4\nnot a picture\n%%EOF") });
@@ -130,7 +114,7 @@ test("the owner uploads a logo; a renamed document is refused", async ({ page },
 });
 
 test("the owner creates an API key, sees it once, and revoking it makes the API answer 401", async ({ page }, testInfo) => {
-  await signInAsOwner(page);
+  await signInStaff(page, "owner@northside.test");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "API keys" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
 
@@ -158,7 +142,7 @@ test("the owner creates an API key, sees it once, and revoking it makes the API 
 });
 
 test("locations, a location's rooms and the settings pages, on desktop and tablet", async ({ page }, testInfo) => {
-  await signInAsOwner(page);
+  await signInStaff(page, "owner@northside.test");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Locations" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Locations" })).toBeVisible();
   await expect(page.getByTestId("location")).toHaveCount(2);

@@ -7,22 +7,13 @@
 import { createHmac, randomInt } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import pg from "pg";
 import { keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { soonTimes } from "./support/soon";
 import { clinicUrl } from "./support/urls";
-
-const PASSWORD = "medslot-demo-2026";
-
-async function signIn(page: Page, email: string) {
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
-}
+import { signInStaff } from "./support/sessions";
 
 interface Visit {
   clinicId: string;
@@ -91,7 +82,7 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   test.setTimeout(120_000);
   const visit = await bookSoonForDrPatel("Quinn", "Rivers");
 
-  await signIn(desk, "desk@northside.test");
+  await signInStaff(desk, "desk@northside.test");
   await desk.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Queue" }).click();
   await expect(desk.getByRole("heading", { level: 1, name: "Queue" })).toBeVisible();
   await desk.goto(clinicUrl("northside", `/panel/queue?location=${visit.locationId}`));
@@ -108,7 +99,7 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
 
   // The doctor, signed in on a tablet.
   const doctor = await newPage(browser, { width: 820, height: 1180 });
-  await signIn(doctor, "dr.patel@northside.test");
+  await signInStaff(doctor, "dr.patel@northside.test");
   await doctor.goto(clinicUrl("northside", "/panel/my-day"));
   await expect(doctor.getByRole("heading", { level: 1, name: "My day" })).toBeVisible();
   await expect(doctor.getByTestId("live-state")).toHaveAttribute("data-state", "live");

@@ -1,27 +1,13 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
-import { keepScreenshot } from "./support/artifacts";
+import { keepDesktopAndTablet, keepScreenshot } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
-import { clinicUrl, marketplaceUrl } from "./support/urls";
+import { marketplaceUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
-const PASSWORD = "medslot-demo-2026";
 const DESKTOP = { width: 1366, height: 900 };
-const TABLET = { width: 820, height: 1180 };
 
-async function signIn(page: Page, url: string, email: string) {
-  await page.goto(url);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  await page.setViewportSize(DESKTOP);
-  await keepScreenshot(page, testInfo, `records-${name}-desktop`);
-  await page.setViewportSize(TABLET);
-  await keepScreenshot(page, testInfo, `records-${name}-tablet`);
-  await page.setViewportSize(DESKTOP);
-}
+const shoot = (page: Page, testInfo: TestInfo, name: string) => keepDesktopAndTablet(page, testInfo, `records-${name}`);
 
 async function clinicId(slug: string): Promise<string> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrls().runtimeUrl });
@@ -45,7 +31,7 @@ const planText = `Three physiotherapy sessions (${stamp})`;
 
 test("a doctor opens a patient's chart from their list, adds a note and a plan step the patient sees", async ({ page }, testInfo) => {
   await page.setViewportSize(DESKTOP);
-  await signIn(page, clinicUrl("northside", "/staff/sign-in"), "dr.patel@northside.test");
+  await signInStaff(page, "dr.patel@northside.test");
   await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Patients" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Patients" })).toBeVisible();
@@ -77,7 +63,7 @@ test("a doctor opens a patient's chart from their list, adds a note and a plan s
 });
 
 test("the secretary sees the record and timeline but not the clinical notes", async ({ page }) => {
-  await signIn(page, clinicUrl("northside", "/staff/sign-in"), "desk@northside.test");
+  await signInStaff(page, "desk@northside.test");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Patients" }).click();
   await page.getByTestId("patient-link").first().click();
   await expect(page.getByTestId("clinical-hidden")).toContainText("shown only to this patient's doctors");
@@ -88,7 +74,7 @@ test("the secretary sees the record and timeline but not the clinical notes", as
 test("an operator breaks the glass with a reason; the owner sees it and the doctor's views in the audit log", async ({ page, browser }, testInfo) => {
   const id = await clinicId("northside");
   const operator = await browser.newPage({ viewport: DESKTOP });
-  await signIn(operator, marketplaceUrl("/staff/sign-in"), "operator@medslot.test");
+  await signInStaff(operator, "operator@medslot.test", { clinic: null });
   await operator.waitForURL(/\/admin/);
   const denied = await operator.goto(marketplaceUrl(`/admin/clinics/${id}/patients/00000000-0000-4000-8000-000000000000`));
   expect(denied?.status()).toBe(403);
@@ -107,7 +93,7 @@ test("an operator breaks the glass with a reason; the owner sees it and the doct
   await operator.close();
 
   await page.setViewportSize(DESKTOP);
-  await signIn(page, clinicUrl("northside", "/staff/sign-in"), "owner@northside.test");
+  await signInStaff(page, "owner@northside.test");
   await expect(page.getByTestId("break-glass-open")).toContainText("can read your patients' records until");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();

@@ -3,13 +3,11 @@ import { keepScreenshot } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { newTestPhone } from "./support/outbox";
 import { clinicUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
 test("removing a schedule exception asks first and says what it reopens, with JavaScript off too", async ({ page, browser }, testInfo) => {
   test.setTimeout(180_000);
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("owner@northside.test");
-  await page.getByLabel("Password").fill("medslot-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInStaff(page, "owner@northside.test");
   await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
 
   await page.goto(clinicUrl("northside", "/panel/schedules"));
@@ -53,10 +51,7 @@ test("removing a schedule exception asks first and says what it reopens, with Ja
 
 test("a visit inside new time off shows as needing a move on the desk board and the calendar", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill("owner@northside.test");
-  await page.getByLabel("Password").fill("medslot-demo-2026");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInStaff(page, "owner@northside.test");
   await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
 
   // Book a visit by phone 45 days ahead.

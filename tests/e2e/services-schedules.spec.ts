@@ -5,14 +5,14 @@
  * each page on desktop and tablet.
  */
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { keepScreenshot } from "./support/artifacts";
+import { keepDesktopAndTablet } from "./support/artifacts";
 import { expectNoSeriousA11yViolations } from "./support/axe";
 import { nextMonth } from "./support/booking";
 import { clinicUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
 test.describe.configure({ timeout: 150_000 });
 
-const PASSWORD = "medslot-demo-2026";
 const SERVICE = "Travel vaccination consult";
 
 /** Today on Northside's calendar (New York), as YYYY-MM-DD. */
@@ -22,25 +22,10 @@ const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T12:
 const dayLabel = (date: string) => new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" }).format(new Date(`${date}T12:00:00Z`)).replace(",", "");
 const DOCTOR = "Dr. Rachel Rosen";
 
-async function signIn(page: Page, email: string) {
-  await page.goto(clinicUrl("northside", "/staff/sign-in"));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
-}
-
-/** Desktop (1366×900) and tablet (820×1180) screenshots of the page as it is now. */
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await keepScreenshot(page, testInfo, `services-schedules-${name}-desktop`);
-  await page.setViewportSize({ width: 820, height: 1180 });
-  await keepScreenshot(page, testInfo, `services-schedules-${name}-tablet`);
-  await page.setViewportSize({ width: 1366, height: 900 });
-}
+const shoot = (page: Page, testInfo: TestInfo, name: string) => keepDesktopAndTablet(page, testInfo, `services-schedules-${name}`);
 
 test("the owner adds a service and a doctor's hours and sees the new times on the booking site", async ({ page }, testInfo) => {
-  await signIn(page, "owner@northside.test");
+  await signInStaff(page, "owner@northside.test");
   const nav = page.getByRole("navigation", { name: "Panel" });
   await nav.getByRole("link", { name: "Services" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Services" })).toBeVisible();
@@ -134,7 +119,7 @@ test("the owner adds a service and a doctor's hours and sees the new times on th
 });
 
 test("a doctor asks for time off and the owner sees it waiting, with its conflicts", async ({ page, browser }, testInfo) => {
-  await signIn(page, "dr.patel@northside.test");
+  await signInStaff(page, "dr.patel@northside.test");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Time off" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Time off" })).toBeVisible();
   await expect(page.getByTestId("no-requests")).toBeVisible();
@@ -151,7 +136,7 @@ test("a doctor asks for time off and the owner sees it waiting, with its conflic
 
   const ownerContext = await browser.newContext();
   const owner = await ownerContext.newPage();
-  await signIn(owner, "owner@northside.test");
+  await signInStaff(owner, "owner@northside.test");
   await owner.goto(clinicUrl("northside", "/panel/time-off"));
   const waiting = owner.getByTestId("pending-request").filter({ hasText: "Dr. Anjali Patel" });
   await expect(waiting).toContainText("Training");

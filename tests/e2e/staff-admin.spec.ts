@@ -7,27 +7,14 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
-import { keepScreenshot } from "./support/artifacts";
+import { keepDesktopAndTablet } from "./support/artifacts";
 import { e2eDatabaseUrls } from "./support/database";
 import { latestMessage } from "./support/outbox";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
+import { signInStaff } from "./support/sessions";
 
-const PASSWORD = "medslot-demo-2026";
-const TABLET = { width: 820, height: 1180 };
 
-async function signIn(page: Page, url: string, email: string) {
-  await page.goto(url);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  await keepScreenshot(page, testInfo, `staff-admin-${name}-desktop`);
-  await page.setViewportSize(TABLET);
-  await keepScreenshot(page, testInfo, `staff-admin-${name}-tablet`);
-  await page.setViewportSize({ width: 1366, height: 900 });
-}
+const shoot = (page: Page, testInfo: TestInfo, name: string) => keepDesktopAndTablet(page, testInfo, `staff-admin-${name}`);
 
 /** A draft clinic with a location, a contact and one licence waiting for review. */
 async function createDraftClinic(): Promise<{ id: string; slug: string; name: string }> {
@@ -54,7 +41,7 @@ async function createDraftClinic(): Promise<{ id: string; slug: string; name: st
 }
 
 test("the owner invites a secretary, who sets a password from the emailed link and lands in the panel", async ({ page, browser, request }, testInfo) => {
-  await signIn(page, clinicUrl("northside", "/staff/sign-in"), "owner@northside.test");
+  await signInStaff(page, "owner@northside.test");
   await expect(page).toHaveURL(clinicUrl("northside", "/panel"));
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Staff" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Staff" })).toBeVisible();
@@ -100,7 +87,7 @@ test("the owner invites a secretary, who sets a password from the emailed link a
 });
 
 test("the owner uploads an onboarding document and a wrong file type is refused next to the field", async ({ page }, testInfo) => {
-  await signIn(page, clinicUrl("northside", "/staff/sign-in"), "owner@northside.test");
+  await signInStaff(page, "owner@northside.test");
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Documents" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Documents" })).toBeVisible();
   const form = page.getByTestId("document-upload");
@@ -118,7 +105,7 @@ test("the owner uploads an onboarding document and a wrong file type is refused 
 
 test("the platform operator verifies a document, approves a draft clinic with an override and suspends it", async ({ page }, testInfo) => {
   const clinic = await createDraftClinic();
-  await signIn(page, marketplaceUrl("/staff/sign-in"), "operator@medslot.test");
+  await signInStaff(page, "operator@medslot.test", { clinic: null });
   await expect(page).toHaveURL(marketplaceUrl("/admin"));
   await expect(page.getByTestId("platform-counts")).toContainText("Appointments");
   await page.getByRole("link", { name: /^Draft/ }).click();

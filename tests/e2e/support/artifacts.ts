@@ -22,3 +22,20 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
   if (!KEEP_SCREENSHOTS) return;
   await page.screenshot({ path: screenshotPath(testInfo, name), ...options });
 }
+
+const DESKTOP = { width: 1366, height: 900 };
+const TABLET = { width: 820, height: 1180 };
+
+/**
+ * Screenshots of the page at desktop (1366×900) and tablet (820×1180) width, named
+ * `<name>-desktop` and `<name>-tablet`, leaving the page at desktop width. Without
+ * E2E_SCREENSHOTS=1 the page is not resized at all (each resize lays the page out again).
+ */
+export async function keepDesktopAndTablet(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  if (!KEEP_SCREENSHOTS) return;
+  await page.setViewportSize(DESKTOP);
+  await keepScreenshot(page, testInfo, `${name}-desktop`);
+  await page.setViewportSize(TABLET);
+  await keepScreenshot(page, testInfo, `${name}-tablet`);
+  await page.setViewportSize(DESKTOP);
+}
