@@ -61,6 +61,7 @@ export default tseslint.config(
   // data shapes excepted).
   ...layer("app/components/**", ["routes", "workflows", "server"], "Components are used by routes; they take what they need as props or from modules."),
   ...layer("app/modules/**", ["routes", "components", "root", "workflows", "server"], "Modules are the domain: routes, workflows and the server call them, never the other way round."),
+  ...layer("app/lib/**", ["routes", "components", "root", "workflows", "server", "modules", "integrations", "utils"], "The shared kernel (time, formatting, money, actors, statuses, phones) is plain code every layer uses; it imports none of them."),
   ...layer("app/utils/**", ["routes", "components", "root", "workflows", "server", "modules", "integrations"], "Utilities sit below everything: the domain and the vendor adapters use them, never the other way round."),
   ...layer("app/integrations/**", ["routes", "components", "root", "workflows", "server"], "Vendor adapters sit below the pages and the workflows."),
   ...layer("app/workflows/**", ["routes", "components", "root"], "Workflows call modules; pages are not theirs to import."),

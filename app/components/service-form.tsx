@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useId, useState, type ReactNode } from "react";
-import { formatMoney } from "~/modules/booking-flow/format";
+import { formatMoney } from "~/lib/format";
 import {
   DISCOUNT_KIND_LABELS,
   DISCOUNT_KINDS,

@@ -1,4 +1,17 @@
-import type { AuditActor, AuditRequestContext } from "../audit/audit.server";
+/** Who did something, as the audit log records it. */
+export type AuditActorType = "patient" | "staff" | "operator" | "system" | "api_key" | "anonymous";
+
+export interface AuditActor {
+  type: AuditActorType;
+  id?: string | null;
+}
+
+/** Where the action came from. */
+export interface AuditRequestContext {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
 
 /** Who is changing an appointment: recorded in its status history and the audit log. */
 export interface Actor {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { countryForTimeZone, formatPhone, maskPhone, normalizePhone } from "./phone";
+import { countryForTimeZone, formatPhone, maskPhone, normalizePhone } from "~/lib/phone";
 
 describe("normalizePhone", () => {
   test.each([

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Semaphore } from "./semaphore";
+import { Semaphore } from "~/lib/semaphore";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 

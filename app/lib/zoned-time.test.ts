@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { addDays, datesFromTo, localDatesBetween, offsetMinutes, toOffsetIso, utcToZoned, weekdayOf, zonedToUtc } from "./zoned-time";
+import { addDays, datesFromTo, localDatesBetween, offsetMinutes, toOffsetIso, utcToZoned, weekdayOf, zonedToUtc } from "~/lib/zoned-time";
 
 const NY = "America/New_York";
 const BERLIN = "Europe/Berlin";

@@ -11,7 +11,9 @@
  * - A local time that happens twice (the fall-back overlap, e.g. 01:30 in New York on 2027-11-07)
  *   resolves to its first occurrence, the one with the earlier (summer) offset.
  */
-import type { Weekday } from "../tenancy/opening-hours";
+/** Days of the week in the order a clinic's week is written (Monday first). */
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
 export type LocalDate = string;
 

@@ -7,7 +7,7 @@ import { chartPath } from "~/modules/records/access.server";
 import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MAX_LENGTH, BREAK_GLASS_REASON_MIN } from "~/modules/records/words";
 import { activeGrant, breakGlassForm, clinicForAdmin, operatorPatientList, recentGrants, requestBreakGlass } from "~/modules/records/break-glass.server";
 import { orRefuse } from "~/modules/records/http.server";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import { getDb } from "~/utils/db.server";
 import { echoValue, readForm } from "~/utils/forms.server";
 

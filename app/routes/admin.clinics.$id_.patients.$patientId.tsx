@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireOperator } from "~/modules/auth/guards.server";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import { chartPath } from "~/modules/records/access.server";
 import { clinicForAdmin, operatorPatientRecord } from "~/modules/records/break-glass.server";
 import { orRefuse, patientRefFrom } from "~/modules/records/http.server";

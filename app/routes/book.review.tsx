@@ -10,7 +10,7 @@ import { getViewer, requirePatient } from "~/modules/auth/guards.server";
 import { readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
-import { formatTime } from "~/modules/booking-flow/format";
+import { formatTime } from "~/lib/format";
 import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";

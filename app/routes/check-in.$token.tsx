@@ -6,7 +6,7 @@ import { LiveBadge, useLiveRevalidate } from "~/components/queue/live";
 import { SiteFooter } from "~/components/site-footer";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound } from "~/modules/auth/guards.server";
-import { formatDateTime, formatTime } from "~/modules/booking-flow/format";
+import { formatDateTime, formatTime } from "~/lib/format";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { selfCheckInWindow, stateWords, waitWords } from "~/modules/queue/rules";
 import { checkIn, patientQueueView } from "~/modules/queue/tickets.server";

@@ -5,13 +5,13 @@ import { Answer, CANCELLATION_REASON_WORDS, PaymentPill, VisitStatus, visitStatu
 import { PanelHeading } from "~/components/panel-shell";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatDateTime, formatLocalDay, formatMoney } from "~/modules/booking-flow/format";
+import { formatDateTime, formatLocalDay, formatMoney } from "~/lib/format";
 import { appointmentActionForm, deskAppointmentPage, runAppointmentAction, type AppointmentActionAnswer } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { freeTimesOfDay, slotValue } from "~/modules/front-desk/phone-booking.server";
 import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
-import type { Actor } from "~/modules/scheduling/actor";
-import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import type { Actor } from "~/lib/actor";
+import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";

@@ -5,7 +5,7 @@ import { Answer } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatDuration, formatLocalDay } from "~/modules/booking-flow/format";
+import { formatDuration, formatLocalDay } from "~/lib/format";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import {
   bookByPhone,
@@ -24,8 +24,8 @@ import {
 } from "~/modules/front-desk/phone-booking.server";
 import { RELATIONSHIP_OPTIONS } from "~/modules/patient-account/relationships";
 import { MERGE_UNDO_DAYS, mergePatients, recentMerges, undoPatientMerge } from "~/modules/patients/patient-merge.server";
-import type { Actor } from "~/modules/scheduling/actor";
-import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import type { Actor } from "~/lib/actor";
+import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { echoFields, readForm } from "~/utils/forms.server";

@@ -4,10 +4,10 @@ import { visitStatusWords } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatLocalDay } from "~/modules/booking-flow/format";
+import { formatLocalDay } from "~/lib/format";
 import { calendarQuery, deskCalendar } from "~/modules/front-desk/calendar.server";
 import { VISIT_STATUSES } from "~/modules/front-desk/statuses";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Calendar · Staff panel" }];

@@ -4,10 +4,10 @@ import { Empty, NeedsMovingBadge, PaymentPill, Section, VisitStatus } from "~/co
 import { PanelHeading } from "~/components/panel-shell";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatDuration, formatLocalDay, formatMoney, formatTime } from "~/modules/booking-flow/format";
+import { formatDuration, formatLocalDay, formatMoney, formatTime } from "~/lib/format";
 import { boardQuery, deskBoard } from "~/modules/front-desk/board.server";
 import type { DeskAppointment } from "~/modules/front-desk/desk-appointments.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Desk · Staff panel" }];

@@ -6,13 +6,13 @@ import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/co
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { forbidden, notFound, requireStaff } from "~/modules/auth/guards.server";
-import { formatLocalDay } from "~/modules/booking-flow/format";
+import { formatLocalDay } from "~/lib/format";
 import { statusWords } from "~/modules/patient-account/wording";
 import { dayParam, doctorDay, type DayVisit } from "~/modules/queue/my-day.server";
 import { answer, doctorMembershipOf, doctorQueueForm, invalidForm, type QueueAnswer } from "~/modules/queue/panel.server";
 import { callNext, queueStep } from "~/modules/queue/tickets.server";
-import type { Actor } from "~/modules/scheduling/actor";
-import { addDays } from "~/modules/scheduling/zoned-time";
+import type { Actor } from "~/lib/actor";
+import { addDays } from "~/lib/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

@@ -7,12 +7,12 @@ import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/co
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
-import { formatLocalDay } from "~/modules/booking-flow/format";
+import { formatLocalDay } from "~/lib/format";
 import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { queueLocations } from "~/modules/queue/board.server";
 import { deskQueueForm, doctorMembershipOf, invalidForm, runDeskAction, type QueueAnswer } from "~/modules/queue/panel.server";
 import { locationQueue, type QueueTicketView } from "~/modules/queue/tickets.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

@@ -5,7 +5,7 @@ import { PanelHeading } from "~/components/panel-shell";
 import { DailyBars, Meter, ShareBar } from "~/components/report-charts";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
-import { formatMoney } from "~/modules/booking-flow/format";
+import { formatMoney } from "~/lib/format";
 import { REPORT_TITLES, type ReportKey } from "~/modules/reports/csv";
 import { exportQuery, PRESET_LABELS, RANGE_PRESETS, readReportRequest } from "~/modules/reports/range";
 import { loadReports, recordReportAccess, reportLocationOptions, ReportTooSlowError } from "~/modules/reports/reports.server";

@@ -4,12 +4,12 @@ import { Answer, Empty } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import { runAppointmentAction } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { slotValue } from "~/modules/front-desk/phone-booking.server";
 import { proposeForRequest, requestActionForm, requestsInbox } from "~/modules/front-desk/requests.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

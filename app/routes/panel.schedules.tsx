@@ -9,7 +9,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { EXCEPTION_KIND_LABELS, EXCEPTION_KINDS, exceptionSchema, parseWeekForm, spanInstants, TIME_OFF_REASONS, type FieldErrors } from "~/modules/schedules/schedule-form";
 import { addException, removeException, saveWeek, scheduleEditor, type AffectedVisit, type ExceptionRemoval } from "~/modules/schedules/weekly-schedule.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";

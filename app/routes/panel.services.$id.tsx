@@ -5,7 +5,7 @@ import { ServiceForm } from "~/components/service-form";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, VISIBILITY_LABELS, type FieldErrors } from "~/modules/services/service-form";
 import { editorChoices, getService, updateService } from "~/modules/services/services.server";
 import { getDb } from "~/utils/db.server";

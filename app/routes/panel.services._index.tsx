@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatDuration, formatMoney } from "~/modules/booking-flow/format";
+import { formatDuration, formatMoney } from "~/lib/format";
 import { depositFor } from "~/modules/pricing/price";
 import { VISIBILITY_LABELS } from "~/modules/services/service-form";
 import { listServices, type ServiceListRow } from "~/modules/services/services.server";

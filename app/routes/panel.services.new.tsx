@@ -4,7 +4,7 @@ import { PanelHeading } from "~/components/panel-shell";
 import { NEW_SERVICE, ServiceForm } from "~/components/service-form";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, type FieldErrors } from "~/modules/services/service-form";
 import { createService, editorChoices } from "~/modules/services/services.server";
 import { getDb } from "~/utils/db.server";

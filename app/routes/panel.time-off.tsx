@@ -17,8 +17,8 @@ import {
   withdrawTimeOff,
 } from "~/modules/schedules/time-off.server";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, TIME_OFF_STATUS_LABELS } from "~/modules/schedules/time-off";
-import { utcToZoned } from "~/modules/scheduling/zoned-time";
-import type { Actor } from "~/modules/scheduling/actor";
+import { utcToZoned } from "~/lib/zoned-time";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";

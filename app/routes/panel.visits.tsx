@@ -4,11 +4,11 @@ import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatLocalDay } from "~/modules/booking-flow/format";
+import { formatLocalDay } from "~/lib/format";
 import { dayParam, deskActionForm, markNoShow, visitsOfDay, waiveVisitDeposit, type DeskAnswer } from "~/modules/clinic/visits-day.server";
 import { statusWords } from "~/modules/patient-account/wording";
 import { paymentsAreDemo } from "~/modules/payments/provider.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { formatPhone } from "~/modules/auth/phone";
+import { formatPhone } from "~/lib/phone";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatLocalDay, formatTime } from "~/modules/booking-flow/format";
+import { formatLocalDay, formatTime } from "~/lib/format";
 import { visitStatusWords } from "~/components/desk-ui";
 import { boardQuery, printableDay } from "~/modules/front-desk/board.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Day list · Staff panel" }, { name: "robots", content: "noindex" }];

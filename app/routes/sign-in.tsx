@@ -6,7 +6,7 @@ import { fieldErrors, patientSignInForm } from "~/modules/auth/forms.server";
 import { forgetViewer, getViewer, notFound, requirePatient, safeRedirectPath, sessionHostFor } from "~/modules/auth/guards.server";
 import { requestSignInCode, savePatientName, verifySignInCode, type PatientSignInSite } from "~/modules/auth/patient-sign-in.server";
 import { clearPendingPhoneCookie, pendingPhoneCookie, readPendingPhone, requestMeta } from "~/modules/auth/pending.server";
-import { countryForTimeZone, formatPhone, normalizePhone } from "~/modules/auth/phone";
+import { countryForTimeZone, formatPhone, normalizePhone } from "~/lib/phone";
 import { sessionCookie } from "~/modules/auth/session.server";
 import { RESEND_COOLDOWN_MS } from "~/modules/auth/sign-in-rules";
 import { sendSms } from "~/modules/messaging/messenger.server";

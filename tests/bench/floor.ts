@@ -11,7 +11,7 @@
  * Goals: slots ≤ 3× its raw SQL, a page ≤ 4× the static file, a booking ≤ 4× its insert.
  */
 import pg from "pg";
-import { zonedToUtc } from "../../app/modules/scheduling/zoned-time";
+import { zonedToUtc } from "~/lib/zoned-time";
 import { latencyStats, type LoadResult } from "./load";
 import { verdict, type Row } from "./rows";
 import type { BenchClinic } from "./seed";

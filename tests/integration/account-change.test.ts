@@ -4,13 +4,13 @@
  * someone else's visit not found, and a time that is no longer there leaving everything as it was.
  */
 import { afterAll, describe, expect, test } from "vitest";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import { appointmentPage } from "~/modules/patient-account/appointment-page.server";
 import type { AccountClinic } from "~/modules/patient-account/appointments.server";
 import { changeView, confirmChange, holdChangeTime } from "~/modules/patient-account/change.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, getAppointment, HOLD_MINUTES } from "~/modules/scheduling/booking.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
 

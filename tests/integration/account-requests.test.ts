@@ -5,13 +5,13 @@
  * being out of reach.
  */
 import { afterAll, describe, expect, test } from "vitest";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import type { AccountClinic } from "~/modules/patient-account/appointments.server";
 import { accountRequests, answerRequest, requestForm, sendRequest, type RequestFormInput } from "~/modules/patient-account/requests.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, getAppointment } from "~/modules/scheduling/booking.server";
 import { getFlexibleRequest, proposeTime } from "~/modules/scheduling/flexible-requests.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import type { Tx } from "~/utils/db.server";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";

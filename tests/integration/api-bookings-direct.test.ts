@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createApiKey } from "~/modules/api/api-keys.server";
-import { addDays, toOffsetIso, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, toOffsetIso, utcToZoned } from "~/lib/zoned-time";
 import { releaseAppDb, usPhone } from "../support/api-client";
 import { testDb } from "../support/db";
 import { send, startHttpApp, type RunningApp } from "../support/http-app";

@@ -7,7 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createApiKey } from "~/modules/api/api-keys.server";
 import * as slotsRoute from "~/routes/api.v1.slots";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { callRoute, releaseAppDb } from "../support/api-client";
 import { testDb } from "../support/db";
 import { send, startHttpApp, type RunningApp } from "../support/http-app";

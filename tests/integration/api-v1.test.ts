@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiKey, hashApiKey, listApiKeys, revokeApiKey } from "~/modules/api/api-keys.server";
 import { createSession } from "~/modules/auth/session.server";
 import { SESSION_COOKIE } from "~/modules/auth/cookies.server";
-import { addDays, toOffsetIso, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, toOffsetIso, utcToZoned } from "~/lib/zoned-time";
 import * as appointmentRoute from "~/routes/api.v1.appointments";
 import * as appointmentByIdRoute from "~/routes/api.v1.appointments.$id";
 import * as cancelRoute from "~/routes/api.v1.appointments.$id.cancel";

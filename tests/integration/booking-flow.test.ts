@@ -7,9 +7,9 @@ import { afterAll, describe, expect, test } from "vitest";
 import { buildCalendar } from "~/modules/booking-flow/calendar";
 import { parseChoice } from "~/modules/booking-flow/choice.server";
 import { bookingStep, confirmBooking, confirmedVisit, holdTime, policyText, reviewHold } from "~/modules/booking-flow/flow.server";
-import { formatMoney } from "~/modules/booking-flow/format";
+import { formatMoney } from "~/lib/format";
 import { appointmentIcs, icsUtc } from "~/modules/booking-flow/ics";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
 

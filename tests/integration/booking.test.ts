@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import {
   bookAppointment,
   cancelAppointment,
@@ -22,7 +22,8 @@ import {
 } from "~/modules/scheduling/booking.server";
 import { createFlexibleRequest } from "~/modules/scheduling/flexible-requests.server";
 import { findSlots } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { CLAIMS_TIME } from "~/lib/appointment-status";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { createDb, type Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { testDb } from "../support/db";
@@ -74,6 +75,17 @@ describe("no double booking", () => {
     expect(failed).toHaveLength(49);
     for (const r of failed) expect(r.reason).toBeInstanceOf(SlotTakenError);
     expect(await countActive(f)).toBe(1);
+  });
+
+  test("the exclusion constraints count exactly the statuses the code treats as claiming time", async () => {
+    const rows = await testDb()
+      .forPlatform()
+      .tx((tx) => tx.$queryRaw<{ name: string; def: string }[]>`SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname IN ('appointments_no_doctor_overlap', 'appointments_no_room_overlap')`);
+    expect(rows).toHaveLength(2);
+    for (const { name, def } of rows) {
+      const listed = [...def.matchAll(/'(\w+)'::appointment_status/g)].map((m) => m[1]);
+      expect(listed.sort(), name).toEqual([...CLAIMS_TIME].sort());
+    }
   });
 
   test("two doctors cannot take the only room of the required type at the same time", async () => {

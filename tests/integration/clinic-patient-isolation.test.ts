@@ -20,7 +20,7 @@ import { changeClinicConsent } from "~/modules/patients/clinic-patients.server";
 import { createDemoProvider } from "~/modules/payments/demo-provider.server";
 import { completeDepositLink, depositLinkView, issueDepositLink } from "~/modules/payments/deposit-links.server";
 import { authorizeDeposit, depositOf, ensureDeposit } from "~/modules/payments/deposits.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import * as appointmentByIdRoute from "~/routes/api.v1.appointments.$id";
 import * as appointmentsRoute from "~/routes/api.v1.appointments";
 import * as deskAppointmentRoute from "~/routes/panel.appointments.$id";
@@ -35,7 +35,7 @@ import { callRoute, releaseAppDb, routeDbIsTestDb, usPhone } from "../support/ap
 import { testDb } from "../support/db";
 import { callPanel, createPanelFixture, type PanelFixture } from "../support/panel-client";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
-import { utcToZoned } from "~/modules/scheduling/zoned-time";
+import { utcToZoned } from "~/lib/zoned-time";
 
 beforeAll(() => routeDbIsTestDb());
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { saveCard } from "~/modules/payments/cards.server";
 import { createDemoProvider } from "~/modules/payments/demo-provider.server";
 import { AUTHORIZE_LEAD_MS, depositOf, waiveDeposit } from "~/modules/payments/deposits.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, cancelAppointment, rescheduleAppointment, transitionAppointment } from "~/modules/scheduling/booking.server";
 import { ValidationError } from "~/utils/errors.server";
 import { createDepositCardSaved } from "~/workflows/deposit-card-saved.server";

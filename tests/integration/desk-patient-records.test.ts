@@ -5,8 +5,8 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import { createPhonePatient, findPhonePatients, setPatientDateOfBirth } from "~/modules/front-desk/phone-booking.server";
-import type { Actor } from "~/modules/scheduling/actor";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import type { Actor } from "~/lib/actor";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture } from "../support/scheduling";
 

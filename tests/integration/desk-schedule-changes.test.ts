@@ -12,10 +12,10 @@ import { deskAppointments } from "~/modules/front-desk/desk-appointments.server"
 import { sendQueuedDelivery } from "~/modules/messaging/notify.server";
 import { approveTimeOff, requestTimeOff } from "~/modules/schedules/time-off.server";
 import { addException, removeException } from "~/modules/schedules/weekly-schedule.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, cancelAppointment, rescheduleAppointment } from "~/modules/scheduling/booking.server";
 import { findSlots } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { NotFoundError } from "~/utils/errors.server";
 import { testDb } from "../support/db";
 import { insertAppointment, insertPatient, LINK_ENV, recordingMessenger } from "../support/messages";

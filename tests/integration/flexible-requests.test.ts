@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, test } from "vitest";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, SlotTakenError } from "~/modules/scheduling/booking.server";
 import {
   cancelFlexibleRequest,
@@ -16,7 +16,7 @@ import {
   type FlexibleRequestRecord,
 } from "~/modules/scheduling/flexible-requests.server";
 import { acceptProposal } from "~/modules/scheduling/flexible-acceptance.server";
-import { addDays, utcToZoned, weekdayOf } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, weekdayOf } from "~/lib/zoned-time";
 import { WEEKDAYS } from "~/modules/tenancy/opening-hours";
 import type { Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";

@@ -11,11 +11,11 @@ import { deskCalendar, calendarQuery } from "~/modules/front-desk/calendar.serve
 import { freeGapsOfDay } from "~/modules/front-desk/free-gaps.server";
 import { deskBoard, boardQuery } from "~/modules/front-desk/board.server";
 import { bookByPhone, findPhonePatients, createPhonePatient } from "~/modules/front-desk/phone-booking.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment } from "~/modules/scheduling/booking.server";
 import { createFlexibleRequest, getFlexibleRequest } from "~/modules/scheduling/flexible-requests.server";
 import { proposeForRequest, requestsInbox } from "~/modules/front-desk/requests.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
 

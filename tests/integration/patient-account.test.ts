@@ -4,10 +4,10 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import { accountAppointments, cancelOwnAppointment, type AccountClinic } from "~/modules/patient-account/appointments.server";
-import { formatDateTime } from "~/modules/booking-flow/format";
-import type { Actor } from "~/modules/scheduling/actor";
+import { formatDateTime } from "~/lib/format";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, getAppointment } from "~/modules/scheduling/booking.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
 

@@ -20,9 +20,9 @@ import {
 } from "~/modules/patient-account/family.server";
 import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
 import { clinicsOfPatient } from "~/modules/patient-account/patient-clinics.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, getAppointment } from "~/modules/scheduling/booking.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { sqlStateOf } from "~/utils/db-errors.server";
 import { provePhoneAtClinic } from "~/modules/patients/clinic-patients.server";
 import { runtimePg, testDb } from "../support/db";

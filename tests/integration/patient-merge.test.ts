@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, test } from "vitest";
 import { findPhonePatients } from "~/modules/front-desk/phone-booking.server";
 import { mergePatients, recentMerges, undoPatientMerge } from "~/modules/patients/patient-merge.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { testDb } from "../support/db";
 import { insertAppointment } from "../support/messages";
 import { createScheduleFixture, type ScheduleFixture } from "../support/scheduling";

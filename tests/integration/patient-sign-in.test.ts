@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, test } from "vitest";
 import { requestSignInCode, savePatientName, SMS_NOT_SENT, verifySignInCode } from "~/modules/auth/patient-sign-in.server";
-import { maskPhone } from "~/modules/auth/phone";
+import { maskPhone } from "~/lib/phone";
 import { invalidateSession, validateSessionToken } from "~/modules/auth/session.server";
 import { IP_SEND_LIMIT } from "~/modules/auth/sign-in-rules";
 import { signOut } from "~/modules/auth/sign-out.server";

@@ -4,10 +4,10 @@
  * appointment or patient of clinic B is not found (404) on A's pages, even for A's own desk.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment } from "~/modules/scheduling/booking.server";
 import { createFlexibleRequest } from "~/modules/scheduling/flexible-requests.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import * as appointmentPage from "~/routes/panel.appointments.$id";
 import * as book from "~/routes/panel.book";
 import * as calendar from "~/routes/panel.calendar";

@@ -11,7 +11,7 @@ import { createQueueHub, notifyQueue, queueEventStream, STREAM_LIMITS, topicOf, 
 import { nextState, selfCheckInWindow, StepRefused, waitFigures, ticketNumber, type QueueEntry } from "~/modules/queue/rules";
 import { boardView, checkIn, locationQueue, patientQueueView, queueStep } from "~/modules/queue/tickets.server";
 import { boardToken, checkInToken, matchBoardToken, readCheckInToken } from "~/modules/queue/tokens.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, cancelAppointment } from "~/modules/scheduling/booking.server";
 import { ValidationError } from "~/utils/errors.server";
 import type { WorkflowDeps } from "~/workflows/deps.server";

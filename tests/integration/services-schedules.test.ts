@@ -6,15 +6,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { formatMoney } from "~/modules/booking-flow/format";
+import { formatMoney } from "~/lib/format";
 import { parseWeekForm } from "~/modules/schedules/schedule-form";
 import { approveTimeOff, declineTimeOff, pendingTimeOff, requestTimeOff } from "~/modules/schedules/time-off.server";
 import { addException, removeException, saveWeek, scheduleEditor } from "~/modules/schedules/weekly-schedule.server";
 import { insideWorkingTime } from "~/modules/schedules/working-time";
 import { bookAppointment } from "~/modules/scheduling/booking.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { findSlots } from "~/modules/scheduling/slots.server";
-import { utcToZoned } from "~/modules/scheduling/zoned-time";
+import { utcToZoned } from "~/lib/zoned-time";
 import { depositPreview, parseServiceForm } from "~/modules/services/service-form";
 import { createService, getService, updateService } from "~/modules/services/services.server";
 import { testDb } from "../support/db";

@@ -17,7 +17,7 @@ import { listDevOutbox } from "~/modules/messaging/dev-outbox.server";
 import { createMessenger } from "~/modules/messaging/messenger.server";
 import { decideForClinic, getOnboardingDetail, getOnboardingOverview, onboardingSteps, utcWeek } from "~/modules/platform/onboarding.server";
 import { bookAppointment, ClinicNotTakingBookingsError } from "~/modules/scheduling/booking.server";
-import { addDays, toOffsetIso, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, toOffsetIso, utcToZoned } from "~/lib/zoned-time";
 import { forgetCachedSites } from "~/modules/tenancy/site.server";
 import * as appointmentRoute from "~/routes/api.v1.appointments";
 import { callRoute, releaseAppDb, routeDbIsTestDb, usPhone } from "../support/api-client";

@@ -4,7 +4,7 @@
  * share the database never see each other's rows.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { zonedToUtc } from "~/lib/zoned-time";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { RoomType } from "~/generated/prisma/enums";
 import { createTestClinic, testDb } from "./db";

@@ -4,7 +4,7 @@
  * and a conflict answer that offers the next free times.
  */
 import type { z } from "zod";
-import { countryForTimeZone, normalizePhone } from "~/modules/auth/phone";
+import { countryForTimeZone, normalizePhone } from "~/lib/phone";
 import {
   bookAppointment,
   cancelAppointment,

@@ -4,7 +4,7 @@
  * the caller is). Formats are checked by the zod schemas; this turns them into instants and checks
  * the range itself.
  */
-import { zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { zonedToUtc } from "~/lib/zoned-time";
 import { ValidationError } from "~/utils/errors.server";
 
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer } from "~/modules/auth/guards.server";
 import { appendPendingSessionCookie } from "~/modules/auth/session.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { ClinicNotTakingBookingsError } from "~/modules/scheduling/booking.server";
 import type { Audience } from "~/modules/scheduling/schedule-data.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";

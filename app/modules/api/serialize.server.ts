@@ -4,7 +4,7 @@
  */
 import type { AppointmentRecord } from "~/modules/scheduling/booking.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
-import { toOffsetIso } from "~/modules/scheduling/zoned-time";
+import { toOffsetIso } from "~/lib/zoned-time";
 import { appointmentSchema, type AppointmentBody, type SlotBody } from "./schemas.server";
 
 export function serializeSlot(slot: Slot, timeZone: string): SlotBody {

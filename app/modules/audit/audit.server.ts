@@ -2,6 +2,9 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
+import type { AuditActor, AuditActorType, AuditRequestContext } from "~/lib/actor";
+
+export type { AuditActor, AuditActorType, AuditRequestContext };
 
 /**
  * The audit log: who did what to which record, from where. Rows are append-only (the runtime role
@@ -11,24 +14,12 @@ import { ValidationError } from "~/utils/errors.server";
  * Never put secrets in `details`: no sign-in codes, passwords, tokens or card data.
  */
 
-export type AuditActorType = "patient" | "staff" | "operator" | "system" | "api_key" | "anonymous";
-
-export interface AuditActor {
-  type: AuditActorType;
-  id?: string | null;
-}
 
 export interface AuditTarget {
   type: string;
   id: string;
 }
 
-/** Where the action came from. */
-export interface AuditRequestContext {
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-}
 
 export interface AuditEventInput {
   /** The clinic whose log records the event; null for the marketplace and the admin host. */

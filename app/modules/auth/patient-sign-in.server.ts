@@ -8,7 +8,7 @@ import type { Db, Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { ipBucket } from "./ip-bucket";
-import { countryForTimeZone, maskPhone, smsDestination } from "./phone";
+import { countryForTimeZone, maskPhone, smsDestination } from "~/lib/phone";
 import { insertSession, scopeFor, type RequestMeta, type Session, type SessionHost } from "./session.server";
 import { DEFAULT_SMS_POOL, smsBudgetsFromEnv, spendSmsBudgets, spendWrongCode, wrongCodesLeft } from "./sms-budgets.server";
 import {

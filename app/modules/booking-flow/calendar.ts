@@ -1,6 +1,6 @@
 /** The month calendar of the booking pages: pure date arithmetic on the clinic's local dates. */
-import { addDays, weekdayOf, type LocalDate } from "~/modules/scheduling/zoned-time";
-import { formatLocalDay } from "./format";
+import { addDays, weekdayOf, type LocalDate } from "~/lib/zoned-time";
+import { formatLocalDay } from "~/lib/format";
 
 export type LocalMonth = string;
 

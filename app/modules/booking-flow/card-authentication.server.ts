@@ -23,7 +23,7 @@ import { findCard } from "~/modules/payments/cards.server";
 import { recordDepositAtBooking } from "~/modules/payments/deposits.server";
 import type { PaymentProvider } from "~/modules/payments/provider";
 import { PaymentProviderUnavailableError } from "~/modules/payments/provider";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { confirmHold, HoldExpiredError } from "~/modules/scheduling/booking.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";

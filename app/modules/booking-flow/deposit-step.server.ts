@@ -11,12 +11,12 @@ import { authorizesAtBooking, bookingAuthorizationKey, recordDepositAtBooking, t
 import { platformFeeFor } from "~/modules/pricing/price";
 import type { PaymentProvider } from "~/modules/payments/provider";
 import { PaymentProviderUnavailableError } from "~/modules/payments/provider";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { log } from "~/utils/log.server";
-import { formatDateTime, formatMoney } from "./format";
+import { formatDateTime, formatMoney } from "~/lib/format";
 
 export interface CardChoice {
   demo: boolean;

@@ -1,6 +1,6 @@
 /** How a service's discounts read to a patient. */
 import type { Discount } from "~/modules/scheduling/discounts";
-import { formatDayMonth } from "./format";
+import { formatDayMonth } from "~/lib/format";
 
 const WEEKDAY_PLURAL = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
 

@@ -4,10 +4,10 @@
  * malformed sends the patient back to the first step that still makes sense.
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { buildCalendar, daysIn, firstDayOf, monthOf, shiftMonth, type CalendarMonth } from "./calendar";
@@ -16,7 +16,7 @@ import { bookHref, type Choice } from "./choice";
 import { depositWords } from "~/modules/pricing/price";
 import { discountAtInstant, discountedPrice, stillOffered } from "~/modules/scheduling/discounts";
 import { describeDiscount } from "./discounts";
-import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "./format";
+import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "~/lib/format";
 import type { CalendarEntry } from "./ics";
 import { activeDependents, insertDependent, type DependentInput } from "~/modules/patient-account/family.server";
 import type { PaymentProvider } from "~/modules/payments/provider";

@@ -7,7 +7,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { countryForTimeZone } from "~/modules/auth/phone";
+import { countryForTimeZone } from "~/lib/phone";
 import { forgetCachedSites } from "~/modules/tenancy/site.server";
 import type { Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";

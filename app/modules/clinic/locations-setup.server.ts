@@ -19,11 +19,11 @@ import type { Db, Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { normalizeContactPhone, type ChangeBy } from "./clinic-setup.server";
 import { LOCATION_VIEW_FIELDS } from "./locations.server";
+import { OPEN_STATUSES } from "~/lib/appointment-status";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
 /** Visits that still hold their room. */
-const LIVE_STATUSES = ["held", "requested", "confirmed", "checked_in", "in_consultation"] as const;
 
 const required = (label: string, max: number) => z.string().trim().min(1, `${label} is required.`).max(max, `${label} can be at most ${max} characters.`);
 const optional = (label: string, max: number) =>
@@ -232,7 +232,7 @@ async function futureVisitsByRoom(tx: Tx, now: Date): Promise<Map<string, number
     by: ["roomId"],
     where: {
       roomId: { not: null },
-      status: { in: [...LIVE_STATUSES] },
+      status: { in: OPEN_STATUSES },
       endsAt: { gt: now },
     },
     _count: { _all: true },
@@ -334,7 +334,7 @@ async function findRoom(tx: Tx, clinicId: string, roomId: string) {
 
 async function refuseWhenBooked(tx: Tx, roomId: string, roomName: string, doing: string, now: Date) {
   const future = await tx.appointment.count({
-    where: { roomId, status: { in: [...LIVE_STATUSES] }, endsAt: { gt: now } },
+    where: { roomId, status: { in: OPEN_STATUSES }, endsAt: { gt: now } },
   });
   if (future > 0) {
     throw new ConflictError(`${roomName} cannot be ${doing}: ${future} upcoming ${future === 1 ? "visit uses" : "visits use"} it. Move or cancel ${future === 1 ? "that visit" : "those visits"} first.`);

@@ -2,7 +2,7 @@
  * Why a suspended clinic is suspended, for the banner on its staff panel: the operator's reason
  * and when, read from the clinic's own audit log, where the decision was recorded.
  */
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import type { Db } from "~/utils/db.server";
 
 export interface SuspensionNotice {

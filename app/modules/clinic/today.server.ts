@@ -3,8 +3,9 @@
  * needs the desk's answer. Counts only, no names, so the page needs no audit row of its own.
  */
 import type { StaffRole } from "~/generated/prisma/enums";
-import { addDays, utcToZoned, zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
+import { CHANGEABLE_STATUSES, ON_THE_DIARY } from "~/lib/appointment-status";
 
 export interface TodayFigures {
   /** Visits today (the doctor's own for a doctor who is not also at the desk). */
@@ -14,7 +15,6 @@ export interface TodayFigures {
   paymentProblems: number;
 }
 
-const LIVE_VISIT = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"] as const;
 
 export async function todayFigures(db: Db, clinic: { id: string; timeZone: string }, who: { staffUserId: string; roles: readonly StaffRole[] }, now = new Date()): Promise<TodayFigures> {
   const today = utcToZoned(now, clinic.timeZone).date;
@@ -24,11 +24,11 @@ export async function todayFigures(db: Db, clinic: { id: string; timeZone: strin
   const mine = deskView ? {} : { staffUserId: who.staffUserId };
   return db.forClinic(clinic.id).tx(async (tx) => {
     // One query at a time: a transaction holds one connection.
-    const visitsToday = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: { in: [...LIVE_VISIT] } } });
+    const visitsToday = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: { in: ON_THE_DIARY } } });
     const waitingNow = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: "checked_in" } });
     const requested = deskView ? await tx.appointment.count({ where: { status: "requested", startsAt: { gte: now } } }) : 0;
     const flexible = deskView ? await tx.flexibleRequest.count({ where: { status: "open" } }) : 0;
-    const paymentProblems = deskView ? await tx.appointment.count({ where: { paymentStatus: "failed", startsAt: { gte: now }, status: { in: ["requested", "confirmed"] } } }) : 0;
+    const paymentProblems = deskView ? await tx.appointment.count({ where: { paymentStatus: "failed", startsAt: { gte: now }, status: { in: CHANGEABLE_STATUSES } } }) : 0;
     return { visitsToday, waitingNow, requestsToAnswer: requested + flexible, paymentProblems };
   });
 }

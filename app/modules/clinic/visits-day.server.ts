@@ -5,18 +5,19 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { formatMoney, formatTime } from "~/modules/booking-flow/format";
+import { formatMoney, formatTime } from "~/lib/format";
 import { waiveDeposit } from "~/modules/payments/deposits.server";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
 import { settleNow } from "~/modules/payments/settle-now.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { transitionAppointment } from "~/modules/scheduling/booking.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { ON_THE_DIARY } from "~/lib/appointment-status";
 
-const SHOWN = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show", "cancelled"] as const;
+const SHOWN: string[] = [...ON_THE_DIARY, "cancelled"];
 
 const DEPOSIT_WORDS: Record<string, { words: string; tone: "good" | "warn" | "muted" | "neutral" }> = {
   pending: { words: "Card saved", tone: "neutral" },
@@ -77,7 +78,7 @@ export async function visitsOfDay(db: Db, clinic: ClinicRef, day: LocalDate | un
         LEFT JOIN staff_users u ON u.id = m.staff_user_id
         LEFT JOIN deposits dp ON dp.clinic_id = a.clinic_id AND dp.appointment_id = a.id
        WHERE a.clinic_id = ${clinic.id}::uuid AND a.starts_at >= ${from} AND a.starts_at < ${to}
-         AND a.status::text = ANY (${SHOWN as unknown as string[]})
+         AND a.status::text = ANY (${SHOWN})
        ORDER BY a.starts_at, a.id`;
     await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "staff.day_list_viewed", target: { type: "day", id: date }, request: actor.request ?? null, details: { visits: found.length } });
     return found;

@@ -7,11 +7,11 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { formatPhone } from "~/modules/auth/phone";
+import { formatPhone } from "~/lib/phone";
 import { markNoShow, waiveVisitDeposit } from "~/modules/clinic/visits-day.server";
 import { sendPatientMessage } from "~/modules/messaging/notify.server";
 import { depositOf } from "~/modules/payments/deposits.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import {
   CANCELLATION_REASONS,
   cancelAppointment,

@@ -6,14 +6,15 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { listFlexibleRequests, type FlexibleRequestRecord } from "~/modules/scheduling/flexible-requests.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { deskAppointments, deskResources, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
 import { LATE_GRACE_MIN } from "~/modules/queue/rules";
 import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
+import { CHANGEABLE_STATUSES, ON_THE_DIARY, statusIs } from "~/lib/appointment-status";
 
 /** A confirmed patient not checked in this long after the start is late: the queue's own grace. */
 export { LATE_GRACE_MIN };
@@ -62,7 +63,6 @@ export interface DeskBoard {
   gaps: DoctorGaps[];
 }
 
-const ACTIVE = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"];
 
 export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, actor: Actor, now = new Date()): Promise<DeskBoard> {
   const today = utcToZoned(now, clinic.timeZone).date;
@@ -73,13 +73,13 @@ export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, ac
     const resources = await deskResources(tx, clinic.id);
     const locationId = query.location && resources.locations.some((l) => l.id === query.location) ? query.location : null;
     const all = await deskAppointments(tx, clinic.id, { from, to }, { locationId });
-    const upcoming = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + PAYMENT_PROBLEM_DAYS * 86_400_000) }, { locationId, statuses: ["requested", "confirmed"] });
+    const upcoming = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + PAYMENT_PROBLEM_DAYS * 86_400_000) }, { locationId, statuses: CHANGEABLE_STATUSES });
     const needsMoving = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + NEEDS_MOVING_DAYS * 86_400_000) }, { locationId, needsMoving: true });
     const flexible = (await listFlexibleRequests(tx, clinic, { status: "open" })).filter((f) => !locationId || !f.locationId || f.locationId === locationId);
     // Free time is counted from now on today, from the start of the day on a later day, and not at all for a past day.
     const gapsFrom = day === today ? now : day > today ? from : to;
     const gaps = await freeGapsOfDay(tx, clinic, day, { locationId }, gapsFrom);
-    const visits = all.filter((a) => ACTIVE.includes(a.status) && (!query.needsMoving || a.needsMoving));
+    const visits = all.filter((a) => statusIs(a.status, "onTheDiary") && (!query.needsMoving || a.needsMoving));
     const columns: BoardColumn[] =
       query.by === "room"
         ? [
@@ -128,7 +128,7 @@ export async function printableDay(db: Db, clinic: ClinicRef, query: { day?: str
   return db.forClinic(clinic.id).tx(async (tx) => {
     const resources = await deskResources(tx, clinic.id);
     const location = resources.locations.find((l) => l.id === query.location) ?? null;
-    const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId: location?.id ?? null, statuses: ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"] });
+    const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId: location?.id ?? null, statuses: ON_THE_DIARY });
     const byDoctor = new Map<string, { doctorName: string; visits: DeskAppointment[] }>();
     for (const v of visits) {
       const entry = byDoctor.get(v.doctorId) ?? { doctorName: v.doctorName, visits: [] };

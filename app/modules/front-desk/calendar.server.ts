@@ -8,11 +8,12 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { deskAppointments, deskResources, VISIT_STATUSES, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
+import { ON_THE_DIARY } from "~/lib/appointment-status";
 
 const uuid = z.string().uuid();
 export const calendarQuery = z.object({
@@ -156,7 +157,7 @@ export async function deskCalendar(db: Db, clinic: ClinicRef, query: CalendarQue
     const doctors = resources.doctors.filter((d) => (!locationId || d.locationIds.includes(locationId)) && (!query.doctor || d.id === query.doctor));
     const rooms = resources.rooms.filter((r) => (!locationId || r.locationId === locationId) && (!query.room || r.id === query.room));
     // Cancelled and declined visits free their time; they show only when asked for by status.
-    const statuses = query.status ? [query.status] : ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"];
+    const statuses = query.status ? [query.status] : ON_THE_DIARY;
     const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId, doctorId: query.by === "doctor" ? query.doctor : null, roomId: query.by === "room" ? query.room : null, serviceId: query.service, statuses, needsMoving: query.needsMoving === "1" });
     const blocks = visits.map((v) => ({ visit: v, block: toBlock(v, clinic.timeZone) }));
 

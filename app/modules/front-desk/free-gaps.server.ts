@@ -9,7 +9,7 @@ import type { Tx } from "~/utils/db.server";
 import { oneByOne } from "./desk-appointments.server";
 import { ACTIVE_STATUSES } from "~/modules/scheduling/schedule-data.server";
 import { computeSlots, type AvailabilityRule, type BusyBlock, type ScheduleException, type SlotDoctor, type SlotLocation } from "~/modules/scheduling/slot-engine";
-import { addDays, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import { WEEKDAYS, type OpeningPeriod, type Weekday } from "~/modules/tenancy/opening-hours";
 
 /** The resolution of a gap: the finest start grid a clinic uses. */

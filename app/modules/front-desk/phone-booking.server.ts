@@ -15,18 +15,18 @@
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { countryForTimeZone, formatPhone, normalizePhone } from "~/modules/auth/phone";
-import { formatDateTime, formatMoney, formatTime } from "~/modules/booking-flow/format";
+import { countryForTimeZone, formatPhone, normalizePhone } from "~/lib/phone";
+import { formatDateTime, formatMoney, formatTime } from "~/lib/format";
 import { RELATIONSHIP_VALUES } from "~/modules/patient-account/relationships";
 import { ensureClinicPatient } from "~/modules/patients/clinic-patients.server";
 import { ensureDeposit } from "~/modules/payments/deposits.server";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, ClinicNotTakingBookingsError, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
 import { alternativeSlots, findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 

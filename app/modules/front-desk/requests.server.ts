@@ -6,11 +6,11 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import { SlotTakenError } from "~/modules/scheduling/booking.server";
 import { listFlexibleRequests, proposeTime, type FlexibleRequestRecord } from "~/modules/scheduling/flexible-requests.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned, zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { deskAppointments, type DeskAppointment } from "./desk-appointments.server";

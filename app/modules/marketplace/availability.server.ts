@@ -6,7 +6,7 @@
  * before they expire, so steady traffic never waits for the slot engine).
  */
 import { findSlots } from "~/modules/scheduling/slots.server";
-import { addDays, zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { addDays, zonedToUtc } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { log } from "~/utils/log.server";

@@ -2,7 +2,7 @@
  * The published catalog's clinic and doctor records as the marketplace's pages show them: prices in
  * the clinic's currency, discounts and deposits in words, links to the clinic's own site.
  */
-import { formatDuration, formatMoney } from "~/modules/booking-flow/format";
+import { formatDuration, formatMoney } from "~/lib/format";
 import { depositWords } from "~/modules/pricing/price";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import type { PublishedClinicPage, PublishedDoctor, PublishedService } from "./catalog.server";

@@ -1,7 +1,7 @@
 /** How marketplace results read: next free times on the clinic's clock, discounts in plain words. */
-import { formatMoney, zoneAbbreviation } from "~/modules/booking-flow/format";
+import { formatMoney, zoneAbbreviation } from "~/lib/format";
 import { depositWords } from "~/modules/pricing/price";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 
 /** The marketplace looks this many days ahead for a next free time (the availability module's horizon). */
 export const NEXT_FREE_DAYS = 30;

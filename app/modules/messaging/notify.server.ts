@@ -3,12 +3,13 @@ import type { Db, ScopedDb, Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
-import { addDays, utcToZoned, zonedToUtc } from "../scheduling/zoned-time";
+import { addDays, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
 import { clinicSiteOrigin, marketplaceOrigin, messageStatusCallbackUrl, type PublicUrlEnv } from "~/utils/public-urls.server";
 import { sendEmail, sendSms, type Delivery, type Messenger } from "./messenger.server";
 import { renderTemplate, type MessageChannel, type MessageKind } from "./templates";
 import { resolveTemplate } from "./templates.server";
 import { checkInUrl } from "../queue/tokens.server";
+import { statusIs } from "~/lib/appointment-status";
 
 export type { MessageKind } from "./templates";
 
@@ -61,7 +62,6 @@ export interface NotifyDeps {
 
 /** Kinds whose message is about an appointment that must still be booked when it goes out. */
 const NEEDS_LIVE_APPOINTMENT: ReadonlySet<MessageKind> = new Set(["booking_confirmation", "booking_change", "reminder", "deposit_problem", "youre_next"]);
-export const LIVE_APPOINTMENT_STATUSES: readonly string[] = ["requested", "confirmed", "checked_in"];
 
 const SYSTEM_PURPOSE = "marketplace messages";
 const MAX_ERROR_LENGTH = 500;
@@ -369,7 +369,7 @@ async function sendStoredDelivery(db: Db, id: string, deps: NotifyDeps & { now?:
     const appointment = clinic && row.appointmentId ? await readAppointment(tx, clinic.id, row.appointmentId) : null;
     const kind = row.kind as MessageKind;
     const stale =
-      (NEEDS_LIVE_APPOINTMENT.has(kind) && (!appointment || !LIVE_APPOINTMENT_STATUSES.includes(appointment.status))) ||
+      (NEEDS_LIVE_APPOINTMENT.has(kind) && (!appointment || !statusIs(appointment.status, "upcoming"))) ||
       (kind === "cancellation" && appointment !== null && appointment.status !== "cancelled") ||
       (kind === "request_declined" && appointment !== null && appointment.status !== "declined");
     if (stale) {

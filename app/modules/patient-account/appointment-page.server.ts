@@ -8,7 +8,7 @@
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { loadBookingCatalog, type BookingLocation } from "~/modules/booking-flow/catalog.server";
 import { policyText } from "~/modules/booking-flow/flow.server";
-import { formatDateTime, formatDuration, formatMoney } from "~/modules/booking-flow/format";
+import { formatDateTime, formatDuration, formatMoney } from "~/lib/format";
 import type { CalendarEntry } from "~/modules/booking-flow/ics";
 import { getAppointment, type AppointmentRecord } from "~/modules/scheduling/booking.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
@@ -18,9 +18,9 @@ import type { AccountClinic } from "./appointments.server";
 import { tooLateText } from "./appointments.server";
 import { depositDetail, paymentWords, statusWords } from "./wording";
 import { depositFactsOf } from "~/modules/payments/deposits.server";
+import { statusIs } from "~/lib/appointment-status";
 
 /** Only these can still be changed or cancelled by the patient; the booking core agrees. */
-export const CHANGEABLE_STATUSES: ReadonlySet<string> = new Set(["requested", "confirmed"]);
 
 export interface HistoryLine {
   at: string;
@@ -100,7 +100,7 @@ export function personName(a: AppointmentRecord): string {
 
 /** Whether the patient may change this visit online now, and if not because it is too late, why. */
 export function changeState(a: AppointmentRecord, clinic: AccountClinic, now: Date): { canChange: boolean; tooLate: string | null } {
-  const active = CHANGEABLE_STATUSES.has(a.status) && a.end.getTime() > now.getTime();
+  const active = statusIs(a.status, "changeable") && a.end.getTime() > now.getTime();
   const open = active && patientMayChange(a.start, a.cancellationWindowMin, now);
   return { canChange: open, tooLate: active && !open ? tooLateText(clinic, a.cancellationDeadline, a.cancellationWindowMin).replace("to cancel this visit online", "to change or cancel this visit online") : null };
 }

@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { loadBookingCatalog } from "~/modules/booking-flow/catalog.server";
-import { formatDateTime, formatDuration, formatMoney } from "~/modules/booking-flow/format";
-import type { Actor } from "~/modules/scheduling/actor";
+import { formatDateTime, formatDuration, formatMoney } from "~/lib/format";
+import type { Actor } from "~/lib/actor";
 import { cancelAppointment, getAppointment, listAppointments, type AppointmentRecord } from "~/modules/scheduling/booking.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
@@ -15,11 +15,11 @@ import type { Db } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { paymentWords, statusWords, windowWords } from "./wording";
 import { settleNow } from "~/modules/payments/settle-now.server";
+import { statusIs } from "~/lib/appointment-status";
 
 export type AccountClinic = ClinicRef & { name: string; contactPhone: string | null };
 
 /** Only these can still be cancelled; the booking core refuses the rest as well. */
-const CANCELLABLE = new Set(["requested", "confirmed"]);
 const DAY_MS = 86_400_000;
 /** How far back the page looks; older visits stay in the clinic's records. */
 const PAST_DAYS = 730;
@@ -61,7 +61,7 @@ export function tooLateText(clinic: AccountClinic, deadline: Date, windowMin: nu
 }
 
 function shown(a: AppointmentRecord, clinic: AccountClinic, names: { doctors: Map<string, string>; locations: Map<string, { name: string; address: string }> }, now: Date): AccountAppointment {
-  const active = CANCELLABLE.has(a.status);
+  const active = statusIs(a.status, "changeable");
   const open = active && patientMayChange(a.start, a.cancellationWindowMin, now);
   const person = a.dependent ?? a.patient;
   const { words, tone } = statusWords(a.status);
@@ -148,7 +148,7 @@ export async function cancelOwnAppointment(db: Db, clinic: AccountClinic, patien
     const answer = await db.forClinic(clinic.id).tx(async (tx): Promise<CancelAnswer> => {
       const appointment = await getAppointment(tx, clinic, appointmentId);
       if (appointment.patient?.id !== patientAccountId) return missing;
-      if (!CANCELLABLE.has(appointment.status)) return { ok: false, message: `This visit is already ${statusWords(appointment.status).words.toLowerCase()}, so there is nothing to cancel.` };
+      if (!statusIs(appointment.status, "changeable")) return { ok: false, message: `This visit is already ${statusWords(appointment.status).words.toLowerCase()}, so there is nothing to cancel.` };
       if (!patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) {
         return { ok: false, message: tooLateText(clinic, appointment.cancellationDeadline, appointment.cancellationWindowMin) };
       }

@@ -8,8 +8,8 @@
 import { z } from "zod";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { loadBookingCatalog, type BookingCatalog } from "~/modules/booking-flow/catalog.server";
-import { formatDateTime, formatLocalDay } from "~/modules/booking-flow/format";
-import type { Actor } from "~/modules/scheduling/actor";
+import { formatDateTime, formatLocalDay } from "~/lib/format";
+import type { Actor } from "~/lib/actor";
 import { SlotTakenError } from "~/modules/scheduling/booking.server";
 import {
   cancelFlexibleRequest,
@@ -19,7 +19,7 @@ import {
   type FlexibleRequestRecord,
 } from "~/modules/scheduling/flexible-requests.server";
 import { acceptProposal } from "~/modules/scheduling/flexible-acceptance.server";
-import { utcToZoned } from "~/modules/scheduling/zoned-time";
+import { utcToZoned } from "~/lib/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";

@@ -12,8 +12,8 @@
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { formatPhone } from "~/modules/auth/phone";
-import type { Actor } from "~/modules/scheduling/actor";
+import { formatPhone } from "~/lib/phone";
+import type { Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { chosenCard, CardProblem } from "~/modules/booking-flow/deposit-step.server";
-import { formatDateTime, formatMoney } from "~/modules/booking-flow/format";
+import { formatDateTime, formatMoney } from "~/lib/format";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { clinicSiteOrigin, type PublicUrlEnv } from "~/utils/public-urls.server";
 import { allowClinicDeposits, provePhoneAtClinic } from "~/modules/patients/clinic-patients.server";
@@ -21,6 +21,7 @@ import type { Db, Tx } from "~/utils/db.server";
 import { browserCardSetup, listCards, payerOf } from "./cards.server";
 import { authorizeDeposit, lockDeposit, moveDeposit } from "./deposits.server";
 import type { PaymentProvider } from "./provider";
+import { statusIs } from "~/lib/appointment-status";
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -80,7 +81,7 @@ export type DepositLinkState = "open" | "done" | "expired" | "closed";
 function stateOf(link: LinkRow, now: Date): DepositLinkState {
   if (link.used_at || ["pending", "authorized", "captured"].includes(link.deposit_status)) return "done";
   if (link.expires_at.getTime() <= now.getTime()) return "expired";
-  if (link.deposit_status !== "failed" || !["requested", "confirmed"].includes(link.appointment_status)) return "closed";
+  if (link.deposit_status !== "failed" || !statusIs(link.appointment_status, "changeable")) return "closed";
   return "open";
 }
 

@@ -21,11 +21,12 @@ import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { recordAudit } from "../audit/audit.server";
 import { clinicsOfPatient } from "../patient-account/patient-clinics.server";
-import { actorLabel, auditActorOf, type Actor } from "../scheduling/actor";
+import { actorLabel, auditActorOf, type Actor } from "~/lib/actor";
 import { cancellationDeadline } from "../scheduling/policy";
 import { platformFeeFor } from "../pricing/price";
 import { cardLabel, customerRefOf, defaultCard, findCard, namePatient } from "./cards.server";
 import type { AuthorizationResult, PaymentProvider } from "./provider";
+import { statusIs } from "~/lib/appointment-status";
 
 const DAY_MS = 86_400_000;
 /** Off-session authorizations happen this long before the visit (a Visa merchant-initiated hold lasts under 5 days). */
@@ -38,7 +39,6 @@ export const MAX_AUTHORIZATION_ATTEMPTS = 4;
 
 /** Cancellations that are the clinic's doing: the patient never pays for them. */
 const CLINIC_REASONS = new Set(["staff_unavailable", "closure", "duplicate"]);
-const ACTIVE_VISIT = new Set(["requested", "confirmed", "checked_in", "in_consultation", "completed"]);
 
 export interface DepositTimes {
   /** When the deposit is authorized: now for a visit within 5 days, else 5 days before. */
@@ -235,7 +235,7 @@ export async function ensureDeposit(db: Db, provider: PaymentProvider["name"], c
       SELECT a.status::text, a.patient_account_id::text, a.starts_at, a.cancellation_window_min, a.deposit_minor, a.currency, c.platform_fee_bps
         FROM appointments a JOIN clinics c ON c.id = a.clinic_id
        WHERE a.clinic_id = ${clinicId}::uuid AND a.id = ${appointmentId}::uuid FOR UPDATE OF a`;
-    if (!a || !a.patient_account_id || a.deposit_minor <= 0 || !["requested", "confirmed"].includes(a.status)) return null;
+    if (!a || !a.patient_account_id || a.deposit_minor <= 0 || !statusIs(a.status, "changeable")) return null;
     const card = await defaultCard(tx, a.patient_account_id, provider);
     const id = randomUUID();
     await tx.deposit.create({
@@ -399,7 +399,7 @@ export async function captureAtWindow(db: Db, provider: PaymentProvider, clinicI
       if (!deposit) return { action: "none", deposit: null, why: "no deposit for this appointment" };
       if (now.getTime() < deposit.captureAt.getTime()) return { action: "none", deposit, why: "the window has not opened yet" };
       const visit = await visitOf(tx, clinicId, appointmentId);
-      if (!ACTIVE_VISIT.has(visit.status) || visit.status === "requested") return { action: "none", deposit, why: `the appointment is ${visit.status}` };
+      if (!statusIs(visit.status, "booked") || visit.status === "requested") return { action: "none", deposit, why: `the appointment is ${visit.status}` };
       return capture(tx, provider, deposit, "the cancellation window opened", "system", now);
     },
     { timeoutMs: 60_000 },

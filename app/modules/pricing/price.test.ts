@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney } from "~/modules/booking-flow/format";
+import { formatMoney } from "~/lib/format";
 import { discountAt, quoteAt, type Discount } from "~/modules/scheduling/discounts";
 import { bestDiscount, depositFor, depositWords, discountedPrice, minorDigits, percentOf, platformFeeFor, quote } from "./price";
 

@@ -3,7 +3,7 @@
  * rotating that link when it leaked (a photo of the TV, a former employee).
  */
 import { recordAudit } from "~/modules/audit/audit.server";
-import { auditActorOf, type Actor } from "~/modules/scheduling/actor";
+import { auditActorOf, type Actor } from "~/lib/actor";
 import type { Db } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { notifyQueue } from "./hub.server";

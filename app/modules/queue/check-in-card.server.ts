@@ -5,6 +5,7 @@
 import type { Db } from "~/utils/db.server";
 import { qrSvg } from "./qr.server";
 import { checkInToken, checkInUrl } from "./tokens.server";
+import { statusIs } from "~/lib/appointment-status";
 
 export interface CheckInCard {
   url: string;
@@ -12,11 +13,10 @@ export interface CheckInCard {
   svg: string;
 }
 
-const OPEN = new Set(["confirmed", "checked_in", "in_consultation"]);
 
 export async function checkInCard(db: Db, clinic: { id: string; slug: string }, appointmentId: string, now = new Date()): Promise<CheckInCard | null> {
   const a = await db.forClinic(clinic.id).tx((tx) => tx.appointment.findFirst({ where: { clinicId: clinic.id, id: appointmentId }, select: { status: true, endsAt: true } }));
-  if (!a || !OPEN.has(a.status) || a.endsAt.getTime() <= now.getTime()) return null;
+  if (!a || !statusIs(a.status, "atTheClinic") || a.endsAt.getTime() <= now.getTime()) return null;
   const url = checkInUrl(clinic, appointmentId);
   return { url, path: `/check-in/${checkInToken(clinic.id, appointmentId)}`, svg: await qrSvg(url) };
 }

@@ -4,10 +4,10 @@
  * message keeps opening its page, but not a stream that would hold a connection for nothing.
  */
 import type { Db } from "~/utils/db.server";
-import { utcToZoned } from "../scheduling/zoned-time";
+import { utcToZoned } from "~/lib/zoned-time";
 import { readCheckInToken } from "./tokens.server";
+import { statusIs } from "~/lib/appointment-status";
 
-const FOLLOWABLE = new Set(["confirmed", "checked_in", "in_consultation"]);
 
 export type CheckInStream =
   | { kind: "open"; appointmentId: string; locationId: string }
@@ -22,7 +22,7 @@ export async function checkInStream(db: Db, clinic: { id: string; timeZone: stri
     .tx((tx) => tx.appointment.findFirst({ where: { clinicId: clinic.id, id: appointmentId }, select: { locationId: true, status: true, startsAt: true } }));
   if (!visit) return { kind: "not-found" };
   if (visit.status === "cancelled") return { kind: "over", message: "This visit was cancelled, so there is no queue to follow." };
-  if (!FOLLOWABLE.has(visit.status)) return { kind: "over", message: "This visit is over, so there is no queue to follow." };
+  if (!statusIs(visit.status, "atTheClinic")) return { kind: "over", message: "This visit is over, so there is no queue to follow." };
   if (utcToZoned(visit.startsAt, clinic.timeZone).date !== utcToZoned(now, clinic.timeZone).date) {
     return { kind: "over", message: "The live queue opens on the day of the visit; this visit is not today." };
   }

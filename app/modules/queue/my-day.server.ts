@@ -4,10 +4,11 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { auditActorOf, type Actor } from "~/modules/scheduling/actor";
-import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import { auditActorOf, type Actor } from "~/lib/actor";
+import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { doctorQueue, type QueueClinic, type QueueTicketView } from "./tickets.server";
+import { ON_THE_DIARY } from "~/lib/appointment-status";
 
 export const dayParam = z
   .string()
@@ -38,7 +39,6 @@ export interface DoctorDay {
   locations: { id: string; name: string; rooms: { id: string; name: string }[] }[];
 }
 
-const SHOWN = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show"];
 
 /** Monday of the week `day` is in. */
 export function weekOf(day: LocalDate): LocalDate[] {
@@ -64,7 +64,7 @@ export async function doctorDay(db: Db, clinic: QueueClinic, doctorId: string, d
         LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
         LEFT JOIN dependents d ON d.id = a.dependent_id
        WHERE a.clinic_id = ${clinic.id}::uuid AND a.doctor_id = ${doctorId}::uuid
-         AND a.starts_at >= ${from} AND a.starts_at < ${to} AND a.status::text = ANY (${SHOWN})
+         AND a.starts_at >= ${from} AND a.starts_at < ${to} AND a.status::text = ANY (${ON_THE_DIARY})
        ORDER BY a.starts_at, a.id`;
     const queue = date === today ? await doctorQueue(tx, clinic, doctorId, now) : [];
     const locations = await tx.$queryRaw<{ id: string; name: string }[]>`

@@ -6,7 +6,7 @@ import { data, redirect } from "@remix-run/node";
 import { z } from "zod";
 import { safeRedirectPath } from "~/modules/auth/guards.server";
 import { markNoShow } from "~/modules/clinic/visits-day.server";
-import type { Actor } from "~/modules/scheduling/actor";
+import type { Actor } from "~/lib/actor";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { rotateBoard } from "./board.server";

@@ -7,9 +7,9 @@
  */
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, zonedToUtc, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import { addDays, zonedToUtc, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Tx } from "~/utils/db.server";
 import { AUDIT_KIND_WORDS, AUDIT_KINDS, type AuditKind } from "./words";
 

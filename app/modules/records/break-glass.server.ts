@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";

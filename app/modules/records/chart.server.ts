@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { TreatmentPlanItemStatus } from "~/generated/prisma/enums";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { formatDateTime } from "~/modules/booking-flow/format";
+import { formatDateTime } from "~/lib/format";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";

@@ -6,7 +6,7 @@
  */
 import { Prisma } from "~/generated/prisma/client";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { formatDateTime, formatMoney } from "~/modules/booking-flow/format";
+import { formatDateTime, formatMoney } from "~/lib/format";
 import { relationshipLabel } from "~/modules/patient-account/relationships";
 import { statusWords } from "~/modules/patient-account/wording";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { doctorAvailableTimeIn, minutesIn, openTimeIn, windowDays } from "~/modules/scheduling/slot-engine";
-import { zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { zonedToUtc } from "~/lib/zoned-time";
 import { bookingsReport, cancellationsReport, cancellationTiming, cancellerOf, depositsReport, noShowReport, percent, serviceDemandReport, sourcesReport, utilizationReport, type VisitRow } from "./aggregate";
 import { decimalAmount, toCsv } from "./csv";
 import { rangeOf } from "./range";

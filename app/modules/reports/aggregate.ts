@@ -22,6 +22,7 @@
  *   doctor, completed, no-show), buffers excluded.
  */
 import { dayIndexOf, type ReportRange } from "./range";
+import { statusIs } from "~/lib/appointment-status";
 
 export interface VisitRow {
   startsAt: Date;
@@ -50,7 +51,6 @@ export interface Named {
   name: string;
 }
 
-const HOLDS = new Set(["held", "hold_expired", "hold_released"]);
 
 export const BOOKING_STATUSES = ["requested", "confirmed", "checked_in", "in_consultation", "completed", "no_show", "cancelled", "declined"] as const;
 export const STATUS_LABELS: Record<(typeof BOOKING_STATUSES)[number], string> = {
@@ -126,7 +126,7 @@ export function percent(part: number, whole: number): number | null {
 
 /** Visits that are not holds. */
 export function visitsOnly(rows: readonly VisitRow[]): VisitRow[] {
-  return rows.filter((r) => !HOLDS.has(r.status));
+  return rows.filter((r) => !statusIs(r.status, "hold"));
 }
 
 function bookingsOf(rows: readonly VisitRow[]): VisitRow[] {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { zonedToUtc } from "~/lib/zoned-time";
 import { dayIndexOf, exportQuery, rangeOf, readReportRequest, resolveRange } from "./range";
 
 const NY = "America/New_York";

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { localMidnights } from "~/modules/scheduling/slot-engine";
-import { addDays, datesFromTo, utcToZoned, type LocalDate, LOCAL_DATE_PATTERN } from "~/modules/scheduling/zoned-time";
+import { addDays, datesFromTo, utcToZoned, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 
 export const RANGE_PRESETS = ["this-week", "last-30-days", "this-month", "last-month", "custom"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];

@@ -10,7 +10,7 @@
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { WEEKDAYS, type OpeningPeriod, type Weekday } from "~/modules/tenancy/opening-hours";
-import { Semaphore } from "~/modules/auth/semaphore";
+import { Semaphore } from "~/lib/semaphore";
 import { doctorAvailableTimeIn, minutesIn, openTimeIn, windowDays, type AvailabilityRule, type ScheduleException, type SlotLocation, type WallPeriod } from "~/modules/scheduling/slot-engine";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { sqlStateOf } from "~/utils/db-errors.server";

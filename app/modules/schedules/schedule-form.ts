@@ -6,7 +6,7 @@
  * Field names: `day.<weekday>.<n>.start|end`, `day.<weekday>.<n>.break.<m>.start|end`.
  */
 import { z } from "zod";
-import { addDays, zonedToUtc } from "../scheduling/zoned-time";
+import { addDays, zonedToUtc } from "~/lib/zoned-time";
 
 export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 

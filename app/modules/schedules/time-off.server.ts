@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { auditActorOf, type Actor } from "~/modules/scheduling/actor";
+import { auditActorOf, type Actor } from "~/lib/actor";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";

@@ -9,18 +9,18 @@
  */
 import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { formatDateTime, formatLocalDay, formatTime } from "~/modules/booking-flow/format";
-import { auditActorOf, type Actor } from "~/modules/scheduling/actor";
+import { formatDateTime, formatLocalDay, formatTime } from "~/lib/format";
+import { auditActorOf, type Actor } from "~/lib/actor";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
-import { addDays, utcToZoned } from "~/modules/scheduling/zoned-time";
+import { addDays, utcToZoned } from "~/lib/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { minutesOf, parsePeriodKey, periodKey, wallTime, WEEKDAY_NAMES, type FieldErrors, type WeekInput, type WorkingInterval } from "./schedule-form";
 import { insideWorkingTime, type ExceptionRow, type RuleRow } from "./working-time";
+import { UPCOMING_STATUSES } from "~/lib/appointment-status";
 
 /** Statuses of a visit that is still going to happen (holds expire by themselves and are left out). */
-const UPCOMING = ["requested", "confirmed", "checked_in"] as const;
 const LOOK_AHEAD_DAYS = 180;
 
 export interface AffectedVisit {
@@ -96,7 +96,7 @@ async function upcomingVisits(tx: Tx, clinicId: string, where: { doctorId?: stri
       LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
       LEFT JOIN dependents d ON d.id = a.dependent_id
      WHERE a.clinic_id = ${clinicId}::uuid
-       AND a.status::text = ANY (${UPCOMING as unknown as string[]})
+       AND a.status::text = ANY (${UPCOMING_STATUSES})
        AND a.ends_at > ${where.from} AND a.starts_at < ${where.to}
        AND (${where.doctorId ?? null}::uuid IS NULL OR a.doctor_id = ${where.doctorId ?? null}::uuid)
        AND (${where.locationId ?? null}::uuid IS NULL OR a.location_id = ${where.locationId ?? null}::uuid)

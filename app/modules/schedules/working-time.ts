@@ -4,7 +4,7 @@
  * closures. Pure, in the clinic's time zone: a 09:00 rule is 09:00 local on both sides of a
  * daylight-saving change.
  */
-import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "../scheduling/zoned-time";
+import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import { WEEKDAYS } from "../tenancy/opening-hours";
 
 export interface RuleRow {

@@ -18,7 +18,7 @@ import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { carryDepositOver } from "../payments/deposits.server";
 import { clinicPatientUpsert, recordOnlineBookingConsent, type PersonDetails } from "../patients/clinic-patients.server";
-import { actorLabel, auditActorOf, type Actor } from "./actor";
+import { actorLabel, auditActorOf, type Actor } from "~/lib/actor";
 import { offerFreedTime } from "./flexible-requests.server";
 import { quoteAt } from "./discounts";
 import { cancellationDeadline, patientMayChange } from "./policy";
@@ -26,7 +26,8 @@ import { isUuid, loadScheduleDataWith, prismaQuery, type AlongsideWork, type Aud
 import type { Slot } from "./slot-engine";
 import { bookableFor, slotsFrom, type ClinicRef } from "./slots.server";
 import { SlotTakenError } from "./slot-taken-error";
-import { toOffsetIso } from "./zoned-time";
+import { toOffsetIso } from "~/lib/zoned-time";
+import { statusIs } from "~/lib/appointment-status";
 
 export const HOLD_MINUTES = 10;
 
@@ -669,7 +670,6 @@ async function offerToWaitlist(tx: Tx, clinic: ClinicRef, freed: AppointmentReco
   await offerFreedTime(tx, clinic, { serviceId: freed.serviceId, practitionerId: freed.practitionerId, locationId: freed.locationId, start: freed.start, end: freed.end }, now);
 }
 
-const CHANGEABLE: readonly AppointmentStatus[] = ["requested", "confirmed"];
 
 export interface CancelRequest {
   appointmentId: string;
@@ -680,7 +680,7 @@ export interface CancelRequest {
 
 export async function cancelAppointment(tx: Tx, clinic: ClinicRef, req: CancelRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
   const appointment = await lockAppointment(tx, clinic, req.appointmentId);
-  if (!CHANGEABLE.includes(appointment.status)) {
+  if (!statusIs(appointment.status, "changeable")) {
     throw new ValidationError(`This appointment is ${appointment.status.replace("_", " ")} and can no longer be cancelled.`, [{ path: "status", message: `is ${appointment.status}` }]);
   }
   const { override } = authorizeChange(clinic, appointment, actor, req.overrideReason, now, "cancel");
@@ -721,7 +721,7 @@ export interface RescheduleRequest {
  */
 export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: RescheduleRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
   const old = await lockAppointment(tx, clinic, req.appointmentId);
-  if (!CHANGEABLE.includes(old.status)) {
+  if (!statusIs(old.status, "changeable")) {
     throw new ValidationError(`This appointment is ${old.status.replace("_", " ")} and can no longer be moved.`, [{ path: "status", message: `is ${old.status}` }]);
   }
   const { override } = authorizeChange(clinic, old, actor, req.overrideReason, now, "move");

@@ -16,7 +16,7 @@ import type { Db, Tx } from "~/utils/db.server";
 import { isoWeekday, minutesOf, parseOpeningHours } from "../tenancy/opening-hours";
 import { depositFor } from "./policy";
 import { normalize as normalizeIntervals, subtract as subtractIntervals, type Interval } from "./slot-engine";
-import { addDays, datesFromTo, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "./zoned-time";
+import { addDays, datesFromTo, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 
 export interface DemoHistoryOptions {
   /** The moment that splits past from upcoming; defaults to the current time. */

@@ -6,7 +6,7 @@
 import type { Tx } from "~/utils/db.server";
 import { isoWeekday } from "../tenancy/opening-hours";
 import { bestDiscount, discountedPrice, quote, type PriceQuote, type PriceTerms } from "../pricing/price";
-import { utcToZoned } from "./zoned-time";
+import { utcToZoned } from "~/lib/zoned-time";
 
 export { discountedPrice };
 

@@ -6,7 +6,7 @@
 import type { Tx } from "~/utils/db.server";
 import { ConflictError } from "~/utils/errors.server";
 import { recordOnlineBookingConsent } from "../patients/clinic-patients.server";
-import type { Actor } from "./actor";
+import type { Actor } from "~/lib/actor";
 import { bookAppointment, type AppointmentRecord } from "./booking.server";
 import {
   announce,

@@ -33,12 +33,12 @@ import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
 import { isoWeekday } from "../tenancy/opening-hours";
-import { actorLabel, auditActorOf, SYSTEM_ACTOR, type Actor } from "./actor";
+import { actorLabel, auditActorOf, SYSTEM_ACTOR, type Actor } from "~/lib/actor";
 import { SlotTakenError } from "./slot-taken-error";
 import { isUuid, loadScheduleData, prismaQuery } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { findSlotsIn, slotsFrom, type ClinicRef } from "./slots.server";
-import { toOffsetIso, utcToZoned } from "./zoned-time";
+import { toOffsetIso, utcToZoned } from "~/lib/zoned-time";
 
 export const FLEXIBLE_REQUEST_STATUSES = ["open", "proposed", "offered", "accepted", "declined", "cancelled", "expired"] as const satisfies readonly FlexibleRequestStatus[];
 

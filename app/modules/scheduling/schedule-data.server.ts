@@ -12,9 +12,11 @@ import { WEEKDAYS, type OpeningPeriod, type Weekday } from "../tenancy/opening-h
 import type { RawQuery, SqlTx } from "~/utils/db.server";
 import type { Discount } from "./discounts";
 import type { AvailabilityRule, BusyBlock, ScheduleException, SlotDoctor, SlotLocation, SlotRoom, SlotService, WallPeriod } from "./slot-engine";
+import { CLAIMS_TIME } from "~/lib/appointment-status";
 
 /** Blocking statuses: the same list as the exclusion constraints in the scheduling migration. */
-export const ACTIVE_STATUSES = ["held", "requested", "confirmed", "checked_in", "in_consultation", "completed"] as const;
+/** The statuses that claim time (the exclusion constraints' own list). */
+export const ACTIVE_STATUSES = CLAIMS_TIME;
 
 /** Who the slots are for: patients never see internal-only services; staff and integrations do. */
 export type Audience = "public" | "staff";

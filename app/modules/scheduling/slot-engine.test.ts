@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { type OpeningPeriod, type Weekday, WEEKDAYS } from "../tenancy/opening-hours";
 import { type AvailabilityRule, type BusyBlock, computeSlots, mergeAnyDoctor, type Slot, type SlotQuery, type SlotService } from "./slot-engine";
-import { addDays, offsetMinutes, utcToZoned, zonedToUtc } from "./zoned-time";
+import { addDays, offsetMinutes, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
 
 const NY = "America/New_York";
 const BERLIN = "Europe/Berlin";

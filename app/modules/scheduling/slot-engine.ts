@@ -25,7 +25,7 @@
  * list of disjoint intervals, so the cost grows with the number of intervals, not minutes.
  */
 import { minutesOf, type OpeningPeriod, type Weekday } from "../tenancy/opening-hours";
-import { addDays, datesFromTo, localDateEpochMs, offsetMinutes, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "./zoned-time";
+import { addDays, datesFromTo, localDateEpochMs, offsetMinutes, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 
 export interface WallPeriod {
   start: string;

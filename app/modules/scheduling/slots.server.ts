@@ -7,7 +7,7 @@ import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { AvailabilityCache, type DaySlots } from "./availability-cache.server";
 import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
 import { computeSlots, mergeAnyDoctor, type Slot } from "./slot-engine";
-import { addDays, zonedToUtc } from "./zoned-time";
+import { addDays, zonedToUtc } from "~/lib/zoned-time";
 
 export interface ClinicRef {
   id: string;

@@ -8,7 +8,7 @@
  */
 import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { auditActorOf, type Actor } from "~/modules/scheduling/actor";
+import { auditActorOf, type Actor } from "~/lib/actor";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";

@@ -8,10 +8,9 @@
  * helpers, so what it accepts is exactly what this module understands.
  */
 
-import { utcToZoned } from "~/modules/scheduling/zoned-time";
+import { utcToZoned, WEEKDAYS, type Weekday } from "~/lib/zoned-time";
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+export { WEEKDAYS, type Weekday };
 
 /** ISO 8601 weekday number: Monday 1 … Sunday 7. */
 export function isoWeekday(day: Weekday): number {

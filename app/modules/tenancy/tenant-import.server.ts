@@ -14,7 +14,7 @@ import path from "node:path";
 import { hashPassword } from "~/modules/auth/password.server";
 import type { StaffRole } from "~/generated/prisma/enums";
 import { seedDemoHistory, type DemoHistoryResult } from "~/modules/scheduling/demo-history.server";
-import { zonedToUtc } from "~/modules/scheduling/zoned-time";
+import { zonedToUtc } from "~/lib/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { minutesOf, WEEKDAYS } from "./opening-hours";
 import { formatPath, parseOperators, parseTenant, toMinorUnits, type TenantDefinition, type TenantScheduleException } from "./tenant-schema";
