@@ -59,12 +59,13 @@ export default tseslint.config(
   // Layers: routes → components → modules → utils and integrations; workflows and the HTTP server
   // use modules. A lower layer never imports a higher one (type-only imports of the root route's
   // data shapes excepted).
-  ...layer("app/components/**", ["routes", "workflows", "server"], "Components are used by routes; they take what they need as props or from modules."),
-  ...layer("app/modules/**", ["routes", "components", "root", "workflows", "server"], "Modules are the domain: routes, workflows and the server call them, never the other way round."),
-  ...layer("app/lib/**", ["routes", "components", "root", "workflows", "server", "modules", "integrations", "utils"], "The shared kernel (time, formatting, money, actors, statuses, phones) is plain code every layer uses; it imports none of them."),
-  ...layer("app/utils/**", ["routes", "components", "root", "workflows", "server", "modules", "integrations"], "Utilities sit below everything: the domain and the vendor adapters use them, never the other way round."),
-  ...layer("app/integrations/**", ["routes", "components", "root", "workflows", "server"], "Vendor adapters sit below the pages and the workflows."),
-  ...layer("app/workflows/**", ["routes", "components", "root"], "Workflows call modules; pages are not theirs to import."),
+  ...layer("app/components/**", ["routes", "workflows", "server", "seeding"], "Components are used by routes; they take what they need as props or from modules."),
+  ...layer("app/modules/**", ["routes", "components", "root", "workflows", "server", "seeding"], "Modules are the domain: routes, workflows and the server call them, never the other way round."),
+  ...layer("app/lib/**", ["routes", "components", "root", "workflows", "server", "modules", "integrations", "utils", "seeding"], "The shared kernel (time, formatting, money, actors, statuses, phones) is plain code every layer uses; it imports none of them."),
+  ...layer("app/utils/**", ["routes", "components", "root", "workflows", "server", "modules", "integrations", "seeding"], "Utilities sit below everything: the domain and the vendor adapters use them, never the other way round."),
+  ...layer("app/integrations/**", ["routes", "components", "root", "workflows", "server", "seeding"], "Vendor adapters sit below the pages and the workflows."),
+  ...layer("app/seeding/**", ["routes", "components", "root", "workflows", "server"], "The demo seeding uses the domain's modules; only the server's start and the seed script call it."),
+  ...layer("app/workflows/**", ["routes", "components", "root", "seeding"], "Workflows call modules; pages are not theirs to import."),
   {
     rules: {
       // `_name` marks a parameter a signature requires but the body does not use (Express error handlers).

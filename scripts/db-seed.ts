@@ -4,7 +4,8 @@
  * appointment history, and prints the demo staff logins.
  */
 import path from "node:path";
-import { PLATFORM_LOGIN_LABEL, seedDemoClinics, type StaffLogin } from "../app/modules/tenancy/tenant-import.server";
+import { seedDemoClinics } from "../app/seeding/demo-clinics.server";
+import { PLATFORM_LOGIN_LABEL, type StaffLogin } from "../app/modules/tenancy/tenant-import.server";
 import { createDb } from "../app/utils/db.server";
 import { parseEnv } from "../app/utils/env.server";
 import { errorMessage, ignoreBrokenPipe } from "./lib/cli";

@@ -7,7 +7,7 @@ import { startOutboxRelay as startRelay } from "~/modules/outbox/relay.server";
 import type { Db } from "~/utils/db.server";
 import { inngest } from "~/workflows/client.server";
 
-export { seedDemoClinics } from "~/modules/tenancy/tenant-import.server";
+export { seedDemoClinics } from "~/seeding/demo-clinics.server";
 export { startHousekeeping } from "~/modules/platform/housekeeping.server";
 export { getDb } from "~/utils/db.server";
 export { startInngestDevServer } from "~/utils/inngest-dev.server";

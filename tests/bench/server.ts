@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { seedDemoClinics } from "../../app/modules/tenancy/tenant-import.server";
+import { seedDemoClinics } from "../../app/seeding/demo-clinics.server";
 import { createDb } from "../../app/utils/db.server";
 import { startEmbeddedPostgres, RUNTIME_ROLE } from "../../app/utils/embedded-postgres.server";
 import { migrate } from "../../app/utils/migrate.server";

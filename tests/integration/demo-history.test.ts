@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { normalizePhone } from "~/lib/phone";
-import { seedDemoHistory } from "~/modules/scheduling/demo-history.server";
+import { seedDemoHistory } from "~/seeding/demo-history.server";
 import { depositFor } from "~/modules/scheduling/policy";
 import { utcToZoned } from "~/lib/zoned-time";
 import { minutesOf, parseOpeningHours, WEEKDAYS } from "~/modules/tenancy/opening-hours";

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { hashPassword, verifyPassword } from "~/modules/auth/password.server";
-import { importTenantFolder, seedDemoClinics, TenantImportError } from "~/modules/tenancy/tenant-import.server";
+import { importTenantFolder, TenantImportError } from "~/modules/tenancy/tenant-import.server";
+import { seedDemoClinics } from "~/seeding/demo-clinics.server";
 import { TenantDefinitionError } from "~/modules/tenancy/tenant-schema";
 import { testDb } from "../support/db";
 

@@ -12,10 +12,11 @@
  *
  * Rows go in with a handful of multi-row INSERTs (unnest), because `npm start` seeds on first run.
  */
+import type { AppointmentStatus, BookingChannel, CancellationReason, DependentRelationship, PaymentStatus } from "~/generated/prisma/enums";
 import type { Db, Tx } from "~/utils/db.server";
-import { isoWeekday, minutesOf, parseOpeningHours } from "../tenancy/opening-hours";
-import { depositFor } from "./policy";
-import { normalize as normalizeIntervals, subtract as subtractIntervals, type Interval } from "./slot-engine";
+import { isoWeekday, minutesOf, parseOpeningHours } from "~/modules/tenancy/opening-hours";
+import { depositFor } from "~/modules/scheduling/policy";
+import { normalize as normalizeIntervals, subtract as subtractIntervals, type Interval } from "~/modules/scheduling/slot-engine";
 import { addDays, datesFromTo, utcToZoned, weekdayOf, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 
 export interface DemoHistoryOptions {
@@ -38,10 +39,9 @@ export interface DemoHistoryResult {
   ms: number;
 }
 
-type AppointmentStatus = "requested" | "confirmed" | "checked_in" | "in_consultation" | "completed" | "cancelled" | "no_show";
-type Channel = "clinic_site" | "marketplace" | "staff" | "api";
-type PaymentStatus = "none" | "card_saved" | "authorized" | "captured" | "released" | "failed";
-type CancellationReason = "patient_request" | "illness" | "staff_unavailable" | "duplicate";
+type Channel = BookingChannel;
+/** The reasons the demo history gives (the schema's own values; closures and no-shows are not cancellations here). */
+type DemoCancellationReason = Extract<CancellationReason, "patient_request" | "illness" | "staff_unavailable" | "duplicate">;
 type ActorType = "patient" | "staff" | "api" | "system";
 
 const MINUTE_MS = 60_000;
@@ -183,7 +183,7 @@ const LOCALES: Record<"US" | "DE" | "UZ", Locale> = {
   },
 };
 
-type Relationship = "spouse" | "child" | "parent";
+type Relationship = DependentRelationship;
 
 interface Person {
   phone: string;
@@ -448,7 +448,7 @@ function onDay(exceptions: readonly Exception[], dayStart: Date, dayEnd: Date, t
   return normalize(spans);
 }
 
-const CANCELLATION_NOTES: Record<CancellationReason, readonly string[]> = {
+const CANCELLATION_NOTES: Record<DemoCancellationReason, readonly string[]> = {
   patient_request: ["Rebooking after the holidays.", "Work meeting moved.", "Found an earlier slot elsewhere.", "Childcare fell through."],
   illness: ["Down with a fever.", "Stomach bug in the family.", "Has the flu, will call back."],
   staff_unavailable: ["Doctor called in sick; patient offered another day.", "Schedule change, patient informed by phone."],
@@ -731,7 +731,7 @@ function outcome(d: Draft, now: Date, desk: string[], dice: Dice): Visit {
   };
 
   const cancel = (latestMs: number) => {
-    const reason = dice.weighted<CancellationReason>([
+    const reason = dice.weighted<DemoCancellationReason>([
       ["patient_request", 55],
       ["illness", 27],
       ["staff_unavailable", 11],
