@@ -13,9 +13,8 @@ import { getDb } from "~/utils/db.server";
 export const meta: MetaFunction = () => [{ title: "Today · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId } = await requireStaff(request, context);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const { timeZone, name } = context.site.clinic;
+  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "today");
+  const { timeZone, name } = clinic;
   const now = new Date();
   const db = getDb();
   const [locations, figures] = await Promise.all([listClinicLocations(db, { id: clinicId, timeZone }, now), todayFigures(db, { id: clinicId, timeZone }, { staffUserId: staff.id, roles }, now)]);

@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Your account" }];
 const SETUP_TTL_MS = 15 * 60_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context);
+  const { staff } = await requireStaff(request, context, "account");
   const site = staffSite(context);
   const user = await getDb()
     .forClinic(site.clinicId!)
@@ -38,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type ActionResult = { intent: string; errors: Record<string, string>; done?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff, sessionId } = await requireStaff(request, context);
+  const { staff, sessionId } = await requireStaff(request, context, "account");
   const site = staffSite(context);
   const form = await readForm(request);
   const parsed = accountForm.safeParse(form);

@@ -21,11 +21,10 @@ const apiKeyForm = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const { clinicId, clinic } = await requireStaff(request, context, "api-keys");
   const keys = await listApiKeys(getDb(), clinicId);
   return {
-    timeZone: context.site.clinic.timeZone,
+    timeZone: clinic.timeZone,
     apiBase: `${siteOrigin(context.site)}/api/v1`,
     keys: keys.map((k) => ({
       id: k.id,
@@ -39,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  const { clinicId, staff } = await requireStaff(request, context, "api-keys");
   const raw = await readForm(request);
   const parsed = apiKeyForm.safeParse(raw);
   const intent = typeof raw.intent === "string" ? raw.intent : "";

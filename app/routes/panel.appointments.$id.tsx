@@ -3,14 +3,12 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { z } from "zod";
 import { Answer, CANCELLATION_REASON_WORDS, PaymentPill, VisitStatus, visitStatusWords } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatDateTime, formatLocalDay, formatMoney } from "~/lib/format";
 import { appointmentActionForm, deskAppointmentPage, runAppointmentAction, type AppointmentActionAnswer } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { freeTimesOfDay, slotValue } from "~/modules/front-desk/phone-booking.server";
 import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
-import type { Actor } from "~/lib/actor";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
@@ -18,7 +16,6 @@ import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Appointment · Staff panel" }];
 
-const DESK: ["owner", "secretary"] = ["owner", "secretary"];
 const pageQuery = z.object({
   day: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
   doctor: z.string().uuid().optional().catch(undefined),
@@ -26,11 +23,8 @@ const pageQuery = z.object({
 });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, DESK);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "appointment");
   const q = pageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   const now = new Date();
   let page;
@@ -95,15 +89,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { staff } = await requireStaff(request, context, DESK);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "appointment");
   const form = appointmentActionForm.safeParse(await readForm(request));
   if (!form.success) {
     const issue = form.error.issues[0];
     return data<AppointmentActionAnswer>({ ok: false, message: issue?.message ?? "Check the form and try again.", field: issue?.path.join(".") }, { status: 400 });
   }
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   const names = new Map((await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
   const answer = await runAppointmentAction(db, clinic, params.id ?? "", form.data, actor, names);

@@ -14,9 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Audit log · Staff panel" }];
 const FILTER_KEYS = ["from", "to", "actor", "patient", "kind"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, clinicId } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, clinicId, clinic } = await requireStaff(request, context, "audit");
   const params = new URL(request.url).searchParams;
   const raw = Object.fromEntries([...FILTER_KEYS, "cursor"].map((k) => [k, params.get(k)]));
   const parsed = auditFilterSchema.safeParse(raw);

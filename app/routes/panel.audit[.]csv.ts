@@ -6,9 +6,7 @@ import { getDb } from "~/utils/db.server";
 
 /** The audit log under the same filters as /panel/audit, as CSV (owners only; the export is itself audited). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, clinicId } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, clinicId, clinic } = await requireStaff(request, context, "audit");
   const params = new URL(request.url).searchParams;
   const parsed = auditFilterSchema.safeParse(Object.fromEntries(["from", "to", "actor", "patient", "kind"].map((k) => [k, params.get(k)])));
   if (!parsed.success) return new Response(parsed.error.issues[0]?.message ?? "Check the filters.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });

@@ -3,7 +3,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { Answer } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatDuration, formatLocalDay } from "~/lib/format";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
@@ -24,7 +23,6 @@ import {
 } from "~/modules/front-desk/phone-booking.server";
 import { RELATIONSHIP_OPTIONS } from "~/modules/patient-account/relationships";
 import { MERGE_UNDO_DAYS, mergePatients, recentMerges, undoPatientMerge } from "~/modules/patients/patient-merge.server";
-import type { Actor } from "~/lib/actor";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
@@ -32,7 +30,6 @@ import { echoFields, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Book by phone · Staff panel" }];
 
-const DESK: ["owner", "secretary"] = ["owner", "secretary"];
 const uuid = z.string().uuid();
 const pageQuery = z.object({
   q: z.string().max(80).optional().catch(undefined),
@@ -49,11 +46,8 @@ const pageQuery = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, DESK);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "book");
   const q = pageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   const now = new Date();
   const resources = await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id));
@@ -120,14 +114,11 @@ type ActionAnswer =
   | { intent: "book"; ok: false; kind: "taken" | "invalid"; message: string; alternatives: (SlotOption & { value: string })[]; values: Record<string, string> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff } = await requireStaff(request, context, DESK);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "book");
   const form = await readForm(request);
   const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]));
   // What goes back into the page (the form as typed, hidden fields to confirm or pick another time).
   const echoed = echoFields(form, { note: PHONE_BOOKING_NOTE_MAX_LENGTH });
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   if (values.intent === "create-patient") {
     const created = await createPhonePatient(db, clinic, values, actor);

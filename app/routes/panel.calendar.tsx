@@ -2,12 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { visitStatusWords } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { calendarQuery, deskCalendar } from "~/modules/front-desk/calendar.server";
 import { VISIT_STATUSES } from "~/modules/front-desk/statuses";
-import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Calendar · Staff panel" }];
@@ -18,11 +16,8 @@ function weekOf(cal: Awaited<ReturnType<typeof deskCalendar>>) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, ["owner", "secretary"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "calendar");
   const query = calendarQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const cal = await deskCalendar(getDb(), clinic, query, actor);
   return {
     view: cal.view,
@@ -42,7 +37,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     services: cal.resources.services.map((s) => ({ id: s.id, name: s.name })),
   };
 }
-
 
 const TONE: Record<string, string> = {
   requested: "border-amber-500 bg-amber-50",

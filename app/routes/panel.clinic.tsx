@@ -20,7 +20,7 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "Clinic profile · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  const { clinicId } = await requireStaff(request, context, "clinic");
   const profile = await getClinicProfile(getDb(), clinicId);
   return {
     profile,
@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  const { clinicId, staff } = await requireStaff(request, context, "clinic");
   // A body over 1 MB plus the form around it never gets here (app/utils/body-limit.server.ts).
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";

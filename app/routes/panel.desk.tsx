@@ -2,24 +2,17 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { Empty, NeedsMovingBadge, PaymentPill, Section, VisitStatus } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatDuration, formatLocalDay, formatMoney, formatTime } from "~/lib/format";
 import { boardQuery, deskBoard } from "~/modules/front-desk/board.server";
 import type { DeskAppointment } from "~/modules/front-desk/desk-appointments.server";
-import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Desk · Staff panel" }];
 
-const DESK = ["owner", "secretary"] as const;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, [...DESK]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "desk");
   const query = boardQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const now = new Date();
   const board = await deskBoard(getDb(), clinic, query, actor, now);
   const tz = clinic.timeZone;

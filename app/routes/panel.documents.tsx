@@ -14,14 +14,14 @@ import { readFormData } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "Documents · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  const { clinicId } = await requireStaff(request, context, "documents");
   return { documents: await listClinicDocuments(getDb(), clinicId) };
 }
 
 type ActionAnswer = StaffAnswer & { intent: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  const { clinicId, staff } = await requireStaff(request, context, "documents");
   // A body over 5 MB plus the form around it never gets here (app/utils/body-limit.server.ts).
   const form = await readFormData(request);
   const parsed = documentForm.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));

@@ -5,7 +5,7 @@ import { getDb } from "~/utils/db.server";
 
 /** One of the clinic's onboarding documents, for its owner (another clinic's id is simply not found). */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  const { clinicId } = await requireStaff(request, context, "documents");
   const id = params.id ?? "";
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound();
   const file = await getClinicDocumentFile(getDb(), clinicId, id);

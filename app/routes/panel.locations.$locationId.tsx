@@ -23,7 +23,7 @@ const ROOM_TYPE_WORDS: Record<(typeof ROOM_TYPES)[number], string> = {
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  const { clinicId } = await requireStaff(request, context, "locations");
   const location = (await listLocationsForSetup(getDb(), clinicId)).find((l) => l.id === params.locationId);
   if (!location) throw notFound();
   return {
@@ -35,7 +35,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  const { clinicId, staff } = await requireStaff(request, context, "locations");
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const by = {

@@ -16,7 +16,7 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "Locations · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  const { clinicId } = await requireStaff(request, context, "locations");
   const locations = await listLocationsForSetup(getDb(), clinicId);
   return {
     locations: locations.map((l) => ({
@@ -36,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  const { clinicId, staff } = await requireStaff(request, context, "locations");
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
   if (intent !== "create-location") return refused(intent, "Unknown action.", {}, 400);

@@ -4,14 +4,12 @@ import { PanelHeading } from "~/components/panel-shell";
 import { LiveBadge, useLiveRevalidate } from "~/components/queue/live";
 import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/components/queue/ticket-parts";
 import { Pill } from "~/components/status-badge";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { forbidden, notFound, requireStaff } from "~/modules/auth/guards.server";
+import { forbidden, requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { statusWords } from "~/modules/patient-account/wording";
 import { dayParam, doctorDay, type DayVisit } from "~/modules/queue/my-day.server";
 import { answer, doctorMembershipOf, doctorQueueForm, invalidForm, type QueueAnswer } from "~/modules/queue/panel.server";
 import { callNext, queueStep } from "~/modules/queue/tickets.server";
-import type { Actor } from "~/lib/actor";
 import { addDays } from "~/lib/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
@@ -19,12 +17,10 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "My day · Staff panel" }];
 
 async function doctorOf(request: Request, context: LoaderFunctionArgs["context"]) {
-  const { staff } = await requireStaff(request, context, ["doctor"]);
-  if (context.site.kind !== "clinic") throw notFound();
-  const doctorId = await doctorMembershipOf(getDb(), context.site.clinic.id, staff.id);
+  const { staff, actor, clinic } = await requireStaff(request, context, "my-day");
+  const doctorId = await doctorMembershipOf(getDb(), clinic.id, staff.id);
   if (!doctorId) throw forbidden();
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
-  return { clinic: context.site.clinic, doctorId, actor };
+  return { clinic, doctorId, actor };
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

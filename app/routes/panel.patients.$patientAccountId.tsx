@@ -17,9 +17,7 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.record.name ?? "Patient"} · Staff panel` }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId } = await requireStaff(request, context, ["owner", "secretary", "doctor"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "patients");
   const ref = patientRefFrom(request, params.patientAccountId);
   const asking = { staffUserId: staff.id, roles };
   const audit = auditContextFromRequest(request, context);
@@ -45,9 +43,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { staff, roles, clinicId } = await requireStaff(request, context, ["doctor"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "patients.chart");
   const ref = patientRefFrom(request, params.patientAccountId);
   const form = chartForm.safeParse(await readForm(request));
   if (!form.success) {

@@ -11,9 +11,7 @@ import { getDb } from "~/utils/db.server";
 export const meta: MetaFunction = () => [{ title: "Patients · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId } = await requireStaff(request, context, ["owner", "secretary", "doctor"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "patients");
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 100);
   const patients = await getDb()
     .forClinic(clinicId)

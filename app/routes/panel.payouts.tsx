@@ -16,7 +16,7 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "Payouts · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  const { clinicId } = await requireStaff(request, context, "payouts");
   const provider = getPaymentProvider();
   if (provider.name === "demo") return { demo: true as const, status: null, notice: null, unavailable: false };
   const from = new URL(request.url).searchParams.get("stripe");
@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  const { clinicId, staff } = await requireStaff(request, context, "payouts");
   const form = await readForm(request);
   if (form.intent !== "start-onboarding") return data({ error: "Unknown action." }, { status: 400 });
   const provider = getPaymentProvider();

@@ -11,7 +11,7 @@ import { getDb } from "~/utils/db.server";
 export const meta: MetaFunction = () => [{ title: "My profile · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["doctor"]);
+  const { clinicId, staff } = await requireStaff(request, context, "profile");
   const profile = await getDoctorProfile(getDb(), clinicId, staff.id);
   return {
     name: staff.name,

@@ -8,7 +8,7 @@ const locationParam = z.string().uuid().optional();
 
 /** Live updates for the staff queue screens: one location (?location=) or, without it, the whole clinic. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireStaff(request, context, ["owner", "secretary", "doctor"]);
+  await requireStaff(request, context, "queue.events");
   if (context.site.kind !== "clinic") throw notFound();
   const clinicId = context.site.clinic.id;
   const parsed = locationParam.safeParse(new URL(request.url).searchParams.get("location") ?? undefined);

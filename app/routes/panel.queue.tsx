@@ -5,27 +5,22 @@ import { PanelHeading } from "~/components/panel-shell";
 import { LiveBadge, useLiveRevalidate } from "~/components/queue/live";
 import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/components/queue/ticket-parts";
 import { Pill } from "~/components/status-badge";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { clinicSiteOrigin } from "~/utils/public-urls.server";
+import { mayUse } from "~/modules/clinic/panel-nav";
 import { queueLocations } from "~/modules/queue/board.server";
 import { deskQueueForm, doctorMembershipOf, invalidForm, runDeskAction, type QueueAnswer } from "~/modules/queue/panel.server";
 import { locationQueue, type QueueTicketView } from "~/modules/queue/tickets.server";
-import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Queue · Staff panel" }];
 
-const DESK = ["owner", "secretary"] as const;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles } = await requireStaff(request, context, [...DESK, "doctor"]);
-  if (context.site.kind !== "clinic") throw notFound();
-  const clinic = context.site.clinic;
+  const { staff, roles, actor, clinic } = await requireStaff(request, context, "queue.read");
   const db = getDb();
-  const desk = roles.some((r) => (DESK as readonly string[]).includes(r));
+  const desk = mayUse("queue", roles);
   // A doctor without a desk role sees the queue read-only, and only their own patients.
   const doctorId = desk ? null : await doctorMembershipOf(db, clinic.id, staff.id);
   const locations = await queueLocations(db, clinic.id);
@@ -35,7 +30,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (wanted) throw notFound();
     return { desk, location: null, locations: [], queue: null, boardUrl: null, title: "" };
   }
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const queue = await locationQueue(db, clinic, location.id, actor, { doctorId });
   return {
     desk,
@@ -48,12 +42,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff } = await requireStaff(request, context, [...DESK]);
-  if (context.site.kind !== "clinic") throw notFound();
+  const { actor, clinic } = await requireStaff(request, context, "queue");
   const form = deskQueueForm.safeParse(await readForm(request));
   if (!form.success) return invalidForm(form.error);
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
-  return runDeskAction(getDb(), context.site.clinic, form.data, actor);
+  return runDeskAction(getDb(), clinic, form.data, actor);
 }
 
 function groupByDoctor(tickets: QueueTicketView[]) {

@@ -9,9 +9,7 @@ import { NotFoundError } from "~/utils/errors.server";
 
 /** `/panel/reports/<report>.csv?from=&to=&location=`: one report as a CSV file, the same figures as the page. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw notFound();
-  const clinic = context.site.clinic;
+  const { staff, clinic } = await requireStaff(request, context, "reports");
   const key = /^([a-z-]+)\.csv$/.exec(params.report ?? "")?.[1];
   if (!key || !(REPORT_KEYS as readonly string[]).includes(key)) throw notFound();
   const asked = readReportRequest(new URL(request.url), clinic.timeZone, new Date());

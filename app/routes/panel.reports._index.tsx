@@ -15,9 +15,7 @@ import { NotFoundError } from "~/utils/errors.server";
 export const meta: MetaFunction = () => [{ title: "Reports · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw notFound();
-  const clinic = context.site.clinic;
+  const { staff, clinic } = await requireStaff(request, context, "reports");
   const db = getDb();
   const asked = readReportRequest(new URL(request.url), clinic.timeZone, new Date());
   if (asked === "bad-location") throw notFound();

@@ -2,27 +2,21 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Answer, Empty } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatDateTime } from "~/lib/format";
 import { runAppointmentAction } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { slotValue } from "~/modules/front-desk/phone-booking.server";
 import { proposeForRequest, requestActionForm, requestsInbox } from "~/modules/front-desk/requests.server";
-import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Requests · Staff panel" }];
 
-const DESK: ["owner", "secretary"] = ["owner", "secretary"];
 const WEEKDAY = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, DESK);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
+  const { actor, clinic } = await requireStaff(request, context, "requests");
   const db = getDb();
   const resources = await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id));
   const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
@@ -53,14 +47,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type RequestAnswer = { ok: boolean; message: string; targetId?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff } = await requireStaff(request, context, DESK);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "requests");
   const raw = await readForm(request);
   const form = requestActionForm.safeParse(raw);
   const targetId = String(raw.appointmentId ?? raw.requestId ?? "");
   if (!form.success) return data<RequestAnswer>({ ok: false, message: form.error.issues[0]?.message ?? "Check the form.", targetId }, { status: 400 });
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   if (form.data.intent === "propose") {
     const answer = await proposeForRequest(db, clinic, form.data, actor);

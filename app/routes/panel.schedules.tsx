@@ -22,9 +22,7 @@ function actorOf(request: Request, context: LoaderFunctionArgs["context"], staff
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, clinic } = await requireStaff(request, context, "schedules");
   const url = new URL(request.url);
   const q = (name: string) => url.searchParams.get(name);
   try {
@@ -45,9 +43,7 @@ type Answer =
   | { intent: "remove-exception"; ok: false; confirm: ExceptionRemoval };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, clinic } = await requireStaff(request, context, "schedules");
   const form = await readForm(request);
   const actor = actorOf(request, context, staff.id);
   const db = getDb();

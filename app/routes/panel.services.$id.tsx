@@ -3,9 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
 import { ServiceForm } from "~/components/service-form";
 import { Pill } from "~/components/status-badge";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
-import type { Actor } from "~/lib/actor";
 import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, VISIBILITY_LABELS, type FieldErrors } from "~/modules/services/service-form";
 import { editorChoices, getService, updateService } from "~/modules/services/services.server";
 import { getDb } from "~/utils/db.server";
@@ -24,24 +22,21 @@ async function loadService(clinicId: string, id: string | undefined) {
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const { clinicId, clinic } = await requireStaff(request, context, "services");
   const service = await loadService(clinicId, params.id);
   const saved = new URL(request.url).searchParams.get("saved");
-  return { service, choices: await editorChoices(getDb(), clinicId), currency: context.site.clinic.currency, saved: saved === "created" || saved === "updated" ? saved : null };
+  return { service, choices: await editorChoices(getDb(), clinicId), currency: clinic.currency, saved: saved === "created" || saved === "updated" ? saved : null };
 }
 
 type Answer = { ok: true; message: string } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const { clinicId, actor, clinic } = await requireStaff(request, context, "services");
   await loadService(clinicId, params.id);
   const form = await readForm(request);
   const values = echoFields(form, SERVICE_FORM_MAX_LENGTHS);
-  const parsed = parseServiceForm(form, context.site.clinic.currency);
+  const parsed = parseServiceForm(form, clinic.currency);
   if (!parsed.ok) return data<Answer>({ ok: false, errors: parsed.errors, values }, { status: 400 });
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   try {
     const saved = await updateService(getDb(), clinicId, params.id!, parsed.value, actor);
     if (!saved.ok) return data<Answer>({ ok: false, errors: saved.errors, values }, { status: 422 });

@@ -12,9 +12,8 @@ import { getDb } from "~/utils/db.server";
 export const meta: MetaFunction = () => [{ title: "Services · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  return { services: await listServices(getDb(), clinicId), currency: context.site.clinic.currency };
+  const { clinicId, clinic } = await requireStaff(request, context, "services");
+  return { services: await listServices(getDb(), clinicId), currency: clinic.currency };
 }
 
 const TONE = { active: "good", seasonal: "brand", internal_only: "neutral", inactive: "muted" } as const;

@@ -2,9 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
 import { NEW_SERVICE, ServiceForm } from "~/components/service-form";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import type { Actor } from "~/lib/actor";
 import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, type FieldErrors } from "~/modules/services/service-form";
 import { createService, editorChoices } from "~/modules/services/services.server";
 import { getDb } from "~/utils/db.server";
@@ -13,21 +11,18 @@ import { echoFields, readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "New service · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  return { choices: await editorChoices(getDb(), clinicId), currency: context.site.clinic.currency };
+  const { clinicId, clinic } = await requireStaff(request, context, "services");
+  return { choices: await editorChoices(getDb(), clinicId), currency: clinic.currency };
 }
 
 type Answer = { errors: FieldErrors; values: Record<string, string> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
+  const { clinicId, actor, clinic } = await requireStaff(request, context, "services");
   const form = await readForm(request);
   const values = echoFields(form, SERVICE_FORM_MAX_LENGTHS);
-  const parsed = parseServiceForm(form, context.site.clinic.currency);
+  const parsed = parseServiceForm(form, clinic.currency);
   if (!parsed.ok) return data<Answer>({ errors: parsed.errors, values }, { status: 400 });
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const saved = await createService(getDb(), clinicId, parsed.value, actor);
   if (!saved.ok) return data<Answer>({ errors: saved.errors, values }, { status: 422 });
   return redirect(`/panel/services/${saved.serviceId}?saved=created`);

@@ -52,7 +52,7 @@ function windowWords(min: number) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, ["owner"]);
+  const { clinicId } = await requireStaff(request, context, "settings");
   const db = getDb();
   const url = new URL(request.url);
   const kindParam = url.searchParams.get("kind") ?? "reminder";
@@ -90,7 +90,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, ["owner"]);
+  const { clinicId, staff } = await requireStaff(request, context, "settings");
   const raw = await request
     .clone()
     .formData()

@@ -3,7 +3,6 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { VisitList } from "~/components/affected-visits";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { forbidden, notFound, requireStaff } from "~/modules/auth/guards.server";
 import type { FieldErrors } from "~/modules/schedules/schedule-form";
 import {
@@ -18,7 +17,6 @@ import {
 } from "~/modules/schedules/time-off.server";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, TIME_OFF_STATUS_LABELS } from "~/modules/schedules/time-off";
 import { utcToZoned } from "~/lib/zoned-time";
-import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
@@ -26,11 +24,8 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "Time off · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId } = await requireStaff(request, context, ["owner", "doctor"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, roles, clinicId, actor, clinic } = await requireStaff(request, context, "time-off");
   const db = getDb();
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const doctorId = roles.includes("doctor") ? await doctorMembershipOf(db, clinicId, staff.id) : null;
   return {
     isOwner: roles.includes("owner"),
@@ -45,14 +40,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type Answer = { intent: string; ok: true; message: string } | { intent: string; ok: false; errors: FieldErrors; requestId?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff, roles, clinicId } = await requireStaff(request, context, ["owner", "doctor"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, roles, clinicId, actor, clinic } = await requireStaff(request, context, "time-off");
   const db = getDb();
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const requestId = typeof form.requestId === "string" ? form.requestId : "";
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   try {
     if (intent === "request" || intent === "withdraw") {
       const doctorId = roles.includes("doctor") ? await doctorMembershipOf(db, clinicId, staff.id) : null;

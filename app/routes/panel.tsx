@@ -15,9 +15,7 @@ export const meta: MetaFunction = ({ matches }) => {
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles } = await requireStaff(request, context);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { staff, roles, clinic } = await requireStaff(request, context, "panel");
   return {
     clinicName: clinic.name,
     logoUrl: clinicLogoUrl(clinic),

@@ -2,37 +2,27 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { dayParam, deskActionForm, markNoShow, visitsOfDay, waiveVisitDeposit, type DeskAnswer } from "~/modules/clinic/visits-day.server";
 import { statusWords } from "~/modules/patient-account/wording";
 import { paymentsAreDemo } from "~/modules/payments/provider.server";
-import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Visits · Staff panel" }];
 
-const DESK = ["owner", "secretary"] as const;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, [...DESK]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "visits");
   const day = dayParam.safeParse(new URL(request.url).searchParams.get("day") ?? undefined);
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const list = await visitsOfDay(getDb(), clinic, day.success ? day.data : undefined, actor);
   return { ...list, title: formatLocalDay(list.day), demo: paymentsAreDemo() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff } = await requireStaff(request, context, [...DESK]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "visits");
   const form = deskActionForm.safeParse(await readForm(request));
   if (!form.success) return data<DeskAnswer>({ ok: false, message: form.error.issues[0]?.message ?? "Check the form and try again." }, { status: 400 });
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const db = getDb();
   const answer = form.data.intent === "no-show" ? await markNoShow(db, clinic, form.data.appointmentId, actor) : await waiveVisitDeposit(db, clinic, form.data.appointmentId, form.data.reason, actor);
   return data<DeskAnswer>(answer, { status: answer.ok ? 200 : 422 });

@@ -1,22 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { formatPhone } from "~/lib/phone";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay, formatTime } from "~/lib/format";
 import { visitStatusWords } from "~/components/desk-ui";
 import { boardQuery, printableDay } from "~/modules/front-desk/board.server";
-import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Day list · Staff panel" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, ["owner", "secretary"]);
-  if (context.site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const clinic = context.site.clinic;
+  const { actor, clinic } = await requireStaff(request, context, "desk.print");
   const query = boardQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const actor: Actor = { type: "staff", id: staff.id, request: auditContextFromRequest(request, context) };
   const list = await printableDay(getDb(), clinic, { day: query.day, location: query.location }, actor);
   const tz = clinic.timeZone;
   return {

@@ -1,6 +1,10 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { StaffRole } from "~/generated/prisma/enums";
-import { getDb } from "~/utils/db.server";
+import type { Actor } from "~/lib/actor";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
+import { mayUse, type PanelPageKey } from "~/modules/clinic/panel-nav";
+import type { ClinicSite } from "~/modules/tenancy/site.server";
+import { getDb, type ScopedDb } from "~/utils/db.server";
 import { clearSessionCookie, readSessionToken, scopeFor, sessionCookie, setPendingSessionCookie, validateSessionToken, type SessionHost } from "./session.server";
 import { staffRolesIn } from "./staff-sign-in.server";
 
@@ -137,17 +141,39 @@ export function notFound(): Response {
  * Staff of this clinic, optionally with one of `roles`. Only on a clinic's host: a staff member of
  * clinic A signed in on A's host has no session on B's host at all.
  */
-export async function requireStaff(
-  request: Request,
-  context: AppLoadContext,
-  roles?: StaffRole[],
-): Promise<{ staff: ViewerStaff; roles: StaffRole[]; clinicId: string; sessionId: string }> {
+/** What a panel page's loader or action works with once the guard has let the request through. */
+export interface StaffAccess {
+  staff: ViewerStaff;
+  roles: StaffRole[];
+  clinicId: string;
+  clinic: ClinicSite;
+  sessionId: string;
+  /** The member of staff as the change logs and the audit log record them, with this request's address. */
+  actor: Actor;
+  /** The database, already scoped to this clinic (row-level security sees only its rows). */
+  db: ScopedDb;
+}
+
+/**
+ * Staff of this clinic who may use `page` (the table in clinic/panel-nav.ts). Only on a clinic's
+ * host: a member of staff of another clinic is sent to sign in here, and a role the page does not
+ * allow gets 403.
+ */
+export async function requireStaff(request: Request, context: AppLoadContext, page: PanelPageKey): Promise<StaffAccess> {
   if (context.site.kind !== "clinic") throw notFound();
   const { viewer, sessionId } = await resolveOnce(request, context);
   if (viewer.kind === "anonymous" || !sessionId) throw redirect(`/staff/sign-in?redirectTo=${encodeURIComponent(pathOf(request))}`);
-  if (viewer.kind !== "staff" || viewer.roles.length === 0) throw forbidden();
-  if (roles && !roles.some((r) => viewer.roles.includes(r))) throw forbidden();
-  return { staff: viewer.staff, roles: viewer.roles, clinicId: context.site.clinic.id, sessionId };
+  if (viewer.kind !== "staff" || !mayUse(page, viewer.roles)) throw forbidden();
+  const clinic = context.site.clinic;
+  return {
+    staff: viewer.staff,
+    roles: viewer.roles,
+    clinicId: clinic.id,
+    clinic,
+    sessionId,
+    actor: { type: "staff", id: viewer.staff.id, request: auditContextFromRequest(request, context) },
+    db: getDb().forClinic(clinic.id),
+  };
 }
 
 /** A platform operator, on the marketplace host only (the /admin pages). */
