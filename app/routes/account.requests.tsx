@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import type { ReactNode } from "react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { fieldErrors } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 import { requirePatient } from "~/modules/auth/guards.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { accountRequests, answerForm, answerRequest, clinicToday, requestForm, requestOptions, sendRequest, type AccountRequest } from "~/modules/patient-account/requests.server";
@@ -52,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (values.intent === "send") {
     const form = requestForm.safeParse(values);
-    if (!form.success) return data<ActionResult>({ intent: "send", message: "Please check the highlighted fields.", errors: fieldErrors(form.error), values }, { status: 400 });
+    if (!form.success) return data<ActionResult>({ intent: "send", message: "Please check the highlighted fields.", errors: fieldErrorsOf(form.error), values }, { status: 400 });
     const sent = await sendRequest(db, clinic, patient.id, form.data, audit);
     if (sent.ok) return redirect("/account/requests?done=sent");
     return data<ActionResult>({ intent: "send", message: sent.message, errors: sent.errors, values }, { status: 409 });

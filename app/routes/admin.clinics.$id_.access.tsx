@@ -10,6 +10,7 @@ import { orRefuse } from "~/modules/records/http.server";
 import { formatDateTime } from "~/lib/format";
 import { getDb } from "~/utils/db.server";
 import { echoValue, readForm } from "~/utils/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Patient data access · ${data?.clinic.name ?? "Clinic"} · Platform admin` }];
 
@@ -41,7 +42,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const raw = await readForm(request);
   const form = breakGlassForm.safeParse(raw);
   if (!form.success) {
-    const errors = Object.fromEntries(form.error.issues.map((i) => [String(i.path[0]), i.message]));
+    const errors = fieldErrorsOf(form.error);
     return data<AccessAnswer>({ errors, values: { reason: echoValue(raw.reason, BREAK_GLASS_REASON_MAX_LENGTH), minutes: echoValue(raw.minutes) } }, { status: 400 });
   }
   await requestBreakGlass(db, clinic, { staffUserId: staff.id, request: auditContextFromRequest(request, context) }, form.data);

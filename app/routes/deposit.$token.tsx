@@ -12,6 +12,7 @@ import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/pro
 import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
+import { firstMessage } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Deposit for your visit" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
 
@@ -33,7 +34,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const clinic = requireClinicSite(request, context.site);
   const form = depositLinkForm.safeParse(await readForm(request));
-  if (!form.success) return data<DepositLinkAnswer>({ ok: false, message: form.error.issues[0]?.message ?? "Something in the form was not understood. Please try again.", field: "card" }, { status: 400 });
+  if (!form.success) return data<DepositLinkAnswer>({ ok: false, message: firstMessage(form.error, "Something in the form was not understood. Please try again."), field: "card" }, { status: 400 });
   const answer = await completeDepositLink(getDb(), getPaymentProvider(), clinic, params.token, form.data, auditContextFromRequest(request, context));
   if (!answer) throw notFound();
   return data<DepositLinkAnswer>(answer, { status: answer.ok ? 200 : answer.state ? 409 : 422 });

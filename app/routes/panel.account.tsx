@@ -1,7 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, Notice } from "~/components/auth-card";
-import { accountForm, fieldErrors } from "~/modules/auth/forms.server";
+import { accountForm } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { changeStaffPassword, disableTotp, enableTotp, MIN_PASSWORD_LENGTH } from "~/modules/auth/staff-sign-in.server";
@@ -43,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const parsed = accountForm.safeParse(form);
   const intent = String(form.intent ?? "");
-  if (!parsed.success) return data<ActionResult>({ intent, errors: fieldErrors(parsed.error) }, { status: 400 });
+  if (!parsed.success) return data<ActionResult>({ intent, errors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const input = parsed.data;
   const meta = requestMeta(request, context);
   const deps = { db: getDb() };

@@ -8,6 +8,7 @@ import { auditFilterChoices, auditFilterSchema, auditLogPage, type AuditFilter }
 import { AUDIT_KIND_WORDS, AUDIT_KINDS } from "~/modules/records/words";
 import { recentGrants } from "~/modules/records/break-glass.server";
 import { getDb } from "~/utils/db.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Staff panel" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const raw = Object.fromEntries([...FILTER_KEYS, "cursor"].map((k) => [k, params.get(k)]));
   const parsed = auditFilterSchema.safeParse(raw);
-  const errors = parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+  const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const filter: AuditFilter = parsed.success ? parsed.data : {};
   const now = new Date();
   const result = await getDb()

@@ -27,6 +27,7 @@ import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { echoFields, readForm } from "~/utils/forms.server";
+import { firstMessage } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Book by phone · Staff panel" }];
 
@@ -58,7 +59,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let search: { text: string; error: string | null; results: Awaited<ReturnType<typeof findPhonePatients>> } | null = null;
   if (q.q !== undefined && !q.patient) {
     const text = patientSearchQuery.safeParse(q.q);
-    search = text.success ? { text: text.data, error: null, results: await findPhonePatients(db, clinic, text.data, actor) } : { text: q.q, error: text.error.issues[0]?.message ?? "Check the search.", results: [] };
+    search = text.success ? { text: text.data, error: null, results: await findPhonePatients(db, clinic, text.data, actor) } : { text: q.q, error: firstMessage(text.error, "Check the search."), results: [] };
   }
   let patient = null;
   if (q.patient) {
@@ -77,7 +78,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       const text = patientSearchQuery.safeParse(q.dup);
       duplicates = text.success
         ? { text: text.data, error: null, results: (await findPhonePatients(db, clinic, text.data, actor)).filter((p) => p.id !== chosen.id) }
-        : { text: q.dup, error: text.error.issues[0]?.message ?? "Check the search.", results: [] };
+        : { text: q.dup, error: firstMessage(text.error, "Check the search."), results: [] };
     }
     merges = (await db.forClinic(clinic.id).tx((tx) => recentMerges(tx, clinic, chosen.id, now)))
       .filter((m) => m.canUndo)
@@ -148,7 +149,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (values.intent === "book") {
     const parsed = phoneBookingForm.safeParse(values);
-    if (!parsed.success) return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: parsed.error.issues[0]?.message ?? "Check the form.", alternatives: [], values: echoed }, { status: 400 });
+    if (!parsed.success) return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: firstMessage(parsed.error, "Check the form."), alternatives: [], values: echoed }, { status: 400 });
     const names = new Map((await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
     const answer = await bookByPhone(db, clinic, parsed.data, actor, names);
     if (answer.ok) {

@@ -10,6 +10,7 @@ import { slotValue } from "~/modules/front-desk/phone-booking.server";
 import { proposeForRequest, requestActionForm, requestsInbox } from "~/modules/front-desk/requests.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
+import { firstMessage } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Requests · Staff panel" }];
 
@@ -51,7 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const raw = await readForm(request);
   const form = requestActionForm.safeParse(raw);
   const targetId = String(raw.appointmentId ?? raw.requestId ?? "");
-  if (!form.success) return data<RequestAnswer>({ ok: false, message: form.error.issues[0]?.message ?? "Check the form.", targetId }, { status: 400 });
+  if (!form.success) return data<RequestAnswer>({ ok: false, message: firstMessage(form.error, "Check the form."), targetId }, { status: 400 });
   const db = getDb();
   if (form.data.intent === "propose") {
     const answer = await proposeForRequest(db, clinic, form.data, actor);

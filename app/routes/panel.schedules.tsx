@@ -13,7 +13,7 @@ import type { Actor } from "~/lib/actor";
 import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
-import { fieldErrors } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Schedules · Staff panel" }];
 
@@ -68,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         endTime: form.endTime ?? "",
       });
       if (!parsed.success) {
-        return data<Answer>({ intent: "add-exception", ok: false, errors: fieldErrors(parsed.error) }, { status: 400 });
+        return data<Answer>({ intent: "add-exception", ok: false, errors: fieldErrorsOf(parsed.error) }, { status: 400 });
       }
       const e = parsed.data;
       const span = spanInstants(e, clinic.timeZone);

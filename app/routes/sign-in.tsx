@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type AppLoadContext, type Load
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
 import { PHONE_MAX_LENGTH } from "~/modules/auth/field-limits";
-import { fieldErrors, patientSignInForm } from "~/modules/auth/forms.server";
+import { patientSignInForm } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 import { forgetViewer, getViewer, notFound, requirePatient, safeRedirectPath, sessionHostFor } from "~/modules/auth/guards.server";
 import { requestSignInCode, savePatientName, verifySignInCode, type PatientSignInSite } from "~/modules/auth/patient-sign-in.server";
 import { clearPendingPhoneCookie, pendingPhoneCookie, readPendingPhone, requestMeta } from "~/modules/auth/pending.server";
@@ -52,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = patientSignInForm.safeParse(form);
   const redirectTo = safeRedirectPath(typeof form.redirectTo === "string" ? form.redirectTo : new URL(request.url).searchParams.get("redirectTo"));
   if (!parsed.success) {
-    return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { phone: echoValue(form.phone, PHONE_MAX_LENGTH) } }, { status: 400 });
+    return data<ActionResult>({ errors: fieldErrorsOf(parsed.error), values: { phone: echoValue(form.phone, PHONE_MAX_LENGTH) } }, { status: 400 });
   }
   const input = parsed.data;
   const meta = requestMeta(request, context);

@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
 import { EMAIL_MAX_LENGTH } from "~/modules/auth/field-limits";
-import { fieldErrors, forgotPasswordForm } from "~/modules/auth/forms.server";
+import { forgotPasswordForm } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { RESET_LINK_MINUTES, requestPasswordReset } from "~/modules/auth/staff-sign-in.server";
 import { staffSite } from "~/modules/auth/staff-site.server";
@@ -24,7 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const site = staffSite(context);
   const form = await readForm(request);
   const parsed = forgotPasswordForm.safeParse(form);
-  if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email: echoValue(form.email, EMAIL_MAX_LENGTH) } }, { status: 400 });
+  if (!parsed.success) return data<ActionResult>({ errors: fieldErrorsOf(parsed.error), values: { email: echoValue(form.email, EMAIL_MAX_LENGTH) } }, { status: 400 });
   const result = await requestPasswordReset({ db: getDb(), messenger: { sendEmail } }, { ...site, origin: siteOrigin(site) }, { email: parsed.data.email }, requestMeta(request, context));
   if (!result.ok) {
     return data<ActionResult>({ errors: { email: result.message }, values: { email: parsed.data.email } }, { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });

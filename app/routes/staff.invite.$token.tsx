@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
-import { fieldErrors } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 import { notFound } from "~/modules/auth/guards.server";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { sessionCookie } from "~/modules/auth/session.server";
@@ -35,7 +35,7 @@ type ActionResult = { errors: Record<string, string> };
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { clinic, host } = clinicOf(context);
   const parsed = acceptInviteForm.safeParse(await readForm(request));
-  if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
+  if (!parsed.success) return data<ActionResult>({ errors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const result = await acceptInvite({ db: getDb() }, { clinicId: clinic.id, host, timeZone: clinic.timeZone }, params.token ?? "", parsed.data, requestMeta(request, context));
   if (!result.ok) return data<ActionResult>({ errors: { [result.field]: result.message } }, { status: 400 });
   if (!result.token) return redirect("/staff/sign-in?invite=accepted");

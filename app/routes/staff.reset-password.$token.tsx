@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
-import { fieldErrors, resetPasswordForm } from "~/modules/auth/forms.server";
+import { resetPasswordForm } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { clearSessionCookie } from "~/modules/auth/session.server";
 import { checkResetToken, MIN_PASSWORD_LENGTH, resetStaffPassword } from "~/modules/auth/staff-sign-in.server";
@@ -22,7 +23,7 @@ type ActionResult = { errors: Record<string, string> };
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const site = staffSite(context);
   const parsed = resetPasswordForm.safeParse(await readForm(request));
-  if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error) }, { status: 400 });
+  if (!parsed.success) return data<ActionResult>({ errors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const result = await resetStaffPassword({ db: getDb() }, site, { token: params.token ?? "", newPassword: parsed.data.password }, requestMeta(request, context));
   if (!result.ok) return data<ActionResult>({ errors: { [result.field === "token" ? "form" : "password"]: result.message } }, { status: 400 });
   // Every session ended with the reset, this browser's included.

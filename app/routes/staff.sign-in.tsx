@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
 import { EMAIL_MAX_LENGTH } from "~/modules/auth/field-limits";
-import { fieldErrors, staffSignInForm } from "~/modules/auth/forms.server";
+import { staffSignInForm } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 import { forgetViewer, getViewer, safeRedirectPath } from "~/modules/auth/guards.server";
 import { clearPendingTotpCookie, pendingTotpCookie, readPendingTotp, requestMeta } from "~/modules/auth/pending.server";
 import { sessionCookie } from "~/modules/auth/session.server";
@@ -33,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = staffSignInForm.safeParse(form);
   const redirectTo = safeRedirectPath(typeof form.redirectTo === "string" ? form.redirectTo : new URL(request.url).searchParams.get("redirectTo"), site.home);
   const email = echoValue(form.email, EMAIL_MAX_LENGTH);
-  if (!parsed.success) return data<ActionResult>({ errors: fieldErrors(parsed.error), values: { email } }, { status: 400 });
+  if (!parsed.success) return data<ActionResult>({ errors: fieldErrorsOf(parsed.error), values: { email } }, { status: 400 });
   const input = parsed.data;
   const meta = requestMeta(request, context);
   const deps = { db: getDb() };

@@ -76,13 +76,3 @@ export const accountForm = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("disable-totp"), password: z.string({ error: "Enter your password." }).min(1, "Enter your password.") }),
 ]);
-
-/** The first message per field, for showing beside each input. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    out[key] ??= issue.message;
-  }
-  return out;
-}

@@ -29,6 +29,7 @@ import { alternativeSlots, findSlots, type ClinicRef } from "~/modules/schedulin
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 
 export interface PhonePatient {
   id: string;
@@ -156,7 +157,7 @@ const isFuture = (day: string | undefined, clinic: ClinicRef) => Boolean(day && 
  */
 export async function createPhonePatient(db: Db, clinic: ClinicRef, raw: NewPatientInput | Record<string, unknown>, actor: Actor): Promise<NewPatientAnswer> {
   const parsed = newPatientForm.safeParse(raw);
-  if (!parsed.success) return { ok: false, kind: "invalid", fieldErrors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])) };
+  if (!parsed.success) return { ok: false, kind: "invalid", fieldErrors: fieldErrorsOf(parsed.error) };
   const input = parsed.data;
   const phone = normalizePhone(input.phone, countryForTimeZone(clinic.timeZone));
   if (!phone.ok) return { ok: false, kind: "invalid", fieldErrors: { phone: phone.message.replace("your mobile", "the patient's mobile") } };
@@ -197,7 +198,7 @@ export const dateOfBirthForm = z.object({ patientId: z.string().uuid("Choose the
 /** The desk enters or corrects the date of birth on the clinic's record, audited. */
 export async function setPatientDateOfBirth(db: Db, clinic: ClinicRef, raw: z.input<typeof dateOfBirthForm>, actor: Actor): Promise<{ ok: true } | { ok: false; fieldErrors: Record<string, string> }> {
   const parsed = dateOfBirthForm.safeParse(raw);
-  if (!parsed.success) return { ok: false, fieldErrors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])) };
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   if (isFuture(parsed.data.dateOfBirth, clinic)) return { ok: false, fieldErrors: { dateOfBirth: "The date of birth cannot be in the future." } };
   const { patientId, dateOfBirth } = parsed.data;
   return db.forClinic(clinic.id).tx(async (tx) => {

@@ -4,6 +4,7 @@ import type { Db } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "../audit/audit.server";
+import { firstMessage } from "~/lib/form-errors";
 
 /**
  * A clinic's message settings: quiet hours (local wall time, "HH:MM"; both empty switches them off)
@@ -102,7 +103,7 @@ export async function readSmsCountries(db: Db, clinicId: string): Promise<SmsCou
 
 export async function saveSmsCountries(db: Db, clinicId: string, input: z.input<typeof smsCountriesSchema>, by: { actor: AuditActor; request?: AuditRequestContext | null }): Promise<string[]> {
   const parsed = smsCountriesSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError("The countries cannot be saved as they are.", [{ path: "countries", message: parsed.error.issues[0]?.message ?? "Check the list." }]);
+  if (!parsed.success) throw new ValidationError("The countries cannot be saved as they are.", [{ path: "countries", message: firstMessage(parsed.error, "Check the list.") }]);
   const countries = parsed.data.countries;
   await db.forClinic(clinicId).tx(async (tx) => {
     const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { smsCountries: true } });

@@ -14,6 +14,7 @@ import { shareWithSignedInClinic } from "~/modules/patients/clinic-patients.serv
 import type { Db, ScopedDb, Tx } from "~/utils/db.server";
 import { echoFields } from "~/utils/forms.server";
 import { RELATIONSHIP_VALUES, relationshipLabel } from "./relationships";
+import { fieldErrorsOf, type FieldErrors } from "~/lib/form-errors";
 
 /** Which log the audit entries go to: a clinic's (its site) or the platform's (marketplace). */
 export interface AccountScope {
@@ -72,7 +73,7 @@ export const profileSchema = z.object({
 });
 export type ProfileInput = z.infer<typeof profileSchema>;
 
-export type FieldErrors<K extends string> = Partial<Record<K, string>>;
+export type { FieldErrors };
 export type Parsed<T, K extends string> = { ok: true; data: T } | { ok: false; errors: FieldErrors<K>; values: Record<K, string> };
 
 function text(raw: Record<string, unknown>, key: string): string {
@@ -85,12 +86,7 @@ function parseWith<S extends z.ZodObject, K extends Extract<keyof z.infer<S>, st
   const values = Object.fromEntries(keys.map((k) => [k, text(raw, k)])) as Record<K, string>;
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const errors: FieldErrors<K> = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path[0] as K;
-    if (key && !errors[key]) errors[key] = issue.message;
-  }
-  return { ok: false, errors, values: echoFields(values) as Record<K, string> };
+  return { ok: false, errors: fieldErrorsOf(parsed.error) as FieldErrors<K>, values: echoFields(values) as Record<K, string> };
 }
 
 export const DEPENDENT_FIELDS = ["firstName", "lastName", "relationship", "dateOfBirth"] as const;

@@ -16,6 +16,7 @@ import { formatPhone } from "~/lib/phone";
 import type { Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db, Tx } from "~/utils/db.server";
+import { firstMessage } from "~/lib/form-errors";
 
 export const MERGE_UNDO_DAYS = 30;
 
@@ -48,7 +49,7 @@ async function inMerge(tx: Tx, mergeId: string | null) {
 /** Merges the duplicate record into the kept one (both this clinic's, neither merged already). */
 export async function mergePatients(db: Db, clinic: ClinicRef, raw: z.input<typeof mergeForm>, actor: Actor): Promise<MergeAnswer> {
   const parsed = mergeForm.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Choose two records." };
+  if (!parsed.success) return { ok: false, message: firstMessage(parsed.error, "Choose two records.") };
   const { keepId, mergeId } = parsed.data;
   return db.forClinic(clinic.id).tx(async (tx): Promise<MergeAnswer> => {
     // Locked in a fixed order, so two desks merging the same pair both ways cannot deadlock.

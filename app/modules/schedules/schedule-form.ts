@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { addDays, zonedToUtc } from "~/lib/zoned-time";
+import type { FieldErrors } from "~/lib/form-errors";
 
 export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
@@ -30,7 +31,7 @@ export interface WeekInput {
   days: WorkingInterval[][];
 }
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;

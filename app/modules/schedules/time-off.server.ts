@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { localSpanShape, spanInstants, type FieldErrors } from "./schedule-form";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, type TIME_OFF_STATUS_LABELS, type TimeOffKind } from "./time-off";
 import { flagVisitsToMove, spanText, visitsDuring, writeException, type AffectedVisit } from "./weekly-schedule.server";
-import { fieldErrors } from "~/modules/auth/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
 
 
 export const timeOffRequestSchema = z.object({
@@ -87,7 +87,7 @@ export async function requestTimeOff(db: Db, clinic: ClinicRef, doctorId: string
     endTime: form.endTime ?? "",
   });
   if (!parsed.success) {
-    return { ok: false, errors: fieldErrors(parsed.error) };
+    return { ok: false, errors: fieldErrorsOf(parsed.error) };
   }
   const span = spanInstants(parsed.data, clinic.timeZone);
   if ("error" in span) return { ok: false, errors: { endDate: span.error } };

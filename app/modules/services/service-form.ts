@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { depositFor, discountedPrice, minorDigits } from "../pricing/price";
+import type { FieldErrors } from "~/lib/form-errors";
 
 export const VISIBILITIES = ["active", "inactive", "seasonal", "internal_only"] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -82,7 +83,7 @@ export interface ServiceInput {
 }
 
 /** Field name → message, for the form. */
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
