@@ -17,19 +17,20 @@ import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSite(request, context.site);
-  const { patient } = await requirePatient(request, context);
-  const db = getDb();
+  const { patient, db: hostDb } = await requirePatient(request, context);
   const provider = getPaymentProvider();
-  const cards = await db.forPlatform().tx((tx) => listCards(tx, patient.id, provider.name));
+  const cards = await getDb()
+    .forPlatform()
+    .tx((tx) => listCards(tx, patient.id, provider.name));
   const url = new URL(request.url);
   // On a clinic's site: whether this clinic may hold deposits on these cards (the patient's choice).
   const clinic = context.site.kind === "clinic" ? context.site.clinic : null;
-  const consent = clinic ? await db.forClinic(clinic.id).tx((tx) => clinicConsentOf(tx, clinic.id, patient.id)) : null;
+  const consent = clinic ? await hostDb.tx((tx) => clinicConsentOf(tx, clinic.id, patient.id)) : null;
   return {
     clinicDeposits: clinic && consent ? { clinicName: clinic.name, allowed: consent.depositsAllowed } : null,
     cards: cards.map((c) => ({ id: c.id, label: c.label, expiry: c.expiry, isDefault: c.isDefault })),
     demo: provider.name === "demo",
-    stripe: await browserCardSetup(db, provider, payerOf(patient), stripePublishableKey()),
+    stripe: await browserCardSetup(getDb(), provider, payerOf(patient), stripePublishableKey()),
     done: url.searchParams.get("done"),
   };
 }

@@ -27,12 +27,12 @@ const DONE = {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const scope = scopeOf(request, context);
-  const { patient } = await requirePatient(request, context);
+  const { patient, db } = await requirePatient(request, context);
   const members = await listFamily(getDb(), scope, patient.id, auditContextFromRequest(request, context));
   const done = new URL(request.url).searchParams.get("done");
   // On a clinic's site: which members the patient shares with this clinic (its desk sees only those).
   const clinic = context.site.kind === "clinic" ? context.site.clinic : null;
-  const consent = clinic ? await getDb().forClinic(clinic.id).tx((tx) => clinicConsentOf(tx, clinic.id, patient.id)) : null;
+  const consent = clinic ? await db.tx((tx) => clinicConsentOf(tx, clinic.id, patient.id)) : null;
   return {
     members: members.map((m) => ({ ...m, shared: consent ? consent.sharedFamilyIds.includes(m.id) : null })),
     clinicName: clinic?.name ?? null,

@@ -17,10 +17,9 @@ export const meta: MetaFunction = () => [{ title: "Your account" }];
 const SETUP_TTL_MS = 15 * 60_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff } = await requireStaff(request, context, "account");
+  const { staff, db: clinicDb } = await requireStaff(request, context, "account");
   const site = staffSite(context);
-  const user = await getDb()
-    .forClinic(site.clinicId!)
+  const user = await clinicDb
     .tx((tx) => tx.staffUser.findUniqueOrThrow({ where: { id: staff.id }, select: { totpSecret: true } }));
   if (user.totpSecret) return { staff, totp: { enabled: true as const } };
   // A fresh secret each visit; it is only saved once a code from it is confirmed.

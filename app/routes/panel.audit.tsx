@@ -7,7 +7,6 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { auditFilterChoices, auditFilterSchema, auditLogPage, type AuditFilter } from "~/modules/records/audit-log.server";
 import { AUDIT_KIND_WORDS, AUDIT_KINDS } from "~/modules/records/words";
 import { recentGrants } from "~/modules/records/break-glass.server";
-import { getDb } from "~/utils/db.server";
 import { fieldErrorsOf } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Staff panel" }];
@@ -15,15 +14,14 @@ export const meta: MetaFunction = () => [{ title: "Audit log · Staff panel" }];
 const FILTER_KEYS = ["from", "to", "actor", "patient", "kind"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, clinicId, clinic } = await requireStaff(request, context, "audit");
+  const { staff, clinicId, clinic, db: clinicDb } = await requireStaff(request, context, "audit");
   const params = new URL(request.url).searchParams;
   const raw = Object.fromEntries([...FILTER_KEYS, "cursor"].map((k) => [k, params.get(k)]));
   const parsed = auditFilterSchema.safeParse(raw);
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const filter: AuditFilter = parsed.success ? parsed.data : {};
   const now = new Date();
-  const result = await getDb()
-    .forClinic(clinicId)
+  const result = await clinicDb
     .tx(async (tx) => {
       const page = await auditLogPage(tx, clinic, filter);
       const choices = await auditFilterChoices(tx, clinic);

@@ -47,11 +47,11 @@ const pageQuery = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "book");
+  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "book");
   const q = pageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const db = getDb();
   const now = new Date();
-  const resources = await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id));
+  const resources = await clinicDb.tx((tx) => deskResources(tx, clinic.id));
   const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
   const today = utcToZoned(now, clinic.timeZone).date;
   const day = q.day && q.day >= today ? q.day : today;
@@ -80,7 +80,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ? { text: text.data, error: null, results: (await findPhonePatients(db, clinic, text.data, actor)).filter((p) => p.id !== chosen.id) }
         : { text: q.dup, error: firstMessage(text.error, "Check the search."), results: [] };
     }
-    merges = (await db.forClinic(clinic.id).tx((tx) => recentMerges(tx, clinic, chosen.id, now)))
+    merges = (await clinicDb.tx((tx) => recentMerges(tx, clinic, chosen.id, now)))
       .filter((m) => m.canUndo)
       .map((m) => ({ id: m.id, mergedName: m.mergedName, mergedPhone: m.mergedPhone, undoUntil: formatLocalDay(utcToZoned(m.undoUntil, clinic.timeZone).date) }));
   }
@@ -115,7 +115,7 @@ type ActionAnswer =
   | { intent: "book"; ok: false; kind: "taken" | "invalid"; message: string; alternatives: (SlotOption & { value: string })[]; values: Record<string, string> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "book");
+  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "book");
   const form = await readForm(request);
   const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]));
   // What goes back into the page (the form as typed, hidden fields to confirm or pick another time).
@@ -150,7 +150,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (values.intent === "book") {
     const parsed = phoneBookingForm.safeParse(values);
     if (!parsed.success) return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: firstMessage(parsed.error, "Check the form."), alternatives: [], values: echoed }, { status: 400 });
-    const names = new Map((await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
+    const names = new Map((await clinicDb.tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
     const answer = await bookByPhone(db, clinic, parsed.data, actor, names);
     if (answer.ok) {
       const note = encodeURIComponent(`${answer.appointment.status === "requested" ? "Booked as a request: it needs approval." : "Booked."} ${answer.deposit.words}`);

@@ -17,14 +17,13 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.record.name ?? "Patient"} · Staff panel` }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "patients");
+  const { staff, roles, clinicId, clinic, db: clinicDb } = await requireStaff(request, context, "patients");
   const ref = patientRefFrom(request, params.patientAccountId);
   const asking = { staffUserId: staff.id, roles };
   const audit = auditContextFromRequest(request, context);
   const db = getDb();
   const page = await orRefuse(() =>
-    db
-      .forClinic(clinicId)
+    clinicDb
       .tx(async (tx) => {
         const access = await recordAccessFor(tx, clinicId, asking, ref);
         return viewRecord(tx, clinic, ref, { ...asking, clinical: access.clinical }, { actor: { type: "staff", id: staff.id }, request: audit });
@@ -43,7 +42,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "patients.chart");
+  const { staff, roles, clinicId, clinic, db: clinicDb } = await requireStaff(request, context, "patients.chart");
   const ref = patientRefFrom(request, params.patientAccountId);
   const form = chartForm.safeParse(await readForm(request));
   if (!form.success) {
@@ -51,8 +50,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return data<ChartAnswer>({ ok: false, message: issue?.message ?? "Check the form and try again.", field: issue?.path[0]?.toString() }, { status: 400 });
   }
   const answer = await orRefuse(() =>
-    getDb()
-      .forClinic(clinicId)
+    clinicDb
       .tx(async (tx) => {
         const doctorMembershipId = await requireClinicalAccess(tx, clinicId, { staffUserId: staff.id, roles }, ref);
         return changeChart(tx, clinic, ref, form.data, { staffUserId: staff.id, doctorMembershipId, audit: { actor: { type: "staff", id: staff.id }, request: auditContextFromRequest(request, context) } });

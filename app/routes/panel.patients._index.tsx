@@ -6,15 +6,13 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { chartPath } from "~/modules/records/access.server";
 import { listPatients } from "~/modules/records/record.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Patients · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "patients");
+  const { staff, roles, clinic, db: clinicDb } = await requireStaff(request, context, "patients");
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 100);
-  const patients = await getDb()
-    .forClinic(clinicId)
+  const patients = await clinicDb
     .tx((tx) => listPatients(tx, clinic, { staffUserId: staff.id, roles }, q, { actor: { type: "staff", id: staff.id }, request: auditContextFromRequest(request, context) }));
   const ownOnly = !roles.includes("owner") && !roles.includes("secretary");
   return { q, ownOnly, patients: patients.map((p) => ({ ...p, href: chartPath("/panel/patients", p) })) };

@@ -17,9 +17,9 @@ export const meta: MetaFunction = () => [{ title: "Requests · Staff panel" }];
 const WEEKDAY = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "requests");
+  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "requests");
   const db = getDb();
-  const resources = await db.forClinic(clinic.id).tx((tx) => deskResources(tx, clinic.id));
+  const resources = await clinicDb.tx((tx) => deskResources(tx, clinic.id));
   const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
   const inbox = await requestsInbox(db, clinic, actor, names);
   const tz = clinic.timeZone;

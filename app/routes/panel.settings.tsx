@@ -52,7 +52,7 @@ function windowWords(min: number) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, "settings");
+  const { clinicId, db: clinicDb } = await requireStaff(request, context, "settings");
   const db = getDb();
   const url = new URL(request.url);
   const kindParam = url.searchParams.get("kind") ?? "reminder";
@@ -62,7 +62,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     readCancellationPolicy(db, clinicId),
     readMessageSettings(db, clinicId),
     listTemplates(db, clinicId),
-    db.forClinic(clinicId).tx((tx) =>
+    clinicDb.tx((tx) =>
       tx.clinic.findUniqueOrThrow({
         where: { id: clinicId },
         select: { name: true, contactPhone: true, timeZone: true },

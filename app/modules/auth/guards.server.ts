@@ -123,9 +123,14 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
   return to;
 }
 
-export async function requirePatient(request: Request, context: AppLoadContext): Promise<{ patient: ViewerPatient; sessionId: string }> {
+/**
+ * The signed-in patient, or a redirect to sign in. `db` is scoped to this host: the clinic's rows on
+ * a clinic's site, the patient's platform account on the marketplace.
+ */
+export async function requirePatient(request: Request, context: AppLoadContext): Promise<{ patient: ViewerPatient; sessionId: string; db: ScopedDb }> {
   const { viewer, sessionId } = await resolveOnce(request, context);
-  if (viewer.kind === "patient" && sessionId) return { patient: viewer.patient, sessionId };
+  const host = sessionHostFor(context);
+  if (viewer.kind === "patient" && sessionId && host) return { patient: viewer.patient, sessionId, db: scopeFor(getDb(), host) };
   throw redirect(`/sign-in?redirectTo=${encodeURIComponent(pathOf(request))}`);
 }
 
