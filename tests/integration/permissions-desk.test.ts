@@ -1,7 +1,7 @@
 /**
- * Who may use the front desk's pages: owners and secretaries of clinic A get every loader and
- * action, doctors are refused (403), staff of clinic B are sent to sign in on A's host, and an
- * appointment or patient of clinic B is not found (404) on A's pages, even for A's own desk.
+ * The front desk's pages and clinic B's rows: an appointment, patient or request of clinic B is not
+ * found (404) on A's pages, even for A's own desk. Who may use the pages is in
+ * permission-matrix.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "~/lib/actor";
@@ -10,13 +10,11 @@ import { createFlexibleRequest } from "~/modules/scheduling/flexible-requests.se
 import { addDays, utcToZoned } from "~/lib/zoned-time";
 import * as appointmentPage from "~/routes/panel.appointments.$id";
 import * as book from "~/routes/panel.book";
-import * as calendar from "~/routes/panel.calendar";
 import * as desk from "~/routes/panel.desk";
 import * as requests from "~/routes/panel.requests";
-import * as print from "~/routes/panel_.desk.print";
 import { releaseAppDb, routeDbIsTestDb } from "../support/api-client";
 import { testDb } from "../support/db";
-import { callPanel, createPanelFixture, PANEL_ROLES, type PanelFixture, type PanelRoute } from "../support/panel-client";
+import { callPanel, createPanelFixture, type PanelFixture } from "../support/panel-client";
 import { localInstant } from "../support/scheduling";
 
 let a: PanelFixture;
@@ -43,52 +41,6 @@ beforeAll(async () => {
 afterAll(releaseAppDb);
 
 const ALLOWED = ["owner", "secretary"];
-
-interface Case {
-  name: string;
-  route: PanelRoute;
-  path: () => string;
-  params?: () => Record<string, string>;
-  /** A form for the action: harmless (refused by validation) so every role can run it in turn. */
-  form?: Record<string, string>;
-  /** What an allowed role gets from the harmless form. */
-  allowedStatus?: number;
-}
-
-const cases: Case[] = [
-  { name: "desk board", route: desk, path: () => "/panel/desk" },
-  { name: "desk board by room", route: desk, path: () => "/panel/desk?by=room" },
-  { name: "calendar day", route: calendar, path: () => "/panel/calendar" },
-  { name: "calendar week by room", route: calendar, path: () => "/panel/calendar?view=week&by=room" },
-  { name: "book by phone", route: book, path: () => "/panel/book?q=Pat" },
-  { name: "book by phone, chosen patient", route: book, path: () => `/panel/book?patient=${a.patientId}&service=${a.serviceId}` },
-  { name: "book: add a patient", route: book, path: () => "/panel/book", form: { intent: "create-patient", phone: "", firstName: "", lastName: "" }, allowedStatus: 400 },
-  { name: "book: book a time", route: book, path: () => "/panel/book", form: { intent: "book", patientId: "nope" }, allowedStatus: 400 },
-  { name: "requests", route: requests, path: () => "/panel/requests" },
-  { name: "requests: answer", route: requests, path: () => "/panel/requests", form: { intent: "decline", appointmentId: "nope" }, allowedStatus: 400 },
-  { name: "print day list", route: print, path: () => "/panel/desk/print" },
-  { name: "appointment page", route: appointmentPage, path: () => `/panel/appointments/${aVisit}`, params: () => ({ id: aVisit }) },
-  { name: "appointment: act", route: appointmentPage, path: () => `/panel/appointments/${aVisit}`, params: () => ({ id: aVisit }), form: { intent: "cancel", reason: "bogus" }, allowedStatus: 400 },
-];
-
-describe.each(cases)("$name", (c) => {
-  const call = (host: string, cookie?: string) => callPanel(c.route, c.path(), { host, cookie, params: c.params?.(), form: c.form });
-
-  it.each(PANEL_ROLES)("a %s of the clinic gets exactly what the role allows", async (role) => {
-    const answer = await call(a.host, a.cookies[role]);
-    expect(answer.status).toBe(ALLOWED.includes(role) ? (c.allowedStatus ?? 200) : 403);
-  });
-
-  it.each(PANEL_ROLES)("a %s of another clinic is sent to sign in", async (role) => {
-    const answer = await call(a.host, b.cookies[role]);
-    expect(answer.status).toBe(302);
-    expect(answer.location).toMatch(/^\/staff\/sign-in/);
-  });
-
-  it("no session → sign in", async () => {
-    expect((await call(a.host)).status).toBe(302);
-  });
-});
 
 describe("another clinic's rows by id", () => {
   it.each(ALLOWED)("a %s of A opening B's appointment on A's host gets 404, for the page and its actions", async (role) => {

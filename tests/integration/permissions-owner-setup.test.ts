@@ -1,18 +1,15 @@
 /**
- * Who may use the owner's setup pages (clinic profile, locations and rooms, settings, API keys):
- * every loader and every action, as each role of clinic A, as each role of clinic B on A's host,
- * and as B's owner on B's own host with A's ids, which must find nothing.
+ * The owner's setup pages (locations and rooms, API keys) and another clinic's rows: B's owner, on
+ * B's own host with A's ids, finds nothing. Who may use the pages is in permission-matrix.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "~/modules/api/api-keys.server";
 import * as apiKeys from "~/routes/panel.api-keys";
-import * as clinicProfile from "~/routes/panel.clinic";
 import * as location from "~/routes/panel.locations.$locationId";
 import * as locations from "~/routes/panel.locations._index";
-import * as settings from "~/routes/panel.settings";
 import { testDb } from "../support/db";
 import { releaseAppDb, routeDbIsTestDb } from "../support/api-client";
-import { callPanel, createPanelFixture, PANEL_ROLES, type PanelFixture, type PanelRoute } from "../support/panel-client";
+import { callPanel, createPanelFixture, type PanelFixture } from "../support/panel-client";
 
 let a: PanelFixture;
 let b: PanelFixture;
@@ -45,71 +42,6 @@ beforeAll(async () => {
   aKeyId = (await createApiKey(testDb(), a.clinic.id, "A's EHR", "cli")).apiKey.id;
 });
 afterAll(releaseAppDb);
-
-interface Case {
-  what: string;
-  route: PanelRoute;
-  path: () => string;
-  params?: () => Record<string, string>;
-  form?: () => Record<string, string | string[]>;
-  /** What the owner of the clinic gets (the others get 403). */
-  ownerStatus: number;
-}
-
-const cases: Case[] = [
-  { what: "clinic profile page", route: clinicProfile, path: () => "/panel/clinic", ownerStatus: 200 },
-  {
-    what: "save the profile",
-    route: clinicProfile,
-    path: () => "/panel/clinic",
-    form: () => ({ intent: "profile", name: "Clinic A", tagline: "Care", description: "", contactPhone: "", contactEmail: "", website: "", colorPrimary: "#1d4ed8", colorAccent: "#f59e0b" }),
-    ownerStatus: 200,
-  },
-  { what: "upload a logo (none chosen)", route: clinicProfile, path: () => "/panel/clinic", form: () => ({ intent: "logo" }), ownerStatus: 422 },
-  { what: "remove the logo", route: clinicProfile, path: () => "/panel/clinic", form: () => ({ intent: "remove-logo" }), ownerStatus: 200 },
-  { what: "locations page", route: locations, path: () => "/panel/locations", ownerStatus: 200 },
-  { what: "add a location", route: locations, path: () => "/panel/locations", form: () => ({ intent: "create-location", ...locationForm("Uptown") }), ownerStatus: 302 },
-  { what: "one location", route: location, path: () => `/panel/locations/${a.locationId}`, params: () => ({ locationId: a.locationId }), ownerStatus: 200 },
-  { what: "edit the location", route: location, path: () => `/panel/locations/${a.locationId}`, params: () => ({ locationId: a.locationId }), form: () => ({ intent: "update-location", ...locationForm("Main site") }), ownerStatus: 200 },
-  { what: "add a room", route: location, path: () => `/panel/locations/${a.locationId}`, params: () => ({ locationId: a.locationId }), form: () => ({ intent: "add-room", roomName: "Therapy 2", roomType: "therapy" }), ownerStatus: 200 },
-  {
-    what: "edit a room",
-    route: location,
-    path: () => `/panel/locations/${a.locationId}`,
-    params: () => ({ locationId: a.locationId }),
-    form: () => ({ intent: "update-room", roomId: aRoomId, roomName: "Room One", roomType: "consultation", active: "on" }),
-    ownerStatus: 200,
-  },
-  { what: "settings page", route: settings, path: () => "/panel/settings?kind=reminder&channel=email", ownerStatus: 200 },
-  { what: "save the cancellation window", route: settings, path: () => "/panel/settings", form: () => ({ intent: "cancellation", hours: "24", applyToServices: "on" }), ownerStatus: 200 },
-  { what: "save reminders", route: settings, path: () => "/panel/settings", form: () => ({ intent: "reminders", offsetValue: ["1", "2"], offsetUnit: ["days", "hours"], quietHoursStart: "21:00", quietHoursEnd: "08:00" }), ownerStatus: 200 },
-  { what: "save a template", route: settings, path: () => "/panel/settings", form: () => ({ intent: "save-template", kind: "reminder", channel: "sms", body: "See you {{date}} at {{time}}, {{clinicName}}" }), ownerStatus: 200 },
-  { what: "reset a template", route: settings, path: () => "/panel/settings", form: () => ({ intent: "reset-template", kind: "reminder", channel: "sms" }), ownerStatus: 200 },
-  { what: "API keys page", route: apiKeys, path: () => "/panel/api-keys", ownerStatus: 200 },
-  { what: "create an API key", route: apiKeys, path: () => "/panel/api-keys", form: () => ({ intent: "create", name: "Booking widget" }), ownerStatus: 200 },
-  { what: "revoke an API key", route: apiKeys, path: () => "/panel/api-keys", form: () => ({ intent: "revoke", apiKeyId: aKeyId }), ownerStatus: 200 },
-];
-
-describe.each(cases)("$what", (c) => {
-  const call = (cookie: string | null, host = a.host) => callPanel(c.route, c.path(), { host, cookie, form: c.form?.(), params: c.params?.() });
-
-  it.each(PANEL_ROLES)("a %s of the clinic gets exactly what the role allows", async (role) => {
-    const answer = await call(a.cookies[role]);
-    expect(answer.status).toBe(role === "owner" ? c.ownerStatus : 403);
-  });
-
-  it.each(PANEL_ROLES)("a %s of another clinic is sent to sign in on this clinic's host", async (role) => {
-    const answer = await call(b.cookies[role]);
-    expect(answer.status).toBe(302);
-    expect(answer.location).toMatch(/^\/staff\/sign-in/);
-  });
-
-  it("no session → sign in", async () => {
-    const answer = await call(null);
-    expect(answer.status).toBe(302);
-    expect(answer.location).toMatch(/^\/staff\/sign-in/);
-  });
-});
 
 describe("another clinic's owner, on their own host, cannot reach this clinic's rows by id", () => {
   it("a location of A is not found on B", async () => {

@@ -1,9 +1,9 @@
 /**
- * Who may open and change which patient records: the patient list and chart, the audit log and its
- * CSV, the patient's care plan, and the operator's break-the-glass pages. Each role of clinic A gets
- * exactly what it should; clinic B's staff are sent to sign in on A's host and get 404 for A's ids on
- * their own host; a doctor never opens another doctor's patient; an operator sees patient data only
- * while a grant is active.
+ * Which patient records each member of staff may open and change, beyond who may open the pages
+ * (that is in permission-matrix.test.ts): the patient list and chart, the audit log and its CSV,
+ * the patient's care plan, and the operator's break-the-glass pages. Clinic B's staff get 404 for
+ * A's ids on their own host; a doctor never opens another doctor's patient; an operator sees
+ * patient data only while a grant is active.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as careRoute from "~/routes/account.care-plan";
@@ -31,8 +31,7 @@ beforeAll(async () => {
 });
 afterAll(releaseAppDb);
 
-const ROLES_WITH_OTHER = [...PANEL_ROLES, "otherDoctor"] as const;
-type Who = (typeof ROLES_WITH_OTHER)[number];
+type Who = (typeof PANEL_ROLES)[number] | "otherDoctor";
 
 async function auditActions(clinicId: string | null, since: Date) {
   const db = testDb();
@@ -41,11 +40,6 @@ async function auditActions(clinicId: string | null, since: Date) {
 }
 
 describe("/panel/patients", () => {
-  const expected: Record<Who, number> = { owner: 200, secretary: 200, doctor: 200, otherDoctor: 200 };
-  it.each(ROLES_WITH_OTHER)("a %s of the clinic gets the list", async (role) => {
-    expect((await callPanel(listRoute, "/panel/patients", { host: a.host, cookie: a.cookies[role] })).status).toBe(expected[role]);
-  });
-
   it("a doctor lists only their own patients; the desk lists everyone", async () => {
     type List = { patients: { patientAccountId: string; dependentId: string | null }[] };
     const ids = (l: List) => l.patients.map((p) => `${p.patientAccountId}:${p.dependentId ?? ""}`).sort();
@@ -57,12 +51,6 @@ describe("/panel/patients", () => {
     expect(ids(desk)).toEqual([`${a.mine}:`, `${a.mine}:${a.child}`, `${a.theirs}:`].sort());
     const found = (await callPanel<List>(listRoute, "/panel/patients?q=haddad", { host: a.host, cookie: a.cookies.owner })).data;
     expect(ids(found)).toEqual([`${a.theirs}:`]);
-  });
-
-  it.each(PANEL_ROLES)("a %s of another clinic is sent to sign in", async (role) => {
-    const answer = await callPanel(listRoute, "/panel/patients", { host: a.host, cookie: b.cookies[role] });
-    expect(answer.status).toBe(302);
-    expect(answer.location).toMatch(/^\/staff\/sign-in/);
   });
 });
 
@@ -105,8 +93,7 @@ describe("/panel/patients/$patientAccountId", () => {
     expect((await call("doctor", `/panel/patients/${a.theirs}`, { patientAccountId: a.theirs })).status).toBe(403);
   });
 
-  it.each(PANEL_ROLES)("a %s of clinic B is sent to sign in on A's host and gets 404 for A's patient on B's host", async (role) => {
-    expect((await callPanel(chartRoute, path(), { host: a.host, cookie: b.cookies[role], params: { patientAccountId: a.mine } })).status).toBe(302);
+  it.each(PANEL_ROLES)("a %s of clinic B gets 404 for A's patient on B's own host", async (role) => {
     expect((await callPanel(chartRoute, path(), { host: b.host, cookie: b.cookies[role], params: { patientAccountId: a.mine } })).status).toBe(404);
   });
 
@@ -138,8 +125,7 @@ describe("/panel/patients/$patientAccountId", () => {
       expect((await post("doctor", { intent: "add-plan-item", title: "x", targetDate: "2026-02-30" })).status).toBe(400);
     });
 
-    it.each(PANEL_ROLES)("a %s of clinic B cannot write into A's chart", async (role) => {
-      expect((await post(role, note, a.host, b.cookies[role])).status).toBe(302);
+    it.each(PANEL_ROLES)("a %s of clinic B cannot write into A's chart from B's own host", async (role) => {
       const onB = await post(role, note, b.host, b.cookies[role]);
       expect(onB.status).toBe(role === "doctor" ? 404 : 403);
     });
@@ -147,17 +133,6 @@ describe("/panel/patients/$patientAccountId", () => {
 });
 
 describe("/panel/audit and its CSV", () => {
-  it.each(ROLES_WITH_OTHER)("a %s: owners only", async (role) => {
-    const expected = role === "owner" ? 200 : 403;
-    expect((await callPanel(auditRoute, "/panel/audit", { host: a.host, cookie: a.cookies[role] })).status).toBe(expected);
-    expect((await callPanel(auditCsvRoute, "/panel/audit.csv", { host: a.host, cookie: a.cookies[role] })).status).toBe(expected);
-  });
-
-  it.each(PANEL_ROLES)("a %s of clinic B is sent to sign in", async (role) => {
-    expect((await callPanel(auditRoute, "/panel/audit", { host: a.host, cookie: b.cookies[role] })).status).toBe(302);
-    expect((await callPanel(auditCsvRoute, "/panel/audit.csv", { host: a.host, cookie: b.cookies[role] })).status).toBe(302);
-  });
-
   it("B's owner never sees A's rows in B's log", async () => {
     const answer = await callPanel<{ rows: { patientAccountId: string | null }[] }>(auditRoute, `/panel/audit?patient=${a.mine}`, { host: b.host, cookie: b.cookies.owner });
     expect(answer.status).toBe(200);

@@ -79,6 +79,28 @@ export async function callPanel<T = unknown>(route: PanelRoute, path: string, op
   }
 }
 
+/**
+ * Opens an event stream route and closes it at once: its status, type and redirect, never its
+ * endless body. A refusal thrown before the stream starts comes back the same way.
+ */
+export async function openStream(route: PanelRoute, path: string, opts: { host: string; cookie?: string | null; params?: Record<string, string> }) {
+  if (!route.loader) throw new Error("the route has no loader");
+  const abort = new AbortController();
+  const headers = new Headers(opts.cookie ? { Cookie: opts.cookie } : {});
+  const request = new Request(`http://${opts.host}${path}`, { headers, signal: abort.signal });
+  const context = { requestId: randomUUID(), site: await resolveSite(opts.host, "localhost", testDb()), clientIp: "203.0.113.9" } as AppLoadContext;
+  let response: Response;
+  try {
+    response = (await route.loader({ request, context, params: opts.params ?? {} })) as Response;
+  } catch (thrown) {
+    if (!(thrown instanceof Response)) throw thrown;
+    response = thrown;
+  }
+  abort.abort();
+  await response.body?.cancel().catch(() => {});
+  return { status: response.status, type: response.headers.get("Content-Type") ?? "", location: response.headers.get("Location") };
+}
+
 /** A session cookie for a member of staff on `host` (the clinic's host, or "localhost" for an operator). */
 export async function staffCookie(host: { clinicId: string | null; host: string }, staffUserId: string): Promise<string> {
   const { token } = await createSession(testDb(), host, { subject: "staff", staffUserId }, { ip: "203.0.113.9", userAgent: "vitest" });
