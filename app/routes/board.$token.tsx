@@ -7,7 +7,7 @@ import { notFound } from "~/modules/auth/guards.server";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { findBoard } from "~/modules/queue/board.server";
-import { boardView } from "~/modules/queue/tickets.server";
+import { boardView } from "~/modules/queue/queue-views.server";
 import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Waiting room" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];

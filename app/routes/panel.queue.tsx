@@ -11,7 +11,7 @@ import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { mayUse } from "~/modules/clinic/panel-nav";
 import { queueLocations } from "~/modules/queue/board.server";
 import { deskQueueForm, doctorMembershipOf, invalidForm, runDeskAction, type QueueAnswer } from "~/modules/queue/panel.server";
-import { locationQueue, type QueueTicketView } from "~/modules/queue/tickets.server";
+import { locationQueue, type QueueTicketView } from "~/modules/queue/queue-views.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 

@@ -16,7 +16,7 @@ import { isMessageKind, MESSAGE_KINDS, SMS_MAX_LENGTH, EMAIL_MAX_LENGTH, TEMPLAT
 import { listTemplates, resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
 import { getDb } from "~/utils/db.server";
 import { siteOrigin } from "~/utils/public-urls.server";
-import { readForm } from "~/utils/forms.server";
+import { readFormWithLists } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Staff panel" }];
 
@@ -89,13 +89,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+const asList = (value: FormDataEntryValue | FormDataEntryValue[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { clinicId, staff } = await requireStaff(request, context, "settings");
-  const raw = await request
-    .clone()
-    .formData()
-    .catch(() => null);
-  const form = await readForm(request);
+  // Read once; the reminder rows post their value and unit fields repeatedly, one pair per row.
+  const form = await readFormWithLists(request, ["offsetValue", "offsetUnit"]);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const by = {
     actor: { type: "staff" as const, id: staff.id },
@@ -123,8 +122,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         );
       }
       case "reminders": {
-        const values = (raw?.getAll("offsetValue") ?? []).map(String);
-        const units = (raw?.getAll("offsetUnit") ?? []).map(String);
+        const values = asList(form.offsetValue).map(String);
+        const units = asList(form.offsetUnit).map(String);
         const offsets: number[] = [];
         const errors: Record<string, string> = {};
         values.forEach((v, i) => {

@@ -37,14 +37,26 @@ export interface KeptPage {
 export class PageCache {
   private readonly pages = new Map<string, KeptPage>();
   private bytes = 0;
-  /** Bumped on every change: a render that raced a change is sent but not kept. */
+  /**
+   * Bumped on every change. A render that raced a change to its own clinic (or, for a marketplace
+   * page, to any clinic) is sent but not kept; a change at another clinic does not spoil it, so a
+   * busy server with many clinics still keeps pages.
+   */
   private generation = 0;
+  private resetAt = 0;
+  /** The generation of each clinic's last change (one entry per clinic that changed). */
+  private readonly changedAt = new Map<string, number>();
 
   constructor(feed: Pick<ChangeFeed, "subscribe"> | null) {
     feed?.subscribe((changes) => {
       this.generation++;
-      if (changes === "reset") return this.clear();
+      if (changes === "reset") {
+        this.resetAt = this.generation;
+        this.changedAt.clear();
+        return this.clear();
+      }
       const clinics = new Set(changes.map((c) => c.clinicId));
+      for (const clinicId of clinics) this.changedAt.set(clinicId, this.generation);
       for (const [key, page] of this.pages) if (page.clinicId === "" || clinics.has(page.clinicId)) this.drop(key, page);
     });
   }
@@ -70,7 +82,7 @@ export class PageCache {
   /** Keeps an answer if its route asked for it; returns the headers to send on either way. */
   keep(key: string, answer: { status: number; headers: Headers; body: Buffer }, clinicId: string, renderedUnder: number, now = Date.now()): KeptPage | null {
     const seconds = Math.min(Number(answer.headers.get(PAGE_CACHE_HEADER) ?? "0"), MAX_SECONDS);
-    if (!(seconds > 0) || answer.status !== 200 || answer.headers.has("set-cookie") || renderedUnder !== this.generation) return null;
+    if (!(seconds > 0) || answer.status !== 200 || answer.headers.has("set-cookie") || this.lastChangeFor(clinicId) > renderedUnder) return null;
     const headers = [...answer.headers.entries()].filter(([name]) => !NOT_KEPT.has(name.toLowerCase()));
     const gzip = gzipSync(answer.body);
     const page: KeptPage = { status: answer.status, headers, body: answer.body, gzip, clinicId, expiresAt: now + seconds * 1000, bytes: answer.body.length + gzip.length };
@@ -83,6 +95,12 @@ export class PageCache {
       this.drop(k, p);
     }
     return page;
+  }
+
+  /** The generation of the last change a page of this clinic ("" for the marketplace: any clinic) depends on. */
+  private lastChangeFor(clinicId: string): number {
+    if (clinicId === "") return this.generation;
+    return Math.max(this.resetAt, this.changedAt.get(clinicId) ?? 0);
   }
 
   private drop(key: string, page: KeptPage) {

@@ -42,11 +42,24 @@ describe("what is kept", () => {
     expect(cache.keep("k", { ...page("15"), status: 404 }, "clinic-a", cache.currentGeneration)).toBeNull();
   });
 
-  test("not a page rendered while a change arrived", () => {
+  test("not a page rendered while a change to its clinic arrived, nor the marketplace's while any did", () => {
+    const { cache, emit } = setup();
+    const renderedUnder = cache.currentGeneration;
+    emit([{ clinicId: "clinic-a", topic: "setup", from: null, to: null }]);
+    expect(cache.keep("k", page("15"), "clinic-a", renderedUnder)).toBeNull();
+    expect(cache.keep("m", page("15"), "", renderedUnder)).toBeNull();
+    // Rendered after that change: kept.
+    expect(cache.keep("k", page("15"), "clinic-a", cache.currentGeneration)).not.toBeNull();
+  });
+
+  test("a change at another clinic does not spoil a clinic's render; a reset spoils every one", () => {
     const { cache, emit } = setup();
     const renderedUnder = cache.currentGeneration;
     emit([{ clinicId: "clinic-b", topic: "setup", from: null, to: null }]);
-    expect(cache.keep("k", page("15"), "clinic-a", renderedUnder)).toBeNull();
+    expect(cache.keep("a", page("15"), "clinic-a", renderedUnder)).not.toBeNull();
+    const later = cache.currentGeneration;
+    emit("reset");
+    expect(cache.keep("a", page("15"), "clinic-a", later)).toBeNull();
   });
 
   test("for its seconds, at most a minute", () => {

@@ -5,14 +5,8 @@
  */
 import type { z } from "zod";
 import { countryForTimeZone, normalizePhone } from "~/lib/phone";
-import {
-  bookAppointment,
-  cancelAppointment,
-  getAppointment,
-  listAppointments,
-  rescheduleAppointment,
-  SlotTakenError,
-} from "~/modules/scheduling/booking.server";
+import { bookAppointment, getAppointment, listAppointments, SlotTakenError } from "~/modules/scheduling/booking.server";
+import { cancelAppointment, rescheduleAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { bookingOneAtATime } from "~/modules/scheduling/slot-claims.server";
 import { alternativeSlots } from "~/modules/scheduling/slots.server";
 import { isUniqueViolation } from "~/utils/db-errors.server";

@@ -10,7 +10,7 @@ import { waiveDeposit } from "~/modules/payments/deposits.server";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
 import { settleNow } from "~/modules/payments/settle-now.server";
 import type { Actor } from "~/lib/actor";
-import { transitionAppointment } from "~/modules/scheduling/booking.server";
+import { transitionAppointment } from "~/modules/scheduling/appointment-changes.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";

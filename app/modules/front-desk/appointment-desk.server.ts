@@ -12,15 +12,8 @@ import { markNoShow, waiveVisitDeposit } from "~/modules/clinic/visits-day.serve
 import { sendPatientMessage } from "~/modules/messaging/notify.server";
 import { depositOf } from "~/modules/payments/deposits.server";
 import type { Actor } from "~/lib/actor";
-import {
-  CANCELLATION_REASONS,
-  cancelAppointment,
-  getAppointment,
-  rescheduleAppointment,
-  SlotTakenError,
-  transitionAppointment,
-  type AppointmentRecord,
-} from "~/modules/scheduling/booking.server";
+import { CANCELLATION_REASONS, getAppointment, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { cancelAppointment, rescheduleAppointment, transitionAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
 import { alternativeSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db } from "~/utils/db.server";

@@ -8,7 +8,8 @@ import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.ser
 import { loadBookingCatalog } from "~/modules/booking-flow/catalog.server";
 import { formatDateTime, formatDuration, formatMoney } from "~/lib/format";
 import type { Actor } from "~/lib/actor";
-import { cancelAppointment, getAppointment, listAppointments, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { getAppointment, listAppointments, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { cancelAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { Db } from "~/utils/db.server";

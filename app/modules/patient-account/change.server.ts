@@ -12,7 +12,8 @@ import { loadBookingCatalog, type BookingDoctor } from "~/modules/booking-flow/c
 import { bookingStep, holdTime, policyText, type BookingStep } from "~/modules/booking-flow/flow.server";
 import { formatDateTime, formatDuration } from "~/lib/format";
 import type { Actor } from "~/lib/actor";
-import { findHold, releaseHold, rescheduleAppointment, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { findHold, releaseHold, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { rescheduleAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { utcToZoned } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";

@@ -7,7 +7,8 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { auditActorOf, type Actor } from "~/lib/actor";
 import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Db } from "~/utils/db.server";
-import { doctorQueue, type QueueClinic, type QueueTicketView } from "./tickets.server";
+import { doctorQueue, type QueueTicketView } from "./queue-views.server";
+import type { QueueClinic } from "./visit-row.server";
 import { ON_THE_DIARY } from "~/lib/appointment-status";
 
 export const dayParam = z

@@ -10,7 +10,8 @@ import type { Actor } from "~/lib/actor";
 import type { Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { rotateBoard } from "./board.server";
-import { checkIn, dismissNoShowProposal, queueStep, type QueueClinic } from "./tickets.server";
+import { checkIn, dismissNoShowProposal, queueStep } from "./tickets.server";
+import type { QueueClinic } from "./visit-row.server";
 
 const id = z.string().uuid("Choose a visit from the list.");
 const room = z.string().uuid("Choose a room to call the patient to.");

@@ -1,5 +1,7 @@
 /**
- * The booking core: holds, bookings, status changes, cancellation and rescheduling.
+ * The booking core: holds and bookings, and the pieces every change of a booked appointment uses
+ * (reading rows, resolving a time against the schedule, claiming it, recording the change).
+ * Cancelling, moving and the visit-day steps are in appointment-changes.server.ts.
  *
  * Every function takes the caller's transaction, so a change, its status history, its audit entry
  * and its outbox event commit together or not at all. The database has the last word on conflicts:
@@ -12,22 +14,19 @@ import { Prisma } from "~/generated/prisma/client";
 import type { AppointmentStatus, BookingChannel, CancellationReason } from "~/generated/prisma/enums";
 import { isExclusionViolation, sqlStateOf } from "~/utils/db-errors.server";
 import type { SqlTx, Tx } from "~/utils/db.server";
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { ConflictError, DomainError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { problemType } from "~/utils/problem.server";
 import { recordAudit } from "../audit/audit.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
-import { carryDepositOver } from "../payments/deposits.server";
 import { clinicPatientUpsert, recordOnlineBookingConsent, type PersonDetails } from "../patients/clinic-patients.server";
 import { actorLabel, auditActorOf, type Actor } from "~/lib/actor";
-import { offerFreedTime } from "./flexible-requests.server";
 import { quoteAt } from "./discounts";
-import { cancellationDeadline, patientMayChange } from "./policy";
+import { cancellationDeadline } from "./policy";
 import { isUuid, loadScheduleDataWith, prismaQuery, type AlongsideWork, type Audience, type ScheduleData } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { bookableFor, slotsFrom, type ClinicRef } from "./slots.server";
 import { SlotTakenError } from "./slot-taken-error";
 import { toOffsetIso } from "~/lib/zoned-time";
-import { statusIs } from "~/lib/appointment-status";
 
 export const HOLD_MINUTES = 10;
 
@@ -127,7 +126,7 @@ interface AppointmentRow {
   updated_at: Date;
 }
 
-function toRecord(r: AppointmentRow): AppointmentRecord {
+export function toRecord(r: AppointmentRow): AppointmentRecord {
   return {
     id: r.id,
     status: r.status,
@@ -164,7 +163,7 @@ function toRecord(r: AppointmentRow): AppointmentRecord {
   };
 }
 
-function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { lock?: boolean; orderLimit?: Prisma.Sql } = {}) {
+export function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { lock?: boolean; orderLimit?: Prisma.Sql } = {}) {
   return tx.$queryRaw<AppointmentRow[]>`
     SELECT a.id::text, a.status, a.service_id::text, s.name AS service_name, a.doctor_id::text, a.location_id::text, a.room_id::text,
            a.starts_at, a.ends_at, a.patient_account_id::text, p.phone AS patient_phone,
@@ -245,7 +244,7 @@ const audienceOf = (channel: BookingChannel): Audience => (channel === "staff" |
  * the grid, in working hours, free. A time that is bookable in principle but busy is "taken" (409);
  * a time that is never bookable is invalid input (422).
  */
-async function resolveSlot(
+export async function resolveSlot(
   tx: SqlTx,
   clinic: ClinicRef,
   choice: SlotChoice,
@@ -280,7 +279,7 @@ async function resolveSlot(
 }
 
 /** Runs an insert or update that claims time; the exclusion constraints turn a lost race into a 409. */
-async function claiming<T>(write: () => Promise<T>): Promise<T> {
+export async function claiming<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -289,7 +288,7 @@ async function claiming<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-function blockedSpan(slot: Slot, data: ScheduleData) {
+export function blockedSpan(slot: Slot, data: ScheduleData) {
   return {
     blockedFrom: new Date(slot.start.getTime() - data.service.bufferBeforeMin * 60_000),
     blockedTo: new Date(slot.end.getTime() + data.service.bufferAfterMin * 60_000),
@@ -300,7 +299,7 @@ function blockedSpan(slot: Slot, data: ScheduleData) {
  * Writes what a change leaves behind, in the change's transaction: the status history row and the
  * outbox event in one statement, the audit entry when asked. Returns the appointment as it now is.
  */
-async function recordChange(
+export async function recordChange(
   tx: Tx,
   clinic: ClinicRef,
   change: { appointmentId: string; from: AppointmentStatus | null; to: AppointmentStatus; reason?: string | null; event?: string; audit?: string; auditDetails?: Record<string, unknown> },
@@ -627,202 +626,3 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
 }
 
 const NOT_A_DEPENDENT = "This family member is not on the patient's account.";
-
-// ---------------------------------------------------------------------------------------------
-// Changes to a booked appointment
-
-async function lockAppointment(tx: Tx, clinic: ClinicRef, id: string): Promise<AppointmentRecord> {
-  const row = isUuid(id) ? (await selectRows(tx, clinic.id, Prisma.sql`a.id = ${id}::uuid AND a.status NOT IN ('held', 'hold_expired', 'hold_released')`, { lock: true }))[0] : undefined;
-  if (!row) throw new NotFoundError("There is no appointment with this id at this clinic.");
-  return toRecord(row);
-}
-
-/**
- * Patients change their own appointments and only before the deadline. Staff and the clinic's
- * software may change any appointment of the clinic; inside the window they must give a reason,
- * which goes to the audit log.
- */
-function authorizeChange(clinic: ClinicRef, appointment: AppointmentRecord, actor: Actor, overrideReason: string | null | undefined, now: Date, what: "cancel" | "move"): { override: boolean } {
-  if (actor.type === "patient") {
-    if (appointment.patient?.id !== actor.id) throw new NotFoundError("There is no appointment with this id at this clinic.");
-    if (!patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) {
-      throw new ValidationError(
-        `It is too late to ${what} this appointment online: changes were possible until ${toOffsetIso(appointment.cancellationDeadline, clinic.timeZone)} (${clinic.timeZone} time). Please call the clinic.`,
-        [{ path: "start", message: "is inside the cancellation window" }],
-      );
-    }
-    return { override: false };
-  }
-  if (patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) return { override: false };
-  if (!overrideReason?.trim()) {
-    throw new ValidationError(`This appointment is inside its cancellation window; to ${what} it anyway, give a reason (it is recorded in the audit log).`, [
-      { path: "overrideReason", message: "is required inside the cancellation window" },
-    ]);
-  }
-  return { override: true };
-}
-
-/**
- * A freed time goes to the oldest matching flexible-schedule request, in the same transaction: the
- * offer (and its event) exists exactly when the cancellation does.
- */
-async function offerToWaitlist(tx: Tx, clinic: ClinicRef, freed: AppointmentRecord, now: Date) {
-  await offerFreedTime(tx, clinic, { serviceId: freed.serviceId, practitionerId: freed.practitionerId, locationId: freed.locationId, start: freed.start, end: freed.end }, now);
-}
-
-
-export interface CancelRequest {
-  appointmentId: string;
-  reason: CancellationReason;
-  note?: string | null;
-  overrideReason?: string | null;
-}
-
-export async function cancelAppointment(tx: Tx, clinic: ClinicRef, req: CancelRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
-  const appointment = await lockAppointment(tx, clinic, req.appointmentId);
-  if (!statusIs(appointment.status, "changeable")) {
-    throw new ValidationError(`This appointment is ${appointment.status.replace("_", " ")} and can no longer be cancelled.`, [{ path: "status", message: `is ${appointment.status}` }]);
-  }
-  const { override } = authorizeChange(clinic, appointment, actor, req.overrideReason, now, "cancel");
-  await tx.appointment.update({
-    where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } },
-    data: { status: "cancelled", cancellationReason: req.reason, cancellationNote: req.note ?? null, cancelledAt: now, cancelledBy: actorLabel(actor) },
-  });
-  const cancelled = await recordChange(
-    tx,
-    clinic,
-    {
-      appointmentId: appointment.id,
-      from: appointment.status,
-      to: "cancelled",
-      reason: override ? req.overrideReason : req.reason,
-      event: "appointment.cancelled",
-      audit: override ? "appointment.cancelled_with_override" : "appointment.cancelled",
-      auditDetails: { cancellationReason: req.reason, insideWindow: override, deadline: appointment.cancellationDeadline.toISOString() },
-    },
-    actor,
-  );
-  await offerToWaitlist(tx, clinic, appointment, now);
-  return cancelled;
-}
-
-export interface RescheduleRequest {
-  appointmentId: string;
-  start: Date;
-  practitionerId?: string | null;
-  locationId?: string | null;
-  overrideReason?: string | null;
-}
-
-/**
- * Moves an appointment: the old one becomes `rescheduled` (linked to the new one) and a new one is
- * created, in one transaction. The old time is set aside first so a move by fifteen minutes does
- * not collide with itself; if the new time is taken the transaction aborts and nothing changed.
- */
-export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: RescheduleRequest, actor: Actor, now = new Date()): Promise<AppointmentRecord> {
-  const old = await lockAppointment(tx, clinic, req.appointmentId);
-  if (!statusIs(old.status, "changeable")) {
-    throw new ValidationError(`This appointment is ${old.status.replace("_", " ")} and can no longer be moved.`, [{ path: "status", message: `is ${old.status}` }]);
-  }
-  const { override } = authorizeChange(clinic, old, actor, req.overrideReason, now, "move");
-  // The external reference follows the visit to its new row (it is unique per clinic).
-  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { status: "rescheduled", externalRef: null } });
-
-  const channel = old.channel;
-  const { slot, data } = await resolveSlot(
-    tx,
-    clinic,
-    { serviceId: old.serviceId, practitionerId: req.practitionerId ?? old.practitionerId, start: req.start, locationId: req.locationId ?? null },
-    actor.type === "patient" ? "public" : "staff",
-    now,
-    "move",
-  );
-  const created = await claiming(() =>
-    tx.appointment.create({
-      data: {
-        clinicId: clinic.id,
-        serviceId: old.serviceId,
-        doctorId: slot.doctorId,
-        locationId: slot.locationId,
-        roomId: slot.roomId,
-        patientAccountId: old.patient?.id ?? null,
-        dependentId: old.dependent?.id ?? null,
-        status: old.status,
-        startsAt: slot.start,
-        endsAt: slot.end,
-        ...blockedSpan(slot, data),
-        channel,
-        // The deposit and price agreed at booking carry over to the new time.
-        paymentStatus: old.paymentStatus as Prisma.AppointmentCreateInput["paymentStatus"],
-        priceMinor: old.priceMinor,
-        depositMinor: old.depositMinor,
-        currency: old.currency,
-        cancellationWindowMin: old.cancellationWindowMin,
-        patientNote: old.note,
-        externalRef: old.externalRef,
-        rescheduledFromId: old.id,
-        createdBy: actorLabel(actor),
-      },
-      select: { id: true },
-    }),
-  );
-  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: old.id } }, data: { rescheduledToId: created.id } });
-  await carryDepositOver(tx, clinic.id, { fromAppointmentId: old.id, toAppointmentId: created.id, start: slot.start, cancellationWindowMin: old.cancellationWindowMin }, actor, now);
-  await tx.appointmentStatusChange.create({
-    data: { clinicId: clinic.id, appointmentId: old.id, fromStatus: old.status, toStatus: "rescheduled", actorType: actor.type, actorId: actor.id, reason: override ? req.overrideReason : null },
-  });
-  const moved = await recordChange(
-    tx,
-    clinic,
-    {
-      appointmentId: created.id,
-      from: null,
-      to: old.status,
-      reason: override ? req.overrideReason : null,
-      event: "appointment.rescheduled",
-      audit: override ? "appointment.rescheduled_with_override" : "appointment.rescheduled",
-      auditDetails: { previousAppointmentId: old.id, previousStart: old.start.toISOString(), insideWindow: override },
-    },
-    actor,
-  );
-  await offerToWaitlist(tx, clinic, old, now);
-  return moved;
-}
-
-/** The visit-day and approval transitions, with what each may follow. */
-const TRANSITIONS = {
-  confirm: { from: ["requested"], to: "confirmed", event: "appointment.confirmed" },
-  decline: { from: ["requested"], to: "declined", event: "appointment.declined" },
-  check_in: { from: ["confirmed"], to: "checked_in", event: "appointment.checked_in" },
-  start: { from: ["checked_in"], to: "in_consultation", event: "appointment.started" },
-  complete: { from: ["checked_in", "in_consultation"], to: "completed", event: "appointment.completed" },
-  no_show: { from: ["confirmed"], to: "no_show", event: "appointment.no_show" },
-} as const satisfies Record<string, { from: readonly AppointmentStatus[]; to: AppointmentStatus; event: string }>;
-
-export type AppointmentTransition = keyof typeof TRANSITIONS;
-
-/** Staff (or the clinic's software) move an appointment along its day; patients cannot. */
-export async function transitionAppointment(
-  tx: Tx,
-  clinic: ClinicRef,
-  req: { appointmentId: string; transition: AppointmentTransition; reason?: string | null },
-  actor: Actor,
-  now = new Date(),
-): Promise<AppointmentRecord> {
-  if (actor.type === "patient") throw new ForbiddenError("Only the clinic can change this.");
-  const appointment = await lockAppointment(tx, clinic, req.appointmentId);
-  const t = TRANSITIONS[req.transition];
-  if (!(t.from as readonly AppointmentStatus[]).includes(appointment.status)) {
-    throw new ValidationError(`An appointment that is ${appointment.status.replace("_", " ")} cannot be ${t.to.replace("_", " ")}.`, [{ path: "status", message: `is ${appointment.status}` }]);
-  }
-  if (req.transition === "no_show" && now.getTime() < appointment.start.getTime()) {
-    throw new ValidationError("A patient can be marked as a no-show only after the appointment's start time.", [{ path: "status", message: "the visit has not started yet" }]);
-  }
-  if (req.transition === "decline" && !req.reason?.trim()) {
-    throw new ValidationError("Say why the request is declined; the patient is told.", [{ path: "reason", message: "is required" }]);
-  }
-  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.id } }, data: { status: t.to } });
-  const changed = await recordChange(tx, clinic, { appointmentId: appointment.id, from: appointment.status, to: t.to, reason: req.reason ?? null, event: t.event, audit: `appointment.${t.to}` }, actor);
-  if (req.transition === "decline") await offerToWaitlist(tx, clinic, appointment, now);
-  return changed;
-}
