@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
-import { LiveBadge, useLiveRevalidate } from "~/components/queue/live";
+import { LiveBadge, useLastingAnswer, useLiveRevalidate } from "~/components/queue/live";
 import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/components/queue/ticket-parts";
 import { Pill } from "~/components/status-badge";
 import { forbidden, requireStaff } from "~/modules/auth/guards.server";
@@ -100,7 +100,7 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
 
 export default function MyDay() {
   const { day, today, week, visits, queue, locations, title, previous, next } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as QueueAnswer | undefined;
+  const result = useLastingAnswer(useActionData<typeof action>() as QueueAnswer | undefined);
   const busy = useNavigation().state !== "idle";
   const live = useLiveRevalidate("/panel/queue/events");
   const dayVisits = visits.filter((v) => v.date === day);

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { PanelHeading } from "~/components/panel-shell";
-import { LiveBadge, useLiveRevalidate } from "~/components/queue/live";
+import { LiveBadge, useLastingAnswer, useLiveRevalidate } from "~/components/queue/live";
 import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/components/queue/ticket-parts";
 import { Pill } from "~/components/status-badge";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
@@ -76,7 +76,7 @@ function Empty({ children }: { children: React.ReactNode }) {
 
 export default function PanelQueue() {
   const { desk, location, locations, queue, boardUrl, title } = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>() as QueueAnswer | undefined;
+  const answer = useLastingAnswer(useActionData<typeof action>() as QueueAnswer | undefined);
   const busy = useNavigation().state !== "idle";
   const live = useLiveRevalidate(location ? `/panel/queue/events?location=${location.id}` : null);
   const [copied, setCopied] = useState(false);

@@ -1,4 +1,4 @@
-import { useRevalidator } from "@remix-run/react";
+import { useLocation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 
 export type LiveState = "connecting" | "live" | "reconnecting";
@@ -63,4 +63,20 @@ export function LiveBadge({ state }: { state: LiveState }) {
       {words}
     </span>
   );
+}
+
+/**
+ * An action's answer ("Checked in: ticket A-012") that stays on screen while live updates reload
+ * the page's data. Each reload is a revalidation, which clears the action's data in Remix, and the
+ * change that was just made sends an update at once, so without this the answer would vanish within
+ * a fraction of a second. It is forgotten when the person goes to another page or acts again.
+ */
+export function useLastingAnswer<T>(answer: T | undefined): T | undefined {
+  const { key } = useLocation();
+  const [kept, setKept] = useState<{ key: string; answer: T } | null>(null);
+  useEffect(() => {
+    if (answer !== undefined) setKept({ key, answer });
+  }, [answer, key]);
+  if (answer !== undefined) return answer;
+  return kept?.key === key ? kept.answer : undefined;
 }
