@@ -1,12 +1,11 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useId, useState, type ReactNode } from "react";
 import { formatMoney } from "~/lib/format";
+import { decimalAmount, parseMoney } from "~/lib/money";
 import {
   DISCOUNT_KIND_LABELS,
   DISCOUNT_KINDS,
   ISO_WEEKDAYS,
-  moneyInput,
-  parseMoney,
   ROOM_TYPE_LABELS,
   ROOM_TYPES,
   SERVICE_FORM_MAX_LENGTHS,
@@ -91,9 +90,9 @@ export function ServiceForm({ initial, choices, currency, errors, submitLabel, v
   const v = (name: string, stored: string) => (values && name in values ? values[name]! : stored);
   const checked = (name: string, stored: boolean) => (values ? name in values : stored);
 
-  const [price, setPrice] = useState(v("price", initial.priceMinor ? moneyInput(initial.priceMinor, currency) : ""));
+  const [price, setPrice] = useState(v("price", initial.priceMinor ? decimalAmount(initial.priceMinor, currency) : ""));
   const [depositKind, setDepositKind] = useState(v("depositKind", initial.depositKind));
-  const [depositAmount, setDepositAmount] = useState(v("depositAmount", initial.depositKind === "fixed" ? moneyInput(initial.depositValue, currency) : ""));
+  const [depositAmount, setDepositAmount] = useState(v("depositAmount", initial.depositKind === "fixed" ? decimalAmount(initial.depositValue, currency) : ""));
   const [depositPercent, setDepositPercent] = useState(v("depositPercent", initial.depositKind === "percent" ? String(initial.depositValue) : "20"));
   const [visibility, setVisibility] = useState(v("visibility", initial.visibility));
   const [discounts, setDiscounts] = useState<DiscountRow[]>(() => initialDiscounts(initial, values));

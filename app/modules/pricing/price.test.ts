@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatMoney } from "~/lib/format";
 import { discountAt, quoteAt, type Discount } from "~/modules/scheduling/discounts";
-import { bestDiscount, depositFor, depositWords, discountedPrice, minorDigits, percentOf, platformFeeFor, quote } from "./price";
+import { minorDigits } from "~/lib/money";
+import { bestDiscount, depositFor, depositWords, discountedPrice, percentOf, platformFeeFor, quote } from "./price";
 
 const none: Discount = { kind: "weekday", label: "", percent: 0, startsOn: null, endsOn: null, weekdays: [], fromMinute: null, toMinute: null };
 const seasonal: Discount = { ...none, kind: "seasonal", label: "Winter check-up", percent: 10, startsOn: "2026-12-01", endsOn: "2026-12-31" };

@@ -36,10 +36,6 @@ export interface PriceQuote {
   remainderMinor: number;
 }
 
-/** Digits after the decimal point in a currency (2 for USD, 0 for JPY, 3 for KWD). */
-export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
 
 /** `amount × percent / 100`, rounded half up to a whole minor unit, without floating-point error. */
 export function percentOf(amountMinor: number, percent: number): number {

@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { doctorAvailableTimeIn, minutesIn, openTimeIn, windowDays } from "~/modules/scheduling/slot-engine";
 import { zonedToUtc } from "~/lib/zoned-time";
 import { bookingsReport, cancellationsReport, cancellationTiming, cancellerOf, depositsReport, noShowReport, percent, serviceDemandReport, sourcesReport, utilizationReport, type VisitRow } from "./aggregate";
-import { decimalAmount, toCsv } from "./csv";
+import { decimalAmount } from "~/lib/money";
+import { toCsv } from "./csv";
 import { rangeOf } from "./range";
 
 const NY = "America/New_York";

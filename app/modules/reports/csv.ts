@@ -6,6 +6,7 @@
  */
 import type { BookingsReport, CancellationsReport, DepositsReport, NoShowReport, ServiceDemandRow, SourcesReport, UtilizationReport } from "./aggregate";
 import { BOOKING_STATUSES, STATUS_LABELS } from "./aggregate";
+import { decimalAmount } from "~/lib/money";
 
 export const REPORT_KEYS = ["bookings", "no-shows", "cancellations", "deposits", "utilization", "services", "sources"] as const;
 export type ReportKey = (typeof REPORT_KEYS)[number];
@@ -33,15 +34,6 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
   return `\uFEFF${[header, ...rows].map((r) => r.map(field).join(",")).join("\r\n")}\r\n`;
 }
 
-/** Minor units as a decimal in the currency's own digits: 12050 USD → "120.50", 5000 JPY → "5000". */
-export function decimalAmount(amountMinor: number, currency: string): string {
-  const digits = new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  const sign = amountMinor < 0 ? "-" : "";
-  const abs = Math.abs(amountMinor);
-  if (digits === 0) return `${sign}${abs}`;
-  const unit = 10 ** digits;
-  return `${sign}${Math.floor(abs / unit)}.${String(abs % unit).padStart(digits, "0")}`;
-}
 
 export interface AllReports {
   currency: string;

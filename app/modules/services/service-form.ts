@@ -7,7 +7,8 @@
  * minimum notice that reaches past the booking horizon.
  */
 import { z } from "zod";
-import { depositFor, discountedPrice, minorDigits } from "../pricing/price";
+import { depositFor, discountedPrice } from "../pricing/price";
+import { decimalAmount, parseMoney } from "~/lib/money";
 import type { FieldErrors } from "~/lib/form-errors";
 
 export const VISIBILITIES = ["active", "inactive", "seasonal", "internal_only"] as const;
@@ -122,23 +123,6 @@ const optionalTime = z
   .refine((v) => v === "" || TIME.test(v), "Enter a time as HH:MM.")
   .transform((v) => (v === "" ? null : Number(v.slice(0, 2)) * 60 + Number(v.slice(3, 5))));
 
-/** "120", "120.5", "1,200.50" in the currency's units → minor units; null when it is not an amount. */
-export function parseMoney(value: string, currency: string): number | null {
-  const digits = minorDigits(currency);
-  const clean = value.trim().replace(/,/g, "");
-  const pattern = digits === 0 ? /^\d{1,9}$/ : new RegExp(`^\\d{1,9}(?:\\.\\d{1,${digits}})?$`);
-  if (!pattern.test(clean)) return null;
-  const [whole, fraction = ""] = clean.split(".");
-  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
-}
-
-/** Minor units → the plain amount an input shows ("120.00"). */
-export function moneyInput(minor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  if (digits === 0) return String(minor);
-  const whole = Math.floor(minor / 10 ** digits);
-  return `${whole}.${String(minor % 10 ** digits).padStart(digits, "0")}`;
-}
 
 const str = (form: Record<string, unknown>, name: string) => {
   const v = form[name];
@@ -249,7 +233,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
   if (!base.success) for (const issue of base.error.issues) errors[String(issue.path[0])] ??= issue.message;
 
   const priceMinor = parseMoney(str(form, "price"), currency);
-  if (priceMinor === null) errors.price = `Enter the price as an amount in ${currency}, like ${moneyInput(12000, currency)}.`;
+  if (priceMinor === null) errors.price = `Enter the price as an amount in ${currency}, like ${decimalAmount(12000, currency)}.`;
 
   const discounts: DiscountInput[] = [];
   for (const { index, raw } of discountRows(form)) {

@@ -16,7 +16,8 @@ import type { StaffRole } from "~/generated/prisma/enums";
 import { zonedToUtc } from "~/lib/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { minutesOf, WEEKDAYS } from "./opening-hours";
-import { formatPath, parseOperators, parseTenant, toMinorUnits, type TenantDefinition, type TenantScheduleException } from "./tenant-schema";
+import { toMinorUnits } from "~/lib/money";
+import { formatPath, parseOperators, parseTenant, type TenantDefinition, type TenantScheduleException } from "./tenant-schema";
 
 export const TENANT_FILE = "tenant.json";
 export const OPERATORS_FILE = "operators.json";

@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { contrastRatio } from "./theme";
 import { minutesOf } from "./opening-hours";
-import { currencyDigits, parseOperators, parseTenant, TenantDefinitionError, toMinorUnits } from "./tenant-schema";
+import { minorDigits, toMinorUnits } from "~/lib/money";
+import { parseOperators, parseTenant, TenantDefinitionError } from "./tenant-schema";
 
 const tenantsDir = path.resolve(import.meta.dirname, "../../../tenants");
 const DEMO_SLUGS = ["northside", "silk-road-dental", "spree-physio"];
@@ -419,7 +420,7 @@ describe("scheduling sections: references and rules", () => {
   });
 
   test("amounts in major units become minor units by the currency's digits", () => {
-    expect([currencyDigits("USD"), currencyDigits("EUR"), currencyDigits("UZS"), currencyDigits("JPY"), currencyDigits("KWD")]).toEqual([2, 2, 2, 0, 3]);
+    expect([minorDigits("USD"), minorDigits("EUR"), minorDigits("UZS"), minorDigits("JPY"), minorDigits("KWD")]).toEqual([2, 2, 2, 0, 3]);
     expect(toMinorUnits(220, "USD")).toBe(22_000);
     expect(toMinorUnits(19.99, "EUR")).toBe(1_999);
     expect(toMinorUnits(350_000, "UZS")).toBe(35_000_000);

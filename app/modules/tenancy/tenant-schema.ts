@@ -17,6 +17,7 @@ import { z } from "zod";
 import { RESERVED_SUBDOMAINS } from "./host";
 import { minutesOf, opensBeforeCloses, WALL_TIME_PATTERN, WEEKDAYS, type Weekday } from "./opening-hours";
 import { AA_CONTRAST, contrastRatio, inkFor } from "./theme";
+import { minorDigits } from "~/lib/money";
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const KEY_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -506,15 +507,6 @@ export const tenantSchema = tenantBase.superRefine((tenant, ctx) => {
 
 type Issues = { addIssue(issue: { code: "custom"; path: PropertyKey[]; message: string }): void };
 
-/** The number of minor-unit digits of a currency (USD 2, JPY 0, KWD 3), as Intl knows it. */
-export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** An amount in major units as an integer of minor units (180.5 USD → 18050). */
-export function toMinorUnits(amountInMajor: number, currency: string): number {
-  return Math.round(amountInMajor * 10 ** currencyDigits(currency));
-}
 
 /**
  * Uniqueness of keys and every reference between sections, each reported at its own path.
@@ -549,7 +541,7 @@ function checkScheduling(tenant: z.infer<typeof tenantBase>, ctx: Issues) {
 
   tenant.rooms.forEach((room, i) => location(["rooms", i, "location"], room.location));
 
-  const digits = currencyDigits(tenant.currency);
+  const digits = minorDigits(tenant.currency);
   const inCurrency = (path: PropertyKey[], value: number) => {
     const minor = value * 10 ** digits;
     if (Math.abs(minor - Math.round(minor)) > 1e-6) {
