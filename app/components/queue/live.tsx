@@ -67,9 +67,9 @@ export function LiveBadge({ state }: { state: LiveState }) {
 
 /**
  * An action's answer ("Checked in: ticket A-012") that stays on screen while live updates reload
- * the page's data. Each reload is a revalidation, which clears the action's data in Remix, and the
- * change that was just made sends an update at once, so without this the answer would vanish within
- * a fraction of a second. It is forgotten when the person goes to another page or acts again.
+ * the page's data. A reload after another desk's or the doctor's change is a revalidation, which
+ * clears the action's data in Remix, so without this the answer could vanish a moment after it
+ * appeared. It is forgotten when the person goes to another page or acts again.
  */
 export function useLastingAnswer<T>(answer: T | undefined): T | undefined {
   const { key } = useLocation();

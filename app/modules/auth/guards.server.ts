@@ -142,10 +142,6 @@ export function notFound(): Response {
   return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
-/**
- * Staff of this clinic, optionally with one of `roles`. Only on a clinic's host: a staff member of
- * clinic A signed in on A's host has no session on B's host at all.
- */
 /** What a panel page's loader or action works with once the guard has let the request through. */
 export interface StaffAccess {
   staff: ViewerStaff;
@@ -161,8 +157,8 @@ export interface StaffAccess {
 
 /**
  * Staff of this clinic who may use `page` (the table in clinic/panel-nav.ts). Only on a clinic's
- * host: a member of staff of another clinic is sent to sign in here, and a role the page does not
- * allow gets 403.
+ * host: sessions belong to one host, so a member of staff of another clinic is sent to sign in
+ * here, and a role the page does not allow gets 403.
  */
 export async function requireStaff(request: Request, context: AppLoadContext, page: PanelPageKey): Promise<StaffAccess> {
   if (context.site.kind !== "clinic") throw notFound();
