@@ -84,8 +84,12 @@ test("a clinic page shows published services and doctors; a doctor's page books 
  * follows (by fetch once the page runs its script, by a plain form post before that).
  */
 async function pressAndSave(page: Page, heart: Locator) {
+  // Wait for the save itself: a load state already reached would not wait for a fetch, and a second
+  // heart pressed while the first save's reload is under way can be drawn from the older reload.
+  const saved = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.startsWith("/favorites"));
   await heart.click();
   await expect(heart).toHaveAttribute("aria-pressed", "true");
+  await saved;
   await page.waitForLoadState("networkidle");
 }
 
