@@ -51,6 +51,7 @@ import { testDb } from "../support/db";
 import { callPanel, createPanelFixture, openStream, PANEL_ROLES, type PanelFixture, type PanelRole, type PanelRoute } from "../support/panel-client";
 import { createRecordsFixture, type RecordsFixture } from "../support/records";
 import { localInstant } from "../support/scheduling";
+import { locationForm, serviceForm } from "../support/panel-forms";
 
 let a: RecordsFixture;
 let b: PanelFixture;
@@ -63,43 +64,6 @@ let bException: string;
 let bRequest: string;
 
 const PDF = "%PDF-1.4\n% test\n";
-const HOURS = JSON.stringify({
-  mon: [
-    { open: "08:00", close: "12:00" },
-    { open: "13:00", close: "18:00" },
-  ],
-  tue: [],
-  wed: [],
-  thu: [],
-  fri: [],
-  sat: [],
-  sun: [],
-});
-const locationForm = (name: string) => ({ name, addressLine1: "2 Test Street", addressLine2: "", city: "Test City", region: "", postalCode: "10001", country: "US", latitude: "40.8", longitude: "-73.9", phone: "", openingHours: HOURS });
-
-function serviceForm(f: PanelFixture): Record<string, string> {
-  return {
-    name: "Travel vaccination consult",
-    categoryId: "",
-    specialty: "",
-    description: "Vaccines and advice before a trip.",
-    preparationNotes: "",
-    price: "95.00",
-    depositKind: "fixed",
-    depositAmount: "20.00",
-    durationMin: "30",
-    bufferBeforeMin: "0",
-    bufferAfterMin: "5",
-    startGridMin: "15",
-    roomType: "",
-    minNoticeHours: "2",
-    horizonDays: "60",
-    cancellationHours: "24",
-    visibility: "active",
-    [`doctor:${f.doctorIds[0]}`]: "on",
-    [`location:${f.locationId}`]: "on",
-  };
-}
 
 beforeAll(async () => {
   routeDbIsTestDb();

@@ -10,26 +10,13 @@ import * as locations from "~/routes/panel.locations._index";
 import { testDb } from "../support/db";
 import { releaseAppDb, routeDbIsTestDb } from "../support/api-client";
 import { callPanel, createPanelFixture, type PanelFixture } from "../support/panel-client";
+import { locationForm } from "../support/panel-forms";
 
 let a: PanelFixture;
 let b: PanelFixture;
 let aRoomId: string;
 let bRoomId: string;
 let aKeyId: string;
-
-const HOURS = JSON.stringify({
-  mon: [
-    { open: "08:00", close: "12:00" },
-    { open: "13:00", close: "18:00" },
-  ],
-  tue: [],
-  wed: [],
-  thu: [],
-  fri: [],
-  sat: [],
-  sun: [],
-});
-const locationForm = (name: string) => ({ name, addressLine1: "2 Test Street", addressLine2: "", city: "Test City", region: "", postalCode: "10001", country: "US", latitude: "40.8", longitude: "-73.9", phone: "", openingHours: HOURS });
 
 beforeAll(async () => {
   routeDbIsTestDb();

@@ -11,6 +11,7 @@ import * as timeOffRoute from "~/routes/panel.time-off";
 import { releaseAppDb, routeDbIsTestDb } from "../support/api-client";
 import { testDb } from "../support/db";
 import { callPanel, createPanelFixture, type PanelFixture } from "../support/panel-client";
+import { serviceForm } from "../support/panel-forms";
 
 let a: PanelFixture;
 let b: PanelFixture;
@@ -18,31 +19,6 @@ let bException: string;
 let bRequest: string;
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-
-function serviceForm(f: PanelFixture, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    name: "Travel vaccination consult",
-    categoryId: "",
-    specialty: "",
-    description: "Vaccines and advice before a trip.",
-    preparationNotes: "",
-    price: "95.00",
-    depositKind: "fixed",
-    depositAmount: "20.00",
-    durationMin: "30",
-    bufferBeforeMin: "0",
-    bufferAfterMin: "5",
-    startGridMin: "15",
-    roomType: "",
-    minNoticeHours: "2",
-    horizonDays: "60",
-    cancellationHours: "24",
-    visibility: "active",
-    [`doctor:${f.doctorIds[0]}`]: "on",
-    [`location:${f.locationId}`]: "on",
-    ...overrides,
-  };
-}
 
 beforeAll(async () => {
   routeDbIsTestDb();
