@@ -102,8 +102,11 @@ async function main() {
     }
     stoppingSince = Date.now();
     log.info("stopping", { signal });
+    // Answers under way get a few seconds to finish; a connection still dropping the rest of a
+    // refused upload (or a slow client) does not hold the stop any longer than that.
+    const cutOff = setTimeout(() => server.closeAllConnections(), 5_000);
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections?.();
+    clearTimeout(cutOff);
     housekeeping.stop();
     inngestDev.stop();
     await relay.stop();

@@ -373,22 +373,60 @@ function refuseBody(req: express.Request, res: express.Response, url: URL, limit
   return sendResponse(res, response);
 }
 
-/** How long the rest of an unread body is taken off the wire (and dropped) after the answer. */
-const DISCARD_AFTER_ANSWER_MS = 5_000;
+/**
+ * How long the rest of an unread body is taken off the wire (and dropped) after the answer: while
+ * bytes keep coming, up to half a minute; a client that goes quiet for a few seconds is let go.
+ * (nginx's lingering close works the same way.)
+ */
+const DISCARD_IDLE_MS = 5_000;
+const DISCARD_AT_MOST_MS = 30_000;
 
 /**
  * Once answered, whatever the client still sends is dropped, not kept; a client that is still
  * uploading then has the time to read the answer (a socket closed on unread bytes resets the
- * connection, and many clients lose the answer with it). After a few seconds the connection is
- * closed, so a body that never ends cannot hold it.
+ * connection, and the client's system throws away the answer it had not yet read). A slow upload on
+ * a busy server is still arriving, so only a quiet or endless one is cut off.
  */
 function discardUnreadBodyAfterAnswer(req: express.Request, res: express.Response) {
+  res.once("prefinish", () => {
+    if (req.complete || res.shouldKeepAlive) return;
+    // On a "Connection: close" request Node closes the socket as soon as the answer is written,
+    // unread body or not, which resets it: only the sending side is closed here, the rest below.
+    const socket = req.socket as typeof req.socket & { destroySoon?: () => void };
+    socket.destroySoon = () => {
+      if (socket.writable) socket.end();
+    };
+  });
   res.once("finish", () => {
     if (req.complete) return;
+    const stop = () => {
+      clearTimeout(idle);
+      clearTimeout(atMost);
+      req.socket?.destroy();
+    };
+    let idle = setTimeout(stop, DISCARD_IDLE_MS).unref();
+    const atMost = setTimeout(stop, DISCARD_AT_MOST_MS).unref();
+    // Counted on the socket: Node drops a dumped body's bytes before they reach the request.
+    const arrived = () => {
+      if (req.complete) return;
+      clearTimeout(idle);
+      idle = setTimeout(stop, DISCARD_IDLE_MS).unref();
+    };
+    req.socket?.on("data", arrived);
+    req.socket?.once("close", () => {
+      req.socket?.off("data", arrived);
+      clearTimeout(idle);
+      clearTimeout(atMost);
+    });
+    req.once("end", () => {
+      req.socket?.off("data", arrived);
+      clearTimeout(atMost);
+      clearTimeout(idle);
+      // A kept-alive connection carries on; a closing one is the client's to close now, and is
+      // closed for it if it does not.
+      if (!res.shouldKeepAlive) idle = setTimeout(stop, DISCARD_IDLE_MS).unref();
+    });
     req.resume();
-    setTimeout(() => {
-      if (!req.complete) req.socket?.destroy();
-    }, DISCARD_AFTER_ANSWER_MS).unref();
   });
 }
 

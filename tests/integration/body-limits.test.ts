@@ -4,6 +4,8 @@
  * while it streams, the answer is a 413 page or problem document, and a body just under the
  * limit still reaches its route. Limits: app/utils/body-limit.server.ts.
  */
+import { once } from "node:events";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createApiKey } from "~/modules/api/api-keys.server";
 import { MAX_UPLOADED_LOGO_BYTES } from "~/modules/clinic/branding";
@@ -138,6 +140,56 @@ describe("HTML forms: 64 KB", () => {
       spy.mockRestore();
     }
   });
+});
+
+describe("after a 413, the rest of the body", () => {
+  /** A form post over a raw socket, declaring 2 MB: the client decides when (and whether) the rest comes. */
+  async function refusedUpload() {
+    // Half-open, like a browser still uploading: the server having said its piece does not end our side.
+    const socket = net.connect({ port: app.port, host: "127.0.0.1", allowHalfOpen: true });
+    await once(socket, "connect");
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.on("error", () => {});
+    socket.write(
+      `POST /sign-in HTTP/1.1\r\nHost: ${f.host}\r\nOrigin: http://${f.host}\r\nContent-Type: ${FORM}\r\nAccept: text/html\r\nConnection: close\r\nContent-Length: ${2 * MB}\r\n\r\nintent=send&phone=`,
+    );
+    await vi.waitFor(() => expect(received).toContain("The form was too large to send"), { timeout: 10_000 });
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    return { socket, closed };
+  }
+
+  test("is taken off the wire while it keeps coming, past the few seconds a quiet client gets, so a slow sender is not reset", async () => {
+    const { socket, closed } = await refusedUpload();
+    const started = Date.now();
+    let sent = 0;
+    // 64 KB every 400 ms for about 7 seconds: never quiet for long, but longer in all than a quiet client is given.
+    while (Date.now() - started < 7_000) {
+      const chunk = Buffer.alloc(64 * KB, "1");
+      await new Promise<void>((resolve, reject) => socket.write(chunk, (error) => (error ? reject(error) : resolve())));
+      sent += chunk.length;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    expect(socket.destroyed).toBe(false);
+    expect(sent).toBeGreaterThan(MB);
+    socket.end();
+    await closed;
+  }, 30_000);
+
+  test("a client that goes quiet after the answer is let go after a few seconds", async () => {
+    const { socket } = await refusedUpload();
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    // The server's side is gone: what is sent now is refused (the first write may still be taken by the system).
+    const write = () => new Promise<Error | undefined>((resolve) => socket.write(Buffer.alloc(16 * KB, "1"), (error) => resolve(error ?? undefined)));
+    let refused: Error | undefined;
+    for (let i = 0; i < 20 && !refused && !socket.destroyed; i++) {
+      refused = await write();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(refused ?? socket.destroyed).toBeTruthy();
+    socket.destroy();
+  }, 30_000);
 });
 
 describe("uploads: the documented size plus the multipart around it", () => {
