@@ -17,8 +17,8 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "My day · Staff panel" }];
 
 async function doctorOf(request: Request, context: LoaderFunctionArgs["context"]) {
-  const { staff, actor, clinic } = await requireStaff(request, context, "my-day");
-  const doctorId = await doctorMembershipOf(getDb(), clinic.id, staff.id);
+  const { staff, actor, clinic, db } = await requireStaff(request, context, "my-day");
+  const doctorId = await doctorMembershipOf(db, staff.id);
   if (!doctorId) throw forbidden();
   return { clinic, doctorId, actor };
 }

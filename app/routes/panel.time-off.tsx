@@ -17,16 +17,14 @@ import {
 } from "~/modules/schedules/time-off.server";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, TIME_OFF_STATUS_LABELS } from "~/modules/schedules/time-off";
 import { utcToZoned } from "~/lib/zoned-time";
-import { getDb } from "~/utils/db.server";
 import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Time off · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId, actor, clinic } = await requireStaff(request, context, "time-off");
-  const db = getDb();
-  const doctorId = roles.includes("doctor") ? await doctorMembershipOf(db, clinicId, staff.id) : null;
+  const { staff, roles, actor, clinic, db } = await requireStaff(request, context, "time-off");
+  const doctorId = roles.includes("doctor") ? await doctorMembershipOf(db, staff.id) : null;
   return {
     isOwner: roles.includes("owner"),
     isDoctor: doctorId !== null,
@@ -40,17 +38,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type Answer = { intent: string; ok: true; message: string } | { intent: string; ok: false; errors: FieldErrors; requestId?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff, roles, clinicId, actor, clinic } = await requireStaff(request, context, "time-off");
-  const db = getDb();
+  const { staff, roles, actor, clinic, db } = await requireStaff(request, context, "time-off");
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const requestId = typeof form.requestId === "string" ? form.requestId : "";
   try {
     if (intent === "request" || intent === "withdraw") {
-      const doctorId = roles.includes("doctor") ? await doctorMembershipOf(db, clinicId, staff.id) : null;
+      const doctorId = roles.includes("doctor") ? await doctorMembershipOf(db, staff.id) : null;
       if (!doctorId) throw forbidden();
       if (intent === "withdraw") {
-        await withdrawTimeOff(db, clinicId, doctorId, requestId, actor);
+        await withdrawTimeOff(db, doctorId, requestId, actor);
         return data<Answer>({ intent, ok: true, message: "Request withdrawn." });
       }
       const answer = await requestTimeOff(db, clinic, doctorId, form, actor);
@@ -65,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       const parsed = declineSchema.safeParse({ reason: form.reason ?? "" });
       if (!parsed.success) return data<Answer>({ intent, ok: false, requestId, errors: { reason: parsed.error.issues[0]!.message } }, { status: 400 });
-      await declineTimeOff(db, clinicId, requestId, parsed.data.reason, staff.id, actor);
+      await declineTimeOff(db, requestId, parsed.data.reason, staff.id, actor);
       return data<Answer>({ intent, ok: true, message: "Declined. The doctor sees your reason." });
     }
   } catch (error) {

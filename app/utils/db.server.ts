@@ -37,7 +37,7 @@ export interface TxOptions {
  */
 export interface Db {
   /** Everything a clinic's site, panel and API does. RLS limits it to that clinic's rows. */
-  forClinic(clinicId: string): ScopedDb;
+  forClinic(clinicId: string): ClinicDb;
   /** The marketplace and admin hosts: clinic-less rows only (their sessions, codes, audit events). */
   forPlatform(): ScopedDb;
   /**
@@ -82,6 +82,14 @@ export interface ScopedDb {
    * numeric as strings, so cast what matters).
    */
   sqlTx<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A handle scoped to one clinic that knows which: what clinic modules take from their caller (a
+ * guard, a workflow step, a seeding script), so a module never chooses the clinic it works for.
+ */
+export interface ClinicDb extends ScopedDb {
+  readonly clinicId: string;
 }
 
 /** A parameter as an SQL literal, for the few value shapes that need no escaping at all. */
@@ -253,7 +261,7 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     changes,
     forClinic(clinicId) {
       if (!clinicId) throw new Error("forClinic needs a clinic id");
-      return scoped(clinicId, "");
+      return { ...scoped(clinicId, ""), clinicId };
     },
     forPlatform: () => scoped(null, ""),
     system: (purpose) => {

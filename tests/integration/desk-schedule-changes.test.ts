@@ -49,9 +49,9 @@ async function quietFreeClinic() {
 
 async function approvedTimeOff(f: ScheduleFixture, doctorId: string, days: number) {
   const day = dayAhead(f, days);
-  const asked = await requestTimeOff(testDb(), f.clinic, doctorId, { kind: "sick_leave", note: "flu", startDate: day, startTime: "", endDate: day, endTime: "" }, staff);
+  const asked = await requestTimeOff(testDb().forClinic(f.clinic.id), f.clinic, doctorId, { kind: "sick_leave", note: "flu", startDate: day, startTime: "", endDate: day, endTime: "" }, staff);
   if (!asked.ok) throw new Error(JSON.stringify(asked));
-  return approveTimeOff(testDb(), f.clinic, asked.id, "00000000-0000-4000-8000-0000000000d1", staff);
+  return approveTimeOff(testDb().forClinic(f.clinic.id), f.clinic, asked.id, "00000000-0000-4000-8000-0000000000d1", staff);
 }
 
 describe("a declined request", () => {

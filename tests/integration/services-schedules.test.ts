@@ -311,18 +311,18 @@ describe("exceptions and time off", () => {
       .forClinic(f.clinic.id)
       .tx((tx) => bookAppointment(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start: localInstant(TZ, day, "10:00"), patient: { patientAccountId: f.patientId }, channel: "staff" }, OWNER, now));
     const doctor: Actor = { type: "staff", id: "doctor-test", request: null };
-    const asked = await requestTimeOff(testDb(), f.clinic, f.doctorIds[0]!, { kind: "sick_leave", note: "Flu", startDate: day, startTime: "", endDate: day, endTime: "" }, doctor, now);
+    const asked = await requestTimeOff(testDb().forClinic(f.clinic.id), f.clinic, f.doctorIds[0]!, { kind: "sick_leave", note: "Flu", startDate: day, startTime: "", endDate: day, endTime: "" }, doctor, now);
     if (!asked.ok) throw new Error(JSON.stringify(asked.errors));
     // Asking again for the same day is refused.
-    const twice = await requestTimeOff(testDb(), f.clinic, f.doctorIds[0]!, { kind: "sick_leave", note: "", startDate: day, startTime: "08:00", endDate: day, endTime: "09:00" }, doctor, now);
+    const twice = await requestTimeOff(testDb().forClinic(f.clinic.id), f.clinic, f.doctorIds[0]!, { kind: "sick_leave", note: "", startDate: day, startTime: "08:00", endDate: day, endTime: "09:00" }, doctor, now);
     expect(!twice.ok && twice.errors.startDate).toMatch(/already asked/);
     expect((await findSlots(testDb(), f.clinic, window, now)).length).toBeGreaterThan(0);
 
-    const pending = await pendingTimeOff(testDb(), f.clinic, OWNER, now);
+    const pending = await pendingTimeOff(testDb().forClinic(f.clinic.id), f.clinic, OWNER, now);
     expect(pending.map((p) => p.id)).toEqual([asked.id]);
     expect(pending[0]!.conflicts.map((c) => c.id)).toEqual([booked.id]);
 
-    const { exceptionId } = await approveTimeOff(testDb(), f.clinic, asked.id, DECIDER, OWNER);
+    const { exceptionId } = await approveTimeOff(testDb().forClinic(f.clinic.id), f.clinic, asked.id, DECIDER, OWNER);
     expect(await findSlots(testDb(), f.clinic, window, now)).toEqual([]);
     const after = await testDb()
       .forClinic(f.clinic.id)
@@ -337,15 +337,15 @@ describe("exceptions and time off", () => {
     expect(after.actions).toEqual(["time_off.approved", "time_off.requested"]);
     expect(after.visit.status).toBe("confirmed");
     // A decided request cannot be decided again.
-    await expect(declineTimeOff(testDb(), f.clinic.id, asked.id, "Too late", DECIDER, OWNER)).rejects.toThrow(/already approved/);
+    await expect(declineTimeOff(testDb().forClinic(f.clinic.id), asked.id, "Too late", DECIDER, OWNER)).rejects.toThrow(/already approved/);
   });
 
   it("of an approval and a decline racing for one request, exactly one wins", async () => {
     const f = await createScheduleFixture({ timeZone: TZ, doctors: 1 });
     const day = utcToZoned(new Date(Date.now() + 8 * 86_400_000), TZ).date;
-    const asked = await requestTimeOff(testDb(), f.clinic, f.doctorIds[0]!, { kind: "training", note: "", startDate: day, startTime: "", endDate: day, endTime: "" }, OWNER);
+    const asked = await requestTimeOff(testDb().forClinic(f.clinic.id), f.clinic, f.doctorIds[0]!, { kind: "training", note: "", startDate: day, startTime: "", endDate: day, endTime: "" }, OWNER);
     if (!asked.ok) throw new Error("ask");
-    const results = await Promise.allSettled([approveTimeOff(testDb(), f.clinic, asked.id, DECIDER, OWNER), declineTimeOff(testDb(), f.clinic.id, asked.id, "No cover", DECIDER, OWNER)]);
+    const results = await Promise.allSettled([approveTimeOff(testDb().forClinic(f.clinic.id), f.clinic, asked.id, DECIDER, OWNER), declineTimeOff(testDb().forClinic(f.clinic.id), asked.id, "No cover", DECIDER, OWNER)]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const exceptions = await testDb()
       .forClinic(f.clinic.id)

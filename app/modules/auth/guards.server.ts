@@ -4,7 +4,7 @@ import type { Actor } from "~/lib/actor";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { mayUse, type PanelPageKey } from "~/modules/clinic/panel-nav";
 import type { ClinicSite } from "~/modules/tenancy/site.server";
-import { getDb, type ScopedDb } from "~/utils/db.server";
+import { getDb, type ClinicDb, type ScopedDb } from "~/utils/db.server";
 import { clearSessionCookie, readSessionToken, scopeFor, sessionCookie, setPendingSessionCookie, validateSessionToken, type SessionHost } from "./session.server";
 import { staffRolesIn } from "./staff-sign-in.server";
 
@@ -152,7 +152,7 @@ export interface StaffAccess {
   /** The member of staff as the change logs and the audit log record them, with this request's address. */
   actor: Actor;
   /** The database, already scoped to this clinic (row-level security sees only its rows). */
-  db: ScopedDb;
+  db: ClinicDb;
 }
 
 /**

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { safeRedirectPath } from "~/modules/auth/guards.server";
 import { markNoShow } from "~/modules/clinic/visits-day.server";
 import type { Actor } from "~/lib/actor";
-import type { Db, Tx } from "~/utils/db.server";
+import type { Db } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { rotateBoard } from "./board.server";
 import { checkIn, dismissNoShowProposal, queueStep } from "./tickets.server";
@@ -36,13 +36,9 @@ export const doctorQueueForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("undo"), appointmentId: id }),
 ]);
 
-export type QueueAnswer = { ok: true; message: string; boardToken?: string } | { ok: false; message: string; field?: string; appointmentId?: string };
+export { doctorMembershipOf } from "~/modules/schedules/time-off.server";
 
-/** The signed-in member's doctor membership here, or null. */
-export async function doctorMembershipOf(db: Db, clinicId: string, staffUserId: string): Promise<string | null> {
-  const m = await db.forClinic(clinicId).tx((tx: Tx) => tx.clinicMembership.findFirst({ where: { clinicId, staffUserId, role: "doctor" }, select: { id: true } }));
-  return m?.id ?? null;
-}
+export type QueueAnswer = { ok: true; message: string; boardToken?: string } | { ok: false; message: string; field?: string; appointmentId?: string };
 
 /** A form that failed its schema: a 400 with the first message, nothing changed. */
 export function invalidForm(error: z.ZodError) {

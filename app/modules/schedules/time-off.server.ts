@@ -10,7 +10,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { auditActorOf, type Actor } from "~/lib/actor";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { localSpanShape, spanInstants, type FieldErrors } from "./schedule-form";
 import { TIME_OFF_KIND_LABELS, TIME_OFF_KINDS, type TIME_OFF_STATUS_LABELS, type TimeOffKind } from "./time-off";
@@ -37,8 +37,8 @@ export interface TimeOffView {
 }
 
 /** The signed-in staff user's doctor membership here, or null when they are not a doctor. */
-export async function doctorMembershipOf(db: Db, clinicId: string, staffUserId: string): Promise<string | null> {
-  const row = await db.forClinic(clinicId).tx((tx) => tx.clinicMembership.findFirst({ where: { clinicId, staffUserId, role: "doctor", active: true }, select: { id: true } }));
+export async function doctorMembershipOf(db: ClinicDb, staffUserId: string): Promise<string | null> {
+  const row = await db.tx((tx) => tx.clinicMembership.findFirst({ where: { clinicId: db.clinicId, staffUserId, role: "doctor", active: true }, select: { id: true } }));
   return row?.id ?? null;
 }
 
@@ -58,13 +58,13 @@ async function view(tx: Tx, clinic: ClinicRef, rows: Awaited<ReturnType<Tx["time
   }));
 }
 
-export async function myTimeOff(db: Db, clinic: ClinicRef, doctorId: string): Promise<TimeOffView[]> {
-  return db.forClinic(clinic.id).tx(async (tx) => view(tx, clinic, await tx.timeOffRequest.findMany({ where: { clinicId: clinic.id, doctorId }, orderBy: [{ startsAt: "desc" }, { id: "asc" }], take: 100 })));
+export async function myTimeOff(db: ClinicDb, clinic: ClinicRef, doctorId: string): Promise<TimeOffView[]> {
+  return db.tx(async (tx) => view(tx, clinic, await tx.timeOffRequest.findMany({ where: { clinicId: clinic.id, doctorId }, orderBy: [{ startsAt: "desc" }, { id: "asc" }], take: 100 })));
 }
 
 /** Pending requests, each with the booked visits it would overlap (a list of patients: audited as a view). */
-export async function pendingTimeOff(db: Db, clinic: ClinicRef, actor: Actor, now = new Date()): Promise<(TimeOffView & { conflicts: AffectedVisit[] })[]> {
-  return db.forClinic(clinic.id).tx(async (tx) => {
+export async function pendingTimeOff(db: ClinicDb, clinic: ClinicRef, actor: Actor, now = new Date()): Promise<(TimeOffView & { conflicts: AffectedVisit[] })[]> {
+  return db.tx(async (tx) => {
     const rows = await tx.timeOffRequest.findMany({ where: { clinicId: clinic.id, status: "pending" }, orderBy: [{ startsAt: "asc" }, { id: "asc" }], take: 100 });
     const views = await view(tx, clinic, rows);
     const out = [];
@@ -77,7 +77,7 @@ export async function pendingTimeOff(db: Db, clinic: ClinicRef, actor: Actor, no
 
 export type RequestAnswer = { ok: true; id: string } | { ok: false; errors: FieldErrors };
 
-export async function requestTimeOff(db: Db, clinic: ClinicRef, doctorId: string, form: Record<string, unknown>, actor: Actor, now = new Date()): Promise<RequestAnswer> {
+export async function requestTimeOff(db: ClinicDb, clinic: ClinicRef, doctorId: string, form: Record<string, unknown>, actor: Actor, now = new Date()): Promise<RequestAnswer> {
   const parsed = timeOffRequestSchema.safeParse({
     kind: form.kind ?? "",
     note: form.note ?? "",
@@ -92,7 +92,7 @@ export async function requestTimeOff(db: Db, clinic: ClinicRef, doctorId: string
   const span = spanInstants(parsed.data, clinic.timeZone);
   if ("error" in span) return { ok: false, errors: { endDate: span.error } };
   if (span.end <= now) return { ok: false, errors: { endDate: "This time has already passed." } };
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const overlapping = await tx.timeOffRequest.findFirst({ where: { clinicId: clinic.id, doctorId, status: { in: ["pending", "approved"] }, startsAt: { lt: span.end }, endsAt: { gt: span.start } }, select: { id: true } });
     if (overlapping) return { ok: false, errors: { startDate: "You already asked for time off that overlaps these dates." } };
     const row = await tx.timeOffRequest.create({ data: { clinicId: clinic.id, doctorId, kind: parsed.data.kind, startsAt: span.start, endsAt: span.end, note: parsed.data.note || null }, select: { id: true } });
@@ -119,8 +119,9 @@ async function pendingRow(tx: Tx, clinicId: string, requestId: string) {
 }
 
 /** The doctor withdraws their own pending request. */
-export async function withdrawTimeOff(db: Db, clinicId: string, doctorId: string, requestId: string, actor: Actor): Promise<void> {
-  await db.forClinic(clinicId).tx(async (tx) => {
+export async function withdrawTimeOff(db: ClinicDb, doctorId: string, requestId: string, actor: Actor): Promise<void> {
+  const clinicId = db.clinicId;
+  await db.tx(async (tx) => {
     const row = await pendingRow(tx, clinicId, requestId);
     if (row.doctorId !== doctorId) throw new NotFoundError("There is no such time-off request at this clinic.");
     await tx.timeOffRequest.update({ where: { clinicId_id: { clinicId, id: requestId } }, data: { status: "withdrawn" } });
@@ -128,8 +129,8 @@ export async function withdrawTimeOff(db: Db, clinicId: string, doctorId: string
   });
 }
 
-export async function approveTimeOff(db: Db, clinic: ClinicRef, requestId: string, decidedBy: string, actor: Actor): Promise<{ exceptionId: string }> {
-  return db.forClinic(clinic.id).tx(async (tx) => {
+export async function approveTimeOff(db: ClinicDb, clinic: ClinicRef, requestId: string, decidedBy: string, actor: Actor): Promise<{ exceptionId: string }> {
+  return db.tx(async (tx) => {
     const row = await pendingRow(tx, clinic.id, requestId);
     const exceptionId = await writeException(
       tx,
@@ -155,8 +156,9 @@ export async function approveTimeOff(db: Db, clinic: ClinicRef, requestId: strin
 
 export const declineSchema = z.object({ reason: z.string().trim().min(3, "Say why the request is declined (the doctor sees it).").max(500, "At most 500 characters.") });
 
-export async function declineTimeOff(db: Db, clinicId: string, requestId: string, reason: string, decidedBy: string, actor: Actor): Promise<void> {
-  await db.forClinic(clinicId).tx(async (tx) => {
+export async function declineTimeOff(db: ClinicDb, requestId: string, reason: string, decidedBy: string, actor: Actor): Promise<void> {
+  const clinicId = db.clinicId;
+  await db.tx(async (tx) => {
     const row = await pendingRow(tx, clinicId, requestId);
     await tx.timeOffRequest.update({ where: { clinicId_id: { clinicId, id: requestId } }, data: { status: "declined", declineReason: reason, decidedBy, decidedAt: new Date() } });
     await recordAudit(tx, { clinicId, actor: auditActorOf(actor), action: "time_off.declined", target: { type: "time_off_request", id: requestId }, request: actor.request, details: { doctorId: row.doctorId, reason } });
