@@ -177,6 +177,15 @@ export async function requireStaff(request: Request, context: AppLoadContext, pa
   };
 }
 
+/**
+ * A clinic's own site, for its public pages and its patients' pages: the clinic this host names and
+ * the database scoped to it. Any other host gets 404.
+ */
+export function requireClinicSite(context: AppLoadContext): { clinic: ClinicSite; db: ClinicDb } {
+  if (context.site.kind !== "clinic") throw notFound();
+  return { clinic: context.site.clinic, db: getDb().forClinic(context.site.clinic.id) };
+}
+
 /** A platform operator, on the marketplace host only (the /admin pages). */
 export async function requireOperator(request: Request, context: AppLoadContext): Promise<{ staff: ViewerStaff; sessionId: string }> {
   if (context.site.kind !== "marketplace") throw notFound();
