@@ -64,7 +64,7 @@ const apiKeyCreateCommand: CliCommand = {
     const rateLimitPerSecond = parseRate(values.rate, false);
     const key = await withAppDb(async (db) => {
       const clinic = await findClinicBySlug(db, slug);
-      return (await createApiKey(db, clinic.id, name, "cli", { rateLimitPerSecond })).key;
+      return (await createApiKey(db.forClinic(clinic.id), name, "cli", { rateLimitPerSecond })).key;
     });
     output.out(key);
   },
@@ -77,7 +77,7 @@ const apiKeyListCommand: CliCommand = {
   async run(args, output) {
     const { values } = parseCommandArgs(args, { clinic: { type: "string" } }, []);
     const slug = required(values.clinic, "clinic");
-    const keys = await withAppDb(async (db) => listApiKeys(db, (await findClinicBySlug(db, slug)).id));
+    const keys = await withAppDb(async (db) => listApiKeys(db.forClinic((await findClinicBySlug(db, slug)).id)));
     if (keys.length === 0) {
       output.err(`The clinic "${slug}" has no API keys yet.`);
       return;
@@ -106,7 +106,7 @@ const apiKeyRevokeCommand: CliCommand = {
     const { values } = parseCommandArgs(args, { clinic: { type: "string" }, id: { type: "string" } }, []);
     const slug = required(values.clinic, "clinic");
     const id = required(values.id, "id");
-    const key = await withAppDb(async (db) => revokeApiKey(db, (await findClinicBySlug(db, slug)).id, id.trim(), "cli"));
+    const key = await withAppDb(async (db) => revokeApiKey(db.forClinic((await findClinicBySlug(db, slug)).id), id.trim(), "cli"));
     output.out(`Revoked API key ${key.id} (${key.name}, ${key.prefix}…) of ${slug}.`);
   },
 };
@@ -120,7 +120,7 @@ const apiKeySetRateCommand: CliCommand = {
     const slug = required(values.clinic, "clinic");
     const id = required(values.id, "id");
     const rate = parseRate(required(values.rate, "rate"), true);
-    const key = await withAppDb(async (db) => setApiKeyRateLimit(db, (await findClinicBySlug(db, slug)).id, id.trim(), rate, "cli"));
+    const key = await withAppDb(async (db) => setApiKeyRateLimit(db.forClinic((await findClinicBySlug(db, slug)).id), id.trim(), rate, "cli"));
     output.out(`API key ${key.id} (${key.name}, ${key.prefix}…) of ${slug} now has the rate limit ${rateText(key.rateLimitPerSecond)}.`);
   },
 };

@@ -4,16 +4,15 @@ import { Fact, toneStyle } from "~/components/account/fact";
 import { PrintButton } from "~/components/booking/print-button";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { notFound, requirePatient } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { appointmentPage } from "~/modules/patient-account/appointment-page.server";
 import { CheckInCardView } from "~/components/queue/check-in-card";
 import { checkInCard } from "~/modules/queue/check-in-card.server";
 import { getDb } from "~/utils/db.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const page = await appointmentPage(getDb(), clinic, patient.id, params.id ?? "", auditContextFromRequest(request, context));
   // Someone else's appointment looks exactly like one that does not exist.
@@ -24,7 +23,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     phone: clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null,
     visit,
     moved: new URL(request.url).searchParams.get("moved") === "1",
-    checkIn: await checkInCard(getDb(), clinic, visit.id),
+    checkIn: await checkInCard(db, clinic, visit.id),
   };
 }
 

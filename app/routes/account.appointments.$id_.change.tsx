@@ -3,10 +3,9 @@ import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { MonthCalendar } from "~/components/booking/month-calendar";
 import { Alert, StepHeader } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { notFound, requirePatient } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { holderFor, readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { changeHref, NOTICES } from "~/modules/patient-account/change-links";
 import { parseChangeQuery } from "~/modules/patient-account/change-query.server";
 import { changeView, confirmChange, confirmChangeForm, holdChangeForm, holdChangeTime } from "~/modules/patient-account/change.server";
@@ -14,7 +13,7 @@ import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const id = params.id ?? "";
   const query = parseChangeQuery(new URL(request.url).searchParams);
@@ -34,12 +33,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Change your appointment · ${data.clinicName}` : "Change your appointment" }];
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const id = params.id ?? "";
   const query = parseChangeQuery(new URL(request.url).searchParams) ?? {};
   const fields = await readForm(request);
-  const db = getDb();
   const back = (notice: "taken" | "expired" | "invalid") => redirect(changeHref(id, { doctor: query.doctor, day: query.day, notice }));
 
   if (fields.intent === "confirm") {

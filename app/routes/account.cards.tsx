@@ -4,7 +4,7 @@ import { z } from "zod";
 import { DemoPaymentsNote, NewCardFields } from "~/components/booking/card-picker";
 import { Alert } from "~/components/booking/step-header";
 import { recordAudit, auditContextFromRequest } from "~/modules/audit/audit.server";
-import { requirePatient } from "~/modules/auth/guards.server";
+import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { CardProblem, chosenCard } from "~/modules/booking-flow/deposit-step.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { browserCardSetup, listCards, makeDefaultCard, payerOf, removeCard } from "~/modules/payments/cards.server";
@@ -74,7 +74,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (form.data.intent === "clinic-deposits") {
       if (!clinicId) return data<ActionResult>({ message: "Choose this on the clinic's own site.", field: "card" }, { status: 400 });
       const allowed = form.data.allowed === "yes";
-      await changeClinicConsent(db, clinicId, patient.id, { kind: "deposits", allowed }, audit);
+      await changeClinicConsent(requireClinicSite(context).db, patient.id, { kind: "deposits", allowed }, audit);
       // A deposit here that waited for a card the clinic may hold is tried again at once.
       if (allowed) await retryFailedDeposits(db, provider, patient.id);
       return redirect(`/account/cards?done=${allowed ? "allowed" : "disallowed"}`);

@@ -1,18 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { requirePatient } from "~/modules/auth/guards.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { patientCarePlan } from "~/modules/records/care-plan.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Your care plan" }];
 
 /** The steps of the treatment plans this clinic's doctors shared with the patient, for them and their family. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const people = await patientCarePlan(getDb(), clinic, patient.id, auditContextFromRequest(request, context));
+  const people = await patientCarePlan(db, clinic, patient.id, auditContextFromRequest(request, context));
   return { clinicName: clinic.name, people };
 }
 

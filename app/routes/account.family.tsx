@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Alert } from "~/components/booking/step-header";
 import { PersonFields, type PersonErrors, type PersonValues } from "~/components/family-fields";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { requirePatient } from "~/modules/auth/guards.server";
+import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, listFamily, parseDependentForm, removeDependent, updateDependent } from "~/modules/patient-account/family.server";
 import { changeClinicConsent, clinicConsentOf } from "~/modules/patients/clinic-patients.server";
@@ -64,7 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (req.intent === "share") {
     if (!scope.clinicId) return data<ActionResult>({ intent: "share", message: "Choose this on the clinic's own site." }, { status: 400 });
     const shared = req.shared === "yes";
-    const ok = await changeClinicConsent(db, scope.clinicId, patient.id, { kind: "family", dependentId: req.dependentId, shared }, audit);
+    const ok = await changeClinicConsent(requireClinicSite(context).db, patient.id, { kind: "family", dependentId: req.dependentId, shared }, audit);
     return ok ? redirect(`/account/family?done=${shared ? "shared" : "unshared"}`) : data<ActionResult>({ intent: "share", message: "This person is not in your family." }, { status: 404 });
   }
   if (req.intent === "remove") {

@@ -4,8 +4,7 @@ import type { ReactNode } from "react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { fieldErrorsOf } from "~/lib/form-errors";
-import { requirePatient } from "~/modules/auth/guards.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { accountRequests, answerForm, answerRequest, clinicToday, requestForm, requestOptions, sendRequest, type AccountRequest } from "~/modules/patient-account/requests.server";
 import { WEEKDAY_NAMES } from "~/modules/patient-account/wording";
 import { getDb } from "~/utils/db.server";
@@ -20,10 +19,10 @@ const DONE = {
 } as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const db = getDb();
-  const [requests, options] = await Promise.all([accountRequests(db, clinic, patient.id, auditContextFromRequest(request, context)), requestOptions(db, clinic, patient.id)]);
+  const rootDb = getDb();
+  const [requests, options] = await Promise.all([accountRequests(rootDb, clinic, patient.id, auditContextFromRequest(request, context)), requestOptions(rootDb, clinic, patient.id)]);
   const url = new URL(request.url);
   const done = url.searchParams.get("done");
   const appointment = url.searchParams.get("appointment");
@@ -43,11 +42,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 type ActionResult = { intent: "send" | "answer"; message: string; errors: Record<string, string>; values: Record<string, string>; requestId?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const fields = await readForm(request);
   const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
-  const db = getDb();
   const audit = auditContextFromRequest(request, context);
 
   if (values.intent === "send") {

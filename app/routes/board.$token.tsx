@@ -3,12 +3,10 @@ import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { ClinicBrand } from "~/components/clinic-mark";
 import { LiveBadge, useLiveRevalidate } from "~/components/queue/live";
-import { notFound } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite } from "~/modules/auth/guards.server";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { findBoard } from "~/modules/queue/board.server";
 import { boardView } from "~/modules/queue/queue-views.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Waiting room" }, { name: "robots", content: "noindex" }, { name: "referrer", content: "no-referrer" }];
 
@@ -16,10 +14,9 @@ export const meta: MetaFunction = () => [{ title: "Waiting room" }, { name: "rob
  * The waiting-room screen of one location. Its secret link is the permission (no sign-in on a TV);
  * it shows ticket numbers, initials and rooms, nothing else about anyone.
  */
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
-  const db = getDb();
-  const board = await findBoard(db, clinic.id, params.token);
+export async function loader({ context, params }: LoaderFunctionArgs) {
+  const { clinic, db } = requireClinicSite(context);
+  const board = await findBoard(db, params.token);
   if (!board) throw notFound();
   const view = await boardView(db, clinic, board.id);
   return { clinicName: clinic.name, logoUrl: clinicLogoUrl(clinic), locationName: board.name, timeZone: clinic.timeZone, token: params.token!, ...view };

@@ -1,19 +1,18 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { BookingStepView } from "~/components/booking/booking-steps";
-import { getViewer } from "~/modules/auth/guards.server";
+import { getViewer, requireClinicSite } from "~/modules/auth/guards.server";
 import { holderFor } from "~/modules/booking-flow/browser-hold.server";
 import { choiceQuery } from "~/modules/booking-flow/choice";
 import { holdForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { bookingStep, holdTime } from "~/modules/booking-flow/flow.server";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic } = requireClinicSite(context);
   const url = new URL(request.url);
   const choice = parseChoice(url.searchParams);
   // A mangled address starts the booking over rather than failing.
@@ -36,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Book an appointment · ${data.clinicName}` : "Book an appointment" }];
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const choice = parseChoice(new URL(request.url).searchParams);
   if (!choice?.service || !choice.location || !choice.doctor) throw redirect("/book");
   const form = holdForm.safeParse(await readForm(request));
@@ -45,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = holder.setCookie ? { "Set-Cookie": holder.setCookie } : undefined;
   const viewer = await getViewer(request, context);
   const held = await holdTime(
-    getDb(),
+    db,
     clinic,
     {
       serviceId: choice.service,

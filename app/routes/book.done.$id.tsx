@@ -3,21 +3,20 @@ import { useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/booking/print-button";
 import { VisitDetails } from "~/components/booking/visit-details";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { notFound, requirePatient } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { getDb } from "~/utils/db.server";
 import { CheckInCardView } from "~/components/queue/check-in-card";
 import { checkInCard } from "~/modules/queue/check-in-card.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
   if (!visit) throw notFound();
   // The calendar entry is built again by the download route; the page needs only what it shows.
   const { calendar: _calendar, ...shown } = visit;
-  return { clinicName: clinic.name, visit: shown, checkIn: await checkInCard(getDb(), clinic, visit.id) };
+  return { clinicName: clinic.name, visit: shown, checkIn: await checkInCard(db, clinic, visit.id) };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Booked · ${data.clinicName}` : "Booked" }];

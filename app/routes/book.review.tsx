@@ -6,13 +6,12 @@ import { Alert, StepHeader } from "~/components/booking/step-header";
 import { VisitDetails } from "~/components/booking/visit-details";
 import { PersonFields, type PersonErrors, type PersonValues } from "~/components/family-fields";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { getViewer, requirePatient } from "~/modules/auth/guards.server";
+import { getViewer, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { formatTime } from "~/lib/format";
 import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
 import { authenticationForm, finishAuthentication, stopAuthentication, type WaitingAuthentication } from "~/modules/booking-flow/card-authentication.server";
 import { cardChoice, cardForm, newPayNonce } from "~/modules/booking-flow/deposit-step.server";
@@ -30,19 +29,19 @@ function againHref(choice: Choice | null): string {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const url = new URL(request.url);
   const holdId = url.searchParams.get("hold");
   if (!holdId || !UUID.test(holdId)) throw redirect("/book");
   const choice = parseChoice(url.searchParams);
   const heldBy = readHolder(request);
-  const db = getDb();
-  const review = heldBy ? await reviewHold(db, clinic, holdId, heldBy) : null;
+  const rootDb = getDb();
+  const review = heldBy ? await reviewHold(rootDb, clinic, holdId, heldBy) : null;
   const viewer = await getViewer(request, context);
   const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
   const payment =
     review && review.depositMinor > 0 && viewer.kind === "patient"
-      ? await cardChoice(db, getPaymentProvider(), payerOf(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic.timeZone, stripePublishableKey())
+      ? await cardChoice(rootDb, getPaymentProvider(), payerOf(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic.timeZone, stripePublishableKey())
       : null;
   // After "add to my family" the page comes back with the new person chosen (?for=their id).
   const chosen = family.find((f) => f.id === url.searchParams.get("for")) ?? null;
@@ -78,7 +77,7 @@ const cardCheck = (a: WaitingAuthentication, timeZone: string): CardCheck => ({ 
 
 /** After the bank's check on the page: finish the booking, or say why not and let another card be tried. */
 async function afterCardCheck(request: Request, context: ActionFunctionArgs["context"], raw: Record<string, unknown>) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const form = authenticationForm.safeParse(raw);
   if (!form.success) return data<ActionResult>({ message: "We could not read the answer of your bank. Please confirm your booking again.", expired: false }, { status: 400 });
@@ -87,7 +86,7 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
   const req = { authenticationId: form.data.authentication, holdId: form.data.hold, heldBy, patientAccountId: patient.id, bankAnswer: form.data.bankAnswer ?? null };
   const audit = auditContextFromRequest(request, context);
   const provider = getPaymentProvider();
-  const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(getDb(), provider, clinic, req, audit) : await stopAuthentication(getDb(), provider, clinic, req, audit);
+  const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(getDb(), provider, clinic, req, audit) : await stopAuthentication(db, provider, clinic, req, audit);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
   if (answer.reason === "waiting") return data<ActionResult>({ message: answer.message, expired: false, authenticate: cardCheck(answer.authentication, clinic.timeZone) });
   if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, card: { field: "card", message: answer.message, chosen: answer.cardId ?? "new" } }, { status: 422 });
@@ -96,7 +95,7 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const raw = await readForm(request);
   if (raw.intent === "finish-authentication" || raw.intent === "stop-authentication") return afterCardCheck(request, context, raw);

@@ -5,15 +5,13 @@ import { ClinicHeader } from "~/components/clinic-header";
 import { LiveBadge, useLiveRevalidate } from "~/components/queue/live";
 import { SiteFooter } from "~/components/site-footer";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { notFound } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite } from "~/modules/auth/guards.server";
 import { formatDateTime, formatTime } from "~/lib/format";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { selfCheckInWindow, stateWords, waitWords } from "~/modules/queue/rules";
 import { patientQueueView } from "~/modules/queue/queue-views.server";
 import { checkIn } from "~/modules/queue/tickets.server";
 import { readCheckInToken } from "~/modules/queue/tokens.server";
 import { useRootData } from "~/components/root-data";
-import { getDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -24,12 +22,12 @@ export const meta: MetaFunction = () => [{ title: "Check in" }, { name: "robots"
  * The signed link is the permission: a patient arriving need not sign in. It shows only their own
  * visit and their place in line.
  */
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+export async function loader({ context, params }: LoaderFunctionArgs) {
+  const { clinic, db } = requireClinicSite(context);
   const appointmentId = readCheckInToken(clinic.id, params.token);
   if (!appointmentId) throw notFound();
   const now = new Date();
-  const view = await patientQueueView(getDb(), clinic, appointmentId, now);
+  const view = await patientQueueView(db, clinic, appointmentId, now);
   if (!view) throw notFound();
   const window = selfCheckInWindow(view.start, view.end, now);
   return {
@@ -50,11 +48,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 const hereForm = z.object({ intent: z.literal("here") });
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const appointmentId = readCheckInToken(clinic.id, params.token);
   if (!appointmentId) throw notFound();
   if (!hereForm.safeParse(await readForm(request)).success) return data({ ok: false, message: "Press “I'm here” to check in." }, { status: 400 });
-  const db = getDb();
   const view = await patientQueueView(db, clinic, appointmentId);
   if (!view) throw notFound();
   try {

@@ -9,7 +9,6 @@ import { createApiKey, listApiKeys, revokeApiKey } from "~/modules/api/api-keys.
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { answerFromError, done, refused, zodFieldErrors } from "~/modules/clinic/setup-answers.server";
-import { getDb } from "~/utils/db.server";
 import { siteOrigin } from "~/utils/public-urls.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -21,8 +20,8 @@ const apiKeyForm = z.discriminatedUnion("intent", [
 ]);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, clinic } = await requireStaff(request, context, "api-keys");
-  const keys = await listApiKeys(getDb(), clinicId);
+  const { clinic, db } = await requireStaff(request, context, "api-keys");
+  const keys = await listApiKeys(db);
   return {
     timeZone: clinic.timeZone,
     apiBase: `${siteOrigin(context.site)}/api/v1`,
@@ -38,20 +37,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "api-keys");
+  const { staff, db } = await requireStaff(request, context, "api-keys");
   const raw = await readForm(request);
   const parsed = apiKeyForm.safeParse(raw);
   const intent = typeof raw.intent === "string" ? raw.intent : "";
   if (!parsed.success) return refused(intent, "Check the form and try again.", zodFieldErrors(parsed.error), intent === "create" || intent === "revoke" ? 422 : 400);
   const form = parsed.data;
   const audit = { request: auditContextFromRequest(request, context) };
-  const db = getDb();
   try {
     if (form.intent === "create") {
-      const { key, apiKey } = await createApiKey(db, clinicId, form.name, `staff:${staff.id}`, audit);
+      const { key, apiKey } = await createApiKey(db, form.name, `staff:${staff.id}`, audit);
       return done(form.intent, `The key “${apiKey.name}” was created. Copy it now: it is shown only this once.`, { key, name: apiKey.name });
     }
-    const revoked = await revokeApiKey(db, clinicId, form.apiKeyId, `staff:${staff.id}`, audit);
+    const revoked = await revokeApiKey(db, form.apiKeyId, `staff:${staff.id}`, audit);
     return done(form.intent, `“${revoked.name}” is revoked. Software using it gets 401 from now on.`);
   } catch (error) {
     return answerFromError(form.intent, error);

@@ -29,7 +29,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const now = new Date();
   let page;
   try {
-    page = await deskAppointmentPage(db, clinic, params.id ?? "", actor, now);
+    page = await deskAppointmentPage(clinicDb, clinic, params.id ?? "", actor, now);
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
     throw error;

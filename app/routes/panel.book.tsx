@@ -59,12 +59,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let search: { text: string; error: string | null; results: Awaited<ReturnType<typeof findPhonePatients>> } | null = null;
   if (q.q !== undefined && !q.patient) {
     const text = patientSearchQuery.safeParse(q.q);
-    search = text.success ? { text: text.data, error: null, results: await findPhonePatients(db, clinic, text.data, actor) } : { text: q.q, error: firstMessage(text.error, "Check the search."), results: [] };
+    search = text.success ? { text: text.data, error: null, results: await findPhonePatients(clinicDb, clinic, text.data, actor) } : { text: q.q, error: firstMessage(text.error, "Check the search."), results: [] };
   }
   let patient = null;
   if (q.patient) {
     try {
-      patient = await phonePatient(db, clinic, q.patient, actor);
+      patient = await phonePatient(clinicDb, clinic, q.patient, actor);
     } catch (error) {
       if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
       throw error;
@@ -77,7 +77,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (q.dup !== undefined) {
       const text = patientSearchQuery.safeParse(q.dup);
       duplicates = text.success
-        ? { text: text.data, error: null, results: (await findPhonePatients(db, clinic, text.data, actor)).filter((p) => p.id !== chosen.id) }
+        ? { text: text.data, error: null, results: (await findPhonePatients(clinicDb, clinic, text.data, actor)).filter((p) => p.id !== chosen.id) }
         : { text: q.dup, error: firstMessage(text.error, "Check the search."), results: [] };
     }
     merges = (await clinicDb.tx((tx) => recentMerges(tx, clinic, chosen.id, now)))
@@ -122,7 +122,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const echoed = echoFields(form, { note: PHONE_BOOKING_NOTE_MAX_LENGTH });
   const db = getDb();
   if (values.intent === "create-patient") {
-    const created = await createPhonePatient(db, clinic, values, actor);
+    const created = await createPhonePatient(clinicDb, clinic, values, actor);
     if (!created.ok && created.kind === "match") {
       return data<ActionAnswer>({ intent: "match", ok: false, message: "This phone or email is already on file at this clinic.", matches: created.matches, values: echoed }, { status: 200 });
     }
@@ -133,17 +133,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The first press only asks (the page says what moves); the confirmation sends `confirm=yes`.
     const pair = { keepId: values.keepId ?? "", mergeId: values.mergeId ?? "" };
     if (values.confirm !== "yes") return data<ActionAnswer>({ intent: "merge", ok: false, message: "", confirm: pair });
-    const merged = await mergePatients(db, clinic, pair, actor);
+    const merged = await mergePatients(clinicDb, clinic, pair, actor);
     if (!merged.ok) return data<ActionAnswer>({ intent: "merge", ok: false, message: merged.message, confirm: null }, { status: 422 });
     return redirect(`/panel/book?patient=${pair.keepId}&merged=1`);
   }
   if (values.intent === "undo-merge") {
-    const undone = await undoPatientMerge(db, clinic, values.mergeId ?? "", actor);
+    const undone = await undoPatientMerge(clinicDb, clinic, values.mergeId ?? "", actor);
     if (!undone.ok) return data<ActionAnswer>({ intent: "merge", ok: false, message: undone.message, confirm: null }, { status: 422 });
     return redirect(`/panel/book?patient=${values.patientId ?? ""}&merged=undone`);
   }
   if (values.intent === "set-date-of-birth") {
-    const set = await setPatientDateOfBirth(db, clinic, { patientId: values.patientId ?? "", dateOfBirth: values.dateOfBirth ?? "" }, actor);
+    const set = await setPatientDateOfBirth(clinicDb, clinic, { patientId: values.patientId ?? "", dateOfBirth: values.dateOfBirth ?? "" }, actor);
     if (!set.ok) return data<ActionAnswer>({ intent: "dob", ok: false, message: "Check the date of birth.", fieldErrors: set.fieldErrors }, { status: 400 });
     return redirect(`/panel/book?patient=${values.patientId}`);
   }

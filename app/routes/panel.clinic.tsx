@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "clinic");
+  const { db, staff } = await requireStaff(request, context, "clinic");
   // A body over 1 MB plus the form around it never gets here (app/utils/body-limit.server.ts).
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
@@ -40,14 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     actor: { type: "staff" as const, id: staff.id },
     request: auditContextFromRequest(request, context),
   };
-  const db = getDb();
   try {
     switch (intent) {
       case "profile": {
         const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : "");
         const { changed } = await updateClinicProfile(
           db,
-          clinicId,
           {
             name: text("name"),
             tagline: text("tagline"),
@@ -68,11 +66,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
           return refused(intent, "Choose a picture file to upload.", {
             logo: "Choose a PNG, JPEG or WebP file.",
           });
-        await uploadClinicLogo(db, clinicId, new Uint8Array(await file.arrayBuffer()), by);
+        await uploadClinicLogo(db, new Uint8Array(await file.arrayBuffer()), by);
         return done(intent, "The new logo is on the clinic's site.");
       }
       case "remove-logo": {
-        const removed = await removeClinicLogo(db, clinicId, by);
+        const removed = await removeClinicLogo(db, by);
         return done(intent, removed ? "The logo was removed; the site shows the clinic's initials." : "There was no logo to remove.");
       }
       default:

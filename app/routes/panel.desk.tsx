@@ -6,15 +6,14 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { formatDuration, formatLocalDay, formatMoney, formatTime } from "~/lib/format";
 import { boardQuery, deskBoard } from "~/modules/front-desk/board.server";
 import type { DeskAppointment } from "~/modules/front-desk/desk-appointments.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Desk · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "desk");
+  const { actor, clinic, db } = await requireStaff(request, context, "desk");
   const query = boardQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const now = new Date();
-  const board = await deskBoard(getDb(), clinic, query, actor, now);
+  const board = await deskBoard(db, clinic, query, actor, now);
   const tz = clinic.timeZone;
   const view = (a: DeskAppointment) => ({
     id: a.id,

@@ -8,20 +8,19 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { deleteClinicDocument, documentForm, listClinicDocuments, uploadClinicDocument } from "~/modules/clinic/clinic-documents.server";
 import { DOCUMENT_KIND_LABELS, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, MAX_DOCUMENT_BYTES, REQUIRED_DOCUMENT_KINDS } from "~/modules/clinic/onboarding-words";
 import type { StaffAnswer } from "~/modules/clinic/staff-members.server";
-import { getDb } from "~/utils/db.server";
 import { readFormData } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Documents · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, "documents");
-  return { documents: await listClinicDocuments(getDb(), clinicId) };
+  const { db } = await requireStaff(request, context, "documents");
+  return { documents: await listClinicDocuments(db) };
 }
 
 type ActionAnswer = StaffAnswer & { intent: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "documents");
+  const { db, staff } = await requireStaff(request, context, "documents");
   // A body over 5 MB plus the form around it never gets here (app/utils/body-limit.server.ts).
   const form = await readFormData(request);
   const parsed = documentForm.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
@@ -31,14 +30,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionAnswer>({ ok: false, intent, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again." }, { status: 400 });
   }
   const actor = { staffUserId: staff.id, request: auditContextFromRequest(request, context) };
-  const db = getDb();
   if (parsed.data.intent === "delete") {
-    const answer = await deleteClinicDocument(db, clinicId, parsed.data.documentId, actor);
+    const answer = await deleteClinicDocument(db, parsed.data.documentId, actor);
     return data<ActionAnswer>({ ...answer, intent }, { status: answer.ok ? 200 : 404 });
   }
   const file = form.get("file");
   const upload = file instanceof File && file.size > 0 ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : null;
-  const answer = await uploadClinicDocument(db, clinicId, { kind: parsed.data.kind, title: parsed.data.title, file: upload }, actor);
+  const answer = await uploadClinicDocument(db, { kind: parsed.data.kind, title: parsed.data.title, file: upload }, actor);
   return data<ActionAnswer>({ ...answer, intent }, { status: answer.ok ? 200 : 422 });
 }
 

@@ -10,7 +10,7 @@ import { displayPhone } from "~/modules/clinic/phone-display.server";
 import { addRoom, deleteRoom, listLocationsForSetup, locationInput, updateLocation, updateRoom } from "~/modules/clinic/locations-setup.server";
 import { answerFromError, done, refused } from "~/modules/clinic/setup-answers.server";
 import { ROOM_TYPES } from "~/modules/tenancy/tenant-schema";
-import { getDb } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.location.name ?? "Location"} · Locations · Staff panel` }];
@@ -23,8 +23,8 @@ const ROOM_TYPE_WORDS: Record<(typeof ROOM_TYPES)[number], string> = {
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, "locations");
-  const location = (await listLocationsForSetup(getDb(), clinicId)).find((l) => l.id === params.locationId);
+  const { db } = await requireStaff(request, context, "locations");
+  const location = (await listLocationsForSetup(db)).find((l) => l.id === params.locationId);
   if (!location) throw notFound();
   return {
     location: {
@@ -35,31 +35,29 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "locations");
+  const { db, staff } = await requireStaff(request, context, "locations");
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const by = {
     actor: { type: "staff" as const, id: staff.id },
     request: auditContextFromRequest(request, context),
   };
-  const db = getDb();
   const locationId = params.locationId ?? "";
   const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : "");
   try {
     switch (intent) {
       case "update-location": {
-        const { changed } = await updateLocation(db, clinicId, locationId, locationInput(form), by);
+        const { changed } = await updateLocation(db, locationId, locationInput(form), by);
         return done(intent, changed.length ? "Saved. The booking site uses the new details and hours now." : "Nothing had changed.");
       }
       case "add-room": {
-        const room = await addRoom(db, clinicId, locationId, { name: text("roomName"), type: text("roomType") as never }, by);
+        const room = await addRoom(db, locationId, { name: text("roomName"), type: text("roomType") as never }, by);
         return done(intent, `${room.name} was added.`);
       }
       case "update-room": {
-        const room = await roomOfLocation(clinicId, locationId, text("roomId"));
+        const room = await roomOfLocation(db, locationId, text("roomId"));
         const { changed } = await updateRoom(
           db,
-          clinicId,
           room,
           {
             name: text("roomName"),
@@ -71,8 +69,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         return done(intent, changed.length ? "The room was saved." : "Nothing had changed.");
       }
       case "delete-room": {
-        const room = await roomOfLocation(clinicId, locationId, text("roomId"));
-        await deleteRoom(db, clinicId, room, by);
+        const room = await roomOfLocation(db, locationId, text("roomId"));
+        await deleteRoom(db, room, by);
         return done(intent, "The room was deleted.");
       }
       default:
@@ -85,8 +83,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 /** A room id from the form must be a room of this location (of this clinic); otherwise 404. */
-async function roomOfLocation(clinicId: string, locationId: string, roomId: string): Promise<string> {
-  const location = (await listLocationsForSetup(getDb(), clinicId)).find((l) => l.id === locationId);
+async function roomOfLocation(db: ClinicDb, locationId: string, roomId: string): Promise<string> {
+  const location = (await listLocationsForSetup(db)).find((l) => l.id === locationId);
   if (!location || !location.rooms.some((r) => r.id === roomId)) throw notFound();
   return roomId;
 }

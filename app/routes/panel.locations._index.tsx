@@ -10,14 +10,13 @@ import { displayPhone } from "~/modules/clinic/phone-display.server";
 import { createLocation, listLocationsForSetup, locationInput } from "~/modules/clinic/locations-setup.server";
 import { answerFromError, refused } from "~/modules/clinic/setup-answers.server";
 import { formatDayHours, WEEKDAY_NAMES, WEEKDAYS } from "~/modules/tenancy/opening-hours";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Locations · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, "locations");
-  const locations = await listLocationsForSetup(getDb(), clinicId);
+  const { db } = await requireStaff(request, context, "locations");
+  const locations = await listLocationsForSetup(db);
   return {
     locations: locations.map((l) => ({
       id: l.id,
@@ -36,12 +35,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "locations");
+  const { db, staff } = await requireStaff(request, context, "locations");
   const form = await readForm(request);
   const intent = typeof form.intent === "string" ? form.intent : "";
   if (intent !== "create-location") return refused(intent, "Unknown action.", {}, 400);
   try {
-    const created = await createLocation(getDb(), clinicId, locationInput(form), {
+    const created = await createLocation(db, locationInput(form), {
       actor: { type: "staff", id: staff.id },
       request: auditContextFromRequest(request, context),
     });

@@ -11,7 +11,6 @@ import { dayParam, doctorDay, type DayVisit } from "~/modules/queue/my-day.serve
 import { answer, doctorMembershipOf, doctorQueueForm, invalidForm, type QueueAnswer } from "~/modules/queue/panel.server";
 import { callNext, queueStep } from "~/modules/queue/tickets.server";
 import { addDays } from "~/lib/zoned-time";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "My day · Staff panel" }];
@@ -20,21 +19,20 @@ async function doctorOf(request: Request, context: LoaderFunctionArgs["context"]
   const { staff, actor, clinic, db } = await requireStaff(request, context, "my-day");
   const doctorId = await doctorMembershipOf(db, staff.id);
   if (!doctorId) throw forbidden();
-  return { clinic, doctorId, actor };
+  return { clinic, doctorId, actor, db };
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinic, doctorId, actor } = await doctorOf(request, context);
+  const { clinic, doctorId, actor, db } = await doctorOf(request, context);
   const day = dayParam.safeParse(new URL(request.url).searchParams.get("day") ?? undefined);
-  const view = await doctorDay(getDb(), clinic, doctorId, day.success ? day.data : undefined, actor);
+  const view = await doctorDay(db, clinic, doctorId, day.success ? day.data : undefined, actor);
   return { ...view, title: formatLocalDay(view.day), previous: addDays(view.day, -1), next: addDays(view.day, 1) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinic, doctorId, actor } = await doctorOf(request, context);
+  const { clinic, doctorId, actor, db } = await doctorOf(request, context);
   const form = doctorQueueForm.safeParse(await readForm(request));
   if (!form.success) return invalidForm(form.error);
-  const db = getDb();
   const f = form.data;
   if (f.intent === "call-next") return answer(async () => ({ ok: true, message: (await callNext(db, clinic, doctorId, f.roomId, actor)).message }));
   return answer(async () => ({ ok: true, message: (await queueStep(db, clinic, { appointmentId: f.appointmentId, step: f.intent, roomId: f.intent === "call" ? f.roomId : null }, actor, { doctorId })).message }), f.appointmentId);

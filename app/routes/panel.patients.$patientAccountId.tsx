@@ -10,7 +10,6 @@ import { changeChart, chartForm, type ChartAnswer, type NoteView } from "~/modul
 import { PLAN_STATUS_WORDS } from "~/modules/records/words";
 import { orRefuse, patientRefFrom } from "~/modules/records/http.server";
 import { viewRecord, type TimelineVisit } from "~/modules/records/record.server";
-import { getDb } from "~/utils/db.server";
 import { ForbiddenError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -21,7 +20,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ref = patientRefFrom(request, params.patientAccountId);
   const asking = { staffUserId: staff.id, roles };
   const audit = auditContextFromRequest(request, context);
-  const db = getDb();
   const page = await orRefuse(() =>
     clinicDb
       .tx(async (tx) => {
@@ -29,7 +27,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         return viewRecord(tx, clinic, ref, { ...asking, clinical: access.clinical }, { actor: { type: "staff", id: staff.id }, request: audit });
       })
       .catch(async (error: unknown) => {
-        if (error instanceof ForbiddenError) await auditRefusedRecord(db, clinicId, staff.id, ref, audit);
+        if (error instanceof ForbiddenError) await auditRefusedRecord(clinicDb, staff.id, ref, audit);
         throw error;
       }),
   );

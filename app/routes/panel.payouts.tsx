@@ -9,14 +9,13 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { PaymentProviderUnavailableError } from "~/modules/payments/provider";
 import { getPaymentProvider } from "~/modules/payments/provider.server";
 import { payoutStatus, refreshPayoutStatus, startPayoutOnboarding, type PayoutStatus } from "~/modules/payments/payouts.server";
-import { getDb } from "~/utils/db.server";
 import { siteOrigin } from "~/utils/public-urls.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Payouts · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, "payouts");
+  const { db } = await requireStaff(request, context, "payouts");
   const provider = getPaymentProvider();
   if (provider.name === "demo") return { demo: true as const, status: null, notice: null, unavailable: false };
   const from = new URL(request.url).searchParams.get("stripe");
@@ -24,10 +23,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let unavailable = false;
   try {
     // Back from Stripe: ask how the account stands now rather than wait for the webhook.
-    status = from === "return" ? await refreshPayoutStatus(getDb(), provider, clinicId) : await payoutStatus(getDb(), clinicId);
+    status = from === "return" ? await refreshPayoutStatus(db, provider) : await payoutStatus(db);
   } catch (error) {
     if (!(error instanceof PaymentProviderUnavailableError)) throw error;
-    status = await payoutStatus(getDb(), clinicId);
+    status = await payoutStatus(db);
     unavailable = true;
   }
   const notice = from === "refresh" ? "The onboarding link expired. Continue to get a new one." : from === "return" && !status.detailsSubmitted ? "Stripe still needs some details. Continue where you left off." : null;
@@ -35,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "payouts");
+  const { db, staff } = await requireStaff(request, context, "payouts");
   const form = await readForm(request);
   if (form.intent !== "start-onboarding") return data({ error: "Unknown action." }, { status: 400 });
   const provider = getPaymentProvider();
@@ -43,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Stripe sends the owner back here: the clinic's configured address, not the request's.
   const page = `${siteOrigin(context.site)}/panel/payouts`;
   try {
-    const { url } = await startPayoutOnboarding(getDb(), provider, clinicId, staff.email, { refreshUrl: `${page}?stripe=refresh`, returnUrl: `${page}?stripe=return` }, {
+    const { url } = await startPayoutOnboarding(db, provider, staff.email, { refreshUrl: `${page}?stripe=refresh`, returnUrl: `${page}?stripe=return` }, {
       actor: { type: "staff", id: staff.id },
       request: auditContextFromRequest(request, context),
     });

@@ -18,12 +18,11 @@ import { readForm } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "Queue · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, actor, clinic, db: clinicDb } = await requireStaff(request, context, "queue.read");
-  const db = getDb();
+  const { staff, roles, actor, clinic, db } = await requireStaff(request, context, "queue.read");
   const desk = mayUse("queue", roles);
   // A doctor without a desk role sees the queue read-only, and only their own patients.
-  const doctorId = desk ? null : await doctorMembershipOf(clinicDb, staff.id);
-  const locations = await queueLocations(db, clinic.id);
+  const doctorId = desk ? null : await doctorMembershipOf(db, staff.id);
+  const locations = await queueLocations(db);
   const wanted = new URL(request.url).searchParams.get("location");
   const location = wanted ? locations.find((l) => l.id === wanted) : locations[0];
   if (!location) {

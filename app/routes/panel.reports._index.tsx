@@ -7,21 +7,19 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { exportQuery, PRESET_LABELS, RANGE_PRESETS, readReportRequest } from "~/modules/reports/range";
 import { loadReports, recordReportAccess, reportLocationOptions, ReportTooSlowError } from "~/modules/reports/reports.server";
-import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Reports · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, clinic } = await requireStaff(request, context, "reports");
-  const db = getDb();
+  const { staff, clinic, db } = await requireStaff(request, context, "reports");
   const asked = readReportRequest(new URL(request.url), clinic.timeZone, new Date());
   if (asked === "bad-location") throw notFound();
   if (!asked.ok) {
     return {
       filters: { range: asked.filters.range ?? "custom", from: asked.filters.from ?? "", to: asked.filters.to ?? "", location: "" },
       error: { field: asked.field, message: asked.message },
-      locations: await reportLocationOptions(db, clinic.id),
+      locations: await reportLocationOptions(db),
       reports: null,
       query: "",
       timeZone: clinic.timeZone,
@@ -37,13 +35,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return {
       filters: { range: range.preset, from: range.first, to: range.last, location: locationId ?? "" },
       error: { field: "to" as const, message: error.message },
-      locations: await reportLocationOptions(db, clinic.id),
+      locations: await reportLocationOptions(db),
       reports: null,
       query: "",
       timeZone: clinic.timeZone,
     };
   }
-  await recordReportAccess(db, clinic.id, { action: "report.viewed", report: "all", range, locationId, staffId: staff.id, request: auditContextFromRequest(request, context) });
+  await recordReportAccess(db, { action: "report.viewed", report: "all", range, locationId, staffId: staff.id, request: auditContextFromRequest(request, context) });
   const { locations, ...figures } = reports;
   return {
     filters: { range: range.preset, from: range.first, to: range.last, location: locationId ?? "" },

@@ -48,14 +48,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type RequestAnswer = { ok: boolean; message: string; targetId?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "requests");
+  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "requests");
   const raw = await readForm(request);
   const form = requestActionForm.safeParse(raw);
   const targetId = String(raw.appointmentId ?? raw.requestId ?? "");
   if (!form.success) return data<RequestAnswer>({ ok: false, message: firstMessage(form.error, "Check the form."), targetId }, { status: 400 });
   const db = getDb();
   if (form.data.intent === "propose") {
-    const answer = await proposeForRequest(db, clinic, form.data, actor);
+    const answer = await proposeForRequest(clinicDb, clinic, form.data, actor);
     return data<RequestAnswer>({ ...answer, targetId }, { status: answer.ok ? 200 : 409 });
   }
   const names = new Map<string, string>();

@@ -43,10 +43,9 @@ type Answer =
   | { intent: "remove-exception"; ok: false; confirm: ExceptionRemoval };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { staff, clinic } = await requireStaff(request, context, "schedules");
+  const { staff, clinic, db } = await requireStaff(request, context, "schedules");
   const form = await readForm(request);
   const actor = actorOf(request, context, staff.id);
-  const db = getDb();
   try {
     if (form.intent === "save-week") {
       const parsed = parseWeekForm(form);

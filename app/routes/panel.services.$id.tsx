@@ -6,15 +6,15 @@ import { Pill } from "~/components/status-badge";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, VISIBILITY_LABELS, type FieldErrors } from "~/modules/services/service-form";
 import { editorChoices, getService, updateService } from "~/modules/services/services.server";
-import { getDb } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { echoFields, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.service.name ?? "Service"} · Staff panel` }];
 
-async function loadService(clinicId: string, id: string | undefined) {
+async function loadService(db: ClinicDb, id: string | undefined) {
   try {
-    return await getService(getDb(), clinicId, id ?? "");
+    return await getService(db, id ?? "");
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound();
     throw error;
@@ -22,23 +22,23 @@ async function loadService(clinicId: string, id: string | undefined) {
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { clinicId, clinic } = await requireStaff(request, context, "services");
-  const service = await loadService(clinicId, params.id);
+  const { db, clinic } = await requireStaff(request, context, "services");
+  const service = await loadService(db, params.id);
   const saved = new URL(request.url).searchParams.get("saved");
-  return { service, choices: await editorChoices(getDb(), clinicId), currency: clinic.currency, saved: saved === "created" || saved === "updated" ? saved : null };
+  return { service, choices: await editorChoices(db), currency: clinic.currency, saved: saved === "created" || saved === "updated" ? saved : null };
 }
 
 type Answer = { ok: true; message: string } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { clinicId, actor, clinic } = await requireStaff(request, context, "services");
-  await loadService(clinicId, params.id);
+  const { db, actor, clinic } = await requireStaff(request, context, "services");
+  await loadService(db, params.id);
   const form = await readForm(request);
   const values = echoFields(form, SERVICE_FORM_MAX_LENGTHS);
   const parsed = parseServiceForm(form, clinic.currency);
   if (!parsed.ok) return data<Answer>({ ok: false, errors: parsed.errors, values }, { status: 400 });
   try {
-    const saved = await updateService(getDb(), clinicId, params.id!, parsed.value, actor);
+    const saved = await updateService(db, params.id!, parsed.value, actor);
     if (!saved.ok) return data<Answer>({ ok: false, errors: saved.errors, values }, { status: 422 });
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound();

@@ -7,13 +7,12 @@ import { formatDuration, formatMoney } from "~/lib/format";
 import { depositFor } from "~/modules/pricing/price";
 import { VISIBILITY_LABELS } from "~/modules/services/service-form";
 import { listServices, type ServiceListRow } from "~/modules/services/services.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Services · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, clinic } = await requireStaff(request, context, "services");
-  return { services: await listServices(getDb(), clinicId), currency: clinic.currency };
+  const { db, clinic } = await requireStaff(request, context, "services");
+  return { services: await listServices(db), currency: clinic.currency };
 }
 
 const TONE = { active: "good", seasonal: "brand", internal_only: "neutral", inactive: "muted" } as const;

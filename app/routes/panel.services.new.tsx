@@ -5,25 +5,24 @@ import { NEW_SERVICE, ServiceForm } from "~/components/service-form";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { parseServiceForm, SERVICE_FORM_MAX_LENGTHS, type FieldErrors } from "~/modules/services/service-form";
 import { createService, editorChoices } from "~/modules/services/services.server";
-import { getDb } from "~/utils/db.server";
 import { echoFields, readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "New service · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, clinic } = await requireStaff(request, context, "services");
-  return { choices: await editorChoices(getDb(), clinicId), currency: clinic.currency };
+  const { db, clinic } = await requireStaff(request, context, "services");
+  return { choices: await editorChoices(db), currency: clinic.currency };
 }
 
 type Answer = { errors: FieldErrors; values: Record<string, string> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, actor, clinic } = await requireStaff(request, context, "services");
+  const { db, actor, clinic } = await requireStaff(request, context, "services");
   const form = await readForm(request);
   const values = echoFields(form, SERVICE_FORM_MAX_LENGTHS);
   const parsed = parseServiceForm(form, clinic.currency);
   if (!parsed.ok) return data<Answer>({ errors: parsed.errors, values }, { status: 400 });
-  const saved = await createService(getDb(), clinicId, parsed.value, actor);
+  const saved = await createService(db, parsed.value, actor);
   if (!saved.ok) return data<Answer>({ errors: saved.errors, values }, { status: 422 });
   return redirect(`/panel/services/${saved.serviceId}?saved=created`);
 }

@@ -14,7 +14,6 @@ import { readMessageSettings, readSmsCountries, saveMessageSettings, saveSmsCoun
 import { previewTemplate, sampleVariables } from "~/modules/messaging/template-samples";
 import { isMessageKind, MESSAGE_KINDS, SMS_MAX_LENGTH, EMAIL_MAX_LENGTH, TEMPLATE_VARIABLES, templateVariables, VARIABLE_DESCRIPTIONS, type MessageChannel, type MessageKind } from "~/modules/messaging/templates";
 import { listTemplates, resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
-import { getDb } from "~/utils/db.server";
 import { siteOrigin } from "~/utils/public-urls.server";
 import { readFormWithLists } from "~/utils/forms.server";
 
@@ -52,23 +51,22 @@ function windowWords(min: number) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, db: clinicDb } = await requireStaff(request, context, "settings");
-  const db = getDb();
+  const { clinicId, db } = await requireStaff(request, context, "settings");
   const url = new URL(request.url);
   const kindParam = url.searchParams.get("kind") ?? "reminder";
   const kind: MessageKind = isMessageKind(kindParam) ? kindParam : "reminder";
   const channel: MessageChannel = url.searchParams.get("channel") === "email" ? "email" : "sms";
   const [policy, messages, templates, clinic, smsCountries] = await Promise.all([
-    readCancellationPolicy(db, clinicId),
-    readMessageSettings(db, clinicId),
-    listTemplates(db, clinicId),
-    clinicDb.tx((tx) =>
+    readCancellationPolicy(db),
+    readMessageSettings(db),
+    listTemplates(db),
+    db.tx((tx) =>
       tx.clinic.findUniqueOrThrow({
         where: { id: clinicId },
         select: { name: true, contactPhone: true, timeZone: true },
       })
     ),
-    readSmsCountries(db, clinicId),
+    readSmsCountries(db),
   ]);
   return {
     policy,
@@ -92,7 +90,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const asList = (value: FormDataEntryValue | FormDataEntryValue[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "settings");
+  const { db, staff } = await requireStaff(request, context, "settings");
   // Read once; the reminder rows post their value and unit fields repeatedly, one pair per row.
   const form = await readFormWithLists(request, ["offsetValue", "offsetUnit"]);
   const intent = typeof form.intent === "string" ? form.intent : "";
@@ -100,14 +98,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     actor: { type: "staff" as const, id: staff.id },
     request: auditContextFromRequest(request, context),
   };
-  const db = getDb();
   const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : "");
   try {
     switch (intent) {
       case "cancellation": {
         const saved = await saveCancellationPolicy(
           db,
-          clinicId,
           {
             hours: text("hours") as unknown as number,
             applyToServices: form.applyToServices === "on",
@@ -140,17 +136,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
                 quietHoursStart: text("quietHoursStart"),
                 quietHoursEnd: text("quietHoursEnd"),
               };
-        const saved = await saveMessageSettings(db, clinicId, { ...quiet, reminderOffsetsMin: offsets }, by);
+        const saved = await saveMessageSettings(db, { ...quiet, reminderOffsetsMin: offsets }, by);
         return done(intent, saved.reminderOffsetsMin.length ? "Saved. Visits booked from now on get these reminders." : "Saved: no reminders will be sent for new bookings.");
       }
       case "sms-countries": {
-        const saved = await saveSmsCountries(db, clinicId, { countries: text("countries") }, by);
+        const saved = await saveSmsCountries(db, { countries: text("countries") }, by);
         return done(intent, saved.length ? `Saved: sign-in codes also go to mobile numbers from ${saved.join(", ")}.` : "Saved: sign-in codes go only to mobile numbers of your locations' countries.");
       }
       case "save-template": {
         await saveTemplate(
           db,
-          clinicId,
           {
             kind: text("kind"),
             channel: text("channel"),
@@ -162,7 +157,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return done(intent, "The template was saved; the next message of this kind uses it.");
       }
       case "reset-template": {
-        await resetTemplate(db, clinicId, { kind: text("kind"), channel: text("channel") }, by);
+        await resetTemplate(db, { kind: text("kind"), channel: text("channel") }, by);
         return done(intent, "Back to the default text.");
       }
       default:

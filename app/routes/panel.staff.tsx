@@ -18,9 +18,9 @@ import { echoValue, readFormWithLists } from "~/utils/forms.server";
 export const meta: MetaFunction = () => [{ title: "Staff · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "staff");
+  const { clinicId, staff, db: clinicDb } = await requireStaff(request, context, "staff");
   const db = getDb();
-  const [members, invites] = await Promise.all([listClinicStaff(db, clinicId), listOpenInvites(db, clinicId)]);
+  const [members, invites] = await Promise.all([listClinicStaff(db, clinicId), listOpenInvites(clinicDb)]);
   return { members, invites, me: staff.id };
 }
 
@@ -29,7 +29,7 @@ type ActionAnswer = StaffAnswer & { intent: string; staffUserId?: string; values
 const INVITE_INTENTS = new Set(["invite", "resend-invite", "cancel-invite"]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff, sessionId, clinic } = await requireStaff(request, context, "staff");
+  const { clinicId, staff, sessionId, clinic, db: clinicDb } = await requireStaff(request, context, "staff");
   const form = await readFormWithLists(request, ["roles"]);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const actor = { staffUserId: staff.id, sessionId, request: auditContextFromRequest(request, context) };
@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const issue = parsed.error.issues[0];
       return data<ActionAnswer>({ ok: false, intent, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again.", values }, { status: 400 });
     }
-    const answer = await changeInvite({ db, messenger: { sendEmail } }, { id: clinicId, name: clinic.name, origin: siteOrigin(context.site) }, parsed.data, actor);
+    const answer = await changeInvite({ db: clinicDb, messenger: { sendEmail } }, { id: clinicId, name: clinic.name, origin: siteOrigin(context.site) }, parsed.data, actor);
     return data<ActionAnswer>({ ...answer, intent, values: answer.ok ? undefined : values }, { status: answer.ok ? 200 : 422 });
   }
   const parsed = staffMemberForm.safeParse(form);

@@ -15,7 +15,7 @@ export const meta: MetaFunction = ({ matches }) => {
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, clinic } = await requireStaff(request, context, "panel");
+  const { staff, roles, clinic, db } = await requireStaff(request, context, "panel");
   return {
     clinicName: clinic.name,
     logoUrl: clinicLogoUrl(clinic),
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     rolesText: listRoles(roles),
     nav: panelNavFor(roles),
     // The owner sees at once when a Medslot operator can read the clinic's patient records.
-    breakGlass: roles.includes("owner") ? await openGrants(getDb(), clinic) : [],
+    breakGlass: roles.includes("owner") ? await openGrants(db, clinic) : [],
     suspension: await suspensionNotice(getDb(), clinic),
   };
 }

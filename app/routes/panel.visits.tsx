@@ -14,18 +14,18 @@ import { firstMessage } from "~/lib/form-errors";
 export const meta: MetaFunction = () => [{ title: "Visits · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "visits");
+  const { actor, clinic, db } = await requireStaff(request, context, "visits");
   const day = dayParam.safeParse(new URL(request.url).searchParams.get("day") ?? undefined);
-  const list = await visitsOfDay(getDb(), clinic, day.success ? day.data : undefined, actor);
+  const list = await visitsOfDay(db, clinic, day.success ? day.data : undefined, actor);
   return { ...list, title: formatLocalDay(list.day), demo: paymentsAreDemo() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "visits");
+  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "visits");
   const form = deskActionForm.safeParse(await readForm(request));
   if (!form.success) return data<DeskAnswer>({ ok: false, message: firstMessage(form.error, "Check the form and try again.") }, { status: 400 });
   const db = getDb();
-  const answer = form.data.intent === "no-show" ? await markNoShow(db, clinic, form.data.appointmentId, actor) : await waiveVisitDeposit(db, clinic, form.data.appointmentId, form.data.reason, actor);
+  const answer = form.data.intent === "no-show" ? await markNoShow(db, clinic, form.data.appointmentId, actor) : await waiveVisitDeposit(clinicDb, clinic, form.data.appointmentId, form.data.reason, actor);
   return data<DeskAnswer>(answer, { status: answer.ok ? 200 : 422 });
 }
 

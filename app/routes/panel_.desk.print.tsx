@@ -5,14 +5,13 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay, formatTime } from "~/lib/format";
 import { visitStatusWords } from "~/components/desk-ui";
 import { boardQuery, printableDay } from "~/modules/front-desk/board.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Day list · Staff panel" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "desk.print");
+  const { actor, clinic, db } = await requireStaff(request, context, "desk.print");
   const query = boardQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const list = await printableDay(getDb(), clinic, { day: query.day, location: query.location }, actor);
+  const list = await printableDay(db, clinic, { day: query.day, location: query.location }, actor);
   const tz = clinic.timeZone;
   return {
     clinicName: clinic.name,

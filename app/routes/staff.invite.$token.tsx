@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthCard, Field, Notice } from "~/components/auth-card";
 import { fieldErrorsOf } from "~/lib/form-errors";
-import { notFound } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite } from "~/modules/auth/guards.server";
 import { requestMeta } from "~/modules/auth/pending.server";
 import { sessionCookie } from "~/modules/auth/session.server";
 import { ROLE_LABELS } from "~/modules/clinic/labels";
@@ -23,8 +23,8 @@ type InviteView =
   | { ok: true; clinicName: string; email: string; roles: string[]; existingAccount: boolean; minPasswordLength: number };
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const { clinic } = clinicOf(context);
-  const state = await checkInvite({ db: getDb() }, clinic.id, params.token ?? "");
+  const { clinic, db } = requireClinicSite(context);
+  const state = await checkInvite({ db }, params.token ?? "");
   // A link that cannot be used is still a page (with its reason), answered as gone or not found.
   if (!state.ok) return data<InviteView>({ ok: false, clinicName: clinic.name, message: state.message, reason: state.reason }, { status: state.reason === "invalid" ? 404 : 410 });
   return data<InviteView>({ ok: true, clinicName: clinic.name, email: state.email, roles: state.roles.map((r) => ROLE_LABELS[r]), existingAccount: state.existingAccount, minPasswordLength: MIN_PASSWORD_LENGTH });

@@ -12,7 +12,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { createRequestHandler, writeReadableStreamToWritable, type ActionFunction, type AppLoadContext, type LoaderFunction, type ServerBuild } from "@remix-run/node";
 import { resolveSite, siteForPath } from "~/modules/tenancy/site.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
-import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody, type BodyLimit } from "~/utils/body-limit.server";
+import { bodyLimitFor, bodyTooLargeResponse, declaresMoreThan, limitedBody } from "~/utils/body-limit.server";
 import { getDb } from "~/utils/db.server";
 import { malformedAddressResponse } from "~/utils/malformed-address.server";
 import type { Env } from "~/utils/env.server";
@@ -177,27 +177,15 @@ export function createHttpApp({ build, env, publicDir }: HttpAppOptions): expres
     if (!handler) return;
     directRoutes.set(`${method} ${pathname}`, async (req, res) => {
       const url = remixUrl(req);
-      const limit = bodyLimitFor(url.pathname);
-      const controller = new AbortController();
-      let tooLarge = false;
-      let body: ReadableStream<Uint8Array> | null = null;
-      if (method === "POST") {
-        discardUnreadBodyAfterAnswer(req, res);
-        if (declaresMoreThan(req.get("content-length"), limit.bytes)) return refuseBody(req, res, url, limit);
-        body = limitedBody(req, limit.bytes, (error) => {
-          tooLarge = true;
-          controller.abort(error);
-        });
-        let finished = false;
-        res.on("finish", () => (finished = true));
-        res.on("close", () => finished || controller.abort());
-      }
+      // A GET has no body to limit and nothing to abort: the cheapest way through.
+      const incoming = method === "POST" ? bodyWithinLimit(req, res, url) : null;
+      if (incoming?.declaredTooLarge) return refuseBody(req, res, url);
       const context = await getLoadContext(req, res);
-      const request = plainRequest(req, url, method, body, method === "GET" ? NEVER_ABORTED : controller.signal);
+      const request = plainRequest(req, url, method, incoming?.body ?? null, incoming?.signal ?? NEVER_ABORTED);
       const response = (await handler({ request, context, params: {} })) as Response;
-      if (tooLarge) {
+      if (incoming?.tooLarge()) {
         await response.body?.cancel().catch(() => {});
-        return refuseBody(req, res, url, limit);
+        return refuseBody(req, res, url);
       }
       await sendResponse(res, response);
     });
@@ -298,37 +286,19 @@ function remixHandler(options: {
     } catch (error) {
       return next(error);
     }
-    const limit = bodyLimitFor(url.pathname);
-    const refuse = () => refuseBody(req, res, url, limit).catch(next);
-    discardUnreadBodyAfterAnswer(req, res);
-    // A body that says it is too large is refused before a byte of it is read.
-    if (declaresMoreThan(req.get("content-length"), limit.bytes)) return refuse();
-
-    const controller = new AbortController();
-    let tooLarge = false;
-    let body: ReadableStream<Uint8Array> | undefined;
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      body = limitedBody(req, limit.bytes, (error) => {
-        tooLarge = true;
-        // Whatever the route makes of its broken body is replaced by the 413 below (and, being
-        // aborted, is not logged as a server error).
-        controller.abort(error);
-      });
-    }
-    // Like @remix-run/express: a response that can no longer be written aborts the loaders and actions.
-    let finished = false;
-    res.on("finish", () => (finished = true));
-    res.on("close", () => finished || controller.abort());
+    const refuse = () => refuseBody(req, res, url).catch(next);
+    const incoming = bodyWithinLimit(req, res, url);
+    if (incoming.declaredTooLarge) return refuse();
 
     try {
       const request = new Request(url.href, {
         method: req.method,
         headers: fetchHeaders(req.headers, fromTrustedProxy(req)),
-        signal: controller.signal,
-        ...(body ? { body, duplex: "half" } : {}),
+        signal: incoming.signal,
+        ...(incoming.body ? { body: incoming.body, duplex: "half" } : {}),
       });
       const response = await handle(request, await options.getLoadContext(req, res));
-      if (tooLarge) {
+      if (incoming.tooLarge()) {
         await response.body?.cancel().catch(() => {});
         return refuse();
       }
@@ -343,7 +313,7 @@ function remixHandler(options: {
       }
       await sendResponse(res, response);
     } catch (error) {
-      if (tooLarge && !res.headersSent) return refuse();
+      if (incoming.tooLarge() && !res.headersSent) return refuse();
       next(error);
     }
   };
@@ -361,7 +331,46 @@ function remixUrl(req: express.Request): URL {
   return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
 }
 
-function refuseBody(req: express.Request, res: express.Response, url: URL, limit: BodyLimit) {
+/** A request's body as the app reads it: counted against the path's limit as it arrives. */
+interface LimitedRequestBody {
+  /** Its Content-Length is over the limit: refuse it before a byte is read. */
+  declaredTooLarge: boolean;
+  /** The body as a counting stream over the socket; none for GET and HEAD. */
+  body: ReadableStream<Uint8Array> | undefined;
+  /** Aborted when the body passes the limit, or when the answer can no longer be written. */
+  signal: AbortSignal;
+  /** The body passed the limit while it was read: whatever the route answered becomes a 413. */
+  tooLarge(): boolean;
+}
+
+/**
+ * The one place a request's body is limited (app/utils/body-limit.server.ts), for the Remix
+ * handler and the API's direct lane alike.
+ */
+function bodyWithinLimit(req: express.Request, res: express.Response, url: URL): LimitedRequestBody {
+  const limit = bodyLimitFor(url.pathname);
+  const controller = new AbortController();
+  let tooLarge = false;
+  discardUnreadBodyAfterAnswer(req, res);
+  if (declaresMoreThan(req.get("content-length"), limit.bytes)) return { declaredTooLarge: true, body: undefined, signal: controller.signal, tooLarge: () => false };
+  const body =
+    req.method === "GET" || req.method === "HEAD"
+      ? undefined
+      : limitedBody(req, limit.bytes, (error) => {
+          tooLarge = true;
+          // Whatever the route makes of its broken body is replaced by a 413 (and, being aborted,
+          // is not logged as a server error).
+          controller.abort(error);
+        });
+  // Like @remix-run/express: a response that can no longer be written aborts the loaders and actions.
+  let finished = false;
+  res.on("finish", () => (finished = true));
+  res.on("close", () => finished || controller.abort());
+  return { declaredTooLarge: false, body, signal: controller.signal, tooLarge: () => tooLarge };
+}
+
+function refuseBody(req: express.Request, res: express.Response, url: URL) {
+  const limit = bodyLimitFor(url.pathname);
   log.warn("request body too large", {
     requestId: res.locals.requestId,
     method: req.method,

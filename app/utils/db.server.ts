@@ -90,6 +90,8 @@ export interface ScopedDb {
  */
 export interface ClinicDb extends ScopedDb {
   readonly clinicId: string;
+  /** The process's change feed, for the caches a clinic's reads keep (slots, pages). */
+  readonly changes: ChangeFeed;
 }
 
 /** A parameter as an SQL literal, for the few value shapes that need no escaping at all. */
@@ -261,7 +263,7 @@ export function createDb(url: string, opts: { poolSize?: number } = {}): Db {
     changes,
     forClinic(clinicId) {
       if (!clinicId) throw new Error("forClinic needs a clinic id");
-      return { ...scoped(clinicId, ""), clinicId };
+      return { ...scoped(clinicId, ""), clinicId, changes };
     },
     forPlatform: () => scoped(null, ""),
     system: (purpose) => {

@@ -40,9 +40,9 @@ export function createDepositLifecycle(deps: WorkflowDeps = appDeps) {
       const db = deps.db();
 
       const deposit = await step.run("deposit", async () => {
-        let d = await ensureDeposit(db, deps.payments().name, clinicId, appointmentId, deps.now());
+        let d = await ensureDeposit(db.forClinic(clinicId), deps.payments().name, appointmentId, deps.now());
         // A visit moved further out may need its hold let go, to be authorized again nearer the time.
-        if (d && event.name === "appointment.rescheduled") d = await renewIfLapsing(db, deps.payments(), clinicId, appointmentId, deps.now());
+        if (d && event.name === "appointment.rescheduled") d = await renewIfLapsing(db.forClinic(clinicId), deps.payments(), appointmentId, deps.now());
         return d ? { id: d.id, status: d.status, authorizeAt: d.authorizeAt, captureAt: d.captureAt } : null;
       });
       if (!deposit) return { outcome: "no deposit" };
@@ -53,7 +53,7 @@ export function createDepositLifecycle(deps: WorkflowDeps = appDeps) {
         await step.sleepUntil("wait-to-authorize", asDate(deposit.authorizeAt));
         for (let attempt = 1; attempt <= MAX_AUTHORIZATION_ATTEMPTS; attempt++) {
           const result = await step.run(`authorize-${attempt}`, async () => {
-            const r = await authorizeDeposit(db, deps.payments(), clinicId, appointmentId, deps.now());
+            const r = await authorizeDeposit(db.forClinic(clinicId), deps.payments(), appointmentId, deps.now());
             return {
               outcome: r.outcome,
               status: r.deposit?.status ?? null,
@@ -72,7 +72,7 @@ export function createDepositLifecycle(deps: WorkflowDeps = appDeps) {
 
       await step.sleepUntil("wait-for-window", captureAt);
       const captured = await step.run("capture", async () => {
-        const r = await captureAtWindow(db, deps.payments(), clinicId, appointmentId, deps.now());
+        const r = await captureAtWindow(db.forClinic(clinicId), deps.payments(), appointmentId, deps.now());
         return {
           action: r.action,
           why: r.why,

@@ -17,7 +17,7 @@ export function createDepositProblem(deps: WorkflowDeps = appDeps) {
       const { clinicId, appointmentId, depositId, failureCode } = event.data as { clinicId: string; appointmentId: string; depositId: string; failureCode: string | null };
       return step.run("tell-the-patient", async () => {
         // A patient who has not allowed this clinic to hold their cards gets a secure link to add or allow one.
-        const link = await issueDepositLink(deps.db(), clinicId, depositId, undefined, deps.now());
+        const link = await issueDepositLink(deps.db().forClinic(clinicId), depositId, undefined, deps.now());
         const sent = await sendPatientMessage(deps.db(), {
           clinicId,
           kind: "deposit_problem",

@@ -22,7 +22,7 @@ export function createDepositSettle(deps: WorkflowDeps = appDeps) {
         appointmentId: string;
       };
       return step.run("settle", async () => {
-        const r = await settleDeposit(deps.db(), deps.payments(), clinicId, appointmentId, deps.now());
+        const r = await settleDeposit(deps.db().forClinic(clinicId), deps.payments(), appointmentId, deps.now());
         return {
           action: r.action,
           why: r.why,

@@ -29,7 +29,7 @@ export const flexibleRequestMessages = inngest.createFunction(
       const p = data.proposal;
       if (!p) return { sent: false, reason: "no time in the event" };
       const db = workflowDb();
-      const vars = await proposedVisitVars(db, data.clinicId, {
+      const vars = await proposedVisitVars(db.forClinic(data.clinicId), {
         serviceId: data.serviceId,
         practitionerId: p.practitionerId,
         locationId: p.locationId,

@@ -21,7 +21,7 @@ export function createQueueLateArrival(deps: WorkflowDeps = appDeps) {
       const data = event.data as AppointmentEventData;
       if (data.status && data.status !== "confirmed") return { flagged: false, reason: `appointment is ${data.status}` };
       await step.sleepUntil("wait-for-grace", new Date(new Date(data.start).getTime() + LATE_GRACE_MIN * 60_000));
-      return step.run("flag-late", () => flagLate(deps.db(), data.clinicId, data.appointmentId, deps.now()));
+      return step.run("flag-late", () => flagLate(deps.db().forClinic(data.clinicId), data.appointmentId, deps.now()));
     },
   );
 }

@@ -21,7 +21,7 @@ export function createQueueNoShowProposal(deps: WorkflowDeps = appDeps) {
       if (data.status && data.status !== "confirmed") return { proposed: false, reason: `appointment is ${data.status}` };
       if (!data.end) return { proposed: false, reason: "no end time in the event" };
       await step.sleepUntil("wait-for-end", new Date(data.end));
-      return step.run("propose-no-show", () => proposeNoShow(deps.db(), data.clinicId, data.appointmentId, deps.now()));
+      return step.run("propose-no-show", () => proposeNoShow(deps.db().forClinic(data.clinicId), data.appointmentId, deps.now()));
     },
   );
 }

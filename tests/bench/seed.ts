@@ -239,8 +239,8 @@ export async function seedBenchClinic(ownerUrl: string, db: Db): Promise<BenchCl
     await client.query("COMMIT");
     // Fresh statistics, as a long-running database would have: the planner sees 20,000 rows.
     await client.query("ANALYZE appointments, clinic_patients, patient_accounts, availability_rules, services, clinic_memberships");
-    const { key } = await createApiKey(db, clinicId, "Benchmark", "bench", { rateLimitPerSecond: BENCH_KEY_RATE_PER_SECOND });
-    const { key: defaultApiKey } = await createApiKey(db, clinicId, "Benchmark, default limit", "bench");
+    const { key } = await createApiKey(db.forClinic(clinicId), "Benchmark", "bench", { rateLimitPerSecond: BENCH_KEY_RATE_PER_SECOND });
+    const { key: defaultApiKey } = await createApiKey(db.forClinic(clinicId), "Benchmark, default limit", "bench");
 
     return {
       clinicId,

@@ -65,7 +65,7 @@ describe("changing a visit", () => {
     const f = await createScheduleFixture({ doctors: 2 });
     const old = await book(f, at(f, 6));
     const newStart = at(f, 8, "14:00");
-    const held = await holdChangeTime(testDb(), clinicOf(f), f.patientId, old.id, { doctor: "any", practitionerId: f.doctorIds[1]!, start: newStart, heldBy: BROWSER });
+    const held = await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, old.id, { doctor: "any", practitionerId: f.doctorIds[1]!, start: newStart, heldBy: BROWSER });
     expect(held.ok).toBe(true);
     if (!held.ok) return;
 
@@ -75,7 +75,7 @@ describe("changing a visit", () => {
     expect(view.review).toMatchObject({ oldWhen: formatDateTime(old.start, f.clinic.timeZone), newWhen: formatDateTime(newStart, f.clinic.timeZone), oldDoctor: "Dr. Test 1", newDoctor: "Dr. Test 2" });
     expect(view.review.newPolicy).toContain(formatDateTime(new Date(newStart.getTime() - 48 * 3_600_000), f.clinic.timeZone));
 
-    const answer = await confirmChange(testDb(), clinicOf(f), f.patientId, old.id, held.holdId, BROWSER, null);
+    const answer = await confirmChange(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, old.id, held.holdId, BROWSER, null);
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
     const moved = await read(f, answer.appointmentId);
@@ -97,7 +97,7 @@ describe("changing a visit", () => {
   test("at the deadline itself it is too late: the page explains the local deadline and the phone, and confirming changes nothing", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const visit = await book(f, at(f, 6));
-    const held = await holdChangeTime(testDb(), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 7), heldBy: BROWSER });
+    const held = await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 7), heldBy: BROWSER });
     expect(held.ok).toBe(true);
     if (!held.ok) return;
     const deadline = visit.cancellationDeadline;
@@ -111,10 +111,10 @@ describe("changing a visit", () => {
     // One millisecond earlier it was still allowed.
     expect((await changeView(testDb(), clinicOf(f), f.patientId, visit.id, {}, BROWSER, null, new Date(deadline.getTime() - 1))).kind).toBe("steps");
 
-    const answer = await confirmChange(testDb(), clinicOf(f), f.patientId, visit.id, held.holdId, BROWSER, null, deadline);
+    const answer = await confirmChange(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, held.holdId, BROWSER, null, deadline);
     expect(answer).toMatchObject({ ok: false, reason: "closed" });
     expect(await read(f, visit.id)).toMatchObject({ status: "confirmed", rescheduledToId: null });
-    expect(await holdChangeTime(testDb(), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 9), heldBy: BROWSER }, deadline)).toEqual({ ok: false, reason: "closed" });
+    expect(await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 9), heldBy: BROWSER }, deadline)).toEqual({ ok: false, reason: "closed" });
   });
 
   test("another patient's visit cannot be viewed, held for or moved", async () => {
@@ -122,12 +122,12 @@ describe("changing a visit", () => {
     const visit = await book(f, at(f, 6));
     const intruder = await f.newPatient();
     expect((await changeView(testDb(), clinicOf(f), intruder, visit.id, {}, BROWSER, null)).kind).toBe("not-found");
-    expect(await holdChangeTime(testDb(), clinicOf(f), intruder, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 7), heldBy: BROWSER })).toEqual({ ok: false, reason: "not-found" });
+    expect(await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), intruder, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 7), heldBy: BROWSER })).toEqual({ ok: false, reason: "not-found" });
 
     // Even holding a time of their own, they cannot move someone else's visit onto it.
-    const own = await holdChangeTime(testDb(), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 7), heldBy: BROWSER });
+    const own = await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 7), heldBy: BROWSER });
     if (!own.ok) throw new Error("hold failed");
-    expect(await confirmChange(testDb(), clinicOf(f), intruder, visit.id, own.holdId, BROWSER, null)).toEqual({ ok: false, reason: "not-found" });
+    expect(await confirmChange(testDb().forClinic(f.clinic.id), clinicOf(f), intruder, visit.id, own.holdId, BROWSER, null)).toEqual({ ok: false, reason: "not-found" });
     expect(await read(f, visit.id)).toMatchObject({ status: "confirmed", rescheduledToId: null });
   });
 
@@ -137,23 +137,23 @@ describe("changing a visit", () => {
     const other = await f.newPatient();
     const takenStart = at(f, 7);
     await book(f, takenStart, other);
-    expect(await holdChangeTime(testDb(), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: takenStart, heldBy: BROWSER })).toEqual({ ok: false, reason: "taken" });
+    expect(await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: takenStart, heldBy: BROWSER })).toEqual({ ok: false, reason: "taken" });
 
     // The patient holds a time, lets the hold run out, someone else books it, then confirms.
     const start = at(f, 8);
-    const held = await holdChangeTime(testDb(), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start, heldBy: BROWSER });
+    const held = await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start, heldBy: BROWSER });
     if (!held.ok) throw new Error("hold failed");
     // The hold ran out (as if HOLD_MINUTES had passed); the database lets the next writer have the time.
     await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.appointment.update({ where: { clinicId_id: { clinicId: f.clinic.id, id: held.holdId } }, data: { holdExpiresAt: new Date(Date.now() - (HOLD_MINUTES + 1) * 60_000) } }));
     await book(f, start, other);
-    expect(await confirmChange(testDb(), clinicOf(f), f.patientId, visit.id, held.holdId, BROWSER, null)).toEqual({ ok: false, reason: "expired" });
+    expect(await confirmChange(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, held.holdId, BROWSER, null)).toEqual({ ok: false, reason: "expired" });
     expect(await read(f, visit.id)).toMatchObject({ status: "confirmed", rescheduledToId: null });
     expect((await read(f, visit.id)).start).toEqual(visit.start);
     // A hold from another browser is not this patient's to confirm.
-    const again = await holdChangeTime(testDb(), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 9), heldBy: BROWSER });
+    const again = await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 9), heldBy: BROWSER });
     if (!again.ok) throw new Error("hold failed");
-    expect(await confirmChange(testDb(), clinicOf(f), f.patientId, visit.id, again.holdId, "browser:someone-else-entirely-0000000000000", null)).toEqual({ ok: false, reason: "expired" });
+    expect(await confirmChange(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, again.holdId, "browser:someone-else-entirely-0000000000000", null)).toEqual({ ok: false, reason: "expired" });
   });
 });

@@ -33,7 +33,7 @@ function form(input: Partial<RequestFormInput>) {
 async function send(f: ScheduleFixture, input: Partial<RequestFormInput>, patientId = f.patientId) {
   const parsed = form({ service: f.serviceId, ...input });
   if (!parsed.success) throw new Error(JSON.stringify(parsed.error.issues));
-  const sent = await sendRequest(testDb(), clinicOf(f), patientId, parsed.data, null);
+  const sent = await sendRequest(testDb().forClinic(f.clinic.id), clinicOf(f), patientId, parsed.data, null);
   if (!sent.ok) throw new Error(sent.message);
   return sent.requestId;
 }
@@ -72,9 +72,9 @@ describe("sending a flexible request", () => {
 
     // Checks only the clinic can make: a doctor who does not offer the service, a date gone by.
     const stranger = form({ service: f.serviceId, doctor: "00000000-0000-4000-8000-0000000000aa" });
-    const refused = await sendRequest(testDb(), clinicOf(f), f.patientId, stranger.data!, null);
+    const refused = await sendRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, stranger.data!, null);
     expect(refused).toMatchObject({ ok: false, errors: { doctor: expect.stringContaining("does not offer this service") } });
-    const past = await sendRequest(testDb(), clinicOf(f), f.patientId, form({ service: f.serviceId, latest: day(f, -1) }).data!, null);
+    const past = await sendRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, form({ service: f.serviceId, latest: day(f, -1) }).data!, null);
     expect(past).toMatchObject({ ok: false, errors: { latest: "The latest date has already passed." } });
     expect(await accountRequests(testDb(), clinicOf(f), f.patientId, null)).toEqual([]);
   });
@@ -90,7 +90,7 @@ describe("answering the clinic", () => {
     expect(shown!.status).toMatch(new RegExp(`^The clinic proposes ${formatDateTime(start, f.clinic.timeZone)}: accept or decline until `));
     expect(shown!.proposal).toMatchObject({ when: formatDateTime(start, f.clinic.timeZone), doctorName: "Dr. Test 1", locationName: "Main site" });
 
-    const answer = await answerRequest(testDb(), clinicOf(f), f.patientId, { intent: "accept", requestId: id }, null);
+    const answer = await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, { intent: "accept", requestId: id }, null);
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
     const booked = await inClinic(f, (tx) => getAppointment(tx, f.clinic, answer.appointmentId!));
@@ -108,7 +108,7 @@ describe("answering the clinic", () => {
     await propose(f, id, start);
     const other = await f.newPatient();
     await inClinic(f, (tx) => bookAppointment(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, patient: { patientAccountId: other }, channel: "staff" }, desk(f)));
-    const answer = await answerRequest(testDb(), clinicOf(f), f.patientId, { intent: "accept", requestId: id }, null);
+    const answer = await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, { intent: "accept", requestId: id }, null);
     expect(answer).toEqual({ ok: false, message: expect.stringContaining("this time is no longer free") });
     expect(await inClinic(f, (tx) => getFlexibleRequest(tx, f.clinic, id))).toMatchObject({ status: "proposed", appointmentId: null });
   });
@@ -117,15 +117,15 @@ describe("answering the clinic", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const proposed = await send(f, {});
     await propose(f, proposed, localInstant(f.clinic.timeZone, day(f, 6), "10:00"));
-    expect(await answerRequest(testDb(), clinicOf(f), f.patientId, { intent: "decline", requestId: proposed }, null)).toMatchObject({ ok: true });
+    expect(await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, { intent: "decline", requestId: proposed }, null)).toMatchObject({ ok: true });
     expect((await inClinic(f, (tx) => getFlexibleRequest(tx, f.clinic, proposed))).status).toBe("declined");
 
     const open = await send(f, { day1: "on" });
-    expect(await answerRequest(testDb(), clinicOf(f), f.patientId, { intent: "withdraw", requestId: open }, null)).toEqual({ ok: true, message: "Your request is withdrawn." });
+    expect(await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, { intent: "withdraw", requestId: open }, null)).toEqual({ ok: true, message: "Your request is withdrawn." });
     const list = await accountRequests(testDb(), clinicOf(f), f.patientId, null);
     expect(Object.fromEntries(list.map((r) => [r.id, r.status]))).toEqual({ [proposed]: "Declined: you said no to the proposed time", [open]: "Withdrawn" });
     // Nothing left to answer: a second decline is refused with the reason.
-    expect(await answerRequest(testDb(), clinicOf(f), f.patientId, { intent: "decline", requestId: proposed }, null)).toMatchObject({ ok: false, message: expect.stringContaining("declined") });
+    expect(await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, { intent: "decline", requestId: proposed }, null)).toMatchObject({ ok: false, message: expect.stringContaining("declined") });
   });
 
   test("another patient cannot see, accept, decline or withdraw someone's request", async () => {
@@ -135,7 +135,7 @@ describe("answering the clinic", () => {
     const intruder = await f.newPatient();
     expect(await accountRequests(testDb(), clinicOf(f), intruder, null)).toEqual([]);
     for (const intent of ["accept", "decline", "withdraw"] as const) {
-      expect(await answerRequest(testDb(), clinicOf(f), intruder, { intent, requestId: id }, null)).toEqual({ ok: false, message: "We could not find this request among yours." });
+      expect(await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), intruder, { intent, requestId: id }, null)).toEqual({ ok: false, message: "We could not find this request among yours." });
     }
     expect(await inClinic(f, (tx) => getFlexibleRequest(tx, f.clinic, id))).toMatchObject({ status: "proposed", appointmentId: null });
   });

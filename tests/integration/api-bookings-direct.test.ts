@@ -18,7 +18,7 @@ let key: string;
 beforeAll(async () => {
   app = await startHttpApp();
   f = await createScheduleFixture({ timeZone: "America/New_York", doctors: 2 });
-  key = (await createApiKey(testDb(), f.clinic.id, "Direct bookings test", "cli", { rateLimitPerSecond: 1000 })).key;
+  key = (await createApiKey(testDb().forClinic(f.clinic.id), "Direct bookings test", "cli", { rateLimitPerSecond: 1000 })).key;
 }, 240_000);
 
 afterAll(async () => {

@@ -84,7 +84,7 @@ function expectRateLimited(answer: ApiAnswer<Problem>, policy: string, q: number
 
 describe("per API key", () => {
   test("a key over its limit gets 429 with Retry-After, the RateLimit headers and a problem document; answers before it carry the headers too", async () => {
-    const { key } = await createApiKey(testDb(), clinicA, "Chatty integration", "cli");
+    const { key } = await createApiKey(testDb().forClinic(clinicA), "Chatty integration", "cli");
     // 60 in quick waves against the default of 20 in a burst and 10 a second: the first 20 or so pass.
     const answers = await inWaves(60, { host: hostA, key, clientIp: freshAddress() });
     const counts = statuses(answers);
@@ -101,8 +101,8 @@ describe("per API key", () => {
   });
 
   test("another clinic's key is not slowed by it", async () => {
-    const { key: busy } = await createApiKey(testDb(), clinicA, "Busy", "cli");
-    const { key: other } = await createApiKey(testDb(), clinicB, "Other clinic", "cli");
+    const { key: busy } = await createApiKey(testDb().forClinic(clinicA), "Busy", "cli");
+    const { key: other } = await createApiKey(testDb().forClinic(clinicB), "Other clinic", "cli");
     const clientIp = freshAddress();
     const flood = await burst(60, { host: hostA, key: busy, clientIp });
     expect(statuses(flood)[429]).toBeGreaterThan(0);
@@ -112,8 +112,8 @@ describe("per API key", () => {
   });
 
   test("the server answers a key it knows to be over its limit before routing, with the same 429", async () => {
-    const { key } = await createApiKey(testDb(), clinicA, "Hammering", "cli");
-    const { key: other } = await createApiKey(testDb(), clinicA, "Quiet", "cli");
+    const { key } = await createApiKey(testDb().forClinic(clinicA), "Hammering", "cli");
+    const { key: other } = await createApiKey(testDb().forClinic(clinicA), "Quiet", "cli");
     const clientIp = freshAddress();
     const flood = await burst(60, { host: hostA, key, clientIp });
     expect(statuses(flood)[429]).toBeGreaterThan(0);
@@ -130,7 +130,7 @@ describe("per API key", () => {
   });
 
   test("a key's own higher limit lets a high-volume integration through; set-rate changes it", async () => {
-    const { key, apiKey } = await createApiKey(testDb(), clinicA, "High volume", "cli", { rateLimitPerSecond: 1000 });
+    const { key, apiKey } = await createApiKey(testDb().forClinic(clinicA), "High volume", "cli", { rateLimitPerSecond: 1000 });
     expect(apiKey.rateLimitPerSecond).toBe(1000);
     const answers = await burst(60, { host: hostA, key, clientIp: freshAddress() });
     expect(statuses(answers)).toEqual({ 200: 60 });
@@ -138,9 +138,9 @@ describe("per API key", () => {
 
     // Set by the CLI, another process: every server applies it once the change log reaches it.
     const policy = async () => (await callRoute(clinicRoute, "/api/v1/clinic", { host: hostA, key, clientIp: freshAddress() })).headers.get("ratelimit-policy");
-    await setApiKeyRateLimit(testDb(), clinicA, apiKey.id, 50, "cli");
+    await setApiKeyRateLimit(testDb().forClinic(clinicA), apiKey.id, 50, "cli");
     await expect.poll(policy, { timeout: 3_000 }).toBe('"api-key";q=100;w=2');
-    await setApiKeyRateLimit(testDb(), clinicA, apiKey.id, null, "cli");
+    await setApiKeyRateLimit(testDb().forClinic(clinicA), apiKey.id, null, "cli");
     await expect.poll(policy, { timeout: 3_000 }).toBe('"api-key";q=20;w=2');
   });
 
@@ -164,7 +164,7 @@ describe("per API key", () => {
 
   test("a rate that is not a whole number of requests a second from 1 to 100,000 is refused", async () => {
     for (const rate of [0, -1, 1.5, 100_001]) {
-      await expect(createApiKey(testDb(), clinicA, "Odd rate", "cli", { rateLimitPerSecond: rate })).rejects.toThrow(/1 to 100000/);
+      await expect(createApiKey(testDb().forClinic(clinicA), "Odd rate", "cli", { rateLimitPerSecond: rate })).rejects.toThrow(/1 to 100000/);
     }
   });
 });
@@ -205,7 +205,7 @@ describe("per address, for calls without a key", () => {
   });
 
   test("calls with a valid key do not use up their address's allowance", async () => {
-    const { key } = await createApiKey(testDb(), clinicA, "Behind a shared address", "cli", { rateLimitPerSecond: 1000 });
+    const { key } = await createApiKey(testDb().forClinic(clinicA), "Behind a shared address", "cli", { rateLimitPerSecond: 1000 });
     const clientIp = freshAddress();
     expect(statuses(await burst(60, { host: hostA, key, clientIp }))).toEqual({ 200: 60 });
     const anonymous = await callRoute(clinicRoute, "/api/v1/clinic", { host: hostA, clientIp });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   app = await startHttpApp();
   f = await createScheduleFixture({ doctors: 2 });
   other = await createScheduleFixture({ doctors: 1 });
-  key = (await createApiKey(testDb(), f.clinic.id, "Direct slots test", "cli", { rateLimitPerSecond: 1000 })).key;
+  key = (await createApiKey(testDb().forClinic(f.clinic.id), "Direct slots test", "cli", { rateLimitPerSecond: 1000 })).key;
 }, 240_000);
 
 afterAll(async () => {

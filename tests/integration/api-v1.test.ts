@@ -64,8 +64,8 @@ beforeAll(async () => {
   b = await createScheduleFixture({ timeZone: "Europe/Berlin", doctors: 1 });
   // These keys stand for busy integrations (the tests below call back to back, far above the
   // default of 10 a second), so they get their own limit the way an operator would give it.
-  keyA = (await createApiKey(testDb(), a.clinic.id, "Front desk software", "cli", { rateLimitPerSecond: 1000 })).key;
-  keyB = (await createApiKey(testDb(), b.clinic.id, "Other clinic", "cli", { rateLimitPerSecond: 1000 })).key;
+  keyA = (await createApiKey(testDb().forClinic(a.clinic.id), "Front desk software", "cli", { rateLimitPerSecond: 1000 })).key;
+  keyB = (await createApiKey(testDb().forClinic(b.clinic.id), "Other clinic", "cli", { rateLimitPerSecond: 1000 })).key;
   hostA = `${a.clinic.slug}.localhost`;
   hostB = `${b.clinic.slug}.localhost`;
 });
@@ -115,7 +115,7 @@ async function appointmentRows(f: ScheduleFixture) {
 
 describe("API keys", () => {
   test("a key is msk_ and 32 random bytes; only its SHA-256 and first 12 characters are stored", async () => {
-    const { key, apiKey } = await createApiKey(testDb(), a.clinic.id, "  Website  ", "staff:00000000-0000-4000-8000-000000000009");
+    const { key, apiKey } = await createApiKey(testDb().forClinic(a.clinic.id), "  Website  ", "staff:00000000-0000-4000-8000-000000000009");
     expect(key).toMatch(/^msk_[A-Za-z0-9_-]{43}$/);
     expect(apiKey).toMatchObject({ name: "Website", prefix: key.slice(0, 12), revokedAt: null });
     const stored = await testDb()
@@ -123,7 +123,7 @@ describe("API keys", () => {
       .tx((tx) => tx.apiKey.findFirstOrThrow({ where: { id: apiKey.id } }));
     expect(stored.keyHash).toBe(hashApiKey(key));
     expect(stored.keyHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(await listApiKeys(testDb(), a.clinic.id))).not.toContain(key);
+    expect(JSON.stringify(await listApiKeys(testDb().forClinic(a.clinic.id)))).not.toContain(key);
     const audit = await testDb()
       .forClinic(a.clinic.id)
       .tx((tx) => tx.auditEvent.findMany({ where: { action: "api_key.created", targetId: apiKey.id } }));
@@ -131,8 +131,8 @@ describe("API keys", () => {
   });
 
   test("a name is required and short", async () => {
-    await expect(createApiKey(testDb(), a.clinic.id, "   ", "cli")).rejects.toThrow(/name of 1 to 80/);
-    await expect(createApiKey(testDb(), a.clinic.id, "x".repeat(81), "cli")).rejects.toThrow(/name of 1 to 80/);
+    await expect(createApiKey(testDb().forClinic(a.clinic.id), "   ", "cli")).rejects.toThrow(/name of 1 to 80/);
+    await expect(createApiKey(testDb().forClinic(a.clinic.id), "x".repeat(81), "cli")).rejects.toThrow(/name of 1 to 80/);
   });
 
   test("missing key: 401 with WWW-Authenticate", async () => {
@@ -147,21 +147,21 @@ describe("API keys", () => {
   });
 
   test("a revoked key: 401 at once on the server that revoked it, and as soon as the others hear of it", async () => {
-    const { key, apiKey } = await createApiKey(testDb(), a.clinic.id, "Soon revoked", "cli");
+    const { key, apiKey } = await createApiKey(testDb().forClinic(a.clinic.id), "Soon revoked", "cli");
     expect((await call(clinicRoute, "/api/v1/clinic", { host: hostA, key })).status).toBe(200);
     // The routes' own database client stands for this server (the owner's panel revokes through it).
-    await revokeApiKey(getDb(), a.clinic.id, apiKey.id, "staff:owner");
+    await revokeApiKey(getDb().forClinic(a.clinic.id), apiKey.id, "staff:owner");
     expectProblem(await call(clinicRoute, "/api/v1/clinic", { host: hostA, key }), 401);
     // Revoked elsewhere (the CLI, another server): refused once the change log reaches this server.
-    const other = await createApiKey(testDb(), a.clinic.id, "Revoked by the CLI", "cli");
+    const other = await createApiKey(testDb().forClinic(a.clinic.id), "Revoked by the CLI", "cli");
     expect((await call(clinicRoute, "/api/v1/clinic", { host: hostA, key: other.key })).status).toBe(200);
-    await revokeApiKey(testDb(), a.clinic.id, other.apiKey.id, "cli");
+    await revokeApiKey(testDb().forClinic(a.clinic.id), other.apiKey.id, "cli");
     await expect.poll(async () => (await call(clinicRoute, "/api/v1/clinic", { host: hostA, key: other.key })).status, { timeout: 3_000 }).toBe(401);
     // Revoking again changes nothing; another clinic's key id is not found there.
-    expect((await revokeApiKey(testDb(), a.clinic.id, apiKey.id, "cli")).revokedAt).toEqual(
-      (await listApiKeys(testDb(), a.clinic.id)).find((k) => k.id === apiKey.id)!.revokedAt,
+    expect((await revokeApiKey(testDb().forClinic(a.clinic.id), apiKey.id, "cli")).revokedAt).toEqual(
+      (await listApiKeys(testDb().forClinic(a.clinic.id))).find((k) => k.id === apiKey.id)!.revokedAt,
     );
-    await expect(revokeApiKey(testDb(), b.clinic.id, apiKey.id, "cli")).rejects.toThrow(/no API key/);
+    await expect(revokeApiKey(testDb().forClinic(b.clinic.id), apiKey.id, "cli")).rejects.toThrow(/no API key/);
   });
 
   test("a wrong scheme or a token that cannot be a key: 401", async () => {
@@ -171,8 +171,8 @@ describe("API keys", () => {
   });
 
   test("last_used_at is written at most once a minute", async () => {
-    const { key, apiKey } = await createApiKey(testDb(), a.clinic.id, "Usage", "cli");
-    const lastUsed = async () => (await listApiKeys(testDb(), a.clinic.id)).find((k) => k.id === apiKey.id)!.lastUsedAt;
+    const { key, apiKey } = await createApiKey(testDb().forClinic(a.clinic.id), "Usage", "cli");
+    const lastUsed = async () => (await listApiKeys(testDb().forClinic(a.clinic.id))).find((k) => k.id === apiKey.id)!.lastUsedAt;
     expect(await lastUsed()).toBeNull();
     await call(clinicRoute, "/api/v1/clinic", { host: hostA, key });
     const first = await lastUsed();
@@ -363,7 +363,7 @@ describe("booking", () => {
     expect((await book(bookingBody(a, { start: localIso(a, 9, "11:00") }), { headers: { "Idempotency-Key": key } })).status).toBe(201);
     const problem = expectProblem(await book(bookingBody(a, { start: localIso(a, 9, "11:30") }), { headers: { "Idempotency-Key": key } }), 422);
     expect(problem.type).toBe("https://medslot.dev/problems/idempotency-key-reused");
-    const other = await createApiKey(testDb(), a.clinic.id, "Second integration", "cli");
+    const other = await createApiKey(testDb().forClinic(a.clinic.id), "Second integration", "cli");
     expect((await book(bookingBody(a, { start: localIso(a, 9, "12:00") }), { key: other.key, headers: { "Idempotency-Key": key } })).status).toBe(201);
   });
 
@@ -510,7 +510,7 @@ describe("reading appointments", () => {
 
   test("GET /api/v1/appointments: a range, paged by cursor", async () => {
     const f = await createScheduleFixture({ timeZone: "Asia/Tashkent", doctors: 1 });
-    const key = (await createApiKey(testDb(), f.clinic.id, "List", "cli")).key;
+    const key = (await createApiKey(testDb().forClinic(f.clinic.id), "List", "cli")).key;
     const host = `${f.clinic.slug}.localhost`;
     for (const hhmm of ["09:00", "10:00", "11:00"]) {
       const made = await call(appointmentRoute, "/api/v1/appointments", {

@@ -183,7 +183,8 @@ test("a slots answer's gzip form is its JSON, before and after a booking changes
   const f = await createScheduleFixture({ doctors: 1 });
   await warm();
   const request = {
-    db: testDb(),
+    db: testDb().forClinic(f.clinic.id),
+    rootDb: testDb(),
     clinic: { ...f.clinic, name: "Fixture" },
     caller: { kind: "api-key" as const, apiKeyId: randomUUID(), name: "test" },
     actor: api,

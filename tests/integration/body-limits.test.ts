@@ -32,7 +32,7 @@ beforeAll(async () => {
   vi.stubEnv("STRIPE_WEBHOOK_SECRET", "whsec_body_limits");
   app = await startHttpApp();
   f = await createPanelFixture();
-  apiKey = (await createApiKey(testDb(), f.clinic.id, "Body limit test", "cli")).key;
+  apiKey = (await createApiKey(testDb().forClinic(f.clinic.id), "Body limit test", "cli")).key;
 }, 240_000);
 
 afterAll(async () => {

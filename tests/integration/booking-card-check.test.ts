@@ -45,7 +45,7 @@ async function fixture() {
 const startIn = (hours: number) => new Date(Math.ceil((Date.now() + hours * HOUR) / (30 * MINUTE)) * 30 * MINUTE);
 
 async function hold(f: ScheduleFixture, start: Date, heldBy: string) {
-  const held = await holdTime(testDb(), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, start, heldBy }, anonymous);
+  const held = await holdTime(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, start, heldBy }, anonymous);
   if (!held.ok) throw new Error(held.message);
   return held.holdId;
 }
@@ -110,7 +110,7 @@ describe("a card that needs the bank's check", () => {
     expect(await depositFor(f, w.holdId)).toBeNull();
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "waiting", intentRef: w.intentRef, appointmentId: w.holdId, patientAccountId: f.patientId });
     // Someone else cannot take the time while the patient answers their bank.
-    await expect(holdTime(testDb(), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, start: w.start, heldBy: "browser:other" }, anonymous)).resolves.toMatchObject({ ok: false });
+    await expect(holdTime(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, start: w.start, heldBy: "browser:other" }, anonymous)).resolves.toMatchObject({ ok: false });
   });
 
   test("the bank said yes: the booking is finished with the deposit held on the card, once", async () => {
@@ -170,7 +170,7 @@ describe("a card that needs the bank's check", () => {
   test("the patient stops the check: the payment is cancelled and the time stays held for another card", async () => {
     const f = await fixture();
     const w = await waitingBooking(f, "browser:stop");
-    expect(await stopAuthentication(testDb(), stripe, f.clinic, w.request, null)).toMatchObject({ ok: false, reason: "card" });
+    expect(await stopAuthentication(testDb().forClinic(f.clinic.id), stripe, f.clinic, w.request, null)).toMatchObject({ ok: false, reason: "card" });
     expect(cancelled(w.intentRef)).toBe(true);
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "cancelled" });
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "held" });
@@ -189,18 +189,18 @@ describe("a card that needs the bank's check", () => {
   test("nobody finished by the deadline: the payment is cancelled, the hold released and the time free again", async () => {
     const f = await fixture();
     const w = await waitingBooking(f, "browser:gone");
-    expect(await lapseAuthentication(testDb(), stripe, f.clinic.id, w.authentication.id, new Date())).toBe("not-yet");
+    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), stripe, w.authentication.id, new Date())).toBe("not-yet");
     expect(await slotIsFree(f, w.start)).toBe(false);
 
     const later = new Date(w.authentication.expiresAt.getTime() + MINUTE);
-    expect(await lapseAuthentication(testDb(), stripe, f.clinic.id, w.authentication.id, later)).toBe("lapsed");
+    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), stripe, w.authentication.id, later)).toBe("lapsed");
     expect(cancelled(w.intentRef)).toBe(true);
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "hold_released", paymentStatus: "none" });
     expect(await depositFor(f, w.holdId)).toBeNull();
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "abandoned" });
     expect(await slotIsFree(f, w.start)).toBe(true);
     // Running it again changes nothing.
-    expect(await lapseAuthentication(testDb(), stripe, f.clinic.id, w.authentication.id, later)).toBe("ended");
+    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), stripe, w.authentication.id, later)).toBe("ended");
   });
 
   test("a patient who comes back after the deadline, even with the bank's yes, gets no booking and no held money", async () => {
@@ -230,11 +230,11 @@ describe("a card that needs the bank's check", () => {
     ];
     for (const request of refused) {
       expect(await finishAuthentication(testDb(), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
-      expect(await stopAuthentication(testDb(), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
+      expect(await stopAuthentication(testDb().forClinic(f.clinic.id), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
     }
     // The same id on another clinic's host: RLS hides the row.
     expect(await finishAuthentication(testDb(), stripe, other.clinic, w.request, null)).toMatchObject({ ok: false, reason: "not-found" });
-    expect(await lapseAuthentication(testDb(), stripe, other.clinic.id, w.authentication.id, new Date(Date.now() + HOUR))).toBe("ended");
+    expect(await lapseAuthentication(testDb().forClinic(other.clinic.id), stripe, w.authentication.id, new Date(Date.now() + HOUR))).toBe("ended");
     expect(mock.requests).toEqual([]);
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "held" });
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "waiting" });

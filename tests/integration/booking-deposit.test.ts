@@ -25,7 +25,7 @@ async function fixture() {
 
 async function hold(f: ScheduleFixture, hoursAhead: number, heldBy: string) {
   const start = new Date(Math.ceil((Date.now() + hoursAhead * HOUR) / (30 * 60_000)) * 30 * 60_000);
-  const held = await holdTime(testDb(), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, start, heldBy }, anonymous);
+  const held = await holdTime(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, start, heldBy }, anonymous);
   if (!held.ok) throw new Error(held.message);
   return held.holdId;
 }

@@ -79,11 +79,11 @@ describe("the steps", () => {
 
     // The held price is the one the time promised, and the review says which discount it includes.
     const time = at("9:30 AM");
-    const held = await holdTime(db, f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time.practitionerId, start: new Date(time.start), heldBy: "browser:discount" }, anonymous);
+    const held = await holdTime(db.forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time.practitionerId, start: new Date(time.start), heldBy: "browser:discount" }, anonymous);
     if (!held.ok) throw new Error(held.message);
     expect(await reviewHold(db, f.clinic, held.holdId, "browser:discount")).toMatchObject({ price: "€68.00", discount: "Early bird: 15% off €80.00" });
     const full = at("10:00 AM");
-    const later = await holdTime(db, f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: full.practitionerId, start: new Date(full.start), heldBy: "browser:discount" }, anonymous);
+    const later = await holdTime(db.forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: full.practitionerId, start: new Date(full.start), heldBy: "browser:discount" }, anonymous);
     if (!later.ok) throw new Error(later.message);
     expect(await reviewHold(db, f.clinic, later.holdId, "browser:discount")).toMatchObject({ price: "€80.00", discount: null });
   });
@@ -120,9 +120,9 @@ describe("holding and confirming", () => {
     const [time] = await timesOf(f, day);
     const req = { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time!.practitionerId, start: new Date(time!.start) };
 
-    const held = await holdTime(db, f.clinic, { ...req, heldBy: "browser:first" }, anonymous);
+    const held = await holdTime(db.forClinic(f.clinic.id), f.clinic, { ...req, heldBy: "browser:first" }, anonymous);
     if (!held.ok) throw new Error(held.message);
-    const taken = await holdTime(db, f.clinic, { ...req, heldBy: "browser:second" }, anonymous);
+    const taken = await holdTime(db.forClinic(f.clinic.id), f.clinic, { ...req, heldBy: "browser:second" }, anonymous);
     expect(taken).toEqual({ ok: false, message: "Sorry, someone just took this time. Here are the times still free." });
     expect((await timesOf(f, day)).map((t) => t.start)).not.toContain(time!.start);
 
@@ -156,7 +156,7 @@ describe("holding and confirming", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const db = testDb();
     const [time] = await timesOf(f, tomorrow(f));
-    const held = await holdTime(db, f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time!.practitionerId, start: new Date(time!.start), heldBy: "browser:late" }, anonymous);
+    const held = await holdTime(db.forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time!.practitionerId, start: new Date(time!.start), heldBy: "browser:late" }, anonymous);
     if (!held.ok) throw new Error(held.message);
     await db.forClinic(f.clinic.id).tx((tx) => tx.$executeRaw`UPDATE appointments SET hold_expires_at = now() - interval '1 second' WHERE clinic_id = ${f.clinic.id}::uuid AND id = ${held.holdId}::uuid`);
     expect(await reviewHold(db, f.clinic, held.holdId, "browser:late")).toBeNull();

@@ -79,7 +79,7 @@ async function world(): Promise<World> {
     .tx(async (tx) => (await tx.patientAccount.create({ data: { phone, firstName: "Ava", lastName: "Private" } })).id);
   await addDependent(testDb(), { clinicId: a.clinic.id }, patientId, { firstName: DEPENDENT, lastName: "Private", relationship: "child", dateOfBirth: "" }, null);
   const heldBy = randomUUID();
-  const held = await holdTime(testDb(), a.clinic, { serviceId: a.serviceId, locationId: a.locationId, practitionerId: a.doctorIds[0]!, start: startIn(30), heldBy }, { type: "patient", id: patientId });
+  const held = await holdTime(testDb().forClinic(a.clinic.id), a.clinic, { serviceId: a.serviceId, locationId: a.locationId, practitionerId: a.doctorIds[0]!, start: startIn(30), heldBy }, { type: "patient", id: patientId });
   if (!held.ok) throw new Error(held.message);
   const booked = await confirmBooking(testDb(), a.clinic, { holdId: held.holdId, heldBy, patientAccountId: patientId, dependentId: null, note: null }, undefined, null, {
     provider,
@@ -92,7 +92,7 @@ async function world(): Promise<World> {
 
 /** B's desk takes down the caller by the typed phone and books a visit with a deposit. */
 async function deskBooks(w: World, hours = 72) {
-  const created = await createPhonePatient(testDb(), w.b.clinic, { phone: w.phone, firstName: "Typed", lastName: "Caller" }, desk);
+  const created = await createPhonePatient(testDb().forClinic(w.b.clinic.id), w.b.clinic, { phone: w.phone, firstName: "Typed", lastName: "Caller" }, desk);
   if (!created.ok) throw new Error(JSON.stringify(created));
   const answer = await bookByPhone(testDb(), w.b.clinic, { patientId: created.patientId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[0]!}|${startIn(hours).toISOString()}` }, desk, names);
   if (!answer.ok) throw new Error(answer.message);
@@ -109,11 +109,11 @@ describe("a phone typed at clinic B proves nothing", () => {
     expect(patientId).toBe(w.patientId);
 
     // Desk pages: the patient search, the patient on the booking page, the appointment page.
-    const found = await findPhonePatients(testDb(), w.b.clinic, w.phone, desk);
+    const found = await findPhonePatients(testDb().forClinic(w.b.clinic.id), w.b.clinic, w.phone, desk);
     expect(found).toHaveLength(1);
     expect(found[0]!.dependents).toEqual([]);
     expect(leaks(JSON.stringify(found))).toEqual(noLeak);
-    expect((await phonePatient(testDb(), w.b.clinic, patientId, desk)).dependents).toEqual([]);
+    expect((await phonePatient(testDb().forClinic(w.b.clinic.id), w.b.clinic, patientId, desk)).dependents).toEqual([]);
     const bookPage = await callPanel(deskBookRoute, `/panel/book?patient=${patientId}`, { host: w.b.host, cookie: w.b.cookies.secretary });
     expect(bookPage.status).toBe(200);
     expect(leaks(JSON.stringify(bookPage.data))).toEqual(noLeak);
@@ -130,7 +130,7 @@ describe("a phone typed at clinic B proves nothing", () => {
     // Deposit hold attempts at B find no card.
     const deposit = await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, appointmentId));
     expect(deposit).toMatchObject({ status: "failed", failureCode: "no_card", card: null });
-    const attempt = await authorizeDeposit(testDb(), provider, w.b.clinic.id, appointmentId);
+    const attempt = await authorizeDeposit(testDb().forClinic(w.b.clinic.id), provider, appointmentId);
     expect(attempt).toMatchObject({ outcome: "declined", code: "no_card" });
 
     // A family member from A cannot be booked at B by id.
@@ -147,7 +147,7 @@ describe("a phone typed at clinic B proves nothing", () => {
 
   test("B's API key learns nothing of A's card, family or visits", async () => {
     const w = await world();
-    const { key } = await createApiKey(testDb(), w.b.clinic.id, "B's software", "cli", { rateLimitPerSecond: 1000 });
+    const { key } = await createApiKey(testDb().forClinic(w.b.clinic.id), "B's software", "cli", { rateLimitPerSecond: 1000 });
     const host = w.b.host;
     const created = await callRoute(appointmentsRoute, "/api/v1/appointments", {
       method: "POST",
@@ -165,7 +165,7 @@ describe("a phone typed at clinic B proves nothing", () => {
     expect(aVisit.status).toBe(404);
     // The API's visit holds no card either.
     const id = (created.body as { id: string }).id;
-    const deposit = await ensureDeposit(testDb(), "demo", w.b.clinic.id, id);
+    const deposit = await ensureDeposit(testDb().forClinic(w.b.clinic.id), "demo", id);
     expect(deposit).toMatchObject({ status: "failed", failureCode: "no_card", cardId: null });
   });
 });
@@ -184,17 +184,17 @@ describe("once the patient proves the phone at B", () => {
     // Proven: B's visit is now in the patient's account, but B still cannot hold a card.
     const account = await marketplaceAppointments(testDb(), w.patientId, null);
     expect([...account.upcoming, ...account.past].map((v) => v.id)).toContain(appointmentId);
-    expect(await authorizeDeposit(testDb(), provider, w.b.clinic.id, appointmentId)).toMatchObject({ outcome: "declined", code: "no_card" });
+    expect(await authorizeDeposit(testDb().forClinic(w.b.clinic.id), provider, appointmentId)).toMatchObject({ outcome: "declined", code: "no_card" });
 
     // The patient allows B in their account: B holds the card saved at A.
-    expect(await changeClinicConsent(testDb(), w.b.clinic.id, w.patientId, { kind: "deposits", allowed: true }, null)).toBe(true);
-    const held = await authorizeDeposit(testDb(), provider, w.b.clinic.id, appointmentId);
+    expect(await changeClinicConsent(testDb().forClinic(w.b.clinic.id), w.patientId, { kind: "deposits", allowed: true }, null)).toBe(true);
+    const held = await authorizeDeposit(testDb().forClinic(w.b.clinic.id), provider, appointmentId);
     expect(held.outcome).toBe("authorized");
     const deposit = await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, appointmentId));
     expect(deposit!.card).toMatchObject({ last4: "4242" });
 
     // Taking it back hides the cards from B again.
-    await changeClinicConsent(testDb(), w.b.clinic.id, w.patientId, { kind: "deposits", allowed: false }, null);
+    await changeClinicConsent(testDb().forClinic(w.b.clinic.id), w.patientId, { kind: "deposits", allowed: false }, null);
     expect((await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, appointmentId)))!.card).toBeNull();
   });
 
@@ -202,21 +202,21 @@ describe("once the patient proves the phone at B", () => {
     const w = await world();
     const { patientId } = await deskBooks(w);
     const c = await createScheduleFixture(around24h);
-    await createPhonePatient(testDb(), c.clinic, { phone: w.phone, firstName: "Typed", lastName: "Again" }, desk);
+    await createPhonePatient(testDb().forClinic(c.clinic.id), c.clinic, { phone: w.phone, firstName: "Typed", lastName: "Again" }, desk);
     const dependentId = (await testDb().forPlatform().tx((tx) => tx.dependent.findFirstOrThrow({ where: { patientAccountId: w.patientId } }))).id;
 
     // Sharing needs the patient (signed in on B's site); the desk cannot do it.
-    expect(await changeClinicConsent(testDb(), w.b.clinic.id, w.patientId, { kind: "family", dependentId, shared: true }, null)).toBe(true);
-    const atB = await findPhonePatients(testDb(), w.b.clinic, w.phone, desk);
+    expect(await changeClinicConsent(testDb().forClinic(w.b.clinic.id), w.patientId, { kind: "family", dependentId, shared: true }, null)).toBe(true);
+    const atB = await findPhonePatients(testDb().forClinic(w.b.clinic.id), w.b.clinic, w.phone, desk);
     expect(atB[0]!.dependents.map((d) => d.name)).toEqual([`${DEPENDENT} Private`]);
-    const atC = await findPhonePatients(testDb(), c.clinic, w.phone, desk);
+    const atC = await findPhonePatients(testDb().forClinic(c.clinic.id), c.clinic, w.phone, desk);
     expect(atC[0]!.dependents).toEqual([]);
     const forChild = await bookByPhone(testDb(), w.b.clinic, { patientId, dependentId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[1]!}|${startIn(50).toISOString()}` }, desk, names);
     expect(forChild.ok).toBe(true);
 
     // Someone else's family member cannot be shared.
     const stranger = await w.b.newPatient();
-    expect(await changeClinicConsent(testDb(), w.b.clinic.id, stranger, { kind: "family", dependentId, shared: true }, null)).toBe(false);
+    expect(await changeClinicConsent(testDb().forClinic(w.b.clinic.id), stranger, { kind: "family", dependentId, shared: true }, null)).toBe(false);
   });
 });
 
@@ -239,7 +239,7 @@ describe("the patient's choices in the account on B's site", () => {
     const dependentId = family.data.members[0]!.id;
     const shared = await callPanel(accountFamilyRoute, "/account/family", { host: w.b.host, cookie, form: { intent: "share", dependentId, shared: "yes" } });
     expect(shared.location).toBe("/account/family?done=shared");
-    expect((await findPhonePatients(testDb(), w.b.clinic, w.phone, desk))[0]!.dependents).toHaveLength(1);
+    expect((await findPhonePatients(testDb().forClinic(w.b.clinic.id), w.b.clinic, w.phone, desk))[0]!.dependents).toHaveLength(1);
     const bad = await callPanel(accountFamilyRoute, "/account/family", { host: w.b.host, cookie, form: { intent: "share", dependentId: "not-an-id", shared: "yes" } });
     expect(bad.status).toBe(400);
   });
@@ -250,7 +250,7 @@ describe("the deposit link", () => {
     const w = await world();
     const { appointmentId } = await deskBooks(w);
     const deposit = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, appointmentId)))!;
-    const token = new URL((await issueDepositLink(testDb(), w.b.clinic.id, deposit.id))!).pathname.split("/").pop()!;
+    const token = new URL((await issueDepositLink(testDb().forClinic(w.b.clinic.id), deposit.id))!).pathname.split("/").pop()!;
     const page = await callPanel<{ state: string; deadline: string }>(depositLinkRoute, `/deposit/${token}`, { host: w.b.host, params: { token } });
     expect(page.status).toBe(200);
     expect(page.data).toMatchObject({ state: "open", deadline: expect.any(String) });
@@ -309,12 +309,12 @@ describe("the deposit link", () => {
   test("a new card added on the link pays a visit further out (held 5 days before); expired and unknown links do nothing", async () => {
     const w = await world();
     const other = usPhone();
-    const created = await createPhonePatient(testDb(), w.b.clinic, { phone: other, firstName: "New", lastName: "Person" }, desk);
+    const created = await createPhonePatient(testDb().forClinic(w.b.clinic.id), w.b.clinic, { phone: other, firstName: "New", lastName: "Person" }, desk);
     if (!created.ok) throw new Error("patient");
     const far = await bookByPhone(testDb(), w.b.clinic, { patientId: created.patientId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[0]!}|${startIn(24 * 10).toISOString()}` }, desk, names);
     if (!far.ok) throw new Error(far.message);
     const deposit = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, far.appointment.id)))!;
-    const token = new URL((await issueDepositLink(testDb(), w.b.clinic.id, deposit.id, { APP_DOMAIN: "medslot.example", PORT: 3000 }))!).pathname.split("/").pop()!;
+    const token = new URL((await issueDepositLink(testDb().forClinic(w.b.clinic.id), deposit.id, { APP_DOMAIN: "medslot.example", PORT: 3000 }))!).pathname.split("/").pop()!;
 
     const added = await completeDepositLink(testDb(), provider, w.b.clinic, token, { intent: "add", cardNumber: "4000000000009995", cardExpiry: "12/34", cardCvc: "123" }, null);
     expect(added).toEqual({ ok: true, outcome: "card_on_file" }); // saved; the hold happens 5 days before
@@ -324,7 +324,7 @@ describe("the deposit link", () => {
     // Expiry: a link past the deposit's deadline does nothing.
     const near = await deskBooks(w, 80);
     const nearDeposit = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, near.appointmentId)))!;
-    const nearToken = new URL((await issueDepositLink(testDb(), w.b.clinic.id, nearDeposit.id))!).pathname.split("/").pop()!;
+    const nearToken = new URL((await issueDepositLink(testDb().forClinic(w.b.clinic.id), nearDeposit.id))!).pathname.split("/").pop()!;
     const later = new Date(nearDeposit.captureAt.getTime() + 1000);
     expect((await depositLinkView(testDb(), provider, w.b.clinic, nearToken, later))!.state).toBe("expired");
     expect(await completeDepositLink(testDb(), provider, w.b.clinic, nearToken, { intent: "allow", cardId: (await cardIdOf(w.patientId))! }, null, later)).toMatchObject({ ok: false, state: "expired" });

@@ -34,7 +34,7 @@ const patients: Record<string, { id: string; phone: string }> = {};
 beforeAll(async () => {
   app = await startHttpApp();
   f = await createPanelFixture({ doctors: 2, shift: { start: "00:00", end: "24:00" }, service: { minNoticeMin: 0, horizonDays: 60 }, rooms: { type: "consultation", count: 2 } });
-  apiKey = (await createApiKey(testDb(), f.clinic.id, "Front office", "cli")).key;
+  apiKey = (await createApiKey(testDb().forClinic(f.clinic.id), "Front office", "cli")).key;
   await testDb()
     .forClinic(f.clinic.id)
     .tx(async (tx) => {

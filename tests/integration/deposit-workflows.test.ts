@@ -252,10 +252,10 @@ describe("no-show and waiver", () => {
     await run(w, createDepositLifecycle(w.deps), { name: "appointment.booked", data: { appointmentId: visit.id } });
     expect((await deposit(w, visit.id)).status).toBe("captured");
 
-    await expect(waiveDeposit(testDb(), w.deps.payments(), w.f.clinic.id, { appointmentId: visit.id, reason: " " }, staff)).rejects.toThrow(ValidationError);
+    await expect(waiveDeposit(testDb().forClinic(w.f.clinic.id), w.deps.payments(), { appointmentId: visit.id, reason: " " }, staff)).rejects.toThrow(ValidationError);
     expect((await deposit(w, visit.id)).status).toBe("captured");
 
-    const outcome = await waiveDeposit(testDb(), w.deps.payments(), w.f.clinic.id, { appointmentId: visit.id, reason: "Stuck in traffic after an accident" }, staff, w.clock.now());
+    const outcome = await waiveDeposit(testDb().forClinic(w.f.clinic.id), w.deps.payments(), { appointmentId: visit.id, reason: "Stuck in traffic after an accident" }, staff, w.clock.now());
     expect(outcome.action).toBe("refunded");
     expect(await deposit(w, visit.id)).toMatchObject({ status: "refunded", waiveReason: "Stuck in traffic after an accident" });
     expect(await paymentStatus(w, visit.id)).toBe("refunded");

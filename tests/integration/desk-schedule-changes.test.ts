@@ -96,7 +96,7 @@ describe("visits inside approved time off", () => {
       .tx((tx) => deskAppointments(tx, f.clinic.id, { from: at(f, 0, "00:00"), to: at(f, 30, "00:00") }, { needsMoving: true }));
     expect(flagged.map((v) => [v.id, v.needsMoving])).toEqual([[inside.id, "Sick leave: flu"]]);
 
-    const board = await deskBoard(testDb(), f.clinic, { day: dayAhead(f, 10), by: "doctor" }, staff);
+    const board = await deskBoard(testDb().forClinic(f.clinic.id), f.clinic, { day: dayAhead(f, 10), by: "doctor" }, staff);
     expect(board.needsMoving.map((v) => v.id)).toEqual([inside.id]);
     const cal = await deskCalendar(testDb(), f.clinic, calendarQuery.parse({ view: "week", date: dayAhead(f, 10), doctor: drA, needsMoving: "1" }), staff);
     expect(cal.columns.flatMap((c) => c.blocks.map((b) => [b.id, b.needsMoving]))).toEqual([[inside.id, "Sick leave: flu"]]);
@@ -123,7 +123,7 @@ describe("visits inside approved time off", () => {
     expect(await flagOf(f, cancelled.id)).toBeNull();
 
     expect(await flagOf(f, kept.id)).toBe(exceptionId);
-    await removeException(testDb(), f.clinic, exceptionId, staff, { confirmed: true });
+    await removeException(testDb().forClinic(f.clinic.id), f.clinic, exceptionId, staff, { confirmed: true });
     expect(await flagOf(f, kept.id)).toBeNull();
   });
 });
@@ -133,17 +133,17 @@ describe("removing a schedule exception", () => {
     const f = await quietFreeClinic();
     const day = dayAhead(f, 4);
     const window = { serviceId: f.serviceId, from: localInstant(f.clinic.timeZone, day, "00:00"), to: localInstant(f.clinic.timeZone, day, "23:59") };
-    const added = await addException(testDb(), f.clinic, { kind: "closure", doctorId: null, locationId: null, start: localInstant(f.clinic.timeZone, day, "00:00"), end: localInstant(f.clinic.timeZone, addDays(day, 1), "00:00"), reason: "Public holiday" }, staff);
+    const added = await addException(testDb().forClinic(f.clinic.id), f.clinic, { kind: "closure", doctorId: null, locationId: null, start: localInstant(f.clinic.timeZone, day, "00:00"), end: localInstant(f.clinic.timeZone, addDays(day, 1), "00:00"), reason: "Public holiday" }, staff);
     expect(await findSlots(testDb(), f.clinic, window)).toEqual([]);
 
-    const asked = await removeException(testDb(), f.clinic, added.id, staff, { confirmed: false });
+    const asked = await removeException(testDb().forClinic(f.clinic.id), f.clinic, added.id, staff, { confirmed: false });
     if (asked.removed) throw new Error("removed without confirmation");
     expect(asked.confirm.what).toMatch(/^Closure · Whole clinic · .*\(all day\) \(Public holiday\)$/);
     expect(asked.confirm.reopens).toMatch(/^Patients can book every doctor at every location again during /);
     expect(await testDb().forClinic(f.clinic.id).tx((tx) => tx.scheduleException.count({ where: { clinicId: f.clinic.id, id: added.id } }))).toBe(1);
     expect(await findSlots(testDb(), f.clinic, window)).toEqual([]);
 
-    const done = await removeException(testDb(), f.clinic, added.id, staff, { confirmed: true });
+    const done = await removeException(testDb().forClinic(f.clinic.id), f.clinic, added.id, staff, { confirmed: true });
     expect(done.removed).toBe(true);
     expect((await findSlots(testDb(), f.clinic, window)).length).toBeGreaterThan(0);
   });
@@ -151,9 +151,9 @@ describe("removing a schedule exception", () => {
   test("another clinic's exception is not found, asked about or removed", async () => {
     const f = await quietFreeClinic();
     const g = await quietFreeClinic();
-    const added = await addException(testDb(), f.clinic, { kind: "time_off", doctorId: f.doctorIds[0]!, locationId: null, start: at(f, 5, "00:00"), end: at(f, 6, "00:00"), reason: "Training" }, staff);
-    await expect(removeException(testDb(), g.clinic, added.id, staff, { confirmed: false })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(removeException(testDb(), g.clinic, added.id, staff, { confirmed: true })).rejects.toBeInstanceOf(NotFoundError);
+    const added = await addException(testDb().forClinic(f.clinic.id), f.clinic, { kind: "time_off", doctorId: f.doctorIds[0]!, locationId: null, start: at(f, 5, "00:00"), end: at(f, 6, "00:00"), reason: "Training" }, staff);
+    await expect(removeException(testDb().forClinic(g.clinic.id), g.clinic, added.id, staff, { confirmed: false })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(removeException(testDb().forClinic(g.clinic.id), g.clinic, added.id, staff, { confirmed: true })).rejects.toBeInstanceOf(NotFoundError);
     expect(await testDb().forClinic(f.clinic.id).tx((tx) => tx.scheduleException.count({ where: { clinicId: f.clinic.id, id: added.id } }))).toBe(1);
   });
 });

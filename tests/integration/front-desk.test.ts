@@ -83,12 +83,12 @@ describe("booking by phone", () => {
   test("a new caller is found again by phone and by name, only at their clinic", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const g = await createScheduleFixture({ doctors: 1 });
-    const created = await createPhonePatient(testDb(), f.clinic, { phone: "(917) 555-0143", firstName: "Ada", lastName: "Lovelace" }, staff);
+    const created = await createPhonePatient(testDb().forClinic(f.clinic.id), f.clinic, { phone: "(917) 555-0143", firstName: "Ada", lastName: "Lovelace" }, staff);
     if (!created.ok) throw new Error(JSON.stringify(created));
-    expect((await findPhonePatients(testDb(), f.clinic, "+1 917 555 0143", staff)).map((p) => p.id)).toEqual([created.patientId]);
-    expect((await findPhonePatients(testDb(), f.clinic, "ada love", staff)).map((p) => p.id)).toEqual([created.patientId]);
-    expect(await findPhonePatients(testDb(), g.clinic, "+1 917 555 0143", staff)).toEqual([]);
-    const bad = await createPhonePatient(testDb(), f.clinic, { phone: "12", firstName: "A", lastName: "B" }, staff);
+    expect((await findPhonePatients(testDb().forClinic(f.clinic.id), f.clinic, "+1 917 555 0143", staff)).map((p) => p.id)).toEqual([created.patientId]);
+    expect((await findPhonePatients(testDb().forClinic(f.clinic.id), f.clinic, "ada love", staff)).map((p) => p.id)).toEqual([created.patientId]);
+    expect(await findPhonePatients(testDb().forClinic(g.clinic.id), g.clinic, "+1 917 555 0143", staff)).toEqual([]);
+    const bad = await createPhonePatient(testDb().forClinic(f.clinic.id), f.clinic, { phone: "12", firstName: "A", lastName: "B" }, staff);
     expect(bad.ok).toBe(false);
   });
 });
@@ -180,7 +180,7 @@ describe("free gaps", () => {
     const f = await createScheduleFixture({ timeZone: "America/New_York", doctors: 1, service: { horizonDays: 400 } });
     const day = "2027-03-10";
     const visit = await book(f, f.doctorIds[0]!, localInstant("America/New_York", day, "10:00"), f.patientId, new Date("2027-03-01T12:00:00Z"));
-    const board = (hhmm: string) => deskBoard(testDb(), f.clinic, boardQuery.parse({ day }), staff, localInstant("America/New_York", day, hhmm));
+    const board = (hhmm: string) => deskBoard(testDb().forClinic(f.clinic.id), f.clinic, boardQuery.parse({ day }), staff, localInstant("America/New_York", day, hhmm));
     expect((await board("10:09")).late).toEqual([]);
     expect((await board("10:10")).late.map((v) => v.id)).toEqual([visit.id]);
     const b = await board("10:10");
@@ -210,7 +210,7 @@ describe("flexible-schedule requests", () => {
       expect(t.practitionerId).toBe(f.doctorIds[1]);
     }
     const chosen = mine.times[0]!;
-    const answer = await proposeForRequest(testDb(), f.clinic, { intent: "propose", requestId: request.id, slot: slot(chosen.practitionerId, new Date(chosen.start)), expiresInHours: 24 }, staff);
+    const answer = await proposeForRequest(testDb().forClinic(f.clinic.id), f.clinic, { intent: "propose", requestId: request.id, slot: slot(chosen.practitionerId, new Date(chosen.start)), expiresInHours: 24 }, staff);
     expect(answer.ok).toBe(true);
     const after = await testDb().forClinic(f.clinic.id).tx((tx) => getFlexibleRequest(tx, f.clinic, request.id));
     expect(after.status).toBe("proposed");
@@ -223,7 +223,7 @@ describe("flexible-schedule requests", () => {
     const other = await testDb().forClinic(f.clinic.id).tx((tx) => createFlexibleRequest(tx, f.clinic, { patientAccountId: someoneElse, serviceId: f.serviceId }, staff));
     const busyStart = at(f, 3, "11:00");
     await book(f, f.doctorIds[0]!, busyStart, f.patientId);
-    const refused = await proposeForRequest(testDb(), f.clinic, { intent: "propose", requestId: other.id, slot: slot(f.doctorIds[0]!, busyStart), expiresInHours: 48 }, staff);
+    const refused = await proposeForRequest(testDb().forClinic(f.clinic.id), f.clinic, { intent: "propose", requestId: other.id, slot: slot(f.doctorIds[0]!, busyStart), expiresInHours: 48 }, staff);
     expect(refused).toMatchObject({ ok: false });
   });
 });

@@ -136,7 +136,7 @@ describe("deposit problem", () => {
     const visit = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => bookAppointment(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start: at(f, 3), patient: { patientAccountId: f.patientId }, channel: "api" }, api));
-    const deposit = (await ensureDeposit(testDb(), "demo", f.clinic.id, visit.id))!;
+    const deposit = (await ensureDeposit(testDb().forClinic(f.clinic.id), "demo", visit.id))!;
     expect(deposit).toMatchObject({ status: "failed", failureCode: "no_card" });
     const event = { name: "deposit.failed", data: { clinicId: f.clinic.id, appointmentId: visit.id, depositId: deposit.id, failureCode: "no_card" } };
     expect(await w.run(createDepositProblem(w.deps), event)).toMatchObject({ deliveries: 1 });

@@ -117,15 +117,15 @@ describe("sendPatientMessage", () => {
   test("a clinic's own template is used; saving refuses unknown variables; reset returns to the default", async () => {
     const f = await clinic();
     const by = { actor: { type: "staff" as const, id: randomUUID() } };
-    await expect(saveTemplate(testDb(), f.clinic.id, { kind: "reminder", channel: "sms", body: "See you {{when}}" }, by)).rejects.toBeInstanceOf(ValidationError);
-    await saveTemplate(testDb(), f.clinic.id, { kind: "reminder", channel: "sms", body: "{{clinicName}} expects {{visitFor}} on {{date}} at {{time}}." }, by);
+    await expect(saveTemplate(testDb().forClinic(f.clinic.id), { kind: "reminder", channel: "sms", body: "See you {{when}}" }, by)).rejects.toBeInstanceOf(ValidationError);
+    await saveTemplate(testDb().forClinic(f.clinic.id), { kind: "reminder", channel: "sms", body: "{{clinicName}} expects {{visitFor}} on {{date}} at {{time}}." }, by);
     const patient = await insertPatient(f, { emailMessages: false });
     const a = await insertAppointment(f, { patientAccountId: patient.id });
     const messenger = recordingMessenger();
     await sendPatientMessage(testDb(), { clinicId: f.clinic.id, kind: "reminder", appointmentId: a.id, dedupeKey: `t:${a.id}` }, { messenger, env: LINK_ENV });
     expect(messenger.sms[0]!.body).toMatch(/^Northside Family Practice expects you on .+ at .+\.$/);
 
-    const reset = await resetTemplate(testDb(), f.clinic.id, { kind: "reminder", channel: "sms" }, by);
+    const reset = await resetTemplate(testDb().forClinic(f.clinic.id), { kind: "reminder", channel: "sms" }, by);
     expect(reset.custom).toBe(false);
     expect(reset.body).toContain("Reminder from {{clinicName}}");
   });
@@ -321,19 +321,19 @@ describe("clinic message settings", () => {
   test("quiet hours and reminder times are saved; bad input is refused with field errors", async () => {
     const f = await clinic();
     const by = { actor: { type: "staff" as const, id: randomUUID() } };
-    expect(await saveMessageSettings(testDb(), f.clinic.id, { quietHoursStart: "22:00", quietHoursEnd: "07:30", reminderOffsetsMin: [120, 2880, 120] }, by)).toEqual({
+    expect(await saveMessageSettings(testDb().forClinic(f.clinic.id), { quietHoursStart: "22:00", quietHoursEnd: "07:30", reminderOffsetsMin: [120, 2880, 120] }, by)).toEqual({
       quietHours: { startMin: 1320, endMin: 450 },
       reminderOffsetsMin: [2880, 120],
     });
-    expect(await readMessageSettings(testDb(), f.clinic.id)).toEqual({ quietHours: { startMin: 1320, endMin: 450 }, reminderOffsetsMin: [2880, 120] });
-    expect((await saveMessageSettings(testDb(), f.clinic.id, { quietHoursStart: "", quietHoursEnd: "", reminderOffsetsMin: [] }, by)).quietHours).toBeNull();
+    expect(await readMessageSettings(testDb().forClinic(f.clinic.id))).toEqual({ quietHours: { startMin: 1320, endMin: 450 }, reminderOffsetsMin: [2880, 120] });
+    expect((await saveMessageSettings(testDb().forClinic(f.clinic.id), { quietHoursStart: "", quietHoursEnd: "", reminderOffsetsMin: [] }, by)).quietHours).toBeNull();
     for (const bad of [
       { quietHoursStart: "22:00", quietHoursEnd: "", reminderOffsetsMin: [120] },
       { quietHoursStart: "25:00", quietHoursEnd: "07:00", reminderOffsetsMin: [120] },
       { quietHoursStart: null, quietHoursEnd: null, reminderOffsetsMin: [0] },
       { quietHoursStart: null, quietHoursEnd: null, reminderOffsetsMin: [1, 2, 3, 4, 5, 6] },
     ]) {
-      await expect(saveMessageSettings(testDb(), f.clinic.id, bad, by)).rejects.toBeInstanceOf(ValidationError);
+      await expect(saveMessageSettings(testDb().forClinic(f.clinic.id), bad, by)).rejects.toBeInstanceOf(ValidationError);
     }
   });
 });

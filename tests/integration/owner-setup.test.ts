@@ -125,7 +125,7 @@ describe("logo uploads", () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(WEBP)).toBe(true);
     expect(served.headers.get("Cache-Control")).toContain("immutable");
 
-    await uploadClinicLogo(db(), f.clinic.id, PNG, by(), new Date(v1 + 60_000));
+    await uploadClinicLogo(db().forClinic(f.clinic.id), PNG, by(), new Date(v1 + 60_000));
     const second = await resolveSite(f.host, "localhost", testDb());
     if (second.kind !== "clinic") throw new Error("clinic site expected");
     expect(second.clinic.logoVersion).toBe(v1 + 60_000);
@@ -173,7 +173,7 @@ describe("colours", () => {
       .forClinic(f.clinic.id)
       .tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: f.clinic.id }, select: { name: true, colorPrimary: true } }));
     const error = await validationOf(
-      updateClinicProfile(db(), f.clinic.id, { name: "Renamed clinic", tagline: "", description: "", contactPhone: "", contactEmail: "not-an-email", website: "ftp://x", colorPrimary: "#fde047", colorAccent: "#f59e0b" }, by())
+      updateClinicProfile(db().forClinic(f.clinic.id), { name: "Renamed clinic", tagline: "", description: "", contactPhone: "", contactEmail: "not-an-email", website: "ftp://x", colorPrimary: "#fde047", colorAccent: "#f59e0b" }, by())
     );
     expect(error.errors.map((e) => e.path).sort()).toEqual(["colorPrimary", "contactEmail", "website"]);
     const after = await db()
@@ -187,8 +187,7 @@ describe("profile changes take effect at once", () => {
   it("the site and the marketplace index show the new name and tagline in the same moment", async () => {
     await resolveSite(f.host, "localhost", testDb()); // warm the site cache
     const { changed } = await updateClinicProfile(
-      db(),
-      f.clinic.id,
+      db().forClinic(f.clinic.id),
       {
         name: "Harbour Health",
         tagline: "Walk-ins welcome",
@@ -223,8 +222,7 @@ describe("profile changes take effect at once", () => {
         .tx((tx) => tx.auditEvent.count({ where: { action: "clinic.profile_updated" } }));
     const n = await count();
     const { changed } = await updateClinicProfile(
-      db(),
-      f.clinic.id,
+      db().forClinic(f.clinic.id),
       {
         name: "Harbour Health",
         tagline: "Walk-ins welcome",
@@ -244,8 +242,8 @@ describe("profile changes take effect at once", () => {
 
 describe("locations and opening hours", () => {
   it("saves several intervals a day, closed days and a late evening running to midnight", async () => {
-    const created = await createLocation(db(), f.clinic.id, locationInput(), by());
-    const saved = (await listLocationsForSetup(db(), f.clinic.id)).find((l) => l.id === created.id)!;
+    const created = await createLocation(db().forClinic(f.clinic.id), locationInput(), by());
+    const saved = (await listLocationsForSetup(db().forClinic(f.clinic.id))).find((l) => l.id === created.id)!;
     expect(saved.openingHours.mon).toEqual(HOURS.mon);
     expect(saved.openingHours.wed).toEqual([]);
     expect(saved.openingHours.thu).toEqual([{ open: "20:00", close: "24:00" }]);
@@ -255,8 +253,7 @@ describe("locations and opening hours", () => {
   it("refuses overlapping intervals, closing before opening, bad times and a missing day, on the day's row", async () => {
     const overlap = await validationOf(
       createLocation(
-        db(),
-        f.clinic.id,
+        db().forClinic(f.clinic.id),
         locationInput(
           {},
           {
@@ -271,23 +268,23 @@ describe("locations and opening hours", () => {
       )
     );
     expect(overlap.errors).toEqual([{ path: "openingHours.mon.1", message: "11:30–14:00 overlaps 08:00–12:00" }]);
-    const backwards = await validationOf(createLocation(db(), f.clinic.id, locationInput({}, { ...HOURS, tue: [{ open: "18:00", close: "08:00" }] }), by()));
+    const backwards = await validationOf(createLocation(db().forClinic(f.clinic.id), locationInput({}, { ...HOURS, tue: [{ open: "18:00", close: "08:00" }] }), by()));
     expect(backwards.errors).toEqual([{ path: "openingHours.tue.0", message: "The opening time must be earlier than the closing time." }]);
-    const badTime = await validationOf(createLocation(db(), f.clinic.id, locationInput({}, { ...HOURS, sat: [{ open: "25:00", close: "26:00" }] }), by()));
+    const badTime = await validationOf(createLocation(db().forClinic(f.clinic.id), locationInput({}, { ...HOURS, sat: [{ open: "25:00", close: "26:00" }] }), by()));
     expect(badTime.errors[0]!.path).toMatch(/^openingHours\.sat\.0/);
     const { sun: _sun, ...sixDays } = HOURS;
-    const missing = await validationOf(createLocation(db(), f.clinic.id, locationInput({}, sixDays), by()));
+    const missing = await validationOf(createLocation(db().forClinic(f.clinic.id), locationInput({}, sixDays), by()));
     expect(missing.errors[0]!.path).toBe("openingHours.sun");
-    const coords = await validationOf(createLocation(db(), f.clinic.id, locationInput({ latitude: "91", longitude: "" }), by()));
+    const coords = await validationOf(createLocation(db().forClinic(f.clinic.id), locationInput({ latitude: "91", longitude: "" }), by()));
     expect(coords.errors.map((e) => e.path)).toEqual(["latitude"]);
-    const country = await validationOf(createLocation(db(), f.clinic.id, locationInput({ country: "XX" }), by()));
+    const country = await validationOf(createLocation(db().forClinic(f.clinic.id), locationInput({ country: "XX" }), by()));
     expect(country.errors.map((e) => e.path)).toEqual(["country"]);
-    const names = (await listLocationsForSetup(db(), f.clinic.id)).map((l) => l.name);
+    const names = (await listLocationsForSetup(db().forClinic(f.clinic.id))).map((l) => l.name);
     expect(names.filter((n) => n === "Uptown")).toHaveLength(1);
   });
 
   it("an edit is audited with what changed; the slot engine's location row changes with it", async () => {
-    const { changed } = await updateLocation(db(), f.clinic.id, f.locationId, locationInput({ name: "Main site" }, { ...HOURS, sat: [{ open: "09:00", close: "13:00" }] }), by());
+    const { changed } = await updateLocation(db().forClinic(f.clinic.id), f.locationId, locationInput({ name: "Main site" }, { ...HOURS, sat: [{ open: "09:00", close: "13:00" }] }), by());
     expect(changed).toEqual(expect.arrayContaining(["openingHours", "addressLine1"]));
     const row = await db()
       .forClinic(f.clinic.id)
@@ -325,27 +322,27 @@ describe("rooms", () => {
   }
 
   it("a room a future visit uses can be neither deleted, deactivated nor retyped; the refusal says why", async () => {
-    const room = await addRoom(db(), f.clinic.id, f.locationId, { name: "Therapy 1", type: "therapy" }, by());
+    const room = await addRoom(db().forClinic(f.clinic.id), f.locationId, { name: "Therapy 1", type: "therapy" }, by());
     await visitIn(room.id, new Date(Date.now() + 3 * 86_400_000), "confirmed");
-    await expect(deleteRoom(db(), f.clinic.id, room.id, by())).rejects.toThrow(ConflictError);
-    await expect(deleteRoom(db(), f.clinic.id, room.id, by())).rejects.toThrow(/Therapy 1 cannot be deleted: 1 upcoming visit uses it/);
-    await expect(updateRoom(db(), f.clinic.id, room.id, { name: "Therapy 1", type: "therapy", active: false }, by())).rejects.toThrow(/cannot be deactivated/);
-    await expect(updateRoom(db(), f.clinic.id, room.id, { name: "Therapy 1", type: "equipment", active: true }, by())).rejects.toThrow(/cannot be changed to equipment/);
+    await expect(deleteRoom(db().forClinic(f.clinic.id), room.id, by())).rejects.toThrow(ConflictError);
+    await expect(deleteRoom(db().forClinic(f.clinic.id), room.id, by())).rejects.toThrow(/Therapy 1 cannot be deleted: 1 upcoming visit uses it/);
+    await expect(updateRoom(db().forClinic(f.clinic.id), room.id, { name: "Therapy 1", type: "therapy", active: false }, by())).rejects.toThrow(/cannot be deactivated/);
+    await expect(updateRoom(db().forClinic(f.clinic.id), room.id, { name: "Therapy 1", type: "equipment", active: true }, by())).rejects.toThrow(/cannot be changed to equipment/);
     // Renaming is fine: the visit keeps its room.
-    expect((await updateRoom(db(), f.clinic.id, room.id, { name: "Therapy one", type: "therapy", active: true }, by())).changed).toEqual(["name"]);
-    const listed = (await listLocationsForSetup(db(), f.clinic.id)).find((l) => l.id === f.locationId)!.rooms.find((r) => r.id === room.id)!;
+    expect((await updateRoom(db().forClinic(f.clinic.id), room.id, { name: "Therapy one", type: "therapy", active: true }, by())).changed).toEqual(["name"]);
+    const listed = (await listLocationsForSetup(db().forClinic(f.clinic.id))).find((l) => l.id === f.locationId)!.rooms.find((r) => r.id === room.id)!;
     expect(listed).toMatchObject({ name: "Therapy one", futureVisits: 1, active: true });
   });
 
   it("a room with past or cancelled visits only is deactivated, not deleted; an unused one is deleted", async () => {
-    const used = await addRoom(db(), f.clinic.id, f.locationId, { name: "Old room", type: "consultation" }, by());
+    const used = await addRoom(db().forClinic(f.clinic.id), f.locationId, { name: "Old room", type: "consultation" }, by());
     await visitIn(used.id, new Date(Date.now() - 7 * 86_400_000), "completed");
     await visitIn(used.id, new Date(Date.now() + 7 * 86_400_000), "cancelled");
-    await expect(deleteRoom(db(), f.clinic.id, used.id, by())).rejects.toThrow(/stays on record\. Deactivate it instead/);
-    expect((await updateRoom(db(), f.clinic.id, used.id, { name: "Old room", type: "consultation", active: false }, by())).changed).toEqual(["active"]);
+    await expect(deleteRoom(db().forClinic(f.clinic.id), used.id, by())).rejects.toThrow(/stays on record\. Deactivate it instead/);
+    expect((await updateRoom(db().forClinic(f.clinic.id), used.id, { name: "Old room", type: "consultation", active: false }, by())).changed).toEqual(["active"]);
 
-    const unused = await addRoom(db(), f.clinic.id, f.locationId, { name: "Spare", type: "private" }, by());
-    await deleteRoom(db(), f.clinic.id, unused.id, by());
+    const unused = await addRoom(db().forClinic(f.clinic.id), f.locationId, { name: "Spare", type: "private" }, by());
+    await deleteRoom(db().forClinic(f.clinic.id), unused.id, by());
     const actions = await db()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.auditEvent.findMany({ where: { targetId: { in: [used.id, unused.id] } }, select: { action: true }, orderBy: { occurredAt: "asc" } }));
@@ -353,21 +350,21 @@ describe("rooms", () => {
   });
 
   it("a room needs a known type", async () => {
-    const error = await validationOf(addRoom(db(), f.clinic.id, f.locationId, { name: "X", type: "kitchen" as never }, by()));
+    const error = await validationOf(addRoom(db().forClinic(f.clinic.id), f.locationId, { name: "X", type: "kitchen" as never }, by()));
     expect(error.errors[0]!.path).toBe("type");
   });
 });
 
 describe("booking policy and reminders", () => {
   it("the clinic's cancellation window is the default for new services and, when asked, applies to every service", async () => {
-    const kept = await saveCancellationPolicy(db(), f.clinic.id, { hours: 24, applyToServices: false }, by());
+    const kept = await saveCancellationPolicy(db().forClinic(f.clinic.id), { hours: 24, applyToServices: false }, by());
     expect(kept).toEqual({ windowMin: 1440, servicesChanged: 0 });
-    expect(await clinicDefaultCancellationWindowMin(db(), f.clinic.id)).toBe(1440);
-    expect((await readCancellationPolicy(db(), f.clinic.id)).serviceWindows).toEqual([{ windowMin: 2880, services: 1 }]);
-    const applied = await saveCancellationPolicy(db(), f.clinic.id, { hours: 12, applyToServices: true }, by());
+    expect(await clinicDefaultCancellationWindowMin(db().forClinic(f.clinic.id))).toBe(1440);
+    expect((await readCancellationPolicy(db().forClinic(f.clinic.id))).serviceWindows).toEqual([{ windowMin: 2880, services: 1 }]);
+    const applied = await saveCancellationPolicy(db().forClinic(f.clinic.id), { hours: 12, applyToServices: true }, by());
     expect(applied).toEqual({ windowMin: 720, servicesChanged: 1 });
-    expect((await readCancellationPolicy(db(), f.clinic.id)).serviceWindows).toEqual([{ windowMin: 720, services: 1 }]);
-    const error = await validationOf(saveCancellationPolicy(db(), f.clinic.id, { hours: 24 * 15, applyToServices: true }, by()));
+    expect((await readCancellationPolicy(db().forClinic(f.clinic.id))).serviceWindows).toEqual([{ windowMin: 720, services: 1 }]);
+    const error = await validationOf(saveCancellationPolicy(db().forClinic(f.clinic.id), { hours: 24 * 15, applyToServices: true }, by()));
     expect(error.errors[0]!.message).toMatch(/At most 336 hours/);
   });
 
@@ -378,7 +375,7 @@ describe("booking policy and reminders", () => {
       form: { intent: "reminders", offsetValue: ["2", "1", "30"], offsetUnit: ["hours", "days", "minutes"], quietHoursStart: "22:00", quietHoursEnd: "07:30" },
     });
     expect(ok.status).toBe(200);
-    expect(await readMessageSettings(db(), f.clinic.id)).toEqual({ quietHours: { startMin: 1320, endMin: 450 }, reminderOffsetsMin: [1440, 120, 30] });
+    expect(await readMessageSettings(db().forClinic(f.clinic.id))).toEqual({ quietHours: { startMin: 1320, endMin: 450 }, reminderOffsetsMin: [1440, 120, 30] });
     const tooFar = await callPanel<{ errors: Record<string, string> }>(settingsPage, "/panel/settings", { host: f.host, cookie: f.cookies.owner, form: { intent: "reminders", offsetValue: ["15"], offsetUnit: ["days"], quietHoursOff: "on" } });
     expect(tooFar.status).toBe(422);
     expect(tooFar.data.errors["reminderOffsetsMin.0"]).toMatch(/At most 14 days/);

@@ -42,7 +42,7 @@ async function holdFirstTime(f: ScheduleFixture, heldBy: string, days = 3) {
   const step = await bookingStep(testDb(), f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", day: day(f, days) });
   if ("redirect" in step || step.step !== "time") throw new Error("expected the time step");
   const time = step.times[0]!;
-  const held = await holdTime(testDb(), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time.practitionerId, start: new Date(time.start), heldBy }, anonymous);
+  const held = await holdTime(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time.practitionerId, start: new Date(time.start), heldBy }, anonymous);
   if (!held.ok) throw new Error(held.message);
   return held.holdId;
 }
@@ -150,10 +150,10 @@ describe("the family", () => {
       .tx((tx) =>
         bookAppointment(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start: localInstant(f.clinic.timeZone, day(f, 5), "15:00"), patient: { patientAccountId: f.patientId, dependentId: gone.id }, channel: "staff" }, staff),
       );
-    expect((await familyOf(db, f.clinic, f.patientId)).map((m) => m.name)).toEqual(["Mia Ient", "Zoe Ient"]);
+    expect((await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).map((m) => m.name)).toEqual(["Mia Ient", "Zoe Ient"]);
 
     expect(await removeDependent(db, { clinicId: f.clinic.id }, f.patientId, gone.id, null)).toMatchObject({ ok: true });
-    expect(await familyOf(db, f.clinic, f.patientId)).toEqual([{ id: kept.id, name: "Zoe Ient", relationship: "Child" }]);
+    expect(await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).toEqual([{ id: kept.id, name: "Zoe Ient", relationship: "Child" }]);
 
     const holdId = await holdFirstTime(f, "browser:family");
     const refused = await confirmBooking(db, f.clinic, { holdId, heldBy: "browser:family", patientAccountId: f.patientId, dependentId: gone.id, note: null });
@@ -186,7 +186,7 @@ describe("the family", () => {
     const answer = await confirmBooking(db, f.clinic, { holdId, heldBy: "browser:mine", patientAccountId: f.patientId, dependentId: theirs.id, note: null });
     expect(answer).toMatchObject({ ok: false, reason: "not-family" });
     expect(await appointmentRow(f, holdId)).toEqual({ status: "held", patientAccountId: null, dependentId: null });
-    expect((await familyOf(db, f.clinic, f.patientId)).length).toBe(0);
+    expect((await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).length).toBe(0);
   });
 
   test("someone added while confirming is added and booked in one go; an expired hold adds nobody", async () => {
@@ -195,7 +195,7 @@ describe("the family", () => {
     const holdId = await holdFirstTime(f, "browser:new");
     const booked = await confirmBooking(db, f.clinic, { holdId, heldBy: "browser:new", patientAccountId: f.patientId, dependentId: null, note: null, newDependent: mia });
     expect(booked).toMatchObject({ ok: true });
-    const [child] = await familyOf(db, f.clinic, f.patientId);
+    const [child] = await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId);
     expect(child).toMatchObject({ name: "Mia Ient" });
     expect(await appointmentRow(f, holdId)).toEqual({ status: "confirmed", patientAccountId: f.patientId, dependentId: child!.id });
 
@@ -203,7 +203,7 @@ describe("the family", () => {
     await db.forClinic(f.clinic.id).tx((tx) => tx.$executeRaw`UPDATE appointments SET hold_expires_at = now() - interval '1 second' WHERE clinic_id = ${f.clinic.id}::uuid AND id = ${late}::uuid`);
     const expired = await confirmBooking(db, f.clinic, { holdId: late, heldBy: "browser:late", patientAccountId: f.patientId, dependentId: null, note: null, newDependent: { ...mia, firstName: "Noah" } });
     expect(expired).toMatchObject({ ok: false, reason: "expired" });
-    expect((await familyOf(db, f.clinic, f.patientId)).map((m) => m.name)).toEqual(["Mia Ient"]);
+    expect((await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).map((m) => m.name)).toEqual(["Mia Ient"]);
   });
 });
 

@@ -58,13 +58,13 @@ async function duplicates() {
 describe("merging duplicate records", () => {
   test("moves the duplicate's visits and notes to the kept record, hides it, and is audited", async () => {
     const { f, brian, dup, visit, note, ownVisit } = await duplicates();
-    const merged = await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: dup }, staff);
+    const merged = await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: dup }, staff);
     if (!merged.ok) throw new Error(merged.message);
     expect(merged.moved).toBe(2);
     expect(await ownerOf(f, "appointment", visit.id)).toBe(brian);
     expect(await ownerOf(f, "chartNote", note)).toBe(brian);
     expect(await ownerOf(f, "appointment", ownVisit.id)).toBe(brian);
-    expect((await findPhonePatients(testDb(), f.clinic, "brian", staff)).map((p) => p.id)).toEqual([brian]);
+    expect((await findPhonePatients(testDb().forClinic(f.clinic.id), f.clinic, "brian", staff)).map((p) => p.id)).toEqual([brian]);
     const audit = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "patient.merged" } }));
@@ -76,26 +76,26 @@ describe("merging duplicate records", () => {
 
   test("undo within 30 days puts back exactly what moved and shows both records again", async () => {
     const { f, brian, dup, visit, note, ownVisit } = await duplicates();
-    const merged = await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: dup }, staff);
+    const merged = await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: dup }, staff);
     if (!merged.ok) throw new Error(merged.message);
-    const undone = await undoPatientMerge(testDb(), f.clinic, merged.mergeId, staff, new Date(Date.now() + 29 * 86_400_000));
+    const undone = await undoPatientMerge(testDb().forClinic(f.clinic.id), f.clinic, merged.mergeId, staff, new Date(Date.now() + 29 * 86_400_000));
     expect(undone).toEqual({ ok: true });
     expect(await ownerOf(f, "appointment", visit.id)).toBe(dup);
     expect(await ownerOf(f, "chartNote", note)).toBe(dup);
     expect(await ownerOf(f, "appointment", ownVisit.id)).toBe(brian);
-    expect((await findPhonePatients(testDb(), f.clinic, "brian", staff)).map((p) => p.id).sort()).toEqual([brian, dup].sort());
+    expect((await findPhonePatients(testDb().forClinic(f.clinic.id), f.clinic, "brian", staff)).map((p) => p.id).sort()).toEqual([brian, dup].sort());
     const audit = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.auditEvent.count({ where: { clinicId: f.clinic.id, action: "patient.merge_undone" } }));
     expect(audit).toBe(1);
-    expect(await undoPatientMerge(testDb(), f.clinic, merged.mergeId, staff)).toMatchObject({ ok: false, message: expect.stringContaining("already undone") });
+    expect(await undoPatientMerge(testDb().forClinic(f.clinic.id), f.clinic, merged.mergeId, staff)).toMatchObject({ ok: false, message: expect.stringContaining("already undone") });
   });
 
   test("undo is refused after 30 days, and nothing moves back", async () => {
     const { f, brian, dup, visit } = await duplicates();
-    const merged = await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: dup }, staff);
+    const merged = await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: dup }, staff);
     if (!merged.ok) throw new Error(merged.message);
-    const late = await undoPatientMerge(testDb(), f.clinic, merged.mergeId, staff, new Date(Date.now() + 31 * 86_400_000));
+    const late = await undoPatientMerge(testDb().forClinic(f.clinic.id), f.clinic, merged.mergeId, staff, new Date(Date.now() + 31 * 86_400_000));
     expect(late).toMatchObject({ ok: false, message: expect.stringContaining("30 days") });
     expect(await ownerOf(f, "appointment", visit.id)).toBe(brian);
   });
@@ -104,13 +104,13 @@ describe("merging duplicate records", () => {
     const { f, brian, dup, visit } = await duplicates();
     const g = await createScheduleFixture({ doctors: 1 });
     const theirs = await named(g, "Brian", "Thompson");
-    expect(await mergePatients(testDb(), g.clinic, { keepId: theirs, mergeId: dup }, staff)).toMatchObject({ ok: false });
-    expect(await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: theirs }, staff)).toMatchObject({ ok: false });
+    expect(await mergePatients(testDb().forClinic(g.clinic.id), g.clinic, { keepId: theirs, mergeId: dup }, staff)).toMatchObject({ ok: false });
+    expect(await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: theirs }, staff)).toMatchObject({ ok: false });
     expect(await ownerOf(f, "appointment", visit.id)).toBe(dup);
 
-    const merged = await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: dup }, staff);
+    const merged = await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: dup }, staff);
     if (!merged.ok) throw new Error(merged.message);
-    expect(await undoPatientMerge(testDb(), g.clinic, merged.mergeId, staff)).toMatchObject({ ok: false, message: expect.stringContaining("no such merge") });
+    expect(await undoPatientMerge(testDb().forClinic(g.clinic.id), g.clinic, merged.mergeId, staff)).toMatchObject({ ok: false, message: expect.stringContaining("no such merge") });
     expect(await testDb().forClinic(g.clinic.id).tx((tx) => recentMerges(tx, g.clinic, brian))).toEqual([]);
     expect(await ownerOf(f, "appointment", visit.id)).toBe(brian);
   });
@@ -126,8 +126,8 @@ describe("merging duplicate records", () => {
 
   test("a record cannot be merged into itself or twice", async () => {
     const { f, brian, dup } = await duplicates();
-    expect(await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: brian }, staff)).toMatchObject({ ok: false, message: "Choose two different records." });
-    expect((await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: dup }, staff)).ok).toBe(true);
-    expect((await mergePatients(testDb(), f.clinic, { keepId: brian, mergeId: dup }, staff)).ok).toBe(false);
+    expect(await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: brian }, staff)).toMatchObject({ ok: false, message: "Choose two different records." });
+    expect((await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: dup }, staff)).ok).toBe(true);
+    expect((await mergePatients(testDb().forClinic(f.clinic.id), f.clinic, { keepId: brian, mergeId: dup }, staff)).ok).toBe(false);
   });
 });

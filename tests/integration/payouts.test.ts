@@ -19,11 +19,11 @@ test("onboarding creates the clinic's account once, stores it, audits each start
   const clinic = await createTestClinic();
   mock.reset();
   const actor = { actor: { type: "staff" as const, id: "owner-1" }, request: null };
-  const first = await startPayoutOnboarding(db, stripe, clinic.id, "owner@clinic.test", urls, actor);
+  const first = await startPayoutOnboarding(db.forClinic(clinic.id), stripe, "owner@clinic.test", urls, actor);
   expect(first.url).toMatch(/^https:\/\/connect\.stripe\.com\//);
-  expect((await payoutStatus(db, clinic.id)).accountRef).toBe(first.accountRef);
+  expect((await payoutStatus(db.forClinic(clinic.id))).accountRef).toBe(first.accountRef);
 
-  const again = await startPayoutOnboarding(db, stripe, clinic.id, "owner@clinic.test", urls, actor);
+  const again = await startPayoutOnboarding(db.forClinic(clinic.id), stripe, "owner@clinic.test", urls, actor);
   expect(again.accountRef).toBe(first.accountRef);
   expect(mock.mutations().map((r) => r.path)).toEqual(["/v1/accounts", "/v1/account_links", "/v1/account_links"]);
   const links = mock.mutations().filter((r) => r.path === "/v1/account_links");
@@ -33,6 +33,6 @@ test("onboarding creates the clinic's account once, stores it, audits each start
   expect(audits).toHaveLength(2);
   expect(audits[0]).toMatchObject({ actorType: "staff", actorId: "owner-1", targetType: "clinic", targetId: clinic.id });
 
-  expect(await refreshPayoutStatus(db, stripe, clinic.id)).toEqual({ accountRef: first.accountRef, chargesEnabled: true, payoutsEnabled: false, detailsSubmitted: true });
-  expect(await payoutStatus(db, clinic.id)).toMatchObject({ chargesEnabled: true, detailsSubmitted: true });
+  expect(await refreshPayoutStatus(db.forClinic(clinic.id), stripe)).toEqual({ accountRef: first.accountRef, chargesEnabled: true, payoutsEnabled: false, detailsSubmitted: true });
+  expect(await payoutStatus(db.forClinic(clinic.id))).toMatchObject({ chargesEnabled: true, detailsSubmitted: true });
 });

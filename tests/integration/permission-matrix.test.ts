@@ -81,7 +81,7 @@ beforeAll(async () => {
       docA = (await tx.clinicDocument.create({ data: { clinicId: a.clinic.id, kind: "licence", title: "Licence", fileName: "licence.pdf", contentType: "application/pdf", sizeBytes: PDF.length, data: Buffer.from(PDF) } })).id;
       inviteA = (await tx.staffInvite.create({ data: { clinicId: a.clinic.id, email: `inv-${randomUUID().slice(0, 6)}@example.com`, roles: ["secretary"], tokenHash: "a".repeat(64), expiresAt: new Date(Date.now() + 86_400_000) } })).id;
     });
-  aKeyId = (await createApiKey(testDb(), a.clinic.id, "A's EHR", "cli")).apiKey.id;
+  aKeyId = (await createApiKey(testDb().forClinic(a.clinic.id), "A's EHR", "cli")).apiKey.id;
   await testDb()
     .forClinic(b.clinic.id)
     .tx(async (tx) => {

@@ -26,7 +26,7 @@ beforeAll(async () => {
       .forClinic(f.clinic.id)
       .tx((tx) => tx.room.create({ data: { clinicId: f.clinic.id, locationId: f.locationId, key: "r-1", name: "Room 1", type: "consultation" } }));
   [aRoomId, bRoomId] = [(await room(a)).id, (await room(b)).id];
-  aKeyId = (await createApiKey(testDb(), a.clinic.id, "A's EHR", "cli")).apiKey.id;
+  aKeyId = (await createApiKey(testDb().forClinic(a.clinic.id), "A's EHR", "cli")).apiKey.id;
 });
 afterAll(releaseAppDb);
 
@@ -60,7 +60,7 @@ describe("another clinic's owner, on their own host, cannot reach this clinic's 
   });
 
   it("A's API key cannot be revoked by B's owner", async () => {
-    const other = (await createApiKey(testDb(), a.clinic.id, "Still A's", "cli")).apiKey.id;
+    const other = (await createApiKey(testDb().forClinic(a.clinic.id), "Still A's", "cli")).apiKey.id;
     const answer = await callPanel(apiKeys, "/panel/api-keys", { host: b.host, cookie: b.cookies.owner, form: { intent: "revoke", apiKeyId: other } });
     expect(answer.status).toBe(404);
     const row = await testDb()

@@ -36,7 +36,7 @@ beforeAll(async () => {
   host = `${fixture.clinic.slug}.localhost:${server.port}`;
   origin = `http://${host}`;
   // A key (and an address) per client: a per-integrator limit then limits each client on its own.
-  for (let i = 0; i < SLOT_CLIENTS; i++) keys.push((await createApiKey(testDb(), fixture.clinic.id, `survival ${i + 1}`, null)).key);
+  for (let i = 0; i < SLOT_CLIENTS; i++) keys.push((await createApiKey(testDb().forClinic(fixture.clinic.id), `survival ${i + 1}`, null)).key);
 }, 300_000);
 
 afterAll(async () => {

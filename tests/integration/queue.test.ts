@@ -59,27 +59,27 @@ describe("ticket numbers", () => {
   test("eight desks checking eight patients in at once get eight different numbers, 1 to 8", async () => {
     const { f, at, visits } = await clinicWithVisits(8);
     const now = at("08:50");
-    const results = await Promise.all(visits.map((v) => checkIn(testDb(), f.clinic, { appointmentId: v.id, via: "desk" }, desk, { now })));
+    const results = await Promise.all(visits.map((v) => checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: v.id, via: "desk" }, desk, { now })));
     expect(results.map((r) => r.number).sort()).toEqual(["A-001", "A-002", "A-003", "A-004", "A-005", "A-006", "A-007", "A-008"]);
   });
 
   test("two desks checking in the same visit at once: one ticket, the other is told", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
-    const tries = await Promise.allSettled([0, 1, 2].map(() => checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") })));
+    const tries = await Promise.allSettled([0, 1, 2].map(() => checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") })));
     expect(tries.filter((t) => t.status === "fulfilled")).toHaveLength(1);
     for (const t of tries) if (t.status === "rejected") expect(t.reason).toBeInstanceOf(ValidationError);
   });
 
   test("a visit is checked in once; the second try says which number it already has", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
-    await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
-    await expect(checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:56") })).rejects.toThrow(/Already checked in as A-001/);
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
+    await expect(checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:56") })).rejects.toThrow(/Already checked in as A-001/);
   });
 
   test("only today's visits are checked in at the desk; the clinic's local day decides", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
     // 23:59 the evening before, local time (already the 10th in UTC for New York? no: 04:59 UTC on the 10th).
-    await expect(checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: new Date(at("00:00").getTime() - MIN) })).rejects.toThrow(/only today's visits/);
+    await expect(checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: new Date(at("00:00").getTime() - MIN) })).rejects.toThrow(/only today's visits/);
   });
 
   test("ticketNumber pads to three digits", () => {
@@ -109,8 +109,8 @@ describe("steps", () => {
   test("a visit goes through the day with its appointment status, history and refusals; undo walks back", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
     const id = visits[0]!.id;
-    const step = (s: "call" | "start" | "finish" | "undo", now: string, roomId?: string) => queueStep(testDb(), f.clinic, { appointmentId: id, step: s, roomId }, desk, { now: at(now) });
-    await checkIn(testDb(), f.clinic, { appointmentId: id, via: "desk" }, desk, { now: at("08:55") });
+    const step = (s: "call" | "start" | "finish" | "undo", now: string, roomId?: string) => queueStep(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: id, step: s, roomId }, desk, { now: at(now) });
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: id, via: "desk" }, desk, { now: at("08:55") });
     expect(await statusOf(f, id)).toBe("checked_in");
     await expect(step("start", "09:00")).rejects.toThrow(ValidationError);
     await expect(step("finish", "09:00")).rejects.toThrow(/call the patient first/);
@@ -138,22 +138,22 @@ describe("steps", () => {
       "checked_in>confirmed",
     ]);
     // Checked in again after the undo: a fresh ticket.
-    expect((await checkIn(testDb(), f.clinic, { appointmentId: id, via: "desk" }, desk, { now: at("09:29") })).number).toMatch(/^A-00[12]$/);
+    expect((await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: id, via: "desk" }, desk, { now: at("09:29") })).number).toMatch(/^A-00[12]$/);
   });
 
   test("a room of another location is refused, and a visit of another clinic is not found", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
     const other = await clinicWithVisits(1);
-    await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
-    await expect(queueStep(testDb(), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: other.f.roomIds[0] }, desk, { now: at("09:00") })).rejects.toThrow(/Choose a room/);
-    await expect(checkIn(testDb(), f.clinic, { appointmentId: other.visits[0]!.id, via: "desk" }, desk, { now: at("08:55") })).rejects.toThrow(/no appointment/);
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
+    await expect(queueStep(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: other.f.roomIds[0] }, desk, { now: at("09:00") })).rejects.toThrow(/Choose a room/);
+    await expect(checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: other.visits[0]!.id, via: "desk" }, desk, { now: at("08:55") })).rejects.toThrow(/no appointment/);
   });
 
   test("a doctor acts only on their own patients", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
-    await expect(checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { doctorId: f.doctorIds[1], now: at("08:55") })).rejects.toThrow(/no appointment/);
-    await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
-    await expect(queueStep(testDb(), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: f.roomIds[0] }, desk, { doctorId: f.doctorIds[1], now: at("09:00") })).rejects.toThrow(/no appointment/);
+    await expect(checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { doctorId: f.doctorIds[1], now: at("08:55") })).rejects.toThrow(/no appointment/);
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
+    await expect(queueStep(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: f.roomIds[0] }, desk, { doctorId: f.doctorIds[1], now: at("09:00") })).rejects.toThrow(/no appointment/);
   });
 });
 
@@ -175,12 +175,12 @@ describe("self check-in", () => {
   test("on the database: too early refused, then checked in by the patient, late after the grace period", async () => {
     const { f, at, visits } = await clinicWithVisits(2);
     const patient: Actor = { type: "patient", id: f.patientId };
-    await expect(checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "self" }, patient, { now: at("07:59") })).rejects.toThrow(/opens an hour before/);
-    const r = await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "self" }, patient, { now: at("08:00") });
+    await expect(checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "self" }, patient, { now: at("07:59") })).rejects.toThrow(/opens an hour before/);
+    const r = await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "self" }, patient, { now: at("08:00") });
     expect(r).toMatchObject({ number: "A-001", late: false });
     // The 09:30 visit, 11 minutes after its start.
-    expect((await checkIn(testDb(), f.clinic, { appointmentId: visits[1]!.id, via: "self" }, patient, { now: at("09:41") })).late).toBe(true);
-    await expect(checkIn(testDb(), f.clinic, { appointmentId: visits[1]!.id, via: "self" }, patient, { now: at("10:00") })).rejects.toThrow(/Already/);
+    expect((await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[1]!.id, via: "self" }, patient, { now: at("09:41") })).late).toBe(true);
+    await expect(checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[1]!.id, via: "self" }, patient, { now: at("10:00") })).rejects.toThrow(/Already/);
   });
 
   test("tokens: bound to the clinic and the appointment; altered or foreign ones are refused", async () => {
@@ -242,18 +242,18 @@ describe("position and estimated wait", () => {
   test("on the database the desk, the board and the patient agree, and the board shows initials only", async () => {
     const { f, at, visits } = await clinicWithVisits(3);
     const now = at("09:00");
-    for (const v of visits) await checkIn(testDb(), f.clinic, { appointmentId: v.id, via: "desk" }, desk, { now });
-    await queueStep(testDb(), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: f.roomIds[0] }, desk, { now });
-    const q = await locationQueue(testDb(), f.clinic, f.locationId, desk, { now });
+    for (const v of visits) await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: v.id, via: "desk" }, desk, { now });
+    await queueStep(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: f.roomIds[0] }, desk, { now });
+    const q = await locationQueue(testDb().forClinic(f.clinic.id), f.clinic, f.locationId, desk, { now });
     const waiting = q.tickets.filter((t) => t.state === "waiting");
     // The called visit (30 min) is ahead of both; the 10:00 visit waits for the 09:30 one too.
     expect(waiting.map((t) => [t.number, t.position, t.estimatedWaitMin])).toEqual([
       ["A-002", 1, 30],
       ["A-003", 2, 60],
     ]);
-    const mine = await patientQueueView(testDb(), f.clinic, visits[2]!.id, now);
+    const mine = await patientQueueView(testDb().forClinic(f.clinic.id), f.clinic, visits[2]!.id, now);
     expect(mine?.ticket).toMatchObject({ number: "A-003", position: 2, estimatedWaitMin: 60 });
-    const board = await boardView(testDb(), f.clinic, f.locationId, now);
+    const board = await boardView(testDb().forClinic(f.clinic.id), f.clinic, f.locationId, now);
     expect(board.called).toEqual([{ number: "A-001", initials: "P. I.", room: "Room 1" }]);
     expect(JSON.stringify(board)).not.toMatch(/Pat|Ient|\+1|"Consultation/);
   });
@@ -263,15 +263,15 @@ describe("you're next", () => {
   test("the first in line is announced once through the outbox, and the next one when they move up", async () => {
     const { f, at, visits } = await clinicWithVisits(2);
     const now = at("08:55");
-    await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now });
-    await checkIn(testDb(), f.clinic, { appointmentId: visits[1]!.id, via: "desk" }, desk, { now });
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now });
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[1]!.id, via: "desk" }, desk, { now });
     const events = () =>
       testDb()
         .forClinic(f.clinic.id)
         .tx((tx) => tx.outboxEvent.findMany({ where: { clinicId: f.clinic.id, name: "queue.youre_next" }, orderBy: { createdAt: "asc" }, select: { data: true } }));
     expect((await events()).map((e) => (e.data as { appointmentId: string }).appointmentId)).toEqual([visits[0]!.id]);
-    await queueStep(testDb(), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: f.roomIds[0] }, desk, { now });
-    await queueStep(testDb(), f.clinic, { appointmentId: visits[0]!.id, step: "undo" }, desk, { now });
+    await queueStep(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, step: "call", roomId: f.roomIds[0] }, desk, { now });
+    await queueStep(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, step: "undo" }, desk, { now });
     // Back in line first: not announced a second time. The second patient moved up once, when the first was called.
     expect((await events()).map((e) => (e.data as { appointmentId: string }).appointmentId)).toEqual([visits[0]!.id, visits[1]!.id]);
   });
@@ -318,7 +318,7 @@ describe("live updates", () => {
       expect(afterRollback).not.toMatch(/event: queue/);
       expect(afterRollback).toMatch(/: heartbeat/);
 
-      await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
+      await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:55") });
       const afterCommit = await readFor(reader, 1_000);
       expect(afterCommit).toMatch(/event: queue\ndata: \{"kind":"ticket","at":"[^"]+"\}/);
       // Nothing about the patient travels in the event.
@@ -418,7 +418,7 @@ describe("workflows", () => {
 
   test("checked in in time: not flagged", async () => {
     const { f, at, visits } = await clinicWithVisits(1);
-    await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:58") });
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("08:58") });
     const { result } = await run(createQueueLateArrival, f, visits[0]!, at("08:00"));
     expect(result).toMatchObject({ flagged: false });
     expect((await flags(f, visits[0]!.id)).lateAt).toBeNull();
@@ -433,7 +433,7 @@ describe("workflows", () => {
     expect(after.status).toBe("confirmed");
     expect(after.noShowProposedAt?.toISOString()).toBe(at("09:30").toISOString());
     // Checking in clears the proposal.
-    await checkIn(testDb(), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("09:31") });
+    await checkIn(testDb().forClinic(f.clinic.id), f.clinic, { appointmentId: visits[0]!.id, via: "desk" }, desk, { now: at("09:31") });
     expect((await flags(f, visits[0]!.id)).noShowProposedAt).toBeNull();
   });
 

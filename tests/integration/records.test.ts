@@ -116,7 +116,7 @@ describe("views are audited", () => {
     });
     expect(page.chart?.notes.length).toBeGreaterThan(0);
     expect(page.record.timeline[0]!.events.map((e) => e.words)).toEqual(["Confirmed by staff"]);
-    await patientCarePlan(testDb(), f.clinic, f.mine, request);
+    await patientCarePlan(testDb().forClinic(f.clinic.id), f.clinic, f.mine, request);
     const rows = await db.tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, occurredAt: { gte: since } }, orderBy: [{ occurredAt: "asc" }, { action: "asc" }] }));
     const key = (x: string[]) => x.join(" ");
     expect(rows.map((r) => key([r.action, r.actorType, r.actorId ?? ""])).sort()).toEqual(

@@ -114,24 +114,24 @@ describe("saving services", () => {
     const f = await createScheduleFixture({ doctors: 2 });
     const parsed = parseServiceForm(form(f, { "discount.0.kind": "weekday", "discount.0.label": "Quiet Tuesdays", "discount.0.percent": "10", "discount.0.weekday.2": "on" }), "USD");
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const created = await createService(testDb(), f.clinic.id, parsed.value, OWNER);
+    const created = await createService(testDb().forClinic(f.clinic.id), parsed.value, OWNER);
     if (!created.ok) throw new Error(JSON.stringify(created.errors));
-    const service = await getService(testDb(), f.clinic.id, created.serviceId);
+    const service = await getService(testDb().forClinic(f.clinic.id), created.serviceId);
     expect(service).toMatchObject({ key: "travel-vaccination-consult", doctorIds: [f.doctorIds[0]], locationIds: [f.locationId], priceMinor: 9500 });
     expect(service.discounts).toEqual([expect.objectContaining({ label: "Quiet Tuesdays", percent: 10, weekdays: [2] })]);
     expect(await publishedRow(f.clinic.id, created.serviceId)).toMatchObject({ name: "Travel vaccination consult", price_minor: 9500 });
 
     // The same name again gets its own key.
-    const again = await createService(testDb(), f.clinic.id, parsed.value, OWNER);
-    expect(again.ok && (await getService(testDb(), f.clinic.id, again.serviceId)).key).toBe("travel-vaccination-consult-2");
+    const again = await createService(testDb().forClinic(f.clinic.id), parsed.value, OWNER);
+    expect(again.ok && (await getService(testDb().forClinic(f.clinic.id), again.serviceId)).key).toBe("travel-vaccination-consult-2");
 
     const cheaper = parseServiceForm(form(f, { price: "80.00" }), "USD");
     if (!cheaper.ok) throw new Error("form");
-    expect((await updateService(testDb(), f.clinic.id, created.serviceId, cheaper.value, OWNER)).ok).toBe(true);
+    expect((await updateService(testDb().forClinic(f.clinic.id), created.serviceId, cheaper.value, OWNER)).ok).toBe(true);
     expect(await publishedRow(f.clinic.id, created.serviceId)).toMatchObject({ price_minor: 8000 });
     const hidden = parseServiceForm(form(f, { visibility: "internal_only" }), "USD");
     if (!hidden.ok) throw new Error("form");
-    await updateService(testDb(), f.clinic.id, created.serviceId, hidden.value, OWNER);
+    await updateService(testDb().forClinic(f.clinic.id), created.serviceId, hidden.value, OWNER);
     expect(await publishedRow(f.clinic.id, created.serviceId)).toBeNull();
 
     const audit = await testDb()
@@ -145,11 +145,11 @@ describe("saving services", () => {
     const [f, other] = await Promise.all([createScheduleFixture(), createScheduleFixture()]);
     const foreign = parseServiceForm(form({ doctorIds: other.doctorIds, locationId: f.locationId }), "USD");
     if (!foreign.ok) throw new Error("form");
-    const refused = await createService(testDb(), f.clinic.id, foreign.value, OWNER);
+    const refused = await createService(testDb().forClinic(f.clinic.id), foreign.value, OWNER);
     expect(!refused.ok && refused.errors.doctors).toMatch(/does not work at this clinic/);
     const roomless = parseServiceForm(form(f, { roomType: "therapy" }), "USD");
     if (!roomless.ok) throw new Error("form");
-    const noRoom = await createService(testDb(), f.clinic.id, roomless.value, OWNER);
+    const noRoom = await createService(testDb().forClinic(f.clinic.id), roomless.value, OWNER);
     expect(!noRoom.ok && noRoom.errors.roomType).toMatch(/never be booked/);
     const count = await testDb()
       .forClinic(f.clinic.id)
@@ -161,7 +161,7 @@ describe("saving services", () => {
     const f = await createScheduleFixture({ doctors: 2 });
     const parsed = parseServiceForm(form(f), "USD");
     if (!parsed.ok) throw new Error("form");
-    const created = await createService(testDb(), f.clinic.id, parsed.value, OWNER);
+    const created = await createService(testDb().forClinic(f.clinic.id), parsed.value, OWNER);
     if (!created.ok) throw new Error("save");
     const now = new Date();
     const slots = await findSlots(testDb(), f.clinic, { serviceId: created.serviceId, from: now, to: new Date(now.getTime() + 3 * 86_400_000) }, now);
@@ -206,7 +206,7 @@ describe("weekly schedules", () => {
     const parsed = parseWeekForm(weekForm(f));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const now = new Date("2027-03-08T12:00:00Z");
-    const saved = await saveWeek(testDb(), f.clinic, parsed.value, OWNER, now);
+    const saved = await saveWeek(testDb().forClinic(f.clinic.id), f.clinic, parsed.value, OWNER, now);
     expect(saved.ok).toBe(true);
 
     // Spring forward: Sunday 14 March 2027; fall back: Sunday 7 November 2027.
@@ -240,13 +240,13 @@ describe("weekly schedules", () => {
     // Existing: 09:00–17:00 every day, with no end date. A summer period overlapping it is refused…
     const summer = parseWeekForm({ ...weekForm(f, { replaces: "", effectiveFrom: "2027-07-01", effectiveTo: "2027-08-31" }) });
     if (!summer.ok) throw new Error("form");
-    const refused = await saveWeek(testDb(), f.clinic, summer.value, OWNER, now);
+    const refused = await saveWeek(testDb().forClinic(f.clinic.id), f.clinic, summer.value, OWNER, now);
     expect(!refused.ok && refused.errors.effectiveFrom).toMatch(/overlap/);
     // …so the open-ended one is ended first, then summer is added.
     const rest = parseWeekForm({ ...weekForm(f, { replaces: "|", effectiveTo: "2027-06-30" }) });
     if (!rest.ok) throw new Error("form");
-    expect((await saveWeek(testDb(), f.clinic, rest.value, OWNER, now)).ok).toBe(true);
-    expect((await saveWeek(testDb(), f.clinic, summer.value, OWNER, now)).ok).toBe(true);
+    expect((await saveWeek(testDb().forClinic(f.clinic.id), f.clinic, rest.value, OWNER, now)).ok).toBe(true);
+    expect((await saveWeek(testDb().forClinic(f.clinic.id), f.clinic, summer.value, OWNER, now)).ok).toBe(true);
     const editor = await scheduleEditor(testDb(), f.clinic, { doctor: f.doctorIds[0] }, OWNER, now);
     expect(editor.doctor && editor.periods.map((p) => p.key)).toEqual(["|2027-06-30", "2027-07-01|2027-08-31"]);
     const september = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: localInstant(TZ, "2027-09-01", "00:00"), to: localInstant(TZ, "2027-09-03", "00:00") }, now);
@@ -263,7 +263,7 @@ describe("weekly schedules", () => {
       .tx((tx) => bookAppointment(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, patient: { patientAccountId: f.patientId }, channel: "staff" }, OWNER, now));
     const parsed = parseWeekForm(weekForm(f));
     if (!parsed.ok) throw new Error("form");
-    const saved = await saveWeek(testDb(), f.clinic, parsed.value, OWNER, now);
+    const saved = await saveWeek(testDb().forClinic(f.clinic.id), f.clinic, parsed.value, OWNER, now);
     expect(saved.ok && saved.outside.map((v) => v.id)).toEqual([visit.id]);
     expect(saved.ok && saved.outside[0]!.patient).toBe("Pat Ient");
     const still = await testDb()
@@ -286,9 +286,9 @@ describe("exceptions and time off", () => {
     const day = utcToZoned(new Date(now.getTime() + 4 * 86_400_000), TZ).date;
     const window = { serviceId: f.serviceId, from: localInstant(TZ, day, "00:00"), to: localInstant(TZ, day, "23:59") };
     expect((await findSlots(testDb(), f.clinic, window, now)).length).toBeGreaterThan(0);
-    const added = await addException(testDb(), f.clinic, { kind: "closure", doctorId: null, locationId: null, start: localInstant(TZ, day, "00:00"), end: localInstant(TZ, day, "23:59"), reason: "Staff training day" }, OWNER, now);
+    const added = await addException(testDb().forClinic(f.clinic.id), f.clinic, { kind: "closure", doctorId: null, locationId: null, start: localInstant(TZ, day, "00:00"), end: localInstant(TZ, day, "23:59"), reason: "Staff training day" }, OWNER, now);
     expect(await findSlots(testDb(), f.clinic, window, now)).toEqual([]);
-    await removeException(testDb(), f.clinic, added.id, OWNER, { confirmed: true });
+    await removeException(testDb().forClinic(f.clinic.id), f.clinic, added.id, OWNER, { confirmed: true });
     expect((await findSlots(testDb(), f.clinic, window, now)).length).toBeGreaterThan(0);
   });
 
@@ -298,7 +298,7 @@ describe("exceptions and time off", () => {
     const day = utcToZoned(new Date(now.getTime() + 5 * 86_400_000), TZ).date;
     const evening = { serviceId: f.serviceId, from: localInstant(TZ, day, "18:00"), to: localInstant(TZ, day, "20:00") };
     expect(await findSlots(testDb(), f.clinic, evening, now)).toEqual([]);
-    await addException(testDb(), f.clinic, { kind: "extra_hours", doctorId: f.doctorIds[0]!, locationId: f.locationId, start: localInstant(TZ, day, "18:00"), end: localInstant(TZ, day, "20:00"), reason: null }, OWNER, now);
+    await addException(testDb().forClinic(f.clinic.id), f.clinic, { kind: "extra_hours", doctorId: f.doctorIds[0]!, locationId: f.locationId, start: localInstant(TZ, day, "18:00"), end: localInstant(TZ, day, "20:00"), reason: null }, OWNER, now);
     expect(localStarts(await findSlots(testDb(), f.clinic, evening, now)).get(day)).toEqual(["18:00", "18:30", "19:00", "19:30"]);
   });
 

@@ -89,12 +89,12 @@ describe("where codes may be texted", () => {
   test("the owner's list of countries is checked, saved whole and audited; a bad entry changes nothing", async () => {
     const clinic = await createTestClinic();
     const by = { actor: { type: "staff" as const, id: "00000000-0000-4000-8000-000000000001" } };
-    expect(await saveSmsCountries(testDb(), clinic.id, { countries: " uz, kz;UZ " }, by)).toEqual(["UZ", "KZ"]);
-    const bad = saveSmsCountries(testDb(), clinic.id, { countries: "DE, XX" }, by);
+    expect(await saveSmsCountries(testDb().forClinic(clinic.id), { countries: " uz, kz;UZ " }, by)).toEqual(["UZ", "KZ"]);
+    const bad = saveSmsCountries(testDb().forClinic(clinic.id), { countries: "DE, XX" }, by);
     await expect(bad).rejects.toBeInstanceOf(ValidationError);
     await expect(bad).rejects.toMatchObject({ errors: [{ path: "countries", message: expect.stringMatching(/"XX" is not a country code we know/) }] });
-    expect(await readSmsCountries(testDb(), clinic.id)).toEqual({ own: [], extra: ["UZ", "KZ"] });
-    expect(await saveSmsCountries(testDb(), clinic.id, { countries: "" }, by)).toEqual([]);
+    expect(await readSmsCountries(testDb().forClinic(clinic.id))).toEqual({ own: [], extra: ["UZ", "KZ"] });
+    expect(await saveSmsCountries(testDb().forClinic(clinic.id), { countries: "" }, by)).toEqual([]);
     const audit = await testDb().forClinic(clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { action: "settings.sms_countries_updated" }, orderBy: { occurredAt: "asc" } }));
     expect(audit.map((a) => a.details)).toEqual([{ before: [], after: ["UZ", "KZ"] }, { before: ["UZ", "KZ"], after: [] }]);
   });

@@ -76,7 +76,7 @@ describe("invitations", () => {
     const other = await clinicWithOwner();
     const messenger = await createMessenger({ env, db: testDb() });
     const email = `New.Person-${randomUUID().slice(0, 6)}@Example.com`;
-    const sent = await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id));
+    const sent = await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id));
     expect(sent.ok).toBe(true);
     const token = await tokenSentTo(email.toLowerCase());
     const [row] = await testDb().forClinic(clinic.id).tx((tx) => tx.staffInvite.findMany({ where: { email: email.toLowerCase() } }));
@@ -85,7 +85,7 @@ describe("invitations", () => {
     expect(row!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
 
     // Another clinic's host knows nothing of it.
-    expect(await checkInvite({ db: testDb() }, other.clinic.id, token)).toMatchObject({ ok: false, reason: "invalid" });
+    expect(await checkInvite({ db: testDb().forClinic(other.clinic.id) }, token)).toMatchObject({ ok: false, reason: "invalid" });
     expect(await acceptInvite({ db: testDb() }, other.site, token, { intent: "create-account", name: "Mallory", password: "a long enough password", confirmPassword: "a long enough password" }, freshMeta())).toMatchObject({ ok: false, field: "form" });
 
     // Same password rules as a reset.
@@ -101,30 +101,30 @@ describe("invitations", () => {
     expect((await signInStaff({ db: testDb() }, site, { email, password: "a long enough password" }, freshMeta())).kind).toBe("signed-in");
 
     // Single use.
-    expect(await checkInvite({ db: testDb() }, clinic.id, token)).toMatchObject({ ok: false, reason: "used" });
+    expect(await checkInvite({ db: testDb().forClinic(clinic.id) }, token)).toMatchObject({ ok: false, reason: "used" });
     expect(await acceptInvite({ db: testDb() }, site, token, { intent: "create-account", name: "Again", password: "a long enough password", confirmPassword: "a long enough password" }, freshMeta())).toMatchObject({ ok: false });
 
     // Expiry: the link works until 7 days after it was sent, not a moment later.
     const later = `later-${randomUUID().slice(0, 6)}@example.com`;
     const sentAt = new Date("2026-12-01T12:00:00Z");
-    await changeInvite({ db: testDb(), messenger, now: () => sentAt }, inviteClinic, { intent: "invite", email: later, roles: ["doctor"], specialty: "Dermatology" }, actorOf(owner.id));
+    await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger, now: () => sentAt }, inviteClinic, { intent: "invite", email: later, roles: ["doctor"], specialty: "Dermatology" }, actorOf(owner.id));
     const lateToken = await tokenSentTo(later);
     const justBefore = new Date(sentAt.getTime() + INVITE_DAYS * 86_400_000 - 1);
-    expect(await checkInvite({ db: testDb(), now: () => justBefore }, clinic.id, lateToken)).toMatchObject({ ok: true, roles: ["doctor"] });
-    expect(await checkInvite({ db: testDb(), now: () => new Date(justBefore.getTime() + 1) }, clinic.id, lateToken)).toMatchObject({ ok: false, reason: "expired" });
+    expect(await checkInvite({ db: testDb().forClinic(clinic.id), now: () => justBefore }, lateToken)).toMatchObject({ ok: true, roles: ["doctor"] });
+    expect(await checkInvite({ db: testDb().forClinic(clinic.id), now: () => new Date(justBefore.getTime() + 1) }, lateToken)).toMatchObject({ ok: false, reason: "expired" });
 
     // Re-sending replaces the token; cancelling ends it.
     const [lateInvite] = await testDb().forClinic(clinic.id).tx((tx) => tx.staffInvite.findMany({ where: { email: later } }));
-    expect((await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "resend-invite", inviteId: lateInvite!.id }, actorOf(owner.id))).ok).toBe(true);
+    expect((await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "resend-invite", inviteId: lateInvite!.id }, actorOf(owner.id))).ok).toBe(true);
     const newToken = await tokenSentTo(later);
     expect(newToken).not.toBe(lateToken);
-    expect(await checkInvite({ db: testDb() }, clinic.id, lateToken)).toMatchObject({ ok: false, reason: "invalid" });
-    expect(await checkInvite({ db: testDb() }, clinic.id, newToken)).toMatchObject({ ok: true });
-    expect((await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "cancel-invite", inviteId: lateInvite!.id }, actorOf(owner.id))).ok).toBe(true);
-    expect(await checkInvite({ db: testDb() }, clinic.id, newToken)).toMatchObject({ ok: false, reason: "cancelled" });
+    expect(await checkInvite({ db: testDb().forClinic(clinic.id) }, lateToken)).toMatchObject({ ok: false, reason: "invalid" });
+    expect(await checkInvite({ db: testDb().forClinic(clinic.id) }, newToken)).toMatchObject({ ok: true });
+    expect((await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "cancel-invite", inviteId: lateInvite!.id }, actorOf(owner.id))).ok).toBe(true);
+    expect(await checkInvite({ db: testDb().forClinic(clinic.id) }, newToken)).toMatchObject({ ok: false, reason: "cancelled" });
 
     // Another clinic's owner cannot cancel or re-send it by id.
-    expect(await changeInvite({ db: testDb(), messenger }, other.inviteClinic, { intent: "cancel-invite", inviteId: lateInvite!.id }, actorOf(other.owner.id))).toMatchObject({ ok: false, message: "That invitation does not exist." });
+    expect(await changeInvite({ db: testDb().forClinic(other.inviteClinic.id), messenger }, other.inviteClinic, { intent: "cancel-invite", inviteId: lateInvite!.id }, actorOf(other.owner.id))).toMatchObject({ ok: false, message: "That invitation does not exist." });
 
     expect(await auditActions(clinic.id)).toEqual(expect.arrayContaining(["staff.invited", "staff.invite_accepted", "staff.invite_resent", "staff.invite_cancelled"]));
   });
@@ -133,7 +133,7 @@ describe("invitations", () => {
     const { owner, site, inviteClinic } = await clinicWithOwner();
     const messenger = await createMessenger({ env, db: testDb() });
     const email = `race-${randomUUID().slice(0, 6)}@example.com`;
-    await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id));
+    await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id));
     const token = await tokenSentTo(email);
     const input = { intent: "create-account" as const, name: "Twin", password: "a long enough password", confirmPassword: "a long enough password" };
     const results = await Promise.allSettled([acceptInvite({ db: testDb() }, site, token, input, freshMeta()), acceptInvite({ db: testDb() }, site, token, input, freshMeta())]);
@@ -146,9 +146,9 @@ describe("invitations", () => {
     const elsewhere = await clinicWithOwner();
     const person = await staffOf(elsewhere.clinic.id, "doctor");
     const messenger = await createMessenger({ env, db: testDb() });
-    await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email: person.email, roles: ["doctor", "owner"], specialty: "Cardiology" }, actorOf(owner.id));
+    await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "invite", email: person.email, roles: ["doctor", "owner"], specialty: "Cardiology" }, actorOf(owner.id));
     const token = await tokenSentTo(person.email);
-    expect(await checkInvite({ db: testDb() }, clinic.id, token)).toMatchObject({ ok: true, existingAccount: true });
+    expect(await checkInvite({ db: testDb().forClinic(clinic.id) }, token)).toMatchObject({ ok: true, existingAccount: true });
     // Creating a second account for the address is refused.
     expect(await acceptInvite({ db: testDb() }, site, token, { intent: "create-account", name: "X", password: "a long enough password", confirmPassword: "a long enough password" }, freshMeta())).toMatchObject({ ok: false, field: "form" });
     expect(await acceptInvite({ db: testDb() }, site, token, { intent: "existing-account", password: "wrong password" }, freshMeta())).toMatchObject({ ok: false, field: "password" });
@@ -165,10 +165,10 @@ describe("invitations", () => {
   test("an address that already works here, or already has an open invitation, is refused with a field message", async () => {
     const { owner, inviteClinic } = await clinicWithOwner();
     const messenger = await createMessenger({ env, db: testDb() });
-    expect(await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email: owner.email.toUpperCase(), roles: ["secretary"], specialty: null }, actorOf(owner.id))).toMatchObject({ ok: false, field: "email" });
+    expect(await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "invite", email: owner.email.toUpperCase(), roles: ["secretary"], specialty: null }, actorOf(owner.id))).toMatchObject({ ok: false, field: "email" });
     const email = `twice-${randomUUID().slice(0, 6)}@example.com`;
-    expect((await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id))).ok).toBe(true);
-    expect(await changeInvite({ db: testDb(), messenger }, inviteClinic, { intent: "invite", email, roles: ["doctor"], specialty: null }, actorOf(owner.id))).toMatchObject({ ok: false, field: "email" });
+    expect((await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "invite", email, roles: ["secretary"], specialty: null }, actorOf(owner.id))).ok).toBe(true);
+    expect(await changeInvite({ db: testDb().forClinic(inviteClinic.id), messenger }, inviteClinic, { intent: "invite", email, roles: ["doctor"], specialty: null }, actorOf(owner.id))).toMatchObject({ ok: false, field: "email" });
   });
 });
 
@@ -247,9 +247,9 @@ describe("documents", () => {
       b.set(new TextEncoder().encode("%PDF-1.4"));
       return b;
     };
-    expect(await uploadClinicDocument(testDb(), clinic.id, { kind: "licence", file: { name: "licence.pdf", bytes: pdf(5 * 1024 * 1024 + 1) } }, actorOf(owner.id))).toMatchObject({ ok: false, field: "file" });
-    expect(await uploadClinicDocument(testDb(), clinic.id, { kind: "licence", file: { name: "licence.pdf", bytes: new TextEncoder().encode("<html>not a pdf</html>") } }, actorOf(owner.id))).toMatchObject({ ok: false, field: "file" });
-    expect((await uploadClinicDocument(testDb(), clinic.id, { kind: "licence", file: { name: "licence.pdf", bytes: pdf(5 * 1024 * 1024) } }, actorOf(owner.id))).ok).toBe(true);
+    expect(await uploadClinicDocument(testDb().forClinic(clinic.id), { kind: "licence", file: { name: "licence.pdf", bytes: pdf(5 * 1024 * 1024 + 1) } }, actorOf(owner.id))).toMatchObject({ ok: false, field: "file" });
+    expect(await uploadClinicDocument(testDb().forClinic(clinic.id), { kind: "licence", file: { name: "licence.pdf", bytes: new TextEncoder().encode("<html>not a pdf</html>") } }, actorOf(owner.id))).toMatchObject({ ok: false, field: "file" });
+    expect((await uploadClinicDocument(testDb().forClinic(clinic.id), { kind: "licence", file: { name: "licence.pdf", bytes: pdf(5 * 1024 * 1024) } }, actorOf(owner.id))).ok).toBe(true);
   });
 });
 
@@ -281,7 +281,7 @@ describe("approval and suspension", () => {
 
     // Verify the two documents and connect payouts: now it goes through without an override.
     const owner = await staffOf(f.clinic.id, "owner");
-    for (const kind of ["licence", "insurance"] as const) await uploadClinicDocument(db, f.clinic.id, { kind, file: { name: `${kind}.png`, bytes: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]) } }, actorOf(owner.id));
+    for (const kind of ["licence", "insurance"] as const) await uploadClinicDocument(db.forClinic(f.clinic.id), { kind, file: { name: `${kind}.png`, bytes: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]) } }, actorOf(owner.id));
     const docs = await db.forClinic(f.clinic.id).tx((tx) => tx.clinicDocument.findMany({ select: { id: true } }));
     expect(await decideForClinic(db, f.clinic.id, { intent: "reject-document", documentId: docs[0]!.id, reason: "Blurry scan" }, operator)).toMatchObject({ ok: true });
     for (const d of docs) expect((await decideForClinic(db, f.clinic.id, { intent: "verify-document", documentId: d.id }, operator)).ok).toBe(true);
@@ -313,7 +313,7 @@ describe("approval and suspension", () => {
     const db = testDb();
     const today = utcToZoned(new Date(), f.clinic.timeZone).date;
     const start = localInstant(f.clinic.timeZone, addDays(today, 3), "10:00");
-    const { key } = await createApiKey(db, f.clinic.id, "Clinic software", "cli");
+    const { key } = await createApiKey(db.forClinic(f.clinic.id), "Clinic software", "cli");
     const host = `${f.clinic.slug}.localhost`;
 
     expect((await decideForClinic(db, f.clinic.id, { intent: "suspend", reason: "Licence expired" }, operator)).ok).toBe(true);

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { clinicMemo } from "~/utils/clinic-memo.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 
 export const API_KEY_PREFIX = "msk_";
@@ -85,8 +85,7 @@ function cleanRate(rate: number | null | undefined): number | null {
  * CLI), since it is a share of capacity every clinic uses.
  */
 export async function createApiKey(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   name: string,
   createdBy: string | null,
   opts: { request?: AuditRequestContext | null; rateLimitPerSecond?: number | null } = {},
@@ -94,7 +93,8 @@ export async function createApiKey(
   const label = cleanName(name);
   const rateLimitPerSecond = cleanRate(opts.rateLimitPerSecond);
   const key = generateApiKey();
-  const apiKey = await db.forClinic(clinicId).tx(async (tx) => {
+  const clinicId = db.clinicId;
+  const apiKey = await db.tx(async (tx) => {
     const row = await tx.apiKey.create({
       data: { clinicId, name: label, keyHash: hashApiKey(key), prefix: key.slice(0, SHOWN_PREFIX_LENGTH), createdBy, rateLimitPerSecond },
       select: summarySelect,
@@ -113,23 +113,23 @@ export async function createApiKey(
 }
 
 /** Newest first, revoked ones included (marked), so the owner sees the whole history. */
-export async function listApiKeys(db: Db, clinicId: string): Promise<ApiKeySummary[]> {
-  return db.forClinic(clinicId).tx((tx) => tx.apiKey.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], select: summarySelect }));
+export async function listApiKeys(db: ClinicDb): Promise<ApiKeySummary[]> {
+  return db.tx((tx) => tx.apiKey.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], select: summarySelect }));
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Revokes at once and for good; revoking a revoked key changes nothing. */
 export async function revokeApiKey(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   apiKeyId: string,
   revokedBy: string | null,
   opts: { request?: AuditRequestContext | null; now?: Date } = {},
 ): Promise<ApiKeySummary> {
   if (!UUID_PATTERN.test(apiKeyId)) throw new NotFoundError("There is no API key with this id at this clinic.");
   const now = opts.now ?? new Date();
-  return db.forClinic(clinicId).tx(async (tx) => {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const existing = await tx.apiKey.findUnique({ where: { clinicId_id: { clinicId, id: apiKeyId } }, select: summarySelect });
     if (!existing) throw new NotFoundError("There is no API key with this id at this clinic.");
     if (existing.revokedAt) return existing;
@@ -148,8 +148,7 @@ export async function revokeApiKey(
 
 /** Gives a key its own rate limit, or (null) puts it back on the default; applies within a couple of seconds on every server. */
 export async function setApiKeyRateLimit(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   apiKeyId: string,
   rateLimitPerSecond: number | null,
   changedBy: string | null,
@@ -157,7 +156,8 @@ export async function setApiKeyRateLimit(
 ): Promise<ApiKeySummary> {
   if (!UUID_PATTERN.test(apiKeyId)) throw new NotFoundError("There is no API key with this id at this clinic.");
   const rate = cleanRate(rateLimitPerSecond);
-  return db.forClinic(clinicId).tx(async (tx) => {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const existing = await tx.apiKey.findUnique({ where: { clinicId_id: { clinicId, id: apiKeyId } }, select: summarySelect });
     if (!existing) throw new NotFoundError("There is no API key with this id at this clinic.");
     const row = await tx.apiKey.update({ where: { clinicId_id: { clinicId, id: apiKeyId } }, data: { rateLimitPerSecond: rate }, select: summarySelect });

@@ -45,15 +45,13 @@ export async function listAppointmentsForApi(
 ): Promise<{ appointments: AppointmentBody[]; nextCursor: string | null }> {
   const { from, to } = clinicRange(query, api.clinic.timeZone, MAX_APPOINTMENT_RANGE_DAYS);
   const patientAccountId = api.caller.kind === "patient" ? api.caller.patientAccountId : null;
-  const page = await api.db
-    .forClinic(api.clinic.id)
-    .tx((tx) => listAppointments(tx, api.clinic, { from, to, limit: query.limit, cursor: query.cursor ?? null, patientAccountId }));
+  const page = await api.db.tx((tx) => listAppointments(tx, api.clinic, { from, to, limit: query.limit, cursor: query.cursor ?? null, patientAccountId }));
   return { appointments: page.items.map((r) => serializeAppointment(r, api.clinic.timeZone)), nextCursor: page.nextCursor };
 }
 
 export async function getAppointmentForApi(api: ApiRequest, id: string): Promise<AppointmentBody> {
   if (!UUID.test(id)) notFound();
-  const record = await api.db.forClinic(api.clinic.id).tx((tx) => getAppointment(tx, api.clinic, id));
+  const record = await api.db.tx((tx) => getAppointment(tx, api.clinic, id));
   if (!visibleTo(api, record)) notFound();
   return serializeAppointment(record, api.clinic.timeZone);
 }
@@ -72,7 +70,7 @@ async function offeringAlternatives<T>(
   } catch (error) {
     if (error instanceof SlotTakenError) {
       const search = await wanted();
-      const slots = await alternativeSlots(api.db, api.clinic, { ...search, audience: api.audience }, ALTERNATIVES);
+      const slots = await alternativeSlots(api.rootDb, api.clinic, { ...search, audience: api.audience }, ALTERNATIVES);
       throw new ConflictError<SlotBody>(error.detail, { alternatives: slots.map((s) => serializeSlot(s, api.clinic.timeZone)) });
     }
     throw error;
@@ -126,13 +124,13 @@ export async function createAppointmentForApi(
   // cheapest transaction there is (booking is the hottest write).
   const book = () =>
     refusingDuplicateRef(async () =>
-      idempotency ? runIdempotent(api.db, clinic.id, idempotency, work, reviveAppointment) : { ...(await api.db.forClinic(clinic.id).sqlTx(work)), replayed: false },
+      idempotency ? runIdempotent(api.db, idempotency, work, reviveAppointment) : { ...(await api.db.sqlTx(work)), replayed: false },
     );
   return offeringAlternatives(
     api,
     // A rush for one time goes one attempt at a time in this process, the rest told at once when it
     // is taken; a request with an Idempotency-Key always asks the database, which may hold its answer.
-    () => (idempotency ? book() : bookingOneAtATime(api.db, { clinicId: clinic.id, practitionerId: input.practitionerId, start }, book)),
+    () => (idempotency ? book() : bookingOneAtATime(api.rootDb, { clinicId: clinic.id, practitionerId: input.practitionerId, start }, book)),
     async () => ({ serviceId: input.serviceId, practitionerId: input.practitionerId, locationId: input.locationId ?? null, after: start }),
   );
 }
@@ -147,7 +145,6 @@ export async function cancelAppointmentForApi(
   const { clinic } = api;
   return runIdempotent(
     api.db,
-    clinic.id,
     idempotency,
     async (tx) => {
       const record = await cancelAppointment(
@@ -177,7 +174,6 @@ export async function rescheduleAppointmentForApi(
     () =>
       runIdempotent(
         api.db,
-        clinic.id,
         idempotency,
         async (tx) => {
           const record = await rescheduleAppointment(
@@ -197,7 +193,7 @@ export async function rescheduleAppointmentForApi(
         reviveAppointment,
       ),
     async () => {
-      const current = await api.db.forClinic(clinic.id).tx((tx) => getAppointment(tx, clinic, id));
+      const current = await api.db.tx((tx) => getAppointment(tx, clinic, id));
       return {
         serviceId: current.serviceId,
         practitionerId: input.practitionerId ?? current.practitionerId,

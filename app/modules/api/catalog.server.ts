@@ -16,7 +16,7 @@ function visibleServices(audience: Audience): Prisma.ServiceWhereInput {
 
 export async function getClinicForApi(api: ApiRequest): Promise<ClinicBody> {
   const { clinic } = api;
-  return api.db.forClinic(clinic.id).tx(async (tx) => {
+  return api.db.tx(async (tx) => {
     const row = await tx.clinic.findUniqueOrThrow({
       where: { id: clinic.id },
       select: {
@@ -76,7 +76,7 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function listServicesForApi(api: ApiRequest): Promise<{ services: ServiceBody[] }> {
   const { clinic } = api;
-  return api.db.forClinic(clinic.id).tx(async (tx) => {
+  return api.db.tx(async (tx) => {
     const services = await tx.service.findMany({ where: visibleServices(api.audience), orderBy: [{ position: "asc" }, { name: "asc" }, { id: "asc" }] });
     const ids = services.map((s) => s.id);
     const categories = await tx.serviceCategory.findMany({ select: { id: true, name: true } });
@@ -137,7 +137,7 @@ export async function listServicesForApi(api: ApiRequest): Promise<{ services: S
 }
 
 export async function listPractitionersForApi(api: ApiRequest): Promise<{ practitioners: PractitionerBody[] }> {
-  return api.db.forClinic(api.clinic.id).tx(async (tx) => {
+  return api.db.tx(async (tx) => {
     const memberships = await tx.clinicMembership.findMany({
       where: { role: "doctor", active: true },
       select: { id: true, specialty: true, workStatus: true, staffUser: { select: { name: true } } },

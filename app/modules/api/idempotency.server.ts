@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { DomainError } from "~/utils/errors.server";
 import { problemType } from "~/utils/problem.server";
 import { badRequest } from "./problems.server";
@@ -83,15 +83,15 @@ export interface IdempotentAnswer<T> extends Answer<T> {
  * above. `revive` turns a stored body back into the answer's shape (jsonb does not keep key order).
  */
 export async function runIdempotent<T>(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   scope: IdempotencyScope | null,
   work: (tx: Tx) => Promise<Answer<T>>,
   revive: (stored: unknown) => T,
 ): Promise<IdempotentAnswer<T>> {
-  if (!scope) return { ...(await db.forClinic(clinicId).tx(work)), replayed: false };
+  if (!scope) return { ...(await db.tx(work)), replayed: false };
+  const clinicId = db.clinicId;
   const hash = requestHash(scope.method, scope.path, scope.body);
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     // Claims the key, or takes over its row when older than 24 hours. A fresh row of an earlier
     // request is left alone (but locked until this transaction ends) and nothing is returned.
     const claimed = await tx.$queryRaw<{ claimed: boolean }[]>`

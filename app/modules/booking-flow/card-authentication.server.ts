@@ -26,7 +26,7 @@ import { PaymentProviderUnavailableError } from "~/modules/payments/provider";
 import type { Actor } from "~/lib/actor";
 import { confirmHold, HoldExpiredError } from "~/modules/scheduling/booking.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { log } from "~/utils/log.server";
 
@@ -71,9 +71,9 @@ export interface AuthenticationRequest {
  * The booking waits for the bank: the hold is kept until the deadline and what the patient chose
  * is remembered. A hold that ran out meanwhile throws HoldExpiredError (the caller lets the payment go).
  */
-export async function waitForAuthentication(db: Db, provider: PaymentProvider, clinic: ClinicRef, req: AuthenticationRequest, now = new Date()): Promise<WaitingAuthentication> {
+export async function waitForAuthentication(db: ClinicDb, provider: PaymentProvider, clinic: ClinicRef, req: AuthenticationRequest, now = new Date()): Promise<WaitingAuthentication> {
   const expiresAt = new Date(now.getTime() + AUTHENTICATION_MINUTES * 60_000);
-  const id = await db.forClinic(clinic.id).tx(async (tx) => {
+  const id = await db.tx(async (tx) => {
     const [hold] = await tx.$queryRaw<{ hold_expires_at: Date }[]>`
       SELECT hold_expires_at FROM appointments
        WHERE clinic_id = ${clinic.id}::uuid AND id = ${req.holdId}::uuid AND status = 'held' AND held_by = ${req.heldBy} AND hold_expires_at > ${now}
@@ -186,9 +186,9 @@ export interface FinishRequest {
 }
 
 /** The patient's check, if it is theirs, this browser's and this clinic's (RLS scopes the clinic). */
-async function ownRow(db: Db, clinic: ClinicRef, req: FinishRequest): Promise<Row | null> {
+async function ownRow(db: ClinicDb, clinic: ClinicRef, req: FinishRequest): Promise<Row | null> {
   if (!UUID.test(req.authenticationId)) return null;
-  const row = await db.forClinic(clinic.id).tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: req.authenticationId } } }));
+  const row = await db.tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: req.authenticationId } } }));
   if (!row || row.patientAccountId !== req.patientAccountId || row.heldBy !== req.heldBy || row.appointmentId !== req.holdId) return null;
   return row;
 }
@@ -196,12 +196,12 @@ async function ownRow(db: Db, clinic: ClinicRef, req: FinishRequest): Promise<Ro
 /** After the bank was answered on the page: finish the booking, or leave nothing behind. */
 export async function finishAuthentication(db: Db, provider: PaymentProvider, clinic: ClinicRef, req: FinishRequest, audit: AuditRequestContext | null, now = new Date()): Promise<FinishAnswer> {
   const actor: Actor = { type: "patient", id: req.patientAccountId, request: audit };
-  const row = await ownRow(db, clinic, req);
+  const row = await ownRow(db.forClinic(clinic.id), clinic, req);
   if (!row) return { ok: false, reason: "not-found", message: NOT_FOUND };
   if (row.status === "succeeded") return { ok: true, appointmentId: row.appointmentId };
   if (row.status !== "waiting") return { ok: false, reason: "card", message: "This card check has ended. Confirm your booking again, with this card or another one." };
   if (row.expiresAt.getTime() <= now.getTime()) {
-    await lapseAuthentication(db, provider, clinic.id, row.id, now);
+    await lapseAuthentication(db.forClinic(clinic.id), provider, row.id, now);
     return { ok: false, reason: "expired", message: TOO_LATE };
   }
 
@@ -279,12 +279,12 @@ export async function finishAuthentication(db: Db, provider: PaymentProvider, cl
 }
 
 /** The patient stopped the bank's check (or chose another card): the payment goes, the time stays held. */
-export async function stopAuthentication(db: Db, provider: PaymentProvider, clinic: ClinicRef, req: FinishRequest, audit: AuditRequestContext | null, now = new Date()): Promise<FinishAnswer> {
+export async function stopAuthentication(db: ClinicDb, provider: PaymentProvider, clinic: ClinicRef, req: FinishRequest, audit: AuditRequestContext | null, now = new Date()): Promise<FinishAnswer> {
   const row = await ownRow(db, clinic, req);
   if (!row) return { ok: false, reason: "not-found", message: NOT_FOUND };
   if (row.status === "waiting") {
     await letPaymentGo(provider, row);
-    await db.forClinic(clinic.id).tx(async (tx) => {
+    await db.tx(async (tx) => {
       const locked = await lockRow(tx, clinic.id, row.id);
       if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "cancelled", null, { type: "patient", id: req.patientAccountId, request: audit }, now);
     });
@@ -296,11 +296,11 @@ export async function stopAuthentication(db: Db, provider: PaymentProvider, clin
  * A new confirmation of the same hold replaces a check still waiting (the patient reloaded the
  * page or chose another card): its payment goes first.
  */
-export async function dropWaitingAuthentication(db: Db, provider: PaymentProvider, clinic: ClinicRef, holdId: string, actor: Actor, now = new Date()) {
-  const waiting = await db.forClinic(clinic.id).tx((tx) => tx.cardAuthentication.findMany({ where: { clinicId: clinic.id, appointmentId: holdId, status: "waiting" } }));
+export async function dropWaitingAuthentication(db: ClinicDb, provider: PaymentProvider, clinic: ClinicRef, holdId: string, actor: Actor, now = new Date()) {
+  const waiting = await db.tx((tx) => tx.cardAuthentication.findMany({ where: { clinicId: clinic.id, appointmentId: holdId, status: "waiting" } }));
   for (const row of waiting) {
     await letPaymentGo(provider, row);
-    await db.forClinic(clinic.id).tx(async (tx) => {
+    await db.tx(async (tx) => {
       const locked = await lockRow(tx, clinic.id, row.id);
       if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "cancelled", null, actor, now);
     });
@@ -311,12 +311,13 @@ export async function dropWaitingAuthentication(db: Db, provider: PaymentProvide
  * The deadline passed and nobody finished (the patient left): the payment goes and the hold is
  * released, so the time is free again. Does nothing to a check that already ended. Safe to repeat.
  */
-export async function lapseAuthentication(db: Db, provider: PaymentProvider, clinicId: string, authenticationId: string, now = new Date()): Promise<"lapsed" | "ended" | "not-yet"> {
-  const row = await db.forClinic(clinicId).tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId, id: authenticationId } } }));
+export async function lapseAuthentication(db: ClinicDb, provider: PaymentProvider, authenticationId: string, now = new Date()): Promise<"lapsed" | "ended" | "not-yet"> {
+  const clinicId = db.clinicId;
+  const row = await db.tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId, id: authenticationId } } }));
   if (!row || row.status !== "waiting") return "ended";
   if (row.expiresAt.getTime() > now.getTime()) return "not-yet";
   await letPaymentGo(provider, row);
-  await db.forClinic(clinicId).tx(async (tx) => {
+  await db.tx(async (tx) => {
     const locked = await lockRow(tx, clinicId, row.id);
     if (locked?.status === "waiting") await endWithoutBooking(tx, clinicId, locked, "abandoned", "not_finished", { type: "system", id: null }, now);
   });

@@ -8,7 +8,7 @@ import type { Actor } from "~/lib/actor";
 import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb, Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { buildCalendar, daysIn, firstDayOf, monthOf, shiftMonth, type CalendarMonth } from "./calendar";
 import { loadBookingCatalog, type BookableService, type BookingCatalog, type BookingDoctor, type BookingLocation } from "./catalog.server";
@@ -196,16 +196,14 @@ export type HoldAnswer = { ok: true; holdId: string } | { ok: false; message: st
 
 /** Holds the chosen time for this browser; a time someone else just took is a plain message. */
 export async function holdTime(
-  db: Db,
+  db: ClinicDb,
   clinic: ClinicRef,
   req: { serviceId: string; locationId: string; practitionerId: string; start: Date; heldBy: string },
   actor: Actor,
   now = new Date(),
 ): Promise<HoldAnswer> {
   try {
-    const hold = await db
-      .forClinic(clinic.id)
-      .tx((tx) => placeHold(tx, clinic, { serviceId: req.serviceId, practitionerId: req.practitionerId, locationId: req.locationId, start: req.start, heldBy: req.heldBy, channel: "clinic_site" }, actor, now));
+    const hold = await db.tx((tx) => placeHold(tx, clinic, { serviceId: req.serviceId, practitionerId: req.practitionerId, locationId: req.locationId, start: req.start, heldBy: req.heldBy, channel: "clinic_site" }, actor, now));
     return { ok: true, holdId: hold.id };
   } catch (error) {
     if (error instanceof SlotTakenError || error instanceof ConflictError) return { ok: false, message: "Sorry, someone just took this time. Here are the times still free." };
@@ -294,8 +292,8 @@ export interface FamilyMember {
 }
 
 /** The family members on a patient's account, for "who is this visit for"; removed ones never appear. */
-export async function familyOf(db: Db, clinic: ClinicRef, patientAccountId: string): Promise<FamilyMember[]> {
-  const rows = await db.forClinic(clinic.id).tx((tx) => activeDependents(tx, patientAccountId));
+export async function familyOf(db: ClinicDb, clinic: ClinicRef, patientAccountId: string): Promise<FamilyMember[]> {
+  const rows = await db.tx((tx) => activeDependents(tx, patientAccountId));
   return rows.map((d) => ({ id: d.id, name: d.name, relationship: d.relationshipLabel }));
 }
 
@@ -340,7 +338,7 @@ export async function confirmBooking(
     if (hold.depositMinor > 0) {
       if (!payment?.form) return { ok: false, reason: "card", field: "card", message: "Choose a card for the deposit." };
       // A check with the bank still open for this time (a reloaded page, another card) ends first.
-      await dropWaitingAuthentication(db, payment.provider, clinic, hold.id, actor, now);
+      await dropWaitingAuthentication(db.forClinic(clinic.id), payment.provider, clinic, hold.id, actor, now);
       const terms = await db.forClinic(clinic.id).tx((tx) => heldVisitTerms(tx, clinic.id));
       platformFeeBps = terms.platform_fee_bps;
       const card = await chosenCard(db, payment.provider, payment.patient, payment.form);
@@ -357,7 +355,7 @@ export async function confirmBooking(
     }
     if (plan?.authentication && payment) {
       const authentication = await waitForAuthentication(
-        db,
+        db.forClinic(clinic.id),
         payment.provider,
         clinic,
         { holdId: req.holdId, heldBy: req.heldBy, patientAccountId: req.patientAccountId, dependentId: req.dependentId, newDependent: req.newDependent, note: req.note, depositId: plan.depositId, card: plan.card, ...plan.authentication },

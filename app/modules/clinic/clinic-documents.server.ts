@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { ClinicDocumentKind, ClinicDocumentStatus } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { DOCUMENT_KINDS, MAX_DOCUMENT_BYTES } from "./onboarding-words";
 import type { StaffActor, StaffAnswer } from "./staff-members.server";
 
@@ -54,8 +54,8 @@ export function toSummary(r: SummaryRow): ClinicDocumentSummary {
   return { ...r, reviewedAt: r.reviewedAt?.toISOString() ?? null, createdAt: r.createdAt.toISOString() };
 }
 
-export async function listClinicDocuments(db: Db, clinicId: string): Promise<ClinicDocumentSummary[]> {
-  const rows = await db.forClinic(clinicId).tx((tx) => tx.clinicDocument.findMany({ select: summarySelect, orderBy: [{ createdAt: "desc" }, { id: "asc" }] }));
+export async function listClinicDocuments(db: ClinicDb): Promise<ClinicDocumentSummary[]> {
+  const rows = await db.tx((tx) => tx.clinicDocument.findMany({ select: summarySelect, orderBy: [{ createdAt: "desc" }, { id: "asc" }] }));
   return rows.map(toSummary);
 }
 
@@ -67,11 +67,11 @@ function cleanFileName(name: string, type: DocumentType): string {
 }
 
 export async function uploadClinicDocument(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   input: { kind: ClinicDocumentKind; title?: string; file: { name: string; bytes: Uint8Array } | null },
   actor: StaffActor,
 ): Promise<StaffAnswer> {
+  const clinicId = db.clinicId;
   const file = input.file;
   if (!file || file.bytes.length === 0) return { ok: false, field: "file", message: "Choose a file to upload." };
   if (file.bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, field: "file", message: "The file is larger than 5 MB. Upload a smaller scan or export." };
@@ -79,7 +79,7 @@ export async function uploadClinicDocument(
   if (!type) return { ok: false, field: "file", message: "Upload a PDF, PNG or JPEG file. This file is none of those." };
   const fileName = cleanFileName(file.name, type);
   const title = input.title || `${input.kind === "other" ? "Document" : input.kind === "licence" ? "Licence" : "Insurance"} (${fileName})`.slice(0, 120);
-  await db.forClinic(clinicId).tx(async (tx) => {
+  await db.tx(async (tx) => {
     const doc = await tx.clinicDocument.create({
       data: { clinicId, kind: input.kind, title, fileName, contentType: type, sizeBytes: file.bytes.length, data: Buffer.from(file.bytes), uploadedBy: actor.staffUserId },
       select: { id: true },
@@ -96,8 +96,9 @@ export async function uploadClinicDocument(
   return { ok: true, message: `“${title}” is uploaded and waits for review by Medslot.` };
 }
 
-export async function deleteClinicDocument(db: Db, clinicId: string, documentId: string, actor: StaffActor): Promise<StaffAnswer> {
-  return db.forClinic(clinicId).tx(async (tx): Promise<StaffAnswer> => {
+export async function deleteClinicDocument(db: ClinicDb, documentId: string, actor: StaffActor): Promise<StaffAnswer> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx): Promise<StaffAnswer> => {
     const doc = await tx.clinicDocument.findFirst({ where: { clinicId, id: documentId }, select: { id: true, title: true, kind: true, status: true } });
     if (!doc) return { ok: false, message: "That document does not exist." };
     await tx.clinicDocument.delete({ where: { clinicId_id: { clinicId, id: doc.id } } });
@@ -107,8 +108,8 @@ export async function deleteClinicDocument(db: Db, clinicId: string, documentId:
 }
 
 /** The file, in the clinic's own scope (the owner's download). */
-export async function getClinicDocumentFile(db: Db, clinicId: string, documentId: string) {
-  return db.forClinic(clinicId).tx((tx) => tx.clinicDocument.findFirst({ where: { clinicId, id: documentId }, select: { fileName: true, contentType: true, data: true } }));
+export async function getClinicDocumentFile(db: ClinicDb, documentId: string) {
+  return db.tx((tx) => tx.clinicDocument.findFirst({ where: { clinicId: db.clinicId, id: documentId }, select: { fileName: true, contentType: true, data: true } }));
 }
 
 /** The answer that serves a document's bytes, never rendered inline as anything but itself. */

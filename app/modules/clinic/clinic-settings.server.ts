@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { MAX_CANCELLATION_WINDOW_HOURS } from "./branding";
 import type { ChangeBy } from "./clinic-setup.server";
@@ -43,12 +43,11 @@ export interface CancellationPolicy {
 }
 
 export async function readCancellationPolicy(
-  db: Db,
-  clinicId: string
+  db: ClinicDb
 ): Promise<CancellationPolicy> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const clinic = await tx.clinic.findUniqueOrThrow({
-      where: { id: clinicId },
+      where: { id: db.clinicId },
       select: { defaultCancellationWindowMin: true },
     });
     const groups = await tx.service.groupBy({
@@ -69,12 +68,11 @@ export async function readCancellationPolicy(
 
 /** The window a new service of this clinic starts with, in minutes. */
 export async function clinicDefaultCancellationWindowMin(
-  db: Db,
-  clinicId: string
+  db: ClinicDb
 ): Promise<number> {
-  const c = await db.forClinic(clinicId).tx((tx) =>
+  const c = await db.tx((tx) =>
     tx.clinic.findUniqueOrThrow({
-      where: { id: clinicId },
+      where: { id: db.clinicId },
       select: { defaultCancellationWindowMin: true },
     })
   );
@@ -82,11 +80,11 @@ export async function clinicDefaultCancellationWindowMin(
 }
 
 export async function saveCancellationPolicy(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   input: z.input<typeof cancellationPolicyForm>,
   by: ChangeBy
 ) {
+  const clinicId = db.clinicId;
   const parsed = cancellationPolicyForm.safeParse(input);
   if (!parsed.success)
     throw new ValidationError(
@@ -97,7 +95,7 @@ export async function saveCancellationPolicy(
       }))
     );
   const windowMin = parsed.data.hours * 60;
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const before = await tx.clinic.findUniqueOrThrow({
       where: { id: clinicId },
       select: { defaultCancellationWindowMin: true },

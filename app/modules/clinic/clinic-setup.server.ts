@@ -9,7 +9,7 @@ import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { countryForTimeZone } from "~/lib/phone";
 import { forgetCachedSites } from "~/modules/tenancy/site.server";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { checkUploadedLogo, clinicProfileForm, type ClinicProfileInput } from "./branding";
@@ -43,11 +43,11 @@ export function normalizeContactPhone(input: string, country?: CountryCode): Pho
 const PROFILE_FIELDS = ["name", "tagline", "description", "contactPhone", "contactEmail", "website", "colorPrimary", "colorAccent"] as const;
 
 /** Saves the profile and branding. Throws ValidationError (with a message per field) and saves nothing when any field is wrong. */
-export async function updateClinicProfile(db: Db, clinicId: string, input: ClinicProfileInput, by: ChangeBy) {
+export async function updateClinicProfile(db: ClinicDb, input: ClinicProfileInput, by: ChangeBy) {
+  const clinicId = db.clinicId;
   const parsed = clinicProfileForm.safeParse(input);
   const errors = parsed.success ? [] : fieldErrorsFromZod(parsed.error);
-  const scoped = db.forClinic(clinicId);
-  const { timeZone } = await scoped.tx((tx) =>
+  const { timeZone } = await db.tx((tx) =>
     tx.clinic.findUniqueOrThrow({
       where: { id: clinicId },
       select: { timeZone: true },
@@ -62,7 +62,7 @@ export async function updateClinicProfile(db: Db, clinicId: string, input: Clini
   if (!parsed.success || errors.length) throw new ValidationError("Some fields need another look; nothing was saved.", errors);
   const next = { ...parsed.data, contactPhone: phone };
 
-  const saved = await scoped.tx(async (tx) => {
+  const saved = await db.tx(async (tx) => {
     const before = await tx.clinic.findUniqueOrThrow({
       where: { id: clinicId },
       select: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, true])) as Record<(typeof PROFILE_FIELDS)[number], true>,
@@ -93,10 +93,11 @@ export async function updateClinicProfile(db: Db, clinicId: string, input: Clini
  * Replaces the logo with an uploaded picture: PNG, JPEG or WebP by its bytes, at most 1 MB.
  * `logo_updated_at` moves, so the versioned /brand/logo URL changes and no browser keeps the old one.
  */
-export async function uploadClinicLogo(db: Db, clinicId: string, bytes: Uint8Array, by: ChangeBy, now = new Date()) {
+export async function uploadClinicLogo(db: ClinicDb, bytes: Uint8Array, by: ChangeBy, now = new Date()) {
+  const clinicId = db.clinicId;
   const check = checkUploadedLogo(bytes);
   if (!check.ok) throw new ValidationError(check.message, [{ path: "logo", message: check.message }]);
-  await db.forClinic(clinicId).tx(async (tx) => {
+  await db.tx(async (tx) => {
     await tx.clinic.update({
       where: { id: clinicId },
       data: {
@@ -119,8 +120,9 @@ export async function uploadClinicLogo(db: Db, clinicId: string, bytes: Uint8Arr
 }
 
 /** Removes the logo; the site shows the clinic's initials on its colour instead. */
-export async function removeClinicLogo(db: Db, clinicId: string, by: ChangeBy) {
-  const removed = await db.forClinic(clinicId).tx(async (tx) => {
+export async function removeClinicLogo(db: ClinicDb, by: ChangeBy) {
+  const clinicId = db.clinicId;
+  const removed = await db.tx(async (tx) => {
     const current = await tx.clinic.findUniqueOrThrow({
       where: { id: clinicId },
       select: { logoType: true },

@@ -15,7 +15,7 @@ import type { RoomType } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { parseOpeningHours, WEEKDAYS, type OpeningHours } from "~/modules/tenancy/opening-hours";
 import { openingHoursSchema, ROOM_TYPES } from "~/modules/tenancy/tenant-schema";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { normalizeContactPhone, type ChangeBy } from "./clinic-setup.server";
 import { LOCATION_VIEW_FIELDS } from "./locations.server";
@@ -157,9 +157,10 @@ function parseLocation(input: LocationFormInput) {
   };
 }
 
-export async function createLocation(db: Db, clinicId: string, input: LocationFormInput, by: ChangeBy) {
+export async function createLocation(db: ClinicDb, input: LocationFormInput, by: ChangeBy) {
+  const clinicId = db.clinicId;
   const data = parseLocation(input);
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const row = await tx.location.create({
       data: { clinicId, key: slugKey(data.name), ...data },
       select: { id: true, name: true },
@@ -176,10 +177,11 @@ export async function createLocation(db: Db, clinicId: string, input: LocationFo
   });
 }
 
-export async function updateLocation(db: Db, clinicId: string, locationId: string, input: LocationFormInput, by: ChangeBy) {
+export async function updateLocation(db: ClinicDb, locationId: string, input: LocationFormInput, by: ChangeBy) {
+  const clinicId = db.clinicId;
   if (!UUID.test(locationId)) throw new NotFoundError("There is no such location at this clinic.");
   const data = parseLocation(input);
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const before = await tx.location.findUnique({
       where: { clinicId_id: { clinicId, id: locationId } },
       select: { ...LOCATION_VIEW_FIELDS, id: false },
@@ -241,8 +243,8 @@ async function futureVisitsByRoom(tx: Tx, now: Date): Promise<Map<string, number
 }
 
 /** Every location with its rooms (active first) and how many future visits use each room. */
-export async function listLocationsForSetup(db: Db, clinicId: string, now = new Date()): Promise<LocationSummary[]> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function listLocationsForSetup(db: ClinicDb, now = new Date()): Promise<LocationSummary[]> {
+  return db.tx(async (tx) => {
     const [locations, rooms, future] = await Promise.all([
       tx.location.findMany({
         orderBy: [{ createdAt: "asc" }, { name: "asc" }],
@@ -290,11 +292,12 @@ function roomFormErrors(error: z.ZodError) {
   }));
 }
 
-export async function addRoom(db: Db, clinicId: string, locationId: string, input: z.input<typeof roomForm>, by: ChangeBy) {
+export async function addRoom(db: ClinicDb, locationId: string, input: z.input<typeof roomForm>, by: ChangeBy) {
+  const clinicId = db.clinicId;
   const parsed = roomForm.safeParse(input);
   if (!parsed.success) throw new ValidationError("The room needs a name and a type.", roomFormErrors(parsed.error));
   if (!UUID.test(locationId)) throw new NotFoundError("There is no such location at this clinic.");
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const location = await tx.location.findUnique({
       where: { clinicId_id: { clinicId, id: locationId } },
       select: { id: true },
@@ -342,10 +345,11 @@ async function refuseWhenBooked(tx: Tx, roomId: string, roomName: string, doing:
 }
 
 /** Rename, retype, or (de)activate a room. Deactivating is refused while a future visit uses it. */
-export async function updateRoom(db: Db, clinicId: string, roomId: string, input: z.input<typeof roomForm> & { active: boolean }, by: ChangeBy, now = new Date()) {
+export async function updateRoom(db: ClinicDb, roomId: string, input: z.input<typeof roomForm> & { active: boolean }, by: ChangeBy, now = new Date()) {
+  const clinicId = db.clinicId;
   const parsed = roomForm.safeParse(input);
   if (!parsed.success) throw new ValidationError("The room needs a name and a type.", roomFormErrors(parsed.error));
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const room = await findRoom(tx, clinicId, roomId);
     if (room.active && !input.active) await refuseWhenBooked(tx, room.id, room.name, "deactivated", now);
     if (room.type !== parsed.data.type) await refuseWhenBooked(tx, room.id, room.name, `changed to ${parsed.data.type}`, now);
@@ -380,8 +384,9 @@ export async function updateRoom(db: Db, clinicId: string, roomId: string, input
 }
 
 /** Deletes a room no visit has ever used; one with history is refused with the advice to deactivate it. */
-export async function deleteRoom(db: Db, clinicId: string, roomId: string, by: ChangeBy, now = new Date()) {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function deleteRoom(db: ClinicDb, roomId: string, by: ChangeBy, now = new Date()) {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const room = await findRoom(tx, clinicId, roomId);
     await refuseWhenBooked(tx, room.id, room.name, "deleted", now);
     const history = await tx.appointment.count({ where: { roomId: room.id } });

@@ -21,7 +21,7 @@ import { MIN_PASSWORD_LENGTH, newPasswordProblem, normalizeEmail, passwordGuesse
 import { forgetAttempt, startAttempt } from "~/modules/auth/throttle.server";
 import { generateToken, sha256Hex } from "~/modules/auth/tokens.server";
 import type { Messenger } from "~/modules/messaging/messenger.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { log } from "~/utils/log.server";
 import { INVITE_DAYS } from "./onboarding-words";
 import { STAFF_ROLES, type StaffActor, type StaffAnswer } from "./staff-members.server";
@@ -39,7 +39,7 @@ export interface InviteClinic {
 }
 
 export interface InviteDeps {
-  db: Db;
+  db: ClinicDb;
   messenger: Pick<Messenger, "sendEmail">;
   now?: () => Date;
 }
@@ -81,8 +81,8 @@ export interface OpenInvite {
 }
 
 /** Invitations not yet accepted or cancelled, newest first (expired ones too: they can be re-sent). */
-export async function listOpenInvites(db: Db, clinicId: string, now = new Date()): Promise<OpenInvite[]> {
-  const rows = await db.forClinic(clinicId).tx((tx) =>
+export async function listOpenInvites(db: ClinicDb, now = new Date()): Promise<OpenInvite[]> {
+  const rows = await db.tx((tx) =>
     tx.staffInvite.findMany({ where: { acceptedAt: null, cancelledAt: null }, orderBy: { createdAt: "desc" }, take: 200 }),
   );
   return rows.map((r) => ({
@@ -132,7 +132,7 @@ export async function changeInvite(deps: InviteDeps, clinic: InviteClinic, chang
   const now = deps.now?.() ?? new Date();
   const token = generateToken();
   const audit = { clinicId: clinic.id, actor: { type: "staff" as const, id: actor.staffUserId }, request: actor.request };
-  const outcome = await deps.db.forClinic(clinic.id).tx(async (tx): Promise<{ answer: StaffAnswer; send?: { to: string; inviter: string; expiresAt: Date } }> => {
+  const outcome = await deps.db.tx(async (tx): Promise<{ answer: StaffAnswer; send?: { to: string; inviter: string; expiresAt: Date } }> => {
     const inviter = (await tx.staffUser.findUnique({ where: { id: actor.staffUserId }, select: { name: true } }))?.name ?? "The clinic";
     if (change.intent === "invite") {
       const address = normalizeEmail(change.email);
@@ -201,9 +201,9 @@ function stateOf(invite: Awaited<ReturnType<typeof findInvite>>, now: Date, exis
 }
 
 /** Whether an invitation link can be used on this clinic's host, and for whom. */
-export async function checkInvite(deps: Pick<InviteDeps, "db" | "now">, clinicId: string, token: string): Promise<InviteState> {
+export async function checkInvite(deps: Pick<InviteDeps, "db" | "now">, token: string): Promise<InviteState> {
   const now = deps.now?.() ?? new Date();
-  return deps.db.forClinic(clinicId).tx(async (tx) => {
+  return deps.db.tx(async (tx) => {
     const invite = await findInvite(tx, token);
     const existing = invite ? await tx.staffUser.findUnique({ where: { email: invite.email }, select: { id: true } }) : null;
     return stateOf(invite, now, Boolean(existing));
@@ -241,19 +241,20 @@ async function grantRoles(tx: Tx, clinicId: string, staffUserId: string, roles: 
 /**
  * Uses the invitation: marks it accepted (only if still open, so two tabs cannot both use it),
  * creates or checks the account, grants the roles and starts a session on this host — all in one
- * transaction, with the audit row.
+ * transaction, with the audit row. Takes the root db: the sign-in throttle it shares with the
+ * sign-in page is platform-wide (per network, not per clinic).
  */
 export async function acceptInvite(
-  deps: Pick<InviteDeps, "db" | "now">,
+  deps: { db: Db; now?: () => Date },
   site: { clinicId: string; host: string; timeZone?: string },
   token: string,
   input: AcceptInput,
   meta: RequestMeta,
 ): Promise<AcceptResult> {
   const now = deps.now?.() ?? new Date();
-  const state = await checkInvite(deps, site.clinicId, token);
-  if (!state.ok) return { ok: false, field: "form", message: state.message };
   const scope = deps.db.forClinic(site.clinicId);
+  const state = await checkInvite({ db: scope, now: deps.now }, token);
+  if (!state.ok) return { ok: false, field: "form", message: state.message };
   const auditRequest = { ip: meta.ip, userAgent: meta.userAgent, requestId: meta.requestId ?? null };
 
   let passwordHash: string | null = null;

@@ -13,7 +13,7 @@ import type { Actor } from "~/lib/actor";
 import { transitionAppointment } from "~/modules/scheduling/appointment-changes.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb, Db } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { ON_THE_DIARY } from "~/lib/appointment-status";
 
@@ -45,11 +45,11 @@ export const dayParam = z
   .regex(LOCAL_DATE_PATTERN)
   .optional();
 
-export async function visitsOfDay(db: Db, clinic: ClinicRef, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<{ day: LocalDate; previous: LocalDate; next: LocalDate; visits: DeskVisit[] }> {
+export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<{ day: LocalDate; previous: LocalDate; next: LocalDate; visits: DeskVisit[] }> {
   const date = day ?? utcToZoned(now, clinic.timeZone).date;
   const from = zonedToUtc(date, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(date, 1), 0, clinic.timeZone);
-  const rows = await db.forClinic(clinic.id).tx(async (tx) => {
+  const rows = await db.tx(async (tx) => {
     const found = await tx.$queryRaw<
       {
         id: string;
@@ -131,9 +131,9 @@ export async function markNoShow(db: Db, clinic: ClinicRef, appointmentId: strin
   return { ok: true, message: "Marked as missed. A deposit held for this visit is charged." };
 }
 
-export async function waiveVisitDeposit(db: Db, clinic: ClinicRef, appointmentId: string, reason: string, actor: Actor): Promise<DeskAnswer> {
+export async function waiveVisitDeposit(db: ClinicDb, clinic: ClinicRef, appointmentId: string, reason: string, actor: Actor): Promise<DeskAnswer> {
   try {
-    const outcome = await waiveDeposit(db, getPaymentProvider(), clinic.id, { appointmentId, reason }, actor);
+    const outcome = await waiveDeposit(db, getPaymentProvider(), { appointmentId, reason }, actor);
     return { ok: true, message: outcome.action === "refunded" ? "Deposit waived and refunded to the patient's card." : "Deposit waived: nothing will be charged." };
   } catch (error) {
     if (error instanceof ValidationError || error instanceof NotFoundError) return { ok: false, message: error.message, appointmentId };

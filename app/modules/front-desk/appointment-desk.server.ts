@@ -16,7 +16,7 @@ import { CANCELLATION_REASONS, getAppointment, SlotTakenError, type AppointmentR
 import { cancelAppointment, rescheduleAppointment, transitionAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
 import { alternativeSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb, Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { oneByOne } from "./desk-appointments.server";
 import { slotOption, type SlotOption } from "./phone-booking.server";
@@ -41,8 +41,8 @@ export interface DeskAppointmentPage {
   insideWindow: boolean;
 }
 
-export async function deskAppointmentPage(db: Db, clinic: ClinicRef, id: string, actor: Actor, now = new Date()): Promise<DeskAppointmentPage> {
-  return db.forClinic(clinic.id).tx(async (tx) => {
+export async function deskAppointmentPage(db: ClinicDb, clinic: ClinicRef, id: string, actor: Actor, now = new Date()): Promise<DeskAppointmentPage> {
+  return db.tx(async (tx) => {
     const appointment = await getAppointment(tx, clinic, id);
     const [doctor, location, room, historyRows, deposit] = await oneByOne([
       () => tx.clinicMembership.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: appointment.practitionerId } }, select: { staffUser: { select: { name: true } } } }),
@@ -122,7 +122,7 @@ export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string
         return answer.ok ? { ok: true, message: answer.message, appointmentId: id } : { ok: false, message: answer.message };
       }
       case "waive": {
-        const answer = await waiveVisitDeposit(db, clinic, id, action.reason, actor);
+        const answer = await waiveVisitDeposit(db.forClinic(clinic.id), clinic, id, action.reason, actor);
         return answer.ok ? { ok: true, message: answer.message, appointmentId: id } : { ok: false, message: answer.message };
       }
       case "approve": {

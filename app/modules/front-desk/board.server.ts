@@ -10,7 +10,7 @@ import type { Actor } from "~/lib/actor";
 import { listFlexibleRequests, type FlexibleRequestRecord } from "~/modules/scheduling/flexible-requests.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { deskAppointments, deskResources, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
 import { LATE_GRACE_MIN } from "~/modules/queue/rules";
 import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
@@ -64,12 +64,12 @@ export interface DeskBoard {
 }
 
 
-export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, actor: Actor, now = new Date()): Promise<DeskBoard> {
+export async function deskBoard(db: ClinicDb, clinic: ClinicRef, query: BoardQuery, actor: Actor, now = new Date()): Promise<DeskBoard> {
   const today = utcToZoned(now, clinic.timeZone).date;
   const day = query.day ?? today;
   const from = zonedToUtc(day, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(day, 1), 0, clinic.timeZone);
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const resources = await deskResources(tx, clinic.id);
     const locationId = query.location && resources.locations.some((l) => l.id === query.location) ? query.location : null;
     const all = await deskAppointments(tx, clinic.id, { from, to }, { locationId });
@@ -121,11 +121,11 @@ export async function deskBoard(db: Db, clinic: ClinicRef, query: BoardQuery, ac
 }
 
 /** The printed day list: the day's visits by doctor, with phone and notes, audited as a view. */
-export async function printableDay(db: Db, clinic: ClinicRef, query: { day?: string; location?: string }, actor: Actor, now = new Date()) {
+export async function printableDay(db: ClinicDb, clinic: ClinicRef, query: { day?: string; location?: string }, actor: Actor, now = new Date()) {
   const day = query.day ?? utcToZoned(now, clinic.timeZone).date;
   const from = zonedToUtc(day, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(day, 1), 0, clinic.timeZone);
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const resources = await deskResources(tx, clinic.id);
     const location = resources.locations.find((l) => l.id === query.location) ?? null;
     const visits = await deskAppointments(tx, clinic.id, { from, to }, { locationId: location?.id ?? null, statuses: ON_THE_DIARY });

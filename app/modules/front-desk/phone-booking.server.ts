@@ -27,7 +27,7 @@ import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
 import { alternativeSlots, findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsOf } from "~/lib/form-errors";
 
@@ -84,7 +84,7 @@ export const patientSearchQuery = z.string().trim().min(2, "Type at least 2 char
  * The clinic's patients matching a phone number (normalised the way sign-in does, or by its digits)
  * or a name. Only patients of this clinic are found; the list is a view of patient data, audited.
  */
-export async function findPhonePatients(db: Db, clinic: ClinicRef, text: string, actor: Actor): Promise<PhonePatient[]> {
+export async function findPhonePatients(db: ClinicDb, clinic: ClinicRef, text: string, actor: Actor): Promise<PhonePatient[]> {
   const q = text.trim();
   const normal = normalizePhone(q, countryForTimeZone(clinic.timeZone));
   const digits = q.replace(/\D/g, "");
@@ -101,7 +101,7 @@ export async function findPhonePatients(db: Db, clinic: ClinicRef, text: string,
     );
   }
   if (!conditions.length) return [];
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const found = await patientsWhere(tx, clinic, Prisma.sql`(${Prisma.join(conditions, " OR ")})`);
     await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "staff.patients_searched", target: { type: "clinic_patients", id: clinic.id }, request: actor.request ?? null, details: { results: found.length } });
     return found;
@@ -109,9 +109,9 @@ export async function findPhonePatients(db: Db, clinic: ClinicRef, text: string,
 }
 
 /** One patient of this clinic, with their family members; another clinic's patient is not found. */
-export async function phonePatient(db: Db, clinic: ClinicRef, patientAccountId: string, actor: Actor): Promise<PhonePatient> {
+export async function phonePatient(db: ClinicDb, clinic: ClinicRef, patientAccountId: string, actor: Actor): Promise<PhonePatient> {
   if (!isUuid(patientAccountId)) throw new NotFoundError("There is no such patient at this clinic.");
-  const found = await db.forClinic(clinic.id).tx(async (tx) => {
+  const found = await db.tx(async (tx) => {
     const [one] = await patientsWhere(tx, clinic, Prisma.sql`p.id = ${patientAccountId}::uuid`, 1);
     if (one) await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "patient.viewed", target: { type: "patient", id: one.id }, request: actor.request ?? null, details: { page: "book by phone" } });
     return one;
@@ -155,7 +155,7 @@ const isFuture = (day: string | undefined, clinic: ClinicRef) => Boolean(day && 
  * "Someone else" on a phone the clinic knows (a family member, a shared phone) becomes a family
  * member of that phone's account, so each person keeps their own name and visits.
  */
-export async function createPhonePatient(db: Db, clinic: ClinicRef, raw: NewPatientInput | Record<string, unknown>, actor: Actor): Promise<NewPatientAnswer> {
+export async function createPhonePatient(db: ClinicDb, clinic: ClinicRef, raw: NewPatientInput | Record<string, unknown>, actor: Actor): Promise<NewPatientAnswer> {
   const parsed = newPatientForm.safeParse(raw);
   if (!parsed.success) return { ok: false, kind: "invalid", fieldErrors: fieldErrorsOf(parsed.error) };
   const input = parsed.data;
@@ -163,7 +163,7 @@ export async function createPhonePatient(db: Db, clinic: ClinicRef, raw: NewPati
   if (!phone.ok) return { ok: false, kind: "invalid", fieldErrors: { phone: phone.message.replace("your mobile", "the patient's mobile") } };
   if (isFuture(input.dateOfBirth, clinic)) return { ok: false, kind: "invalid", fieldErrors: { dateOfBirth: "The date of birth cannot be in the future." } };
   const audit = { clinicId: clinic.id, actor: { type: "staff" as const, id: actor.id }, request: actor.request ?? null };
-  return db.forClinic(clinic.id).tx(async (tx): Promise<NewPatientAnswer> => {
+  return db.tx(async (tx): Promise<NewPatientAnswer> => {
     const byEmail = input.email ? Prisma.sql` OR lower(cp.email) = lower(${input.email})` : Prisma.empty;
     const matches = await patientsWhere(tx, clinic, Prisma.sql`(p.phone = ${phone.e164}${byEmail})`, 5);
     if (matches.length && input.match !== "someone-else") {
@@ -196,12 +196,12 @@ export async function createPhonePatient(db: Db, clinic: ClinicRef, raw: NewPati
 export const dateOfBirthForm = z.object({ patientId: z.string().uuid("Choose the patient first."), dateOfBirth: dateOfBirthField });
 
 /** The desk enters or corrects the date of birth on the clinic's record, audited. */
-export async function setPatientDateOfBirth(db: Db, clinic: ClinicRef, raw: z.input<typeof dateOfBirthForm>, actor: Actor): Promise<{ ok: true } | { ok: false; fieldErrors: Record<string, string> }> {
+export async function setPatientDateOfBirth(db: ClinicDb, clinic: ClinicRef, raw: z.input<typeof dateOfBirthForm>, actor: Actor): Promise<{ ok: true } | { ok: false; fieldErrors: Record<string, string> }> {
   const parsed = dateOfBirthForm.safeParse(raw);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   if (isFuture(parsed.data.dateOfBirth, clinic)) return { ok: false, fieldErrors: { dateOfBirth: "The date of birth cannot be in the future." } };
   const { patientId, dateOfBirth } = parsed.data;
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const before = await tx.$queryRaw<{ date_of_birth: string | null }[]>`
       SELECT date_of_birth::text FROM clinic_patients WHERE clinic_id = ${clinic.id}::uuid AND patient_account_id = ${patientId}::uuid FOR UPDATE`;
     if (!before.length) return { ok: false as const, fieldErrors: { patientId: "There is no such patient at this clinic." } };
@@ -320,7 +320,7 @@ export async function bookByPhone(db: Db, clinic: ClinicRef, input: PhoneBooking
     if (!appointment.record) return { ok: false, kind: "warnings", warnings: appointment.warnings, message: "Check before booking:" };
     const record = appointment.record;
     if (record.depositMinor <= 0) return { ok: true, appointment: record, deposit: { state: "none", words: "No deposit for this service." } };
-    const deposit = await ensureDeposit(db, getPaymentProvider().name, clinic.id, record.id, now);
+    const deposit = await ensureDeposit(db.forClinic(clinic.id), getPaymentProvider().name, record.id, now);
     const amount = formatMoney(record.depositMinor, record.currency);
     if (deposit && deposit.status !== "failed") {
       return { ok: true, appointment: record, deposit: { state: "card_saved", words: `Deposit ${amount}: the patient's saved card is on file and is held before the visit by the usual rules.` } };

@@ -11,7 +11,7 @@ import { SlotTakenError } from "~/modules/scheduling/booking.server";
 import { listFlexibleRequests, proposeTime, type FlexibleRequestRecord } from "~/modules/scheduling/flexible-requests.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb, Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { deskAppointments, type DeskAppointment } from "./desk-appointments.server";
 import { slotOption, type SlotOption } from "./phone-booking.server";
@@ -92,10 +92,10 @@ export const proposeForm = z.object({
 export type ProposeAnswer = { ok: true; message: string } | { ok: false; message: string; requestId: string };
 
 /** Puts a free time to the patient; `proposeTime` checks it is still free, records, announces and audits. */
-export async function proposeForRequest(db: Db, clinic: ClinicRef, input: z.infer<typeof proposeForm>, actor: Actor, now = new Date()): Promise<ProposeAnswer> {
+export async function proposeForRequest(db: ClinicDb, clinic: ClinicRef, input: z.infer<typeof proposeForm>, actor: Actor, now = new Date()): Promise<ProposeAnswer> {
   const [practitionerId, iso] = input.slot.split("|") as [string, string];
   try {
-    await db.forClinic(clinic.id).tx((tx) => proposeTime(tx, clinic, { requestId: input.requestId, start: new Date(iso), practitionerId, expiresInHours: input.expiresInHours }, actor, now));
+    await db.tx((tx) => proposeTime(tx, clinic, { requestId: input.requestId, start: new Date(iso), practitionerId, expiresInHours: input.expiresInHours }, actor, now));
     return { ok: true, message: "Time proposed. The patient is asked to confirm it." };
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });

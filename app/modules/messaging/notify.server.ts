@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
-import type { Db, ScopedDb, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, ScopedDb, Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { writeOutboxEvent } from "../outbox/outbox.server";
@@ -189,11 +189,11 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
  * offer. Workflows pass them as `vars` to sendPatientMessage.
  */
 export async function proposedVisitVars(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   visit: { serviceId: string; practitionerId: string | null; locationId: string | null; start: Date; dependentId?: string | null; expiresAt?: Date | null },
 ): Promise<Record<string, string>> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const clinic = await readClinic(tx, clinicId);
     if (!clinic) return {};
     const [row] = await tx.$queryRaw<{ service_name: string | null; doctor_name: string | null; location_name: string | null; dependent_first_name: string | null }[]>`

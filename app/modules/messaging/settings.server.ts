@@ -1,6 +1,6 @@
 import { getCountries } from "libphonenumber-js/max";
 import { z } from "zod";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "../audit/audit.server";
@@ -38,8 +38,8 @@ export interface MessageSettings {
 
 const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
-export async function readMessageSettings(db: Db, clinicId: string): Promise<MessageSettings> {
-  const c = await db.forClinic(clinicId).tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { quietHoursStartMin: true, quietHoursEndMin: true, reminderOffsetsMin: true } }));
+export async function readMessageSettings(db: ClinicDb): Promise<MessageSettings> {
+  const c = await db.tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: db.clinicId }, select: { quietHoursStartMin: true, quietHoursEndMin: true, reminderOffsetsMin: true } }));
   return {
     quietHours: c.quietHoursStartMin !== null && c.quietHoursEndMin !== null ? { startMin: c.quietHoursStartMin, endMin: c.quietHoursEndMin } : null,
     reminderOffsetsMin: c.reminderOffsetsMin,
@@ -47,11 +47,11 @@ export async function readMessageSettings(db: Db, clinicId: string): Promise<Mes
 }
 
 export async function saveMessageSettings(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   input: z.input<typeof messageSettingsSchema>,
   by: { actor: AuditActor; request?: AuditRequestContext | null },
 ): Promise<MessageSettings> {
+  const clinicId = db.clinicId;
   const parsed = messageSettingsSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError("The message settings cannot be saved as they are.", fieldErrorsFromZod(parsed.error));
   const start = parsed.data.quietHoursStart || null;
@@ -60,7 +60,7 @@ export async function saveMessageSettings(
     quietHours: start && end ? { startMin: toMinutes(start), endMin: toMinutes(end) } : null,
     reminderOffsetsMin: [...new Set(parsed.data.reminderOffsetsMin)].sort((a, b) => b - a),
   };
-  await db.forClinic(clinicId).tx(async (tx) => {
+  await db.tx(async (tx) => {
     await tx.clinic.update({
       where: { id: clinicId },
       data: { quietHoursStartMin: settings.quietHours?.startMin ?? null, quietHoursEndMin: settings.quietHours?.endMin ?? null, reminderOffsetsMin: settings.reminderOffsetsMin },
@@ -96,16 +96,17 @@ export interface SmsCountries {
   extra: string[];
 }
 
-export async function readSmsCountries(db: Db, clinicId: string): Promise<SmsCountries> {
-  const c = await db.forClinic(clinicId).tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { smsCountries: true, locations: { select: { country: true } } } }));
+export async function readSmsCountries(db: ClinicDb): Promise<SmsCountries> {
+  const c = await db.tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: db.clinicId }, select: { smsCountries: true, locations: { select: { country: true } } } }));
   return { own: [...new Set(c.locations.map((l) => l.country.toUpperCase()))].sort(), extra: c.smsCountries };
 }
 
-export async function saveSmsCountries(db: Db, clinicId: string, input: z.input<typeof smsCountriesSchema>, by: { actor: AuditActor; request?: AuditRequestContext | null }): Promise<string[]> {
+export async function saveSmsCountries(db: ClinicDb, input: z.input<typeof smsCountriesSchema>, by: { actor: AuditActor; request?: AuditRequestContext | null }): Promise<string[]> {
+  const clinicId = db.clinicId;
   const parsed = smsCountriesSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError("The countries cannot be saved as they are.", [{ path: "countries", message: firstMessage(parsed.error, "Check the list.") }]);
   const countries = parsed.data.countries;
-  await db.forClinic(clinicId).tx(async (tx) => {
+  await db.tx(async (tx) => {
     const before = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { smsCountries: true } });
     await tx.clinic.update({ where: { id: clinicId }, data: { smsCountries: countries } });
     await recordAudit(tx, { clinicId, actor: by.actor, action: "settings.sms_countries_updated", target: { type: "clinic", id: clinicId }, request: by.request ?? null, details: { before: before.smsCountries, after: countries } });

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "../audit/audit.server";
@@ -28,8 +28,8 @@ export async function resolveTemplate(tx: Tx, clinicId: string | null, kind: Mes
 }
 
 /** Every kind on both channels, as the clinic would send it now. */
-export async function listTemplates(db: Db, clinicId: string): Promise<ResolvedTemplate[]> {
-  const own = await db.forClinic(clinicId).tx((tx) => tx.messageTemplate.findMany({ where: { clinicId }, select: { kind: true, channel: true, subject: true, body: true } }));
+export async function listTemplates(db: ClinicDb): Promise<ResolvedTemplate[]> {
+  const own = await db.tx((tx) => tx.messageTemplate.findMany({ where: { clinicId: db.clinicId }, select: { kind: true, channel: true, subject: true, body: true } }));
   const byKey = new Map(own.map((t) => [`${t.kind}:${t.channel}`, t]));
   return MESSAGE_KINDS.flatMap((kind) =>
     MESSAGE_CHANNELS.map((channel) => {
@@ -59,12 +59,13 @@ function parseKey(input: { kind: string; channel: string }): { kind: MessageKind
 }
 
 /** Saves the clinic's own text for one kind and channel (422 with field errors when invalid). */
-export async function saveTemplate(db: Db, clinicId: string, input: SaveTemplateInput, by: TemplateChangeBy): Promise<ResolvedTemplate> {
+export async function saveTemplate(db: ClinicDb, input: SaveTemplateInput, by: TemplateChangeBy): Promise<ResolvedTemplate> {
+  const clinicId = db.clinicId;
   const { kind, channel } = parseKey(input);
   const parsed = templateInputSchema(kind, channel).safeParse({ subject: input.subject ?? null, body: input.body });
   if (!parsed.success) throw new ValidationError("The template cannot be saved as it is.", fieldErrorsFromZod(parsed.error));
   const { subject, body } = parsed.data;
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const updatedBy = by.actor.id ? `${by.actor.type}:${by.actor.id}` : by.actor.type;
     await tx.messageTemplate.upsert({
       where: { clinicId_kind_channel: { clinicId, kind, channel } },
@@ -77,9 +78,10 @@ export async function saveTemplate(db: Db, clinicId: string, input: SaveTemplate
 }
 
 /** Goes back to the default text. Resetting a template that is already the default changes nothing. */
-export async function resetTemplate(db: Db, clinicId: string, key: { kind: string; channel: string }, by: TemplateChangeBy): Promise<ResolvedTemplate> {
+export async function resetTemplate(db: ClinicDb, key: { kind: string; channel: string }, by: TemplateChangeBy): Promise<ResolvedTemplate> {
+  const clinicId = db.clinicId;
   const { kind, channel } = parseKey(key);
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const removed = await tx.messageTemplate.deleteMany({ where: { clinicId, kind, channel } });
     if (removed.count > 0) {
       await recordAudit(tx, { clinicId, actor: by.actor, action: "message_template.reset", target: { type: "message_template", id: `${kind}:${channel}` }, request: by.request ?? null });

@@ -15,7 +15,7 @@ import type { Actor } from "~/lib/actor";
 import { findHold, releaseHold, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
 import { rescheduleAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { utcToZoned } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb, Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { appointmentPage, changeState, ownAppointment, type AppointmentPage } from "./appointment-page.server";
 import type { AccountClinic } from "./appointments.server";
@@ -108,14 +108,14 @@ export type HoldChangeAnswer = { ok: true; holdId: string } | { ok: false; reaso
 
 /** Holds the new time for this browser while the patient reviews the change. */
 export async function holdChangeTime(
-  db: Db,
+  db: ClinicDb,
   clinic: AccountClinic,
   patientAccountId: string,
   appointmentId: string,
   req: { doctor: "any" | string; practitionerId: string; start: Date; heldBy: string },
   now = new Date(),
 ): Promise<HoldChangeAnswer> {
-  const record = await db.forClinic(clinic.id).tx((tx) => ownAppointment(tx, clinic, patientAccountId, appointmentId));
+  const record = await db.tx((tx) => ownAppointment(tx, clinic, patientAccountId, appointmentId));
   if (!record) return { ok: false, reason: "not-found" };
   if (!changeState(record, clinic, now).canChange) return { ok: false, reason: "closed" };
   if (req.doctor !== "any" && req.doctor !== req.practitionerId) return { ok: false, reason: "invalid" };
@@ -135,10 +135,10 @@ export type ConfirmChangeAnswer =
  * expired, same service and location), released, and the visit rescheduled onto its time. The
  * booking core checks the deadline again under the row lock, which decides a race at the deadline.
  */
-export async function confirmChange(db: Db, clinic: AccountClinic, patientAccountId: string, appointmentId: string, holdId: string, heldBy: string, audit: AuditRequestContext | null, now = new Date()): Promise<ConfirmChangeAnswer> {
+export async function confirmChange(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, appointmentId: string, holdId: string, heldBy: string, audit: AuditRequestContext | null, now = new Date()): Promise<ConfirmChangeAnswer> {
   const actor: Actor = { type: "patient", id: patientAccountId, request: audit };
   try {
-    return await db.forClinic(clinic.id).tx(async (tx): Promise<ConfirmChangeAnswer> => {
+    return await db.tx(async (tx): Promise<ConfirmChangeAnswer> => {
       const visit = await ownAppointment(tx, clinic, patientAccountId, appointmentId);
       if (!visit) return { ok: false, reason: "not-found" };
       const state = changeState(visit, clinic, now);
@@ -154,7 +154,7 @@ export async function confirmChange(db: Db, clinic: AccountClinic, patientAccoun
     if (error instanceof NotFoundError) return { ok: false, reason: "not-found" };
     if (error instanceof ValidationError) {
       if (/too late/i.test(error.detail)) {
-        const visit = await db.forClinic(clinic.id).tx((tx) => ownAppointment(tx, clinic, patientAccountId, appointmentId));
+        const visit = await db.tx((tx) => ownAppointment(tx, clinic, patientAccountId, appointmentId));
         const state = visit ? changeState(visit, clinic, now) : null;
         return { ok: false, reason: "closed", message: state?.tooLate ?? error.detail };
       }

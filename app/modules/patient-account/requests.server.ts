@@ -20,7 +20,7 @@ import {
 } from "~/modules/scheduling/flexible-requests.server";
 import { acceptProposal } from "~/modules/scheduling/flexible-acceptance.server";
 import { utcToZoned } from "~/lib/zoned-time";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";
 import { WEEKDAY_NAMES } from "./wording";
@@ -238,11 +238,11 @@ const FIELD_OF: Record<string, string> = {
   note: "note",
 };
 
-export async function sendRequest(db: Db, clinic: AccountClinic, patientAccountId: string, form: z.output<typeof requestForm>, request: AuditRequestContext | null, now = new Date()): Promise<SendAnswer> {
+export async function sendRequest(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, form: z.output<typeof requestForm>, request: AuditRequestContext | null, now = new Date()): Promise<SendAnswer> {
   const actor: Actor = { type: "patient", id: patientAccountId, request };
   const weekdays = ([1, 2, 3, 4, 5, 6, 7] as const).filter((d) => Boolean(form[`day${d}`]));
   try {
-    const created = await db.forClinic(clinic.id).tx(async (tx) => {
+    const created = await db.tx(async (tx) => {
       const r = await createFlexibleRequest(
         tx,
         clinic,
@@ -289,7 +289,7 @@ export type AnswerResult = { ok: true; message: string; appointmentId?: string }
  * was taken meanwhile nothing changes and the patient is told.
  */
 export async function answerRequest(
-  db: Db,
+  db: ClinicDb,
   clinic: AccountClinic & { name: string },
   patientAccountId: string,
   answer: z.output<typeof answerForm>,
@@ -301,7 +301,7 @@ export async function answerRequest(
   const target = { type: "flexible_request", id: answer.requestId };
   const call = clinic.contactPhone ? `call ${clinic.name} on ${clinic.contactPhone}` : `call ${clinic.name}`;
   try {
-    return await db.forClinic(clinic.id).tx(async (tx): Promise<AnswerResult> => {
+    return await db.tx(async (tx): Promise<AnswerResult> => {
       if (answer.intent === "accept") {
         const { request: r, appointment } = await acceptProposal(tx, clinic, ref, actor, now);
         await audit(tx, clinic, patientAccountId, "patient.flexible_request_accepted", target, request, { appointmentId: appointment.id });

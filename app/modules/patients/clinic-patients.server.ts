@@ -1,5 +1,5 @@
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
-import type { Db, SqlTx, Tx } from "~/utils/db.server";
+import type { ClinicDb, SqlTx, Tx } from "~/utils/db.server";
 
 export interface PersonDetails {
   /** E.164, already validated. */
@@ -150,8 +150,9 @@ export type ConsentChange = { kind: "deposits"; allowed: boolean } | { kind: "fa
  * clinic holding deposits on their cards, or shares a family member with it or stops. Audited in
  * the clinic's log. Returns false when the family member is not the patient's.
  */
-export async function changeClinicConsent(db: Db, clinicId: string, patientAccountId: string, change: ConsentChange, audit: AuditRequestContext | null): Promise<boolean> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function changeClinicConsent(db: ClinicDb, patientAccountId: string, change: ConsentChange, audit: AuditRequestContext | null): Promise<boolean> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     await joinSignedInPatient(tx, clinicId, patientAccountId);
     let ok = true;
     if (change.kind === "deposits") await allowClinicDeposits(tx, clinicId, patientAccountId, change.allowed);

@@ -15,7 +15,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { formatPhone } from "~/lib/phone";
 import type { Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { firstMessage } from "~/lib/form-errors";
 
 export const MERGE_UNDO_DAYS = 30;
@@ -47,11 +47,11 @@ async function inMerge(tx: Tx, mergeId: string | null) {
 }
 
 /** Merges the duplicate record into the kept one (both this clinic's, neither merged already). */
-export async function mergePatients(db: Db, clinic: ClinicRef, raw: z.input<typeof mergeForm>, actor: Actor): Promise<MergeAnswer> {
+export async function mergePatients(db: ClinicDb, clinic: ClinicRef, raw: z.input<typeof mergeForm>, actor: Actor): Promise<MergeAnswer> {
   const parsed = mergeForm.safeParse(raw);
   if (!parsed.success) return { ok: false, message: firstMessage(parsed.error, "Choose two records.") };
   const { keepId, mergeId } = parsed.data;
-  return db.forClinic(clinic.id).tx(async (tx): Promise<MergeAnswer> => {
+  return db.tx(async (tx): Promise<MergeAnswer> => {
     // Locked in a fixed order, so two desks merging the same pair both ways cannot deadlock.
     const records = await tx.$queryRaw<{ patient_account_id: string }[]>`
       SELECT patient_account_id::text FROM clinic_patients
@@ -78,9 +78,9 @@ export async function mergePatients(db: Db, clinic: ClinicRef, raw: z.input<type
 }
 
 /** Undoes a merge within 30 days: what it moved goes back, and the merged record shows again. */
-export async function undoPatientMerge(db: Db, clinic: ClinicRef, mergeId: string, actor: Actor, now = new Date()): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function undoPatientMerge(db: ClinicDb, clinic: ClinicRef, mergeId: string, actor: Actor, now = new Date()): Promise<{ ok: true } | { ok: false; message: string }> {
   if (!z.string().uuid().safeParse(mergeId).success) return { ok: false, message: "There is no such merge at this clinic." };
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM patient_merges WHERE clinic_id = ${clinic.id}::uuid AND id = ${mergeId}::uuid FOR UPDATE`;
     if (!locked.length) return { ok: false as const, message: "There is no such merge at this clinic." };
     const merge = await tx.patientMerge.findUniqueOrThrow({ where: { clinicId_id: { clinicId: clinic.id, id: mergeId } } });

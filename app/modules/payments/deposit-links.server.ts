@@ -17,7 +17,7 @@ import { formatDateTime, formatMoney } from "~/lib/format";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { clinicSiteOrigin, type PublicUrlEnv } from "~/utils/public-urls.server";
 import { allowClinicDeposits, provePhoneAtClinic } from "~/modules/patients/clinic-patients.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { browserCardSetup, listCards, payerOf } from "./cards.server";
 import { authorizeDeposit, lockDeposit, moveDeposit } from "./deposits.server";
 import type { PaymentProvider } from "./provider";
@@ -31,8 +31,9 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
  * ask (the deposit has a card, its deadline passed, or the patient already allowed this clinic, in
  * which case their own cards page is the place to fix a card).
  */
-export async function issueDepositLink(db: Db, clinicId: string, depositId: string, env?: PublicUrlEnv, now = new Date()): Promise<string | null> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function issueDepositLink(db: ClinicDb, depositId: string, env?: PublicUrlEnv, now = new Date()): Promise<string | null> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const deposit = await tx.deposit.findUnique({ where: { clinicId_id: { clinicId, id: depositId } }, select: { id: true, status: true, patientAccountId: true, captureAt: true } });
     if (!deposit || deposit.status !== "failed" || deposit.captureAt.getTime() <= now.getTime()) return null;
     const record = await tx.clinicPatient.findUnique({ where: { clinicId_patientAccountId: { clinicId, patientAccountId: deposit.patientAccountId } }, select: { depositsAllowedAt: true } });
@@ -193,7 +194,7 @@ export async function completeDepositLink(
   const deposit = await db.forClinic(clinic.id).tx((tx) => tx.deposit.findUniqueOrThrow({ where: { clinicId_id: { clinicId: clinic.id, id: link.deposit_id } }, select: { authorizeAt: true } }));
   let outcome: "held" | "card_on_file" = "card_on_file";
   if (deposit.authorizeAt.getTime() <= now.getTime()) {
-    const authorized = await authorizeDeposit(db, provider, clinic.id, link.appointment_id, now);
+    const authorized = await authorizeDeposit(db.forClinic(clinic.id), provider, link.appointment_id, now);
     if (authorized.outcome === "declined") {
       return { ok: false, message: "Your bank declined the deposit on this card. Try another card.", field: "card" };
     }

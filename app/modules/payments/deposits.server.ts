@@ -17,7 +17,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DepositStatus, PaymentStatus } from "~/generated/prisma/enums";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { recordAudit } from "../audit/audit.server";
 import { clinicsOfPatient } from "../patient-account/patient-clinics.server";
@@ -227,8 +227,9 @@ export function bookingAuthorizationKey(holdId: string, cardId: string, formNonc
  * software): created from the patient's default card, or failed with "no_card" so the patient is
  * asked for one. Returns the deposit, or null when the visit needs none.
  */
-export async function ensureDeposit(db: Db, provider: PaymentProvider["name"], clinicId: string, appointmentId: string, now = new Date()): Promise<DepositRow | null> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function ensureDeposit(db: ClinicDb, provider: PaymentProvider["name"], appointmentId: string, now = new Date()): Promise<DepositRow | null> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const existing = await lockDeposit(tx, clinicId, { appointmentId });
     if (existing) return existing;
     const [a] = await tx.$queryRaw<{ status: string; patient_account_id: string | null; starts_at: Date; cancellation_window_min: number; deposit_minor: number; currency: string; platform_fee_bps: number }[]>`
@@ -276,8 +277,9 @@ export type AuthorizeOutcome =
  * Authorizes a pending (or declined) deposit off-session on the card chosen at booking, or the
  * patient's default card when that one was removed or declined. One attempt per call.
  */
-export async function authorizeDeposit(db: Db, provider: PaymentProvider, clinicId: string, appointmentId: string, now = new Date()): Promise<AuthorizeOutcome> {
-  return db.forClinic(clinicId).tx(
+export async function authorizeDeposit(db: ClinicDb, provider: PaymentProvider, appointmentId: string, now = new Date()): Promise<AuthorizeOutcome> {
+  const clinicId = db.clinicId;
+  return db.tx(
     async (tx) => {
       const deposit = await lockDeposit(tx, clinicId, { appointmentId });
       if (!deposit) return { outcome: "skipped", deposit: null, why: "no deposit for this appointment" };
@@ -339,8 +341,9 @@ export async function authorizeDeposit(db: Db, provider: PaymentProvider, clinic
  * (a visit moved further out), the hold is let go and the deposit waits to be authorized again
  * 5 days before the new time.
  */
-export async function renewIfLapsing(db: Db, provider: PaymentProvider, clinicId: string, appointmentId: string, now = new Date()): Promise<DepositRow | null> {
-  return db.forClinic(clinicId).tx(
+export async function renewIfLapsing(db: ClinicDb, provider: PaymentProvider, appointmentId: string, now = new Date()): Promise<DepositRow | null> {
+  const clinicId = db.clinicId;
+  return db.tx(
     async (tx) => {
       const deposit = await lockDeposit(tx, clinicId, { appointmentId });
       if (!deposit || deposit.status !== "authorized" || !deposit.intentRef) return deposit;
@@ -392,8 +395,9 @@ async function refund(tx: Tx, provider: PaymentProvider, deposit: DepositRow, wh
  * The window opened: the deposit of a visit that is still on is captured. Run at `capture_at`; a
  * run that comes early does nothing (the deposit waits for its time).
  */
-export async function captureAtWindow(db: Db, provider: PaymentProvider, clinicId: string, appointmentId: string, now = new Date()): Promise<SettleOutcome> {
-  return db.forClinic(clinicId).tx(
+export async function captureAtWindow(db: ClinicDb, provider: PaymentProvider, appointmentId: string, now = new Date()): Promise<SettleOutcome> {
+  const clinicId = db.clinicId;
+  return db.tx(
     async (tx) => {
       const deposit = await lockDeposit(tx, clinicId, { appointmentId });
       if (!deposit) return { action: "none", deposit: null, why: "no deposit for this appointment" };
@@ -412,8 +416,9 @@ export async function captureAtWindow(db: Db, provider: PaymentProvider, clinicI
  * clinic's own cancellation releases it (or refunds it, if already taken); a no-show captures it;
  * a declined request releases it. Safe to call any number of times, from a request or a workflow.
  */
-export async function settleDeposit(db: Db, provider: PaymentProvider, clinicId: string, appointmentId: string, now = new Date()): Promise<SettleOutcome> {
-  return db.forClinic(clinicId).tx(
+export async function settleDeposit(db: ClinicDb, provider: PaymentProvider, appointmentId: string, now = new Date()): Promise<SettleOutcome> {
+  const clinicId = db.clinicId;
+  return db.tx(
     async (tx) => {
       const deposit = await lockDeposit(tx, clinicId, { appointmentId });
       if (!deposit) return { action: "none", deposit: null, why: "no deposit for this appointment" };
@@ -441,11 +446,12 @@ export async function settleDeposit(db: Db, provider: PaymentProvider, clinicId:
  * a deposit not yet authorized is simply dropped. Announces `deposit.waived` so the workflow
  * stops waiting to capture it.
  */
-export async function waiveDeposit(db: Db, provider: PaymentProvider, clinicId: string, input: { appointmentId: string; reason: string }, actor: Actor, now = new Date()): Promise<SettleOutcome> {
+export async function waiveDeposit(db: ClinicDb, provider: PaymentProvider, input: { appointmentId: string; reason: string }, actor: Actor, now = new Date()): Promise<SettleOutcome> {
+  const clinicId = db.clinicId;
   const reason = input.reason.trim();
   if (reason.length < 3) throw new ValidationError("Say why the deposit is waived; the reason is kept in the audit log.", [{ path: "reason", message: "is required" }]);
   if (actor.type === "patient") throw new ValidationError("Only the clinic can waive a deposit.", [{ path: "reason", message: "staff only" }]);
-  return db.forClinic(clinicId).tx(
+  return db.tx(
     async (tx) => {
       const deposit = await lockDeposit(tx, clinicId, { appointmentId: input.appointmentId });
       if (!deposit) throw new NotFoundError("This appointment has no deposit.");
@@ -501,11 +507,10 @@ export async function depositOf(tx: Tx, clinicId: string, appointmentId: string)
 export async function retryFailedDeposits(db: Db, provider: PaymentProvider, patientAccountId: string, now = new Date()): Promise<{ clinicId: string; appointmentId: string; outcome: AuthorizeOutcome["outcome"] }[]> {
   const results: { clinicId: string; appointmentId: string; outcome: AuthorizeOutcome["outcome"] }[] = [];
   for (const clinicId of await clinicsOfPatient(db, patientAccountId)) {
-    const failed = await db
-      .forClinic(clinicId)
-      .tx((tx) => tx.deposit.findMany({ where: { clinicId, patientAccountId, status: "failed", captureAt: { gt: now }, authorizeAt: { lte: now } }, select: { appointmentId: true }, orderBy: { captureAt: "asc" } }));
+    const scoped = db.forClinic(clinicId);
+    const failed = await scoped.tx((tx) => tx.deposit.findMany({ where: { clinicId, patientAccountId, status: "failed", captureAt: { gt: now }, authorizeAt: { lte: now } }, select: { appointmentId: true }, orderBy: { captureAt: "asc" } }));
     for (const { appointmentId } of failed) {
-      const r = await authorizeDeposit(db, provider, clinicId, appointmentId, now);
+      const r = await authorizeDeposit(scoped, provider, appointmentId, now);
       results.push({ clinicId, appointmentId, outcome: r.outcome });
     }
   }

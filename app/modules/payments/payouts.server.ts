@@ -4,7 +4,7 @@
  * (less the platform fee). Until then deposits are charged to the platform alone.
  */
 import { randomUUID } from "node:crypto";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "../audit/audit.server";
 import type { ConnectStatus, PaymentProvider } from "./provider";
@@ -20,9 +20,9 @@ export interface OnboardingUrls {
   returnUrl: string;
 }
 
-export async function payoutStatus(db: Db, clinicId: string): Promise<PayoutStatus> {
-  const clinic = await db.forClinic(clinicId).tx((tx) =>
-    tx.clinic.findUnique({ where: { id: clinicId }, select: { payoutAccountRef: true, payoutsChargesEnabled: true, payoutsEnabled: true, payoutsDetailsSubmitted: true } }),
+export async function payoutStatus(db: ClinicDb): Promise<PayoutStatus> {
+  const clinic = await db.tx((tx) =>
+    tx.clinic.findUnique({ where: { id: db.clinicId }, select: { payoutAccountRef: true, payoutsChargesEnabled: true, payoutsEnabled: true, payoutsDetailsSubmitted: true } }),
   );
   if (!clinic) throw new NotFoundError("There is no such clinic.");
   return { accountRef: clinic.payoutAccountRef, chargesEnabled: clinic.payoutsChargesEnabled, payoutsEnabled: clinic.payoutsEnabled, detailsSubmitted: clinic.payoutsDetailsSubmitted };
@@ -33,15 +33,14 @@ export async function payoutStatus(db: Db, clinicId: string): Promise<PayoutStat
  * clinic, however often the button is pressed). Stores the account and records who started it.
  */
 export async function startPayoutOnboarding(
-  db: Db,
+  db: ClinicDb,
   provider: PaymentProvider,
-  clinicId: string,
   ownerEmail: string | null,
   urls: OnboardingUrls,
   audit: { actor: AuditActor; request: AuditRequestContext | null } = { actor: { type: "system" }, request: null },
 ): Promise<{ url: string; accountRef: string }> {
-  const scope = db.forClinic(clinicId);
-  const clinic = await scope.tx(async (tx) => {
+  const clinicId = db.clinicId;
+  const clinic = await db.tx(async (tx) => {
     const row = await tx.clinic.findUnique({ where: { id: clinicId }, select: { name: true, payoutAccountRef: true } });
     const location = await tx.location.findFirst({ where: { clinicId }, select: { country: true }, orderBy: { createdAt: "asc" } });
     return row ? { ...row, country: location?.country ?? null } : null;
@@ -52,7 +51,7 @@ export async function startPayoutOnboarding(
     { accountRef: clinic.payoutAccountRef, clinicId, clinicName: clinic.name, email: ownerEmail, country: clinic.country, refreshUrl: urls.refreshUrl, returnUrl: urls.returnUrl },
     `payouts:${clinicId}:onboarding:${randomUUID()}`,
   );
-  await scope.tx(async (tx) => {
+  await db.tx(async (tx) => {
     if (link.accountRef !== clinic.payoutAccountRef) await tx.clinic.update({ where: { id: clinicId }, data: { payoutAccountRef: link.accountRef } });
     await recordAudit(tx, {
       clinicId,
@@ -67,14 +66,13 @@ export async function startPayoutOnboarding(
 }
 
 /** Asks the provider how the clinic's account stands and keeps the answer (webhooks do the same on their own). */
-export async function refreshPayoutStatus(db: Db, provider: PaymentProvider, clinicId: string): Promise<PayoutStatus> {
-  const current = await payoutStatus(db, clinicId);
+export async function refreshPayoutStatus(db: ClinicDb, provider: PaymentProvider): Promise<PayoutStatus> {
+  const clinicId = db.clinicId;
+  const current = await payoutStatus(db);
   if (!current.accountRef) return current;
   const status = await provider.connectStatus(current.accountRef);
-  await db
-    .forClinic(clinicId)
-    .tx((tx) =>
-      tx.clinic.update({ where: { id: clinicId }, data: { payoutsChargesEnabled: status.chargesEnabled, payoutsEnabled: status.payoutsEnabled, payoutsDetailsSubmitted: status.detailsSubmitted } }),
-    );
+  await db.tx((tx) =>
+    tx.clinic.update({ where: { id: clinicId }, data: { payoutsChargesEnabled: status.chargesEnabled, payoutsEnabled: status.payoutsEnabled, payoutsDetailsSubmitted: status.detailsSubmitted } }),
+  );
   return { accountRef: current.accountRef, ...status };
 }

@@ -10,7 +10,7 @@ import { getPaymentProvider } from "./provider.server";
  */
 export async function settleNow(db: Db, clinicId: string, appointmentId: string): Promise<void> {
   try {
-    await settleDeposit(db, getPaymentProvider(), clinicId, appointmentId);
+    await settleDeposit(db.forClinic(clinicId), getPaymentProvider(), appointmentId);
   } catch (error) {
     log.warn("deposit not settled yet; the workflow will", { clinicId, appointmentId, error: (error as Error).message });
   }

@@ -3,7 +3,7 @@
  * on today (the clinic's local day) and not cancelled or over. A link from an old confirmation
  * message keeps opening its page, but not a stream that would hold a connection for nothing.
  */
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { utcToZoned } from "~/lib/zoned-time";
 import { readCheckInToken } from "./tokens.server";
 import { statusIs } from "~/lib/appointment-status";
@@ -14,12 +14,10 @@ export type CheckInStream =
   | { kind: "not-found" }
   | { kind: "over"; message: string };
 
-export async function checkInStream(db: Db, clinic: { id: string; timeZone: string }, token: string | undefined, now = new Date()): Promise<CheckInStream> {
+export async function checkInStream(db: ClinicDb, clinic: { id: string; timeZone: string }, token: string | undefined, now = new Date()): Promise<CheckInStream> {
   const appointmentId = readCheckInToken(clinic.id, token);
   if (!appointmentId) return { kind: "not-found" };
-  const visit = await db
-    .forClinic(clinic.id)
-    .tx((tx) => tx.appointment.findFirst({ where: { clinicId: clinic.id, id: appointmentId }, select: { locationId: true, status: true, startsAt: true } }));
+  const visit = await db.tx((tx) => tx.appointment.findFirst({ where: { clinicId: clinic.id, id: appointmentId }, select: { locationId: true, status: true, startsAt: true } }));
   if (!visit) return { kind: "not-found" };
   if (visit.status === "cancelled") return { kind: "over", message: "This visit was cancelled, so there is no queue to follow." };
   if (!statusIs(visit.status, "atTheClinic")) return { kind: "over", message: "This visit is over, so there is no queue to follow." };

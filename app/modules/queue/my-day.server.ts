@@ -6,7 +6,7 @@ import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { auditActorOf, type Actor } from "~/lib/actor";
 import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { doctorQueue, type QueueTicketView } from "./queue-views.server";
 import type { QueueClinic } from "./visit-row.server";
 import { ON_THE_DIARY } from "~/lib/appointment-status";
@@ -48,13 +48,13 @@ export function weekOf(day: LocalDate): LocalDate[] {
   return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
 }
 
-export async function doctorDay(db: Db, clinic: QueueClinic, doctorId: string, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<DoctorDay> {
+export async function doctorDay(db: ClinicDb, clinic: QueueClinic, doctorId: string, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<DoctorDay> {
   const today = utcToZoned(now, clinic.timeZone).date;
   const date = day ?? today;
   const week = weekOf(date);
   const from = zonedToUtc(week[0]!, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(week[6]!, 1), 0, clinic.timeZone);
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string; status: string; starts_at: Date; ends_at: Date; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; patient_account_id: string | null; dependent_id: string | null; service_name: string; location_name: string }[]>`
       SELECT a.id::text, a.status::text, a.starts_at, a.ends_at, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last,
              a.patient_account_id::text, a.dependent_id::text, s.name AS service_name, l.name AS location_name

@@ -7,7 +7,7 @@ import type { AppointmentStatus } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { auditActorOf, type Actor } from "~/lib/actor";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { isLate, ticketNumber, waitFigures, type TicketState } from "./rules";
 import { patientName, readVisit, type QueueClinic, type VisitRow } from "./visit-row.server";
 
@@ -143,12 +143,12 @@ function toTicketView(r: TicketRow, figures: ReturnType<typeof figuresOf>, timeZ
  * The desk's (or a doctor's) view of one location today: tickets with positions and waits, the
  * visits still to arrive, and the rooms to call to. A list of the day's patients, so audited.
  */
-export async function locationQueue(db: Db, clinic: QueueClinic, locationId: string, actor: Actor, opts: { doctorId?: string | null; now?: Date } = {}): Promise<LocationQueue> {
+export async function locationQueue(db: ClinicDb, clinic: QueueClinic, locationId: string, actor: Actor, opts: { doctorId?: string | null; now?: Date } = {}): Promise<LocationQueue> {
   const now = opts.now ?? new Date();
   const day = utcToZoned(now, clinic.timeZone).date;
   const from = zonedToUtc(day, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(day, 1), 0, clinic.timeZone);
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const all = await ticketsOfDay(tx, clinic.id, day, { locationId });
     const figures = figuresOf(all, now);
     const shown = opts.doctorId ? all.filter((r) => r.doctor_id === opts.doctorId) : all;
@@ -213,9 +213,9 @@ export interface BoardView {
  * What the waiting-room screen shows: ticket numbers and initials, and which room each called
  * ticket goes to. Nothing else about anyone.
  */
-export async function boardView(db: Db, clinic: QueueClinic, locationId: string, now = new Date()): Promise<BoardView> {
+export async function boardView(db: ClinicDb, clinic: QueueClinic, locationId: string, now = new Date()): Promise<BoardView> {
   const day = utcToZoned(now, clinic.timeZone).date;
-  const rows = await db.forClinic(clinic.id).tx((tx) => ticketsOfDay(tx, clinic.id, day, { locationId }));
+  const rows = await db.tx((tx) => ticketsOfDay(tx, clinic.id, day, { locationId }));
   const initials = (r: TicketRow) => {
     const first = r.dep_first ?? r.first_name;
     const last = r.dep_first ? r.dep_last : r.last_name;
@@ -247,8 +247,8 @@ export interface PatientQueueView {
 }
 
 /** The patient's own visit and place in line, from their check-in link. */
-export async function patientQueueView(db: Db, clinic: QueueClinic, appointmentId: string, now = new Date()): Promise<PatientQueueView | null> {
-  return db.forClinic(clinic.id).tx(async (tx) => {
+export async function patientQueueView(db: ClinicDb, clinic: QueueClinic, appointmentId: string, now = new Date()): Promise<PatientQueueView | null> {
+  return db.tx(async (tx) => {
     const visit = await readVisit(tx, clinic.id, appointmentId);
     if (!visit) return null;
     let ticket: PatientQueueView["ticket"] = null;

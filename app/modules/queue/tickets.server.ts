@@ -17,7 +17,7 @@ import { writeOutboxEvent } from "~/modules/outbox/outbox.server";
 import { actorLabel, auditActorOf, type Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { toOffsetIso, utcToZoned, type LocalDate } from "~/lib/zoned-time";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { notifyQueue } from "./hub.server";
 import { readVisit, UUID, type QueueClinic, type VisitRow } from "./visit-row.server";
@@ -83,14 +83,14 @@ export interface CheckInResult {
  * Desk check-ins are for today's visits; a patient's own check-in also keeps to its time window.
  */
 export async function checkIn(
-  db: Db,
+  db: ClinicDb,
   clinic: QueueClinic,
   req: { appointmentId: string; via: "desk" | "self" },
   actor: Actor,
   opts: { doctorId?: string | null; now?: Date } = {},
 ): Promise<CheckInResult> {
   const now = opts.now ?? new Date();
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const visit = await readVisit(tx, clinic.id, req.appointmentId, true);
     if (!visit || (opts.doctorId && visit.doctor_id !== opts.doctorId)) throw new NotFoundError("There is no appointment with this id at this clinic.");
     if (visit.ticket_id) throw new ValidationError(`Already checked in as ${ticketNumber(visit.ticket_prefix!, visit.ticket_seq!)}.`, [{ path: "appointmentId", message: "is already checked in" }]);
@@ -156,14 +156,14 @@ const STEP_MESSAGES: Record<QueueStep, (n: string, room: string | null) => strin
  * one step (undoing the check-in itself removes the ticket and books the visit again).
  */
 export async function queueStep(
-  db: Db,
+  db: ClinicDb,
   clinic: QueueClinic,
   req: { appointmentId: string; step: QueueStep; roomId?: string | null },
   actor: Actor,
   opts: { doctorId?: string | null; now?: Date } = {},
 ): Promise<StepResult> {
   const now = opts.now ?? new Date();
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const visit = await readVisit(tx, clinic.id, req.appointmentId, true);
     if (!visit || (opts.doctorId && visit.doctor_id !== opts.doctorId)) throw new NotFoundError("There is no appointment with this id at this clinic.");
     if (!visit.ticket_id || !visit.ticket_state) throw new ValidationError("This visit has not checked in yet.", [{ path: "appointmentId", message: "is not checked in" }]);
@@ -237,8 +237,9 @@ async function announceNext(tx: Tx, clinic: ClinicRef, doctorId: string, locatio
 }
 
 /** Not checked in 10 minutes after the start: the desk's screens show the visit as late. */
-export async function flagLate(db: Db, clinicId: string, appointmentId: string, now = new Date()): Promise<{ flagged: boolean; reason?: string }> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function flagLate(db: ClinicDb, appointmentId: string, now = new Date()): Promise<{ flagged: boolean; reason?: string }> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const visit = await readVisit(tx, clinicId, appointmentId, true);
     if (!visit) return { flagged: false, reason: "gone" };
     if (visit.status !== "confirmed") return { flagged: false, reason: `appointment is ${visit.status}` };
@@ -254,8 +255,9 @@ export async function flagLate(db: Db, clinicId: string, appointmentId: string, 
  * Not checked in by the visit's end: proposed to the desk as a no-show. Only a proposal: the desk
  * confirms it (which charges a held deposit) or the patient turns up and is checked in.
  */
-export async function proposeNoShow(db: Db, clinicId: string, appointmentId: string, now = new Date()): Promise<{ proposed: boolean; reason?: string }> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function proposeNoShow(db: ClinicDb, appointmentId: string, now = new Date()): Promise<{ proposed: boolean; reason?: string }> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const visit = await readVisit(tx, clinicId, appointmentId, true);
     if (!visit) return { proposed: false, reason: "gone" };
     if (visit.status !== "confirmed") return { proposed: false, reason: `appointment is ${visit.status}` };
@@ -268,8 +270,8 @@ export async function proposeNoShow(db: Db, clinicId: string, appointmentId: str
 }
 
 /** The desk keeps a visit that was proposed as a no-show (the patient called, or came after all). */
-export async function dismissNoShowProposal(db: Db, clinic: QueueClinic, appointmentId: string, actor: Actor): Promise<void> {
-  await db.forClinic(clinic.id).tx(async (tx) => {
+export async function dismissNoShowProposal(db: ClinicDb, clinic: QueueClinic, appointmentId: string, actor: Actor): Promise<void> {
+  await db.tx(async (tx) => {
     const visit = await readVisit(tx, clinic.id, appointmentId, true);
     if (!visit || !visit.no_show_proposed_at) throw new NotFoundError("There is no proposed no-show for this visit.");
     await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: appointmentId } }, data: { noShowProposedAt: null } });
@@ -282,8 +284,8 @@ export async function dismissNoShowProposal(db: Db, clinic: QueueClinic, appoint
  * The doctor calls whoever is first in their line at the room's location. Another screen may have
  * called that patient a moment earlier; the step itself then refuses, and the doctor tries again.
  */
-export async function callNext(db: Db, clinic: QueueClinic, doctorId: string, roomId: string, actor: Actor, now = new Date()): Promise<StepResult> {
-  const next = await db.forClinic(clinic.id).tx(async (tx) => {
+export async function callNext(db: ClinicDb, clinic: QueueClinic, doctorId: string, roomId: string, actor: Actor, now = new Date()): Promise<StepResult> {
+  const next = await db.tx(async (tx) => {
     const room = UUID.test(roomId) ? await tx.room.findFirst({ where: { clinicId: clinic.id, id: roomId, active: true }, select: { locationId: true } }) : null;
     if (!room) throw new ValidationError("Choose a room to call the patient to.", [{ path: "roomId", message: "Choose a room" }]);
     const day = utcToZoned(now, clinic.timeZone).date;

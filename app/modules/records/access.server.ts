@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { StaffRole } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 
 export interface PatientRef {
@@ -86,6 +86,6 @@ export async function requireClinicalAccess(tx: Tx, clinicId: string, asking: St
  * A refused attempt to open a patient's record (a doctor asking for another doctor's patient) is
  * written to the clinic's log in its own transaction, since the refused one wrote nothing.
  */
-export async function auditRefusedRecord(db: Db, clinicId: string, staffUserId: string, ref: PatientRef, request: AuditRequestContext | null): Promise<void> {
-  await db.forClinic(clinicId).tx((tx) => recordAudit(tx, { clinicId, actor: { type: "staff", id: staffUserId }, action: "patient.record_refused", target: { type: "patient", id: ref.patientAccountId }, request, details: { dependentId: ref.dependentId } }));
+export async function auditRefusedRecord(db: ClinicDb, staffUserId: string, ref: PatientRef, request: AuditRequestContext | null): Promise<void> {
+  await db.tx((tx) => recordAudit(tx, { clinicId: db.clinicId, actor: { type: "staff", id: staffUserId }, action: "patient.record_refused", target: { type: "patient", id: ref.patientAccountId }, request, details: { dependentId: ref.dependentId } }));
 }

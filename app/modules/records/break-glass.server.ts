@@ -11,7 +11,7 @@ import { Prisma } from "~/generated/prisma/client";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { formatDateTime } from "~/lib/format";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { ForbiddenError, NotFoundError } from "~/utils/errors.server";
 import { assertClinicPatient, type PatientRef } from "./access.server";
 import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MAX_LENGTH, BREAK_GLASS_REASON_MIN } from "./words";
@@ -154,8 +154,8 @@ export async function operatorPatientRecord(db: Db, clinic: ClinicRef, operator:
 }
 
 /** Grants open on the clinic right now, for the owner's banner on every panel page. */
-export async function openGrants(db: Db, clinic: ClinicRef, now = new Date()): Promise<{ operatorName: string; expiresAt: string }[]> {
-  const rows = await db.forClinic(clinic.id).tx(
+export async function openGrants(db: ClinicDb, clinic: ClinicRef, now = new Date()): Promise<{ operatorName: string; expiresAt: string }[]> {
+  const rows = await db.tx(
     (tx) => tx.$queryRaw<{ name: string; expires_at: Date }[]>`
       SELECT u.name, g.expires_at FROM break_glass_grants g JOIN staff_users u ON u.id = g.operator_staff_user_id
        WHERE g.clinic_id = ${clinic.id}::uuid AND g.granted_at <= ${now} AND g.expires_at > ${now}

@@ -4,7 +4,7 @@
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { PLAN_STATUS_WORDS } from "./words";
 import type { TreatmentPlanItemStatus } from "~/generated/prisma/enums";
 
@@ -14,8 +14,8 @@ export interface CarePlanPerson {
   items: { id: string; title: string; details: string | null; status: string; statusWords: string; targetDate: string | null; done: boolean }[];
 }
 
-export async function patientCarePlan(db: Db, clinic: ClinicRef, patientAccountId: string, request: AuditRequestContext | null): Promise<CarePlanPerson[]> {
-  return db.forClinic(clinic.id).tx(async (tx) => {
+export async function patientCarePlan(db: ClinicDb, clinic: ClinicRef, patientAccountId: string, request: AuditRequestContext | null): Promise<CarePlanPerson[]> {
+  return db.tx(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string; dependent_id: string | null; title: string; details: string | null; status: TreatmentPlanItemStatus; target_date: Date | null; dep_name: string | null }[]>`
       SELECT i.id::text, i.dependent_id::text, i.title, i.details, i.status, i.target_date, trim(d.first_name || ' ' || d.last_name) AS dep_name
         FROM treatment_plan_items i

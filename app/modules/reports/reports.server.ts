@@ -14,7 +14,7 @@ import { Semaphore } from "~/lib/semaphore";
 import { doctorAvailableTimeIn, minutesIn, openTimeIn, windowDays, type AvailabilityRule, type ScheduleException, type SlotLocation, type WallPeriod } from "~/modules/scheduling/slot-engine";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { sqlStateOf } from "~/utils/db-errors.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { bookingsReport, cancellationsReport, DEPOSIT_MOVES, depositsReport, noShowReport, serviceDemandReport, sourcesReport, utilizationReport, type DepositMoveRow, type Named, type VisitRow } from "./aggregate";
 import type { AllReports, ReportKey } from "./csv";
@@ -159,7 +159,7 @@ export function availableMinutes(schedule: Pick<Schedule, "doctors" | "rooms" | 
  * Every report for the range and location. A location id that is not this clinic's is a
  * NotFoundError (RLS would hide its rows anyway; saying so beats an empty page that looks real).
  */
-export async function loadReports(db: Db, clinic: ClinicRef, range: ReportRange, locationId: string | null, now = new Date()): Promise<ReportsResult> {
+export async function loadReports(db: ClinicDb, clinic: ClinicRef, range: ReportRange, locationId: string | null, now = new Date()): Promise<ReportsResult> {
   try {
     return await readReports(db, clinic, range, locationId, now);
   } catch (error) {
@@ -168,9 +168,9 @@ export async function loadReports(db: Db, clinic: ClinicRef, range: ReportRange,
   }
 }
 
-function readReports(db: Db, clinic: ClinicRef, range: ReportRange, locationId: string | null, now: Date): Promise<ReportsResult> {
+function readReports(db: ClinicDb, clinic: ClinicRef, range: ReportRange, locationId: string | null, now: Date): Promise<ReportsResult> {
   return reads.run(() =>
-    db.forClinic(clinic.id).tx(
+    db.tx(
       async (tx) => {
         const locationRows = await listReportLocations(tx, clinic.id);
         const location = locationId ? locationRows.find((l) => l.id === locationId) : null;
@@ -203,13 +203,12 @@ function readReports(db: Db, clinic: ClinicRef, range: ReportRange, locationId: 
 
 /** "report.viewed" (the page) or "report.exported" (a CSV), with the range and location, never any figures about a person. */
 export async function recordReportAccess(
-  db: Db,
-  clinicId: string,
+  db: ClinicDb,
   event: { action: "report.viewed" | "report.exported"; report: ReportKey | "all"; range: ReportRange; locationId: string | null; staffId: string; request: AuditRequestContext | null },
 ) {
-  await db.forClinic(clinicId).tx((tx) =>
+  await db.tx((tx) =>
     recordAudit(tx, {
-      clinicId,
+      clinicId: db.clinicId,
       actor: { type: "staff", id: event.staffId },
       action: event.action,
       target: { type: "report", id: event.report },
@@ -220,9 +219,8 @@ export async function recordReportAccess(
 }
 
 /** The location filter's choices when no report is read (a range the form must correct first). */
-export function reportLocationOptions(db: Db, clinicId: string): Promise<ReportLocation[]> {
+export function reportLocationOptions(db: ClinicDb): Promise<ReportLocation[]> {
   return db
-    .forClinic(clinicId)
-    .tx((tx) => listReportLocations(tx, clinicId))
+    .tx((tx) => listReportLocations(tx, db.clinicId))
     .then((rows) => rows.map((l) => ({ id: l.id, name: l.name })));
 }

@@ -14,7 +14,7 @@ import { auditActorOf, type Actor } from "~/lib/actor";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned } from "~/lib/zoned-time";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { minutesOf, parsePeriodKey, periodKey, wallTime, WEEKDAY_NAMES, type FieldErrors, type WeekInput, type WorkingInterval } from "./schedule-form";
 import { insideWorkingTime, type ExceptionRow, type RuleRow } from "./working-time";
@@ -168,6 +168,7 @@ export function periodLabel(from: string | null, to: string | null): string {
   return from ? `From ${formatLocalDay(from)} ${from.slice(0, 4)}` : `Until ${formatLocalDay(to!)} ${to!.slice(0, 4)}`;
 }
 
+/** The editor page's data. Takes the root db, as `previewDays` does. */
 export async function scheduleEditor(db: Db, clinic: ClinicRef, query: EditorQuery, actor: Actor, now = new Date()) {
   const today = utcToZoned(now, clinic.timeZone).date;
   const base = await db.forClinic(clinic.id).tx(async (tx) => {
@@ -261,7 +262,10 @@ export function spanText(start: Date, end: Date, timeZone: string): string {
   return `${formatLocalDay(a.date)} ${formatTime(start, timeZone)} – ${formatLocalDay(b.date)} ${formatTime(end, timeZone)}`;
 }
 
-/** The next 7 local days of free times for a service with one doctor, from the slot engine. */
+/**
+ * The next 7 local days of free times for a service with one doctor, from the slot engine. Takes
+ * the root db: the slot engine's availability cache follows the root handle's change feed.
+ */
 export async function previewDays(db: Db, clinic: ClinicRef, serviceId: string, doctorId: string, locations: { id: string; name: string }[], now = new Date()): Promise<PreviewDay[]> {
   const today = utcToZoned(now, clinic.timeZone).date;
   const end = new Date(now.getTime() + 7 * 86_400_000);
@@ -289,8 +293,8 @@ export type SaveWeekAnswer = { ok: true; outside: AffectedVisit[]; periodKey: st
 const rangesMeet = (a: { from: string | null; to: string | null }, b: { from: string | null; to: string | null }) => (!a.from || !b.to || a.from <= b.to) && (!b.from || !a.to || b.from <= a.to);
 
 /** Replaces one period of a doctor's weekly hours at a location. */
-export async function saveWeek(db: Db, clinic: ClinicRef, input: WeekInput, actor: Actor, now = new Date()): Promise<SaveWeekAnswer> {
-  return db.forClinic(clinic.id).tx(async (tx) => {
+export async function saveWeek(db: ClinicDb, clinic: ClinicRef, input: WeekInput, actor: Actor, now = new Date()): Promise<SaveWeekAnswer> {
+  return db.tx(async (tx) => {
     const doctor = await tx.clinicMembership.findFirst({ where: { clinicId: clinic.id, id: input.doctorId, role: "doctor", active: true }, select: { id: true } });
     const location = await tx.location.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: input.locationId } }, select: { id: true } });
     if (!doctor || !location) throw new NotFoundError("There is no such doctor or location at this clinic.");
@@ -408,8 +412,8 @@ export async function flagVisitsToMove(tx: Tx, clinicId: string, exceptionId: st
        AND a.needs_moving_exception_id IS DISTINCT FROM e.id`;
 }
 
-export async function addException(db: Db, clinic: ClinicRef, input: ExceptionInput, actor: Actor, now = new Date()): Promise<{ id: string; affected: AffectedVisit[] }> {
-  return db.forClinic(clinic.id).tx(async (tx) => {
+export async function addException(db: ClinicDb, clinic: ClinicRef, input: ExceptionInput, actor: Actor, now = new Date()): Promise<{ id: string; affected: AffectedVisit[] }> {
+  return db.tx(async (tx) => {
     const id = await writeException(tx, clinic.id, input, actor);
     await flagVisitsToMove(tx, clinic.id, id, now);
     const affected = input.kind === "extra_hours" ? [] : await visitsDuring(tx, clinic, { doctorId: input.kind === "time_off" ? input.doctorId : null, locationId: input.kind === "closure" ? input.locationId : null, start: input.start, end: input.end }, now);
@@ -432,7 +436,7 @@ export interface ExceptionRemoval {
  * patients book a day the clinic is closed).
  */
 export async function removeException(
-  db: Db,
+  db: ClinicDb,
   clinic: ClinicRef,
   exceptionId: string,
   actor: Actor,
@@ -440,7 +444,7 @@ export async function removeException(
 ): Promise<{ removed: true; what: string } | { removed: false; confirm: ExceptionRemoval }> {
   if (!isUuid(exceptionId)) throw new NotFoundError("There is no such exception at this clinic.");
   const clinicId = clinic.id;
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const row = await tx.scheduleException.findUnique({ where: { clinicId_id: { clinicId, id: exceptionId } } });
     if (!row) throw new NotFoundError("There is no such exception at this clinic.");
     const n = await names(tx, clinicId);

@@ -10,7 +10,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { auditActorOf, type Actor } from "~/lib/actor";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import type { DiscountInput, FieldErrors, ServiceInput } from "./service-form";
 
@@ -48,8 +48,9 @@ async function doctorNames(tx: Tx): Promise<Map<string, { name: string; specialt
   return new Map(rows.map((r) => [r.id, { name: r.staffUser.name, specialty: r.specialty, workStatus: r.workStatus, active: r.active }]));
 }
 
-export async function listServices(db: Db, clinicId: string): Promise<ServiceListRow[]> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function listServices(db: ClinicDb): Promise<ServiceListRow[]> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const services = await tx.service.findMany({ where: { clinicId }, orderBy: [{ position: "asc" }, { name: "asc" }, { id: "asc" }] });
     const categories = new Map((await tx.serviceCategory.findMany({ where: { clinicId } })).map((c) => [c.id, c.name]));
     const links = await tx.serviceDoctor.findMany({ where: { clinicId } });
@@ -75,8 +76,9 @@ export async function listServices(db: Db, clinicId: string): Promise<ServiceLis
   });
 }
 
-export async function editorChoices(db: Db, clinicId: string): Promise<EditorChoices> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function editorChoices(db: ClinicDb): Promise<EditorChoices> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const names = await doctorNames(tx);
     const locations = await tx.location.findMany({ where: { clinicId }, orderBy: [{ createdAt: "asc" }, { name: "asc" }], select: { id: true, name: true } });
     const rooms = await tx.room.findMany({ where: { clinicId, active: true }, select: { locationId: true, type: true } });
@@ -92,9 +94,10 @@ export async function editorChoices(db: Db, clinicId: string): Promise<EditorCho
   });
 }
 
-export async function getService(db: Db, clinicId: string, serviceId: string): Promise<ServiceRecord> {
+export async function getService(db: ClinicDb, serviceId: string): Promise<ServiceRecord> {
+  const clinicId = db.clinicId;
   if (!isUuid(serviceId)) throw new NotFoundError("There is no such service at this clinic.");
-  return db.forClinic(clinicId).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const s = await tx.service.findUnique({ where: { clinicId_id: { clinicId, id: serviceId } } });
     if (!s) throw new NotFoundError("There is no such service at this clinic.");
     const doctors = await tx.serviceDoctor.findMany({ where: { clinicId, serviceId }, orderBy: { doctorId: "asc" } });
@@ -227,8 +230,9 @@ async function newKey(tx: Tx, clinicId: string, name: string): Promise<string> {
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
-export async function createService(db: Db, clinicId: string, input: ServiceInput, actor: Actor): Promise<SaveServiceAnswer> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function createService(db: ClinicDb, input: ServiceInput, actor: Actor): Promise<SaveServiceAnswer> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx) => {
     const errors = await checkAgainstClinic(tx, clinicId, input);
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     const last = await tx.service.aggregate({ where: { clinicId }, _max: { position: true } });
@@ -275,9 +279,10 @@ const COMPARED: (keyof ServiceInput)[] = [
   "discounts",
 ];
 
-export async function updateService(db: Db, clinicId: string, serviceId: string, input: ServiceInput, actor: Actor): Promise<SaveServiceAnswer> {
-  const before = await getService(db, clinicId, serviceId);
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function updateService(db: ClinicDb, serviceId: string, input: ServiceInput, actor: Actor): Promise<SaveServiceAnswer> {
+  const clinicId = db.clinicId;
+  const before = await getService(db, serviceId);
+  return db.tx(async (tx) => {
     // Serialise concurrent saves of one service: the second waits and then writes on top.
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM services WHERE clinic_id = ${clinicId}::uuid AND id = ${serviceId}::uuid FOR UPDATE`;
     if (locked.length === 0) throw new NotFoundError("There is no such service at this clinic.");
