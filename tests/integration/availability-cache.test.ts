@@ -184,7 +184,6 @@ test("a slots answer's gzip form is its JSON, before and after a booking changes
   await warm();
   const request = {
     db: testDb().forClinic(f.clinic.id),
-    rootDb: testDb(),
     clinic: { ...f.clinic, name: "Fixture" },
     caller: { kind: "api-key" as const, apiKeyId: randomUUID(), name: "test" },
     actor: api,

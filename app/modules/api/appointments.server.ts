@@ -70,7 +70,7 @@ async function offeringAlternatives<T>(
   } catch (error) {
     if (error instanceof SlotTakenError) {
       const search = await wanted();
-      const slots = await alternativeSlots(api.rootDb, api.clinic, { ...search, audience: api.audience }, ALTERNATIVES);
+      const slots = await alternativeSlots(api.db, api.clinic, { ...search, audience: api.audience }, ALTERNATIVES);
       throw new ConflictError<SlotBody>(error.detail, { alternatives: slots.map((s) => serializeSlot(s, api.clinic.timeZone)) });
     }
     throw error;
@@ -130,7 +130,7 @@ export async function createAppointmentForApi(
     api,
     // A rush for one time goes one attempt at a time in this process, the rest told at once when it
     // is taken; a request with an Idempotency-Key always asks the database, which may hold its answer.
-    () => (idempotency ? book() : bookingOneAtATime(api.rootDb, { clinicId: clinic.id, practitionerId: input.practitionerId, start }, book)),
+    () => (idempotency ? book() : bookingOneAtATime(api.db, { practitionerId: input.practitionerId, start }, book)),
     async () => ({ serviceId: input.serviceId, practitionerId: input.practitionerId, locationId: input.locationId ?? null, after: start }),
   );
 }

@@ -15,7 +15,7 @@ import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import type { ClinicSite } from "~/modules/tenancy/site.server";
 import { bodyLimitFor, isBodyTooLarge, readBodyWithin } from "~/utils/body-limit.server";
 import { acceptsGzip } from "~/utils/accept-encoding";
-import { getDb, type ClinicDb, type Db } from "~/utils/db.server";
+import { getDb, type ClinicDb } from "~/utils/db.server";
 import { answerFromBytes, responseFromBytes } from "~/utils/raw-body.server";
 import { apiRoute, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod, problem, problemType } from "~/utils/problem.server";
@@ -34,11 +34,6 @@ export interface ApiClinic extends ClinicRef {
 export interface ApiRequest {
   /** The database, already scoped to this clinic (row-level security sees only its rows). */
   db: ClinicDb;
-  /**
-   * The root database, for what is kept per process and keyed by it rather than by clinic (the
-   * availability cache, the slot claims); never for reading or writing a clinic's rows.
-   */
-  rootDb: Db;
   clinic: ApiClinic;
   caller: ApiCaller;
   /** How the scheduling module records this caller. */
@@ -102,7 +97,6 @@ export async function requireApiCaller(request: Request, context: AppLoadContext
     await limitKey(context, { ...key, keyHash });
     return {
       db: db.forClinic(key.clinicId),
-      rootDb: db,
       clinic: { id: site.id, slug: site.slug, name: site.name, timeZone: site.timeZone, currency: site.currency },
       caller: { kind: "api-key", apiKeyId: key.id, name: key.name },
       actor: { type: "api", id: key.id, request: audit },
@@ -119,7 +113,6 @@ export async function requireApiCaller(request: Request, context: AppLoadContext
   if (viewer.kind !== "patient") throw new UnauthorizedError();
   return {
     db: db.forClinic(site.id),
-    rootDb: db,
     clinic: { id: site.id, slug: site.slug, name: site.name, timeZone: site.timeZone, currency: site.currency },
     caller: { kind: "patient", patientAccountId: viewer.patient.id },
     actor: { type: "patient", id: viewer.patient.id, request: audit },

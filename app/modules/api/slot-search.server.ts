@@ -100,7 +100,7 @@ export async function searchSlots(api: ApiRequest, query: z.output<typeof slotQu
   const { from, to } = clinicRange(query, timeZone, MAX_SLOT_RANGE_DAYS);
   const practitionerId = query.practitionerId ?? null;
   const locationId = query.locationId ?? null;
-  const days = await findSlotDays(api.rootDb, api.clinic, { serviceId: query.serviceId, from, to, practitionerId, locationId, audience: api.audience });
+  const days = await findSlotDays(api.db, api.clinic, { serviceId: query.serviceId, from, to, practitionerId, locationId, audience: api.audience });
   const key = `${api.clinic.id}|${query.serviceId}|${practitionerId ?? "*"}|${locationId ?? "*"}|${api.audience}|${from.getTime()}|${to.getTime()}`;
   const kept = answers.get(key);
   if (kept && sameDays(kept, days)) return formsOf(key, kept);

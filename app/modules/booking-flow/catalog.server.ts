@@ -3,7 +3,7 @@
  * read the way the API's catalog reads them (never inactive or internal-only services; a service
  * without listed locations is offered at every location).
  */
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { toDiscount, type Discount } from "~/modules/scheduling/discounts";
 
 export interface BookableService {
@@ -51,8 +51,8 @@ function listOf<T>(rows: T[], key: (row: T) => string, value: (row: T) => string
   return out;
 }
 
-export async function loadBookingCatalog(db: Db, clinicId: string): Promise<BookingCatalog> {
-  return db.forClinic(clinicId).tx(async (tx) => {
+export async function loadBookingCatalog(db: ClinicDb): Promise<BookingCatalog> {
+  return db.tx(async (tx) => {
     const services = await tx.service.findMany({ where: { visibility: { in: ["active", "seasonal"] } }, orderBy: [{ position: "asc" }, { name: "asc" }, { id: "asc" }] });
     const ids = services.map((s) => s.id);
     const categories = await tx.serviceCategory.findMany({ select: { id: true, name: true } });

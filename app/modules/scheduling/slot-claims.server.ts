@@ -9,7 +9,7 @@
  * when the change feed reports any change to that clinic's times (a cancellation may have freed
  * the time), and after a few seconds in any case.
  */
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { SlotTakenError } from "./booking.server";
 
 const TAKEN_MS = 5_000;
@@ -18,8 +18,8 @@ class SlotClaims {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly taken = new Map<string, number>();
 
-  constructor(db: Db) {
-    db.changes.subscribe((changes) => {
+  constructor(changes: ClinicDb["changes"]) {
+    changes.subscribe((changes) => {
       if (changes === "reset") return this.taken.clear();
       for (const c of changes) {
         if (c.topic !== "times") continue;
@@ -55,11 +55,12 @@ class SlotClaims {
   }
 }
 
-const claimsByDb = new WeakMap<Db, SlotClaims>();
+// One per change feed, that is per database (every clinic's handle shares it).
+const claimsByFeed = new WeakMap<ClinicDb["changes"], SlotClaims>();
 
 /** Runs `book` for a doctor's start time, one at a time per process (see the module comment). */
-export function bookingOneAtATime<T>(db: Db, slot: { clinicId: string; practitionerId: string; start: Date }, book: () => Promise<T>): Promise<T> {
-  let claims = claimsByDb.get(db);
-  if (!claims) claimsByDb.set(db, (claims = new SlotClaims(db)));
-  return claims.attempt(`${slot.clinicId}|${slot.practitionerId}|${slot.start.getTime()}`, book);
+export function bookingOneAtATime<T>(db: ClinicDb, slot: { practitionerId: string; start: Date }, book: () => Promise<T>): Promise<T> {
+  let claims = claimsByFeed.get(db.changes);
+  if (!claims) claimsByFeed.set(db.changes, (claims = new SlotClaims(db.changes)));
+  return claims.attempt(`${db.clinicId}|${slot.practitionerId}|${slot.start.getTime()}`, book);
 }

@@ -2,7 +2,7 @@
  * Free times for a service: the schedule data for the window (one query) fed to the pure slot
  * engine. Seasonal services only offer their season; "any doctor" merges eligible doctors.
  */
-import type { Db, RawQuery, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, RawQuery, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { AvailabilityCache, type DaySlots } from "./availability-cache.server";
 import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
@@ -86,11 +86,12 @@ export function findSlotsIn(tx: Tx, clinic: ClinicRef, search: SlotSearch, now: 
   return slotsWith(prismaQuery(tx), clinic, search, now);
 }
 
-const caches = new WeakMap<Db, AvailabilityCache>();
+// One cache per change feed, that is per database: every clinic's handle on it shares the one feed.
+const caches = new WeakMap<ClinicDb["changes"], AvailabilityCache>();
 
-function availabilityCacheOf(db: Db): AvailabilityCache {
-  let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new AvailabilityCache(db.changes)));
+function availabilityCacheOf(db: ClinicDb): AvailabilityCache {
+  let cache = caches.get(db.changes);
+  if (!cache) caches.set(db.changes, (cache = new AvailabilityCache(db.changes)));
   return cache;
 }
 
@@ -98,7 +99,7 @@ function availabilityCacheOf(db: Db): AvailabilityCache {
  * Slots by local day, from the availability cache when the change feed is current (else read
  * afresh): the hot path of the booking pages and the API. Outside any transaction.
  */
-export async function findSlotDays(db: Db, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<DaySlots[]> {
+export async function findSlotDays(db: ClinicDb, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<DaySlots[]> {
   checkSlotRange(search.from, search.to);
   const practitionerId = search.practitionerId ?? null;
   const locationId = search.locationId ?? null;
@@ -106,8 +107,7 @@ export async function findSlotDays(db: Db, clinic: ClinicRef, search: SlotSearch
   if (!isUuid(search.serviceId) || (practitionerId && !isUuid(practitionerId)) || (locationId && !isUuid(locationId))) throw notFound();
   const cache = availabilityCacheOf(db);
   // The schedule is one statement, so a read is one round trip.
-  const scoped = db.forClinic(clinic.id);
-  const query: RawQuery = (text, params) => scoped.readOne(text, params);
+  const query: RawQuery = (text, params) => db.readOne(text, params);
   if (!db.changes.fresh) {
     const slots = await slotsWith(query, clinic, search, now);
     return slots.length ? [{ day: null, first: 0, end: slots.length, slots }] : [];
@@ -125,14 +125,14 @@ export async function findSlotDays(db: Db, clinic: ClinicRef, search: SlotSearch
 }
 
 /** Slots outside any transaction (see findSlotDays). */
-export async function findSlots(db: Db, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
+export async function findSlots(db: ClinicDb, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
   const days = await findSlotDays(db, clinic, search, now);
   return days.length === 1 ? [...days[0]!.slots] : days.flatMap((d) => d.slots);
 }
 
 /** The next free times after a taken one: what a conflict answer offers instead. */
 export async function alternativeSlots(
-  db: Db,
+  db: ClinicDb,
   clinic: ClinicRef,
   search: { serviceId: string; practitionerId?: string | null; locationId?: string | null; after: Date; audience?: Audience },
   limit = 3,
