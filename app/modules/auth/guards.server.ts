@@ -3,6 +3,7 @@ import type { StaffRole } from "~/generated/prisma/enums";
 import type { Actor } from "~/lib/actor";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { mayUse, type PanelPageKey } from "~/modules/clinic/panel-nav";
+import { hostNotFound } from "~/modules/clinic/site-guard.server";
 import type { ClinicSite } from "~/modules/tenancy/site.server";
 import { getDb, type ClinicDb, type ScopedDb } from "~/utils/db.server";
 import { clearSessionCookie, readSessionToken, scopeFor, sessionCookie, setPendingSessionCookie, validateSessionToken, type SessionHost } from "./session.server";
@@ -179,11 +180,14 @@ export async function requireStaff(request: Request, context: AppLoadContext, pa
 
 /**
  * A clinic's own site, for its public pages and its patients' pages: the clinic this host names and
- * the database scoped to it. Any other host gets 404.
+ * the database scoped to it. A host that names nothing gets the site's 404 (why, and where the
+ * marketplace is); the marketplace gets a plain 404.
  */
 export function requireClinicSite(context: AppLoadContext): { clinic: ClinicSite; db: ClinicDb } {
-  if (context.site.kind !== "clinic") throw notFound();
-  return { clinic: context.site.clinic, db: getDb().forClinic(context.site.clinic.id) };
+  const site = context.site;
+  if (site.kind === "not-found") throw hostNotFound(site);
+  if (site.kind !== "clinic") throw notFound();
+  return { clinic: site.clinic, db: getDb().forClinic(site.clinic.id) };
 }
 
 /** A platform operator, on the marketplace host only (the /admin pages). */

@@ -7,7 +7,7 @@ import { marketplaceOrigin } from "~/utils/public-urls.server";
 import type { ClinicSite, Site } from "~/modules/tenancy/site.server";
 
 /** The same 404 the root sends: the error page reads why nothing is here and where the marketplace is. */
-export function hostNotFound(request: Request, site: Extract<Site, { kind: "not-found" }>): Response {
+export function hostNotFound(site: Extract<Site, { kind: "not-found" }>): Response {
   return new Response(JSON.stringify({ reason: site.reason, host: site.host, marketplaceUrl: marketplaceOrigin() }), {
     status: 404,
     headers: { "Content-Type": "application/json" },
@@ -16,7 +16,7 @@ export function hostNotFound(request: Request, site: Extract<Site, { kind: "not-
 
 /** The site the host names; throws the host 404 when it names no clinic or marketplace. */
 export function requireSite(request: Request, site: Site): Exclude<Site, { kind: "not-found" }> {
-  if (site.kind === "not-found") throw hostNotFound(request, site);
+  if (site.kind === "not-found") throw hostNotFound(site);
   return site;
 }
 

@@ -1,0 +1,36 @@
+/** The people in a definition: a clinic's staff, and the platform's operators (tenants/operators.json). */
+import { z } from "zod";
+import { duplicates, email, oneOf, password, section, STAFF_ROLES, text, WORK_STATUSES } from "./tenant-fields";
+
+export const staffMemberSchema = z
+  .strictObject(
+    {
+      email,
+      name: text(120),
+      roles: z
+        .array(oneOf(STAFF_ROLES), section('a list of roles such as ["doctor"]'))
+        .min(1, "must list at least one role")
+        .refine((roles) => new Set(roles).size === roles.length, "must not repeat a role"),
+      specialty: text(120).optional(),
+      workStatus: oneOf(WORK_STATUSES).optional(),
+      /** Demo data only: real staff choose their password through the emailed reset link. */
+      password: password.optional(),
+    },
+    section(),
+  )
+  .superRefine((member, ctx) => {
+    const isDoctor = member.roles.includes("doctor");
+    if (member.specialty !== undefined && !isDoctor) ctx.addIssue({ code: "custom", path: ["specialty"], message: "only doctors have a specialty" });
+    if (member.workStatus !== undefined && !isDoctor) ctx.addIssue({ code: "custom", path: ["workStatus"], message: "only doctors have a work status" });
+  });
+
+/** `tenants/operators.json`: the platform operators, the people who run Medslot itself. */
+export const operatorsSchema = z
+  .array(z.strictObject({ email, name: text(120), password: password.optional() }, section()), section('a JSON list such as [{"email": "…", "name": "…"}]'))
+  .superRefine((operators, ctx) => {
+    for (const { value, index } of duplicates(operators.map((o) => o.email))) {
+      ctx.addIssue({ code: "custom", path: [index, "email"], message: `${value} is listed twice` });
+    }
+  });
+
+export type OperatorDefinition = z.infer<typeof operatorsSchema>[number];
