@@ -2,6 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { useLoaderData } from "@remix-run/react";
 import { ClinicHome } from "~/components/clinic-home";
 import { MarketplaceHome } from "~/components/marketplace-home";
+import { requireClinicSite } from "~/modules/auth/guards.server";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
@@ -16,8 +17,8 @@ import { PAGE_CACHE_HEADER } from "~/utils/page-cache-header";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const site = requireSite(request, context.site);
   if (site.kind === "clinic") {
-    const c = site.clinic;
-    const locations = await listClinicLocations(getDb(), c);
+    const { clinic: c, db } = requireClinicSite(context);
+    const locations = await listClinicLocations(db, c);
     return {
       kind: "clinic" as const,
       clinic: {

@@ -3,9 +3,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { requirePatient } from "~/modules/auth/guards.server";
+import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { MarketplaceAppointments } from "~/components/marketplace-appointments";
-import { requireClinicSite, requireSite } from "~/modules/clinic/site-guard.server";
+import { requireSite } from "~/modules/clinic/site-guard.server";
 import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
 import { accountAppointments, cancelForm, cancelOwnAppointment, type AccountAppointment } from "~/modules/patient-account/appointments.server";
@@ -21,9 +21,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const withLinks = (list: typeof view.upcoming) => list.map((a) => ({ ...a, manageUrl: a.clinic.online ? `${clinicSiteOrigin(a.clinic.slug)}/account` : null }));
     return { where: "marketplace" as const, upcoming: withLinks(view.upcoming), past: withLinks(view.past) };
   }
-  const clinic = site.clinic;
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const view = await accountAppointments(getDb(), clinic, patient.id, auditContextFromRequest(request, context));
+  const view = await accountAppointments(db, clinic, patient.id, auditContextFromRequest(request, context));
   // After a cancel the action redirects here, so a reload does not post again.
   const cancelledId = new URL(request.url).searchParams.get("cancelled");
   const cancelled = cancelledId ? [...view.upcoming, ...view.past].find((a) => a.id === cancelledId && a.status === "Cancelled") : undefined;
@@ -41,11 +41,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.w
 type ActionResult = { message: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const form = cancelForm.safeParse(await readForm(request));
   if (!form.success) return data<ActionResult>({ message: "We could not tell which appointment to cancel. Please try again." }, { status: 400 });
-  const answer = await cancelOwnAppointment(getDb(), clinic, patient.id, form.data.appointmentId, auditContextFromRequest(request, context));
+  const answer = await cancelOwnAppointment(db, clinic, patient.id, form.data.appointmentId, auditContextFromRequest(request, context));
   if (answer.ok) return redirect(`/account?cancelled=${answer.appointmentId}`);
   return data<ActionResult>({ message: answer.message }, { status: 409 });
 }

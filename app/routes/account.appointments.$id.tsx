@@ -9,12 +9,11 @@ import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { appointmentPage } from "~/modules/patient-account/appointment-page.server";
 import { CheckInCardView } from "~/components/queue/check-in-card";
 import { checkInCard } from "~/modules/queue/check-in-card.server";
-import { getDb } from "~/utils/db.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const page = await appointmentPage(getDb(), clinic, patient.id, params.id ?? "", auditContextFromRequest(request, context));
+  const page = await appointmentPage(db, clinic, patient.id, params.id ?? "", auditContextFromRequest(request, context));
   // Someone else's appointment looks exactly like one that does not exist.
   if (!page) throw notFound();
   const { calendar: _calendar, ...visit } = page;

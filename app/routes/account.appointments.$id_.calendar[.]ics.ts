@@ -1,16 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { notFound, requirePatient } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { appointmentIcs } from "~/modules/booking-flow/ics";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
 import { appointmentPage } from "~/modules/patient-account/appointment-page.server";
-import { getDb } from "~/utils/db.server";
 
 /** One of the patient's appointments as a calendar file; anyone else's is not found. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const page = await appointmentPage(getDb(), clinic, patient.id, params.id ?? "", auditContextFromRequest(request, context), { action: "patient.appointment_calendar_downloaded" });
+  const page = await appointmentPage(db, clinic, patient.id, params.id ?? "", auditContextFromRequest(request, context), { action: "patient.appointment_calendar_downloaded" });
   if (!page) throw notFound();
   return new Response(appointmentIcs(page.calendar), {
     headers: {

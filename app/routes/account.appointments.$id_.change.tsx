@@ -9,17 +9,16 @@ import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { changeHref, NOTICES } from "~/modules/patient-account/change-links";
 import { parseChangeQuery } from "~/modules/patient-account/change-query.server";
 import { changeView, confirmChange, confirmChangeForm, holdChangeForm, holdChangeTime } from "~/modules/patient-account/change.server";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { clinic } = requireClinicSite(context);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const id = params.id ?? "";
   const query = parseChangeQuery(new URL(request.url).searchParams);
   // A mangled address starts the change over rather than failing.
   if (!query) throw redirect(changeHref(id));
-  const view = await changeView(getDb(), clinic, patient.id, id, query, readHolder(request), auditContextFromRequest(request, context));
+  const view = await changeView(db, clinic, patient.id, id, query, readHolder(request), auditContextFromRequest(request, context));
   if (view.kind === "not-found") throw notFound();
   return {
     clinicName: clinic.name,

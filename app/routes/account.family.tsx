@@ -8,13 +8,13 @@ import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server"
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { addDependent, listFamily, parseDependentForm, removeDependent, updateDependent } from "~/modules/patient-account/family.server";
 import { changeClinicConsent, clinicConsentOf } from "~/modules/patients/clinic-patients.server";
-import { getDb } from "~/utils/db.server";
+import { getDb, type ClinicDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 /** Family changes are logged where they are made: the clinic's log on its site, the platform's on the marketplace. */
-function scopeOf(request: Request, context: AppLoadContext) {
+function clinicDbOf(request: Request, context: AppLoadContext): ClinicDb | null {
   const site = requireSite(request, context.site);
-  return { clinicId: site.kind === "clinic" ? site.clinic.id : null };
+  return site.kind === "clinic" ? requireClinicSite(context).db : null;
 }
 
 const DONE = {
@@ -26,9 +26,9 @@ const DONE = {
 } as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const scope = scopeOf(request, context);
+  const clinicDb = clinicDbOf(request, context);
   const { patient, db } = await requirePatient(request, context);
-  const members = await listFamily(getDb(), scope, patient.id, auditContextFromRequest(request, context));
+  const members = await listFamily(clinicDb, getDb(), patient.id, auditContextFromRequest(request, context));
   const done = new URL(request.url).searchParams.get("done");
   // On a clinic's site: which members the patient shares with this clinic (its desk sees only those).
   const clinic = context.site.kind === "clinic" ? context.site.clinic : null;
@@ -52,23 +52,23 @@ const intentForm = z.discriminatedUnion("intent", [
 type ActionResult = { intent: "add" | "edit" | "remove" | "share" | null; dependentId?: string; message: string; values?: PersonValues; errors?: PersonErrors };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const scope = scopeOf(request, context);
+  const clinicDb = clinicDbOf(request, context);
   const { patient } = await requirePatient(request, context);
   const raw = await readForm(request);
   const form = intentForm.safeParse(raw);
   if (!form.success) return data<ActionResult>({ intent: null, message: "We could not tell what to change. Please try again." }, { status: 400 });
-  const db = getDb();
+  const accounts = getDb();
   const audit = auditContextFromRequest(request, context);
   const req = form.data;
 
   if (req.intent === "share") {
-    if (!scope.clinicId) return data<ActionResult>({ intent: "share", message: "Choose this on the clinic's own site." }, { status: 400 });
+    if (!clinicDb) return data<ActionResult>({ intent: "share", message: "Choose this on the clinic's own site." }, { status: 400 });
     const shared = req.shared === "yes";
-    const ok = await changeClinicConsent(requireClinicSite(context).db, patient.id, { kind: "family", dependentId: req.dependentId, shared }, audit);
+    const ok = await changeClinicConsent(clinicDb, patient.id, { kind: "family", dependentId: req.dependentId, shared }, audit);
     return ok ? redirect(`/account/family?done=${shared ? "shared" : "unshared"}`) : data<ActionResult>({ intent: "share", message: "This person is not in your family." }, { status: 404 });
   }
   if (req.intent === "remove") {
-    const answer = await removeDependent(db, scope, patient.id, req.dependentId, audit);
+    const answer = await removeDependent(clinicDb, accounts, patient.id, req.dependentId, audit);
     return answer.ok ? redirect("/account/family?done=removed") : data<ActionResult>({ intent: "remove", message: answer.message }, { status: 404 });
   }
   const person = parseDependentForm(raw);
@@ -77,10 +77,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionResult>({ intent: req.intent, dependentId, message: "Some details need another look. Nothing was saved yet.", values: person.values, errors: person.errors }, { status: 400 });
   }
   if (req.intent === "add") {
-    await addDependent(db, scope, patient.id, person.data, audit);
+    await addDependent(clinicDb, accounts, patient.id, person.data, audit);
     return redirect("/account/family?done=added");
   }
-  const answer = await updateDependent(db, scope, patient.id, req.dependentId, person.data, audit);
+  const answer = await updateDependent(clinicDb, accounts, patient.id, req.dependentId, person.data, audit);
   return answer.ok ? redirect("/account/family?done=updated") : data<ActionResult>({ intent: "edit", dependentId, message: answer.message }, { status: 404 });
 }
 

@@ -2,22 +2,23 @@ import { data, redirect, type ActionFunctionArgs, type AppLoadContext, type Load
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { requirePatient } from "~/modules/auth/guards.server";
+import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { readMessagePreferences, saveMessagePreferences } from "~/modules/patient-account/message-preferences.server";
-import { getDb } from "~/utils/db.server";
+import { getDb, type ClinicDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 
-function scopeOf(request: Request, context: AppLoadContext) {
+/** The clinic's handle on its site; null on the marketplace (the platform's scope). */
+function clinicDbOf(request: Request, context: AppLoadContext): ClinicDb | null {
   const site = requireSite(request, context.site);
-  return { clinicId: site.kind === "clinic" ? site.clinic.id : null };
+  return site.kind === "clinic" ? requireClinicSite(context).db : null;
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const scope = scopeOf(request, context);
+  const clinicDb = clinicDbOf(request, context);
   const { patient } = await requirePatient(request, context);
-  const prefs = await readMessagePreferences(getDb(), scope, patient.id);
+  const prefs = await readMessagePreferences(clinicDb, getDb(), patient.id);
   return { prefs, saved: new URL(request.url).searchParams.has("saved") };
 }
 
@@ -26,10 +27,10 @@ export const meta: MetaFunction = () => [{ title: "Messages" }];
 type ActionResult = { error: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const scope = scopeOf(request, context);
+  const clinicDb = clinicDbOf(request, context);
   const { patient } = await requirePatient(request, context);
   try {
-    await saveMessagePreferences(getDb(), scope, patient.id, await readForm(request), auditContextFromRequest(request, context));
+    await saveMessagePreferences(clinicDb, getDb(), patient.id, await readForm(request), auditContextFromRequest(request, context));
   } catch (error) {
     if (error instanceof ValidationError) return data<ActionResult>({ error: error.message }, { status: 400 });
     throw error;

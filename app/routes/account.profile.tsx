@@ -3,23 +3,23 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Alert } from "~/components/booking/step-header";
 import { TextField } from "~/components/family-fields";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { requirePatient } from "~/modules/auth/guards.server";
+import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { displayPhone } from "~/modules/clinic/phone-display.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { parseProfileForm, readProfile, updateProfile, type FieldErrors, type ProfileField } from "~/modules/patient-account/family.server";
-import { getDb } from "~/utils/db.server";
+import { getDb, type ClinicDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 /** Profile changes are logged where they are made: the clinic's log on its site, the platform's on the marketplace. */
-function scopeOf(request: Request, context: AppLoadContext) {
+function clinicDbOf(request: Request, context: AppLoadContext): ClinicDb | null {
   const site = requireSite(request, context.site);
-  return { clinicId: site.kind === "clinic" ? site.clinic.id : null };
+  return site.kind === "clinic" ? requireClinicSite(context).db : null;
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const scope = scopeOf(request, context);
+  const clinicDb = clinicDbOf(request, context);
   const { patient } = await requirePatient(request, context);
-  const profile = await readProfile(getDb(), scope, patient.id, auditContextFromRequest(request, context));
+  const profile = await readProfile(clinicDb, getDb(), patient.id, auditContextFromRequest(request, context));
   return { profile: { ...profile, phone: displayPhone(profile.phone) }, saved: new URL(request.url).searchParams.has("saved") };
 }
 
@@ -28,11 +28,11 @@ export const meta: MetaFunction = () => [{ title: "Your profile" }];
 type ActionResult = { errors: FieldErrors<ProfileField>; values: Record<ProfileField, string> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const scope = scopeOf(request, context);
+  const clinicDb = clinicDbOf(request, context);
   const { patient } = await requirePatient(request, context);
   const form = parseProfileForm(await readForm(request));
   if (!form.ok) return data<ActionResult>({ errors: form.errors, values: form.values }, { status: 400 });
-  await updateProfile(getDb(), scope, patient.id, form.data, auditContextFromRequest(request, context));
+  await updateProfile(clinicDb, getDb(), patient.id, form.data, auditContextFromRequest(request, context));
   return redirect("/account/profile?saved=1");
 }
 

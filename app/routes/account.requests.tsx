@@ -7,7 +7,6 @@ import { fieldErrorsOf } from "~/lib/form-errors";
 import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { accountRequests, answerForm, answerRequest, clinicToday, requestForm, requestOptions, sendRequest, type AccountRequest } from "~/modules/patient-account/requests.server";
 import { WEEKDAY_NAMES } from "~/modules/patient-account/wording";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 const DONE = {
@@ -19,10 +18,9 @@ const DONE = {
 } as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinic } = requireClinicSite(context);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const rootDb = getDb();
-  const [requests, options] = await Promise.all([accountRequests(rootDb, clinic, patient.id, auditContextFromRequest(request, context)), requestOptions(rootDb, clinic, patient.id)]);
+  const [requests, options] = await Promise.all([accountRequests(db, clinic, patient.id, auditContextFromRequest(request, context)), requestOptions(db, clinic, patient.id)]);
   const url = new URL(request.url);
   const done = url.searchParams.get("done");
   const appointment = url.searchParams.get("appointment");

@@ -5,7 +5,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireOperator } from "~/modules/auth/guards.server";
 import { chartPath } from "~/modules/records/access.server";
 import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_REASON_MAX_LENGTH, BREAK_GLASS_REASON_MIN } from "~/modules/records/words";
-import { activeGrant, breakGlassForm, clinicForAdmin, operatorPatientList, recentGrants, requestBreakGlass } from "~/modules/records/break-glass.server";
+import { breakGlassForm, clinicForAdmin, operatorAccessOverview, operatorPatientList, requestBreakGlass } from "~/modules/records/break-glass.server";
 import { orRefuse } from "~/modules/records/http.server";
 import { formatDateTime } from "~/lib/format";
 import { getDb } from "~/utils/db.server";
@@ -20,7 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const clinic = await orRefuse(() => clinicForAdmin(db, params.id ?? ""));
   const now = new Date();
   const operator = { staffUserId: staff.id, request: auditContextFromRequest(request, context) };
-  const { grant, history } = await db.forClinic(clinic.id).tx(async (tx) => ({ grant: await activeGrant(tx, clinic.id, staff.id, now), history: await recentGrants(tx, clinic, now, { operatorStaffUserId: staff.id, days: 90 }) }));
+  const { grant, history } = await operatorAccessOverview(db, clinic, staff.id, now);
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 100);
   // Listing patients is itself a view of patient data: only under an active grant, and audited.
   const patients = grant ? (await orRefuse(() => operatorPatientList(db, clinic, operator, q, now))).patients.map((p) => ({ ...p, href: chartPath(`/admin/clinics/${clinic.id}/patients`, p) })) : [];

@@ -8,16 +8,14 @@ import { holdForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { bookingStep, holdTime } from "~/modules/booking-flow/flow.server";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinic } = requireClinicSite(context);
+  const { clinic, db } = requireClinicSite(context);
   const url = new URL(request.url);
   const choice = parseChoice(url.searchParams);
   // A mangled address starts the booking over rather than failing.
   if (!choice) throw redirect("/book");
-  const db = getDb();
   const step = await bookingStep(db, clinic, choice);
   if ("redirect" in step) throw redirect(step.redirect);
   // The first step keeps a way to call the clinic, for people who would rather talk to someone.

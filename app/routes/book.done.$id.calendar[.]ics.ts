@@ -1,16 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { notFound, requirePatient } from "~/modules/auth/guards.server";
+import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
 import { appointmentIcs } from "~/modules/booking-flow/ics";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
-import { getDb } from "~/utils/db.server";
 
 /** The booked visit as a calendar file, for the patient who booked it. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
+  const visit = await confirmedVisit(db, clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
   if (!visit) throw notFound();
   return new Response(appointmentIcs(visit.calendar), {
     headers: {

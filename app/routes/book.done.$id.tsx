@@ -5,14 +5,13 @@ import { VisitDetails } from "~/components/booking/visit-details";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
-import { getDb } from "~/utils/db.server";
 import { CheckInCardView } from "~/components/queue/check-in-card";
 import { checkInCard } from "~/modules/queue/check-in-card.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
-  const visit = await confirmedVisit(getDb(), clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
+  const visit = await confirmedVisit(db, clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
   if (!visit) throw notFound();
   // The calendar entry is built again by the download route; the page needs only what it shows.
   const { calendar: _calendar, ...shown } = visit;

@@ -36,7 +36,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const choice = parseChoice(url.searchParams);
   const heldBy = readHolder(request);
   const rootDb = getDb();
-  const review = heldBy ? await reviewHold(rootDb, clinic, holdId, heldBy) : null;
+  const review = heldBy ? await reviewHold(db, clinic, holdId, heldBy) : null;
   const viewer = await getViewer(request, context);
   const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
   const payment =
@@ -86,7 +86,7 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
   const req = { authenticationId: form.data.authentication, holdId: form.data.hold, heldBy, patientAccountId: patient.id, bankAnswer: form.data.bankAnswer ?? null };
   const audit = auditContextFromRequest(request, context);
   const provider = getPaymentProvider();
-  const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(getDb(), provider, clinic, req, audit) : await stopAuthentication(db, provider, clinic, req, audit);
+  const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(db, getDb(), provider, clinic, req, audit) : await stopAuthentication(db, provider, clinic, req, audit);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
   if (answer.reason === "waiting") return data<ActionResult>({ message: answer.message, expired: false, authenticate: cardCheck(answer.authentication, clinic.timeZone) });
   if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, card: { field: "card", message: answer.message, chosen: answer.cardId ?? "new" } }, { status: 422 });
@@ -95,7 +95,7 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinic } = requireClinicSite(context);
+  const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const raw = await readForm(request);
   if (raw.intent === "finish-authentication" || raw.intent === "stop-authentication") return afterCardCheck(request, context, raw);
@@ -104,7 +104,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { intent, visitFor, hold } = form.data;
   const note = form.data.note || null;
   const audit = auditContextFromRequest(request, context);
-  const db = getDb();
+  const rootDb = getDb();
 
   // Someone new: check what was typed first; on a mistake the page comes back with the hold, the
   // choice and everything typed still there.
@@ -117,7 +117,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   if (intent === "add-dependent" && person?.ok) {
-    const added = await addDependent(db, { clinicId: clinic.id }, patient.id, person.data, audit);
+    const added = await addDependent(db, rootDb, patient.id, person.data, audit);
     const url = new URL(request.url);
     url.searchParams.set("for", added.id);
     return redirect(`${url.pathname}${url.search}`);
@@ -129,6 +129,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const answer = heldBy
     ? await confirmBooking(
         db,
+        rootDb,
         clinic,
         {
           holdId: hold,

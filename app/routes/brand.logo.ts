@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireClinicSite } from "~/modules/auth/guards.server";
 import { getClinicLogo } from "~/modules/clinic/logo.server";
-import { getDb } from "~/utils/db.server";
 
 /**
  * The clinic's logo. A versioned URL (?v= the logo's update time) is cached for a year because a new
@@ -9,9 +9,8 @@ import { getDb } from "~/utils/db.server";
  * uploaded SVG opened on its own cannot act on the clinic's host.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { site } = context;
-  if (site.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  const logo = await getClinicLogo(getDb(), site.clinic.id);
+  const { db } = requireClinicSite(context);
+  const logo = await getClinicLogo(db);
   if (!logo) throw new Response("This clinic has no logo", { status: 404 });
 
   const etag = `"logo-${logo.version}"`;

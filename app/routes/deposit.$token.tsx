@@ -5,8 +5,7 @@ import { Alert } from "~/components/booking/step-header";
 import { ClinicHeader } from "~/components/clinic-header";
 import { SiteFooter } from "~/components/site-footer";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
-import { notFound } from "~/modules/auth/guards.server";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { notFound, requireClinicSite } from "~/modules/auth/guards.server";
 import { completeDepositLink, depositLinkCardSetup, depositLinkForm, depositLinkView, STATE_WORDS, type DepositLinkAnswer } from "~/modules/payments/deposit-links.server";
 import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
 import { useRootData } from "~/components/root-data";
@@ -22,20 +21,19 @@ export const meta: MetaFunction = () => [{ title: "Deposit for your visit" }, { 
  * deadline, and takes a new card or the patient's allowance to hold one they saved.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
-  const db = getDb();
+  const { clinic, db } = requireClinicSite(context);
   const provider = getPaymentProvider();
-  const view = await depositLinkView(db, provider, clinic, params.token, new Date(), auditContextFromRequest(request, context));
+  const view = await depositLinkView(db, getDb(), provider, clinic, params.token, new Date(), auditContextFromRequest(request, context));
   if (!view) throw notFound();
-  const stripe = view.state === "open" ? await depositLinkCardSetup(db, provider, clinic, params.token, stripePublishableKey()) : null;
+  const stripe = view.state === "open" ? await depositLinkCardSetup(db, getDb(), provider, clinic, params.token, stripePublishableKey()) : null;
   return { ...view, demo: provider.name === "demo", stripe, stateWords: view.state === "open" ? null : STATE_WORDS[view.state] };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const clinic = requireClinicSite(request, context.site);
+  const { clinic, db } = requireClinicSite(context);
   const form = depositLinkForm.safeParse(await readForm(request));
   if (!form.success) return data<DepositLinkAnswer>({ ok: false, message: firstMessage(form.error, "Something in the form was not understood. Please try again."), field: "card" }, { status: 400 });
-  const answer = await completeDepositLink(getDb(), getPaymentProvider(), clinic, params.token, form.data, auditContextFromRequest(request, context));
+  const answer = await completeDepositLink(db, getDb(), getPaymentProvider(), clinic, params.token, form.data, auditContextFromRequest(request, context));
   if (!answer) throw notFound();
   return data<DepositLinkAnswer>(answer, { status: answer.ok ? 200 : answer.state ? 409 : 422 });
 }

@@ -8,15 +8,13 @@ import { ROLE_LABELS } from "~/modules/clinic/labels";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { firstNameOf, formatLongDate, partOfDay, timeZoneCity } from "~/modules/clinic/display";
 import { todayFigures } from "~/modules/clinic/today.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Today · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, roles, clinicId, clinic } = await requireStaff(request, context, "today");
+  const { staff, roles, clinicId, clinic, db } = await requireStaff(request, context, "today");
   const { timeZone, name } = clinic;
   const now = new Date();
-  const db = getDb();
   const [locations, figures] = await Promise.all([listClinicLocations(db, { id: clinicId, timeZone }, now), todayFigures(db, { id: clinicId, timeZone }, { staffUserId: staff.id, roles }, now)]);
   const desk = roles.includes("owner") || roles.includes("secretary");
   return {

@@ -10,7 +10,6 @@ import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { freeTimesOfDay, slotValue } from "~/modules/front-desk/phone-booking.server";
 import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -23,20 +22,19 @@ const pageQuery = z.object({
 });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "appointment");
+  const { actor, clinic, db } = await requireStaff(request, context, "appointment");
   const q = pageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const db = getDb();
   const now = new Date();
   let page;
   try {
-    page = await deskAppointmentPage(clinicDb, clinic, params.id ?? "", actor, now);
+    page = await deskAppointmentPage(db, clinic, params.id ?? "", actor, now);
   } catch (error) {
     if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
     throw error;
   }
   const a = page.appointment;
   const tz = clinic.timeZone;
-  const resources = await clinicDb.tx((tx) => deskResources(tx, clinic.id));
+  const resources = await db.tx((tx) => deskResources(tx, clinic.id));
   const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
   const changeable = a.status === "requested" || a.status === "confirmed";
   const today = utcToZoned(now, tz).date;
@@ -89,14 +87,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "appointment");
+  const { actor, clinic, db } = await requireStaff(request, context, "appointment");
   const form = appointmentActionForm.safeParse(await readForm(request));
   if (!form.success) {
     const issue = form.error.issues[0];
     return data<AppointmentActionAnswer>({ ok: false, message: issue?.message ?? "Check the form and try again.", field: issue?.path.join(".") }, { status: 400 });
   }
-  const db = getDb();
-  const names = new Map((await clinicDb.tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
+  const names = new Map((await db.tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
   const answer = await runAppointmentAction(db, clinic, params.id ?? "", form.data, actor, names);
   if (answer.ok) return redirect(`/panel/appointments/${answer.appointmentId}?done=${encodeURIComponent(answer.message)}`);
   return data<AppointmentActionAnswer>(answer, { status: answer.alternatives ? 409 : 422 });

@@ -24,7 +24,6 @@ import {
 import { RELATIONSHIP_OPTIONS } from "~/modules/patient-account/relationships";
 import { MERGE_UNDO_DAYS, mergePatients, recentMerges, undoPatientMerge } from "~/modules/patients/patient-merge.server";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { echoFields, readForm } from "~/utils/forms.server";
 import { firstMessage } from "~/lib/form-errors";
@@ -49,7 +48,6 @@ const pageQuery = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "book");
   const q = pageQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const db = getDb();
   const now = new Date();
   const resources = await clinicDb.tx((tx) => deskResources(tx, clinic.id));
   const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
@@ -85,7 +83,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       .map((m) => ({ id: m.id, mergedName: m.mergedName, mergedPhone: m.mergedPhone, undoUntil: formatLocalDay(utcToZoned(m.undoUntil, clinic.timeZone).date) }));
   }
   const service = resources.services.find((s) => s.id === q.service) ?? null;
-  const times: SlotOption[] = patient && service ? await freeTimesOfDay(db, clinic, { serviceId: service.id, practitionerId: q.doctor ?? null, locationId: q.location ?? null, day }, names, now) : [];
+  const times: SlotOption[] = patient && service ? await freeTimesOfDay(clinicDb, clinic, { serviceId: service.id, practitionerId: q.doctor ?? null, locationId: q.location ?? null, day }, names, now) : [];
   return {
     q,
     day,
@@ -120,7 +118,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]));
   // What goes back into the page (the form as typed, hidden fields to confirm or pick another time).
   const echoed = echoFields(form, { note: PHONE_BOOKING_NOTE_MAX_LENGTH });
-  const db = getDb();
   if (values.intent === "create-patient") {
     const created = await createPhonePatient(clinicDb, clinic, values, actor);
     if (!created.ok && created.kind === "match") {
@@ -151,7 +148,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = phoneBookingForm.safeParse(values);
     if (!parsed.success) return data<ActionAnswer>({ intent: "book", ok: false, kind: "invalid", message: firstMessage(parsed.error, "Check the form."), alternatives: [], values: echoed }, { status: 400 });
     const names = new Map((await clinicDb.tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
-    const answer = await bookByPhone(db, clinic, parsed.data, actor, names);
+    const answer = await bookByPhone(clinicDb, clinic, parsed.data, actor, names);
     if (answer.ok) {
       const note = encodeURIComponent(`${answer.appointment.status === "requested" ? "Booked as a request: it needs approval." : "Booked."} ${answer.deposit.words}`);
       return redirect(`/panel/appointments/${answer.appointment.id}?done=${note}`);

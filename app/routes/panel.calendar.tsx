@@ -6,7 +6,6 @@ import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { calendarQuery, deskCalendar } from "~/modules/front-desk/calendar.server";
 import { VISIT_STATUSES } from "~/modules/front-desk/statuses";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = () => [{ title: "Calendar · Staff panel" }];
 
@@ -16,9 +15,9 @@ function weekOf(cal: Awaited<ReturnType<typeof deskCalendar>>) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "calendar");
+  const { actor, clinic, db } = await requireStaff(request, context, "calendar");
   const query = calendarQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const cal = await deskCalendar(getDb(), clinic, query, actor);
+  const cal = await deskCalendar(db, clinic, query, actor);
   return {
     view: cal.view,
     by: cal.by,

@@ -14,14 +14,13 @@ import { removeClinicLogo, updateClinicProfile, uploadClinicLogo } from "~/modul
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { answerFromError, done, refused } from "~/modules/clinic/setup-answers.server";
 import { themeVariables } from "~/modules/tenancy/theme";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Clinic profile · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId } = await requireStaff(request, context, "clinic");
-  const profile = await getClinicProfile(getDb(), clinicId);
+  const { db } = await requireStaff(request, context, "clinic");
+  const profile = await getClinicProfile(db);
   return {
     profile,
     logoUrl: clinicLogoUrl({

@@ -12,7 +12,6 @@ import { mayUse } from "~/modules/clinic/panel-nav";
 import { queueLocations } from "~/modules/queue/board.server";
 import { deskQueueForm, doctorMembershipOf, invalidForm, runDeskAction, type QueueAnswer } from "~/modules/queue/panel.server";
 import { locationQueue, type QueueTicketView } from "~/modules/queue/queue-views.server";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Queue · Staff panel" }];
@@ -41,10 +40,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor, clinic } = await requireStaff(request, context, "queue");
+  const { actor, clinic, db } = await requireStaff(request, context, "queue");
   const form = deskQueueForm.safeParse(await readForm(request));
   if (!form.success) return invalidForm(form.error);
-  return runDeskAction(getDb(), clinic, form.data, actor);
+  return runDeskAction(db, clinic, form.data, actor);
 }
 
 function groupByDoctor(tickets: QueueTicketView[]) {

@@ -8,7 +8,6 @@ import { runAppointmentAction } from "~/modules/front-desk/appointment-desk.serv
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { slotValue } from "~/modules/front-desk/phone-booking.server";
 import { proposeForRequest, requestActionForm, requestsInbox } from "~/modules/front-desk/requests.server";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { firstMessage } from "~/lib/form-errors";
 
@@ -17,9 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Requests · Staff panel" }];
 const WEEKDAY = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "requests");
-  const db = getDb();
-  const resources = await clinicDb.tx((tx) => deskResources(tx, clinic.id));
+  const { actor, clinic, db } = await requireStaff(request, context, "requests");
+  const resources = await db.tx((tx) => deskResources(tx, clinic.id));
   const names = new Map(resources.doctors.map((d) => [d.id, d.name]));
   const inbox = await requestsInbox(db, clinic, actor, names);
   const tz = clinic.timeZone;
@@ -48,14 +46,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type RequestAnswer = { ok: boolean; message: string; targetId?: string };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "requests");
+  const { actor, clinic, db } = await requireStaff(request, context, "requests");
   const raw = await readForm(request);
   const form = requestActionForm.safeParse(raw);
   const targetId = String(raw.appointmentId ?? raw.requestId ?? "");
   if (!form.success) return data<RequestAnswer>({ ok: false, message: firstMessage(form.error, "Check the form."), targetId }, { status: 400 });
-  const db = getDb();
   if (form.data.intent === "propose") {
-    const answer = await proposeForRequest(clinicDb, clinic, form.data, actor);
+    const answer = await proposeForRequest(db, clinic, form.data, actor);
     return data<RequestAnswer>({ ...answer, targetId }, { status: answer.ok ? 200 : 409 });
   }
   const names = new Map<string, string>();

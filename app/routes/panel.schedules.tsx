@@ -10,7 +10,6 @@ import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { EXCEPTION_KIND_LABELS, EXCEPTION_KINDS, exceptionSchema, parseWeekForm, spanInstants, TIME_OFF_REASONS, type FieldErrors } from "~/modules/schedules/schedule-form";
 import { addException, removeException, saveWeek, scheduleEditor, type AffectedVisit, type ExceptionRemoval } from "~/modules/schedules/weekly-schedule.server";
 import type { Actor } from "~/lib/actor";
-import { getDb } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 import { fieldErrorsOf } from "~/lib/form-errors";
@@ -22,11 +21,11 @@ function actorOf(request: Request, context: LoaderFunctionArgs["context"], staff
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { staff, clinic } = await requireStaff(request, context, "schedules");
+  const { staff, clinic, db } = await requireStaff(request, context, "schedules");
   const url = new URL(request.url);
   const q = (name: string) => url.searchParams.get(name);
   try {
-    const editor = await scheduleEditor(getDb(), clinic, { doctor: q("doctor"), location: q("location"), period: q("period"), service: q("service") }, actorOf(request, context, staff.id));
+    const editor = await scheduleEditor(db, clinic, { doctor: q("doctor"), location: q("location"), period: q("period"), service: q("service") }, actorOf(request, context, staff.id));
     return { ...editor, timeZone: clinic.timeZone };
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound();

@@ -11,16 +11,14 @@ import { INVITE_DAYS, STAFF_ROLES, WORK_STATUSES } from "~/modules/clinic/onboar
 import { changeInvite, inviteForm, listOpenInvites, type OpenInvite } from "~/modules/clinic/staff-invites.server";
 import { changeStaffMember, staffMemberForm, type StaffAnswer } from "~/modules/clinic/staff-members.server";
 import { sendEmail } from "~/modules/messaging/messenger.server";
-import { getDb } from "~/utils/db.server";
 import { siteOrigin } from "~/utils/public-urls.server";
 import { echoValue, readFormWithLists } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, staff, db: clinicDb } = await requireStaff(request, context, "staff");
-  const db = getDb();
-  const [members, invites] = await Promise.all([listClinicStaff(db, clinicId), listOpenInvites(clinicDb)]);
+  const { staff, db } = await requireStaff(request, context, "staff");
+  const [members, invites] = await Promise.all([listClinicStaff(db), listOpenInvites(db)]);
   return { members, invites, me: staff.id };
 }
 
@@ -29,11 +27,10 @@ type ActionAnswer = StaffAnswer & { intent: string; staffUserId?: string; values
 const INVITE_INTENTS = new Set(["invite", "resend-invite", "cancel-invite"]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinicId, staff, sessionId, clinic, db: clinicDb } = await requireStaff(request, context, "staff");
+  const { clinicId, staff, sessionId, clinic, db } = await requireStaff(request, context, "staff");
   const form = await readFormWithLists(request, ["roles"]);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const actor = { staffUserId: staff.id, sessionId, request: auditContextFromRequest(request, context) };
-  const db = getDb();
   if (INVITE_INTENTS.has(intent)) {
     const parsed = inviteForm.safeParse(form);
     // The form as typed, to fill it again (a role checkbox is one of three values, so at most three come back).
@@ -42,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const issue = parsed.error.issues[0];
       return data<ActionAnswer>({ ok: false, intent, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again.", values }, { status: 400 });
     }
-    const answer = await changeInvite({ db: clinicDb, messenger: { sendEmail } }, { id: clinicId, name: clinic.name, origin: siteOrigin(context.site) }, parsed.data, actor);
+    const answer = await changeInvite({ db, messenger: { sendEmail } }, { id: clinicId, name: clinic.name, origin: siteOrigin(context.site) }, parsed.data, actor);
     return data<ActionAnswer>({ ...answer, intent, values: answer.ok ? undefined : values }, { status: answer.ok ? 200 : 422 });
   }
   const parsed = staffMemberForm.safeParse(form);
@@ -51,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const issue = parsed.error.issues[0];
     return data<ActionAnswer>({ ok: false, intent, staffUserId, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again." }, { status: 400 });
   }
-  const answer = await changeStaffMember(db, clinicId, parsed.data, actor);
+  const answer = await changeStaffMember(db, parsed.data, actor);
   return data<ActionAnswer>({ ...answer, intent, staffUserId }, { status: answer.ok ? 200 : 422 });
 }
 

@@ -7,7 +7,6 @@ import { panelNavFor } from "~/modules/clinic/panel-nav";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { openGrants } from "~/modules/records/break-glass.server";
 import { suspensionNotice } from "~/modules/clinic/suspension.server";
-import { getDb } from "~/utils/db.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const root = matches.find((m) => m.id === "root")?.data as { site?: { kind: string; clinic?: { name: string } } } | undefined;
@@ -24,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     nav: panelNavFor(roles),
     // The owner sees at once when a Medslot operator can read the clinic's patient records.
     breakGlass: roles.includes("owner") ? await openGrants(db, clinic) : [],
-    suspension: await suspensionNotice(getDb(), clinic),
+    suspension: await suspensionNotice(db, clinic),
   };
 }
 

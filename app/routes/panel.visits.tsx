@@ -7,7 +7,6 @@ import { formatLocalDay } from "~/lib/format";
 import { dayParam, deskActionForm, markNoShow, visitsOfDay, waiveVisitDeposit, type DeskAnswer } from "~/modules/clinic/visits-day.server";
 import { statusWords } from "~/modules/patient-account/wording";
 import { paymentsAreDemo } from "~/modules/payments/provider.server";
-import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
 import { firstMessage } from "~/lib/form-errors";
 
@@ -21,11 +20,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { actor, clinic, db: clinicDb } = await requireStaff(request, context, "visits");
+  const { actor, clinic, db } = await requireStaff(request, context, "visits");
   const form = deskActionForm.safeParse(await readForm(request));
   if (!form.success) return data<DeskAnswer>({ ok: false, message: firstMessage(form.error, "Check the form and try again.") }, { status: 400 });
-  const db = getDb();
-  const answer = form.data.intent === "no-show" ? await markNoShow(db, clinic, form.data.appointmentId, actor) : await waiveVisitDeposit(clinicDb, clinic, form.data.appointmentId, form.data.reason, actor);
+  const answer = form.data.intent === "no-show" ? await markNoShow(db, clinic, form.data.appointmentId, actor) : await waiveVisitDeposit(db, clinic, form.data.appointmentId, form.data.reason, actor);
   return data<DeskAnswer>(answer, { status: answer.ok ? 200 : 422 });
 }
 

@@ -3,8 +3,8 @@
  * branding), kept in this process until the change feed says that clinic changed. While the feed
  * is not current, every call reads afresh.
  */
-import type { ChangeTopic } from "./change-feed.server";
-import type { Db } from "./db.server";
+import type { ChangeFeed, ChangeTopic } from "./change-feed.server";
+import type { ClinicDb, Db } from "./db.server";
 
 const MAX_CLINICS = 2_000;
 
@@ -19,13 +19,27 @@ interface State<T> {
 }
 
 export function clinicMemo<T>(topics: readonly ChangeTopic[], load: (db: Db, clinicId: string) => Promise<T>): (db: Db, clinicId: string) => Promise<T> {
-  const states = new WeakMap<Db, State<T>>();
+  const memo = feedMemo<T>(topics);
+  return (db, clinicId) => memo(db.changes, clinicId, () => load(db, clinicId));
+}
 
-  const stateOf = (db: Db): State<T> => {
-    const state = states.get(db);
+/**
+ * The same for a clinic's handle: kept per change feed, so every clinic's handle on one database
+ * shares the memo, and each value is read with the handle of the clinic it belongs to.
+ */
+export function clinicDbMemo<T>(topics: readonly ChangeTopic[], load: (db: ClinicDb) => Promise<T>): (db: ClinicDb) => Promise<T> {
+  const memo = feedMemo<T>(topics);
+  return (db) => memo(db.changes, db.clinicId, () => load(db));
+}
+
+function feedMemo<T>(topics: readonly ChangeTopic[]): (feed: ChangeFeed, clinicId: string, load: () => Promise<T>) => Promise<T> {
+  const states = new WeakMap<ChangeFeed, State<T>>();
+
+  const stateOf = (feed: ChangeFeed): State<T> => {
+    const state = states.get(feed);
     if (state) return state;
     const fresh: State<T> = { entries: new Map(), generations: new Map() };
-    db.changes.subscribe((changes) => {
+    feed.subscribe((changes) => {
       if (changes === "reset") {
         fresh.entries.clear();
         for (const [id, g] of fresh.generations) fresh.generations.set(id, g + 1);
@@ -37,17 +51,17 @@ export function clinicMemo<T>(topics: readonly ChangeTopic[], load: (db: Db, cli
         fresh.entries.delete(c.clinicId);
       }
     });
-    states.set(db, fresh);
+    states.set(feed, fresh);
     return fresh;
   };
 
-  return (db, clinicId) => {
-    const state = stateOf(db);
-    if (!db.changes.fresh) return load(db, clinicId);
+  return (feed, clinicId, load) => {
+    const state = stateOf(feed);
+    if (!feed.fresh) return load();
     const generation = state.generations.get(clinicId) ?? 0;
     const hit = state.entries.get(clinicId);
     if (hit && hit.generation === generation) return hit.value;
-    const value = load(db, clinicId);
+    const value = load();
     // A change applied while reading leaves the generation moved: the value is used once, not kept.
     const entry = { value, generation };
     state.entries.set(clinicId, entry);

@@ -7,6 +7,6 @@ export const clinicSuspensionNotice = inngest.createFunction(
   { id: "clinic-suspension-notice", name: "Clinic suspension notice", triggers: [{ event: "clinic.suspended" }] },
   async ({ event, step }) => {
     const data = event.data as { clinicId: string; suspensionId: string };
-    return step.run("tell-patients", () => tellPatientsOfSuspension(workflowDb(), data.clinicId, data.suspensionId));
+    return step.run("tell-patients", () => tellPatientsOfSuspension(workflowDb().forClinic(data.clinicId), data.suspensionId));
   },
 );

@@ -33,7 +33,7 @@ export function createHoldExpiry(deps: WorkflowDeps = appDeps) {
         expiresAt: string;
       };
       await step.sleepUntil("until-the-hold-lapses", asDate(expiresAt));
-      return step.run("sweep", () => sweepClinic(deps.db(), clinicId, deps.now()));
+      return step.run("sweep", () => sweepClinic(deps.db().forClinic(clinicId), deps.now()));
     }
   );
 }

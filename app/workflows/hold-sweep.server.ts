@@ -26,7 +26,7 @@ export function createHoldSweep(deps: WorkflowDeps = appDeps) {
       let expiredHolds = 0;
       let lapsedOffers = 0;
       for (const clinicId of clinicIds) {
-        const r = await step.run(`sweep-${clinicId}`, () => sweepClinic(deps.db(), clinicId, deps.now()));
+        const r = await step.run(`sweep-${clinicId}`, () => sweepClinic(deps.db().forClinic(clinicId), deps.now()));
         expiredHolds += r.expiredHolds;
         lapsedOffers += r.lapsedOffers;
       }

@@ -23,7 +23,7 @@ export function createWaitlistOfferExpiry(deps: WorkflowDeps = appDeps) {
       };
       if (!proposal?.expiresAt) return { outcome: "no expiry" };
       await step.sleepUntil("until-the-offer-lapses", asDate(proposal.expiresAt));
-      return step.run("pass-on", () => sweepClinic(deps.db(), clinicId, deps.now()));
+      return step.run("pass-on", () => sweepClinic(deps.db().forClinic(clinicId), deps.now()));
     }
   );
 }

@@ -46,15 +46,15 @@ describe("the appointment page", () => {
   test("shows the patient's own visit with its deadline and history, audited; another patient's id is not found", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const mine = await book(f, at(f, 6));
-    const page = await appointmentPage(testDb(), clinicOf(f), f.patientId, mine.id, null);
+    const page = await appointmentPage(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, mine.id, null);
     expect(page).toMatchObject({ id: mine.id, serviceName: "Consultation", status: "Confirmed", patientName: "Pat Ient", doctorName: "Dr. Test 1", price: "$100.00", canChange: true, tooLate: null, timeZone: "America/New_York" });
     expect(page!.location).toMatchObject({ name: "Main site" });
     expect(page!.cancellationPolicy).toContain(`until ${formatDateTime(mine.cancellationDeadline, f.clinic.timeZone)} (2 days before it starts)`);
     expect(page!.history.map((h) => h.text)).toEqual(["Booked (confirmed) by the clinic"]);
 
     const other = await f.newPatient();
-    expect(await appointmentPage(testDb(), clinicOf(f), other, mine.id, null)).toBeNull();
-    expect(await appointmentPage(testDb(), clinicOf(f), f.patientId, "not-a-uuid", null)).toBeNull();
+    expect(await appointmentPage(testDb().forClinic(f.clinic.id), clinicOf(f), other, mine.id, null)).toBeNull();
+    expect(await appointmentPage(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, "not-a-uuid", null)).toBeNull();
     // Only the successful view is in the log, with who looked.
     expect((await auditActions(f)).filter((a) => a.action === "patient.appointment_viewed")).toEqual([{ action: "patient.appointment_viewed", actorId: f.patientId, targetId: mine.id }]);
   });
@@ -69,7 +69,7 @@ describe("changing a visit", () => {
     expect(held.ok).toBe(true);
     if (!held.ok) return;
 
-    const view = await changeView(testDb(), clinicOf(f), f.patientId, old.id, { doctor: "any", hold: held.holdId }, BROWSER, null);
+    const view = await changeView(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, old.id, { doctor: "any", hold: held.holdId }, BROWSER, null);
     expect(view.kind).toBe("review");
     if (view.kind !== "review") return;
     expect(view.review).toMatchObject({ oldWhen: formatDateTime(old.start, f.clinic.timeZone), newWhen: formatDateTime(newStart, f.clinic.timeZone), oldDoctor: "Dr. Test 1", newDoctor: "Dr. Test 2" });
@@ -87,10 +87,10 @@ describe("changing a visit", () => {
     expect(actions).toContain("patient.appointment_change_viewed");
 
     // The new page links back, and the old one says where it went.
-    const page = await appointmentPage(testDb(), clinicOf(f), f.patientId, moved.id, null);
+    const page = await appointmentPage(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, moved.id, null);
     expect(page!.movedFrom).toEqual({ id: old.id, when: formatDateTime(old.start, f.clinic.timeZone) });
     expect(page!.history.map((h) => h.text)).toEqual(["Moved to this time by you"]);
-    const oldPage = await appointmentPage(testDb(), clinicOf(f), f.patientId, old.id, null);
+    const oldPage = await appointmentPage(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, old.id, null);
     expect(oldPage).toMatchObject({ status: "Moved to another time", canChange: false, tooLate: null, movedTo: { id: moved.id } });
   });
 
@@ -102,14 +102,14 @@ describe("changing a visit", () => {
     if (!held.ok) return;
     const deadline = visit.cancellationDeadline;
 
-    const view = await changeView(testDb(), clinicOf(f), f.patientId, visit.id, {}, BROWSER, null, deadline);
+    const view = await changeView(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, {}, BROWSER, null, deadline);
     expect(view.kind).toBe("closed");
     if (view.kind !== "closed") return;
     expect(view.reason).toContain(`It is too late to change or cancel this visit online: that was possible until ${formatDateTime(deadline, f.clinic.timeZone)} (48 hours before it starts)`);
     expect(view.reason).toContain("(212) 555-0100");
 
     // One millisecond earlier it was still allowed.
-    expect((await changeView(testDb(), clinicOf(f), f.patientId, visit.id, {}, BROWSER, null, new Date(deadline.getTime() - 1))).kind).toBe("steps");
+    expect((await changeView(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, {}, BROWSER, null, new Date(deadline.getTime() - 1))).kind).toBe("steps");
 
     const answer = await confirmChange(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, visit.id, held.holdId, BROWSER, null, deadline);
     expect(answer).toMatchObject({ ok: false, reason: "closed" });
@@ -121,7 +121,7 @@ describe("changing a visit", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const visit = await book(f, at(f, 6));
     const intruder = await f.newPatient();
-    expect((await changeView(testDb(), clinicOf(f), intruder, visit.id, {}, BROWSER, null)).kind).toBe("not-found");
+    expect((await changeView(testDb().forClinic(f.clinic.id), clinicOf(f), intruder, visit.id, {}, BROWSER, null)).kind).toBe("not-found");
     expect(await holdChangeTime(testDb().forClinic(f.clinic.id), clinicOf(f), intruder, visit.id, { doctor: "any", practitionerId: f.doctorIds[0]!, start: at(f, 7), heldBy: BROWSER })).toEqual({ ok: false, reason: "not-found" });
 
     // Even holding a time of their own, they cannot move someone else's visit onto it.

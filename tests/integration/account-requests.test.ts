@@ -50,7 +50,7 @@ describe("sending a flexible request", () => {
     const stored = await inClinic(f, (tx) => getFlexibleRequest(tx, f.clinic, id));
     expect(stored).toMatchObject({ status: "open", preferredWeekdays: [2, 4], preferredFrom: "08:00", preferredTo: "12:00", practitionerId: f.doctorIds[1], locationId: null, note: "Mornings before work" });
 
-    const list = await accountRequests(testDb(), clinicOf(f), f.patientId, null);
+    const list = await accountRequests(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ id, serviceName: "Consultation", status: "Waiting for the clinic to find a time", canWithdraw: true, proposal: null });
     expect(list[0]!.wishes).toEqual(expect.arrayContaining(["Tuesday, Thursday", "Between 8:00 AM and 12:00 PM", "With Dr. Test 2", "Any location"]));
@@ -76,7 +76,7 @@ describe("sending a flexible request", () => {
     expect(refused).toMatchObject({ ok: false, errors: { doctor: expect.stringContaining("does not offer this service") } });
     const past = await sendRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, form({ service: f.serviceId, latest: day(f, -1) }).data!, null);
     expect(past).toMatchObject({ ok: false, errors: { latest: "The latest date has already passed." } });
-    expect(await accountRequests(testDb(), clinicOf(f), f.patientId, null)).toEqual([]);
+    expect(await accountRequests(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null)).toEqual([]);
   });
 });
 
@@ -86,7 +86,7 @@ describe("answering the clinic", () => {
     const id = await send(f, {});
     const start = localInstant(f.clinic.timeZone, day(f, 5), "11:00");
     await propose(f, id, start);
-    const [shown] = await accountRequests(testDb(), clinicOf(f), f.patientId, null);
+    const [shown] = await accountRequests(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
     expect(shown!.status).toMatch(new RegExp(`^The clinic proposes ${formatDateTime(start, f.clinic.timeZone)}: accept or decline until `));
     expect(shown!.proposal).toMatchObject({ when: formatDateTime(start, f.clinic.timeZone), doctorName: "Dr. Test 1", locationName: "Main site" });
 
@@ -96,7 +96,7 @@ describe("answering the clinic", () => {
     const booked = await inClinic(f, (tx) => getAppointment(tx, f.clinic, answer.appointmentId!));
     expect(booked).toMatchObject({ status: "confirmed", patient: { id: f.patientId }, practitionerId: f.doctorIds[0] });
     expect(booked.start).toEqual(start);
-    const [after] = await accountRequests(testDb(), clinicOf(f), f.patientId, null);
+    const [after] = await accountRequests(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
     expect(after).toMatchObject({ status: `Booked for ${formatDateTime(start, f.clinic.timeZone)}`, appointmentId: booked.id, canWithdraw: false, proposal: null });
     expect(await audits(f, "patient.flexible_request_accepted")).toHaveLength(1);
   });
@@ -122,7 +122,7 @@ describe("answering the clinic", () => {
 
     const open = await send(f, { day1: "on" });
     expect(await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, { intent: "withdraw", requestId: open }, null)).toEqual({ ok: true, message: "Your request is withdrawn." });
-    const list = await accountRequests(testDb(), clinicOf(f), f.patientId, null);
+    const list = await accountRequests(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
     expect(Object.fromEntries(list.map((r) => [r.id, r.status]))).toEqual({ [proposed]: "Declined: you said no to the proposed time", [open]: "Withdrawn" });
     // Nothing left to answer: a second decline is refused with the reason.
     expect(await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, { intent: "decline", requestId: proposed }, null)).toMatchObject({ ok: false, message: expect.stringContaining("declined") });
@@ -133,7 +133,7 @@ describe("answering the clinic", () => {
     const id = await send(f, {});
     await propose(f, id, localInstant(f.clinic.timeZone, day(f, 5), "11:00"));
     const intruder = await f.newPatient();
-    expect(await accountRequests(testDb(), clinicOf(f), intruder, null)).toEqual([]);
+    expect(await accountRequests(testDb().forClinic(f.clinic.id), clinicOf(f), intruder, null)).toEqual([]);
     for (const intent of ["accept", "decline", "withdraw"] as const) {
       expect(await answerRequest(testDb().forClinic(f.clinic.id), clinicOf(f), intruder, { intent, requestId: id }, null)).toEqual({ ok: false, message: "We could not find this request among yours." });
     }

@@ -55,21 +55,21 @@ describe("in the process that makes the change", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     await warm();
     const search = window(f, 2);
-    const before = await findSlots(testDb(), f.clinic, search);
-    const days = await findSlotDays(testDb(), f.clinic, search);
+    const before = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search);
+    const days = await findSlotDays(testDb().forClinic(f.clinic.id), f.clinic, search);
     expect(days.every((d) => d.day !== null), "answered from the cache").toBe(true);
     const start = localInstant(f.clinic.timeZone, day(f, 3), "11:00");
     expect(starts(before)).toContain(start.toISOString());
 
     const booked = await book(f, start);
-    const after = await findSlots(testDb(), f.clinic, search);
+    const after = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search);
     expect(starts(after)).not.toContain(start.toISOString());
     expect(after.length).toBeLessThan(before.length);
 
     await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => cancelAppointment(tx, f.clinic, { appointmentId: booked.id, reason: "patient_request" }, api));
-    expect(starts(await findSlots(testDb(), f.clinic, search))).toEqual(starts(before));
+    expect(starts(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search))).toEqual(starts(before));
   });
 
   test("a schedule change (setup) shows at once, and only for its clinic", async () => {
@@ -77,26 +77,26 @@ describe("in the process that makes the change", () => {
     const g = await createScheduleFixture({ doctors: 1 });
     await warm();
     const search = window(f, 2);
-    const before = await findSlots(testDb(), f.clinic, search);
-    const otherBefore = await findSlotDays(testDb(), g.clinic, window(g, 2));
+    const before = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search);
+    const otherBefore = await findSlotDays(testDb().forClinic(g.clinic.id), g.clinic, window(g, 2));
     // The doctor now stops at 12:00 every day.
     await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.availabilityRule.updateMany({ where: { clinicId: f.clinic.id }, data: { endMinute: 12 * 60 } }));
-    const after = await findSlots(testDb(), f.clinic, search);
+    const after = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search);
     expect(after.length).toBeGreaterThan(0);
     expect(after.length).toBeLessThan(before.length);
     expect(after.every((s) => utcToZoned(s.end, f.clinic.timeZone).minutes <= 12 * 60)).toBe(true);
     // The other clinic's cached days were not touched.
-    const otherAfter = await findSlotDays(testDb(), g.clinic, window(g, 2));
+    const otherAfter = await findSlotDays(testDb().forClinic(g.clinic.id), g.clinic, window(g, 2));
     expect(otherAfter.map((d) => d.day)).toEqual(otherBefore.map((d) => d.day));
   });
 
   test("an internal-only service cached for staff is still refused to the public", async () => {
     const f = await createScheduleFixture({ doctors: 1, service: { visibility: "internal_only" } });
     await warm();
-    expect((await findSlots(testDb(), f.clinic, window(f, 2))).length).toBeGreaterThan(0);
-    await expect(findSlots(testDb(), f.clinic, window(f, 2, { audience: "public" }))).rejects.toBeInstanceOf(NotFoundError);
+    expect((await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window(f, 2))).length).toBeGreaterThan(0);
+    await expect(findSlots(testDb().forClinic(f.clinic.id), f.clinic, window(f, 2, { audience: "public" }))).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
@@ -107,16 +107,16 @@ describe("across processes and writers", () => {
     await warm(otherProcess);
     const search = window(f, 4);
     const start = localInstant(f.clinic.timeZone, day(f, 5), "14:00");
-    expect(starts(await findSlots(testDb(), f.clinic, search))).toContain(start.toISOString());
+    expect(starts(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search))).toContain(start.toISOString());
     await book(f, start, 0, otherProcess);
-    await expect.poll(async () => starts(await findSlots(testDb(), f.clinic, search)), { timeout: 5_000 }).not.toContain(start.toISOString());
+    await expect.poll(async () => starts(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search)), { timeout: 5_000 }).not.toContain(start.toISOString());
   });
 
   test("a closure written by plain SQL outside the app is read from the log", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     await warm();
     const search = window(f, 6);
-    expect((await findSlots(testDb(), f.clinic, search)).length).toBeGreaterThan(0);
+    expect((await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search)).length).toBeGreaterThan(0);
     const client = new pg.Client({ connectionString: inject("ownerUrl") });
     await client.connect();
     try {
@@ -131,7 +131,7 @@ describe("across processes and writers", () => {
     } finally {
       await client.end();
     }
-    await expect.poll(async () => (await findSlots(testDb(), f.clinic, search)).length, { timeout: 5_000 }).toBe(0);
+    await expect.poll(async () => (await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search)).length, { timeout: 5_000 }).toBe(0);
   });
 });
 
@@ -145,8 +145,8 @@ test("a hold blocks its time until it runs out, with no write when it does", asy
   await testDb()
     .forClinic(f.clinic.id)
     .tx((tx) => placeHold(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, heldBy: `session:${randomUUID()}`, channel: "clinic_site" }, api, placedAt));
-  expect(starts(await findSlots(testDb(), f.clinic, search))).not.toContain(start.toISOString());
-  await expect.poll(async () => starts(await findSlots(testDb(), f.clinic, search)), { timeout: 6_000, interval: 250 }).toContain(start.toISOString());
+  expect(starts(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search))).not.toContain(start.toISOString());
+  await expect.poll(async () => starts(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, search)), { timeout: 6_000, interval: 250 }).toContain(start.toISOString());
 });
 
 test("answers from the cache equal answers computed afresh, for windows cut anywhere", async () => {
@@ -170,7 +170,7 @@ test("answers from the cache equal answers computed afresh, for windows cut anyw
     const now = new Date();
     // Twice: the first fills the cache, the second answers from it.
     for (let i = 0; i < 2; i++) {
-      const cached = await findSlots(testDb(), f.clinic, w, now);
+      const cached = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, w, now);
       const fresh = await testDb()
         .forClinic(f.clinic.id)
         .tx((tx) => findSlotsIn(tx, f.clinic, w, now));
@@ -210,7 +210,7 @@ test("a booking makes stale only the days its time can reach", async () => {
   const f = await createScheduleFixture({ doctors: 1, shift: { start: "00:00", end: "24:00" } });
   await warm();
   const search = { serviceId: f.serviceId, from: localInstant(f.clinic.timeZone, day(f, 4), "00:00"), to: localInstant(f.clinic.timeZone, day(f, 9), "00:00"), audience: "staff" as const };
-  const byDate = async () => new Map((await findSlotDays(testDb(), f.clinic, search)).map((d) => [d.day!.date, d.day!]));
+  const byDate = async () => new Map((await findSlotDays(testDb().forClinic(f.clinic.id), f.clinic, search)).map((d) => [d.day!.date, d.day!]));
   const before = await byDate();
   await book(f, localInstant(f.clinic.timeZone, day(f, 5), "12:00"));
   const afterNoon = await byDate();

@@ -60,7 +60,7 @@ async function payment(patientId: string, testCard: "pm_card_authenticationRequi
 }
 
 const confirm = async (f: ScheduleFixture, holdId: string, heldBy: string, patientId: string, testCard: "pm_card_authenticationRequired" | "pm_card_visa", now?: Date) =>
-  confirmBooking(testDb(), f.clinic, { holdId, heldBy, patientAccountId: patientId, dependentId: null, note: "Left knee" }, now, null, await payment(patientId, testCard));
+  confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId, heldBy, patientAccountId: patientId, dependentId: null, note: "Left knee" }, now, null, await payment(patientId, testCard));
 
 const appointmentOf = (f: ScheduleFixture, id: string) =>
   testDb()
@@ -85,7 +85,7 @@ async function waitingBooking(f: ScheduleFixture, heldBy: string, hoursAhead = 4
 const cancelled = (intentRef: string) => mock.mutations().some((r) => r.path === `/v1/payment_intents/${intentRef}/cancel`);
 
 async function slotIsFree(f: ScheduleFixture, start: Date) {
-  const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, from: new Date(start.getTime() - HOUR), to: new Date(start.getTime() + 2 * HOUR) });
+  const slots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, from: new Date(start.getTime() - HOUR), to: new Date(start.getTime() + 2 * HOUR) });
   return slots.some((s) => s.start.getTime() === start.getTime());
 }
 
@@ -118,7 +118,7 @@ describe("a card that needs the bank's check", () => {
     const w = await waitingBooking(f, "browser:yes");
     mock.authenticate(w.intentRef, "approve");
 
-    expect(await finishAuthentication(testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "confirmed", paymentStatus: "authorized", holdExpiresAt: null, patientAccountId: f.patientId, patientNote: "Left knee" });
     const deposit = await depositFor(f, w.holdId);
     expect(deposit).toMatchObject({ status: "authorized", intentRef: w.intentRef, amountMinor: 3_000, authorizedOffSession: false, card: { last4: "3184" } });
@@ -128,7 +128,7 @@ describe("a card that needs the bank's check", () => {
     expect(cancelled(w.intentRef)).toBe(false);
 
     // A second tap (or a second tab) changes nothing.
-    expect(await finishAuthentication(testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
     const events = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.depositEvent.count({ where: { clinicId: f.clinic.id, appointmentId: w.holdId, action: "authorized" } }));
@@ -139,7 +139,7 @@ describe("a card that needs the bank's check", () => {
     const f = await fixture();
     const w = await waitingBooking(f, "browser:confirm");
     mock.authenticate(w.intentRef, "approve-needs-confirmation");
-    expect(await finishAuthentication(testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
     const confirmCall = mock.mutations().find((r) => r.path === `/v1/payment_intents/${w.intentRef}/confirm`);
     expect(confirmCall?.idempotencyKey).toBeTruthy();
     expect(await depositFor(f, w.holdId)).toMatchObject({ status: "authorized", intentRef: w.intentRef });
@@ -150,7 +150,7 @@ describe("a card that needs the bank's check", () => {
     const w = await waitingBooking(f, "browser:no");
     mock.authenticate(w.intentRef, "fail");
 
-    const answer = await finishAuthentication(testDb(), stripe, f.clinic, w.request, null);
+    const answer = await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null);
     expect(answer).toMatchObject({ ok: false, reason: "card" });
     expect((answer as { message: string }).message).toMatch(/Your bank did not confirm the payment\. Nothing was booked and nothing is held on your card/);
     expect(cancelled(w.intentRef)).toBe(true);
@@ -161,7 +161,7 @@ describe("a card that needs the bank's check", () => {
     expect(visit).toMatchObject({ status: "held", paymentStatus: "none" });
     expect(visit.holdExpiresAt!.getTime()).toBe(w.before.getTime());
     // Finishing the failed check again does not book it.
-    expect(await finishAuthentication(testDb(), stripe, f.clinic, { ...w.request, bankAnswer: "approve" }, null)).toMatchObject({ ok: false, reason: "card" });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, { ...w.request, bankAnswer: "approve" }, null)).toMatchObject({ ok: false, reason: "card" });
 
     expect(await confirm(f, w.holdId, "browser:no", f.patientId, "pm_card_visa")).toEqual({ ok: true, appointmentId: w.holdId });
     expect(await depositFor(f, w.holdId)).toMatchObject({ status: "authorized", card: { last4: "4242" } });
@@ -208,7 +208,7 @@ describe("a card that needs the bank's check", () => {
     const w = await waitingBooking(f, "browser:late");
     mock.authenticate(w.intentRef, "approve");
     const later = new Date(w.authentication.expiresAt.getTime() + MINUTE);
-    expect(await finishAuthentication(testDb(), stripe, f.clinic, w.request, null, later)).toMatchObject({ ok: false, reason: "expired" });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null, later)).toMatchObject({ ok: false, reason: "expired" });
     expect(cancelled(w.intentRef)).toBe(true);
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "hold_released" });
     expect(await depositFor(f, w.holdId)).toBeNull();
@@ -229,18 +229,18 @@ describe("a card that needs the bank's check", () => {
       { ...w.request, authenticationId: "not-a-uuid" },
     ];
     for (const request of refused) {
-      expect(await finishAuthentication(testDb(), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
+      expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
       expect(await stopAuthentication(testDb().forClinic(f.clinic.id), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
     }
     // The same id on another clinic's host: RLS hides the row.
-    expect(await finishAuthentication(testDb(), stripe, other.clinic, w.request, null)).toMatchObject({ ok: false, reason: "not-found" });
+    expect(await finishAuthentication(testDb().forClinic(other.clinic.id), testDb(), stripe, other.clinic, w.request, null)).toMatchObject({ ok: false, reason: "not-found" });
     expect(await lapseAuthentication(testDb().forClinic(other.clinic.id), stripe, w.authentication.id, new Date(Date.now() + HOUR))).toBe("ended");
     expect(mock.requests).toEqual([]);
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "held" });
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "waiting" });
 
     // The patient's own browser still finishes it.
-    expect(await finishAuthentication(testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
   });
 });
 
@@ -255,24 +255,24 @@ describe("the demo provider's bank check", () => {
     const f = await fixture();
     const demo = createDemoProvider();
     const first = await hold(f, startIn(30), "browser:demo");
-    const asked = await confirmBooking(testDb(), f.clinic, { holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-1"));
+    const asked = await confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-1"));
     if (asked.ok || asked.reason !== "authenticate") throw new Error(JSON.stringify(asked));
     expect(asked.authentication).toMatchObject({ provider: "demo", cardLabel: "Visa •••• 3184" });
     const request = { authenticationId: asked.authentication.id, holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId };
-    expect(await finishAuthentication(testDb(), demo, f.clinic, { ...request, bankAnswer: null }, null)).toMatchObject({ ok: false, reason: "waiting" });
-    expect(await finishAuthentication(testDb(), demo, f.clinic, { ...request, bankAnswer: "fail" }, null)).toMatchObject({ ok: false, reason: "card" });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), demo, f.clinic, { ...request, bankAnswer: null }, null)).toMatchObject({ ok: false, reason: "waiting" });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), demo, f.clinic, { ...request, bankAnswer: "fail" }, null)).toMatchObject({ ok: false, reason: "card" });
     expect(await appointmentOf(f, first)).toMatchObject({ status: "held", paymentStatus: "none" });
 
-    const again = await confirmBooking(testDb(), f.clinic, { holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-2"));
+    const again = await confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-2"));
     if (again.ok || again.reason !== "authenticate") throw new Error(JSON.stringify(again));
-    expect(await finishAuthentication(testDb(), demo, f.clinic, { ...request, authenticationId: again.authentication.id, bankAnswer: "approve" }, null)).toEqual({ ok: true, appointmentId: first });
+    expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), demo, f.clinic, { ...request, authenticationId: again.authentication.id, bankAnswer: "approve" }, null)).toEqual({ ok: true, appointmentId: first });
     expect(await depositFor(f, first)).toMatchObject({ status: "authorized", authorizedOffSession: false, card: { last4: "3184" } });
   });
 
   test("the deadline workflow releases a hold whose check nobody finished", async () => {
     const f = await fixture();
     const holdId = await hold(f, startIn(30), "browser:left");
-    const asked = await confirmBooking(testDb(), f.clinic, { holdId, heldBy: "browser:left", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-3"));
+    const asked = await confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId, heldBy: "browser:left", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-3"));
     if (asked.ok || asked.reason !== "authenticate") throw new Error(JSON.stringify(asked));
     const [event] = await testDb()
       .forClinic(f.clinic.id)

@@ -39,7 +39,7 @@ function payment(f: ScheduleFixture, form: Partial<NonNullable<BookingPayment["f
 }
 
 const confirm = (f: ScheduleFixture, holdId: string, heldBy: string, pay: BookingPayment | null) =>
-  confirmBooking(testDb(), f.clinic, { holdId, heldBy, patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, pay);
+  confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId, heldBy, patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, pay);
 
 const statusOf = (f: ScheduleFixture, id: string) =>
   testDb()

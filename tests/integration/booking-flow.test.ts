@@ -22,7 +22,7 @@ function tomorrow(f: ScheduleFixture) {
 }
 
 async function timesOf(f: ScheduleFixture, day: string) {
-  const step = await bookingStep(testDb(), f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", day });
+  const step = await bookingStep(testDb().forClinic(f.clinic.id), f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", day });
   if ("redirect" in step || step.step !== "time") throw new Error("expected the time step");
   return step.times;
 }
@@ -31,18 +31,18 @@ describe("the steps", () => {
   test("service → location (skipped for one) → doctor → calendar → times", async () => {
     const f = await createScheduleFixture({ doctors: 2, service: { priceMinor: 12_550 } });
     const db = testDb();
-    const first = await bookingStep(db, f.clinic, {});
+    const first = await bookingStep(db.forClinic(f.clinic.id), f.clinic, {});
     expect(first).toMatchObject({ step: "service", groups: [{ services: [{ id: f.serviceId, name: "Consultation", price: "$125.50", duration: "30 min" }] }] });
 
-    expect(await bookingStep(db, f.clinic, { service: f.serviceId })).toEqual({ redirect: `/book?service=${f.serviceId}&location=${f.locationId}` });
+    expect(await bookingStep(db.forClinic(f.clinic.id), f.clinic, { service: f.serviceId })).toEqual({ redirect: `/book?service=${f.serviceId}&location=${f.locationId}` });
 
-    const doctor = await bookingStep(db, f.clinic, { service: f.serviceId, location: f.locationId });
+    const doctor = await bookingStep(db.forClinic(f.clinic.id), f.clinic, { service: f.serviceId, location: f.locationId });
     expect(doctor).toMatchObject({ step: "doctor" });
     if (!("step" in doctor) || doctor.step !== "doctor") throw new Error("expected the doctor step");
     expect(doctor.doctors.map((d) => d.id).sort()).toEqual([...f.doctorIds].sort());
 
     const day = tomorrow(f);
-    const calendar = await bookingStep(db, f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", month: day.slice(0, 7) });
+    const calendar = await bookingStep(db.forClinic(f.clinic.id), f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", month: day.slice(0, 7) });
     if (!("step" in calendar) || calendar.step !== "day") throw new Error("expected the day step");
     const free = calendar.calendar.days.find((d) => d.date === day);
     // 09:00–17:00 on a 30-minute grid: 16 times, the two doctors merged into one list.
@@ -66,7 +66,7 @@ describe("the steps", () => {
         ],
       });
     });
-    const services = await bookingStep(db, f.clinic, {});
+    const services = await bookingStep(db.forClinic(f.clinic.id), f.clinic, {});
     if (!("step" in services) || services.step !== "service") throw new Error("expected the service step");
     // The season that ended is not offered any more.
     expect(services.groups[0]!.services[0]!.discounts).toEqual(["Early bird: 15% off from 9:00 AM to 10:00 AM"]);
@@ -81,27 +81,27 @@ describe("the steps", () => {
     const time = at("9:30 AM");
     const held = await holdTime(db.forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time.practitionerId, start: new Date(time.start), heldBy: "browser:discount" }, anonymous);
     if (!held.ok) throw new Error(held.message);
-    expect(await reviewHold(db, f.clinic, held.holdId, "browser:discount")).toMatchObject({ price: "€68.00", discount: "Early bird: 15% off €80.00" });
+    expect(await reviewHold(db.forClinic(f.clinic.id), f.clinic, held.holdId, "browser:discount")).toMatchObject({ price: "€68.00", discount: "Early bird: 15% off €80.00" });
     const full = at("10:00 AM");
     const later = await holdTime(db.forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: full.practitionerId, start: new Date(full.start), heldBy: "browser:discount" }, anonymous);
     if (!later.ok) throw new Error(later.message);
-    expect(await reviewHold(db, f.clinic, later.holdId, "browser:discount")).toMatchObject({ price: "€80.00", discount: null });
+    expect(await reviewHold(db.forClinic(f.clinic.id), f.clinic, later.holdId, "browser:discount")).toMatchObject({ price: "€80.00", discount: null });
   });
 
   test("a stale or foreign choice goes back to the first step that still makes sense", async () => {
     const f = await createScheduleFixture();
     const other = await createScheduleFixture();
     const db = testDb();
-    expect(await bookingStep(db, f.clinic, { service: other.serviceId })).toEqual({ redirect: "/book" });
-    expect(await bookingStep(db, f.clinic, { service: f.serviceId, location: other.locationId })).toEqual({ redirect: `/book?service=${f.serviceId}` });
-    expect(await bookingStep(db, f.clinic, { service: f.serviceId, location: f.locationId, doctor: other.doctorIds[0] })).toEqual({
+    expect(await bookingStep(db.forClinic(f.clinic.id), f.clinic, { service: other.serviceId })).toEqual({ redirect: "/book" });
+    expect(await bookingStep(db.forClinic(f.clinic.id), f.clinic, { service: f.serviceId, location: other.locationId })).toEqual({ redirect: `/book?service=${f.serviceId}` });
+    expect(await bookingStep(db.forClinic(f.clinic.id), f.clinic, { service: f.serviceId, location: f.locationId, doctor: other.doctorIds[0] })).toEqual({
       redirect: `/book?service=${f.serviceId}&location=${f.locationId}`,
     });
-    expect(await bookingStep(db, f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", day: "2020-01-01" })).toEqual({
+    expect(await bookingStep(db.forClinic(f.clinic.id), f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", day: "2020-01-01" })).toEqual({
       redirect: `/book?service=${f.serviceId}&location=${f.locationId}&doctor=any`,
     });
     const inactive = await createScheduleFixture({ service: { visibility: "internal_only" } });
-    expect(await bookingStep(db, inactive.clinic, {})).toMatchObject({ step: "service", groups: [] });
+    expect(await bookingStep(db.forClinic(inactive.clinic.id), inactive.clinic, {})).toMatchObject({ step: "service", groups: [] });
   });
 
   test("malformed addresses are refused before they reach the database", () => {
@@ -126,21 +126,21 @@ describe("holding and confirming", () => {
     expect(taken).toEqual({ ok: false, message: "Sorry, someone just took this time. Here are the times still free." });
     expect((await timesOf(f, day)).map((t) => t.start)).not.toContain(time!.start);
 
-    expect(await reviewHold(db, f.clinic, held.holdId, "browser:second")).toBeNull();
-    const review = await reviewHold(db, f.clinic, held.holdId, "browser:first");
+    expect(await reviewHold(db.forClinic(f.clinic.id), f.clinic, held.holdId, "browser:second")).toBeNull();
+    const review = await reviewHold(db.forClinic(f.clinic.id), f.clinic, held.holdId, "browser:first");
     expect(review).toMatchObject({ serviceName: "Consultation", price: "$100.00", minutesLeft: 10, doctorName: "Dr. Test 1" });
     expect(review!.cancellationPolicy).toMatch(/^This visit starts in less than 2 days|^You can cancel or move this visit online until/);
 
-    expect(await confirmBooking(db, f.clinic, { holdId: held.holdId, heldBy: "browser:second", patientAccountId: f.patientId, dependentId: null, note: null })).toMatchObject({
+    expect(await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId: held.holdId, heldBy: "browser:second", patientAccountId: f.patientId, dependentId: null, note: null })).toMatchObject({
       ok: false,
       reason: "expired",
     });
-    const confirmed = await confirmBooking(db, f.clinic, { holdId: held.holdId, heldBy: "browser:first", patientAccountId: f.patientId, dependentId: null, note: "Knee" });
+    const confirmed = await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId: held.holdId, heldBy: "browser:first", patientAccountId: f.patientId, dependentId: null, note: "Knee" });
     if (!confirmed.ok) throw new Error(confirmed.reason);
 
     const from = { ip: "203.0.113.5", userAgent: "test", requestId: "req-visit" };
-    expect(await confirmedVisit(db, { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, await f.newPatient(), from)).toBeNull();
-    const visit = await confirmedVisit(db, { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, f.patientId, from);
+    expect(await confirmedVisit(db.forClinic(f.clinic.id), { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, await f.newPatient(), from)).toBeNull();
+    const visit = await confirmedVisit(db.forClinic(f.clinic.id), { ...f.clinic, name: "Test Clinic" }, confirmed.appointmentId, f.patientId, from);
     expect(visit).toMatchObject({ status: "confirmed", patientName: "Pat Ient", location: { name: "Main site" } });
     // Only the patient's own view was shown, and only it is in the audit log.
     const viewed = await db.forClinic(f.clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "patient.appointment_viewed" } }));
@@ -159,8 +159,8 @@ describe("holding and confirming", () => {
     const held = await holdTime(db.forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time!.practitionerId, start: new Date(time!.start), heldBy: "browser:late" }, anonymous);
     if (!held.ok) throw new Error(held.message);
     await db.forClinic(f.clinic.id).tx((tx) => tx.$executeRaw`UPDATE appointments SET hold_expires_at = now() - interval '1 second' WHERE clinic_id = ${f.clinic.id}::uuid AND id = ${held.holdId}::uuid`);
-    expect(await reviewHold(db, f.clinic, held.holdId, "browser:late")).toBeNull();
-    const answer = await confirmBooking(db, f.clinic, { holdId: held.holdId, heldBy: "browser:late", patientAccountId: f.patientId, dependentId: null, note: null });
+    expect(await reviewHold(db.forClinic(f.clinic.id), f.clinic, held.holdId, "browser:late")).toBeNull();
+    const answer = await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId: held.holdId, heldBy: "browser:late", patientAccountId: f.patientId, dependentId: null, note: null });
     expect(answer).toMatchObject({ ok: false, reason: "expired", message: expect.stringContaining("hold has run out") });
   });
 });

@@ -117,9 +117,9 @@ describe("no double booking", () => {
     const f = await createScheduleFixture({ doctors: 2 });
     const start = at(f, 6);
     await book(f, start, { doctor: 0 });
-    const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000), practitionerId: f.doctorIds[0] });
+    const slots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000), practitionerId: f.doctorIds[0] });
     expect(slots).toHaveLength(0);
-    const any = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000) });
+    const any = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000) });
     expect(any.map((s) => s.doctorId)).toEqual([f.doctorIds[1]]);
   });
 });
@@ -171,7 +171,7 @@ describe("holds", () => {
     const db = testDb().forClinic(f.clinic.id);
     const hold = await db.tx((tx) => placeHold(tx, f.clinic, { serviceId: f.serviceId, practitionerId: f.doctorIds[0]!, start, heldBy: "session:a", channel: "clinic_site" }, { type: "system", id: null }));
     await db.tx((tx) => tx.$executeRaw`UPDATE appointments SET hold_expires_at = now() - interval '1 second' WHERE clinic_id = ${f.clinic.id}::uuid AND id = ${hold.id}::uuid`);
-    const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000) });
+    const slots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 60_000) });
     expect(slots).toHaveLength(1);
     const booked = await book(f, start, { patientId: await f.newPatient() });
     expect(booked.status).toBe("confirmed");
@@ -422,7 +422,7 @@ describe("slots from the database", () => {
     const f = await createScheduleFixture({ timeZone: zone, doctors: 1, shift: { start: "09:00", end: "10:00" }, service: { startGridMin: 30 } });
     const now = new Date("2027-03-20T12:00:00Z");
     const slots = await findSlots(
-      testDb(),
+      testDb().forClinic(f.clinic.id),
       f.clinic,
       { serviceId: f.serviceId, from: localInstant(zone, "2027-03-27", "00:00"), to: localInstant(zone, "2027-03-29", "00:00"), practitionerId: f.doctorIds[0] },
       now,
@@ -441,16 +441,16 @@ describe("slots from the database", () => {
       await tx.scheduleException.create({ data: { clinicId: f.clinic.id, kind: "time_off", doctorId: f.doctorIds[0], startsAt: localInstant(zone, day(4), "09:00"), endsAt: localInstant(zone, day(4), "10:00") } });
       await tx.busyBlock.create({ data: { clinicId: f.clinic.id, doctorId: f.doctorIds[0], startsAt: localInstant(zone, day(4), "11:00"), endsAt: localInstant(zone, day(4), "12:00"), externalRef: "ehr-1" } });
     });
-    const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: localInstant(zone, day(3), "00:00"), to: localInstant(zone, day(5), "00:00") });
+    const slots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: localInstant(zone, day(3), "00:00"), to: localInstant(zone, day(5), "00:00") });
     expect(localStarts(slots, zone)).toEqual([`${day(4)} 10:00`]);
-    await expect(findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: new Date(), to: new Date(Date.now() + 63 * 86_400_000) })).rejects.toThrow(/at most 62 days/);
+    await expect(findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: new Date(), to: new Date(Date.now() + 63 * 86_400_000) })).rejects.toThrow(/at most 62 days/);
   });
 
   test("an internal-only service has no public slots but staff can book it", async () => {
     const f = await createScheduleFixture({ doctors: 1, service: { visibility: "internal_only" } });
     const start = at(f, 3);
-    await expect(findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 3_600_000) })).rejects.toThrow(/no bookable service/);
-    const staffSlots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 3_600_000), audience: "staff" });
+    await expect(findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 3_600_000) })).rejects.toThrow(/no bookable service/);
+    const staffSlots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: start, to: new Date(start.getTime() + 3_600_000), audience: "staff" });
     expect(staffSlots.length).toBeGreaterThan(0);
     await expect(book(f, start)).resolves.toMatchObject({ status: "confirmed" });
   });

@@ -77,11 +77,11 @@ async function world(): Promise<World> {
   const patientId = await testDb()
     .forPlatform()
     .tx(async (tx) => (await tx.patientAccount.create({ data: { phone, firstName: "Ava", lastName: "Private" } })).id);
-  await addDependent(testDb(), { clinicId: a.clinic.id }, patientId, { firstName: DEPENDENT, lastName: "Private", relationship: "child", dateOfBirth: "" }, null);
+  await addDependent(testDb().forClinic(a.clinic.id), testDb(), patientId, { firstName: DEPENDENT, lastName: "Private", relationship: "child", dateOfBirth: "" }, null);
   const heldBy = randomUUID();
   const held = await holdTime(testDb().forClinic(a.clinic.id), a.clinic, { serviceId: a.serviceId, locationId: a.locationId, practitionerId: a.doctorIds[0]!, start: startIn(30), heldBy }, { type: "patient", id: patientId });
   if (!held.ok) throw new Error(held.message);
-  const booked = await confirmBooking(testDb(), a.clinic, { holdId: held.holdId, heldBy, patientAccountId: patientId, dependentId: null, note: null }, undefined, null, {
+  const booked = await confirmBooking(testDb().forClinic(a.clinic.id), testDb(), a.clinic, { holdId: held.holdId, heldBy, patientAccountId: patientId, dependentId: null, note: null }, undefined, null, {
     provider,
     form: { card: "new", payNonce: "page-view-1", cardNumber: "4242424242424242", cardExpiry: "12/34", cardCvc: "123" },
     patient: { id: patientId, phone, email: null, name: "Ava Private" },
@@ -94,7 +94,7 @@ async function world(): Promise<World> {
 async function deskBooks(w: World, hours = 72) {
   const created = await createPhonePatient(testDb().forClinic(w.b.clinic.id), w.b.clinic, { phone: w.phone, firstName: "Typed", lastName: "Caller" }, desk);
   if (!created.ok) throw new Error(JSON.stringify(created));
-  const answer = await bookByPhone(testDb(), w.b.clinic, { patientId: created.patientId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[0]!}|${startIn(hours).toISOString()}` }, desk, names);
+  const answer = await bookByPhone(testDb().forClinic(w.b.clinic.id), w.b.clinic, { patientId: created.patientId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[0]!}|${startIn(hours).toISOString()}` }, desk, names);
   if (!answer.ok) throw new Error(answer.message);
   return { patientId: created.patientId, answer, appointmentId: answer.appointment.id };
 }
@@ -135,7 +135,7 @@ describe("a phone typed at clinic B proves nothing", () => {
 
     // A family member from A cannot be booked at B by id.
     const dependentId = (await testDb().forPlatform().tx((tx) => tx.dependent.findFirstOrThrow({ where: { patientAccountId: w.patientId } }))).id;
-    const forChild = await bookByPhone(testDb(), w.b.clinic, { patientId, dependentId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[1]!}|${startIn(50).toISOString()}` }, desk, names);
+    const forChild = await bookByPhone(testDb().forClinic(w.b.clinic.id), w.b.clinic, { patientId, dependentId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[1]!}|${startIn(50).toISOString()}` }, desk, names);
     expect(forChild).toMatchObject({ ok: false, kind: "invalid" });
 
     // The reverse: B's visit is not in the account of whoever owns the phone.
@@ -211,7 +211,7 @@ describe("once the patient proves the phone at B", () => {
     expect(atB[0]!.dependents.map((d) => d.name)).toEqual([`${DEPENDENT} Private`]);
     const atC = await findPhonePatients(testDb().forClinic(c.clinic.id), c.clinic, w.phone, desk);
     expect(atC[0]!.dependents).toEqual([]);
-    const forChild = await bookByPhone(testDb(), w.b.clinic, { patientId, dependentId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[1]!}|${startIn(50).toISOString()}` }, desk, names);
+    const forChild = await bookByPhone(testDb().forClinic(w.b.clinic.id), w.b.clinic, { patientId, dependentId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[1]!}|${startIn(50).toISOString()}` }, desk, names);
     expect(forChild.ok).toBe(true);
 
     // Someone else's family member cannot be shared.
@@ -288,11 +288,11 @@ describe("the deposit link", () => {
     expect(url.host).toBe(`${w.b.clinic.slug}.localhost:3000`);
     const token = url.pathname.split("/").pop()!;
 
-    const view = await depositLinkView(testDb(), provider, w.b.clinic, token);
+    const view = await depositLinkView(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, token);
     expect(view).toMatchObject({ state: "open", amount: expect.stringContaining("20"), deadline: expect.any(String) });
     expect(view!.cards.map((c) => c.label)).toEqual(["Visa •••• 4242"]);
 
-    const answer = await completeDepositLink(testDb(), provider, w.b.clinic, token, { intent: "allow", cardId: (await cardIdOf(w.patientId))! }, null);
+    const answer = await completeDepositLink(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, token, { intent: "allow", cardId: (await cardIdOf(w.patientId))! }, null);
     expect(answer).toEqual({ ok: true, outcome: "held" });
     const after = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, appointmentId)))!;
     expect(after.status).toBe("authorized");
@@ -300,10 +300,10 @@ describe("the deposit link", () => {
     expect(record).toMatchObject({ linkedBy: "clinic_link", depositsAllowedAt: expect.any(Date) });
 
     // Reuse: the link is spent.
-    expect((await depositLinkView(testDb(), provider, w.b.clinic, token))!.state).toBe("done");
-    expect(await completeDepositLink(testDb(), provider, w.b.clinic, token, { intent: "allow", cardId: (await cardIdOf(w.patientId))! }, null)).toMatchObject({ ok: false, state: "done" });
+    expect((await depositLinkView(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, token))!.state).toBe("done");
+    expect(await completeDepositLink(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, token, { intent: "allow", cardId: (await cardIdOf(w.patientId))! }, null)).toMatchObject({ ok: false, state: "done" });
     // Another clinic's host does not know the token.
-    expect(await depositLinkView(testDb(), provider, w.a.clinic, token)).toBeNull();
+    expect(await depositLinkView(testDb().forClinic(w.a.clinic.id), testDb(), provider, w.a.clinic, token)).toBeNull();
   });
 
   test("a new card added on the link pays a visit further out (held 5 days before); expired and unknown links do nothing", async () => {
@@ -311,12 +311,12 @@ describe("the deposit link", () => {
     const other = usPhone();
     const created = await createPhonePatient(testDb().forClinic(w.b.clinic.id), w.b.clinic, { phone: other, firstName: "New", lastName: "Person" }, desk);
     if (!created.ok) throw new Error("patient");
-    const far = await bookByPhone(testDb(), w.b.clinic, { patientId: created.patientId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[0]!}|${startIn(24 * 10).toISOString()}` }, desk, names);
+    const far = await bookByPhone(testDb().forClinic(w.b.clinic.id), w.b.clinic, { patientId: created.patientId, serviceId: w.b.serviceId, slot: `${w.b.doctorIds[0]!}|${startIn(24 * 10).toISOString()}` }, desk, names);
     if (!far.ok) throw new Error(far.message);
     const deposit = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, far.appointment.id)))!;
     const token = new URL((await issueDepositLink(testDb().forClinic(w.b.clinic.id), deposit.id, { APP_DOMAIN: "medslot.example", PORT: 3000 }))!).pathname.split("/").pop()!;
 
-    const added = await completeDepositLink(testDb(), provider, w.b.clinic, token, { intent: "add", cardNumber: "4000000000009995", cardExpiry: "12/34", cardCvc: "123" }, null);
+    const added = await completeDepositLink(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, token, { intent: "add", cardNumber: "4000000000009995", cardExpiry: "12/34", cardCvc: "123" }, null);
     expect(added).toEqual({ ok: true, outcome: "card_on_file" }); // saved; the hold happens 5 days before
     const after = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, far.appointment.id)))!;
     expect(after).toMatchObject({ status: "pending", card: { last4: "9995" } });
@@ -326,12 +326,12 @@ describe("the deposit link", () => {
     const nearDeposit = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, near.appointmentId)))!;
     const nearToken = new URL((await issueDepositLink(testDb().forClinic(w.b.clinic.id), nearDeposit.id))!).pathname.split("/").pop()!;
     const later = new Date(nearDeposit.captureAt.getTime() + 1000);
-    expect((await depositLinkView(testDb(), provider, w.b.clinic, nearToken, later))!.state).toBe("expired");
-    expect(await completeDepositLink(testDb(), provider, w.b.clinic, nearToken, { intent: "allow", cardId: (await cardIdOf(w.patientId))! }, null, later)).toMatchObject({ ok: false, state: "expired" });
+    expect((await depositLinkView(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, nearToken, later))!.state).toBe("expired");
+    expect(await completeDepositLink(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, nearToken, { intent: "allow", cardId: (await cardIdOf(w.patientId))! }, null, later)).toMatchObject({ ok: false, state: "expired" });
     expect((await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, near.appointmentId)))!.status).toBe("failed");
 
-    expect(await depositLinkView(testDb(), provider, w.b.clinic, "x".repeat(43))).toBeNull();
-    expect(await depositLinkView(testDb(), provider, w.b.clinic, "../../etc")).toBeNull();
+    expect(await depositLinkView(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, "x".repeat(43))).toBeNull();
+    expect(await depositLinkView(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, "../../etc")).toBeNull();
   });
 });
 

@@ -64,7 +64,7 @@ describe("a declined request", () => {
       .tx((tx) => tx.clinic.update({ where: { id: f.clinic.id }, data: { quietHoursStartMin: nowMin, quietHoursEndMin: (nowMin + 120) % 1440 } }));
     const patient = await insertPatient(f, { email: null });
     const visit = await insertAppointment(f, { patientAccountId: patient.id, status: "requested" });
-    const answer = await runAppointmentAction(testDb(), f.clinic, visit.id, { intent: "decline", reason: "Dr. Test is away that week" }, staff, names);
+    const answer = await runAppointmentAction(testDb().forClinic(f.clinic.id), f.clinic, visit.id, { intent: "decline", reason: "Dr. Test is away that week" }, staff, names);
     expect(answer.ok).toBe(true);
     const rows = await testDb()
       .forClinic(f.clinic.id)
@@ -98,7 +98,7 @@ describe("visits inside approved time off", () => {
 
     const board = await deskBoard(testDb().forClinic(f.clinic.id), f.clinic, { day: dayAhead(f, 10), by: "doctor" }, staff);
     expect(board.needsMoving.map((v) => v.id)).toEqual([inside.id]);
-    const cal = await deskCalendar(testDb(), f.clinic, calendarQuery.parse({ view: "week", date: dayAhead(f, 10), doctor: drA, needsMoving: "1" }), staff);
+    const cal = await deskCalendar(testDb().forClinic(f.clinic.id), f.clinic, calendarQuery.parse({ view: "week", date: dayAhead(f, 10), doctor: drA, needsMoving: "1" }), staff);
     expect(cal.columns.flatMap((c) => c.blocks.map((b) => [b.id, b.needsMoving]))).toEqual([[inside.id, "Sick leave: flu"]]);
   });
 
@@ -134,18 +134,18 @@ describe("removing a schedule exception", () => {
     const day = dayAhead(f, 4);
     const window = { serviceId: f.serviceId, from: localInstant(f.clinic.timeZone, day, "00:00"), to: localInstant(f.clinic.timeZone, day, "23:59") };
     const added = await addException(testDb().forClinic(f.clinic.id), f.clinic, { kind: "closure", doctorId: null, locationId: null, start: localInstant(f.clinic.timeZone, day, "00:00"), end: localInstant(f.clinic.timeZone, addDays(day, 1), "00:00"), reason: "Public holiday" }, staff);
-    expect(await findSlots(testDb(), f.clinic, window)).toEqual([]);
+    expect(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window)).toEqual([]);
 
     const asked = await removeException(testDb().forClinic(f.clinic.id), f.clinic, added.id, staff, { confirmed: false });
     if (asked.removed) throw new Error("removed without confirmation");
     expect(asked.confirm.what).toMatch(/^Closure · Whole clinic · .*\(all day\) \(Public holiday\)$/);
     expect(asked.confirm.reopens).toMatch(/^Patients can book every doctor at every location again during /);
     expect(await testDb().forClinic(f.clinic.id).tx((tx) => tx.scheduleException.count({ where: { clinicId: f.clinic.id, id: added.id } }))).toBe(1);
-    expect(await findSlots(testDb(), f.clinic, window)).toEqual([]);
+    expect(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window)).toEqual([]);
 
     const done = await removeException(testDb().forClinic(f.clinic.id), f.clinic, added.id, staff, { confirmed: true });
     expect(done.removed).toBe(true);
-    expect((await findSlots(testDb(), f.clinic, window)).length).toBeGreaterThan(0);
+    expect((await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window)).length).toBeGreaterThan(0);
   });
 
   test("another clinic's exception is not found, asked about or removed", async () => {

@@ -41,14 +41,14 @@ describe("booking by phone", () => {
     const start = at(f, 7, "10:00");
     await book(f, f.doctorIds[0]!, start, f.patientId);
     const input = { patientId: f.patientId, serviceId: f.serviceId, slot: slot(f.doctorIds[1]!, start) };
-    const warned = await bookByPhone(testDb(), f.clinic, input, staff, names);
+    const warned = await bookByPhone(testDb().forClinic(f.clinic.id), f.clinic, input, staff, names);
     expect(warned.ok).toBe(false);
     if (warned.ok || warned.kind !== "warnings") throw new Error("expected warnings");
     expect(warned.warnings.map((w) => w.code)).toEqual(["overlap"]);
     const count = () => testDb().forClinic(f.clinic.id).tx((tx) => tx.appointment.count({ where: { clinicId: f.clinic.id, patientAccountId: f.patientId, status: "confirmed" } }));
     expect(await count()).toBe(1);
 
-    const confirmed = await bookByPhone(testDb(), f.clinic, { ...input, confirmWarnings: "yes" }, staff, names);
+    const confirmed = await bookByPhone(testDb().forClinic(f.clinic.id), f.clinic, { ...input, confirmWarnings: "yes" }, staff, names);
     expect(confirmed.ok).toBe(true);
     expect(await count()).toBe(2);
     const audit = await testDb().forClinic(f.clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "appointment.booked_by_phone" } }));
@@ -59,7 +59,7 @@ describe("booking by phone", () => {
   test("a visit later the same day is a same-day warning", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     await book(f, f.doctorIds[0]!, at(f, 7, "09:00"), f.patientId);
-    const answer = await bookByPhone(testDb(), f.clinic, { patientId: f.patientId, serviceId: f.serviceId, slot: slot(f.doctorIds[0]!, at(f, 7, "15:00")) }, staff, names);
+    const answer = await bookByPhone(testDb().forClinic(f.clinic.id), f.clinic, { patientId: f.patientId, serviceId: f.serviceId, slot: slot(f.doctorIds[0]!, at(f, 7, "15:00")) }, staff, names);
     expect(!answer.ok && answer.kind === "warnings" && answer.warnings[0]!.code).toBe("same_day");
   });
 
@@ -68,7 +68,7 @@ describe("booking by phone", () => {
     const other = await f.newPatient();
     const start = at(f, 5, "11:00");
     const answers = await Promise.all(
-      [f.patientId, other].map((patientId) => bookByPhone(testDb(), f.clinic, { patientId, serviceId: f.serviceId, slot: slot(f.doctorIds[0]!, start) }, staff, names)),
+      [f.patientId, other].map((patientId) => bookByPhone(testDb().forClinic(f.clinic.id), f.clinic, { patientId, serviceId: f.serviceId, slot: slot(f.doctorIds[0]!, start) }, staff, names)),
     );
     expect(answers.filter((a) => a.ok)).toHaveLength(1);
     const lost = answers.find((a) => !a.ok);
@@ -98,10 +98,10 @@ describe("rescheduling at the desk", () => {
     const f = await createScheduleFixture({ doctors: 1, service: { cancellationWindowMin: 2880 } });
     const visit = await book(f, f.doctorIds[0]!, at(f, 1, "10:00"), f.patientId);
     const target = slot(f.doctorIds[0]!, at(f, 1, "14:00"));
-    const refused = await runAppointmentAction(testDb(), f.clinic, visit.id, { intent: "reschedule", slot: target }, staff, names);
+    const refused = await runAppointmentAction(testDb().forClinic(f.clinic.id), f.clinic, visit.id, { intent: "reschedule", slot: target }, staff, names);
     expect(refused).toMatchObject({ ok: false, field: "overrideReason" });
 
-    const moved = await runAppointmentAction(testDb(), f.clinic, visit.id, { intent: "reschedule", slot: target, overrideReason: "Patient called: bus strike" }, staff, names);
+    const moved = await runAppointmentAction(testDb().forClinic(f.clinic.id), f.clinic, visit.id, { intent: "reschedule", slot: target, overrideReason: "Patient called: bus strike" }, staff, names);
     expect(moved.ok).toBe(true);
     const audit = await testDb().forClinic(f.clinic.id).tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "appointment.rescheduled_with_override" } }));
     expect(audit).toHaveLength(1);
@@ -111,9 +111,9 @@ describe("rescheduling at the desk", () => {
   test("outside the window no reason is needed, and cancelling records the reason and note", async () => {
     const f = await createScheduleFixture({ doctors: 1, service: { cancellationWindowMin: 60 } });
     const visit = await book(f, f.doctorIds[0]!, at(f, 3, "10:00"), f.patientId);
-    const moved = await runAppointmentAction(testDb(), f.clinic, visit.id, { intent: "reschedule", slot: slot(f.doctorIds[0]!, at(f, 3, "11:00")) }, staff, names);
+    const moved = await runAppointmentAction(testDb().forClinic(f.clinic.id), f.clinic, visit.id, { intent: "reschedule", slot: slot(f.doctorIds[0]!, at(f, 3, "11:00")) }, staff, names);
     if (!moved.ok) throw new Error(moved.message);
-    const cancelled = await runAppointmentAction(testDb(), f.clinic, moved.appointmentId, { intent: "cancel", reason: "illness", note: "Flu" }, staff, names);
+    const cancelled = await runAppointmentAction(testDb().forClinic(f.clinic.id), f.clinic, moved.appointmentId, { intent: "cancel", reason: "illness", note: "Flu" }, staff, names);
     expect(cancelled.ok).toBe(true);
     const row = await testDb().forClinic(f.clinic.id).tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: moved.appointmentId } } }));
     expect(row).toMatchObject({ status: "cancelled", cancellationReason: "illness", cancellationNote: "Flu" });
@@ -127,7 +127,7 @@ describe("calendar", () => {
     const monday = await book(f, f.doctorIds[0]!, localInstant("America/New_York", "2027-03-08", "09:00"), f.patientId, now);
     const sunday = await book(f, f.doctorIds[0]!, localInstant("America/New_York", "2027-03-14", "09:00"), await f.newPatient(), now);
     const nextMonday = await book(f, f.doctorIds[0]!, localInstant("America/New_York", "2027-03-15", "09:00"), await f.newPatient(), now);
-    const cal = await deskCalendar(testDb(), f.clinic, calendarQuery.parse({ view: "week", date: "2027-03-11" }), staff, now);
+    const cal = await deskCalendar(testDb().forClinic(f.clinic.id), f.clinic, calendarQuery.parse({ view: "week", date: "2027-03-11" }), staff, now);
     expect(cal.first).toBe("2027-03-08");
     expect(cal.last).toBe("2027-03-14");
     expect((cal.to.getTime() - cal.from.getTime()) / 3_600_000).toBe(167);
@@ -148,10 +148,10 @@ describe("calendar", () => {
   test("the autumn week lasts 169 hours and a day view by doctor lists every doctor", async () => {
     const f = await createScheduleFixture({ timeZone: "America/New_York", doctors: 2, service: { horizonDays: 400 } });
     const now = new Date("2027-10-20T12:00:00Z");
-    const cal = await deskCalendar(testDb(), f.clinic, calendarQuery.parse({ view: "week", date: "2027-11-07" }), staff, now);
+    const cal = await deskCalendar(testDb().forClinic(f.clinic.id), f.clinic, calendarQuery.parse({ view: "week", date: "2027-11-07" }), staff, now);
     expect(cal.first).toBe("2027-11-01");
     expect((cal.to.getTime() - cal.from.getTime()) / 3_600_000).toBe(169);
-    const day = await deskCalendar(testDb(), f.clinic, calendarQuery.parse({ view: "day", date: "2027-11-07" }), staff, now);
+    const day = await deskCalendar(testDb().forClinic(f.clinic.id), f.clinic, calendarQuery.parse({ view: "day", date: "2027-11-07" }), staff, now);
     expect(day.columns.map((c) => c.key).sort()).toEqual([...f.doctorIds].sort());
   });
 });
@@ -198,7 +198,7 @@ describe("flexible-schedule requests", () => {
     const request = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => createFlexibleRequest(tx, f.clinic, { patientAccountId: f.patientId, serviceId: f.serviceId, practitionerId: f.doctorIds[1], preferredWeekdays: [2, 4], preferredFrom: "14:00", preferredTo: "16:00", earliestDate: addDays(today, 2) }, patient));
-    const inbox = await requestsInbox(testDb(), f.clinic, staff, names);
+    const inbox = await requestsInbox(testDb().forClinic(f.clinic.id), f.clinic, staff, names);
     const mine = inbox.flexible.find((r) => r.id === request.id)!;
     expect(mine.times.length).toBeGreaterThan(0);
     for (const t of mine.times) {

@@ -304,11 +304,11 @@ describe("message preferences", () => {
   test("saved from the form in one transaction with an audit entry; a bad value saves nothing", async () => {
     const f = await clinic();
     const patient = await insertPatient(f);
-    const scope = { clinicId: f.clinic.id };
-    await saveMessagePreferences(testDb(), scope, patient.id, { smsMessages: "on" }, null);
-    expect(await readMessagePreferences(testDb(), scope, patient.id)).toEqual({ smsMessages: true, emailMessages: false, hasEmail: true });
-    await expect(saveMessagePreferences(testDb(), scope, patient.id, { smsMessages: "maybe", emailMessages: "on" }, null)).rejects.toBeInstanceOf(ValidationError);
-    expect(await readMessagePreferences(testDb(), scope, patient.id)).toMatchObject({ smsMessages: true, emailMessages: false });
+    const scope = testDb().forClinic(f.clinic.id);
+    await saveMessagePreferences(scope, testDb(), patient.id, { smsMessages: "on" }, null);
+    expect(await readMessagePreferences(scope, testDb(), patient.id)).toEqual({ smsMessages: true, emailMessages: false, hasEmail: true });
+    await expect(saveMessagePreferences(scope, testDb(), patient.id, { smsMessages: "maybe", emailMessages: "on" }, null)).rejects.toBeInstanceOf(ValidationError);
+    expect(await readMessagePreferences(scope, testDb(), patient.id)).toMatchObject({ smsMessages: true, emailMessages: false });
     const audit = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "patient.message_preferences_updated", targetId: patient.id } }));

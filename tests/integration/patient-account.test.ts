@@ -32,7 +32,7 @@ describe("the patient's appointments", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const mine = await book(f, at(f, 5));
     await book(f, at(f, 5, "11:00"), await f.newPatient());
-    const view = await accountAppointments(testDb(), clinicOf(f), f.patientId, null);
+    const view = await accountAppointments(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
     expect(view.upcoming.map((a) => a.id)).toEqual([mine.id]);
     expect(view.upcoming[0]).toMatchObject({ serviceName: "Consultation", status: "Confirmed", price: "$100.00", canCancel: true, tooLate: null });
     expect(view.upcoming[0]!.when).toMatch(/\d{1,2}:\d{2} [AP]M E[SD]T$/);
@@ -47,13 +47,13 @@ describe("the patient's appointments", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const mine = await book(f, at(f, 5));
     const other = await f.newPatient();
-    expect(await cancelOwnAppointment(testDb(), clinicOf(f), other, mine.id, null)).toEqual({ ok: false, message: "We could not find this appointment among yours." });
-    expect(await cancelOwnAppointment(testDb(), clinicOf(f), f.patientId, mine.id, null)).toEqual({ ok: true, appointmentId: mine.id });
+    expect(await cancelOwnAppointment(testDb().forClinic(f.clinic.id), clinicOf(f), other, mine.id, null)).toEqual({ ok: false, message: "We could not find this appointment among yours." });
+    expect(await cancelOwnAppointment(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, mine.id, null)).toEqual({ ok: true, appointmentId: mine.id });
     const after = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => getAppointment(tx, f.clinic, mine.id));
     expect(after).toMatchObject({ status: "cancelled", cancellation: { reason: "patient_request", by: `patient:${f.patientId}` } });
-    const view = await accountAppointments(testDb(), clinicOf(f), f.patientId, null);
+    const view = await accountAppointments(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
     expect(view.upcoming[0]).toMatchObject({ status: "Cancelled", canCancel: false, tooLate: null });
   });
 
@@ -61,7 +61,7 @@ describe("the patient's appointments", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     // Tomorrow at 10:00 local always starts within 48 hours.
     const soon = await book(f, at(f, 1));
-    const answer = await cancelOwnAppointment(testDb(), clinicOf(f), f.patientId, soon.id, null);
+    const answer = await cancelOwnAppointment(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, soon.id, null);
     const deadline = new Date(soon.start.getTime() - 48 * 3_600_000);
     expect(answer.ok).toBe(false);
     if (answer.ok) return;
@@ -72,7 +72,7 @@ describe("the patient's appointments", () => {
       .forClinic(f.clinic.id)
       .tx((tx) => getAppointment(tx, f.clinic, soon.id));
     expect(still.status).toBe("confirmed");
-    const view = await accountAppointments(testDb(), clinicOf(f), f.patientId, null);
+    const view = await accountAppointments(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
     expect(view.upcoming[0]).toMatchObject({ canCancel: false, tooLate: answer.message });
   });
 });

@@ -39,7 +39,7 @@ function day(f: ScheduleFixture, days: number) {
 }
 
 async function holdFirstTime(f: ScheduleFixture, heldBy: string, days = 3) {
-  const step = await bookingStep(testDb(), f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", day: day(f, days) });
+  const step = await bookingStep(testDb().forClinic(f.clinic.id), f.clinic, { service: f.serviceId, location: f.locationId, doctor: "any", day: day(f, days) });
   if ("redirect" in step || step.step !== "time") throw new Error("expected the time step");
   const time = step.times[0]!;
   const held = await holdTime(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: time.practitionerId, start: new Date(time.start), heldBy }, anonymous);
@@ -101,23 +101,23 @@ describe("the family", () => {
   test("add, edit and remove, each audited; another account cannot edit or remove them", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const db = testDb();
-    const scope = { clinicId: f.clinic.id };
+    const scope = db.forClinic(f.clinic.id);
     const other = await f.newPatient();
 
-    const added = await addDependent(db, scope, f.patientId, mia, null);
+    const added = await addDependent(scope, db, f.patientId, mia, null);
     expect(added).toMatchObject({ name: "Mia Ient", relationship: "child", relationshipLabel: "Child", dateOfBirth: "2019-03-14", dateOfBirthText: "14 March 2019" });
 
-    expect(await updateDependent(db, scope, other, added.id, { ...mia, firstName: "Hacked" }, null)).toMatchObject({ ok: false });
-    expect(await removeDependent(db, scope, other, added.id, null)).toMatchObject({ ok: false });
-    expect(await updateDependent(db, scope, f.patientId, added.id, { ...mia, firstName: "Amelia" }, null)).toMatchObject({ ok: true, member: { name: "Amelia Ient" } });
-    expect((await listFamily(db, scope, f.patientId, null)).map((m) => m.name)).toEqual(["Amelia Ient"]);
-    expect(await listFamily(db, scope, other, null)).toEqual([]);
+    expect(await updateDependent(scope, db, other, added.id, { ...mia, firstName: "Hacked" }, null)).toMatchObject({ ok: false });
+    expect(await removeDependent(scope, db, other, added.id, null)).toMatchObject({ ok: false });
+    expect(await updateDependent(scope, db, f.patientId, added.id, { ...mia, firstName: "Amelia" }, null)).toMatchObject({ ok: true, member: { name: "Amelia Ient" } });
+    expect((await listFamily(scope, db, f.patientId, null)).map((m) => m.name)).toEqual(["Amelia Ient"]);
+    expect(await listFamily(scope, db, other, null)).toEqual([]);
 
-    expect(await removeDependent(db, scope, f.patientId, added.id, null)).toMatchObject({ ok: true });
+    expect(await removeDependent(scope, db, f.patientId, added.id, null)).toMatchObject({ ok: true });
     // Removed twice, or edited after removal: not found, nothing changes.
-    expect(await removeDependent(db, scope, f.patientId, added.id, null)).toMatchObject({ ok: false });
-    expect(await updateDependent(db, scope, f.patientId, added.id, mia, null)).toMatchObject({ ok: false });
-    expect(await listFamily(db, scope, f.patientId, null)).toEqual([]);
+    expect(await removeDependent(scope, db, f.patientId, added.id, null)).toMatchObject({ ok: false });
+    expect(await updateDependent(scope, db, f.patientId, added.id, mia, null)).toMatchObject({ ok: false });
+    expect(await listFamily(scope, db, f.patientId, null)).toEqual([]);
 
     expect(await auditActions(f.clinic.id, f.patientId)).toEqual([
       { action: "patient.dependent_added", targetId: added.id },
@@ -131,7 +131,7 @@ describe("the family", () => {
 
   test("on the marketplace the changes go to the platform's log, not a clinic's", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
-    const added = await addDependent(testDb(), { clinicId: null }, f.patientId, mia, null);
+    const added = await addDependent(null, testDb(), f.patientId, mia, null);
     const platform = await testDb()
       .forPlatform()
       .tx((tx) => tx.auditEvent.findMany({ where: { actorId: f.patientId }, select: { clinicId: true, action: true, targetId: true } }));
@@ -142,8 +142,8 @@ describe("the family", () => {
   test("a removed family member is never offered and is refused at confirm with nothing written; past visits keep the name", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const db = testDb();
-    const kept = await addDependent(db, { clinicId: f.clinic.id }, f.patientId, { ...mia, firstName: "Zoe" }, null);
-    const gone = await addDependent(db, { clinicId: f.clinic.id }, f.patientId, mia, null);
+    const kept = await addDependent(db.forClinic(f.clinic.id), db, f.patientId, { ...mia, firstName: "Zoe" }, null);
+    const gone = await addDependent(db.forClinic(f.clinic.id), db, f.patientId, mia, null);
     // A visit booked before the removal.
     const earlier = await db
       .forClinic(f.clinic.id)
@@ -152,11 +152,11 @@ describe("the family", () => {
       );
     expect((await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).map((m) => m.name)).toEqual(["Mia Ient", "Zoe Ient"]);
 
-    expect(await removeDependent(db, { clinicId: f.clinic.id }, f.patientId, gone.id, null)).toMatchObject({ ok: true });
+    expect(await removeDependent(db.forClinic(f.clinic.id), db, f.patientId, gone.id, null)).toMatchObject({ ok: true });
     expect(await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).toEqual([{ id: kept.id, name: "Zoe Ient", relationship: "Child" }]);
 
     const holdId = await holdFirstTime(f, "browser:family");
-    const refused = await confirmBooking(db, f.clinic, { holdId, heldBy: "browser:family", patientAccountId: f.patientId, dependentId: gone.id, note: null });
+    const refused = await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId, heldBy: "browser:family", patientAccountId: f.patientId, dependentId: gone.id, note: null });
     expect(refused).toEqual({ ok: false, reason: "not-family", message: "Choose yourself or a family member on your account." });
     expect(await appointmentRow(f, holdId)).toEqual({ status: "held", patientAccountId: null, dependentId: null });
     // Staff booking (and the API) refuse the removed person too.
@@ -172,7 +172,7 @@ describe("the family", () => {
     expect(before.dependent).toMatchObject({ id: gone.id, firstName: "Mia", lastName: "Ient" });
 
     // The hold is intact: the patient can still confirm it for someone on the account.
-    const confirmed = await confirmBooking(db, f.clinic, { holdId, heldBy: "browser:family", patientAccountId: f.patientId, dependentId: kept.id, note: null });
+    const confirmed = await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId, heldBy: "browser:family", patientAccountId: f.patientId, dependentId: kept.id, note: null });
     expect(confirmed).toMatchObject({ ok: true, appointmentId: holdId });
     expect(await appointmentRow(f, holdId)).toEqual({ status: "confirmed", patientAccountId: f.patientId, dependentId: kept.id });
   });
@@ -181,9 +181,9 @@ describe("the family", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const db = testDb();
     const other = await f.newPatient();
-    const theirs = await addDependent(db, { clinicId: f.clinic.id }, other, mia, null);
+    const theirs = await addDependent(db.forClinic(f.clinic.id), db, other, mia, null);
     const holdId = await holdFirstTime(f, "browser:mine");
-    const answer = await confirmBooking(db, f.clinic, { holdId, heldBy: "browser:mine", patientAccountId: f.patientId, dependentId: theirs.id, note: null });
+    const answer = await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId, heldBy: "browser:mine", patientAccountId: f.patientId, dependentId: theirs.id, note: null });
     expect(answer).toMatchObject({ ok: false, reason: "not-family" });
     expect(await appointmentRow(f, holdId)).toEqual({ status: "held", patientAccountId: null, dependentId: null });
     expect((await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).length).toBe(0);
@@ -193,7 +193,7 @@ describe("the family", () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const db = testDb();
     const holdId = await holdFirstTime(f, "browser:new");
-    const booked = await confirmBooking(db, f.clinic, { holdId, heldBy: "browser:new", patientAccountId: f.patientId, dependentId: null, note: null, newDependent: mia });
+    const booked = await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId, heldBy: "browser:new", patientAccountId: f.patientId, dependentId: null, note: null, newDependent: mia });
     expect(booked).toMatchObject({ ok: true });
     const [child] = await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId);
     expect(child).toMatchObject({ name: "Mia Ient" });
@@ -201,7 +201,7 @@ describe("the family", () => {
 
     const late = await holdFirstTime(f, "browser:late", 4);
     await db.forClinic(f.clinic.id).tx((tx) => tx.$executeRaw`UPDATE appointments SET hold_expires_at = now() - interval '1 second' WHERE clinic_id = ${f.clinic.id}::uuid AND id = ${late}::uuid`);
-    const expired = await confirmBooking(db, f.clinic, { holdId: late, heldBy: "browser:late", patientAccountId: f.patientId, dependentId: null, note: null, newDependent: { ...mia, firstName: "Noah" } });
+    const expired = await confirmBooking(db.forClinic(f.clinic.id), db, f.clinic, { holdId: late, heldBy: "browser:late", patientAccountId: f.patientId, dependentId: null, note: null, newDependent: { ...mia, firstName: "Noah" } });
     expect(expired).toMatchObject({ ok: false, reason: "expired" });
     expect((await familyOf(db.forClinic(f.clinic.id), f.clinic, f.patientId)).map((m) => m.name)).toEqual(["Mia Ient"]);
   });
@@ -211,11 +211,11 @@ describe("the profile", () => {
   test("reads and saves the patient's own details, audited; the phone stays", async () => {
     const f = await createScheduleFixture({ doctors: 1 });
     const db = testDb();
-    const scope = { clinicId: f.clinic.id };
-    const before = await readProfile(db, scope, f.patientId, null);
+    const scope = db.forClinic(f.clinic.id);
+    const before = await readProfile(scope, db, f.patientId, null);
     expect(before).toMatchObject({ firstName: "Pat", lastName: "Ient", email: "", dateOfBirth: "" });
-    await updateProfile(db, scope, f.patientId, { firstName: "Patricia", lastName: "Ient", email: "pat@example.com", dateOfBirth: "1990-05-01" }, null);
-    expect(await readProfile(db, scope, f.patientId, null)).toEqual({ phone: before.phone, firstName: "Patricia", lastName: "Ient", email: "pat@example.com", dateOfBirth: "1990-05-01" });
+    await updateProfile(scope, db, f.patientId, { firstName: "Patricia", lastName: "Ient", email: "pat@example.com", dateOfBirth: "1990-05-01" }, null);
+    expect(await readProfile(scope, db, f.patientId, null)).toEqual({ phone: before.phone, firstName: "Patricia", lastName: "Ient", email: "pat@example.com", dateOfBirth: "1990-05-01" });
     const audit = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action: "patient.profile_updated" }, select: { actorId: true, details: true } }));

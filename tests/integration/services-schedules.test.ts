@@ -164,7 +164,7 @@ describe("saving services", () => {
     const created = await createService(testDb().forClinic(f.clinic.id), parsed.value, OWNER);
     if (!created.ok) throw new Error("save");
     const now = new Date();
-    const slots = await findSlots(testDb(), f.clinic, { serviceId: created.serviceId, from: now, to: new Date(now.getTime() + 3 * 86_400_000) }, now);
+    const slots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: created.serviceId, from: now, to: new Date(now.getTime() + 3 * 86_400_000) }, now);
     expect(slots.length).toBeGreaterThan(0);
     expect(new Set(slots.map((s) => s.doctorId))).toEqual(new Set([f.doctorIds[0]]));
   });
@@ -214,7 +214,7 @@ describe("weekly schedules", () => {
       ["2027-03-12", "2027-03-17"],
       ["2027-11-05", "2027-11-10"],
     ] as const) {
-      const slots = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: localInstant(TZ, from, "00:00"), to: localInstant(TZ, to, "00:00"), audience: "staff" }, now);
+      const slots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: localInstant(TZ, from, "00:00"), to: localInstant(TZ, to, "00:00"), audience: "staff" }, now);
       const days = localStarts(slots);
       expect([...days.keys()].length).toBe(5);
       for (const [, starts] of days) expect(starts).toEqual(["09:00", "09:30", "10:30", "11:00", "11:30"]);
@@ -247,9 +247,9 @@ describe("weekly schedules", () => {
     if (!rest.ok) throw new Error("form");
     expect((await saveWeek(testDb().forClinic(f.clinic.id), f.clinic, rest.value, OWNER, now)).ok).toBe(true);
     expect((await saveWeek(testDb().forClinic(f.clinic.id), f.clinic, summer.value, OWNER, now)).ok).toBe(true);
-    const editor = await scheduleEditor(testDb(), f.clinic, { doctor: f.doctorIds[0] }, OWNER, now);
+    const editor = await scheduleEditor(testDb().forClinic(f.clinic.id), f.clinic, { doctor: f.doctorIds[0] }, OWNER, now);
     expect(editor.doctor && editor.periods.map((p) => p.key)).toEqual(["|2027-06-30", "2027-07-01|2027-08-31"]);
-    const september = await findSlots(testDb(), f.clinic, { serviceId: f.serviceId, from: localInstant(TZ, "2027-09-01", "00:00"), to: localInstant(TZ, "2027-09-03", "00:00") }, now);
+    const september = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, from: localInstant(TZ, "2027-09-01", "00:00"), to: localInstant(TZ, "2027-09-03", "00:00") }, now);
     expect(september).toEqual([]);
   });
 
@@ -285,11 +285,11 @@ describe("exceptions and time off", () => {
     const now = new Date();
     const day = utcToZoned(new Date(now.getTime() + 4 * 86_400_000), TZ).date;
     const window = { serviceId: f.serviceId, from: localInstant(TZ, day, "00:00"), to: localInstant(TZ, day, "23:59") };
-    expect((await findSlots(testDb(), f.clinic, window, now)).length).toBeGreaterThan(0);
+    expect((await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window, now)).length).toBeGreaterThan(0);
     const added = await addException(testDb().forClinic(f.clinic.id), f.clinic, { kind: "closure", doctorId: null, locationId: null, start: localInstant(TZ, day, "00:00"), end: localInstant(TZ, day, "23:59"), reason: "Staff training day" }, OWNER, now);
-    expect(await findSlots(testDb(), f.clinic, window, now)).toEqual([]);
+    expect(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window, now)).toEqual([]);
     await removeException(testDb().forClinic(f.clinic.id), f.clinic, added.id, OWNER, { confirmed: true });
-    expect((await findSlots(testDb(), f.clinic, window, now)).length).toBeGreaterThan(0);
+    expect((await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window, now)).length).toBeGreaterThan(0);
   });
 
   it("extra hours add slots outside the weekly rules (within opening hours)", async () => {
@@ -297,9 +297,9 @@ describe("exceptions and time off", () => {
     const now = new Date();
     const day = utcToZoned(new Date(now.getTime() + 5 * 86_400_000), TZ).date;
     const evening = { serviceId: f.serviceId, from: localInstant(TZ, day, "18:00"), to: localInstant(TZ, day, "20:00") };
-    expect(await findSlots(testDb(), f.clinic, evening, now)).toEqual([]);
+    expect(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, evening, now)).toEqual([]);
     await addException(testDb().forClinic(f.clinic.id), f.clinic, { kind: "extra_hours", doctorId: f.doctorIds[0]!, locationId: f.locationId, start: localInstant(TZ, day, "18:00"), end: localInstant(TZ, day, "20:00"), reason: null }, OWNER, now);
-    expect(localStarts(await findSlots(testDb(), f.clinic, evening, now)).get(day)).toEqual(["18:00", "18:30", "19:00", "19:30"]);
+    expect(localStarts(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, evening, now)).get(day)).toEqual(["18:00", "18:30", "19:00", "19:30"]);
   });
 
   it("approved time off removes the doctor's slots in one transaction with its exception; conflicts are listed first", async () => {
@@ -316,14 +316,14 @@ describe("exceptions and time off", () => {
     // Asking again for the same day is refused.
     const twice = await requestTimeOff(testDb().forClinic(f.clinic.id), f.clinic, f.doctorIds[0]!, { kind: "sick_leave", note: "", startDate: day, startTime: "08:00", endDate: day, endTime: "09:00" }, doctor, now);
     expect(!twice.ok && twice.errors.startDate).toMatch(/already asked/);
-    expect((await findSlots(testDb(), f.clinic, window, now)).length).toBeGreaterThan(0);
+    expect((await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window, now)).length).toBeGreaterThan(0);
 
     const pending = await pendingTimeOff(testDb().forClinic(f.clinic.id), f.clinic, OWNER, now);
     expect(pending.map((p) => p.id)).toEqual([asked.id]);
     expect(pending[0]!.conflicts.map((c) => c.id)).toEqual([booked.id]);
 
     const { exceptionId } = await approveTimeOff(testDb().forClinic(f.clinic.id), f.clinic, asked.id, DECIDER, OWNER);
-    expect(await findSlots(testDb(), f.clinic, window, now)).toEqual([]);
+    expect(await findSlots(testDb().forClinic(f.clinic.id), f.clinic, window, now)).toEqual([]);
     const after = await testDb()
       .forClinic(f.clinic.id)
       .tx(async (tx) => ({

@@ -176,11 +176,11 @@ describe("membership changes", () => {
   test("the last active owner can neither lose the owner role nor be deactivated; with a second owner it works", async () => {
     const { clinic, owner } = await clinicWithOwner();
     const db = testDb();
-    expect(await changeStaffMember(db, clinic.id, { intent: "set-roles", staffUserId: owner.id, roles: ["secretary"] }, actorOf(owner.id))).toMatchObject({ ok: false, field: "roles" });
-    expect(await changeStaffMember(db, clinic.id, { intent: "deactivate", staffUserId: owner.id }, actorOf(owner.id))).toMatchObject({ ok: false, message: expect.stringMatching(/at least one active owner/) });
+    expect(await changeStaffMember(db.forClinic(clinic.id), { intent: "set-roles", staffUserId: owner.id, roles: ["secretary"] }, actorOf(owner.id))).toMatchObject({ ok: false, field: "roles" });
+    expect(await changeStaffMember(db.forClinic(clinic.id), { intent: "deactivate", staffUserId: owner.id }, actorOf(owner.id))).toMatchObject({ ok: false, message: expect.stringMatching(/at least one active owner/) });
     const second = await staffOf(clinic.id, "secretary");
-    expect((await changeStaffMember(db, clinic.id, { intent: "set-roles", staffUserId: second.id, roles: ["owner", "secretary"] }, actorOf(owner.id))).ok).toBe(true);
-    expect((await changeStaffMember(db, clinic.id, { intent: "set-roles", staffUserId: owner.id, roles: ["doctor"] }, actorOf(owner.id))).ok).toBe(true);
+    expect((await changeStaffMember(db.forClinic(clinic.id), { intent: "set-roles", staffUserId: second.id, roles: ["owner", "secretary"] }, actorOf(owner.id))).ok).toBe(true);
+    expect((await changeStaffMember(db.forClinic(clinic.id), { intent: "set-roles", staffUserId: owner.id, roles: ["doctor"] }, actorOf(owner.id))).ok).toBe(true);
     expect(await auditActions(clinic.id, owner.id)).toContain("staff.role_changed");
   });
 
@@ -189,8 +189,8 @@ describe("membership changes", () => {
     const second = await staffOf(clinic.id, "owner");
     const db = testDb();
     await Promise.all([
-      changeStaffMember(db, clinic.id, { intent: "deactivate", staffUserId: second.id }, actorOf(owner.id)),
-      changeStaffMember(db, clinic.id, { intent: "deactivate", staffUserId: owner.id }, actorOf(second.id)),
+      changeStaffMember(db.forClinic(clinic.id), { intent: "deactivate", staffUserId: second.id }, actorOf(owner.id)),
+      changeStaffMember(db.forClinic(clinic.id), { intent: "deactivate", staffUserId: owner.id }, actorOf(second.id)),
     ]);
     const owners = await db.forClinic(clinic.id).tx((tx) => tx.clinicMembership.count({ where: { role: "owner", active: true } }));
     expect(owners).toBe(1);
@@ -203,7 +203,7 @@ describe("membership changes", () => {
     await (testDb().forClinic(other.clinic.id).tx((tx) => tx.clinicMembership.create({ data: { clinicId: other.clinic.id, staffUserId: person.id, role: "secretary" } })));
     const here = await createSession(testDb(), site, { subject: "staff", staffUserId: person.id }, freshMeta());
     const there = await createSession(testDb(), other.site, { subject: "staff", staffUserId: person.id }, freshMeta());
-    const answer = await changeStaffMember(testDb(), clinic.id, { intent: "deactivate", staffUserId: person.id }, actorOf(owner.id));
+    const answer = await changeStaffMember(testDb().forClinic(clinic.id), { intent: "deactivate", staffUserId: person.id }, actorOf(owner.id));
     expect(answer.ok).toBe(true);
     expect(await validateSessionToken(testDb(), site, here.token)).toBeNull();
     expect(await validateSessionToken(testDb(), other.site, there.token)).not.toBeNull();
@@ -215,7 +215,7 @@ describe("membership changes", () => {
     expect(await auditActions(clinic.id, person.id)).toContain("staff.deactivated");
 
     // Reactivation gives back the chosen roles.
-    expect((await changeStaffMember(testDb(), clinic.id, { intent: "reactivate", staffUserId: person.id, roles: ["secretary"] }, actorOf(owner.id))).ok).toBe(true);
+    expect((await changeStaffMember(testDb().forClinic(clinic.id), { intent: "reactivate", staffUserId: person.id, roles: ["secretary"] }, actorOf(owner.id))).ok).toBe(true);
     expect((await signInStaff({ db: testDb() }, site, { email: person.email, password: PASSWORD }, freshMeta())).kind).toBe("signed-in");
   });
 
@@ -223,11 +223,11 @@ describe("membership changes", () => {
     const { clinic, owner } = await clinicWithOwner();
     const other = await clinicWithOwner();
     const doctor = await staffOf(clinic.id, "doctor");
-    expect((await changeStaffMember(testDb(), clinic.id, { intent: "set-doctor", staffUserId: doctor.id, specialty: "Pediatrics", workStatus: "on_leave" }, actorOf(owner.id))).ok).toBe(true);
+    expect((await changeStaffMember(testDb().forClinic(clinic.id), { intent: "set-doctor", staffUserId: doctor.id, specialty: "Pediatrics", workStatus: "on_leave" }, actorOf(owner.id))).ok).toBe(true);
     const row = await testDb().forClinic(clinic.id).tx((tx) => tx.clinicMembership.findFirstOrThrow({ where: { staffUserId: doctor.id, role: "doctor" } }));
     expect(row).toMatchObject({ specialty: "Pediatrics", workStatus: "on_leave" });
-    expect(await changeStaffMember(testDb(), clinic.id, { intent: "set-doctor", staffUserId: owner.id, specialty: null, workStatus: "active" }, actorOf(owner.id))).toMatchObject({ ok: false });
-    expect(await changeStaffMember(testDb(), other.clinic.id, { intent: "deactivate", staffUserId: doctor.id }, actorOf(other.owner.id))).toMatchObject({ ok: false, message: "That person is not on this clinic's staff." });
+    expect(await changeStaffMember(testDb().forClinic(clinic.id), { intent: "set-doctor", staffUserId: owner.id, specialty: null, workStatus: "active" }, actorOf(owner.id))).toMatchObject({ ok: false });
+    expect(await changeStaffMember(testDb().forClinic(other.clinic.id), { intent: "deactivate", staffUserId: doctor.id }, actorOf(other.owner.id))).toMatchObject({ ok: false, message: "That person is not on this clinic's staff." });
   });
 });
 

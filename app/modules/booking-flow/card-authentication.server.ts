@@ -193,20 +193,23 @@ async function ownRow(db: ClinicDb, clinic: ClinicRef, req: FinishRequest): Prom
   return row;
 }
 
-/** After the bank was answered on the page: finish the booking, or leave nothing behind. */
-export async function finishAuthentication(db: Db, provider: PaymentProvider, clinic: ClinicRef, req: FinishRequest, audit: AuditRequestContext | null, now = new Date()): Promise<FinishAnswer> {
+/**
+ * After the bank was answered on the page: finish the booking, or leave nothing behind. `accounts`
+ * is the root database, used only for the patient's platform account (the saved card's label).
+ */
+export async function finishAuthentication(db: ClinicDb, accounts: Db, provider: PaymentProvider, clinic: ClinicRef, req: FinishRequest, audit: AuditRequestContext | null, now = new Date()): Promise<FinishAnswer> {
   const actor: Actor = { type: "patient", id: req.patientAccountId, request: audit };
-  const row = await ownRow(db.forClinic(clinic.id), clinic, req);
+  const row = await ownRow(db, clinic, req);
   if (!row) return { ok: false, reason: "not-found", message: NOT_FOUND };
   if (row.status === "succeeded") return { ok: true, appointmentId: row.appointmentId };
   if (row.status !== "waiting") return { ok: false, reason: "card", message: "This card check has ended. Confirm your booking again, with this card or another one." };
   if (row.expiresAt.getTime() <= now.getTime()) {
-    await lapseAuthentication(db.forClinic(clinic.id), provider, row.id, now);
+    await lapseAuthentication(db, provider, row.id, now);
     return { ok: false, reason: "expired", message: TOO_LATE };
   }
 
   const stillWaiting = async (message: string, clientSecret: string): Promise<FinishAnswer> => {
-    const card = row.cardId ? await db.forPlatform().tx((tx) => findCard(tx, row.patientAccountId, row.cardId!).catch(() => null)) : null;
+    const card = row.cardId ? await accounts.forPlatform().tx((tx) => findCard(tx, row.patientAccountId, row.cardId!).catch(() => null)) : null;
     return { ok: false, reason: "waiting", message, authentication: { id: row.id, provider: provider.name, clientSecret, cardLabel: card?.label ?? "your card", expiresAt: row.expiresAt } };
   };
   let result;
@@ -220,7 +223,7 @@ export async function finishAuthentication(db: Db, provider: PaymentProvider, cl
 
   if (result.outcome === "declined") {
     await letPaymentGo(provider, row);
-    await db.forClinic(clinic.id).tx(async (tx) => {
+    await db.tx(async (tx) => {
       const locked = await lockRow(tx, clinic.id, row.id);
       if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "failed", result.code, actor, now);
     });
@@ -230,7 +233,7 @@ export async function finishAuthentication(db: Db, provider: PaymentProvider, cl
 
   const authorization = result;
   try {
-    await db.forClinic(clinic.id).tx(async (tx) => {
+    await db.tx(async (tx) => {
       const locked = await lockRow(tx, clinic.id, row.id);
       // Finished by a second tab meanwhile: that one booked it.
       if (!locked || locked.status !== "waiting") throw new HoldExpiredError();
@@ -256,18 +259,18 @@ export async function finishAuthentication(db: Db, provider: PaymentProvider, cl
     return { ok: true, appointmentId: row.appointmentId };
   } catch (error) {
     // The booking could not be finished: the authorized amount must not stay held.
-    const current = await db.forClinic(clinic.id).tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: row.id } }, select: { status: true } }));
+    const current = await db.tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: row.id } }, select: { status: true } }));
     if (current?.status === "succeeded") return { ok: true, appointmentId: row.appointmentId };
     await letPaymentGo(provider, row);
     if (error instanceof HoldExpiredError) {
-      await db.forClinic(clinic.id).tx(async (tx) => {
+      await db.tx(async (tx) => {
         const locked = await lockRow(tx, clinic.id, row.id);
         if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "abandoned", "hold_expired", actor, now);
       });
       return { ok: false, reason: "expired", message: TOO_LATE };
     }
     if (error instanceof ValidationError || error instanceof CardGone) {
-      await db.forClinic(clinic.id).tx(async (tx) => {
+      await db.tx(async (tx) => {
         const locked = await lockRow(tx, clinic.id, row.id);
         if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "failed", error instanceof CardGone ? "card_removed" : "not_family", actor, now);
       });

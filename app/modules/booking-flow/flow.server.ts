@@ -107,7 +107,7 @@ function span(clinic: ClinicRef, first: LocalDate, afterLast: LocalDate, now: Da
   return { from, to };
 }
 
-async function slotsBetween(db: Db, clinic: ClinicRef, search: { serviceId: string; locationId: string; practitionerId: string | null }, first: LocalDate, afterLast: LocalDate, now: Date) {
+async function slotsBetween(db: ClinicDb, clinic: ClinicRef, search: { serviceId: string; locationId: string; practitionerId: string | null }, first: LocalDate, afterLast: LocalDate, now: Date) {
   const { from, to } = span(clinic, first, afterLast, now);
   if (from >= to) return [];
   try {
@@ -124,8 +124,8 @@ function timeDiscount(service: BookableService, start: Date, clinic: ClinicRef):
   return d ? `${d.percent}% off · ${formatMoney(discountedPrice(service.priceMinor, d.percent), clinic.currency)}` : null;
 }
 
-export async function bookingStep(db: Db, clinic: ClinicRef, choice: Choice, now = new Date()): Promise<StepAnswer> {
-  const catalog = await loadBookingCatalog(db, clinic.id);
+export async function bookingStep(db: ClinicDb, clinic: ClinicRef, choice: Choice, now = new Date()): Promise<StepAnswer> {
+  const catalog = await loadBookingCatalog(db);
   if (!choice.service) return { step: "service", groups: groupByCategory(catalog.services, clinic.currency, todayIn(clinic, now)) };
 
   const service = catalog.services.find((s) => s.id === choice.service);
@@ -257,10 +257,10 @@ function discountNote(service: BookableService, start: Date, priceMinor: number,
   return `${d.label}: ${d.percent}% off ${formatMoney(service.priceMinor, clinic.currency)}`;
 }
 
-export async function reviewHold(db: Db, clinic: ClinicRef, holdId: string, heldBy: string, now = new Date()): Promise<HoldReview | null> {
-  const hold = await db.forClinic(clinic.id).tx((tx) => findHold(tx, clinic, holdId, heldBy, now));
+export async function reviewHold(db: ClinicDb, clinic: ClinicRef, holdId: string, heldBy: string, now = new Date()): Promise<HoldReview | null> {
+  const hold = await db.tx((tx) => findHold(tx, clinic, holdId, heldBy, now));
   if (!hold || !hold.holdExpiresAt) return null;
-  const catalog = await loadBookingCatalog(db, clinic.id);
+  const catalog = await loadBookingCatalog(db);
   const service = catalog.services.find((s) => s.id === hold.serviceId);
   const day = utcToZoned(hold.start, clinic.timeZone).date;
   const deadline = hold.cancellationDeadline;
@@ -320,9 +320,11 @@ const EXPIRED_MESSAGE = `We held this time for ${HOLD_MINUTES} minutes and the h
  * transaction, so an expired hold adds nobody. A visit with a deposit needs a card first: it is
  * saved (and for a visit within 5 days the deposit held on it) before the confirmation, whose
  * transaction also writes the deposit; if the confirmation then fails, the hold on the card is let go.
+ * `accounts` is the root database, used only for the patient's platform account (saved cards).
  */
 export async function confirmBooking(
-  db: Db,
+  db: ClinicDb,
+  accounts: Db,
   clinic: ClinicRef,
   req: { holdId: string; heldBy: string; patientAccountId: string; dependentId: string | null; note: string | null; newDependent?: DependentInput },
   now = new Date(),
@@ -333,17 +335,17 @@ export async function confirmBooking(
   let plan: DepositPlan | null = null;
   let platformFeeBps = 0;
   try {
-    const hold = await db.forClinic(clinic.id).tx((tx) => findHold(tx, clinic, req.holdId, req.heldBy, now));
+    const hold = await db.tx((tx) => findHold(tx, clinic, req.holdId, req.heldBy, now));
     if (!hold) return { ok: false, reason: "expired", message: EXPIRED_MESSAGE };
     if (hold.depositMinor > 0) {
       if (!payment?.form) return { ok: false, reason: "card", field: "card", message: "Choose a card for the deposit." };
       // A check with the bank still open for this time (a reloaded page, another card) ends first.
-      await dropWaitingAuthentication(db.forClinic(clinic.id), payment.provider, clinic, hold.id, actor, now);
-      const terms = await db.forClinic(clinic.id).tx((tx) => heldVisitTerms(tx, clinic.id));
+      await dropWaitingAuthentication(db, payment.provider, clinic, hold.id, actor, now);
+      const terms = await db.tx((tx) => heldVisitTerms(tx, clinic.id));
       platformFeeBps = terms.platform_fee_bps;
-      const card = await chosenCard(db, payment.provider, payment.patient, payment.form);
+      const card = await chosenCard(accounts, payment.provider, payment.patient, payment.form);
       plan = await authorizeAtBooking(
-        db,
+        accounts,
         payment.provider,
         clinic,
         { holdId: hold.id, start: hold.start, depositMinor: hold.depositMinor, currency: hold.currency, serviceName: hold.serviceName, clinicName: terms.name, payoutAccountRef: terms.payout_account_ref, payoutsChargesEnabled: terms.payouts_charges_enabled, platformFeeBps },
@@ -355,7 +357,7 @@ export async function confirmBooking(
     }
     if (plan?.authentication && payment) {
       const authentication = await waitForAuthentication(
-        db.forClinic(clinic.id),
+        db,
         payment.provider,
         clinic,
         { holdId: req.holdId, heldBy: req.heldBy, patientAccountId: req.patientAccountId, dependentId: req.dependentId, newDependent: req.newDependent, note: req.note, depositId: plan.depositId, card: plan.card, ...plan.authentication },
@@ -364,7 +366,7 @@ export async function confirmBooking(
       return { ok: false, reason: "authenticate", authentication };
     }
     const planned = plan;
-    const appointment = await db.forClinic(clinic.id).tx(async (tx) => {
+    const appointment = await db.tx(async (tx) => {
       const dependentId = req.newDependent ? (await insertDependent(tx, { clinicId: clinic.id }, req.patientAccountId, req.newDependent, audit)).id : req.dependentId;
       const confirmed = await confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId }, note: req.note }, actor, now);
       if (planned && payment) await recordPlannedDeposit(tx, clinic, payment.provider, confirmed, req.patientAccountId, planned, platformFeeBps, actor, now);
@@ -402,7 +404,7 @@ export interface ConfirmedVisit {
  * the clinic's audit log, like every view of patient data.
  */
 export async function confirmedVisit(
-  db: Db,
+  db: ClinicDb,
   clinic: ClinicRef & { name: string },
   appointmentId: string,
   patientAccountId: string,
@@ -412,7 +414,7 @@ export async function confirmedVisit(
   let appointment;
   let depositFacts: Awaited<ReturnType<typeof depositFactsOf>> = null;
   try {
-    appointment = await db.forClinic(clinic.id).tx(async (tx) => {
+    appointment = await db.tx(async (tx) => {
       const found = await getAppointment(tx, clinic, appointmentId);
       if (found.patient?.id !== patientAccountId) return null;
       depositFacts = await depositFactsOf(tx, clinic, found.id, { money: formatMoney, dateTime: formatDateTime });
@@ -430,7 +432,7 @@ export async function confirmedVisit(
     throw error;
   }
   if (!appointment) return null;
-  const catalog = await loadBookingCatalog(db, clinic.id);
+  const catalog = await loadBookingCatalog(db);
   const location = catalog.locations.find((l) => l.id === appointment.locationId) ?? null;
   const doctorName = catalog.doctors.find((d) => d.id === appointment.practitionerId)?.name ?? "Your doctor";
   const service = catalog.services.find((s) => s.id === appointment.serviceId);

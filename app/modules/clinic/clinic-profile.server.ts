@@ -1,13 +1,14 @@
 /** The owner's read-only overview of the clinic: identity, branding, contacts and domains. */
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { displayPhone } from "./phone-display.server";
 import { contrastRatio, inkFor } from "~/modules/tenancy/theme";
 
 /** WCAG AA for normal text. */
 const AA = 4.5;
 
-export async function getClinicProfile(db: Db, clinicId: string) {
-  const { clinic, domains, locationCount } = await db.forClinic(clinicId).tx(async (tx) => ({
+export async function getClinicProfile(db: ClinicDb) {
+  const clinicId = db.clinicId;
+  const { clinic, domains, locationCount } = await db.tx(async (tx) => ({
     clinic: await tx.clinic.findUniqueOrThrow({
       where: { id: clinicId },
       select: {

@@ -2,8 +2,8 @@
  * A clinic's locations as its public site and its panel show them: address, map link, phone, and
  * opening hours with today's state computed in the clinic's time zone at request time.
  */
-import { clinicMemo } from "~/utils/clinic-memo.server";
-import type { Db } from "~/utils/db.server";
+import { clinicDbMemo } from "~/utils/clinic-memo.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { displayPhone, telHref } from "./phone-display.server";
 import { describeNextChange, describeOpenState, formatDayHours, openState, parseOpeningHours, weekRows, zonedMoment } from "~/modules/tenancy/opening-hours";
 
@@ -79,11 +79,11 @@ export function toLocationView(r: LocationRow, timeZone: string, now = new Date(
 }
 
 // Read on every visit to a clinic's home page; kept until the clinic's setup changes.
-const clinicLocationRows = clinicMemo(["setup"], (db, clinicId) =>
-  db.forClinic(clinicId).tx((tx) => tx.location.findMany({ orderBy: [{ createdAt: "asc" }, { name: "asc" }], select: LOCATION_VIEW_FIELDS })),
+const clinicLocationRows = clinicDbMemo(["setup"], (db) =>
+  db.tx((tx) => tx.location.findMany({ orderBy: [{ createdAt: "asc" }, { name: "asc" }], select: LOCATION_VIEW_FIELDS })),
 );
 
-export async function listClinicLocations(db: Db, clinic: { id: string; timeZone: string }, now = new Date()): Promise<LocationView[]> {
-  const rows = await clinicLocationRows(db, clinic.id);
+export async function listClinicLocations(db: ClinicDb, clinic: { id: string; timeZone: string }, now = new Date()): Promise<LocationView[]> {
+  const rows = await clinicLocationRows(db);
   return rows.map((r) => toLocationView(r, clinic.timeZone, now));
 }

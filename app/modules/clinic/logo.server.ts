@@ -1,5 +1,5 @@
 /** The clinic's logo bytes, read in the clinic's own scope, and the one way to link to them. */
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 
 /** Served by app/routes/brand.logo.ts on the clinic's own host. */
 export const LOGO_PATH = "/brand/logo";
@@ -12,9 +12,9 @@ export function clinicLogoUrl(clinic: { hasLogo: boolean; logoVersion: number },
   return clinic.hasLogo ? `${origin}${LOGO_PATH}?v=${clinic.logoVersion}` : null;
 }
 
-export async function getClinicLogo(db: Db, clinicId: string) {
-  const row = await db.forClinic(clinicId).tx((tx) =>
-    tx.clinic.findUnique({ where: { id: clinicId }, select: { logoData: true, logoType: true, logoUpdatedAt: true } }),
+export async function getClinicLogo(db: ClinicDb) {
+  const row = await db.tx((tx) =>
+    tx.clinic.findUnique({ where: { id: db.clinicId }, select: { logoData: true, logoType: true, logoUpdatedAt: true } }),
   );
   if (!row?.logoData || !row.logoType) return null;
   return { bytes: row.logoData, contentType: row.logoType, version: row.logoUpdatedAt?.getTime() ?? 0 };

@@ -1,6 +1,6 @@
 /** The clinic's staff as the owner sees them: one row per person, with every role they hold here. */
 import type { DoctorWorkStatus, StaffRole } from "~/generated/prisma/enums";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 
 export interface StaffMember {
   staffUserId: string;
@@ -14,8 +14,8 @@ export interface StaffMember {
 
 const ROLE_ORDER: StaffRole[] = ["owner", "secretary", "doctor"];
 
-export async function listClinicStaff(db: Db, clinicId: string): Promise<StaffMember[]> {
-  const memberships = await db.forClinic(clinicId).tx((tx) =>
+export async function listClinicStaff(db: ClinicDb): Promise<StaffMember[]> {
+  const memberships = await db.tx((tx) =>
     tx.clinicMembership.findMany({
       select: {
         role: true,

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import type { DoctorWorkStatus, StaffRole } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { STAFF_ROLES, WORK_STATUSES } from "./onboarding-words";
 
 export { STAFF_ROLES, WORK_STATUSES };
@@ -106,8 +106,9 @@ function heldRoles(rows: MembershipRow[]): StaffRole[] {
  * One change to one person, validated by `staffMemberForm`. Everything (the rows, the end of their
  * sessions here, the audit row) commits together or not at all.
  */
-export async function changeStaffMember(db: Db, clinicId: string, change: StaffMemberChange, actor: StaffActor): Promise<StaffAnswer> {
-  return db.forClinic(clinicId).tx(async (tx): Promise<StaffAnswer> => {
+export async function changeStaffMember(db: ClinicDb, change: StaffMemberChange, actor: StaffActor): Promise<StaffAnswer> {
+  const clinicId = db.clinicId;
+  return db.tx(async (tx): Promise<StaffAnswer> => {
     // One staff change at a time per clinic (NO KEY UPDATE does not hold up bookings' foreign keys).
     await tx.$queryRaw`SELECT id FROM clinics WHERE id = ${clinicId}::uuid FOR NO KEY UPDATE`;
     const rows = await lockMember(tx, clinicId, change.staffUserId);

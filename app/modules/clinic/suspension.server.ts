@@ -3,18 +3,16 @@
  * and when, read from the clinic's own audit log, where the decision was recorded.
  */
 import { formatDateTime } from "~/lib/format";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 
 export interface SuspensionNotice {
   since: string;
   reason: string | null;
 }
 
-export async function suspensionNotice(db: Db, clinic: { id: string; timeZone: string; status: string }): Promise<SuspensionNotice | null> {
+export async function suspensionNotice(db: ClinicDb, clinic: { id: string; timeZone: string; status: string }): Promise<SuspensionNotice | null> {
   if (clinic.status !== "suspended") return null;
-  const decision = await db
-    .forClinic(clinic.id)
-    .tx((tx) => tx.auditEvent.findFirst({ where: { clinicId: clinic.id, action: "clinic.suspended" }, orderBy: { occurredAt: "desc" }, select: { occurredAt: true, details: true } }));
+  const decision = await db.tx((tx) => tx.auditEvent.findFirst({ where: { clinicId: clinic.id, action: "clinic.suspended" }, orderBy: { occurredAt: "desc" }, select: { occurredAt: true, details: true } }));
   const details = decision?.details as { reason?: unknown } | undefined;
   return {
     since: decision ? formatDateTime(decision.occurredAt, clinic.timeZone) : "",

@@ -4,7 +4,7 @@
  */
 import type { StaffRole } from "~/generated/prisma/enums";
 import { addDays, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { CHANGEABLE_STATUSES, ON_THE_DIARY } from "~/lib/appointment-status";
 
 export interface TodayFigures {
@@ -16,13 +16,13 @@ export interface TodayFigures {
 }
 
 
-export async function todayFigures(db: Db, clinic: { id: string; timeZone: string }, who: { staffUserId: string; roles: readonly StaffRole[] }, now = new Date()): Promise<TodayFigures> {
+export async function todayFigures(db: ClinicDb, clinic: { id: string; timeZone: string }, who: { staffUserId: string; roles: readonly StaffRole[] }, now = new Date()): Promise<TodayFigures> {
   const today = utcToZoned(now, clinic.timeZone).date;
   const from = zonedToUtc(today, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(today, 1), 0, clinic.timeZone);
   const deskView = who.roles.includes("owner") || who.roles.includes("secretary");
   const mine = deskView ? {} : { staffUserId: who.staffUserId };
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     // One query at a time: a transaction holds one connection.
     const visitsToday = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: { in: ON_THE_DIARY } } });
     const waitingNow = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: "checked_in" } });

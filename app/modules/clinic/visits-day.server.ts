@@ -13,7 +13,7 @@ import type { Actor } from "~/lib/actor";
 import { transitionAppointment } from "~/modules/scheduling/appointment-changes.server";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import type { ClinicDb, Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { ON_THE_DIARY } from "~/lib/appointment-status";
 
@@ -120,14 +120,14 @@ export const deskActionForm = z.discriminatedUnion("intent", [
 export type DeskAnswer = { ok: true; message: string } | { ok: false; message: string; appointmentId?: string };
 
 /** The patient did not come: the visit is marked missed and its deposit taken at once. */
-export async function markNoShow(db: Db, clinic: ClinicRef, appointmentId: string, actor: Actor, now = new Date()): Promise<DeskAnswer> {
+export async function markNoShow(db: ClinicDb, clinic: ClinicRef, appointmentId: string, actor: Actor, now = new Date()): Promise<DeskAnswer> {
   try {
-    await db.forClinic(clinic.id).tx((tx) => transitionAppointment(tx, clinic, { appointmentId, transition: "no_show" }, actor, now));
+    await db.tx((tx) => transitionAppointment(tx, clinic, { appointmentId, transition: "no_show" }, actor, now));
   } catch (error) {
     if (error instanceof ValidationError || error instanceof NotFoundError) return { ok: false, message: error.message, appointmentId };
     throw error;
   }
-  await settleNow(db, clinic.id, appointmentId);
+  await settleNow(db, appointmentId);
   return { ok: true, message: "Marked as missed. A deposit held for this visit is charged." };
 }
 

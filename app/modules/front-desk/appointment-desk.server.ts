@@ -16,7 +16,7 @@ import { CANCELLATION_REASONS, getAppointment, SlotTakenError, type AppointmentR
 import { cancelAppointment, rescheduleAppointment, transitionAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
 import { alternativeSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
-import type { ClinicDb, Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { oneByOne } from "./desk-appointments.server";
 import { slotOption, type SlotOption } from "./phone-booking.server";
@@ -95,26 +95,26 @@ export type AppointmentActionAnswer =
   | { ok: false; message: string; field?: string; alternatives?: SlotOption[] };
 
 /** Runs one desk action on an appointment of this clinic; the answer is what the page shows. */
-export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string, action: AppointmentAction, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<AppointmentActionAnswer> {
+export async function runAppointmentAction(db: ClinicDb, clinic: ClinicRef, id: string, action: AppointmentAction, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<AppointmentActionAnswer> {
   try {
     // Another clinic's id (or none) is not found, whatever the action.
-    await db.forClinic(clinic.id).tx((tx) => getAppointment(tx, clinic, id));
+    await db.tx((tx) => getAppointment(tx, clinic, id));
     switch (action.intent) {
       case "reschedule": {
         const [practitionerId, iso] = action.slot.split("|") as [string, string];
         const start = new Date(iso);
         try {
-          const moved = await db.forClinic(clinic.id).tx((tx) => rescheduleAppointment(tx, clinic, { appointmentId: id, start, practitionerId, overrideReason: action.overrideReason || null }, actor, now));
+          const moved = await db.tx((tx) => rescheduleAppointment(tx, clinic, { appointmentId: id, start, practitionerId, overrideReason: action.overrideReason || null }, actor, now));
           return { ok: true, message: "Moved to the new time. The patient is told.", appointmentId: moved.id };
         } catch (error) {
           if (!(error instanceof SlotTakenError)) throw error;
-          const current = await db.forClinic(clinic.id).tx((tx) => getAppointment(tx, clinic, id));
+          const current = await db.tx((tx) => getAppointment(tx, clinic, id));
           const alternatives = await alternativeSlots(db, clinic, { serviceId: current.serviceId, practitionerId, after: start, audience: "staff" }, 3, now);
           return { ok: false, message: "That time was just taken. Choose one of the next free times.", alternatives: alternatives.map((s) => slotOption(s, clinic, doctorNames)) };
         }
       }
       case "cancel": {
-        await db.forClinic(clinic.id).tx((tx) => cancelAppointment(tx, clinic, { appointmentId: id, reason: action.reason, note: action.note || null, overrideReason: action.overrideReason || null }, actor, now));
+        await db.tx((tx) => cancelAppointment(tx, clinic, { appointmentId: id, reason: action.reason, note: action.note || null, overrideReason: action.overrideReason || null }, actor, now));
         return { ok: true, message: "Cancelled. The patient is told, and the time is free again.", appointmentId: id };
       }
       case "no-show": {
@@ -122,15 +122,15 @@ export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string
         return answer.ok ? { ok: true, message: answer.message, appointmentId: id } : { ok: false, message: answer.message };
       }
       case "waive": {
-        const answer = await waiveVisitDeposit(db.forClinic(clinic.id), clinic, id, action.reason, actor);
+        const answer = await waiveVisitDeposit(db, clinic, id, action.reason, actor);
         return answer.ok ? { ok: true, message: answer.message, appointmentId: id } : { ok: false, message: answer.message };
       }
       case "approve": {
-        await db.forClinic(clinic.id).tx((tx) => transitionAppointment(tx, clinic, { appointmentId: id, transition: "confirm" }, actor, now));
+        await db.tx((tx) => transitionAppointment(tx, clinic, { appointmentId: id, transition: "confirm" }, actor, now));
         return { ok: true, message: "Approved. The patient gets the confirmation.", appointmentId: id };
       }
       case "decline": {
-        await db.forClinic(clinic.id).tx((tx) => transitionAppointment(tx, clinic, { appointmentId: id, transition: "decline", reason: action.reason }, actor, now));
+        await db.tx((tx) => transitionAppointment(tx, clinic, { appointmentId: id, transition: "decline", reason: action.reason }, actor, now));
         await tellPatientDeclined(db, clinic, id, action.reason, now);
         return { ok: true, message: "Declined. The patient is told why.", appointmentId: id };
       }
@@ -144,7 +144,7 @@ export async function runAppointmentAction(db: Db, clinic: ClinicRef, id: string
 }
 
 /** A declined request was never booked: the patient gets its own message, with the desk's reason. */
-async function tellPatientDeclined(db: Db, clinic: ClinicRef, appointmentId: string, reason: string, now: Date) {
+async function tellPatientDeclined(db: ClinicDb, clinic: ClinicRef, appointmentId: string, reason: string, now: Date) {
   // The reason is a sentence in the message: it ends like one.
   const sentence = /[.!?]$/.test(reason.trim()) ? reason.trim() : `${reason.trim()}.`;
   await sendPatientMessage(db, { clinicId: clinic.id, kind: "request_declined", appointmentId, vars: { reason: sentence }, dedupeKey: `declined:${appointmentId}`, now });

@@ -11,7 +11,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, weekdayOf, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { deskAppointments, deskResources, VISIT_STATUSES, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
 import { ON_THE_DIARY } from "~/lib/appointment-status";
 
@@ -138,13 +138,13 @@ export function toBlock(a: DeskAppointment, timeZone: string): CalendarBlock & {
   };
 }
 
-export async function deskCalendar(db: Db, clinic: ClinicRef, query: CalendarQuery, actor: Actor, now = new Date()): Promise<DeskCalendar> {
+export async function deskCalendar(db: ClinicDb, clinic: ClinicRef, query: CalendarQuery, actor: Actor, now = new Date()): Promise<DeskCalendar> {
   const date = query.date ?? utcToZoned(now, clinic.timeZone).date;
   const first = query.view === "week" ? mondayOf(date) : date;
   const last = query.view === "week" ? addDays(first, 6) : first;
   const from = zonedToUtc(first, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(last, 1), 0, clinic.timeZone);
-  return db.forClinic(clinic.id).tx(async (tx) => {
+  return db.tx(async (tx) => {
     const resources = await deskResources(tx, clinic.id);
     const locationId = resources.locations.some((l) => l.id === query.location) ? query.location! : null;
     // A week is one doctor's or one room's: seven columns of one calendar stay readable on a tablet.

@@ -27,7 +27,7 @@ import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
 import { alternativeSlots, findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
-import type { ClinicDb, Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsOf } from "~/lib/form-errors";
 
@@ -220,7 +220,7 @@ export interface SlotOption {
 }
 
 /** Free times of one local day for a service (staff audience: internal-only services too). */
-export async function freeTimesOfDay(db: Db, clinic: ClinicRef, search: { serviceId: string; practitionerId?: string | null; locationId?: string | null; day: LocalDate }, doctorNames: Map<string, string>, now = new Date()): Promise<SlotOption[]> {
+export async function freeTimesOfDay(db: ClinicDb, clinic: ClinicRef, search: { serviceId: string; practitionerId?: string | null; locationId?: string | null; day: LocalDate }, doctorNames: Map<string, string>, now = new Date()): Promise<SlotOption[]> {
   const from = zonedToUtc(search.day, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(search.day, 1), 0, clinic.timeZone);
   let slots: Slot[];
@@ -292,14 +292,14 @@ export type PhoneBookingAnswer =
  * Books the chosen time for the patient. Warnings stop it once; with `confirmWarnings` it goes on.
  * The booking, its history, its outbox event and the audit entry are one transaction.
  */
-export async function bookByPhone(db: Db, clinic: ClinicRef, input: PhoneBookingInput, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<PhoneBookingAnswer> {
+export async function bookByPhone(db: ClinicDb, clinic: ClinicRef, input: PhoneBookingInput, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<PhoneBookingAnswer> {
   const { practitionerId, start } = parseSlotValue(input.slot);
   if (Number.isNaN(start.getTime())) return { ok: false, kind: "invalid", message: "Choose a free time.", field: "slot" };
   const dependentId = input.dependentId || null;
-  const service = await db.forClinic(clinic.id).tx((tx) => tx.service.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: input.serviceId } }, select: { durationMin: true } }));
+  const service = await db.tx((tx) => tx.service.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: input.serviceId } }, select: { durationMin: true } }));
   if (!service) return { ok: false, kind: "invalid", message: "There is no bookable service with this id at this clinic.", field: "serviceId" };
   try {
-    const appointment = await db.forClinic(clinic.id).tx(async (tx) => {
+    const appointment = await db.tx(async (tx) => {
       if (!input.confirmWarnings) {
         const warnings = await bookingWarnings(tx, clinic, { patientAccountId: input.patientId, dependentId, start, end: new Date(start.getTime() + service.durationMin * 60_000) });
         if (warnings.length) return { warnings, record: null };
@@ -320,7 +320,7 @@ export async function bookByPhone(db: Db, clinic: ClinicRef, input: PhoneBooking
     if (!appointment.record) return { ok: false, kind: "warnings", warnings: appointment.warnings, message: "Check before booking:" };
     const record = appointment.record;
     if (record.depositMinor <= 0) return { ok: true, appointment: record, deposit: { state: "none", words: "No deposit for this service." } };
-    const deposit = await ensureDeposit(db.forClinic(clinic.id), getPaymentProvider().name, record.id, now);
+    const deposit = await ensureDeposit(db, getPaymentProvider().name, record.id, now);
     const amount = formatMoney(record.depositMinor, record.currency);
     if (deposit && deposit.status !== "failed") {
       return { ok: true, appointment: record, deposit: { state: "card_saved", words: `Deposit ${amount}: the patient's saved card is on file and is held before the visit by the usual rules.` } };

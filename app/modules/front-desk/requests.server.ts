@@ -11,7 +11,7 @@ import { SlotTakenError } from "~/modules/scheduling/booking.server";
 import { listFlexibleRequests, proposeTime, type FlexibleRequestRecord } from "~/modules/scheduling/flexible-requests.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
-import type { ClinicDb, Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { deskAppointments, type DeskAppointment } from "./desk-appointments.server";
 import { slotOption, type SlotOption } from "./phone-booking.server";
@@ -23,7 +23,7 @@ export const PROPOSAL_CHOICES = 8;
 const minutesOf = (hhmm: string | null) => (hhmm ? Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)) : null);
 
 /** Free times matching a flexible request: its service, doctor and location, weekdays, hours and dates. */
-export async function timesForRequest(db: Db, clinic: ClinicRef, r: FlexibleRequestRecord, doctorNames: Map<string, string>, now = new Date()): Promise<SlotOption[]> {
+export async function timesForRequest(db: ClinicDb, clinic: ClinicRef, r: FlexibleRequestRecord, doctorNames: Map<string, string>, now = new Date()): Promise<SlotOption[]> {
   const today = utcToZoned(now, clinic.timeZone).date;
   const firstDay = r.earliestDate && r.earliestDate > today ? r.earliestDate : today;
   const lastDay = r.latestDate && r.latestDate < addDays(firstDay, PROPOSAL_SEARCH_DAYS) ? r.latestDate : addDays(firstDay, PROPOSAL_SEARCH_DAYS);
@@ -65,8 +65,8 @@ export interface RequestsInbox {
   waiting: FlexibleRequestRecord[];
 }
 
-export async function requestsInbox(db: Db, clinic: ClinicRef, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<RequestsInbox> {
-  const { approvals, open, waiting } = await db.forClinic(clinic.id).tx(async (tx) => {
+export async function requestsInbox(db: ClinicDb, clinic: ClinicRef, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<RequestsInbox> {
+  const { approvals, open, waiting } = await db.tx(async (tx) => {
     const approvals = await deskAppointments(tx, clinic.id, { from: new Date(now.getTime() - 86_400_000), to: new Date(now.getTime() + 400 * 86_400_000) }, { statuses: ["requested"] });
     const open = await listFlexibleRequests(tx, clinic, { status: "open" });
     const waiting = await listFlexibleRequests(tx, clinic, { status: ["proposed", "offered"] });

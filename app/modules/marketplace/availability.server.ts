@@ -49,10 +49,13 @@ function remembered(key: string, compute: () => Promise<Date | null>, useCache: 
   return useCache ? cache.get(key, compute) : compute();
 }
 
-/** The earliest free time in [from, to), or null; a service that cannot be booked has none. */
+/**
+ * The earliest free time in [from, to), or null; a service that cannot be booked has none. The
+ * marketplace serves every clinic, so it keeps the root db and reads through the service's clinic scope.
+ */
 async function earliestBetween(db: Db, service: PublishedServiceRef, from: Date, to: Date, now: Date): Promise<Date | null> {
   try {
-    const slots = await findSlots(db, { id: service.clinicId, timeZone: service.timeZone, currency: service.currency }, { serviceId: service.serviceId, from, to }, now);
+    const slots = await findSlots(db.forClinic(service.clinicId), { id: service.clinicId, timeZone: service.timeZone, currency: service.currency }, { serviceId: service.serviceId, from, to }, now);
     let earliest: Date | null = null;
     for (const slot of slots) if (!earliest || slot.start < earliest) earliest = slot.start;
     return earliest;

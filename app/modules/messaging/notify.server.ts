@@ -66,7 +66,16 @@ const NEEDS_LIVE_APPOINTMENT: ReadonlySet<MessageKind> = new Set(["booking_confi
 const SYSTEM_PURPOSE = "marketplace messages";
 const MAX_ERROR_LENGTH = 500;
 
-function scopeOf(db: Db, clinicId: string | null): ScopedDb {
+/**
+ * Where a message's rows live. A clinic's handle sends that clinic's messages only; the root
+ * database (workflows, marketplace sign-in codes) opens the clinic's scope, or the system scope
+ * for messages without a clinic.
+ */
+function scopeOf(db: Db | ClinicDb, clinicId: string | null): ScopedDb {
+  if (!("forClinic" in db)) {
+    if (db.clinicId !== clinicId) throw new Error(`a message of clinic ${clinicId ?? "(none)"} cannot be sent through clinic ${db.clinicId}'s handle`);
+    return db;
+  }
   return clinicId ? db.forClinic(clinicId) : db.system(SYSTEM_PURPOSE);
 }
 
@@ -269,8 +278,12 @@ function deferredUntilOf(rows: DeliveryRow[], now: Date): Date | null {
   return times.length ? new Date(Math.min(...times)) : null;
 }
 
-/** Sends a message to a patient (see the module comment). */
-export async function sendPatientMessage(db: Db, input: PatientMessageInput, deps: NotifyDeps = {}): Promise<PatientMessageResult> {
+/**
+ * Sends a message to a patient (see the module comment). `db` is the clinic's handle for a
+ * clinic's message (its clinic must be `input.clinicId`), or the root database (workflows, and
+ * marketplace messages, which have no clinic).
+ */
+export async function sendPatientMessage(db: Db | ClinicDb, input: PatientMessageInput, deps: NotifyDeps = {}): Promise<PatientMessageResult> {
   const now = input.now ?? new Date();
   const env = deps.env ?? getEnv();
   const scope = scopeOf(db, input.clinicId);
@@ -355,11 +368,16 @@ export async function sendQueuedDelivery(db: Db, id: string, deps: NotifyDeps & 
   return sendStoredDelivery(db, id, deps, {});
 }
 
-async function sendStoredDelivery(db: Db, id: string, deps: NotifyDeps & { now?: Date; clinicId?: string | null }, extraVars: Record<string, string>): Promise<DeliverySummary | null> {
+async function sendStoredDelivery(db: Db | ClinicDb, id: string, deps: NotifyDeps & { now?: Date; clinicId?: string | null }, extraVars: Record<string, string>): Promise<DeliverySummary | null> {
   const now = deps.now ?? new Date();
   const env = deps.env ?? getEnv();
   // The relay adds the clinic to the event; without it, look the row up in the system scope.
-  const clinicId = deps.clinicId !== undefined ? deps.clinicId : ((await db.system("deferred message").tx((tx) => tx.messageDelivery.findUnique({ where: { id }, select: { clinicId: true } })))?.clinicId ?? null);
+  const clinicId =
+    deps.clinicId !== undefined
+      ? deps.clinicId
+      : "forClinic" in db
+        ? ((await db.system("deferred message").tx((tx) => tx.messageDelivery.findUnique({ where: { id }, select: { clinicId: true } })))?.clinicId ?? null)
+        : db.clinicId;
   const scope = scopeOf(db, clinicId);
   const loaded = await scope.tx(async (tx) => {
     const row = await tx.messageDelivery.findUnique({ where: { id }, select: deliverySelect });

@@ -4,11 +4,12 @@
  * (its phone and email; Medslot's own site for their visits). One message per account holder (a
  * family's visits go to the account that manages them), about their next visit.
  */
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { sendPatientMessage, type NotifyDeps } from "./notify.server";
 
-export async function tellPatientsOfSuspension(db: Db, clinicId: string, suspensionId: string, now = new Date(), deps: NotifyDeps = {}): Promise<{ told: number; reason?: string }> {
-  const recipients = await db.forClinic(clinicId).tx(async (tx) => {
+export async function tellPatientsOfSuspension(db: ClinicDb, suspensionId: string, now = new Date(), deps: NotifyDeps = {}): Promise<{ told: number; reason?: string }> {
+  const clinicId = db.clinicId;
+  const recipients = await db.tx(async (tx) => {
     const clinic = await tx.clinic.findUnique({ where: { id: clinicId }, select: { status: true } });
     // Reinstated before the message went out: there is nothing to tell.
     if (clinic?.status !== "suspended") return null;

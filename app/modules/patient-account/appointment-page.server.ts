@@ -12,7 +12,7 @@ import { formatDateTime, formatDuration, formatMoney } from "~/lib/format";
 import type { CalendarEntry } from "~/modules/booking-flow/ics";
 import { getAppointment, type AppointmentRecord } from "~/modules/scheduling/booking.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";
 import { tooLateText } from "./appointments.server";
@@ -107,7 +107,7 @@ export function changeState(a: AppointmentRecord, clinic: AccountClinic, now: Da
 
 /** The page's content, read and audited in one transaction; null when it is not the patient's. */
 export async function appointmentPage(
-  db: Db,
+  db: ClinicDb,
   clinic: AccountClinic,
   patientAccountId: string,
   appointmentId: string,
@@ -115,7 +115,7 @@ export async function appointmentPage(
   opts: { action?: string; now?: Date } = {},
 ): Promise<AppointmentPage | null> {
   const now = opts.now ?? new Date();
-  const read = await db.forClinic(clinic.id).tx(async (tx) => {
+  const read = await db.tx(async (tx) => {
     const a = await ownAppointment(tx, clinic, patientAccountId, appointmentId);
     if (!a) return null;
     const history = await tx.appointmentStatusChange.findMany({
@@ -139,7 +139,7 @@ export async function appointmentPage(
   });
   if (!read) return null;
   const { a, history, linked, deposit } = read;
-  const catalog = await loadBookingCatalog(db, clinic.id);
+  const catalog = await loadBookingCatalog(db);
   const location = catalog.locations.find((l) => l.id === a.locationId) ?? null;
   const doctorName = catalog.doctors.find((d) => d.id === a.practitionerId)?.name ?? "Your doctor";
   const service = catalog.services.find((s) => s.id === a.serviceId);

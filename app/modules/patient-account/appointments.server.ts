@@ -12,7 +12,7 @@ import { getAppointment, listAppointments, type AppointmentRecord } from "~/modu
 import { cancelAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { patientMayChange } from "~/modules/scheduling/policy";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { paymentWords, statusWords, windowWords } from "./wording";
 import { settleNow } from "~/modules/payments/settle-now.server";
@@ -89,14 +89,14 @@ function shown(a: AppointmentRecord, clinic: AccountClinic, names: { doctors: Ma
 
 /** The page's two lists, read and audited in one transaction (every view of patient data is logged). */
 export async function accountAppointments(
-  db: Db,
+  db: ClinicDb,
   clinic: AccountClinic,
   patientAccountId: string,
   audit: AuditRequestContext | null,
   now = new Date(),
 ): Promise<AccountView> {
   const [records, catalog] = await Promise.all([
-    db.forClinic(clinic.id).tx(async (tx) => {
+    db.tx(async (tx) => {
       const from = new Date(now.getTime() - PAST_DAYS * DAY_MS);
       const to = new Date(now.getTime() + UPCOMING_DAYS * DAY_MS);
       // Oldest first, so page through until the end: the newest past visits matter most.
@@ -117,7 +117,7 @@ export async function accountAppointments(
       });
       return items;
     }),
-    loadBookingCatalog(db, clinic.id),
+    loadBookingCatalog(db),
   ]);
   const names = {
     doctors: new Map(catalog.doctors.map((d) => [d.id, d.name])),
@@ -142,11 +142,11 @@ export type CancelAnswer = { ok: true; appointmentId: string } | { ok: false; me
  * the deadline in the clinic's words and its phone number; the booking core checks it again under
  * the row lock, which decides a race at the deadline.
  */
-export async function cancelOwnAppointment(db: Db, clinic: AccountClinic, patientAccountId: string, appointmentId: string, audit: AuditRequestContext | null, now = new Date()): Promise<CancelAnswer> {
+export async function cancelOwnAppointment(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, appointmentId: string, audit: AuditRequestContext | null, now = new Date()): Promise<CancelAnswer> {
   const actor: Actor = { type: "patient", id: patientAccountId, request: audit };
   const missing = { ok: false, message: "We could not find this appointment among yours." } as const;
   try {
-    const answer = await db.forClinic(clinic.id).tx(async (tx): Promise<CancelAnswer> => {
+    const answer = await db.tx(async (tx): Promise<CancelAnswer> => {
       const appointment = await getAppointment(tx, clinic, appointmentId);
       if (appointment.patient?.id !== patientAccountId) return missing;
       if (!statusIs(appointment.status, "changeable")) return { ok: false, message: `This visit is already ${statusWords(appointment.status).words.toLowerCase()}, so there is nothing to cancel.` };
@@ -157,7 +157,7 @@ export async function cancelOwnAppointment(db: Db, clinic: AccountClinic, patien
       return { ok: true, appointmentId };
     });
     // Cancelled in time: the hold on the card is let go now, so the account already says so.
-    if (answer.ok) await settleNow(db, clinic.id, appointmentId);
+    if (answer.ok) await settleNow(db, appointmentId);
     return answer;
   } catch (error) {
     if (error instanceof NotFoundError) return missing;

@@ -15,7 +15,7 @@ import type { Actor } from "~/lib/actor";
 import { findHold, releaseHold, SlotTakenError, type AppointmentRecord } from "~/modules/scheduling/booking.server";
 import { rescheduleAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { utcToZoned } from "~/lib/zoned-time";
-import type { ClinicDb, Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { appointmentPage, changeState, ownAppointment, type AppointmentPage } from "./appointment-page.server";
 import type { AccountClinic } from "./appointments.server";
@@ -56,10 +56,10 @@ export type ChangeView =
  * What the change page shows for this step. The view of the visit is audited like the appointment
  * page; the steps read only the clinic's free times.
  */
-export async function changeView(db: Db, clinic: AccountClinic, patientAccountId: string, appointmentId: string, q: ChangeQuery, heldBy: string | null, audit: AuditRequestContext | null, now = new Date()): Promise<ChangeView> {
+export async function changeView(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, appointmentId: string, q: ChangeQuery, heldBy: string | null, audit: AuditRequestContext | null, now = new Date()): Promise<ChangeView> {
   const visit = await appointmentPage(db, clinic, patientAccountId, appointmentId, audit, { action: "patient.appointment_change_viewed", now });
   if (!visit) return { kind: "not-found" };
-  const record = await db.forClinic(clinic.id).tx((tx) => ownAppointment(tx, clinic, patientAccountId, appointmentId));
+  const record = await db.tx((tx) => ownAppointment(tx, clinic, patientAccountId, appointmentId));
   if (!record) return { kind: "not-found" };
   if (!visit.canChange) {
     return { kind: "closed", visit, reason: visit.tooLate ?? `This visit is ${visit.status.toLowerCase()}, so it can no longer be changed online.` };
@@ -80,15 +80,15 @@ export async function changeView(db: Db, clinic: AccountClinic, patientAccountId
     return { kind: "unavailable", visit };
   }
   if (step.step !== "day" && step.step !== "time") return { kind: "unavailable", visit };
-  const catalog = await loadBookingCatalog(db, clinic.id);
+  const catalog = await loadBookingCatalog(db);
   const sameDoctor = catalog.doctors.find((d) => d.id === record.practitionerId) ?? null;
   return { kind: "steps", visit, doctor, sameDoctor, step };
 }
 
-async function reviewChange(db: Db, clinic: AccountClinic, visit: AppointmentRecord, holdId: string, heldBy: string, now: Date): Promise<ChangeReview | null> {
-  const hold = await db.forClinic(clinic.id).tx((tx) => findHold(tx, clinic, holdId, heldBy, now));
+async function reviewChange(db: ClinicDb, clinic: AccountClinic, visit: AppointmentRecord, holdId: string, heldBy: string, now: Date): Promise<ChangeReview | null> {
+  const hold = await db.tx((tx) => findHold(tx, clinic, holdId, heldBy, now));
   if (!hold?.holdExpiresAt || hold.serviceId !== visit.serviceId || hold.locationId !== visit.locationId) return null;
-  const catalog = await loadBookingCatalog(db, clinic.id);
+  const catalog = await loadBookingCatalog(db);
   const doctorName = (doctorId: string) => catalog.doctors.find((d) => d.id === doctorId)?.name ?? "Your doctor";
   // The window agreed at booking goes with the visit to its new time.
   const newDeadline = new Date(hold.start.getTime() - visit.cancellationWindowMin * 60_000);

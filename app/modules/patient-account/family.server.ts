@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { DependentRelationship } from "~/generated/prisma/enums";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { shareWithSignedInClinic } from "~/modules/patients/clinic-patients.server";
-import type { Db, ScopedDb, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, ScopedDb, Tx } from "~/utils/db.server";
 import { echoFields } from "~/utils/forms.server";
 import { RELATIONSHIP_VALUES, relationshipLabel } from "./relationships";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form-errors";
@@ -21,8 +21,16 @@ export interface AccountScope {
   clinicId: string | null;
 }
 
-function scoped(db: Db, scope: AccountScope): ScopedDb {
-  return scope.clinicId ? db.forClinic(scope.clinicId) : db.forPlatform();
+/**
+ * The functions below take `db`, the clinic's handle on its site or null on the marketplace, and
+ * `accounts`, the root database, used only for the platform's scope on the marketplace.
+ */
+function scoped(db: ClinicDb | null, accounts: Db): ScopedDb {
+  return db ?? accounts.forPlatform();
+}
+
+function scopeOf(db: ClinicDb | null): AccountScope {
+  return { clinicId: db?.clinicId ?? null };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -143,8 +151,9 @@ export async function activeDependents(tx: Tx, patientAccountId: string): Promis
 }
 
 /** The family page: the account's members, with the view written to the audit log. */
-export async function listFamily(db: Db, scope: AccountScope, patientAccountId: string, audit: AuditRequestContext | null): Promise<FamilyMemberView[]> {
-  return scoped(db, scope).tx(async (tx) => {
+export async function listFamily(db: ClinicDb | null, accounts: Db, patientAccountId: string, audit: AuditRequestContext | null): Promise<FamilyMemberView[]> {
+  const scope = scopeOf(db);
+  return scoped(db, accounts).tx(async (tx) => {
     const members = await activeDependents(tx, patientAccountId);
     await recordAudit(tx, {
       clinicId: scope.clinicId,
@@ -177,8 +186,9 @@ export async function insertDependent(tx: Tx, scope: AccountScope, patientAccoun
   return view(created);
 }
 
-export async function addDependent(db: Db, scope: AccountScope, patientAccountId: string, input: DependentInput, audit: AuditRequestContext | null): Promise<FamilyMemberView> {
-  return scoped(db, scope).tx((tx) => insertDependent(tx, scope, patientAccountId, input, audit));
+export async function addDependent(db: ClinicDb | null, accounts: Db, patientAccountId: string, input: DependentInput, audit: AuditRequestContext | null): Promise<FamilyMemberView> {
+  const scope = scopeOf(db);
+  return scoped(db, accounts).tx((tx) => insertDependent(tx, scope, patientAccountId, input, audit));
 }
 
 export type FamilyChange = { ok: true; member: FamilyMemberView } | { ok: false; message: string };
@@ -187,15 +197,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Edits one of the account's own, not removed, family members; anyone else's is "not found". */
 export async function updateDependent(
-  db: Db,
-  scope: AccountScope,
+  db: ClinicDb | null,
+  accounts: Db,
   patientAccountId: string,
   dependentId: string,
   input: DependentInput,
   audit: AuditRequestContext | null,
 ): Promise<FamilyChange> {
   if (!UUID.test(dependentId)) return { ok: false, message: NOT_YOURS };
-  return scoped(db, scope).tx(async (tx): Promise<FamilyChange> => {
+  const scope = scopeOf(db);
+  return scoped(db, accounts).tx(async (tx): Promise<FamilyChange> => {
     const before = await tx.dependent.findFirst({ where: { id: dependentId, patientAccountId, removedAt: null }, select: selectDependent });
     if (!before) return { ok: false, message: NOT_YOURS };
     const after = await tx.dependent.update({
@@ -218,9 +229,10 @@ export async function updateDependent(
 }
 
 /** Removes a family member from the account (softly); already booked visits keep their name. */
-export async function removeDependent(db: Db, scope: AccountScope, patientAccountId: string, dependentId: string, audit: AuditRequestContext | null, now = new Date()): Promise<FamilyChange> {
+export async function removeDependent(db: ClinicDb | null, accounts: Db, patientAccountId: string, dependentId: string, audit: AuditRequestContext | null, now = new Date()): Promise<FamilyChange> {
   if (!UUID.test(dependentId)) return { ok: false, message: NOT_YOURS };
-  return scoped(db, scope).tx(async (tx): Promise<FamilyChange> => {
+  const scope = scopeOf(db);
+  return scoped(db, accounts).tx(async (tx): Promise<FamilyChange> => {
     // Only a row that is this account's and still active changes; the count says whether it was.
     const { count } = await tx.dependent.updateMany({ where: { id: dependentId, patientAccountId, removedAt: null }, data: { removedAt: now } });
     if (count !== 1) return { ok: false, message: NOT_YOURS };
@@ -247,8 +259,9 @@ export interface ProfileView {
   dateOfBirth: string;
 }
 
-export async function readProfile(db: Db, scope: AccountScope, patientAccountId: string, audit: AuditRequestContext | null): Promise<ProfileView> {
-  return scoped(db, scope).tx(async (tx) => {
+export async function readProfile(db: ClinicDb | null, accounts: Db, patientAccountId: string, audit: AuditRequestContext | null): Promise<ProfileView> {
+  const scope = scopeOf(db);
+  return scoped(db, accounts).tx(async (tx) => {
     const p = await tx.patientAccount.findUniqueOrThrow({ where: { id: patientAccountId }, select: { phone: true, firstName: true, lastName: true, email: true, dateOfBirth: true } });
     await recordAudit(tx, {
       clinicId: scope.clinicId,
@@ -262,8 +275,9 @@ export async function readProfile(db: Db, scope: AccountScope, patientAccountId:
 }
 
 /** Saves the patient's own name, email and date of birth. The phone is the sign-in and stays as is. */
-export async function updateProfile(db: Db, scope: AccountScope, patientAccountId: string, input: ProfileInput, audit: AuditRequestContext | null): Promise<void> {
-  await scoped(db, scope).tx(async (tx) => {
+export async function updateProfile(db: ClinicDb | null, accounts: Db, patientAccountId: string, input: ProfileInput, audit: AuditRequestContext | null): Promise<void> {
+  const scope = scopeOf(db);
+  await scoped(db, accounts).tx(async (tx) => {
     const before = await tx.patientAccount.findUniqueOrThrow({ where: { id: patientAccountId }, select: { firstName: true, lastName: true, email: true, dateOfBirth: true } });
     const next = { firstName: input.firstName, lastName: input.lastName, email: input.email === "" ? null : input.email, dateOfBirth: asDate(input.dateOfBirth) };
     await tx.patientAccount.update({ where: { id: patientAccountId }, data: next });

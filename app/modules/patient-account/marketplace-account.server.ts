@@ -39,11 +39,12 @@ export async function marketplaceAppointments(db: Db, patientAccountId: string, 
   const clinicIds = await clinicsOfPatient(db, patientAccountId);
   const perClinic = await Promise.all(
     clinicIds.map(async (clinicId) => {
-      const clinic = await db.forClinic(clinicId).tx((tx) =>
+      const scoped = db.forClinic(clinicId);
+      const clinic = await scoped.tx((tx) =>
         tx.clinic.findUnique({ where: { id: clinicId }, select: { id: true, slug: true, name: true, timeZone: true, currency: true, contactPhone: true, status: true } }),
       );
       if (!clinic) return [];
-      const view = await accountAppointments(db, { ...clinic, contactPhone: clinic.contactPhone }, patientAccountId, audit, now);
+      const view = await accountAppointments(scoped, { ...clinic, contactPhone: clinic.contactPhone }, patientAccountId, audit, now);
       const about = { id: clinic.id, slug: clinic.slug, name: clinic.name, timeZone: clinic.timeZone, phone: clinic.contactPhone, online: clinic.status !== "suspended" };
       return [...view.upcoming, ...view.past].map((a): MarketplaceAppointment => ({ ...a, clinic: about }));
     }),

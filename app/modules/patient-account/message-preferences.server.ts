@@ -1,4 +1,4 @@
-import type { Db, ScopedDb } from "~/utils/db.server";
+import type { ClinicDb, Db, ScopedDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
 import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { recordAudit, type AuditRequestContext } from "../audit/audit.server";
@@ -11,12 +11,16 @@ export interface MessagePreferencesView extends MessagePreferences {
   hasEmail: boolean;
 }
 
-function scoped(db: Db, clinicId: string | null): ScopedDb {
-  return clinicId ? db.forClinic(clinicId) : db.forPlatform();
+/**
+ * `db` is the clinic's handle on its site, null on the marketplace; `accounts` is the root database,
+ * used only for the platform's scope on the marketplace.
+ */
+function scoped(db: ClinicDb | null, accounts: Db): ScopedDb {
+  return db ?? accounts.forPlatform();
 }
 
-export async function readMessagePreferences(db: Db, scope: { clinicId: string | null }, patientAccountId: string): Promise<MessagePreferencesView> {
-  const p = await scoped(db, scope.clinicId).tx((tx) =>
+export async function readMessagePreferences(db: ClinicDb | null, accounts: Db, patientAccountId: string): Promise<MessagePreferencesView> {
+  const p = await scoped(db, accounts).tx((tx) =>
     tx.patientAccount.findUniqueOrThrow({ where: { id: patientAccountId }, select: { smsMessages: true, emailMessages: true, email: true } }),
   );
   return { smsMessages: p.smsMessages, emailMessages: p.emailMessages, hasEmail: Boolean(p.email) };
@@ -24,8 +28,8 @@ export async function readMessagePreferences(db: Db, scope: { clinicId: string |
 
 /** Validates the posted form and saves both choices and the audit entry in one transaction. */
 export async function saveMessagePreferences(
-  db: Db,
-  scope: { clinicId: string | null },
+  db: ClinicDb | null,
+  accounts: Db,
   patientAccountId: string,
   input: Record<string, unknown>,
   audit: AuditRequestContext | null,
@@ -33,10 +37,10 @@ export async function saveMessagePreferences(
   const parsed = messagePreferencesSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError("These choices could not be read.", fieldErrorsFromZod(parsed.error));
   const prefs = parsed.data;
-  await scoped(db, scope.clinicId).tx(async (tx) => {
+  await scoped(db, accounts).tx(async (tx) => {
     await tx.patientAccount.update({ where: { id: patientAccountId }, data: prefs });
     await recordAudit(tx, {
-      clinicId: scope.clinicId,
+      clinicId: db?.clinicId ?? null,
       actor: { type: "patient", id: patientAccountId },
       action: "patient.message_preferences_updated",
       target: { type: "patient_account", id: patientAccountId },

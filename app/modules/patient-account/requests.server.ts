@@ -20,7 +20,7 @@ import {
 } from "~/modules/scheduling/flexible-requests.server";
 import { acceptProposal } from "~/modules/scheduling/flexible-acceptance.server";
 import { utcToZoned } from "~/lib/zoned-time";
-import type { ClinicDb, Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";
 import { WEEKDAY_NAMES } from "./wording";
@@ -95,10 +95,10 @@ export interface RequestOptions {
 }
 
 /** What the form offers: the clinic's bookable services, its doctors and locations, the patient's family. */
-export async function requestOptions(db: Db, clinic: AccountClinic, patientAccountId: string): Promise<RequestOptions> {
+export async function requestOptions(db: ClinicDb, clinic: AccountClinic, patientAccountId: string): Promise<RequestOptions> {
   const [catalog, family] = await Promise.all([
-    loadBookingCatalog(db, clinic.id),
-    db.forClinic(clinic.id).tx((tx) => tx.dependent.findMany({ where: { patientAccountId }, orderBy: [{ firstName: "asc" }, { lastName: "asc" }], select: { id: true, firstName: true, lastName: true } })),
+    loadBookingCatalog(db),
+    db.tx((tx) => tx.dependent.findMany({ where: { patientAccountId }, orderBy: [{ firstName: "asc" }, { lastName: "asc" }], select: { id: true, firstName: true, lastName: true } })),
   ]);
   const offered = new Set(catalog.services.flatMap((s) => s.doctorIds));
   return {
@@ -206,14 +206,14 @@ async function audit(tx: Tx, clinic: AccountClinic, patientAccountId: string, ac
 }
 
 /** The patient's requests at this clinic, live ones first then the newest; the view is audited. */
-export async function accountRequests(db: Db, clinic: AccountClinic, patientAccountId: string, request: AuditRequestContext | null, now = new Date()): Promise<AccountRequest[]> {
+export async function accountRequests(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, request: AuditRequestContext | null, now = new Date()): Promise<AccountRequest[]> {
   const [records, catalog] = await Promise.all([
-    db.forClinic(clinic.id).tx(async (tx) => {
+    db.tx(async (tx) => {
       const rows = await listFlexibleRequests(tx, clinic, { patientAccountId, limit: 500 });
       await audit(tx, clinic, patientAccountId, "patient.flexible_requests_viewed", { type: "patient_account", id: patientAccountId }, request, { count: rows.length });
       return rows;
     }),
-    loadBookingCatalog(db, clinic.id),
+    loadBookingCatalog(db),
   ]);
   const rank: Record<RequestTone, number> = { action: 0, waiting: 1, good: 2, ended: 3 };
   return records

@@ -97,9 +97,12 @@ export interface DepositLinkView {
   cards: { id: string; label: string; isDefault: boolean }[];
 }
 
-/** What the link page shows, or null for a token that names no link at this clinic. */
-export async function depositLinkView(db: Db, provider: PaymentProvider, clinic: { id: string; timeZone: string }, token: string | undefined, now = new Date(), audit: AuditRequestContext | null = null): Promise<DepositLinkView | null> {
-  const link = await db.forClinic(clinic.id).tx(async (tx) => {
+/**
+ * What the link page shows, or null for a token that names no link at this clinic. `accounts` (here
+ * and below) is the root database, used only for the patient's platform account and saved cards.
+ */
+export async function depositLinkView(db: ClinicDb, accounts: Db, provider: PaymentProvider, clinic: { id: string; timeZone: string }, token: string | undefined, now = new Date(), audit: AuditRequestContext | null = null): Promise<DepositLinkView | null> {
+  const link = await db.tx(async (tx) => {
     const found = await findLink(tx, clinic.id, token);
     // The page shows a visit and saved cards: each view is in the clinic's log, as the holder of the link.
     if (found) await recordAudit(tx, { clinicId: clinic.id, actor: { type: "patient", id: found.patient_account_id }, action: "patient.deposit_link_viewed", target: { type: "appointment", id: found.appointment_id }, request: audit, details: { linkId: found.id } });
@@ -107,7 +110,7 @@ export async function depositLinkView(db: Db, provider: PaymentProvider, clinic:
   });
   if (!link) return null;
   const state = stateOf(link, now);
-  const cards = state === "open" ? await db.forPlatform().tx((tx) => listCards(tx, link.patient_account_id, provider.name)) : [];
+  const cards = state === "open" ? await accounts.forPlatform().tx((tx) => listCards(tx, link.patient_account_id, provider.name)) : [];
   return {
     state,
     serviceName: link.service_name,
@@ -120,12 +123,12 @@ export async function depositLinkView(db: Db, provider: PaymentProvider, clinic:
 }
 
 /** Stripe only: the secure card field for the link's patient on this page view. */
-export async function depositLinkCardSetup(db: Db, provider: PaymentProvider, clinic: { id: string }, token: string | undefined, publishableKey: string | null) {
+export async function depositLinkCardSetup(db: ClinicDb, accounts: Db, provider: PaymentProvider, clinic: { id: string }, token: string | undefined, publishableKey: string | null) {
   if (provider.name !== "stripe") return null;
-  const link = await db.forClinic(clinic.id).tx((tx) => findLink(tx, clinic.id, token));
+  const link = await db.tx((tx) => findLink(tx, clinic.id, token));
   if (!link) return null;
-  const account = await db.forPlatform().tx((tx) => tx.patientAccount.findUniqueOrThrow({ where: { id: link.patient_account_id }, select: { id: true, phone: true, firstName: true, lastName: true } }));
-  return browserCardSetup(db, provider, payerOf(account), publishableKey);
+  const account = await accounts.forPlatform().tx((tx) => tx.patientAccount.findUniqueOrThrow({ where: { id: link.patient_account_id }, select: { id: true, phone: true, firstName: true, lastName: true } }));
+  return browserCardSetup(accounts, provider, payerOf(account), publishableKey);
 }
 
 const digits = z.string().trim().transform((s) => s.replace(/[\s-]/g, ""));
@@ -153,7 +156,8 @@ export type DepositLinkAnswer =
  * deposit has a card; a declined card leaves it open for another try.
  */
 export async function completeDepositLink(
-  db: Db,
+  db: ClinicDb,
+  accounts: Db,
   provider: PaymentProvider,
   clinic: { id: string },
   token: string | undefined,
@@ -161,21 +165,21 @@ export async function completeDepositLink(
   audit: AuditRequestContext | null,
   now = new Date(),
 ): Promise<DepositLinkAnswer | null> {
-  const link = await db.forClinic(clinic.id).tx((tx) => findLink(tx, clinic.id, token));
+  const link = await db.tx((tx) => findLink(tx, clinic.id, token));
   if (!link) return null;
   const state = stateOf(link, now);
   if (state !== "open") return { ok: false, state, message: STATE_WORDS[state], field: "card" };
-  const account = await db.forPlatform().tx((tx) => tx.patientAccount.findUniqueOrThrow({ where: { id: link.patient_account_id }, select: { id: true, phone: true, firstName: true, lastName: true } }));
+  const account = await accounts.forPlatform().tx((tx) => tx.patientAccount.findUniqueOrThrow({ where: { id: link.patient_account_id }, select: { id: true, phone: true, firstName: true, lastName: true } }));
   let cardId: string;
   try {
-    const card = await chosenCard(db, provider, payerOf(account), input.intent === "allow" ? { card: input.cardId, payNonce: "deposit-link" } : { card: "new", ...input, setupRef: input.setupRef || undefined, payNonce: "deposit-link" });
+    const card = await chosenCard(accounts, provider, payerOf(account), input.intent === "allow" ? { card: input.cardId, payNonce: "deposit-link" } : { card: "new", ...input, setupRef: input.setupRef || undefined, payNonce: "deposit-link" });
     cardId = card.id;
   } catch (error) {
     if (error instanceof CardProblem) return { ok: false, message: error.message, field: error.field };
     throw error;
   }
 
-  const ready = await db.forClinic(clinic.id).tx(async (tx): Promise<DepositLinkState> => {
+  const ready = await db.tx(async (tx): Promise<DepositLinkState> => {
     const locked = await findLink(tx, clinic.id, token, true);
     if (!locked) return "closed";
     // Another tab may have finished first.
@@ -191,16 +195,16 @@ export async function completeDepositLink(
   });
   if (ready !== "open") return { ok: false, state: ready, message: STATE_WORDS[ready], field: "card" };
 
-  const deposit = await db.forClinic(clinic.id).tx((tx) => tx.deposit.findUniqueOrThrow({ where: { clinicId_id: { clinicId: clinic.id, id: link.deposit_id } }, select: { authorizeAt: true } }));
+  const deposit = await db.tx((tx) => tx.deposit.findUniqueOrThrow({ where: { clinicId_id: { clinicId: clinic.id, id: link.deposit_id } }, select: { authorizeAt: true } }));
   let outcome: "held" | "card_on_file" = "card_on_file";
   if (deposit.authorizeAt.getTime() <= now.getTime()) {
-    const authorized = await authorizeDeposit(db.forClinic(clinic.id), provider, link.appointment_id, now);
+    const authorized = await authorizeDeposit(db, provider, link.appointment_id, now);
     if (authorized.outcome === "declined") {
       return { ok: false, message: "Your bank declined the deposit on this card. Try another card.", field: "card" };
     }
     if (authorized.outcome === "authorized") outcome = "held";
   }
-  await db.forClinic(clinic.id).tx((tx) => tx.depositLink.update({ where: { clinicId_id: { clinicId: clinic.id, id: link.id } }, data: { usedAt: now } }));
+  await db.tx((tx) => tx.depositLink.update({ where: { clinicId_id: { clinicId: clinic.id, id: link.id } }, data: { usedAt: now } }));
   return { ok: true, outcome };
 }
 

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db, Tx } from "~/utils/db.server";
 import type { ClinicRef } from "../scheduling/slots.server";
 import { log } from "~/utils/log.server";
 import { sweepExpiredHolds } from "../scheduling/booking.server";
@@ -44,9 +44,9 @@ export async function sweepHoldsAndOffers(tx: Tx, clinic: ClinicRef, now = new D
 }
 
 /** The same, in the clinic's own scope. */
-export async function sweepClinic(db: Db, clinicId: string, now = new Date()) {
-  return db.forClinic(clinicId).tx(async (tx) => {
-    const clinic = await tx.clinic.findUnique({ where: { id: clinicId }, select: { id: true, timeZone: true, currency: true } });
+export async function sweepClinic(db: ClinicDb, now = new Date()) {
+  return db.tx(async (tx) => {
+    const clinic = await tx.clinic.findUnique({ where: { id: db.clinicId }, select: { id: true, timeZone: true, currency: true } });
     return clinic ? sweepHoldsAndOffers(tx, clinic, now) : { expiredHolds: 0, lapsedOffers: 0, offered: 0 };
   });
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { safeRedirectPath } from "~/modules/auth/guards.server";
 import { markNoShow } from "~/modules/clinic/visits-day.server";
 import type { Actor } from "~/lib/actor";
-import type { Db } from "~/utils/db.server";
+import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { rotateBoard } from "./board.server";
 import { checkIn, dismissNoShowProposal, queueStep } from "./tickets.server";
@@ -58,19 +58,17 @@ export async function answer(run: () => Promise<QueueAnswer>, appointmentId?: st
 }
 
 /** The desk's actions on /panel/queue (also posted from other pages: intent=check-in with redirectTo). */
-export async function runDeskAction(db: Db, clinic: QueueClinic, form: z.infer<typeof deskQueueForm>, actor: Actor) {
-  // The root db only for markNoShow, whose deposit settling (settleNow) still takes it.
-  const clinicDb = db.forClinic(clinic.id);
+export async function runDeskAction(db: ClinicDb, clinic: QueueClinic, form: z.infer<typeof deskQueueForm>, actor: Actor) {
   if (form.intent === "check-in") {
     const result = await answer(async () => {
-      const r = await checkIn(clinicDb, clinic, { appointmentId: form.appointmentId, via: "desk" }, actor);
+      const r = await checkIn(db, clinic, { appointmentId: form.appointmentId, via: "desk" }, actor);
       return { ok: true, message: `Checked in: ticket ${r.number}${r.late ? " (arrived late)" : ""}.` };
     }, form.appointmentId);
     if (form.redirectTo && result.data.ok) throw redirect(safeRedirectPath(form.redirectTo, "/panel/queue"));
     return result;
   }
   if (form.intent === "rotate-board") {
-    return answer(async () => ({ ok: true, message: "The board has a new link; open it again on the waiting-room screen.", boardToken: await rotateBoard(clinicDb, form.locationId, actor) }));
+    return answer(async () => ({ ok: true, message: "The board has a new link; open it again on the waiting-room screen.", boardToken: await rotateBoard(db, form.locationId, actor) }));
   }
   if (form.intent === "confirm-no-show") {
     const r = await markNoShow(db, clinic, form.appointmentId, actor);
@@ -79,12 +77,12 @@ export async function runDeskAction(db: Db, clinic: QueueClinic, form: z.infer<t
   }
   if (form.intent === "dismiss-no-show") {
     return answer(async () => {
-      await dismissNoShowProposal(clinicDb, clinic, form.appointmentId, actor);
+      await dismissNoShowProposal(db, clinic, form.appointmentId, actor);
       return { ok: true, message: "Kept: the visit is no longer proposed as a no-show." };
     }, form.appointmentId);
   }
   return answer(async () => {
-    const r = await queueStep(clinicDb, clinic, { appointmentId: form.appointmentId, step: form.intent, roomId: form.intent === "call" ? form.roomId : null }, actor);
+    const r = await queueStep(db, clinic, { appointmentId: form.appointmentId, step: form.intent, roomId: form.intent === "call" ? form.roomId : null }, actor);
     return { ok: true, message: r.message };
   }, form.appointmentId);
 }

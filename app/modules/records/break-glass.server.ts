@@ -119,6 +119,14 @@ export async function recentGrants(tx: Tx, clinic: ClinicRef, now: Date, opts: {
   }));
 }
 
+/**
+ * What the operator's access page shows: their grant on this clinic active at `now` (or null) and
+ * their own grants there over the last 90 days, read in one transaction in the clinic's scope.
+ */
+export async function operatorAccessOverview(db: Db, clinic: ClinicRef, operatorStaffUserId: string, now = new Date()): Promise<{ grant: { id: string; reason: string; expiresAt: Date } | null; history: GrantView[] }> {
+  return db.forClinic(clinic.id).tx(async (tx) => ({ grant: await activeGrant(tx, clinic.id, operatorStaffUserId, now), history: await recentGrants(tx, clinic, now, { operatorStaffUserId, days: 90 }) }));
+}
+
 /** The operator's patient list under an active grant (search by name or phone); audited in both logs. */
 export async function operatorPatientList(db: Db, clinic: ClinicRef, operator: OperatorAsking, query: string, now = new Date()): Promise<{ patients: PatientListEntry[]; grant: { id: string; expiresAt: Date; reason: string } }> {
   const result = await db.forClinic(clinic.id).tx(async (tx) => {

@@ -14,7 +14,7 @@ import { auditActorOf, type Actor } from "~/lib/actor";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned } from "~/lib/zoned-time";
-import type { ClinicDb, Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { minutesOf, parsePeriodKey, periodKey, wallTime, WEEKDAY_NAMES, type FieldErrors, type WeekInput, type WorkingInterval } from "./schedule-form";
 import { insideWorkingTime, type ExceptionRow, type RuleRow } from "./working-time";
@@ -168,10 +168,10 @@ export function periodLabel(from: string | null, to: string | null): string {
   return from ? `From ${formatLocalDay(from)} ${from.slice(0, 4)}` : `Until ${formatLocalDay(to!)} ${to!.slice(0, 4)}`;
 }
 
-/** The editor page's data. Takes the root db, as `previewDays` does. */
-export async function scheduleEditor(db: Db, clinic: ClinicRef, query: EditorQuery, actor: Actor, now = new Date()) {
+/** The editor page's data. */
+export async function scheduleEditor(db: ClinicDb, clinic: ClinicRef, query: EditorQuery, actor: Actor, now = new Date()) {
   const today = utcToZoned(now, clinic.timeZone).date;
-  const base = await db.forClinic(clinic.id).tx(async (tx) => {
+  const base = await db.tx(async (tx) => {
     const n = await names(tx, clinic.id);
     const doctors = n.doctors
       .filter((d) => d.active)
@@ -262,11 +262,8 @@ export function spanText(start: Date, end: Date, timeZone: string): string {
   return `${formatLocalDay(a.date)} ${formatTime(start, timeZone)} – ${formatLocalDay(b.date)} ${formatTime(end, timeZone)}`;
 }
 
-/**
- * The next 7 local days of free times for a service with one doctor, from the slot engine. Takes
- * the root db: the slot engine's availability cache follows the root handle's change feed.
- */
-export async function previewDays(db: Db, clinic: ClinicRef, serviceId: string, doctorId: string, locations: { id: string; name: string }[], now = new Date()): Promise<PreviewDay[]> {
+/** The next 7 local days of free times for a service with one doctor, from the slot engine. */
+export async function previewDays(db: ClinicDb, clinic: ClinicRef, serviceId: string, doctorId: string, locations: { id: string; name: string }[], now = new Date()): Promise<PreviewDay[]> {
   const today = utcToZoned(now, clinic.timeZone).date;
   const end = new Date(now.getTime() + 7 * 86_400_000);
   let slots: Awaited<ReturnType<typeof findSlots>> = [];

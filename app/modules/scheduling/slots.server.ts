@@ -2,7 +2,7 @@
  * Free times for a service: the schedule data for the window (one query) fed to the pure slot
  * engine. Seasonal services only offer their season; "any doctor" merges eligible doctors.
  */
-import type { ClinicDb, Db, RawQuery, Tx } from "~/utils/db.server";
+import type { ClinicDb, RawQuery, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { AvailabilityCache, type DaySlots } from "./availability-cache.server";
 import { isUuid, loadScheduleData, prismaQuery, type Audience, type ScheduleData } from "./schedule-data.server";
