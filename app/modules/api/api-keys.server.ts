@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { clinicMemo } from "~/utils/clinic-memo.server";
-import type { ClinicDb, Db, Tx } from "~/utils/db.server";
+import type { ClinicDb, Db } from "~/utils/db.server";
 import { NotFoundError, UnauthorizedError, ValidationError } from "~/utils/errors.server";
 
 export const API_KEY_PREFIX = "msk_";
@@ -182,24 +182,6 @@ interface KeyRow {
   last_used_at: Date | null;
   revoked_at: Date | null;
   rate_limit_per_second: number | null;
-}
-
-/** Checks a bearer token inside a transaction already scoped to the clinic whose host was called. */
-export async function authenticateApiKeyIn(tx: Tx, clinicId: string, bearerToken: string, now = new Date()): Promise<AuthenticatedApiKey> {
-  // Anything that cannot be a key is refused before touching the database.
-  if (!API_KEY_PATTERN.test(bearerToken)) throw new UnauthorizedError(INVALID_KEY);
-  // Raw SQL: this runs on every API request, and a plain statement is the cheapest round trip.
-  const [row] = await tx.$queryRaw<KeyRow[]>`
-    SELECT id::text, clinic_id::text, name, last_used_at, revoked_at, rate_limit_per_second FROM api_keys WHERE key_hash = ${hashApiKey(bearerToken)}`;
-  if (!row || row.clinic_id !== clinicId || row.revoked_at) throw new UnauthorizedError(INVALID_KEY);
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_PRECISION_MS) {
-    // Conditional, so concurrent requests of one key write at most once a minute between them.
-    await tx.$executeRaw`
-      UPDATE api_keys SET last_used_at = ${now}
-       WHERE clinic_id = ${clinicId}::uuid AND id = ${row.id}::uuid
-         AND (last_used_at IS NULL OR last_used_at <= ${new Date(now.getTime() - LAST_USED_PRECISION_MS)})`;
-  }
-  return { id: row.id, clinicId: row.clinic_id, name: row.name, rateLimitPerSecond: row.rate_limit_per_second };
 }
 
 /**

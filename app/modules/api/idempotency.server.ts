@@ -59,7 +59,6 @@ export function requestHash(method: string, path: string, body: unknown): string
 }
 
 export interface IdempotencyScope {
-  clinicId: string;
   /** "api-key:<id>": the key holder. */
   caller: string;
   key: string;

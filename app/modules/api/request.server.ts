@@ -188,7 +188,7 @@ export async function readCommand<S extends z.ZodType>(
   const raw = await readJsonBody(request);
   const input = validate(schema, raw, "body");
   const idempotency = key
-    ? { clinicId: api.clinic.id, caller: callerLabel(api.caller), key, method: request.method, path: new URL(request.url).pathname, body: raw }
+    ? { caller: callerLabel(api.caller), key, method: request.method, path: new URL(request.url).pathname, body: raw }
     : null;
   return { input, idempotency };
 }
