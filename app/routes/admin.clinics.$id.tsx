@@ -9,6 +9,7 @@ import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { decideForClinic, getOnboardingDetail, missingForApproval, operatorDecisionForm, type OperatorAnswer } from "~/modules/platform/onboarding.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
+import { firstFieldError } from "~/lib/form-errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && "clinic" in data ? data.clinic.name : "Clinic"} · Platform admin` }];
 
@@ -28,8 +29,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const documentId = typeof form.documentId === "string" ? form.documentId : undefined;
   const parsed = operatorDecisionForm.safeParse(form);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return data<ActionAnswer>({ ok: false, intent, documentId, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again." }, { status: 400 });
+    return data<ActionAnswer>({ ok: false, intent, documentId, ...firstFieldError(parsed.error) }, { status: 400 });
   }
   const answer = await decideForClinic(getDb(), params.id ?? "", parsed.data, { staffUserId: staff.id, request: auditContextFromRequest(request, context) });
   if (!answer.ok && answer.message === "There is no such clinic.") throw notFound();

@@ -8,7 +8,8 @@ import { Pill } from "~/components/status-badge";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/modules/api/api-keys.server";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { answerFromError, done, refused, zodFieldErrors } from "~/modules/clinic/setup-answers.server";
+import { answerFromError, done, refused } from "~/modules/clinic/setup-answers.server";
+import { nestedFieldErrorsOf } from "~/lib/form-errors";
 import { siteOrigin } from "~/utils/public-urls.server";
 import { readForm } from "~/utils/forms.server";
 
@@ -41,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const raw = await readForm(request);
   const parsed = apiKeyForm.safeParse(raw);
   const intent = typeof raw.intent === "string" ? raw.intent : "";
-  if (!parsed.success) return refused(intent, "Check the form and try again.", zodFieldErrors(parsed.error), intent === "create" || intent === "revoke" ? 422 : 400);
+  if (!parsed.success) return refused(intent, "Check the form and try again.", nestedFieldErrorsOf(parsed.error), intent === "create" || intent === "revoke" ? 422 : 400);
   const form = parsed.data;
   const audit = { request: auditContextFromRequest(request, context) };
   try {

@@ -12,6 +12,7 @@ import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
+import { firstFieldError } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Appointment · Staff panel" }];
 
@@ -90,8 +91,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { actor, clinic, db } = await requireStaff(request, context, "appointment");
   const form = appointmentActionForm.safeParse(await readForm(request));
   if (!form.success) {
-    const issue = form.error.issues[0];
-    return data<AppointmentActionAnswer>({ ok: false, message: issue?.message ?? "Check the form and try again.", field: issue?.path.join(".") }, { status: 400 });
+    return data<AppointmentActionAnswer>({ ok: false, ...firstFieldError(form.error) }, { status: 400 });
   }
   const names = new Map((await db.tx((tx) => deskResources(tx, clinic.id))).doctors.map((d) => [d.id, d.name]));
   const answer = await runAppointmentAction(db, clinic, params.id ?? "", form.data, actor, names);

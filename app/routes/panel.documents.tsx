@@ -9,6 +9,7 @@ import { deleteClinicDocument, documentForm, listClinicDocuments, uploadClinicDo
 import { DOCUMENT_KIND_LABELS, DOCUMENT_KINDS, DOCUMENT_STATUS_LABELS, MAX_DOCUMENT_BYTES, REQUIRED_DOCUMENT_KINDS } from "~/modules/clinic/onboarding-words";
 import type { StaffAnswer } from "~/modules/clinic/staff-members.server";
 import { readFormData } from "~/utils/forms.server";
+import { firstFieldError } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Documents · Staff panel" }];
 
@@ -26,8 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = documentForm.safeParse(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string")));
   const intent = String(form.get("intent") ?? "");
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return data<ActionAnswer>({ ok: false, intent, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again." }, { status: 400 });
+    return data<ActionAnswer>({ ok: false, intent, ...firstFieldError(parsed.error) }, { status: 400 });
   }
   const actor = { staffUserId: staff.id, request: auditContextFromRequest(request, context) };
   if (parsed.data.intent === "delete") {

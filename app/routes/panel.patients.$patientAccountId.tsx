@@ -12,6 +12,7 @@ import { orRefuse, patientRefFrom } from "~/modules/records/http.server";
 import { viewRecord, type TimelineVisit } from "~/modules/records/record.server";
 import { ForbiddenError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
+import { firstFieldError } from "~/lib/form-errors";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.record.name ?? "Patient"} · Staff panel` }];
 
@@ -44,8 +45,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const ref = patientRefFrom(request, params.patientAccountId);
   const form = chartForm.safeParse(await readForm(request));
   if (!form.success) {
-    const issue = form.error.issues[0];
-    return data<ChartAnswer>({ ok: false, message: issue?.message ?? "Check the form and try again.", field: issue?.path[0]?.toString() }, { status: 400 });
+    return data<ChartAnswer>({ ok: false, ...firstFieldError(form.error) }, { status: 400 });
   }
   const answer = await orRefuse(() =>
     clinicDb

@@ -13,6 +13,7 @@ import { changeStaffMember, staffMemberForm, type StaffAnswer } from "~/modules/
 import { sendEmail } from "~/modules/messaging/messenger.server";
 import { siteOrigin } from "~/utils/public-urls.server";
 import { echoValue, readFormWithLists } from "~/utils/forms.server";
+import { firstFieldError } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Staff · Staff panel" }];
 
@@ -36,8 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The form as typed, to fill it again (a role checkbox is one of three values, so at most three come back).
     const values = { email: echoValue(form.email, 254), specialty: echoValue(form.specialty, 80), roles: (form.roles as FormDataEntryValue[]).slice(0, 3).map((role) => echoValue(role)) };
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return data<ActionAnswer>({ ok: false, intent, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again.", values }, { status: 400 });
+      return data<ActionAnswer>({ ok: false, intent, ...firstFieldError(parsed.error), values }, { status: 400 });
     }
     const answer = await changeInvite({ db, messenger: { sendEmail } }, { id: clinicId, name: clinic.name, origin: siteOrigin(context.site) }, parsed.data, actor);
     return data<ActionAnswer>({ ...answer, intent, values: answer.ok ? undefined : values }, { status: answer.ok ? 200 : 422 });
@@ -45,8 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = staffMemberForm.safeParse(form);
   const staffUserId = typeof form.staffUserId === "string" ? form.staffUserId : undefined;
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return data<ActionAnswer>({ ok: false, intent, staffUserId, field: String(issue?.path[0] ?? "form"), message: issue?.message ?? "Check the form and try again." }, { status: 400 });
+    return data<ActionAnswer>({ ok: false, intent, staffUserId, ...firstFieldError(parsed.error) }, { status: 400 });
   }
   const answer = await changeStaffMember(db, parsed.data, actor);
   return data<ActionAnswer>({ ...answer, intent, staffUserId }, { status: answer.ok ? 200 : 422 });

@@ -4,7 +4,7 @@ import { VisitList } from "~/components/affected-visits";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { forbidden, notFound, requireStaff } from "~/modules/auth/guards.server";
-import type { FieldErrors } from "~/modules/schedules/schedule-form";
+import { fieldErrorsOf, type FieldErrors } from "~/lib/form-errors";
 import {
   approveTimeOff,
   declineSchema,
@@ -61,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return data<Answer>({ intent, ok: true, message: "Approved. Those times are no longer offered to patients." });
       }
       const parsed = declineSchema.safeParse({ reason: form.reason ?? "" });
-      if (!parsed.success) return data<Answer>({ intent, ok: false, requestId, errors: { reason: parsed.error.issues[0]!.message } }, { status: 400 });
+      if (!parsed.success) return data<Answer>({ intent, ok: false, requestId, errors: fieldErrorsOf(parsed.error) }, { status: 400 });
       await declineTimeOff(db, requestId, parsed.data.reason, staff.id, actor);
       return data<Answer>({ intent, ok: true, message: "Declined. The doctor sees your reason." });
     }

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { ClinicDb } from "~/utils/db.server";
 import { ValidationError } from "~/utils/errors.server";
+import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { MAX_CANCELLATION_WINDOW_HOURS } from "./branding";
 import type { ChangeBy } from "./clinic-setup.server";
 
@@ -89,10 +90,7 @@ export async function saveCancellationPolicy(
   if (!parsed.success)
     throw new ValidationError(
       "The cancellation window cannot be saved as it is.",
-      parsed.error.issues.map((i) => ({
-        path: i.path.map(String).join("."),
-        message: i.message,
-      }))
+      fieldErrorsFromZod(parsed.error)
     );
   const windowMin = parsed.data.hours * 60;
   return db.tx(async (tx) => {

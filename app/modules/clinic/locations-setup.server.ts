@@ -17,6 +17,7 @@ import { parseOpeningHours, WEEKDAYS, type OpeningHours } from "~/modules/tenanc
 import { openingHoursSchema, ROOM_TYPES } from "~/modules/tenancy/tenant-schema";
 import type { ClinicDb, Tx } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
+import { fieldErrorsFromZod } from "~/utils/problem.server";
 import { normalizeContactPhone, type ChangeBy } from "./clinic-setup.server";
 import { LOCATION_VIEW_FIELDS } from "./locations.server";
 import { OPEN_STATUSES } from "~/lib/appointment-status";
@@ -136,10 +137,7 @@ function parseLocation(input: LocationFormInput) {
   const parsed = locationForm.safeParse(input);
   const errors = parsed.success
     ? []
-    : parsed.error.issues.map((i) => ({
-        path: i.path.map(String).join("."),
-        message: i.message,
-      }));
+    : fieldErrorsFromZod(parsed.error);
   if (parsed.success) errors.push(...hoursErrors(parsed.data.openingHours));
   let phone: string | null = null;
   if (parsed.success && parsed.data.phone) {
@@ -285,17 +283,10 @@ export const roomForm = z.object({
   }),
 });
 
-function roomFormErrors(error: z.ZodError) {
-  return error.issues.map((i) => ({
-    path: i.path.map(String).join("."),
-    message: i.message,
-  }));
-}
-
 export async function addRoom(db: ClinicDb, locationId: string, input: z.input<typeof roomForm>, by: ChangeBy) {
   const clinicId = db.clinicId;
   const parsed = roomForm.safeParse(input);
-  if (!parsed.success) throw new ValidationError("The room needs a name and a type.", roomFormErrors(parsed.error));
+  if (!parsed.success) throw new ValidationError("The room needs a name and a type.", fieldErrorsFromZod(parsed.error));
   if (!UUID.test(locationId)) throw new NotFoundError("There is no such location at this clinic.");
   return db.tx(async (tx) => {
     const location = await tx.location.findUnique({
@@ -348,7 +339,7 @@ async function refuseWhenBooked(tx: Tx, roomId: string, roomName: string, doing:
 export async function updateRoom(db: ClinicDb, roomId: string, input: z.input<typeof roomForm> & { active: boolean }, by: ChangeBy, now = new Date()) {
   const clinicId = db.clinicId;
   const parsed = roomForm.safeParse(input);
-  if (!parsed.success) throw new ValidationError("The room needs a name and a type.", roomFormErrors(parsed.error));
+  if (!parsed.success) throw new ValidationError("The room needs a name and a type.", fieldErrorsFromZod(parsed.error));
   return db.tx(async (tx) => {
     const room = await findRoom(tx, clinicId, roomId);
     if (room.active && !input.active) await refuseWhenBooked(tx, room.id, room.name, "deactivated", now);

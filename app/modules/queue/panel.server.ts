@@ -12,6 +12,7 @@ import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { rotateBoard } from "./board.server";
 import { checkIn, dismissNoShowProposal, queueStep } from "./tickets.server";
 import type { QueueClinic } from "./visit-row.server";
+import { firstFieldError } from "~/lib/form-errors";
 
 const id = z.string().uuid("Choose a visit from the list.");
 const room = z.string().uuid("Choose a room to call the patient to.");
@@ -42,8 +43,7 @@ export type QueueAnswer = { ok: true; message: string; boardToken?: string } | {
 
 /** A form that failed its schema: a 400 with the first message, nothing changed. */
 export function invalidForm(error: z.ZodError) {
-  const issue = error.issues[0];
-  return data<QueueAnswer>({ ok: false, message: issue?.message ?? "Check the form and try again.", field: issue?.path.join(".") }, { status: 400 });
+  return data<QueueAnswer>({ ok: false, ...firstFieldError(error) }, { status: 400 });
 }
 
 /** Domain refusals as answers: another clinic's (or doctor's) id is a 404, a refused step a 422. */

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { depositFor, discountedPrice } from "../pricing/price";
 import { decimalAmount, parseMoney } from "~/lib/money";
-import type { FieldErrors } from "~/lib/form-errors";
+import { addFieldErrors, fieldErrorsOf, type FieldErrors } from "~/lib/form-errors";
 
 export const VISIBILITIES = ["active", "inactive", "seasonal", "internal_only"] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -230,7 +230,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
       preparationNotes: str(form, "preparationNotes"),
       depositKind: str(form, "depositKind"),
     });
-  if (!base.success) for (const issue of base.error.issues) errors[String(issue.path[0])] ??= issue.message;
+  if (!base.success) addFieldErrors(errors, fieldErrorsOf(base.error));
 
   const priceMinor = parseMoney(str(form, "price"), currency);
   if (priceMinor === null) errors.price = `Enter the price as an amount in ${currency}, like ${decimalAmount(12000, currency)}.`;
@@ -239,11 +239,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
   for (const { index, raw } of discountRows(form)) {
     const parsed = discountSchema.safeParse(raw);
     if (parsed.success) discounts.push(parsed.data);
-    else
-      for (const issue of parsed.error.issues) {
-        const field = String(issue.path[0] ?? "label");
-        errors[`discount.${index}.${DISCOUNT_FIELD[field] ?? field}`] ??= issue.message;
-      }
+    else addFieldErrors(errors, fieldErrorsOf(parsed.error, (field) => `discount.${index}.${DISCOUNT_FIELD[field] ?? (field === "form" ? "label" : field)}`));
   }
   if (discounts.length > 10) errors.discounts = "At most 10 discounts per service.";
 
