@@ -5,55 +5,21 @@ import { PanelHeading } from "~/components/panel-shell";
 import { BookingsSection, CancellationsSection, DateField, DepositsSection, NoShowSection, ServicesSection, SourcesSection, Summary, UtilizationSection } from "~/components/reports/report-sections";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
-import { exportQuery, PRESET_LABELS, RANGE_PRESETS, readReportRequest } from "~/modules/reports/range";
-import { loadReports, recordReportAccess, reportLocationOptions, ReportTooSlowError } from "~/modules/reports/reports.server";
+import { PRESET_LABELS, RANGE_PRESETS } from "~/modules/reports/range";
+import { reportsPage } from "~/modules/reports/reports.server";
 import { NotFoundError } from "~/utils/errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Reports · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { staff, clinic, db } = await requireStaff(request, context, "reports");
-  const asked = readReportRequest(new URL(request.url), clinic.timeZone, new Date());
-  if (asked === "bad-location") throw notFound();
-  if (!asked.ok) {
-    return {
-      filters: { range: asked.filters.range ?? "custom", from: asked.filters.from ?? "", to: asked.filters.to ?? "", location: "" },
-      error: { field: asked.field, message: asked.message },
-      locations: await reportLocationOptions(db),
-      reports: null,
-      query: "",
-      timeZone: clinic.timeZone,
-    };
-  }
-  const { range, locationId } = asked;
-  let reports;
   try {
-    reports = await loadReports(db, clinic, range, locationId);
+    return await reportsPage(db, clinic, new URL(request.url), { staffId: staff.id, request: auditContextFromRequest(request, context) });
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound();
-    if (!(error instanceof ReportTooSlowError)) throw error;
-    return {
-      filters: { range: range.preset, from: range.first, to: range.last, location: locationId ?? "" },
-      error: { field: "to" as const, message: error.message },
-      locations: await reportLocationOptions(db),
-      reports: null,
-      query: "",
-      timeZone: clinic.timeZone,
-    };
+    throw error;
   }
-  await recordReportAccess(db, { action: "report.viewed", report: "all", range, locationId, staffId: staff.id, request: auditContextFromRequest(request, context) });
-  const { locations, ...figures } = reports;
-  return {
-    filters: { range: range.preset, from: range.first, to: range.last, location: locationId ?? "" },
-    error: null,
-    locations,
-    reports: figures,
-    query: exportQuery(range, locationId),
-    timeZone: clinic.timeZone,
-  };
 }
-
-
 
 const longDate = (d: string) => new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(new Date(`${d}T12:00:00Z`));
 

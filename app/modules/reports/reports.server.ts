@@ -18,7 +18,7 @@ import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import { bookingsReport, cancellationsReport, DEPOSIT_MOVES, depositsReport, noShowReport, serviceDemandReport, sourcesReport, utilizationReport, type DepositMoveRow, type Named, type VisitRow } from "./aggregate";
 import type { AllReports, ReportKey } from "./csv";
-import type { ReportRange } from "./range";
+import { exportQuery, readReportRequest, type ReportRange } from "./range";
 
 /** Per statement: a report that cannot finish in this time gives up rather than hold a connection. */
 export const REPORT_STATEMENT_TIMEOUT_MS = 5_000;
@@ -223,4 +223,35 @@ export function reportLocationOptions(db: ClinicDb): Promise<ReportLocation[]> {
   return db
     .tx((tx) => listReportLocations(tx, db.clinicId))
     .then((rows) => rows.map((l) => ({ id: l.id, name: l.name })));
+}
+
+/**
+ * The owner's reports page: the figures for the range and location the address asks for, its view
+ * written to the audit log; or the filters with the reason the figures cannot be shown (a range to
+ * correct, a report that took too long). A location of another clinic is NotFoundError.
+ */
+export async function reportsPage(db: ClinicDb, clinic: ClinicRef, url: URL, viewer: { staffId: string; request: AuditRequestContext | null }, now = new Date()) {
+  const asked = readReportRequest(url, clinic.timeZone, now);
+  if (asked === "bad-location") throw new NotFoundError("There is no such location at this clinic.");
+  const refused = async (filters: { range: string; from: string; to: string; location: string }, error: { field: "range" | "from" | "to"; message: string }) => ({
+    filters,
+    error,
+    locations: await reportLocationOptions(db),
+    reports: null,
+    query: "",
+    timeZone: clinic.timeZone,
+  });
+  if (!asked.ok) return refused({ range: asked.filters.range ?? "custom", from: asked.filters.from ?? "", to: asked.filters.to ?? "", location: "" }, { field: asked.field, message: asked.message });
+  const { range, locationId } = asked;
+  const filters = { range: range.preset as string, from: range.first, to: range.last, location: locationId ?? "" };
+  let reports;
+  try {
+    reports = await loadReports(db, clinic, range, locationId, now);
+  } catch (error) {
+    if (!(error instanceof ReportTooSlowError)) throw error;
+    return refused(filters, { field: "to", message: error.message });
+  }
+  await recordReportAccess(db, { action: "report.viewed", report: "all", range, locationId, staffId: viewer.staffId, request: viewer.request });
+  const { locations, ...figures } = reports;
+  return { filters, error: null, locations, reports: figures, query: exportQuery(range, locationId), timeZone: clinic.timeZone };
 }
