@@ -7,7 +7,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { formatDateTime } from "~/lib/format";
 import type { AccountClinic } from "~/modules/patient-account/appointments.server";
-import { accountRequests, answerRequest, requestForm, sendRequest, type RequestFormInput } from "~/modules/patient-account/requests.server";
+import { addDependent, removeDependent } from "~/modules/patient-account/family.server";
+import { accountRequests, answerRequest, requestForm, requestOptions, sendRequest, type RequestFormInput } from "~/modules/patient-account/requests.server";
 import type { Actor } from "~/lib/actor";
 import { bookAppointment, getAppointment } from "~/modules/scheduling/booking.server";
 import { getFlexibleRequest, proposeTime } from "~/modules/scheduling/flexible-requests.server";
@@ -44,6 +45,16 @@ const propose = (f: ScheduleFixture, requestId: string, start: Date) =>
 const audits = (f: ScheduleFixture, action: string) => inClinic(f, (tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, action } }));
 
 describe("sending a flexible request", () => {
+  test("the form offers the account's family members, not one who was removed", async () => {
+    const f = await createScheduleFixture();
+    const db = testDb().forClinic(f.clinic.id);
+    const kept = await addDependent(db, testDb(), f.patientId, { firstName: "Mia", lastName: "Kept", relationship: "child", dateOfBirth: "2019-03-14" }, null);
+    const gone = await addDependent(db, testDb(), f.patientId, { firstName: "Noah", lastName: "Gone", relationship: "child", dateOfBirth: "2017-06-02" }, null);
+    expect((await removeDependent(db, testDb(), f.patientId, gone.id, null)).ok).toBe(true);
+    const options = await requestOptions(db, clinicOf(f), f.patientId);
+    expect(options.family).toEqual([{ id: kept.id, name: "Mia Kept" }]);
+  });
+
   test("a valid form creates an open request shown in plain words, and the send and the view are audited", async () => {
     const f = await createScheduleFixture({ doctors: 2 });
     const id = await send(f, { day2: "on", day4: "on", from: "08:00", to: "12:00", earliest: day(f, 3), latest: day(f, 30), doctor: f.doctorIds[1], note: "Mornings before work" });

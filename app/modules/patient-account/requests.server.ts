@@ -98,7 +98,7 @@ export interface RequestOptions {
 export async function requestOptions(db: ClinicDb, clinic: AccountClinic, patientAccountId: string): Promise<RequestOptions> {
   const [catalog, family] = await Promise.all([
     loadBookingCatalog(db),
-    db.tx((tx) => tx.dependent.findMany({ where: { patientAccountId }, orderBy: [{ firstName: "asc" }, { lastName: "asc" }], select: { id: true, firstName: true, lastName: true } })),
+    db.tx((tx) => tx.dependent.findMany({ where: { patientAccountId, removedAt: null }, orderBy: [{ firstName: "asc" }, { lastName: "asc" }], select: { id: true, firstName: true, lastName: true } })),
   ]);
   const offered = new Set(catalog.services.flatMap((s) => s.doctorIds));
   return {
