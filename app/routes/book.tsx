@@ -4,12 +4,12 @@ import { ClinicHeader } from "~/components/clinic-header";
 import { DraftBanner } from "~/components/draft-banner";
 import { SiteFooter } from "~/components/site-footer";
 import { TimeZoneNote } from "~/components/time-zone-note";
-import { requireClinicSite } from "~/modules/clinic/site-guard.server";
+import { requireClinicSite } from "~/modules/auth/guards.server";
 import { useRootData } from "~/components/root-data";
 
 /** Booking exists only on a clinic's own site; every step below shares its header and footer. */
-export function loader({ request, context }: LoaderFunctionArgs) {
-  requireClinicSite(request, context.site);
+export function loader({ context }: LoaderFunctionArgs) {
+  requireClinicSite(context);
   return null;
 }
 

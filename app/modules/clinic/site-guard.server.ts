@@ -4,7 +4,7 @@
  * nothing.
  */
 import { marketplaceOrigin } from "~/utils/public-urls.server";
-import type { ClinicSite, Site } from "~/modules/tenancy/site.server";
+import type { Site } from "~/modules/tenancy/site.server";
 
 /** The same 404 the root sends: the error page reads why nothing is here and where the marketplace is. */
 export function hostNotFound(site: Extract<Site, { kind: "not-found" }>): Response {
@@ -18,11 +18,4 @@ export function hostNotFound(site: Extract<Site, { kind: "not-found" }>): Respon
 export function requireSite(request: Request, site: Site): Exclude<Site, { kind: "not-found" }> {
   if (site.kind === "not-found") throw hostNotFound(site);
   return site;
-}
-
-/** For pages that exist only on a clinic's site: that clinic, or a 404 anywhere else. */
-export function requireClinicSite(request: Request, site: Site): ClinicSite {
-  const found = requireSite(request, site);
-  if (found.kind !== "clinic") throw new Response("Not found", { status: 404 });
-  return found.clinic;
 }
