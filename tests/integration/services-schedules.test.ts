@@ -18,6 +18,7 @@ import { utcToZoned } from "~/lib/zoned-time";
 import { depositPreview, parseServiceForm } from "~/modules/services/service-form";
 import { createService, getService, updateService } from "~/modules/services/services.server";
 import { testDb } from "../support/db";
+import { serviceForm } from "../support/panel-forms";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
 
 const OWNER: Actor = { type: "staff", id: "owner-test", request: null };
@@ -25,28 +26,8 @@ const TZ = "America/New_York";
 const DECIDER = randomUUID();
 
 function form(f: Pick<ScheduleFixture, "doctorIds" | "locationId">, overrides: Record<string, string> = {}, drop: string[] = []): Record<string, string> {
-  const base: Record<string, string> = {
-    name: "Travel vaccination consult",
-    categoryId: "",
-    specialty: "Travel medicine",
-    description: "",
-    preparationNotes: "",
-    price: "95.00",
-    depositKind: "fixed",
-    depositAmount: "20.00",
-    durationMin: "30",
-    bufferBeforeMin: "0",
-    bufferAfterMin: "0",
-    startGridMin: "30",
-    roomType: "",
-    minNoticeHours: "0",
-    horizonDays: "400",
-    cancellationHours: "24",
-    visibility: "active",
-    [`doctor:${f.doctorIds[0]}`]: "on",
-    [`location:${f.locationId}`]: "on",
-    ...overrides,
-  };
+  // The panel's service form, with no notice and a long horizon so the tests can book any day.
+  const base = serviceForm(f, { specialty: "Travel medicine", description: "", bufferAfterMin: "0", startGridMin: "30", minNoticeHours: "0", horizonDays: "400", ...overrides });
   for (const k of drop) delete base[k];
   return base;
 }

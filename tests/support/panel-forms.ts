@@ -18,7 +18,7 @@ const HOURS = JSON.stringify({
 export const locationForm = (name: string) => ({ name, addressLine1: "2 Test Street", addressLine2: "", city: "Test City", region: "", postalCode: "10001", country: "US", latitude: "40.8", longitude: "-73.9", phone: "", openingHours: HOURS });
 
 /** A bookable service with a fixed deposit, offered by the fixture's first doctor at its location. */
-export function serviceForm(f: PanelFixture, overrides: Record<string, string> = {}): Record<string, string> {
+export function serviceForm(f: Pick<PanelFixture, "doctorIds" | "locationId">, overrides: Record<string, string> = {}): Record<string, string> {
   return {
     name: "Travel vaccination consult",
     categoryId: "",
