@@ -10,7 +10,7 @@ import { MAX_CANCELLATION_WINDOW_HOURS } from "~/modules/clinic/branding";
 import { readCancellationPolicy, saveCancellationPolicy } from "~/modules/clinic/clinic-settings.server";
 import { displayPhone } from "~/modules/clinic/phone-display.server";
 import { answerFromError, done, refused } from "~/modules/clinic/setup-answers.server";
-import { readMessageSettings, readSmsCountries, saveMessageSettings, saveSmsCountries } from "~/modules/messaging/settings.server";
+import { MESSAGE_SETTINGS_LISTS, messageSettingsFromForm, readMessageSettings, readSmsCountries, saveMessageSettings, saveSmsCountries, type ReminderUnit } from "~/modules/messaging/settings.server";
 import { previewTemplate, sampleVariables } from "~/modules/messaging/template-samples";
 import { isMessageKind, MESSAGE_KINDS, SMS_MAX_LENGTH, EMAIL_MAX_LENGTH, TEMPLATE_VARIABLES, templateVariables, VARIABLE_DESCRIPTIONS, type MessageChannel, type MessageKind } from "~/modules/messaging/templates";
 import { listTemplates, resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
@@ -33,10 +33,8 @@ const KIND_WORDS: Record<MessageKind, string> = {
   clinic_suspended: "Clinic suspended",
 };
 
-const UNITS = { minutes: 1, hours: 60, days: 1440 } as const;
-type Unit = keyof typeof UNITS;
 
-function asOffset(min: number): { value: number; unit: Unit } {
+function asOffset(min: number): { value: number; unit: ReminderUnit } {
   if (min % 1440 === 0) return { value: min / 1440, unit: "days" };
   if (min % 60 === 0) return { value: min / 60, unit: "hours" };
   return { value: min, unit: "minutes" };
@@ -87,12 +85,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const asList = (value: FormDataEntryValue | FormDataEntryValue[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const { db, staff } = await requireStaff(request, context, "settings");
   // Read once; the reminder rows post their value and unit fields repeatedly, one pair per row.
-  const form = await readFormWithLists(request, ["offsetValue", "offsetUnit"]);
+  const form = await readFormWithLists(request, MESSAGE_SETTINGS_LISTS);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const by = {
     actor: { type: "staff" as const, id: staff.id },
@@ -105,7 +101,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const saved = await saveCancellationPolicy(
           db,
           {
-            hours: text("hours") as unknown as number,
+            hours: text("hours"),
             applyToServices: form.applyToServices === "on",
           },
           by
@@ -118,25 +114,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         );
       }
       case "reminders": {
-        const values = asList(form.offsetValue).map(String);
-        const units = asList(form.offsetUnit).map(String);
-        const offsets: number[] = [];
-        const errors: Record<string, string> = {};
-        values.forEach((v, i) => {
-          const n = Number(v);
-          const unit = units[i] as Unit;
-          if (v.trim() === "" || !Number.isFinite(n) || !(unit in UNITS)) errors[`reminderOffsetsMin.${i}`] = "Write a number and choose minutes, hours or days.";
-          else offsets.push(Math.round(n * UNITS[unit]));
-        });
-        if (Object.keys(errors).length) return refused(intent, "Some reminders need another look; nothing was saved.", errors);
-        const quiet =
-          form.quietHoursOff === "on"
-            ? { quietHoursStart: "", quietHoursEnd: "" }
-            : {
-                quietHoursStart: text("quietHoursStart"),
-                quietHoursEnd: text("quietHoursEnd"),
-              };
-        const saved = await saveMessageSettings(db, { ...quiet, reminderOffsetsMin: offsets }, by);
+        const saved = await saveMessageSettings(db, messageSettingsFromForm(form), by);
         return done(intent, saved.reminderOffsetsMin.length ? "Saved. Visits booked from now on get these reminders." : "Saved: no reminders will be sent for new bookings.");
       }
       case "sms-countries": {
@@ -274,7 +252,7 @@ function RemindersSection({ messages, timeZone, answer, busy }: { messages: Load
                   <label className="sr-only" htmlFor={`unit-${i}`}>
                     Reminder {i + 1}: unit
                   </label>
-                  <select id={`unit-${i}`} name="offsetUnit" className="field-input mt-0 min-h-11 w-32" value={o.unit} onChange={(e) => setOffsets((all) => all.map((x, j) => (j === i ? { ...x, unit: e.target.value as Unit } : x)))}>
+                  <select id={`unit-${i}`} name="offsetUnit" className="field-input mt-0 min-h-11 w-32" value={o.unit} onChange={(e) => setOffsets((all) => all.map((x, j) => (j === i ? { ...x, unit: e.target.value as ReminderUnit } : x)))}>
                     <option value="minutes">minutes</option>
                     <option value="hours">hours</option>
                     <option value="days">days</option>

@@ -385,6 +385,16 @@ describe("booking policy and reminders", () => {
       form: { intent: "reminders", offsetValue: ["2"], offsetUnit: ["hours"], quietHoursStart: "22:00", quietHoursEnd: "" },
     });
     expect(half.data.errors.quietHoursEnd).toMatch(/both ends/);
+    // A row with no number, or a unit the page does not offer, is refused at its own row.
+    const rows = await callPanel<{ message: string; errors: Record<string, string> }>(settingsPage, "/panel/settings", {
+      host: f.host,
+      cookie: f.cookies.owner,
+      form: { intent: "reminders", offsetValue: ["", "2", "3"], offsetUnit: ["hours", "weeks", "days"], quietHoursOff: "on" },
+    });
+    expect(rows.status).toBe(422);
+    expect(rows.data.message).toMatch(/nothing was saved/);
+    expect(Object.keys(rows.data.errors).sort()).toEqual(["reminderOffsetsMin.0", "reminderOffsetsMin.1"]);
+    expect(await readMessageSettings(db().forClinic(f.clinic.id))).toEqual({ quietHours: { startMin: 1320, endMin: 450 }, reminderOffsetsMin: [1440, 120, 30] });
     const audit = await db()
       .forClinic(f.clinic.id)
       .tx((tx) => tx.auditEvent.count({ where: { action: "settings.reminders_updated" } }));

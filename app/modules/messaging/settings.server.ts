@@ -31,6 +31,48 @@ export const messageSettingsSchema = z
     else if (start && start === end) ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Quiet hours must end at another time than they start." });
   });
 
+/** How the settings page writes a reminder's time before the visit. */
+export const REMINDER_UNITS = { minutes: 1, hours: 60, days: 1440 } as const;
+export type ReminderUnit = keyof typeof REMINDER_UNITS;
+
+/**
+ * The reminders form as posted: one value and one unit per reminder row (repeated fields), the
+ * quiet hours, and a box that switches them off. Read into `saveMessageSettings`' input; a row that
+ * is not a number of minutes, hours or days is refused at `reminderOffsetsMin.<row>`.
+ */
+const messageSettingsForm = z
+  .object({
+    offsetValue: z.array(z.string()).default([]),
+    offsetUnit: z.array(z.string()).default([]),
+    quietHoursOff: z.string().optional(),
+    quietHoursStart: z.string().default(""),
+    quietHoursEnd: z.string().default(""),
+  })
+  .transform((form, ctx) => {
+    const reminderOffsetsMin: number[] = [];
+    form.offsetValue.forEach((value, row) => {
+      const amount = Number(value);
+      const unit = form.offsetUnit[row];
+      if (value.trim() === "" || !Number.isFinite(amount) || unit === undefined || !Object.hasOwn(REMINDER_UNITS, unit)) {
+        ctx.addIssue({ code: "custom", path: ["reminderOffsetsMin", row], message: "Write a number and choose minutes, hours or days." });
+      } else {
+        reminderOffsetsMin.push(Math.round(amount * REMINDER_UNITS[unit as ReminderUnit]));
+      }
+    });
+    const off = form.quietHoursOff === "on";
+    return { quietHoursStart: off ? "" : form.quietHoursStart, quietHoursEnd: off ? "" : form.quietHoursEnd, reminderOffsetsMin };
+  });
+
+/** The reminders form's fields, read once (`readFormWithLists` with the two row fields as lists). */
+export function messageSettingsFromForm(form: Record<string, unknown>): z.input<typeof messageSettingsSchema> {
+  const parsed = messageSettingsForm.safeParse(form);
+  if (!parsed.success) throw new ValidationError("Some reminders need another look; nothing was saved.", fieldErrorsFromZod(parsed.error));
+  return parsed.data;
+}
+
+/** The reminders form's fields that repeat, one per row. */
+export const MESSAGE_SETTINGS_LISTS = ["offsetValue", "offsetUnit"] as const;
+
 export interface MessageSettings {
   quietHours: { startMin: number; endMin: number } | null;
   reminderOffsetsMin: number[];
