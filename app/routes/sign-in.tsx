@@ -115,12 +115,14 @@ export default function SignIn() {
   const errors = result?.errors ?? {};
   const hidden = redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null;
 
+  // Each step's card has its own key: without it React keeps the previous step's input elements,
+  // and the code just typed showed up in "First name".
   if (step.step === "name") {
     return (
-      <AuthCard title="What's your name?" intro="We'll use it on your appointments. You only need to tell us once.">
+      <AuthCard key="name" title="What's your name?" intro="We'll use it on your appointments. You only need to tell us once.">
         <Form method="post" className="space-y-4" noValidate>
           {hidden}
-          <Field label="First name" name="firstName" autoComplete="given-name" required maxLength={80} error={errors.firstName} defaultValue={result?.values?.firstName} />
+          <Field label="First name" name="firstName" autoComplete="given-name" required maxLength={80} autoFocus error={errors.firstName} defaultValue={result?.values?.firstName} />
           <Field label="Last name" name="lastName" autoComplete="family-name" required maxLength={80} error={errors.lastName} defaultValue={result?.values?.lastName} />
           <button type="submit" name="intent" value="save-name" className="btn-primary w-full" disabled={busy}>
             Continue
@@ -133,6 +135,7 @@ export default function SignIn() {
   if (step.step === "code") {
     return (
       <AuthCard
+        key="code"
         title="Enter your code"
         intro={
           <>
@@ -182,6 +185,7 @@ export default function SignIn() {
 
   return (
     <AuthCard
+      key="phone"
       title="Sign in"
       intro="Enter your mobile number and we'll text you a code. New here? Signing in creates your account."
       footer={

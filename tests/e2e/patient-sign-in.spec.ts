@@ -20,7 +20,11 @@ test("a new patient signs in on northside with the SMS code and is not signed in
   await page.getByLabel("6-digit code").fill(code!);
   await page.getByRole("button", { name: "Sign in" }).click();
 
-  // A new phone number is a new account: the name is asked once.
+  // A new phone number is a new account: the name is asked once, in empty fields (the code just
+  // typed is not carried into "First name").
+  await expect(page.getByLabel("First name")).toHaveValue("");
+  await expect(page.getByLabel("Last name")).toHaveValue("");
+  await expect(page.getByLabel("First name")).toBeFocused();
   await page.getByLabel("First name").fill("Ada");
   await page.getByLabel("Last name").fill("Byron");
   await page.getByRole("button", { name: "Continue" }).click();

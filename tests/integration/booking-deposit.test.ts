@@ -4,7 +4,7 @@
  * booking and saving the card for later.
  */
 import { afterAll, describe, expect, test } from "vitest";
-import { confirmBooking, holdTime, type BookingPayment } from "~/modules/booking-flow/flow.server";
+import { confirmBooking, confirmedVisit, holdTime, type BookingPayment } from "~/modules/booking-flow/flow.server";
 import { depositOf } from "~/modules/payments/deposits.server";
 import { createDemoProvider } from "~/modules/payments/demo-provider.server";
 import { testDb } from "../support/db";
@@ -78,6 +78,16 @@ describe("the card step", () => {
     expect(d).toMatchObject({ status: "authorized", amountMinor: 3_000, authorizedOffSession: false, card: { brand: "visa", last4: "4242" } });
     // A hold placed with the patient present lasts about 7 days: past the window.
     expect(d!.authorizationExpiresAt!.getTime()).toBeGreaterThan(d!.captureAt.getTime());
+  });
+
+  test("a visit booked inside the cancellation window: the receipt quotes no deadline that has already passed", async () => {
+    const f = await fixture();
+    const holdId = await hold(f, 3, "browser:late");
+    expect(await confirm(f, holdId, "browser:late", payment(f, { cardNumber: "4242424242424242" }))).toMatchObject({ ok: true });
+    const visit = await confirmedVisit(testDb().forClinic(f.clinic.id), { ...f.clinic, name: "Test Clinic" }, holdId, f.patientId, null);
+    expect(visit!.depositDetail!.text).not.toMatch(/Cancel before|released/);
+    expect(visit!.depositDetail!.text).toMatch(/\$30\.00 is reserved on Visa •••• 4242\. The time to cancel for free has passed/);
+    expect(visit!.cancellationPolicy).toMatch(/can no longer be cancelled or moved online/);
   });
 
   test("further out the card is saved and the deposit waits until 5 days before", async () => {

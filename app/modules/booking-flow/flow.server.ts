@@ -417,7 +417,7 @@ export async function confirmedVisit(
     appointment = await db.tx(async (tx) => {
       const found = await getAppointment(tx, clinic, appointmentId);
       if (found.patient?.id !== patientAccountId) return null;
-      depositFacts = await depositFactsOf(tx, clinic, found.id, { money: formatMoney, dateTime: formatDateTime });
+      depositFacts = await depositFactsOf(tx, clinic, found.id, { money: formatMoney, dateTime: formatDateTime }, now);
       await recordAudit(tx, {
         clinicId: clinic.id,
         actor: { type: "patient", id: patientAccountId },

@@ -127,7 +127,7 @@ export async function appointmentPage(
     const linked = linkedIds.length
       ? await tx.appointment.findMany({ where: { clinicId: clinic.id, id: { in: linkedIds }, patientAccountId }, select: { id: true, startsAt: true } })
       : [];
-    const deposit = await depositFactsOf(tx, clinic, a.id, { money: formatMoney, dateTime: formatDateTime });
+    const deposit = await depositFactsOf(tx, clinic, a.id, { money: formatMoney, dateTime: formatDateTime }, now);
     await recordAudit(tx, {
       clinicId: clinic.id,
       actor: { type: "patient", id: patientAccountId },

@@ -47,6 +47,8 @@ export interface DepositFacts {
   /** On the clinic's clock, already formatted. */
   authorizeAt: string;
   deadline: string;
+  /** The free-cancellation time is over (a visit booked inside the window starts this way). */
+  deadlinePassed: boolean;
   failureMessage: string | null;
 }
 
@@ -58,8 +60,10 @@ export function depositDetail(d: DepositFacts): { text: string; needsCard: boole
   const on = d.card ? ` on ${d.card}` : "";
   switch (d.status) {
     case "pending":
+      if (d.deadlinePassed) return { text: `Your card${d.card ? ` (${d.card})` : ""} is saved. The time to cancel for free has passed, so ${d.amount} will be charged on it; it counts towards the price of the visit.`, needsCard: false };
       return { text: `Your card${d.card ? ` (${d.card})` : ""} is saved. ${d.amount} will be reserved on it on ${d.authorizeAt}; nothing is charged unless you cancel after ${d.deadline} or miss the visit.`, needsCard: false };
     case "authorized":
+      if (d.deadlinePassed) return { text: `${d.amount} is reserved${on}. The time to cancel for free has passed, so it will be charged; it counts towards the price of the visit.`, needsCard: false };
       return { text: `${d.amount} is reserved${on}, not charged. Cancel before ${d.deadline} and it is released.`, needsCard: false };
     case "captured":
       return { text: `${d.amount} was charged${on}; it counts towards the price of the visit.`, needsCard: false };

@@ -518,7 +518,13 @@ export async function retryFailedDeposits(db: Db, provider: PaymentProvider, pat
 }
 
 /** The deposit of an appointment as the patient's pages word it, or null when there is none. */
-export async function depositFactsOf(tx: Tx, clinic: { id: string; timeZone: string }, appointmentId: string, format: { money: (minor: number, currency: string) => string; dateTime: (at: Date, timeZone: string) => string }) {
+export async function depositFactsOf(
+  tx: Tx,
+  clinic: { id: string; timeZone: string },
+  appointmentId: string,
+  format: { money: (minor: number, currency: string) => string; dateTime: (at: Date, timeZone: string) => string },
+  now: Date,
+) {
   const d = await depositOf(tx, clinic.id, appointmentId);
   if (!d) return null;
   return {
@@ -527,6 +533,7 @@ export async function depositFactsOf(tx: Tx, clinic: { id: string; timeZone: str
     card: d.card ? cardLabel(d.card) : null,
     authorizeAt: format.dateTime(d.authorizeAt, clinic.timeZone),
     deadline: format.dateTime(d.captureAt, clinic.timeZone),
+    deadlinePassed: d.captureAt.getTime() <= now.getTime(),
     failureMessage: d.failureMessage,
   };
 }
