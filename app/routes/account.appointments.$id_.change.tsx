@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { MonthCalendar } from "~/components/booking/month-calendar";
+import { HoldCountdown } from "~/components/booking/hold-countdown";
 import { Alert, StepHeader } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
@@ -110,9 +111,7 @@ export default function ChangeAppointment() {
     return (
       <>
         <StepHeader backHref={changeHref(visit.id, { doctor: view.doctor, day: view.day || undefined })} backLabel="Choose another time" title="Check the change">
-          <p className="mt-2 text-slate-700" data-testid="hold-minutes">
-            We are holding the new time for you for {r.minutesLeft} more {r.minutesLeft === 1 ? "minute" : "minutes"}.
-          </p>
+          <HoldCountdown secondsLeft={r.secondsLeft} what="the new time" againHref={changeHref(visit.id, { doctor: view.doctor, day: view.day || undefined })} />
         </StepHeader>
         <dl className="card px-4 py-1 sm:px-6" data-testid="change-review">
           <div className="hidden gap-4 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 sm:grid sm:grid-cols-[8rem_1fr_1fr]" aria-hidden="true">

@@ -4,6 +4,7 @@ import { CardAuthentication, type CardCheck } from "~/components/booking/card-au
 import { CardPicker } from "~/components/booking/card-picker";
 import { Alert, StepHeader } from "~/components/booking/step-header";
 import { VisitDetails } from "~/components/booking/visit-details";
+import { HoldCountdown } from "~/components/booking/hold-countdown";
 import { PersonFields, type PersonErrors, type PersonValues } from "~/components/family-fields";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
@@ -11,7 +12,7 @@ import { readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { formatTime } from "~/lib/format";
-import { confirmBooking, familyOf, reviewHold } from "~/modules/booking-flow/flow.server";
+import { confirmBooking, familyOf, holdGone, reviewHold, type HoldGone } from "~/modules/booking-flow/flow.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
 import { authenticationForm, finishAuthentication, stopAuthentication, type WaitingAuthentication } from "~/modules/booking-flow/card-authentication.server";
 import { cardChoice, cardForm, newPayNonce } from "~/modules/booking-flow/deposit-step.server";
@@ -37,6 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const heldBy = readHolder(request);
   const rootDb = getDb();
   const review = heldBy ? await reviewHold(db, clinic, holdId, heldBy) : null;
+  const gone: HoldGone | null = review ? null : heldBy ? await holdGone(db, holdId, heldBy) : { why: "unknown" };
   const viewer = await getViewer(request, context);
   const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
   const payment =
@@ -51,6 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     payNonce: newPayNonce(),
     clinicName: clinic.name,
     review,
+    gone,
     againHref: againHref(choice),
     signedIn: viewer.kind === "patient",
     family,
@@ -156,21 +159,43 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return data<ActionResult>({ message: answer.message, expired: answer.reason === "expired", visitFor: "self", note: note ?? "" }, { status: 409 });
 }
 
+/** Why the time is no longer held, in the words that are true for this browser. */
+function goneWords(gone: HoldGone | null): string {
+  switch (gone?.why) {
+    case "replaced":
+      return "You chose another time since, here or in another tab, so this one was let go: we hold one time for you at once.";
+    case "booked":
+      return "You have already booked this time, in another tab or window.";
+    case "expired":
+      return "We held this time for you for 10 minutes and the hold has run out, so the time was released.";
+    default:
+      return "We could not find the time you chose on this device. Please choose a time again.";
+  }
+}
+
 const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand";
 
 export default function ReviewBooking() {
-  const { review, againHref, signedIn, family, signInHref, chosen, payment, payNonce } = useLoaderData<typeof loader>();
+  const { review, gone, againHref, signedIn, family, signInHref, chosen, payment, payNonce } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
 
   if (!review || result?.expired) {
     return (
       <>
-        <StepHeader title="This time is no longer held" />
-        <Alert tone="error">{result?.message ?? "We held this time for you for a short while and the hold has run out, so the time was released."}</Alert>
-        <a href={againHref} className="btn-primary min-h-12 w-full text-base sm:w-auto" data-testid="fresh-times">
-          See the free times again
-        </a>
+        <StepHeader title={gone?.why === "booked" && !result ? "This time is already booked" : "This time is no longer held"} />
+        <Alert tone={gone?.why === "booked" && !result ? "info" : "error"}>
+          <span data-testid="hold-gone">{result?.message ?? goneWords(gone)}</span>
+        </Alert>
+        {gone?.why === "booked" && !result ? (
+          <a href={`/book/done/${gone.appointmentId}`} className="btn-primary min-h-12 w-full text-base sm:w-auto" data-testid="see-booking">
+            See your booking
+          </a>
+        ) : (
+          <a href={againHref} className="btn-primary min-h-12 w-full text-base sm:w-auto" data-testid="fresh-times">
+            See the free times again
+          </a>
+        )}
       </>
     );
   }
@@ -181,9 +206,7 @@ export default function ReviewBooking() {
   return (
     <>
       <StepHeader backHref={review.timesHref} backLabel="Choose another time" title="Check your booking">
-        <p className="mt-2 text-slate-700" data-testid="hold-minutes">
-          We are holding this time for you for {review.minutesLeft} more {review.minutesLeft === 1 ? "minute" : "minutes"}.
-        </p>
+        <HoldCountdown secondsLeft={review.secondsLeft} what="this time" againHref={againHref} />
       </StepHeader>
       {result?.message && !result.authenticate ? <Alert tone="error">{result.message}</Alert> : null}
       {result?.authenticate ? <CardAuthentication check={result.authenticate} holdId={review.holdId} publishableKey={payment?.stripe?.publishableKey ?? null} message={result.message || null} /> : null}

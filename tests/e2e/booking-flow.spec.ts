@@ -43,7 +43,7 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
   await chosen.click();
 
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
-  await expect(page.getByTestId("hold-minutes")).toContainText(/holding this time for you for (10|9) more minutes/);
+  await expect(page.getByTestId("hold-minutes")).toContainText(/holding this time for you for (10:00|9:[0-5]\d) more\./);
   await expect(page.getByTestId("cancellation-policy")).toContainText(/until \w+day \d+ \w+ \d{4}, \d{1,2}:\d{2} [AP]M E[SD]T/);
   await expect(page.getByTestId("visit-details")).toContainText("Fast for 8 hours");
   await expect(page.getByTestId("visit-details")).toContainText(locationName);

@@ -76,3 +76,40 @@ test("a hold that runs out while the patient signs in is explained, and fresh ti
   await page.goto(clinicUrl("northside", "/account"));
   await expect(page.getByTestId("no-appointments")).toBeVisible();
 });
+
+test("one time is held per browser: a choice in a second tab lets the first go and the first tab says so; a time booked in another tab says it is booked", async ({ browser, request }) => {
+  const context = await browser.newContext();
+  const [first, second] = [await context.newPage(), await context.newPage()];
+  const review = (page: Page) => page.getByRole("heading", { level: 1, name: "Check your booking" });
+
+  await openTimes(first, "Flu shot");
+  await first.getByTestId("time-option").nth(1).click();
+  await expect(review(first)).toBeVisible();
+  // The hold counts down live, from the server's own count.
+  const countdown = first.getByTestId("hold-countdown");
+  await expect(countdown).toHaveText(/^(10:00|9:[0-5]\d) more$/);
+  const shown = await countdown.textContent();
+  await expect(countdown).not.toHaveText(shown!);
+
+  await openTimes(second, "Flu shot");
+  await second.getByTestId("time-option").nth(2).click();
+  await expect(review(second)).toBeVisible();
+  const secondReview = second.url();
+
+  // The first tab's time was let go at the second choice; it does not claim the hold ran out.
+  await first.reload();
+  await expect(first.getByRole("heading", { level: 1, name: "This time is no longer held" })).toBeVisible();
+  await expect(first.getByTestId("hold-gone")).toContainText("You chose another time since");
+
+  await second.getByRole("link", { name: "Sign in with your phone" }).click();
+  await signInNewPatient(second, request, { first: "Tabitha", last: "Twotabs" });
+  await confirmBooking(second);
+  await expect(second.getByTestId("booking-done")).toHaveText("You're booked");
+
+  // The first tab, back on the second tab's review, is told the time is booked and shown it.
+  await first.goto(secondReview);
+  await expect(first.getByRole("heading", { level: 1, name: "This time is already booked" })).toBeVisible();
+  await first.getByTestId("see-booking").click();
+  await expect(first.getByTestId("booking-done")).toHaveText("You're booked");
+  await context.close();
+});

@@ -5,7 +5,7 @@
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Actor } from "~/lib/actor";
-import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
+import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Db } from "~/utils/db.server";
@@ -230,7 +230,8 @@ export interface HoldReview {
   requiresApproval: boolean;
   /** "You can cancel or move it online until …", with the deadline on the clinic's clock. */
   cancellationPolicy: string;
-  minutesLeft: number;
+  /** Seconds until the hold runs out, for the page's live countdown. */
+  secondsLeft: number;
   /** Back to the times of the held day, for a different choice. */
   timesHref: string;
 }
@@ -250,6 +251,29 @@ export function policyText(deadline: Date, windowMin: number, timeZone: string, 
 }
 
 /** The hold this browser placed, as the review step shows it; null once it expired or was released. */
+/**
+ * Why a time this browser chose is no longer held, so the page says what is true: it ran out, a
+ * newer choice (in this tab or another) let it go, or it was booked (in another tab).
+ */
+export type HoldGone = { why: "expired" } | { why: "replaced" } | { why: "booked"; appointmentId: string } | { why: "unknown" };
+
+export async function holdGone(db: ClinicDb, holdId: string, heldBy: string): Promise<HoldGone> {
+  const rows = await db.tx((tx) =>
+    tx.$queryRaw<{ status: string; reason: string | null }[]>`
+      SELECT a.status::text AS status,
+             (SELECT h.reason FROM appointment_status_history h
+               WHERE h.clinic_id = a.clinic_id AND h.appointment_id = a.id AND h.to_status = 'hold_released'
+               ORDER BY h.occurred_at DESC LIMIT 1) AS reason
+        FROM appointments a
+       WHERE a.clinic_id = ${db.clinicId}::uuid AND a.id = ${holdId}::uuid AND a.held_by = ${heldBy}`,
+  );
+  const row = rows[0];
+  if (!row) return { why: "unknown" };
+  if (row.status === "held" || row.status === "hold_expired") return { why: "expired" };
+  if (row.status === "hold_released") return row.reason === HOLD_REPLACED || row.reason === HOLD_RELEASED ? { why: "replaced" } : { why: "expired" };
+  return { why: "booked", appointmentId: holdId };
+}
+
 /** Which discount the held price includes, against the list price ("Early bird: 15% off $80.00"). */
 function discountNote(service: BookableService, start: Date, priceMinor: number, clinic: ClinicRef): string | null {
   const d = discountAtInstant(service.discounts, start, clinic.timeZone);
@@ -280,7 +304,7 @@ export async function reviewHold(db: ClinicDb, clinic: ClinicRef, holdId: string
     startsAt: hold.start,
     requiresApproval: service?.requiresApproval ?? false,
     cancellationPolicy: policyText(deadline, hold.cancellationWindowMin, clinic.timeZone, now),
-    minutesLeft: Math.max(1, Math.ceil((hold.holdExpiresAt.getTime() - now.getTime()) / 60_000)),
+    secondsLeft: Math.max(0, Math.floor((hold.holdExpiresAt.getTime() - now.getTime()) / 1000)),
     timesHref: bookHref({ service: hold.serviceId, location: hold.locationId, doctor: hold.practitionerId, day }),
   };
 }

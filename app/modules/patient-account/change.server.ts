@@ -42,7 +42,8 @@ export interface ChangeReview {
   duration: string;
   /** The new visit's policy and deadline (the window carries over from the booking). */
   newPolicy: string;
-  minutesLeft: number;
+  /** Seconds until the hold on the new time runs out, for the page's live countdown. */
+  secondsLeft: number;
 }
 
 export type ChangeView =
@@ -100,7 +101,7 @@ async function reviewChange(db: ClinicDb, clinic: AccountClinic, visit: Appointm
     newDoctor: doctorName(hold.practitionerId),
     duration: formatDuration(Math.round((hold.end.getTime() - hold.start.getTime()) / 60_000)),
     newPolicy: policyText(newDeadline, visit.cancellationWindowMin, clinic.timeZone, now),
-    minutesLeft: Math.max(1, Math.ceil((hold.holdExpiresAt.getTime() - now.getTime()) / 60_000)),
+    secondsLeft: Math.max(0, Math.floor((hold.holdExpiresAt.getTime() - now.getTime()) / 1000)),
   };
 }
 

@@ -398,6 +398,10 @@ export interface Hold {
   expiresAt: Date;
 }
 
+/** The history's reasons for a hold its holder let go (a newer choice, or on purpose). */
+export const HOLD_REPLACED = "a new time was chosen";
+export const HOLD_RELEASED = "released by its holder";
+
 /**
  * Holds a time for 10 minutes. A holder keeps one hold at a time: a new choice releases the
  * previous one, so someone clicking through times never blocks a whole afternoon.
@@ -407,7 +411,7 @@ export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, act
     UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
      WHERE clinic_id = ${clinic.id}::uuid AND status = 'held' AND held_by = ${req.heldBy}
     RETURNING id::text`;
-  for (const { id } of previous) await recordRelease(tx, clinic, id, actor, "a new time was chosen");
+  for (const { id } of previous) await recordRelease(tx, clinic, id, actor, HOLD_REPLACED);
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
   const price = quoteAt({ ...data.terms, currency: clinic.currency }, data.discounts, slot.start, clinic.timeZone);
@@ -457,7 +461,7 @@ export async function releaseHold(tx: Tx, clinic: ClinicRef, holdId: string, hel
     UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
      WHERE clinic_id = ${clinic.id}::uuid AND id = ${holdId}::uuid AND status = 'held' AND held_by = ${heldBy}
     RETURNING id::text`;
-  if (released[0]) await recordRelease(tx, clinic, holdId, actor, "released by its holder");
+  if (released[0]) await recordRelease(tx, clinic, holdId, actor, HOLD_RELEASED);
 }
 
 /** A released hold's history row and its hold.released event, in one statement. */
