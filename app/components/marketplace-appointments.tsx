@@ -41,14 +41,19 @@ function Card({ a }: { a: MarketplaceAppointmentCard }) {
             {a.payment}
           </span>
         </Fact>
-        {a.upcoming && a.canCancel ? (
+        {a.movedTo ? (
+          <Fact compact label="Moved to">
+            <span data-testid="appointment-moved-to">{a.movedTo}</span>
+          </Fact>
+        ) : null}
+        {a.list === "upcoming" && a.canCancel ? (
           <Fact compact label="Change online until">
             <span>{a.deadline}</span>
           </Fact>
         ) : null}
       </dl>
-      {a.upcoming && a.tooLate ? <p className="mt-3 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">{a.tooLate}</p> : null}
-      {a.manageUrl ? (
+      {a.list === "upcoming" && a.tooLate ? <p className="mt-3 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">{a.tooLate}</p> : null}
+      {a.list !== "upcoming" ? null : a.manageUrl ? (
         <a href={a.manageUrl} className="btn-secondary mt-4 min-h-12 w-full text-base sm:w-auto" data-testid="manage-at-clinic">
           Manage at {a.clinic.name}
           <span className="sr-only">: {a.serviceName} on {a.when}</span>
@@ -63,7 +68,7 @@ function Card({ a }: { a: MarketplaceAppointmentCard }) {
 }
 
 /** The marketplace account's appointments: every clinic's, each with a way to its own site. */
-export function MarketplaceAppointments({ upcoming, past }: { upcoming: MarketplaceAppointmentCard[]; past: MarketplaceAppointmentCard[] }) {
+export function MarketplaceAppointments({ upcoming, past, cancelled }: { upcoming: MarketplaceAppointmentCard[]; past: MarketplaceAppointmentCard[]; cancelled: MarketplaceAppointmentCard[] }) {
   return (
     <>
       <div className="mb-5 mt-3 flex flex-wrap items-end justify-between gap-3">
@@ -101,6 +106,18 @@ export function MarketplaceAppointments({ upcoming, past }: { upcoming: Marketpl
           </h2>
           <ul className="space-y-4" data-testid="past-appointments">
             {past.map((a) => (
+              <Card key={a.id} a={a} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {cancelled.length ? (
+        <section aria-labelledby="cancelled-heading" className="mt-8">
+          <h2 id="cancelled-heading" className="mb-3 text-lg font-semibold text-slate-900">
+            Cancelled and moved
+          </h2>
+          <ul className="space-y-4" data-testid="cancelled-appointments">
+            {cancelled.map((a) => (
               <Card key={a.id} a={a} />
             ))}
           </ul>

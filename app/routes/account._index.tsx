@@ -1,6 +1,6 @@
 import { Fact, toneStyle } from "~/components/account/fact";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { Alert } from "~/components/booking/step-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
@@ -8,9 +8,8 @@ import { MarketplaceAppointments } from "~/components/marketplace-appointments";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
-import { accountAppointments, cancelForm, cancelOwnAppointment, type AccountAppointment } from "~/modules/patient-account/appointments.server";
+import { accountAppointments, type AccountAppointment } from "~/modules/patient-account/appointments.server";
 import { getDb } from "~/utils/db.server";
-import { readForm } from "~/utils/forms.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const site = requireSite(request, context.site);
@@ -19,38 +18,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const { patient } = await requirePatient(request, context);
     const view = await marketplaceAppointments(getDb(), patient.id, auditContextFromRequest(request, context));
     const withLinks = (list: typeof view.upcoming) => list.map((a) => ({ ...a, manageUrl: a.clinic.online ? `${clinicSiteOrigin(a.clinic.slug)}/account` : null }));
-    return { where: "marketplace" as const, upcoming: withLinks(view.upcoming), past: withLinks(view.past) };
+    return { where: "marketplace" as const, upcoming: withLinks(view.upcoming), past: withLinks(view.past), cancelled: withLinks(view.cancelled) };
   }
   const { clinic, db } = requireClinicSite(context);
   const { patient } = await requirePatient(request, context);
   const view = await accountAppointments(db, clinic, patient.id, auditContextFromRequest(request, context));
-  // After a cancel the action redirects here, so a reload does not post again.
+  // After a cancel the confirm page redirects here, so a reload does not post again.
   const cancelledId = new URL(request.url).searchParams.get("cancelled");
-  const cancelled = cancelledId ? [...view.upcoming, ...view.past].find((a) => a.id === cancelledId && a.status === "Cancelled") : undefined;
+  const justCancelled = cancelledId ? view.cancelled.find((a) => a.id === cancelledId && a.status === "Cancelled") : undefined;
   return {
     where: "clinic" as const,
     clinicName: clinic.name,
     clinicPhone: clinic.contactPhone,
     ...view,
-    cancelled: cancelled ? { serviceName: cancelled.serviceName, when: cancelled.when } : null,
+    justCancelled: justCancelled ? { serviceName: justCancelled.serviceName, when: justCancelled.when, payment: justCancelled.payment } : null,
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.where === "clinic" ? `Your appointments · ${data.clinicName}` : "Your appointments" }];
 
-type ActionResult = { message: string };
-
-export async function action({ request, context }: ActionFunctionArgs) {
-  const { clinic, db } = requireClinicSite(context);
-  const { patient } = await requirePatient(request, context);
-  const form = cancelForm.safeParse(await readForm(request));
-  if (!form.success) return data<ActionResult>({ message: "We could not tell which appointment to cancel. Please try again." }, { status: 400 });
-  const answer = await cancelOwnAppointment(db, clinic, patient.id, form.data.appointmentId, auditContextFromRequest(request, context));
-  if (answer.ok) return redirect(`/account?cancelled=${answer.appointmentId}`);
-  return data<ActionResult>({ message: answer.message }, { status: 409 });
-}
-
-function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) {
+function AppointmentCard({ a }: { a: AccountAppointment }) {
   return (
     <li className="card px-4 py-4 sm:px-6" data-testid="account-appointment">
       <div className="flex flex-wrap items-start justify-between gap-2">
@@ -81,6 +68,11 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
             {a.payment}
           </span>
         </Fact>
+        {a.movedTo ? (
+          <Fact compact label="Moved to">
+            <span data-testid="appointment-moved-to">{a.movedTo}</span>
+          </Fact>
+        ) : null}
         {a.canCancel ? (
           <Fact compact label="Cancel online until">
             <span data-testid="appointment-deadline">{a.deadline}</span>
@@ -92,7 +84,7 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
           {a.tooLate}
         </p>
       ) : null}
-      {a.upcoming && (a.canCancel || a.tooLate) ? (
+      {a.list === "upcoming" && (a.canCancel || a.tooLate) ? (
         <div className="mt-4 flex flex-col gap-3 sm:flex-row">
           <a href={`/account/appointments/${a.id}`} className="btn-secondary min-h-12 text-base" data-testid="appointment-details">
             Details and printing
@@ -103,13 +95,14 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
             </a>
           ) : null}
           {a.canCancel ? (
-            <Form method="post" className="sm:ml-auto">
-              <input type="hidden" name="intent" value="cancel" />
-              <input type="hidden" name="appointmentId" value={a.id} />
-              <button type="submit" className="btn-secondary min-h-12 w-full text-base text-red-700" disabled={busy} aria-label={`Cancel ${a.serviceName} on ${a.when}`} data-testid="cancel-appointment">
-                Cancel
-              </button>
-            </Form>
+            <a
+              href={`/account/appointments/${a.id}/cancel`}
+              className="btn-secondary min-h-12 text-base text-red-700 sm:ml-auto"
+              aria-label={`Cancel ${a.serviceName} on ${a.when}`}
+              data-testid="cancel-appointment"
+            >
+              Cancel
+            </a>
           ) : null}
         </div>
       ) : null}
@@ -119,10 +112,8 @@ function AppointmentCard({ a, busy }: { a: AccountAppointment; busy: boolean }) 
 
 export default function Account() {
   const loaded = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as ActionResult | undefined;
-  const busy = useNavigation().state === "submitting";
-  if (loaded.where === "marketplace") return <MarketplaceAppointments upcoming={loaded.upcoming} past={loaded.past} />;
-  const { upcoming, past, cancelled } = loaded;
+  if (loaded.where === "marketplace") return <MarketplaceAppointments upcoming={loaded.upcoming} past={loaded.past} cancelled={loaded.cancelled} />;
+  const { upcoming, past, cancelled, justCancelled } = loaded;
   return (
     <>
           <div className="mb-5 mt-3 flex flex-wrap items-end justify-between gap-3">
@@ -131,11 +122,10 @@ export default function Account() {
               Book a visit
             </a>
           </div>
-          {result ? <Alert tone="error">{result.message}</Alert> : null}
-          {cancelled && !result ? (
+          {justCancelled ? (
             <Alert tone="info">
               <span data-testid="cancelled-message">
-                Your {cancelled.serviceName} on {cancelled.when} is cancelled. We will text you a confirmation.
+                Your {justCancelled.serviceName} on {justCancelled.when} is cancelled. {justCancelled.payment}. We will text you a confirmation.
               </span>
             </Alert>
           ) : null}
@@ -147,7 +137,7 @@ export default function Account() {
             {upcoming.length ? (
               <ul className="space-y-4" data-testid="upcoming-appointments">
                 {upcoming.map((a) => (
-                  <AppointmentCard key={a.id} a={a} busy={busy} />
+                  <AppointmentCard key={a.id} a={a} />
                 ))}
               </ul>
             ) : (
@@ -167,7 +157,20 @@ export default function Account() {
               </h2>
               <ul className="space-y-4" data-testid="past-appointments">
                 {past.map((a) => (
-                  <AppointmentCard key={a.id} a={a} busy={busy} />
+                  <AppointmentCard key={a.id} a={a} />
+                ))}
+              </ul>
+            </section>
+          ) : null}
+
+          {cancelled.length ? (
+            <section aria-labelledby="cancelled-heading" className="mt-8">
+              <h2 id="cancelled-heading" className="mb-3 text-lg font-semibold text-slate-900">
+                Cancelled and moved
+              </h2>
+              <ul className="space-y-4" data-testid="cancelled-appointments">
+                {cancelled.map((a) => (
+                  <AppointmentCard key={a.id} a={a} />
                 ))}
               </ul>
             </section>

@@ -107,11 +107,19 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   await expect(page.getByTestId("visit-details")).toContainText(`Moved from${when}`);
   await shot("6-moved");
 
-  // The list shows the new time as upcoming and the old one as moved.
+  // The list shows the new time as upcoming, and the old one only under "Cancelled and moved",
+  // pointing at the new time and holding no deposit of its own.
   await page.goto(clinicUrl("northside", "/account"));
   const upcoming = page.getByTestId("upcoming-appointments").getByTestId("account-appointment");
-  await expect(upcoming.filter({ hasText: newWhen }).getByTestId("appointment-status")).toHaveText("Confirmed");
-  await expect(upcoming.filter({ hasText: when }).getByTestId("appointment-status")).toHaveText("Moved to another time");
+  await expect(upcoming).toHaveCount(1);
+  await expect(upcoming.getByTestId("appointment-when")).toHaveText(newWhen);
+  await expect(upcoming.getByTestId("appointment-status")).toHaveText("Confirmed");
+  const old = page.getByTestId("cancelled-appointments").getByTestId("account-appointment");
+  await expect(old.getByTestId("appointment-when")).toHaveText(when);
+  await expect(old.getByTestId("appointment-status")).toHaveText("Moved to another time");
+  await expect(old.getByTestId("appointment-moved-to")).toHaveText(newWhen);
+  await expect(old.getByTestId("appointment-payment")).not.toContainText("reserved");
+  await shot("7-list");
 });
 
 test("a patient sends a flexible request and accepts the time the clinic proposes", async ({ page, request }, testInfo) => {

@@ -95,6 +95,9 @@ test("a patient books with a deposit on the demo provider, sees it held, cancels
   await page.goto(clinicUrl("northside", "/account"));
   const visit = page.getByTestId("upcoming-appointments").getByTestId("account-appointment");
   await visit.getByTestId("cancel-appointment").click();
+  // Before the patient says yes, the page says what happens to the deposit.
+  await expect(page.getByTestId("cancel-deposit")).toContainText(/The \$\d+\.\d{2} reserved on Visa •••• 4242 is released at once\. You are not charged\./);
+  await page.getByTestId("confirm-cancel").click();
   await expect(page.getByTestId("cancelled-message")).toBeVisible();
 
   await page.goto(clinicUrl("northside", `/account/appointments/${appointmentId}`));

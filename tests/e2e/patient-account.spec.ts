@@ -57,9 +57,24 @@ test("a new patient books on northside, sees the visit on /account and cancels i
   await expect(visit.getByTestId("appointment-details")).toHaveAttribute("href", /^\/account\/appointments\/[0-9a-f-]{36}$/);
   await shot("1-upcoming");
 
+  // "Cancel" asks first: nothing is cancelled until the patient says yes, and "Keep" keeps it.
   await visit.getByTestId("cancel-appointment").click();
+  await expect(page.getByRole("heading", { level: 1, name: "Cancel this visit?" })).toBeVisible();
+  await expect(page.getByTestId("cancel-visit")).toContainText(when);
+  await expect(page.getByTestId("cancel-deposit")).not.toBeEmpty();
+  await shot("2-cancel-confirm");
+  await page.getByTestId("keep-visit").click();
+  await expect(visit.getByTestId("appointment-status")).toHaveText(/Confirmed|Waiting for the clinic to confirm/);
+
+  await visit.getByTestId("cancel-appointment").click();
+  await page.getByLabel("My plans changed").check();
+  await page.getByLabel(/should know/).fill("Travelling that week.");
+  await page.getByTestId("confirm-cancel").click();
   await expect(page.getByTestId("cancelled-message")).toContainText(`Your ${serviceName} on ${when} is cancelled`);
-  await expect(visit.getByTestId("appointment-status")).toHaveText("Cancelled");
-  await expect(visit.getByTestId("cancel-appointment")).toHaveCount(0);
-  await shot("2-cancelled");
+  // Upcoming no longer lists it; it is under "Cancelled and moved".
+  await expect(page.getByTestId("no-appointments")).toBeVisible();
+  const cancelled = page.getByTestId("cancelled-appointments").getByTestId("account-appointment");
+  await expect(cancelled.getByTestId("appointment-status")).toHaveText("Cancelled");
+  await expect(cancelled.getByTestId("cancel-appointment")).toHaveCount(0);
+  await shot("3-cancelled");
 });

@@ -7,6 +7,7 @@ import { accountAppointments, cancelOwnAppointment, type AccountClinic } from "~
 import { formatDateTime } from "~/lib/format";
 import type { Actor } from "~/lib/actor";
 import { bookAppointment, getAppointment } from "~/modules/scheduling/booking.server";
+import { rescheduleAppointment } from "~/modules/scheduling/appointment-changes.server";
 import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
@@ -52,9 +53,36 @@ describe("the patient's appointments", () => {
     const after = await testDb()
       .forClinic(f.clinic.id)
       .tx((tx) => getAppointment(tx, f.clinic, mine.id));
-    expect(after).toMatchObject({ status: "cancelled", cancellation: { reason: "patient_request", by: `patient:${f.patientId}` } });
+    expect(after).toMatchObject({ status: "cancelled", cancellation: { reason: "patient_request", note: null, by: `patient:${f.patientId}` } });
+    // A cancelled visit leaves Upcoming for its own list.
     const view = await accountAppointments(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
-    expect(view.upcoming[0]).toMatchObject({ status: "Cancelled", canCancel: false, tooLate: null });
+    expect(view.upcoming).toEqual([]);
+    expect(view.cancelled[0]).toMatchObject({ id: mine.id, status: "Cancelled", canCancel: false, tooLate: null, list: "cancelled", payment: "Nothing to pay" });
+  });
+
+  test("the reason a patient gives is kept for the clinic: illness as its own kind, the words as the note", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const ill = await book(f, at(f, 5));
+    const busy = await book(f, at(f, 6));
+    const cancel = (id: string, why: Parameters<typeof cancelOwnAppointment>[5]) => cancelOwnAppointment(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, id, null, why);
+    expect(await cancel(ill.id, { reason: "ill" })).toMatchObject({ ok: true });
+    expect(await cancel(busy.id, { reason: "plans_changed", note: "Travelling that week." })).toMatchObject({ ok: true });
+    const read = (id: string) => testDb().forClinic(f.clinic.id).tx((tx) => getAppointment(tx, f.clinic, id));
+    expect((await read(ill.id)).cancellation).toMatchObject({ reason: "illness", note: "I'm ill" });
+    expect((await read(busy.id)).cancellation).toMatchObject({ reason: "patient_request", note: "My plans changed: Travelling that week." });
+  });
+
+  test("a moved visit is under cancelled and moved, with its new time, and not as if it held a deposit too", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const first = await book(f, at(f, 5));
+    const moved = await testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) => rescheduleAppointment(tx, f.clinic, { appointmentId: first.id, start: at(f, 6) }, staff));
+    const view = await accountAppointments(testDb().forClinic(f.clinic.id), clinicOf(f), f.patientId, null);
+    expect(view.upcoming.map((a) => a.id)).toEqual([moved.id]);
+    expect(view.past).toEqual([]);
+    expect(view.cancelled).toHaveLength(1);
+    expect(view.cancelled[0]).toMatchObject({ id: first.id, status: "Moved to another time", movedTo: formatDateTime(at(f, 6), f.clinic.timeZone), payment: "Nothing to pay for this time", canCancel: false });
   });
 
   test("inside the 48-hour window it is too late: the answer names the local deadline and the phone number", async () => {

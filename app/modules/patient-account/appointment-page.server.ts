@@ -16,7 +16,7 @@ import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";
 import { tooLateText } from "./appointments.server";
-import { depositDetail, paymentWords, statusWords } from "./wording";
+import { cancelOutcome, depositDetail, paymentWords, statusWords } from "./wording";
 import { depositFactsOf } from "~/modules/payments/deposits.server";
 import { statusIs } from "~/lib/appointment-status";
 
@@ -44,6 +44,8 @@ export interface AppointmentPage {
   payment: string;
   /** What is on the card and what happens next; `needsCard` links to the cards page. */
   depositDetail: { text: string; needsCard: boolean } | null;
+  /** What cancelling now does to the deposit, for the confirm page. */
+  cancelOutcome: string;
   preparationNotes: string | null;
   /** The policy with the actual deadline, in plain words. */
   cancellationPolicy: string;
@@ -164,6 +166,7 @@ export async function appointmentPage(
     deposit: a.depositMinor > 0 ? formatMoney(a.depositMinor, a.currency) : null,
     payment: paymentWords(a.paymentStatus, a.depositMinor > 0),
     depositDetail: deposit ? depositDetail(deposit) : null,
+    cancelOutcome: cancelOutcome(deposit, a.depositMinor > 0),
     preparationNotes: service?.preparationNotes ?? null,
     cancellationPolicy: policy,
     ...changeState(a, clinic, now),

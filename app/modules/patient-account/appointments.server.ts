@@ -46,14 +46,43 @@ export interface AccountAppointment {
   canCancel: boolean;
   /** Active but past the deadline: the page explains and gives the phone number. */
   tooLate: string | null;
-  upcoming: boolean;
+  /** Which list the visit belongs in: still to come, over, or cancelled or moved away. */
+  list: AccountList;
+  /** A moved visit: when its new time is, on the clinic's clock. */
+  movedTo: string | null;
   /** ISO instant, for ordering visits from several clinics. */
   startsAt: string;
 }
 
+export type AccountList = "upcoming" | "past" | "cancelled";
+
 export interface AccountView {
   upcoming: AccountAppointment[];
   past: AccountAppointment[];
+  /** Cancelled, declined and moved visits, newest first. */
+  cancelled: AccountAppointment[];
+}
+
+/**
+ * Upcoming is a visit still on (booked, waiting for the clinic, or under way) that has not ended;
+ * cancelled holds the cancelled, declined and moved ones; past the rest (done, missed, or ended
+ * without the desk closing it).
+ */
+export function accountListOf(status: string, end: Date, now: Date): AccountList {
+  if (status === "cancelled" || status === "declined" || status === "rescheduled") return "cancelled";
+  return statusIs(status, "open") && end.getTime() > now.getTime() ? "upcoming" : "past";
+}
+
+/** The payment line: a moved visit's deposit went with it, a cancelled one's hold is let go. */
+function paymentLine(a: AppointmentRecord): string {
+  const hasDeposit = a.depositMinor > 0;
+  if (a.status === "rescheduled") return hasDeposit ? "The deposit moved with the visit to its new time" : "Nothing to pay for this time";
+  if (a.status === "cancelled" || a.status === "declined") {
+    if (!hasDeposit) return "Nothing to pay";
+    if (a.paymentStatus === "authorized") return "The deposit reserved on your card is being released; nothing is charged";
+    if (a.paymentStatus === "card_saved" || a.paymentStatus === "none") return "Nothing charged";
+  }
+  return paymentWords(a.paymentStatus, hasDeposit);
 }
 
 export function tooLateText(clinic: AccountClinic, deadline: Date, windowMin: number): string {
@@ -61,7 +90,12 @@ export function tooLateText(clinic: AccountClinic, deadline: Date, windowMin: nu
   return `It is too late to cancel this visit online: that was possible until ${formatDateTime(deadline, clinic.timeZone)} (${windowWords(windowMin)} before it starts). ${call}`;
 }
 
-function shown(a: AppointmentRecord, clinic: AccountClinic, names: { doctors: Map<string, string>; locations: Map<string, { name: string; address: string }> }, now: Date): AccountAppointment {
+function shown(
+  a: AppointmentRecord,
+  clinic: AccountClinic,
+  names: { doctors: Map<string, string>; locations: Map<string, { name: string; address: string }>; starts: Map<string, Date> },
+  now: Date,
+): AccountAppointment {
   const active = statusIs(a.status, "changeable");
   const open = active && patientMayChange(a.start, a.cancellationWindowMin, now);
   const person = a.dependent ?? a.patient;
@@ -78,11 +112,12 @@ function shown(a: AppointmentRecord, clinic: AccountClinic, names: { doctors: Ma
     statusTone: tone,
     price: formatMoney(a.priceMinor, a.currency),
     deposit: a.depositMinor > 0 ? formatMoney(a.depositMinor, a.currency) : null,
-    payment: paymentWords(a.paymentStatus, a.depositMinor > 0),
+    payment: paymentLine(a),
     deadline: formatDateTime(a.cancellationDeadline, clinic.timeZone),
     canCancel: open,
     tooLate: active && !open ? tooLateText(clinic, a.cancellationDeadline, a.cancellationWindowMin) : null,
-    upcoming: a.end.getTime() > now.getTime(),
+    list: accountListOf(a.status, a.end, now),
+    movedTo: a.rescheduledToId && names.starts.has(a.rescheduledToId) ? formatDateTime(names.starts.get(a.rescheduledToId)!, clinic.timeZone) : null,
     startsAt: a.start.toISOString(),
   };
 }
@@ -122,18 +157,37 @@ export async function accountAppointments(
   const names = {
     doctors: new Map(catalog.doctors.map((d) => [d.id, d.name])),
     locations: new Map(catalog.locations.map((l) => [l.id, { name: l.name, address: l.address }])),
+    starts: new Map(records.map((r) => [r.id, r.start])),
   };
   const all = records.map((r) => shown(r, clinic, names, now));
   return {
-    upcoming: all.filter((a) => a.upcoming),
-    past: all.filter((a) => !a.upcoming).reverse().slice(0, PAST_SHOWN),
+    upcoming: all.filter((a) => a.list === "upcoming"),
+    past: all.filter((a) => a.list === "past").reverse().slice(0, PAST_SHOWN),
+    cancelled: all.filter((a) => a.list === "cancelled").reverse().slice(0, PAST_SHOWN),
   };
 }
 
+/** Why a patient cancels, as the confirm page offers it (optional); illness is kept apart for the reports. */
+export const CANCEL_REASONS = {
+  plans_changed: "My plans changed",
+  feel_better: "I feel better or no longer need it",
+  ill: "I'm ill",
+  elsewhere: "I found another time or clinic",
+  other: "Something else",
+} as const;
+export type CancelReason = keyof typeof CANCEL_REASONS;
+
 export const cancelForm = z.object({
-  intent: z.literal("cancel"),
   appointmentId: z.uuid(),
+  reason: z.enum(Object.keys(CANCEL_REASONS) as [CancelReason, ...CancelReason[]]).optional(),
+  note: z.string().trim().max(300, "Keep it under 300 characters.").optional(),
 });
+
+/** The reason as the clinic's records keep it: the kind for the reports, the words as the note. */
+function recordedReason(why: { reason?: CancelReason; note?: string }): { reason: "patient_request" | "illness"; note: string | null } {
+  const words = [why.reason ? CANCEL_REASONS[why.reason] : null, why.note || null].filter(Boolean).join(": ");
+  return { reason: why.reason === "ill" ? "illness" : "patient_request", note: words || null };
+}
 
 export type CancelAnswer = { ok: true; appointmentId: string } | { ok: false; message: string };
 
@@ -142,7 +196,15 @@ export type CancelAnswer = { ok: true; appointmentId: string } | { ok: false; me
  * the deadline in the clinic's words and its phone number; the booking core checks it again under
  * the row lock, which decides a race at the deadline.
  */
-export async function cancelOwnAppointment(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, appointmentId: string, audit: AuditRequestContext | null, now = new Date()): Promise<CancelAnswer> {
+export async function cancelOwnAppointment(
+  db: ClinicDb,
+  clinic: AccountClinic,
+  patientAccountId: string,
+  appointmentId: string,
+  audit: AuditRequestContext | null,
+  why: { reason?: CancelReason; note?: string } = {},
+  now = new Date(),
+): Promise<CancelAnswer> {
   const actor: Actor = { type: "patient", id: patientAccountId, request: audit };
   const missing = { ok: false, message: "We could not find this appointment among yours." } as const;
   try {
@@ -153,7 +215,8 @@ export async function cancelOwnAppointment(db: ClinicDb, clinic: AccountClinic, 
       if (!patientMayChange(appointment.start, appointment.cancellationWindowMin, now)) {
         return { ok: false, message: tooLateText(clinic, appointment.cancellationDeadline, appointment.cancellationWindowMin) };
       }
-      await cancelAppointment(tx, clinic, { appointmentId, reason: "patient_request" }, actor, now);
+      const recorded = recordedReason(why);
+      await cancelAppointment(tx, clinic, { appointmentId, reason: recorded.reason, note: recorded.note }, actor, now);
       return { ok: true, appointmentId };
     });
     // Cancelled in time: the hold on the card is let go now, so the account already says so.

@@ -31,6 +31,7 @@ export interface MarketplaceAppointment extends AccountAppointment {
 export interface MarketplaceAccountView {
   upcoming: MarketplaceAppointment[];
   past: MarketplaceAppointment[];
+  cancelled: MarketplaceAppointment[];
 }
 
 const PAST_SHOWN = 30;
@@ -46,14 +47,18 @@ export async function marketplaceAppointments(db: Db, patientAccountId: string, 
       if (!clinic) return [];
       const view = await accountAppointments(scoped, { ...clinic, contactPhone: clinic.contactPhone }, patientAccountId, audit, now);
       const about = { id: clinic.id, slug: clinic.slug, name: clinic.name, timeZone: clinic.timeZone, phone: clinic.contactPhone, online: clinic.status !== "suspended" };
-      return [...view.upcoming, ...view.past].map((a): MarketplaceAppointment => ({ ...a, clinic: about }));
+      return [...view.upcoming, ...view.past, ...view.cancelled].map((a): MarketplaceAppointment => ({ ...a, clinic: about }));
     }),
   );
   const all = perClinic.flat();
   return {
-    upcoming: all.filter((a) => a.upcoming).sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
+    upcoming: all.filter((a) => a.list === "upcoming").sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
     past: all
-      .filter((a) => !a.upcoming)
+      .filter((a) => a.list === "past")
+      .sort((a, b) => b.startsAt.localeCompare(a.startsAt))
+      .slice(0, PAST_SHOWN),
+    cancelled: all
+      .filter((a) => a.list === "cancelled")
       .sort((a, b) => b.startsAt.localeCompare(a.startsAt))
       .slice(0, PAST_SHOWN),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { depositDetail, type DepositFacts } from "./wording";
+import { cancelOutcome, depositDetail, type DepositFacts } from "./wording";
 
 const facts = (over: Partial<DepositFacts>): DepositFacts => ({
   status: "authorized",
@@ -25,5 +25,14 @@ describe("the deposit in a patient's words", () => {
       expect(text).toMatch(/time to cancel for free has passed, so (it|\$25\.00) will be charged/);
       expect(text).toMatch(/counts towards the price of the visit/);
     }
+  });
+});
+
+describe("what cancelling does to the deposit, said before the patient confirms", () => {
+  it("names the amount and the card that is let go, or says there is nothing to pay", () => {
+    expect(cancelOutcome(facts({}), true)).toBe("The $25.00 reserved on Visa •••• 4242 is released at once. You are not charged.");
+    expect(cancelOutcome(facts({ status: "pending" }), true)).toBe("Nothing has been reserved on your card yet, and the $25.00 deposit will not be.");
+    expect(cancelOutcome(null, false)).toBe("There is no deposit on this visit, so cancelling costs nothing.");
+    expect(cancelOutcome(null, true)).toBe("Nothing has been charged for this visit, and nothing will be.");
   });
 });

@@ -79,3 +79,19 @@ export function depositDetail(d: DepositFacts): { text: string; needsCard: boole
       return { text: d.status, needsCard: false };
   }
 }
+
+/**
+ * What cancelling now does to the deposit, said before the patient confirms. Only asked while the
+ * visit can still be cancelled online, so in time: nothing is charged.
+ */
+export function cancelOutcome(d: DepositFacts | null, hasDeposit: boolean): string {
+  if (!hasDeposit) return "There is no deposit on this visit, so cancelling costs nothing.";
+  switch (d?.status) {
+    case "authorized":
+      return `The ${d.amount} reserved${d.card ? ` on ${d.card}` : ""} is released at once. You are not charged.`;
+    case "pending":
+      return `Nothing has been reserved on your card yet, and the ${d.amount} deposit will not be.`;
+    default:
+      return "Nothing has been charged for this visit, and nothing will be.";
+  }
+}
