@@ -7,7 +7,7 @@ export function AuthCard({ title, intro, children, footer }: { title: string; in
   const data = useRootData();
   const clinic = data?.site.kind === "clinic" ? data.site.clinic : null;
   return (
-    <main className="flex min-h-screen flex-col items-center bg-brand-soft px-4 py-10 sm:justify-center sm:py-16">
+    <main id="main" className="flex min-h-screen flex-col items-center bg-brand-soft px-4 py-10 sm:justify-center sm:py-16">
       <Link to="/" className="mb-6 flex items-center gap-3 rounded-lg" aria-label={clinic ? `${clinic.name} home` : "Medslot home"}>
         {/* The demo logos are wordmarks: the logo stands in for the name, which stays for screen readers. */}
         {clinic?.logoUrl ? (

@@ -7,6 +7,7 @@ import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server"
 import { MarketplaceAppointments } from "~/components/marketplace-appointments";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { clinicSiteOrigin } from "~/utils/public-urls.server";
+import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
 import { accountAppointments, type AccountAppointment } from "~/modules/patient-account/appointments.server";
 import { getDb } from "~/utils/db.server";
@@ -29,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     where: "clinic" as const,
     clinicName: clinic.name,
-    clinicPhone: clinic.contactPhone,
+    phone: clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null,
     ...view,
     justCancelled: justCancelled ? { serviceName: justCancelled.serviceName, when: justCancelled.when, payment: justCancelled.payment } : null,
   };
@@ -37,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.where === "clinic" ? `Your appointments · ${data.clinicName}` : "Your appointments" }];
 
-function AppointmentCard({ a }: { a: AccountAppointment }) {
+function AppointmentCard({ a, phone }: { a: AccountAppointment; phone: { display: string; href: string } | null }) {
   return (
     <li className="card px-4 py-4 sm:px-6" data-testid="account-appointment">
       <div className="flex flex-wrap items-start justify-between gap-2">
@@ -80,9 +81,14 @@ function AppointmentCard({ a }: { a: AccountAppointment }) {
         ) : null}
       </dl>
       {a.tooLate ? (
-        <p className="mt-3 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="too-late">
-          {a.tooLate}
-        </p>
+        <div className="mt-3 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="too-late">
+          <p>{a.tooLate}</p>
+          {phone ? (
+            <a href={phone.href} className="btn-secondary mt-2 min-h-12 text-base" data-testid="clinic-phone">
+              Call {phone.display}
+            </a>
+          ) : null}
+        </div>
       ) : null}
       {a.list === "upcoming" && (a.canCancel || a.tooLate) ? (
         <div className="mt-4 flex flex-col gap-3 sm:flex-row">
@@ -113,7 +119,7 @@ function AppointmentCard({ a }: { a: AccountAppointment }) {
 export default function Account() {
   const loaded = useLoaderData<typeof loader>();
   if (loaded.where === "marketplace") return <MarketplaceAppointments upcoming={loaded.upcoming} past={loaded.past} cancelled={loaded.cancelled} />;
-  const { upcoming, past, cancelled, justCancelled } = loaded;
+  const { upcoming, past, cancelled, justCancelled, phone } = loaded;
   return (
     <>
           <div className="mb-5 mt-3 flex flex-wrap items-end justify-between gap-3">
@@ -137,7 +143,7 @@ export default function Account() {
             {upcoming.length ? (
               <ul className="space-y-4" data-testid="upcoming-appointments">
                 {upcoming.map((a) => (
-                  <AppointmentCard key={a.id} a={a} />
+                  <AppointmentCard key={a.id} a={a} phone={phone} />
                 ))}
               </ul>
             ) : (
@@ -157,7 +163,7 @@ export default function Account() {
               </h2>
               <ul className="space-y-4" data-testid="past-appointments">
                 {past.map((a) => (
-                  <AppointmentCard key={a.id} a={a} />
+                  <AppointmentCard key={a.id} a={a} phone={phone} />
                 ))}
               </ul>
             </section>
@@ -170,7 +176,7 @@ export default function Account() {
               </h2>
               <ul className="space-y-4" data-testid="cancelled-appointments">
                 {cancelled.map((a) => (
-                  <AppointmentCard key={a.id} a={a} />
+                  <AppointmentCard key={a.id} a={a} phone={phone} />
                 ))}
               </ul>
             </section>

@@ -5,6 +5,7 @@ import { VisitDetails } from "~/components/booking/visit-details";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
+import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { CheckInCardView } from "~/components/queue/check-in-card";
 import { checkInCard } from "~/modules/queue/check-in-card.server";
 
@@ -15,13 +16,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!visit) throw notFound();
   // The calendar entry is built again by the download route; the page needs only what it shows.
   const { calendar: _calendar, ...shown } = visit;
-  return { clinicName: clinic.name, visit: shown, checkIn: await checkInCard(db, clinic, visit.id) };
+  const phone = clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null;
+  return { clinicName: clinic.name, phone, visit: shown, checkIn: await checkInCard(db, clinic, visit.id) };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Booked · ${data.clinicName}` : "Booked" }];
 
 export default function BookingDone() {
-  const { clinicName, visit, checkIn } = useLoaderData<typeof loader>();
+  const { clinicName, phone, visit, checkIn } = useLoaderData<typeof loader>();
   const requested = visit.status === "requested";
   return (
     <>
@@ -34,7 +36,7 @@ export default function BookingDone() {
           {requested ? "The clinic confirms this kind of visit itself; we will text you when it does." : `We look forward to seeing you at ${clinicName}. We will text you a reminder.`}
         </p>
       </div>
-      <VisitDetails visit={visit} patientName={visit.patientName || undefined} />
+      <VisitDetails visit={visit} patientName={visit.patientName || undefined} phone={phone} />
       {visit.depositDetail ? (
         <p className="mt-4 rounded-xl bg-slate-50 px-4 py-3 text-sm text-slate-800 ring-1 ring-slate-200" data-testid="deposit-detail">
           <span className="font-semibold">Deposit: </span>

@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { CardAuthentication, type CardCheck } from "~/components/booking/card-authentication";
 import { CardPicker } from "~/components/booking/card-picker";
 import { Alert, StepHeader } from "~/components/booking/step-header";
@@ -12,6 +13,7 @@ import { readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { formatTime } from "~/lib/format";
+import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { confirmBooking, familyOf, holdGone, reviewHold, type HoldGone } from "~/modules/booking-flow/flow.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
 import { authenticationForm, finishAuthentication, stopAuthentication, type WaitingAuthentication } from "~/modules/booking-flow/card-authentication.server";
@@ -52,6 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     payment,
     payNonce: newPayNonce(),
     clinicName: clinic.name,
+    phone: clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null,
     review,
     gone,
     againHref: againHref(choice),
@@ -176,9 +179,14 @@ function goneWords(gone: HoldGone | null): string {
 const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand";
 
 export default function ReviewBooking() {
-  const { review, gone, againHref, signedIn, family, signInHref, chosen, payment, payNonce } = useLoaderData<typeof loader>();
+  const { review, gone, phone, againHref, signedIn, family, signInHref, chosen, payment, payNonce } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
+  const errorRef = useRef<HTMLDivElement>(null);
+  // A refused confirm moves focus to what went wrong, so it is seen (and read out) at once.
+  useEffect(() => {
+    if (result?.message && !result.authenticate) errorRef.current?.focus();
+  }, [result]);
 
   if (!review || result?.expired) {
     return (
@@ -208,14 +216,18 @@ export default function ReviewBooking() {
       <StepHeader backHref={review.timesHref} backLabel="Choose another time" title="Check your booking">
         <HoldCountdown secondsLeft={review.secondsLeft} what="this time" againHref={againHref} />
       </StepHeader>
-      {result?.message && !result.authenticate ? <Alert tone="error">{result.message}</Alert> : null}
+      {result?.message && !result.authenticate ? (
+        <div ref={errorRef} tabIndex={-1} className="outline-none" data-testid="confirm-error">
+          <Alert tone="error">{result.message}</Alert>
+        </div>
+      ) : null}
       {result?.authenticate ? <CardAuthentication check={result.authenticate} holdId={review.holdId} publishableKey={payment?.stripe?.publishableKey ?? null} message={result.message || null} /> : null}
       {chosen && !result ? (
         <Alert tone="info">
           <span data-testid="dependent-added">{chosen.name} is now in your family and chosen below. Check the details and confirm.</span>
         </Alert>
       ) : null}
-      <VisitDetails visit={review} />
+      <VisitDetails visit={review} phone={phone} />
       {review.requiresApproval ? <p className="mt-4 text-sm text-slate-700">The clinic confirms this kind of visit itself; we will text you when it does.</p> : null}
 
       {signedIn ? (

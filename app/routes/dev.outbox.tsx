@@ -35,7 +35,7 @@ function Linkified({ text }: { text: string }) {
 export default function DevOutbox() {
   const { to, messages } = useLoaderData<typeof loader>();
   return (
-    <main className="mx-auto w-full max-w-3xl px-4 py-8 sm:px-6">
+    <main id="main" className="mx-auto w-full max-w-3xl px-4 py-8 sm:px-6">
       <h1 className="text-2xl font-bold tracking-tight text-slate-900">Development outbox</h1>
       <p className="mt-1 text-sm text-slate-600">
         Text messages and emails kept here because no SMS or SMTP provider is configured. Newest first, from every site. This page does not exist in production.

@@ -39,7 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function PrintDayList() {
   const data = useLoaderData<typeof loader>();
   return (
-    <main className="mx-auto max-w-4xl bg-white p-6 text-slate-900 print:max-w-none print:p-0" data-testid="print-list">
+    <main id="main" className="mx-auto max-w-4xl bg-white p-6 text-slate-900 print:max-w-none print:p-0" data-testid="print-list">
       <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-300 pb-3">
         <div>
           <h1 className="text-2xl font-bold">

@@ -61,6 +61,8 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
   await expect(page).toHaveURL(/\/book\/done\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("booking-done")).toHaveText("You're booked");
   await expect(page.getByTestId("visit-details")).toContainText("Grace Hopper");
+  // The clinic's number, where the receipt says to call, is a link a phone can dial.
+  await expect(page.getByTestId("clinic-phone")).toHaveAttribute("href", /^tel:\+1\d{10}$/);
   await shot("8-done");
   // The printable page leaves out the site's header, footer and buttons.
   await page.emulateMedia({ media: "print" });

@@ -78,6 +78,8 @@ test("a patient books with a deposit on the demo provider, sees it held, cancels
   // A declined card is told plainly and the time stays held.
   await confirmBooking(page, { number: "4000 0000 0000 9995", expiry: "12/34", cvc: "123" });
   await expect(page.getByTestId("card-error").first()).toContainText("declined");
+  // Focus moves to what went wrong, so a phone user and a screen reader both meet it at once.
+  await expect(page.getByTestId("confirm-error")).toBeFocused();
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
   await shot("1-declined");
 

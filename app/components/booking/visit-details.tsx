@@ -24,7 +24,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** What the visit is, where, when and what it costs: the same list on the review and confirmation pages. */
-export function VisitDetails({ visit, patientName }: { visit: VisitFacts; patientName?: string }) {
+export function VisitDetails({ visit, patientName, phone }: { visit: VisitFacts; patientName?: string; phone?: { display: string; href: string } | null }) {
   return (
     <dl className="card px-4 py-1 sm:px-6 print:border-0 print:shadow-none" data-testid="visit-details">
       <Row label="Visit">{visit.serviceName}</Row>
@@ -54,6 +54,11 @@ export function VisitDetails({ visit, patientName }: { visit: VisitFacts; patien
       {visit.preparationNotes ? <Row label="Before you come">{visit.preparationNotes}</Row> : null}
       <Row label="Changing plans">
         <span data-testid="cancellation-policy">{visit.cancellationPolicy}</span>
+        {phone ? (
+          <a href={phone.href} className="mt-1 block font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4" data-testid="clinic-phone">
+            Call the clinic: {phone.display}
+          </a>
+        ) : null}
       </Row>
     </dl>
   );

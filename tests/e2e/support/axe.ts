@@ -19,4 +19,6 @@ export async function expectNoSeriousA11yViolations(page: Page, label: string) {
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")} — ${n.failureSummary?.split("\n").join(" ")}`).join("\n")}`);
   expect(report, `${label}: serious accessibility violations`).toEqual([]);
+  // Every page starts with "Skip to content" (root.tsx), which must lead somewhere.
+  expect(await page.locator("#main").count(), `${label}: the skip link's target (#main)`).toBe(1);
 }
