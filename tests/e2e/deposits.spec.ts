@@ -83,9 +83,17 @@ test("a patient books with a deposit on the demo provider, sees it held, cancels
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
   await shot("1-declined");
 
-  // The form asks for another card at once.
-  await expect(page.getByTestId("card-picker").getByLabel("Card number")).toBeVisible();
-  await confirmBooking(page);
+  // The form asks for another card at once. The expiry is typed as a phone's keypad allows, with
+  // no "/": it goes in by itself.
+  const picker2 = page.getByTestId("card-picker");
+  await expect(picker2.getByLabel("Card number")).toBeVisible();
+  await expect(picker2.getByLabel("Expiry (MM/YY)")).toHaveAttribute("autocomplete", "cc-exp");
+  await picker2.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await picker2.getByLabel("Expiry (MM/YY)").fill("");
+  await picker2.getByLabel("Expiry (MM/YY)").pressSequentially("1234");
+  await expect(picker2.getByLabel("Expiry (MM/YY)")).toHaveValue("12/34");
+  await picker2.getByLabel("Security code").fill("123");
+  await page.getByRole("button", { name: "Confirm booking" }).click();
   await expect(page.getByTestId("booking-done")).toBeVisible();
   await expect(page.getByTestId("deposit-detail")).toContainText(/\$\d+\.\d{2} is reserved on Visa •••• 4242, not charged/);
   await shot("2-receipt");

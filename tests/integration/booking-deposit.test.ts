@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import { confirmBooking, confirmedVisit, holdTime, type BookingPayment } from "~/modules/booking-flow/flow.server";
+import { listCards } from "~/modules/payments/cards.server";
 import { depositOf } from "~/modules/payments/deposits.server";
 import { createDemoProvider } from "~/modules/payments/demo-provider.server";
 import { testDb } from "../support/db";
@@ -88,6 +89,14 @@ describe("the card step", () => {
     expect(visit!.depositDetail!.text).not.toMatch(/Cancel before|released/);
     expect(visit!.depositDetail!.text).toMatch(/\$30\.00 is reserved on Visa •••• 4242\. The time to cancel for free has passed/);
     expect(visit!.cancellationPolicy).toMatch(/can no longer be cancelled or moved online/);
+  });
+
+  test("the expiry typed on a phone's keypad without a slash (1234) is read as 12/34", async () => {
+    const f = await fixture();
+    const holdId = await hold(f, 4 * 24, "browser:keypad");
+    expect(await confirm(f, holdId, "browser:keypad", payment(f, { cardNumber: "4242424242424242", cardExpiry: "1234" }))).toMatchObject({ ok: true });
+    const cards = await testDb().forPlatform().tx((tx) => listCards(tx, f.patientId, "demo"));
+    expect(cards).toEqual([expect.objectContaining({ last4: "4242", expMonth: 12, expYear: 2034 })]);
   });
 
   test("further out the card is saved and the deposit waits until 5 days before", async () => {

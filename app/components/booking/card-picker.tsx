@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { expiryAsTyped } from "~/lib/card-expiry";
 
 export interface CardPickerProps {
   demo: boolean;
@@ -79,6 +80,14 @@ export function NewCardFields({ demo, stripe, fieldError }: { demo: boolean; str
   return <p className="text-sm text-slate-700">Card payments are not available right now. Please call the clinic.</p>;
 }
 
+/** A phone's numeric keypad has no "/": it goes in after the month as the patient types. */
+function slashAsTyped(event: React.FormEvent<HTMLInputElement>) {
+  const input = event.currentTarget;
+  const deleting = (event.nativeEvent as InputEvent).inputType?.startsWith("delete") ?? false;
+  const next = expiryAsTyped(input.value, deleting);
+  if (next !== input.value) input.value = next;
+}
+
 function DemoCardFields({ fieldError }: { fieldError: (f: string) => string | null }) {
   const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement>, span = "sm:col-span-2") => {
     const error = fieldError(name);
@@ -99,7 +108,7 @@ function DemoCardFields({ fieldError }: { fieldError: (f: string) => string | nu
   return (
     <div className="grid gap-3 sm:grid-cols-4">
       {field("cardNumber", "Card number", { inputMode: "numeric", autoComplete: "cc-number", placeholder: "4242 4242 4242 4242", maxLength: 23 }, "sm:col-span-4")}
-      {field("cardExpiry", "Expiry (MM/YY)", { inputMode: "numeric", autoComplete: "cc-exp", placeholder: "12/29", maxLength: 7 })}
+      {field("cardExpiry", "Expiry (MM/YY)", { inputMode: "numeric", autoComplete: "cc-exp", placeholder: "MM/YY", maxLength: 7, onInput: slashAsTyped })}
       {field("cardCvc", "Security code", { inputMode: "numeric", autoComplete: "cc-csc", placeholder: "123", maxLength: 4 })}
     </div>
   );

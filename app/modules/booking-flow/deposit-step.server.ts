@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { readCardExpiry } from "~/lib/card-expiry";
 import { browserCardSetup, customerRefOf, findCard, listCards, saveCard, type CardToSave, type SavedCard } from "~/modules/payments/cards.server";
 import { authorizesAtBooking, bookingAuthorizationKey, recordDepositAtBooking, type OnSessionAuthorization } from "~/modules/payments/deposits.server";
 import { platformFeeFor } from "~/modules/pricing/price";
@@ -73,10 +74,9 @@ export class CardProblem extends Error {
 }
 
 function parseExpiry(text: string | undefined): { expMonth: number; expYear: number } {
-  const m = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(text ?? "");
-  if (!m) throw new CardProblem("Enter the expiry as MM/YY, for example 12/29.", "cardExpiry");
-  const year = Number(m[2]);
-  return { expMonth: Number(m[1]), expYear: year < 100 ? 2000 + year : year };
+  const expiry = readCardExpiry(text ?? "");
+  if (!expiry) throw new CardProblem("Enter the expiry as MM/YY, for example 12/29.", "cardExpiry");
+  return expiry;
 }
 
 /** The card the patient chose, saving a new one first. Card problems come back as CardProblem. */
