@@ -115,11 +115,13 @@ test("a patient books with a deposit on the demo provider, sees it held, cancels
   await expect(page.getByTestId("deposit-detail")).toContainText("was released. You were not charged.");
   await shot("3-released");
 
-  // The cards page lists both cards, the working one as default.
+  // The cards page lists only the card the bank accepted, as the default: the declined one was
+  // never kept.
   await page.goto(clinicUrl("northside", "/account/cards"));
-  await expect(page.getByTestId("saved-card")).toHaveCount(2);
+  await expect(page.getByTestId("saved-card")).toHaveCount(1);
   await expect(page.getByTestId("saved-card").first()).toContainText("Visa •••• 4242");
   await expect(page.getByTestId("saved-card").first()).toContainText("Default");
+  await expect(page.getByTestId("saved-cards")).not.toContainText("9995");
   await shot("4-cards");
   await expectNoSeriousA11yViolations(page, page.url());
 });

@@ -66,8 +66,21 @@ describe("the card step", () => {
     expect(await statusOf(f, holdId)).toMatchObject({ status: "held" });
     expect(await testDb().forClinic(f.clinic.id).tx((tx) => depositOf(tx, f.clinic.id, holdId))).toBeNull();
 
+    // The declined card is not kept on the account.
+    const cards = () => testDb().forPlatform().tx((tx) => listCards(tx, f.patientId, "demo"));
+    expect(await cards()).toEqual([]);
+
     const booked = await confirm(f, holdId, "browser:b", payment(f, { cardNumber: "4242424242424242" }));
     expect(booked).toEqual({ ok: true, appointmentId: holdId });
+    expect((await cards()).map((c) => [c.last4, c.isDefault])).toEqual([["4242", true]]);
+
+    // With a card on file, a new card that is declined leaves the account as it was, and a new
+    // card that is accepted becomes the default.
+    const second = await hold(f, 73, "browser:b");
+    expect(await confirm(f, second, "browser:b", payment(f, { cardNumber: "4000000000009995" }))).toMatchObject({ ok: false, reason: "card" });
+    expect((await cards()).map((c) => [c.last4, c.isDefault])).toEqual([["4242", true]]);
+    expect(await confirm(f, second, "browser:b", payment(f, { cardNumber: "5555555555554444" }))).toMatchObject({ ok: true });
+    expect((await cards()).map((c) => [c.last4, c.isDefault])).toEqual([["4444", true], ["4242", false]]);
   });
 
   test("within 5 days the deposit is held on the card at booking; 20% of $150.00 is $30.00", async () => {

@@ -79,8 +79,18 @@ function parseExpiry(text: string | undefined): { expMonth: number; expYear: num
   return expiry;
 }
 
-/** The card the patient chose, saving a new one first. Card problems come back as CardProblem. */
-export async function chosenCard(db: Db, provider: PaymentProvider, patient: { id: string; phone: string; email: string | null; name: string | null }, input: CardFormInput): Promise<SavedCard> {
+/**
+ * The card the patient chose, saving a new one first. Card problems come back as CardProblem.
+ * `makeDefault: false` saves a new card beside the default (it still becomes the default when it is
+ * the only one): booking makes it the default only once the bank has accepted it.
+ */
+export async function chosenCard(
+  db: Db,
+  provider: PaymentProvider,
+  patient: { id: string; phone: string; email: string | null; name: string | null },
+  input: CardFormInput,
+  opts: { makeDefault: boolean } = { makeDefault: true },
+): Promise<SavedCard> {
   if (input.card !== "new") {
     try {
       return await db.forPlatform().tx((tx) => findCard(tx, patient.id, input.card));
@@ -95,7 +105,7 @@ export async function chosenCard(db: Db, provider: PaymentProvider, patient: { i
     toSave = { demoCard: { number: input.cardNumber, ...parseExpiry(input.cardExpiry), cvc: input.cardCvc ?? "" } };
   }
   try {
-    return await saveCard(db, provider, patient, toSave, { makeDefault: true });
+    return await saveCard(db, provider, patient, toSave, { makeDefault: opts.makeDefault });
   } catch (error) {
     if (error instanceof ValidationError) {
       const path = error.errors[0]?.path;

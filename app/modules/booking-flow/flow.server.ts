@@ -23,6 +23,7 @@ import type { PaymentProvider } from "~/modules/payments/provider";
 import { depositFactsOf } from "~/modules/payments/deposits.server";
 import { depositDetail } from "~/modules/patient-account/wording";
 import { dropWaitingAuthentication, waitForAuthentication, type WaitingAuthentication } from "./card-authentication.server";
+import { makeDefaultCard, removeCard, type SavedCard } from "~/modules/payments/cards.server";
 import { authorizeAtBooking, CardProblem, chosenCard, heldVisitTerms, recordPlannedDeposit, undoAuthorization, type CardFormInput, type DepositPlan } from "./deposit-step.server";
 
 /** Patients book up to a year ahead at most; further months are not offered. */
@@ -358,6 +359,8 @@ export async function confirmBooking(
   const actor: Actor = { type: "patient", id: req.patientAccountId, request: audit };
   let plan: DepositPlan | null = null;
   let platformFeeBps = 0;
+  // A card typed on this page: kept on the account only once the bank has accepted it.
+  let newCard: SavedCard | null = null;
   try {
     const hold = await db.tx((tx) => findHold(tx, clinic, req.holdId, req.heldBy, now));
     if (!hold) return { ok: false, reason: "expired", message: EXPIRED_MESSAGE };
@@ -367,7 +370,8 @@ export async function confirmBooking(
       await dropWaitingAuthentication(db, payment.provider, clinic, hold.id, actor, now);
       const terms = await db.tx((tx) => heldVisitTerms(tx, clinic.id));
       platformFeeBps = terms.platform_fee_bps;
-      const card = await chosenCard(accounts, payment.provider, payment.patient, payment.form);
+      const card = await chosenCard(accounts, payment.provider, payment.patient, payment.form, { makeDefault: false });
+      if (payment.form.card === "new") newCard = card;
       plan = await authorizeAtBooking(
         accounts,
         payment.provider,
@@ -396,10 +400,15 @@ export async function confirmBooking(
       if (planned && payment) await recordPlannedDeposit(tx, clinic, payment.provider, confirmed, req.patientAccountId, planned, platformFeeBps, actor, now);
       return confirmed;
     });
+    if (newCard && payment && !newCard.isDefault) await makeDefaultCard(accounts, payment.provider, req.patientAccountId, newCard.id);
     return { ok: true, appointmentId: appointment.id };
   } catch (error) {
     if (plan && payment) await undoAuthorization(payment.provider, plan);
-    if (error instanceof CardProblem) return { ok: false, reason: "card", field: error.field, message: error.message };
+    if (error instanceof CardProblem) {
+      // A declined new card is not kept, so it is neither listed nor chosen for the next booking.
+      if (newCard && payment) await removeCard(accounts, payment.provider, req.patientAccountId, newCard.id);
+      return { ok: false, reason: "card", field: error.field, message: error.message };
+    }
     if (error instanceof HoldExpiredError) return { ok: false, reason: "expired", message: EXPIRED_MESSAGE };
     if (error instanceof ValidationError) return { ok: false, reason: "not-family", message: "Choose yourself or a family member on your account." };
     throw error;
