@@ -22,8 +22,9 @@ export function AccountLinks({ viewer, where }: { viewer: ViewerSummary; where: 
   }
   if (viewer.kind === "patient") {
     return (
-      <div className="flex items-center gap-3">
-        <span className="max-w-[10rem] truncate text-sm font-medium text-slate-800" data-testid="signed-in-as">
+      // min-w-0 lets a long name shrink to its ellipsis instead of pushing the header wider than a phone.
+      <div className="flex min-w-0 items-center gap-3">
+        <span className="min-w-0 max-w-[8rem] truncate text-sm font-medium text-slate-800 sm:max-w-[10rem]" data-testid="signed-in-as">
           <span className="sr-only">Signed in as </span>
           {viewer.name}
         </span>
@@ -38,7 +39,7 @@ export function AccountLinks({ viewer, where }: { viewer: ViewerSummary; where: 
   );
 }
 
-export function SignOut({ className = "btn-secondary px-3 py-2" }: { className?: string }) {
+export function SignOut({ className = "btn-secondary whitespace-nowrap px-3 py-2" }: { className?: string }) {
   return (
     <form method="post" action="/sign-out">
       <button type="submit" className={className}>
