@@ -4,7 +4,8 @@ import { MarketplaceHeader } from "~/components/marketplace-header";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer, safeRedirectPath } from "~/modules/auth/guards.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
-import { addFavorite, parseFavoriteForm, removeFavorite } from "~/modules/favorites/favorites.server";
+import { addFavorite, favoriteFormSchema, parseFavoriteForm, removeFavorite } from "~/modules/favorites/favorites.server";
+import { forgetPendingFavorite, keepPendingFavorite, PENDING_FAVORITE_PATH, readPendingFavorite } from "~/modules/favorites/pending-favorite.server";
 import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
 import { DomainError } from "~/utils/errors.server";
@@ -15,8 +16,22 @@ import { readForm } from "~/utils/forms.server";
  * was. A signed-out patient is sent to sign in and brought back to the page they were on.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireSite(request, context.site);
-  return redirect("/account/favorites");
+  const site = requireSite(request, context.site);
+  if (new URL(request.url).searchParams.get("pending") !== "1") return redirect("/account/favorites");
+  // Back from signing in after a heart was tapped signed out: save it now, then return.
+  const viewer = await getViewer(request, context);
+  if (viewer.kind !== "patient") return redirect(`/sign-in?redirectTo=${encodeURIComponent(PENDING_FAVORITE_PATH)}`);
+  const pending = readPendingFavorite(request);
+  const headers = { "Set-Cookie": forgetPendingFavorite(request) };
+  if (!pending) return redirect("/account/favorites", { headers });
+  try {
+    const where = { clinicId: site.kind === "clinic" ? site.clinic.id : null };
+    await addFavorite(getDb(), where, { patientAccountId: viewer.patient.id, ...pending.favorite }, auditContextFromRequest(request, context));
+  } catch (error) {
+    // Something no longer published: nothing to save, and the page says what is there.
+    if (!(error instanceof DomainError)) throw error;
+  }
+  return redirect(pending.back, { headers });
 }
 
 export const meta: MetaFunction = () => [{ title: "Favorites" }];
@@ -26,7 +41,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const raw = await readForm(request);
   const back = safeRedirectPath(typeof raw.redirectTo === "string" ? raw.redirectTo : null, "/account/favorites");
   const viewer = await getViewer(request, context);
-  if (viewer.kind !== "patient") return redirect(`/sign-in?redirectTo=${encodeURIComponent(back)}`);
+  if (viewer.kind !== "patient") {
+    // Keep a heart tapped signed out through sign-in (removing needs no keeping: nothing is saved yet).
+    const parsed = favoriteFormSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.intent !== "add") return redirect(`/sign-in?redirectTo=${encodeURIComponent(back)}`);
+    const { kind, clinicId, targetId } = parsed.data;
+    return redirect(`/sign-in?redirectTo=${encodeURIComponent(PENDING_FAVORITE_PATH)}`, { headers: { "Set-Cookie": keepPendingFavorite(request, { favorite: { kind, clinicId, targetId }, back }) } });
+  }
   try {
     const form = parseFavoriteForm(raw);
     const change = { patientAccountId: viewer.patient.id, kind: form.kind, clinicId: form.clinicId, targetId: form.targetId };
