@@ -14,7 +14,7 @@ import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { formatTime } from "~/lib/format";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
-import { confirmBooking, familyOf, holdGone, reviewHold, type HoldGone } from "~/modules/booking-flow/flow.server";
+import { confirmBooking, familyOf, holdGone, letGoOfHold, reviewHold, type HoldGone } from "~/modules/booking-flow/flow.server";
 import { addDependent, parseDependentForm } from "~/modules/patient-account/family.server";
 import { authenticationForm, finishAuthentication, stopAuthentication, type WaitingAuthentication } from "~/modules/booking-flow/card-authentication.server";
 import { cardChoice, cardForm, newPayNonce } from "~/modules/booking-flow/deposit-step.server";
@@ -102,8 +102,18 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { clinic, db } = requireClinicSite(context);
-  const { patient } = await requirePatient(request, context);
   const raw = await readForm(request);
+  if (raw.intent === "another-time") {
+    // Signed in or not: the held time goes back to everyone now, and the times come back with the
+    // same choice ("Any doctor" stays any doctor).
+    const heldBy = readHolder(request);
+    const viewer = await getViewer(request, context);
+    if (heldBy && typeof raw.hold === "string" && UUID.test(raw.hold)) {
+      await letGoOfHold(db, clinic, raw.hold, heldBy, { type: "patient", id: viewer.kind === "patient" ? viewer.patient.id : null });
+    }
+    return redirect(againHref(parseChoice(new URL(request.url).searchParams)));
+  }
+  const { patient } = await requirePatient(request, context);
   if (raw.intent === "finish-authentication" || raw.intent === "stop-authentication") return afterCardCheck(request, context, raw);
   const form = confirmForm.safeParse(raw);
   if (!form.success) return data<ActionResult>({ message: "Choose who the visit is for.", expired: false }, { status: 400 });
@@ -213,7 +223,22 @@ export default function ReviewBooking() {
 
   return (
     <>
-      <StepHeader backHref={review.timesHref} backLabel="Choose another time" title="Check your booking">
+      <Form method="post" className="print:hidden">
+        <input type="hidden" name="hold" value={review.holdId} />
+        <button
+          type="submit"
+          name="intent"
+          value="another-time"
+          className="inline-flex min-h-11 items-center gap-1 rounded text-sm font-semibold text-slate-700 underline decoration-brand decoration-2 underline-offset-4 hover:text-slate-950"
+          data-testid="another-time"
+        >
+          <svg viewBox="0 0 20 20" aria-hidden="true" className="h-4 w-4 fill-current">
+            <path d="M12.7 4.3a1 1 0 0 1 0 1.4L8.4 10l4.3 4.3a1 1 0 1 1-1.4 1.4l-5-5a1 1 0 0 1 0-1.4l5-5a1 1 0 0 1 1.4 0Z" />
+          </svg>
+          Choose another time
+        </button>
+      </Form>
+      <StepHeader title="Check your booking">
         <HoldCountdown secondsLeft={review.secondsLeft} what="this time" againHref={againHref} />
       </StepHeader>
       {result?.message && !result.authenticate ? (

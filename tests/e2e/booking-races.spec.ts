@@ -113,3 +113,24 @@ test("one time is held per browser: a choice in a second tab lets the first go a
   await expect(first.getByTestId("booking-done")).toHaveText("You're booked");
   await context.close();
 });
+
+test("'Choose another time' lets the held time go at once and keeps 'Any doctor' @phone", async ({ page }, testInfo) => {
+  const service = testInfo.project.name === "phone" ? "Sports injury assessment" : "Flu shot";
+  await page.goto(clinicUrl("northside", "/book"));
+  await page.getByTestId("service-option").filter({ hasText: service }).click();
+  const where = page.getByRole("heading", { level: 1, name: "Where would you like to be seen?" });
+  const who = page.getByRole("heading", { level: 1, name: "Who would you like to see?" });
+  await expect(where.or(who)).toBeVisible();
+  if (await where.isVisible()) await page.getByTestId("location-option").first().click();
+  await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
+  await openFreeDay(page, "busiest");
+  const option = page.getByTestId("time-option").nth(1);
+  const start = await option.locator("xpath=..").locator('input[name="start"]').inputValue();
+  await option.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+
+  await page.getByTestId("another-time").click();
+  await expect(page).toHaveURL(/[?&]doctor=any(&|$)/);
+  // The time is free again for everyone, this patient included.
+  await expect(page.locator(`input[name="start"][value="${start}"]`).first()).toBeAttached();
+});

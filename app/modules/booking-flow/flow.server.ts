@@ -5,7 +5,7 @@
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Actor } from "~/lib/actor";
-import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, placeHold, SlotTakenError } from "~/modules/scheduling/booking.server";
+import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, placeHold, releaseHold, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Db } from "~/utils/db.server";
@@ -233,8 +233,6 @@ export interface HoldReview {
   cancellationPolicy: string;
   /** Seconds until the hold runs out, for the page's live countdown. */
   secondsLeft: number;
-  /** Back to the times of the held day, for a different choice. */
-  timesHref: string;
 }
 
 function windowText(minutes: number): string {
@@ -252,6 +250,11 @@ export function policyText(deadline: Date, windowMin: number, timeZone: string, 
 }
 
 /** The hold this browser placed, as the review step shows it; null once it expired or was released. */
+/** The patient goes back to choose another time: the time this browser held is free for everyone at once. */
+export async function letGoOfHold(db: ClinicDb, clinic: ClinicRef, holdId: string, heldBy: string, actor: Actor): Promise<void> {
+  await db.tx((tx) => releaseHold(tx, clinic, holdId, heldBy, actor));
+}
+
 /**
  * Why a time this browser chose is no longer held, so the page says what is true: it ran out, a
  * newer choice (in this tab or another) let it go, or it was booked (in another tab).
@@ -287,7 +290,6 @@ export async function reviewHold(db: ClinicDb, clinic: ClinicRef, holdId: string
   if (!hold || !hold.holdExpiresAt) return null;
   const catalog = await loadBookingCatalog(db);
   const service = catalog.services.find((s) => s.id === hold.serviceId);
-  const day = utcToZoned(hold.start, clinic.timeZone).date;
   const deadline = hold.cancellationDeadline;
   return {
     holdId: hold.id,
@@ -306,7 +308,6 @@ export async function reviewHold(db: ClinicDb, clinic: ClinicRef, holdId: string
     requiresApproval: service?.requiresApproval ?? false,
     cancellationPolicy: policyText(deadline, hold.cancellationWindowMin, clinic.timeZone, now),
     secondsLeft: Math.max(0, Math.floor((hold.holdExpiresAt.getTime() - now.getTime()) / 1000)),
-    timesHref: bookHref({ service: hold.serviceId, location: hold.locationId, doctor: hold.practitionerId, day }),
   };
 }
 
