@@ -2,10 +2,10 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { BookingStepView } from "~/components/booking/booking-steps";
 import { getViewer, requireClinicSite } from "~/modules/auth/guards.server";
-import { holderFor } from "~/modules/booking-flow/browser-hold.server";
+import { holderFor, readHolder } from "~/modules/booking-flow/browser-hold.server";
 import { choiceQuery } from "~/modules/booking-flow/choice";
 import { holdForm, parseChoice } from "~/modules/booking-flow/choice.server";
-import { bookingStep, holdTime } from "~/modules/booking-flow/flow.server";
+import { bookingStep, holdTime, letGoOfHeldTimes } from "~/modules/booking-flow/flow.server";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { readForm } from "~/utils/forms.server";
@@ -16,6 +16,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const choice = parseChoice(url.searchParams);
   // A mangled address starts the booking over rather than failing.
   if (!choice) throw redirect("/book");
+  // Back at a day's times: one time is held per browser, so the one chosen before is let go.
+  const heldBy = choice.day ? readHolder(request) : null;
+  if (heldBy) {
+    const viewer = await getViewer(request, context);
+    await letGoOfHeldTimes(db, clinic, heldBy, { type: "patient", id: viewer.kind === "patient" ? viewer.patient.id : null });
+  }
   const step = await bookingStep(db, clinic, choice);
   if ("redirect" in step) throw redirect(step.redirect);
   // The first step keeps a way to call the clinic, for people who would rather talk to someone.

@@ -176,7 +176,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 function goneWords(gone: HoldGone | null): string {
   switch (gone?.why) {
     case "replaced":
-      return "You chose another time since, here or in another tab, so this one was let go: we hold one time for you at once.";
+      return "You went back to the times since, here or in another tab, so this one was let go: we hold one time for you at once.";
     case "booked":
       return "You have already booked this time, in another tab or window.";
     case "expired":

@@ -99,7 +99,7 @@ test("one time is held per browser: a choice in a second tab lets the first go a
   // The first tab's time was let go at the second choice; it does not claim the hold ran out.
   await first.reload();
   await expect(first.getByRole("heading", { level: 1, name: "This time is no longer held" })).toBeVisible();
-  await expect(first.getByTestId("hold-gone")).toContainText("You chose another time since");
+  await expect(first.getByTestId("hold-gone")).toContainText("You went back to the times since");
 
   await second.getByRole("link", { name: "Sign in with your phone" }).click();
   await signInNewPatient(second, request, { first: "Tabitha", last: "Twotabs" });
@@ -132,5 +132,13 @@ test("'Choose another time' lets the held time go at once and keeps 'Any doctor'
   await page.getByTestId("another-time").click();
   await expect(page).toHaveURL(/[?&]doctor=any(&|$)/);
   // The time is free again for everyone, this patient included.
+  await expect(page.locator(`input[name="start"][value="${start}"]`).first()).toBeAttached();
+
+  // The browser's Back from the review returns to the day's times, with the held time free again.
+  await page.locator(`form:has(input[name="start"][value="${start}"])`).first().getByTestId("time-option").click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByTestId("time-option").first()).toBeVisible();
+  await expect(page).toHaveURL(/[?&]day=\d{4}-\d{2}-\d{2}/);
   await expect(page.locator(`input[name="start"][value="${start}"]`).first()).toBeAttached();
 });

@@ -205,7 +205,8 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
             <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label={`Free times on ${step.dayLabel}`}>
               {step.times.map((t) => (
                 <li key={`${t.start}-${t.practitionerId}`}>
-                  <Form method="post" replace>
+                  {/* Not `replace`: Back from the review comes back to these times (and lets the held one go). */}
+                  <Form method="post">
                     <input type="hidden" name="start" value={t.start} />
                     <input type="hidden" name="practitioner" value={t.practitionerId} />
                     <button type="submit" className="btn-secondary min-h-12 w-full flex-col gap-0 text-base hover:border-brand" data-testid="time-option">

@@ -5,7 +5,7 @@
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Actor } from "~/lib/actor";
-import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, placeHold, releaseHold, SlotTakenError } from "~/modules/scheduling/booking.server";
+import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, placeHold, releaseHold, releaseHoldsOf, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Db } from "~/utils/db.server";
@@ -250,6 +250,14 @@ export function policyText(deadline: Date, windowMin: number, timeZone: string, 
 }
 
 /** The hold this browser placed, as the review step shows it; null once it expired or was released. */
+/**
+ * The patient is back at a day's times (the browser's Back, another tab): whatever this browser held
+ * is free again at once, for everyone and for the list they are about to see.
+ */
+export async function letGoOfHeldTimes(db: ClinicDb, clinic: ClinicRef, heldBy: string, actor: Actor): Promise<void> {
+  await db.tx((tx) => releaseHoldsOf(tx, clinic, heldBy, actor));
+}
+
 /** The patient goes back to choose another time: the time this browser held is free for everyone at once. */
 export async function letGoOfHold(db: ClinicDb, clinic: ClinicRef, holdId: string, heldBy: string, actor: Actor): Promise<void> {
   await db.tx((tx) => releaseHold(tx, clinic, holdId, heldBy, actor));

@@ -407,11 +407,7 @@ export const HOLD_RELEASED = "released by its holder";
  * previous one, so someone clicking through times never blocks a whole afternoon.
  */
 export async function placeHold(tx: Tx, clinic: ClinicRef, req: HoldRequest, actor: Actor, now = new Date()): Promise<Hold> {
-  const previous = await tx.$queryRaw<{ id: string }[]>`
-    UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
-     WHERE clinic_id = ${clinic.id}::uuid AND status = 'held' AND held_by = ${req.heldBy}
-    RETURNING id::text`;
-  for (const { id } of previous) await recordRelease(tx, clinic, id, actor, HOLD_REPLACED);
+  await releaseHoldsOf(tx, clinic, req.heldBy, actor);
   const { slot, data } = await resolveSlot(tx, clinic, req, audienceOf(req.channel), now);
   const expiresAt = new Date(now.getTime() + HOLD_MINUTES * 60_000);
   const price = quoteAt({ ...data.terms, currency: clinic.currency }, data.discounts, slot.start, clinic.timeZone);
@@ -453,6 +449,16 @@ export async function findHold(tx: Tx, clinic: ClinicRef, holdId: string, heldBy
   if (!isUuid(holdId)) return null;
   const row = (await selectRows(tx, clinic.id, Prisma.sql`a.id = ${holdId}::uuid AND a.status = 'held' AND a.held_by = ${heldBy} AND a.hold_expires_at > ${now}`))[0];
   return row ? toRecord(row) : null;
+}
+
+/** Lets go of every time this holder holds (they are choosing again); how many there were. */
+export async function releaseHoldsOf(tx: Tx, clinic: ClinicRef, heldBy: string, actor: Actor): Promise<number> {
+  const previous = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE appointments SET status = 'hold_released', hold_expires_at = NULL, updated_at = now()
+     WHERE clinic_id = ${clinic.id}::uuid AND status = 'held' AND held_by = ${heldBy}
+    RETURNING id::text`;
+  for (const { id } of previous) await recordRelease(tx, clinic, id, actor, HOLD_REPLACED);
+  return previous.length;
 }
 
 export async function releaseHold(tx: Tx, clinic: ClinicRef, holdId: string, heldBy: string, actor: Actor): Promise<void> {
