@@ -5,6 +5,7 @@
  */
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Actor } from "~/lib/actor";
+import { statusIs } from "~/lib/appointment-status";
 import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, placeHold, releaseHold, releaseHoldsOf, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
@@ -264,8 +265,9 @@ export async function letGoOfHold(db: ClinicDb, clinic: ClinicRef, holdId: strin
 }
 
 /**
- * Why a time this browser chose is no longer held, so the page says what is true: it ran out, a
- * newer choice (in this tab or another) let it go, or it was booked (in another tab).
+ * Why a time this browser chose is no longer held, so the page says what is true: it ran out, the
+ * patient went back to the times or chose another (in this tab or another) and it was let go, or it
+ * was booked (in another tab).
  */
 export type HoldGone = { why: "expired" } | { why: "replaced" } | { why: "booked"; appointmentId: string } | { why: "unknown" };
 
@@ -283,7 +285,7 @@ export async function holdGone(db: ClinicDb, holdId: string, heldBy: string): Pr
   if (!row) return { why: "unknown" };
   if (row.status === "held" || row.status === "hold_expired") return { why: "expired" };
   if (row.status === "hold_released") return row.reason === HOLD_REPLACED || row.reason === HOLD_RELEASED ? { why: "replaced" } : { why: "expired" };
-  return { why: "booked", appointmentId: holdId };
+  return statusIs(row.status, "booked") ? { why: "booked", appointmentId: holdId } : { why: "unknown" };
 }
 
 /** Which discount the held price includes, against the list price ("Early bird: 15% off $80.00"). */
