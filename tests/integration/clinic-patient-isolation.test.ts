@@ -19,6 +19,7 @@ import { marketplaceAppointments } from "~/modules/patient-account/marketplace-a
 import { changeClinicConsent } from "~/modules/patients/clinic-patients.server";
 import { createDemoProvider } from "~/modules/payments/demo-provider.server";
 import { completeDepositLink, depositLinkView, issueDepositLink } from "~/modules/payments/deposit-links.server";
+import { listCards } from "~/modules/payments/cards.server";
 import { authorizeDeposit, depositOf, ensureDeposit } from "~/modules/payments/deposits.server";
 import type { Actor } from "~/lib/actor";
 import * as appointmentByIdRoute from "~/routes/api.v1.appointments.$id";
@@ -332,6 +333,26 @@ describe("the deposit link", () => {
 
     expect(await depositLinkView(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, "x".repeat(43))).toBeNull();
     expect(await depositLinkView(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, "../../etc")).toBeNull();
+  });
+});
+
+describe("a card typed on a deposit link", () => {
+  test("is kept only once the bank accepts it: a declined one leaves the account's cards as they were", async () => {
+    const w = await world();
+    const near = await deskBooks(w, 80);
+    const deposit = (await testDb().forClinic(w.b.clinic.id).tx((tx) => depositOf(tx, w.b.clinic.id, near.appointmentId)))!;
+    const token = new URL((await issueDepositLink(testDb().forClinic(w.b.clinic.id), deposit.id))!).pathname.split("/").pop()!;
+    const cards = () => testDb().forPlatform().tx((tx) => listCards(tx, w.patientId, "demo"));
+    const before = (await cards()).map((c) => [c.last4, c.isDefault]);
+    expect(before).toEqual([["4242", true]]);
+
+    const declined = await completeDepositLink(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, token, { intent: "add", cardNumber: "4000000000009995", cardExpiry: "12/34", cardCvc: "123" }, null);
+    expect(declined).toMatchObject({ ok: false, field: "card", message: expect.stringContaining("declined") });
+    expect((await cards()).map((c) => [c.last4, c.isDefault])).toEqual(before);
+
+    // Another new card the bank accepts is kept, and becomes the default.
+    expect(await completeDepositLink(testDb().forClinic(w.b.clinic.id), testDb(), provider, w.b.clinic, token, { intent: "add", cardNumber: "5555555555554444", cardExpiry: "1234", cardCvc: "123" }, null)).toEqual({ ok: true, outcome: "held" });
+    expect((await cards()).map((c) => [c.last4, c.isDefault])).toEqual([["4444", true], ["4242", false]]);
   });
 });
 

@@ -18,7 +18,7 @@ import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.ser
 import { clinicSiteOrigin, type PublicUrlEnv } from "~/utils/public-urls.server";
 import { allowClinicDeposits, provePhoneAtClinic } from "~/modules/patients/clinic-patients.server";
 import type { ClinicDb, Db, Tx } from "~/utils/db.server";
-import { browserCardSetup, listCards, payerOf } from "./cards.server";
+import { browserCardSetup, listCards, makeDefaultCard, payerOf, removeCard } from "./cards.server";
 import { authorizeDeposit, lockDeposit, moveDeposit } from "./deposits.server";
 import type { PaymentProvider } from "./provider";
 import { statusIs } from "~/lib/appointment-status";
@@ -171,9 +171,15 @@ export async function completeDepositLink(
   if (state !== "open") return { ok: false, state, message: STATE_WORDS[state], field: "card" };
   const account = await accounts.forPlatform().tx((tx) => tx.patientAccount.findUniqueOrThrow({ where: { id: link.patient_account_id }, select: { id: true, phone: true, firstName: true, lastName: true } }));
   let cardId: string;
+  // A card typed on the link is kept on the account only once the bank accepts it (as at booking).
+  let newCard: { id: string; isDefault: boolean } | null = null;
   try {
-    const card = await chosenCard(accounts, provider, payerOf(account), input.intent === "allow" ? { card: input.cardId, payNonce: "deposit-link" } : { card: "new", ...input, setupRef: input.setupRef || undefined, payNonce: "deposit-link" });
+    const card =
+      input.intent === "allow"
+        ? await chosenCard(accounts, provider, payerOf(account), { card: input.cardId, payNonce: "deposit-link" })
+        : await chosenCard(accounts, provider, payerOf(account), { card: "new", ...input, setupRef: input.setupRef || undefined, payNonce: "deposit-link" }, { makeDefault: false });
     cardId = card.id;
+    if (input.intent !== "allow") newCard = card;
   } catch (error) {
     if (error instanceof CardProblem) return { ok: false, message: error.message, field: error.field };
     throw error;
@@ -200,10 +206,12 @@ export async function completeDepositLink(
   if (deposit.authorizeAt.getTime() <= now.getTime()) {
     const authorized = await authorizeDeposit(db, provider, link.appointment_id, now);
     if (authorized.outcome === "declined") {
+      if (newCard) await removeCard(accounts, provider, account.id, newCard.id);
       return { ok: false, message: "Your bank declined the deposit on this card. Try another card.", field: "card" };
     }
     if (authorized.outcome === "authorized") outcome = "held";
   }
+  if (newCard && !newCard.isDefault) await makeDefaultCard(accounts, provider, account.id, newCard.id);
   await db.tx((tx) => tx.depositLink.update({ where: { clinicId_id: { clinicId: clinic.id, id: link.id } }, data: { usedAt: now } }));
   return { ok: true, outcome };
 }
