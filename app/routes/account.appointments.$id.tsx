@@ -7,6 +7,9 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { appointmentPage } from "~/modules/patient-account/appointment-page.server";
+import { calendarLinks } from "~/modules/booking-flow/ics";
+import { CalendarLinks } from "~/components/booking/calendar-links";
+import { visitPageUrl } from "~/utils/public-urls.server";
 import { CheckInCardView } from "~/components/queue/check-in-card";
 import { checkInCard } from "~/modules/queue/check-in-card.server";
 
@@ -16,11 +19,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const page = await appointmentPage(db, clinic, patient.id, params.id ?? "", auditContextFromRequest(request, context));
   // Someone else's appointment looks exactly like one that does not exist.
   if (!page) throw notFound();
-  const { calendar: _calendar, ...visit } = page;
+  const { calendar, ...visit } = page;
   return {
     clinicName: clinic.name,
     phone: clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null,
     visit,
+    links: calendarLinks({ ...calendar, url: visitPageUrl(clinic.slug, page.id) }),
     moved: new URL(request.url).searchParams.get("moved") === "1",
     checkIn: await checkInCard(db, clinic, visit.id),
   };
@@ -29,7 +33,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.visit.serviceName} · ${data.clinicName}` : "Appointment" }];
 
 export default function AppointmentDetails() {
-  const { clinicName, phone, visit, moved, checkIn } = useLoaderData<typeof loader>();
+  const { clinicName, phone, visit, links, moved, checkIn } = useLoaderData<typeof loader>();
   return (
     <article className="mt-3" aria-labelledby="visit-heading" data-testid="appointment-page">
       <a href="/account" className="inline-flex items-center gap-1 rounded text-sm font-semibold text-slate-700 underline decoration-brand decoration-2 underline-offset-4 hover:text-slate-950 print:hidden">
@@ -136,6 +140,7 @@ export default function AppointmentDetails() {
           </svg>
           Add to calendar
         </a>
+        <CalendarLinks links={links} />
         <PrintButton />
       </div>
 

@@ -5,6 +5,9 @@ import { VisitDetails } from "~/components/booking/visit-details";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { confirmedVisit } from "~/modules/booking-flow/flow.server";
+import { calendarLinks } from "~/modules/booking-flow/ics";
+import { CalendarLinks } from "~/components/booking/calendar-links";
+import { visitPageUrl } from "~/utils/public-urls.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { CheckInCardView } from "~/components/queue/check-in-card";
 import { checkInCard } from "~/modules/queue/check-in-card.server";
@@ -15,15 +18,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const visit = await confirmedVisit(db, clinic, params.id ?? "", patient.id, auditContextFromRequest(request, context));
   if (!visit) throw notFound();
   // The calendar entry is built again by the download route; the page needs only what it shows.
-  const { calendar: _calendar, ...shown } = visit;
+  const { calendar, ...shown } = visit;
+  const links = calendarLinks({ ...calendar, url: visitPageUrl(clinic.slug, visit.id) });
   const phone = clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null;
-  return { clinicName: clinic.name, phone, visit: shown, checkIn: await checkInCard(db, clinic, visit.id) };
+  return { clinicName: clinic.name, phone, visit: shown, links, checkIn: await checkInCard(db, clinic, visit.id) };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Booked · ${data.clinicName}` : "Booked" }];
 
 export default function BookingDone() {
-  const { clinicName, phone, visit, checkIn } = useLoaderData<typeof loader>();
+  const { clinicName, phone, visit, links, checkIn } = useLoaderData<typeof loader>();
   const requested = visit.status === "requested";
   return (
     <>
@@ -59,6 +63,7 @@ export default function BookingDone() {
           </svg>
           Add to calendar
         </a>
+        <CalendarLinks links={links} />
         <PrintButton />
         <a href="/" className="btn-secondary min-h-12 text-base">
           Back to {clinicName}

@@ -44,6 +44,11 @@ export function clinicSiteOrigin(slug: string, env: PublicUrlEnv = getEnv()): st
   return originOf(`${slug}.${env.APP_DOMAIN}`, env);
 }
 
+/** A visit's page on the clinic's site, where the patient manages it (calendar entries link to it). */
+export function visitPageUrl(slug: string, appointmentId: string, env: PublicUrlEnv = getEnv()): string {
+  return `${clinicSiteOrigin(slug, env)}/account/appointments/${appointmentId}`;
+}
+
 /**
  * The site a request reached, for links that should bring the person back to it (a reset link
  * asked for on a clinic's custom domain opens there). Takes the host the server resolved to the

@@ -80,6 +80,16 @@ test("a new patient books a visit on northside: service, day, time, SMS sign-in,
   expect(ics).toMatch(/DTEND:\d{8}T\d{6}Z/);
   expect(ics).toContain("SUMMARY:Annual physical · Northside");
   expect(ics).toMatch(/LOCATION:[^\r\n]*\\,/);
+  // The file links back to the visit's page and reminds an hour before.
+  const appointmentId = new URL(page.url()).pathname.split("/").pop()!;
+  expect(ics.replace(/\r\n /g, "")).toContain(`URL:${clinicUrl("northside", `/account/appointments/${appointmentId}`)}`);
+  expect(ics).toContain("BEGIN:VALARM");
+  // Google and Outlook get the same event.
+  const google = new URL((await page.getByTestId("add-to-google").getAttribute("href"))!);
+  expect(google.host).toBe("calendar.google.com");
+  expect(google.searchParams.get("dates")).toMatch(new RegExp(`^${icsUtc(start)}/\\d{8}T\\d{6}Z$`));
+  expect(google.searchParams.get("text")).toBe("Annual physical · Northside Family Health");
+  expect(await page.getByTestId("add-to-outlook").getAttribute("href")).toMatch(/^https:\/\/outlook\.live\.com\/calendar\//);
   // Node cannot resolve *.localhost, so the browser itself reads the header.
   const type = await page.evaluate(async () => (await fetch(`${location.pathname}/calendar.ics`)).headers.get("content-type"));
   expect(type).toContain("text/calendar");

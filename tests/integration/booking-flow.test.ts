@@ -8,7 +8,8 @@ import { buildCalendar } from "~/modules/booking-flow/calendar";
 import { parseChoice } from "~/modules/booking-flow/choice.server";
 import { bookingStep, confirmBooking, confirmedVisit, holdTime, policyText, reviewHold } from "~/modules/booking-flow/flow.server";
 import { formatMoney } from "~/lib/format";
-import { appointmentIcs, icsUtc } from "~/modules/booking-flow/ics";
+import { appointmentIcs, calendarLinks, icsUtc } from "~/modules/booking-flow/ics";
+import { visitPageUrl } from "~/utils/public-urls.server";
 import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { testDb } from "../support/db";
 import { createScheduleFixture, localInstant, type ScheduleFixture } from "../support/scheduling";
@@ -153,6 +154,23 @@ describe("holding and confirming", () => {
     expect(ics).toContain(`DTEND:${icsUtc(new Date(new Date(time!.start).getTime() + 30 * 60_000))}\r\n`);
     expect(ics).toContain("SUMMARY:Consultation · Test Clinic\r\n");
     expect(ics).toContain("LOCATION:Main site\\, 1 Test Street\\, Test City\r\n");
+    // No address without configuration: the file carries no manage link until the page gives it one.
+    expect(ics).not.toContain("URL:");
+    // With the visit's page (built from APP_DOMAIN), the file links back to it and reminds an hour before.
+    const url = visitPageUrl("test-clinic", confirmed.appointmentId, { APP_DOMAIN: "medslot.example", PORT: 3000 });
+    expect(url).toBe(`https://test-clinic.medslot.example/account/appointments/${confirmed.appointmentId}`);
+    const linked = appointmentIcs({ ...visit!.calendar, url });
+    expect(linked.replace(/\r\n /g, "")).toContain(`URL:${url}\r\n`);
+    expect(linked.replace(/\r\n /g, "")).toContain(`Manage this visit: ${url}`);
+    expect(linked).toMatch(/BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Consultation · Test Clinic\r\nTRIGGER:-PT1H\r\nEND:VALARM\r\nEND:VEVENT/);
+    const links = calendarLinks({ ...visit!.calendar, url });
+    const google = new URL(links.google);
+    expect(google.origin + google.pathname).toBe("https://calendar.google.com/calendar/render");
+    expect(google.searchParams.get("dates")).toBe(`${icsUtc(new Date(time!.start))}/${icsUtc(new Date(new Date(time!.start).getTime() + 30 * 60_000))}`);
+    expect(google.searchParams.get("details")).toContain(url);
+    const outlook = new URL(links.outlook);
+    expect(outlook.searchParams.get("startdt")).toBe(new Date(time!.start).toISOString());
+    expect(outlook.searchParams.get("subject")).toBe("Consultation · Test Clinic");
   });
 
   test("an expired hold is said plainly", async () => {

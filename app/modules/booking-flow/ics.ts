@@ -8,6 +8,13 @@ export interface CalendarEntry {
   location: string;
   description: string;
   stamp: Date;
+  /** The visit's page on the clinic's site, to manage it: built from configuration, never from a request. */
+  url?: string | null;
+}
+
+/** The description with the way back to the visit, as every calendar shows it. */
+function detailsOf(entry: CalendarEntry): string {
+  return entry.url ? `${entry.description}\n\nManage this visit: ${entry.url}` : entry.description;
 }
 
 /** 20261207T143000Z: calendars convert UTC to the reader's own zone themselves. */
@@ -51,9 +58,26 @@ export function appointmentIcs(entry: CalendarEntry): string {
     `DTEND:${icsUtc(entry.end)}`,
     `SUMMARY:${escapeText(entry.summary)}`,
     `LOCATION:${escapeText(entry.location)}`,
-    `DESCRIPTION:${escapeText(entry.description)}`,
+    `DESCRIPTION:${escapeText(detailsOf(entry))}`,
+    ...(entry.url ? [`URL:${entry.url}`] : []),
+    // A reminder an hour before, on the patient's own device (the clinic's SMS reminders are separate).
+    "BEGIN:VALARM",
+    "ACTION:DISPLAY",
+    `DESCRIPTION:${escapeText(entry.summary)}`,
+    "TRIGGER:-PT1H",
+    "END:VALARM",
     "END:VEVENT",
     "END:VCALENDAR",
   ];
   return `${lines.map(fold).join("\r\n")}\r\n`;
+}
+
+/** "Add to Google Calendar" and "Add to Outlook" links for the same event (Apple's calendar takes the .ics). */
+export function calendarLinks(entry: CalendarEntry): { google: string; outlook: string } {
+  const details = detailsOf(entry);
+  const google = new URL("https://calendar.google.com/calendar/render");
+  google.search = new URLSearchParams({ action: "TEMPLATE", text: entry.summary, dates: `${icsUtc(entry.start)}/${icsUtc(entry.end)}`, details, location: entry.location }).toString();
+  const outlook = new URL("https://outlook.live.com/calendar/0/deeplink/compose");
+  outlook.search = new URLSearchParams({ path: "/calendar/action/compose", rru: "addevent", subject: entry.summary, startdt: entry.start.toISOString(), enddt: entry.end.toISOString(), body: details, location: entry.location }).toString();
+  return { google: google.href, outlook: outlook.href };
 }
