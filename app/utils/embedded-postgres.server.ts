@@ -234,6 +234,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   writeFileAtomic(path.join(dir, DATA_FILES.owner), `${process.pid}\n`, 0o644);
   const stop = async () => {
     await server.stop();
+    // The library may return once the process it started has gone (as root, the wrapper that runs
+    // PostgreSQL as its own user) while PostgreSQL itself still finishes its shutdown: a stop means
+    // stopped, so wait (at most 10 s) until its pid file is gone.
+    for (let i = 0; i < 200 && runningPostmaster(pgDir); i++) await new Promise((r) => setTimeout(r, 50));
     fs.rmSync(path.join(dir, DATA_FILES.owner), { force: true });
   };
 
