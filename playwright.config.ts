@@ -3,8 +3,8 @@
  * against the real compiled server (build/server.js, built first when stale, as `npm start` does)
  * with its own embedded PostgreSQL in a fresh temp directory.
  *
- * Projects: "desktop" runs every spec; "phone" runs the tests tagged @phone (screenshots and
- * layout checks on a phone-sized viewport).
+ * Projects: "desktop" runs every spec but those tagged @phone-only; "phone" runs the tests tagged
+ * @phone or @phone-only (screenshots and layout checks on a phone-sized viewport).
  */
 import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
@@ -52,6 +52,7 @@ export default defineConfig({
   projects: [
     {
       name: "desktop",
+      grepInvert: /@phone-only/,
       use: { ...devices["Desktop Chrome"], viewport: { width: 1366, height: 900 }, channel: undefined },
     },
     {

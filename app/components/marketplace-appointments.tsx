@@ -1,3 +1,4 @@
+import { AppointmentList } from "~/components/account/appointment-list";
 import { Fact, toneStyle } from "~/components/account/fact";
 import type { MarketplaceAppointment } from "~/modules/patient-account/marketplace-account.server";
 
@@ -99,30 +100,8 @@ export function MarketplaceAppointments({ upcoming, past, cancelled }: { upcomin
           </div>
         )}
       </section>
-      {past.length ? (
-        <section aria-labelledby="past-heading" className="mt-8">
-          <h2 id="past-heading" className="mb-3 text-lg font-semibold text-slate-900">
-            Past
-          </h2>
-          <ul className="space-y-4" data-testid="past-appointments">
-            {past.map((a) => (
-              <Card key={a.id} a={a} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {cancelled.length ? (
-        <section aria-labelledby="cancelled-heading" className="mt-8">
-          <h2 id="cancelled-heading" className="mb-3 text-lg font-semibold text-slate-900">
-            Cancelled and moved
-          </h2>
-          <ul className="space-y-4" data-testid="cancelled-appointments">
-            {cancelled.map((a) => (
-              <Card key={a.id} a={a} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <AppointmentList id="past" title="Past" items={past} card={(a) => <Card key={a.id} a={a} />} />
+      <AppointmentList id="cancelled" title="Cancelled and moved" items={cancelled} card={(a) => <Card key={a.id} a={a} />} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { AppointmentList } from "~/components/account/appointment-list";
 import { Fact, toneStyle } from "~/components/account/fact";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -156,31 +157,9 @@ export default function Account() {
             )}
           </section>
 
-          {past.length ? (
-            <section aria-labelledby="past-heading" className="mt-8">
-              <h2 id="past-heading" className="mb-3 text-lg font-semibold text-slate-900">
-                Past
-              </h2>
-              <ul className="space-y-4" data-testid="past-appointments">
-                {past.map((a) => (
-                  <AppointmentCard key={a.id} a={a} phone={phone} />
-                ))}
-              </ul>
-            </section>
-          ) : null}
+          <AppointmentList id="past" title="Past" items={past} card={(a) => <AppointmentCard key={a.id} a={a} phone={phone} />} />
 
-          {cancelled.length ? (
-            <section aria-labelledby="cancelled-heading" className="mt-8">
-              <h2 id="cancelled-heading" className="mb-3 text-lg font-semibold text-slate-900">
-                Cancelled and moved
-              </h2>
-              <ul className="space-y-4" data-testid="cancelled-appointments">
-                {cancelled.map((a) => (
-                  <AppointmentCard key={a.id} a={a} phone={phone} />
-                ))}
-              </ul>
-            </section>
-          ) : null}
+          <AppointmentList id="cancelled" title="Cancelled and moved" items={cancelled} card={(a) => <AppointmentCard key={a.id} a={a} phone={phone} />} />
     </>
   );
 }

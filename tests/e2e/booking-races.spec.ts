@@ -6,8 +6,11 @@ import { e2eDatabaseUrls } from "./support/database";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
 
-/** From the service list to a day's times: the first location and the first named doctor, next month. */
-async function openTimes(page: Page, service: string) {
+/**
+ * From the service list to a day's times at the first location: the first named doctor next month,
+ * or with `anyDoctor` "Any doctor" this month.
+ */
+async function openTimes(page: Page, service: string, opts: { anyDoctor?: boolean } = {}) {
   await page.goto(clinicUrl("northside", "/book"));
   await page.getByTestId("service-option").filter({ hasText: service }).click();
   const where = page.getByRole("heading", { level: 1, name: "Where would you like to be seen?" });
@@ -15,8 +18,12 @@ async function openTimes(page: Page, service: string) {
   await expect(where.or(who)).toBeVisible();
   if (await where.isVisible()) await page.getByTestId("location-option").first().click();
   await expect(who).toBeVisible();
-  await page.getByTestId("doctor-option").nth(1).click();
-  await nextMonth(page);
+  if (opts.anyDoctor) {
+    await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
+  } else {
+    await page.getByTestId("doctor-option").nth(1).click();
+    await nextMonth(page);
+  }
   await openFreeDay(page, "busiest");
 }
 
@@ -116,14 +123,7 @@ test("one time is held per browser: a choice in a second tab lets the first go a
 
 test("'Choose another time' lets the held time go at once and keeps 'Any doctor' @phone", async ({ page }, testInfo) => {
   const service = testInfo.project.name === "phone" ? "Sports injury assessment" : "Flu shot";
-  await page.goto(clinicUrl("northside", "/book"));
-  await page.getByTestId("service-option").filter({ hasText: service }).click();
-  const where = page.getByRole("heading", { level: 1, name: "Where would you like to be seen?" });
-  const who = page.getByRole("heading", { level: 1, name: "Who would you like to see?" });
-  await expect(where.or(who)).toBeVisible();
-  if (await where.isVisible()) await page.getByTestId("location-option").first().click();
-  await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
-  await openFreeDay(page, "busiest");
+  await openTimes(page, service, { anyDoctor: true });
   const option = page.getByTestId("time-option").nth(1);
   const start = await option.locator("xpath=..").locator('input[name="start"]').inputValue();
   await option.click();

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { keepScreenshot } from "./support/artifacts";
 import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
@@ -63,6 +64,7 @@ test("a new patient books on northside, sees the visit on /account and cancels i
   await expect(page.getByTestId("cancel-visit")).toContainText(when);
   await expect(page.getByTestId("cancel-deposit")).not.toBeEmpty();
   await shot("2-cancel-confirm");
+  await expectNoSeriousA11yViolations(page, "cancel confirm");
   await page.getByTestId("keep-visit").click();
   await expect(visit.getByTestId("appointment-status")).toHaveText(/Confirmed|Waiting for the clinic to confirm/);
 
