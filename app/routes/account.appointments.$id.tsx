@@ -64,6 +64,12 @@ export default function AppointmentDetails() {
       ) : null}
 
       <dl className="card px-4 py-1 sm:px-6 print:border-0 print:px-0 print:shadow-none" data-testid="visit-details">
+        <Fact label="Booking code">
+          <span className="font-mono font-semibold tracking-wider" data-testid="booking-code">
+            {visit.bookingCode}
+          </span>
+          <span className="block text-sm text-slate-600">Quote it when you call the clinic; it stays the same if the visit moves.</span>
+        </Fact>
         <Fact label="For">{visit.patientName || "You"}</Fact>
         <Fact label="Doctor">{visit.doctorName}</Fact>
         {visit.location ? (
@@ -159,7 +165,6 @@ export default function AppointmentDetails() {
           </ol>
         </section>
       ) : null}
-      <p className="mt-6 text-xs text-slate-500">Booking reference {visit.id}</p>
     </article>
   );
 }

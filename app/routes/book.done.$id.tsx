@@ -36,6 +36,12 @@ export default function BookingDone() {
         <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl" data-testid="booking-done">
           {requested ? "Your request is with the clinic" : "You're booked"}
         </h1>
+        <p className="mt-3 inline-flex items-baseline gap-2 rounded-lg bg-slate-100 px-3 py-1.5 text-sm text-slate-700 ring-1 ring-slate-200">
+          Booking code
+          <span className="font-mono text-base font-semibold tracking-wider text-slate-900" data-testid="booking-code">
+            {visit.bookingCode}
+          </span>
+        </p>
         <p className="mt-2 text-slate-700">
           {requested ? "The clinic confirms this kind of visit itself; we will text you when it does." : `We look forward to seeing you at ${clinicName}. We will text you a reminder.`}
         </p>
@@ -69,7 +75,6 @@ export default function BookingDone() {
           Back to {clinicName}
         </a>
       </div>
-      <p className="mt-6 text-xs text-slate-500">Booking reference {visit.id}</p>
     </>
   );
 }

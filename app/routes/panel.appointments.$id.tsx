@@ -1,3 +1,4 @@
+import { formatBookingCode } from "~/lib/booking-code";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -46,6 +47,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const patientName = a.patient ? [a.patient.firstName, a.patient.lastName].filter(Boolean).join(" ") || "Patient" : "Patient";
   return {
     id: a.id,
+    bookingCode: formatBookingCode(clinic.slug, a.bookingCode),
     status: a.status,
     when: formatDateTime(a.start, tz),
     end: formatDateTime(a.end, tz),
@@ -151,6 +153,7 @@ export default function DeskAppointment() {
           <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
             {(
               [
+                ["Booking code", d.bookingCode],
                 ["Patient", d.patientName],
                 ["Phone", d.phone ?? "—"],
                 ["Service", d.serviceName],

@@ -1,7 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
+import { searchedBookingCode } from "~/lib/booking-code";
+import { findByBookingCode } from "~/modules/front-desk/appointment-desk.server";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { chartPath } from "~/modules/records/access.server";
@@ -12,6 +14,10 @@ export const meta: MetaFunction = () => [{ title: "Patients · Staff panel" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { staff, roles, clinic, db: clinicDb } = await requireStaff(request, context, "patients");
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 100);
+  // A booking code read out on the phone opens that visit (its page checks who may see it).
+  const code = searchedBookingCode(q);
+  const booking = code ? await findByBookingCode(clinicDb, code) : null;
+  if (booking) throw redirect(`/panel/appointments/${booking.id}`);
   const patients = await clinicDb
     .tx((tx) => listPatients(tx, clinic, { staffUserId: staff.id, roles }, q, { actor: { type: "staff", id: staff.id }, request: auditContextFromRequest(request, context) }));
   const ownOnly = !roles.includes("owner") && !roles.includes("secretary");
@@ -25,14 +31,14 @@ export default function PanelPatients() {
   return (
     <>
       <PanelHeading title="Patients">
-        <p>{ownOnly ? "Your patients: everyone with a visit with you. Open a chart to read and write notes and the treatment plan." : "Every patient of the clinic. Search by name or phone number."}</p>
+        <p>{ownOnly ? "Your patients: everyone with a visit with you. Open a chart to read and write notes and the treatment plan." : "Every patient of the clinic. Search by name or phone number, or type a booking code (NOR-7K4QX) to open that visit."}</p>
       </PanelHeading>
       <Form method="get" role="search" className="card mb-6 flex flex-wrap items-end gap-3 p-4">
         <div className="min-w-0 flex-1">
           <label htmlFor="patient-search" className="field-label">
             Name or phone
           </label>
-          <input id="patient-search" name="q" type="search" defaultValue={q} className="field-input" autoComplete="off" placeholder="e.g. Rivera or 555 0134" />
+          <input id="patient-search" name="q" type="search" defaultValue={q} className="field-input" autoComplete="off" placeholder="e.g. Rivera, 555 0134 or a booking code" />
         </div>
         <button type="submit" className="btn-primary min-h-11" disabled={searching}>
           {searching ? "Searching…" : "Search"}

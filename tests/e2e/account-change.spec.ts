@@ -39,6 +39,9 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   await signInNewPatient(page, request, { first: "Grace", last: "Hopper" });
   await confirmBooking(page);
   await expect(page.getByTestId("booking-done")).toBeVisible();
+  // A short code to quote on the phone, the same on the receipt and the visit's page.
+  const code = (await page.getByTestId("booking-code").innerText()).trim();
+  expect(code).toMatch(/^NOR-[2-9A-HJKMNP-TV-Z]{5}$/);
 
   // The account's card leads to the appointment's own page.
   await page.goto(clinicUrl("northside", "/account"));
@@ -65,6 +68,9 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   }, (await page.getByTestId("add-to-calendar").getAttribute("href"))!);
   expect(ics.type).toContain("text/calendar");
   expect(ics.body).toMatch(/BEGIN:VEVENT[\s\S]*SUMMARY:Annual physical/);
+  await expect(page.getByTestId("booking-code")).toHaveText(code);
+  const uid = /\r\nUID:([^\r]+)\r\n/.exec(ics.body)![1];
+  expect(ics.body).toContain("\r\nSEQUENCE:0\r\n");
   await shot("1-appointment");
   await expectNoSeriousA11yViolations(page, page.url());
 
@@ -105,6 +111,11 @@ test("a new patient books, opens the appointment's page and printable sheet, and
   expect(newWhen).not.toBe(when);
   await expect(page.getByTestId("moved-message")).toContainText(newWhen);
   await expect(page.getByTestId("visit-details")).toContainText(`Moved from${when}`);
+  // The booking keeps its code, and its calendar event: the same UID, one step further on.
+  await expect(page.getByTestId("booking-code")).toHaveText(code);
+  const movedIcs = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByTestId("add-to-calendar").getAttribute("href"))!);
+  expect(movedIcs).toContain(`\r\nUID:${uid}\r\n`);
+  expect(movedIcs).toContain("\r\nSEQUENCE:1\r\n");
   await shot("6-moved");
 
   // The list shows the new time as upcoming, and the old one only under "Cancelled and moved",

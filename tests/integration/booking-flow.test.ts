@@ -211,7 +211,7 @@ describe("what the pages write", () => {
   });
 
   test("long calendar lines are folded", () => {
-    const ics = appointmentIcs({ uid: "x@medslot", start: new Date(0), end: new Date(60_000), summary: "S", location: "L", description: "é".repeat(100), stamp: new Date(0) });
+    const ics = appointmentIcs({ uid: "x@medslot", sequence: 0, cancelled: false, start: new Date(0), end: new Date(60_000), summary: "S", location: "L", description: "é".repeat(100), stamp: new Date(0) });
     for (const line of ics.split("\r\n")) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
   });
 });

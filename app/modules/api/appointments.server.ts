@@ -46,14 +46,14 @@ export async function listAppointmentsForApi(
   const { from, to } = clinicRange(query, api.clinic.timeZone, MAX_APPOINTMENT_RANGE_DAYS);
   const patientAccountId = api.caller.kind === "patient" ? api.caller.patientAccountId : null;
   const page = await api.db.tx((tx) => listAppointments(tx, api.clinic, { from, to, limit: query.limit, cursor: query.cursor ?? null, patientAccountId }));
-  return { appointments: page.items.map((r) => serializeAppointment(r, api.clinic.timeZone)), nextCursor: page.nextCursor };
+  return { appointments: page.items.map((r) => serializeAppointment(r, api.clinic)), nextCursor: page.nextCursor };
 }
 
 export async function getAppointmentForApi(api: ApiRequest, id: string): Promise<AppointmentBody> {
   if (!UUID.test(id)) notFound();
   const record = await api.db.tx((tx) => getAppointment(tx, api.clinic, id));
   if (!visibleTo(api, record)) notFound();
-  return serializeAppointment(record, api.clinic.timeZone);
+  return serializeAppointment(record, api.clinic);
 }
 
 /**
@@ -118,7 +118,7 @@ export async function createAppointmentForApi(
       },
       api.actor,
     );
-    return { status: 201, body: serializeAppointment(record, clinic.timeZone) };
+    return { status: 201, body: serializeAppointment(record, clinic) };
   };
   // Without an Idempotency-Key there is no answer to keep: the booking runs on the driver, the
   // cheapest transaction there is (booking is the hottest write).
@@ -153,7 +153,7 @@ export async function cancelAppointmentForApi(
         { appointmentId: id, reason: input.reason, note: input.note || null, overrideReason: input.overrideReason ?? null },
         api.actor,
       );
-      return { status: 200, body: serializeAppointment(record, clinic.timeZone) };
+      return { status: 200, body: serializeAppointment(record, clinic) };
     },
     reviveAppointment,
   );
@@ -188,7 +188,7 @@ export async function rescheduleAppointmentForApi(
             },
             api.actor,
           );
-          return { status: 201, body: serializeAppointment(record, clinic.timeZone) };
+          return { status: 201, body: serializeAppointment(record, clinic) };
         },
         reviveAppointment,
       ),

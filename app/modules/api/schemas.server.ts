@@ -257,6 +257,9 @@ responseSchemas.add(slotListSchema, { id: "SlotList" });
 
 export const appointmentSchema = z.object({
   id: idSchema,
+  bookingCode: z
+    .string()
+    .meta({ description: "What the patient quotes (the clinic's prefix and five characters, e.g. NOR-7K4QX). Kept when the appointment moves, so the moved appointment has its predecessor's code.", example: "NOR-7K4QX" }),
   status: z.enum(["requested", "confirmed", "checked_in", "in_consultation", "completed", "cancelled", "declined", "no_show", "rescheduled"]),
   serviceId: idSchema,
   serviceName: z.string(),

@@ -4,6 +4,7 @@
  */
 import type { AppointmentRecord } from "~/modules/scheduling/booking.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
+import { formatBookingCode } from "~/lib/booking-code";
 import { toOffsetIso } from "~/lib/zoned-time";
 import { appointmentSchema, type AppointmentBody, type SlotBody } from "./schemas.server";
 
@@ -33,10 +34,11 @@ function paymentStatus(status: string): ApiPaymentStatus {
   return status as ApiPaymentStatus;
 }
 
-export function serializeAppointment(r: AppointmentRecord, timeZone: string): AppointmentBody {
-  const at = (d: Date) => toOffsetIso(d, timeZone);
+export function serializeAppointment(r: AppointmentRecord, clinic: { slug: string; timeZone: string }): AppointmentBody {
+  const at = (d: Date) => toOffsetIso(d, clinic.timeZone);
   return {
     id: r.id,
+    bookingCode: formatBookingCode(clinic.slug, r.bookingCode),
     status: apiStatus(r.status),
     serviceId: r.serviceId,
     serviceName: r.serviceName,

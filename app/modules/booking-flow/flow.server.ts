@@ -6,7 +6,7 @@
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import type { Actor } from "~/lib/actor";
 import { statusIs } from "~/lib/appointment-status";
-import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, placeHold, releaseHold, releaseHoldsOf, SlotTakenError } from "~/modules/scheduling/booking.server";
+import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, movesBefore, placeHold, releaseHold, releaseHoldsOf, SlotTakenError } from "~/modules/scheduling/booking.server";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Db } from "~/utils/db.server";
@@ -19,6 +19,8 @@ import { discountAtInstant, discountedPrice, stillOffered } from "~/modules/sche
 import { describeDiscount } from "./discounts";
 import { formatDateTime, formatDayMonth, formatDuration, formatLocalDay, formatLocalMonth, formatMoney, formatTime, zoneAbbreviation } from "~/lib/format";
 import type { CalendarEntry } from "./ics";
+import { visitCalendarEntry } from "./visit-calendar";
+import { formatBookingCode } from "~/lib/booking-code";
 import { activeDependents, insertDependent, type DependentInput } from "~/modules/patient-account/family.server";
 import type { PaymentProvider } from "~/modules/payments/provider";
 import { depositFactsOf } from "~/modules/payments/deposits.server";
@@ -428,6 +430,8 @@ export async function confirmBooking(
 
 export interface ConfirmedVisit {
   id: string;
+  /** NOR-7K4QX: what the patient quotes to the clinic; kept when the visit moves. */
+  bookingCode: string;
   status: string;
   serviceName: string;
   doctorName: string;
@@ -449,7 +453,7 @@ export interface ConfirmedVisit {
  */
 export async function confirmedVisit(
   db: ClinicDb,
-  clinic: ClinicRef & { name: string },
+  clinic: ClinicRef & { name: string; slug: string },
   appointmentId: string,
   patientAccountId: string,
   request: AuditRequestContext | null,
@@ -457,11 +461,13 @@ export async function confirmedVisit(
 ): Promise<ConfirmedVisit | null> {
   let appointment;
   let depositFacts: Awaited<ReturnType<typeof depositFactsOf>> = null;
+  let moves = 0;
   try {
     appointment = await db.tx(async (tx) => {
       const found = await getAppointment(tx, clinic, appointmentId);
       if (found.patient?.id !== patientAccountId) return null;
       depositFacts = await depositFactsOf(tx, clinic, found.id, { money: formatMoney, dateTime: formatDateTime }, now);
+      moves = await movesBefore(tx, clinic.id, found);
       await recordAudit(tx, {
         clinicId: clinic.id,
         actor: { type: "patient", id: patientAccountId },
@@ -484,6 +490,7 @@ export async function confirmedVisit(
   const policy = policyText(appointment.cancellationDeadline, appointment.cancellationWindowMin, clinic.timeZone, now);
   return {
     id: appointment.id,
+    bookingCode: formatBookingCode(clinic.slug, appointment.bookingCode),
     status: appointment.status,
     serviceName: appointment.serviceName,
     doctorName,
@@ -496,14 +503,6 @@ export async function confirmedVisit(
     depositDetail: depositFacts ? depositDetail(depositFacts) : null,
     preparationNotes: service?.preparationNotes ?? null,
     cancellationPolicy: policy,
-    calendar: {
-      uid: `${appointment.id}@medslot`,
-      start: appointment.start,
-      end: appointment.end,
-      summary: `${appointment.serviceName} · ${clinic.name}`,
-      location: location ? `${location.name}, ${location.address}` : clinic.name,
-      description: `${appointment.serviceName} with ${doctorName}.${service?.preparationNotes ? ` ${service.preparationNotes}` : ""} ${policy}`,
-      stamp: now,
-    },
+    calendar: visitCalendarEntry(clinic, appointment, { moves, doctorName, location, preparationNotes: service?.preparationNotes, policy }, now),
   };
 }

@@ -1,7 +1,12 @@
 /** An appointment as an iCalendar file (RFC 5545) that phones and desktop calendars import. */
 
 export interface CalendarEntry {
+  /** The same for a booking however often it moves, so a calendar replaces its event (bookingCalendarUid). */
   uid: string;
+  /** How many times the booking has moved: a calendar keeps the event with the highest. */
+  sequence: number;
+  /** A cancelled booking's file tells calendars to strike the event out. */
+  cancelled: boolean;
   start: Date;
   end: Date;
   summary: string;
@@ -53,6 +58,8 @@ export function appointmentIcs(entry: CalendarEntry): string {
     "METHOD:PUBLISH",
     "BEGIN:VEVENT",
     `UID:${entry.uid}`,
+    `SEQUENCE:${entry.sequence}`,
+    `STATUS:${entry.cancelled ? "CANCELLED" : "CONFIRMED"}`,
     `DTSTAMP:${icsUtc(entry.stamp)}`,
     `DTSTART:${icsUtc(entry.start)}`,
     `DTEND:${icsUtc(entry.end)}`,
@@ -61,11 +68,7 @@ export function appointmentIcs(entry: CalendarEntry): string {
     `DESCRIPTION:${escapeText(detailsOf(entry))}`,
     ...(entry.url ? [`URL:${entry.url}`] : []),
     // A reminder an hour before, on the patient's own device (the clinic's SMS reminders are separate).
-    "BEGIN:VALARM",
-    "ACTION:DISPLAY",
-    `DESCRIPTION:${escapeText(entry.summary)}`,
-    "TRIGGER:-PT1H",
-    "END:VALARM",
+    ...(entry.cancelled ? [] : ["BEGIN:VALARM", "ACTION:DISPLAY", `DESCRIPTION:${escapeText(entry.summary)}`, "TRIGGER:-PT1H", "END:VALARM"]),
     "END:VEVENT",
     "END:VCALENDAR",
   ];

@@ -149,3 +149,16 @@ async function tellPatientDeclined(db: ClinicDb, clinic: ClinicRef, appointmentI
   const sentence = /[.!?]$/.test(reason.trim()) ? reason.trim() : `${reason.trim()}.`;
   await sendPatientMessage(db, { clinicId: clinic.id, kind: "request_declined", appointmentId, vars: { reason: sentence }, dedupeKey: `declined:${appointmentId}`, now });
 }
+
+/**
+ * The booking a code names (what a patient reads out on the phone), as its current row: the one a
+ * move left it on. Null when the clinic has no booking with that code.
+ */
+export async function findByBookingCode(db: ClinicDb, code: string): Promise<{ id: string } | null> {
+  return await db.tx((tx) =>
+    tx.appointment.findFirst({
+      where: { clinicId: db.clinicId, bookingCode: code, status: { notIn: ["rescheduled", "hold_expired", "hold_released", "held"] } },
+      select: { id: true },
+    }),
+  );
+}

@@ -1,4 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
+import { formatBookingCode } from "~/lib/booking-code";
 import type { ClinicDb, Db, ScopedDb, Tx } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
@@ -107,6 +108,7 @@ interface AppointmentInfo {
   service_name: string;
   doctor_name: string | null;
   location_name: string;
+  booking_code: string;
 }
 
 interface Recipient {
@@ -129,7 +131,7 @@ async function readAppointment(tx: Tx, clinicId: string, appointmentId: string):
   const rows = await tx.$queryRaw<AppointmentInfo[]>`
     SELECT a.id::text, a.status::text, a.starts_at, a.patient_account_id::text, a.dependent_id::text,
            d.patient_account_id::text AS manager_id, d.first_name AS dependent_first_name,
-           s.name AS service_name, u.name AS doctor_name, l.name AS location_name
+           s.name AS service_name, u.name AS doctor_name, l.name AS location_name, a.booking_code
       FROM appointments a
       JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
       JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
@@ -185,6 +187,7 @@ function baseVars(clinic: ClinicInfo | null, appointment: AppointmentInfo | null
         date: when.date,
         time: when.time,
         appointmentUrl: offline ? platformAccountUrl : `${site}/account/appointments/${appointment.id}`,
+        bookingCode: formatBookingCode(clinic.slug, appointment.booking_code),
         checkInUrl: checkInUrl(clinic, appointment.id, env),
         checkInQrUrl: `${checkInUrl(clinic, appointment.id, env)}/qr.svg`,
       });

@@ -17,6 +17,7 @@ export function sampleVariables(clinic: { name: string; phone: string | null; or
     date: "Tuesday, 12 May",
     time: "09:30",
     appointmentUrl: `${clinic.origin}/account/appointments/3f2a`,
+    bookingCode: "NOR-7K4QX",
     accountUrl: `${clinic.origin}/account`,
     bookUrl: `${clinic.origin}/book`,
     cardsUrl: `${clinic.origin}/account/cards`,

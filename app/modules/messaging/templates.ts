@@ -42,6 +42,7 @@ export const VARIABLE_DESCRIPTIONS = {
   date: "the visit's date in the clinic's time zone",
   time: "the visit's time in the clinic's time zone",
   appointmentUrl: "a link to the visit on the clinic's site",
+  bookingCode: "the booking's short code (kept when the visit moves), to quote to the clinic",
   checkInUrl: "the patient's own check-in link for the visit (opens an hour before it)",
   checkInQrUrl: "a QR code of the check-in link, to scan with a phone",
   accountUrl: "a link to the patient's account on the clinic's site",
@@ -57,7 +58,7 @@ export const VARIABLE_DESCRIPTIONS = {
 
 export type TemplateVariable = keyof typeof VARIABLE_DESCRIPTIONS;
 
-const VISIT: TemplateVariable[] = ["clinicName", "clinicPhone", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "appointmentUrl", "accountUrl", "checkInUrl", "checkInQrUrl"];
+const VISIT: TemplateVariable[] = ["clinicName", "clinicPhone", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "appointmentUrl", "bookingCode", "accountUrl", "checkInUrl", "checkInQrUrl"];
 
 /** The variables each kind of message may use. */
 export const TEMPLATE_VARIABLES: Record<MessageKind, readonly TemplateVariable[]> = {
@@ -68,8 +69,9 @@ export const TEMPLATE_VARIABLES: Record<MessageKind, readonly TemplateVariable[]
   request_declined: [...VISIT, "reason", "bookUrl"],
   reminder: VISIT,
   deposit_problem: [...VISIT, "cardsUrl"],
-  flexible_proposal: [...VISIT, "expiresAt", "requestsUrl"],
-  waitlist_offer: [...VISIT, "expiresAt", "requestsUrl"],
+  // A time offered is not a booking yet: it has no code.
+  flexible_proposal: [...VISIT.filter((v) => v !== "bookingCode"), "expiresAt", "requestsUrl"],
+  waitlist_offer: [...VISIT.filter((v) => v !== "bookingCode"), "expiresAt", "requestsUrl"],
   youre_next: ["clinicName", "patientName", "visitFor", "doctorName", "locationName", "appointmentUrl"],
   // The clinic's site is offline: its contacts and Medslot's own site are what the patient can use.
   clinic_suspended: ["clinicName", "clinicPhone", "clinicEmail", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "platformAccountUrl"],
@@ -98,14 +100,14 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageChannel, Templ
     sms: { subject: null, body: "{{clinicName}}: {{serviceName}} for {{visitFor}} with {{doctorName}} is booked for {{date}} at {{time}}, {{locationName}}. Details or changes: {{appointmentUrl}}" },
     email: {
       subject: "Booked: {{serviceName}} on {{date}} at {{time}}",
-      body: "Hello {{patientName}},\n\n{{serviceName}} for {{visitFor}} with {{doctorName}} is booked for {{date}} at {{time}} at {{locationName}}.\n\nTo see, change or cancel the visit: {{appointmentUrl}}\n\nWhen you arrive, check in from your phone: {{checkInUrl}}\n(or scan this QR code: {{checkInQrUrl}})\n\nSee you soon,\n" + SIGNATURE,
+      body: "Hello {{patientName}},\n\n{{serviceName}} for {{visitFor}} with {{doctorName}} is booked for {{date}} at {{time}} at {{locationName}}.\n\nYour booking code: {{bookingCode}}\nTo see, change or cancel the visit: {{appointmentUrl}}\n\nWhen you arrive, check in from your phone: {{checkInUrl}}\n(or scan this QR code: {{checkInQrUrl}})\n\nSee you soon,\n" + SIGNATURE,
     },
   },
   booking_change: {
     sms: { subject: null, body: "{{clinicName}}: {{serviceName}} for {{visitFor}} has moved to {{date}} at {{time}} with {{doctorName}}, {{locationName}}. Details: {{appointmentUrl}}" },
     email: {
       subject: "Moved: {{serviceName}} is now on {{date}} at {{time}}",
-      body: "Hello {{patientName}},\n\n{{serviceName}} for {{visitFor}} has moved. The new time is {{date}} at {{time}} with {{doctorName}} at {{locationName}}.\n\nDetails: {{appointmentUrl}}\n\n" + SIGNATURE,
+      body: "Hello {{patientName}},\n\n{{serviceName}} for {{visitFor}} has moved. The new time is {{date}} at {{time}} with {{doctorName}} at {{locationName}}. Your booking code stays {{bookingCode}}.\n\nDetails: {{appointmentUrl}}\n\n" + SIGNATURE,
     },
   },
   cancellation: {

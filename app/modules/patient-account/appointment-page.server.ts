@@ -10,7 +10,9 @@ import { loadBookingCatalog, type BookingLocation } from "~/modules/booking-flow
 import { policyText } from "~/modules/booking-flow/flow.server";
 import { formatDateTime, formatDuration, formatMoney } from "~/lib/format";
 import type { CalendarEntry } from "~/modules/booking-flow/ics";
-import { getAppointment, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { getAppointment, movesBefore, type AppointmentRecord } from "~/modules/scheduling/booking.server";
+import { visitCalendarEntry } from "~/modules/booking-flow/visit-calendar";
+import { formatBookingCode } from "~/lib/booking-code";
 import { patientMayChange } from "~/modules/scheduling/policy";
 import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError } from "~/utils/errors.server";
@@ -29,6 +31,8 @@ export interface HistoryLine {
 
 export interface AppointmentPage {
   id: string;
+  /** NOR-7K4QX: what the patient quotes to the clinic; kept when the visit moves. */
+  bookingCode: string;
   status: string;
   statusTone: "good" | "waiting" | "ended";
   serviceName: string;
@@ -130,6 +134,7 @@ export async function appointmentPage(
       ? await tx.appointment.findMany({ where: { clinicId: clinic.id, id: { in: linkedIds }, patientAccountId }, select: { id: true, startsAt: true } })
       : [];
     const deposit = await depositFactsOf(tx, clinic, a.id, { money: formatMoney, dateTime: formatDateTime }, now);
+    const moves = await movesBefore(tx, clinic.id, a);
     await recordAudit(tx, {
       clinicId: clinic.id,
       actor: { type: "patient", id: patientAccountId },
@@ -137,10 +142,10 @@ export async function appointmentPage(
       target: { type: "appointment", id: a.id },
       request: audit,
     });
-    return { a, history: history.filter((h) => h.toStatus !== "held"), linked, deposit };
+    return { a, history: history.filter((h) => h.toStatus !== "held"), linked, deposit, moves };
   });
   if (!read) return null;
-  const { a, history, linked, deposit } = read;
+  const { a, history, linked, deposit, moves } = read;
   const catalog = await loadBookingCatalog(db);
   const location = catalog.locations.find((l) => l.id === a.locationId) ?? null;
   const doctorName = catalog.doctors.find((d) => d.id === a.practitionerId)?.name ?? "Your doctor";
@@ -153,6 +158,7 @@ export async function appointmentPage(
   };
   return {
     id: a.id,
+    bookingCode: formatBookingCode(clinic.slug, a.bookingCode),
     status: words,
     statusTone: tone,
     serviceName: a.serviceName,
@@ -174,14 +180,6 @@ export async function appointmentPage(
     history: history.map((h) => historyLine(h, clinic.timeZone, Boolean(a.rescheduledFromId))),
     movedFrom: linkedOf(a.rescheduledFromId),
     movedTo: linkedOf(a.rescheduledToId),
-    calendar: {
-      uid: `${a.id}@medslot`,
-      start: a.start,
-      end: a.end,
-      summary: `${a.serviceName} · ${clinic.name}`,
-      location: location ? `${location.name}, ${location.address}` : clinic.name,
-      description: `${a.serviceName} with ${doctorName}.${service?.preparationNotes ? ` ${service.preparationNotes}` : ""} ${policy}`,
-      stamp: now,
-    },
+    calendar: visitCalendarEntry(clinic, a, { moves, doctorName, location, preparationNotes: service?.preparationNotes, policy }, now),
   };
 }

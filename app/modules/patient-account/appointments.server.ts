@@ -18,7 +18,7 @@ import { paymentWords, statusWords, windowWords } from "./wording";
 import { settleNow } from "~/modules/payments/settle-now.server";
 import { statusIs } from "~/lib/appointment-status";
 
-export type AccountClinic = ClinicRef & { name: string; contactPhone: string | null };
+export type AccountClinic = ClinicRef & { name: string; slug: string; contactPhone: string | null };
 
 /** Only these can still be cancelled; the booking core refuses the rest as well. */
 const DAY_MS = 86_400_000;

@@ -147,6 +147,8 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
         cancellationWindowMin: old.cancellationWindowMin,
         patientNote: old.note,
         externalRef: old.externalRef,
+        // The booking keeps its code (and so its calendar event) at the new time.
+        bookingCode: old.bookingCode,
         rescheduledFromId: old.id,
         createdBy: actorLabel(actor),
       },

@@ -78,6 +78,8 @@ export interface AppointmentRecord {
   channel: BookingChannel;
   note: string | null;
   externalRef: string | null;
+  /** The booking's five characters, kept when it moves (formatBookingCode adds the clinic's prefix). */
+  bookingCode: string;
   cancellation: { reason: CancellationReason; note: string | null; at: Date; by: string | null } | null;
   cancellationWindowMin: number;
   cancellationDeadline: Date;
@@ -113,6 +115,7 @@ interface AppointmentRow {
   channel: BookingChannel;
   patient_note: string | null;
   external_ref: string | null;
+  booking_code: string;
   cancellation_reason: CancellationReason | null;
   cancellation_note: string | null;
   cancelled_at: Date | null;
@@ -150,6 +153,7 @@ export function toRecord(r: AppointmentRow): AppointmentRecord {
     channel: r.channel,
     note: r.patient_note,
     externalRef: r.external_ref,
+    bookingCode: r.booking_code,
     cancellation: r.cancellation_reason
       ? { reason: r.cancellation_reason, note: r.cancellation_note, at: r.cancelled_at!, by: r.cancelled_by }
       : null,
@@ -163,6 +167,22 @@ export function toRecord(r: AppointmentRow): AppointmentRecord {
   };
 }
 
+/**
+ * How many times a booking has moved before this row (its calendar SEQUENCE): the rows behind it,
+ * one primary-key step each. No query for a booking that never moved.
+ */
+export async function movesBefore(tx: Tx, clinicId: string, visit: { id: string; rescheduledFromId: string | null }): Promise<number> {
+  if (!visit.rescheduledFromId) return 0;
+  const rows = await tx.$queryRaw<{ moves: number }[]>`
+    WITH RECURSIVE chain AS (
+      SELECT rescheduled_from_id, 1 AS moves FROM appointments WHERE clinic_id = ${clinicId}::uuid AND id = ${visit.id}::uuid
+      UNION ALL
+      SELECT a.rescheduled_from_id, c.moves + 1 FROM appointments a JOIN chain c ON a.clinic_id = ${clinicId}::uuid AND a.id = c.rescheduled_from_id
+    )
+    SELECT max(moves)::int - 1 AS moves FROM chain`;
+  return rows[0]?.moves ?? 0;
+}
+
 export function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { lock?: boolean; orderLimit?: Prisma.Sql } = {}) {
   return tx.$queryRaw<AppointmentRow[]>`
     SELECT a.id::text, a.status, a.service_id::text, s.name AS service_name, a.doctor_id::text, a.location_id::text, a.room_id::text,
@@ -170,7 +190,7 @@ export function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { 
            -- The clinic's own record of the name first (see clinic-patients.server.ts).
            coalesce(cp.first_name, p.first_name) AS patient_first_name, coalesce(cp.last_name, p.last_name) AS patient_last_name, a.dependent_id::text, d.first_name AS dependent_first_name, d.last_name AS dependent_last_name,
            d.relationship::text AS dependent_relationship, a.payment_status::text, a.price_minor, a.deposit_minor, a.currency, a.channel,
-           a.patient_note, a.external_ref, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
+           a.patient_note, a.external_ref, a.booking_code, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
            a.cancellation_window_min, a.hold_expires_at, a.held_by, a.rescheduled_from_id::text, a.rescheduled_to_id::text,
            a.created_at, a.updated_at
       FROM appointments a
@@ -581,6 +601,8 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
     channel: req.channel,
     note: req.note ?? null,
     externalRef: req.externalRef ?? null,
+    // Drawn by the database with the row (read back below).
+    bookingCode: "",
     cancellation: null,
     cancellationWindowMin: data.terms.cancellationWindowMin,
     cancellationDeadline: cancellationDeadline(slot.start, data.terms.cancellationWindowMin),
@@ -592,7 +614,7 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
   };
   const eventName = status === "requested" ? "appointment.requested" : "appointment.booked";
   const event = JSON.stringify(eventData({ ...record, dependent: dependentId ? { id: dependentId, firstName: "", lastName: "", relationship: "" } : null }, clinic, null, actor));
-  type Row = { created_at: Date; updated_at: Date; phone: string; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; dep_rel: string | null };
+  type Row = { booking_code: string; created_at: Date; updated_at: Date; phone: string; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; dep_rel: string | null };
   const insert = Prisma.sql`
         WITH linked AS (
           INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinic.id}::uuid, ${patientId}::uuid) ON CONFLICT DO NOTHING
@@ -608,14 +630,14 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
               -- Staff and integrations book only family members the patient shared with this clinic.
               OR EXISTS (SELECT 1 FROM dependents d JOIN clinic_family_members f ON f.clinic_id = ${clinic.id}::uuid AND f.dependent_id = d.id
                           WHERE d.id = ${dependentId}::uuid AND d.patient_account_id = ${patientId}::uuid AND d.removed_at IS NULL)
-          RETURNING id, created_at, updated_at
+          RETURNING id, booking_code, created_at, updated_at
         ), history AS (
           INSERT INTO appointment_status_history (clinic_id, appointment_id, from_status, to_status, actor_type, actor_id)
           SELECT ${clinic.id}::uuid, id, NULL, ${status}::appointment_status, ${actor.type}, ${actor.id} FROM ins
         ), announced AS (
           INSERT INTO outbox_events (clinic_id, name, data) SELECT ${clinic.id}::uuid, ${eventName}, ${event}::jsonb FROM ins
         )
-        SELECT ins.created_at, ins.updated_at, p.phone, coalesce(cp.first_name, p.first_name) AS first_name,
+        SELECT ins.booking_code, ins.created_at, ins.updated_at, p.phone, coalesce(cp.first_name, p.first_name) AS first_name,
                coalesce(cp.last_name, p.last_name) AS last_name,
                d.first_name AS dep_first, d.last_name AS dep_last, d.relationship::text AS dep_rel
           FROM ins
@@ -630,6 +652,7 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
     ...record,
     patient: { id: patientId, phone: row.phone, firstName: row.first_name, lastName: row.last_name },
     dependent: dependentId ? { id: dependentId, firstName: row.dep_first!, lastName: row.dep_last!, relationship: row.dep_rel! } : null,
+    bookingCode: row.booking_code,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
