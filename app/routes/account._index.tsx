@@ -7,7 +7,7 @@ import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { MarketplaceAppointments } from "~/components/marketplace-appointments";
 import { requireSite } from "~/modules/clinic/site-guard.server";
-import { clinicSiteOrigin } from "~/utils/public-urls.server";
+import { crossSiteLink } from "~/modules/auth/hand-off.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { marketplaceAppointments } from "~/modules/patient-account/marketplace-account.server";
 import { accountAppointments, type AccountAppointment } from "~/modules/patient-account/appointments.server";
@@ -16,10 +16,11 @@ import { getDb } from "~/utils/db.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const site = requireSite(request, context.site);
   if (site.kind === "marketplace") {
-    // On the marketplace: the patient's visits at every clinic, each managed on that clinic's site.
+    // On the marketplace: the patient's visits at every clinic, each managed on that clinic's site,
+    // where the patient arrives signed in (a hand-off, decision 042).
     const { patient } = await requirePatient(request, context);
     const view = await marketplaceAppointments(getDb(), patient.id, auditContextFromRequest(request, context));
-    const withLinks = (list: typeof view.upcoming) => list.map((a) => ({ ...a, manageUrl: a.clinic.online ? `${clinicSiteOrigin(a.clinic.slug)}/account` : null }));
+    const withLinks = (list: typeof view.upcoming) => list.map((a) => ({ ...a, manageUrl: a.clinic.online ? crossSiteLink(a.clinic.slug, `/account/appointments/${a.id}`) : null }));
     return { where: "marketplace" as const, upcoming: withLinks(view.upcoming), past: withLinks(view.past), cancelled: withLinks(view.cancelled) };
   }
   const { clinic, db } = requireClinicSite(context);

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { crossSiteLink, MARKETPLACE } from "~/modules/auth/hand-off.server";
 import { useLoaderData } from "@remix-run/react";
 import { FavoriteButton } from "~/components/favorite-button";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
@@ -31,17 +32,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const onClinicSite = site.kind === "clinic";
   const favorites = await listFavorites(getDb(), { clinicId: onClinicSite ? site.clinic.id : null }, patient.id, auditContextFromRequest(request, context));
   const market = marketplaceOrigin();
-  // On a clinic's site, links to the clinic's marketplace pages lead to the marketplace host.
-  const pageUrl = (path: string) => (onClinicSite ? `${market}${path}` : path);
+  // On a clinic's site, links to the clinic's marketplace pages lead to the marketplace host, and
+  // booking links to each clinic's site: the patient arrives signed in there (decision 042).
+  const pageUrl = (path: string) => (onClinicSite ? crossSiteLink(MARKETPLACE, path) : path);
+  const bookAt = (slug: string, url: string) => (onClinicSite && site.clinic.slug === slug ? new URL(url).pathname + new URL(url).search : crossSiteLink(slug, new URL(url).pathname + new URL(url).search));
   const views: FavoriteView[] = favorites.map((f) => {
     const base = { key: `${f.kind}:${f.clinicId}:${f.targetId}`, kind: f.kind, clinicId: f.clinicId, targetId: f.targetId };
     const t = f.target;
     if (!t) return { ...base, offered: false, title: `A ${f.kind} you saved`, subtitle: "No longer offered", href: null, bookUrl: null };
     const siteUrl = clinicSiteOrigin(t.clinic.slug);
-    if (t.kind === "clinic") return { ...base, offered: true, title: t.clinic.name, subtitle: t.clinic.city ?? t.clinic.tagline, href: pageUrl(clinicPagePath(t.clinic.slug)), bookUrl: `${siteUrl}/book` };
+    if (t.kind === "clinic") return { ...base, offered: true, title: t.clinic.name, subtitle: t.clinic.city ?? t.clinic.tagline, href: pageUrl(clinicPagePath(t.clinic.slug)), bookUrl: bookAt(t.clinic.slug, `${siteUrl}/book`) };
     if (t.kind === "service") {
       const s = serviceView(t.service, siteUrl);
-      return { ...base, offered: true, title: s.name, subtitle: `${t.clinic.name} · ${s.duration} · ${s.price}`, href: pageUrl(clinicPagePath(t.clinic.slug)), bookUrl: s.bookUrl };
+      return { ...base, offered: true, title: s.name, subtitle: `${t.clinic.name} · ${s.duration} · ${s.price}`, href: pageUrl(clinicPagePath(t.clinic.slug)), bookUrl: bookAt(t.clinic.slug, s.bookUrl) };
     }
     return {
       ...base,

@@ -7,6 +7,7 @@ import { MarketplaceHeader } from "~/components/marketplace-header";
 import { SiteFooter } from "~/components/site-footer";
 import { TimeZoneNote } from "~/components/time-zone-note";
 import { requirePatient } from "~/modules/auth/guards.server";
+import { crossSiteLink, MARKETPLACE } from "~/modules/auth/hand-off.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { useRootData } from "~/components/root-data";
 
@@ -17,11 +18,12 @@ import { useRootData } from "~/components/root-data";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const site = requireSite(request, context.site);
   await requirePatient(request, context);
-  return { where: site.kind === "clinic" ? ("clinic" as const) : ("marketplace" as const) };
+  // From a clinic's site to the patient's visits at every clinic, signed in there too (decision 042).
+  return { where: site.kind === "clinic" ? ("clinic" as const) : ("marketplace" as const), everyClinic: crossSiteLink(MARKETPLACE, "/account") };
 }
 
 export default function AccountLayout() {
-  const { where } = useLoaderData<typeof loader>();
+  const { where, everyClinic } = useLoaderData<typeof loader>();
   const root = useRootData();
   const clinic = root?.site.kind === "clinic" ? root.site.clinic : null;
   const viewer = root?.viewer ?? { kind: "anonymous" as const };
@@ -33,6 +35,13 @@ export default function AccountLayout() {
         <div className="mx-auto w-full max-w-3xl px-4 pb-12 pt-4 sm:px-6 sm:pt-6">
           <AccountNav tabs={accountTabs(where)} />
           {clinic ? <TimeZoneNote timeZone={clinic.timeZone} /> : null}
+          {clinic ? (
+            <p className="mt-3 text-sm text-slate-600 print:hidden">
+              <a href={everyClinic} className="font-semibold text-brand underline decoration-2 underline-offset-4" data-testid="every-clinic">
+                Your visits at every clinic on Medslot
+              </a>
+            </p>
+          ) : null}
           <Outlet />
         </div>
       </main>

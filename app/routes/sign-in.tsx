@@ -9,6 +9,7 @@ import { requestSignInCode, savePatientName, verifySignInCode, type PatientSignI
 import { clearPendingPhoneCookie, pendingPhoneCookie, readPendingPhone, requestMeta } from "~/modules/auth/pending.server";
 import { countryForTimeZone, formatPhone, normalizePhone } from "~/lib/phone";
 import { sessionCookie } from "~/modules/auth/session.server";
+import { handOffHost, MARKETPLACE } from "~/modules/auth/hand-off.server";
 import { RESEND_COOLDOWN_MS } from "~/modules/auth/sign-in-rules";
 import { sendSms } from "~/modules/messaging/messenger.server";
 import { getDb } from "~/utils/db.server";
@@ -27,22 +28,46 @@ function signInUrl(redirectTo: string) {
   return redirectTo === "/" ? "/sign-in" : `/sign-in?redirectTo=${encodeURIComponent(redirectTo)}`;
 }
 
-type Step = { step: "phone" } | { step: "code"; phone: string; resendInSeconds: number } | { step: "name" };
+interface Around {
+  /** On a clinic's site: sign in once with the Medslot account instead (the central sign-in). */
+  withMedslot: string | null;
+  /** On Medslot's own site: the clinic the patient continues to once signed in. */
+  continuingTo: string | null;
+  /** A hand-off from another site was used, expired or meant for another browser. */
+  expired: boolean;
+}
+
+type Step = ({ step: "phone" } | { step: "code"; phone: string; resendInSeconds: number } | { step: "name" }) & Around;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   signInSite(context);
-  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
+  const url = new URL(request.url);
+  const redirectTo = safeRedirectPath(url.searchParams.get("redirectTo"));
   const viewer = await getViewer(request, context);
+  const around = await centralSignIn(context, redirectTo, url.searchParams.get("handOff") === "expired");
   if (viewer.kind === "patient") {
-    if (!viewer.patient.firstName || !viewer.patient.lastName) return { step: "name" } satisfies Step as Step;
+    if (!viewer.patient.firstName || !viewer.patient.lastName) return { step: "name", ...around } satisfies Step as Step;
     throw redirect(redirectTo);
   }
   const pending = readPendingPhone(request, context);
   if (pending) {
     const resendInSeconds = Math.max(0, Math.ceil((pending.sentAt + RESEND_COOLDOWN_MS - Date.now()) / 1000));
-    return { step: "code", phone: formatPhone(pending.phone), resendInSeconds } satisfies Step as Step;
+    return { step: "code", phone: formatPhone(pending.phone), resendInSeconds, ...around } satisfies Step as Step;
   }
-  return { step: "phone" } satisfies Step as Step;
+  return { step: "phone", ...around } satisfies Step as Step;
+}
+
+/**
+ * One sign-in for every site (decision 042). On a clinic's site: the way to sign in with the
+ * Medslot account instead, once, on Medslot's own site. On Medslot's own site, on the way to a
+ * clinic's: which clinic the patient continues to.
+ */
+async function centralSignIn(context: AppLoadContext, redirectTo: string, expired: boolean): Promise<Around> {
+  const site = context.site;
+  if (site.kind === "clinic") return { withMedslot: `/hand-off?${new URLSearchParams({ from: MARKETPLACE, next: redirectTo })}`, continuingTo: null, expired };
+  const issuing = redirectTo.startsWith("/hand-off/issue?") ? new URLSearchParams(redirectTo.slice("/hand-off/issue?".length)).get("to") : null;
+  const to = issuing ? await handOffHost(issuing) : null;
+  return { withMedslot: null, continuingTo: to?.clinicId ? to.label : null, expired };
 }
 
 type ActionResult = { errors: Record<string, string>; values?: Record<string, string>; notice?: string };
@@ -187,7 +212,11 @@ export default function SignIn() {
     <AuthCard
       key="phone"
       title="Sign in"
-      intro="Enter your mobile number and we'll text you a code. New here? Signing in creates your account."
+      intro={
+        step.continuingTo
+          ? `One sign-in for every clinic on Medslot: enter your mobile number and we'll text you a code, then you continue to ${step.continuingTo}, signed in.`
+          : "Enter your mobile number and we'll text you a code. New here? Signing in creates your account."
+      }
       footer={
         <>
           Work at the clinic?{" "}
@@ -197,6 +226,11 @@ export default function SignIn() {
         </>
       }
     >
+      {step.expired ? (
+        <Notice tone="error">
+          <span data-testid="hand-off-expired">That sign-in from another site had expired or was already used. Sign in here instead.</span>
+        </Notice>
+      ) : null}
       <Form method="post" className="space-y-4" noValidate>
         {hidden}
         <Field
@@ -216,6 +250,14 @@ export default function SignIn() {
           Send code
         </button>
       </Form>
+      {step.withMedslot ? (
+        <div className="mt-5 border-t border-slate-100 pt-5">
+          <a href={step.withMedslot} className="btn-secondary min-h-11 w-full" data-testid="sign-in-with-medslot">
+            Sign in with your Medslot account
+          </a>
+          <p className="mt-2 text-center text-sm text-slate-600">Signed in on Medslot already? You continue here without a new code.</p>
+        </div>
+      ) : null}
     </AuthCard>
   );
 }

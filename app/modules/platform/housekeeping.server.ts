@@ -5,7 +5,7 @@ import { sweepExpiredHolds } from "../scheduling/booking.server";
 import { expireOffers, offerFreedTime } from "../scheduling/flexible-requests.server";
 
 /**
- * Removes what has outlived its use: expired sessions and sign-in codes, rate-limit counters past
+ * Removes what has outlived its use: expired sessions, hand-offs and sign-in codes, rate-limit counters past
  * their windows, spent password-reset links and old development-outbox messages, and it marks
  * expired holds (announcing each with a hold.expired event) and lapsed waitlist offers, passing each
  * lapsed time on to the next matching request. Clinic rows are
@@ -68,10 +68,11 @@ export async function sweepExpired(db: Db, now = new Date()): Promise<Housekeepi
   }
   const scopes = [db.forPlatform(), ...clinicIds.map((c) => db.forClinic(c.id))];
   for (const scope of scopes) {
-    const [sessions, codes] = await scope.tx(async (tx) => [
-      await tx.session.deleteMany({ where: { expiresAt: { lt: now } } }),
-      await tx.signInCode.deleteMany({ where: { expiresAt: { lt: dayAgo } } }),
-    ]);
+    const [sessions, codes] = await scope.tx(async (tx) => {
+      // Hand-offs to this host (decision 042): a minute's use, kept a day for investigations.
+      await tx.sessionHandOff.deleteMany({ where: { expiresAt: { lt: dayAgo } } });
+      return [await tx.session.deleteMany({ where: { expiresAt: { lt: now } } }), await tx.signInCode.deleteMany({ where: { expiresAt: { lt: dayAgo } } })];
+    });
     report.sessions += sessions.count;
     report.signInCodes += codes.count;
   }
