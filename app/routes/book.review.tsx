@@ -92,7 +92,7 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
   const req = { authenticationId: form.data.authentication, holdId: form.data.hold, heldBy, patientAccountId: patient.id, bankAnswer: form.data.bankAnswer ?? null };
   const audit = auditContextFromRequest(request, context);
   const provider = getPaymentProvider();
-  const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(db, getDb(), provider, clinic, req, audit) : await stopAuthentication(db, provider, clinic, req, audit);
+  const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(db, getDb(), provider, clinic, req, audit) : await stopAuthentication(db, getDb(), provider, clinic, req, audit);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
   if (answer.reason === "waiting") return data<ActionResult>({ message: answer.message, expired: false, authenticate: cardCheck(answer.authentication, clinic.timeZone) });
   if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, card: { field: "card", message: answer.message, chosen: answer.cardId ?? "new" } }, { status: 422 });

@@ -17,7 +17,7 @@ export function createCardCheckDeadline(deps: WorkflowDeps = appDeps) {
     async ({ event, step }) => {
       const { clinicId, authenticationId, expiresAt } = event.data as { clinicId: string; authenticationId: string; expiresAt: string };
       await step.sleepUntil("until-the-deadline", asDate(expiresAt));
-      return step.run("lapse", () => lapseAuthentication(deps.db().forClinic(clinicId), deps.payments(), authenticationId, deps.now()));
+      return step.run("lapse", () => lapseAuthentication(deps.db().forClinic(clinicId), deps.db(), deps.payments(), authenticationId, deps.now()));
     },
   );
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { createStripeProvider } from "~/integrations/stripe.server";
 import { finishAuthentication, lapseAuthentication, stopAuthentication, type FinishRequest } from "~/modules/booking-flow/card-authentication.server";
 import { confirmBooking, holdTime, type BookingPayment } from "~/modules/booking-flow/flow.server";
-import { ensureCustomer } from "~/modules/payments/cards.server";
+import { ensureCustomer, listCards } from "~/modules/payments/cards.server";
 import { createDemoProvider } from "~/modules/payments/demo-provider.server";
 import { depositOf } from "~/modules/payments/deposits.server";
 import { findSlots } from "~/modules/scheduling/slots.server";
@@ -82,6 +82,9 @@ async function waitingBooking(f: ScheduleFixture, heldBy: string, hoursAhead = 4
   return { start, holdId, before, authentication: answer.authentication, intentRef, request };
 }
 
+/** The patient's saved cards, as the next booking would offer them. */
+const cardsOf = (patientId: string) => testDb().forPlatform().tx((tx) => listCards(tx, patientId, "stripe"));
+
 const cancelled = (intentRef: string) => mock.mutations().some((r) => r.path === `/v1/payment_intents/${intentRef}/cancel`);
 
 async function slotIsFree(f: ScheduleFixture, start: Date) {
@@ -123,6 +126,8 @@ describe("a card that needs the bank's check", () => {
     const deposit = await depositFor(f, w.holdId);
     expect(deposit).toMatchObject({ status: "authorized", intentRef: w.intentRef, amountMinor: 3_000, authorizedOffSession: false, card: { last4: "3184" } });
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "succeeded" });
+    // The card typed for this booking is kept, as the account's default, now that the bank accepted it.
+    expect(await cardsOf(f.patientId)).toMatchObject([{ last4: "3184", isDefault: true }]);
     // Stripe was asked how the bank answered; nothing was cancelled.
     expect(mock.requests.some((r) => r.method === "GET" && r.path === `/v1/payment_intents/${w.intentRef}`)).toBe(true);
     expect(cancelled(w.intentRef)).toBe(false);
@@ -154,6 +159,10 @@ describe("a card that needs the bank's check", () => {
     expect(answer).toMatchObject({ ok: false, reason: "card" });
     expect((answer as { message: string }).message).toMatch(/Your bank did not confirm the payment\. Nothing was booked and nothing is held on your card/);
     expect(cancelled(w.intentRef)).toBe(true);
+    // The new card the bank refused is not kept: not offered (or chosen) again, removed at Stripe too.
+    expect((answer as { cardId?: string | null }).cardId).toBeNull();
+    expect(await cardsOf(f.patientId)).toEqual([]);
+    expect(mock.mutations().some((r) => /^\/v1\/payment_methods\/[^/]+\/detach$/.test(r.path))).toBe(true);
     expect(await depositFor(f, w.holdId)).toBeNull();
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "failed", failureCode: "payment_intent_authentication_failure" });
     // The time is still the patient's, for what was left of its own 10 minutes, not the bank's extra time.
@@ -170,11 +179,12 @@ describe("a card that needs the bank's check", () => {
   test("the patient stops the check: the payment is cancelled and the time stays held for another card", async () => {
     const f = await fixture();
     const w = await waitingBooking(f, "browser:stop");
-    expect(await stopAuthentication(testDb().forClinic(f.clinic.id), stripe, f.clinic, w.request, null)).toMatchObject({ ok: false, reason: "card" });
+    expect(await stopAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null)).toMatchObject({ ok: false, reason: "card" });
     expect(cancelled(w.intentRef)).toBe(true);
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "cancelled" });
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "held" });
     expect(await depositFor(f, w.holdId)).toBeNull();
+    expect(await cardsOf(f.patientId)).toEqual([]);
   });
 
   test("confirming again while a check waits ends that check and cancels its payment first", async () => {
@@ -189,18 +199,19 @@ describe("a card that needs the bank's check", () => {
   test("nobody finished by the deadline: the payment is cancelled, the hold released and the time free again", async () => {
     const f = await fixture();
     const w = await waitingBooking(f, "browser:gone");
-    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), stripe, w.authentication.id, new Date())).toBe("not-yet");
+    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, w.authentication.id, new Date())).toBe("not-yet");
     expect(await slotIsFree(f, w.start)).toBe(false);
 
     const later = new Date(w.authentication.expiresAt.getTime() + MINUTE);
-    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), stripe, w.authentication.id, later)).toBe("lapsed");
+    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, w.authentication.id, later)).toBe("lapsed");
     expect(cancelled(w.intentRef)).toBe(true);
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "hold_released", paymentStatus: "none" });
     expect(await depositFor(f, w.holdId)).toBeNull();
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "abandoned" });
     expect(await slotIsFree(f, w.start)).toBe(true);
+    expect(await cardsOf(f.patientId)).toEqual([]);
     // Running it again changes nothing.
-    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), stripe, w.authentication.id, later)).toBe("ended");
+    expect(await lapseAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, w.authentication.id, later)).toBe("ended");
   });
 
   test("a patient who comes back after the deadline, even with the bank's yes, gets no booking and no held money", async () => {
@@ -230,11 +241,11 @@ describe("a card that needs the bank's check", () => {
     ];
     for (const request of refused) {
       expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
-      expect(await stopAuthentication(testDb().forClinic(f.clinic.id), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
+      expect(await stopAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, request, null)).toMatchObject({ ok: false, reason: "not-found" });
     }
     // The same id on another clinic's host: RLS hides the row.
     expect(await finishAuthentication(testDb().forClinic(other.clinic.id), testDb(), stripe, other.clinic, w.request, null)).toMatchObject({ ok: false, reason: "not-found" });
-    expect(await lapseAuthentication(testDb().forClinic(other.clinic.id), stripe, w.authentication.id, new Date(Date.now() + HOUR))).toBe("ended");
+    expect(await lapseAuthentication(testDb().forClinic(other.clinic.id), testDb(), stripe, w.authentication.id, new Date(Date.now() + HOUR))).toBe("ended");
     expect(mock.requests).toEqual([]);
     expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "held" });
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "waiting" });

@@ -19,7 +19,7 @@ import { z } from "zod";
 import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { insertDependent, type DependentInput } from "~/modules/patient-account/family.server";
 import { writeOutboxEvent } from "~/modules/outbox/outbox.server";
-import { findCard } from "~/modules/payments/cards.server";
+import { findCard, makeDefaultCard, removeCard } from "~/modules/payments/cards.server";
 import { recordDepositAtBooking } from "~/modules/payments/deposits.server";
 import type { PaymentProvider } from "~/modules/payments/provider";
 import { PaymentProviderUnavailableError } from "~/modules/payments/provider";
@@ -63,6 +63,8 @@ export interface AuthenticationRequest {
   note: string | null;
   depositId: string;
   card: { id: string; label: string };
+  /** Typed for this booking: kept, as the default, only once the bank accepts it. */
+  cardIsNew: boolean;
   intentRef: string;
   clientSecret: string;
 }
@@ -89,6 +91,7 @@ export async function waitForAuthentication(db: ClinicDb, provider: PaymentProvi
         intentRef: req.intentRef,
         depositId: req.depositId,
         cardId: req.card.id,
+        cardIsNew: req.cardIsNew,
         dependentId: req.dependentId,
         newDependent: req.newDependent ?? undefined,
         note: req.note,
@@ -129,6 +132,7 @@ interface Row {
   intentRef: string;
   depositId: string;
   cardId: string | null;
+  cardIsNew: boolean;
   dependentId: string | null;
   newDependent: unknown;
   note: string | null;
@@ -177,6 +181,23 @@ async function endWithoutBooking(tx: Tx, clinicId: string, row: Row, status: "fa
 
 class CardGone extends Error {}
 
+/**
+ * A card typed for this booking that the bank did not accept (or whose check was stopped or left
+ * unfinished) is not kept: removed at the provider and from the account, so it is neither listed nor
+ * chosen next time. A card already saved before stays. Returns whether it went.
+ */
+async function forgetNewCard(accounts: Db, provider: PaymentProvider, row: Row): Promise<boolean> {
+  if (!row.cardIsNew || !row.cardId) return false;
+  try {
+    await removeCard(accounts, provider, row.patientAccountId, row.cardId);
+    return true;
+  } catch (error) {
+    // Already removed by the patient meanwhile; anything else is logged, the answer goes on.
+    log.warn("could not remove a new card the bank did not accept", { authenticationId: row.id, error: (error as Error).message });
+    return false;
+  }
+}
+
 export interface FinishRequest {
   authenticationId: string;
   holdId: string;
@@ -204,7 +225,7 @@ export async function finishAuthentication(db: ClinicDb, accounts: Db, provider:
   if (row.status === "succeeded") return { ok: true, appointmentId: row.appointmentId };
   if (row.status !== "waiting") return { ok: false, reason: "card", message: "This card check has ended. Confirm your booking again, with this card or another one." };
   if (row.expiresAt.getTime() <= now.getTime()) {
-    await lapseAuthentication(db, provider, row.id, now);
+    await lapseAuthentication(db, accounts, provider, row.id, now);
     return { ok: false, reason: "expired", message: TOO_LATE };
   }
 
@@ -227,8 +248,9 @@ export async function finishAuthentication(db: ClinicDb, accounts: Db, provider:
       const locked = await lockRow(tx, clinic.id, row.id);
       if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "failed", result.code, actor, now);
     });
+    const forgotten = await forgetNewCard(accounts, provider, row);
     // The provider's own words stay in the record (failure_code); the patient gets plain ones.
-    return { ok: false, reason: "card", message: "Your bank did not confirm the payment. Nothing was booked and nothing is held on your card. Try again, or use another card.", cardId: row.cardId };
+    return { ok: false, reason: "card", message: "Your bank did not confirm the payment. Nothing was booked and nothing is held on your card. Try again, or use another card.", cardId: forgotten ? null : row.cardId };
   }
 
   const authorization = result;
@@ -256,6 +278,8 @@ export async function finishAuthentication(db: ClinicDb, accounts: Db, provider:
       await tx.cardAuthentication.update({ where: { clinicId_id: { clinicId: clinic.id, id: locked.id } }, data: { status: "succeeded", resolvedAt: now } });
       await recordAudit(tx, { clinicId: clinic.id, actor: { type: "patient", id: locked.patientAccountId }, action: "deposit.card_authenticated", target: { type: "appointment", id: confirmed.id }, request: audit });
     });
+    // Accepted by the bank: a card typed for this booking is now the account's default, as at booking.
+    if (row.cardIsNew && row.cardId) await makeDefaultCard(accounts, provider, row.patientAccountId, row.cardId);
     return { ok: true, appointmentId: row.appointmentId };
   } catch (error) {
     // The booking could not be finished: the authorized amount must not stay held.
@@ -282,17 +306,27 @@ export async function finishAuthentication(db: ClinicDb, accounts: Db, provider:
 }
 
 /** The patient stopped the bank's check (or chose another card): the payment goes, the time stays held. */
-export async function stopAuthentication(db: ClinicDb, provider: PaymentProvider, clinic: ClinicRef, req: FinishRequest, audit: AuditRequestContext | null, now = new Date()): Promise<FinishAnswer> {
+export async function stopAuthentication(
+  db: ClinicDb,
+  accounts: Db,
+  provider: PaymentProvider,
+  clinic: ClinicRef,
+  req: FinishRequest,
+  audit: AuditRequestContext | null,
+  now = new Date(),
+): Promise<FinishAnswer> {
   const row = await ownRow(db, clinic, req);
   if (!row) return { ok: false, reason: "not-found", message: NOT_FOUND };
+  let forgotten = false;
   if (row.status === "waiting") {
     await letPaymentGo(provider, row);
     await db.tx(async (tx) => {
       const locked = await lockRow(tx, clinic.id, row.id);
       if (locked?.status === "waiting") await endWithoutBooking(tx, clinic.id, locked, "cancelled", null, { type: "patient", id: req.patientAccountId, request: audit }, now);
     });
+    forgotten = await forgetNewCard(accounts, provider, row);
   }
-  return { ok: false, reason: "card", message: "You stopped the check with your bank. Nothing was booked and nothing is held on your card. Try again, or use another card.", cardId: row.cardId };
+  return { ok: false, reason: "card", message: "You stopped the check with your bank. Nothing was booked and nothing is held on your card. Try again, or use another card.", cardId: forgotten ? null : row.cardId };
 }
 
 /**
@@ -314,7 +348,7 @@ export async function dropWaitingAuthentication(db: ClinicDb, provider: PaymentP
  * The deadline passed and nobody finished (the patient left): the payment goes and the hold is
  * released, so the time is free again. Does nothing to a check that already ended. Safe to repeat.
  */
-export async function lapseAuthentication(db: ClinicDb, provider: PaymentProvider, authenticationId: string, now = new Date()): Promise<"lapsed" | "ended" | "not-yet"> {
+export async function lapseAuthentication(db: ClinicDb, accounts: Db, provider: PaymentProvider, authenticationId: string, now = new Date()): Promise<"lapsed" | "ended" | "not-yet"> {
   const clinicId = db.clinicId;
   const row = await db.tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId, id: authenticationId } } }));
   if (!row || row.status !== "waiting") return "ended";
@@ -324,5 +358,6 @@ export async function lapseAuthentication(db: ClinicDb, provider: PaymentProvide
     const locked = await lockRow(tx, clinicId, row.id);
     if (locked?.status === "waiting") await endWithoutBooking(tx, clinicId, locked, "abandoned", "not_finished", { type: "system", id: null }, now);
   });
+  await forgetNewCard(accounts, provider, row);
   return "lapsed";
 }

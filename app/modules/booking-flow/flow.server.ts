@@ -401,7 +401,7 @@ export async function confirmBooking(
         db,
         payment.provider,
         clinic,
-        { holdId: req.holdId, heldBy: req.heldBy, patientAccountId: req.patientAccountId, dependentId: req.dependentId, newDependent: req.newDependent, note: req.note, depositId: plan.depositId, card: plan.card, ...plan.authentication },
+        { holdId: req.holdId, heldBy: req.heldBy, patientAccountId: req.patientAccountId, dependentId: req.dependentId, newDependent: req.newDependent, note: req.note, depositId: plan.depositId, card: plan.card, cardIsNew: newCard !== null, ...plan.authentication },
         now,
       );
       return { ok: false, reason: "authenticate", authentication };
