@@ -54,6 +54,7 @@ export function serializeAppointment(r: AppointmentRecord, timeZone: string): Ap
     deposit: { amountMinor: r.depositMinor, currency: r.currency },
     channel: r.channel,
     note: r.note,
+    visitReason: r.visitReason,
     externalRef: r.externalRef,
     cancellation: r.cancellation ? { reason: r.cancellation.reason, note: r.cancellation.note, at: at(r.cancellation.at), by: r.cancellation.by } : null,
     cancellationDeadline: at(r.cancellationDeadline),

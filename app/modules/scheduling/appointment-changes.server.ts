@@ -146,6 +146,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
         currency: old.currency,
         cancellationWindowMin: old.cancellationWindowMin,
         patientNote: old.note,
+        visitReason: old.visitReason,
         externalRef: old.externalRef,
         rescheduledFromId: old.id,
         createdBy: actorLabel(actor),

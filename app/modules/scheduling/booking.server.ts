@@ -77,6 +77,8 @@ export interface AppointmentRecord {
   currency: string;
   channel: BookingChannel;
   note: string | null;
+  /** The reason the patient chose from the service's list when booking. */
+  visitReason: string | null;
   externalRef: string | null;
   cancellation: { reason: CancellationReason; note: string | null; at: Date; by: string | null } | null;
   cancellationWindowMin: number;
@@ -112,6 +114,7 @@ interface AppointmentRow {
   currency: string;
   channel: BookingChannel;
   patient_note: string | null;
+  visit_reason: string | null;
   external_ref: string | null;
   cancellation_reason: CancellationReason | null;
   cancellation_note: string | null;
@@ -149,6 +152,7 @@ export function toRecord(r: AppointmentRow): AppointmentRecord {
     currency: r.currency,
     channel: r.channel,
     note: r.patient_note,
+    visitReason: r.visit_reason,
     externalRef: r.external_ref,
     cancellation: r.cancellation_reason
       ? { reason: r.cancellation_reason, note: r.cancellation_note, at: r.cancelled_at!, by: r.cancelled_by }
@@ -170,7 +174,7 @@ export function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { 
            -- The clinic's own record of the name first (see clinic-patients.server.ts).
            coalesce(cp.first_name, p.first_name) AS patient_first_name, coalesce(cp.last_name, p.last_name) AS patient_last_name, a.dependent_id::text, d.first_name AS dependent_first_name, d.last_name AS dependent_last_name,
            d.relationship::text AS dependent_relationship, a.payment_status::text, a.price_minor, a.deposit_minor, a.currency, a.channel,
-           a.patient_note, a.external_ref, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
+           a.patient_note, a.visit_reason, a.external_ref, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
            a.cancellation_window_min, a.hold_expires_at, a.held_by, a.rescheduled_from_id::text, a.rescheduled_to_id::text,
            a.created_at, a.updated_at
       FROM appointments a
@@ -489,7 +493,7 @@ async function recordRelease(tx: Tx, clinic: ClinicRef, holdId: string, actor: A
 export async function confirmHold(
   tx: Tx,
   clinic: ClinicRef,
-  req: { holdId: string; heldBy: string; patient: PatientRef; note?: string | null },
+  req: { holdId: string; heldBy: string; patient: PatientRef; note?: string | null; visitReason?: string | null },
   actor: Actor,
   now = new Date(),
 ): Promise<AppointmentRecord> {
@@ -507,7 +511,7 @@ export async function confirmHold(
   await claiming(() =>
     tx.appointment.update({
       where: { clinicId_id: { clinicId: clinic.id, id: req.holdId } },
-      data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null },
+      data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null, visitReason: req.visitReason ?? null },
     }),
   );
   return recordChange(tx, clinic, { appointmentId: req.holdId, from: "held", to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
@@ -580,6 +584,7 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
     currency: clinic.currency,
     channel: req.channel,
     note: req.note ?? null,
+    visitReason: null,
     externalRef: req.externalRef ?? null,
     cancellation: null,
     cancellationWindowMin: data.terms.cancellationWindowMin,
