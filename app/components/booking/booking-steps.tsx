@@ -30,7 +30,7 @@ function WaitlistCard({ offer, dayLabel, doctorName }: { offer: WaitlistOffer; d
       <div className="card mt-4 p-5" role="status" data-testid="waitlist-joined">
         <h2 className="text-lg font-semibold text-slate-900">{offer.justJoined ? "You are on the waitlist" : "You are already on the waitlist"}</h2>
         <p className="mt-1 text-slate-700">
-          If a time {who} on or before {dayLabel} frees up, we text you at once so you can book it.
+          If a time {who} on or before {dayLabel} frees up, we let you know at once, and you can book it from your account.
         </p>
         <a href="/account/requests" className="mt-3 inline-block font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
           See or withdraw your waitlist requests
@@ -44,7 +44,7 @@ function WaitlistCard({ offer, dayLabel, doctorName }: { offer: WaitlistOffer; d
         Hoping for an earlier time?
       </h2>
       <p className="mt-1 text-slate-700">
-        When someone cancels, we text you a free time {who} on or before {dayLabel}.
+        When someone cancels, we let you know of a free time {who} on or before {dayLabel}.
       </p>
       {offer.signedIn ? (
         <Form method="post" className="mt-3">
