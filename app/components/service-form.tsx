@@ -9,6 +9,7 @@ import {
   ROOM_TYPE_LABELS,
   ROOM_TYPES,
   SERVICE_FORM_MAX_LENGTHS,
+  VISIT_REASONS_MAX,
   START_GRIDS,
   VISIBILITIES,
   VISIBILITY_HELP,
@@ -47,6 +48,7 @@ export const NEW_SERVICE: ServiceInput = {
   seasonFrom: null,
   seasonTo: null,
   preparationNotes: null,
+  visitReasons: [],
   doctorIds: [],
   locationIds: [],
   discounts: [],
@@ -151,6 +153,18 @@ export function ServiceForm({ initial, choices, currency, errors, submitLabel, v
         </Field>
         <Field name="preparationNotes" label="Preparation notes (sent with the booking confirmation)" error={errors.preparationNotes}>
           {(props) => <textarea {...props} rows={2} defaultValue={v("preparationNotes", initial.preparationNotes ?? "")} maxLength={SERVICE_FORM_MAX_LENGTHS.preparationNotes} />}
+        </Field>
+        <Field name="visitReasons" label={`Reasons patients can choose when booking (optional, one per line, at most ${VISIT_REASONS_MAX})`} error={errors.visitReasons}>
+          {(props) => (
+            <textarea
+              {...props}
+              rows={3}
+              defaultValue={v("visitReasons", initial.visitReasons.join("\n"))}
+              maxLength={SERVICE_FORM_MAX_LENGTHS.visitReasons}
+              placeholder={"Check-up\nPain\nFollow-up"}
+              data-testid="visit-reasons"
+            />
+          )}
         </Field>
       </Section>
 

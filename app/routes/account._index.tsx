@@ -92,6 +92,13 @@ function AppointmentCard({ a, phone }: { a: AccountAppointment; phone: { display
           ) : null}
         </div>
       ) : null}
+      {a.list !== "upcoming" ? (
+        <div className="mt-4 flex flex-col gap-3 sm:flex-row">
+          <a href={`/account/appointments/${a.id}/book-again`} className="btn-secondary min-h-12 text-base" data-testid="book-again">
+            Book again<span className="sr-only">: {a.serviceName} with {a.doctorName}</span>
+          </a>
+        </div>
+      ) : null}
       {a.list === "upcoming" && (a.canCancel || a.tooLate) ? (
         <div className="mt-4 flex flex-col gap-3 sm:flex-row">
           <a href={`/account/appointments/${a.id}`} className="btn-secondary min-h-12 text-base" data-testid="appointment-details">

@@ -101,6 +101,7 @@ export default function AppointmentDetails() {
           ) : null}
         </Fact>
         {visit.preparationNotes ? <Fact label="Before you come">{visit.preparationNotes}</Fact> : null}
+        {visit.visitReason ? <Fact label="Reason for the visit">{visit.visitReason}</Fact> : null}
         {visit.note ? <Fact label="Your note">{visit.note}</Fact> : null}
         <Fact label="Changing plans" testId="cancellation-policy">
           {visit.cancellationPolicy}

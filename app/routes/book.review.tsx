@@ -10,7 +10,7 @@ import { PersonFields, type PersonErrors, type PersonValues } from "~/components
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { getViewer, requireClinicSite, requirePatient } from "~/modules/auth/guards.server";
 import { readHolder } from "~/modules/booking-flow/browser-hold.server";
-import { bookHref, type Choice } from "~/modules/booking-flow/choice";
+import { bookHref, VISIT_NOTE_MAX, type Choice } from "~/modules/booking-flow/choice";
 import { confirmForm, parseChoice } from "~/modules/booking-flow/choice.server";
 import { formatTime } from "~/lib/format";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
@@ -22,13 +22,15 @@ import { payerOf } from "~/modules/payments/cards.server";
 import { getPaymentProvider, stripePublishableKey } from "~/modules/payments/provider.server";
 import { getDb } from "~/utils/db.server";
 import { readForm } from "~/utils/forms.server";
+import { fieldErrorsOf } from "~/lib/form-errors";
+
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where to pick a time again once the hold is gone: that day's fresh times, or the start. */
 function againHref(choice: Choice | null): string {
   if (!choice?.service || !choice.location || !choice.doctor) return "/book";
-  return bookHref({ service: choice.service, location: choice.location, doctor: choice.doctor, day: choice.day });
+  return bookHref({ service: choice.service, location: choice.location, doctor: choice.doctor, day: choice.day, for: choice.for });
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -47,10 +49,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     review && review.depositMinor > 0 && viewer.kind === "patient"
       ? await cardChoice(rootDb, getPaymentProvider(), payerOf(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic.timeZone, stripePublishableKey())
       : null;
-  // After "add to my family" the page comes back with the new person chosen (?for=their id).
+  // After "add to my family" the page comes back with the new person chosen (?for=their id&added=1);
+  // "Book again" for a family member brings them chosen too (?for=), without the "added" words.
   const chosen = family.find((f) => f.id === url.searchParams.get("for")) ?? null;
   return {
     chosen: chosen ? { id: chosen.id, name: chosen.name } : null,
+    justAdded: Boolean(chosen) && url.searchParams.get("added") === "1",
     payment,
     payNonce: newPayNonce(),
     clinicName: clinic.name,
@@ -74,6 +78,10 @@ type ActionResult = {
   /** A card problem, shown at the card step; the time stays held. */
   card?: { field: string; message: string; chosen: string };
   note?: string;
+  /** The reason chosen from the service's list, kept with the note. */
+  visitReason?: string;
+  /** A field's own message, shown beside it ("note", "visitReason"). */
+  errors?: Record<string, string>;
   person?: { values: PersonValues; errors: PersonErrors };
   /** The bank wants the patient to confirm the deposit: the page shows the bank's check. */
   authenticate?: CardCheck;
@@ -116,9 +124,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { patient } = await requirePatient(request, context);
   if (raw.intent === "finish-authentication" || raw.intent === "stop-authentication") return afterCardCheck(request, context, raw);
   const form = confirmForm.safeParse(raw);
-  if (!form.success) return data<ActionResult>({ message: "Choose who the visit is for.", expired: false }, { status: 400 });
+  if (!form.success) {
+    // What was typed comes back as it was, with the message beside the field it is about.
+    const errors = fieldErrorsOf(form.error);
+    const typed = (name: string, max: number) => (typeof raw[name] === "string" ? (raw[name] as string).slice(0, max) : "");
+    return data<ActionResult>(
+      {
+        message: errors.note ?? errors.visitReason ?? "Choose who the visit is for.",
+        expired: false,
+        visitFor: typed("visitFor", 36) || undefined,
+        note: typed("note", 2 * VISIT_NOTE_MAX),
+        visitReason: typed("visitReason", 200),
+        errors: { ...(errors.note ? { note: errors.note } : {}), ...(errors.visitReason ? { visitReason: errors.visitReason } : {}) },
+      },
+      { status: 400 },
+    );
+  }
   const { intent, visitFor, hold } = form.data;
   const note = form.data.note || null;
+  const visitReason = form.data.visitReason || null;
   const audit = auditContextFromRequest(request, context);
   const rootDb = getDb();
 
@@ -128,7 +152,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const person = wantsNew ? parseDependentForm(raw) : null;
   if (person && !person.ok) {
     return data<ActionResult>(
-      { message: "Check the details of the person you are adding.", expired: false, visitFor: "new", note: note ?? "", person: { values: person.values, errors: person.errors } },
+      { message: "Check the details of the person you are adding.", expired: false, visitFor: "new", note: note ?? "", visitReason: visitReason ?? "", person: { values: person.values, errors: person.errors } },
       { status: 400 },
     );
   }
@@ -136,6 +160,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const added = await addDependent(db, rootDb, patient.id, person.data, audit);
     const url = new URL(request.url);
     url.searchParams.set("for", added.id);
+    url.searchParams.set("added", "1");
     return redirect(`${url.pathname}${url.search}`);
   }
 
@@ -154,6 +179,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
           dependentId: visitFor === "self" || visitFor === "new" ? null : visitFor,
           newDependent: person?.ok ? person.data : undefined,
           note,
+          visitReason,
         },
         undefined,
         audit,
@@ -163,13 +189,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
   if (answer.reason === "authenticate") {
     const chosenCard = typeof raw.card === "string" ? raw.card : "new";
-    return data<ActionResult>({ message: "", expired: false, visitFor, note: note ?? "", authenticate: cardCheck(answer.authentication, clinic.timeZone), card: { field: "none", message: "", chosen: chosenCard } });
+    return data<ActionResult>({ message: "", expired: false, visitFor, note: note ?? "", visitReason: visitReason ?? "", authenticate: cardCheck(answer.authentication, clinic.timeZone), card: { field: "none", message: "", chosen: chosenCard } });
   }
   if (answer.reason === "card") {
     const chosenCard = typeof raw.card === "string" ? raw.card : "new";
-    return data<ActionResult>({ message: answer.message, expired: false, visitFor, note: note ?? "", card: { field: answer.field, message: answer.message, chosen: chosenCard } }, { status: 422 });
+    return data<ActionResult>({ message: answer.message, expired: false, visitFor, note: note ?? "", visitReason: visitReason ?? "", card: { field: answer.field, message: answer.message, chosen: chosenCard } }, { status: 422 });
   }
-  return data<ActionResult>({ message: answer.message, expired: answer.reason === "expired", visitFor: "self", note: note ?? "" }, { status: 409 });
+  if (answer.reason === "visit-reason") {
+    return data<ActionResult>({ message: answer.message, expired: false, visitFor, note: note ?? "", visitReason: "", errors: { visitReason: answer.message } }, { status: 422 });
+  }
+  return data<ActionResult>({ message: answer.message, expired: answer.reason === "expired", visitFor: "self", note: note ?? "", visitReason: visitReason ?? "" }, { status: 409 });
 }
 
 /** Why the time is no longer held, in the words that are true for this browser. */
@@ -186,10 +215,57 @@ function goneWords(gone: HoldGone | null): string {
   }
 }
 
+/**
+ * "Reason for your visit": the service's reasons (when it lists any) as one optional choice, and a
+ * free-text box for anything else; each keeps what was chosen or typed and shows its own message.
+ */
+function VisitReasonFields({ reasons, chosen, note, errors }: { reasons: string[]; chosen: string; note: string; errors: Record<string, string> }) {
+  return (
+    <fieldset className="mt-5" data-testid="visit-reason" aria-describedby={errors.visitReason ? "visit-reason-error" : undefined}>
+      <legend className="text-lg font-semibold text-slate-900">Reason for your visit</legend>
+      {reasons.length ? (
+        <>
+          <p className="mt-1 text-sm text-slate-700">Optional: it helps your doctor prepare.</p>
+          <div className="mt-3 grid gap-2 sm:grid-cols-2">
+            {reasons.map((r) => (
+              <label key={r} className={choiceStyle}>
+                <input type="radio" name="visitReason" value={r} defaultChecked={chosen === r} className="h-5 w-5 accent-[rgb(var(--brand))]" />
+                <span className="font-medium">{r}</span>
+              </label>
+            ))}
+          </div>
+          {errors.visitReason ? (
+            <p id="visit-reason-error" className="field-error">
+              {errors.visitReason}
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      <label className="field-label mt-4" htmlFor="note">
+        Anything the clinic should know? <span className="font-normal text-slate-600">(optional, up to {VISIT_NOTE_MAX} characters)</span>
+      </label>
+      <textarea
+        id="note"
+        name="note"
+        maxLength={VISIT_NOTE_MAX}
+        rows={2}
+        className="field-input"
+        defaultValue={note}
+        {...(errors.note ? { "aria-invalid": true, "aria-describedby": "note-error" } : {})}
+      />
+      {errors.note ? (
+        <p id="note-error" className="field-error">
+          {errors.note}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
 const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand";
 
 export default function ReviewBooking() {
-  const { review, gone, phone, againHref, signedIn, family, signInHref, chosen, payment, payNonce } = useLoaderData<typeof loader>();
+  const { review, gone, phone, againHref, signedIn, family, signInHref, chosen, justAdded, payment, payNonce } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const errorRef = useRef<HTMLDivElement>(null);
@@ -247,7 +323,7 @@ export default function ReviewBooking() {
         </div>
       ) : null}
       {result?.authenticate ? <CardAuthentication check={result.authenticate} holdId={review.holdId} publishableKey={payment?.stripe?.publishableKey ?? null} message={result.message || null} /> : null}
-      {chosen && !result ? (
+      {chosen && justAdded && !result ? (
         <Alert tone="info">
           <span data-testid="dependent-added">{chosen.name} is now in your family and chosen below. Check the details and confirm.</span>
         </Alert>
@@ -287,10 +363,7 @@ export default function ReviewBooking() {
               </button>
             </div>
           </fieldset>
-          <label className="field-label mt-5" htmlFor="note">
-            Anything the clinic should know? <span className="font-normal text-slate-600">(optional)</span>
-          </label>
-          <textarea id="note" name="note" maxLength={500} rows={2} className="field-input" defaultValue={result?.note} />
+          <VisitReasonFields reasons={review.visitReasons} chosen={result?.visitReason ?? ""} note={result?.note ?? ""} errors={result?.errors ?? {}} />
           {payment ? <CardPicker {...payment} nonce={payNonce} problem={result?.card?.message ? result.card : null} chosen={result?.card?.chosen} /> : null}
           <button type="submit" name="intent" value="confirm" className="btn-primary mt-5 min-h-12 w-full text-base" disabled={busy}>
             Confirm booking

@@ -61,6 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     locationName: page.locationName,
     roomName: page.roomName,
     note: a.note,
+    visitReason: a.visitReason,
     channel: a.channel,
     price: formatMoney(a.priceMinor, a.currency),
     deposit: a.depositMinor > 0 ? formatMoney(a.depositMinor, a.currency) : null,
@@ -181,7 +182,12 @@ export default function DeskAppointment() {
               Awaiting deposit: the patient was sent a secure link to add or allow a card by {d.depositAwaitingUntil}. Otherwise collect it at the desk.
             </p>
           ) : d.depositFailure ? <p className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-300">Card problem: {d.depositFailure} Collect the deposit at the desk or ask the patient to update their card.</p> : null}
-          {d.note ? <p className="mt-3 text-sm text-slate-700">Note: {d.note}</p> : null}
+          {d.visitReason ? (
+            <p className="mt-3 text-sm text-slate-900" data-testid="visit-reason">
+              <span className="font-semibold">Reason for the visit:</span> {d.visitReason}
+            </p>
+          ) : null}
+          {d.note ? <p className="mt-3 text-sm text-slate-700" data-testid="visit-note">Note: {d.note}</p> : null}
           {d.cancellation ? (
             <p className="mt-3 text-sm text-slate-700" data-testid="cancellation">
               Cancelled {d.cancellation.at}: {d.cancellation.reason}

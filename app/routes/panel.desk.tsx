@@ -22,6 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     status: a.status,
     patientName: a.patientName,
     serviceName: a.serviceName,
+    visitReason: a.visitReason,
     doctorName: a.doctorName,
     roomName: a.roomName,
     paymentStatus: a.paymentStatus,
@@ -82,6 +83,11 @@ function VisitCard({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redi
           <span className="tabular-nums">{v.time}</span> · {v.patientName}
         </span>
         <span className="block text-slate-600">{v.serviceName}</span>
+        {v.visitReason ? (
+          <span className="block text-slate-800" data-testid="board-visit-reason">
+            Reason: {v.visitReason}
+          </span>
+        ) : null}
         <span className="mt-2 flex flex-wrap gap-1.5">
           <VisitStatus status={v.status} />
           <PaymentPill status={v.paymentStatus} depositMinor={v.depositMinor} />

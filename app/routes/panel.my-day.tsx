@@ -202,6 +202,11 @@ export default function MyDay() {
                   <p className="text-sm text-slate-600">
                     {v.serviceName} · {v.locationName}
                   </p>
+                  {v.visitReason || v.patientNote ? (
+                    <p className="mt-1 text-sm text-slate-800" data-testid="visit-reason">
+                      <span className="font-semibold">Reason:</span> {[v.visitReason, v.patientNote ? `“${v.patientNote}”` : null].filter(Boolean).join(" · ")}
+                    </p>
+                  ) : null}
                 </div>
                 <Pill tone={v.status === "completed" || v.status === "no_show" ? "muted" : "brand"}>{statusWords(v.status).words}</Pill>
               </li>

@@ -3,7 +3,9 @@ import { expectNoSeriousA11yViolations } from "./support/axe";
 import { keepScreenshot } from "./support/artifacts";
 import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
+import { signInPatient, signInStaff } from "./support/sessions";
 import { clinicUrl } from "./support/urls";
+import { fillDoctorsDay, newPatientAt, offered, pastVisit, setVisitReasons } from "./support/visits";
 
 test("the appointments page asks who you are first", async ({ page }) => {
   await page.goto(clinicUrl("northside", "/account"));
@@ -79,4 +81,97 @@ test("a new patient books on northside, sees the visit on /account and cancels i
   await expect(cancelled.getByTestId("appointment-status")).toHaveText("Cancelled");
   await expect(cancelled.getByTestId("cancel-appointment")).toHaveCount(0);
   await shot("3-cancelled");
+});
+
+test("book again from a past visit lands on the times with the same choices; a fully booked day offers the earlier-time waitlist @phone", async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  const shot = (name: string) => keepScreenshot(page, testInfo, `book-again-${name}`);
+  const phone = testInfo.project.name === "phone";
+  const visit = await offered("northside", "Well-child check-up", "dr.patel@northside.test", phone ? "Washington Heights" : "Harlem");
+  const patient = await newPatientAt(visit.clinicId, { first: "Rosalind", last: phone ? "Franklin" : "Elion" });
+  await pastVisit(visit, patient.id, phone ? 40 : 41);
+  // The two viewports run side by side: each fills its own day of Dr. Patel's, weeks away from other specs.
+  const fullDay = await fillDoctorsDay(visit, phone ? 52 : 45);
+
+  await signInPatient(page, patient.phone, { clinic: "northside", landing: "/account" });
+  const past = page.getByTestId("past-appointments").getByTestId("account-appointment");
+  await expect(past).toHaveCount(1);
+  await expect(past).toContainText(visit.serviceName);
+  await shot("1-past");
+  await past.getByTestId("book-again").click();
+
+  // The first free day's times, with the same service, location and doctor.
+  await expect(page).toHaveURL(new RegExp(`/book\\?service=${visit.serviceId}&location=${visit.locationId}&doctor=${visit.doctorId}&day=\\d{4}-\\d{2}-\\d{2}$`));
+  await expect(page.getByTestId("time-option").first()).toBeVisible();
+  await expect(page.getByTestId("choice-summary")).toContainText(visit.serviceName);
+  await expect(page.getByTestId("choice-summary")).toContainText(visit.locationName);
+  await expect(page.getByTestId("choice-summary")).toContainText(visit.doctorName);
+  await shot("2-times");
+  await expectNoSeriousA11yViolations(page, "book again times");
+
+  // Other days: the filled day is marked fully booked and leads to its page.
+  await page.getByRole("link", { name: "Other days" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Choose a day" })).toBeVisible();
+  const full = page.locator(`a[href*="day=${fullDay}"]`);
+  for (let i = 0; i < 3 && (await full.count()) === 0; i++) await nextMonth(page);
+  await expect(full).toHaveAttribute("data-testid", "full-day");
+  await expect(full).toHaveAttribute("aria-label", /, fully booked$/);
+  await expect(page.getByTestId("full-days-note")).toBeVisible();
+  await shot("3-calendar");
+  await expectNoSeriousA11yViolations(page, "calendar with a fully booked day");
+  await full.click();
+  await expect(page.getByTestId("day-full")).toBeVisible();
+  const offer = page.getByTestId("waitlist-offer");
+  await expect(offer).toContainText(`with ${visit.doctorName}`);
+  await shot("4-full-day");
+  await expectNoSeriousA11yViolations(page, "full day");
+
+  await offer.getByRole("button", { name: "Tell me if an earlier time frees up" }).click();
+  const joined = page.getByTestId("waitlist-joined");
+  await expect(joined).toContainText("You are on the waitlist");
+  await expect(page.getByTestId("join-waitlist")).toHaveCount(0);
+  await shot("5-joined");
+  // Coming back to the day later: already waiting, so no second request is offered.
+  await page.goto(page.url().replace("&waitlist=joined", ""));
+  await expect(page.getByTestId("waitlist-joined")).toContainText("You are already on the waitlist");
+  await page.getByRole("link", { name: "See or withdraw your waitlist requests" }).click();
+  await expect(page).toHaveURL(clinicUrl("northside", "/account/requests"));
+  const request = page.getByTestId("flexible-request");
+  await expect(request).toHaveCount(1);
+  await expect(request).toContainText(visit.serviceName);
+  await expect(request).toContainText(`With ${visit.doctorName}`);
+  await expect(request).toContainText(/Until \w+day/);
+});
+
+test("the reason chosen at booking shows on the doctor's My day", async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const service = await offered("northside", "Sports injury assessment", "dr.patel@northside.test", "Washington Heights");
+  await setVisitReasons(service, ["Check-up", "Pain", "Follow-up"]);
+  const patient = await newPatientAt(service.clinicId, { first: "Marie", last: "Curie" });
+  await signInPatient(page, patient.phone, { clinic: "northside", landing: `/book?service=${service.serviceId}&location=${service.locationId}&doctor=${service.doctorId}` });
+  await openFreeDay(page);
+  const day = new URL(page.url()).searchParams.get("day")!;
+  await page.getByTestId("time-option").last().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
+
+  const reason = page.getByTestId("visit-reason");
+  await expect(page.getByRole("group", { name: "Reason for your visit" })).toBeVisible();
+  await reason.getByLabel("Pain").check();
+  await page.getByLabel(/Anything the clinic should know/).fill("Twisted my ankle running");
+  await keepScreenshot(page, testInfo, "visit-reason-1-review");
+  await expectNoSeriousA11yViolations(page, "review with reasons");
+  await confirmBooking(page);
+  await expect(page.getByTestId("booking-done")).toBeVisible();
+
+  // Dr. Patel's day lists the visit with the reason and the note.
+  const staff = await browser.newPage();
+  try {
+    await signInStaff(staff, "dr.patel@northside.test", { landing: `/panel/my-day?day=${day}` });
+    const row = staff.getByTestId("my-day-visits").locator("li").filter({ hasText: "Marie Curie" });
+    await expect(row.getByTestId("visit-reason")).toHaveText("Reason: Pain · “Twisted my ankle running”");
+    await keepScreenshot(staff, testInfo, "visit-reason-2-my-day");
+    await expectNoSeriousA11yViolations(staff, "my day with reasons");
+  } finally {
+    await staff.close();
+  }
 });

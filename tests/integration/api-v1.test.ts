@@ -330,6 +330,8 @@ describe("booking", () => {
       deposit: { amountMinor: 0, currency: "USD" },
       channel: "api",
       note: "First visit",
+      // A reason is chosen on the clinic's site from the service's list; the API books without one.
+      visitReason: null,
       externalRef: body.externalRef,
       cancellation: null,
     });
@@ -754,6 +756,10 @@ describe("OpenAPI", () => {
     const create = doc.components.schemas.AppointmentCreate as { required: string[]; properties: Record<string, Json> };
     expect(create.required.sort()).toEqual(["patient", "practitionerId", "serviceId", "start"]);
     expect(create.properties.note).toMatchObject({ anyOf: expect.arrayContaining([expect.objectContaining({ maxLength: 1000 })]) });
+    // The appointment carries the reason chosen at booking next to the patient's own note.
+    const appointment = doc.components.schemas.Appointment as { required: string[]; properties: Record<string, Json> };
+    expect(appointment.required).toEqual(expect.arrayContaining(["note", "visitReason"]));
+    expect(appointment.properties.visitReason).toMatchObject({ description: expect.stringContaining("reason for the visit") });
     expect(doc.components.schemas.Slot).toMatchObject({ required: expect.arrayContaining(["start", "end", "practitionerId", "locationId", "roomId"]) });
     const slotParams = doc.paths["/api/v1/slots"]!.get!.parameters!;
     expect(slotParams.map((x) => [x.name, x.required])).toEqual([

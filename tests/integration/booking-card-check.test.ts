@@ -38,7 +38,7 @@ async function fixture() {
   const f = await createScheduleFixture({ doctors: 1, timeZone: "Europe/Berlin", currency: "EUR", shift: { start: "00:00", end: "24:00" }, service: { minNoticeMin: 0, startGridMin: 30, priceMinor: 15_000 } });
   await testDb()
     .forClinic(f.clinic.id)
-    .tx((tx) => tx.service.update({ where: { clinicId_id: { clinicId: f.clinic.id, id: f.serviceId } }, data: { depositKind: "percent", depositValue: 20 } }));
+    .tx((tx) => tx.service.update({ where: { clinicId_id: { clinicId: f.clinic.id, id: f.serviceId } }, data: { depositKind: "percent", depositValue: 20, visitReasons: ["Check-up", "Pain"] } }));
   return f;
 }
 
@@ -60,12 +60,12 @@ async function payment(patientId: string, testCard: "pm_card_authenticationRequi
 }
 
 const confirm = async (f: ScheduleFixture, holdId: string, heldBy: string, patientId: string, testCard: "pm_card_authenticationRequired" | "pm_card_visa", now?: Date) =>
-  confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId, heldBy, patientAccountId: patientId, dependentId: null, note: "Left knee" }, now, null, await payment(patientId, testCard));
+  confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId, heldBy, patientAccountId: patientId, dependentId: null, note: "Left knee", visitReason: "Pain" }, now, null, await payment(patientId, testCard));
 
 const appointmentOf = (f: ScheduleFixture, id: string) =>
   testDb()
     .forClinic(f.clinic.id)
-    .tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id } }, select: { status: true, paymentStatus: true, holdExpiresAt: true, patientAccountId: true, patientNote: true } }));
+    .tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id } }, select: { status: true, paymentStatus: true, holdExpiresAt: true, patientAccountId: true, patientNote: true, visitReason: true } }));
 
 const depositFor = (f: ScheduleFixture, id: string) => testDb().forClinic(f.clinic.id).tx((tx) => depositOf(tx, f.clinic.id, id));
 const checkOf = (f: ScheduleFixture, id: string) => testDb().forClinic(f.clinic.id).tx((tx) => tx.cardAuthentication.findUnique({ where: { clinicId_id: { clinicId: f.clinic.id, id } } }));
@@ -122,7 +122,8 @@ describe("a card that needs the bank's check", () => {
     mock.authenticate(w.intentRef, "approve");
 
     expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), stripe, f.clinic, w.request, null)).toEqual({ ok: true, appointmentId: w.holdId });
-    expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "confirmed", paymentStatus: "authorized", holdExpiresAt: null, patientAccountId: f.patientId, patientNote: "Left knee" });
+    // The reason chosen before the bank's check is kept with the note while the bank answers.
+    expect(await appointmentOf(f, w.holdId)).toMatchObject({ status: "confirmed", paymentStatus: "authorized", holdExpiresAt: null, patientAccountId: f.patientId, patientNote: "Left knee", visitReason: "Pain" });
     const deposit = await depositFor(f, w.holdId);
     expect(deposit).toMatchObject({ status: "authorized", intentRef: w.intentRef, amountMinor: 3_000, authorizedOffSession: false, card: { last4: "3184" } });
     expect(await checkOf(f, w.authentication.id)).toMatchObject({ status: "succeeded" });

@@ -323,7 +323,11 @@ describe("importTenantFolder", () => {
     fs.writeFileSync(path.join(huge.folder, "logo.svg"), `<svg xmlns="http://www.w3.org/2000/svg"><!--${"x".repeat(600 * 1024)}--></svg>`);
     await expect(importTenantFolder(testDb(), huge.folder)).rejects.toThrow(/a logo may be at most 512 KB/);
 
-    const slugs = [invalid, broken, scripted, mislabelled, huge].map((c) => c.slug);
+    const twice = copyDemo("northside");
+    twice.save((d) => (d.services[0].visitReasons = ["Pain", "pain"]));
+    await expect(importTenantFolder(testDb(), twice.folder)).rejects.toThrow(/visitReasons: must not repeat a reason/);
+
+    const slugs = [invalid, broken, scripted, mislabelled, huge, twice].map((c) => c.slug);
     const created = await testDb().system("test").tx((tx) => tx.clinic.count({ where: { slug: { in: slugs } } }));
     expect(created).toBe(0);
   });
@@ -373,6 +377,9 @@ describe("importTenantFolder: services, rooms and schedules", () => {
     expect(service("sick-visit")).toMatchObject({ depositKind: "none", depositValue: 0, cancellationWindowMin: 4 * 60, startGridMin: 10 });
     // Left out: 48 hours, active, no approval.
     expect(service("sports-injury")).toMatchObject({ cancellationWindowMin: 24 * 60, visibility: "active", requiresApproval: false });
+    // Reasons for a visit as listed; a service that lists none offers no choice.
+    expect(service("sports-injury").visitReasons).toEqual(["New injury", "Pain that came back", "Follow-up"]);
+    expect(service("sick-visit").visitReasons).toEqual([]);
     expect(service("skin-check")).toMatchObject({ cancellationWindowMin: 48 * 60, roomType: "private" });
     expect(service("cardiology-consult")).toMatchObject({ requiresApproval: true, roomType: "equipment", categoryId: s.categories.find((c) => c.key === "specialists")!.id });
     expect(service("flu-shot")).toMatchObject({ visibility: "seasonal", seasonFrom: new Date("2026-09-01T00:00:00Z"), seasonTo: new Date("2027-03-31T00:00:00Z") });

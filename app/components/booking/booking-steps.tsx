@@ -13,6 +13,54 @@ export interface ClinicPhone {
   isOpen: boolean;
 }
 
+/** "Tell me if an earlier time frees up" on a day with no free time. */
+export interface WaitlistOffer {
+  signedIn: boolean;
+  /** The patient already waits for a time this day would give (then no button, a link to manage it). */
+  waiting: boolean;
+  /** Joined just now: the page says so. */
+  justJoined: boolean;
+  signInHref: string;
+}
+
+function WaitlistCard({ offer, dayLabel, doctorName }: { offer: WaitlistOffer; dayLabel: string; doctorName: string | null }) {
+  const who = doctorName ? `with ${doctorName}` : "with any doctor";
+  if (offer.waiting) {
+    return (
+      <div className="card mt-4 p-5" role="status" data-testid="waitlist-joined">
+        <h2 className="text-lg font-semibold text-slate-900">{offer.justJoined ? "You are on the waitlist" : "You are already on the waitlist"}</h2>
+        <p className="mt-1 text-slate-700">
+          If a time {who} on or before {dayLabel} frees up, we let you know at once, and you can book it from your account.
+        </p>
+        <a href="/account/requests" className="mt-3 inline-block font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+          See or withdraw your waitlist requests
+        </a>
+      </div>
+    );
+  }
+  return (
+    <section className="card mt-4 p-5" aria-labelledby="waitlist-heading" data-testid="waitlist-offer">
+      <h2 id="waitlist-heading" className="text-lg font-semibold text-slate-900">
+        Hoping for an earlier time?
+      </h2>
+      <p className="mt-1 text-slate-700">
+        When someone cancels, we let you know of a free time {who} on or before {dayLabel}.
+      </p>
+      {offer.signedIn ? (
+        <Form method="post" className="mt-3">
+          <button type="submit" name="intent" value="waitlist" className="btn-primary min-h-12 w-full text-base sm:w-auto" data-testid="join-waitlist">
+            Tell me if an earlier time frees up
+          </button>
+        </Form>
+      ) : (
+        <a href={offer.signInHref} className="btn-primary mt-3 min-h-12 w-full text-base sm:w-auto" data-testid="join-waitlist-sign-in">
+          Sign in to be told if an earlier time frees up
+        </a>
+      )}
+    </section>
+  );
+}
+
 const optionCard = "card flex min-h-14 items-center justify-between gap-4 p-4 hover:border-brand hover:ring-2 hover:ring-brand/30 focus-visible:ring-2 sm:p-5";
 
 function Chevron() {
@@ -25,13 +73,25 @@ function Chevron() {
 
 /** The choice so far as links back to each step. */
 function summaryParts(chosen: Chosen, choice: Choice) {
-  const parts: { label: string; href?: string }[] = [{ label: `${chosen.service.name} · ${chosen.service.duration} · ${chosen.service.price}`, href: "/book" }];
-  if (chosen.location) parts.push({ label: chosen.location.name, href: chosen.locationCount > 1 ? bookHref({ service: choice.service }) : undefined });
-  if (choice.doctor) parts.push({ label: chosen.doctor?.name ?? "Any doctor", href: bookHref({ service: choice.service, location: choice.location }) });
+  const parts: { label: string; href?: string }[] = [{ label: `${chosen.service.name} · ${chosen.service.duration} · ${chosen.service.price}`, href: bookHref({ for: choice.for }) }];
+  if (chosen.location) parts.push({ label: chosen.location.name, href: chosen.locationCount > 1 ? bookHref({ service: choice.service, for: choice.for }) : undefined });
+  if (choice.doctor) parts.push({ label: chosen.doctor?.name ?? "Any doctor", href: bookHref({ service: choice.service, location: choice.location, for: choice.for }) });
   return parts;
 }
 
-export function BookingStepView({ choice, step, phones, refusedMessage }: { choice: Choice; step: BookingStep; phones: ClinicPhone[]; refusedMessage: string | null }) {
+export function BookingStepView({
+  choice,
+  step,
+  phones,
+  refusedMessage,
+  waitlist = null,
+}: {
+  choice: Choice;
+  step: BookingStep;
+  phones: ClinicPhone[];
+  refusedMessage: string | null;
+  waitlist?: WaitlistOffer | null;
+}) {
   switch (step.step) {
     case "service":
       return (
@@ -48,7 +108,7 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
               <ul className="space-y-3">
                 {g.services.map((s) => (
                   <li key={s.id}>
-                    <Link to={bookHref({ service: s.id })} prefetch="intent" className={optionCard} data-testid="service-option">
+                    <Link to={bookHref({ service: s.id, for: choice.for })} prefetch="intent" className={optionCard} data-testid="service-option">
                       <span className="min-w-0">
                         <span className="block text-base font-semibold text-slate-900">{s.name}</span>
                         {s.description ? <span className="mt-1 line-clamp-2 block text-sm text-slate-600">{s.description}</span> : null}
@@ -108,7 +168,7 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
           <ul className="space-y-3">
             {step.locations.map((l) => (
               <li key={l.id}>
-                <Link to={bookHref({ service: choice.service, location: l.id })} prefetch="intent" className={optionCard} data-testid="location-option">
+                <Link to={bookHref({ service: choice.service, location: l.id, for: choice.for })} prefetch="intent" className={optionCard} data-testid="location-option">
                   <span>
                     <span className="block font-semibold text-slate-900">{l.name}</span>
                     <span className="mt-1 block text-sm text-slate-600">{l.address}</span>
@@ -129,7 +189,7 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
           </StepHeader>
           <ul className="space-y-3">
             <li>
-              <Link to={bookHref({ service: choice.service, location: choice.location, doctor: "any" })} prefetch="intent" className={optionCard} data-testid="doctor-option">
+              <Link to={bookHref({ service: choice.service, location: choice.location, doctor: "any", for: choice.for })} prefetch="intent" className={optionCard} data-testid="doctor-option">
                 <span>
                   <span className="block font-semibold text-slate-900">Any doctor</span>
                   <span className="mt-1 block text-sm text-slate-600">The most free times: we show every doctor who offers this visit.</span>
@@ -139,7 +199,7 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
             </li>
             {step.doctors.map((d) => (
               <li key={d.id}>
-                <Link to={bookHref({ service: choice.service, location: choice.location, doctor: d.id })} prefetch="intent" className={optionCard} data-testid="doctor-option">
+                <Link to={bookHref({ service: choice.service, location: choice.location, doctor: d.id, for: choice.for })} prefetch="intent" className={optionCard} data-testid="doctor-option">
                   <span>
                     <span className="block font-semibold text-slate-900">{d.name}</span>
                     {d.specialty ? <span className="mt-1 block text-sm text-slate-600">{d.specialty}</span> : null}
@@ -153,7 +213,7 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
       );
 
     case "day": {
-      const base = { service: choice.service, location: choice.location, doctor: choice.doctor };
+      const base = { service: choice.service, location: choice.location, doctor: choice.doctor, for: choice.for };
       const anyFree = step.calendar.days.some((d) => d.freeTimes > 0);
       return (
         <>
@@ -178,13 +238,18 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
             dayHref={(day) => bookHref({ ...base, day })}
             monthHref={(month) => bookHref({ ...base, month })}
           />
+          {step.calendar.days.some((d) => d.full) ? (
+            <p className="mt-3 text-sm text-slate-600" data-testid="full-days-note">
+              Days with a hollow dot are fully booked: open one to be told if a time frees up.
+            </p>
+          ) : null}
           <p className="mt-3 text-sm text-slate-600">Times are on the clinic&apos;s clock ({step.zone}).</p>
         </>
       );
     }
 
     case "time": {
-      const base = { service: choice.service, location: choice.location, doctor: choice.doctor };
+      const base = { service: choice.service, location: choice.location, doctor: choice.doctor, for: choice.for };
       return (
         <>
           <StepHeader backHref={bookHref({ ...base, month: step.day.slice(0, 7) })} backLabel="Other days" title={step.dayLabel}>
@@ -195,12 +260,15 @@ export function BookingStepView({ choice, step, phones, refusedMessage }: { choi
             Times in {step.zone}.
           </p>
           {step.times.length === 0 ? (
-            <p className="card p-5 text-slate-700">
-              No free times left on this day.{" "}
-              <Link className="font-semibold underline" to={bookHref({ ...base, month: step.day.slice(0, 7) })} prefetch="intent">
-                Choose another day
-              </Link>
-            </p>
+            <>
+              <p className="card p-5 text-slate-700" data-testid="day-full">
+                No free times left on this day.{" "}
+                <Link className="font-semibold underline" to={bookHref({ ...base, month: step.day.slice(0, 7) })} prefetch="intent">
+                  Choose another day
+                </Link>
+              </p>
+              {waitlist ? <WaitlistCard offer={waitlist} dayLabel={step.dayLabel} doctorName={step.chosen.doctor?.name ?? null} /> : null}
+            </>
           ) : (
             <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label={`Free times on ${step.dayLabel}`}>
               {step.times.map((t) => (

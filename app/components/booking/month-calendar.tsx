@@ -12,8 +12,9 @@ const WEEKDAYS = [
 ] as const;
 
 /**
- * A month on the clinic's clock. Days with free times are links to that day's times; the rest are
- * shown but not focusable, so a screen reader lists only days that lead somewhere.
+ * A month on the clinic's clock. Days with free times are links to that day's times, and fully
+ * booked days to their page (which offers the waitlist); the rest are shown but not focusable, so
+ * a screen reader lists only days that lead somewhere.
  */
 export function MonthCalendar({
   calendar,
@@ -77,6 +78,19 @@ export function MonthCalendar({
               >
                 {d.dayOfMonth}
                 <span className="mt-0.5 h-1.5 w-1.5 rounded-full bg-brand" aria-hidden="true" />
+              </Link>
+            ) : d.full ? (
+              // Fully booked: its page offers to tell the patient when a time frees up.
+              <Link
+                to={dayHref(d.date)}
+                prefetch="intent"
+                aria-label={d.label}
+                className="flex aspect-square flex-col items-center justify-center rounded-xl bg-white text-base text-slate-700 ring-1 ring-slate-300 hover:ring-brand sm:text-lg"
+                data-testid="full-day"
+              >
+                {d.dayOfMonth}
+                {/* No word here: the link's name ("…, fully booked") says it, and must contain all it shows. */}
+                <span className="mt-0.5 h-1.5 w-1.5 rounded-full ring-1 ring-slate-500" aria-hidden="true" />
               </Link>
             ) : (
               <span aria-disabled="true" aria-label={d.label} className="flex aspect-square items-center justify-center rounded-xl text-base text-slate-400 line-through decoration-slate-300 sm:text-lg">

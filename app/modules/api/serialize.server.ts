@@ -56,6 +56,7 @@ export function serializeAppointment(r: AppointmentRecord, clinic: { slug: strin
     deposit: { amountMinor: r.depositMinor, currency: r.currency },
     channel: r.channel,
     note: r.note,
+    visitReason: r.visitReason,
     externalRef: r.externalRef,
     cancellation: r.cancellation ? { reason: r.cancellation.reason, note: r.cancellation.note, at: at(r.cancellation.at), by: r.cancellation.by } : null,
     cancellationDeadline: at(r.cancellationDeadline),

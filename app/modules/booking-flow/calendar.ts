@@ -8,7 +8,9 @@ export interface CalendarDay {
   date: LocalDate;
   dayOfMonth: number;
   freeTimes: number;
-  /** "Monday 7 December, 12 free times" / "Tuesday 8 December, no free times". */
+  /** Open, but every time is booked: the day's page offers the waitlist. */
+  full: boolean;
+  /** "Monday 7 December, 12 free times" / "Tuesday 8 December, fully booked" / "… no free times". */
   label: string;
 }
 
@@ -47,11 +49,12 @@ function weekdayIndex(date: LocalDate): number {
   return MONDAY_FIRST[String(weekdayOf(date)).slice(0, 3).toLowerCase()] ?? 0;
 }
 
-export function buildCalendar(month: LocalMonth, freeByDay: ReadonlyMap<LocalDate, number>): CalendarMonth {
+export function buildCalendar(month: LocalMonth, freeByDay: ReadonlyMap<LocalDate, number>, fullDays: ReadonlySet<LocalDate> = new Set()): CalendarMonth {
   const days = daysIn(month).map((date) => {
     const freeTimes = freeByDay.get(date) ?? 0;
-    const count = freeTimes === 0 ? "no free times" : freeTimes === 1 ? "1 free time" : `${freeTimes} free times`;
-    return { date, dayOfMonth: Number(date.slice(8)), freeTimes, label: `${formatLocalDay(date)}, ${count}` };
+    const full = freeTimes === 0 && fullDays.has(date);
+    const count = full ? "fully booked" : freeTimes === 0 ? "no free times" : freeTimes === 1 ? "1 free time" : `${freeTimes} free times`;
+    return { date, dayOfMonth: Number(date.slice(8)), freeTimes, full, label: `${formatLocalDay(date)}, ${count}` };
   });
   return { month, leadingBlanks: weekdayIndex(firstDayOf(month)), days, previous: shiftMonth(month, -1), next: shiftMonth(month, 1) };
 }

@@ -61,6 +61,7 @@ export interface AuthenticationRequest {
   dependentId: string | null;
   newDependent?: DependentInput;
   note: string | null;
+  visitReason?: string | null;
   depositId: string;
   card: { id: string; label: string };
   /** Typed for this booking: kept, as the default, only once the bank accepts it. */
@@ -95,6 +96,7 @@ export async function waitForAuthentication(db: ClinicDb, provider: PaymentProvi
         dependentId: req.dependentId,
         newDependent: req.newDependent ?? undefined,
         note: req.note,
+        visitReason: req.visitReason ?? null,
         expiresAt,
         holdExpiresAt: hold.hold_expires_at,
       },
@@ -136,6 +138,7 @@ interface Row {
   dependentId: string | null;
   newDependent: unknown;
   note: string | null;
+  visitReason: string | null;
   status: string;
   expiresAt: Date;
   holdExpiresAt: Date;
@@ -261,7 +264,7 @@ export async function finishAuthentication(db: ClinicDb, accounts: Db, provider:
       if (!locked || locked.status !== "waiting") throw new HoldExpiredError();
       const newDependent = locked.newDependent as DependentInput | null;
       const dependentId = newDependent ? (await insertDependent(tx, { clinicId: clinic.id }, locked.patientAccountId, newDependent, audit)).id : locked.dependentId;
-      const confirmed = await confirmHold(tx, clinic, { holdId: locked.appointmentId, heldBy: locked.heldBy, patient: { patientAccountId: locked.patientAccountId, dependentId }, note: locked.note }, actor, now);
+      const confirmed = await confirmHold(tx, clinic, { holdId: locked.appointmentId, heldBy: locked.heldBy, patient: { patientAccountId: locked.patientAccountId, dependentId }, note: locked.note, visitReason: locked.visitReason }, actor, now);
       const [terms] = await tx.$queryRaw<{ platform_fee_bps: number }[]>`SELECT platform_fee_bps FROM clinics WHERE id = ${clinic.id}::uuid`;
       // The card was removed from the account while the bank asked.
       const cardId = locked.cardId ? (await findCard(tx, locked.patientAccountId, locked.cardId).catch(() => null))?.id : null;

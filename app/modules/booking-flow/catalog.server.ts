@@ -15,6 +15,8 @@ export interface BookableService {
   priceMinor: number;
   deposit: { kind: "none" } | { kind: "fixed"; amountMinor: number } | { kind: "percent"; percent: number };
   preparationNotes: string | null;
+  /** The reasons for a visit the patient may choose from; none asks no choice. */
+  visitReasons: string[];
   cancellationWindowMin: number;
   requiresApproval: boolean;
   season: { from: string; to: string } | null;
@@ -104,6 +106,7 @@ export async function loadBookingCatalog(db: ClinicDb): Promise<BookingCatalog> 
               ? { kind: "percent" as const, percent: s.depositValue }
               : { kind: "none" as const },
         preparationNotes: s.preparationNotes,
+        visitReasons: s.visitReasons,
         cancellationWindowMin: s.cancellationWindowMin,
         requiresApproval: s.requiresApproval,
         season: s.visibility === "seasonal" && s.seasonFrom && s.seasonTo ? { from: isoDate(s.seasonFrom), to: isoDate(s.seasonTo) } : null,

@@ -3,7 +3,7 @@
  * that hold a time and confirm a booking. Kept out of choice.ts, which the pages load in the browser.
  */
 import { z } from "zod";
-import { CHOICE_KEYS, type Choice } from "./choice";
+import { CHOICE_KEYS, VISIT_NOTE_MAX, type Choice } from "./choice";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,6 +29,7 @@ export const choiceSchema = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .refine(isRealDate)
     .optional(),
+  for: id.optional(),
 }) satisfies z.ZodType<Choice> & { shape: Record<(typeof CHOICE_KEYS)[number], unknown> };
 
 /** The choice in a query string; a malformed one is null (the caller starts over). */
@@ -47,11 +48,16 @@ export const holdForm = z.object({
   practitioner: id,
 });
 
+/** The longest reason a service may list (services/service-form.ts keeps the list that short). */
+const VISIT_REASON_MAX = 60;
+
 export const confirmForm = z.object({
   /** "add-dependent" only adds the person typed in and shows the review again; otherwise confirm. */
   intent: z.enum(["confirm", "add-dependent"]).default("confirm"),
   hold: id,
   /** "self", a dependent's id, or "new" for the person typed into the add form. */
   visitFor: z.union([z.literal("self"), z.literal("new"), id]),
-  note: z.string().trim().max(500).optional(),
+  note: z.string().trim().max(VISIT_NOTE_MAX, `Keep what the clinic should know under ${VISIT_NOTE_MAX} characters.`).optional(),
+  /** One of the service's reasons for a visit, or none; the list itself is checked when booking. */
+  visitReason: z.string().trim().max(VISIT_REASON_MAX, "Choose one of the reasons listed for this visit, or none of them.").optional(),
 });

@@ -5,14 +5,20 @@
  */
 
 /** The keys of a choice, in the order they are chosen. */
-export const CHOICE_KEYS = ["service", "location", "doctor", "month", "day"] as const;
+export const CHOICE_KEYS = ["service", "location", "doctor", "month", "day", "for"] as const;
 
-/** Ids of the service, location and doctor ("any" or one), and the month and day looked at. */
+/**
+ * Ids of the service, location and doctor ("any" or one), and the month and day looked at; `for`
+ * is the family member the visit is meant for when that is known already ("Book again" for them).
+ */
 export type Choice = { [K in (typeof CHOICE_KEYS)[number]]?: string };
+
+/** What the patient may type for the clinic at booking (kept as the visit's note). */
+export const VISIT_NOTE_MAX = 500;
 
 export function choiceQuery(choice: Choice & { hold?: string }): string {
   const params = new URLSearchParams();
-  for (const key of ["hold", "service", "location", "doctor", "month", "day"] as const) {
+  for (const key of ["hold", "service", "location", "doctor", "month", "day", "for"] as const) {
     const value = choice[key];
     if (value) params.set(key, value);
   }

@@ -7,7 +7,7 @@ import { recordAudit, type AuditRequestContext } from "~/modules/audit/audit.ser
 import type { Actor } from "~/lib/actor";
 import { statusIs } from "~/lib/appointment-status";
 import { confirmHold, findHold, getAppointment, HOLD_MINUTES, HOLD_RELEASED, HOLD_REPLACED, HoldExpiredError, movesBefore, placeHold, releaseHold, releaseHoldsOf, SlotTakenError } from "~/modules/scheduling/booking.server";
-import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
+import { findSlots, scheduledSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Db } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
@@ -133,22 +133,22 @@ export async function bookingStep(db: ClinicDb, clinic: ClinicRef, choice: Choic
   if (!choice.service) return { step: "service", groups: groupByCategory(catalog.services, clinic.currency, todayIn(clinic, now)) };
 
   const service = catalog.services.find((s) => s.id === choice.service);
-  if (!service) return { redirect: "/book" };
+  if (!service) return { redirect: bookHref({ for: choice.for }) };
   const locations = catalog.locations.filter((l) => service.locationIds.includes(l.id));
   const location = locations.find((l) => l.id === choice.location) ?? null;
-  if (choice.location && !location) return { redirect: bookHref({ service: service.id }) };
+  if (choice.location && !location) return { redirect: bookHref({ service: service.id, for: choice.for }) };
   const card = serviceCard(service, clinic.currency, todayIn(clinic, now));
   const chosenBase = { service: { id: service.id, name: service.name, duration: card.duration, price: card.price }, locationCount: locations.length };
   if (!location) {
     // One location is no choice at all.
-    if (locations.length === 1) return { redirect: bookHref({ service: service.id, location: locations[0]!.id }) };
+    if (locations.length === 1) return { redirect: bookHref({ service: service.id, location: locations[0]!.id, for: choice.for }) };
     return { step: "location", chosen: { ...chosenBase, location: null, doctor: null }, locations };
   }
 
   const doctors = doctorsFor(catalog, service, location.id);
   if (!choice.doctor) return { step: "doctor", chosen: { ...chosenBase, location, doctor: null }, doctors };
   const doctor = choice.doctor === "any" ? null : (doctors.find((d) => d.id === choice.doctor) ?? null);
-  if (choice.doctor !== "any" && !doctor) return { redirect: bookHref({ service: service.id, location: location.id }) };
+  if (choice.doctor !== "any" && !doctor) return { redirect: bookHref({ service: service.id, location: location.id, for: choice.for }) };
   const chosen: Chosen = { ...chosenBase, location, doctor };
   const search = { serviceId: service.id, locationId: location.id, practitionerId: doctor?.id ?? null };
   const thisMonth = monthOf(todayIn(clinic, now));
@@ -156,7 +156,7 @@ export async function bookingStep(db: ClinicDb, clinic: ClinicRef, choice: Choic
 
   if (choice.day) {
     const today = todayIn(clinic, now);
-    if (choice.day < today || monthOf(choice.day) > lastMonth) return { redirect: bookHref({ service: service.id, location: location.id, doctor: choice.doctor }) };
+    if (choice.day < today || monthOf(choice.day) > lastMonth) return { redirect: bookHref({ service: service.id, location: location.id, doctor: choice.doctor, for: choice.for }) };
     const slots = await slotsBetween(db, clinic, search, choice.day, addDays(choice.day, 1), now);
     const doctorName = new Map(catalog.doctors.map((d) => [d.id, d.name]));
     return {
@@ -184,7 +184,17 @@ export async function bookingStep(db: ClinicDb, clinic: ClinicRef, choice: Choic
     const date = utcToZoned(s.start, clinic.timeZone).date;
     freeByDay.set(date, (freeByDay.get(date) ?? 0) + 1);
   }
-  const calendar = buildCalendar(month, freeByDay);
+  // Days the schedule offers but that are fully booked lead to their page too, for the waitlist.
+  const fullDays = new Set<LocalDate>();
+  if (days.some((d) => d >= todayIn(clinic, now) && !freeByDay.has(d))) {
+    const { from, to } = span(clinic, firstDayOf(month), addDays(days[days.length - 1]!, 1), now);
+    const scheduled = from < to ? await scheduledSlots(db, clinic, { ...search, from, to }, now) : [];
+    for (const s of scheduled) {
+      const date = utcToZoned(s.start, clinic.timeZone).date;
+      if (!freeByDay.has(date)) fullDays.add(date);
+    }
+  }
+  const calendar = buildCalendar(month, freeByDay, fullDays);
   return {
     step: "day",
     chosen,
@@ -224,6 +234,8 @@ export interface HoldReview {
   when: string;
   duration: string;
   preparationNotes: string | null;
+  /** The service's reasons for a visit, offered on the review ("Reason for your visit"). */
+  visitReasons: string[];
   price: string;
   discount: string | null;
   deposit: string | null;
@@ -311,6 +323,7 @@ export async function reviewHold(db: ClinicDb, clinic: ClinicRef, holdId: string
     when: formatDateTime(hold.start, clinic.timeZone),
     duration: formatDuration(Math.round((hold.end.getTime() - hold.start.getTime()) / 60_000)),
     preparationNotes: service?.preparationNotes ?? null,
+    visitReasons: service?.visitReasons ?? [],
     price: formatMoney(hold.priceMinor, hold.currency),
     discount: service ? discountNote(service, hold.start, hold.priceMinor, clinic) : null,
     deposit: hold.depositMinor > 0 ? formatMoney(hold.depositMinor, hold.currency) : null,
@@ -338,6 +351,8 @@ export async function familyOf(db: ClinicDb, clinic: ClinicRef, patientAccountId
 export type ConfirmAnswer =
   | { ok: true; appointmentId: string }
   | { ok: false; reason: "expired" | "not-family"; message: string }
+  /** A reason for the visit that is not one of the service's: nothing is held on a card yet. */
+  | { ok: false; reason: "visit-reason"; message: string }
   /** The deposit's card was refused or is missing; the time stays held for another try. */
   | { ok: false; reason: "card"; field: CardProblem["field"]; message: string }
   /** The bank wants the patient to confirm the deposit (3-D Secure): the booking waits for them. */
@@ -348,6 +363,14 @@ export interface BookingPayment {
   /** The card part of the form; null when the page showed no card choice. */
   form: CardFormInput | null;
   patient: { id: string; phone: string; email: string | null; name: string | null };
+}
+
+export const VISIT_REASON_MESSAGE = "Choose one of the reasons listed for this visit, or none of them.";
+
+/** The reasons the clinic lists for a service now (none for a service that is gone). */
+async function visitReasonsOf(db: ClinicDb, serviceId: string): Promise<string[]> {
+  const service = await db.tx((tx) => tx.service.findUnique({ where: { clinicId_id: { clinicId: db.clinicId, id: serviceId } }, select: { visitReasons: true } }));
+  return service?.visitReasons ?? [];
 }
 
 const EXPIRED_MESSAGE = `We held this time for ${HOLD_MINUTES} minutes and the hold has run out, so the time was released. Please choose a time again.`;
@@ -364,7 +387,7 @@ export async function confirmBooking(
   db: ClinicDb,
   accounts: Db,
   clinic: ClinicRef,
-  req: { holdId: string; heldBy: string; patientAccountId: string; dependentId: string | null; note: string | null; newDependent?: DependentInput },
+  req: { holdId: string; heldBy: string; patientAccountId: string; dependentId: string | null; note: string | null; visitReason?: string | null; newDependent?: DependentInput },
   now = new Date(),
   audit: AuditRequestContext | null = null,
   payment: BookingPayment | null = null,
@@ -377,6 +400,9 @@ export async function confirmBooking(
   try {
     const hold = await db.tx((tx) => findHold(tx, clinic, req.holdId, req.heldBy, now));
     if (!hold) return { ok: false, reason: "expired", message: EXPIRED_MESSAGE };
+    // The reason is one the clinic lists for this service (checked before any card is touched).
+    const visitReason = req.visitReason || null;
+    if (visitReason && !(await visitReasonsOf(db, hold.serviceId)).includes(visitReason)) return { ok: false, reason: "visit-reason", message: VISIT_REASON_MESSAGE };
     if (hold.depositMinor > 0) {
       if (!payment?.form) return { ok: false, reason: "card", field: "card", message: "Choose a card for the deposit." };
       // A check with the bank still open for this time (a reloaded page, another card) ends first.
@@ -401,7 +427,7 @@ export async function confirmBooking(
         db,
         payment.provider,
         clinic,
-        { holdId: req.holdId, heldBy: req.heldBy, patientAccountId: req.patientAccountId, dependentId: req.dependentId, newDependent: req.newDependent, note: req.note, depositId: plan.depositId, card: plan.card, cardIsNew: newCard !== null, ...plan.authentication },
+        { holdId: req.holdId, heldBy: req.heldBy, patientAccountId: req.patientAccountId, dependentId: req.dependentId, newDependent: req.newDependent, note: req.note, visitReason, depositId: plan.depositId, card: plan.card, cardIsNew: newCard !== null, ...plan.authentication },
         now,
       );
       return { ok: false, reason: "authenticate", authentication };
@@ -409,7 +435,7 @@ export async function confirmBooking(
     const planned = plan;
     const appointment = await db.tx(async (tx) => {
       const dependentId = req.newDependent ? (await insertDependent(tx, { clinicId: clinic.id }, req.patientAccountId, req.newDependent, audit)).id : req.dependentId;
-      const confirmed = await confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId }, note: req.note }, actor, now);
+      const confirmed = await confirmHold(tx, clinic, { holdId: req.holdId, heldBy: req.heldBy, patient: { patientAccountId: req.patientAccountId, dependentId }, note: req.note, visitReason }, actor, now);
       if (planned && payment) await recordPlannedDeposit(tx, clinic, payment.provider, confirmed, req.patientAccountId, planned, platformFeeBps, actor, now);
       return confirmed;
     });

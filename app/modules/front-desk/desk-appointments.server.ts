@@ -24,6 +24,8 @@ export interface DeskAppointment {
   patientName: string;
   phone: string | null;
   note: string | null;
+  /** The reason the patient chose from the service's list when booking. */
+  visitReason: string | null;
   paymentStatus: string;
   depositStatus: string | null;
   depositMinor: number;
@@ -57,6 +59,7 @@ interface Row {
   dep_last: string | null;
   phone: string | null;
   patient_note: string | null;
+  visit_reason: string | null;
   payment_status: string;
   deposit_status: string | null;
   deposit_minor: number;
@@ -96,7 +99,7 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
     SELECT a.id::text, a.status::text, a.starts_at, a.ends_at, a.service_id::text, s.name AS service_name,
            a.doctor_id::text, u.name AS doctor_name, a.room_id::text, r.name AS room_name, a.location_id::text, l.name AS location_name,
            a.patient_account_id::text, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name,
-           d.first_name AS dep_first, d.last_name AS dep_last, p.phone, a.patient_note, a.payment_status::text,
+           d.first_name AS dep_first, d.last_name AS dep_last, p.phone, a.patient_note, a.visit_reason, a.payment_status::text,
            dp.status::text AS deposit_status, a.deposit_minor, a.currency, dp.failure_message,
            a.cancellation_reason::text, a.cancellation_note, a.cancelled_at, a.channel::text,
            CASE WHEN x.id IS NULL THEN NULL ELSE coalesce(x.reason, x.kind::text) END AS needs_moving
@@ -138,6 +141,7 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
       patientName: r.dep_first ? `${fullName(r.dep_first, r.dep_last)} (for ${holder || "the account holder"})` : holder || "Patient",
       phone: r.phone,
       note: r.patient_note,
+      visitReason: r.visit_reason,
       paymentStatus: r.payment_status,
       depositStatus: r.deposit_status,
       depositMinor: r.deposit_minor,

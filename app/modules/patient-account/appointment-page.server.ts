@@ -58,6 +58,8 @@ export interface AppointmentPage {
   /** Active but past the deadline: why not, and the clinic's phone number. */
   tooLate: string | null;
   note: string | null;
+  /** The reason for the visit chosen when booking. */
+  visitReason: string | null;
   history: HistoryLine[];
   /** The visit this one replaced, or the one it was moved to. */
   movedFrom: { id: string; when: string } | null;
@@ -177,6 +179,7 @@ export async function appointmentPage(
     cancellationPolicy: policy,
     ...changeState(a, clinic, now),
     note: a.note,
+    visitReason: a.visitReason,
     history: history.map((h) => historyLine(h, clinic.timeZone, Boolean(a.rescheduledFromId))),
     movedFrom: linkedOf(a.rescheduledFromId),
     movedTo: linkedOf(a.rescheduledToId),

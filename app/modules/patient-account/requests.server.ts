@@ -19,7 +19,7 @@ import {
   type FlexibleRequestRecord,
 } from "~/modules/scheduling/flexible-requests.server";
 import { acceptProposal } from "~/modules/scheduling/flexible-acceptance.server";
-import { utcToZoned } from "~/lib/zoned-time";
+import { utcToZoned, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Tx } from "~/utils/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import type { AccountClinic } from "./appointments.server";
@@ -327,6 +327,101 @@ export async function answerRequest(
     if (error instanceof NotFoundError) return { ok: false, message: "We could not find this request among yours." };
     if (error instanceof ConflictError || error instanceof ForbiddenError) return { ok: false, message: error.detail };
     if (error instanceof ValidationError) return { ok: false, message: `This time can no longer be booked online. Please decline it, or ${call}.` };
+    throw error;
+  }
+}
+
+/**
+ * "Tell me if an earlier time frees up", from a day with no free time on the booking pages: the
+ * same waitlist as a flexible request, filled in from the booking's choice (the service, the
+ * location, the doctor or any doctor, and any day until the one looked at).
+ */
+export interface WaitlistChoice {
+  serviceId: string;
+  locationId: string;
+  /** null: any doctor. */
+  practitionerId: string | null;
+  /** The full day looked at: a time on it or before it is wanted. */
+  day: LocalDate;
+  /** The family member the visit is for; null for the patient. */
+  dependentId: string | null;
+}
+
+export type JoinAnswer = { ok: true; requestId: string; already: boolean } | { ok: false; message: string };
+
+/**
+ * The patient's live request that a freed time this choice would accept is already offered to:
+ * same service and person, no narrower doctor or location, dates that reach from today to the day,
+ * and no weekday or time-of-day limits.
+ */
+async function waitingRequest(tx: Tx, clinic: AccountClinic, patientAccountId: string, w: WaitlistChoice, today: LocalDate): Promise<string | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT f.id::text FROM flexible_requests f
+     WHERE f.clinic_id = ${clinic.id}::uuid AND f.patient_account_id = ${patientAccountId}::uuid
+       AND f.status IN ('open', 'proposed', 'offered')
+       AND f.service_id = ${w.serviceId}::uuid
+       AND f.dependent_id IS NOT DISTINCT FROM ${w.dependentId}::uuid
+       AND (f.doctor_id IS NULL OR f.doctor_id = ${w.practitionerId}::uuid)
+       AND (f.location_id IS NULL OR f.location_id = ${w.locationId}::uuid)
+       AND (f.earliest_date IS NULL OR f.earliest_date <= ${today}::date)
+       AND (f.latest_date IS NULL OR f.latest_date >= ${w.day}::date)
+       AND cardinality(f.preferred_weekdays) = 0 AND f.preferred_from_minute IS NULL
+     ORDER BY f.created_at, f.id
+     LIMIT 1`;
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * The service, location, doctor and family member of a waitlist choice are this clinic's and this
+ * patient's: anything else is NotFoundError, like an address that does not exist.
+ */
+async function checkWaitlistChoice(db: ClinicDb, patientAccountId: string, w: WaitlistChoice): Promise<void> {
+  const catalog = await loadBookingCatalog(db);
+  const service = catalog.services.find((s) => s.id === w.serviceId);
+  const known =
+    service &&
+    service.locationIds.includes(w.locationId) &&
+    (w.practitionerId === null || service.doctorIds.includes(w.practitionerId)) &&
+    (w.dependentId === null ||
+      (await db.tx((tx) => tx.dependent.findFirst({ where: { id: w.dependentId!, patientAccountId, removedAt: null }, select: { id: true } }))) !== null);
+  if (!known) throw new NotFoundError("There is no such service, doctor or family member here.");
+}
+
+/** Whether the patient already waits for a time this choice would take; the request's id if so. */
+export async function waitingFor(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, w: WaitlistChoice, now = new Date()): Promise<string | null> {
+  return db.tx((tx) => waitingRequest(tx, clinic, patientAccountId, w, clinicToday(clinic, now)));
+}
+
+/**
+ * Joins the waitlist in one tap. Asking twice (two taps, two tabs) leaves one request: the clinic's
+ * record of the patient is locked first, so the second ask finds the first one and says so.
+ */
+export async function joinWaitlist(db: ClinicDb, clinic: AccountClinic, patientAccountId: string, w: WaitlistChoice, request: AuditRequestContext | null, now = new Date()): Promise<JoinAnswer> {
+  await checkWaitlistChoice(db, patientAccountId, w);
+  const today = clinicToday(clinic, now);
+  if (w.day < today) return { ok: false, message: "This day has passed. Choose another day." };
+  const actor: Actor = { type: "patient", id: patientAccountId, request };
+  try {
+    return await db.tx(async (tx): Promise<JoinAnswer> => {
+      await tx.$executeRaw`
+        INSERT INTO clinic_patients (clinic_id, patient_account_id) VALUES (${clinic.id}::uuid, ${patientAccountId}::uuid)
+        ON CONFLICT DO NOTHING`;
+      await tx.$queryRaw`
+        SELECT 1 FROM clinic_patients WHERE clinic_id = ${clinic.id}::uuid AND patient_account_id = ${patientAccountId}::uuid FOR UPDATE`;
+      const already = await waitingRequest(tx, clinic, patientAccountId, w, today);
+      if (already) return { ok: true, requestId: already, already: true };
+      const r = await createFlexibleRequest(
+        tx,
+        clinic,
+        { patientAccountId, dependentId: w.dependentId, serviceId: w.serviceId, practitionerId: w.practitionerId, locationId: w.locationId, latestDate: w.day },
+        actor,
+        now,
+      );
+      await audit(tx, clinic, patientAccountId, "patient.flexible_request_sent", { type: "flexible_request", id: r.id }, request, { serviceId: r.serviceId, from: "full-day" });
+      return { ok: true, requestId: r.id, already: false };
+    });
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ConflictError || error instanceof ForbiddenError) return { ok: false, message: error.detail };
     throw error;
   }
 }

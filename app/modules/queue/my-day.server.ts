@@ -29,6 +29,9 @@ export interface DayVisit {
   dependentId: string | null;
   serviceName: string;
   locationName: string;
+  /** Why the patient comes: the reason chosen when booking, and what they wrote for the clinic. */
+  visitReason: string | null;
+  patientNote: string | null;
 }
 
 export interface DoctorDay {
@@ -55,9 +58,9 @@ export async function doctorDay(db: ClinicDb, clinic: QueueClinic, doctorId: str
   const from = zonedToUtc(week[0]!, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(week[6]!, 1), 0, clinic.timeZone);
   return db.tx(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string; status: string; starts_at: Date; ends_at: Date; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; patient_account_id: string | null; dependent_id: string | null; service_name: string; location_name: string }[]>`
+    const rows = await tx.$queryRaw<{ id: string; status: string; starts_at: Date; ends_at: Date; first_name: string | null; last_name: string | null; dep_first: string | null; dep_last: string | null; patient_account_id: string | null; dependent_id: string | null; service_name: string; location_name: string; visit_reason: string | null; patient_note: string | null }[]>`
       SELECT a.id::text, a.status::text, a.starts_at, a.ends_at, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, d.first_name AS dep_first, d.last_name AS dep_last,
-             a.patient_account_id::text, a.dependent_id::text, s.name AS service_name, l.name AS location_name
+             a.patient_account_id::text, a.dependent_id::text, s.name AS service_name, l.name AS location_name, a.visit_reason, a.patient_note
         FROM appointments a
         JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
         JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
@@ -103,6 +106,8 @@ export async function doctorDay(db: ClinicDb, clinic: QueueClinic, doctorId: str
           dependentId: r.dependent_id,
           serviceName: r.service_name,
           locationName: r.location_name,
+          visitReason: r.visit_reason,
+          patientNote: r.patient_note,
         };
       }),
       queue,

@@ -146,6 +146,7 @@ export async function rescheduleAppointment(tx: Tx, clinic: ClinicRef, req: Resc
         currency: old.currency,
         cancellationWindowMin: old.cancellationWindowMin,
         patientNote: old.note,
+        visitReason: old.visitReason,
         externalRef: old.externalRef,
         // The booking keeps its code (and so its calendar event) at the new time.
         bookingCode: old.bookingCode,

@@ -77,6 +77,8 @@ export interface AppointmentRecord {
   currency: string;
   channel: BookingChannel;
   note: string | null;
+  /** The reason the patient chose from the service's list when booking. */
+  visitReason: string | null;
   externalRef: string | null;
   /** The booking's five characters, kept when it moves (formatBookingCode adds the clinic's prefix). */
   bookingCode: string;
@@ -114,6 +116,7 @@ interface AppointmentRow {
   currency: string;
   channel: BookingChannel;
   patient_note: string | null;
+  visit_reason: string | null;
   external_ref: string | null;
   booking_code: string;
   cancellation_reason: CancellationReason | null;
@@ -152,6 +155,7 @@ export function toRecord(r: AppointmentRow): AppointmentRecord {
     currency: r.currency,
     channel: r.channel,
     note: r.patient_note,
+    visitReason: r.visit_reason,
     externalRef: r.external_ref,
     bookingCode: r.booking_code,
     cancellation: r.cancellation_reason
@@ -190,7 +194,7 @@ export function selectRows(tx: Tx, clinicId: string, where: Prisma.Sql, opts: { 
            -- The clinic's own record of the name first (see clinic-patients.server.ts).
            coalesce(cp.first_name, p.first_name) AS patient_first_name, coalesce(cp.last_name, p.last_name) AS patient_last_name, a.dependent_id::text, d.first_name AS dependent_first_name, d.last_name AS dependent_last_name,
            d.relationship::text AS dependent_relationship, a.payment_status::text, a.price_minor, a.deposit_minor, a.currency, a.channel,
-           a.patient_note, a.external_ref, a.booking_code, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
+           a.patient_note, a.visit_reason, a.external_ref, a.booking_code, a.cancellation_reason, a.cancellation_note, a.cancelled_at, a.cancelled_by,
            a.cancellation_window_min, a.hold_expires_at, a.held_by, a.rescheduled_from_id::text, a.rescheduled_to_id::text,
            a.created_at, a.updated_at
       FROM appointments a
@@ -509,7 +513,7 @@ async function recordRelease(tx: Tx, clinic: ClinicRef, holdId: string, actor: A
 export async function confirmHold(
   tx: Tx,
   clinic: ClinicRef,
-  req: { holdId: string; heldBy: string; patient: PatientRef; note?: string | null },
+  req: { holdId: string; heldBy: string; patient: PatientRef; note?: string | null; visitReason?: string | null },
   actor: Actor,
   now = new Date(),
 ): Promise<AppointmentRecord> {
@@ -527,7 +531,7 @@ export async function confirmHold(
   await claiming(() =>
     tx.appointment.update({
       where: { clinicId_id: { clinicId: clinic.id, id: req.holdId } },
-      data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null },
+      data: { status, holdExpiresAt: null, patientAccountId: req.patient.patientAccountId, dependentId: req.patient.dependentId ?? null, patientNote: req.note ?? null, visitReason: req.visitReason ?? null },
     }),
   );
   return recordChange(tx, clinic, { appointmentId: req.holdId, from: "held", to: status, event: status === "requested" ? "appointment.requested" : "appointment.booked" }, actor);
@@ -600,6 +604,7 @@ export async function bookAppointment(tx: SqlTx, clinic: ClinicRef, req: BookReq
     currency: clinic.currency,
     channel: req.channel,
     note: req.note ?? null,
+    visitReason: null,
     externalRef: req.externalRef ?? null,
     // Drawn by the database with the row (read back below).
     bookingCode: "",

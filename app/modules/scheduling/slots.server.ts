@@ -124,6 +124,19 @@ export async function findSlotDays(db: ClinicDb, clinic: ClinicRef, search: Slot
   return days;
 }
 
+/**
+ * The times the schedule offers as if nothing were booked or held: where these exist but no free
+ * time does, the day is fully booked (rather than closed or off). Read afresh, outside the cache.
+ */
+export async function scheduledSlots(db: ClinicDb, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
+  checkSlotRange(search.from, search.to);
+  if (!isUuid(search.serviceId) || (search.practitionerId && !isUuid(search.practitionerId)) || (search.locationId && !isUuid(search.locationId))) return [];
+  const query: RawQuery = (text, params) => db.readOne(text, params);
+  const data = await loadScheduleData(query, clinic.id, { ...search, now });
+  if (!data || !bookableFor(data, search.audience ?? "public")) return [];
+  return slotsFrom(data, clinic, search, now, { ignoreBusy: true });
+}
+
 /** Slots outside any transaction (see findSlotDays). */
 export async function findSlots(db: ClinicDb, clinic: ClinicRef, search: SlotSearch, now = new Date()): Promise<Slot[]> {
   const days = await findSlotDays(db, clinic, search, now);

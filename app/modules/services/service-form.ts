@@ -78,6 +78,8 @@ export interface ServiceInput {
   seasonFrom: string | null;
   seasonTo: string | null;
   preparationNotes: string | null;
+  /** The reasons a patient may choose from when booking ("Check-up", "Pain"); none asks no choice. */
+  visitReasons: string[];
   doctorIds: string[];
   locationIds: string[];
   discounts: DiscountInput[];
@@ -86,12 +88,42 @@ export interface ServiceInput {
 /** Field name → message, for the form. */
 export type { FieldErrors };
 
+/** A short list of reasons for a visit, each short enough for a button and the doctor's day. */
+export const VISIT_REASONS_MAX = 8;
+export const VISIT_REASON_MAX_LENGTH = 60;
+
+/**
+ * The reasons as the owner types them, one per line: blank lines are dropped; too many, a reason
+ * too short or too long, or the same reason twice is refused with a message that names it.
+ */
+export const visitReasonsSchema = z
+  .string()
+  .transform((v) =>
+    v
+      .split(/\r?\n/)
+      .map((line) => line.trim().replace(/\s+/g, " "))
+      .filter((line) => line !== ""),
+  )
+  .superRefine((reasons, ctx) => {
+    if (reasons.length > VISIT_REASONS_MAX) {
+      ctx.addIssue({ code: "custom", message: `At most ${VISIT_REASONS_MAX} reasons (there are ${reasons.length}). Keep the ones patients choose most.` });
+      return;
+    }
+    const seen = new Set<string>();
+    for (const reason of reasons) {
+      if (reason.length < 2) ctx.addIssue({ code: "custom", message: `"${reason}" is too short: give each reason at least 2 characters.` });
+      else if (reason.length > VISIT_REASON_MAX_LENGTH) ctx.addIssue({ code: "custom", message: `"${reason.slice(0, 20)}…" is too long: at most ${VISIT_REASON_MAX_LENGTH} characters per reason.` });
+      else if (seen.has(reason.toLowerCase())) ctx.addIssue({ code: "custom", message: `"${reason}" is listed twice.` });
+      seen.add(reason.toLowerCase());
+    }
+  });
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 /** The service form's fields that may hold more than 200 characters, as their maxLength. */
-export const SERVICE_FORM_MAX_LENGTHS = { description: 2000, preparationNotes: 2000 } as const;
+export const SERVICE_FORM_MAX_LENGTHS = { description: 2000, preparationNotes: 2000, visitReasons: VISIT_REASONS_MAX * (VISIT_REASON_MAX_LENGTH + 2) } as const;
 
 const text = (max: number) =>
   z
@@ -209,6 +241,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
       seasonFrom: optionalDate,
       seasonTo: optionalDate,
       preparationNotes: text(SERVICE_FORM_MAX_LENGTHS.preparationNotes),
+      visitReasons: visitReasonsSchema,
       depositKind: z.enum(["none", "fixed", "percent"], { message: "Choose a kind of deposit." }),
     })
     .safeParse({
@@ -228,6 +261,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
       seasonFrom: str(form, "seasonFrom"),
       seasonTo: str(form, "seasonTo"),
       preparationNotes: str(form, "preparationNotes"),
+      visitReasons: str(form, "visitReasons"),
       depositKind: str(form, "depositKind"),
     });
   if (!base.success) addFieldErrors(errors, fieldErrorsOf(base.error));
@@ -305,6 +339,7 @@ export function parseServiceForm(form: Record<string, unknown>, currency: string
       seasonFrom: b.seasonFrom,
       seasonTo: b.seasonTo,
       preparationNotes: b.preparationNotes,
+      visitReasons: b.visitReasons,
       doctorIds,
       locationIds,
       discounts,

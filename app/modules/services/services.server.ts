@@ -127,6 +127,7 @@ export async function getService(db: ClinicDb, serviceId: string): Promise<Servi
       seasonFrom: isoDate(s.seasonFrom),
       seasonTo: isoDate(s.seasonTo),
       preparationNotes: s.preparationNotes,
+      visitReasons: s.visitReasons,
       doctorIds: doctors.map((d) => d.doctorId),
       locationIds: locations.map((l) => l.locationId),
       discounts: discounts.map(
@@ -189,6 +190,7 @@ function serviceColumns(input: ServiceInput) {
     seasonFrom: dateValue(input.seasonFrom),
     seasonTo: dateValue(input.seasonTo),
     preparationNotes: input.preparationNotes,
+    visitReasons: input.visitReasons,
   } satisfies Prisma.ServiceUncheckedUpdateInput;
 }
 
@@ -274,6 +276,7 @@ const COMPARED: (keyof ServiceInput)[] = [
   "seasonFrom",
   "seasonTo",
   "preparationNotes",
+  "visitReasons",
   "doctorIds",
   "locationIds",
   "discounts",

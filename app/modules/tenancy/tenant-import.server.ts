@@ -428,6 +428,7 @@ async function importScheduling(tx: Tx, clinicId: string, t: TenantDefinition, d
       seasonFrom: s.season ? localDay(s.season.startsOn) : null,
       seasonTo: s.season ? localDay(s.season.endsOn) : null,
       preparationNotes: s.preparationNotes ?? null,
+      visitReasons: s.visitReasons ?? [],
       position,
     };
     const row = await tx.service.upsert({

@@ -72,6 +72,12 @@ export const serviceSchema = z
       /** Local dates (inclusive) a seasonal service is offered; only for visibility "seasonal". */
       season: seasonSchema.optional(),
       preparationNotes: text(2000).optional(),
+      /** The reasons a patient may choose when booking ("Check-up", "Pain"); at most 8. */
+      visitReasons: z
+        .array(text(60).pipe(z.string().min(2, "must be at least 2 characters")), section("a list of reasons"))
+        .max(8, "must list at most 8 reasons")
+        .refine((list) => new Set(list.map((r) => r.toLowerCase())).size === list.length, "must not repeat a reason")
+        .optional(),
       doctors: z
         .array(email, section("a list of staff emails"))
         .min(1, "must list at least one doctor")
