@@ -40,10 +40,11 @@ export function ClinicResults({ clinics }: { clinics: ClinicResultView[] }) {
         {clinics.map((c) => (
           <li key={c.slug}>
             <article className={cardClass} data-testid="clinic-result">
-              <div className="flex items-center gap-3">
+              {/* A logo may carry the clinic's name and be wide: it gets a line of its own. */}
+              <div className="flex flex-col gap-2">
                 <ClinicMark name={c.name} logoUrl={c.logoUrl} size="sm" />
                 <div className="min-w-0">
-                  <h4 className="truncate font-semibold text-slate-900">
+                  <h4 className="font-semibold text-slate-900">
                     {/* The whole card is the link; the stretched ::after keeps one tab stop per clinic. */}
                     <a href={c.url} className={cardLink}>
                       {c.name}
