@@ -446,42 +446,33 @@ interface DirectoryRow {
 
 /**
  * The best clinics and doctors for a search: those where the whole search resembles one of their
- * terms (a whole name), or every word resembles one of them. One statement, answered by the GIN
- * indexes on `terms`; each side scores at most MAX_DIRECTORY_MATCHES rows and returns DIRECTORY_RESULTS.
+ * terms (a whole name), or every word resembles one of them. One statement; the matches come from
+ * published_clinic_matches and published_doctor_matches (GIN indexes on `terms`, at most
+ * MAX_DIRECTORY_MATCHES each), and only those are scored for the DIRECTORY_RESULTS shown.
  */
 async function searchDirectory(db: Db, query: SearchQuery, terms: Promise<SearchTerms>): Promise<{ clinics: ClinicMatch[]; doctors: DoctorMatch[] }> {
   const { whole, words } = await terms;
-  const match = spellingMatch(whole, words);
-  if (!match) return { clinics: [], doctors: [] };
+  if (!spellingMatch(whole, words)) return { clinics: [], doctors: [] };
+  // What published_clinic_matches and published_doctor_matches expect: the whole search's terms, and one row of terms per word
+  // (padded with NULLs to the longest row); a one-word search is its own whole search.
+  const each = words.length === 1 && words[0] === whole ? [] : words.map((w) => w.terms);
+  const width = Math.max(1, ...each.map((t) => t.length));
+  const rows = each.map((t) => [...t, ...Array<null>(width - t.length).fill(null)]);
+  const any = [...new Set([...whole.terms, ...each.flat()])];
   const wordCloseness = words.length ? Prisma.sql`(${Prisma.join(words.map(closeness), " + ")}) / ${words.length}::float8` : Prisma.sql`0`;
   const rank = Prisma.sql`(CASE WHEN lower(s.name) = lower(${query.q}::text) THEN 10 ELSE 0 END + greatest(${closeness(whole)}, ${wordCloseness}))::float8`;
-  const clinicWhere = [match];
-  const doctorWhere = [match];
-  if (query.city) {
-    clinicWhere.push(Prisma.sql`lower(s.city) = lower(${query.city}::text)`);
-    doctorWhere.push(Prisma.sql`lower(s.clinic_city) = lower(${query.city}::text)`);
-  }
-  if (query.specialty) {
-    clinicWhere.push(Prisma.sql`EXISTS (SELECT 1 FROM unnest(s.specialties) AS x(v) WHERE lower(x.v) = lower(${query.specialty}::text))`);
-    doctorWhere.push(Prisma.sql`lower(s.specialty) = lower(${query.specialty}::text)`);
-  }
+  const args = Prisma.sql`${any}::text[], ${whole.terms}::text[], ${rows}::text[], ${query.city ?? null}::text, ${query.specialty ?? null}::text, ${MAX_DIRECTORY_MATCHES}::int`;
   const [row] = await db.readPublished<DirectoryRow>(Prisma.sql`
     SELECT
       (SELECT coalesce(json_agg(c ORDER BY c.score DESC, c.name, c.slug), '[]') FROM (
-         SELECT * FROM (
-           SELECT s.slug, s.name, s.tagline, s.city, s.specialties, s.has_logo, s.logo_version, s.location_count, ${rank} AS score
-             FROM published_clinics s
-            WHERE ${and(clinicWhere)}
-            LIMIT ${MAX_DIRECTORY_MATCHES}::int) m
-          ORDER BY m.score DESC, m.name, m.slug
+         SELECT s.slug, s.name, s.tagline, s.city, s.specialties, s.has_logo, s.logo_version, s.location_count, ${rank} AS score
+           FROM published_clinic_matches(${args}) s
+          ORDER BY score DESC, s.name, s.slug
           LIMIT ${DIRECTORY_RESULTS}::int) c) AS clinics,
       (SELECT coalesce(json_agg(d ORDER BY d.score DESC, d.name, d.clinic_name, d.doctor_id), '[]') FROM (
-         SELECT * FROM (
-           SELECT s.doctor_id, s.name, s.specialty, s.clinic_slug, s.clinic_name, s.clinic_city, s.service_names, ${rank} AS score
-             FROM published_doctors s
-            WHERE ${and(doctorWhere)}
-            LIMIT ${MAX_DIRECTORY_MATCHES}::int) m
-          ORDER BY m.score DESC, m.name, m.clinic_name, m.doctor_id
+         SELECT s.doctor_id, s.name, s.specialty, s.clinic_slug, s.clinic_name, s.clinic_city, s.service_names, ${rank} AS score
+           FROM published_doctor_matches(${args}) s
+          ORDER BY score DESC, s.name, s.clinic_name, s.doctor_id
           LIMIT ${DIRECTORY_RESULTS}::int) d) AS doctors`);
   return {
     clinics: (row?.clinics ?? []).map((c) => ({

@@ -53,6 +53,37 @@ CREATE UNIQUE INDEX published_doctors_doctor_id_key ON published_doctors (doctor
 CREATE INDEX published_doctors_terms_idx ON published_doctors USING gin (terms) WITH (fastupdate = off);
 CREATE INDEX published_doctors_clinic_city_idx ON published_doctors (lower(clinic_city));
 
+-- The published clinics and doctors matching a search, at most p_limit, optionally in one city or of
+-- one specialty. A row matches when the whole search resembles one of its terms (p_whole: the
+-- vocabulary's terms close to the whole search), or every word resembles one of them (p_words: one
+-- row per word, its close terms, padded with NULLs to the longest; a word with no close term is a row
+-- of NULLs and matches nothing). p_any is every term of both, for the index. (The condition is
+-- written out in each function: as a function of its own it would be called once per row.) Answered through the GIN index on
+-- `terms`: the planner prices `&&` like a cheap operator and, with a LIMIT, preferred reading the
+-- whole table and comparing every row's terms with the search's few dozen (15-30 ms at 10,000
+-- doctors) to the index (under 1 ms), so sequential scans are off inside these functions only.
+CREATE FUNCTION published_clinic_matches(p_any text[], p_whole text[], p_words text[], p_city text, p_specialty text, p_limit integer)
+RETURNS SETOF published_clinics LANGUAGE sql STABLE SET enable_seqscan = off AS $$
+  SELECT c.* FROM published_clinics c
+   WHERE c.terms && p_any
+     AND (c.terms && p_whole
+          OR (cardinality(p_words) > 0 AND NOT EXISTS (SELECT 1 FROM generate_subscripts(p_words, 1) AS i WHERE NOT (c.terms && p_words[i:i]))))
+     AND (p_city IS NULL OR lower(c.city) = lower(p_city))
+     AND (p_specialty IS NULL OR EXISTS (SELECT 1 FROM unnest(c.specialties) AS x(v) WHERE lower(x.v) = lower(p_specialty)))
+   LIMIT p_limit
+$$;
+
+CREATE FUNCTION published_doctor_matches(p_any text[], p_whole text[], p_words text[], p_city text, p_specialty text, p_limit integer)
+RETURNS SETOF published_doctors LANGUAGE sql STABLE SET enable_seqscan = off AS $$
+  SELECT d.* FROM published_doctors d
+   WHERE d.terms && p_any
+     AND (d.terms && p_whole
+          OR (cardinality(p_words) > 0 AND NOT EXISTS (SELECT 1 FROM generate_subscripts(p_words, 1) AS i WHERE NOT (d.terms && p_words[i:i]))))
+     AND (p_city IS NULL OR lower(d.clinic_city) = lower(p_city))
+     AND (p_specialty IS NULL OR lower(d.specialty) = lower(p_specialty))
+   LIMIT p_limit
+$$;
+
 -- Rebuilds the published clinic and doctor rows of the given clinics, and adds their terms to the
 -- vocabulary. Runs as the owner in the "published catalog" scope (app.scope = system, restored on
 -- return) and asks for live clinics and bookable doctors only.
