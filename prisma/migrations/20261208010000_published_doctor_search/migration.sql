@@ -32,7 +32,6 @@ CREATE TABLE published_clinics (
   terms text[] NOT NULL DEFAULT '{}'
 );
 CREATE INDEX published_clinics_terms_idx ON published_clinics USING gin (terms) WITH (fastupdate = off);
-CREATE INDEX published_clinics_city_idx ON published_clinics (lower(city));
 
 CREATE TABLE published_doctors (
   clinic_id uuid NOT NULL REFERENCES clinics (id) ON DELETE CASCADE,
@@ -51,7 +50,6 @@ CREATE TABLE published_doctors (
 );
 CREATE UNIQUE INDEX published_doctors_doctor_id_key ON published_doctors (doctor_id);
 CREATE INDEX published_doctors_terms_idx ON published_doctors USING gin (terms) WITH (fastupdate = off);
-CREATE INDEX published_doctors_clinic_city_idx ON published_doctors (lower(clinic_city));
 
 -- The published clinics and doctors matching a search, at most p_limit, optionally in one city or of
 -- one specialty. A row matches when the whole search resembles one of its terms (p_whole: the
