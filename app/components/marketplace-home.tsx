@@ -44,6 +44,7 @@ export function MarketplaceHome({ clinics, viewer, marketplaceUrl }: Marketplace
                   type="search"
                   maxLength={MAX_SEARCH_LENGTH}
                   autoComplete="off"
+                  aria-describedby="q-hint"
                   placeholder="e.g. dental cleaning, Dr. Patel or Berlin"
                   className="field-input mt-0 flex-1"
                 />
@@ -51,7 +52,9 @@ export function MarketplaceHome({ clinics, viewer, marketplaceUrl }: Marketplace
                   Search
                 </button>
               </div>
-              <p className="mt-2 text-sm text-slate-600">Small spelling mistakes are fine.</p>
+              <p id="q-hint" className="mt-2 text-sm text-slate-600">
+                Services, specialties, doctors' and clinics' names, or a city. Small spelling mistakes are fine.
+              </p>
             </form>
           </div>
         </section>
