@@ -17,32 +17,23 @@ export interface ClinicCard {
 
 export interface MarketplaceHomeProps {
   clinics: ClinicCard[];
-  /** The search as the catalog read it; "" lists every clinic. */
-  search: string;
   viewer: ViewerSummary;
   marketplaceUrl: string;
 }
 
-export function MarketplaceHome({ clinics, search, viewer, marketplaceUrl }: MarketplaceHomeProps) {
-  const searching = search !== "";
+export function MarketplaceHome({ clinics, viewer, marketplaceUrl }: MarketplaceHomeProps) {
   return (
     <div className="flex min-h-screen flex-col">
       <MarketplaceHeader viewer={viewer} />
       <main id="main" className="flex-1">
         <section className="bg-gradient-to-b from-teal-50 to-slate-50">
-          {/* While searching, a shorter hero keeps the results on the first screen of a phone. */}
-          <div className={`mx-auto max-w-6xl px-4 sm:px-6 ${searching ? "py-6 sm:py-10" : "py-14 sm:py-20"}`}>
-            {searching ? (
-              <p className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Find a clinic</p>
-            ) : (
-              <>
-                <h1 className="max-w-3xl text-3xl font-bold tracking-tight text-slate-900 sm:text-5xl">Book a visit at a clinic you can trust</h1>
-                <p className="mt-4 max-w-2xl text-lg text-slate-700">
-                  Compare clinics, services and prices, see the next free time, and book in a minute. Reminders keep your appointment on track.
-                </p>
-              </>
-            )}
-            <form method="get" action="/" role="search" className={`${searching ? "mt-4" : "mt-8"} max-w-2xl`} data-testid="marketplace-search">
+          <div className="mx-auto max-w-6xl px-4 py-14 sm:px-6 sm:py-20">
+            <h1 className="max-w-3xl text-3xl font-bold tracking-tight text-slate-900 sm:text-5xl">Book a visit at a clinic you can trust</h1>
+            <p className="mt-4 max-w-2xl text-lg text-slate-700">
+              Compare clinics, services and prices, see the next free time, and book in a minute. Reminders keep your appointment on track.
+            </p>
+            {/* One search for services, doctors and clinics: the search page answers it. */}
+            <form method="get" action="/search" role="search" className="mt-8 max-w-2xl" data-testid="marketplace-search">
               <label htmlFor="q" className="field-label">
                 Search clinics, services or doctors
               </label>
@@ -51,53 +42,38 @@ export function MarketplaceHome({ clinics, search, viewer, marketplaceUrl }: Mar
                   id="q"
                   name="q"
                   type="search"
-                  defaultValue={search}
                   maxLength={MAX_SEARCH_LENGTH}
                   autoComplete="off"
-                  placeholder="e.g. physiotherapy, dentistry or Berlin"
+                  aria-describedby="q-hint"
+                  placeholder="e.g. dental cleaning, Dr. Patel or Berlin"
                   className="field-input mt-0 flex-1"
                 />
                 <button type="submit" className="btn-primary px-6 py-3 text-base">
                   Search
                 </button>
               </div>
+              <p id="q-hint" className="mt-2 text-sm text-slate-600">
+                Services, specialties, doctors' and clinics' names, or a city. Small spelling mistakes are fine.
+              </p>
             </form>
           </div>
         </section>
 
-        <section aria-labelledby="clinics-heading" className={`mx-auto max-w-6xl px-4 sm:px-6 ${searching ? "pb-12 pt-6 sm:pt-8" : "py-12"}`}>
+        <section aria-labelledby="clinics-heading" className="mx-auto max-w-6xl px-4 py-12 sm:px-6">
           <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-2">
-            {searching ? (
-              <>
-                <h1 id="clinics-heading" className="text-2xl font-bold tracking-tight text-slate-900">
-                  Search results
-                </h1>
-                <p className="flex flex-wrap items-baseline gap-x-3 text-sm text-slate-700">
-                  <span role="status" data-testid="search-summary">
-                    {clinics.length} {clinics.length === 1 ? "clinic matches" : "clinics match"} “{search}”
-                  </span>
-                  <a href="/" className="font-semibold text-teal-800 underline decoration-teal-300 underline-offset-4 hover:decoration-teal-800" data-testid="clear-search">
-                    Clear search
-                  </a>
-                </p>
-              </>
-            ) : (
-              <>
-                <h2 id="clinics-heading" className="text-2xl font-bold tracking-tight text-slate-900">
-                  Clinics on Medslot
-                </h2>
-                <p className="flex flex-wrap items-baseline gap-x-3 text-sm text-slate-600">
-                  {clinics.length ? (
-                    <span>
-                      {clinics.length} {clinics.length === 1 ? "clinic" : "clinics"} listed
-                    </span>
-                  ) : null}
-                  <a href="/clinics" className="font-semibold text-teal-800 underline decoration-teal-300 underline-offset-4 hover:decoration-teal-800" data-testid="clinics-map-link">
-                    See them on a map
-                  </a>
-                </p>
-              </>
-            )}
+            <h2 id="clinics-heading" className="text-2xl font-bold tracking-tight text-slate-900">
+              Clinics on Medslot
+            </h2>
+            <p className="flex flex-wrap items-baseline gap-x-3 text-sm text-slate-600">
+              {clinics.length ? (
+                <span>
+                  {clinics.length} {clinics.length === 1 ? "clinic" : "clinics"} listed
+                </span>
+              ) : null}
+              <a href="/clinics" className="font-semibold text-teal-800 underline decoration-teal-300 underline-offset-4 hover:decoration-teal-800" data-testid="clinics-map-link">
+                See them on a map
+              </a>
+            </p>
           </div>
           {clinics.length ? (
             <ul className="mt-6 grid gap-6 sm:grid-cols-2 lg:grid-cols-3" data-testid="clinic-list">
@@ -107,17 +83,6 @@ export function MarketplaceHome({ clinics, search, viewer, marketplaceUrl }: Mar
                 </li>
               ))}
             </ul>
-          ) : searching ? (
-            <div className="card mt-6 flex flex-col items-center px-6 py-12 text-center" data-testid="no-results">
-              <svg viewBox="0 0 24 24" aria-hidden="true" className="h-10 w-10 text-slate-400">
-                <path fill="currentColor" d="M10 2a8 8 0 0 1 6.32 12.9l5.39 5.4-1.42 1.4-5.39-5.38A8 8 0 1 1 10 2Zm0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12Z" />
-              </svg>
-              <p className="mt-4 text-lg font-semibold text-slate-900">No clinics match “{search}”</p>
-              <p className="mt-1 max-w-md text-slate-600">Check the spelling, or search for a clinic's name, a city such as Berlin, or a specialty such as dentistry.</p>
-              <a href="/" className="btn-secondary mt-6 px-5 py-3">
-                Show all clinics
-              </a>
-            </div>
           ) : (
             <div className="card mt-6 flex flex-col items-center px-6 py-14 text-center" data-testid="no-clinics">
               <svg viewBox="0 0 24 24" aria-hidden="true" className="h-10 w-10 text-slate-400">

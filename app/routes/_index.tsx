@@ -1,4 +1,4 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ClinicHome } from "~/components/clinic-home";
 import { MarketplaceHome } from "~/components/marketplace-home";
@@ -8,7 +8,6 @@ import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { listPublishedClinics } from "~/modules/marketplace/catalog.server";
-import { normaliseSearch } from "~/modules/marketplace/catalog-search";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
@@ -36,12 +35,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       marketplaceUrl: marketplaceOrigin(),
     };
   }
-  // The search form submits to this page: ?q= narrows the list instead of leading elsewhere.
-  const search = normaliseSearch(new URL(request.url).searchParams.get("q"));
-  const clinics = await listPublishedClinics(getDb(), { search });
+  // The search box submits to /search, which finds services, doctors and clinics; an older link to
+  // /?q= is sent there with its words.
+  const q = new URL(request.url).searchParams.get("q");
+  if (q !== null) throw redirect(q.trim() ? `/search?${new URLSearchParams({ q })}` : "/search");
+  const clinics = await listPublishedClinics(getDb());
   return {
     kind: "marketplace" as const,
-    search,
     clinics: clinics.map((c) => {
       const url = clinicSiteOrigin(c.slug);
       return {
@@ -75,12 +75,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
       ...(clinic.status === "draft" ? [{ name: "robots", content: "noindex" }] : []),
     ];
   }
-  if (data?.search) {
-    return [
-      { title: `“${data.search}” · Clinics on Medslot` },
-      { name: "robots", content: "noindex" },
-    ];
-  }
   return [
     { title: "Medslot · Book a visit at a clinic near you" },
     { name: "description", content: "Compare clinics, services and prices, see the next free time, and book online." },
@@ -94,5 +88,5 @@ export default function Index() {
   if (data.kind === "clinic") {
     return <ClinicHome clinic={data.clinic} locations={data.locations} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
   }
-  return <MarketplaceHome clinics={data.clinics} search={data.search} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
+  return <MarketplaceHome clinics={data.clinics} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
 }

@@ -2,17 +2,19 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { NearMeButton } from "~/components/marketplace/near-me-button";
 import { FavoriteButton } from "~/components/favorite-button";
+import { ClinicResults, DoctorResults, type ClinicResultView, type DoctorResultView } from "~/components/marketplace/directory-results";
 import { SearchResultCard, type SearchResultView } from "~/components/marketplace/search-result-card";
 import { MarketplaceHeader } from "~/components/marketplace-header";
 import { SiteFooter } from "~/components/site-footer";
 import { getViewer } from "~/modules/auth/guards.server";
+import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { requireSite } from "~/modules/clinic/site-guard.server";
 import { favoriteKeys } from "~/modules/favorites/favorites.server";
 import { targetKey } from "~/modules/marketplace/catalog.server";
 import { MAX_SEARCH_LENGTH } from "~/modules/marketplace/catalog-search";
 import { readSearchForm, type SearchForm } from "~/modules/marketplace/search-query";
 import { describeDiscount, formatDeposit, formatDistance, formatNextFree, formatPrice, NO_FREE_TIME } from "~/modules/marketplace/result-format";
-import { bookingUrl, listSearchFacets, searchPage, type CatalogSearchResult, type PublishedResult } from "~/modules/marketplace/search.server";
+import { bookingUrl, listSearchFacets, searchMarketplace, type CatalogSearchResult, type ClinicMatch, type DoctorMatch, type PublishedResult } from "~/modules/marketplace/search.server";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
 import { useRootData } from "~/components/root-data";
 import { getDb } from "~/utils/db.server";
@@ -44,12 +46,44 @@ export function resultView(request: Request, r: CatalogSearchResult, now: Date, 
   };
 }
 
+/** Services a doctor's card names before "and N more". */
+const DOCTOR_SERVICES_SHOWN = 3;
+
+function clinicView(c: ClinicMatch): ClinicResultView {
+  return {
+    slug: c.slug,
+    name: c.name,
+    tagline: c.tagline,
+    city: c.city,
+    specialties: c.specialties,
+    locationCount: c.locationCount,
+    logoUrl: clinicLogoUrl(c, clinicSiteOrigin(c.slug)),
+    url: `/clinics/${encodeURIComponent(c.slug)}`,
+  };
+}
+
+function doctorView(d: DoctorMatch): DoctorResultView {
+  return {
+    id: d.id,
+    name: d.name,
+    specialty: d.specialty,
+    clinic: { name: d.clinic.name, city: d.clinic.city },
+    services: d.services.slice(0, DOCTOR_SERVICES_SHOWN),
+    moreServices: Math.max(0, d.services.length - DOCTOR_SERVICES_SHOWN),
+    url: `/clinics/${encodeURIComponent(d.clinic.slug)}/doctors/${d.id}`,
+  };
+}
+
 /** "Sunday 14 March" for the date filter's heading. */
 function dayLabel(date: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long" }).format(new Date(`${date}T12:00:00Z`)).replace(",", "");
 }
 
-/** Services across clinics, found even when misspelled; each result books on the clinic's own site. */
+/**
+ * The marketplace's one search (the home page's box leads here): clinics and doctors whose names
+ * resemble the words, and services across clinics, found even when misspelled; each service books on
+ * the clinic's own site, each doctor on their page.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const site = requireSite(request, context.site);
   if (site.kind !== "marketplace") throw new Response("Not found", { status: 404 });
@@ -62,12 +96,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let error: string | null = null;
   let invalid: string[] = [];
   let results: PublishedResult[] = [];
+  let clinics: ClinicMatch[] = [];
+  let doctors: DoctorMatch[] = [];
   let pages = { page: 1, first: 1, hasNextPage: false };
   if (searching) {
     try {
-      const found = await searchPage(db, input, { withAvailability: true });
-      results = found.results;
-      pages = { page: found.page, first: (found.page - 1) * found.limit + 1, hasNextPage: found.hasNextPage };
+      const found = await searchMarketplace(db, input, { withAvailability: true });
+      ({ results } = found.services);
+      ({ clinics, doctors } = found);
+      pages = { page: found.services.page, first: (found.services.page - 1) * found.services.limit + 1, hasNextPage: found.services.hasNextPage };
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       error = e.detail;
@@ -87,6 +124,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ...resultView(request, r, now, form.date || undefined),
       favorite: { clinicId: r.ref.clinicId, saved: saved.has(targetKey({ kind: "service", clinicId: r.ref.clinicId, targetId: r.service.id })) },
     })),
+    clinics: clinics.map(clinicView),
+    doctors: doctors.map(doctorView),
     pages,
     dateLabel: form.date && !error ? dayLabel(form.date) : null,
     today: now.toISOString().slice(0, 10),
@@ -98,10 +137,10 @@ type LoaderData = Awaited<ReturnType<typeof loader>>;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Page not found · Medslot" }];
-  if (data.form.q) return [{ title: `“${data.form.q}” · Search services on Medslot` }, { name: "robots", content: "noindex" }];
+  if (data.form.q) return [{ title: `“${data.form.q}” · Search on Medslot` }, { name: "robots", content: "noindex" }];
   return [
-    { title: "Search services · Medslot" },
-    { name: "description", content: "Search services, specialties and clinics, compare prices and book online." },
+    { title: "Search services, doctors and clinics · Medslot" },
+    { name: "description", content: "Search services, specialties, doctors and clinics, compare prices and book online." },
   ];
 };
 
@@ -114,8 +153,8 @@ export default function Search() {
       <main id="main" className="flex-1">
         <section className="bg-gradient-to-b from-teal-50 to-slate-50">
           <div className="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-10">
-            <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Search services</h1>
-            <p className="mt-2 max-w-2xl text-slate-700">Find a service, a specialty or a clinic. Small spelling mistakes are fine.</p>
+            <h1 className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">Search services, doctors and clinics</h1>
+            <p className="mt-2 max-w-2xl text-slate-700">Find a service, a specialty, a doctor or a clinic. Small spelling mistakes are fine.</p>
             <SearchFilters form={data.form} facets={data.facets} error={data.error} invalid={data.invalid} today={data.today} />
           </div>
         </section>
@@ -133,7 +172,7 @@ function SearchFilters({ form, facets, error, invalid, today }: { form: SearchFo
   return (
     <Form id="service-search" method="get" action="/search" role="search" className="mt-6" data-testid="service-search">
       <label htmlFor="search-q" className="field-label">
-        Service, specialty or clinic
+        Service, doctor or clinic
       </label>
       <div className="mt-1 flex flex-col gap-2 sm:flex-row">
         <input
@@ -143,7 +182,7 @@ function SearchFilters({ form, facets, error, invalid, today }: { form: SearchFo
           defaultValue={form.q}
           maxLength={MAX_SEARCH_LENGTH}
           autoComplete="off"
-          placeholder="e.g. dental cleaning or physiotherapy"
+          placeholder="e.g. dental cleaning, Dr. Patel or Spree Physio"
           className="field-input mt-0 flex-1"
         />
         <button type="submit" className="btn-primary px-6 py-3 text-base">
@@ -246,12 +285,20 @@ function SearchFilters({ form, facets, error, invalid, today }: { form: SearchFo
 }
 
 function SearchResults({ data }: { data: LoaderData }) {
-  const { results, searching, form } = data;
+  const { results, searching, form, clinics, doctors } = data;
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/search";
   const { page, first, hasNextPage } = data.pages;
+  const directory = clinics.length > 0 || doctors.length > 0;
   // With more than one page, which of the results these are (not every match is counted).
-  const count = page > 1 || hasNextPage ? `Services ${first}–${first + results.length - 1}` : `${results.length} ${results.length === 1 ? "service" : "services"}`;
+  const services = page > 1 || hasNextPage ? `Services ${first}–${first + results.length - 1}` : `${results.length} ${results.length === 1 ? "service" : "services"}`;
+  const parts = [
+    ...(clinics.length ? [`${clinics.length} ${clinics.length === 1 ? "clinic" : "clinics"}`] : []),
+    ...(doctors.length ? [`${doctors.length} ${doctors.length === 1 ? "doctor" : "doctors"}`] : []),
+    // Beside clinics and doctors (first page only), a list that goes on is "more than 12 services".
+    ...(results.length || !directory ? [directory ? `${hasNextPage ? "more than " : ""}${results.length} ${results.length === 1 ? "service" : "services"}` : services] : []),
+  ];
+  const count = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0]!;
   return (
     <>
       <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-2">
@@ -269,9 +316,16 @@ function SearchResults({ data }: { data: LoaderData }) {
           </p>
         ) : null}
       </div>
+      {clinics.length ? <ClinicResults clinics={clinics} /> : null}
+      {doctors.length ? <DoctorResults doctors={doctors} /> : null}
+      {directory && results.length ? (
+        <h3 id="service-results-heading" className="mt-8 text-lg font-semibold text-slate-900">
+          Services
+        </h3>
+      ) : null}
       {results.length ? (
         <>
-          <ul className={`mt-6 grid gap-6 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${loading ? "opacity-50" : ""}`} aria-busy={loading || undefined} data-testid="search-results">
+          <ul className={`${directory ? "mt-3" : "mt-6"} grid gap-6 transition-opacity sm:grid-cols-2 lg:grid-cols-3 ${loading ? "opacity-50" : ""}`} aria-busy={loading || undefined} data-testid="search-results">
             {results.map((r) => (
               <li key={r.service.id}>
                 <SearchResultCard
@@ -291,21 +345,29 @@ function SearchResults({ data }: { data: LoaderData }) {
             Back to the first page
           </a>
         </p>
+      ) : searching && !data.error && directory ? (
+        <p className="mt-8 text-slate-700" data-testid="no-service-results">
+          No services match “{form.q}”{form.city ? ` in ${form.city}` : ""}.
+        </p>
       ) : searching && !data.error ? (
         <div className="card mt-6 flex flex-col items-center px-6 py-12 text-center" data-testid="no-results">
           <svg viewBox="0 0 24 24" aria-hidden="true" className="h-10 w-10 text-slate-400">
             <path fill="currentColor" d="M10 2a8 8 0 0 1 6.32 12.9l5.39 5.4-1.42 1.4-5.39-5.38A8 8 0 1 1 10 2Zm0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12Z" />
           </svg>
-          <p className="mt-4 text-lg font-semibold text-slate-900">No services match{form.q ? ` “${form.q}”` : " these filters"}</p>
+          <p className="mt-4 text-lg font-semibold text-slate-900">{form.q ? `Nothing matches “${form.q}”` : "No services match these filters"}</p>
           <p className="mt-1 max-w-md text-slate-600">
-            {form.date ? "No service has a free time that day. Try another date, fewer words or another city." : "Try fewer words, another city or a wider price range."}
+            {form.date
+              ? "No service has a free time that day. Try another date, fewer words or another city."
+              : form.q
+                ? "No service, doctor or clinic is called anything like that. Check the spelling, try fewer words, another city or a wider price range."
+                : "Try another city or a wider price range."}
           </p>
           <a href="/search" className="btn-secondary mt-6 px-5 py-3">
             Clear search
           </a>
         </div>
       ) : !searching ? (
-        <p className="mt-3 max-w-2xl text-slate-700">Type a service such as “dental cleaning”, a specialty such as physiotherapy, or a clinic's name, or pick a city.</p>
+        <p className="mt-3 max-w-2xl text-slate-700">Type a service such as “dental cleaning”, a specialty such as physiotherapy, a doctor's or a clinic's name, or pick a city.</p>
       ) : null}
     </>
   );

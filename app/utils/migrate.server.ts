@@ -31,7 +31,7 @@ const NO_DELETE_TABLES = new Set(["appointments", "deposits", "payment_cards", "
  * role may read them and nothing else. They hold no private data, so they have no row-level security
  * (docs/decisions/010-published-search-index.md).
  */
-export const PUBLISHED_TABLES = new Set(["published_services", "published_search_terms"]);
+export const PUBLISHED_TABLES = new Set(["published_services", "published_search_terms", "published_clinics", "published_doctors"]);
 /** Tables the runtime role never touches. */
 const PRIVATE_TABLES = new Set(["_prisma_migrations"]);
 

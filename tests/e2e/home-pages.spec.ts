@@ -16,26 +16,25 @@ test("the marketplace lists the live demo clinics @phone", async ({ page }, test
   await expect(page).toHaveURL(clinicUrl("spree-physio", "/"));
 });
 
-test("the marketplace search narrows the list on the home page itself @phone", async ({ page }, testInfo) => {
+test("the home page's search box leads to the one search for services, doctors and clinics; old /?q= links still work @phone", async ({ page }, testInfo) => {
   await page.goto(marketplaceUrl("/"));
   await page.getByLabel("Search clinics, services or doctors").fill("physio");
   await page.getByRole("button", { name: "Search" }).click();
-  await expect(page).toHaveURL(marketplaceUrl("/?q=physio"));
-  const cards = page.getByTestId("clinic-card");
-  await expect(cards).toHaveCount(1);
-  await expect(cards.first()).toContainText("Spree Physio");
-  await expect(page.getByTestId("search-summary")).toHaveText("1 clinic matches “physio”");
-  await expect(page.getByLabel("Search clinics, services or doctors")).toHaveValue("physio");
+  await expect(page).toHaveURL(marketplaceUrl("/search?q=physio"));
+  await expect(page.getByTestId("clinic-result").filter({ hasText: "Spree Physio" })).toHaveCount(1);
+  await expect(page.getByTestId("search-result").filter({ hasText: "Spree Physio" }).first()).toBeVisible();
+  await expect(page.getByLabel("Service, doctor or clinic")).toHaveValue("physio");
   await keepScreenshot(page, testInfo, "marketplace-search");
+
+  // The home page used to search its clinic list itself; such links now open the search.
+  await page.goto(marketplaceUrl("/?q=cleaning"));
+  await expect(page).toHaveURL(marketplaceUrl("/search?q=cleaning"));
+  await expect(page.getByTestId("search-result").first()).toContainText(/cleaning/i);
 
   const none = await page.goto(marketplaceUrl("/?q=zzzz"));
   expect(none?.status()).toBe(200);
-  await expect(page.getByTestId("clinic-card")).toHaveCount(0);
-  await expect(page.getByTestId("no-results")).toContainText("No clinics match “zzzz”");
+  await expect(page.getByTestId("no-results")).toContainText("Nothing matches “zzzz”");
   await keepScreenshot(page, testInfo, "marketplace-search-empty");
-  await page.getByTestId("clear-search").click();
-  await expect(page).toHaveURL(marketplaceUrl("/"));
-  await expect(page.getByTestId("clinic-card").filter({ hasText: DEMO_CLINICS })).toHaveCount(3);
 });
 
 for (const slug of ["northside", "spree-physio", "silk-road-dental"]) {

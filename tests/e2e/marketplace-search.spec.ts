@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { keepScreenshot } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { createMarketplaceClinic } from "./support/marketplace";
 import { clinicOrigin, clinicUrl, marketplaceUrl } from "./support/urls";
 
@@ -7,8 +8,8 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 test("a misspelled search finds the dental clinic and books on its own site @phone", async ({ page }, testInfo) => {
   await page.goto(marketplaceUrl("/search"));
-  await expect(page.getByRole("heading", { level: 1, name: "Search services" })).toBeVisible();
-  await page.getByLabel("Service, specialty or clinic").fill("dentl clening");
+  await expect(page.getByRole("heading", { level: 1, name: "Search services, doctors and clinics" })).toBeVisible();
+  await page.getByLabel("Service, doctor or clinic").fill("dentl clening");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/\/search\?q=dentl\+clening/);
 
@@ -18,7 +19,7 @@ test("a misspelled search finds the dental clinic and books on its own site @pho
   await expect(page.getByTestId("search-count")).toContainText("found for “dentl clening”");
   const book = silkRoad.getByTestId("book-result");
   await expect(book).toHaveAttribute("href", new RegExp(`^${escape(clinicOrigin("silk-road-dental"))}/book\\?service=[0-9a-f-]{36}$`));
-  await expect(page.getByLabel("Service, specialty or clinic")).toHaveValue("dentl clening");
+  await expect(page.getByLabel("Service, doctor or clinic")).toHaveValue("dentl clening");
   await keepScreenshot(page, testInfo, "marketplace-service-search");
 
   // Booking continues on the clinic's own site with the service already chosen.
@@ -27,6 +28,52 @@ test("a misspelled search finds the dental clinic and books on its own site @pho
   await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Book an appointment");
   await expect(page.getByText("Check-up and professional cleaning").first()).toBeVisible();
   await keepScreenshot(page, testInfo, "marketplace-to-clinic-booking");
+});
+
+test("the home page's search finds a doctor by a misspelled name and leads to the doctor's page @phone", async ({ page }, testInfo) => {
+  await page.goto(marketplaceUrl("/"));
+  await page.getByLabel("Search clinics, services or doctors").fill("Patl");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(marketplaceUrl("/search?q=Patl"));
+  await expect(page.getByRole("heading", { level: 1, name: "Search services, doctors and clinics" })).toBeVisible();
+
+  const doctor = page.getByTestId("doctor-result").filter({ hasText: "Dr. Anjali Patel" });
+  await expect(doctor).toHaveCount(1);
+  await expect(doctor).toContainText("Family medicine");
+  await expect(doctor).toContainText("Northside Family Health");
+  await expect(doctor).toContainText("Offers:");
+  await expect(page.getByTestId("search-count")).toContainText("found for “Patl”");
+  await expectNoSeriousA11yViolations(page, "/search?q=Patl");
+  await keepScreenshot(page, testInfo, "marketplace-doctor-search");
+
+  await doctor.getByRole("link", { name: "Dr. Anjali Patel" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${escape(marketplaceUrl("/clinics/northside/doctors/"))}[0-9a-f-]{36}$`));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dr. Anjali Patel");
+  // Booking goes on from here, on the clinic's own site, with this doctor chosen.
+  await expect(page.getByTestId("doctor-book").first()).toHaveAttribute("href", new RegExp(`^${escape(clinicOrigin("northside"))}/book\\?.*doctor=[0-9a-f-]{36}`));
+  await expectNoSeriousA11yViolations(page, "doctor page from the search");
+  await keepScreenshot(page, testInfo, "marketplace-doctor-page-from-search");
+});
+
+test("a misspelled clinic name finds the clinic, and a search with services and doctors lists both", async ({ page }, testInfo) => {
+  await page.goto(marketplaceUrl("/search?q=silk+rood+dentl"));
+  const clinic = page.getByTestId("clinic-result").filter({ hasText: "Silk Road Dental" });
+  await expect(clinic).toHaveCount(1);
+  await clinic.getByRole("link", { name: "Silk Road Dental" }).click();
+  await expect(page).toHaveURL(marketplaceUrl("/clinics/silk-road-dental"));
+
+  // A specialty: Northside's family doctors and its family-medicine services, each in their own list.
+  await page.goto(marketplaceUrl("/search?q=family+medicin"));
+  await expect(page.getByTestId("doctor-result").filter({ hasText: "Dr. Anjali Patel" })).toHaveCount(1);
+  await expect(page.getByRole("heading", { level: 3, name: "Doctors" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 3, name: "Services" })).toBeVisible();
+  await expect(page.getByTestId("search-count")).toHaveText(/doctors? and (more than )?\d+ services? found for “family medicin”/);
+  await keepScreenshot(page, testInfo, "marketplace-search-doctors-and-services");
+
+  // Only doctors: no services, said plainly under them.
+  await page.goto(marketplaceUrl("/search?q=patel"));
+  await expect(page.getByTestId("no-service-results")).toHaveText("No services match “patel”.");
+  await expect(page.getByTestId("no-results")).toHaveCount(0);
 });
 
 test("filters narrow the results, and internal-only services never show", async ({ page }, testInfo) => {
@@ -46,7 +93,7 @@ test("filters narrow the results, and internal-only services never show", async 
   await expect(results.filter({ hasText: "Crown fitting" })).toHaveCount(0);
 
   await page.goto(marketplaceUrl("/search?q=zzzzqqq"));
-  await expect(page.getByTestId("no-results")).toContainText("No services match “zzzzqqq”");
+  await expect(page.getByTestId("no-results")).toContainText("Nothing matches “zzzzqqq”");
   await keepScreenshot(page, testInfo, "marketplace-service-search-empty");
 });
 
@@ -110,7 +157,7 @@ test.describe("comparison and sorting", () => {
   test("a typo search finds the dental clinics and the comparison shows them with prices and next free times @phone", async ({ page }, testInfo) => {
     const phone = testInfo.project.name === "phone";
     await page.goto(marketplaceUrl("/search"));
-    await page.getByLabel("Service, specialty or clinic").fill("dentl clening");
+    await page.getByLabel("Service, doctor or clinic").fill("dentl clening");
     await page.getByRole("button", { name: "Search" }).click();
     const results = page.getByTestId("search-result");
     for (const clinic of ["Silk Road Dental", cheap, dear]) await expect(results.filter({ hasText: clinic })).toHaveCount(1);

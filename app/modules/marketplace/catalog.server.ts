@@ -7,7 +7,6 @@ import { describeDiscount } from "~/modules/booking-flow/discounts";
 import { toDiscount } from "~/modules/scheduling/discounts";
 import type { Db, Tx } from "~/utils/db.server";
 import { LOCATION_VIEW_FIELDS, toLocationView, type LocationView } from "~/modules/clinic/locations.server";
-import { normaliseSearch } from "./catalog-search";
 
 /** Every field the marketplace may show about a clinic. Nothing else leaves this module. */
 export const PUBLISHED_CLINIC_FIELDS = [
@@ -34,37 +33,14 @@ export interface PublishedClinic {
   locationCount: number;
 }
 
-/** A LIKE pattern that matches `text` anywhere, with %, _ and \ taken literally. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** Ids of live clinics whose name, city, tagline or one of whose specialties contains `search`. */
-async function matchingClinicIds(tx: Tx, search: string): Promise<string[]> {
-  const pattern = containsPattern(search);
-  // Backslash is LIKE's default escape character, which containsPattern relies on.
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT c.id::text AS id
-      FROM clinics c
-     WHERE c.status = 'live'
-       AND (c.name ILIKE ${pattern}
-            OR c.city ILIKE ${pattern}
-            OR c.tagline ILIKE ${pattern}
-            OR EXISTS (SELECT 1 FROM unnest(c.specialties) AS s(name) WHERE s.name ILIKE ${pattern}))`;
-  return rows.map((r) => r.id);
-}
-
 /**
- * Live clinics, alphabetically, with what a clinic card shows. With `search`, only those whose
- * name, city, tagline or a specialty contains it (case-insensitive).
+ * Live clinics, alphabetically, with what a clinic card shows (the marketplace home). Searching
+ * clinics is part of the one marketplace search (search.server.ts, decision 040).
  */
-export async function listPublishedClinics(db: Db, options: { search?: string } = {}): Promise<PublishedClinic[]> {
-  const search = normaliseSearch(options.search);
+export async function listPublishedClinics(db: Db): Promise<PublishedClinic[]> {
   const rows = await db.system("published catalog").tx(async (tx) => {
-    const ids = search ? await matchingClinicIds(tx, search) : null;
-    if (ids && ids.length === 0) return [];
     return tx.clinic.findMany({
-      where: { status: "live", ...(ids ? { id: { in: ids } } : {}) },
+      where: { status: "live" },
       orderBy: [{ name: "asc" }, { slug: "asc" }],
       select: {
         slug: true,

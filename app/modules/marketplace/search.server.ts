@@ -152,6 +152,17 @@ async function similarTerms(db: Db, words: string[]): Promise<SimilarTerms[]> {
   return words.map((w) => sets[distinct.indexOf(w)]!);
 }
 
+/** What the vocabulary holds that resembles a search: as a whole, and word by word. */
+interface SearchTerms {
+  whole: SimilarTerms;
+  words: SimilarTerms[];
+}
+
+async function searchTerms(db: Db, q: string): Promise<SearchTerms> {
+  const [whole, ...words] = await similarTerms(db, [q, ...searchTokens(q)]);
+  return { whole: whole!, words };
+}
+
 /**
  * A published service matches when the words match as whole words (full text, `wordsMatch`), or
  * failing that when the whole search resembles one of its terms (a clinic's name, misspelled), or
@@ -253,7 +264,14 @@ function rankedSearch(q: string, whole: SimilarTerms, words: SimilarTerms[], whe
  * Two statements, each one round trip outside any transaction (the published index holds public data
  * only, see Db.readPublished): the terms the search's words resemble, then the matching services.
  */
-async function runSearch(db: Db, query: SearchQuery, page: Page, order: "relevance" | "price" | "distance", serviceKey?: string): Promise<Row[]> {
+async function runSearch(
+  db: Db,
+  query: SearchQuery,
+  page: Page,
+  order: "relevance" | "price" | "distance",
+  serviceKey?: string,
+  terms?: Promise<SearchTerms>,
+): Promise<Row[]> {
   const searching = query.q !== "";
   const where = filters(query);
   if (serviceKey !== undefined) where.push(Prisma.sql`s.service_key = ${serviceKey}::text`);
@@ -261,12 +279,12 @@ async function runSearch(db: Db, query: SearchQuery, page: Page, order: "relevan
   if (order === "distance" && !located) order = "relevance";
   let scoreSql = Prisma.sql`0::float8`;
   if (searching) {
-    const [whole, ...words] = await similarTerms(db, [query.q, ...searchTokens(query.q)]);
-    if (order === "relevance") return db.readPublished<Row>(rankedSearch(query.q, whole!, words, where, page));
-    const spelling = spellingMatch(whole!, words);
+    const { whole, words } = await (terms ?? searchTerms(db, query.q));
+    if (order === "relevance") return db.readPublished<Row>(rankedSearch(query.q, whole, words, where, page));
+    const spelling = spellingMatch(whole, words);
     where.push(spelling ? Prisma.sql`(${wordsMatch(query.q)} OR ${spelling})` : wordsMatch(query.q));
     // Price and distance come first here; the score only orders equal ones.
-    scoreSql = Prisma.sql`(${score(query.q, whole!, words, false)} + CASE WHEN ${wordsMatch(query.q)} THEN 2 + ts_rank(s.search_document, websearch_to_tsquery('english', ${query.q}::text)) ELSE 0 END)`;
+    scoreSql = Prisma.sql`(${score(query.q, whole, words, false)} + CASE WHEN ${wordsMatch(query.q)} THEN 2 + ts_rank(s.search_document, websearch_to_tsquery('english', ${query.q}::text)) ELSE 0 END)`;
   }
   const orderBy =
     order === "price"
@@ -354,13 +372,16 @@ export interface SearchResultsPage {
  * a date): then the first AVAILABILITY_CANDIDATES matches are, and pages are cut from them.
  */
 export async function searchPage(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<SearchResultsPage> {
-  const query = parseSearchInput(input);
+  return searchQueryPage(db, parseSearchInput(input), options);
+}
+
+async function searchQueryPage(db: Db, query: SearchQuery, options: SearchOptions, terms?: Promise<SearchTerms>): Promise<SearchResultsPage> {
   const { limit, page } = query;
   const offset = (page - 1) * limit;
   const needsSlots = query.sort === "soonest" || query.date !== undefined;
   const order = query.sort === "soonest" ? "relevance" : query.sort;
   if (needsSlots) {
-    const rows = await runSearch(db, query, { limit: Math.max(limit, AVAILABILITY_CANDIDATES), offset: 0 }, order, options.serviceKey);
+    const rows = await runSearch(db, query, { limit: Math.max(limit, AVAILABILITY_CANDIDATES), offset: 0 }, order, options.serviceKey, terms);
     let candidates: PublishedResult[] = rows.map(toResult);
     if (query.date !== undefined) {
       const times = await freeTimesOn(db, candidates.map((r) => r.ref), query.date, { now: options.now });
@@ -373,13 +394,130 @@ export async function searchPage(db: Db, input: SearchInput, options: SearchOpti
     return { results: candidates.slice(offset, offset + limit), page, limit, hasNextPage: candidates.length > offset + limit };
   }
   // One more than the page, to know whether another page follows.
-  const rows = await runSearch(db, query, { limit: limit + 1, offset }, order, options.serviceKey);
+  const rows = await runSearch(db, query, { limit: limit + 1, offset }, order, options.serviceKey, terms);
   let results: PublishedResult[] = rows.slice(0, limit).map(toResult);
   if (options.withAvailability) {
     const times = await nextFreeTimes(db, results.map((r) => r.ref), { now: options.now });
     results = results.map((r, i) => ({ ...r, nextFreeAt: times[i] ?? null }));
   }
   return { results, page, limit, hasNextPage: rows.length > limit };
+}
+
+// Clinics and doctors -------------------------------------------------------------------------------
+//
+// The same vocabulary finds clinics (by name, city or specialty) and doctors (by name or specialty) in
+// their own published copies, `published_clinics` and `published_doctors` (decision 040): live clinics
+// only, and only doctors who are active and perform a publicly offered service, as their page shows.
+
+/** A live clinic as its card in the search results shows it. */
+export interface ClinicMatch {
+  slug: string;
+  name: string;
+  tagline: string | null;
+  city: string | null;
+  specialties: string[];
+  hasLogo: boolean;
+  logoVersion: number;
+  locationCount: number;
+}
+
+/** A doctor a live clinic publishes, as the search results show them (their page is /clinics/{slug}/doctors/{id}). */
+export interface DoctorMatch {
+  id: string;
+  name: string;
+  specialty: string | null;
+  clinic: { slug: string; name: string; city: string | null };
+  /** The publicly offered services the doctor performs, in the clinic's order. */
+  services: string[];
+}
+
+/** Clinics and doctors shown for a search: the best few of each; services have the pages. */
+export const DIRECTORY_RESULTS = 6;
+/**
+ * At most this many matching clinics, and as many doctors, are scored for a search: a word held by
+ * nearly everyone ("dr", a big city) must not make one search score the whole directory.
+ */
+export const MAX_DIRECTORY_MATCHES = 500;
+
+interface DirectoryRow {
+  clinics: { slug: string; name: string; tagline: string | null; city: string | null; specialties: string[]; has_logo: boolean; logo_version: string | number; location_count: number }[];
+  doctors: { doctor_id: string; name: string; specialty: string | null; clinic_slug: string; clinic_name: string; clinic_city: string | null; service_names: string[] }[];
+}
+
+/**
+ * The best clinics and doctors for a search: those where the whole search resembles one of their
+ * terms (a whole name), or every word resembles one of them. One statement; the matches come from
+ * published_clinic_matches and published_doctor_matches (GIN indexes on `terms`, at most
+ * MAX_DIRECTORY_MATCHES each), and only those are scored for the DIRECTORY_RESULTS shown.
+ */
+async function searchDirectory(db: Db, query: SearchQuery, terms: Promise<SearchTerms>): Promise<{ clinics: ClinicMatch[]; doctors: DoctorMatch[] }> {
+  const { whole, words } = await terms;
+  if (!spellingMatch(whole, words)) return { clinics: [], doctors: [] };
+  // What published_clinic_matches and published_doctor_matches expect: the whole search's terms, and one row of terms per word
+  // (padded with NULLs to the longest row); a one-word search is its own whole search.
+  const each = words.length === 1 && words[0] === whole ? [] : words.map((w) => w.terms);
+  const width = Math.max(1, ...each.map((t) => t.length));
+  const rows = each.map((t) => [...t, ...Array<null>(width - t.length).fill(null)]);
+  const any = [...new Set([...whole.terms, ...each.flat()])];
+  const wordCloseness = words.length ? Prisma.sql`(${Prisma.join(words.map(closeness), " + ")}) / ${words.length}::float8` : Prisma.sql`0`;
+  const rank = Prisma.sql`(CASE WHEN lower(s.name) = lower(${query.q}::text) THEN 10 ELSE 0 END + greatest(${closeness(whole)}, ${wordCloseness}))::float8`;
+  const args = Prisma.sql`${any}::text[], ${whole.terms}::text[], ${rows}::text[], ${query.city ?? null}::text, ${query.specialty ?? null}::text, ${MAX_DIRECTORY_MATCHES}::int`;
+  const [row] = await db.readPublished<DirectoryRow>(Prisma.sql`
+    SELECT
+      (SELECT coalesce(json_agg(c ORDER BY c.score DESC, c.name, c.slug), '[]') FROM (
+         SELECT s.slug, s.name, s.tagline, s.city, s.specialties, s.has_logo, s.logo_version, s.location_count, ${rank} AS score
+           FROM published_clinic_matches(${args}) s
+          ORDER BY score DESC, s.name, s.slug
+          LIMIT ${DIRECTORY_RESULTS}::int) c) AS clinics,
+      (SELECT coalesce(json_agg(d ORDER BY d.score DESC, d.name, d.clinic_name, d.doctor_id), '[]') FROM (
+         SELECT s.doctor_id, s.name, s.specialty, s.clinic_slug, s.clinic_name, s.clinic_city, s.service_names, ${rank} AS score
+           FROM published_doctor_matches(${args}) s
+          ORDER BY score DESC, s.name, s.clinic_name, s.doctor_id
+          LIMIT ${DIRECTORY_RESULTS}::int) d) AS doctors`);
+  return {
+    clinics: (row?.clinics ?? []).map((c) => ({
+      slug: c.slug,
+      name: c.name,
+      tagline: c.tagline,
+      city: c.city,
+      specialties: c.specialties,
+      hasLogo: c.has_logo,
+      logoVersion: Number(c.logo_version),
+      locationCount: c.location_count,
+    })),
+    doctors: (row?.doctors ?? []).map((d) => ({
+      id: d.doctor_id,
+      name: d.name,
+      specialty: d.specialty,
+      clinic: { slug: d.clinic_slug, name: d.clinic_name, city: d.clinic_city },
+      services: d.service_names,
+    })),
+  };
+}
+
+export interface MarketplaceSearch {
+  services: SearchResultsPage;
+  /** Clinics and doctors matching the words, on the first page of a search with words; otherwise none. */
+  clinics: ClinicMatch[];
+  doctors: DoctorMatch[];
+}
+
+/**
+ * The marketplace's one search: services (a page of them, with the filters and sorting of
+ * `searchPage`), and for a search with words, on its first page, the best matching clinics and
+ * doctors. The vocabulary is looked up once for all three; services and the directory are then read
+ * side by side. Throws ValidationError for input it cannot read.
+ */
+export async function searchMarketplace(db: Db, input: SearchInput, options: SearchOptions = {}): Promise<MarketplaceSearch> {
+  const query = parseSearchInput(input);
+  const terms = query.q ? searchTerms(db, query.q) : undefined;
+  // Both steps wait on the same lookup; a failed lookup is reported once, by whichever awaits first.
+  terms?.catch(() => {});
+  const [services, directory] = await Promise.all([
+    searchQueryPage(db, query, options, terms),
+    terms && query.page === 1 ? searchDirectory(db, query, terms) : { clinics: [], doctors: [] },
+  ]);
+  return { services, ...directory };
 }
 
 /**
