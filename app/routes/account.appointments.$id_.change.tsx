@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { timeInZone, useTimesInOwnZone, ZoneToggle } from "~/components/booking/zone-toggle";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { MonthCalendar } from "~/components/booking/month-calendar";
 import { HoldCountdown } from "~/components/booking/hold-countdown";
@@ -84,6 +85,7 @@ function Comparison({ label, before, after }: { label: string; before: string; a
 export default function ChangeAppointment() {
   const { clinicName, phone, query, notice, view } = useLoaderData<typeof loader>();
   const busy = useNavigation().state !== "idle";
+  const zones = useTimesInOwnZone(view.kind === "steps" && view.step.step === "time" ? view.step.timeZone : null);
   const visit = view.visit;
   const detailsHref = `/account/appointments/${visit.id}`;
 
@@ -198,8 +200,9 @@ export default function ChangeAppointment() {
         </>
       ) : (
         <>
+          <ZoneToggle clinicZone={step.timeZone} ownZone={zones.ownZone} mine={zones.mine} onChange={zones.choose} />
           <p className="mb-3 text-sm text-slate-700" data-testid="time-zone">
-            Times in {step.zone}.
+            {zones.mine && zones.ownZone ? `Times in ${zones.ownZone}, your own clock; the clinic's is ${step.zone}.` : `Times in ${step.zone}.`}
           </p>
           {step.times.length === 0 ? (
             <p className="card p-5 text-slate-700">
@@ -217,7 +220,7 @@ export default function ChangeAppointment() {
                     <input type="hidden" name="start" value={t.start} />
                     <input type="hidden" name="practitioner" value={t.practitionerId} />
                     <button type="submit" className="btn-secondary min-h-12 w-full flex-col gap-0 text-base hover:border-brand" disabled={busy} data-testid="time-option">
-                      <span>{t.label}</span>
+                      <span data-testid="time-label">{zones.mine && zones.ownZone ? timeInZone(t.start, zones.ownZone, step.timeZone) : t.label}</span>
                       {t.doctorName ? <span className="text-xs font-normal text-slate-600">{t.doctorName}</span> : null}
                     </button>
                   </Form>

@@ -21,13 +21,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { calendar, ...shown } = visit;
   const links = calendarLinks({ ...calendar, url: visitPageUrl(clinic.slug, visit.id) });
   const phone = clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null;
-  return { clinicName: clinic.name, phone, visit: shown, links, checkIn: await checkInCard(db, clinic, visit.id) };
+  return { clinicName: clinic.name, phone, visit: shown, start: { at: calendar.start.toISOString(), timeZone: clinic.timeZone }, links, checkIn: await checkInCard(db, clinic, visit.id) };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Booked · ${data.clinicName}` : "Booked" }];
 
 export default function BookingDone() {
-  const { clinicName, phone, visit, links, checkIn } = useLoaderData<typeof loader>();
+  const { clinicName, phone, visit, start, links, checkIn } = useLoaderData<typeof loader>();
   const requested = visit.status === "requested";
   return (
     <>
@@ -46,7 +46,7 @@ export default function BookingDone() {
           {requested ? "The clinic confirms this kind of visit itself; we will text you when it does." : `We look forward to seeing you at ${clinicName}. We will text you a reminder.`}
         </p>
       </div>
-      <VisitDetails visit={visit} patientName={visit.patientName || undefined} phone={phone} />
+      <VisitDetails visit={visit} patientName={visit.patientName || undefined} phone={phone} start={start} />
       {visit.depositDetail ? (
         <p className="mt-4 rounded-xl bg-slate-50 px-4 py-3 text-sm text-slate-800 ring-1 ring-slate-200" data-testid="deposit-detail">
           <span className="font-semibold">Deposit: </span>

@@ -58,6 +58,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     payment,
     payNonce: newPayNonce(),
     clinicName: clinic.name,
+    timeZone: clinic.timeZone,
     phone: clinic.contactPhone ? { display: displayPhone(clinic.contactPhone), href: telHref(clinic.contactPhone) } : null,
     review,
     gone,
@@ -265,7 +266,7 @@ function VisitReasonFields({ reasons, chosen, note, errors }: { reasons: string[
 const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand";
 
 export default function ReviewBooking() {
-  const { review, gone, phone, againHref, signedIn, family, signInHref, chosen, justAdded, payment, payNonce } = useLoaderData<typeof loader>();
+  const { review, gone, phone, againHref, signedIn, family, signInHref, chosen, justAdded, payment, payNonce, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const errorRef = useRef<HTMLDivElement>(null);
@@ -328,7 +329,7 @@ export default function ReviewBooking() {
           <span data-testid="dependent-added">{chosen.name} is now in your family and chosen below. Check the details and confirm.</span>
         </Alert>
       ) : null}
-      <VisitDetails visit={review} phone={phone} />
+      <VisitDetails visit={review} phone={phone} start={{ at: review.startsAt, timeZone }} />
       {review.requiresApproval ? <p className="mt-4 text-sm text-slate-700">The clinic confirms this kind of visit itself; we will text you when it does.</p> : null}
 
       {signedIn ? (

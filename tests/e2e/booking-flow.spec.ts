@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { keepScreenshot } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { confirmBooking, nextMonth, openFreeDay } from "./support/booking";
 import { signInNewPatient } from "./support/patient";
 import { clinicUrl } from "./support/urls";
@@ -147,11 +148,38 @@ test("the booking steps work without JavaScript, up to the held time", async ({ 
   await context.close();
 });
 
-test("a visitor whose own clock is in another zone is told the times are the clinic's", async ({ browser }) => {
+test("a visitor whose own clock is in another zone is told the times are the clinic's and may see them on their own", async ({ browser }) => {
   const context = await browser.newContext({ timezoneId: "Europe/London" });
   const page = await context.newPage();
   await page.goto(clinicUrl("northside", "/book"));
   await expect(page.getByTestId("time-zone-note")).toHaveText("Times are in New York time (America/New_York).");
+
+  // On a day's times, the visitor may switch to their own clock; the choice stays for the next visit.
+  await page.getByTestId("service-option").filter({ hasText: "Annual physical" }).click();
+  await page.getByTestId("location-option").first().click();
+  await page.getByTestId("doctor-option").filter({ hasText: "Any doctor" }).click();
+  await nextMonth(page);
+  await page.getByTestId("free-day").first().click();
+  const first = page.getByTestId("time-option").first();
+  const start = (await first.locator("xpath=..").locator('input[name="start"]').getAttribute("value"))!;
+  const clinicLabel = (await first.getByTestId("time-label").innerText()).trim();
+  await expect(page.getByTestId("zone-clinic")).toHaveAttribute("aria-pressed", "true");
+  await page.getByTestId("zone-mine").click();
+  await expect(page.getByTestId("zone-mine")).toHaveAttribute("aria-pressed", "true");
+  const london = new Intl.DateTimeFormat("en-US", { timeZone: "Europe/London", hour: "numeric", minute: "2-digit" }).format(new Date(start));
+  await expect(first.getByTestId("time-label")).toHaveText(new RegExp(`^${london}`));
+  expect(london).not.toBe(clinicLabel);
+  await expect(page.getByTestId("time-zone")).toContainText("Europe/London, your own clock");
+  await expectNoSeriousA11yViolations(page, page.url());
+  await page.reload();
+  await expect(page.getByTestId("zone-mine")).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("time-option").first().getByTestId("time-label")).toHaveText(new RegExp(`^${london}`));
+  // The review says the time on both clocks.
+  await page.getByTestId("time-option").first().click();
+  await expect(page.getByTestId("your-time")).toContainText("London time");
+  // And lets the time go again for everyone.
+  await page.getByTestId("another-time").click();
+  await expect(page.getByTestId("time-option").first()).toBeVisible();
   await context.close();
 
   const local = await browser.newContext({ timezoneId: "America/New_York" });
@@ -159,5 +187,6 @@ test("a visitor whose own clock is in another zone is told the times are the cli
   await neighbour.goto(clinicUrl("northside", "/book"));
   await expect(neighbour.getByRole("heading", { level: 1, name: "Book an appointment" })).toBeVisible();
   await expect(neighbour.getByTestId("time-zone-note")).toHaveCount(0);
+  await expect(neighbour.getByTestId("zone-toggle")).toHaveCount(0);
   await local.close();
 });

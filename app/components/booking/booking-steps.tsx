@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { timeInZone, useTimesInOwnZone, ZoneToggle } from "./zone-toggle";
 import { bookHref, type Choice } from "~/modules/booking-flow/choice";
 import type { BookingStep, Chosen } from "~/modules/booking-flow/flow.server";
 import { OpenBadge } from "../open-badge";
@@ -92,6 +93,9 @@ export function BookingStepView({
   refusedMessage: string | null;
   waitlist?: WaitlistOffer | null;
 }) {
+  // Hooks before the steps: only the times step has a clock to switch.
+  const clinicZone = step.step === "time" ? step.timeZone : null;
+  const zones = useTimesInOwnZone(clinicZone);
   switch (step.step) {
     case "service":
       return (
@@ -256,8 +260,9 @@ export function BookingStepView({
             <ChoiceSummary parts={summaryParts(step.chosen, choice)} />
           </StepHeader>
           {refusedMessage ? <Alert tone="error">{refusedMessage}</Alert> : null}
+          <ZoneToggle clinicZone={step.timeZone} ownZone={zones.ownZone} mine={zones.mine} onChange={zones.choose} />
           <p className="mb-3 text-sm text-slate-700" data-testid="time-zone">
-            Times in {step.zone}.
+            {zones.mine && zones.ownZone ? `Times in ${zones.ownZone}, your own clock; the clinic's is ${step.zone}.` : `Times in ${step.zone}.`}
           </p>
           {step.times.length === 0 ? (
             <>
@@ -278,7 +283,7 @@ export function BookingStepView({
                     <input type="hidden" name="start" value={t.start} />
                     <input type="hidden" name="practitioner" value={t.practitionerId} />
                     <button type="submit" className="btn-secondary min-h-12 w-full flex-col gap-0 text-base hover:border-brand" data-testid="time-option">
-                      <span>{t.label}</span>
+                      <span data-testid="time-label">{zones.mine && zones.ownZone ? timeInZone(t.start, zones.ownZone, step.timeZone) : t.label}</span>
                       {t.doctorName ? <span className="text-xs font-normal text-slate-600">{t.doctorName}</span> : null}
                       {t.discount ? (
                         <span className="text-xs font-semibold text-emerald-800" data-testid="time-discount">

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { YourTime } from "./zone-toggle";
 
 export interface VisitFacts {
   serviceName: string;
@@ -24,7 +25,18 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** What the visit is, where, when and what it costs: the same list on the review and confirmation pages. */
-export function VisitDetails({ visit, patientName, phone }: { visit: VisitFacts; patientName?: string; phone?: { display: string; href: string } | null }) {
+export function VisitDetails({
+  visit,
+  patientName,
+  phone,
+  start,
+}: {
+  visit: VisitFacts;
+  patientName?: string;
+  phone?: { display: string; href: string } | null;
+  /** The start and the clinic's zone: a visitor on another clock also sees the time on theirs. */
+  start?: { at: string; timeZone: string };
+}) {
   return (
     <dl className="card px-4 py-1 sm:px-6 print:border-0 print:shadow-none" data-testid="visit-details">
       <Row label="Visit">{visit.serviceName}</Row>
@@ -33,6 +45,7 @@ export function VisitDetails({ visit, patientName, phone }: { visit: VisitFacts;
         <span className="font-semibold" data-testid="visit-when">
           {visit.when}
         </span>
+        {start ? <YourTime at={start.at} clinicZone={start.timeZone} /> : null}
       </Row>
       <Row label="Length">{visit.duration}</Row>
       <Row label="Doctor">{visit.doctorName}</Row>

@@ -66,7 +66,7 @@ export type BookingStep =
   | { step: "location"; chosen: Chosen; locations: BookingLocation[] }
   | { step: "doctor"; chosen: Chosen; doctors: BookingDoctor[] }
   | { step: "day"; chosen: Chosen; calendar: CalendarMonth; monthLabel: string; canGoBack: boolean; canGoForward: boolean; zone: string }
-  | { step: "time"; chosen: Chosen; day: LocalDate; dayLabel: string; times: TimeOption[]; zone: string; holdMinutes: number };
+  | { step: "time"; chosen: Chosen; day: LocalDate; dayLabel: string; times: TimeOption[]; zone: string; timeZone: string; holdMinutes: number };
 
 /** Where to send the patient instead of showing a step (a stale or incomplete choice). */
 export type StepAnswer = { redirect: string } | BookingStep;
@@ -166,6 +166,7 @@ export async function bookingStep(db: ClinicDb, clinic: ClinicRef, choice: Choic
       day: choice.day,
       dayLabel: formatLocalDay(choice.day),
       zone: `${zoneAbbreviation(zonedToUtc(choice.day, 720, clinic.timeZone), clinic.timeZone)} (${clinic.timeZone})`,
+      timeZone: clinic.timeZone,
       times: slots.map((s) => ({
         start: s.start.toISOString(),
         label: formatTime(s.start, clinic.timeZone),
