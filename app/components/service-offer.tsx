@@ -29,7 +29,7 @@ export function ServiceOffer({ service, horizonDays, withWhom, headingLevel = 3,
           {service.deposit ? (
             <>
               <span aria-hidden="true"> · </span>
-              <span data-testid="service-deposit">{service.deposit}</span>
+              <span data-testid="service-deposit">Deposit {service.deposit}</span>
             </>
           ) : null}
         </p>
