@@ -95,7 +95,7 @@ export function DoctorProfileForms({ profile, answer, idPrefix, staffUserId, pub
         {hidden}
         <AnswerLine answer={photoAnswer && photoAnswer.ok ? photoAnswer : undefined} testId="doctor-photo-answer" />
         <div className="flex items-center gap-4">
-          <DoctorAvatar name={profile.name} initials={profile.initials} photoUrl={chosen && !chosen.problem ? chosen.url : profile.photoUrl} size="md" alt={profile.photoUrl || chosen ? `Photo of ${profile.name}` : ""} />
+          <DoctorAvatar name={profile.name} initials={profile.initials} photoUrl={chosen && !chosen.problem ? chosen.url : profile.photoUrl} size="md" alt={profile.photoUrl || (chosen && !chosen.problem) ? `Photo of ${profile.name}` : ""} />
           <div className="min-w-0 flex-1">
             <label htmlFor={`${idPrefix}-photo`} className="field-label">
               Photo
