@@ -16,6 +16,9 @@ let f: PanelFixture;
 beforeAll(async () => {
   app = await startHttpApp();
   f = await createPanelFixture();
+  // The app's change feed reads the fixture's own writes within a second (it polls for writers
+  // other than itself); a page rendered while they arrive is rightly sent but not kept.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
 }, 240_000);
 
 afterAll(async () => {
