@@ -8,6 +8,7 @@ import { LocationCard } from "~/components/location-card";
 import { MarketplaceHeader } from "~/components/marketplace-header";
 import { ServiceRow } from "~/components/published-service";
 import { SiteFooter } from "~/components/site-footer";
+import { TimeZoneNote } from "~/components/time-zone-note";
 import { getViewer } from "~/modules/auth/guards.server";
 import { NEXT_TIMES_HORIZON_DAYS } from "~/modules/booking-flow/next-free-times.server";
 import { initialsOf } from "~/modules/clinic/doctor-profile-rules";
@@ -122,6 +123,8 @@ export default function DoctorPage() {
             <h2 id="services-heading" className="text-xl font-bold tracking-tight text-slate-900">
               Book a visit with {doctor.name}
             </h2>
+            {/* Free times are on the clinic's clock; a visitor elsewhere is told so. */}
+            <TimeZoneNote timeZone={clinic.timeZone} />
             <ul className="mt-4 space-y-3" data-testid="service-list">
               {services.map((s) => (
                 <ServiceRow key={s.id} service={s} favorite={{ target: { kind: "service", clinicId: clinic.id, targetId: s.id, name: s.name }, saved: s.saved }}>
