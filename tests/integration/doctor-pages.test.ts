@@ -234,6 +234,12 @@ describe("the panel forms", () => {
     const saved = await callPanel<{ ok: boolean }>(profilePage, "/panel/profile", { host: a.host, cookie: a.cookies.doctor, form: { intent: "doctor-profile", bio: "Hello", languages: "French" } });
     expect(saved).toMatchObject({ status: 200, data: { ok: true } });
     expect((await getDoctorPublicProfile(dbA(), a.staff.doctor))!.languages).toEqual(["French"]);
+    // The profile page is a doctor's own: the desk and an owner who is not a doctor here cannot post to it.
+    for (const cookie of [a.cookies.secretary, a.cookies.owner]) {
+      expect((await callPanel(profilePage, "/panel/profile", { host: a.host, cookie, form: { intent: "doctor-profile", bio: "x", languages: "" } })).status).toBe(403);
+    }
+    // A doctor's session on another clinic's host is not a session there.
+    expect((await callPanel(profilePage, "/panel/profile", { host: b.host, cookie: a.cookies.doctor, form: { intent: "doctor-profile", bio: "x", languages: "" } })).status).not.toBe(200);
     const page = await callPanel<{ publicProfile: { bio: string; pageUrl: string } }>(profilePage, "/panel/profile", { host: a.host, cookie: a.cookies.doctor });
     expect(page.data.publicProfile).toMatchObject({ bio: "Hello", pageUrl: `/doctors/${a.doctorIds[0]}` });
   });

@@ -49,25 +49,31 @@ export interface SiteDoctorPage {
   horizonDays: number;
 }
 
-/** The clinic's bookable doctors with their public profile, by id. */
-async function bookableDoctors(db: ClinicDb, catalog: BookingCatalog, only?: string): Promise<Map<string, SiteDoctor>> {
-  const performing = new Set(catalog.services.flatMap((s) => s.doctorIds));
-  const ids = (only ? [only] : catalog.doctors.map((d) => d.id)).filter((id) => performing.has(id));
-  if (!ids.length) return new Map();
-  const { rows, photos } = await db.tx(async (tx) => ({
-    rows: await tx.clinicMembership.findMany({
-      where: { id: { in: ids }, role: "doctor", active: true, OR: [{ workStatus: null }, { workStatus: "active" }] },
+interface DoctorProfiles {
+  rows: Map<string, { bio: string | null; languages: string[] }>;
+  photos: Map<string, number>;
+}
+
+/** The public profile of the clinic's bookable doctors (or of one), read beside the catalog rather than after it. */
+async function doctorProfiles(db: ClinicDb, only?: string): Promise<DoctorProfiles> {
+  return db.tx(async (tx) => {
+    const rows = await tx.clinicMembership.findMany({
+      where: { ...(only ? { id: only } : {}), role: "doctor", active: true, OR: [{ workStatus: null }, { workStatus: "active" }] },
       select: { id: true, bio: true, languages: true },
-    }),
-    photos: await tx.doctorPhoto.findMany({ where: { doctorId: { in: ids } }, select: { doctorId: true, updatedAt: true } }),
-  }));
-  const profile = new Map(rows.map((r) => [r.id, r]));
-  const photoOf = new Map(photos.map((p) => [p.doctorId, p.updatedAt.getTime()]));
+    });
+    const photos = await tx.doctorPhoto.findMany({ where: only ? { doctorId: only } : {}, select: { doctorId: true, updatedAt: true } });
+    return { rows: new Map(rows.map((r) => [r.id, r])), photos: new Map(photos.map((p) => [p.doctorId, p.updatedAt.getTime()])) };
+  });
+}
+
+/** The clinic's bookable doctors (active, seeing patients, performing a public service) with their public profile, by id. */
+function bookableDoctors(catalog: BookingCatalog, profiles: DoctorProfiles): Map<string, SiteDoctor> {
+  const performing = new Set(catalog.services.flatMap((s) => s.doctorIds));
   const out = new Map<string, SiteDoctor>();
   for (const d of catalog.doctors) {
-    const p = profile.get(d.id);
-    if (!p) continue;
-    const version = photoOf.get(d.id);
+    const p = profiles.rows.get(d.id);
+    if (!p || !performing.has(d.id)) continue;
+    const version = profiles.photos.get(d.id);
     out.set(d.id, {
       id: d.id,
       name: d.name,
@@ -89,8 +95,8 @@ function offer(service: BookableService, clinic: ClinicRef, today: string, bookU
 /** The home page's services (each with its next free times with any doctor) and doctors. */
 export async function clinicHomeOffer(db: ClinicDb, clinic: ClinicRef, options: { now?: Date; timesPerService?: number } = {}): Promise<ClinicHomeOffer> {
   const now = options.now ?? new Date();
-  const catalog = await loadBookingCatalog(db);
-  const doctors = await bookableDoctors(db, catalog);
+  const [catalog, profiles] = await Promise.all([loadBookingCatalog(db), doctorProfiles(db)]);
+  const doctors = bookableDoctors(catalog, profiles);
   // A service nobody here can perform has no times to offer; it is still listed with its price.
   const services = catalog.services;
   const times = await upcomingFreeTimes(
@@ -114,8 +120,8 @@ export async function clinicHomeOffer(db: ClinicDb, clinic: ClinicRef, options: 
 export async function getSiteDoctorPage(db: ClinicDb, clinic: ClinicRef, doctorId: string, options: { now?: Date; timesPerService?: number } = {}): Promise<SiteDoctorPage | null> {
   if (!UUID.test(doctorId)) return null;
   const now = options.now ?? new Date();
-  const catalog = await loadBookingCatalog(db);
-  const doctor = (await bookableDoctors(db, catalog, doctorId)).get(doctorId);
+  const [catalog, profiles] = await Promise.all([loadBookingCatalog(db), doctorProfiles(db, doctorId)]);
+  const doctor = bookableDoctors(catalog, profiles).get(doctorId);
   if (!doctor) return null;
   const listed = catalog.doctors.find((d) => d.id === doctorId)!.locationIds;
   const services = catalog.services.filter((s) => s.doctorIds.includes(doctorId));
