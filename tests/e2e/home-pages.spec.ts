@@ -94,6 +94,8 @@ test("a clinic's home shows services with prices and next free times; a doctor's
   // No photo in the demo: the initials on the clinic's colour.
   await expect(page.getByTestId("doctor-initials").first()).toHaveText("AP");
   await expectNoSeriousA11yViolations(page, "doctor page on the clinic's site");
+  // Nothing on the page is wider than the screen (a phone would scroll sideways).
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
   await keepScreenshot(page, testInfo, "northside-doctor-page");
 
   // A free time opens that day's times with this doctor, at that time.
