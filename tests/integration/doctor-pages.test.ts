@@ -110,6 +110,16 @@ describe("the clinic's home page", () => {
     expect(home.doctors.map((d) => d.id).sort()).toEqual([...a.doctorIds].sort());
     expect(home.doctors[0]).toMatchObject({ href: `/doctors/${home.doctors[0]!.id}`, photoUrl: null, initials: "T" });
   });
+
+  it("shows a new price on the next visit, though the clinic's setup is remembered between visits", async () => {
+    await clinicHomeOffer(dbA(), a.clinic);
+    await clinicHomeOffer(dbA(), a.clinic);
+    const price = (priceMinor: number) => dbA().tx((tx) => tx.service.update({ where: { clinicId_id: { clinicId: a.clinic.id, id: a.serviceId } }, data: { priceMinor } }));
+    await price(13_000);
+    expect((await clinicHomeOffer(dbA(), a.clinic)).services[0]!.price).toBe("$130.00");
+    await price(12_000);
+    expect((await clinicHomeOffer(dbA(), a.clinic)).services[0]!.price).toBe("$120.00");
+  });
 });
 
 describe("a doctor's page on the clinic's site", () => {

@@ -13,6 +13,7 @@ import type { ClinicDb } from "~/utils/db.server";
 import { loadBookingCatalog, type BookableService, type BookingCatalog, type BookingLocation } from "./catalog.server";
 import { bookHref } from "./choice";
 import { serviceCard, type ServiceCard } from "./flow.server";
+import { rememberedForClinic } from "./site-catalog-cache.server";
 import { freeTimeLinks, NEXT_TIMES_HORIZON_DAYS, upcomingFreeTimes, type FreeTimeLink } from "./next-free-times.server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,16 +55,21 @@ interface DoctorProfiles {
   photos: Map<string, number>;
 }
 
-/** The public profile of the clinic's bookable doctors (or of one), read beside the catalog rather than after it. */
-async function doctorProfiles(db: ClinicDb, only?: string): Promise<DoctorProfiles> {
+/** The public profile of the clinic's doctors who see patients, read beside the catalog rather than after it. */
+async function doctorProfiles(db: ClinicDb): Promise<DoctorProfiles> {
   return db.tx(async (tx) => {
     const rows = await tx.clinicMembership.findMany({
-      where: { ...(only ? { id: only } : {}), role: "doctor", active: true, OR: [{ workStatus: null }, { workStatus: "active" }] },
+      where: { role: "doctor", active: true, OR: [{ workStatus: null }, { workStatus: "active" }] },
       select: { id: true, bio: true, languages: true },
     });
-    const photos = await tx.doctorPhoto.findMany({ where: only ? { doctorId: only } : {}, select: { doctorId: true, updatedAt: true } });
+    const photos = await tx.doctorPhoto.findMany({ select: { doctorId: true, updatedAt: true } });
     return { rows: new Map(rows.map((r) => [r.id, r])), photos: new Map(photos.map((p) => [p.doctorId, p.updatedAt.getTime()])) };
   });
+}
+
+/** The clinic's bookable catalog and its doctors' profiles, remembered until its setup changes (site-catalog-cache.server.ts). */
+function siteSetup(db: ClinicDb): Promise<[BookingCatalog, DoctorProfiles]> {
+  return Promise.all([rememberedForClinic(db, "booking catalog", () => loadBookingCatalog(db)), rememberedForClinic(db, "doctor profiles", () => doctorProfiles(db))]);
 }
 
 /** The clinic's bookable doctors (active, seeing patients, performing a public service) with their public profile, by id. */
@@ -95,7 +101,7 @@ function offer(service: BookableService, clinic: ClinicRef, today: string, bookU
 /** The home page's services (each with its next free times with any doctor) and doctors. */
 export async function clinicHomeOffer(db: ClinicDb, clinic: ClinicRef, options: { now?: Date; timesPerService?: number } = {}): Promise<ClinicHomeOffer> {
   const now = options.now ?? new Date();
-  const [catalog, profiles] = await Promise.all([loadBookingCatalog(db), doctorProfiles(db)]);
+  const [catalog, profiles] = await siteSetup(db);
   const doctors = bookableDoctors(catalog, profiles);
   // A service nobody here can perform has no times to offer; it is still listed with its price.
   const services = catalog.services;
@@ -120,7 +126,7 @@ export async function clinicHomeOffer(db: ClinicDb, clinic: ClinicRef, options: 
 export async function getSiteDoctorPage(db: ClinicDb, clinic: ClinicRef, doctorId: string, options: { now?: Date; timesPerService?: number } = {}): Promise<SiteDoctorPage | null> {
   if (!UUID.test(doctorId)) return null;
   const now = options.now ?? new Date();
-  const [catalog, profiles] = await Promise.all([loadBookingCatalog(db), doctorProfiles(db, doctorId)]);
+  const [catalog, profiles] = await siteSetup(db);
   const doctor = bookableDoctors(catalog, profiles).get(doctorId);
   if (!doctor) return null;
   const listed = catalog.doctors.find((d) => d.id === doctorId)!.locationIds;
