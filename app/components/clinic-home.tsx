@@ -1,8 +1,11 @@
+import type { ClinicHomeOffer, SiteDoctor } from "~/modules/booking-flow/site-offer.server";
 import type { LocationView } from "~/modules/clinic/locations.server";
 import type { ViewerSummary } from "~/root";
 import { ClinicHeader } from "./clinic-header";
+import { DoctorAvatar } from "./doctor-avatar";
 import { DraftBanner } from "./draft-banner";
 import { LocationCard } from "./location-card";
+import { ServiceOffer } from "./service-offer";
 import { SiteFooter } from "./site-footer";
 import { TimeZoneNote } from "./time-zone-note";
 
@@ -19,6 +22,7 @@ export interface ClinicHomeProps {
     website: string | null;
   };
   locations: LocationView[];
+  offer: ClinicHomeOffer;
   viewer: ViewerSummary;
   marketplaceUrl: string;
 }
@@ -27,7 +31,7 @@ function websiteLabel(url: string) {
   return url.replace(/^https?:\/\//, "").replace(/\/$/, "");
 }
 
-export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: ClinicHomeProps) {
+export function ClinicHome({ clinic, locations, offer, viewer, marketplaceUrl }: ClinicHomeProps) {
   const paragraphs = (clinic.description ?? "")
     .split(/\n{2,}/)
     .map((p) => p.trim())
@@ -58,7 +62,35 @@ export function ClinicHome({ clinic, locations, viewer, marketplaceUrl }: Clinic
               </section>
             ) : null}
 
-            <section aria-labelledby="locations-heading" className={paragraphs.length ? "mt-12" : ""}>
+            {offer.services.length ? (
+              <section aria-labelledby="services-heading" className={paragraphs.length ? "mt-12" : ""}>
+                <h2 id="services-heading" className="text-2xl font-bold tracking-tight text-slate-900">
+                  Services and prices
+                </h2>
+                <p className="mt-2 text-slate-700">Choose a time to book it, or see every day with free times.</p>
+                <TimeZoneNote timeZone={clinic.timeZone} />
+                <ul className="mt-6 space-y-3" data-testid="home-services">
+                  {offer.services.map((s) => (
+                    <ServiceOffer key={s.id} service={s} horizonDays={offer.horizonDays} />
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+
+            {offer.doctors.length ? (
+              <section aria-labelledby="doctors-heading" className="mt-12">
+                <h2 id="doctors-heading" className="scroll-mt-6 text-2xl font-bold tracking-tight text-slate-900">
+                  Our doctors
+                </h2>
+                <ul className="mt-6 grid gap-3 sm:grid-cols-2" data-testid="home-doctors">
+                  {offer.doctors.map((d) => (
+                    <DoctorCard key={d.id} doctor={d} />
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+
+            <section aria-labelledby="locations-heading" className={paragraphs.length || offer.services.length || offer.doctors.length ? "mt-12" : ""}>
               <h2 id="locations-heading" className="text-2xl font-bold tracking-tight text-slate-900">
                 {locations.length === 1 ? "Where to find us" : "Our locations"}
               </h2>
@@ -153,5 +185,24 @@ export function ClinicHero({ name, tagline, contactPhone, headingLevel = 1 }: { 
         </div>
       </div>
     </section>
+  );
+}
+
+/** A doctor on the home page: photo or initials, name, specialty and languages, leading to their page. */
+function DoctorCard({ doctor }: { doctor: SiteDoctor }) {
+  return (
+    <li className="card relative flex items-center gap-4 p-4 focus-within:ring-2 focus-within:ring-brand hover:border-brand/50" data-testid="home-doctor">
+      <DoctorAvatar name={doctor.name} initials={doctor.initials} photoUrl={doctor.photoUrl} size="sm" />
+      <div className="min-w-0">
+        <h3 className="font-semibold text-slate-900">
+          {/* The whole card is the link's target; the name is its text. */}
+          <a href={doctor.href} className="after:absolute after:inset-0 after:rounded-2xl focus:outline-none" data-testid="doctor-link">
+            {doctor.name}
+          </a>
+        </h3>
+        {doctor.specialty ? <p className="text-sm text-slate-700">{doctor.specialty}</p> : null}
+        {doctor.languages.length ? <p className="mt-0.5 text-sm text-slate-600">Speaks {doctor.languages.join(", ")}</p> : null}
+      </div>
+    </li>
   );
 }

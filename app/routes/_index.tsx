@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { ClinicHome } from "~/components/clinic-home";
 import { MarketplaceHome } from "~/components/marketplace-home";
 import { requireClinicSite } from "~/modules/auth/guards.server";
+import { clinicHomeOffer } from "~/modules/booking-flow/site-offer.server";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
 import { clinicLogoUrl } from "~/modules/clinic/logo.server";
 import { displayPhone, telHref } from "~/modules/clinic/phone-display.server";
@@ -17,7 +18,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const site = requireSite(request, context.site);
   if (site.kind === "clinic") {
     const { clinic: c, db } = requireClinicSite(context);
-    const locations = await listClinicLocations(db, c);
+    // Free times from the availability cache, which forgets a day as soon as a booking reaches it; the
+    // page itself is kept at most 15 seconds and dropped on any change at the clinic.
+    const [locations, offer] = await Promise.all([listClinicLocations(db, c), clinicHomeOffer(db, c)]);
     return {
       kind: "clinic" as const,
       clinic: {
@@ -32,6 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         website: c.website,
       },
       locations,
+      offer,
       marketplaceUrl: marketplaceOrigin(),
     };
   }
@@ -86,7 +90,7 @@ export default function Index() {
   const root = useRootData();
   const viewer = root?.viewer ?? { kind: "anonymous" as const };
   if (data.kind === "clinic") {
-    return <ClinicHome clinic={data.clinic} locations={data.locations} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
+    return <ClinicHome clinic={data.clinic} locations={data.locations} offer={data.offer} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
   }
   return <MarketplaceHome clinics={data.clinics} viewer={viewer} marketplaceUrl={data.marketplaceUrl} />;
 }

@@ -1,14 +1,21 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ClinicMark } from "~/components/clinic-mark";
+import { DoctorIntro } from "~/components/doctor-intro";
 import { FavoriteButton } from "~/components/favorite-button";
+import { FreeTimes } from "~/components/free-times";
 import { LocationCard } from "~/components/location-card";
 import { MarketplaceHeader } from "~/components/marketplace-header";
 import { ServiceRow } from "~/components/published-service";
 import { SiteFooter } from "~/components/site-footer";
+import { TimeZoneNote } from "~/components/time-zone-note";
 import { getViewer } from "~/modules/auth/guards.server";
+import { NEXT_TIMES_HORIZON_DAYS } from "~/modules/booking-flow/next-free-times.server";
+import { initialsOf } from "~/modules/clinic/doctor-profile-rules";
+import { doctorPhotoUrl } from "~/modules/clinic/doctor-public-profile.server";
 import { favoriteKeys } from "~/modules/favorites/favorites.server";
 import { getPublishedDoctorPage, targetKey } from "~/modules/marketplace/catalog.server";
+import { publishedDoctorTimes } from "~/modules/marketplace/doctor-times.server";
 import { requireMarketplace } from "~/modules/marketplace/marketplace-guard.server";
 import { clinicHeaderView, serviceView } from "~/modules/marketplace/place-views.server";
 import { clinicSiteOrigin, marketplaceOrigin } from "~/utils/public-urls.server";
@@ -30,6 +37,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const isSaved = (kind: "service" | "doctor", targetId: string) => saved.has(targetKey({ kind, clinicId: clinic.id, targetId }));
   const siteUrl = clinicSiteOrigin(clinic.slug);
   const locations = clinic.locations.filter((l) => doctor.locationIds.includes(l.id));
+  const times = await publishedDoctorTimes(db, clinic, doctor, siteUrl);
   const services = clinic.services
     .filter((s) => doctor.serviceIds.includes(s.id))
     .map((s) => {
@@ -38,14 +46,26 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       return {
         ...serviceView(s, siteUrl),
         saved: isSaved("service", s.id),
+        times: times.get(s.id) ?? [],
         bookings: where.map((l) => ({ locationName: l.name, url: `${siteUrl}/book?${new URLSearchParams({ service: s.id, location: l.id, doctor: doctor.id })}` })),
       };
     });
   return {
     clinic: clinicHeaderView(clinic, siteUrl),
-    doctor: { id: doctor.id, name: doctor.name, specialty: doctor.specialty, saved: isSaved("doctor", doctor.id) },
+    doctor: {
+      id: doctor.id,
+      name: doctor.name,
+      specialty: doctor.specialty,
+      bio: doctor.bio,
+      languages: doctor.languages,
+      // Served from the clinic's own host, like its logo.
+      photoUrl: doctor.photoVersion === null ? null : doctorPhotoUrl(doctor.id, doctor.photoVersion, siteUrl),
+      initials: initialsOf(doctor.name),
+      saved: isSaved("doctor", doctor.id),
+    },
     services,
     locations,
+    horizonDays: NEXT_TIMES_HORIZON_DAYS,
     marketplaceUrl: marketplaceOrigin(),
   };
 }
@@ -59,17 +79,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   ];
 };
 
-function initialsOf(name: string) {
-  return name
-    .split(/\s+/)
-    .filter((w) => /^\p{L}/u.test(w) && !/^(dr|mr|ms|mrs)\.?$/i.test(w))
-    .slice(0, 2)
-    .map((w) => w[0]!.toUpperCase())
-    .join("");
-}
-
 export default function DoctorPage() {
-  const { clinic, doctor, services, locations, marketplaceUrl } = useLoaderData<typeof loader>();
+  const { clinic, doctor, services, locations, horizonDays, marketplaceUrl } = useLoaderData<typeof loader>();
   const root = useRootData();
   const viewer = root?.viewer ?? { kind: "anonymous" as const };
   return (
@@ -97,36 +108,29 @@ export default function DoctorPage() {
             </ol>
           </nav>
 
-          <section className="card mt-4 p-5 sm:p-8" aria-labelledby="doctor-name">
-            <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
-              <div className="flex items-center gap-4">
-                <span aria-hidden="true" className="flex h-16 w-16 shrink-0 items-center justify-center rounded-full bg-teal-50 text-xl font-bold text-teal-800 ring-1 ring-teal-200">
-                  {initialsOf(doctor.name)}
-                </span>
-                <div className="min-w-0">
-                  <h1 id="doctor-name" className="text-2xl font-bold tracking-tight text-slate-900 sm:text-3xl">
-                    {doctor.name}
-                  </h1>
-                  {doctor.specialty ? <p className="text-slate-700">{doctor.specialty}</p> : null}
-                  <p className="mt-1 flex items-center gap-2 text-sm text-slate-600">
-                    <ClinicMark name={clinic.name} logoUrl={null} size="sm" />
-                    <a href={clinic.href} className="font-medium underline decoration-slate-300 underline-offset-4 hover:text-slate-900">
-                      {clinic.name}
-                    </a>
-                  </p>
-                </div>
-              </div>
-              <FavoriteButton target={{ kind: "doctor", clinicId: clinic.id, targetId: doctor.id, name: doctor.name }} saved={doctor.saved} />
-            </div>
-          </section>
+          <div className="mt-4">
+            <DoctorIntro doctor={doctor} aside={<FavoriteButton target={{ kind: "doctor", clinicId: clinic.id, targetId: doctor.id, name: doctor.name }} saved={doctor.saved} />}>
+              <p className="mt-2 flex items-center gap-2 text-sm text-slate-600">
+                <ClinicMark name={clinic.name} logoUrl={null} size="sm" />
+                <a href={clinic.href} className="font-medium underline decoration-slate-300 underline-offset-4 hover:text-slate-900">
+                  {clinic.name}
+                </a>
+              </p>
+            </DoctorIntro>
+          </div>
 
           <section aria-labelledby="services-heading" className="mt-8">
             <h2 id="services-heading" className="text-xl font-bold tracking-tight text-slate-900">
               Book a visit with {doctor.name}
             </h2>
+            {/* Free times are on the clinic's clock; a visitor elsewhere is told so. */}
+            <TimeZoneNote timeZone={clinic.timeZone} />
             <ul className="mt-4 space-y-3" data-testid="service-list">
               {services.map((s) => (
                 <ServiceRow key={s.id} service={s} favorite={{ target: { kind: "service", clinicId: clinic.id, targetId: s.id, name: s.name }, saved: s.saved }}>
+                  <div className="w-full">
+                    <FreeTimes times={s.times} what={`${s.name} with ${doctor.name}`} horizonDays={horizonDays} moreHref={s.bookings[0]?.url ?? s.bookUrl} />
+                  </div>
                   {s.bookings.length === 0 ? (
                     <a href={s.bookUrl} className="btn-primary px-4 py-2.5" data-testid="service-book">
                       Book<span className="sr-only"> {s.name}</span>

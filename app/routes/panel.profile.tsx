@@ -1,19 +1,32 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { DoctorProfileForms, type DoctorProfileFormAnswer } from "~/components/doctor-profile-form";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
+import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { getDoctorProfile } from "~/modules/clinic/doctor-profile.server";
+import { initialsOf } from "~/modules/clinic/doctor-profile-rules";
+import { answerDoctorProfileForm, doctorPhotoUrl, getDoctorPublicProfile } from "~/modules/clinic/doctor-public-profile.server";
 import { listRoles, WORK_STATUS_LABELS } from "~/modules/clinic/labels";
 import { clinicSiteOrigin } from "~/utils/public-urls.server";
 import { getDb } from "~/utils/db.server";
+import { readForm } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "My profile · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { clinicId, staff } = await requireStaff(request, context, "profile");
-  const profile = await getDoctorProfile(getDb(), clinicId, staff.id);
+  const { clinicId, staff, db } = await requireStaff(request, context, "profile");
+  const [profile, publicProfile] = await Promise.all([getDoctorProfile(getDb(), clinicId, staff.id), getDoctorPublicProfile(db, staff.id)]);
   return {
+    publicProfile: publicProfile && {
+      name: publicProfile.name,
+      initials: initialsOf(publicProfile.name),
+      bio: publicProfile.bio,
+      languages: publicProfile.languages,
+      photoUrl: publicProfile.photoVersion === null ? null : doctorPhotoUrl(publicProfile.doctorId, publicProfile.photoVersion),
+      pageUrl: `/doctors/${publicProfile.doctorId}`,
+    },
     name: staff.name,
     email: staff.email,
     specialty: profile.specialty,
@@ -23,8 +36,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+/** The doctor's own introduction, languages and photo, as patients see them. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { staff, db } = await requireStaff(request, context, "profile");
+  // A body over the photo's 1 MB plus the form around it never gets here (app/utils/body-limit.server.ts).
+  const form = await readForm(request);
+  const intent = typeof form.intent === "string" ? form.intent : "";
+  const { status, ...answer } = await answerDoctorProfileForm(db, staff.id, intent, form, {
+    actor: { type: "staff", id: staff.id },
+    request: auditContextFromRequest(request, context),
+  });
+  return data<DoctorProfileFormAnswer>(answer, { status });
+}
+
 export default function PanelMyProfile() {
   const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as DoctorProfileFormAnswer | undefined;
   return (
     <>
       <PanelHeading title="My profile">
@@ -56,6 +83,18 @@ export default function PanelMyProfile() {
         </dl>
         <p className="mt-4 text-sm text-slate-600">The clinic's owner keeps your specialty and work status up to date.</p>
       </section>
+
+      {data.publicProfile ? (
+        <section aria-labelledby="public-heading" className="card mt-8 p-5 sm:p-6" data-testid="public-profile">
+          <h2 id="public-heading" className="text-lg font-semibold text-slate-900">
+            What patients see
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">Your page on the clinic's site and the marketplace shows your photo, introduction, languages and next free times.</p>
+          <div className="mt-4">
+            <DoctorProfileForms profile={data.publicProfile} answer={answer} idPrefix="me" publicUrl={data.publicProfile.pageUrl} />
+          </div>
+        </section>
+      ) : null}
 
       <section aria-labelledby="clinics-heading" className="mt-8">
         <h2 id="clinics-heading" className="text-lg font-semibold text-slate-900">

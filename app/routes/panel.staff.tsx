@@ -1,10 +1,13 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { DOCTOR_PROFILE_INTENTS, DoctorProfileForms, type DoctorProfileFormAnswer, type DoctorProfileFormView } from "~/components/doctor-profile-form";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
+import { initialsOf } from "~/modules/clinic/doctor-profile-rules";
+import { answerDoctorProfileForm, doctorPhotoUrl, listDoctorPublicProfiles } from "~/modules/clinic/doctor-public-profile.server";
 import { ROLE_LABELS, WORK_STATUS_LABELS } from "~/modules/clinic/labels";
 import { listClinicStaff, type StaffMember } from "~/modules/clinic/staff-directory.server";
 import { INVITE_DAYS, STAFF_ROLES, WORK_STATUSES } from "~/modules/clinic/onboarding-words";
@@ -19,19 +22,41 @@ export const meta: MetaFunction = () => [{ title: "Staff · Staff panel" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { staff, db } = await requireStaff(request, context, "staff");
-  const [members, invites] = await Promise.all([listClinicStaff(db), listOpenInvites(db)]);
-  return { members, invites, me: staff.id };
+  const [members, invites, doctors] = await Promise.all([listClinicStaff(db), listOpenInvites(db), listDoctorPublicProfiles(db)]);
+  // What each active doctor shows patients, for the owner to edit with them.
+  const profiles: Record<string, DoctorProfileFormView & { pageUrl: string }> = {};
+  for (const [staffUserId, p] of doctors) {
+    profiles[staffUserId] = {
+      name: p.name,
+      initials: initialsOf(p.name),
+      bio: p.bio,
+      languages: p.languages,
+      photoUrl: p.photoVersion === null ? null : doctorPhotoUrl(p.doctorId, p.photoVersion),
+      pageUrl: `/doctors/${p.doctorId}`,
+    };
+  }
+  return { members, invites, profiles, me: staff.id };
 }
 
 type ActionAnswer = StaffAnswer & { intent: string; staffUserId?: string; values?: { email?: string; specialty?: string; roles?: string[] } };
+type ProfileAnswer = DoctorProfileFormAnswer & { staffUserId: string };
+
+const PROFILE_INTENTS = new Set<string>(DOCTOR_PROFILE_INTENTS);
 
 const INVITE_INTENTS = new Set(["invite", "resend-invite", "cancel-invite"]);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { clinicId, staff, sessionId, clinic, db } = await requireStaff(request, context, "staff");
   const form = await readFormWithLists(request, ["roles"]);
   const intent = typeof form.intent === "string" ? form.intent : "";
   const actor = { staffUserId: staff.id, sessionId, request: auditContextFromRequest(request, context) };
+  if (PROFILE_INTENTS.has(intent)) {
+    const staffUserId = typeof form.staffUserId === "string" ? form.staffUserId : "";
+    if (!UUID.test(staffUserId)) return data<ProfileAnswer>({ intent, ok: false, message: "Choose a member of staff.", errors: {}, staffUserId: "" }, { status: 400 });
+    const { status, ...answer } = await answerDoctorProfileForm(db, staffUserId, intent, form, { actor: { type: "staff", id: staff.id }, request: actor.request });
+    return data<ProfileAnswer>({ ...answer, staffUserId }, { status });
+  }
   if (INVITE_INTENTS.has(intent)) {
     const parsed = inviteForm.safeParse(form);
     // The form as typed, to fill it again (a role checkbox is one of three values, so at most three come back).
@@ -192,8 +217,9 @@ function Invites({ invites, busy }: { invites: OpenInvite[]; busy: boolean }) {
   );
 }
 
-function MemberCard({ m, me, answer, busy }: { m: StaffMember; me: string; answer: ActionAnswer | undefined; busy: boolean }) {
-  const mine = answer && answer.staffUserId === m.staffUserId && !INVITE_INTENTS.has(answer.intent) ? answer : undefined;
+function MemberCard({ m, me, answer, busy, profile }: { m: StaffMember; me: string; answer: ActionAnswer | ProfileAnswer | undefined; busy: boolean; profile: (DoctorProfileFormView & { pageUrl: string }) | undefined }) {
+  const profileAnswer = answer && answer.staffUserId === m.staffUserId && PROFILE_INTENTS.has(answer.intent) ? (answer as ProfileAnswer) : undefined;
+  const mine = answer && answer.staffUserId === m.staffUserId && !INVITE_INTENTS.has(answer.intent) && !PROFILE_INTENTS.has(answer.intent) ? (answer as ActionAnswer) : undefined;
   const isDoctor = m.active && m.roles.includes("doctor");
   return (
     <li className={`card p-4 sm:p-5 ${m.active ? "" : "bg-slate-50"}`} data-testid="staff-member" data-email={m.email}>
@@ -220,6 +246,16 @@ function MemberCard({ m, me, answer, busy }: { m: StaffMember; me: string; answe
         <div className="mt-3">
           <AnswerBanner answer={mine} />
         </div>
+      ) : null}
+      {isDoctor && profile ? (
+        <details className="group mt-3" open={Boolean(profileAnswer)} data-testid="doctor-public-profile">
+          <summary className="inline-flex min-h-11 cursor-pointer items-center rounded-lg text-sm font-semibold text-brand underline-offset-4 hover:underline">
+            What patients see<span className="sr-only"> about {m.name}</span>
+          </summary>
+          <div className="mt-3 border-t border-slate-200 pt-4">
+            <DoctorProfileForms profile={profile} answer={profileAnswer} idPrefix={`profile-${m.staffUserId}`} staffUserId={m.staffUserId} publicUrl={profile.pageUrl} />
+          </div>
+        </details>
       ) : null}
       <details className="group mt-3" open={Boolean(mine && !mine.ok)}>
         <summary className="inline-flex min-h-11 cursor-pointer items-center rounded-lg text-sm font-semibold text-brand underline-offset-4 hover:underline">
@@ -295,11 +331,11 @@ function MemberCard({ m, me, answer, busy }: { m: StaffMember; me: string; answe
 }
 
 export default function PanelStaff() {
-  const { members, invites, me } = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>() as ActionAnswer | undefined;
+  const { members, invites, profiles, me } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as ActionAnswer | ProfileAnswer | undefined;
   const busy = useNavigation().state !== "idle";
   const active = members.filter((m) => m.active).length;
-  const inviteAnswer = answer && INVITE_INTENTS.has(answer.intent) && answer.intent !== "invite" ? answer : undefined;
+  const inviteAnswer = answer && INVITE_INTENTS.has(answer.intent) && answer.intent !== "invite" ? (answer as ActionAnswer) : undefined;
   return (
     <>
       <PanelHeading title="Staff">
@@ -308,7 +344,7 @@ export default function PanelStaff() {
           {members.length > active ? `, ${members.length - active} deactivated` : ""}.
         </p>
       </PanelHeading>
-      <InviteForm answer={answer} busy={busy} />
+      <InviteForm answer={answer && !PROFILE_INTENTS.has(answer.intent) ? (answer as ActionAnswer) : undefined} busy={busy} />
       {inviteAnswer ? (
         <div className="mt-4">
           <AnswerBanner answer={inviteAnswer} />
@@ -321,7 +357,7 @@ export default function PanelStaff() {
         </h2>
         <ul className="mt-3 grid gap-3 lg:grid-cols-2" data-testid="staff-list">
           {members.map((m) => (
-            <MemberCard key={m.staffUserId} m={m} me={me} answer={answer} busy={busy} />
+            <MemberCard key={m.staffUserId} m={m} me={me} answer={answer} busy={busy} profile={profiles[m.staffUserId]} />
           ))}
         </ul>
       </section>

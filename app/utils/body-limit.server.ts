@@ -10,7 +10,7 @@
  * post, and a small HTML page otherwise. README ("Limits") and the OpenAPI document quote this table.
  */
 import type { Readable } from "node:stream";
-import { MAX_DOCUMENT_BYTES, MAX_UPLOADED_LOGO_BYTES } from "./upload-limits";
+import { MAX_DOCTOR_PHOTO_BYTES, MAX_DOCUMENT_BYTES, MAX_UPLOADED_LOGO_BYTES } from "./upload-limits";
 import { problem, problemType } from "./problem.server";
 
 const KB = 1024;
@@ -34,6 +34,9 @@ export const BODY_LIMITS: readonly BodyLimit[] = [
   // Uploads: the documented file size plus the multipart envelope around it.
   { prefix: "/panel/documents", bytes: MAX_DOCUMENT_BYTES + MULTIPART_OVERHEAD_BYTES, rule: "A clinic document may be at most 5 MB." },
   { prefix: "/panel/clinic", bytes: MAX_UPLOADED_LOGO_BYTES + MULTIPART_OVERHEAD_BYTES, rule: "A logo may be at most 1 MB." },
+  // A doctor's photo: on their own profile, or the owner's staff page.
+  { prefix: "/panel/profile", bytes: MAX_DOCTOR_PHOTO_BYTES + MULTIPART_OVERHEAD_BYTES, rule: "A photo may be at most 1 MB." },
+  { prefix: "/panel/staff", bytes: MAX_DOCTOR_PHOTO_BYTES + MULTIPART_OVERHEAD_BYTES, rule: "A photo may be at most 1 MB." },
   // A chart note holds 20,000 characters; a browser sends a non-Latin character as up to nine
   // bytes ("%XX" for each of its three UTF-8 bytes), so the longest note needs about 180 KB.
   { prefix: "/panel/patients", bytes: 256 * KB, rule: "A note may hold at most 20,000 characters." },

@@ -13,6 +13,9 @@ describe("the limit for a path", () => {
     expect(bodyLimitFor("/staff/sign-in")).toBe(DEFAULT_BODY_LIMIT);
     expect(bodyLimitFor("/panel/documents").bytes).toBe(5 * MB + 64 * KB);
     expect(bodyLimitFor("/panel/clinic").bytes).toBe(1 * MB + 64 * KB);
+    // A doctor's photo, from their own profile or the owner's staff page.
+    expect(bodyLimitFor("/panel/profile").bytes).toBe(1 * MB + 64 * KB);
+    expect(bodyLimitFor("/panel/staff.data").bytes).toBe(1 * MB + 64 * KB);
     expect(bodyLimitFor("/panel/patients/6c1f0f0e-0000-4000-8000-000000000000").bytes).toBe(256 * KB);
     expect(bodyLimitFor("/api/v1/appointments").bytes).toBe(64 * KB);
     expect(bodyLimitFor("/api/payments/webhook").bytes).toBe(256 * KB);

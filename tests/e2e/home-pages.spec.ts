@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { keepScreenshot } from "./support/artifacts";
+import { expectNoSeriousA11yViolations } from "./support/axe";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
 const DEMO_CLINICS = /Northside Family Health|Silk Road Dental|Spree Physio/;
@@ -67,6 +68,54 @@ for (const slug of ["northside", "spree-physio", "silk-road-dental"]) {
     await keepScreenshot(page, testInfo, `${slug}-book`);
   });
 }
+
+test("a clinic's home shows services with prices and next free times; a doctor's page and a free time lead into booking @phone", async ({ page }, testInfo) => {
+  await page.goto(clinicUrl("northside", "/"));
+  const physical = page.getByTestId("service-offer").filter({ has: page.getByRole("heading", { name: "Annual physical" }) });
+  await expect(physical.getByTestId("service-price")).toHaveText("$220.00");
+  await expect(physical.getByTestId("free-time").first()).toBeVisible();
+  await expect(physical.getByTestId("more-times")).toHaveAttribute("href", /^\/book\?service=[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("home-doctor")).not.toHaveCount(0);
+  await expectNoSeriousA11yViolations(page, "clinic home with services and doctors");
+  await keepScreenshot(page, testInfo, "northside-home-offer");
+
+  // The doctors, each leading to their page on the clinic's own site.
+  const patel = page.getByTestId("home-doctor").filter({ hasText: "Dr. Anjali Patel" });
+  await expect(patel).toContainText("Family medicine");
+  await expect(patel).toContainText("Speaks English, Hindi, Gujarati");
+  await patel.getByRole("link", { name: "Dr. Anjali Patel" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${clinicUrl("northside", "/doctors/")}[0-9a-f-]{36}$`));
+  const doctorId = new URL(page.url()).pathname.split("/").pop()!;
+  await expect(page.getByRole("heading", { level: 1, name: "Dr. Anjali Patel" })).toBeVisible();
+  await expect(page.getByTestId("doctor-specialty")).toHaveText("Family medicine");
+  await expect(page.getByTestId("doctor-languages")).toContainText("Gujarati");
+  await expect(page.getByTestId("doctor-bio")).toContainText("Family doctor for patients of every age");
+  // No photo in the demo: the initials on the clinic's colour.
+  await expect(page.getByTestId("doctor-initials").first()).toHaveText("AP");
+  await expectNoSeriousA11yViolations(page, "doctor page on the clinic's site");
+  // Nothing on the page is wider than the screen (a phone would scroll sideways).
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  await keepScreenshot(page, testInfo, "northside-doctor-page");
+
+  // A free time opens that day's times with this doctor, at that time.
+  const time = page.getByTestId("service-offer").filter({ has: page.getByRole("heading", { name: "Annual physical" }) }).getByTestId("free-time").first();
+  const href = new URL((await time.getAttribute("href"))!, clinicUrl("northside", "/"));
+  expect(href.searchParams.get("doctor")).toBe(doctorId);
+  expect(href.searchParams.get("day")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  const label = (await time.locator("span").nth(1).textContent())!.replace(/,.*$/, "").trim();
+  await time.click();
+  await expect(page).toHaveURL(/\/book\?/);
+  await expect(page.getByTestId("time-zone")).toBeVisible();
+  const chosen = page.locator(href.hash);
+  await expect(chosen.getByTestId("time-option")).toContainText(label);
+  await expect(page.getByText("Dr. Anjali Patel").first()).toBeVisible();
+  await expectNoSeriousA11yViolations(page, "booking at a free time");
+  await keepScreenshot(page, testInfo, "northside-free-time-to-booking");
+
+  // Another clinic's doctor is not a page here.
+  expect((await page.goto(clinicUrl("spree-physio", `/doctors/${doctorId}`)))?.status()).toBe(404);
+  expect((await page.goto(marketplaceUrl(`/doctors/${doctorId}`)))?.status()).toBe(404);
+});
 
 test("the book page exists only on clinic sites", async ({ page }) => {
   expect((await page.goto(marketplaceUrl("/book")))?.status()).toBe(404);

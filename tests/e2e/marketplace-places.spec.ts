@@ -67,6 +67,11 @@ test("a clinic page shows published services and doctors; a doctor's page books 
   await expect(page).toHaveURL(/\/clinics\/northside\/doctors\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: "Dr. Anjali Patel" })).toBeVisible();
   await expect(page.getByText("Family medicine").first()).toBeVisible();
+  // The same introduction, languages and next free times as on the clinic's own site, booked there.
+  await expect(page.getByTestId("doctor-languages")).toContainText("Hindi");
+  await expect(page.getByTestId("doctor-bio")).toContainText("Family doctor");
+  const freeTime = page.getByTestId("service-row").filter({ hasText: "Annual physical" }).getByTestId("free-time").first();
+  await expect(freeTime).toHaveAttribute("href", new RegExp(`^${escape(clinicOrigin("northside"))}/book\\?service=[0-9a-f-]{36}&location=[0-9a-f-]{36}&doctor=[0-9a-f-]{36}&day=\\d{4}-\\d{2}-\\d{2}#t-`));
   await keepScreenshot(page, testInfo, "doctor-page");
   await expectNoSeriousA11yViolations(page, page.url());
 

@@ -16,6 +16,9 @@ let f: PanelFixture;
 beforeAll(async () => {
   app = await startHttpApp();
   f = await createPanelFixture();
+  // The app's change feed reads the fixture's own writes within a second (it polls for writers
+  // other than itself); a page rendered while they arrive is rightly sent but not kept.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
 }, 240_000);
 
 afterAll(async () => {
@@ -64,4 +67,18 @@ test("a visitor with a session gets their own page, never the kept one, and does
   const signedIn = await homeText({ cookie: f.cookies.owner });
   expect(signedIn).toContain("Owner Person");
   expect(await homeText()).not.toContain("Owner Person");
+});
+
+test("a time taken at the clinic leaves the home page's next free times on the next visits", async () => {
+  const firstTime = (html: string) => /#t-(\d{8}T\d{6}Z)"/.exec(html)?.[1] ?? null;
+  await homeText();
+  const shown = firstTime(await homeText());
+  expect(shown).not.toBeNull();
+  const start = new Date(shown!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z"));
+  // The clinic closes for that hour (every doctor, every room): written by another client of the database.
+  await testDb()
+    .forClinic(f.clinic.id)
+    .tx((tx) => tx.scheduleException.create({ data: { clinicId: f.clinic.id, kind: "closure", startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), reason: "Staff meeting" } }));
+  await expect.poll(async () => firstTime(await homeText()), { timeout: 5_000 }).not.toBe(shown);
+  expect(await homeText()).not.toContain(`#t-${shown}"`);
 });

@@ -48,7 +48,7 @@ async function snapshot(clinicId: string, emailDomain: string) {
     locations: await tx.location.findMany({ where: { clinicId }, orderBy: { key: "asc" } }),
     memberships: await tx.clinicMembership.findMany({
       where: { clinicId },
-      select: { id: true, role: true, specialty: true, workStatus: true, staffUser: { select: { email: true } } },
+      select: { id: true, role: true, specialty: true, workStatus: true, bio: true, languages: true, staffUser: { select: { email: true } } },
       orderBy: [{ staffUserId: "asc" }, { role: "asc" }],
     }),
     domains: await tx.clinicDomain.findMany({ where: { clinicId }, orderBy: { host: "asc" } }),
@@ -141,6 +141,9 @@ describe("importTenantFolder", () => {
     expect(afterFirst.locations.map((l) => l.key)).toEqual(["harlem", "washington-heights"]);
     expect(afterFirst.locations[1]!.openingHours).toMatchObject({ wed: [{ open: "08:30", close: "12:30" }, { open: "14:00", close: "20:00" }], sun: [] });
     expect(afterFirst.memberships.find((m) => m.staffUser.email === `dr.garcia${t.emailDomain}`)).toMatchObject({ role: "doctor", specialty: "Sports medicine", workStatus: "on_leave" });
+    // The demo doctors introduce themselves and list their languages; the desk does neither.
+    expect(afterFirst.memberships.find((m) => m.staffUser.email === `dr.patel${t.emailDomain}`)).toMatchObject({ languages: ["English", "Hindi", "Gujarati"], bio: expect.stringMatching(/^Family doctor for patients of every age/) });
+    expect(afterFirst.memberships.find((m) => m.staffUser.email === `desk${t.emailDomain}`)).toMatchObject({ bio: null, languages: [] });
     expect(await verifyPassword(afterFirst.staffUsers.find((u) => u.email === `dr.patel${t.emailDomain}`)!.passwordHash, "medslot-demo-2026")).toBe(true);
 
     expect(schedulingCounts(afterFirst)).toEqual({
@@ -197,6 +200,8 @@ describe("importTenantFolder", () => {
       const katrin = d.staff.find((s: { email: string }) => s.email === owner);
       katrin.roles = ["owner"];
       delete katrin.specialty;
+      delete katrin.bio;
+      delete katrin.languages;
       d.domains = ["physio.spree.example"].map((h) => `${t.slug}.${h}`);
       // Nothing may point at the closed location or at Katrin as a therapist any more.
       d.rooms = d.rooms.filter((r: { location: string }) => r.location !== "prenzlauer-berg");
@@ -515,7 +520,8 @@ describe("importTenantFolder: services, rooms and schedules", () => {
     const rosen = `dr.rosen${t.emailDomain}`;
     t.save((d) => {
       d.staff.find((x: { email: string }) => x.email === rosen).roles = ["secretary"];
-      delete d.staff.find((x: { email: string }) => x.email === rosen).specialty;
+      const person = d.staff.find((x: { email: string }) => x.email === rosen);
+      for (const doctorsOnly of ["specialty", "bio", "languages"]) delete person[doctorsOnly];
       d.services = d.services.filter((x: { key: string }) => x.key !== "skin-check");
       d.schedules = d.schedules.filter((x: { doctor: string }) => x.doctor !== rosen);
     });

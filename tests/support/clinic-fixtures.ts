@@ -355,6 +355,17 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     );
   },
 
+  doctor_photos: async (sql, clinicId) => {
+    const doctorId = await newDoctor(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO doctor_photos (clinic_id, doctor_id, data, content_type)
+       VALUES ($1::uuid, $2::uuid, '\\x89504e470d0a1a0a'::bytea, 'image/png')
+       RETURNING clinic_id::text AS clinic_id, doctor_id::text AS doctor_id`,
+      [clinicId, doctorId],
+    );
+  },
+
   staff_invites: (sql, clinicId) =>
     one(
       sql,

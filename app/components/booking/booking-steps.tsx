@@ -1,6 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { timeInZone, useTimesInOwnZone, ZoneToggle } from "./zone-toggle";
-import { bookHref, type Choice } from "~/modules/booking-flow/choice";
+import { bookHref, timeAnchor, type Choice } from "~/modules/booking-flow/choice";
 import type { BookingStep, Chosen } from "~/modules/booking-flow/flow.server";
 import { OpenBadge } from "../open-badge";
 import { MonthCalendar } from "./month-calendar";
@@ -276,8 +276,9 @@ export function BookingStepView({
             </>
           ) : (
             <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label={`Free times on ${step.dayLabel}`}>
-              {step.times.map((t) => (
-                <li key={`${t.start}-${t.practitionerId}`}>
+              {step.times.map((t, i) => (
+                // A free time linked from the clinic's pages lands here, outlined (the first of a start has the id).
+                <li key={`${t.start}-${t.practitionerId}`} id={step.times[i - 1]?.start === t.start ? undefined : timeAnchor(t.start)} className="scroll-mt-24 rounded-lg target:ring-4 target:ring-brand target:ring-offset-2">
                   {/* Not `replace`: Back from the review comes back to these times (and lets the held one go). */}
                   <Form method="post">
                     <input type="hidden" name="start" value={t.start} />

@@ -29,3 +29,8 @@ export function choiceQuery(choice: Choice & { hold?: string }): string {
 export function bookHref(choice: Choice): string {
   return `/book${choiceQuery(choice)}`;
 }
+
+/** The id of a time on a day's list of times ("t-20261209T153000Z"), so a link can lead straight to it. */
+export function timeAnchor(start: string): string {
+  return `t-${new Date(start).toISOString().replace(/[-:]|\.\d+/g, "")}`;
+}

@@ -76,7 +76,8 @@ function depositText(service: BookableService, currency: string): string | null 
   return depositWords({ priceMinor: service.priceMinor, currency, depositKind: d.kind, depositValue: d.kind === "fixed" ? d.amountMinor : d.kind === "percent" ? d.percent : 0 }, formatMoney);
 }
 
-function serviceCard(service: BookableService, currency: string, today: LocalDate): ServiceCard {
+/** A service as the booking pages describe it: duration, price, deposit, season and the discounts still offered. */
+export function serviceCard(service: BookableService, currency: string, today: LocalDate): ServiceCard {
   return {
     id: service.id,
     name: service.name,

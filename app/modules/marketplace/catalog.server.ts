@@ -102,6 +102,11 @@ export interface PublishedDoctor {
   id: string;
   name: string;
   specialty: string | null;
+  /** What the doctor tells patients about themselves, and the languages they see patients in. */
+  bio: string | null;
+  languages: string[];
+  /** The photo's version on the clinic's host (doctorPhotoUrl), or null for none. */
+  photoVersion: number | null;
   /** Locations the doctor works at for the clinic's published services. */
   locationIds: string[];
   serviceIds: string[];
@@ -185,10 +190,16 @@ async function loadPublishedClinic(tx: Tx, where: { slug: string } | { id: strin
     // Bookable doctors only: an active doctor membership that is not on leave or inactive.
     tx.clinicMembership.findMany({
       where: { clinicId, role: "doctor", active: true, OR: [{ workStatus: null }, { workStatus: "active" }] },
-      select: { id: true, specialty: true, staffUser: { select: { name: true } } },
+      select: { id: true, specialty: true, bio: true, languages: true, staffUser: { select: { name: true } } },
     }),
   ]);
-  const doctorLocations = await tx.doctorLocation.findMany({ where: { clinicId, doctorId: { in: memberships.map((m) => m.id) } } });
+  const doctorIds = memberships.map((m) => m.id);
+  const [doctorLocations, photos] = await Promise.all([
+    tx.doctorLocation.findMany({ where: { clinicId, doctorId: { in: doctorIds } } }),
+    // Whether there is a photo and its version: the bytes are served from the clinic's own host.
+    tx.doctorPhoto.findMany({ where: { clinicId, doctorId: { in: doctorIds } }, select: { doctorId: true, updatedAt: true } }),
+  ]);
+  const photoVersionOf = new Map(photos.map((p) => [p.doctorId, p.updatedAt.getTime()]));
 
   const categoryOf = new Map(categories.map((c) => [c.id, c]));
   const bookable = new Set(memberships.map((m) => m.id));
@@ -231,7 +242,16 @@ async function loadPublishedClinic(tx: Tx, where: { slug: string } | { id: strin
       const listed = listedLocationsOf.get(m.id);
       // A doctor with no listed locations works wherever their services are offered.
       const where = new Set(performs.flatMap((s) => s.locationIds).filter((id) => !listed || listed.includes(id)));
-      return { id: m.id, name: m.staffUser.name, specialty: m.specialty, serviceIds: performs.map((s) => s.id), locationIds: everyLocation.filter((id) => where.has(id)) };
+      return {
+        id: m.id,
+        name: m.staffUser.name,
+        specialty: m.specialty,
+        bio: m.bio,
+        languages: m.languages,
+        photoVersion: photoVersionOf.get(m.id) ?? null,
+        serviceIds: performs.map((s) => s.id),
+        locationIds: everyLocation.filter((id) => where.has(id)),
+      };
     })
     .filter((d) => d.serviceIds.length > 0)
     .sort((a, b) => a.name.localeCompare(b.name));

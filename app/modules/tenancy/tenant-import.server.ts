@@ -17,6 +17,7 @@ import { zonedToUtc } from "~/lib/zoned-time";
 import type { Db, Tx } from "~/utils/db.server";
 import { minutesOf, WEEKDAYS } from "./opening-hours";
 import { toMinorUnits } from "~/lib/money";
+import { splitLanguages } from "~/modules/clinic/doctor-profile-rules";
 import { formatPath, parseOperators, parseTenant, type TenantDefinition, type TenantScheduleException } from "./tenant-schema";
 
 export const TENANT_FILE = "tenant.json";
@@ -279,7 +280,13 @@ export async function importTenantFolder(db: Db, folder: string): Promise<Tenant
         for (const role of person.roles) {
           wanted.add(`${user.id}:${role}`);
           const doctor = role === "doctor";
-          const fields = { specialty: doctor ? (person.specialty ?? null) : null, workStatus: doctor ? (person.workStatus ?? "active") : null };
+          const fields = {
+            specialty: doctor ? (person.specialty ?? null) : null,
+            workStatus: doctor ? (person.workStatus ?? "active") : null,
+            // An introduction and languages the definition does not give are left as the clinic edited them.
+            ...(doctor && person.bio !== undefined ? { bio: person.bio || null } : {}),
+            ...(doctor && person.languages !== undefined ? { languages: splitLanguages(person.languages.join(",")) } : {}),
+          };
           await tx.clinicMembership.upsert({
             where: { clinicId_staffUserId_role: { clinicId, staffUserId: user.id, role } },
             create: { clinicId, staffUserId: user.id, role, ...fields },

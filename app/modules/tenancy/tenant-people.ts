@@ -1,5 +1,6 @@
 /** The people in a definition: a clinic's staff, and the platform's operators (tenants/operators.json). */
 import { z } from "zod";
+import { MAX_BIO_LENGTH, MAX_LANGUAGES } from "~/modules/clinic/doctor-profile-rules";
 import { duplicates, email, oneOf, password, section, STAFF_ROLES, text, WORK_STATUSES } from "./tenant-fields";
 
 export const staffMemberSchema = z
@@ -13,6 +14,12 @@ export const staffMemberSchema = z
         .refine((roles) => new Set(roles).size === roles.length, "must not repeat a role"),
       specialty: text(120).optional(),
       workStatus: oneOf(WORK_STATUSES).optional(),
+      /** What a doctor tells patients on their page, and the languages they see patients in. */
+      bio: z.string(section("text")).trim().max(MAX_BIO_LENGTH, `must be at most ${MAX_BIO_LENGTH} characters`).optional(),
+      languages: z
+        .array(text(40), section('a list of languages such as ["English", "Spanish"]'))
+        .max(MAX_LANGUAGES, `must list at most ${MAX_LANGUAGES} languages`)
+        .optional(),
       /** Demo data only: real staff choose their password through the emailed reset link. */
       password: password.optional(),
     },
@@ -22,6 +29,8 @@ export const staffMemberSchema = z
     const isDoctor = member.roles.includes("doctor");
     if (member.specialty !== undefined && !isDoctor) ctx.addIssue({ code: "custom", path: ["specialty"], message: "only doctors have a specialty" });
     if (member.workStatus !== undefined && !isDoctor) ctx.addIssue({ code: "custom", path: ["workStatus"], message: "only doctors have a work status" });
+    if (member.bio !== undefined && !isDoctor) ctx.addIssue({ code: "custom", path: ["bio"], message: "only doctors have an introduction" });
+    if (member.languages !== undefined && !isDoctor) ctx.addIssue({ code: "custom", path: ["languages"], message: "only doctors list languages" });
   });
 
 /** `tenants/operators.json`: the platform operators, the people who run Medslot itself. */

@@ -188,6 +188,19 @@ describe("rejected definitions name the path and the problem", () => {
     ]);
   });
 
+  test("an introduction and languages are a doctor's, a short one and a few", () => {
+    const t = demo();
+    t.staff[2] = { ...t.staff[2], bio: "Front desk.", languages: ["English"] };
+    const doctor = t.staff.findIndex((s: { roles: string[] }) => s.roles.includes("doctor"));
+    t.staff[doctor] = { ...t.staff[doctor], bio: "x".repeat(1001), languages: ["a", "b", "c", "d", "e", "f", "g", "h", "i"] };
+    expect(problems(t)).toEqual([
+      `staff[${doctor}].bio: must be at most 1000 characters`,
+      `staff[${doctor}].languages: must list at most 8 languages`,
+      "staff[2].bio: only doctors have an introduction",
+      "staff[2].languages: only doctors list languages",
+    ]);
+  });
+
   test("a clinic without an owner", () => {
     const t = demo();
     t.staff = t.staff.filter((s: { roles: string[] }) => !s.roles.includes("owner"));
