@@ -47,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const family = review && viewer.kind === "patient" ? await familyOf(db, clinic, viewer.patient.id) : [];
   const payment =
     review && review.depositMinor > 0 && viewer.kind === "patient"
-      ? await cardChoice(rootDb, getPaymentProvider(), payerOf(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic.timeZone, stripePublishableKey())
+      ? await cardChoice(rootDb, getPaymentProvider(), payerOf(viewer.patient), { start: review.startsAt, depositMinor: review.depositMinor, currency: review.currency }, clinic, stripePublishableKey())
       : null;
   // After "add to my family" the page comes back with the new person chosen (?for=their id&added=1);
   // "Book again" for a family member brings them chosen too (?for=), without the "added" words.

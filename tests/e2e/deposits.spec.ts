@@ -74,6 +74,8 @@ test("a patient books with a deposit on the demo provider, sees it held, cancels
   const picker = page.getByTestId("card-picker");
   await expect(picker).toContainText(/\$\d+\.\d{2} is held on your card when you confirm/);
   await expect(picker.getByTestId("demo-payments")).toBeVisible();
+  // Apple Pay and Google Pay come with the real card provider; the demo says so instead of a dead button.
+  await expect(picker.getByTestId("wallet-unavailable")).toContainText("Apple Pay and Google Pay are not available in the demo");
 
   // A declined card is told plainly and the time stays held.
   await confirmBooking(page, { number: "4000 0000 0000 9995", expiry: "12/34", cvc: "123" });

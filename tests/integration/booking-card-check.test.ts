@@ -9,6 +9,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { createStripeProvider } from "~/integrations/stripe.server";
 import { finishAuthentication, lapseAuthentication, stopAuthentication, type FinishRequest } from "~/modules/booking-flow/card-authentication.server";
+import { cardChoice } from "~/modules/booking-flow/deposit-step.server";
 import { confirmBooking, holdTime, type BookingPayment } from "~/modules/booking-flow/flow.server";
 import { ensureCustomer, listCards } from "~/modules/payments/cards.server";
 import { createDemoProvider } from "~/modules/payments/demo-provider.server";
@@ -91,6 +92,15 @@ async function slotIsFree(f: ScheduleFixture, start: Date) {
   const slots = await findSlots(testDb().forClinic(f.clinic.id), f.clinic, { serviceId: f.serviceId, locationId: f.locationId, practitionerId: f.doctorIds[0]!, from: new Date(start.getTime() - HOUR), to: new Date(start.getTime() + 2 * HOUR) });
   return slots.some((s) => s.start.getTime() === start.getTime());
 }
+
+describe("Apple Pay and Google Pay", () => {
+  test("with Stripe, the review offers the wallets the deposit: amount, currency and the clinic's country, on the page's SetupIntent", async () => {
+    const f = await fixture();
+    const choice = await cardChoice(testDb(), stripe, patientOf(f.patientId), { start: startIn(48), depositMinor: 3_000, currency: "EUR" }, { name: "Praxis Mitte", timeZone: "Europe/Berlin" }, "pk_test_wallet");
+    expect(choice.stripe).toMatchObject({ publishableKey: "pk_test_wallet", clientSecret: expect.stringMatching(/^seti_.*_secret_/) });
+    expect(choice.wallet).toEqual({ country: "DE", currency: "EUR", amountMinor: 3_000, label: "Deposit · Praxis Mitte" });
+  });
+});
 
 describe("a card that needs the bank's check", () => {
   test("the booking waits for the bank with a deadline: the time stays held, nothing is booked or saved as a deposit yet", async () => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { expiryAsTyped } from "~/lib/card-expiry";
+import { walletPaymentRequest, type WalletDeposit } from "~/modules/payments/wallet";
 
 export interface CardPickerProps {
   demo: boolean;
@@ -14,6 +15,8 @@ export interface CardPickerProps {
   chosen?: string;
   /** Rendered inside the card fieldset's legend row (e.g. "Deposit"). */
   title?: string;
+  /** Apple Pay / Google Pay for this deposit (decision 043); none on pages that only save a card. */
+  wallet?: WalletDeposit | null;
 }
 
 const choiceStyle = "flex min-h-12 items-center gap-3 rounded-xl px-3 py-2 ring-1 ring-slate-200 has-[:checked]:ring-2 has-[:checked]:ring-brand";
@@ -28,7 +31,7 @@ export function DemoPaymentsNote() {
 }
 
 /** The deposit's card: a saved card, or a new one (the demo form, or Stripe's secure field). */
-export function CardPicker({ demo, cards, holdText, nonce, stripe, problem, chosen, title = "Deposit" }: CardPickerProps) {
+export function CardPicker({ demo, cards, holdText, nonce, stripe, problem, chosen, title = "Deposit", wallet = null }: CardPickerProps) {
   const selected = chosen ?? cards.find((c) => c.isDefault)?.id ?? (cards[0]?.id || "new");
   const fieldError = (field: string) => (problem?.field === field ? problem.message : null);
   return (
@@ -37,6 +40,12 @@ export function CardPicker({ demo, cards, holdText, nonce, stripe, problem, chos
       <p className="mt-1 text-sm text-slate-700">{holdText}</p>
       {demo ? <DemoPaymentsNote /> : null}
       <input type="hidden" name="payNonce" value={nonce} />
+      {wallet && demo ? (
+        <p className="mt-2 text-sm text-slate-600" data-testid="wallet-unavailable">
+          Apple Pay and Google Pay are not available in the demo: they need the clinic&apos;s real card payments. Use a test card below.
+        </p>
+      ) : null}
+      {wallet && stripe ? <WalletButton {...stripe} deposit={wallet} /> : null}
       {problem?.field === "card" ? (
         <p role="alert" className="mt-3 text-sm font-medium text-red-800" data-testid="card-error">
           {problem.message}
@@ -114,14 +123,88 @@ function DemoCardFields({ fieldError }: { fieldError: (f: string) => string | nu
   );
 }
 
+interface PaymentRequest {
+  canMakePayment(): Promise<Record<string, boolean> | null>;
+  on(event: "paymentmethod", handler: (event: { paymentMethod: { id: string }; complete(status: "success" | "fail"): void }) => void): void;
+}
 interface StripeJs {
-  elements(options: { clientSecret: string }): { create(kind: "payment"): { mount(el: HTMLElement): void } };
+  elements(options?: { clientSecret: string }): { create(kind: "payment" | "paymentRequestButton", options?: { paymentRequest: PaymentRequest }): { mount(el: HTMLElement): void } };
   confirmSetup(options: { elements: unknown; redirect: "if_required" }): Promise<{ setupIntent?: { id: string; status: string }; error?: { message?: string } }>;
+  confirmCardSetup(clientSecret: string, data?: { payment_method: string }, options?: { handleActions: boolean }): Promise<{ setupIntent?: { id: string; status: string }; error?: { message?: string } }>;
+  paymentRequest(options: ReturnType<typeof walletPaymentRequest>): PaymentRequest;
 }
 declare global {
   interface Window {
     Stripe?: (key: string) => StripeJs;
   }
+}
+
+/** Stripe.js from Stripe's own host (as Stripe requires), once per page; null when it cannot load. */
+function loadStripe(publishableKey: string): Promise<StripeJs | null> {
+  return new Promise((resolve) => {
+    if (window.Stripe) return resolve(window.Stripe(publishableKey));
+    let script = document.querySelector<HTMLScriptElement>('script[src="https://js.stripe.com/v3/"]');
+    if (!script) {
+      script = document.createElement("script");
+      script.src = "https://js.stripe.com/v3/";
+      document.head.appendChild(script);
+    }
+    script.addEventListener("load", () => resolve(window.Stripe ? window.Stripe(publishableKey) : null));
+    script.addEventListener("error", () => resolve(null));
+  });
+}
+
+/**
+ * Apple Pay or Google Pay, where this browser has one (Stripe's Payment Request button shows
+ * nothing otherwise). The wallet's card is saved on the page's SetupIntent, then the booking is
+ * confirmed with it like a card typed into Stripe's field.
+ */
+function WalletButton({ publishableKey, clientSecret, deposit }: { publishableKey: string; clientSecret: string; deposit: WalletDeposit }) {
+  const mountRef = useRef<HTMLDivElement>(null);
+  const [offered, setOffered] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    void loadStripe(publishableKey).then(async (stripe) => {
+      if (!stripe || cancelled || !mountRef.current) return;
+      const request = stripe.paymentRequest(walletPaymentRequest(deposit));
+      if (!(await request.canMakePayment()) || cancelled || !mountRef.current) return;
+      stripe.elements().create("paymentRequestButton", { paymentRequest: request }).mount(mountRef.current);
+      setOffered(true);
+      request.on("paymentmethod", async (event) => {
+        const saved = await stripe.confirmCardSetup(clientSecret, { payment_method: event.paymentMethod.id }, { handleActions: false });
+        if (saved.error || !saved.setupIntent) {
+          event.complete("fail");
+          return setMessage(saved.error?.message ?? "Your wallet's card could not be used. Try another card.");
+        }
+        event.complete("success");
+        // The bank may still want its own check of the card before it is saved.
+        const done = saved.setupIntent.status === "requires_action" ? await stripe.confirmCardSetup(clientSecret) : saved;
+        if (done.error || !done.setupIntent) return setMessage(done.error?.message ?? "Your bank did not confirm the card. Try another card.");
+        const form = mountRef.current?.closest("form");
+        if (!form) return;
+        const setupRef = form.querySelector<HTMLInputElement>('input[name="setupRef"]');
+        if (setupRef) setupRef.value = done.setupIntent.id;
+        const newCard = form.querySelector<HTMLInputElement>('input[name="card"][value="new"]');
+        if (newCard) newCard.checked = true;
+        form.requestSubmit(form.querySelector<HTMLButtonElement>('button[type="submit"][name="intent"][value="confirm"]') ?? undefined);
+      });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [publishableKey, clientSecret, deposit]);
+  return (
+    <div className={offered ? "mt-3" : ""} data-testid="wallet-button">
+      <div ref={mountRef} />
+      {offered ? <p className="mt-2 text-center text-sm text-slate-600">or choose a card below</p> : null}
+      {message ? (
+        <p role="alert" className="mt-2 text-sm text-red-800">
+          {message}
+        </p>
+      ) : null}
+    </div>
+  );
 }
 
 /**
@@ -136,9 +219,8 @@ function StripeCardField({ publishableKey, clientSecret }: { publishableKey: str
   useEffect(() => {
     let cancelled = false;
     let detach = () => {};
-    const start = () => {
-      if (cancelled || !window.Stripe || !mountRef.current) return;
-      const stripe = window.Stripe(publishableKey);
+    const start = (stripe: StripeJs) => {
+      if (cancelled || !mountRef.current) return;
       const elements = stripe.elements({ clientSecret });
       elements.create("payment").mount(mountRef.current);
       setReady(true);
@@ -157,14 +239,10 @@ function StripeCardField({ publishableKey, clientSecret }: { publishableKey: str
       form?.addEventListener("submit", onSubmit, { capture: true });
       detach = () => form?.removeEventListener("submit", onSubmit, { capture: true });
     };
-    if (window.Stripe) start();
-    else {
-      const script = document.createElement("script");
-      script.src = "https://js.stripe.com/v3/";
-      script.onload = start;
-      script.onerror = () => setMessage("The secure card field could not load. Check your connection and reload the page.");
-      document.head.appendChild(script);
-    }
+    void loadStripe(publishableKey).then((stripe) => {
+      if (stripe) start(stripe);
+      else if (!cancelled) setMessage("The secure card field could not load. Check your connection and reload the page.");
+    });
     return () => {
       cancelled = true;
       detach();

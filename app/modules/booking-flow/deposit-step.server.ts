@@ -4,6 +4,8 @@
  * the card is settled, and the deposit row is written in the confirmation's own transaction; an
  * authorization whose confirmation then fails (the hold ran out) is let go at once.
  */
+import { countryForTimeZone } from "~/lib/phone";
+import type { WalletDeposit } from "~/modules/payments/wallet";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { readCardExpiry } from "~/lib/card-expiry";
@@ -26,6 +28,8 @@ export interface CardChoice {
   cards: { id: string; label: string; expiry: string; isDefault: boolean }[];
   /** "$30.00 is held on your card now, not charged." or "... 5 days before the visit". */
   holdText: string;
+  /** Apple Pay and Google Pay: offered through Stripe where the browser has a wallet (decision 043). */
+  wallet: WalletDeposit;
 }
 
 /** What the review page shows about paying the deposit. */
@@ -34,17 +38,19 @@ export async function cardChoice(
   provider: PaymentProvider,
   patient: { id: string; phone: string; email: string | null; name: string | null },
   hold: { start: Date; depositMinor: number; currency: string },
-  timeZone: string,
+  clinic: { name: string; timeZone: string },
   publishableKey: string | null,
   now = new Date(),
 ): Promise<CardChoice> {
+  const timeZone = clinic.timeZone;
   const cards = await db.forPlatform().tx((tx) => listCards(tx, patient.id, provider.name));
   const stripe = await browserCardSetup(db, provider, patient, publishableKey);
   const amount = formatMoney(hold.depositMinor, hold.currency);
   const holdText = authorizesAtBooking(hold.start, now)
     ? `${amount} is held on your card when you confirm. Nothing is charged unless you cancel late or miss the visit.`
     : `Your card is saved now; ${amount} is held on it from ${formatDateTime(new Date(hold.start.getTime() - 5 * 86_400_000), timeZone)} (5 days before the visit). Nothing is charged unless you cancel late or miss the visit.`;
-  return { demo: provider.name === "demo", stripe, cards: cards.map((c) => ({ id: c.id, label: c.label, expiry: c.expiry, isDefault: c.isDefault })), holdText };
+  const wallet: WalletDeposit = { country: countryForTimeZone(timeZone) ?? "US", currency: hold.currency, amountMinor: hold.depositMinor, label: `Deposit · ${clinic.name}` };
+  return { demo: provider.name === "demo", stripe, cards: cards.map((c) => ({ id: c.id, label: c.label, expiry: c.expiry, isDefault: c.isDefault })), holdText, wallet };
 }
 
 /** One per page view (see cardForm.payNonce). */
