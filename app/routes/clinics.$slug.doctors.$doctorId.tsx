@@ -10,6 +10,7 @@ import { ServiceRow } from "~/components/published-service";
 import { SiteFooter } from "~/components/site-footer";
 import { TimeZoneNote } from "~/components/time-zone-note";
 import { getViewer } from "~/modules/auth/guards.server";
+import { crossSiteLink } from "~/modules/auth/hand-off.server";
 import { NEXT_TIMES_HORIZON_DAYS } from "~/modules/booking-flow/next-free-times.server";
 import { initialsOf } from "~/modules/clinic/doctor-profile-rules";
 import { doctorPhotoUrl } from "~/modules/clinic/doctor-public-profile.server";
@@ -38,6 +39,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const siteUrl = clinicSiteOrigin(clinic.slug);
   const locations = clinic.locations.filter((l) => doctor.locationIds.includes(l.id));
   const times = await publishedDoctorTimes(db, clinic, doctor, siteUrl);
+  // A signed-in patient arrives at the clinic's booking signed in there too (decision 042).
+  const carry = (url: string) => {
+    if (viewer.kind !== "patient") return url;
+    const to = new URL(url);
+    return crossSiteLink(clinic.slug, `${to.pathname}${to.search}${to.hash}`);
+  };
   const services = clinic.services
     .filter((s) => doctor.serviceIds.includes(s.id))
     .map((s) => {
@@ -45,9 +52,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       const where = locations.filter((l) => s.locationIds.includes(l.id));
       return {
         ...serviceView(s, siteUrl),
+        bookUrl: carry(serviceView(s, siteUrl).bookUrl),
         saved: isSaved("service", s.id),
-        times: times.get(s.id) ?? [],
-        bookings: where.map((l) => ({ locationName: l.name, url: `${siteUrl}/book?${new URLSearchParams({ service: s.id, location: l.id, doctor: doctor.id })}` })),
+        times: (times.get(s.id) ?? []).map((t) => ({ ...t, href: carry(t.href) })),
+        bookings: where.map((l) => ({ locationName: l.name, url: carry(`${siteUrl}/book?${new URLSearchParams({ service: s.id, location: l.id, doctor: doctor.id })}`) })),
       };
     });
   return {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { releaseAppDb } from "../support/api-client";
 import { testDb } from "../support/db";
-import { send, startHttpApp, type RunningApp } from "../support/http-app";
+import { send, startHttpApp, waitUntilKept, type RunningApp } from "../support/http-app";
 import { createPanelFixture, type PanelFixture } from "../support/panel-client";
 
 let app: RunningApp;
@@ -16,9 +16,9 @@ let f: PanelFixture;
 beforeAll(async () => {
   app = await startHttpApp();
   f = await createPanelFixture();
-  // The app's change feed reads the fixture's own writes within a second (it polls for writers
+  // The app's change feed reads the fixture's own writes a moment later (it polls for writers
   // other than itself); a page rendered while they arrive is rightly sent but not kept.
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await waitUntilKept(() => send({ port: app.port, method: "GET", host: f.host, path: "/", headers: { accept: "text/html" } }));
 }, 240_000);
 
 afterAll(async () => {

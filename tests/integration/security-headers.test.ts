@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { releaseAppDb } from "../support/api-client";
 import { testDb } from "../support/db";
-import { send, startHttpApp, type Answer, type RunningApp } from "../support/http-app";
+import { send, startHttpApp, waitUntilKept, type Answer, type RunningApp } from "../support/http-app";
 import { createPanelFixture, type PanelFixture } from "../support/panel-client";
 
 let app: RunningApp;
@@ -18,6 +18,8 @@ beforeAll(async () => {
   vi.stubEnv("PUBLIC_URL", "https://localhost:8443");
   app = await startHttpApp();
   f = await createPanelFixture();
+  // The fixture's own writes reach the app's change feed a moment later and drop a page kept before.
+  await waitUntilKept(() => send({ port: app.port, method: "GET", host: `${f.host}:${app.port}`, path: "/", headers: { accept: "text/html" } }));
 }, 240_000);
 
 afterAll(async () => {

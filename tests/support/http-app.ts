@@ -151,3 +151,20 @@ function sendOnce(opts: Sent): Promise<Answer> {
     }
   });
 }
+
+/**
+ * Waits until the page is kept: two answers in a row the same (a fresh render has a fresh nonce).
+ * A fixture's own writes reach the app's change feed a moment later and drop what was kept before
+ * them; a test of the kept page starts after that.
+ */
+export async function waitUntilKept(fetchPage: () => Promise<Answer>, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let previous = (await fetchPage()).text;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const next = (await fetchPage()).text;
+    if (next === previous) return;
+    previous = next;
+  }
+  throw new Error("the page was never kept");
+}
