@@ -153,18 +153,16 @@ function sendOnce(opts: Sent): Promise<Answer> {
 }
 
 /**
- * Waits until the page is kept: two answers in a row the same (a fresh render has a fresh nonce).
- * A fixture's own writes reach the app's change feed a moment later and drop what was kept before
- * them; a test of the kept page starts after that.
+ * Two answers for the same page, the second one the kept copy of the first (the same text: a fresh
+ * render has a fresh nonce). A fixture's own writes reach the app's change feed a moment later, and
+ * each drops what was kept before it, so the pair is asked again until the page stays kept.
  */
-export async function waitUntilKept(fetchPage: () => Promise<Answer>, timeoutMs = 15_000): Promise<void> {
+export async function keptPair(fetchPage: () => Promise<Answer>, timeoutMs = 20_000): Promise<{ first: Answer; kept: Answer }> {
   const until = Date.now() + timeoutMs;
-  let previous = (await fetchPage()).text;
-  while (Date.now() < until) {
+  for (;;) {
+    const first = await fetchPage();
+    const kept = await fetchPage();
+    if (kept.text === first.text || Date.now() > until) return { first, kept };
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const next = (await fetchPage()).text;
-    if (next === previous) return;
-    previous = next;
   }
-  throw new Error("the page was never kept");
 }
