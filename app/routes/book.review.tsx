@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CardAuthentication, type CardCheck } from "~/components/booking/card-authentication";
 import { CardPicker } from "~/components/booking/card-picker";
@@ -71,6 +71,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Check your booking · ${data.clinicName}` : "Check your booking" }];
 
+// An answer with an error status is not followed by a new read of the page; one that removed a card is.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  (actionResult as ActionResult | undefined)?.cardsChanged === true || defaultShouldRevalidate;
+
 type ActionResult = {
   message: string;
   expired: boolean;
@@ -78,6 +82,8 @@ type ActionResult = {
   visitFor?: string;
   /** A card problem, shown at the card step; the time stays held. */
   card?: { field: string; message: string; chosen: string };
+  /** A card was removed from the account (a new one the bank refused): the saved cards are read again. */
+  cardsChanged?: boolean;
   note?: string;
   /** The reason chosen from the service's list, kept with the note. */
   visitReason?: string;
@@ -104,7 +110,8 @@ async function afterCardCheck(request: Request, context: ActionFunctionArgs["con
   const answer = form.data.intent === "finish-authentication" ? await finishAuthentication(db, getDb(), provider, clinic, req, audit) : await stopAuthentication(db, getDb(), provider, clinic, req, audit);
   if (answer.ok) return redirect(`/book/done/${answer.appointmentId}`);
   if (answer.reason === "waiting") return data<ActionResult>({ message: answer.message, expired: false, authenticate: cardCheck(answer.authentication, clinic.timeZone) });
-  if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, card: { field: "card", message: answer.message, chosen: answer.cardId ?? "new" } }, { status: 422 });
+  // A card typed for this booking that the bank refused is gone from the account: the page reads its cards again.
+  if (answer.reason === "card") return data<ActionResult>({ message: answer.message, expired: false, cardsChanged: !answer.cardId, card: { field: "card", message: answer.message, chosen: answer.cardId ?? "new" } }, { status: 422 });
   if (answer.reason === "not-found") return data<ActionResult>({ message: answer.message, expired: false }, { status: 404 });
   return data<ActionResult>({ message: answer.message, expired: true }, { status: 409 });
 }

@@ -100,22 +100,21 @@ test("a card that needs the bank's check: failing it books nothing and says so, 
   await expect(check).toBeHidden();
   await expect(page.getByTestId("card-error").first()).toContainText("Your bank did not confirm the payment");
   await expect(page.getByTestId("card-error").first()).toContainText("Nothing was booked and nothing is held on your card");
-  // The card just tried stays chosen for another try.
-  await expect(page.getByRole("radio", { name: /Visa •••• 3184/ })).toBeChecked();
+  // The card the bank refused is not kept: it is not offered again, and the new card form is back.
+  await expect(page.getByRole("radio", { name: /Visa •••• 3184/ })).toHaveCount(0);
   await expect(page.getByRole("heading", { level: 1, name: "Check your booking" })).toBeVisible();
   await expect(page.getByTestId("hold-minutes")).toBeVisible();
   await shot("2-bank-said-no");
 
-  // Stopping the check is the same: nothing booked, the time still held.
-  await page.getByRole("radio", { name: /Visa •••• 3184/ }).check();
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  // Stopping the check is the same: nothing booked, the time still held, the card not kept.
+  await confirmBooking(page, CHECKED_CARD);
   await expect(check).toBeVisible();
   await check.getByRole("button", { name: "Stop and use another card" }).click();
   await expect(page.getByTestId("card-error").first()).toContainText("You stopped the check with your bank");
+  await expect(page.getByRole("radio", { name: /Visa •••• 3184/ })).toHaveCount(0);
 
-  // Again with the saved card; this time the bank says yes and the visit is booked.
-  await page.getByRole("radio", { name: /Visa •••• 3184/ }).check();
-  await page.getByRole("button", { name: "Confirm booking" }).click();
+  // Again; this time the bank says yes, the visit is booked and the card kept.
+  await confirmBooking(page, CHECKED_CARD);
   await expect(check).toBeVisible();
   await check.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("booking-done")).toBeVisible();

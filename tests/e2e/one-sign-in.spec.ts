@@ -7,7 +7,7 @@ import { signInNewPatient } from "./support/patient";
 import { signInPatient } from "./support/sessions";
 import { clinicUrl, marketplaceUrl } from "./support/urls";
 
-/** A demo patient with an upcoming visit at northside, by phone (each project takes its own). */
+/** A demo patient with an upcoming visit at northside on their Medslot account, by phone (each project takes its own). */
 async function patientWithVisit(index: number): Promise<string> {
   const pool = new pg.Pool({ connectionString: e2eDatabaseUrls().superuserUrl, max: 1 });
   try {
@@ -15,6 +15,8 @@ async function patientWithVisit(index: number): Promise<string> {
       `SELECT p.phone FROM patient_accounts p
          JOIN appointments a ON a.patient_account_id = p.id AND a.status = 'confirmed' AND a.starts_at > now() + interval '3 days'
          JOIN clinics c ON c.id = a.clinic_id AND c.slug = 'northside'
+         -- Only visits whose clinic record the patient proved are on the patient's Medslot account.
+         JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = p.id AND cp.linked_at IS NOT NULL
         WHERE p.first_name IS NOT NULL AND a.dependent_id IS NULL
         GROUP BY p.phone ORDER BY p.phone OFFSET $1 LIMIT 1`,
       [index],

@@ -84,7 +84,7 @@ async function waitingBooking(f: ScheduleFixture, heldBy: string, hoursAhead = 4
 }
 
 /** The patient's saved cards, as the next booking would offer them. */
-const cardsOf = (patientId: string) => testDb().forPlatform().tx((tx) => listCards(tx, patientId, "stripe"));
+const cardsOf = (patientId: string, provider: "stripe" | "demo" = "stripe") => testDb().forPlatform().tx((tx) => listCards(tx, patientId, provider));
 
 const cancelled = (intentRef: string) => mock.mutations().some((r) => r.path === `/v1/payment_intents/${intentRef}/cancel`);
 
@@ -284,6 +284,7 @@ describe("the demo provider's bank check", () => {
     expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), demo, f.clinic, { ...request, bankAnswer: null }, null)).toMatchObject({ ok: false, reason: "waiting" });
     expect(await finishAuthentication(testDb().forClinic(f.clinic.id), testDb(), demo, f.clinic, { ...request, bankAnswer: "fail" }, null)).toMatchObject({ ok: false, reason: "card" });
     expect(await appointmentOf(f, first)).toMatchObject({ status: "held", paymentStatus: "none" });
+    expect(await cardsOf(f.patientId, "demo")).toEqual([]);
 
     const again = await confirmBooking(testDb().forClinic(f.clinic.id), testDb(), f.clinic, { holdId: first, heldBy: "browser:demo", patientAccountId: f.patientId, dependentId: null, note: null }, undefined, null, demoPayment(f, "demo-view-2"));
     if (again.ok || again.reason !== "authenticate") throw new Error(JSON.stringify(again));
