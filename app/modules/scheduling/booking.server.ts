@@ -308,6 +308,9 @@ export async function claiming<T>(write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (error) {
     if (isExclusionViolation(error)) throw new SlotTakenError();
+    // Concurrent inserts of conflicting rows under an exclusion constraint can deadlock instead of
+    // one failing the check (PostgreSQL's documentation says so): the aborted one lost the time.
+    if (sqlStateOf(error) === "40P01") throw new SlotTakenError();
     throw error;
   }
 }
