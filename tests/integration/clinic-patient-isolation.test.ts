@@ -100,7 +100,12 @@ async function deskBooks(w: World, hours = 72) {
   return { patientId: created.patientId, answer, appointmentId: answer.appointment.id };
 }
 
-const leaks = (text: string) => ({ card: /4242|visa/i.test(text), family: text.includes(DEPENDENT), accountName: /Ava|Private/.test(text) });
+// Ids are random hex, and one in a few thousand pages carries "4242" inside an id: strip them first.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const leaks = (page: string) => {
+  const text = page.replace(UUID, "");
+  return { card: /4242|visa/i.test(text), family: text.includes(DEPENDENT), accountName: /Ava|Private/.test(text) };
+};
 const noLeak = { card: false, family: false, accountName: false };
 
 describe("a phone typed at clinic B proves nothing", () => {
