@@ -52,13 +52,19 @@ export default defineConfig({
   projects: [
     {
       name: "desktop",
-      grepInvert: /@phone-only/,
+      grepInvert: /@phone-only|@tablet-only/,
       use: { ...devices["Desktop Chrome"], viewport: { width: 1366, height: 900 }, channel: undefined },
     },
     {
       name: "phone",
       grep: /@phone/,
       use: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, userAgent: devices["Pixel 7"].userAgent },
+    },
+    {
+      // The desk's tablet at the front counter (820 × 1180, portrait): the calendar and the desk pages.
+      name: "tablet",
+      grep: /@tablet/,
+      use: { viewport: { width: 820, height: 1180 }, deviceScaleFactor: 2, hasTouch: true },
     },
   ],
   webServer: {
