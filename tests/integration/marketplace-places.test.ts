@@ -124,6 +124,12 @@ describe("favorites", () => {
       addFavorite(testDb(), { clinicId: fx.clinic.id }, { patientAccountId: patient, kind: "clinic", clinicId: other.clinic.id, targetId: other.clinic.id }),
     ).rejects.toBeInstanceOf(ValidationError);
     expect(await listFavorites(testDb(), marketplace, patient)).toEqual([]);
+
+    // Nor removes another clinic's: the favorite stays, and this clinic's audit log never names it.
+    const elsewhere = { patientAccountId: patient, kind: "clinic" as const, clinicId: other.clinic.id, targetId: other.clinic.id };
+    await addFavorite(testDb(), marketplace, elsewhere);
+    await expect(removeFavorite(testDb(), { clinicId: fx.clinic.id }, elsewhere)).rejects.toBeInstanceOf(ValidationError);
+    expect((await listFavorites(testDb(), marketplace, patient)).map((f) => f.targetId)).toEqual([other.clinic.id]);
   });
 
   test("a patient never sees another patient's favorites, and a clinic's site shows only its own", async () => {

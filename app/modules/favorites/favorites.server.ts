@@ -63,7 +63,7 @@ export interface FavoriteChange {
  * publish the target, and ValidationError when a clinic's site is asked to save another clinic's.
  */
 export async function addFavorite(db: Db, site: FavoriteSite, change: FavoriteChange, request: AuditRequestContext | null = null): Promise<void> {
-  if (site.clinicId && site.clinicId !== change.clinicId) throw new ValidationError("Only this clinic's services and doctors can be saved here.");
+  onlyThisClinic(site, change);
   const ref: TargetRef = { clinicId: change.clinicId, kind: change.kind, targetId: change.targetId };
   const target = (await resolvePublishedTargets(db, [ref])).get(targetKey(ref));
   if (!target) throw new NotFoundError("This is no longer offered, so it cannot be saved.");
@@ -84,8 +84,17 @@ export async function addFavorite(db: Db, site: FavoriteSite, change: FavoriteCh
   });
 }
 
+/**
+ * A clinic's site changes only favorites of that clinic: its audit log must not learn which other
+ * clinics the patient saved (the marketplace has no such limit).
+ */
+function onlyThisClinic(site: FavoriteSite, change: FavoriteChange) {
+  if (site.clinicId && site.clinicId !== change.clinicId) throw new ValidationError("Only this clinic's services and doctors can be saved here.");
+}
+
 /** Removes a favorite; removing one that is not saved changes nothing. */
 export async function removeFavorite(db: Db, site: FavoriteSite, change: FavoriteChange, request: AuditRequestContext | null = null): Promise<void> {
+  onlyThisClinic(site, change);
   await asPatient(db, site, change.patientAccountId, async (tx) => {
     const removed = await tx.favorite.deleteMany({
       where: { patientAccountId: change.patientAccountId, clinicId: change.clinicId, kind: change.kind, targetId: change.targetId },
