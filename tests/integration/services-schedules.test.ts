@@ -122,6 +122,28 @@ describe("saving services", () => {
     expect((audit[1]!.details as { changed: string[] }).changed).toContain("priceMinor");
   });
 
+  it("two saves of one service at once: the second's audit entry compares with the first's result", async () => {
+    const f = await createScheduleFixture({ doctors: 1 });
+    const parsed = parseServiceForm(form(f), "USD");
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const created = await createService(testDb().forClinic(f.clinic.id), parsed.value, OWNER);
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    const priced = (price: string) => {
+      const p = parseServiceForm(form(f, { price }), "USD");
+      if (!p.ok) throw new Error("form");
+      return p.value;
+    };
+    await Promise.all([updateService(testDb().forClinic(f.clinic.id), created.serviceId, priced("80.00"), OWNER), updateService(testDb().forClinic(f.clinic.id), created.serviceId, priced("70.00"), OWNER)]);
+    const audit = await testDb()
+      .forClinic(f.clinic.id)
+      .tx((tx) => tx.auditEvent.findMany({ where: { clinicId: f.clinic.id, targetId: created.serviceId, action: "service.updated" }, orderBy: { occurredAt: "asc" } }));
+    const moves = audit.map((a) => (a.details as { priceMinor: { from: number; to: number } }).priceMinor);
+    // Whichever saved first changed 95.00; the other changed what the first left, not 95.00 again.
+    expect(moves[0]!.from).toBe(9500);
+    expect(moves[1]!.from).toBe(moves[0]!.to);
+    expect((await getService(testDb().forClinic(f.clinic.id), created.serviceId)).priceMinor).toBe(moves[1]!.to);
+  });
+
   it("refuses another clinic's doctor and a room type no ticked location has, saving nothing", async () => {
     const [f, other] = await Promise.all([createScheduleFixture(), createScheduleFixture()]);
     const foreign = parseServiceForm(form({ doctorIds: other.doctorIds, locationId: f.locationId }), "USD");

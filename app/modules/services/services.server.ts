@@ -97,53 +97,55 @@ export async function editorChoices(db: ClinicDb): Promise<EditorChoices> {
 export async function getService(db: ClinicDb, serviceId: string): Promise<ServiceRecord> {
   const clinicId = db.clinicId;
   if (!isUuid(serviceId)) throw new NotFoundError("There is no such service at this clinic.");
-  return db.tx(async (tx) => {
-    const s = await tx.service.findUnique({ where: { clinicId_id: { clinicId, id: serviceId } } });
-    if (!s) throw new NotFoundError("There is no such service at this clinic.");
-    const doctors = await tx.serviceDoctor.findMany({ where: { clinicId, serviceId }, orderBy: { doctorId: "asc" } });
-    const locations = await tx.serviceLocation.findMany({ where: { clinicId, serviceId }, orderBy: { locationId: "asc" } });
-    const discounts = await tx.serviceDiscount.findMany({ where: { clinicId, serviceId }, orderBy: [{ percent: "desc" }, { label: "asc" }, { id: "asc" }] });
-    return {
-      id: s.id,
-      key: s.key,
-      updatedAt: s.updatedAt.toISOString(),
-      name: s.name,
-      specialty: s.specialty,
-      categoryId: s.categoryId,
-      description: s.description,
-      durationMin: s.durationMin,
-      priceMinor: s.priceMinor,
-      depositKind: s.depositKind,
-      depositValue: s.depositValue,
-      bufferBeforeMin: s.bufferBeforeMin,
-      bufferAfterMin: s.bufferAfterMin,
-      startGridMin: s.startGridMin,
-      roomType: s.roomType,
-      minNoticeMin: s.minNoticeMin,
-      horizonDays: s.horizonDays,
-      cancellationWindowMin: s.cancellationWindowMin,
-      requiresApproval: s.requiresApproval,
-      visibility: s.visibility,
-      seasonFrom: isoDate(s.seasonFrom),
-      seasonTo: isoDate(s.seasonTo),
-      preparationNotes: s.preparationNotes,
-      visitReasons: s.visitReasons,
-      doctorIds: doctors.map((d) => d.doctorId),
-      locationIds: locations.map((l) => l.locationId),
-      discounts: discounts.map(
-        (d): DiscountInput => ({
-          kind: d.kind,
-          label: d.label,
-          percent: d.percent,
-          startsOn: isoDate(d.startsOn),
-          endsOn: isoDate(d.endsOn),
-          weekdays: d.weekdays,
-          fromMinute: d.fromMinute,
-          toMinute: d.toMinute,
-        }),
-      ),
-    };
-  });
+  return db.tx((tx) => readService(tx, clinicId, serviceId));
+}
+
+async function readService(tx: Tx, clinicId: string, serviceId: string): Promise<ServiceRecord> {
+  const s = await tx.service.findUnique({ where: { clinicId_id: { clinicId, id: serviceId } } });
+  if (!s) throw new NotFoundError("There is no such service at this clinic.");
+  const doctors = await tx.serviceDoctor.findMany({ where: { clinicId, serviceId }, orderBy: { doctorId: "asc" } });
+  const locations = await tx.serviceLocation.findMany({ where: { clinicId, serviceId }, orderBy: { locationId: "asc" } });
+  const discounts = await tx.serviceDiscount.findMany({ where: { clinicId, serviceId }, orderBy: [{ percent: "desc" }, { label: "asc" }, { id: "asc" }] });
+  return {
+    id: s.id,
+    key: s.key,
+    updatedAt: s.updatedAt.toISOString(),
+    name: s.name,
+    specialty: s.specialty,
+    categoryId: s.categoryId,
+    description: s.description,
+    durationMin: s.durationMin,
+    priceMinor: s.priceMinor,
+    depositKind: s.depositKind,
+    depositValue: s.depositValue,
+    bufferBeforeMin: s.bufferBeforeMin,
+    bufferAfterMin: s.bufferAfterMin,
+    startGridMin: s.startGridMin,
+    roomType: s.roomType,
+    minNoticeMin: s.minNoticeMin,
+    horizonDays: s.horizonDays,
+    cancellationWindowMin: s.cancellationWindowMin,
+    requiresApproval: s.requiresApproval,
+    visibility: s.visibility,
+    seasonFrom: isoDate(s.seasonFrom),
+    seasonTo: isoDate(s.seasonTo),
+    preparationNotes: s.preparationNotes,
+    visitReasons: s.visitReasons,
+    doctorIds: doctors.map((d) => d.doctorId),
+    locationIds: locations.map((l) => l.locationId),
+    discounts: discounts.map(
+      (d): DiscountInput => ({
+        kind: d.kind,
+        label: d.label,
+        percent: d.percent,
+        startsOn: isoDate(d.startsOn),
+        endsOn: isoDate(d.endsOn),
+        weekdays: d.weekdays,
+        fromMinute: d.fromMinute,
+        toMinute: d.toMinute,
+      }),
+    ),
+  };
 }
 
 export type SaveServiceAnswer = { ok: true; serviceId: string } | { ok: false; errors: FieldErrors };
@@ -284,11 +286,13 @@ const COMPARED: (keyof ServiceInput)[] = [
 
 export async function updateService(db: ClinicDb, serviceId: string, input: ServiceInput, actor: Actor): Promise<SaveServiceAnswer> {
   const clinicId = db.clinicId;
-  const before = await getService(db, serviceId);
+  if (!isUuid(serviceId)) throw new NotFoundError("There is no such service at this clinic.");
   return db.tx(async (tx) => {
-    // Serialise concurrent saves of one service: the second waits and then writes on top.
+    // Serialise concurrent saves of one service: the second waits and then writes on top. What it
+    // changed is read after the lock, so its audit entry compares with the first save's result.
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM services WHERE clinic_id = ${clinicId}::uuid AND id = ${serviceId}::uuid FOR UPDATE`;
     if (locked.length === 0) throw new NotFoundError("There is no such service at this clinic.");
+    const before = await readService(tx, clinicId, serviceId);
     const errors = await checkAgainstClinic(tx, clinicId, input);
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     await tx.service.update({ where: { clinicId_id: { clinicId, id: serviceId } }, data: serviceColumns(input) });
