@@ -269,7 +269,8 @@ export function TimeGrid(props: Props) {
   }
 
   function onColumnClick(event: React.MouseEvent<HTMLDivElement>, col: number) {
-    if ((event.target as HTMLElement).closest("a")) return;
+    // The click that ends a drag (mouse up over the column) is not a booking.
+    if (suppressClick.current || (event.target as HTMLElement).closest("a")) return;
     const c = columns[col];
     const t = targetAt(event.clientX, event.clientY, 0);
     if (!c || !t) return;
@@ -428,7 +429,6 @@ export function TimeGrid(props: Props) {
                             if (suppressClick.current) e.preventDefault();
                           }}
                           onPointerDown={(e) => onBlockPointerDown(e, b, ci)}
-                          aria-label={label}
                           title={label}
                           className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${tone(b)} ${b.current ? "ring-2 ring-emerald-700" : ""} ${b.needsMoving ? "ring-2 ring-amber-500" : ""} ${b.movable ? "cursor-grab" : ""} ${lifted ? "opacity-40" : ""}`}
                           data-testid="calendar-block"
@@ -439,7 +439,13 @@ export function TimeGrid(props: Props) {
                           data-needs-moving={b.needsMoving ? "true" : undefined}
                           data-intake={b.intake ?? undefined}
                         >
-                          <span className="font-semibold tabular-nums">{b.time}</span> <span className="break-words font-medium">{b.patientName}</span>
+                          <span className="font-semibold tabular-nums">{b.time}</span>
+                          <span className="sr-only"> to {b.endTime},</span> <span className="break-words font-medium">{b.patientName}</span>
+                          <span className="sr-only">
+                            , {props.by === "doctor" ? (b.roomName ?? "no room") : b.doctorName}, {visitStatusWords(b.status)}
+                            {b.current ? ", in progress now" : ""}
+                            {b.alerts?.length ? `, alerts: ${b.alerts.join(", ")}` : ""},
+                          </span>
                           {b.alerts?.length ? (
                             <span className="ml-1 inline-block rounded bg-red-700 px-1 font-bold text-white" data-testid="visit-alert-marker" aria-hidden="true">
                               !

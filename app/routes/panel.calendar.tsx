@@ -125,8 +125,8 @@ export default function DeskCalendar() {
           <span className="flex flex-wrap items-center gap-1" role="group" aria-label="Row size">
             <span className="text-sm font-medium text-slate-700">Rows</span>
             {(["5", "10", "15"] as const).map((s) => (
-              <Link key={s} to={link({ step: s === "15" ? undefined : s })} aria-current={d.query.step === s ? "true" : undefined} aria-label={`${s}-minute rows`} className={choice(d.query.step === s)}>
-                {s} min
+              <Link key={s} to={link({ step: s === "15" ? undefined : s })} aria-current={d.query.step === s ? "true" : undefined} className={choice(d.query.step === s)}>
+                {s} min<span className="sr-only"> rows</span>
               </Link>
             ))}
           </span>
