@@ -407,6 +407,8 @@ export function TimeGrid(props: Props) {
                   {c.blocks.map((b) => {
                     const payment = paymentWords(b.paymentStatus, b.depositMinor);
                     const lifted = ghost?.block.id === b.id;
+                    // A block of one row has one line: time and full name, cut with an ellipsis (the title has it all).
+                    const compact = (b.bottom - b.top) * ppm < 2 * ROW_PX - 4;
                     const label = [
                       `${b.time}–${b.endTime}`,
                       b.patientName,
@@ -430,7 +432,7 @@ export function TimeGrid(props: Props) {
                           }}
                           onPointerDown={(e) => onBlockPointerDown(e, b, ci)}
                           title={label}
-                          className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${tone(b)} ${b.current ? "ring-2 ring-emerald-700" : ""} ${b.needsMoving ? "ring-2 ring-amber-500" : ""} ${b.movable ? "cursor-grab" : ""} ${lifted ? "opacity-40" : ""}`}
+                          className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm ${compact ? "truncate whitespace-nowrap" : ""} hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${tone(b)} ${b.current ? "ring-2 ring-emerald-700" : ""} ${b.needsMoving ? "ring-2 ring-amber-500" : ""} ${b.movable ? "cursor-grab" : ""} ${lifted ? "opacity-40" : ""}`}
                           data-testid="calendar-block"
                           data-appointment-id={b.id}
                           data-top={b.top}

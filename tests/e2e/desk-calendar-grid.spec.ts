@@ -15,6 +15,8 @@ test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const MOVED = { first: "Marguerite", last: "Okonkwo-Lindqvist" };
 const OTHER = { first: "Bartholomew", last: "Featherstonehaugh" };
+/** Booked with a 30-day cancellation window: a move needs a reason. */
+const CLOSE = { first: "Ines", last: "Vasconcelos-Braga" };
 const movedName = `${MOVED.first} ${MOVED.last}`;
 
 let g: GridDay;
@@ -24,6 +26,7 @@ test.beforeAll(async ({ browserName: _ }, testInfo) => {
   g = await clearedDay("northside", "dr.patel@northside.test", "Sports injury assessment", testInfo.project.name === "tablet" ? 12 : 9);
   await visitAt(g, "09:00", MOVED);
   await visitAt(g, "10:30", OTHER);
+  await visitAt(g, "11:30", CLOSE, 30 * 24 * 60);
 });
 
 async function openGrid(page: Page, query = "") {
@@ -103,9 +106,9 @@ test("the grid fits the screen, shows the day's hours and visits, and is axe-cle
 test("an empty time opens the booking page at that doctor and time @tablet", async ({ page }) => {
   await signInStaff(page, "desk@northside.test");
   await openGrid(page);
-  const at = await pointAt(page, 12 * 60, 8);
+  const at = await pointAt(page, 12 * 60 + 30, 8);
   await page.mouse.move(at.x, at.y);
-  await expect(column(page).getByText("+ Book 12:00")).toBeVisible();
+  await expect(column(page).getByText("+ Book 12:30")).toBeVisible();
   await page.mouse.click(at.x, at.y);
   await expect(page).toHaveURL(/\/panel\/book\?/);
   const url = new URL(page.url());
@@ -113,7 +116,7 @@ test("an empty time opens the booking page at that doctor and time @tablet", asy
   expect(url.searchParams.get("location")).toBe(g.locationId);
   const start = new Date(url.searchParams.get("start")!);
   const wall = new Intl.DateTimeFormat("en-CA", { timeZone: g.timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(start);
-  expect(wall).toBe(`${g.day}, 12:00`);
+  expect(wall).toBe(`${g.day}, 12:30`);
 });
 
 test("a visit dragged to a free time moves there, Undo moves it back, and a keyboard move works too @tablet", async ({ page }) => {
@@ -165,4 +168,25 @@ test("a drop on a taken time is refused and the visit stays @tablet", async ({ p
   await block(page, OTHER.last).focus();
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/panel\/appointments\/[0-9a-f-]{36}/);
+});
+
+test("inside the cancellation window a move asks for a reason first @tablet", async ({ page }) => {
+  await signInStaff(page, "desk@northside.test");
+  await openGrid(page);
+  const name = `${CLOSE.first} ${CLOSE.last}`;
+  await expect(block(page, name)).toHaveAttribute("data-top", "690");
+  await dragTo(page, block(page, name), 14 * 60);
+  const dialog = page.getByRole("dialog", { name: "Move inside the cancellation window" });
+  await expect(dialog).toBeVisible();
+  await expectNoSeriousA11yViolations(page, "reason dialog");
+  // Keeping it where it is changes nothing.
+  await dialog.getByRole("button", { name: "Keep it where it is" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(block(page, name)).toHaveAttribute("data-top", "690");
+
+  await dragTo(page, block(page, name), 14 * 60);
+  await dialog.getByLabel("Reason for moving").fill("Patient asked by phone: school run");
+  await dialog.getByRole("button", { name: "Move visit" }).click();
+  await expect(page.getByTestId("calendar-answer")).toContainText(`Moved to ${shortDay(g.day)} 14:00`);
+  await expect(block(page, name)).toHaveAttribute("data-top", "840");
 });

@@ -62,8 +62,8 @@ export async function clearedDay(clinic: string, doctorEmail: string, serviceNam
   return found;
 }
 
-/** A confirmed visit of the service for a new patient at a local wall time; returns its id. */
-export async function visitAt(g: GridDay, hhmm: string, patient: { first: string; last: string }): Promise<string> {
+/** A confirmed visit of the service for a new patient at a local wall time (its own cancellation window, 48 hours unless said); returns its id. */
+export async function visitAt(g: GridDay, hhmm: string, patient: { first: string; last: string }, cancellationWindowMin = 2880): Promise<string> {
   const phone = `+1999${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
   const { rows: people } = await db().query<{ id: string }>(`INSERT INTO patient_accounts (phone, first_name, last_name) VALUES ($1, $2, $3) RETURNING id::text`, [phone, patient.first, patient.last]);
   const patientId = people[0]!.id;
@@ -73,11 +73,11 @@ export async function visitAt(g: GridDay, hhmm: string, patient: { first: string
                                channel, price_minor, currency, cancellation_window_min, created_by)
      SELECT $1::uuid, s.id, $3::uuid, $4::uuid, $5::uuid, 'confirmed', t, t + make_interval(mins => s.duration_min),
             t - make_interval(mins => s.buffer_before_min), t + make_interval(mins => s.duration_min + s.buffer_after_min),
-            'staff', s.price_minor, c.currency, 2880, 'e2e: a visit on the grid'
+            'staff', s.price_minor, c.currency, $9::int, 'e2e: a visit on the grid'
        FROM (SELECT ($6::date + $7::time)::timestamp AT TIME ZONE $8 AS t) w, services s JOIN clinics c ON c.id = s.clinic_id
       WHERE s.clinic_id = $1::uuid AND s.id = $2::uuid
      RETURNING id::text`,
-    [g.clinicId, g.serviceId, g.doctorId, g.locationId, patientId, g.day, hhmm, g.timeZone],
+    [g.clinicId, g.serviceId, g.doctorId, g.locationId, patientId, g.day, hhmm, g.timeZone, cancellationWindowMin],
   );
   return rows[0]!.id;
 }
