@@ -152,6 +152,38 @@ describe("moving a visit from the grid", () => {
   });
 });
 
+describe("moving between rooms", () => {
+  test("a visit dropped on another room moves into it, and a taken room is refused with nothing changed", async () => {
+    const f = await createScheduleFixture({ timeZone: NY, doctors: 2, rooms: { type: "therapy", count: 2 }, service: { roomType: "therapy", cancellationWindowMin: 60 } });
+    const day = dayAhead(f, 5);
+    const [dr1, dr2] = f.doctorIds as [string, string];
+    const [room1, room2] = f.roomIds as [string, string];
+    const visit = await book(f, dr1, localInstant(NY, day, "10:00"), f.patientId);
+    const other = await book(f, dr2, localInstant(NY, day, "11:00"), await f.newPatient());
+    // The kernel gave each a free room; the move goes to the one the visit is not in.
+    const from = visit.roomId!;
+    const to = from === room1 ? room2 : room1;
+    expect(other.roomId).not.toBeNull();
+
+    const byRoom = await deskCalendar(testDb().forClinic(f.clinic.id), f.clinic, calendarQuery.parse({ date: day, by: "room" }), staff);
+    expect(byRoom.columns.map((c) => c.book)).toEqual([
+      { doctor: null, location: f.locationId, room: room1 },
+      { doctor: null, location: f.locationId, room: room2 },
+    ]);
+
+    const moved = await move(f, { intent: "move", appointmentId: visit.id, date: day, minute: "600", room: to });
+    if (!moved.ok) throw new Error(moved.message);
+    const row = await testDb().forClinic(f.clinic.id).tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: moved.appointmentId } } }));
+    expect(row).toMatchObject({ roomId: to, doctorId: dr1, startsAt: localInstant(NY, day, "10:00") });
+
+    // The other doctor's visit has its room at 11:00; the whole move rolls back.
+    const refused = await move(f, { intent: "move", appointmentId: moved.appointmentId, date: day, minute: "660", room: other.roomId! });
+    expect(refused).toMatchObject({ ok: false, status: 409 });
+    const still = await testDb().forClinic(f.clinic.id).tx((tx) => tx.appointment.findUniqueOrThrow({ where: { clinicId_id: { clinicId: f.clinic.id, id: moved.appointmentId } } }));
+    expect(still).toMatchObject({ status: "confirmed", roomId: to });
+  });
+});
+
 describe("the calendar page's move action", () => {
   let a: PanelFixture;
   let b: PanelFixture;
