@@ -117,6 +117,23 @@ test("an empty time opens the booking page at that doctor and time @tablet", asy
   const start = new Date(url.searchParams.get("start")!);
   const wall = new Intl.DateTimeFormat("en-CA", { timeZone: g.timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(start);
   expect(wall).toBe(`${g.day}, 12:30`);
+
+  // By keyboard: the cursor down to 15:00 in the doctor's column, Enter books there.
+  await openGrid(page);
+  await page.getByTestId("calendar-scroll").focus();
+  const cursor = page.getByTestId("grid-cursor");
+  await expect(cursor).toBeVisible();
+  const top = (await geometry(page)).start;
+  const first = Number(await cursor.getAttribute("data-minute"));
+  expect(first).toBeGreaterThanOrEqual(top);
+  for (let m = first; m < 15 * 60; m += 15) await page.keyboard.press("ArrowDown");
+  await expect(cursor).toHaveAttribute("data-minute", "900");
+  await expect(page.getByTestId("calendar-announcer")).toContainText("15:00");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/panel\/book\?/);
+  const booked = new URL(page.url());
+  expect(booked.searchParams.get("doctor")).toBe(g.doctorId);
+  expect(new Intl.DateTimeFormat("en-GB", { timeZone: g.timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(booked.searchParams.get("start")!))).toBe("15:00");
 });
 
 test("a visit dragged to a free time moves there, Undo moves it back, and a keyboard move works too @tablet", async ({ page }) => {

@@ -152,6 +152,20 @@ describe("moving a visit from the grid", () => {
   });
 });
 
+describe("now on the grid", () => {
+  test("the visit in progress is marked current and no longer movable; today and the minute of now come along", async () => {
+    const f = await createScheduleFixture({ timeZone: NY, doctors: 1, service: { horizonDays: 400 } });
+    const day = "2027-03-10";
+    const visit = await book(f, f.doctorIds[0]!, localInstant(NY, day, "10:00"), f.patientId, new Date("2027-03-01T12:00:00Z"));
+    const at = (hhmm: string) => deskCalendar(testDb().forClinic(f.clinic.id), f.clinic, calendarQuery.parse({}), staff, localInstant(NY, day, hhmm));
+    const during = await at("10:10");
+    expect(during).toMatchObject({ today: day, nowMinute: 610, date: day });
+    expect(during.columns[0]!.blocks[0]).toMatchObject({ id: visit.id, current: true, movable: false });
+    const before = await at("09:50");
+    expect(before.columns[0]!.blocks[0]).toMatchObject({ current: false, movable: true, insideWindow: true });
+  });
+});
+
 describe("moving between rooms", () => {
   test("a visit dropped on another room moves into it, and a taken room is refused with nothing changed", async () => {
     const f = await createScheduleFixture({ timeZone: NY, doctors: 2, rooms: { type: "therapy", count: 2 }, service: { roomType: "therapy", cancellationWindowMin: 60 } });
