@@ -240,7 +240,8 @@ export function TimeGrid(props: Props) {
   }
 
   function onBlockPointerDown(event: ReactPointerEvent<HTMLAnchorElement>, block: CalendarBlock, col: number) {
-    if (event.button !== 0 || !block.movable || event.pointerType === "touch") return;
+    // A finger on a movable block drags it (the block does not scroll the grid: touch-none); a tap still opens it.
+    if (event.button !== 0 || !block.movable) return;
     const rect = columnRefs.current[col]!.getBoundingClientRect();
     const offset = (event.clientY - rect.top) / ppm + startMin - block.top;
     const origin = { x: event.clientX, y: event.clientY };
@@ -432,7 +433,7 @@ export function TimeGrid(props: Props) {
                           }}
                           onPointerDown={(e) => onBlockPointerDown(e, b, ci)}
                           title={label}
-                          className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm ${compact ? "truncate whitespace-nowrap" : ""} hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${tone(b)} ${b.current ? "ring-2 ring-emerald-700" : ""} ${b.needsMoving ? "ring-2 ring-amber-500" : ""} ${b.movable ? "cursor-grab" : ""} ${lifted ? "opacity-40" : ""}`}
+                          className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm ${compact ? "truncate whitespace-nowrap" : ""} hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${tone(b)} ${b.current ? "ring-2 ring-emerald-700" : ""} ${b.needsMoving ? "ring-2 ring-amber-500" : ""} ${b.movable ? "cursor-grab touch-none" : ""} ${lifted ? "opacity-40" : ""}`}
                           data-testid="calendar-block"
                           data-appointment-id={b.id}
                           data-top={b.top}
