@@ -323,14 +323,15 @@ export function TimeGrid(props: Props) {
         aria-label="Time grid"
         aria-describedby="calendar-help"
         onKeyDown={onKeyDown}
-        onFocus={() => {
-          if (!focused) {
+        onFocus={(e) => {
+          // The cursor is for the keyboard: the grid itself has focus (a click on a visit focuses the visit).
+          if (e.target === e.currentTarget && !focused) {
             setFocused(true);
             setAnnouncement(describe(cursor));
           }
         }}
         onBlur={(e) => {
-          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
+          if (e.target === e.currentTarget) setFocused(false);
         }}
         className="max-h-[78vh] overflow-auto rounded-lg bg-white ring-1 ring-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand"
         data-testid="calendar-scroll"
@@ -455,8 +456,16 @@ export function TimeGrid(props: Props) {
                             </span>
                           ) : null}
                           {b.current ? <span className="ml-1 inline-block rounded bg-emerald-800 px-1 font-semibold text-white">Now</span> : null}
-                          <span className="block truncate text-slate-800">{b.serviceName}</span>
-                          {payment ? <span className="block truncate text-slate-800">{payment}</span> : null}
+                          <span className={compact ? "text-slate-800" : "block truncate text-slate-800"}>
+                            {compact ? " · " : ""}
+                            {b.serviceName}
+                          </span>
+                          {payment ? (
+                            <span className={compact ? "text-slate-800" : "block truncate text-slate-800"}>
+                              {compact ? " · " : ""}
+                              {payment}
+                            </span>
+                          ) : null}
                           {b.needsMoving ? (
                             <span className="mt-0.5 inline-block rounded bg-amber-100 px-1 font-semibold text-amber-950" data-testid="visit-needs-moving">
                               Needs moving

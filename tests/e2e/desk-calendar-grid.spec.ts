@@ -136,13 +136,14 @@ test("an empty time opens the booking page at that doctor and time @tablet", asy
   expect(new Intl.DateTimeFormat("en-GB", { timeZone: g.timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(booked.searchParams.get("start")!))).toBe("15:00");
 });
 
-test("a visit dragged to a free time moves there, Undo moves it back, and a keyboard move works too @tablet", async ({ page }) => {
+test("a visit dragged to a free time moves there, Undo moves it back, and a keyboard move works too @tablet", async ({ page }, testInfo) => {
   await signInStaff(page, "desk@northside.test");
   await openGrid(page);
   await dragTo(page, block(page, movedName), 14 * 60);
   const answer = page.getByTestId("calendar-answer");
   await expect(answer).toContainText(`Moved to ${shortDay(g.day)} 14:00`);
   await expect(block(page, movedName)).toHaveAttribute("data-top", "840");
+  await keepScreenshot(page, testInfo, "calendar-moved-with-undo", { fullPage: false });
 
   await answer.getByRole("button", { name: "Undo" }).click();
   await expect(answer).toContainText(`Moved back to ${shortDay(g.day)} 09:00`);
@@ -187,7 +188,7 @@ test("a drop on a taken time is refused and the visit stays @tablet", async ({ p
   await expect(page).toHaveURL(/\/panel\/appointments\/[0-9a-f-]{36}/);
 });
 
-test("inside the cancellation window a move asks for a reason first @tablet", async ({ page }) => {
+test("inside the cancellation window a move asks for a reason first @tablet", async ({ page }, testInfo) => {
   await signInStaff(page, "desk@northside.test");
   await openGrid(page);
   const name = `${CLOSE.first} ${CLOSE.last}`;
@@ -196,6 +197,7 @@ test("inside the cancellation window a move asks for a reason first @tablet", as
   const dialog = page.getByRole("dialog", { name: "Move inside the cancellation window" });
   await expect(dialog).toBeVisible();
   await expectNoSeriousA11yViolations(page, "reason dialog");
+  await keepScreenshot(page, testInfo, "calendar-move-reason", { fullPage: false });
   // Keeping it where it is changes nothing.
   await dialog.getByRole("button", { name: "Keep it where it is" }).click();
   await expect(dialog).toBeHidden();
