@@ -1,16 +1,27 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { visitStatusWords } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
+import { TimeGrid, type GridColumn } from "~/components/time-grid";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { calendarQuery, deskCalendar } from "~/modules/front-desk/calendar.server";
+import { calendarMoveForm, moveOnCalendar, type CalendarMoveAnswer } from "~/modules/front-desk/calendar-moves.server";
+import { SERVICE_TONES, STATUS_TONES } from "~/modules/front-desk/calendar-grid";
 import { VISIT_STATUSES } from "~/modules/front-desk/statuses";
+import { ON_THE_DIARY } from "~/lib/appointment-status";
+import { readForm } from "~/utils/forms.server";
+import { firstFieldError } from "~/lib/form-errors";
 
 export const meta: MetaFunction = () => [{ title: "Calendar · Staff panel" }];
 
+/** "Mon 7 Dec": a week's column header that fits a tablet's seven columns. */
+const shortDay = (date: string) => new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(new Date(`${date}T12:00:00Z`)).replace(",", "");
+
 function weekOf(cal: Awaited<ReturnType<typeof deskCalendar>>) {
-  const name = cal.by === "doctor" ? cal.resources.doctors.find((d) => d.id === cal.query.doctor)?.name : cal.resources.rooms.find((r) => r.id === cal.query.room)?.name;
+  const r = cal.resources;
+  const name =
+    cal.by === "doctor" ? r.doctors.find((d) => d.id === cal.query.doctor)?.name : cal.by === "room" ? r.rooms.find((x) => x.id === cal.query.room)?.name : r.locations.find((l) => l.id === cal.query.location)?.name;
   return name ? ` · ${name}` : "";
 }
 
@@ -18,6 +29,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor, clinic, db } = await requireStaff(request, context, "calendar");
   const query = calendarQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const cal = await deskCalendar(db, clinic, query, actor);
+  // A service keeps its colour whatever the filters: its place in the clinic's list picks it.
+  const serviceTone = new Map(cal.resources.services.map((s, i) => [s.id, i % SERVICE_TONES.length]));
+  const shownServices = new Set(cal.columns.flatMap((c) => c.blocks.map((b) => b.serviceId)));
   return {
     view: cal.view,
     by: cal.by,
@@ -29,82 +43,118 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     hours: cal.hours,
     count: cal.count,
     query: cal.query,
-    columns: cal.columns.map((c) => ({ ...c, label: cal.view === "week" ? formatLocalDay(c.date) : c.label })),
+    step: Number(cal.query.step),
+    colour: cal.query.colour,
+    timeZone: clinic.timeZone,
+    today: cal.today,
+    nowMinute: cal.nowMinute,
+    columns: cal.columns.map((c): GridColumn => ({ ...c, label: cal.view === "week" ? shortDay(c.date) : c.label, dayWords: formatLocalDay(c.date) })),
     locations: cal.resources.locations,
     doctors: cal.resources.doctors.map((d) => ({ id: d.id, name: d.name })),
     rooms: cal.resources.rooms.map((r) => ({ id: r.id, name: r.name })),
-    services: cal.resources.services.map((s) => ({ id: s.id, name: s.name })),
+    services: cal.resources.services.map((s) => ({ id: s.id, name: s.name, tone: serviceTone.get(s.id) ?? 0, shown: shownServices.has(s.id) })),
   };
 }
 
-const TONE: Record<string, string> = {
-  requested: "border-amber-500 bg-amber-50",
-  confirmed: "border-brand bg-brand-soft",
-  checked_in: "border-emerald-600 bg-emerald-50",
-  in_consultation: "border-emerald-700 bg-emerald-100",
-  completed: "border-slate-400 bg-slate-100",
-  no_show: "border-slate-400 bg-white line-through",
-  cancelled: "border-slate-300 bg-white line-through",
-  declined: "border-slate-300 bg-white line-through",
-};
+/** A visit dropped on the grid (or its undo): the reschedule kernel decides, the answer says what happened. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor, clinic, db } = await requireStaff(request, context, "calendar");
+  const form = calendarMoveForm.safeParse(await readForm(request));
+  if (!form.success) return data<CalendarMoveAnswer>({ ok: false, status: 400, ...firstFieldError(form.error) }, { status: 400 });
+  const answer = await moveOnCalendar(db, clinic, form.data, actor);
+  return data<CalendarMoveAnswer>(answer, { status: answer.ok ? 200 : answer.status });
+}
 
 export default function DeskCalendar() {
-  const data = useLoaderData<typeof loader>();
+  const d = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "loading";
-  const [startHour, endHour] = data.hours;
-  // A 15-minute visit stays readable: two lines of text.
-  const PX_PER_MIN = data.view === "week" ? 1.6 : 2;
-  const height = (endHour - startHour) * 60 * PX_PER_MIN;
+  const fetcher = useFetcher<typeof action>();
   const link = (over: Record<string, string | undefined>) => {
     const p = new URLSearchParams();
-    const base: Record<string, string | undefined> = { view: data.view, by: data.by, date: data.first, location: data.query.location, doctor: data.query.doctor, room: data.query.room, service: data.query.service, status: data.query.status, needsMoving: data.query.needsMoving, ...over };
+    const base: Record<string, string | undefined> = {
+      view: d.view,
+      by: d.by,
+      date: d.first,
+      location: d.query.location,
+      doctor: d.query.doctor,
+      room: d.query.room,
+      service: d.query.service,
+      status: d.query.status,
+      needsMoving: d.query.needsMoving,
+      step: d.query.step === "15" ? undefined : d.query.step,
+      colour: d.colour === "status" ? undefined : d.colour,
+      ...over,
+    };
     for (const [k, v] of Object.entries(base)) if (v) p.set(k, v);
     return `?${p.toString()}`;
   };
-  const hourLabels = Array.from({ length: endHour - startHour }, (_, i) => startHour + i);
+  const choice = (active: boolean) => `btn min-h-11 px-3 ${active ? "btn-primary" : "btn-secondary"}`;
+  const byWords = { doctor: "By doctor", room: "By room", location: "By location" } as const;
   return (
     <>
       <PanelHeading title="Calendar">
         <div className="flex flex-wrap items-center gap-2">
-          <Link to={link({ date: data.previous })} className="btn-secondary min-h-11 px-3" aria-label={data.view === "week" ? "Previous week" : "Previous day"}>
+          <Link to={link({ date: d.previous })} className="btn-secondary min-h-11 px-3" aria-label={d.view === "week" ? "Previous week" : "Previous day"}>
             ←
           </Link>
           <span className="text-lg font-semibold text-slate-900" data-testid="calendar-title">
-            {data.title}
+            {d.title}
           </span>
-          <Link to={link({ date: data.next })} className="btn-secondary min-h-11 px-3" aria-label={data.view === "week" ? "Next week" : "Next day"}>
+          <Link to={link({ date: d.next })} className="btn-secondary min-h-11 px-3" aria-label={d.view === "week" ? "Next week" : "Next day"}>
             →
           </Link>
-          <Link to={link({ date: undefined })} className="text-sm font-semibold text-brand underline">
+          <Link to={link({ date: undefined })} className="inline-flex min-h-11 items-center px-1 text-sm font-semibold text-brand underline">
             Today
           </Link>
-          <span className="ml-auto flex gap-1" role="group" aria-label="View">
+        </div>
+        <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2">
+          <span className="flex flex-wrap gap-1" role="group" aria-label="View">
             {(["day", "week"] as const).map((v) => (
-              <Link key={v} to={link({ view: v })} aria-current={data.view === v ? "page" : undefined} className={`btn min-h-11 px-4 ${data.view === v ? "btn-primary" : "btn-secondary"}`}>
+              <Link key={v} to={link({ view: v })} aria-current={d.view === v ? "page" : undefined} className={choice(d.view === v)}>
                 {v === "day" ? "Day" : "Week"}
               </Link>
             ))}
-            {(["doctor", "room"] as const).map((b) => (
-              <Link key={b} to={link({ by: b })} aria-current={data.by === b ? "page" : undefined} className={`btn min-h-11 px-4 ${data.by === b ? "btn-primary" : "btn-secondary"}`}>
-                By {b}
+          </span>
+          <span className="flex flex-wrap gap-1" role="group" aria-label="Columns">
+            {(["doctor", "room", "location"] as const).map((b) => (
+              <Link key={b} to={link({ by: b })} aria-current={d.by === b ? "page" : undefined} className={choice(d.by === b)}>
+                {byWords[b]}
+              </Link>
+            ))}
+          </span>
+          <span className="flex flex-wrap items-center gap-1" role="group" aria-label="Row size">
+            <span className="text-sm font-medium text-slate-700">Rows</span>
+            {(["5", "10", "15"] as const).map((s) => (
+              <Link key={s} to={link({ step: s === "15" ? undefined : s })} aria-current={d.query.step === s ? "true" : undefined} className={choice(d.query.step === s)}>
+                {s} min<span className="sr-only"> rows</span>
+              </Link>
+            ))}
+          </span>
+          <span className="flex flex-wrap items-center gap-1" role="group" aria-label="Colour visits by">
+            <span className="text-sm font-medium text-slate-700">Colour by</span>
+            {(["status", "service"] as const).map((c) => (
+              <Link key={c} to={link({ colour: c === "status" ? undefined : c })} aria-current={d.colour === c ? "true" : undefined} className={choice(d.colour === c)}>
+                {c === "status" ? "Status" : "Service"}
               </Link>
             ))}
           </span>
         </div>
         <Form method="get" className="mt-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-6" aria-label="Calendar filters">
-          <input type="hidden" name="view" value={data.view} />
-          <input type="hidden" name="by" value={data.by} />
-          <input type="hidden" name="date" value={data.first} />
-          <Filter id="cal-location" name="location" label="Location" value={data.query.location} all="All locations" options={data.locations} />
-          {data.by === "doctor" ? (
-            <Filter id="cal-doctor" name="doctor" label="Doctor" value={data.query.doctor} all={data.view === "week" ? null : "All doctors"} options={data.doctors} />
-          ) : (
-            <Filter id="cal-room" name="room" label="Room" value={data.query.room} all={data.view === "week" ? null : "All rooms"} options={data.rooms} />
-          )}
-          <Filter id="cal-service" name="service" label="Service" value={data.query.service} all="All services" options={data.services} />
-          <Filter id="cal-status" name="status" label="Status" value={data.query.status} all="Active visits" options={VISIT_STATUSES.map((s) => ({ id: s, name: visitStatusWords(s) }))} />
+          <input type="hidden" name="view" value={d.view} />
+          <input type="hidden" name="by" value={d.by} />
+          <input type="hidden" name="date" value={d.first} />
+          {d.query.step !== "15" ? <input type="hidden" name="step" value={d.query.step} /> : null}
+          {d.colour !== "status" ? <input type="hidden" name="colour" value={d.colour} /> : null}
+          <Filter id="cal-location" name="location" label="Location" value={d.query.location} all={d.view === "week" && d.by === "location" ? null : "All locations"} options={d.locations} />
+          {d.by === "doctor" ? (
+            <Filter id="cal-doctor" name="doctor" label="Doctor" value={d.query.doctor} all={d.view === "week" ? null : "All doctors"} options={d.doctors} />
+          ) : d.by === "room" ? (
+            <Filter id="cal-room" name="room" label="Room" value={d.query.room} all={d.view === "week" ? null : "All rooms"} options={d.rooms} />
+          ) : null}
+          <Filter id="cal-service" name="service" label="Service" value={d.query.service} all="All services" options={d.services} />
+          <Filter id="cal-status" name="status" label="Status" value={d.query.status} all="Active visits" options={VISIT_STATUSES.map((s) => ({ id: s, name: visitStatusWords(s) }))} />
           <label className="flex min-h-11 cursor-pointer items-center gap-2 self-end text-sm font-medium text-slate-800">
-            <input type="checkbox" name="needsMoving" value="1" defaultChecked={data.query.needsMoving === "1"} className="h-4 w-4 accent-[var(--brand)]" />
+            <input type="checkbox" name="needsMoving" value="1" defaultChecked={d.query.needsMoving === "1"} className="h-4 w-4 accent-[var(--brand)]" />
             Only visits that need moving
           </label>
           <div className="flex items-end">
@@ -114,70 +164,85 @@ export default function DeskCalendar() {
           </div>
         </Form>
       </PanelHeading>
-      <p className="mb-3 text-sm text-slate-700">
-        {data.count} {data.count === 1 ? "visit" : "visits"} · times on the clinic&apos;s clock
+      <Legend colour={d.colour} services={d.services.filter((s) => s.shown)} />
+      <p className="mb-3 text-sm text-slate-700" id="calendar-help">
+        {d.count} {d.count === 1 ? "visit" : "visits"} · times on the clinic&apos;s clock · click an empty time to book it, drag a visit to move it. By keyboard: arrow keys move the cursor, Enter books or opens, M or Space picks a visit up, Enter drops it, Escape cancels.
       </p>
-      {data.columns.length ? (
-        <div className="-mx-4 overflow-x-auto px-4 pb-3 sm:mx-0 sm:px-0">
-          <div className="grid min-w-max gap-x-2" style={{ gridTemplateColumns: `3.5rem repeat(${data.columns.length}, minmax(${data.view === "week" ? "7rem" : "10rem"}, 1fr))` }} data-testid="calendar-grid" data-view={data.view}>
-            <div />
-            {data.columns.map((c) => (
-              <h2 key={c.key} className="sticky top-0 z-10 truncate bg-white pb-2 text-sm font-semibold text-slate-900" title={c.label}>
-                {c.label}
-              </h2>
-            ))}
-            <div className="relative" style={{ height }} aria-hidden="true">
-              {hourLabels.map((h) => (
-                <span key={h} className="absolute right-1 -translate-y-2 text-xs tabular-nums text-slate-500" style={{ top: (h - startHour) * 60 * PX_PER_MIN }}>
-                  {String(h).padStart(2, "0")}:00
-                </span>
-              ))}
-            </div>
-            {data.columns.map((c) => (
-              <ol
-                key={c.key}
-                aria-label={`${c.label}: ${c.blocks.length} ${c.blocks.length === 1 ? "visit" : "visits"}`}
-                className="relative rounded-lg bg-[repeating-linear-gradient(to_bottom,theme(colors.slate.200)_0,theme(colors.slate.200)_1px,transparent_1px,transparent_var(--hour))] ring-1 ring-slate-200"
-                style={{ height, ["--hour" as string]: `${60 * PX_PER_MIN}px` }}
-                data-testid="calendar-column"
-                data-date={c.date}
-              >
-                {c.blocks.map((b) => (
-                  <li
-                    key={b.id}
-                    className="absolute p-0.5"
-                    style={{ top: (b.top - startHour * 60) * PX_PER_MIN, height: Math.max(24, (b.bottom - b.top) * PX_PER_MIN), left: `${(b.lane / b.lanes) * 100}%`, width: `${100 / b.lanes}%` }}
-                  >
-                    <Link
-                      to={`/panel/appointments/${b.id}`}
-                      className={`block h-full overflow-hidden rounded-md border-l-4 px-1.5 py-0.5 text-xs leading-tight text-slate-900 shadow-sm hover:ring-2 hover:ring-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${TONE[b.status] ?? "border-slate-400 bg-white"} ${b.needsMoving ? "ring-2 ring-amber-500" : ""}`}
-                      data-testid="calendar-block"
-                      data-needs-moving={b.needsMoving ? "true" : undefined}
-                      data-top={b.top}
-                      data-appointment-id={b.id}
-                    >
-                      <span className="font-semibold tabular-nums">{b.time}</span>
-                      <span className="sr-only">–{b.endTime}</span> {b.patientName}
-                      <span className="block truncate text-slate-700">{b.serviceName}</span>
-                      {b.needsMoving ? (
-                        <span className="mt-0.5 inline-block rounded bg-amber-100 px-1 font-semibold text-amber-950" title={`Needs moving: ${b.needsMoving}`} data-testid="visit-needs-moving">
-                          Needs moving
-                        </span>
-                      ) : null}
-                      <span className="sr-only">
-                        , {data.by === "room" ? b.doctorName : (b.roomName ?? "no room")}, {visitStatusWords(b.status)}
-                      </span>
-                    </Link>
-                  </li>
-                ))}
-              </ol>
-            ))}
-          </div>
-        </div>
+      {d.columns.length ? (
+        <TimeGrid
+          key={`${d.view}-${d.by}-${d.first}-${d.query.step}`}
+          columns={d.columns}
+          hours={d.hours}
+          step={d.step}
+          view={d.view}
+          by={d.by}
+          colour={d.colour}
+          serviceTones={Object.fromEntries(d.services.map((s) => [s.id, s.tone]))}
+          timeZone={d.timeZone}
+          today={d.today}
+          nowMinute={d.nowMinute}
+          serviceFilter={d.query.service ?? null}
+          fetcher={fetcher}
+        />
       ) : (
-        <p className="card p-5 text-slate-700">Nothing to show: no {data.by === "room" ? "rooms" : "doctors"} match these filters.</p>
+        <p className="card p-5 text-slate-700">Nothing to show: no {d.by === "room" ? "rooms" : d.by === "location" ? "locations" : "doctors"} match these filters.</p>
       )}
     </>
+  );
+}
+
+function Legend({ colour, services }: { colour: "status" | "service"; services: { id: string; name: string; tone: number }[] }) {
+  const item = "inline-flex items-center gap-1.5";
+  const swatch = "inline-block h-3.5 w-3.5 rounded-sm border-l-4";
+  return (
+    <div className="mb-3 flex flex-wrap gap-x-4 gap-y-1.5 text-xs text-slate-800" aria-label="Legend" role="group" data-testid="calendar-legend">
+      {colour === "status"
+        ? ON_THE_DIARY.map((s) => (
+            <span key={s} className={item}>
+              <span className={`${swatch} ${STATUS_TONES[s] ?? ""}`} aria-hidden="true" />
+              {visitStatusWords(s)}
+            </span>
+          ))
+        : services.map((s) => (
+            <span key={s.id} className={item}>
+              <span className={`${swatch} ${SERVICE_TONES[s.tone]}`} aria-hidden="true" />
+              {s.name}
+            </span>
+          ))}
+      {colour === "service" && !services.length ? <span>No visits shown</span> : null}
+      <span className={item}>
+        <span className="inline-block h-3.5 w-3.5 rounded-sm bg-white ring-1 ring-slate-300" aria-hidden="true" />
+        Open
+      </span>
+      <span className={item}>
+        <span className="inline-block h-3.5 w-3.5 rounded-sm bg-slate-200 ring-1 ring-slate-300" aria-hidden="true" />
+        Closed
+      </span>
+      <span className={item}>
+        <span className="inline-block h-3.5 w-3.5 rounded-sm bg-slate-100 ring-1 ring-slate-300" aria-hidden="true" />
+        Not working
+      </span>
+      <span className={item}>
+        <span className="grid-mark-break inline-block h-3.5 w-3.5 rounded-sm ring-1 ring-slate-300" aria-hidden="true" />
+        Break
+      </span>
+      <span className={item}>
+        <span className="grid-mark-time_off inline-block h-3.5 w-3.5 rounded-sm ring-1 ring-slate-300" aria-hidden="true" />
+        Time off
+      </span>
+      <span className={item}>
+        <span className="grid-mark-closure inline-block h-3.5 w-3.5 rounded-sm ring-1 ring-slate-300" aria-hidden="true" />
+        Closure or holiday
+      </span>
+      <span className={item}>
+        <span className="inline-block h-0.5 w-4 bg-red-600" aria-hidden="true" />
+        Now
+      </span>
+      <span className={item}>
+        <span className="inline-block h-3.5 w-3.5 rounded-sm ring-2 ring-emerald-700" aria-hidden="true" />
+        In progress
+      </span>
+    </div>
   );
 }
 
