@@ -47,6 +47,8 @@ export interface CalendarBlock {
   paymentStatus: string;
   /** Why the visit must be moved (the time off or closure it falls in), or null. */
   needsMoving: string | null;
+  /** Booked outside the schedule on purpose (kind and reason), or null: the grid marks it. */
+  override: string | null;
 }
 
 export interface CalendarColumn {
@@ -135,6 +137,7 @@ export function toBlock(a: DeskAppointment, timeZone: string): CalendarBlock & {
     roomName: a.roomName,
     paymentStatus: a.paymentStatus,
     needsMoving: a.needsMoving,
+    override: a.override,
   };
 }
 

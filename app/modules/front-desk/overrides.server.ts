@@ -223,3 +223,12 @@ export async function bookWalkIn(db: ClinicDb, clinic: QueueClinic, roles: reado
     throw error;
   }
 }
+
+/** How a visit was booked outside the schedule, if it was: the words the desk sees, and the reason. */
+export async function visitOverride(db: ClinicDb, appointmentId: string): Promise<{ kind: OverrideKind; words: string; reason: string } | null> {
+  if (!isUuid(appointmentId)) return null;
+  const row = await db.tx((tx) => tx.appointment.findUnique({ where: { clinicId_id: { clinicId: db.clinicId, id: appointmentId } }, select: { overrideKind: true, overrideReason: true } }));
+  if (!row?.overrideKind) return null;
+  const kind = row.overrideKind as OverrideKind;
+  return { kind, words: OVERRIDE_WORDS[kind] ?? row.overrideKind, reason: row.overrideReason ?? "" };
+}
