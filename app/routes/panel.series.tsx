@@ -10,7 +10,8 @@ import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { deskPatientLookup } from "~/modules/front-desk/patient-lookup.server";
-import { cancelRestOfSeries, MAX_SERIES_VISITS, previewSeries, saveSeries, seriesPattern, WEEKDAY_WORDS, type SeriesPreview } from "~/modules/front-desk/series.server";
+import { cancelRestOfSeries, MAX_SERIES_VISITS, previewSeries, saveSeries, seriesPattern, type SeriesPreview } from "~/modules/front-desk/series.server";
+import { WEEKDAY_WORDS } from "~/modules/front-desk/outside-schedule-words";
 import { ValidationError } from "~/utils/errors.server";
 import { readFormWithLists } from "~/utils/forms.server";
 

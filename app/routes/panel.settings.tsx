@@ -15,7 +15,8 @@ import { previewTemplate, sampleVariables } from "~/modules/messaging/template-s
 import { isMessageKind, MESSAGE_KINDS, SMS_MAX_LENGTH, EMAIL_MAX_LENGTH, TEMPLATE_VARIABLES, templateVariables, VARIABLE_DESCRIPTIONS, type MessageChannel, type MessageKind } from "~/modules/messaging/templates";
 import { listTemplates, resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
 import { siteOrigin } from "~/utils/public-urls.server";
-import { OVERRIDE_ROLE_SETTINGS, OVERRIDE_SETTING_WORDS, overrideSetting, saveOverrideSetting, type OverrideRoleSetting } from "~/modules/front-desk/overrides.server";
+import { overrideSetting, saveOverrideSetting } from "~/modules/front-desk/overrides.server";
+import { OVERRIDE_ROLE_SETTINGS, OVERRIDE_SETTING_WORDS, type OverrideRoleSetting } from "~/modules/front-desk/outside-schedule-words";
 import { readFormWithLists } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Staff panel" }];

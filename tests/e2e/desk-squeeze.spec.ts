@@ -59,8 +59,8 @@ test("a walk-in is booked and checked in in one step", async ({ page }, testInfo
   await page.getByLabel("Last name").fill("Kin");
   await page.getByRole("button", { name: "Add patient" }).click();
   await expect(page.getByTestId("chosen-patient")).toContainText("Wally Kin");
-  await page.getByLabel("Service").selectOption({ label: "Flu shot" });
-  await page.getByLabel("Location").selectOption({ label: "Harlem" });
+  await page.getByLabel("Service", { exact: true }).selectOption({ label: "Flu shot" });
+  await page.getByLabel("Location", { exact: true }).selectOption({ label: "Harlem" });
   await page.getByRole("button", { name: "Who is free now" }).click();
   await expect(page.getByTestId("walk-in-squeeze")).toBeVisible();
   await keepDesktopAndTablet(page, testInfo, "walk-in");

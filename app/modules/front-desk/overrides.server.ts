@@ -24,13 +24,9 @@ import type { ClinicDb, RawQuery } from "~/utils/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/utils/errors.server";
 import { SUSPENDED_DESK_MESSAGE } from "./phone-booking.server";
 
-export const OVERRIDE_ROLE_SETTINGS = ["owner", "owner_and_secretaries"] as const;
-export type OverrideRoleSetting = (typeof OVERRIDE_ROLE_SETTINGS)[number];
+import { OVERRIDE_ROLE_SETTINGS, type OverrideRoleSetting } from "./outside-schedule-words";
 
-export const OVERRIDE_SETTING_WORDS: Record<OverrideRoleSetting, string> = {
-  owner: "The owner only",
-  owner_and_secretaries: "The owner and secretaries",
-};
+export { OVERRIDE_ROLE_SETTINGS, type OverrideRoleSetting };
 
 export async function overrideSetting(db: ClinicDb): Promise<OverrideRoleSetting> {
   const c = await db.tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: db.clinicId }, select: { overrideBookingRoles: true } }));

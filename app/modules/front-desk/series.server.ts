@@ -34,7 +34,6 @@ const MAX_SERIES_DAYS = 366;
 const CHUNK_DAYS = 56;
 
 const ISO_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export const WEEKDAY_WORDS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const localDate = z.string().regex(LOCAL_DATE_PATTERN, "Enter a date.");
