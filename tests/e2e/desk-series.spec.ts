@@ -47,7 +47,7 @@ async function checkSeries(page: Page, patientId: string, first: string, count: 
   await expect(page.getByTestId("series-preview")).toBeVisible();
 }
 
-test("the desk books a six-week series twice a week, resolving a conflict by picking an alternative", async ({ page }, testInfo) => {
+test("the desk books a six-week series twice a week, resolving a conflict by picking an alternative @tablet", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
   await signInStaff(page, "desk@northside.test", { landing: "/panel/desk" });
   await page.getByRole("link", { name: "Book a series" }).click();

@@ -24,7 +24,7 @@ async function newPatient(page: Page, first: string, last: string): Promise<stri
   return new URL(page.url()).searchParams.get("patient")!;
 }
 
-test("the owner squeezes a visit in after hours with a reason; a secretary is refused until allowed", async ({ page }, testInfo) => {
+test("the owner squeezes a visit in after hours with a reason; a secretary is refused until allowed @tablet", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   await signInStaff(page, "owner@northside.test", { landing: "/panel/desk" });
   const patient = await newPatient(page, "Sam", "Lateday");
@@ -50,7 +50,7 @@ test("the owner squeezes a visit in after hours with a reason; a secretary is re
   await expectNoSeriousA11yViolations(page, "squeeze refused");
 });
 
-test("a walk-in is booked and checked in in one step", async ({ page }, testInfo) => {
+test("a walk-in is booked and checked in in one step @tablet", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   await signInStaff(page, "owner@northside.test", { landing: "/panel/walk-in" });
   await expect(page.getByRole("heading", { level: 1, name: "Walk-in" })).toBeVisible();
