@@ -19,7 +19,7 @@ import { cancelAppointment } from "~/modules/scheduling/appointment-changes.serv
 import { isUuid, loadScheduleData } from "~/modules/scheduling/schedule-data.server";
 import type { Slot } from "~/modules/scheduling/slot-engine";
 import { slotsFrom, type ClinicRef } from "~/modules/scheduling/slots.server";
-import type { Actor } from "~/lib/actor";
+import { actorLabel, type Actor } from "~/lib/actor";
 import { formatMoney, formatTime } from "~/lib/format";
 import { firstFieldError } from "~/lib/form-errors";
 import { addDays, utcToZoned, weekdayOf, zonedToUtc, LOCAL_DATE_PATTERN, type LocalDate } from "~/lib/zoned-time";
@@ -213,7 +213,7 @@ export async function saveSeries(db: ClinicDb, clinic: ClinicRef, p: SeriesPatte
             doctorId: p.doctor,
             locationId: p.location,
             pattern: { repeat: p.repeat, weekdays: p.weekdays, every: p.every ?? null, time: p.time, first: p.first, count: p.count ?? null, until: p.until ?? null },
-            createdBy: `${actor.type}:${actor.id ?? ""}`,
+            createdBy: actorLabel(actor),
           },
           select: { id: true },
         });
