@@ -420,6 +420,7 @@ export function TimeGrid(props: Props) {
                       payment,
                       b.current ? "in progress now" : null,
                       b.needsMoving ? `needs moving: ${b.needsMoving}` : null,
+                      b.override,
                       b.alerts?.length ? `alerts: ${b.alerts.join(", ")}` : null,
                     ]
                       .filter(Boolean)
@@ -441,6 +442,7 @@ export function TimeGrid(props: Props) {
                           data-status={b.status}
                           data-current={b.current ? "true" : undefined}
                           data-needs-moving={b.needsMoving ? "true" : undefined}
+                          data-override={b.override ? "true" : undefined}
                           data-intake={b.intake ?? undefined}
                         >
                           <span className="font-semibold tabular-nums">{b.time}</span>
@@ -448,6 +450,7 @@ export function TimeGrid(props: Props) {
                           <span className="sr-only">
                             , {props.by === "doctor" ? (b.roomName ?? "no room") : b.doctorName}, {visitStatusWords(b.status)}
                             {b.current ? ", in progress now" : ""}
+                            {b.override ? `, ${b.override}` : ""}
                             {b.alerts?.length ? `, alerts: ${b.alerts.join(", ")}` : ""},
                           </span>
                           {b.alerts?.length ? (
@@ -456,6 +459,11 @@ export function TimeGrid(props: Props) {
                             </span>
                           ) : null}
                           {b.current ? <span className="ml-1 inline-block rounded bg-emerald-800 px-1 font-semibold text-white">Now</span> : null}
+                          {b.override ? (
+                            <span className="ml-1 inline-block rounded bg-violet-800 px-1 font-semibold text-white" data-testid="visit-override-marker" aria-hidden="true">
+                              Squeezed in
+                            </span>
+                          ) : null}
                           <span className={compact ? "text-slate-800" : "block truncate text-slate-800"}>
                             {compact ? " · " : ""}
                             {b.serviceName}

@@ -14,6 +14,9 @@ import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import { NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 import { firstFieldError } from "~/lib/form-errors";
+import { VisitSeries } from "~/components/visit-series";
+import { visitOverride } from "~/modules/front-desk/overrides.server";
+import { seriesOfVisit } from "~/modules/front-desk/series.server";
 
 export const meta: MetaFunction = () => [{ title: "Appointment · Staff panel" }];
 
@@ -87,6 +90,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     doctors: resources.doctors.map((d) => ({ id: d.id, name: d.name })),
     times: times.map((t) => ({ ...t, value: slotValue(t) })),
     done: q.done ?? null,
+    series: await seriesOfVisit(db, clinic, a.id),
+    override: await visitOverride(db, a.id),
   };
 }
 
@@ -132,6 +137,11 @@ export default function DeskAppointment() {
         <div className="mt-2 flex flex-wrap gap-2">
           <VisitStatus status={d.status} />
           <PaymentPill status={d.paymentStatus} depositMinor={d.depositMinor} />
+          {d.override ? (
+            <span className="rounded-full bg-violet-50 px-2 py-0.5 text-sm font-semibold text-violet-900 ring-1 ring-violet-300" data-testid="visit-override" title={d.override.reason}>
+              {d.override.words}: {d.override.reason}
+            </span>
+          ) : null}
         </div>
       </PanelHeading>
       {d.done && !answer ? <Answer answer={{ ok: true, message: d.done }} /> : null}
@@ -349,6 +359,8 @@ export default function DeskAppointment() {
           )}
         </section>
       ) : null}
+
+      {d.series ? <VisitSeries appointmentId={d.id} series={d.series} insideWindow={d.insideWindow} /> : null}
 
       <section className="card mt-4 p-5" aria-labelledby="history-title">
         <h2 id="history-title" className="text-lg font-semibold text-slate-900">

@@ -242,6 +242,12 @@ function Legend({ colour, services }: { colour: "status" | "service"; services: 
         <span className="inline-block h-3.5 w-3.5 rounded-sm ring-2 ring-emerald-700" aria-hidden="true" />
         In progress
       </span>
+      <span className={item}>
+        <span className="inline-block rounded bg-violet-800 px-1 text-xs font-semibold text-white" aria-hidden="true">
+          Squeezed in
+        </span>
+        Booked outside the schedule or double-booked on purpose
+      </span>
     </div>
   );
 }

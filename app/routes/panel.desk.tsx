@@ -154,6 +154,15 @@ export default function DeskBoard() {
             <Link to="/panel/book" className="btn-primary min-h-11 px-4">
               Book by phone
             </Link>
+            <Link to="/panel/walk-in" className="btn-secondary min-h-11 px-4">
+              Walk-in
+            </Link>
+            <Link to="/panel/series" className="btn-secondary min-h-11 px-4">
+              Book a series
+            </Link>
+            <Link to="/panel/squeeze" className="btn-secondary min-h-11 px-4">
+              Squeeze in
+            </Link>
             <a href={`/panel/desk/print${params({ by: null })}`} className="btn-secondary min-h-11 px-4" target="_blank" rel="noreferrer">
               Print day list
             </a>

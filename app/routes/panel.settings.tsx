@@ -15,6 +15,8 @@ import { previewTemplate, sampleVariables } from "~/modules/messaging/template-s
 import { isMessageKind, MESSAGE_KINDS, SMS_MAX_LENGTH, EMAIL_MAX_LENGTH, TEMPLATE_VARIABLES, templateVariables, VARIABLE_DESCRIPTIONS, type MessageChannel, type MessageKind } from "~/modules/messaging/templates";
 import { listTemplates, resetTemplate, saveTemplate } from "~/modules/messaging/templates.server";
 import { siteOrigin } from "~/utils/public-urls.server";
+import { overrideSetting, saveOverrideSetting } from "~/modules/front-desk/overrides.server";
+import { OVERRIDE_ROLE_SETTINGS, OVERRIDE_SETTING_WORDS, type OverrideRoleSetting } from "~/modules/front-desk/outside-schedule-words";
 import { readFormWithLists } from "~/utils/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Staff panel" }];
@@ -67,6 +69,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     readSmsCountries(db),
   ]);
   return {
+    overrideRoles: await overrideSetting(db),
     policy,
     messages,
     smsCountries,
@@ -121,6 +124,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const saved = await saveSmsCountries(db, { countries: text("countries") }, by);
         return done(intent, saved.length ? `Saved: sign-in codes also go to mobile numbers from ${saved.join(", ")}.` : "Saved: sign-in codes go only to mobile numbers of your locations' countries.");
       }
+      case "override-roles": {
+        const saved = await saveOverrideSetting(db, { overrideRoles: text("overrideRoles") }, by);
+        if (!saved.ok) return refused(intent, saved.message, { overrideRoles: saved.message }, 400);
+        return done(intent, "Saved: who may book outside the schedule.");
+      }
       case "save-template": {
         await saveTemplate(
           db,
@@ -159,6 +167,7 @@ export default function PanelSettings() {
       <div className="grid gap-6 xl:grid-cols-2">
         <CancellationSection policy={data.policy} answer={answerFor(answer, "cancellation")} busy={submitting === "cancellation"} />
         <RemindersSection key={JSON.stringify(data.messages)} messages={data.messages} timeZone={data.clinic.timeZone} answer={answerFor(answer, "reminders")} busy={submitting === "reminders"} />
+        <OverrideRolesSection value={data.overrideRoles} answer={answerFor(answer, "override-roles")} busy={submitting === "override-roles"} />
         <SmsCountriesSection key={data.smsCountries.extra.join(",")} countries={data.smsCountries} answer={answerFor(answer, "sms-countries")} busy={submitting === "sms-countries"} />
         <TemplatesSection
           key={`${data.selected.kind}:${data.selected.channel}:${data.selected.custom}:${data.selected.body}`}
@@ -172,6 +181,28 @@ export default function PanelSettings() {
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function OverrideRolesSection({ value, answer, busy }: { value: OverrideRoleSetting; answer?: SetupAnswerView; busy: boolean }) {
+  return (
+    <SetupSection title="Booking outside the schedule" testId="override-roles" description="Who may book a visit outside a doctor's hours, or squeeze one in over another visit of the same doctor, with a reason. A room and a patient's other bookings are never double-booked.">
+      <AnswerLine answer={answer} testId="override-roles-answer" />
+      <Form method="post" className="space-y-3">
+        <fieldset>
+          <legend className="field-label">Who may do it</legend>
+          {OVERRIDE_ROLE_SETTINGS.map((option) => (
+            <label key={option} className="flex min-h-11 items-center gap-3 text-sm text-slate-800">
+              <input type="radio" name="overrideRoles" value={option} defaultChecked={value === option} className="h-5 w-5 accent-[rgb(var(--brand))]" />
+              {OVERRIDE_SETTING_WORDS[option]}
+            </label>
+          ))}
+        </fieldset>
+        <SubmitButton value="override-roles" busy={busy} busyText="Saving…">
+          Save
+        </SubmitButton>
+      </Form>
+    </SetupSection>
+  );
+}
 
 function CancellationSection({ policy, answer, busy }: { policy: LoaderData["policy"]; answer?: SetupAnswerView; busy: boolean }) {
   return (

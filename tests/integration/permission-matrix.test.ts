@@ -20,6 +20,9 @@ import * as appointmentPage from "~/routes/panel.appointments.$id";
 import * as auditRoute from "~/routes/panel.audit";
 import * as auditCsvRoute from "~/routes/panel.audit[.]csv";
 import * as book from "~/routes/panel.book";
+import * as seriesPage from "~/routes/panel.series";
+import * as squeezePage from "~/routes/panel.squeeze";
+import * as walkInPage from "~/routes/panel.walk-in";
 import * as calendar from "~/routes/panel.calendar";
 import * as clinicProfile from "~/routes/panel.clinic";
 import * as desk from "~/routes/panel.desk";
@@ -141,6 +144,12 @@ const cases: Record<PanelPageKey, Case[]> = {
     { name: "book by phone, chosen patient", route: book, path: () => `/panel/book?patient=${a.patientId}&service=${a.serviceId}` },
     { name: "book: add a patient", route: book, path: () => "/panel/book", form: () => ({ intent: "create-patient", phone: "", firstName: "", lastName: "" }), allowed: 400 },
     { name: "book: book a time", route: book, path: () => "/panel/book", form: () => ({ intent: "book", patientId: "nope" }), allowed: 400 },
+    { name: "book a series", route: seriesPage, path: () => `/panel/series?patient=${a.patientId}` },
+    { name: "book a series: save (no pattern)", route: seriesPage, path: () => "/panel/series", form: () => ({ intent: "save", patient: "nope" }), allowed: 400 },
+    { name: "walk-in", route: walkInPage, path: () => `/panel/walk-in?patient=${a.patientId}&service=${a.serviceId}` },
+    { name: "walk-in: book (no patient)", route: walkInPage, path: () => "/panel/walk-in", form: () => ({ intent: "walk-in", patientId: "nope" }), allowed: 422 },
+    // Outside the schedule: the owner only, unless the owner allows secretaries (the clinic's setting).
+    { name: "squeeze a visit in", route: squeezePage, path: () => "/panel/squeeze", allowed: { owner: 200, secretary: 403 } },
   ],
   requests: [
     { name: "requests", route: requests, path: () => "/panel/requests" },

@@ -252,6 +252,19 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     return { clinic_id: clinicId, id: appointmentId };
   },
 
+  appointment_series: async (sql, clinicId) => {
+    const serviceId = await newService(sql, clinicId);
+    const doctorId = await newDoctor(sql, clinicId);
+    const patientAccountId = await newClinicPatient(sql, clinicId);
+    const locationId = await newLocation(sql, clinicId);
+    return one(
+      sql,
+      `INSERT INTO appointment_series (clinic_id, patient_account_id, service_id, doctor_id, location_id, pattern, created_by)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, '{"repeat":"weekdays"}'::jsonb, 'fixture') RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, patientAccountId, serviceId, doctorId, locationId],
+    );
+  },
+
   appointment_status_history: async (sql, clinicId) => {
     const appointmentId = await newAppointment(sql, clinicId);
     return one(

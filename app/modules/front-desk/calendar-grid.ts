@@ -50,6 +50,8 @@ export interface CalendarBlock {
   movable: boolean;
   /** In progress now (started, not ended, not finished). */
   current: boolean;
+  /** Booked outside the schedule on purpose (kind and reason), or null: the grid marks it. */
+  override: string | null;
   /** The intake form's state once intake exists; null until then. */
   intake: string | null;
   /** Patient alerts (allergies, access needs); a marker shows when there are any. */

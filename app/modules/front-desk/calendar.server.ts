@@ -135,6 +135,7 @@ export function toBlock(a: DeskAppointment, timeZone: string, extra: { cancellat
     movable: changeable && a.start.getTime() > now.getTime(),
     current: a.start.getTime() <= now.getTime() && now.getTime() < a.end.getTime() && ["confirmed", "checked_in", "in_consultation"].includes(a.status),
     intake: null,
+    override: a.override,
   };
 }
 

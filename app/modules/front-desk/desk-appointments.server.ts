@@ -6,6 +6,7 @@
 import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/utils/db.server";
 import { isUuid } from "~/modules/scheduling/schedule-data.server";
+import { OVERRIDE_WORDS, type OverrideKind } from "~/modules/scheduling/override-booking.server";
 
 export interface DeskAppointment {
   id: string;
@@ -37,6 +38,8 @@ export interface DeskAppointment {
   channel: string;
   /** The time off or closure this visit falls in ("Sick leave: ..."): the desk must move or cancel it. */
   needsMoving: string | null;
+  /** Booked outside the schedule on purpose: what kind and why ("Double-booked on purpose: …"), or null. */
+  override: string | null;
 }
 
 interface Row {
@@ -70,6 +73,8 @@ interface Row {
   cancelled_at: Date | null;
   channel: string;
   needs_moving: string | null;
+  override_kind: string | null;
+  override_reason: string | null;
 }
 
 import { VISIT_STATUSES } from "./statuses";
@@ -102,7 +107,8 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
            d.first_name AS dep_first, d.last_name AS dep_last, p.phone, a.patient_note, a.visit_reason, a.payment_status::text,
            dp.status::text AS deposit_status, a.deposit_minor, a.currency, dp.failure_message,
            a.cancellation_reason::text, a.cancellation_note, a.cancelled_at, a.channel::text,
-           CASE WHEN x.id IS NULL THEN NULL ELSE coalesce(x.reason, x.kind::text) END AS needs_moving
+           CASE WHEN x.id IS NULL THEN NULL ELSE coalesce(x.reason, x.kind::text) END AS needs_moving,
+           a.override_kind, a.override_reason
       FROM appointments a
       JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
       JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
@@ -152,6 +158,7 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
       cancelledAt: r.cancelled_at,
       channel: r.channel,
       needsMoving: r.needs_moving,
+      override: r.override_kind ? `${OVERRIDE_WORDS[r.override_kind as OverrideKind] ?? r.override_kind}: ${r.override_reason ?? ""}` : null,
     };
   });
 }

@@ -89,8 +89,19 @@ export async function checkIn(
   actor: Actor,
   opts: { doctorId?: string | null; now?: Date } = {},
 ): Promise<CheckInResult> {
+  return db.tx((tx) => checkInWithin(tx, clinic, req, actor, opts));
+}
+
+/** The same check-in inside the caller's transaction (a walk-in is booked and checked in as one change). */
+export async function checkInWithin(
+  tx: Tx,
+  clinic: QueueClinic,
+  req: { appointmentId: string; via: "desk" | "self" },
+  actor: Actor,
+  opts: { doctorId?: string | null; now?: Date } = {},
+): Promise<CheckInResult> {
   const now = opts.now ?? new Date();
-  return db.tx(async (tx) => {
+  {
     const visit = await readVisit(tx, clinic.id, req.appointmentId, true);
     if (!visit || (opts.doctorId && visit.doctor_id !== opts.doctorId)) throw new NotFoundError("There is no appointment with this id at this clinic.");
     if (visit.ticket_id) throw new ValidationError(`Already checked in as ${ticketNumber(visit.ticket_prefix!, visit.ticket_seq!)}.`, [{ path: "appointmentId", message: "is already checked in" }]);
@@ -134,7 +145,7 @@ export async function checkIn(
     await announceNext(tx, clinic, visit.doctor_id, visit.location_id, day, now);
     await notifyQueue(tx, { clinicId: clinic.id, locationId: visit.location_id, kind: "ticket" });
     return { ticketId: ticket.id, number, late, locationId: visit.location_id };
-  });
+  }
 }
 
 export interface StepResult {
