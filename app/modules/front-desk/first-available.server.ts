@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { formatDuration, formatLocalDay, formatMoney, formatTime } from "~/lib/format";
-import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
+import { addDays, LOCAL_DATE_PATTERN, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import { loadDiscounts, quoteAt } from "~/modules/scheduling/discounts";
 import type { Slot } from "~/modules/scheduling/slot-engine";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
@@ -37,6 +37,8 @@ export const firstAvailableQuery = z.object({
   part: z.enum(PARTS_OF_DAY).optional().catch(undefined),
   /** A time the calendar was clicked at (an ISO instant): kept first when still free. */
   start: z.string().datetime({ offset: true }).optional().catch(undefined),
+  /** Look from this local day on (the caller can only come from next week). */
+  from: z.string().regex(LOCAL_DATE_PATTERN).optional().catch(undefined),
 });
 export type FirstAvailableSearch = z.infer<typeof firstAvailableQuery>;
 
@@ -98,7 +100,8 @@ export async function firstAvailable(db: ClinicDb, clinic: ClinicRef, search: Fi
   const wantedAt = search.start ? new Date(search.start) : null;
   const tz = clinic.timeZone;
   // From the clicked time's day (its nearest times), else from now.
-  const firstDay = wantedAt && wantedAt.getTime() > now.getTime() ? utcToZoned(wantedAt, tz).date : utcToZoned(now, tz).date;
+  const today = utcToZoned(now, tz).date;
+  const firstDay = wantedAt && wantedAt.getTime() > now.getTime() ? utcToZoned(wantedAt, tz).date : search.from && search.from > today ? search.from : today;
   const part = search.part ? PART_MINUTES[search.part] : null;
   const perDoctorDay = search.doctor ? 6 : 3;
 
