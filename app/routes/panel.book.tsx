@@ -9,13 +9,13 @@ import { formatDateTime, formatMoney } from "~/lib/format";
 import { formatBookingCode } from "~/lib/booking-code";
 import { deskAppointmentPage } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
-import { firstAvailable, PART_OF_DAY_WORDS, PARTS_OF_DAY, type FirstAvailable, type FreeTime } from "~/modules/front-desk/first-available.server";
+import { firstAvailable, type FirstAvailable, type FreeTime } from "~/modules/front-desk/first-available.server";
+import { PART_OF_DAY_WORDS, PARTS_OF_DAY, PHONE_BOOKING_NOTE_MAX_LENGTH } from "~/modules/front-desk/phone-booking-choices";
 import {
   bookByPhone,
   createPhonePatient,
   findPhonePatients,
   patientSearchQuery,
-  PHONE_BOOKING_NOTE_MAX_LENGTH,
   phoneBookingForm,
   phonePatient,
   searchCallers,
@@ -364,6 +364,13 @@ function FindCaller({ d }: { d: BookData }) {
   const fetcher = useFetcher<CallerSearchAnswer>();
   const [text, setText] = useState(d.search?.text ?? "");
   const list = useRef<HTMLUListElement>(null);
+  const field = useRef<HTMLInputElement>(null);
+  // The desk starts typing the moment the page shows: keep what was typed before the script ran.
+  useEffect(() => {
+    if (field.current && field.current.value !== text) setText(field.current.value);
+    // Once, when the page comes alive.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   useEffect(() => {
     const q = text.trim();
     if (q.length < 2) return;
@@ -418,6 +425,7 @@ function FindCaller({ d }: { d: BookData }) {
         </label>
         <div className="mt-1 flex gap-2">
           <input
+            ref={field}
             id="q"
             name="q"
             type="search"
@@ -430,7 +438,7 @@ function FindCaller({ d }: { d: BookData }) {
             autoComplete="off"
             aria-describedby={`q-hint${found?.error ? " q-error" : ""}`}
             aria-invalid={found?.error ? true : undefined}
-            aria-controls="patient-results"
+            aria-controls={found?.results.length ? "patient-results" : undefined}
           />
           <button type="submit" className="btn-primary min-h-11 px-4">
             Search
@@ -469,9 +477,9 @@ function FindCaller({ d }: { d: BookData }) {
                 data-result
                 data-testid="patient-result"
                 className="-mx-2 block rounded-lg px-2 py-2 hover:bg-slate-50 focus-visible:bg-brand-soft"
-                aria-label={`Choose ${p.name}, ${[p.born ?? "no date of birth on file", p.phoneDisplay, p.lastVisit ? `last visit ${p.lastVisit}` : null, p.nextVisit ? `next visit ${p.nextVisit}` : null, p.alerts.length ? `alerts: ${p.alerts.join(", ")}` : null].filter(Boolean).join(", ")}`}
               >
                 <span className="block font-medium text-slate-900">
+                  <span className="sr-only">Choose </span>
                   {p.name}
                   <AlertMarker alerts={p.alerts} />
                 </span>

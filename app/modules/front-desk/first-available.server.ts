@@ -15,17 +15,12 @@ import type { Slot } from "~/modules/scheduling/slot-engine";
 import { findSlots, type ClinicRef } from "~/modules/scheduling/slots.server";
 import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
+import { PART_MINUTES, PARTS_OF_DAY } from "./phone-booking-choices";
 
 /** How far ahead the desk's search looks, and how many times it lists. */
 export const FIRST_AVAILABLE_DAYS = 28;
 export const FIRST_AVAILABLE_LIMIT = 12;
 const WEEK_DAYS = 7;
-
-export const PARTS_OF_DAY = ["morning", "afternoon", "evening"] as const;
-export type PartOfDay = (typeof PARTS_OF_DAY)[number];
-/** Local minutes since midnight: morning before noon, afternoon to 5 PM, evening after. */
-const PART_MINUTES: Record<PartOfDay, [number, number]> = { morning: [0, 720], afternoon: [720, 1020], evening: [1020, 1440] };
-export const PART_OF_DAY_WORDS: Record<PartOfDay, string> = { morning: "Morning (before 12 noon)", afternoon: "Afternoon (12 noon to 5 PM)", evening: "Evening (from 5 PM)" };
 
 const optionalUuid = z.string().uuid().optional().catch(undefined);
 

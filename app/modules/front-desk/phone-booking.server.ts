@@ -300,7 +300,8 @@ export function slotOption(s: Slot, clinic: ClinicRef, doctorNames: Map<string, 
   return { start: s.start.toISOString(), time: formatTime(s.start, clinic.timeZone), practitionerId: s.doctorId, doctorName: doctorNames.get(s.doctorId) ?? "Doctor", locationId: s.locationId };
 }
 
-export const PHONE_BOOKING_NOTE_MAX_LENGTH = 500;
+import { PHONE_BOOKING_NOTE_MAX_LENGTH } from "./phone-booking-choices";
+export { PHONE_BOOKING_NOTE_MAX_LENGTH };
 
 export const phoneBookingForm = z.object({
   patientId: z.string().uuid("Choose the patient first."),
