@@ -21,6 +21,7 @@ import { PART_MINUTES, PARTS_OF_DAY } from "./phone-booking-choices";
 export const FIRST_AVAILABLE_DAYS = 28;
 export const FIRST_AVAILABLE_LIMIT = 12;
 const WEEK_DAYS = 7;
+const FURTHEST_DAYS = 2 * 366;
 
 const optionalUuid = z.string().uuid().optional().catch(undefined);
 
@@ -96,7 +97,10 @@ export async function firstAvailable(db: ClinicDb, clinic: ClinicRef, search: Fi
   const tz = clinic.timeZone;
   // From the clicked time's day (its nearest times), else from now.
   const today = utcToZoned(now, tz).date;
-  const firstDay = wantedAt && wantedAt.getTime() > now.getTime() ? utcToZoned(wantedAt, tz).date : search.from && search.from > today ? search.from : today;
+  // No clinic books further ahead than this; a start or day beyond it (a typed address) searches from today.
+  const latest = addDays(today, FURTHEST_DAYS);
+  const wantedDay = wantedAt && wantedAt.getTime() > now.getTime() ? utcToZoned(wantedAt, tz).date : null;
+  const firstDay = wantedDay && wantedDay <= latest ? wantedDay : search.from && search.from > today && search.from <= latest ? search.from : today;
   const part = search.part ? PART_MINUTES[search.part] : null;
   const perDoctorDay = search.doctor ? 6 : 3;
 
