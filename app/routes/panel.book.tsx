@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type ChangeEvent, type KeyboardEvent } from "react";
 import { z } from "zod";
 import { Answer } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
@@ -246,6 +246,13 @@ export default function BookByPhone() {
   const match = answer?.intent === "match" ? answer : null;
   const dob = answer?.intent === "dob" ? answer : null;
   const merge = answer?.intent === "merge" ? answer : null;
+  // A phone number the search did not find is the new patient's phone, unless the desk typed another.
+  const [newPhone, setNewPhone] = useState(create?.values.phone ?? (d.search && /\d{4}/.test(d.search.text) && !d.search.dateOfBirth ? d.search.text : ""));
+  const suggested = useRef(newPhone);
+  const onPhoneNotFound = (text: string) => {
+    setNewPhone((typed) => (typed === "" || typed === suggested.current ? text : typed));
+    suggested.current = text;
+  };
   return (
     <>
       <PanelHeading title="Book by phone">
@@ -262,7 +269,7 @@ export default function BookByPhone() {
             </p>
           ) : null}
           <div className="grid gap-4 lg:grid-cols-2">
-            <FindCaller d={d} />
+            <FindCaller d={d} onPhoneNotFound={onPhoneNotFound} />
             <section className="card p-5" aria-labelledby="new-title">
               <h2 id="new-title" className="text-lg font-semibold text-slate-900">
                 Or add a new patient
@@ -291,7 +298,9 @@ export default function BookByPhone() {
                       autoComplete={auto}
                       required={name !== "dateOfBirth" && name !== "email"}
                       max={name === "dateOfBirth" ? d.today : undefined}
-                      defaultValue={create?.values[name] ?? (name === "phone" && d.search && /\d{4}/.test(d.search.text) && !d.search.dateOfBirth ? d.search.text : name === "dateOfBirth" && d.search?.dateOfBirth ? d.search.dateOfBirth.date : "")}
+                      {...(name === "phone"
+                        ? { value: newPhone, onChange: (e: ChangeEvent<HTMLInputElement>) => setNewPhone(e.target.value) }
+                        : { defaultValue: create?.values[name] ?? (name === "dateOfBirth" && d.search?.dateOfBirth ? d.search.dateOfBirth.date : "") })}
                       className="field-input min-h-11"
                       aria-invalid={create?.fieldErrors[name] ? true : undefined}
                       aria-describedby={create?.fieldErrors[name] ? `new-${name}-error` : undefined}
@@ -360,7 +369,7 @@ export default function BookByPhone() {
  * (a fetcher, debounced); ↓ moves into the results, ↑/↓ between them, Enter chooses. Without
  * script the form searches by reloading the page.
  */
-function FindCaller({ d }: { d: BookData }) {
+function FindCaller({ d, onPhoneNotFound }: { d: BookData; onPhoneNotFound: (text: string) => void }) {
   const fetcher = useFetcher<CallerSearchAnswer>();
   const [text, setText] = useState(d.search?.text ?? "");
   const list = useRef<HTMLUListElement>(null);
@@ -382,6 +391,11 @@ function FindCaller({ d }: { d: BookData }) {
   const typed = text.trim().length >= 2;
   const found: CallerSearchAnswer | null = typed ? (fetcher.data ?? (d.search?.text === text.trim() ? d.search : null)) : null;
   const busy = fetcher.state === "loading";
+  useEffect(() => {
+    if (found && !found.error && !found.results.length && !found.dateOfBirth && /\d{4}/.test(found.text)) onPhoneNotFound(found.text);
+    // Only a new answer counts.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [found?.text, found?.results.length]);
   const links = () => Array.from(list.current?.querySelectorAll<HTMLAnchorElement>("a[data-result]") ?? []);
   const onInputKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === "ArrowDown" && links().length) {
