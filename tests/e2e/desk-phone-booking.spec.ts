@@ -173,3 +173,24 @@ test("@tablet first available for one doctor spans days, and a time clicked on t
   await expect(times.first()).toBeVisible();
   await expectNoSeriousA11yViolations(page, "nearest free times");
 });
+
+test("without JavaScript the same steps work as plain forms: search, choose, first available, book", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const annual = await offered("northside", "Annual physical", "dr.patel@northside.test", "Harlem");
+  const surname = `Plain${tag()}`;
+  await newPatientAt(annual.clinicId, { first: "Noor", last: surname });
+  await signInStaff(page, "desk@northside.test", { landing: "/panel/book" });
+  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const plain = await noScript.newPage();
+  await plain.goto(page.url());
+  await searchField(plain).fill(surname);
+  await plain.getByRole("button", { name: "Search" }).click();
+  await plain.getByTestId("patient-result").filter({ hasText: `Noor ${surname}` }).click();
+  await expect(plain.getByTestId("chosen-patient")).toContainText(`Noor ${surname}`);
+  await plain.getByTestId("services").getByRole("radio", { name: "Annual physical" }).check();
+  await plain.getByRole("button", { name: "Show first available times" }).click();
+  await plain.getByTestId("free-time").first().click();
+  await plain.getByRole("button", { name: "Book this time" }).click();
+  await expect(plain.getByTestId("booked")).toContainText(`Annual physical for Noor ${surname}`);
+  await noScript.close();
+});
