@@ -428,7 +428,8 @@ function FindCaller({ d, onPhoneNotFound }: { d: BookData; onPhoneNotFound: (tex
         onSubmit={(e) => {
           // With script the results are already there; Enter picks the first one.
           e.preventDefault();
-          const first = links()[0];
+          // Only results for what is typed now: never a stale list's first line.
+          const first = !busy && found?.text === text.trim() ? links()[0] : undefined;
           if (first) first.click();
           else if (typed) fetcher.load(`/panel/book/patients?q=${encodeURIComponent(text.trim())}`);
         }}
