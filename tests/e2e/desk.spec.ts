@@ -11,14 +11,20 @@ function nyDate(days: number) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "America/New_York" }).format(new Date(Date.now() + days * 86_400_000));
 }
 
+/** Chooses the service and the first day to look from; the first available times follow (a fetcher). */
 async function chooseService(page: Page, service: string, day: string) {
-  const select = page.getByLabel("Service", { exact: true });
-  const value = await select.locator("option", { hasText: service }).first().getAttribute("value");
-  await select.selectOption(value!);
-  await page.getByLabel("Day", { exact: true }).fill(day);
-  await page.getByRole("button", { name: "Show free times" }).click();
-  await expect(page).toHaveURL(new RegExp(`day=${day}`));
-  await expect(page.getByRole("heading", { name: /Free times/ })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { __remixRouter?: unknown }).__remixRouter)).toBe("object");
+  await page.getByTestId("services").getByRole("radio", { name: service }).check();
+  const loaded = page.waitForResponse((r) => r.url().includes("/panel/book/times") && r.url().includes(`from=${day}`));
+  await page.getByLabel("From", { exact: true }).fill(day);
+  await loaded;
+  await expect(page.getByTestId("free-times").or(page.getByTestId("no-times"))).toBeVisible();
+}
+
+/** The visit the booking page has just confirmed. */
+async function bookedVisit(page: Page, says: string) {
+  await expect(page.getByTestId("booked")).toContainText(says);
+  return (await page.getByTestId("booked").getByRole("link", { name: "Open the visit" }).getAttribute("href"))!.match(/appointments\/([0-9a-f-]{36})/)![1]!;
 }
 
 test("the front desk books a phone patient, finds them on the board and calendar, moves and cancels visits, approves a request and prints the day", async ({ page }, testInfo) => {
@@ -49,23 +55,22 @@ test("the front desk books a phone patient, finds them on the board and calendar
   await chooseService(page, "Same-week sick visit", day);
   await expect(page.getByTestId("free-times")).toBeVisible();
   await shoot(page, testInfo, "book-times");
-  await page.getByTestId("free-times").locator("label").first().click();
+  await page.locator(`[data-testid=free-day][data-day="${day}"] label`).first().click();
   await page.getByRole("button", { name: "Book this time" }).click();
-  await expect(page.getByTestId("desk-answer")).toContainText("Booked.");
-  const firstVisit = page.url().match(/appointments\/([0-9a-f-]{36})/)![1]!;
+  const firstVisit = await bookedVisit(page, "Booked");
+  await page.getByRole("link", { name: "Open the visit" }).click();
   await shoot(page, testInfo, "appointment");
 
   // A second visit the same day warns first, then books.
   await page.goto(clinicUrl("northside", "/panel/book?q=callwood"));
   await page.getByTestId("patient-results").getByRole("link", { name: "Choose" }).first().click();
   await chooseService(page, "Same-week sick visit", day);
-  await page.getByTestId("free-times").locator("label").last().click();
+  await page.locator(`[data-testid=free-day][data-day="${day}"] label`).last().click();
   await page.getByRole("button", { name: "Book this time" }).click();
   await expect(page.getByTestId("booking-warnings")).toContainText("already has");
   await shoot(page, testInfo, "book-warning");
   await page.getByRole("button", { name: "Book anyway" }).click();
-  await expect(page.getByTestId("desk-answer")).toContainText("Booked.");
-  const secondVisit = page.url().match(/appointments\/([0-9a-f-]{36})/)![1]!;
+  const secondVisit = await bookedVisit(page, "Booked");
 
   // On the board and the calendar of that day.
   await page.goto(clinicUrl("northside", `/panel/desk?day=${day}`));
@@ -123,8 +128,7 @@ test("the front desk books a phone patient, finds them on the board and calendar
     if (await page.getByTestId("no-times").count()) continue;
     await page.getByTestId("free-times").locator("label").first().click();
     await page.getByRole("button", { name: "Book this time" }).click();
-    await expect(page.getByTestId("desk-answer")).toContainText("needs approval");
-    requested = page.url().match(/appointments\/([0-9a-f-]{36})/)![1]!;
+    requested = await bookedVisit(page, "needs approval");
   }
   expect(requested).not.toBeNull();
   await nav.getByRole("link", { name: "Requests" }).click();

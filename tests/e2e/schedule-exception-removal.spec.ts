@@ -62,15 +62,16 @@ test("a visit inside new time off shows as needing a move on the desk board and 
   await page.getByLabel("Last name").fill("Movewell");
   await page.getByRole("button", { name: "Add patient" }).click();
   await expect(page.getByTestId("chosen-patient")).toBeVisible();
-  const service = page.getByLabel("Service", { exact: true });
-  await service.selectOption((await service.locator("option").nth(1).getAttribute("value"))!);
-  await page.getByLabel("Day", { exact: true }).fill(day);
-  await page.getByRole("button", { name: "Show free times" }).click();
-  const first = page.getByTestId("free-times").locator("label").first();
-  const doctor = (await first.locator("span.block").first().innerText()).split(" · ")[0]!.trim();
+  await expect.poll(() => page.evaluate(() => typeof (window as unknown as { __remixRouter?: unknown }).__remixRouter)).toBe("object");
+  await page.getByTestId("services").getByRole("radio").nth(1).check();
+  const loaded = page.waitForResponse((r) => r.url().includes("/panel/book/times") && r.url().includes(`from=${day}`));
+  await page.getByLabel("From", { exact: true }).fill(day);
+  await loaded;
+  const first = page.locator(`[data-testid=free-day][data-day="${day}"] label`).first();
+  const doctor = (await first.getAttribute("data-doctor"))!;
   await first.click();
   await page.getByRole("button", { name: "Book this time" }).click();
-  await expect(page).toHaveURL(/\/panel\/appointments\//);
+  await expect(page.getByTestId("booked")).toContainText("Booked");
 
   // That doctor's time off over the day.
   await page.goto(clinicUrl("northside", "/panel/schedules"));

@@ -30,6 +30,7 @@ import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-tim
 import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { fieldErrorsOf } from "~/lib/form-errors";
+import { ageOn, bornWords, dateOfBirthWords, dateOrderFor, readDateOfBirth, type TypedDate } from "~/lib/date-of-birth";
 
 export interface PhonePatient {
   id: string;
@@ -39,32 +40,48 @@ export interface PhonePatient {
   /** The clinic's record of the date of birth (YYYY-MM-DD) and the age today in the clinic. */
   dateOfBirth: string | null;
   age: number | null;
+  /** "born 2 Dec 1968, 58", or null with no date of birth on file. */
+  born: string | null;
+  /** The last visit the patient came to and the next one booked, in words ("Tue 3 Nov 2026"). */
+  lastVisit: string | null;
+  nextVisit: string | null;
+  /** What the desk must see before booking (allergies, access needs); none recorded yet. */
+  alerts: string[];
   dependents: { id: string; name: string; relationship: string; dateOfBirth: string | null; age: number | null }[];
 }
 
 const name = (first: string | null, last: string | null) => [first, last].filter(Boolean).join(" ");
 
-/** Whole years from a date of birth to a local day. */
-export function ageOn(dateOfBirth: string | null, today: LocalDate): number | null {
-  if (!dateOfBirth) return null;
-  const years = Number(today.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
-  return today.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
-}
+export { ageOn };
 
 const isoDay = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
+/** Statuses of a visit the patient came to (or is at), and of one still ahead. */
+const CAME = ["checked_in", "in_consultation", "completed"];
+const AHEAD = ["requested", "confirmed"];
+
+function visitDay(at: Date, timeZone: string, withTime: boolean): string {
+  const day = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(at).replace(",", "");
+  return withTime ? `${day}, ${formatTime(at, timeZone)}` : day;
+}
+
 async function patientsWhere(tx: Tx, clinic: ClinicRef, where: Prisma.Sql, limit = 20): Promise<PhonePatient[]> {
-  const rows = await tx.$queryRaw<{ id: string; phone: string; first_name: string | null; last_name: string | null; date_of_birth: string | null }[]>`
-    SELECT p.id::text, p.phone, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, cp.date_of_birth::text AS date_of_birth
+  const now = new Date();
+  const rows = await tx.$queryRaw<{ id: string; phone: string; first_name: string | null; last_name: string | null; date_of_birth: string | null; last_visit: Date | null; next_visit: Date | null }[]>`
+    SELECT p.id::text, p.phone, coalesce(cp.first_name, p.first_name) AS first_name, coalesce(cp.last_name, p.last_name) AS last_name, cp.date_of_birth::text AS date_of_birth,
+           (SELECT max(a.starts_at) FROM appointments a WHERE a.clinic_id = cp.clinic_id AND a.patient_account_id = p.id AND a.dependent_id IS NULL
+               AND a.starts_at <= ${now} AND a.status::text = ANY(${CAME})) AS last_visit,
+           (SELECT min(a.starts_at) FROM appointments a WHERE a.clinic_id = cp.clinic_id AND a.patient_account_id = p.id AND a.dependent_id IS NULL
+               AND a.starts_at > ${now} AND a.status::text = ANY(${AHEAD})) AS next_visit
       FROM clinic_patients cp JOIN patient_accounts p ON p.id = cp.patient_account_id
      WHERE cp.clinic_id = ${clinic.id}::uuid AND cp.merged_into_patient_account_id IS NULL AND ${where}
-     ORDER BY coalesce(cp.last_name, p.last_name), coalesce(cp.first_name, p.first_name), p.phone
+     ORDER BY coalesce(cp.last_name, p.last_name), coalesce(cp.first_name, p.first_name), cp.date_of_birth NULLS LAST, p.phone
      LIMIT ${limit}`;
   const ids = rows.map((r) => r.id);
   // Only the family members the patient shared with this clinic (docs/decisions/030).
   const shared = ids.length ? await tx.clinicFamilyMember.findMany({ where: { clinicId: clinic.id, patientAccountId: { in: ids } }, select: { dependentId: true } }) : [];
   const dependents = shared.length ? await tx.dependent.findMany({ where: { id: { in: shared.map((s) => s.dependentId) }, removedAt: null }, orderBy: { createdAt: "asc" } }) : [];
-  const today = utcToZoned(new Date(), clinic.timeZone).date;
+  const today = utcToZoned(now, clinic.timeZone).date;
   return rows.map((r) => ({
     id: r.id,
     phone: r.phone,
@@ -72,40 +89,86 @@ async function patientsWhere(tx: Tx, clinic: ClinicRef, where: Prisma.Sql, limit
     name: name(r.first_name, r.last_name) || "No name on file",
     dateOfBirth: r.date_of_birth,
     age: ageOn(r.date_of_birth, today),
+    born: r.date_of_birth ? bornWords(r.date_of_birth, today) : null,
+    lastVisit: r.last_visit ? visitDay(r.last_visit, clinic.timeZone, false) : null,
+    nextVisit: r.next_visit ? visitDay(r.next_visit, clinic.timeZone, true) : null,
+    alerts: [],
     dependents: dependents
       .filter((d) => d.patientAccountId === r.id)
       .map((d) => ({ id: d.id, name: name(d.firstName, d.lastName), relationship: d.relationship, dateOfBirth: isoDay(d.dateOfBirth), age: ageOn(isoDay(d.dateOfBirth), today) })),
   }));
 }
 
-export const patientSearchQuery = z.string().trim().min(2, "Type at least 2 characters of a name or a phone number.").max(80);
+export const patientSearchQuery = z.string().trim().min(2, "Type at least 2 characters of a name, a phone number or a date of birth.").max(80);
+
+/** What one search field was read as. */
+export interface CallerSearch {
+  text: string;
+  /** The date of birth found in the text, in words, and whether its numbers could be read the other way round. */
+  dateOfBirth: { date: string; words: string; ambiguous: boolean } | null;
+}
+
+/** A date of birth at the end of the text ("thompson 2 dec 1968") and the name before it. */
+function splitDateOfBirth(q: string, timeZone: string, today: string): { dob: TypedDate | null; rest: string } {
+  const words = q.split(/\s+/);
+  for (const n of [3, 1]) {
+    if (words.length < n) continue;
+    const dob = readDateOfBirth(words.slice(-n).join(" "), dateOrderFor(timeZone), today);
+    if (dob) return { dob, rest: words.slice(0, -n).join(" ") };
+  }
+  return { dob: null, rest: q };
+}
 
 /**
- * The clinic's patients matching a phone number (normalised the way sign-in does, or by its digits)
- * or a name. Only patients of this clinic are found; the list is a view of patient data, audited.
+ * The clinic's patients matching one typed text: a phone number (normalised the way sign-in does,
+ * or by its digits), a name, a date of birth in the forms the desk types ("2 Dec 1968",
+ * "02/12/1968" read the clinic's way, "1968-12-02"), or a name and a date of birth together. Only
+ * patients of this clinic are found; the list is a view of patient data, audited.
  */
-export async function findPhonePatients(db: ClinicDb, clinic: ClinicRef, text: string, actor: Actor): Promise<PhonePatient[]> {
+export async function searchCallers(db: ClinicDb, clinic: ClinicRef, text: string, actor: Actor): Promise<{ search: CallerSearch; patients: PhonePatient[] }> {
   const q = text.trim();
-  const normal = normalizePhone(q, countryForTimeZone(clinic.timeZone));
-  const digits = q.replace(/\D/g, "");
-  const words = q.split(/\s+/).filter((w) => /[\p{L}]/u.test(w)).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  const conditions: Prisma.Sql[] = [];
-  if (normal.ok) conditions.push(Prisma.sql`p.phone = ${normal.e164}`);
-  if (digits.length >= 4) conditions.push(Prisma.sql`regexp_replace(p.phone, '\\D', '', 'g') LIKE ${`%${digits}%`}`);
-  if (words.length) {
-    conditions.push(
-      Prisma.join(
-        words.map((w) => Prisma.sql`(coalesce(cp.first_name, p.first_name, '') || ' ' || coalesce(cp.last_name, p.last_name, '')) ILIKE ${w}`),
+  const today = utcToZoned(new Date(), clinic.timeZone).date;
+  const { dob, rest } = splitDateOfBirth(q, clinic.timeZone, today);
+  const search: CallerSearch = { text: q, dateOfBirth: dob ? { date: dob.date, words: dateOfBirthWords(dob.date), ambiguous: dob.ambiguous } : null };
+  const nameWords = rest
+    .split(/\s+/)
+    .filter((w) => /[\p{L}]/u.test(w))
+    .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const byName = nameWords.length
+    ? Prisma.join(
+        nameWords.map((w) => Prisma.sql`(coalesce(cp.first_name, p.first_name, '') || ' ' || coalesce(cp.last_name, p.last_name, '')) ILIKE ${w}`),
         " AND ",
-      ),
-    );
+      )
+    : null;
+  const conditions: Prisma.Sql[] = [];
+  if (dob) {
+    // A date of birth is never read as a phone number's digits.
+    conditions.push(byName ? Prisma.sql`(cp.date_of_birth = ${dob.date}::date AND ${byName})` : Prisma.sql`cp.date_of_birth = ${dob.date}::date`);
+  } else {
+    const normal = normalizePhone(q, countryForTimeZone(clinic.timeZone));
+    const digits = q.replace(/\D/g, "");
+    if (normal.ok) conditions.push(Prisma.sql`p.phone = ${normal.e164}`);
+    if (digits.length >= 4) conditions.push(Prisma.sql`regexp_replace(p.phone, '\\D', '', 'g') LIKE ${`%${digits}%`}`);
+    if (byName) conditions.push(byName);
   }
-  if (!conditions.length) return [];
+  if (!conditions.length) return { search, patients: [] };
   return db.tx(async (tx) => {
     const found = await patientsWhere(tx, clinic, Prisma.sql`(${Prisma.join(conditions, " OR ")})`);
-    await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "staff.patients_searched", target: { type: "clinic_patients", id: clinic.id }, request: actor.request ?? null, details: { results: found.length } });
-    return found;
+    await recordAudit(tx, {
+      clinicId: clinic.id,
+      actor: { type: "staff", id: actor.id },
+      action: "staff.patients_searched",
+      target: { type: "clinic_patients", id: clinic.id },
+      request: actor.request ?? null,
+      details: { results: found.length, byDateOfBirth: Boolean(dob) },
+    });
+    return { search, patients: found };
   });
+}
+
+/** The clinic's patients matching a phone number, a name or a date of birth (see searchCallers). */
+export async function findPhonePatients(db: ClinicDb, clinic: ClinicRef, text: string, actor: Actor): Promise<PhonePatient[]> {
+  return (await searchCallers(db, clinic, text, actor)).patients;
 }
 
 /** One patient of this clinic, with their family members; another clinic's patient is not found. */
@@ -237,23 +300,24 @@ export function slotOption(s: Slot, clinic: ClinicRef, doctorNames: Map<string, 
   return { start: s.start.toISOString(), time: formatTime(s.start, clinic.timeZone), practitionerId: s.doctorId, doctorName: doctorNames.get(s.doctorId) ?? "Doctor", locationId: s.locationId };
 }
 
-export const PHONE_BOOKING_NOTE_MAX_LENGTH = 500;
+import { PHONE_BOOKING_NOTE_MAX_LENGTH } from "./phone-booking-choices";
+export { PHONE_BOOKING_NOTE_MAX_LENGTH };
 
 export const phoneBookingForm = z.object({
   patientId: z.string().uuid("Choose the patient first."),
   dependentId: z.union([z.literal(""), z.string().uuid()]).optional(),
   serviceId: z.string().uuid("Choose a service."),
-  slot: z.string().regex(/^[0-9a-f-]{36}\|\d{4}-\d{2}-\d{2}T[\d:.]+Z$/i, "Choose a free time."),
+  slot: z.string().regex(/^[0-9a-f-]{36}\|\d{4}-\d{2}-\d{2}T[\d:.]+Z(\|[0-9a-f-]{36})?$/i, "Choose a free time."),
   note: z.string().trim().max(PHONE_BOOKING_NOTE_MAX_LENGTH).optional(),
   confirmWarnings: z.literal("yes").optional(),
 });
 export type PhoneBookingInput = z.infer<typeof phoneBookingForm>;
 
-/** A form slot value: "doctorId|ISO start". */
+/** A form slot value: "doctorId|ISO start", or with "|locationId" when the list showed a location. */
 export const slotValue = (o: { practitionerId: string; start: string }) => `${o.practitionerId}|${o.start}`;
-export function parseSlotValue(v: string): { practitionerId: string; start: Date } {
-  const [practitionerId, start] = v.split("|");
-  return { practitionerId: practitionerId!, start: new Date(start!) };
+export function parseSlotValue(v: string): { practitionerId: string; start: Date; locationId: string | null } {
+  const [practitionerId, start, locationId] = v.split("|");
+  return { practitionerId: practitionerId!, start: new Date(start!), locationId: locationId || null };
 }
 
 export interface BookingWarning {
@@ -293,7 +357,7 @@ export type PhoneBookingAnswer =
  * The booking, its history, its outbox event and the audit entry are one transaction.
  */
 export async function bookByPhone(db: ClinicDb, clinic: ClinicRef, input: PhoneBookingInput, actor: Actor, doctorNames: Map<string, string>, now = new Date()): Promise<PhoneBookingAnswer> {
-  const { practitionerId, start } = parseSlotValue(input.slot);
+  const { practitionerId, start, locationId } = parseSlotValue(input.slot);
   if (Number.isNaN(start.getTime())) return { ok: false, kind: "invalid", message: "Choose a free time.", field: "slot" };
   const dependentId = input.dependentId || null;
   const service = await db.tx((tx) => tx.service.findUnique({ where: { clinicId_id: { clinicId: clinic.id, id: input.serviceId } }, select: { durationMin: true } }));
@@ -306,7 +370,7 @@ export async function bookByPhone(db: ClinicDb, clinic: ClinicRef, input: PhoneB
       }
       const known = await tx.clinicPatient.findUnique({ where: { clinicId_patientAccountId: { clinicId: clinic.id, patientAccountId: input.patientId } }, select: { patientAccountId: true } });
       if (!known) throw new NotFoundError("There is no such patient at this clinic.");
-      const record = await bookAppointment(tx, clinic, { serviceId: input.serviceId, practitionerId, start, patient: { patientAccountId: input.patientId, dependentId }, channel: "staff", note: input.note || null }, actor, now);
+      const record = await bookAppointment(tx, clinic, { serviceId: input.serviceId, practitionerId, locationId, start, patient: { patientAccountId: input.patientId, dependentId }, channel: "staff", note: input.note || null }, actor, now);
       await recordAudit(tx, {
         clinicId: clinic.id,
         actor: { type: "staff", id: actor.id },
