@@ -79,7 +79,7 @@ function VisitRow({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redir
     <li className={`flex items-stretch gap-1 rounded-lg border bg-white ${v.problem || v.needsMoving ? "border-amber-400" : "border-slate-200"}`}>
       <Link
         to={`/panel/appointments/${v.id}`}
-        className="block min-h-11 min-w-0 flex-1 rounded-lg px-2 py-1.5 text-sm hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand"
+        className="block min-h-11 min-w-0 flex-1 rounded-lg px-2 py-1 text-sm leading-5 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand"
         data-testid="board-visit"
         data-appointment-id={v.id}
         title={`${v.time}–${v.endTime} · ${v.patientName} · ${v.serviceName}${v.visitReason ? ` · Reason: ${v.visitReason}` : ""}`}
@@ -92,10 +92,10 @@ function VisitRow({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redir
           {v.serviceName}
           {v.visitReason ? <span data-testid="board-visit-reason"> · Reason: {v.visitReason}</span> : null}
         </span>
-        <span className="mt-1 flex flex-wrap gap-1 text-xs [&_*]:text-xs">
-          <VisitStatus status={v.status} />
-          <PaymentPill status={v.paymentStatus} depositMinor={v.depositMinor} />
-          <NeedsMovingBadge why={v.needsMoving} />
+        <span className="mt-0.5 flex flex-wrap gap-1">
+          <VisitStatus status={v.status} compact />
+          <PaymentPill status={v.paymentStatus} depositMinor={v.depositMinor} compact />
+          <NeedsMovingBadge why={v.needsMoving} compact />
         </span>
       </Link>
       {checkIn && v.status === "confirmed" ? (
@@ -262,7 +262,7 @@ export default function DeskBoard() {
         <p className="card p-5 text-slate-700">No doctors or rooms at this location.</p>
       )}
 
-      <div className="mt-4 grid gap-3 md:grid-cols-2 xl:grid-cols-3">
+      <div className="mt-4 grid items-start gap-3 md:grid-cols-2 xl:grid-cols-3">
         <Section title="Needs moving" count={data.needsMoving.length} testId="board-needs-moving">
           {data.needsMoving.length ? <ShortList items={data.needsMoving} render={(v) => <Line key={v.id} v={v} extra={`inside ${v.needsMoving}: move or cancel`} />} /> : <Empty>No booked visits fall in time off or a closure.</Empty>}
         </Section>
