@@ -72,7 +72,9 @@ export default function PanelToday() {
             </li>
           ))}
         </ul>
-        <p className="mt-2 text-xs text-slate-600">Visits and waiting: today, {data.date}, clinic time. Requests and card problems: {data.counts ? data.counts.period.label : "today"}.</p>
+        <p className="mt-2 text-xs text-slate-600" data-testid="tiles-period">
+          Visits and waiting count today on the clinic&apos;s clock{data.counts ? "; requests and card problems count the desk numbers' period below" : ""}.
+        </p>
       </section>
 
       {data.counts ? <DeskCountsStrip counts={data.counts} /> : null}
