@@ -16,11 +16,14 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { writeOutboxEvent } from "~/modules/outbox/outbox.server";
 import { actorLabel, auditActorOf, type Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { toOffsetIso, utcToZoned, type LocalDate } from "~/lib/zoned-time";
+import { toOffsetIso, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { notifyQueue } from "./hub.server";
 import { readVisit, UUID, type QueueClinic, type VisitRow } from "./visit-row.server";
+import { formatLocalDay, formatTime } from "~/lib/format";
+import { minutesOf, parseOpeningHours } from "~/modules/tenancy/opening-hours";
+import { earlyCheckIn, earlyWords } from "./rules";
 import { APPOINTMENT_STATUS_OF, isLate, nextState, prefixFor, selfCheckInWindow, StepRefused, ticketNumber, type QueueStep, type TicketState } from "./rules";
 
 /** The appointment's status moves, with its history row, audit entry and (for forward steps) outbox event. */
@@ -70,6 +73,24 @@ async function moveAppointment(
   });
 }
 
+/** A desk check-in hours early, or before the location opens: the desk must say yes first (`confirmEarly`). */
+export class EarlyCheckInError extends ValidationError {
+  constructor(
+    message: string,
+    readonly appointmentId: string,
+  ) {
+    super(message, [{ path: "confirmEarly", message: "needs a yes" }]);
+  }
+}
+
+/** When the visit's location opens on the visit's local day, or null when it is closed all that day. */
+async function opensAt(tx: Tx, clinic: ClinicRef, locationId: string, day: LocalDate): Promise<Date | null> {
+  const [row] = await tx.$queryRaw<{ opening_hours: unknown }[]>`SELECT opening_hours FROM locations WHERE clinic_id = ${clinic.id}::uuid AND id = ${locationId}::uuid`;
+  const weekday = utcToZoned(zonedToUtc(day, 12 * 60, clinic.timeZone), clinic.timeZone).weekday;
+  const first = parseOpeningHours(row?.opening_hours)[weekday][0];
+  return first ? zonedToUtc(day, minutesOf(first.open), clinic.timeZone) : null;
+}
+
 export interface CheckInResult {
   ticketId: string;
   number: string;
@@ -85,7 +106,7 @@ export interface CheckInResult {
 export async function checkIn(
   db: ClinicDb,
   clinic: QueueClinic,
-  req: { appointmentId: string; via: "desk" | "self" },
+  req: { appointmentId: string; via: "desk" | "self"; /** The desk said yes to checking in hours early. */ confirmEarly?: boolean },
   actor: Actor,
   opts: { doctorId?: string | null; now?: Date } = {},
 ): Promise<CheckInResult> {
@@ -101,7 +122,14 @@ export async function checkIn(
       const window = selfCheckInWindow(visit.starts_at, visit.ends_at, now);
       if (!window.open) throw new ValidationError(window.reason === "too_early" ? "Check-in opens an hour before the visit." : "This visit's time is over; please talk to the front desk.", [{ path: "appointmentId", message: window.reason }]);
     } else if (day !== today) {
-      throw new ValidationError(`This visit is on ${day}; only today's visits can be checked in.`, [{ path: "appointmentId", message: "is not today" }]);
+      throw new ValidationError(`This visit is on ${formatLocalDay(day)}; only today's visits can be checked in.`, [{ path: "appointmentId", message: "is not today" }]);
+    } else if (!req.confirmEarly) {
+      const opening = await opensAt(tx, clinic, visit.location_id, day);
+      const early = earlyCheckIn(visit.starts_at, now, opening);
+      if (early) {
+        const why = early.beforeOpening && opening ? `${visit.location_name} opens at ${formatTime(opening, clinic.timeZone)}` : "";
+        throw new EarlyCheckInError(`Check in now, ${earlyWords(early.minutes)} early? The visit starts at ${formatTime(visit.starts_at, clinic.timeZone)}${why ? ` and ${why}` : ""}.`, visit.id);
+      }
     }
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`queue:${clinic.id}:${visit.location_id}:${day}`}, 0))`;
     const [counter] = await tx.$queryRaw<{ next: number; letter: number }[]>`
