@@ -54,11 +54,12 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
   const first = Math.min(8 * 60, ...active.map((v) => Math.floor(v.startMin / 60) * 60));
   const last = Math.max(18 * 60, ...active.map((v) => Math.ceil(v.endMin / 60) * 60));
   const hours = Array.from({ length: (last - first) / 60 }, (_, i) => first + i * 60);
-  const PX_PER_MIN = 0.9;
+  // Tall enough that a 30-minute visit shows its time and the patient's whole name.
+  const PX_PER_MIN = 1.2;
   const height = (last - first) * PX_PER_MIN;
   return (
     <div className="overflow-x-auto" data-testid="my-week">
-      <div className="grid min-w-[640px] grid-cols-[3rem_repeat(7,minmax(0,1fr))] gap-x-1">
+      <div className="grid min-w-[700px] grid-cols-[3rem_repeat(7,minmax(0,1fr))] gap-x-1">
         <div />
         {week.map((d) => (
           <Link key={d} to={`?day=${d}`} className={`rounded-lg px-1 py-2 text-center text-sm font-semibold ${d === day ? "bg-brand text-white" : d === today ? "bg-brand-soft text-slate-900" : "text-slate-700 hover:bg-slate-100"}`} aria-current={d === day ? "date" : undefined}>
@@ -85,8 +86,14 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
                   className={`absolute inset-x-0.5 overflow-hidden rounded-md px-1 py-0.5 text-[11px] leading-tight ring-1 ${v.status === "completed" ? "bg-slate-200 text-slate-700 ring-slate-300" : v.status === "no_show" ? "bg-white text-slate-500 line-through ring-slate-200" : "bg-brand-soft text-slate-900 ring-brand/40"}`}
                   style={{ top: (v.startMin - first) * PX_PER_MIN, height: Math.max(16, (v.endMin - v.startMin) * PX_PER_MIN - 2) }}
                   title={`${v.time} ${v.patientName} · ${v.serviceName}`}
+                  data-testid="my-week-visit"
+                  data-patient-name={v.patientName}
                 >
-                  <span className="font-semibold tabular-nums">{v.time}</span> {v.patientName}
+                  {/* A short visit shows the whole name alone (its time is where it sits); a longer one adds the time above. */}
+                  {v.endMin - v.startMin >= 25 ? <span className="block font-semibold tabular-nums">{v.time}</span> : <span className="sr-only">{v.time} </span>}
+                  <span className="block break-words" data-testid="my-week-name">
+                    {v.patientName}
+                  </span>
                 </div>
               ))}
           </div>
