@@ -40,10 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const WEEKDAY = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric" });
 
-function ChartLink({ id, dependentId, name }: { id: string | null; dependentId: string | null; name: string }) {
+/** The patient's chart, opened on this visit (a new note is about it unless the doctor chooses another). */
+function ChartLink({ id, dependentId, name, visitId }: { id: string | null; dependentId: string | null; name: string; visitId: string }) {
   if (!id) return <span className="font-semibold text-slate-900">{name}</span>;
+  const query = new URLSearchParams({ ...(dependentId ? { dependent: dependentId } : {}), visit: visitId });
   return (
-    <Link to={`/panel/patients/${id}${dependentId ? `?dependent=${dependentId}` : ""}`} className="font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+    <Link to={`/panel/patients/${id}?${query.toString()}`} className="font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
       {name}
     </Link>
   );
@@ -146,7 +148,7 @@ export default function MyDay() {
                 <li key={t.ticketId} className="rounded-xl bg-brand-soft p-4 ring-1 ring-brand/30" data-testid="my-current" data-state={t.state} data-appointment-id={t.appointmentId}>
                   <div className="flex flex-wrap items-center gap-3">
                     <TicketNumber number={t.number} big />
-                    <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} />
+                    <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />
                     <Pill tone="brand">{t.state === "called" ? `Called to ${t.roomName}` : `In consultation · ${t.roomName}`}</Pill>
                   </div>
                   <p className="mt-1 text-sm text-slate-700">
@@ -176,7 +178,7 @@ export default function MyDay() {
                   <div className="min-w-0">
                     <div className="flex flex-wrap items-center gap-2">
                       <TicketNumber number={t.number} />
-                      <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} />
+                      <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />
                       {t.late ? <Pill tone="warn">Late</Pill> : null}
                     </div>
                     <p className="text-sm text-slate-600">
@@ -204,7 +206,7 @@ export default function MyDay() {
               <li key={v.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div className="min-w-0">
                   <p>
-                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} dependentId={v.dependentId} name={v.patientName} />
+                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} dependentId={v.dependentId} name={v.patientName} visitId={v.id} />
                   </p>
                   <p className="text-sm text-slate-600">
                     {v.serviceName} · {v.locationName}

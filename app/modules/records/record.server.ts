@@ -5,6 +5,7 @@
  * and writes its audit row in the same transaction as the read.
  */
 import { Prisma } from "~/generated/prisma/client";
+import { visitBeingSeen } from "./note-visit";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
 import { formatDateTime, formatMoney } from "~/lib/format";
 import { relationshipLabel } from "~/modules/patient-account/relationships";
@@ -105,6 +106,8 @@ export interface TimelineEvent {
 
 export interface TimelineVisit {
   id: string;
+  /** The doctor's membership, so a note can default to this doctor's own visit. */
+  doctorId: string;
   when: string;
   startsAtIso: string;
   service: string;
@@ -162,8 +165,8 @@ export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Pr
      ORDER BY d.first_name, d.id`;
   const self = ref.dependentId ? dependents.find((d) => d.id === ref.dependentId)! : null;
 
-  const visits = await tx.$queryRaw<{ id: string; starts_at: Date; status: string; service: string; doctor: string | null; location: string; price_minor: number; currency: string }[]>`
-    SELECT a.id::text, a.starts_at, a.status::text, s.name AS service, u.name AS doctor, l.name AS location, a.price_minor, a.currency
+  const visits = await tx.$queryRaw<{ id: string; doctor_id: string; starts_at: Date; status: string; service: string; doctor: string | null; location: string; price_minor: number; currency: string }[]>`
+    SELECT a.id::text, a.doctor_id::text, a.starts_at, a.status::text, s.name AS service, u.name AS doctor, l.name AS location, a.price_minor, a.currency
       FROM appointments a
       JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
       JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
@@ -198,6 +201,7 @@ export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Pr
     ].sort((x, y) => x.atIso.localeCompare(y.atIso));
     return {
       id: v.id,
+      doctorId: v.doctor_id,
       when: formatDateTime(v.starts_at, tz),
       startsAtIso: v.starts_at.toISOString(),
       service: v.service,
@@ -230,6 +234,8 @@ export interface RecordPage {
   record: PatientRecord;
   /** Present only for a doctor of this patient. */
   chart: ChartView | null;
+  /** The visit a new note is about unless the doctor chooses another: the one being seen ("" for none). */
+  noteVisitId: string;
 }
 
 /** The record page for a member of staff whose access was checked in this transaction; audits the view(s). */
@@ -237,7 +243,7 @@ export async function viewRecord(
   tx: Tx,
   clinic: ClinicRef,
   ref: PatientRef,
-  asking: StaffAsking & { clinical: boolean },
+  asking: StaffAsking & { clinical: boolean; doctorMembershipId?: string | null; askedVisitId?: string | null },
   audit: { actor: AuditActor; request: AuditRequestContext | null; details?: Record<string, unknown> },
   now = new Date(),
 ): Promise<RecordPage> {
@@ -245,8 +251,8 @@ export async function viewRecord(
   const target = { type: "patient", id: ref.patientAccountId };
   const details = { dependentId: ref.dependentId, ...(audit.details ?? {}) };
   await recordAudit(tx, { clinicId: clinic.id, actor: audit.actor, action: "patient.record_viewed", target, request: audit.request, details: { ...details, visits: record.timeline.length } });
-  if (!asking.clinical) return { record, chart: null };
+  if (!asking.clinical) return { record, chart: null, noteVisitId: "" };
   const chart = await chartOf(tx, clinic, ref, asking.staffUserId, now);
   await recordAudit(tx, { clinicId: clinic.id, actor: audit.actor, action: "chart.viewed", target, request: audit.request, details: { ...details, notes: chart.notes.length, planItems: chart.plan.length } });
-  return { record, chart };
+  return { record, chart, noteVisitId: visitBeingSeen(record.timeline, asking.doctorMembershipId ?? null, now, asking.askedVisitId) };
 }
