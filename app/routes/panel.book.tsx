@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Answer } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatDuration, formatLocalDay } from "~/lib/format";
+import { formatDuration, formatLocalDay, formatShortDate } from "~/lib/format";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import {
   bookByPhone,
@@ -487,7 +487,7 @@ function PatientFacts({ patient, withFamily = true }: { patient: PhonePatient; w
       {" · "}
       {patient.dateOfBirth ? (
         <span data-testid="patient-dob">
-          born {patient.dateOfBirth} (age {patient.age})
+          born {formatShortDate(patient.dateOfBirth)}, {patient.age}
         </span>
       ) : (
         <span className="text-slate-500">no date of birth on file</span>

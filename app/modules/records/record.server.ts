@@ -7,7 +7,8 @@
 import { Prisma } from "~/generated/prisma/client";
 import { visitBeingSeen } from "./note-visit";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { formatDateTime, formatMoney } from "~/lib/format";
+import { formatDateOfBirth, formatDateTime, formatMoney } from "~/lib/format";
+import { utcToZoned } from "~/lib/zoned-time";
 import { relationshipLabel } from "~/modules/patient-account/relationships";
 import { statusWords } from "~/modules/patient-account/wording";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
@@ -127,6 +128,8 @@ export interface PatientRecord {
   phone: string;
   email: string | null;
   dateOfBirth: string | null;
+  /** "2 Dec 1968, 58": the date of birth in words with the age on the clinic's today. */
+  dateOfBirthText: string | null;
   holder: { name: string; phone: string } | null;
   family: { dependentId: string | null; name: string; relation: string; current: boolean }[];
   timeline: TimelineVisit[];
@@ -149,7 +152,7 @@ function birth(d: Date | null): string | null {
 }
 
 /** The record and visit timeline, read without writing any audit row (callers audit the view). */
-export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Promise<PatientRecord> {
+export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef, now = new Date()): Promise<PatientRecord> {
   const account = await tx.$queryRaw<{ phone: string; first_name: string | null; last_name: string | null; email: string | null; date_of_birth: Date | null; cp_first: string | null; cp_last: string | null; cp_email: string | null }[]>`
     SELECT p.phone, p.first_name, p.last_name, p.email, p.date_of_birth, cp.first_name AS cp_first, cp.last_name AS cp_last, cp.email AS cp_email
       FROM patient_accounts p
@@ -221,6 +224,7 @@ export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Pr
     phone: a.phone,
     email: self ? null : (a.cp_email ?? a.email),
     dateOfBirth: self ? birth(self.date_of_birth) : birth(a.date_of_birth),
+    dateOfBirthText: ((dob) => (dob ? formatDateOfBirth(dob, utcToZoned(now, clinic.timeZone).date) : null))(self ? birth(self.date_of_birth) : birth(a.date_of_birth)),
     holder: self ? { name: holderName, phone: a.phone } : null,
     family: [
       { dependentId: null, name: holderName, relation: "Account holder", current: !ref.dependentId },
@@ -247,7 +251,7 @@ export async function viewRecord(
   audit: { actor: AuditActor; request: AuditRequestContext | null; details?: Record<string, unknown> },
   now = new Date(),
 ): Promise<RecordPage> {
-  const record = await readRecord(tx, clinic, ref);
+  const record = await readRecord(tx, clinic, ref, now);
   const target = { type: "patient", id: ref.patientAccountId };
   const details = { dependentId: ref.dependentId, ...(audit.details ?? {}) };
   await recordAudit(tx, { clinicId: clinic.id, actor: audit.actor, action: "patient.record_viewed", target, request: audit.request, details: { ...details, visits: record.timeline.length } });
