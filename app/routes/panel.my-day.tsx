@@ -57,7 +57,7 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
   const last = Math.max(18 * 60, ...active.map((v) => Math.ceil(v.endMin / 60) * 60));
   const hours = Array.from({ length: (last - first) / 60 }, (_, i) => first + i * 60);
   // Tall enough that a 30-minute visit shows its time and the patient's whole name.
-  const PX_PER_MIN = 1.2;
+  const PX_PER_MIN = 1.6;
   const height = (last - first) * PX_PER_MIN;
   return (
     <div className="overflow-x-auto" data-testid="my-week">
@@ -85,7 +85,7 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
               .map((v) => (
                 <div
                   key={v.id}
-                  className={`absolute inset-x-0.5 overflow-hidden rounded-md px-1 py-0.5 text-[11px] leading-tight ring-1 ${v.status === "completed" ? "bg-slate-200 text-slate-700 ring-slate-300" : v.status === "no_show" ? "bg-white text-slate-500 line-through ring-slate-200" : "bg-brand-soft text-slate-900 ring-brand/40"}`}
+                  className={`absolute inset-x-0.5 overflow-hidden rounded-md px-1 ring-1 ${v.endMin - v.startMin >= 25 ? "py-0.5 text-[11px] leading-tight" : "text-[10px] leading-[11px]"} ${v.status === "completed" ? "bg-slate-200 text-slate-700 ring-slate-300" : v.status === "no_show" ? "bg-white text-slate-500 line-through ring-slate-200" : "bg-brand-soft text-slate-900 ring-brand/40"}`}
                   style={{ top: (v.startMin - first) * PX_PER_MIN, height: Math.max(16, (v.endMin - v.startMin) * PX_PER_MIN - 2) }}
                   title={`${v.time} ${v.patientName} · ${v.serviceName}`}
                   data-testid="my-week-visit"

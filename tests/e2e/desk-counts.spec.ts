@@ -36,8 +36,12 @@ test("Today, Desk, Visits and Reports show the same desk numbers for the same st
     await expect(tiles.getByRole("link", { name: /Requests to answer/ })).toContainText(today.requests!);
     await expect(tiles.getByRole("link", { name: /Card problems/ })).toContainText(today.cardProblems!);
   }).toPass({ timeout: 60_000 });
-  await keepScreenshot(page, testInfo, "desk-counts-today");
-  await expectNoSeriousA11yViolations(page, "Today with the desk numbers");
+  for (const [name, path] of [["today", "/panel"], ["desk", "/panel/desk"], ["visits", "/panel/visits"], ["reports", "/panel/reports"]] as const) {
+    await page.goto(clinicUrl("northside", path));
+    await expect(page.getByTestId("desk-counts")).toBeVisible();
+    await keepScreenshot(page, testInfo, `desk-counts-${name}`, { fullPage: false });
+    await expectNoSeriousA11yViolations(page, `${name} with the desk numbers`);
+  }
 });
 
 for (const size of [
