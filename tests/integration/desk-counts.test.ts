@@ -31,11 +31,11 @@ beforeAll(async () => {
 });
 afterAll(releaseAppDb);
 
-type Status = "requested" | "confirmed" | "checked_in" | "cancelled" | "completed";
+type Status = "requested" | "confirmed" | "checked_in" | "cancelled" | "completed" | "rescheduled";
 type Deposit = { status: "pending" | "authorized" | "captured" | "released" | "refunded" | "waived" | "failed"; failureCode?: string };
 
 let minute = 0;
-async function visit(fx: ScheduleFixture, day: number, hhmm: string, status: Status, deposit?: Deposit) {
+async function visit(fx: ScheduleFixture, day: number, hhmm: string, status: Status, deposit?: Deposit, opts: { noDepositRow?: boolean } = {}) {
   const todayLocal = utcToZoned(new Date(), fx.clinic.timeZone).date;
   // Each visit gets its own doctor-minute so no two overlap for the exclusion constraints.
   minute += 1;
@@ -66,7 +66,7 @@ async function visit(fx: ScheduleFixture, day: number, hhmm: string, status: Sta
           ...(status === "cancelled" ? { cancellationReason: "patient_request" as const, cancelledAt: new Date() } : {}),
         },
       });
-      if (deposit)
+      if (deposit && !opts.noDepositRow)
         await tx.deposit.create({
           data: {
             clinicId: fx.clinic.id,
@@ -107,6 +107,10 @@ async function buildMix(fx: ScheduleFixture, opts: { onlyNoise?: boolean } = {})
   await visit(fx, 3, "10:00", "cancelled", { status: "released" });
   await visit(fx, 4, "10:00", "cancelled", { status: "refunded" });
   await visit(fx, 5, "10:00", "confirmed", { status: "waived" });
+  // As the demo history writes them: the visit's payment status with no deposit row; it counts like any other.
+  await visit(fx, 4, "11:00", "completed", { status: "captured" }, { noDepositRow: true });
+  // The old half of a moved visit: its deposit went with the move, so it is not counted twice.
+  await visit(fx, 5, "11:00", "rescheduled", { status: "authorized" }, { noDepositRow: true });
   await flexible(fx, "open");
   await flexible(fx, "open");
   await flexible(fx, "cancelled"); // withdrawn: not awaiting the desk
@@ -120,7 +124,7 @@ async function buildMix(fx: ScheduleFixture, opts: { onlyNoise?: boolean } = {})
 const expected = {
   requests: { approval: 3, flexible: 2, total: 5 },
   cardProblems: { declined: 1, awaitingCard: 1, total: 2 },
-  deposits: { pending: 1, authorized: 1, captured: 1, released: 1, refunded: 1, waived: 1, failed: 3, total: 9 },
+  deposits: { pending: 1, authorized: 1, captured: 2, released: 1, refunded: 1, waived: 1, failed: 3, total: 10 },
 };
 
 describe("one set of desk numbers", () => {

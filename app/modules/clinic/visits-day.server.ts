@@ -68,11 +68,12 @@ export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDat
         amount_minor: number | null;
         currency: string;
         failure_message: string | null;
+        payment_status: string;
       }[]
     >`
       SELECT a.id::text, a.status::text, a.starts_at, p.first_name, p.last_name, d.first_name AS dep_first, d.last_name AS dep_last,
              s.name AS service_name, u.name AS doctor_name, dp.status::text AS deposit_status, dp.amount_minor, a.currency,
-             dp.failure_message
+             dp.failure_message, a.payment_status::text
         FROM appointments a
         JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
         LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
@@ -110,7 +111,7 @@ export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDat
                 waivable: ["pending", "authorized", "captured", "failed"].includes(r.deposit_status!),
               }
             : null,
-        cardProblem: isCardProblem(r.status, r.deposit_status),
+        cardProblem: isCardProblem(r.status, r.payment_status),
         canMarkNoShow: r.status === "confirmed" && r.starts_at.getTime() <= now.getTime(),
       };
     }),

@@ -106,7 +106,7 @@ export async function deskBoard(db: ClinicDb, clinic: ClinicRef, query: BoardQue
       visits,
       requested: upcoming.filter((a) => a.status === "requested"),
       flexible,
-      paymentProblems: upcoming.filter((a) => isCardProblem(a.status, a.depositStatus)),
+      paymentProblems: upcoming.filter((a) => isCardProblem(a.status, a.paymentStatus)),
       cancellations: all.filter((a) => a.status === "cancelled" || a.status === "declined"),
       late: day === today ? visits.filter((v) => isLate(v, now)) : [],
       needsMoving,

@@ -9,7 +9,8 @@
  *   requests that are open now (they have no visit yet, so no date to fall in the period).
  * - Card problems: visits in the period still to happen (awaiting approval, confirmed or checked
  *   in) whose deposit failed: declined by the card, or awaiting a card (no card saved).
- * - Deposits: every deposit of a visit in the period, by where it stands now.
+ * - Deposits: every visit in the period with a deposit, by where its deposit stands now (the
+ *   visit's payment status, as each visit row shows it).
  */
 import { addDays, type LocalDate } from "~/lib/zoned-time";
 
@@ -47,9 +48,9 @@ export interface DeskCounts {
   deposits: Record<DepositState, number> & { total: number };
 }
 
-/** A visit with this status and deposit status is a card problem (the same rule the counts use in SQL). */
-export function isCardProblem(visitStatus: string, depositStatus: string | null | undefined): boolean {
-  return depositStatus === "failed" && (CARD_PROBLEM_VISIT_STATUSES as readonly string[]).includes(visitStatus);
+/** A visit with this status and payment status ("failed": its deposit failed) is a card problem: the rule the counts use in SQL. */
+export function isCardProblem(visitStatus: string, paymentStatus: string | null | undefined): boolean {
+  return paymentStatus === "failed" && (CARD_PROBLEM_VISIT_STATUSES as readonly string[]).includes(visitStatus);
 }
 
 const shortDay = (date: LocalDate) => new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(new Date(`${date}T12:00:00Z`)).replace(",", "");
