@@ -18,10 +18,10 @@ export function visitStatusWords(status: string) {
   return STATUS[status]?.words ?? status.replace(/_/g, " ");
 }
 
-export function VisitStatus({ status }: { status: string }) {
+export function VisitStatus({ status, compact }: { status: string; compact?: boolean }) {
   const s = STATUS[status] ?? { words: status.replace(/_/g, " "), tone: "neutral" as const };
   return (
-    <Pill tone={s.tone}>
+    <Pill tone={s.tone} compact={compact}>
       <span data-testid="visit-status">{s.words}</span>
     </Pill>
   );
@@ -38,10 +38,10 @@ const PAYMENT: Record<string, { words: string; tone: "neutral" | "good" | "warn"
 };
 
 /** A visit inside a doctor's time off or a closure: the desk must move or cancel it. */
-export function NeedsMovingBadge({ why }: { why: string | null }) {
+export function NeedsMovingBadge({ why, compact }: { why: string | null; compact?: boolean }) {
   if (!why) return null;
   return (
-    <Pill tone="warn">
+    <Pill tone="warn" compact={compact}>
       <span data-testid="visit-needs-moving" title={`Needs moving: ${why}`}>
         Needs moving
       </span>
@@ -50,11 +50,11 @@ export function NeedsMovingBadge({ why }: { why: string | null }) {
 }
 
 /** Where the deposit stands; nothing for a visit without one. */
-export function PaymentPill({ status, depositMinor }: { status: string; depositMinor: number }) {
+export function PaymentPill({ status, depositMinor, compact }: { status: string; depositMinor: number; compact?: boolean }) {
   if (depositMinor <= 0 && status === "none") return null;
   const p = status === "none" ? { words: "Deposit to collect", tone: "warn" as const } : (PAYMENT[status] ?? { words: status, tone: "neutral" as const });
   return (
-    <Pill tone={p.tone}>
+    <Pill tone={p.tone} compact={compact}>
       <span data-testid="visit-payment">{p.words}</span>
     </Pill>
   );

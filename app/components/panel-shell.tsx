@@ -1,5 +1,5 @@
 import { NavLink, useLocation } from "@remix-run/react";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { ClinicBrand } from "./clinic-mark";
 import { SignOut } from "./account-links";
 
@@ -24,7 +24,7 @@ interface PanelShellProps {
 }
 
 function navClass({ isActive }: { isActive: boolean }) {
-  return `flex min-h-11 items-center rounded-lg px-3 py-2 text-sm font-medium transition-colors ${
+  return `flex min-h-11 items-center rounded-lg px-2 py-1 text-sm font-medium leading-tight transition-colors lg:min-h-8 ${
     isActive ? "bg-brand text-brand-ink" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
   }`;
 }
@@ -47,24 +47,9 @@ export function PanelShell({ clinicName, logoUrl, staffName, rolesText, nav, chi
     if (last && last.name === item.group) last.items.push(item);
     else groups.push({ name: item.group, items: [item] });
   }
-  const links = (
-    <div className="space-y-4">
-      {groups.map((g, i) => (
-        <div key={g.name ?? i}>
-          {g.name && groups.length > 1 ? <p className="px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-600">{g.name}</p> : null}
-          <ul className="space-y-0.5">
-            {g.items.map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} end={item.end} className={navClass} prefetch="intent">
-                  {item.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ))}
-    </div>
-  );
+  const links = <NavGroups groups={groups} />;
+  const desktopNav = useRef<HTMLElement>(null);
+  const moreBelow = useScrollCue(desktopNav);
 
   return (
     <div className="min-h-screen lg:flex lg:bg-[linear-gradient(to_right,white_16rem,transparent_16rem)]">
@@ -97,17 +82,27 @@ export function PanelShell({ clinicName, logoUrl, staffName, rolesText, nav, chi
 
       {/* Desktop */}
       <aside className="hidden w-64 shrink-0 flex-col border-r border-slate-200 bg-white lg:sticky lg:top-0 lg:flex lg:h-screen">
-        <a href="/panel" className="flex flex-col gap-2 border-b border-slate-200 px-5 py-4">
+        <a href="/panel" className="flex flex-col gap-1 border-b border-slate-200 px-5 py-3">
           <ClinicBrand name={clinicName} logoUrl={logoUrl} nameClassName="truncate font-semibold text-slate-900" />
           <span className="text-xs font-semibold uppercase tracking-wider text-slate-600">{area}</span>
         </a>
-        <nav aria-label="Panel" className="flex-1 overflow-y-auto px-3 py-4">
-          {links}
-        </nav>
-        <div className="border-t border-slate-200 px-5 py-4">
-          <p className="truncate text-sm font-medium text-slate-900">{staffName}</p>
-          <p className="text-xs text-slate-600">{rolesText}</p>
-          <SignOut className="btn-secondary mt-3 w-full px-3 py-2" />
+        <div className="relative flex min-h-0 flex-1 flex-col">
+          <nav ref={desktopNav} aria-label="Panel" className="flex-1 overflow-y-auto px-3 py-3" data-testid="panel-nav" onScroll={moreBelow.check}>
+            {links}
+          </nav>
+          {moreBelow.shown ? (
+            // The menu is longer than the screen: say so rather than hide links below the fold.
+            <p className="pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-white via-white/95 to-transparent px-5 pb-1 pt-6 text-xs font-semibold text-slate-700" data-testid="panel-nav-more" aria-hidden="true">
+              More below ↓
+            </p>
+          ) : null}
+        </div>
+        <div className="flex items-center gap-3 border-t border-slate-200 px-5 py-3">
+          <div className="min-w-0 flex-1">
+            <p className="truncate text-sm font-medium text-slate-900">{staffName}</p>
+            <p className="truncate text-xs text-slate-600">{rolesText}</p>
+          </div>
+          <SignOut className="btn-secondary shrink-0 px-3 py-1.5 text-sm" />
         </div>
       </aside>
 
@@ -116,6 +111,53 @@ export function PanelShell({ clinicName, logoUrl, staffName, rolesText, nav, chi
       </main>
     </div>
   );
+}
+
+/**
+ * The menu's groups under their headings, two short links a row, so a laptop's height holds the
+ * whole menu (24 links and room for a few more) without a hidden scroll; a single link that names
+ * its own group (Patients) needs no heading.
+ */
+function NavGroups({ groups }: { groups: { name: string | undefined; items: PanelNavItem[] }[] }) {
+  return (
+    <div className="space-y-2">
+      {groups.map((g, i) => {
+        const headed = g.name && groups.length > 1 && !(g.items.length === 1 && g.items[0]!.label === g.name);
+        return (
+          <div key={g.name ?? i} data-testid="panel-nav-group">
+            {headed ? <p className="px-2 pb-0.5 text-[11px] font-semibold uppercase tracking-wider text-slate-600">{g.name}</p> : null}
+            <ul className="grid grid-cols-2 gap-0.5">
+              {g.items.map((item) => (
+                <li key={item.to} className="min-w-0">
+                  <NavLink to={item.to} end={item.end} className={navClass} prefetch="intent">
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Whether a scrolling box has more below what shows, kept up to date as it scrolls or resizes. */
+function useScrollCue(box: React.RefObject<HTMLElement>) {
+  const [shown, setShown] = useState(false);
+  const check = useCallback(() => {
+    const el = box.current;
+    setShown(!!el && el.scrollHeight - el.scrollTop - el.clientHeight > 4);
+  }, [box]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    check();
+    const resize = new ResizeObserver(check);
+    resize.observe(el);
+    return () => resize.disconnect();
+  }, [box, check]);
+  return { shown, check };
 }
 
 /** The page title block every panel page starts with. */

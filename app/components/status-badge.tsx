@@ -16,7 +16,7 @@ export function ClinicStatusBadge({ status }: { status: ClinicStatus }) {
 }
 
 /** A neutral or coloured pill for short facts (roles, work status, active). */
-export function Pill({ children, tone = "neutral" }: { children: React.ReactNode; tone?: "neutral" | "good" | "warn" | "muted" | "brand" }) {
+export function Pill({ children, tone = "neutral", compact = false }: { children: React.ReactNode; tone?: "neutral" | "good" | "warn" | "muted" | "brand"; compact?: boolean }) {
   const tones = {
     neutral: "bg-slate-100 text-slate-800 ring-slate-200",
     good: "bg-emerald-50 text-emerald-800 ring-emerald-200",
@@ -24,5 +24,7 @@ export function Pill({ children, tone = "neutral" }: { children: React.ReactNode
     muted: "bg-white text-slate-600 ring-slate-300",
     brand: "bg-brand-soft text-slate-900 ring-brand/30",
   } as const;
-  return <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${tones[tone]}`}>{children}</span>;
+  // Compact pills fit the desk board's dense rows.
+  const size = compact ? "px-1.5 text-[11px] leading-4" : "px-2.5 py-0.5 text-xs";
+  return <span className={`inline-flex items-center rounded-full font-semibold ring-1 ${size} ${tones[tone]}`}>{children}</span>;
 }

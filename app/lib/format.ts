@@ -55,3 +55,27 @@ export function formatDuration(minutes: number): string {
 export function formatDayMonth(date: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long" }).format(new Date(`${date}T12:00:00Z`));
 }
+
+/** A local date as "2 Dec 1968": for dates of birth and other dates of a past year. */
+export function formatShortDate(date: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }).format(new Date(`${date}T12:00:00Z`));
+}
+
+/** Whole years from a date of birth to `today` (both local dates): the age people say. */
+export function ageOn(dateOfBirth: string, today: string): number {
+  const years = Number(today.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return today.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
+}
+
+/** A date of birth with the age today: "2 Dec 1968, 58". */
+export function formatDateOfBirth(dateOfBirth: string, today: string): string {
+  return `${formatShortDate(dateOfBirth)}, ${ageOn(dateOfBirth, today)}`;
+}
+
+/** A window of dates in words: "by 15 January", "from 2 March", "15 December to 15 January", or "Any date". */
+export function formatDateWindow(earliest: string | null, latest: string | null): string {
+  if (earliest && latest) return `${formatDayMonth(earliest)} to ${formatDayMonth(latest)}`;
+  if (latest) return `by ${formatDayMonth(latest)}`;
+  if (earliest) return `from ${formatDayMonth(earliest)}`;
+  return "Any date";
+}

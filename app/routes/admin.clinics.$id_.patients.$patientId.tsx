@@ -57,7 +57,7 @@ export default function OperatorPatientRecord() {
             ) : null}
             <div>
               <dt className="text-slate-600">Date of birth</dt>
-              <dd className="font-medium text-slate-900">{record.dateOfBirth ?? "Not given"}</dd>
+              <dd className="font-medium text-slate-900">{record.dateOfBirthText ? `born ${record.dateOfBirthText}` : "Not given"}</dd>
             </div>
           </dl>
           <h3 className="mt-5 text-sm font-semibold text-slate-900">Family at this clinic</h3>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { OpenBadge } from "~/components/open-badge";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
+import { DeskCountsStrip } from "~/components/desk-counts";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { ROLE_LABELS } from "~/modules/clinic/labels";
 import { listClinicLocations } from "~/modules/clinic/locations.server";
@@ -24,12 +25,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     timeZone,
     zoneName: timeZoneCity(timeZone),
     roles: roles.map((r) => ROLE_LABELS[r]),
+    counts: figures.desk,
     tiles: desk
       ? [
           { label: "Visits today", value: figures.visitsToday, to: "/panel/desk", action: "Open the desk" },
           { label: "Waiting now", value: figures.waitingNow, to: "/panel/queue", action: "Open the queue" },
-          { label: "Requests to answer", value: figures.requestsToAnswer, to: "/panel/requests", action: "Answer requests" },
-          { label: "Card problems", value: figures.paymentProblems, to: "/panel/desk", action: "See payment problems" },
+          { label: "Requests to answer", value: figures.desk?.requests.total ?? 0, to: "/panel/requests", action: "Answer requests" },
+          { label: "Card problems", value: figures.desk?.cardProblems.total ?? 0, to: "/panel/desk#payment-problems", action: "See card problems" },
         ]
       : [
           { label: "My visits today", value: figures.visitsToday, to: "/panel/my-day", action: "Open my day" },
@@ -70,7 +72,12 @@ export default function PanelToday() {
             </li>
           ))}
         </ul>
+        <p className="mt-2 text-xs text-slate-600" data-testid="tiles-period">
+          Visits and waiting count today on the clinic&apos;s clock{data.counts ? "; requests and card problems count the desk numbers' period below" : ""}.
+        </p>
       </section>
+
+      {data.counts ? <DeskCountsStrip counts={data.counts} /> : null}
 
       <section aria-labelledby="roles-heading" className="card p-5">
         <h2 id="roles-heading" className="text-sm font-semibold uppercase tracking-wider text-slate-600">

@@ -4,7 +4,7 @@ import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest, recordAudit } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { auditFilterChoices, auditFilterSchema, auditLogPage, type AuditFilter } from "~/modules/records/audit-log.server";
+import { auditFilterChoices, auditFilterSchema, auditLogPage, auditPatientChoice, auditPatientQuery, findAuditPatients, type AuditFilter } from "~/modules/records/audit-log.server";
 import { AUDIT_KIND_WORDS, AUDIT_KINDS } from "~/modules/records/words";
 import { recentGrants } from "~/modules/records/break-glass.server";
 import { fieldErrorsOf } from "~/lib/form-errors";
@@ -20,15 +20,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = auditFilterSchema.safeParse(raw);
   const errors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const filter: AuditFilter = parsed.success ? parsed.data : {};
+  // The patient filter is a search: typed text finds a few patients to pick, never a list of everyone.
+  const typed = params.get("patientQuery");
+  const search = typed ? auditPatientQuery.safeParse(typed) : null;
   const now = new Date();
   const result = await clinicDb
     .tx(async (tx) => {
       const page = await auditLogPage(tx, clinic, filter);
       const choices = await auditFilterChoices(tx, clinic);
+      const chosen = filter.patient ? await auditPatientChoice(tx, clinic, filter.patient) : null;
+      const matches = search?.success ? await findAuditPatients(tx, clinic, search.data) : [];
       const grants = await recentGrants(tx, clinic, now, { days: 30 });
       // Reading the log names patients: it is itself a view of patient data.
       await recordAudit(tx, { clinicId, actor: { type: "staff", id: staff.id }, action: "audit.log_viewed", target: null, request: auditContextFromRequest(request, context), details: { filter: { ...filter, cursor: undefined }, shown: page.rows.length } });
-      return { page, choices, grants };
+      return { page, choices, grants, chosen, matches };
     });
   const query = new URLSearchParams();
   for (const k of FILTER_KEYS) if (filter[k]) query.set(k, filter[k]!);
@@ -41,7 +46,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     firstPage: !filter.cursor,
     csv: `/panel/audit.csv${query.size ? `?${query}` : ""}`,
     staff: result.choices.staff,
-    patients: result.choices.patients,
+    chosenPatient: result.chosen,
+    patientQuery: typed ?? "",
+    patientQueryError: search && !search.success ? (search.error.issues[0]?.message ?? "Type a name or phone.") : null,
+    // Each match is a link that keeps the other filters and picks the patient.
+    patientMatches: result.matches.map((m) => ({ ...m, href: `?${new URLSearchParams([...[...query].filter(([k]) => k !== "patient"), ["patient", m.id]])}` })),
+    clearPatientHref: `?${new URLSearchParams([...query].filter(([k]) => k !== "patient"))}`,
     grants: result.grants,
   };
 }
@@ -49,7 +59,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const KIND_TONE = { views: "neutral", changes: "brand", sign_ins: "muted", break_glass: "warn" } as const;
 
 export default function AuditLog() {
-  const { filter, errors, rows, next, firstPage, csv, staff, patients, grants } = useLoaderData<typeof loader>();
+  const { filter, errors, rows, next, firstPage, csv, staff, grants, chosenPatient, patientQuery, patientQueryError, patientMatches, clearPatientHref } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/panel/audit";
   const active = grants.filter((g) => g.active);
@@ -127,17 +137,32 @@ export default function AuditLog() {
           </select>
         </div>
         <div>
-          <label htmlFor="f-patient" className="field-label">
-            Patient
-          </label>
-          <select id="f-patient" name="patient" defaultValue={filter.patient} className="field-input min-h-11 py-2">
-            <option value="">Any patient</option>
-            {patients.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
+          {chosenPatient ? (
+            <>
+              <p className="field-label" id="f-patient-label">
+                Patient
+              </p>
+              <input type="hidden" name="patient" value={chosenPatient.id} />
+              <p className="flex min-h-11 flex-wrap items-center gap-2 text-sm" aria-labelledby="f-patient-label" data-testid="audit-patient-chosen">
+                <span className="font-medium text-slate-900">
+                  {chosenPatient.name} · {chosenPatient.phone}
+                </span>
+                <Link to={clearPatientHref} className="font-semibold text-brand underline">
+                  Any patient
+                </Link>
+              </p>
+            </>
+          ) : (
+            <>
+              <label htmlFor="f-patient" className="field-label">
+                Patient (name or phone)
+              </label>
+              <input id="f-patient" type="search" name="patientQuery" defaultValue={patientQuery} placeholder="e.g. Ava or 555 0142" className="field-input" aria-invalid={Boolean(patientQueryError) || Boolean(errors.patient)} aria-describedby="f-patient-help" autoComplete="off" />
+              <p id="f-patient-help" className={patientQueryError || errors.patient ? "field-error" : "mt-1 text-xs text-slate-600"}>
+                {patientQueryError ?? errors.patient ?? "Type and press Show, then pick the patient."}
+              </p>
+            </>
+          )}
         </div>
         <div className="flex flex-wrap items-end gap-3">
           <button type="submit" className="btn-primary min-h-11" disabled={loading}>
@@ -151,6 +176,28 @@ export default function AuditLog() {
           </a>
         </div>
       </Form>
+
+      {!chosenPatient && patientQuery && !patientQueryError ? (
+        <section aria-labelledby="patient-matches-heading" className="card -mt-3 mb-6 p-4" data-testid="audit-patient-matches">
+          <h2 id="patient-matches-heading" className="text-sm font-semibold text-slate-900">
+            Patients matching “{patientQuery}”
+          </h2>
+          {patientMatches.length ? (
+            <ul className="mt-2 divide-y divide-slate-100 text-sm">
+              {patientMatches.map((m) => (
+                <li key={m.id}>
+                  <Link to={m.href} className="flex min-h-11 items-center gap-2 rounded px-1 hover:bg-slate-50">
+                    <span className="font-medium text-slate-900 underline decoration-slate-300 underline-offset-2">{m.name}</span>
+                    <span className="tabular-nums text-slate-600">{m.phone}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="mt-2 text-sm text-slate-600">No patient of this clinic matches. Try part of the name or the last digits of the phone.</p>
+          )}
+        </section>
+      ) : null}
 
       {rows.length ? (
         <div className="card overflow-hidden">
@@ -178,6 +225,11 @@ export default function AuditLog() {
                     <td className="min-w-[11rem] px-4 py-3">
                       <span className="mr-2 text-slate-900">{r.actionWords}</span>
                       <Pill tone={KIND_TONE[r.kind]}>{AUDIT_KIND_WORDS[r.kind]}</Pill>
+                      {r.targetWords ? (
+                        <span className="mt-1 block text-xs text-slate-700" data-testid="audit-target">
+                          {r.targetWords}
+                        </span>
+                      ) : null}
                       {r.reason ? <span className="mt-1 block text-xs text-amber-900">Reason: {r.reason}</span> : null}
                     </td>
                     <td className="px-4 py-3 text-slate-800">{r.patientName ?? "—"}</td>

@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { DeskCountsStrip } from "~/components/desk-counts";
 import { Empty, NeedsMovingBadge, PaymentPill, Section, VisitStatus } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { requireStaff } from "~/modules/auth/guards.server";
@@ -58,6 +60,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     late: board.late.map(view),
     needsMoving: board.needsMoving.map(view),
     onlyNeedsMoving: query.needsMoving === "1",
+    counts: board.counts,
     gaps: board.gaps.map((g) => ({
       doctorId: g.doctorId,
       doctorName: g.doctorName,
@@ -70,36 +73,37 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type View = ReturnType<typeof useLoaderData<typeof loader>>["requested"][number];
 
-function VisitCard({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redirectTo: string }) {
+/** One visit as one compact row: time, patient and service, status pills; check-in beside it on the day itself. */
+function VisitRow({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redirectTo: string }) {
   return (
-    <li className="space-y-1">
+    <li className={`flex items-stretch gap-1 rounded-lg border bg-white ${v.problem || v.needsMoving ? "border-amber-400" : "border-slate-200"}`}>
       <Link
         to={`/panel/appointments/${v.id}`}
-        className={`block min-h-11 rounded-xl border bg-white p-3 text-sm shadow-sm hover:border-brand focus:outline-none focus-visible:ring-2 focus-visible:ring-brand ${v.problem || v.needsMoving ? "border-amber-400" : "border-slate-200"}`}
+        className="block min-h-11 min-w-0 flex-1 rounded-lg px-2 py-1 text-sm leading-5 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand"
         data-testid="board-visit"
         data-appointment-id={v.id}
+        title={`${v.time}–${v.endTime} · ${v.patientName} · ${v.serviceName}${v.visitReason ? ` · Reason: ${v.visitReason}` : ""}`}
       >
-        <span className="block font-semibold text-slate-900">
-          <span className="tabular-nums">{v.time}</span> · {v.patientName}
+        <span className="flex items-baseline gap-1.5">
+          <span className="shrink-0 font-semibold tabular-nums text-slate-900">{v.time}</span>
+          <span className="truncate font-medium text-slate-900">{v.patientName}</span>
         </span>
-        <span className="block text-slate-600">{v.serviceName}</span>
-        {v.visitReason ? (
-          <span className="block text-slate-800" data-testid="board-visit-reason">
-            Reason: {v.visitReason}
-          </span>
-        ) : null}
-        <span className="mt-2 flex flex-wrap gap-1.5">
-          <VisitStatus status={v.status} />
-          <PaymentPill status={v.paymentStatus} depositMinor={v.depositMinor} />
-          <NeedsMovingBadge why={v.needsMoving} />
+        <span className="block truncate text-xs text-slate-600">
+          {v.serviceName}
+          {v.visitReason ? <span data-testid="board-visit-reason"> · Reason: {v.visitReason}</span> : null}
+        </span>
+        <span className="mt-0.5 flex flex-wrap gap-1">
+          <VisitStatus status={v.status} compact />
+          <PaymentPill status={v.paymentStatus} depositMinor={v.depositMinor} compact />
+          <NeedsMovingBadge why={v.needsMoving} compact />
         </span>
       </Link>
       {checkIn && v.status === "confirmed" ? (
-        <Form method="post" action="/panel/queue">
+        <Form method="post" action="/panel/queue" className="flex">
           <input type="hidden" name="intent" value="check-in" />
           <input type="hidden" name="appointmentId" value={v.id} />
           <input type="hidden" name="redirectTo" value={redirectTo} />
-          <button type="submit" className="btn-secondary min-h-11 w-full px-3" aria-label={`Check in ${v.patientName}`}>
+          <button type="submit" className="min-h-11 rounded-r-lg border-l border-slate-200 px-2 text-xs font-semibold text-brand hover:bg-brand-soft focus-visible:ring-2 focus-visible:ring-brand" aria-label={`Check in ${v.patientName}`}>
             Check in
           </button>
         </Form>
@@ -110,15 +114,30 @@ function VisitCard({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redi
 
 function Line({ v, extra }: { v: View; extra?: string }) {
   return (
-    <li className="py-2">
+    <li className="py-1.5">
       <Link to={`/panel/appointments/${v.id}`} className="font-medium text-slate-900 underline decoration-slate-300 underline-offset-2 hover:decoration-brand">
         {v.patientName}
       </Link>
-      <span className="block text-slate-600">
+      <span className="block text-xs text-slate-600">
         {v.dayText} {v.time} · {v.serviceName} · {v.doctorName}
         {extra ? ` · ${extra}` : ""}
       </span>
     </li>
+  );
+}
+
+/** A list that stays short on the board: the first few, the rest one click away. */
+function ShortList<T>({ items, render, first = 4 }: { items: T[]; render: (item: T) => ReactNode; first?: number }) {
+  return (
+    <>
+      <ul className="divide-y divide-slate-100">{items.slice(0, first).map(render)}</ul>
+      {items.length > first ? (
+        <details className="mt-1">
+          <summary className="inline-flex min-h-11 cursor-pointer items-center text-sm font-semibold text-brand underline">Show {items.length - first} more</summary>
+          <ul className="divide-y divide-slate-100">{items.slice(first).map(render)}</ul>
+        </details>
+      ) : null}
+    </>
   );
 }
 
@@ -131,6 +150,7 @@ export default function DeskBoard() {
     for (const [k, v] of Object.entries(base)) if (v) p.set(k, v);
     return `?${p.toString()}`;
   };
+  const many = data.columns.length > 3;
   return (
     <>
       <PanelHeading title="Desk">
@@ -168,7 +188,7 @@ export default function DeskBoard() {
             </a>
           </span>
         </div>
-        <Form method="get" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Board filters">
+        <Form method="get" className="mt-3 flex flex-wrap items-end gap-3" aria-label="Board filters">
           <input type="hidden" name="day" value={data.day} />
           <div>
             <label htmlFor="board-location" className="field-label">
@@ -202,27 +222,46 @@ export default function DeskBoard() {
         </Form>
       </PanelHeading>
 
-      <p className="mb-3 text-sm text-slate-700" data-testid="board-count">
-        {data.count} {data.count === 1 ? "visit" : "visits"} {data.onlyNeedsMoving ? (data.count === 1 ? "that needs moving " : "that need moving ") : ""}
-        {data.isToday ? "today" : "this day"}
-      </p>
+      <DeskCountsStrip counts={data.counts} />
+
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <p className="mb-2 text-sm text-slate-700" data-testid="board-count">
+          {data.count} {data.count === 1 ? "visit" : "visits"} {data.onlyNeedsMoving ? (data.count === 1 ? "that needs moving " : "that need moving ") : ""}
+          {data.isToday ? "today" : "this day"}
+        </p>
+        {many ? (
+          <p className="mb-2 text-xs text-slate-600" data-testid="board-scroll-cue">
+            {data.columns.length} columns: scroll sideways for more →
+          </p>
+        ) : null}
+      </div>
       {data.columns.length ? (
-        <div className="-mx-4 overflow-x-auto px-4 pb-2 sm:mx-0 sm:px-0" data-testid="board-columns" data-by={data.by}>
-          <div className="grid auto-cols-[minmax(13rem,1fr)] grid-flow-col gap-3">
+        // The columns scroll inside this box (sideways for many doctors, down for a long day), with their names kept in view.
+        <div
+          className="max-h-[70vh] overflow-auto rounded-2xl bg-slate-50 ring-1 ring-slate-200 focus-visible:ring-2 focus-visible:ring-brand"
+          data-testid="board-columns"
+          data-by={data.by}
+          tabIndex={0}
+          role="region"
+          aria-label={`Visits by ${data.by}`}
+        >
+          <div className="grid min-w-full auto-cols-[minmax(14rem,1fr)] grid-flow-col">
             {data.columns.map((c) => (
-              <section key={c.id} aria-labelledby={`col-${c.id}`} className="rounded-2xl bg-slate-50 p-3 ring-1 ring-slate-200" data-testid="board-column">
-                <h2 id={`col-${c.id}`} className="flex items-center justify-between text-sm font-semibold text-slate-900">
-                  <span>{c.name}</span>
-                  <span className="text-xs text-slate-600">{c.visits.length}</span>
+              <section key={c.id} aria-labelledby={`col-${c.id}`} className="border-r border-slate-200 last:border-r-0" data-testid="board-column">
+                <h2 id={`col-${c.id}`} className="sticky top-0 z-10 flex items-center justify-between gap-2 border-b border-slate-200 bg-slate-100 px-2 py-2 text-sm font-semibold text-slate-900">
+                  <span className="truncate" title={c.name}>
+                    {c.name}
+                  </span>
+                  <span className="shrink-0 text-xs text-slate-700">{c.visits.length}</span>
                 </h2>
                 {c.visits.length ? (
-                  <ul className="mt-2 space-y-2">
+                  <ul className="space-y-1 p-1.5">
                     {c.visits.map((v) => (
-                      <VisitCard key={v.id} v={v} checkIn={data.isToday} redirectTo={`/panel/desk${params({})}`} />
+                      <VisitRow key={v.id} v={v} checkIn={data.isToday} redirectTo={`/panel/desk${params({})}`} />
                     ))}
                   </ul>
                 ) : (
-                  <p className="mt-2 text-sm text-slate-600">No visits.</p>
+                  <p className="p-2 text-sm text-slate-600">No visits.</p>
                 )}
               </section>
             ))}
@@ -232,100 +271,65 @@ export default function DeskBoard() {
         <p className="card p-5 text-slate-700">No doctors or rooms at this location.</p>
       )}
 
-      <div className="mt-6 grid gap-4 md:grid-cols-2">
+      <div className="mt-4 grid items-start gap-3 md:grid-cols-2 xl:grid-cols-3">
         <Section title="Needs moving" count={data.needsMoving.length} testId="board-needs-moving">
-          {data.needsMoving.length ? (
-            <ul className="divide-y divide-slate-100">
-              {data.needsMoving.map((v) => (
-                <Line key={v.id} v={v} extra={`inside ${v.needsMoving}: move or cancel`} />
-              ))}
-            </ul>
-          ) : (
-            <Empty>No booked visits fall in time off or a closure.</Empty>
-          )}
+          {data.needsMoving.length ? <ShortList items={data.needsMoving} render={(v) => <Line key={v.id} v={v} extra={`inside ${v.needsMoving}: move or cancel`} />} /> : <Empty>No booked visits fall in time off or a closure.</Empty>}
         </Section>
         <Section title="Waiting for approval" count={data.requested.length} testId="board-requested">
+          <p className="-mt-2 mb-1 text-xs text-slate-600">{data.counts.period.label}</p>
+          {data.requested.length ? <ShortList items={data.requested} render={(v) => <Line key={v.id} v={v} />} /> : <Empty>No requests waiting.</Empty>}
           {data.requested.length ? (
-            <ul className="divide-y divide-slate-100">
-              {data.requested.slice(0, 6).map((v) => (
-                <Line key={v.id} v={v} />
-              ))}
-            </ul>
-          ) : (
-            <Empty>No requests waiting.</Empty>
-          )}
-          {data.requested.length ? (
-            <Link to="/panel/requests" className="mt-2 inline-flex min-h-11 items-center font-semibold text-brand underline">
-              {data.requested.length > 6 ? `Answer all ${data.requested.length} requests` : "Answer requests"}
+            <Link to="/panel/requests" className="mt-1 inline-flex min-h-11 items-center font-semibold text-brand underline">
+              Answer requests
             </Link>
           ) : null}
         </Section>
         <Section title="Flexible-schedule requests" count={data.flexible.length} testId="board-flexible">
           {data.flexible.length ? (
-            <ul className="divide-y divide-slate-100">
-              {data.flexible.map((f) => (
-                <li key={f.id} className="py-2">
+            <ShortList
+              items={data.flexible}
+              render={(f) => (
+                <li key={f.id} className="py-1.5">
                   <span className="font-medium text-slate-900">{f.patientName}</span>
-                  <span className="block text-slate-600">
+                  <span className="block text-xs text-slate-600">
                     {f.serviceName}
                     {f.note ? ` · “${f.note}”` : ""}
                   </span>
                 </li>
-              ))}
-            </ul>
+              )}
+            />
           ) : (
             <Empty>No open requests.</Empty>
           )}
           {data.flexible.length ? (
-            <Link to="/panel/requests" className="mt-2 inline-flex min-h-11 items-center font-semibold text-brand underline">
+            <Link to="/panel/requests" className="mt-1 inline-flex min-h-11 items-center font-semibold text-brand underline">
               Propose times
             </Link>
           ) : null}
         </Section>
-        <Section title="Payment problems" count={data.paymentProblems.length} testId="board-payments">
-          {data.paymentProblems.length ? (
-            <ul className="divide-y divide-slate-100">
-              {data.paymentProblems.map((v) => (
-                <Line key={v.id} v={v} extra={`${v.deposit ?? ""} — ${v.problem ?? "card problem"}`} />
-              ))}
-            </ul>
-          ) : (
-            <Empty>No failed deposits in the next two weeks.</Empty>
-          )}
-        </Section>
+        <div id="payment-problems" className="scroll-mt-4">
+          <Section title="Card problems" count={data.paymentProblems.length} testId="board-payments">
+            <p className="-mt-2 mb-1 text-xs text-slate-600">{data.counts.period.label}</p>
+            {data.paymentProblems.length ? <ShortList items={data.paymentProblems} render={(v) => <Line key={v.id} v={v} extra={`${v.deposit ?? ""} — ${v.problem ?? "card problem"}`} />} /> : <Empty>No card problems in this period.</Empty>}
+          </Section>
+        </div>
         <Section title="Late arrivals" count={data.late.length} testId="board-late">
-          {data.late.length ? (
-            <ul className="divide-y divide-slate-100">
-              {data.late.map((v) => (
-                <Line key={v.id} v={v} extra={`${v.lateMinutes} min late`} />
-              ))}
-            </ul>
-          ) : (
-            <Empty>{data.isToday ? "Nobody is late." : "Late arrivals show on the day itself."}</Empty>
-          )}
+          {data.late.length ? <ShortList items={data.late} render={(v) => <Line key={v.id} v={v} extra={`${v.lateMinutes} min late`} />} /> : <Empty>{data.isToday ? "Nobody is late." : "Late arrivals show on the day itself."}</Empty>}
         </Section>
         <Section title="Cancellations" count={data.cancellations.length} testId="board-cancellations">
-          {data.cancellations.length ? (
-            <ul className="divide-y divide-slate-100">
-              {data.cancellations.map((v) => (
-                <Line key={v.id} v={v} extra={v.cancellationNote ?? undefined} />
-              ))}
-            </ul>
-          ) : (
-            <Empty>No cancellations for this day.</Empty>
-          )}
+          {data.cancellations.length ? <ShortList items={data.cancellations} render={(v) => <Line key={v.id} v={v} extra={v.cancellationNote ?? undefined} />} /> : <Empty>No cancellations for this day.</Empty>}
         </Section>
         <Section title={data.isToday ? "Free time left today" : "Free time"} testId="board-gaps">
           {data.gaps.some((g) => g.freeMinutes > 0) ? (
-            <ul className="space-y-3">
+            <ul className="space-y-2">
               {data.gaps
                 .filter((g) => g.freeMinutes > 0)
                 .map((g) => (
                   <li key={g.doctorId} data-testid="gap-doctor">
                     <span className="font-medium text-slate-900">{g.doctorName}</span> <span className="text-slate-600">· {g.free} free</span>
-                    <span className="mt-1 flex flex-wrap gap-1.5">
+                    <span className="mt-1 flex flex-wrap gap-1">
                       {g.gaps.map((x) => (
-                        <span key={x.from} className="rounded-md bg-emerald-50 px-2 py-0.5 text-xs font-medium text-emerald-900 ring-1 ring-emerald-200">
+                        <span key={x.from} className="rounded-md bg-emerald-50 px-1.5 py-0.5 text-xs font-medium text-emerald-900 ring-1 ring-emerald-200">
                           {x.from}–{x.to}
                         </span>
                       ))}

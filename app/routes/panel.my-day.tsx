@@ -40,10 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const WEEKDAY = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric" });
 
-function ChartLink({ id, dependentId, name }: { id: string | null; dependentId: string | null; name: string }) {
+/** The patient's chart, opened on this visit (a new note is about it unless the doctor chooses another). */
+function ChartLink({ id, dependentId, name, visitId }: { id: string | null; dependentId: string | null; name: string; visitId: string }) {
   if (!id) return <span className="font-semibold text-slate-900">{name}</span>;
+  const query = new URLSearchParams({ ...(dependentId ? { dependent: dependentId } : {}), visit: visitId });
   return (
-    <Link to={`/panel/patients/${id}${dependentId ? `?dependent=${dependentId}` : ""}`} className="font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
+    <Link to={`/panel/patients/${id}?${query.toString()}`} className="font-semibold text-slate-900 underline decoration-brand decoration-2 underline-offset-4">
       {name}
     </Link>
   );
@@ -54,11 +56,12 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
   const first = Math.min(8 * 60, ...active.map((v) => Math.floor(v.startMin / 60) * 60));
   const last = Math.max(18 * 60, ...active.map((v) => Math.ceil(v.endMin / 60) * 60));
   const hours = Array.from({ length: (last - first) / 60 }, (_, i) => first + i * 60);
-  const PX_PER_MIN = 0.9;
+  // Tall enough that a 30-minute visit shows its time and the patient's whole name.
+  const PX_PER_MIN = 1.6;
   const height = (last - first) * PX_PER_MIN;
   return (
     <div className="overflow-x-auto" data-testid="my-week">
-      <div className="grid min-w-[640px] grid-cols-[3rem_repeat(7,minmax(0,1fr))] gap-x-1">
+      <div className="grid min-w-[700px] grid-cols-[3rem_repeat(7,minmax(0,1fr))] gap-x-1">
         <div />
         {week.map((d) => (
           <Link key={d} to={`?day=${d}`} className={`rounded-lg px-1 py-2 text-center text-sm font-semibold ${d === day ? "bg-brand text-white" : d === today ? "bg-brand-soft text-slate-900" : "text-slate-700 hover:bg-slate-100"}`} aria-current={d === day ? "date" : undefined}>
@@ -82,11 +85,17 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
               .map((v) => (
                 <div
                   key={v.id}
-                  className={`absolute inset-x-0.5 overflow-hidden rounded-md px-1 py-0.5 text-[11px] leading-tight ring-1 ${v.status === "completed" ? "bg-slate-200 text-slate-700 ring-slate-300" : v.status === "no_show" ? "bg-white text-slate-500 line-through ring-slate-200" : "bg-brand-soft text-slate-900 ring-brand/40"}`}
+                  className={`absolute inset-x-0.5 overflow-hidden rounded-md px-1 ring-1 ${v.endMin - v.startMin >= 25 ? "py-0.5 text-[11px] leading-tight" : "text-[10px] leading-[11px]"} ${v.status === "completed" ? "bg-slate-200 text-slate-700 ring-slate-300" : v.status === "no_show" ? "bg-white text-slate-500 line-through ring-slate-200" : "bg-brand-soft text-slate-900 ring-brand/40"}`}
                   style={{ top: (v.startMin - first) * PX_PER_MIN, height: Math.max(16, (v.endMin - v.startMin) * PX_PER_MIN - 2) }}
                   title={`${v.time} ${v.patientName} · ${v.serviceName}`}
+                  data-testid="my-week-visit"
+                  data-patient-name={v.patientName}
                 >
-                  <span className="font-semibold tabular-nums">{v.time}</span> {v.patientName}
+                  {/* A short visit shows the whole name alone (its time is where it sits); a longer one adds the time above. */}
+                  {v.endMin - v.startMin >= 25 ? <span className="block font-semibold tabular-nums">{v.time}</span> : <span className="sr-only">{v.time} </span>}
+                  <span className="block break-words" data-testid="my-week-name">
+                    {v.patientName}
+                  </span>
                 </div>
               ))}
           </div>
@@ -139,7 +148,7 @@ export default function MyDay() {
                 <li key={t.ticketId} className="rounded-xl bg-brand-soft p-4 ring-1 ring-brand/30" data-testid="my-current" data-state={t.state} data-appointment-id={t.appointmentId}>
                   <div className="flex flex-wrap items-center gap-3">
                     <TicketNumber number={t.number} big />
-                    <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} />
+                    <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />
                     <Pill tone="brand">{t.state === "called" ? `Called to ${t.roomName}` : `In consultation · ${t.roomName}`}</Pill>
                   </div>
                   <p className="mt-1 text-sm text-slate-700">
@@ -169,7 +178,7 @@ export default function MyDay() {
                   <div className="min-w-0">
                     <div className="flex flex-wrap items-center gap-2">
                       <TicketNumber number={t.number} />
-                      <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} />
+                      <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />
                       {t.late ? <Pill tone="warn">Late</Pill> : null}
                     </div>
                     <p className="text-sm text-slate-600">
@@ -197,7 +206,7 @@ export default function MyDay() {
               <li key={v.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div className="min-w-0">
                   <p>
-                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} dependentId={v.dependentId} name={v.patientName} />
+                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} dependentId={v.dependentId} name={v.patientName} visitId={v.id} />
                   </p>
                   <p className="text-sm text-slate-600">
                     {v.serviceName} · {v.locationName}

@@ -9,6 +9,7 @@ import { auditRefusedRecord, chartPath, recordAccessFor, requireClinicalAccess }
 import { changeChart, chartForm, type ChartAnswer, type NoteView } from "~/modules/records/chart.server";
 import { PLAN_STATUS_WORDS } from "~/modules/records/words";
 import { orRefuse, patientRefFrom } from "~/modules/records/http.server";
+import { z } from "zod";
 import { viewRecord, type TimelineVisit } from "~/modules/records/record.server";
 import { ForbiddenError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
@@ -25,7 +26,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     clinicDb
       .tx(async (tx) => {
         const access = await recordAccessFor(tx, clinicId, asking, ref);
-        return viewRecord(tx, clinic, ref, { ...asking, clinical: access.clinical }, { actor: { type: "staff", id: staff.id }, request: audit });
+        // ?visit= (from the doctor's day) names the visit being seen; anything else is ignored.
+        const askedVisitId = z.string().uuid().safeParse(new URL(request.url).searchParams.get("visit")).data ?? null;
+        return viewRecord(tx, clinic, ref, { ...asking, clinical: access.clinical, doctorMembershipId: access.doctorMembershipId, askedVisitId }, { actor: { type: "staff", id: staff.id }, request: audit });
       })
       .catch(async (error: unknown) => {
         if (error instanceof ForbiddenError) await auditRefusedRecord(clinicDb, staff.id, ref, audit);
@@ -176,7 +179,7 @@ function Visit({ v, notes, busy }: { v: TimelineVisit; notes: NoteView[] | null;
 }
 
 export default function PatientChart() {
-  const { record, chart, family, isOwner, isDoctor } = useLoaderData<typeof loader>();
+  const { record, chart, family, isOwner, isDoctor, noteVisitId } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as (ChartAnswer & { intent?: string }) | undefined;
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -229,7 +232,7 @@ export default function PatientChart() {
             ) : null}
             <div>
               <dt className="text-slate-600">Date of birth</dt>
-              <dd className="font-medium text-slate-900">{record.dateOfBirth ?? "Not given"}</dd>
+              <dd className="font-medium text-slate-900">{record.dateOfBirthText ? `born ${record.dateOfBirthText}` : "Not given"}</dd>
             </div>
           </dl>
           <h3 className="mt-5 text-sm font-semibold text-slate-900">Family at this clinic</h3>
@@ -355,7 +358,7 @@ export default function PatientChart() {
                   <label className="field-label" htmlFor="note-visit">
                     Visit
                   </label>
-                  <select id="note-visit" name="appointmentId" className="field-input min-h-11 py-2" defaultValue={record.timeline[0]?.id ?? ""}>
+                  <select id="note-visit" name="appointmentId" className="field-input min-h-11 py-2" defaultValue={noteVisitId}>
                     <option value="">Not about one visit</option>
                     {record.timeline.map((v) => (
                       <option key={v.id} value={v.id}>

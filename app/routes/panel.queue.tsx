@@ -72,6 +72,32 @@ function Empty({ children }: { children: React.ReactNode }) {
   return <p className="rounded-lg bg-slate-50 px-3 py-3 text-sm text-slate-600">{children}</p>;
 }
 
+/** A check-in hours early asks first: the question, a box to tick and the same check-in again. */
+function ConfirmEarlyCheckIn({ question, ask, busy }: { question: string; ask: { appointmentId: string; redirectTo: string | null }; busy: boolean }) {
+  return (
+    <Form method="post" className="mb-4 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-1 ring-amber-300" data-testid="confirm-early-check-in">
+      <p role="alert" className="font-semibold">
+        {question}
+      </p>
+      <input type="hidden" name="intent" value="check-in" />
+      <input type="hidden" name="appointmentId" value={ask.appointmentId} />
+      {ask.redirectTo ? <input type="hidden" name="redirectTo" value={ask.redirectTo} /> : null}
+      <label className="mt-2 flex min-h-11 items-center gap-2">
+        <input type="checkbox" name="confirmEarly" value="yes" required className="h-4 w-4 accent-[var(--brand)]" />
+        Yes, the patient is here and should be checked in now
+      </label>
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" className="btn-primary min-h-11 px-4" disabled={busy}>
+          Check in now
+        </button>
+        <Link to={ask.redirectTo ?? "/panel/queue"} className="btn-secondary min-h-11 px-4">
+          Not now
+        </Link>
+      </div>
+    </Form>
+  );
+}
+
 export default function PanelQueue() {
   const { desk, location, locations, queue, boardUrl, title } = useLoaderData<typeof loader>();
   const answer = useLastingAnswer(useActionData<typeof action>() as QueueAnswer | undefined);
@@ -111,7 +137,7 @@ export default function PanelQueue() {
           </nav>
         ) : null}
       </PanelHeading>
-      <AnswerBanner answer={answer} />
+      {answer && !answer.ok && answer.confirmEarly ? <ConfirmEarlyCheckIn question={answer.message} ask={answer.confirmEarly} busy={busy} /> : <AnswerBanner answer={answer} />}
 
       <div className="grid gap-4 xl:grid-cols-2" data-testid="queue" data-location-id={location.id}>
         <Column title="To arrive" count={queue.arrivals.length} testId="queue-arrivals">

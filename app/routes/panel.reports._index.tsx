@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useRef } from "react";
 import { PanelHeading } from "~/components/panel-shell";
+import { DeskCountsStrip } from "~/components/desk-counts";
 import { BookingsSection, CancellationsSection, DateField, DepositsSection, NoShowSection, ServicesSection, SourcesSection, Summary, UtilizationSection } from "~/components/reports/report-sections";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
@@ -38,6 +39,8 @@ export default function PanelReports() {
       <PanelHeading title="Reports">
         <p>Figures for the days you choose, on the clinic&apos;s clock ({data.timeZone}). Reports hold no patient names.</p>
       </PanelHeading>
+
+      <DeskCountsStrip counts={data.counts} />
 
       <Form ref={form} method="get" className="card mb-6 grid gap-4 p-4 sm:grid-cols-2 lg:grid-cols-[1.2fr_1fr_1fr_1.2fr_auto] lg:items-end" aria-label="Report filters">
         <div>

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Answer, Empty } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
 import { requireStaff } from "~/modules/auth/guards.server";
-import { formatDateTime } from "~/lib/format";
+import { formatDateTime, formatDateWindow } from "~/lib/format";
 import { runAppointmentAction } from "~/modules/front-desk/appointment-desk.server";
 import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { slotValue } from "~/modules/front-desk/phone-booking.server";
@@ -33,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       locationName: r.locationId ? (resources.locations.find((l) => l.id === r.locationId)?.name ?? "") : "Any location",
       days: r.preferredWeekdays.length ? r.preferredWeekdays.map((d) => WEEKDAY[d]).join(", ") : "Any day",
       hours: r.preferredFrom || r.preferredTo ? `${r.preferredFrom ?? "opening"}–${r.preferredTo ?? "closing"}` : "Any time",
-      dates: r.earliestDate || r.latestDate ? `${r.earliestDate ?? "now"} to ${r.latestDate ?? "any date"}` : "Any date",
+      dates: formatDateWindow(r.earliestDate, r.latestDate),
       note: r.note,
       since: formatDateTime(r.createdAt, tz),
       times: r.times.map((t) => ({ ...t, value: slotValue(t) })),

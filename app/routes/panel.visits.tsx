@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
+import { DeskCountsStrip } from "~/components/desk-counts";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { dayParam, deskActionForm, markNoShow, visitsOfDay, waiveVisitDeposit, type DeskAnswer } from "~/modules/clinic/visits-day.server";
@@ -30,10 +31,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const TONE = { good: "good", warn: "warn", muted: "muted", neutral: "neutral" } as const;
 
 export default function PanelVisits() {
-  const { day, previous, next, visits, title, demo } = useLoaderData<typeof loader>();
+  const { day, previous, next, visits, title, demo, counts } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as DeskAnswer | undefined;
   const busy = useNavigation().state !== "idle";
-  const problems = visits.filter((v) => v.deposit?.tone === "warn").length;
+  const problems = visits.filter((v) => v.cardProblem).length;
   return (
     <>
       <PanelHeading title="Visits">
@@ -53,10 +54,12 @@ export default function PanelVisits() {
         </nav>
         <p className="mt-2 text-sm">
           {visits.length} {visits.length === 1 ? "visit" : "visits"}
+          {" on this day"}
           {problems ? <span className="font-semibold text-amber-900"> · {problems} with a card problem</span> : null}
           {demo ? " · Demo payments: no card is charged." : null}
         </p>
       </PanelHeading>
+      <DeskCountsStrip counts={counts} />
       {answer ? (
         <p role={answer.ok ? "status" : "alert"} className={`mb-4 rounded-xl px-4 py-3 text-sm font-medium ring-1 ${answer.ok ? "bg-emerald-50 text-emerald-900 ring-emerald-200" : "bg-red-50 text-red-900 ring-red-200"}`} data-testid="desk-answer">
           {answer.message}
@@ -65,7 +68,7 @@ export default function PanelVisits() {
       {visits.length ? (
         <ul className="space-y-3" data-testid="visits" data-day={day}>
           {visits.map((v) => (
-            <li key={v.id} className={`card p-4 ${v.deposit?.tone === "warn" ? "ring-2 ring-amber-400" : ""}`} data-testid="visit" data-appointment-id={v.id}>
+            <li key={v.id} className={`card p-4 ${v.cardProblem ? "ring-2 ring-amber-400" : ""}`} data-testid="visit" data-appointment-id={v.id}>
               <div className="flex flex-wrap items-start justify-between gap-3">
                 <div className="min-w-0">
                   <p className="font-semibold text-slate-900">

@@ -124,7 +124,8 @@ test("the desk checks a patient in; the board and the doctor's screen follow liv
   await expect(board.getByText("Quinn")).toHaveCount(0);
   const waitingForDoctor = doctor.locator(`[data-testid=my-waiting-ticket][data-appointment-id="${visit.appointmentId}"]`);
   await expect(waitingForDoctor).toContainText("Quinn Rivers");
-  await expect(waitingForDoctor.getByRole("link", { name: "Quinn Rivers" })).toHaveAttribute("href", /\/panel\/patients\/[0-9a-f-]{36}$/);
+  // The chart opens on this visit, so a new note is about it.
+  await expect(waitingForDoctor.getByRole("link", { name: "Quinn Rivers" })).toHaveAttribute("href", new RegExp(`/panel/patients/[0-9a-f-]{36}\\?visit=${visit.appointmentId}$`));
   await keepScreenshot(doctor, testInfo, "queue-my-day-tablet");
 
   // The patient's phone shows the number and the place in line.

@@ -75,7 +75,7 @@ describe("/panel/queue", () => {
   it.each(["owner", "secretary"] as const)("a %s checks in, calls, starts, finishes and undoes", async (role) => {
     const id = await visitSoon(a);
     const post = (form: Record<string, string>) => callPanel<{ ok: boolean; message: string }>(queue, "/panel/queue", { host: a.host, cookie: a.cookies[role], form });
-    expect(await post({ intent: "check-in", appointmentId: id })).toMatchObject({ status: 200, data: { ok: true } });
+    expect(await post({ intent: "check-in", appointmentId: id, confirmEarly: "yes" })).toMatchObject({ status: 200, data: { ok: true } });
     expect((await post({ intent: "call", appointmentId: id, roomId: a.roomIds[1]! })).data.message).toMatch(/called to Room 2/);
     expect((await post({ intent: "finish", appointmentId: id })).status).toBe(422);
     expect((await post({ intent: "start", appointmentId: id })).status).toBe(200);
@@ -93,9 +93,9 @@ describe("/panel/queue", () => {
   });
 
   it("other pages post check-ins with a redirect back; only same-site paths are followed", async () => {
-    const back = await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: await visitSoon(a), redirectTo: "/panel/appointments/x?y=1" } });
+    const back = await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: await visitSoon(a), redirectTo: "/panel/appointments/x?y=1", confirmEarly: "yes" } });
     expect(back).toMatchObject({ status: 302, location: "/panel/appointments/x?y=1" });
-    const evil = await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: await visitSoon(a), redirectTo: "//evil.example/" } });
+    const evil = await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: await visitSoon(a), redirectTo: "//evil.example/", confirmEarly: "yes" } });
     expect(evil).toMatchObject({ status: 302, location: "/panel/queue" });
   });
 
@@ -119,7 +119,7 @@ describe("/panel/queue/events", () => {
 describe("/panel/my-day", () => {
   it("the doctor calls next, starts and finishes their own patient; the other doctor cannot touch them", async () => {
     const id = await visitSoon(a, 0);
-    await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: id } });
+    await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: id, confirmEarly: "yes" } });
     const mine = (form: Record<string, string>, who: "doctor" | "otherDoctor" = "doctor") => callPanel<{ ok: boolean; message: string }>(myDay, "/panel/my-day", { host: a.host, cookie: a.cookies[who], form });
     expect((await mine({ intent: "start", appointmentId: id }, "otherDoctor")).status).toBe(404);
     expect((await mine({ intent: "call", appointmentId: id, roomId: a.roomIds[0]! }, "otherDoctor")).status).toBe(404);
@@ -143,7 +143,7 @@ describe("/panel/my-day", () => {
 describe("/board/$token", () => {
   it("opens with the board link alone, shows numbers and initials only", async () => {
     const id = await visitSoon(a);
-    await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: id } });
+    await callPanel(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary, form: { intent: "check-in", appointmentId: id, confirmEarly: "yes" } });
     const tokenA = (await callPanel<{ boardUrl: string }>(queue, "/panel/queue", { host: a.host, cookie: a.cookies.secretary })).data.boardUrl.split("/board/")[1]!;
     const shown = await callPanel<Record<string, unknown>>(board, `/board/${tokenA}`, { host: a.host, params: { token: tokenA } });
     expect(shown.status).toBe(200);

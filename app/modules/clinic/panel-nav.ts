@@ -1,7 +1,8 @@
 /** Which panel pages a member of staff may use, by role, and the sidebar built from that. */
 import type { StaffRole } from "~/generated/prisma/enums";
 
-export type PanelGroup = "Daily work" | "Patients" | "Clinic setup" | "Insights" | "You";
+/** The menu's groups, in order. Day-to-day opens by default; new desk pages (waitlist, series, walk-in) belong there. */
+export type PanelGroup = "Day-to-day" | "Patients" | "Money" | "Clinic setup" | "You";
 
 const DESK: readonly StaffRole[] = ["owner", "secretary"];
 const OWNER: readonly StaffRole[] = ["owner"];
@@ -62,15 +63,17 @@ export interface PanelPage {
 
 /** The sidebar, in order and groups; each entry shows to whoever may use its page. */
 export const PANEL_PAGES: readonly PanelPage[] = [
-  { to: "/panel", label: "Today", group: "Daily work", end: true, page: "today" },
-  { to: "/panel/desk", label: "Desk", group: "Daily work", page: "desk" },
-  { to: "/panel/queue", label: "Queue", group: "Daily work", page: "queue" },
-  { to: "/panel/my-day", label: "My day", group: "Daily work", page: "my-day" },
-  { to: "/panel/calendar", label: "Calendar", group: "Daily work", page: "calendar" },
-  { to: "/panel/book", label: "Book by phone", group: "Daily work", page: "book" },
-  { to: "/panel/requests", label: "Requests", group: "Daily work", page: "requests" },
-  { to: "/panel/visits", label: "Visits", group: "Daily work", page: "visits" },
+  { to: "/panel", label: "Today", group: "Day-to-day", end: true, page: "today" },
+  { to: "/panel/desk", label: "Desk", group: "Day-to-day", page: "desk" },
+  { to: "/panel/queue", label: "Queue", group: "Day-to-day", page: "queue" },
+  { to: "/panel/my-day", label: "My day", group: "Day-to-day", page: "my-day" },
+  { to: "/panel/calendar", label: "Calendar", group: "Day-to-day", page: "calendar" },
+  { to: "/panel/book", label: "Book by phone", group: "Day-to-day", page: "book" },
+  { to: "/panel/requests", label: "Requests", group: "Day-to-day", page: "requests" },
+  { to: "/panel/visits", label: "Visits", group: "Day-to-day", page: "visits" },
   { to: "/panel/patients", label: "Patients", group: "Patients", page: "patients" },
+  { to: "/panel/reports", label: "Reports", group: "Money", page: "reports" },
+  { to: "/panel/payouts", label: "Payouts", group: "Money", page: "payouts" },
   { to: "/panel/clinic", label: "Clinic profile", group: "Clinic setup", page: "clinic" },
   { to: "/panel/locations", label: "Locations", group: "Clinic setup", page: "locations" },
   { to: "/panel/services", label: "Services", group: "Clinic setup", page: "services" },
@@ -78,10 +81,8 @@ export const PANEL_PAGES: readonly PanelPage[] = [
   { to: "/panel/staff", label: "Staff", group: "Clinic setup", page: "staff" },
   { to: "/panel/settings", label: "Settings", group: "Clinic setup", page: "settings" },
   { to: "/panel/documents", label: "Documents", group: "Clinic setup", page: "documents" },
-  { to: "/panel/payouts", label: "Payouts", group: "Clinic setup", page: "payouts" },
   { to: "/panel/api-keys", label: "API keys", group: "Clinic setup", page: "api-keys" },
-  { to: "/panel/reports", label: "Reports", group: "Insights", page: "reports" },
-  { to: "/panel/audit", label: "Audit log", group: "Insights", page: "audit" },
+  { to: "/panel/audit", label: "Audit log", group: "Clinic setup", page: "audit" },
   { to: "/panel/time-off", label: "Time off", group: "You", page: "time-off" },
   { to: "/panel/profile", label: "My profile", group: "You", page: "profile" },
   { to: "/panel/account", label: "My account", group: "You", page: "account" },

@@ -5,14 +5,15 @@
 import type { StaffRole } from "~/generated/prisma/enums";
 import { addDays, utcToZoned, zonedToUtc } from "~/lib/zoned-time";
 import type { ClinicDb } from "~/utils/db.server";
-import { CHANGEABLE_STATUSES, ON_THE_DIARY } from "~/lib/appointment-status";
+import { ON_THE_DIARY } from "~/lib/appointment-status";
+import { deskCounts, type DeskCounts } from "~/modules/reports/desk-counts.server";
 
 export interface TodayFigures {
   /** Visits today (the doctor's own for a doctor who is not also at the desk). */
   visitsToday: number;
   waitingNow: number;
-  requestsToAnswer: number;
-  paymentProblems: number;
+  /** The desk's numbers (requests, card problems, deposits), as every desk screen shows them; null for a doctor's own view. */
+  desk: DeskCounts | null;
 }
 
 
@@ -26,9 +27,7 @@ export async function todayFigures(db: ClinicDb, clinic: { id: string; timeZone:
     // One query at a time: a transaction holds one connection.
     const visitsToday = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: { in: ON_THE_DIARY } } });
     const waitingNow = await tx.appointment.count({ where: { ...mine, startsAt: { gte: from, lt: to }, status: "checked_in" } });
-    const requested = deskView ? await tx.appointment.count({ where: { status: "requested", startsAt: { gte: now } } }) : 0;
-    const flexible = deskView ? await tx.flexibleRequest.count({ where: { status: "open" } }) : 0;
-    const paymentProblems = deskView ? await tx.appointment.count({ where: { paymentStatus: "failed", startsAt: { gte: now }, status: { in: CHANGEABLE_STATUSES } } }) : 0;
-    return { visitsToday, waitingNow, requestsToAnswer: requested + flexible, paymentProblems };
+    const desk = deskView ? await deskCounts(tx, clinic, now) : null;
+    return { visitsToday, waitingNow, desk };
   });
 }

@@ -16,6 +16,7 @@ import { addDays, utcToZoned, zonedToUtc, type LocalDate, LOCAL_DATE_PATTERN } f
 import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { ON_THE_DIARY } from "~/lib/appointment-status";
+import { deskCounts, isCardProblem, type DeskCounts } from "~/modules/reports/desk-counts.server";
 
 const SHOWN: string[] = [...ON_THE_DIARY, "cancelled"];
 
@@ -37,6 +38,8 @@ export interface DeskVisit {
   serviceName: string;
   doctorName: string;
   deposit: { words: string; tone: "good" | "warn" | "muted" | "neutral"; amount: string; problem: string | null; waivable: boolean } | null;
+  /** A card problem by the desk numbers' rule (a failed deposit on a visit still to happen). */
+  cardProblem: boolean;
   canMarkNoShow: boolean;
 }
 
@@ -45,11 +48,11 @@ export const dayParam = z
   .regex(LOCAL_DATE_PATTERN)
   .optional();
 
-export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<{ day: LocalDate; previous: LocalDate; next: LocalDate; visits: DeskVisit[] }> {
+export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<{ day: LocalDate; previous: LocalDate; next: LocalDate; visits: DeskVisit[]; counts: DeskCounts }> {
   const date = day ?? utcToZoned(now, clinic.timeZone).date;
   const from = zonedToUtc(date, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(date, 1), 0, clinic.timeZone);
-  const rows = await db.tx(async (tx) => {
+  const { rows, counts } = await db.tx(async (tx) => {
     const found = await tx.$queryRaw<
       {
         id: string;
@@ -65,11 +68,12 @@ export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDat
         amount_minor: number | null;
         currency: string;
         failure_message: string | null;
+        payment_status: string;
       }[]
     >`
       SELECT a.id::text, a.status::text, a.starts_at, p.first_name, p.last_name, d.first_name AS dep_first, d.last_name AS dep_last,
              s.name AS service_name, u.name AS doctor_name, dp.status::text AS deposit_status, dp.amount_minor, a.currency,
-             dp.failure_message
+             dp.failure_message, a.payment_status::text
         FROM appointments a
         JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
         LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
@@ -81,13 +85,14 @@ export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDat
          AND a.status::text = ANY (${SHOWN})
        ORDER BY a.starts_at, a.id`;
     await recordAudit(tx, { clinicId: clinic.id, actor: { type: "staff", id: actor.id }, action: "staff.day_list_viewed", target: { type: "day", id: date }, request: actor.request ?? null, details: { visits: found.length } });
-    return found;
+    return { rows: found, counts: await deskCounts(tx, clinic, now) };
   });
   const name = (first: string | null, last: string | null) => [first, last].filter(Boolean).join(" ");
   return {
     day: date,
     previous: addDays(date, -1),
     next: addDays(date, 1),
+    counts,
     visits: rows.map((r) => {
       const words = r.deposit_status ? DEPOSIT_WORDS[r.deposit_status] : undefined;
       return {
@@ -106,6 +111,7 @@ export async function visitsOfDay(db: ClinicDb, clinic: ClinicRef, day: LocalDat
                 waivable: ["pending", "authorized", "captured", "failed"].includes(r.deposit_status!),
               }
             : null,
+        cardProblem: isCardProblem(r.status, r.payment_status),
         canMarkNoShow: r.status === "confirmed" && r.starts_at.getTime() <= now.getTime(),
       };
     }),

@@ -14,12 +14,11 @@ import type { ClinicDb } from "~/utils/db.server";
 import { deskAppointments, deskResources, type DeskAppointment, type DeskResources } from "./desk-appointments.server";
 import { LATE_GRACE_MIN } from "~/modules/queue/rules";
 import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
-import { CHANGEABLE_STATUSES, ON_THE_DIARY, statusIs } from "~/lib/appointment-status";
+import { ON_THE_DIARY, statusIs } from "~/lib/appointment-status";
+import { CARD_PROBLEM_VISIT_STATUSES, countWindow, deskCounts, isCardProblem, type DeskCounts } from "~/modules/reports/desk-counts.server";
 
 /** A confirmed patient not checked in this long after the start is late: the queue's own grace. */
 export { LATE_GRACE_MIN };
-/** Failed deposits are listed for visits up to this many days ahead, so the desk can call in time. */
-export const PAYMENT_PROBLEM_DAYS = 14;
 /** Visits to move are listed this far ahead: time off is often approved weeks before. */
 export const NEEDS_MOVING_DAYS = 180;
 
@@ -61,6 +60,8 @@ export interface DeskBoard {
   /** Upcoming visits inside a doctor's time off or a closure, until each is moved or cancelled. */
   needsMoving: DeskAppointment[];
   gaps: DoctorGaps[];
+  /** The desk's numbers for their own period (today and the next days), the same on every desk screen. */
+  counts: DeskCounts;
 }
 
 
@@ -73,7 +74,10 @@ export async function deskBoard(db: ClinicDb, clinic: ClinicRef, query: BoardQue
     const resources = await deskResources(tx, clinic.id);
     const locationId = query.location && resources.locations.some((l) => l.id === query.location) ? query.location : null;
     const all = await deskAppointments(tx, clinic.id, { from, to }, { locationId });
-    const upcoming = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + PAYMENT_PROBLEM_DAYS * 86_400_000) }, { locationId, statuses: CHANGEABLE_STATUSES });
+    // Requests and card problems cover the desk numbers' period whatever day the board shows, so the lists match the counts.
+    const window = countWindow(clinic.timeZone, now);
+    const upcoming = await deskAppointments(tx, clinic.id, { from: window.from, to: window.to }, { locationId, statuses: CARD_PROBLEM_VISIT_STATUSES });
+    const counts = await deskCounts(tx, clinic, now);
     const needsMoving = await deskAppointments(tx, clinic.id, { from: now, to: new Date(now.getTime() + NEEDS_MOVING_DAYS * 86_400_000) }, { locationId, needsMoving: true });
     const flexible = (await listFlexibleRequests(tx, clinic, { status: "open" })).filter((f) => !locationId || !f.locationId || f.locationId === locationId);
     // Free time is counted from now on today, from the start of the day on a later day, and not at all for a past day.
@@ -102,11 +106,12 @@ export async function deskBoard(db: ClinicDb, clinic: ClinicRef, query: BoardQue
       visits,
       requested: upcoming.filter((a) => a.status === "requested"),
       flexible,
-      paymentProblems: upcoming.filter((a) => a.depositStatus === "failed"),
+      paymentProblems: upcoming.filter((a) => isCardProblem(a.status, a.paymentStatus)),
       cancellations: all.filter((a) => a.status === "cancelled" || a.status === "declined"),
       late: day === today ? visits.filter((v) => isLate(v, now)) : [],
       needsMoving,
       gaps,
+      counts,
     };
     await recordAudit(tx, {
       clinicId: clinic.id,

@@ -44,17 +44,32 @@ export interface DoctorDay {
 }
 
 
-/** Monday of the week `day` is in. */
-export function weekOf(day: LocalDate): LocalDate[] {
-  const offset = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].indexOf(weekdayOf(day));
-  const monday = addDays(day, -Math.max(0, offset));
-  return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
+/** Clinics' weeks start on Monday (ISO weeks, as the reports' "this week"). */
+export const WEEK_STARTS_ON = "mon" as const;
+const WEEK_ORDER = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+/** The seven days of the week `day` is in, from the week's first day. */
+export function weekOf(day: LocalDate, startsOn: (typeof WEEK_ORDER)[number] = WEEK_STARTS_ON): LocalDate[] {
+  const offset = (WEEK_ORDER.indexOf(weekdayOf(day)) - WEEK_ORDER.indexOf(startsOn) + 7) % 7;
+  const first = addDays(day, -offset);
+  return Array.from({ length: 7 }, (_, i) => addDays(first, i));
+}
+
+/**
+ * The week "My week" shows. Opened without a day on the week's last day (a Sunday, in a clinic
+ * whose week starts on Monday), the doctor is looking ahead: the coming week, not the one ending.
+ * A day asked for shows its own week, so clicking a day in the grid never moves the grid.
+ */
+export function weekShown(day: LocalDate, today: LocalDate, asked: boolean): LocalDate[] {
+  const week = weekOf(day);
+  if (!asked && day === today && week[6] === today) return weekOf(addDays(today, 1));
+  return week;
 }
 
 export async function doctorDay(db: ClinicDb, clinic: QueueClinic, doctorId: string, day: LocalDate | undefined, actor: Actor, now = new Date()): Promise<DoctorDay> {
   const today = utcToZoned(now, clinic.timeZone).date;
   const date = day ?? today;
-  const week = weekOf(date);
+  const week = weekShown(date, today, day !== undefined);
   const from = zonedToUtc(week[0]!, 0, clinic.timeZone);
   const to = zonedToUtc(addDays(week[6]!, 1), 0, clinic.timeZone);
   return db.tx(async (tx) => {

@@ -10,7 +10,7 @@ import type { Actor } from "~/lib/actor";
 import type { ClinicDb } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { rotateBoard } from "./board.server";
-import { checkIn, dismissNoShowProposal, queueStep } from "./tickets.server";
+import { checkIn, dismissNoShowProposal, EarlyCheckInError, queueStep } from "./tickets.server";
 import type { QueueClinic } from "./visit-row.server";
 import { firstFieldError } from "~/lib/form-errors";
 
@@ -18,7 +18,7 @@ const id = z.string().uuid("Choose a visit from the list.");
 const room = z.string().uuid("Choose a room to call the patient to.");
 
 export const deskQueueForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("check-in"), appointmentId: id, redirectTo: z.string().max(500).optional() }),
+  z.object({ intent: z.literal("check-in"), appointmentId: id, redirectTo: z.string().max(500).optional(), confirmEarly: z.literal("yes", { message: "Tick the box to check in early." }).optional() }),
   z.object({ intent: z.literal("call"), appointmentId: id, roomId: room }),
   z.object({ intent: z.literal("start"), appointmentId: id }),
   z.object({ intent: z.literal("finish"), appointmentId: id }),
@@ -39,7 +39,9 @@ export const doctorQueueForm = z.discriminatedUnion("intent", [
 
 export { doctorMembershipOf } from "~/modules/schedules/time-off.server";
 
-export type QueueAnswer = { ok: true; message: string; boardToken?: string } | { ok: false; message: string; field?: string; appointmentId?: string };
+export type QueueAnswer =
+  | { ok: true; message: string; boardToken?: string }
+  | { ok: false; message: string; field?: string; appointmentId?: string; /** A check-in that needs the desk's yes: ask, then post again with confirmEarly=yes. */ confirmEarly?: { appointmentId: string; redirectTo: string | null } };
 
 /** A form that failed its schema: a 400 with the first message, nothing changed. */
 export function invalidForm(error: z.ZodError) {
@@ -60,10 +62,17 @@ export async function answer(run: () => Promise<QueueAnswer>, appointmentId?: st
 /** The desk's actions on /panel/queue (also posted from other pages: intent=check-in with redirectTo). */
 export async function runDeskAction(db: ClinicDb, clinic: QueueClinic, form: z.infer<typeof deskQueueForm>, actor: Actor) {
   if (form.intent === "check-in") {
-    const result = await answer(async () => {
-      const r = await checkIn(db, clinic, { appointmentId: form.appointmentId, via: "desk" }, actor);
-      return { ok: true, message: `Checked in: ticket ${r.number}${r.late ? " (arrived late)" : ""}.` };
-    }, form.appointmentId);
+    let result;
+    try {
+      const r = await checkIn(db, clinic, { appointmentId: form.appointmentId, via: "desk", confirmEarly: form.confirmEarly === "yes" }, actor);
+      result = data<QueueAnswer>({ ok: true, message: `Checked in: ticket ${r.number}${r.late ? " (arrived late)" : ""}.` });
+    } catch (error) {
+      // Hours early: the page asks, and a yes posts the same check-in again with confirmEarly=yes.
+      if (error instanceof EarlyCheckInError) {
+        return data<QueueAnswer>({ ok: false, message: error.message, field: "confirmEarly", appointmentId: error.appointmentId, confirmEarly: { appointmentId: error.appointmentId, redirectTo: form.redirectTo ? safeRedirectPath(form.redirectTo, "/panel/queue") : null } }, { status: 409 });
+      }
+      result = await answer(() => Promise.reject(error), form.appointmentId);
+    }
     if (form.redirectTo && result.data.ok) throw redirect(safeRedirectPath(form.redirectTo, "/panel/queue"));
     return result;
   }

@@ -25,6 +25,34 @@ export const LATE_GRACE_MIN = 10;
 /** How early before the start a patient may check in from their phone. */
 export const SELF_CHECK_IN_OPENS_MIN = 60;
 
+/**
+ * The desk checks a patient in without asking up to this long before the visit. Earlier than
+ * that, or before the location opens, it asks first: a check-in hours early is usually the wrong
+ * patient or the wrong day, and it starts the queue's clock and the doctor's screen.
+ */
+export const EARLY_CHECK_IN_ASK_MIN = 60;
+
+/**
+ * How early a desk check-in would be, in whole minutes before the start, when it needs a yes
+ * first (more than the allowance before the visit); null otherwise. `beforeOpening` says the
+ * location is not open yet, for the question's words. Opening hours alone never ask: a check-in
+ * hours before opening is hours before any visit at or after opening, and a visit booked before
+ * opening (a doctor's extra hours) that starts within the hour is the patient arriving for it.
+ */
+export function earlyCheckIn(start: Date, now: Date, locationOpensAt: Date | null): { minutes: number; beforeOpening: boolean } | null {
+  const minutes = Math.floor((start.getTime() - now.getTime()) / 60_000);
+  if (minutes <= EARLY_CHECK_IN_ASK_MIN) return null;
+  return { minutes, beforeOpening: locationOpensAt !== null && now.getTime() < locationOpensAt.getTime() };
+}
+
+/** "3 h", "2 h 30 min", "45 min": how early, as the desk says it. */
+export function earlyWords(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
 export class StepRefused extends Error {}
 
 const FORWARD: Record<Exclude<QueueStep, "undo">, { from: readonly TicketState[]; to: TicketState }> = {

@@ -16,11 +16,14 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import { writeOutboxEvent } from "~/modules/outbox/outbox.server";
 import { actorLabel, auditActorOf, type Actor } from "~/lib/actor";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
-import { toOffsetIso, utcToZoned, type LocalDate } from "~/lib/zoned-time";
+import { toOffsetIso, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Tx } from "~/utils/db.server";
 import { NotFoundError, ValidationError } from "~/utils/errors.server";
 import { notifyQueue } from "./hub.server";
 import { readVisit, UUID, type QueueClinic, type VisitRow } from "./visit-row.server";
+import { formatLocalDay, formatTime } from "~/lib/format";
+import { minutesOf, parseOpeningHours } from "~/modules/tenancy/opening-hours";
+import { earlyCheckIn, earlyWords } from "./rules";
 import { APPOINTMENT_STATUS_OF, isLate, nextState, prefixFor, selfCheckInWindow, StepRefused, ticketNumber, type QueueStep, type TicketState } from "./rules";
 
 /** The appointment's status moves, with its history row, audit entry and (for forward steps) outbox event. */
@@ -70,6 +73,24 @@ async function moveAppointment(
   });
 }
 
+/** A desk check-in hours early, or before the location opens: the desk must say yes first (`confirmEarly`). */
+export class EarlyCheckInError extends ValidationError {
+  constructor(
+    message: string,
+    readonly appointmentId: string,
+  ) {
+    super(message, [{ path: "confirmEarly", message: "needs a yes" }]);
+  }
+}
+
+/** When the visit's location opens on the visit's local day, or null when it is closed all that day. */
+async function opensAt(tx: Tx, clinic: ClinicRef, locationId: string, day: LocalDate): Promise<Date | null> {
+  const [row] = await tx.$queryRaw<{ opening_hours: unknown }[]>`SELECT opening_hours FROM locations WHERE clinic_id = ${clinic.id}::uuid AND id = ${locationId}::uuid`;
+  const weekday = utcToZoned(zonedToUtc(day, 12 * 60, clinic.timeZone), clinic.timeZone).weekday;
+  const first = parseOpeningHours(row?.opening_hours)[weekday][0];
+  return first ? zonedToUtc(day, minutesOf(first.open), clinic.timeZone) : null;
+}
+
 export interface CheckInResult {
   ticketId: string;
   number: string;
@@ -85,7 +106,7 @@ export interface CheckInResult {
 export async function checkIn(
   db: ClinicDb,
   clinic: QueueClinic,
-  req: { appointmentId: string; via: "desk" | "self" },
+  req: { appointmentId: string; via: "desk" | "self"; /** The desk said yes to checking in hours early. */ confirmEarly?: boolean },
   actor: Actor,
   opts: { doctorId?: string | null; now?: Date } = {},
 ): Promise<CheckInResult> {
@@ -96,56 +117,61 @@ export async function checkIn(
 export async function checkInWithin(
   tx: Tx,
   clinic: QueueClinic,
-  req: { appointmentId: string; via: "desk" | "self" },
+  req: { appointmentId: string; via: "desk" | "self"; confirmEarly?: boolean },
   actor: Actor,
   opts: { doctorId?: string | null; now?: Date } = {},
 ): Promise<CheckInResult> {
   const now = opts.now ?? new Date();
-  {
-    const visit = await readVisit(tx, clinic.id, req.appointmentId, true);
-    if (!visit || (opts.doctorId && visit.doctor_id !== opts.doctorId)) throw new NotFoundError("There is no appointment with this id at this clinic.");
-    if (visit.ticket_id) throw new ValidationError(`Already checked in as ${ticketNumber(visit.ticket_prefix!, visit.ticket_seq!)}.`, [{ path: "appointmentId", message: "is already checked in" }]);
-    if (visit.status !== "confirmed") throw new ValidationError(`Only a booked visit can be checked in; this one is ${visit.status.replace("_", " ")}.`, [{ path: "appointmentId", message: `is ${visit.status}` }]);
-    const today = utcToZoned(now, clinic.timeZone).date;
-    const day = utcToZoned(visit.starts_at, clinic.timeZone).date;
-    if (req.via === "self") {
-      const window = selfCheckInWindow(visit.starts_at, visit.ends_at, now);
-      if (!window.open) throw new ValidationError(window.reason === "too_early" ? "Check-in opens an hour before the visit." : "This visit's time is over; please talk to the front desk.", [{ path: "appointmentId", message: window.reason }]);
-    } else if (day !== today) {
-      throw new ValidationError(`This visit is on ${day}; only today's visits can be checked in.`, [{ path: "appointmentId", message: "is not today" }]);
+  const visit = await readVisit(tx, clinic.id, req.appointmentId, true);
+  if (!visit || (opts.doctorId && visit.doctor_id !== opts.doctorId)) throw new NotFoundError("There is no appointment with this id at this clinic.");
+  if (visit.ticket_id) throw new ValidationError(`Already checked in as ${ticketNumber(visit.ticket_prefix!, visit.ticket_seq!)}.`, [{ path: "appointmentId", message: "is already checked in" }]);
+  if (visit.status !== "confirmed") throw new ValidationError(`Only a booked visit can be checked in; this one is ${visit.status.replace("_", " ")}.`, [{ path: "appointmentId", message: `is ${visit.status}` }]);
+  const today = utcToZoned(now, clinic.timeZone).date;
+  const day = utcToZoned(visit.starts_at, clinic.timeZone).date;
+  if (req.via === "self") {
+    const window = selfCheckInWindow(visit.starts_at, visit.ends_at, now);
+    if (!window.open) throw new ValidationError(window.reason === "too_early" ? "Check-in opens an hour before the visit." : "This visit's time is over; please talk to the front desk.", [{ path: "appointmentId", message: window.reason }]);
+  } else if (day !== today) {
+    throw new ValidationError(`This visit is on ${formatLocalDay(day)}; only today's visits can be checked in.`, [{ path: "appointmentId", message: "is not today" }]);
+  } else if (!req.confirmEarly) {
+    const opening = await opensAt(tx, clinic, visit.location_id, day);
+    const early = earlyCheckIn(visit.starts_at, now, opening);
+    if (early) {
+      const why = early.beforeOpening && opening ? `${visit.location_name} opens at ${formatTime(opening, clinic.timeZone)}` : "";
+      throw new EarlyCheckInError(`Check in now, ${earlyWords(early.minutes)} early? The visit starts at ${formatTime(visit.starts_at, clinic.timeZone)}${why ? ` and ${why}` : ""}.`, visit.id);
     }
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`queue:${clinic.id}:${visit.location_id}:${day}`}, 0))`;
-    const [counter] = await tx.$queryRaw<{ next: number; letter: number }[]>`
-      SELECT COALESCE((SELECT max(seq) FROM queue_tickets WHERE clinic_id = ${clinic.id}::uuid AND location_id = ${visit.location_id}::uuid AND local_day = ${day}::date), 0) + 1 AS next,
-             (SELECT count(*)::int FROM locations WHERE clinic_id = ${clinic.id}::uuid AND (key, id) < (SELECT key, id FROM locations WHERE clinic_id = ${clinic.id}::uuid AND id = ${visit.location_id}::uuid)) AS letter`;
-    const next = Number(counter!.next);
-    const letter = Number(counter!.letter);
-    if (next > 999) throw new ValidationError("This location has given out 999 numbers today.", [{ path: "appointmentId", message: "no numbers left today" }]);
-    const late = Boolean(visit.late_at) || isLate(visit.starts_at, now);
-    const prefix = prefixFor(letter);
-    const ticket = await tx.queueTicket.create({
-      data: {
-        clinicId: clinic.id,
-        appointmentId: visit.id,
-        locationId: visit.location_id,
-        doctorId: visit.doctor_id,
-        localDay: new Date(`${day}T00:00:00Z`),
-        prefix,
-        seq: next,
-        checkedInVia: req.via,
-        late,
-        checkedInAt: now,
-        checkedInBy: actorLabel(actor),
-      },
-      select: { id: true },
-    });
-    const number = ticketNumber(prefix, next);
-    await moveAppointment(tx, clinic, visit, "checked_in", actor, { event: "appointment.checked_in", audit: "appointment.checked_in", details: { ticket: number, via: req.via, late } });
-    await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: visit.id } }, data: { noShowProposedAt: null } });
-    await announceNext(tx, clinic, visit.doctor_id, visit.location_id, day, now);
-    await notifyQueue(tx, { clinicId: clinic.id, locationId: visit.location_id, kind: "ticket" });
-    return { ticketId: ticket.id, number, late, locationId: visit.location_id };
   }
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`queue:${clinic.id}:${visit.location_id}:${day}`}, 0))`;
+  const [counter] = await tx.$queryRaw<{ next: number; letter: number }[]>`
+    SELECT COALESCE((SELECT max(seq) FROM queue_tickets WHERE clinic_id = ${clinic.id}::uuid AND location_id = ${visit.location_id}::uuid AND local_day = ${day}::date), 0) + 1 AS next,
+           (SELECT count(*)::int FROM locations WHERE clinic_id = ${clinic.id}::uuid AND (key, id) < (SELECT key, id FROM locations WHERE clinic_id = ${clinic.id}::uuid AND id = ${visit.location_id}::uuid)) AS letter`;
+  const next = Number(counter!.next);
+  const letter = Number(counter!.letter);
+  if (next > 999) throw new ValidationError("This location has given out 999 numbers today.", [{ path: "appointmentId", message: "no numbers left today" }]);
+  const late = Boolean(visit.late_at) || isLate(visit.starts_at, now);
+  const prefix = prefixFor(letter);
+  const ticket = await tx.queueTicket.create({
+    data: {
+      clinicId: clinic.id,
+      appointmentId: visit.id,
+      locationId: visit.location_id,
+      doctorId: visit.doctor_id,
+      localDay: new Date(`${day}T00:00:00Z`),
+      prefix,
+      seq: next,
+      checkedInVia: req.via,
+      late,
+      checkedInAt: now,
+      checkedInBy: actorLabel(actor),
+    },
+    select: { id: true },
+  });
+  const number = ticketNumber(prefix, next);
+  await moveAppointment(tx, clinic, visit, "checked_in", actor, { event: "appointment.checked_in", audit: "appointment.checked_in", details: { ticket: number, via: req.via, late } });
+  await tx.appointment.update({ where: { clinicId_id: { clinicId: clinic.id, id: visit.id } }, data: { noShowProposedAt: null } });
+  await announceNext(tx, clinic, visit.doctor_id, visit.location_id, day, now);
+  await notifyQueue(tx, { clinicId: clinic.id, locationId: visit.location_id, kind: "ticket" });
+  return { ticketId: ticket.id, number, late, locationId: visit.location_id };
 }
 
 export interface StepResult {

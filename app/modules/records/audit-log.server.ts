@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { formatDateTime } from "~/lib/format";
+import { formatBookingCode } from "~/lib/booking-code";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
 import { addDays, zonedToUtc, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
 import type { Tx } from "~/utils/db.server";
@@ -54,6 +55,8 @@ export interface AuditRow {
   patientName: string | null;
   targetType: string | null;
   targetId: string | null;
+  /** What the entry touched, in words ("Visit NOR-7K4QX, Ava Private, Tue 8 Dec 09:30"), or null when nothing. */
+  targetWords: string | null;
   ip: string | null;
   userAgent: string | null;
   breakGlass: boolean;
@@ -140,21 +143,101 @@ interface RawEvent {
 
 const UUID = /^[0-9a-f-]{36}$/i;
 
-/** Names of the staff and patients on a page of events, resolved in the clinic's scope. */
+/** "Tue 8 Dec 09:30" on the clinic's clock. */
+function shortDayTime(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("weekday")} ${get("day")} ${get("month")} ${get("hour")}:${get("minute")}`;
+}
+
+const TARGET_WORDS: Record<string, string> = {
+  clinic: "Clinic settings",
+  staff_invite: "Staff invitation",
+  time_off_request: "Time-off request",
+  clinic_document: "Clinic document",
+  api_key: "API key",
+  payment_card: "Payment card",
+  message_template: "Message template",
+  schedule_exception: "Time off or closure",
+  report: "Report",
+  system: "Medslot",
+};
+
+/** What an entry touched, in words, from the names read for the whole page. */
+function targetWords(
+  e: RawEvent,
+  names: { appointmentWords: Map<string, string>; namedTargets: Map<string, string>; staffNames: Map<string, string>; patientName: string | null; timeZone: string },
+): string | null {
+  const id = e.target_id;
+  switch (e.target_type) {
+    case null:
+      return null;
+    case "appointment":
+      return (id && names.appointmentWords.get(id)) ?? "A visit no longer at this clinic";
+    case "patient":
+    case "patient_account":
+      return names.patientName ? `Record of ${names.patientName}` : "A patient's record";
+    case "dependent":
+      return names.patientName ? `Family member: ${names.patientName}` : "A family member";
+    case "staff_user":
+    case "staff":
+    case "operator":
+      return `Staff: ${(id && names.staffNames.get(id)) ?? "a member of staff"}`;
+    case "day":
+      return id && LOCAL_DATE_PATTERN.test(id) ? `Day list of ${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(new Date(`${id}T12:00:00Z`)).replace(",", "")}` : "A day's list";
+    case "location":
+    case "service":
+    case "room": {
+      const label = { location: "Location", service: "Service", room: "Room" }[e.target_type];
+      return `${label}: ${(id && names.namedTargets.get(id)) ?? "no longer listed"}`;
+    }
+    default:
+      return TARGET_WORDS[e.target_type] ?? e.target_type.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+  }
+}
+
+/** Names of the staff, patients and other things on a page of events, resolved in the clinic's scope, one read per kind. */
 async function resolveNames(tx: Tx, clinic: ClinicRef, events: RawEvent[]): Promise<AuditRow[]> {
-  const staffIds = [...new Set(events.filter((e) => (e.actor_type === "staff" || e.actor_type === "operator") && e.actor_id && UUID.test(e.actor_id)).map((e) => e.actor_id!))];
+  const staffIds = [
+    ...new Set([
+      ...events.filter((e) => (e.actor_type === "staff" || e.actor_type === "operator") && e.actor_id && UUID.test(e.actor_id)).map((e) => e.actor_id!),
+      ...events.filter((e) => (e.target_type === "staff_user" || e.target_type === "staff" || e.target_type === "operator") && e.target_id && UUID.test(e.target_id)).map((e) => e.target_id!),
+    ]),
+  ];
   const patientOf = (e: RawEvent): string | null => {
-    if (e.target_type === "patient" && e.target_id && UUID.test(e.target_id)) return e.target_id;
+    if ((e.target_type === "patient" || e.target_type === "patient_account") && e.target_id && UUID.test(e.target_id)) return e.target_id;
     if (e.actor_type === "patient" && e.actor_id && UUID.test(e.actor_id)) return e.actor_id;
     return null;
   };
   const appointmentIds = [...new Set(events.filter((e) => e.target_type === "appointment" && e.target_id && UUID.test(e.target_id)).map((e) => e.target_id!))];
   const appointmentPatient = new Map<string, string>();
+  const appointmentWords = new Map<string, string>();
   if (appointmentIds.length) {
-    const rows = await tx.$queryRaw<{ id: string; patient_account_id: string }[]>`
-      SELECT id::text, patient_account_id::text FROM appointments WHERE clinic_id = ${clinic.id}::uuid AND id = ANY (${appointmentIds}::uuid[]) AND patient_account_id IS NOT NULL`;
-    for (const r of rows) appointmentPatient.set(r.id, r.patient_account_id);
+    // One read for the page's visits: who, when and the booking code each entry names.
+    const rows = await tx.$queryRaw<{ id: string; patient_account_id: string | null; booking_code: string; slug: string; starts_at: Date; name: string | null; dep_name: string | null }[]>`
+      SELECT a.id::text, a.patient_account_id::text, a.booking_code, c.slug, a.starts_at,
+             trim(concat_ws(' ', coalesce(cp.first_name, p.first_name), coalesce(cp.last_name, p.last_name))) AS name,
+             trim(concat_ws(' ', d.first_name, d.last_name)) AS dep_name
+        FROM appointments a
+        JOIN clinics c ON c.id = a.clinic_id
+        LEFT JOIN patient_accounts p ON p.id = a.patient_account_id
+        LEFT JOIN clinic_patients cp ON cp.clinic_id = a.clinic_id AND cp.patient_account_id = a.patient_account_id
+        LEFT JOIN dependents d ON d.id = a.dependent_id
+       WHERE a.clinic_id = ${clinic.id}::uuid AND a.id = ANY (${appointmentIds}::uuid[])`;
+    for (const r of rows) {
+      if (r.patient_account_id) appointmentPatient.set(r.id, r.patient_account_id);
+      const who = r.dep_name || r.name || "patient";
+      appointmentWords.set(r.id, `Visit ${formatBookingCode(r.slug, r.booking_code)}, ${who}, ${shortDayTime(r.starts_at, clinic.timeZone)}`);
+    }
   }
+  const targetsOf = (type: string) => [...new Set(events.filter((e) => e.target_type === type && e.target_id && UUID.test(e.target_id)).map((e) => e.target_id!))];
+  const namedTargets = new Map<string, string>();
+  const named = async (ids: string[], read: (ids: string[]) => Promise<{ id: string; name: string }[]>) => {
+    if (ids.length) for (const r of await read(ids)) namedTargets.set(r.id, r.name);
+  };
+  await named(targetsOf("location"), (ids) => tx.$queryRaw`SELECT id::text, name FROM locations WHERE clinic_id = ${clinic.id}::uuid AND id = ANY (${ids}::uuid[])`);
+  await named(targetsOf("service"), (ids) => tx.$queryRaw`SELECT id::text, name FROM services WHERE clinic_id = ${clinic.id}::uuid AND id = ANY (${ids}::uuid[])`);
+  await named(targetsOf("room"), (ids) => tx.$queryRaw`SELECT id::text, name FROM rooms WHERE clinic_id = ${clinic.id}::uuid AND id = ANY (${ids}::uuid[])`);
   const patientIds = [...new Set(events.map((e) => patientOf(e) ?? (e.target_id ? appointmentPatient.get(e.target_id) : undefined)).filter((x): x is string => Boolean(x)))];
   const dependentIds = [...new Set(events.map((e) => e.details?.dependentId).filter((x): x is string => typeof x === "string" && UUID.test(x)))];
   const staffNames = new Map<string, string>();
@@ -201,6 +284,7 @@ async function resolveNames(tx: Tx, clinic: ClinicRef, events: RawEvent[]): Prom
       patientName: dependent ? `${dependent} (family of ${holder ?? "the account holder"})` : holder,
       targetType: e.target_type,
       targetId: e.target_id,
+      targetWords: targetWords(e, { appointmentWords, namedTargets, staffNames, patientName: dependent ? `${dependent} (family of ${holder ?? "the account holder"})` : holder, timeZone: clinic.timeZone }),
       ip: e.ip,
       userAgent: e.user_agent,
       breakGlass: kind === "break_glass",
@@ -260,7 +344,7 @@ export function auditCsv(rows: AuditRow[]): string {
   return `${lines.join("\r\n")}\r\n`;
 }
 
-/** The filter's choices: staff who appear in the clinic (members and operators with grants), and patients by name. */
+/** The member-of-staff filter's choices: staff who appear in the clinic (members and operators with grants). */
 export async function auditFilterChoices(tx: Tx, clinic: ClinicRef) {
   const staff = await tx.$queryRaw<{ id: string; name: string; operator: boolean }[]>`
     SELECT u.id::text, u.name, false AS operator FROM staff_users u
@@ -269,13 +353,40 @@ export async function auditFilterChoices(tx: Tx, clinic: ClinicRef) {
     SELECT u.id::text, u.name, true FROM staff_users u
      WHERE EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.clinic_id = ${clinic.id}::uuid AND g.operator_staff_user_id = u.id)
     ORDER BY 2, 1`;
-  const patients = await tx.$queryRaw<{ id: string; name: string; phone: string }[]>`
+  return { staff: staff.map((s) => ({ id: s.id, name: s.operator ? `${s.name} (Medslot operator)` : s.name })) };
+}
+
+/** What the patient search box takes: part of a name, or of a phone number. */
+export const auditPatientQuery = z.string().trim().min(2, "Type at least 2 letters or digits.").max(80);
+
+export const AUDIT_PATIENT_MATCHES = 10;
+
+export interface AuditPatientChoice {
+  id: string;
+  name: string;
+  phone: string;
+}
+
+/** The clinic's patients whose name or phone holds the text, a few at a time (the log filter's search, not a list of everyone). */
+export async function findAuditPatients(tx: Tx, clinic: ClinicRef, query: string): Promise<AuditPatientChoice[]> {
+  const digits = query.replace(/\D/g, "");
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 4);
+  const rows = await tx.$queryRaw<{ id: string; name: string; phone: string }[]>`
     SELECT p.id::text, trim(concat_ws(' ', coalesce(cp.first_name, p.first_name), coalesce(cp.last_name, p.last_name))) AS name, p.phone
       FROM clinic_patients cp JOIN patient_accounts p ON p.id = cp.patient_account_id
      WHERE cp.clinic_id = ${clinic.id}::uuid
-     ORDER BY 2, 1 LIMIT 500`;
-  return {
-    staff: staff.map((s) => ({ id: s.id, name: s.operator ? `${s.name} (Medslot operator)` : s.name })),
-    patients: patients.map((p) => ({ id: p.id, name: `${p.name || "Name not given"} · ${p.phone}` })),
-  };
+       AND ((${digits.length >= 3} AND regexp_replace(p.phone, '[^0-9]', '', 'g') LIKE ${`%${digits}%`})
+            OR (SELECT bool_and(lower(concat_ws(' ', coalesce(cp.first_name, p.first_name), coalesce(cp.last_name, p.last_name))) LIKE '%' || w || '%') FROM unnest(${words}::text[]) w))
+     ORDER BY 2, 1
+     LIMIT ${AUDIT_PATIENT_MATCHES}`;
+  return rows.map((r) => ({ id: r.id, name: r.name || "Name not given", phone: r.phone }));
+}
+
+/** The patient the log is filtered to, by name, or null for an id that is not this clinic's patient. */
+export async function auditPatientChoice(tx: Tx, clinic: ClinicRef, patientAccountId: string): Promise<AuditPatientChoice | null> {
+  const [row] = await tx.$queryRaw<{ id: string; name: string; phone: string }[]>`
+    SELECT p.id::text, trim(concat_ws(' ', coalesce(cp.first_name, p.first_name), coalesce(cp.last_name, p.last_name))) AS name, p.phone
+      FROM clinic_patients cp JOIN patient_accounts p ON p.id = cp.patient_account_id
+     WHERE cp.clinic_id = ${clinic.id}::uuid AND p.id = ${patientAccountId}::uuid`;
+  return row ? { id: row.id, name: row.name || "Name not given", phone: row.phone } : null;
 }

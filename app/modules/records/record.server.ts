@@ -5,8 +5,10 @@
  * and writes its audit row in the same transaction as the read.
  */
 import { Prisma } from "~/generated/prisma/client";
+import { visitBeingSeen } from "./note-visit";
 import { recordAudit, type AuditActor, type AuditRequestContext } from "~/modules/audit/audit.server";
-import { formatDateTime, formatMoney } from "~/lib/format";
+import { formatDateOfBirth, formatDateTime, formatMoney } from "~/lib/format";
+import { utcToZoned } from "~/lib/zoned-time";
 import { relationshipLabel } from "~/modules/patient-account/relationships";
 import { statusWords } from "~/modules/patient-account/wording";
 import type { ClinicRef } from "~/modules/scheduling/slots.server";
@@ -105,6 +107,8 @@ export interface TimelineEvent {
 
 export interface TimelineVisit {
   id: string;
+  /** The doctor's membership, so a note can default to this doctor's own visit. */
+  doctorId: string;
   when: string;
   startsAtIso: string;
   service: string;
@@ -124,6 +128,8 @@ export interface PatientRecord {
   phone: string;
   email: string | null;
   dateOfBirth: string | null;
+  /** "2 Dec 1968, 58": the date of birth in words with the age on the clinic's today. */
+  dateOfBirthText: string | null;
   holder: { name: string; phone: string } | null;
   family: { dependentId: string | null; name: string; relation: string; current: boolean }[];
   timeline: TimelineVisit[];
@@ -146,7 +152,7 @@ function birth(d: Date | null): string | null {
 }
 
 /** The record and visit timeline, read without writing any audit row (callers audit the view). */
-export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Promise<PatientRecord> {
+export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef, now = new Date()): Promise<PatientRecord> {
   const account = await tx.$queryRaw<{ phone: string; first_name: string | null; last_name: string | null; email: string | null; date_of_birth: Date | null; cp_first: string | null; cp_last: string | null; cp_email: string | null }[]>`
     SELECT p.phone, p.first_name, p.last_name, p.email, p.date_of_birth, cp.first_name AS cp_first, cp.last_name AS cp_last, cp.email AS cp_email
       FROM patient_accounts p
@@ -162,8 +168,8 @@ export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Pr
      ORDER BY d.first_name, d.id`;
   const self = ref.dependentId ? dependents.find((d) => d.id === ref.dependentId)! : null;
 
-  const visits = await tx.$queryRaw<{ id: string; starts_at: Date; status: string; service: string; doctor: string | null; location: string; price_minor: number; currency: string }[]>`
-    SELECT a.id::text, a.starts_at, a.status::text, s.name AS service, u.name AS doctor, l.name AS location, a.price_minor, a.currency
+  const visits = await tx.$queryRaw<{ id: string; doctor_id: string; starts_at: Date; status: string; service: string; doctor: string | null; location: string; price_minor: number; currency: string }[]>`
+    SELECT a.id::text, a.doctor_id::text, a.starts_at, a.status::text, s.name AS service, u.name AS doctor, l.name AS location, a.price_minor, a.currency
       FROM appointments a
       JOIN services s ON s.clinic_id = a.clinic_id AND s.id = a.service_id
       JOIN locations l ON l.clinic_id = a.clinic_id AND l.id = a.location_id
@@ -198,6 +204,7 @@ export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Pr
     ].sort((x, y) => x.atIso.localeCompare(y.atIso));
     return {
       id: v.id,
+      doctorId: v.doctor_id,
       when: formatDateTime(v.starts_at, tz),
       startsAtIso: v.starts_at.toISOString(),
       service: v.service,
@@ -217,6 +224,7 @@ export async function readRecord(tx: Tx, clinic: ClinicRef, ref: PatientRef): Pr
     phone: a.phone,
     email: self ? null : (a.cp_email ?? a.email),
     dateOfBirth: self ? birth(self.date_of_birth) : birth(a.date_of_birth),
+    dateOfBirthText: ((dob) => (dob ? formatDateOfBirth(dob, utcToZoned(now, clinic.timeZone).date) : null))(self ? birth(self.date_of_birth) : birth(a.date_of_birth)),
     holder: self ? { name: holderName, phone: a.phone } : null,
     family: [
       { dependentId: null, name: holderName, relation: "Account holder", current: !ref.dependentId },
@@ -230,6 +238,8 @@ export interface RecordPage {
   record: PatientRecord;
   /** Present only for a doctor of this patient. */
   chart: ChartView | null;
+  /** The visit a new note is about unless the doctor chooses another: the one being seen ("" for none). */
+  noteVisitId: string;
 }
 
 /** The record page for a member of staff whose access was checked in this transaction; audits the view(s). */
@@ -237,16 +247,16 @@ export async function viewRecord(
   tx: Tx,
   clinic: ClinicRef,
   ref: PatientRef,
-  asking: StaffAsking & { clinical: boolean },
+  asking: StaffAsking & { clinical: boolean; doctorMembershipId?: string | null; askedVisitId?: string | null },
   audit: { actor: AuditActor; request: AuditRequestContext | null; details?: Record<string, unknown> },
   now = new Date(),
 ): Promise<RecordPage> {
-  const record = await readRecord(tx, clinic, ref);
+  const record = await readRecord(tx, clinic, ref, now);
   const target = { type: "patient", id: ref.patientAccountId };
   const details = { dependentId: ref.dependentId, ...(audit.details ?? {}) };
   await recordAudit(tx, { clinicId: clinic.id, actor: audit.actor, action: "patient.record_viewed", target, request: audit.request, details: { ...details, visits: record.timeline.length } });
-  if (!asking.clinical) return { record, chart: null };
+  if (!asking.clinical) return { record, chart: null, noteVisitId: "" };
   const chart = await chartOf(tx, clinic, ref, asking.staffUserId, now);
   await recordAudit(tx, { clinicId: clinic.id, actor: audit.actor, action: "chart.viewed", target, request: audit.request, details: { ...details, notes: chart.notes.length, planItems: chart.plan.length } });
-  return { record, chart };
+  return { record, chart, noteVisitId: visitBeingSeen(record.timeline, asking.doctorMembershipId ?? null, now, asking.askedVisitId) };
 }

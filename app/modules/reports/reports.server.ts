@@ -19,6 +19,7 @@ import { NotFoundError } from "~/utils/errors.server";
 import { bookingsReport, cancellationsReport, DEPOSIT_MOVES, depositsReport, noShowReport, serviceDemandReport, sourcesReport, utilizationReport, type DepositMoveRow, type Named, type VisitRow } from "./aggregate";
 import type { AllReports, ReportKey } from "./csv";
 import { exportQuery, readReportRequest, type ReportRange } from "./range";
+import { deskCounts } from "./desk-counts.server";
 
 /** Per statement: a report that cannot finish in this time gives up rather than hold a connection. */
 export const REPORT_STATEMENT_TIMEOUT_MS = 5_000;
@@ -233,7 +234,10 @@ export function reportLocationOptions(db: ClinicDb): Promise<ReportLocation[]> {
 export async function reportsPage(db: ClinicDb, clinic: ClinicRef, url: URL, viewer: { staffId: string; request: AuditRequestContext | null }, now = new Date()) {
   const asked = readReportRequest(url, clinic.timeZone, now);
   if (asked === "bad-location") throw new NotFoundError("There is no such location at this clinic.");
+  // The desk's numbers have their own fixed period (today and the next days), whatever range the reports cover.
+  const counts = await db.tx((tx) => deskCounts(tx, clinic, now), { readOnly: true });
   const refused = async (filters: { range: string; from: string; to: string; location: string }, error: { field: "range" | "from" | "to"; message: string }) => ({
+    counts,
     filters,
     error,
     locations: await reportLocationOptions(db),
@@ -253,5 +257,5 @@ export async function reportsPage(db: ClinicDb, clinic: ClinicRef, url: URL, vie
   }
   await recordReportAccess(db, { action: "report.viewed", report: "all", range, locationId, staffId: viewer.staffId, request: viewer.request });
   const { locations, ...figures } = reports;
-  return { filters, error: null, locations, reports: figures, query: exportQuery(range, locationId), timeZone: clinic.timeZone };
+  return { counts, filters, error: null, locations, reports: figures, query: exportQuery(range, locationId), timeZone: clinic.timeZone };
 }
