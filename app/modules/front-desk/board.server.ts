@@ -15,6 +15,18 @@ import { deskAppointments, deskResources, type DeskAppointment, type DeskResourc
 import { LATE_GRACE_MIN } from "~/modules/queue/rules";
 import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
 import { CHANGEABLE_STATUSES, ON_THE_DIARY, statusIs } from "~/lib/appointment-status";
+import { alertsFor, type PatientAlert } from "~/modules/patients/patient-alerts.server";
+
+/** The alerts of each visit's patient, by patient account; a family member's visit has none of the holder's. */
+export async function alertsOfVisits(tx: Parameters<typeof alertsFor>[0], clinicId: string, visits: readonly Pick<DeskAppointment, "patientAccountId" | "forFamilyMember">[]): Promise<Record<string, PatientAlert[]>> {
+  const ids = visits.flatMap((v) => (v.patientAccountId && !v.forFamilyMember ? [v.patientAccountId] : []));
+  return Object.fromEntries(await alertsFor(tx, clinicId, ids));
+}
+
+/** A visit's alerts from `alertsOfVisits`. */
+export function visitAlerts(alerts: Record<string, PatientAlert[]>, v: Pick<DeskAppointment, "patientAccountId" | "forFamilyMember">): PatientAlert[] {
+  return v.patientAccountId && !v.forFamilyMember ? (alerts[v.patientAccountId] ?? []) : [];
+}
 
 /** A confirmed patient not checked in this long after the start is late: the queue's own grace. */
 export { LATE_GRACE_MIN };
@@ -61,6 +73,8 @@ export interface DeskBoard {
   /** Upcoming visits inside a doctor's time off or a closure, until each is moved or cancelled. */
   needsMoving: DeskAppointment[];
   gaps: DoctorGaps[];
+  /** Patient alerts by patient account id, for every visit listed on the board. */
+  alerts: Record<string, PatientAlert[]>;
 }
 
 
@@ -107,7 +121,9 @@ export async function deskBoard(db: ClinicDb, clinic: ClinicRef, query: BoardQue
       late: day === today ? visits.filter((v) => isLate(v, now)) : [],
       needsMoving,
       gaps,
+      alerts: {},
     };
+    board.alerts = await alertsOfVisits(tx, clinic.id, [...visits, ...board.requested, ...board.paymentProblems, ...board.cancellations, ...needsMoving]);
     await recordAudit(tx, {
       clinicId: clinic.id,
       actor: { type: "staff", id: actor.id },

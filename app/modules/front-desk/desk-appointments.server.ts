@@ -21,6 +21,8 @@ export interface DeskAppointment {
   locationId: string;
   locationName: string;
   patientAccountId: string | null;
+  /** The visit is for a family member of the account holder (whose alerts are not theirs). */
+  forFamilyMember: boolean;
   patientName: string;
   phone: string | null;
   note: string | null;
@@ -138,6 +140,7 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
       locationId: r.location_id,
       locationName: r.location_name,
       patientAccountId: r.patient_account_id,
+      forFamilyMember: r.dep_first !== null,
       patientName: r.dep_first ? `${fullName(r.dep_first, r.dep_last)} (for ${holder || "the account holder"})` : holder || "Patient",
       phone: r.phone,
       note: r.patient_note,
