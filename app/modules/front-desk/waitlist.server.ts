@@ -128,9 +128,20 @@ export async function waitlistView(db: ClinicDb, clinic: ClinicRef, actor: Actor
   const entries: WaitlistEntry[] = [];
   for (const [i, r] of read.open.entries()) {
     const matched = i < WAITLIST_MATCHED;
-    entries.push({ request: r, alerts: alertsOf(r), matched, fits: matched && freeMinutes > 0 ? fitsInGaps(await freeTimesFor(db, clinic, r, windowEnd, now), gaps) : [] });
+    entries.push({ request: r, alerts: alertsOf(r), matched, fits: matched && freeMinutes > 0 ? await fitsFor(db, clinic, r, gaps, windowEnd, now) : [] });
   }
   return { days, entries, answering: read.answering.map((r) => ({ ...r, alerts: alertsOf(r) })), freeMinutes };
+}
+
+/**
+ * The gaps a request fits. A search for "any doctor" answers one doctor per time, so a request
+ * without a doctor is searched per doctor with free time, to show each doctor's gap.
+ */
+async function fitsFor(db: ClinicDb, clinic: ClinicRef, r: FlexibleRequestRecord, gaps: { doctorId: string; doctorName: string; gaps: FreeGap[] }[], windowEnd: Date, now: Date): Promise<GapFit[]> {
+  const doctors = r.practitionerId ? [r.practitionerId] : gaps.filter((d) => d.gaps.length > 0).map((d) => d.doctorId);
+  const slots: Slot[] = [];
+  for (const doctorId of doctors) slots.push(...(await freeTimesFor(db, clinic, { ...r, practitionerId: doctorId }, windowEnd, now)));
+  return fitsInGaps(slots, gaps);
 }
 
 /** The request's bookable times from now to the end of the window, inside its dates and preferences. */
