@@ -106,6 +106,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     // A fresh token per page view: one click (or a resubmitted form) sends one message.
     sendToken: crypto.randomUUID(),
     mayResend: a.status === "confirmed" && a.start.getTime() > now.getTime(),
+    // Server-only constants reach the form through the loader.
+    limits: { message: DESK_MESSAGE_MAX, note: VISIT_NOTE_MAX },
   };
 }
 
@@ -360,7 +362,7 @@ export default function DeskAppointment() {
             <label htmlFor="desk-note-body" className="field-label">
               Note on this visit
             </label>
-            <textarea id="desk-note-body" name="body" rows={3} maxLength={VISIT_NOTE_MAX} defaultValue={d.deskNote?.body ?? ""} key={d.deskNote?.at ?? "none"} className="field-input" aria-describedby="desk-note-meta" />
+            <textarea id="desk-note-body" name="body" rows={3} maxLength={d.limits.note} defaultValue={d.deskNote?.body ?? ""} key={d.deskNote?.at ?? "none"} className="field-input" aria-describedby="desk-note-meta" />
             <p id="desk-note-meta" className="mt-1 text-xs text-slate-600" data-testid="desk-note-meta">
               {d.deskNote ? `Last changed by ${d.deskNote.by}, ${d.deskNote.at}.` : "No note yet."} Leave it empty and save to remove it.
             </p>
@@ -396,13 +398,13 @@ export default function DeskAppointment() {
               rows={3}
               required
               minLength={2}
-              maxLength={DESK_MESSAGE_MAX}
+              maxLength={d.limits.message}
               className="field-input"
               aria-describedby="desk-message-hint"
               aria-invalid={contact?.intent === "send-message" && contact.field === "message" ? true : undefined}
             />
             <p id="desk-message-hint" className="mt-1 text-xs text-slate-600">
-              Up to {DESK_MESSAGE_MAX} characters. The clinic's name is put in front. Patients who turned messages off are not sent it.
+              Up to {d.limits.message} characters. The clinic's name is put in front. Patients who turned messages off are not sent it.
             </p>
             <label htmlFor="desk-message-channel" className="field-label mt-3">
               Send by

@@ -59,7 +59,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         gap: `${formatTime(f.gap.start, tz)}–${formatTime(f.gap.end, tz)}`,
         length: formatDuration(f.gap.minutes),
         offerTime: formatTime(f.offer.start, tz),
-        offerWhen: shortWhen(f.offer.start, tz),
         slot: `${f.offer.doctorId}|${f.offer.start.toISOString()}`,
       })),
     })),
@@ -143,7 +142,7 @@ export default function Waitlist() {
                             <input type="hidden" name="intent" value="offer" />
                             <input type="hidden" name="requestId" value={e.id} />
                             <input type="hidden" name="slot" value={f.slot} />
-                            <button type="submit" className="btn-primary min-h-11 px-3" disabled={offering !== null} aria-label={`Offer ${f.offerWhen} with ${f.doctorName} to ${e.patientName}`}>
+                            <button type="submit" className="btn-primary min-h-11 px-3" disabled={offering !== null} aria-label={`Offer ${f.offerTime}, ${f.day}, with ${f.doctorName} to ${e.patientName}`}>
                               {offering === f.slot ? "Offering…" : `Offer ${f.offerTime}`}
                             </button>
                           </Form>
