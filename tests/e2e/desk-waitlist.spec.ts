@@ -12,6 +12,9 @@ test("the desk opens the waitlist from the menu, sees a waiting patient next to 
   const requestId = await waitingRequest(o, patient.id, 6, "Any morning is fine");
   await signInStaff(page, "desk@northside.test");
 
+  // On a tablet the menu is folded away behind "Menu".
+  const menu = page.locator("summary", { hasText: "Menu" });
+  if (await menu.isVisible()) await menu.click();
   await page.getByRole("navigation", { name: "Panel" }).getByRole("link", { name: "Waitlist" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Waitlist" })).toBeVisible();
   const entry = page.locator(`[data-testid=waitlist-entry][data-request-id="${requestId}"]`);

@@ -89,6 +89,9 @@ describe("the waitlist", () => {
     expect(after.data.entries.some((e) => e.id === request.id)).toBe(false);
     expect(after.data.answering.find((r) => r.id === request.id)?.when).toMatch(/10:00$/);
     const second = await waiting(a, day, a.doctorIds[1]!);
+    // The waitlist no longer shows the promised time to the next patient: their first time with that doctor is later.
+    const next = await callPanel<Page>(waitlistPage, "/panel/waitlist", { host: a.host, cookie: a.cookies.secretary });
+    expect(next.data.entries.find((e) => e.id === second.id)?.fits.map((f) => [f.doctorName, f.offerTime])).toEqual([["Dr. Test 2", "10:30 AM"]]);
     const again = await callPanel<{ ok: boolean; message: string }>(waitlistPage, "/panel/waitlist", { host: a.host, cookie: a.cookies.secretary, form: { intent: "offer", requestId: second.id, slot: byDoctor["Dr. Test 2"]!.slot } });
     expect(again.status).toBe(409);
     expect(again.data.message).toMatch(/already proposed or offered/);

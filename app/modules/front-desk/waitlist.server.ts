@@ -125,10 +125,12 @@ export async function waitlistView(db: ClinicDb, clinic: ClinicRef, actor: Actor
   const freeMinutes = gaps.reduce((n, d) => n + d.gaps.reduce((m, g) => m + g.minutes, 0), 0);
   const alertsOf = (r: FlexibleRequestRecord) => (r.dependent ? [] : (read.alerts.get(r.patient.id) ?? []));
 
+  // A time already put to another patient is not offered twice (proposeTime would refuse it).
+  const promised = read.answering.flatMap((r) => (r.proposal?.practitionerId && (!r.proposal.expiresAt || r.proposal.expiresAt.getTime() > now.getTime()) ? [{ doctorId: r.proposal.practitionerId, start: r.proposal.start, end: r.proposal.end }] : []));
   const entries: WaitlistEntry[] = [];
   for (const [i, r] of read.open.entries()) {
     const matched = i < WAITLIST_MATCHED;
-    entries.push({ request: r, alerts: alertsOf(r), matched, fits: matched && freeMinutes > 0 ? await fitsFor(db, clinic, r, gaps, windowEnd, now) : [] });
+    entries.push({ request: r, alerts: alertsOf(r), matched, fits: matched && freeMinutes > 0 ? await fitsFor(db, clinic, r, gaps, promised, windowEnd, now) : [] });
   }
   return { days, entries, answering: read.answering.map((r) => ({ ...r, alerts: alertsOf(r) })), freeMinutes };
 }
@@ -137,11 +139,20 @@ export async function waitlistView(db: ClinicDb, clinic: ClinicRef, actor: Actor
  * The gaps a request fits. A search for "any doctor" answers one doctor per time, so a request
  * without a doctor is searched per doctor with free time, to show each doctor's gap.
  */
-async function fitsFor(db: ClinicDb, clinic: ClinicRef, r: FlexibleRequestRecord, gaps: { doctorId: string; doctorName: string; gaps: FreeGap[] }[], windowEnd: Date, now: Date): Promise<GapFit[]> {
+async function fitsFor(
+  db: ClinicDb,
+  clinic: ClinicRef,
+  r: FlexibleRequestRecord,
+  gaps: { doctorId: string; doctorName: string; gaps: FreeGap[] }[],
+  promised: { doctorId: string; start: Date; end: Date }[],
+  windowEnd: Date,
+  now: Date,
+): Promise<GapFit[]> {
   const doctors = r.practitionerId ? [r.practitionerId] : gaps.filter((d) => d.gaps.length > 0).map((d) => d.doctorId);
   const slots: Slot[] = [];
   for (const doctorId of doctors) slots.push(...(await freeTimesFor(db, clinic, { ...r, practitionerId: doctorId }, windowEnd, now)));
-  return fitsInGaps(slots, gaps);
+  const free = slots.filter((s) => !promised.some((p) => p.doctorId === s.doctorId && p.start.getTime() < s.end.getTime() && s.start.getTime() < p.end.getTime()));
+  return fitsInGaps(free, gaps);
 }
 
 /** The request's bookable times from now to the end of the window, inside its dates and preferences. */
