@@ -5,11 +5,11 @@
  * message per click, even clicked twice), a message from the desk, and the visit's message log
  * with the statuses Twilio's callbacks report.
  */
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { addDays, utcToZoned } from "~/lib/zoned-time";
 import { resendConfirmation, sendDeskMessage, visitMessages } from "~/modules/front-desk/visit-contact.server";
-import { recordProviderStatus } from "~/modules/messaging/notify.server";
+import { handleMessageStatus } from "~/modules/messaging/status-callback.server";
 import { alertsFor } from "~/modules/patients/patient-alerts.server";
 import { bookAppointment } from "~/modules/scheduling/booking.server";
 import * as appointmentPage from "~/routes/panel.appointments.$id";
@@ -187,18 +187,21 @@ describe("contacting the patient about a visit", () => {
     const messenger = recordingMessenger();
     const db = testDb().forClinic(a.clinic.id);
     const staff = { type: "staff" as const, id: a.staff.secretary };
-    const confirmation = await resendConfirmation(db, a.clinic, visit.id, randomUUID(), staff, { messenger, env: LINK_ENV });
-    expect(confirmation.ok).toBe(true);
-    const desk = await sendDeskMessage(db, a.clinic, visit.id, { intent: "send-message", token: randomUUID(), channel: "sms", message: "Please bring your new insurance card." }, staff, { messenger, env: LINK_ENV });
+    // At noon on the clinic's clock, outside any quiet hours.
+    const noon = localInstant(a.clinic.timeZone, dayIn(a, 0), "12:00");
+    const confirmation = await resendConfirmation(db, a.clinic, visit.id, randomUUID(), staff, { messenger, env: LINK_ENV }, noon);
+    expect(confirmation).toEqual({ ok: true, message: "The confirmation sent by SMS." });
+    const desk = await sendDeskMessage(db, a.clinic, visit.id, { intent: "send-message", token: randomUUID(), channel: "sms", message: "Please bring your new insurance card." }, staff, { messenger, env: LINK_ENV }, noon);
     expect(desk).toEqual({ ok: true, message: "The message sent by SMS." });
     expect(messenger.sms.map((m) => m.body)).toEqual([expect.stringContaining("is booked for"), `${await clinicName(a)}: Please bring your new insurance card.`]);
 
     const refs = await db.tx((tx) => tx.messageDelivery.findMany({ where: { clinicId: a.clinic.id, appointmentId: visit.id }, orderBy: { createdAt: "asc" }, select: { kind: true, providerRef: true } }));
     const ref = (kind: string) => refs.find((r) => r.kind === kind)!.providerRef!;
-    await recordProviderStatus(testDb(), { providerRef: ref("booking_confirmation"), status: "delivered" });
-    await recordProviderStatus(testDb(), { providerRef: ref("desk_message"), status: "undelivered", errorCode: "30005" });
+    // Twilio reports through the signed status callback, as in production.
+    expect(await twilioReports({ MessageSid: ref("booking_confirmation"), MessageStatus: "delivered" })).toBe(204);
+    expect(await twilioReports({ MessageSid: ref("desk_message"), MessageStatus: "undelivered", ErrorCode: "30005" })).toBe(204);
     // A late "sent" after "delivered" changes nothing.
-    await recordProviderStatus(testDb(), { providerRef: ref("booking_confirmation"), status: "sent" });
+    expect(await twilioReports({ MessageSid: ref("booking_confirmation"), MessageStatus: "sent" })).toBe(204);
 
     const log = await db.tx((tx) => visitMessages(tx, a.clinic.id, visit.id));
     expect(log.map((m) => [m.kind, m.channel, m.status])).toEqual([
@@ -234,6 +237,20 @@ describe("contacting the patient about a visit", () => {
     expect(page.data.deskNote?.body).toBe("Wheelchair at the door");
   });
 
+  test("in the clinic's quiet hours the message waits for the morning, and the desk is told when it goes", async () => {
+    await testDb().forClinic(b.clinic.id).tx((tx) => tx.clinic.update({ where: { id: b.clinic.id }, data: { quietHoursStartMin: 21 * 60, quietHoursEndMin: 8 * 60 } }));
+    const patient = await insertPatient(b, { emailMessages: false });
+    const visit = await insertAppointment(b, { patientAccountId: patient.id });
+    const messenger = recordingMessenger();
+    const late = localInstant(b.clinic.timeZone, dayIn(b, 0), "23:00");
+    const answer = await sendDeskMessage(testDb().forClinic(b.clinic.id), b.clinic, visit.id, { intent: "send-message", token: randomUUID(), channel: "preferred", message: "Your results are in." }, { type: "staff", id: b.staff.secretary }, { messenger, env: LINK_ENV }, late);
+    const morning = new Intl.DateTimeFormat("en-GB", { timeZone: b.clinic.timeZone, weekday: "short", day: "numeric", month: "short" }).format(localInstant(b.clinic.timeZone, dayIn(b, 1), "08:00"));
+    expect(answer).toEqual({ ok: true, message: `The message is queued: the clinic's quiet hours hold it until ${morning}, 08:00.` });
+    expect(messenger.sms).toHaveLength(0);
+    const log = await testDb().forClinic(b.clinic.id).tx((tx) => visitMessages(tx, b.clinic.id, visit.id));
+    expect(log.map((m) => [m.status, m.sendAfter?.toISOString()])).toEqual([["queued", localInstant(b.clinic.timeZone, dayIn(b, 1), "08:00").toISOString()]]);
+  });
+
   test("the patient's choices apply: SMS turned off is not sent, and the desk is told", async () => {
     const patient = await insertPatient(a, { smsMessages: false, email: null });
     const visit = await insertAppointment(a, { patientAccountId: patient.id });
@@ -261,4 +278,22 @@ describe("contacting the patient about a visit", () => {
 
 async function clinicName(f: PanelFixture) {
   return (await testDb().forClinic(f.clinic.id).tx((tx) => tx.clinic.findUniqueOrThrow({ where: { id: f.clinic.id }, select: { name: true } }))).name;
+}
+
+/** Posts a status report signed the way Twilio signs it (HMAC-SHA1 of the URL and sorted fields). */
+async function twilioReports(params: Record<string, string>): Promise<number> {
+  const authToken = "twilio-test-token";
+  const callbackUrl = "https://medslot.example/api/messages/status";
+  const signature = createHmac("sha1", authToken)
+    .update(callbackUrl + Object.keys(params).sort().map((k) => k + params[k]).join(""))
+    .digest("base64");
+  const response = await handleMessageStatus(
+    new Request("http://127.0.0.1:3000/api/messages/status", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature },
+      body: new URLSearchParams(params).toString(),
+    }),
+    { db: testDb(), authToken, callbackUrl },
+  );
+  return response.status;
 }
