@@ -51,8 +51,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-const deskIntent = z.object({ intent: z.enum(PATIENT_DESK_INTENTS) });
-
 /** Alerts and the desk's note: any member of staff may keep them, unlike the clinical chart. */
 async function deskAction({ request, context, params }: ActionFunctionArgs, raw: Record<string, unknown>) {
   const { actor, db } = await requireStaff(request, context, "patients");
@@ -75,7 +73,8 @@ async function deskAction({ request, context, params }: ActionFunctionArgs, raw:
 export async function action(args: ActionFunctionArgs) {
   const { request, context, params } = args;
   const raw = await readForm(request);
-  if (deskIntent.safeParse(raw).success) return deskAction(args, raw);
+  // Built here, not at the top of the file: a route's top level also runs in the browser, where server modules are empty.
+  if (z.object({ intent: z.enum(PATIENT_DESK_INTENTS) }).safeParse(raw).success) return deskAction(args, raw);
   const { staff, roles, clinicId, clinic, db: clinicDb } = await requireStaff(request, context, "patients.chart");
   const ref = patientRefFrom(request, params.patientAccountId);
   const form = chartForm.safeParse(raw);
