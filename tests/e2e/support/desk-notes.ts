@@ -18,6 +18,17 @@ function db(): pg.Pool {
  * no demo visit takes; the minute is drawn so parallel runs do not meet). Returns its id and local date.
  */
 export async function futureVisit(o: Offered, patientId: string, daysAhead: number): Promise<{ id: string; day: string }> {
+  // Another run (the other browser project) may hold the doctor at the drawn time: draw again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await insertVisit(o, patientId, daysAhead + (attempt % 3), randomInt(0, 24) * 5);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "23P01" || attempt >= 20) throw error;
+    }
+  }
+}
+
+async function insertVisit(o: Offered, patientId: string, daysAhead: number, minutes: number): Promise<{ id: string; day: string }> {
   const { rows } = await db().query<{ id: string; day: string }>(
     `INSERT INTO appointments (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, starts_at, ends_at, blocked_from, blocked_to,
                                channel, price_minor, currency, cancellation_window_min, created_by)
@@ -27,7 +38,7 @@ export async function futureVisit(o: Offered, patientId: string, daysAhead: numb
             services s JOIN clinics c ON c.id = s.clinic_id
       WHERE s.clinic_id = $1::uuid AND s.id = $2::uuid
      RETURNING id::text, to_char((starts_at AT TIME ZONE (SELECT time_zone FROM clinics WHERE id = $1::uuid))::date, 'YYYY-MM-DD') AS day`,
-    [o.clinicId, o.serviceId, o.doctorId, o.locationId, patientId, daysAhead, randomInt(0, 24) * 5],
+    [o.clinicId, o.serviceId, o.doctorId, o.locationId, patientId, daysAhead, minutes],
   );
   return rows[0]!;
 }
