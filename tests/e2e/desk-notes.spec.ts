@@ -35,6 +35,8 @@ test("the desk adds an allergy alert, sees it on the visit and the desk board, k
   await expect(card.getByTestId("patient-alert-marker")).toContainText("Penicillin");
   await expect(card.getByTestId("patient-alert-marker").locator(".sr-only")).toHaveText("Alerts: Allergy: Penicillin");
   await expectNoSeriousA11yViolations(page, "desk board with an alert");
+  await card.scrollIntoViewIfNeeded();
+  await keepDesktopAndTablet(page, testInfo, "desk-notes-board");
 
   // A desk note on the visit, then a message to the patient, seen in the visit's log.
   await page.goto(clinicUrl("northside", `/panel/appointments/${visit.id}`));
