@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { z } from "zod";
 import { Answer, CANCELLATION_REASON_WORDS, PaymentPill, VisitStatus, visitStatusWords } from "~/components/desk-ui";
 import { PanelHeading } from "~/components/panel-shell";
+import { PatientAlerts } from "~/components/patient-alerts";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatDateTime, formatLocalDay, formatMoney } from "~/lib/format";
 import { appointmentActionForm, deskAppointmentPage, runAppointmentAction, type AppointmentActionAnswer } from "~/modules/front-desk/appointment-desk.server";
@@ -11,7 +12,8 @@ import { deskResources } from "~/modules/front-desk/desk-appointments.server";
 import { freeTimesOfDay, slotValue } from "~/modules/front-desk/phone-booking.server";
 import { DESK_CANCELLATION_REASONS } from "~/modules/front-desk/statuses";
 import { addDays, utcToZoned, LOCAL_DATE_PATTERN } from "~/lib/zoned-time";
-import { NotFoundError } from "~/utils/errors.server";
+import { DESK_MESSAGE_MAX, deskMessageForm, resendConfirmationForm, resendConfirmation, saveVisitDeskNote, sendDeskMessage, shortWhen, visitDeskPart, visitNoteForm, VISIT_NOTE_MAX, type ContactAnswer } from "~/modules/front-desk/visit-contact.server";
+import { ConflictError, NotFoundError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
 import { firstFieldError } from "~/lib/form-errors";
 import { VisitSeries } from "~/components/visit-series";
@@ -47,6 +49,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const day = q.day && q.day >= today ? q.day : visitDay >= today ? visitDay : today;
   const doctor = q.doctor ?? a.practitionerId;
   const times = changeable ? await freeTimesOfDay(db, clinic, { serviceId: a.serviceId, practitionerId: doctor, day }, names, now) : [];
+  const desk = await visitDeskPart(db, { id: a.id, patientAccountId: a.patient?.id ?? null, forFamilyMember: a.dependent !== null });
   const patientName = a.patient ? [a.patient.firstName, a.patient.lastName].filter(Boolean).join(" ") || "Patient" : "Patient";
   return {
     id: a.id,
@@ -92,12 +95,61 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     done: q.done ?? null,
     series: await seriesOfVisit(db, clinic, a.id),
     override: await visitOverride(db, a.id),
+    patientAccountId: a.patient?.id ?? null,
+    alerts: desk.alerts,
+    deskNote: desk.note ? { body: desk.note.body, by: desk.note.updatedByName, at: shortWhen(desk.note.updatedAt, tz) } : null,
+    messages: desk.messages.map((m) => ({
+      id: m.id,
+      kindWords: m.kindWords,
+      channel: m.channel === "sms" ? "SMS" : "Email",
+      status: m.status,
+      at: shortWhen(m.at, tz),
+      queuedUntil: m.sendAfter ? shortWhen(m.sendAfter, tz) : null,
+      problem: m.problem,
+      text: m.text,
+    })),
+    // A fresh token per page view: one click (or a resubmitted form) sends one message.
+    sendToken: crypto.randomUUID(),
+    mayResend: a.status === "confirmed" && a.start.getTime() > now.getTime(),
+    // Server-only constants reach the form through the loader.
+    limits: { message: DESK_MESSAGE_MAX, note: VISIT_NOTE_MAX },
   };
+}
+
+const deskIntents = z.object({ intent: z.enum(["desk-note", "resend-confirmation", "send-message"]) });
+
+/** The desk's note and messages to the patient: answered here, the visit's changes below. */
+type Staff = Awaited<ReturnType<typeof requireStaff>>;
+async function deskAction(form: Record<string, unknown>, intent: z.infer<typeof deskIntents>["intent"], { db, clinic, actor, id }: Pick<Staff, "db" | "clinic" | "actor"> & { id: string }) {
+  const schema = intent === "desk-note" ? visitNoteForm : intent === "resend-confirmation" ? resendConfirmationForm : deskMessageForm;
+  const parsed = schema.safeParse(form);
+  if (!parsed.success) return data<ContactAnswer & { intent: string }>({ ok: false, intent, ...firstFieldError(parsed.error) }, { status: 400 });
+  try {
+    let answer: ContactAnswer;
+    if (parsed.data.intent === "desk-note") {
+      const body = parsed.data.body;
+      await db.tx((tx) => saveVisitDeskNote(tx, clinic, id, body, actor));
+      answer = { ok: true, message: body ? "Desk note saved." : "Desk note removed." };
+    } else if (parsed.data.intent === "resend-confirmation") {
+      answer = await resendConfirmation(db, clinic, id, parsed.data.token, actor);
+    } else {
+      answer = await sendDeskMessage(db, clinic, id, parsed.data, actor);
+    }
+    if (answer.ok) return redirect(`/panel/appointments/${id}?done=${encodeURIComponent(answer.message)}`);
+    return data<ContactAnswer & { intent: string }>({ ...answer, intent }, { status: 422 });
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new Response("Not found", { status: 404 });
+    if (error instanceof ConflictError) return data<ContactAnswer & { intent: string }>({ ok: false, intent, message: error.message }, { status: 409 });
+    throw error;
+  }
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { actor, clinic, db } = await requireStaff(request, context, "appointment");
-  const form = appointmentActionForm.safeParse(await readForm(request));
+  const raw = await readForm(request);
+  const desk = deskIntents.safeParse(raw);
+  if (desk.success) return deskAction(raw, desk.data.intent, { db, clinic, actor, id: params.id ?? "" });
+  const form = appointmentActionForm.safeParse(raw);
   if (!form.success) {
     return data<AppointmentActionAnswer>({ ok: false, ...firstFieldError(form.error) }, { status: 400 });
   }
@@ -109,7 +161,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 export default function DeskAppointment() {
   const d = useLoaderData<typeof loader>();
-  const answer = useActionData<typeof action>() as AppointmentActionAnswer | undefined;
+  const posted = useActionData<typeof action>() as (AppointmentActionAnswer & { intent?: string }) | undefined;
+  const contact = posted && "intent" in posted && posted.intent ? (posted as ContactAnswer & { intent: string; field?: string }) : null;
+  const answer = contact ? undefined : (posted as AppointmentActionAnswer | undefined);
   const nav = useNavigation();
   const busy = nav.state === "submitting";
   const location = useLocation();
@@ -144,7 +198,18 @@ export default function DeskAppointment() {
           ) : null}
         </div>
       </PanelHeading>
-      {d.done && !answer ? <Answer answer={{ ok: true, message: d.done }} /> : null}
+      {d.alerts.length ? (
+        <div className="mb-4 flex flex-wrap items-center gap-3" data-testid="visit-alerts">
+          <PatientAlerts alerts={d.alerts} />
+          {d.patientAccountId ? (
+            <Link to={`/panel/patients/${d.patientAccountId}#desk-alerts`} className="inline-flex min-h-11 items-center text-sm font-semibold text-brand underline">
+              Change alerts
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+      {d.done && !posted ? <Answer answer={{ ok: true, message: d.done }} /> : null}
+      {contact && !contact.ok ? <Answer answer={{ ok: false, message: contact.message }} /> : null}
       {failed && !failed.field ? <Answer answer={failed} /> : null}
       {failed?.field && failed.field !== "overrideReason" ? <Answer answer={failed} /> : null}
       {d.rescheduledToId ? (
@@ -296,6 +361,104 @@ export default function DeskAppointment() {
         </section>
       </div>
 
+      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+        <section className="card p-5" aria-labelledby="desk-note-title" data-testid="desk-note">
+          <h2 id="desk-note-title" className="text-lg font-semibold text-slate-900">
+            Desk note
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">Only staff see this note; the patient never does.</p>
+          <Form method="post" className="mt-3">
+            <input type="hidden" name="intent" value="desk-note" />
+            <label htmlFor="desk-note-body" className="field-label">
+              Note on this visit
+            </label>
+            <textarea id="desk-note-body" name="body" rows={3} maxLength={d.limits.note} defaultValue={d.deskNote?.body ?? ""} key={d.deskNote?.at ?? "none"} className="field-input" aria-describedby="desk-note-meta" />
+            <p id="desk-note-meta" className="mt-1 text-xs text-slate-600" data-testid="desk-note-meta">
+              {d.deskNote ? `Last changed by ${d.deskNote.by}, ${d.deskNote.at}.` : "No note yet."} Leave it empty and save to remove it.
+            </p>
+            {contact?.intent === "desk-note" && !contact.ok ? <p className="field-error">{contact.message}</p> : null}
+            <button type="submit" className="btn-secondary mt-2 min-h-11 px-4" disabled={busy}>
+              Save note
+            </button>
+          </Form>
+        </section>
+
+        <section className="card p-5" aria-labelledby="contact-title" data-testid="contact-patient">
+          <h2 id="contact-title" className="text-lg font-semibold text-slate-900">
+            Contact the patient
+          </h2>
+          {d.mayResend ? (
+            <Form method="post" className="mt-3">
+              <input type="hidden" name="intent" value="resend-confirmation" />
+              <input type="hidden" name="token" value={d.sendToken} />
+              <button type="submit" className="btn-secondary min-h-11 px-4" disabled={busy}>
+                Resend confirmation
+              </button>
+            </Form>
+          ) : null}
+          <Form method="post" className="mt-3" key={d.sendToken}>
+            <input type="hidden" name="intent" value="send-message" />
+            <input type="hidden" name="token" value={d.sendToken} />
+            <label htmlFor="desk-message" className="field-label">
+              Message
+            </label>
+            <textarea
+              id="desk-message"
+              name="message"
+              rows={3}
+              required
+              minLength={2}
+              maxLength={d.limits.message}
+              className="field-input"
+              aria-describedby="desk-message-hint"
+              aria-invalid={contact?.intent === "send-message" && contact.field === "message" ? true : undefined}
+            />
+            <p id="desk-message-hint" className="mt-1 text-xs text-slate-600">
+              Up to {d.limits.message} characters. The clinic's name is put in front. Patients who turned messages off are not sent it.
+            </p>
+            <label htmlFor="desk-message-channel" className="field-label mt-3">
+              Send by
+            </label>
+            <select id="desk-message-channel" name="channel" defaultValue="preferred" className="field-input min-h-11">
+              <option value="preferred">The patient's choice (SMS and/or email)</option>
+              <option value="sms">SMS only</option>
+              <option value="email">Email only</option>
+            </select>
+            <button type="submit" className="btn-primary mt-3 min-h-11 px-4" disabled={busy}>
+              {busy && nav.formData?.get("intent") === "send-message" ? "Sending…" : "Send message"}
+            </button>
+          </Form>
+        </section>
+      </div>
+
+      <section className="card mt-4 p-5" aria-labelledby="messages-title">
+        <h2 id="messages-title" className="text-lg font-semibold text-slate-900">
+          Messages about this visit
+        </h2>
+        {d.messages.length ? (
+          <ol className="mt-3 divide-y divide-slate-200" data-testid="message-log">
+            {d.messages.map((m) => (
+              <li key={m.id} className="flex flex-wrap items-start justify-between gap-2 py-2 text-sm" data-testid="message-log-entry" data-status={m.status}>
+                <div className="min-w-0">
+                  <p className="font-medium text-slate-900">
+                    {m.kindWords} · {m.channel}
+                  </p>
+                  <p className="text-slate-600">
+                    {m.at}
+                    {m.queuedUntil ? ` · held until ${m.queuedUntil} (quiet hours)` : ""}
+                  </p>
+                  {m.text ? <p className="mt-1 whitespace-pre-wrap break-words text-slate-800">“{m.text}”</p> : null}
+                  {m.problem ? <p className="mt-1 text-red-800">{m.problem}</p> : null}
+                </div>
+                <DeliveryStatus status={m.status} />
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="mt-2 text-sm text-slate-600">No messages sent about this visit yet.</p>
+        )}
+      </section>
+
       {d.changeable ? (
         <section className="card mt-4 p-5" aria-labelledby="move-title">
           <div className="flex flex-wrap items-center justify-between gap-2">
@@ -386,5 +549,22 @@ export default function DeskAppointment() {
         ) : null}
       </section>
     </>
+  );
+}
+
+const DELIVERY_WORDS: Record<string, { words: string; tone: string }> = {
+  queued: { words: "Queued", tone: "bg-slate-100 text-slate-800 ring-slate-300" },
+  sent: { words: "Sent", tone: "bg-sky-50 text-sky-900 ring-sky-200" },
+  delivered: { words: "Delivered", tone: "bg-emerald-50 text-emerald-900 ring-emerald-200" },
+  failed: { words: "Failed", tone: "bg-red-50 text-red-900 ring-red-300" },
+  skipped: { words: "Not sent", tone: "bg-amber-50 text-amber-950 ring-amber-300" },
+};
+
+function DeliveryStatus({ status }: { status: string }) {
+  const s = DELIVERY_WORDS[status] ?? { words: status, tone: "bg-slate-100 text-slate-800 ring-slate-300" };
+  return (
+    <span className={`inline-flex shrink-0 items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${s.tone}`} data-testid="delivery-status">
+      {s.words}
+    </span>
   );
 }

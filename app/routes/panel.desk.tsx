@@ -6,7 +6,8 @@ import { Empty, NeedsMovingBadge, PaymentPill, Section, VisitStatus } from "~/co
 import { PanelHeading } from "~/components/panel-shell";
 import { requireStaff } from "~/modules/auth/guards.server";
 import { formatDuration, formatLocalDay, formatMoney, formatTime } from "~/lib/format";
-import { boardQuery, deskBoard } from "~/modules/front-desk/board.server";
+import { boardQuery, deskBoard, visitAlerts } from "~/modules/front-desk/board.server";
+import { PatientAlerts } from "~/components/patient-alerts";
 import type { DeskAppointment } from "~/modules/front-desk/desk-appointments.server";
 
 export const meta: MetaFunction = () => [{ title: "Desk · Staff panel" }];
@@ -36,6 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     cancellation: a.cancellationReason,
     cancellationNote: a.cancellationNote,
     needsMoving: a.needsMoving,
+    alerts: visitAlerts(board.alerts, a),
   });
   return {
     day: board.day,
@@ -88,6 +90,7 @@ function VisitRow({ v, checkIn, redirectTo }: { v: View; checkIn: boolean; redir
           <span className="shrink-0 font-semibold tabular-nums text-slate-900">{v.time}</span>
           <span className="truncate font-medium text-slate-900">{v.patientName}</span>
         </span>
+        {v.alerts.length ? <PatientAlerts alerts={v.alerts} compact className="mt-0.5" /> : null}
         <span className="block truncate text-xs text-slate-600">
           {v.serviceName}
           {v.visitReason ? <span data-testid="board-visit-reason"> · Reason: {v.visitReason}</span> : null}
@@ -118,6 +121,7 @@ function Line({ v, extra }: { v: View; extra?: string }) {
       <Link to={`/panel/appointments/${v.id}`} className="font-medium text-slate-900 underline decoration-slate-300 underline-offset-2 hover:decoration-brand">
         {v.patientName}
       </Link>
+      {v.alerts.length ? <PatientAlerts alerts={v.alerts} compact className="ml-2" /> : null}
       <span className="block text-xs text-slate-600">
         {v.dayText} {v.time} · {v.serviceName} · {v.doctorName}
         {extra ? ` · ${extra}` : ""}
@@ -301,11 +305,16 @@ export default function DeskBoard() {
           ) : (
             <Empty>No open requests.</Empty>
           )}
-          {data.flexible.length ? (
-            <Link to="/panel/requests" className="mt-1 inline-flex min-h-11 items-center font-semibold text-brand underline">
-              Propose times
+          <span className="mt-1 flex flex-wrap gap-x-4">
+            {data.flexible.length ? (
+              <Link to="/panel/requests" className="inline-flex min-h-11 items-center font-semibold text-brand underline">
+                Propose times
+              </Link>
+            ) : null}
+            <Link to="/panel/waitlist" className="inline-flex min-h-11 items-center font-semibold text-brand underline" data-testid="board-waitlist-link">
+              Waitlist and free gaps
             </Link>
-          ) : null}
+          </span>
         </Section>
         <div id="payment-problems" className="scroll-mt-4">
           <Section title="Card problems" count={data.paymentProblems.length} testId="board-payments">

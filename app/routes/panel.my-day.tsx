@@ -4,6 +4,7 @@ import { PanelHeading } from "~/components/panel-shell";
 import { LiveBadge, useLastingAnswer, useLiveRevalidate } from "~/components/queue/live";
 import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/components/queue/ticket-parts";
 import { Pill } from "~/components/status-badge";
+import { PatientAlerts } from "~/components/patient-alerts";
 import { forbidden, requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { statusWords } from "~/modules/patient-account/wording";
@@ -106,7 +107,7 @@ function WeekGrid({ week, visits, day, today }: { week: string[]; visits: DayVis
 }
 
 export default function MyDay() {
-  const { day, today, week, visits, queue, locations, title, previous, next } = useLoaderData<typeof loader>();
+  const { day, today, week, visits, queue, locations, title, previous, next, alerts } = useLoaderData<typeof loader>();
   const result = useLastingAnswer(useActionData<typeof action>() as QueueAnswer | undefined);
   const busy = useNavigation().state !== "idle";
   const live = useLiveRevalidate("/panel/queue/events");
@@ -148,7 +149,8 @@ export default function MyDay() {
                 <li key={t.ticketId} className="rounded-xl bg-brand-soft p-4 ring-1 ring-brand/30" data-testid="my-current" data-state={t.state} data-appointment-id={t.appointmentId}>
                   <div className="flex flex-wrap items-center gap-3">
                     <TicketNumber number={t.number} big />
-                    <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />
+                    <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />{" "}
+                    <PatientAlerts alerts={t.patientAccountId && !t.dependentId ? alerts[t.patientAccountId] : null} compact />
                     <Pill tone="brand">{t.state === "called" ? `Called to ${t.roomName}` : `In consultation · ${t.roomName}`}</Pill>
                   </div>
                   <p className="mt-1 text-sm text-slate-700">
@@ -178,7 +180,8 @@ export default function MyDay() {
                   <div className="min-w-0">
                     <div className="flex flex-wrap items-center gap-2">
                       <TicketNumber number={t.number} />
-                      <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />
+                      <ChartLink id={t.patientAccountId} dependentId={t.dependentId} name={t.patientName} visitId={t.appointmentId} />{" "}
+                      <PatientAlerts alerts={t.patientAccountId && !t.dependentId ? alerts[t.patientAccountId] : null} compact />
                       {t.late ? <Pill tone="warn">Late</Pill> : null}
                     </div>
                     <p className="text-sm text-slate-600">
@@ -206,7 +209,8 @@ export default function MyDay() {
               <li key={v.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div className="min-w-0">
                   <p>
-                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} dependentId={v.dependentId} name={v.patientName} visitId={v.id} />
+                    <span className="font-semibold tabular-nums">{v.time}</span> · <ChartLink id={v.patientAccountId} dependentId={v.dependentId} name={v.patientName} visitId={v.id} />{" "}
+                    <PatientAlerts alerts={v.patientAccountId && !v.dependentId ? alerts[v.patientAccountId] : null} compact />
                   </p>
                   <p className="text-sm text-slate-600">
                     {v.serviceName} · {v.locationName}

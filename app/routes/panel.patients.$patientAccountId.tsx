@@ -2,6 +2,12 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { PanelHeading } from "~/components/panel-shell";
+import { PatientAlerts } from "~/components/patient-alerts";
+import { ALERT_KIND_WORDS, ALERT_KINDS, ALERT_TEXT_MAX } from "~/modules/patients/alerts";
+import { changePatientDesk, PATIENT_DESK_INTENTS, patientDeskForm, patientDeskPart } from "~/modules/patients/patient-alerts.server";
+import { shortWhen } from "~/modules/front-desk/visit-contact.server";
+import { NotFoundError } from "~/utils/errors.server";
+import { z } from "zod";
 import { Pill } from "~/components/status-badge";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
 import { requireStaff } from "~/modules/auth/guards.server";
@@ -9,7 +15,6 @@ import { auditRefusedRecord, chartPath, recordAccessFor, requireClinicalAccess }
 import { changeChart, chartForm, type ChartAnswer, type NoteView } from "~/modules/records/chart.server";
 import { PLAN_STATUS_WORDS } from "~/modules/records/words";
 import { orRefuse, patientRefFrom } from "~/modules/records/http.server";
-import { z } from "zod";
 import { viewRecord, type TimelineVisit } from "~/modules/records/record.server";
 import { ForbiddenError } from "~/utils/errors.server";
 import { readForm } from "~/utils/forms.server";
@@ -35,18 +40,46 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         throw error;
       }),
   );
+  // Alerts and the desk's note belong to the account holder's record at the clinic.
+  const desk = ref.dependentId ? null : await patientDeskPart(clinicDb, ref.patientAccountId);
   return {
     ...page,
+    desk: desk
+      ? { alerts: desk.alerts, note: desk.note ? { body: desk.note.body, by: desk.note.updatedByName, at: shortWhen(desk.note.updatedAt, clinic.timeZone) } : null }
+      : null,
     family: page.record.family.map((f) => ({ ...f, href: chartPath("/panel/patients", { patientAccountId: ref.patientAccountId, dependentId: f.dependentId }) })),
     isOwner: roles.includes("owner"),
     isDoctor: roles.includes("doctor"),
   };
 }
 
-export async function action({ request, context, params }: ActionFunctionArgs) {
+/** Alerts and the desk's note: any member of staff may keep them, unlike the clinical chart. */
+async function deskAction({ request, context, params }: ActionFunctionArgs, raw: Record<string, unknown>) {
+  const { actor, db } = await requireStaff(request, context, "patients");
+  const ref = patientRefFrom(request, params.patientAccountId);
+  const form = patientDeskForm.safeParse(raw);
+  if (!form.success) return data<ChartAnswer & { intent: string }>({ ok: false, intent: String(raw.intent), ...firstFieldError(form.error) }, { status: 400 });
+  if (ref.dependentId) throw new Response("Not found", { status: 404 });
+  try {
+    const message = await changePatientDesk(db, ref.patientAccountId, form.data, actor);
+    return data<ChartAnswer & { intent: string }>({ ok: true, message, intent: form.data.intent });
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      if (form.data.intent === "remove-alert") return data<ChartAnswer & { intent: string }>({ ok: false, message: error.message, intent: form.data.intent }, { status: 404 });
+      throw new Response("Not found", { status: 404 });
+    }
+    throw error;
+  }
+}
+
+export async function action(args: ActionFunctionArgs) {
+  const { request, context, params } = args;
+  const raw = await readForm(request);
+  // Built here, not at the top of the file: a route's top level also runs in the browser, where server modules are empty.
+  if (z.object({ intent: z.enum(PATIENT_DESK_INTENTS) }).safeParse(raw).success) return deskAction(args, raw);
   const { staff, roles, clinicId, clinic, db: clinicDb } = await requireStaff(request, context, "patients.chart");
   const ref = patientRefFrom(request, params.patientAccountId);
-  const form = chartForm.safeParse(await readForm(request));
+  const form = chartForm.safeParse(raw);
   if (!form.success) {
     return data<ChartAnswer>({ ok: false, ...firstFieldError(form.error) }, { status: 400 });
   }
@@ -179,15 +212,17 @@ function Visit({ v, notes, busy }: { v: TimelineVisit; notes: NoteView[] | null;
 }
 
 export default function PatientChart() {
-  const { record, chart, family, isOwner, isDoctor, noteVisitId } = useLoaderData<typeof loader>();
+  const { record, chart, family, isOwner, isDoctor, noteVisitId, desk } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as (ChartAnswer & { intent?: string }) | undefined;
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const noteForm = useRef<HTMLFormElement>(null);
   const planForm = useRef<HTMLFormElement>(null);
+  const alertForm = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (answer?.ok && answer.intent === "add-note") noteForm.current?.reset();
     if (answer?.ok && answer.intent === "add-plan-item") planForm.current?.reset();
+    if (answer?.ok && answer.intent === "add-alert") alertForm.current?.reset();
   }, [answer]);
   const visitIds = new Set(record.timeline.map((v) => v.id));
   const looseNotes = chart ? chart.notes.filter((n) => !n.appointmentId || !visitIds.has(n.appointmentId)) : [];
@@ -207,6 +242,7 @@ export default function PatientChart() {
           ) : null}
         </p>
       </PanelHeading>
+      {desk?.alerts.length ? <PatientAlerts alerts={desk.alerts} className="mb-4" /> : null}
       <Message answer={answer} />
 
       <div className="grid gap-6 lg:grid-cols-3">
@@ -251,6 +287,84 @@ export default function PatientChart() {
               </li>
             ))}
           </ul>
+          {desk ? (
+            <div id="desk-alerts" className="mt-5 border-t border-slate-200 pt-4" data-testid="desk-part">
+              <h3 className="text-sm font-semibold text-slate-900">Alerts</h3>
+              <p className="text-xs text-slate-600">Shown to staff wherever this patient appears; never to the patient.</p>
+              {desk.alerts.length ? (
+                <ul className="mt-2 space-y-2 text-sm" data-testid="alert-list">
+                  {desk.alerts.map((a) => (
+                    <li key={a.id} className="flex items-start justify-between gap-2 rounded-lg bg-red-50 px-3 py-2 text-red-900 ring-1 ring-red-300">
+                      <span className="min-w-0 break-words">
+                        <span className="font-semibold">{ALERT_KIND_WORDS[a.kind]}:</span> {a.text}
+                      </span>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="remove-alert" />
+                        <input type="hidden" name="alertId" value={a.id} />
+                        <button type="submit" className="min-h-11 rounded px-2 text-sm font-semibold text-red-900 underline" disabled={busy} aria-label={`Remove alert: ${a.text}`}>
+                          Remove
+                        </button>
+                      </Form>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="mt-2 text-sm text-slate-600">No alerts.</p>
+              )}
+              <Form method="post" ref={alertForm} className="mt-3 space-y-2" data-testid="alert-form">
+                <input type="hidden" name="intent" value="add-alert" />
+                <div>
+                  <label className="field-label" htmlFor="alert-kind">
+                    Kind
+                  </label>
+                  <select id="alert-kind" name="kind" className="field-input min-h-11 py-2" defaultValue="allergy">
+                    {ALERT_KINDS.map((k) => (
+                      <option key={k} value={k}>
+                        {ALERT_KIND_WORDS[k]}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div>
+                  <label className="field-label" htmlFor="alert-text">
+                    Alert
+                  </label>
+                  <input
+                    id="alert-text"
+                    name="text"
+                    required
+                    minLength={2}
+                    maxLength={ALERT_TEXT_MAX}
+                    placeholder="e.g. Penicillin, needs wheelchair access"
+                    className="field-input"
+                    aria-invalid={answer?.ok === false && answer.intent === "add-alert" && answer.field === "text" ? true : undefined}
+                    aria-describedby={answer?.ok === false && answer.intent === "add-alert" ? "alert-error" : undefined}
+                  />
+                  {answer?.ok === false && answer.intent === "add-alert" ? (
+                    <p id="alert-error" className="field-error">
+                      {answer.message}
+                    </p>
+                  ) : null}
+                </div>
+                <button type="submit" className="btn-secondary min-h-11" disabled={busy}>
+                  Add alert
+                </button>
+              </Form>
+              <Form method="post" className="mt-4 space-y-2" data-testid="patient-note-form">
+                <input type="hidden" name="intent" value="patient-note" />
+                <label className="field-label" htmlFor="patient-desk-note">
+                  Desk note on this patient
+                </label>
+                <textarea id="patient-desk-note" name="body" rows={3} maxLength={2000} defaultValue={desk.note?.body ?? ""} key={desk.note?.at ?? "none"} className="field-input" aria-describedby="patient-desk-note-meta" />
+                <p id="patient-desk-note-meta" className="text-xs text-slate-600">
+                  {desk.note ? `Last changed by ${desk.note.by}, ${desk.note.at}.` : "No note yet."} Staff only.
+                </p>
+                <button type="submit" className="btn-secondary min-h-11" disabled={busy}>
+                  Save note
+                </button>
+              </Form>
+            </div>
+          ) : null}
         </section>
 
         <div className="space-y-6 lg:col-span-2">

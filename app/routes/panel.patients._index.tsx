@@ -2,6 +2,8 @@ import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { PanelHeading } from "~/components/panel-shell";
 import { Pill } from "~/components/status-badge";
+import { PatientAlerts } from "~/components/patient-alerts";
+import { alertsFor } from "~/modules/patients/patient-alerts.server";
 import { searchedBookingCode } from "~/lib/booking-code";
 import { findByBookingCode } from "~/modules/front-desk/appointment-desk.server";
 import { auditContextFromRequest } from "~/modules/audit/audit.server";
@@ -21,7 +23,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const patients = await clinicDb
     .tx((tx) => listPatients(tx, clinic, { staffUserId: staff.id, roles }, q, { actor: { type: "staff", id: staff.id }, request: auditContextFromRequest(request, context) }));
   const ownOnly = !roles.includes("owner") && !roles.includes("secretary");
-  return { q, ownOnly, patients: patients.map((p) => ({ ...p, href: chartPath("/panel/patients", p) })) };
+  // Alerts are on the account holder's record; a family member's row shows none of them.
+  const alerts = await clinicDb.tx((tx) => alertsFor(tx, clinic.id, patients.filter((p) => !p.dependentId).map((p) => p.patientAccountId)));
+  return { q, ownOnly, patients: patients.map((p) => ({ ...p, href: chartPath("/panel/patients", p), alerts: p.dependentId ? [] : (alerts.get(p.patientAccountId) ?? []) })) };
 }
 
 export default function PanelPatients() {
@@ -56,6 +60,7 @@ export default function PanelPatients() {
               <Link to={p.href} className="grid min-h-11 gap-2 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-center" data-testid="patient-link">
                 <span className="min-w-0">
                   <span className="block font-semibold text-slate-900">{p.name}</span>
+                  {p.alerts.length ? <PatientAlerts alerts={p.alerts} compact /> : null}
                   <span className="block text-sm text-slate-600">
                     {p.phone}
                     {p.relation ? ` · ${p.relation}` : ""}

@@ -5,6 +5,7 @@ import { PanelHeading } from "~/components/panel-shell";
 import { LiveBadge, useLastingAnswer, useLiveRevalidate } from "~/components/queue/live";
 import { AnswerBanner, CallForm, StepButton, TicketNumber, WaitLine } from "~/components/queue/ticket-parts";
 import { Pill } from "~/components/status-badge";
+import { PatientAlerts } from "~/components/patient-alerts";
 import { notFound, requireStaff } from "~/modules/auth/guards.server";
 import { formatLocalDay } from "~/lib/format";
 import { clinicSiteOrigin } from "~/utils/public-urls.server";
@@ -148,7 +149,8 @@ export default function PanelQueue() {
                 <li key={a.appointmentId} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="arrival" data-appointment-id={a.appointmentId}>
                   <div className="min-w-0">
                     <p className="font-semibold text-slate-900">
-                      <span className="tabular-nums">{a.time}</span> · {a.patientName}
+                      <span className="tabular-nums">{a.time}</span> · {a.patientName}{" "}
+                      <PatientAlerts alerts={a.patientAccountId && !a.forFamilyMember ? queue.alerts[a.patientAccountId] : null} compact />
                     </p>
                     <p className="text-sm text-slate-600">
                       {a.serviceName} · {a.doctorName}
@@ -188,7 +190,7 @@ export default function PanelQueue() {
                       <li key={t.ticketId} className="py-3" data-testid="ticket" data-state={t.state} data-appointment-id={t.appointmentId}>
                         <div className="flex flex-wrap items-center gap-3">
                           <TicketNumber number={t.number} />
-                          <span className="font-semibold text-slate-900">{t.patientName}</span>
+                          <span className="font-semibold text-slate-900">{t.patientName}</span>{" "}<PatientAlerts alerts={t.patientAccountId && !t.dependentId ? queue.alerts[t.patientAccountId] : null} compact />
                           {t.late ? <Pill tone="warn">Late</Pill> : null}
                           <Pill tone="muted">{t.checkedInVia === "self" ? "Checked in by phone" : "Checked in at desk"} {t.checkedInAt}</Pill>
                         </div>
@@ -219,7 +221,7 @@ export default function PanelQueue() {
               {called.map((t) => (
                 <li key={t.ticketId} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="ticket" data-state={t.state} data-appointment-id={t.appointmentId}>
                   <div>
-                    <TicketNumber number={t.number} /> <span className="font-semibold text-slate-900">{t.patientName}</span>
+                    <TicketNumber number={t.number} /> <span className="font-semibold text-slate-900">{t.patientName}</span>{" "}<PatientAlerts alerts={t.patientAccountId && !t.dependentId ? queue.alerts[t.patientAccountId] : null} compact />
                     <p className="text-sm text-slate-600">
                       → {t.roomName} · {t.doctorName} · called {t.since}
                     </p>
@@ -245,7 +247,7 @@ export default function PanelQueue() {
               {inside.map((t) => (
                 <li key={t.ticketId} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="ticket" data-state={t.state} data-appointment-id={t.appointmentId}>
                   <div>
-                    <TicketNumber number={t.number} /> <span className="font-semibold text-slate-900">{t.patientName}</span>
+                    <TicketNumber number={t.number} /> <span className="font-semibold text-slate-900">{t.patientName}</span>{" "}<PatientAlerts alerts={t.patientAccountId && !t.dependentId ? queue.alerts[t.patientAccountId] : null} compact />
                     <p className="text-sm text-slate-600">
                       {t.roomName} · {t.doctorName} · since {t.since}
                     </p>
@@ -270,7 +272,7 @@ export default function PanelQueue() {
               {finished.map((t) => (
                 <li key={t.ticketId} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="ticket" data-state={t.state} data-appointment-id={t.appointmentId}>
                   <div>
-                    <TicketNumber number={t.number} /> <span className="text-slate-900">{t.patientName}</span>
+                    <TicketNumber number={t.number} /> <span className="text-slate-900">{t.patientName}</span>{" "}<PatientAlerts alerts={t.patientAccountId && !t.dependentId ? queue.alerts[t.patientAccountId] : null} compact />
                     <p className="text-sm text-slate-600">
                       {t.state === "done" ? `Finished ${t.since}` : `Left without being seen ${t.since}`} · {t.doctorName}
                     </p>

@@ -33,6 +33,7 @@ const KIND_WORDS: Record<MessageKind, string> = {
   waitlist_offer: "Waitlist offer",
   youre_next: "You're next",
   clinic_suspended: "Clinic suspended",
+  desk_message: "Message from the desk",
 };
 
 

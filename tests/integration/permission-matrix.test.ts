@@ -48,6 +48,7 @@ import * as settings from "~/routes/panel.settings";
 import * as staffPage from "~/routes/panel.staff";
 import * as timeOff from "~/routes/panel.time-off";
 import * as visits from "~/routes/panel.visits";
+import * as waitlist from "~/routes/panel.waitlist";
 import * as print from "~/routes/panel_.desk.print";
 import { releaseAppDb, routeDbIsTestDb } from "../support/api-client";
 import { testDb } from "../support/db";
@@ -154,6 +155,10 @@ const cases: Record<PanelPageKey, Case[]> = {
   requests: [
     { name: "requests", route: requests, path: () => "/panel/requests" },
     { name: "requests: answer", route: requests, path: () => "/panel/requests", form: () => ({ intent: "decline", appointmentId: "nope" }), allowed: 400 },
+  ],
+  waitlist: [
+    { name: "waitlist", route: waitlist, path: () => "/panel/waitlist" },
+    { name: "waitlist: offer", route: waitlist, path: () => "/panel/waitlist", form: () => ({ intent: "offer", requestId: "nope" }), allowed: 400 },
   ],
   visits: [{ name: "visits", route: visits, path: () => "/panel/visits" }],
   appointment: [

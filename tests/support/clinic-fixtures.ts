@@ -140,6 +140,40 @@ export const clinicRowFixtures: Record<string, ClinicRowFixture> = {
     );
   },
 
+  // The desk's note on a visit, on a patient, and an alert on a patient.
+  visit_desk_notes: async (sql, clinicId) => {
+    const appointmentId = await newAppointment(sql, clinicId);
+    const staffUserId = await newStaffUser(sql);
+    return one(
+      sql,
+      `INSERT INTO visit_desk_notes (clinic_id, appointment_id, body, updated_by) VALUES ($1::uuid, $2::uuid, 'Prefers a call, not a text', $3::uuid)
+       RETURNING clinic_id::text AS clinic_id, appointment_id::text AS appointment_id`,
+      [clinicId, appointmentId, staffUserId],
+    );
+  },
+
+  patient_desk_notes: async (sql, clinicId) => {
+    const patientAccountId = await newClinicPatient(sql, clinicId);
+    const staffUserId = await newStaffUser(sql);
+    return one(
+      sql,
+      `INSERT INTO patient_desk_notes (clinic_id, patient_account_id, body, updated_by) VALUES ($1::uuid, $2::uuid, 'Pays by card only', $3::uuid)
+       RETURNING clinic_id::text AS clinic_id, patient_account_id::text AS patient_account_id`,
+      [clinicId, patientAccountId, staffUserId],
+    );
+  },
+
+  patient_alerts: async (sql, clinicId) => {
+    const patientAccountId = await newClinicPatient(sql, clinicId);
+    const staffUserId = await newStaffUser(sql);
+    return one(
+      sql,
+      `INSERT INTO patient_alerts (clinic_id, patient_account_id, kind, text, created_by) VALUES ($1::uuid, $2::uuid, 'allergy', 'Penicillin', $3::uuid)
+       RETURNING clinic_id::text AS clinic_id, id::text AS id`,
+      [clinicId, patientAccountId, staffUserId],
+    );
+  },
+
   // A patient's saved clinic; the fixture scope names no patient, so the clinic policy alone decides.
   favorites: async (sql, clinicId) => {
     const patientAccountId = await newPatientAccount(sql);

@@ -6,11 +6,11 @@ const labels = (roles: Parameters<typeof panelNavFor>[0]) => panelNavFor(roles).
 describe("panel navigation", () => {
   it("gives each role its own pages, in the sidebar's order", () => {
     expect(labels(["owner"])).toEqual([
-      "Today", "Desk", "Queue", "Calendar", "Book by phone", "Requests", "Visits", "Patients", "Reports", "Payouts",
+      "Today", "Desk", "Queue", "Calendar", "Book by phone", "Requests", "Waitlist", "Visits", "Patients", "Reports", "Payouts",
       "Clinic profile", "Locations", "Services", "Schedules", "Staff", "Settings", "Documents", "API keys", "Audit log",
       "Time off", "My account",
     ]);
-    expect(labels(["secretary"])).toEqual(["Today", "Desk", "Queue", "Calendar", "Book by phone", "Requests", "Visits", "Patients", "My account"]);
+    expect(labels(["secretary"])).toEqual(["Today", "Desk", "Queue", "Calendar", "Book by phone", "Requests", "Waitlist", "Visits", "Patients", "My account"]);
     expect(labels(["doctor"])).toEqual(["Today", "My day", "Patients", "Time off", "My profile", "My account"]);
   });
 

@@ -16,6 +16,18 @@ import { LATE_GRACE_MIN } from "~/modules/queue/rules";
 import { freeGapsOfDay, type DoctorGaps } from "./free-gaps.server";
 import { ON_THE_DIARY, statusIs } from "~/lib/appointment-status";
 import { CARD_PROBLEM_VISIT_STATUSES, countWindow, deskCounts, isCardProblem, type DeskCounts } from "~/modules/reports/desk-counts.server";
+import { alertsFor, type PatientAlert } from "~/modules/patients/patient-alerts.server";
+
+/** The alerts of each visit's patient, by patient account; a family member's visit has none of the holder's. */
+export async function alertsOfVisits(tx: Parameters<typeof alertsFor>[0], clinicId: string, visits: readonly Pick<DeskAppointment, "patientAccountId" | "forFamilyMember">[]): Promise<Record<string, PatientAlert[]>> {
+  const ids = visits.flatMap((v) => (v.patientAccountId && !v.forFamilyMember ? [v.patientAccountId] : []));
+  return Object.fromEntries(await alertsFor(tx, clinicId, ids));
+}
+
+/** A visit's alerts from `alertsOfVisits`. */
+export function visitAlerts(alerts: Record<string, PatientAlert[]>, v: Pick<DeskAppointment, "patientAccountId" | "forFamilyMember">): PatientAlert[] {
+  return v.patientAccountId && !v.forFamilyMember ? (alerts[v.patientAccountId] ?? []) : [];
+}
 
 /** A confirmed patient not checked in this long after the start is late: the queue's own grace. */
 export { LATE_GRACE_MIN };
@@ -62,6 +74,8 @@ export interface DeskBoard {
   gaps: DoctorGaps[];
   /** The desk's numbers for their own period (today and the next days), the same on every desk screen. */
   counts: DeskCounts;
+  /** Patient alerts by patient account id, for every visit listed on the board. */
+  alerts: Record<string, PatientAlert[]>;
 }
 
 
@@ -112,7 +126,9 @@ export async function deskBoard(db: ClinicDb, clinic: ClinicRef, query: BoardQue
       needsMoving,
       gaps,
       counts,
+      alerts: {},
     };
+    board.alerts = await alertsOfVisits(tx, clinic.id, [...visits, ...board.requested, ...board.paymentProblems, ...board.cancellations, ...needsMoving]);
     await recordAudit(tx, {
       clinicId: clinic.id,
       actor: { type: "staff", id: actor.id },

@@ -22,6 +22,8 @@ export interface DeskAppointment {
   locationId: string;
   locationName: string;
   patientAccountId: string | null;
+  /** The visit is for a family member of the account holder (whose alerts are not theirs). */
+  forFamilyMember: boolean;
   patientName: string;
   phone: string | null;
   note: string | null;
@@ -144,6 +146,7 @@ export async function deskAppointments(tx: Tx, clinicId: string, range: { from: 
       locationId: r.location_id,
       locationName: r.location_name,
       patientAccountId: r.patient_account_id,
+      forFamilyMember: r.dep_first !== null,
       patientName: r.dep_first ? `${fullName(r.dep_first, r.dep_last)} (for ${holder || "the account holder"})` : holder || "Patient",
       phone: r.phone,
       note: r.patient_note,

@@ -40,6 +40,11 @@ export interface PatientMessageInput {
   phone?: string;
   /** Extra or overriding template variables, e.g. `code`, `expiresAt`. */
   vars?: Record<string, string>;
+  /**
+   * Only this channel, when the desk chose one for its own message. The patient's choices still
+   * apply: a channel they turned off (or email without an address) is recorded as skipped.
+   */
+  channel?: MessageChannel;
   dedupeKey: string;
   now?: Date;
 }
@@ -307,8 +312,10 @@ export async function sendPatientMessage(db: Db | ClinicDb, input: PatientMessag
     const phone = input.kind === "sign_in_code" ? (input.phone ?? recipient?.phone) : recipient?.phone;
     if (!phone) return null;
 
-    const channels: MessageChannel[] =
+    const allowed: MessageChannel[] =
       input.kind === "sign_in_code" ? ["sms"] : [...(recipient?.smsMessages ? (["sms"] as const) : []), ...(recipient?.emailMessages && recipient.email ? (["email"] as const) : [])];
+    const channels = input.channel ? allowed.filter((c) => c === input.channel) : allowed;
+    const skippedChannel: MessageChannel = input.channel ?? "sms";
 
     let sendAfter: Date | null = null;
     if (input.kind !== "sign_in_code" && clinic) {
@@ -322,7 +329,16 @@ export async function sendPatientMessage(db: Db | ClinicDb, input: PatientMessag
     const common = { clinicId: input.clinicId, kind: input.kind, patientAccountId: recipient?.patientAccountId ?? null, appointmentId: input.appointmentId ?? null, vars: storedVars };
     const data: Prisma.MessageDeliveryCreateManyInput[] = channels.length
       ? channels.map((channel) => ({ ...common, channel, recipient: channel === "sms" ? phone : recipient!.email!, dedupeKey: keyFor(input.dedupeKey, channel), status: "queued", sendAfter }))
-      : [{ ...common, channel: "sms", recipient: phone, dedupeKey: keyFor(input.dedupeKey, "sms"), status: "skipped", error: "The patient has turned off messages." }];
+      : [
+          {
+            ...common,
+            channel: skippedChannel,
+            recipient: skippedChannel === "email" ? (recipient?.email ?? phone) : phone,
+            dedupeKey: keyFor(input.dedupeKey, skippedChannel),
+            status: "skipped",
+            error: skippedChannel === "email" && !recipient?.email ? "The patient has no email address." : input.channel ? `The patient has turned off messages by ${input.channel === "sms" ? "SMS" : "email"}.` : "The patient has turned off messages.",
+          },
+        ];
     const created = await tx.messageDelivery.createManyAndReturn({ data, skipDuplicates: true, select: deliverySelect });
     if (sendAfter && created.some((r) => r.status === "queued")) {
       await writeOutboxEvent(tx, {

@@ -29,6 +29,7 @@ export function sampleVariables(clinic: { name: string; phone: string | null; or
     host: clinic.origin.replace(/^https?:\/\//, ""),
     platformAccountUrl: "https://medslot.example/account",
     reason: "Dr. Chen is away that week.",
+    message: "Please bring your new insurance card.",
   };
 }
 

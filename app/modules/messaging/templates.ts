@@ -22,9 +22,10 @@ export const MESSAGE_KINDS = [
   "waitlist_offer",
   "youre_next",
   "clinic_suspended",
+  "desk_message",
 ] as const;
 
-export type MessageKind = "sign_in_code" | "booking_confirmation" | "booking_change" | "cancellation" | "request_declined" | "reminder" | "deposit_problem" | "flexible_proposal" | "waitlist_offer" | "youre_next" | "clinic_suspended";
+export type MessageKind = "sign_in_code" | "booking_confirmation" | "booking_change" | "cancellation" | "request_declined" | "reminder" | "deposit_problem" | "flexible_proposal" | "waitlist_offer" | "youre_next" | "clinic_suspended" | "desk_message";
 
 export const MESSAGE_CHANNELS = ["sms", "email"] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
@@ -54,6 +55,7 @@ export const VARIABLE_DESCRIPTIONS = {
   host: "the site the code is for (lets phones offer the code for autofill)",
   platformAccountUrl: "a link to the patient's visits at every clinic, on Medslot's own site (works while the clinic's site is offline)",
   reason: "the reason the clinic gave for declining the request",
+  message: "the words the desk typed to the patient",
 } as const;
 
 export type TemplateVariable = keyof typeof VARIABLE_DESCRIPTIONS;
@@ -75,6 +77,8 @@ export const TEMPLATE_VARIABLES: Record<MessageKind, readonly TemplateVariable[]
   youre_next: ["clinicName", "patientName", "visitFor", "doctorName", "locationName", "appointmentUrl"],
   // The clinic's site is offline: its contacts and Medslot's own site are what the patient can use.
   clinic_suspended: ["clinicName", "clinicPhone", "clinicEmail", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "platformAccountUrl"],
+  // The desk's own words about a visit, wrapped so the patient knows who writes and about what.
+  desk_message: ["clinicName", "clinicPhone", "patientName", "visitFor", "serviceName", "doctorName", "locationName", "date", "time", "appointmentUrl", "message"],
 };
 
 export interface TemplateText {
@@ -170,6 +174,13 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageChannel, Templ
       body:
         "Hello {{patientName}},\n\n{{clinicName}} is not taking new bookings for now, and its booking website is offline.\n\nThe visit for {{visitFor}} ({{serviceName}} with {{doctorName}} on {{date}} at {{time}}, {{locationName}}) stays booked unless the clinic tells you otherwise. To change or cancel it, contact the clinic:\n\nPhone: {{clinicPhone}}\nEmail: {{clinicEmail}}\n\nYour visits at every clinic: {{platformAccountUrl}}\n\n" +
         SIGNATURE,
+    },
+  },
+  desk_message: {
+    sms: { subject: null, body: "{{clinicName}}: {{message}}" },
+    email: {
+      subject: "A message from {{clinicName}} about your visit on {{date}}",
+      body: "Hello {{patientName}},\n\n{{message}}\n\nYour visit: {{serviceName}} for {{visitFor}} on {{date}} at {{time}}. Details: {{appointmentUrl}}\n\n" + SIGNATURE,
     },
   },
 };

@@ -2,6 +2,7 @@
  * A doctor's own day and week: their visits on a time grid, their current queue, and the rooms
  * they can call patients to. Reading it lists the day's patients, so it is audited.
  */
+import { alertsFor, type PatientAlert } from "~/modules/patients/patient-alerts.server";
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { auditActorOf, type Actor } from "~/lib/actor";
@@ -41,6 +42,8 @@ export interface DoctorDay {
   visits: DayVisit[];
   queue: QueueTicketView[];
   locations: { id: string; name: string; rooms: { id: string; name: string }[] }[];
+  /** Patient alerts by patient account id, for the account holders seen this week (not family members). */
+  alerts: Record<string, PatientAlert[]>;
 }
 
 
@@ -100,6 +103,8 @@ export async function doctorDay(db: ClinicDb, clinic: QueueClinic, doctorId: str
       request: actor.request ?? null,
       details: { week: week[0], visits: rows.length },
     });
+    const holders = [...rows, ...queue.map((t) => ({ patient_account_id: t.patientAccountId, dependent_id: t.dependentId }))].flatMap((r) => (r.patient_account_id && !r.dependent_id ? [r.patient_account_id] : []));
+    const alerts = Object.fromEntries(await alertsFor(tx, clinic.id, holders));
     const name = (f: string | null, l: string | null) => [f, l].filter(Boolean).join(" ");
     return {
       day: date,
@@ -126,6 +131,7 @@ export async function doctorDay(db: ClinicDb, clinic: QueueClinic, doctorId: str
         };
       }),
       queue,
+      alerts,
       locations: locations.map((l) => ({ ...l, rooms: rooms.filter((r) => r.locationId === l.id).map(({ id, name }) => ({ id, name })) })),
     };
   });

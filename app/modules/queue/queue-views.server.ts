@@ -9,6 +9,7 @@ import { auditActorOf, type Actor } from "~/lib/actor";
 import { addDays, utcToZoned, zonedToUtc, type LocalDate } from "~/lib/zoned-time";
 import type { ClinicDb, Tx } from "~/utils/db.server";
 import { isLate, ticketNumber, waitFigures, type TicketState } from "./rules";
+import { alertsFor, type PatientAlert } from "~/modules/patients/patient-alerts.server";
 import { patientName, readVisit, type QueueClinic, type VisitRow } from "./visit-row.server";
 
 interface TicketRow {
@@ -94,6 +95,8 @@ export interface ArrivalView {
   appointmentId: string;
   time: string;
   patientName: string;
+  patientAccountId: string | null;
+  forFamilyMember: boolean;
   serviceName: string;
   doctorId: string;
   doctorName: string;
@@ -107,6 +110,8 @@ export interface LocationQueue {
   /** Today's booked visits at this location not checked in yet. */
   arrivals: ArrivalView[];
   rooms: { id: string; name: string }[];
+  /** Patient alerts by patient account id, for the account holders on this queue (not family members). */
+  alerts: Record<string, PatientAlert[]>;
 }
 
 function hhmm(at: Date, timeZone: string) {
@@ -175,13 +180,18 @@ export async function locationQueue(db: ClinicDb, clinic: QueueClinic, locationI
       request: actor.request ?? null,
       details: { day, tickets: shown.length, arrivals: arrivals.length },
     });
+    const holders = [...shown, ...arrivals].flatMap((r) => (r.patient_account_id && !r.dependent_id ? [r.patient_account_id] : []));
+    const alerts = Object.fromEntries(await alertsFor(tx, clinic.id, holders));
     return {
       day,
+      alerts,
       tickets: shown.map((r) => toTicketView(r, figures, clinic.timeZone)),
       arrivals: arrivals.map((a) => ({
         appointmentId: a.id,
         time: hhmm(a.starts_at, clinic.timeZone),
         patientName: patientName(a),
+        patientAccountId: a.patient_account_id,
+        forFamilyMember: a.dependent_id !== null,
         serviceName: a.service_name,
         doctorId: a.doctor_id,
         doctorName: a.doctor_name ?? "",
