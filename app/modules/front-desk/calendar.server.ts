@@ -8,6 +8,8 @@
  * its instants from Monday's local midnight to the next Monday's (a week with a change lasts 167 or
  * 169 hours). Reading it lists patients, so each view is audited.
  */
+import { alertLine } from "~/modules/patients/alerts";
+import { alertsOfVisits, visitAlerts } from "./board.server";
 import { z } from "zod";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/lib/actor";
@@ -185,7 +187,8 @@ export async function deskCalendar(db: ClinicDb, clinic: ClinicRef, query: Calen
     const windows = new Map(
       (visits.length ? await tx.appointment.findMany({ where: { clinicId: clinic.id, id: { in: visits.map((v) => v.id) } }, select: { id: true, cancellationWindowMin: true } }) : []).map((a) => [a.id, a.cancellationWindowMin]),
     );
-    const blocks = visits.map((v) => ({ visit: v, block: toBlock(v, clinic.timeZone, { cancellationWindowMin: windows.get(v.id), now }) }));
+    const alerts = await alertsOfVisits(tx, clinic.id, visits);
+    const blocks = visits.map((v) => ({ visit: v, block: { ...toBlock(v, clinic.timeZone, { cancellationWindowMin: windows.get(v.id), now }), alerts: visitAlerts(alerts, v).map(alertLine) } }));
     const schedule = await calendarSchedule(tx, clinic, { from, to });
 
     const plans: ColumnPlan[] = [];

@@ -12,6 +12,8 @@
  * (`ensureDeposit`): the patient's saved card is put on the visit, or, with no card saved, the
  * patient is asked for one and the desk sees the deposit as still to collect.
  */
+import { alertsFor } from "~/modules/patients/patient-alerts.server";
+import { alertLine } from "~/modules/patients/alerts";
 import { z } from "zod";
 import { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
@@ -81,6 +83,7 @@ async function patientsWhere(tx: Tx, clinic: ClinicRef, where: Prisma.Sql, limit
   // Only the family members the patient shared with this clinic (docs/decisions/030).
   const shared = ids.length ? await tx.clinicFamilyMember.findMany({ where: { clinicId: clinic.id, patientAccountId: { in: ids } }, select: { dependentId: true } }) : [];
   const dependents = shared.length ? await tx.dependent.findMany({ where: { id: { in: shared.map((s) => s.dependentId) }, removedAt: null }, orderBy: { createdAt: "asc" } }) : [];
+  const alerts = await alertsFor(tx, clinic.id, ids);
   const today = utcToZoned(now, clinic.timeZone).date;
   return rows.map((r) => ({
     id: r.id,
@@ -92,7 +95,7 @@ async function patientsWhere(tx: Tx, clinic: ClinicRef, where: Prisma.Sql, limit
     born: r.date_of_birth ? bornWords(r.date_of_birth, today) : null,
     lastVisit: r.last_visit ? visitDay(r.last_visit, clinic.timeZone, false) : null,
     nextVisit: r.next_visit ? visitDay(r.next_visit, clinic.timeZone, true) : null,
-    alerts: [],
+    alerts: (alerts.get(r.id) ?? []).map(alertLine),
     dependents: dependents
       .filter((d) => d.patientAccountId === r.id)
       .map((d) => ({ id: d.id, name: name(d.firstName, d.lastName), relationship: d.relationship, dateOfBirth: isoDay(d.dateOfBirth), age: ageOn(isoDay(d.dateOfBirth), today) })),

@@ -24,6 +24,9 @@ export interface PatientAlert {
   text: string;
 }
 
+/** One line per alert ("Allergy: penicillin"), for places that show alerts as plain text. */
+export const alertLine = (a: Pick<PatientAlert, "kind" | "text">) => `${ALERT_KIND_WORDS[a.kind]}: ${a.text}`;
+
 export const isAlertKind = (value: string): value is AlertKind => (ALERT_KINDS as readonly string[]).includes(value);
 
 export const alertInputSchema = z.object({
