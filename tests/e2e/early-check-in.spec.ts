@@ -9,7 +9,7 @@ import { signInStaff } from "./support/sessions";
 
 const ZONE = "America/New_York";
 
-/** A confirmed visit for Dr. Patel later today, more than an hour ahead (null when today has no such time left in New York). */
+/** A confirmed visit for Dr. Chen later today (not Dr. Patel, whose line the queue specs call), more than an hour ahead (null when today has no such time left in New York). */
 async function visitLaterToday(firstName: string, lastName: string): Promise<string | null> {
   const [hour, minute] = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date()).split(":").map(Number);
   const left = 24 * 60 - (hour! * 60 + minute!);
@@ -22,7 +22,7 @@ async function visitLaterToday(firstName: string, lastName: string): Promise<str
          FROM clinic_memberships m JOIN staff_users u ON u.id = m.staff_user_id JOIN clinics c ON c.id = m.clinic_id
          JOIN doctor_locations dl ON dl.clinic_id = m.clinic_id AND dl.doctor_id = m.id
          JOIN service_doctors sd ON sd.clinic_id = m.clinic_id AND sd.doctor_id = m.id
-        WHERE u.email = 'dr.patel@northside.test' AND m.role = 'doctor' AND c.slug = 'northside'
+        WHERE u.email = 'dr.chen@northside.test' AND m.role = 'doctor' AND c.slug = 'northside'
         ORDER BY dl.location_id, sd.service_id LIMIT 1`,
     );
     const d = rows[0]!;

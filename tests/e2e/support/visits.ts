@@ -49,20 +49,31 @@ export async function newPatientAt(clinicId: string, name: { first: string; last
   return { id, phone };
 }
 
-/** A visit the patient had `daysAgo` days ago at 03:00 UTC (a night hour no demo visit takes), done. */
+/**
+ * A visit the patient had `daysAgo` days ago in the night (from 03:00 UTC, a night hour no demo visit
+ * takes), done. Specs run side by side on one database and several may want the same doctor's night:
+ * a half hour already taken moves this one to the next.
+ */
 export async function pastVisit(o: Offered, patientId: string, daysAgo: number): Promise<string> {
-  const { rows } = await db().query<{ id: string }>(
-    `INSERT INTO appointments (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, starts_at, ends_at, blocked_from, blocked_to,
-                               channel, price_minor, currency, cancellation_window_min, created_by)
-     SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, 'completed', t, t + interval '30 minutes', t, t + interval '30 minutes',
-            'clinic_site', s.price_minor, c.currency, s.cancellation_window_min, 'e2e: a past visit'
-       FROM (SELECT date_trunc('day', now()) - make_interval(days => $6::int) + interval '3 hours' AS t) w,
-            services s JOIN clinics c ON c.id = s.clinic_id
-      WHERE s.clinic_id = $1::uuid AND s.id = $2::uuid
-     RETURNING id::text`,
-    [o.clinicId, o.serviceId, o.doctorId, o.locationId, patientId, daysAgo],
-  );
-  return rows[0]!.id;
+  for (let slot = 0; slot < 12; slot++) {
+    try {
+      const { rows } = await db().query<{ id: string }>(
+        `INSERT INTO appointments (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, starts_at, ends_at, blocked_from, blocked_to,
+                                   channel, price_minor, currency, cancellation_window_min, created_by)
+         SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::uuid, 'completed', t, t + interval '30 minutes', t, t + interval '30 minutes',
+                'clinic_site', s.price_minor, c.currency, s.cancellation_window_min, 'e2e: a past visit'
+           FROM (SELECT date_trunc('day', now()) - make_interval(days => $6::int) + interval '3 hours' + make_interval(mins => $7::int * 30) AS t) w,
+                services s JOIN clinics c ON c.id = s.clinic_id
+          WHERE s.clinic_id = $1::uuid AND s.id = $2::uuid
+         RETURNING id::text`,
+        [o.clinicId, o.serviceId, o.doctorId, o.locationId, patientId, daysAgo, slot],
+      );
+      return rows[0]!.id;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "23P01") throw error;
+    }
+  }
+  throw new Error(`no free half hour in the night ${daysAgo} days ago`);
 }
 
 /**
