@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { Answer } from "~/components/desk-ui";
 import { PatientPicker } from "~/components/desk-patient-picker";
@@ -90,6 +90,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (answer.ok) return redirect(`/panel/appointments/${answer.booked[0]!.id}?done=${encodeURIComponent(answer.message)}`);
   return data<SeriesActionAnswer>({ ok: false, message: answer.message, field: answer.field }, { status: answer.kind === "taken" ? 409 : 422 });
 }
+
+/**
+ * A refused save (a time taken meanwhile answers 409) must check the list again: the page's preview
+ * comes from the loader, which a 4xx answer does not re-run by default.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) => (formMethod?.toUpperCase() === "POST" ? true : defaultShouldRevalidate);
 
 export default function BookSeries() {
   const d = useLoaderData<typeof loader>();
