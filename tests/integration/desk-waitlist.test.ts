@@ -95,6 +95,8 @@ describe("the waitlist", () => {
     const again = await callPanel<{ ok: boolean; message: string }>(waitlistPage, "/panel/waitlist", { host: a.host, cookie: a.cookies.secretary, form: { intent: "offer", requestId: second.id, slot: byDoctor["Dr. Test 2"]!.slot } });
     expect(again.status).toBe(409);
     expect(again.data.message).toMatch(/already proposed or offered/);
+    // The deadline reads as words on the clinic's clock, not an ISO timestamp.
+    expect(again.data.message).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   test("a request that fits no gap in the window has no offers; bad input is a form message", async () => {

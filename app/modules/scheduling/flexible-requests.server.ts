@@ -39,6 +39,7 @@ import { isUuid, loadScheduleData, prismaQuery } from "./schedule-data.server";
 import type { Slot } from "./slot-engine";
 import { findSlotsIn, slotsFrom, type ClinicRef } from "./slots.server";
 import { toOffsetIso, utcToZoned } from "~/lib/zoned-time";
+import { formatDateTime } from "~/lib/format";
 
 export const FLEXIBLE_REQUEST_STATUSES = ["open", "proposed", "offered", "accepted", "declined", "cancelled", "expired"] as const satisfies readonly FlexibleRequestStatus[];
 
@@ -507,7 +508,7 @@ export async function proposeTime(tx: Tx, clinic: ClinicRef, input: ProposeTimeI
   await lockDoctorOffers(tx, clinic.id, slot.doctorId);
   const taken = await liveProposalOverlapping(tx, clinic.id, slot.doctorId, slot.start, slot.end, now, request.id);
   if (taken) {
-    throw new ConflictError(`This time is already proposed or offered to another patient, who has until ${toOffsetIso(taken.proposal_expires_at, clinic.timeZone)} to answer. Choose another time.`);
+    throw new ConflictError(`This time is already proposed or offered to another patient, who has until ${formatDateTime(taken.proposal_expires_at, clinic.timeZone)} to answer. Choose another time.`);
   }
 
   const expiresAt = new Date(Math.min(now.getTime() + p.expiresInHours * 60 * MINUTE_MS, slot.start.getTime()));
