@@ -177,6 +177,14 @@ export interface InsertOptions {
  * scratch copy of the appointments table (its columns, defaults, checks and indexes, without the
  * clinic's rows, triggers or row-level security), dropped afterwards.
  */
+/** Five characters of the booking-code alphabet, distinct for each request number. */
+function floorCode(i: number): string {
+  const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+  let code = "";
+  for (let n = i, k = 0; k < 5; k++, n = Math.floor(n / alphabet.length)) code = alphabet[n % alphabet.length]! + code;
+  return code;
+}
+
 export async function rawInserts(opts: InsertOptions): Promise<FloorLoad & { rowsInTable: number }> {
   const runtimeRole = decodeURIComponent(new URL(opts.runtimeUrl).username);
   const owner = new pg.Client({ connectionString: opts.ownerUrl });
@@ -197,16 +205,24 @@ export async function rawInserts(opts: InsertOptions): Promise<FloorLoad & { row
       const starts = new Date(base + Math.floor(i / doctors.length) * 45 * 60_000);
       const ends = new Date(starts.getTime() + 30 * 60_000);
       const client = await pool.connect();
+      let failed = false;
       try {
+        // The booking code is given, one per row: the scratch copy has the code's unique index but not
+        // the trigger that draws again on a clash, and a random clash among thousands of rows is likely.
         await client.query(
           `BEGIN; INSERT INTO ${SCRATCH_TABLE} (clinic_id, service_id, doctor_id, location_id, patient_account_id, status, starts_at, ends_at, ` +
-            `blocked_from, blocked_to, channel, price_minor, currency, cancellation_window_min, created_by) VALUES (` +
+            `blocked_from, blocked_to, channel, price_minor, currency, cancellation_window_min, created_by, booking_code) VALUES (` +
             [opts.bench.clinicId, opts.bench.serviceId, doctors[i % doctors.length]!, opts.bench.locationIds[0]!, patientId].map((v) => `${literal(v)}::uuid`).join(", ") +
             `, 'confirmed', ${literal(starts)}, ${literal(ends)}, ${literal(new Date(starts.getTime() - 5 * 60_000))}, ` +
-            `${literal(new Date(ends.getTime() + 5 * 60_000))}, 'api', 12000, 'USD', 2880, 'api-key:bench'); COMMIT`,
+            `${literal(new Date(ends.getTime() + 5 * 60_000))}, 'api', 12000, 'USD', 2880, 'api-key:bench', ${literal(floorCode(i))}); COMMIT`,
         );
+      } catch (error) {
+        failed = true;
+        throw error;
       } finally {
-        client.release();
+        // A failed statement leaves its connection inside the aborted transaction (the COMMIT after it
+        // never ran): drop that connection rather than fail every later request on it.
+        client.release(failed);
       }
     };
     let r: FloorLoad;
